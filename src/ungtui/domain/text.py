@@ -1,0 +1,22 @@
+"""Text folding for search: case and accents do not matter."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """'Öztürk' -> 'ozturk', 'Åsa  Ek' -> 'asa ek'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+# Swedish alphabetical order ends ...x y z å ä ö; mapping those three past "z" lets
+# SQLite sort correctly with plain binary comparison and an ordinary index.
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y"})
+
+
+def swedish_sort_key(text: str) -> str:
+    """'Öberg' sorts after 'Zetterlund', 'Åsa' before 'Ärla', case ignored."""
+    return fold(text.casefold().translate(_SWEDISH_LAST))

@@ -1,0 +1,51 @@
+"""Fixed choices and their Swedish labels. Codes are stored; labels are shown."""
+
+from __future__ import annotations
+
+ORGANISATION_KINDS: dict[str, str] = {
+    "af": "Arbetsförmedlingen",
+    "kommun": "Kommun",
+    "fk": "Försäkringskassan",
+    "leverantor": "Leverantör",
+    "annan": "Annan",
+}
+
+GENDERS: dict[str, str] = {
+    "kvinna": "Kvinna",
+    "man": "Man",
+    "annat": "Annat",
+    "okänt": "Okänt",
+}
+
+STATUSES: dict[str, str] = {
+    "aktiv": "Aktiv",
+    "vilande": "Vilande",
+    "avslutad": "Avslutad",
+}
+
+IDENTITY_KINDS: dict[str, str] = {
+    "personnummer": "Personnummer",
+    "samordningsnummer": "Samordningsnummer",
+    "reservnummer": "Reservnummer",
+}
+
+CONSENT_FORMS: dict[str, str] = {
+    "skriftligt": "Skriftligt",
+    "muntligt": "Muntligt",
+}
+
+# What a consent lets the parties exchange. Health is special-category data (GDPR art. 9).
+DATA_CATEGORIES: dict[str, str] = {
+    "kontakt": "Kontaktuppgifter",
+    "utbildning": "Utbildning och skolgång",
+    "arbete": "Arbete och insatser",
+    "ekonomi": "Ekonomi och försörjning",
+    "halsa": "Hälsa och funktionsnedsättning",
+    "social": "Sociala förhållanden",
+}
+
+
+def label(vocabulary: dict[str, str], code: str | None) -> str:
+    if not code:
+        return ""
+    return vocabulary.get(code, code)

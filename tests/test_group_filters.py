@@ -1,0 +1,57 @@
+"""The SQL bounds for each target group agree with the rules themselves, for all days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ungtui.domain.dates import earliest_start_still_within
+from ungtui.domain.group_filters import GroupBounds, group_bounds
+from ungtui.domain.target_groups import GROUPS, PersonFacts, target_groups
+
+days = st.dates(min_value=date(1950, 1, 1), max_value=date(2040, 12, 31))
+
+
+def inside(bounds: GroupBounds, facts: PersonFacts) -> bool:
+    if bounds.birth_from or bounds.birth_to:
+        if facts.birth_date is None:
+            return False
+        if bounds.birth_from and facts.birth_date < bounds.birth_from:
+            return False
+        if bounds.birth_to and facts.birth_date > bounds.birth_to:
+            return False
+    if bounds.permit_from or bounds.permit_to:
+        permit = facts.residence_permit_date
+        if permit is None or permit < bounds.permit_from or permit > bounds.permit_to:
+            return False
+    in_school = facts.in_upper_secondary or facts.has_upper_secondary_diploma
+    return not (bounds.requires_no_school and in_school)
+
+
+@given(
+    on=days,
+    birth=days,
+    permit=st.one_of(st.none(), days),
+    in_school=st.booleans(),
+    diploma=st.booleans(),
+)
+def test_bounds_agree_with_rules(on, birth, permit, in_school, diploma):
+    facts = PersonFacts(
+        birth_date=birth,
+        in_upper_secondary=in_school,
+        has_upper_secondary_diploma=diploma,
+        residence_permit_date=permit,
+    )
+    by_rule = {m.code for m in target_groups(facts, on)}
+    by_bounds = {code for code in GROUPS if inside(group_bounds(code, on), facts)}
+    assert by_rule == by_bounds
+
+
+def test_newcomer_window_at_month_ends():
+    # 2020-02-29 + 36 months is 2023-02-28: on that day the permit no longer counts.
+    assert earliest_start_still_within(36, date(2023, 2, 28)) == date(2020, 3, 1)
+    # 2023-11-30 + 36 months = 2026-11-30 > 2026-11-29; 2023-11-29 + 36 = 2026-11-29.
+    assert earliest_start_still_within(36, date(2026, 11, 29)) == date(2023, 11, 30)
+    assert earliest_start_still_within(36, date(2026, 11, 24)) == date(2023, 11, 25)
