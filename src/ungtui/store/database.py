@@ -1,0 +1,114 @@
+"""Opening the SQLite file: permissions, pragmas, migrations, sessions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, create_engine
+
+from ungtui.store.migrations import NewerSchemaError, migrate
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """A problem with the database file, with a Swedish message for the user."""
+
+
+def _create_private_file(path: Path) -> None:
+    # Personal data: readable by the owner only, decided before SQLite writes a byte.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    # Sync delivers related records in any order, so references are not enforced here.
+    cursor.execute("PRAGMA foreign_keys = OFF")
+    cursor.close()
+
+
+def _migrate_file(path: Path) -> None:
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise StoreError(f"Databasen {path.name} kunde inte öppnas: {exc}.") from exc
+    try:
+        migrate(conn)
+    except NewerSchemaError as exc:
+        raise StoreError(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(_explain(exc, path)) from exc
+    finally:
+        conn.close()
+
+
+def _explain(exc: sqlite3.DatabaseError, path: Path) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            f"Databasen {path.name} är låst av ett annat program. "
+            "Stäng det andra fönstret med ungtui och försök igen."
+        )
+    if "not a database" in text or "malformed" in text or "encrypted" in text:
+        return (
+            f"Filen {path.name} är inte en ungtui-databas eller är skadad. "
+            "Kontrollera sökvägen eller återställ från en säkerhetskopia."
+        )
+    return f"Databasen {path.name} kunde inte öppnas ({exc})."
+
+
+class Database:
+    """One open database file. Sessions are short-lived and per unit of work."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: str | os.PathLike[str], *, create: bool = True) -> Database:
+    """Open (creating if allowed) and migrate the database at `path`."""
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path} är en mapp, inte en databasfil.")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"Databasen {path} finns inte.")
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise StoreError(
+                f"Databasen kunde inte skapas i {path.parent}: {exc.strerror}."
+            ) from exc
+    _migrate_file(path)
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _set_pragmas)
+    try:
+        with engine.connect():
+            pass  # sets WAL and the other pragmas now, while errors can still be explained
+    except OperationalError as exc:
+        engine.dispose()
+        raise StoreError(_explain(exc.orig, path)) from exc
+    return Database(path, engine)

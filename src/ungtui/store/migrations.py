@@ -1,0 +1,160 @@
+"""Versioned schema migrations, run on open.
+
+The schema version lives in SQLite's `PRAGMA user_version`. Each step is frozen SQL: once a
+version has shipped its text never changes, so a database made by any earlier release can be
+brought forward, and `tests/store/test_migrations.py` opens one made by version 1. We use this
+small scheme rather than alembic: one linear list is all a single-file local database needs,
+and there is no second copy of the schema to keep in step. SQLite cannot alter most column
+definitions, so a later step that must do so copies the table (create new, insert select,
+drop, rename) inside the same transaction, as alembic's batch mode would.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+V1 = """
+CREATE TABLE changelog (
+    id VARCHAR NOT NULL,
+    at DATETIME NOT NULL,
+    table_name VARCHAR NOT NULL,
+    record_id VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    old_value VARCHAR,
+    new_value VARCHAR,
+    actor_id VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_changelog_record_id ON changelog (record_id);
+CREATE TABLE consent (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    individual_id VARCHAR NOT NULL,
+    organisation_id VARCHAR NOT NULL,
+    purpose VARCHAR NOT NULL,
+    data_categories VARCHAR NOT NULL,
+    form VARCHAR NOT NULL,
+    valid_from DATE NOT NULL,
+    valid_to DATE,
+    withdrawn_on DATE,
+    recorded_by VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_consent_individual_id ON consent (individual_id);
+CREATE TABLE individual (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    identity_kind VARCHAR NOT NULL,
+    identity_number VARCHAR,
+    reserve_id VARCHAR,
+    birth_date DATE,
+    first_name VARCHAR NOT NULL,
+    last_name VARCHAR NOT NULL,
+    gender VARCHAR NOT NULL,
+    phone VARCHAR NOT NULL,
+    email VARCHAR NOT NULL,
+    address VARCHAR NOT NULL,
+    in_upper_secondary BOOLEAN NOT NULL,
+    has_upper_secondary_diploma BOOLEAN NOT NULL,
+    residence_permit_date DATE,
+    status VARCHAR NOT NULL,
+    case_organisation_id VARCHAR,
+    search_key VARCHAR NOT NULL,
+    sort_key VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_individual_birth_date ON individual (birth_date);
+CREATE INDEX ix_individual_identity_number ON individual (identity_number);
+CREATE INDEX ix_individual_status ON individual (status);
+CREATE TABLE organisation (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    name VARCHAR NOT NULL,
+    org_nr VARCHAR,
+    kind VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE TABLE responsibility (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    individual_id VARCHAR NOT NULL,
+    organisation_id VARCHAR NOT NULL,
+    staff_id VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_responsibility_individual_id ON responsibility (individual_id);
+CREATE TABLE setting (
+    "key" VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    PRIMARY KEY ("key")
+);
+CREATE TABLE staff (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    name VARCHAR NOT NULL,
+    unit_id VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    email VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_staff_unit_id ON staff (unit_id);
+CREATE TABLE unit (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    organisation_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_unit_organisation_id ON unit (organisation_id);
+CREATE INDEX ix_individual_sort_key ON individual (sort_key, id);
+CREATE INDEX ix_responsibility_staff_id ON responsibility (staff_id);
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1),)
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+class NewerSchemaError(Exception):
+    """The database was made by a newer ungtui; opening it could damage it."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database up to LATEST_VERSION; each step is all or nothing."""
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise NewerSchemaError(
+            f"Databasen är skapad av en nyare version av ungtui (schema {current}, "
+            f"den här versionen känner till {LATEST_VERSION}). Uppdatera ungtui. "
+            "Databasen har inte ändrats."
+        )
+    for version, sql in MIGRATIONS:
+        if version <= current:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in sql.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        current = version
+    return current
