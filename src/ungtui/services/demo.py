@@ -1,0 +1,366 @@
+"""Fictional but realistic data to try the app on.
+
+Identity numbers use the serial range 980–999, which Skatteverket keeps for test
+numbers, so a generated number belongs to nobody. Names are common Swedish and
+newcomer names in random pairs. Bulk rows go in with executemany in one transaction:
+100,000 people through ORM objects would take minutes.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert
+
+from ungtui.domain.identity import luhn_check_digit
+from ungtui.services import clock
+from ungtui.services.individuals import search_key, sort_key
+from ungtui.services.organisations import CURRENT_STAFF_KEY
+from ungtui.services.unit_of_work import CREATED
+from ungtui.store.database import Database
+from ungtui.store.models import (
+    ChangeLog,
+    Consent,
+    Individual,
+    Organisation,
+    Responsibility,
+    Setting,
+    Staff,
+    Unit,
+)
+
+WOMEN = [
+    "Anna",
+    "Maria",
+    "Emma",
+    "Sara",
+    "Elin",
+    "Ida",
+    "Hanna",
+    "Julia",
+    "Linnéa",
+    "Moa",
+    "Wilma",
+    "Alva",
+    "Ebba",
+    "Maja",
+    "Saga",
+    "Tove",
+    "Ronja",
+    "Amira",
+    "Fatima",
+    "Aisha",
+    "Hodan",
+    "Leila",
+    "Mariam",
+    "Noor",
+    "Zeynep",
+    "Yasmin",
+    "Sofía",
+    "Ängla",
+    "Åsa",
+    "Märta",
+]
+MEN = [
+    "Erik",
+    "Lars",
+    "Johan",
+    "Karl",
+    "Oscar",
+    "Lucas",
+    "William",
+    "Elias",
+    "Hugo",
+    "Liam",
+    "Noah",
+    "Adam",
+    "Viktor",
+    "Emil",
+    "Isak",
+    "Ali",
+    "Mohammed",
+    "Ahmed",
+    "Omar",
+    "Yusuf",
+    "Abdi",
+    "Hassan",
+    "Mustafa",
+    "Dawit",
+    "Tesfay",
+    "Björn",
+    "Åke",
+    "Örjan",
+    "Jörgen",
+]
+SURNAMES = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Lindström",
+    "Sandberg",
+    "Ström",
+    "Åberg",
+    "Öberg",
+    "Ek",
+    "Sjöberg",
+    "Hassan",
+    "Mohamed",
+    "Ali",
+    "Ahmed",
+    "Abdullahi",
+    "Öztürk",
+    "Yılmaz",
+    "Nguyen",
+    "Haile",
+    "Tesfaye",
+    "Kebede",
+    "Rahimi",
+    "Hosseini",
+    "Popescu",
+    "Kowalski",
+    "Nowak",
+    "Jovanović",
+    "Begić",
+    "Al-Hassan",
+]
+STREETS = [
+    "Storgatan",
+    "Kyrkogatan",
+    "Järnvägsgatan",
+    "Skolgatan",
+    "Västra vägen",
+    "Ängsvägen",
+    "Björkallén",
+]
+
+ORGANISATIONS = (
+    ("Arbetsförmedlingen", "202100-2114", "af", ("Arbetsförmedlingen Malmö Unga",)),
+    (
+        "Malmö stad",
+        "212000-1124",
+        "kommun",
+        ("Jobbcenter Unga", "Vuxenutbildningen", "KAA-enheten", "Socialtjänsten"),
+    ),
+    ("Försäkringskassan", "202100-5521", "fk", ("Lokalt försäkringscenter",)),
+    ("Nordljus Kompetens AB", "556789-0123", "leverantor", ("Rusta och matcha",)),
+)
+STAFF = (
+    ("Karin Lind", 0, "ungdomshandläggare"),
+    ("Ahmed Yusuf", 0, "arbetsförmedlare"),
+    ("Petra Holm", 0, "arbetsförmedlare"),
+    ("Sofia Berg", 1, "arbetsmarknadssekreterare"),
+    ("Jonas Ek", 1, "jobbcoach"),
+    ("Lena Åström", 2, "studie- och yrkesvägledare"),
+    ("Miriam Haddad", 3, "KAA-samordnare"),
+    ("Tomas Nyberg", 4, "socialsekreterare"),
+    ("Eva Sjögren", 5, "handläggare"),
+    ("Daniel Öst", 6, "coach"),
+)
+DEMO_USER = 3  # Sofia Berg, Jobbcenter Unga, Malmö stad
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    individuals: int
+    consents: int
+    seconds: float
+
+
+def _identity(rng: random.Random, birth: date, gender: str, kind: str) -> str:
+    # The third serial digit is odd for men, even for women.
+    gender_digit = rng.randrange(0, 10, 2) if gender == "kvinna" else rng.randrange(1, 10, 2)
+    serial = f"{rng.choice((98, 99))}{gender_digit}"
+    day = birth.day + (60 if kind == "samordningsnummer" else 0)
+    check = luhn_check_digit(f"{birth:%y%m}{day:02d}{serial}")
+    return f"{birth:%Y%m}{day:02d}-{serial}{check}"
+
+
+def fill_demo(
+    db: Database, *, individuals: int = 300, seed: int = 1, today: date | None = None
+) -> DemoSummary:
+    started = datetime.now()
+    today = today or clock.today()
+    rng = random.Random(seed)
+
+    def rid() -> str:
+        # Seeded ids, so the same seed gives the same database.
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+    now = datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC)
+    org_ids, unit_ids, unit_org, staff_ids = [], [], [], []
+    organisations, units, staff = [], [], []
+    for name, org_nr, kind, unit_names in ORGANISATIONS:
+        org_id = rid()
+        org_ids.append(org_id)
+        organisations.append(
+            dict(id=org_id, name=name, org_nr=org_nr, kind=kind, created_at=now, updated_at=now)
+        )
+        for unit_name in unit_names:
+            unit_id = rid()
+            unit_ids.append(unit_id)
+            unit_org.append(org_id)
+            units.append(
+                dict(
+                    id=unit_id,
+                    organisation_id=org_id,
+                    name=unit_name,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    staff_by_org: dict[str, list[str]] = {}
+    for name, unit_index, role in STAFF:
+        staff_id = rid()
+        staff_ids.append(staff_id)
+        staff_by_org.setdefault(unit_org[unit_index], []).append(staff_id)
+        staff.append(
+            dict(
+                id=staff_id,
+                name=name,
+                unit_id=unit_ids[unit_index],
+                role=role,
+                email="",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    af, kommun = org_ids[0], org_ids[1]
+
+    people, responsibilities, consents, log = [], [], [], []
+    for _ in range(individuals):
+        gender = rng.choices(("kvinna", "man", "annat"), weights=(48, 50, 2))[0]
+        legal = gender if gender != "annat" else rng.choice(("kvinna", "man"))
+        first = rng.choice(WOMEN if legal == "kvinna" else MEN)
+        last = rng.choice(SURNAMES)
+        age_days = rng.randint(15 * 365, 34 * 365)
+        birth = today - timedelta(days=age_days)
+        kind = rng.choices(
+            ("personnummer", "samordningsnummer", "reservnummer"), weights=(85, 11, 4)
+        )[0]
+        newcomer = kind == "samordningsnummer" or rng.random() < 0.12
+        number = reserve = None
+        if kind == "reservnummer":
+            reserve = f"R-{rng.getrandbits(24):06X}"
+        else:
+            number = _identity(rng, birth, legal, kind)
+        age = (today - birth).days // 365
+        in_school = 16 <= age <= 19 and rng.random() < 0.6
+        diploma = age >= 19 and rng.random() < 0.55
+        permit = today - timedelta(days=rng.randint(30, 6 * 365)) if newcomer else None
+        if permit and permit < birth:
+            permit = None
+        created = now - timedelta(days=rng.randint(0, 900), minutes=rng.randint(0, 600))
+        person_id = rid()
+        case_org = rng.choices((kommun, af), weights=(70, 30))[0]
+        people.append(
+            dict(
+                id=person_id,
+                created_at=created,
+                updated_at=created,
+                deleted_at=None,
+                identity_kind=kind,
+                identity_number=number,
+                reserve_id=reserve,
+                birth_date=birth,
+                first_name=first,
+                last_name=last,
+                gender=gender,
+                phone=f"07{rng.randint(0, 9)}-{rng.randint(100, 999)} {rng.randint(10, 99)} "
+                f"{rng.randint(10, 99)}",
+                email="",
+                address=f"{rng.choice(STREETS)} {rng.randint(1, 80)}",
+                in_upper_secondary=in_school,
+                has_upper_secondary_diploma=diploma,
+                residence_permit_date=permit,
+                status=rng.choices(("aktiv", "vilande", "avslutad"), weights=(80, 8, 12))[0],
+                case_organisation_id=case_org,
+                search_key=search_key(first, last, number, reserve),
+                sort_key=sort_key(first, last),
+            )
+        )
+        log.append(
+            dict(
+                id=rid(),
+                at=created,
+                table_name="individual",
+                record_id=person_id,
+                field=CREATED,
+                old_value=None,
+                new_value=None,
+                actor_id=rng.choice(staff_by_org[case_org]),
+            )
+        )
+        for org in (case_org, kommun if case_org == af else af):
+            if org == case_org or rng.random() < 0.6:
+                responsibilities.append(
+                    dict(
+                        id=rid(),
+                        individual_id=person_id,
+                        organisation_id=org,
+                        staff_id=rng.choice(staff_by_org[org]),
+                        created_at=created,
+                        updated_at=created,
+                        deleted_at=None,
+                    )
+                )
+        if rng.random() < 0.65:
+            other = af if case_org == kommun else kommun
+            valid_from = created.date()
+            withdrawn = (
+                valid_from + timedelta(days=rng.randint(10, 200)) if rng.random() < 0.08 else None
+            )
+            if withdrawn and withdrawn > today:
+                withdrawn = None
+            consents.append(
+                dict(
+                    id=rid(),
+                    individual_id=person_id,
+                    organisation_id=other,
+                    purpose="Samordning av insatser mot arbete eller studier",
+                    data_categories=rng.choice(("kontakt,utbildning,arbete", "kontakt,arbete")),
+                    form=rng.choice(("skriftligt", "muntligt")),
+                    valid_from=valid_from,
+                    valid_to=valid_from + timedelta(days=365) if rng.random() < 0.5 else None,
+                    withdrawn_on=withdrawn,
+                    recorded_by=rng.choice(staff_by_org[case_org]),
+                    created_at=created,
+                    updated_at=created,
+                    deleted_at=None,
+                )
+            )
+
+    with db.engine.begin() as conn:
+        for model, rows in (
+            (Organisation, organisations),
+            (Unit, units),
+            (Staff, staff),
+            (Individual, people),
+            (Responsibility, responsibilities),
+            (Consent, consents),
+            (ChangeLog, log),
+        ):
+            if rows:
+                conn.execute(insert(model.__table__), rows)
+        conn.execute(
+            insert(Setting.__table__).prefix_with("OR REPLACE"),
+            [dict(key=CURRENT_STAFF_KEY, value=staff_ids[DEMO_USER])],
+        )
+    seconds = (datetime.now() - started).total_seconds()
+    return DemoSummary(individuals=len(people), consents=len(consents), seconds=seconds)

@@ -1,0 +1,38 @@
+"""Every domain record as canonical JSON: equal data gives equal bytes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ungtui.store.database import Database
+from ungtui.store.models import DOMAIN_TABLES
+
+# Install-local bookkeeping, not data: when this copy was written, and a derived index.
+LOCAL_COLUMNS = {"created_at", "updated_at", "search_key"}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def dump_records(db: Database) -> dict[str, list[dict]]:
+    result: dict[str, list[dict]] = {}
+    with db.engine.connect() as conn:
+        for model in DOMAIN_TABLES:
+            table = model.__table__
+            columns = [c for c in table.columns if c.name not in LOCAL_COLUMNS]
+            rows = conn.execute(select(*columns).order_by(table.c.id)).all()
+            result[table.name] = [
+                {c.name: _plain(value) for c, value in zip(columns, row, strict=True)}
+                for row in rows
+            ]
+    return result
+
+
+def dump_json(db: Database) -> str:
+    return json.dumps(dump_records(db), sort_keys=True, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,88 @@
+"""The single door for writes to domain records.
+
+Every create, change and removal goes through a UnitOfWork: one transaction, each changed
+field written to the change log in the same transaction. Sync will stamp its change
+records here too, so no other module may add or delete records in a session.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from ungtui.store.database import Database
+from ungtui.store.models import ChangeLog, Record, utc_now
+
+CREATED = "*skapad*"
+REMOVED = "*borttagen*"
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+class UnitOfWork:
+    def __init__(self, db: Database, actor_id: str | None) -> None:
+        self._db = db
+        self.actor_id = actor_id
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = Session(self._db.engine, expire_on_commit=False)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    def _log(self, record: Record, field: str, old: Any, new: Any) -> None:
+        self.session.add(
+            ChangeLog(
+                table_name=record.__tablename__,
+                record_id=record.id,
+                field=field,
+                old_value=_text(old),
+                new_value=_text(new),
+                actor_id=self.actor_id,
+            )
+        )
+
+    def create(self, record: Record) -> Record:
+        self.session.add(record)
+        self._log(record, CREATED, None, None)
+        return record
+
+    def update(self, record: Record, **values: Any) -> dict[str, tuple[Any, Any]]:
+        """Set the given fields; returns {field: (old, new)} for those that changed."""
+        changed: dict[str, tuple[Any, Any]] = {}
+        for field, new in values.items():
+            old = getattr(record, field)
+            if old != new:
+                setattr(record, field, new)
+                changed[field] = (old, new)
+                self._log(record, field, old, new)
+        if changed:
+            record.updated_at = utc_now()
+            self.session.add(record)
+        return changed
+
+    def remove(self, record: Record) -> None:
+        """A tombstone: the record stays, marked removed, so the removal can travel."""
+        if record.deleted_at is None:
+            record.deleted_at = utc_now()
+            record.updated_at = record.deleted_at
+            self.session.add(record)
+            self._log(record, REMOVED, None, None)
