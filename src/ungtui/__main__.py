@@ -1,0 +1,5 @@
+import sys
+
+from ungtui.cli import main
+
+sys.exit(main())

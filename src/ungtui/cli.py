@@ -1,0 +1,102 @@
+"""Command line: `ungtui` opens the app; sub-commands work on a database without it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ungtui import __version__
+from ungtui.config import DB_ENV, default_db_path, resolve_db_path
+from ungtui.store.database import StoreError, open_database
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        help=f"databasfil (annars ${DB_ENV}, annars {default_db_path()})",
+    )
+    parser = argparse.ArgumentParser(
+        prog="ungtui",
+        description="Samverkan kring unga och nyanlända: register, samtycken och möten "
+        "för kommun och Arbetsförmedlingen. Utan kommando öppnas programmet.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"ungtui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    commands.add_parser("open", parents=[common], help="öppna programmet (standard)")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="fyll en databas med påhittade exempeldata"
+    )
+    demo.add_argument("--individuals", type=int, default=300, metavar="N", help="antal personer")
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="slumpfrö")
+    dump = commands.add_parser("dump", parents=[common], help="skriv alla poster som kanonisk JSON")
+    dump.add_argument("--out", metavar="FILE", help="fil att skriva till (annars skärmen)")
+    commands.add_parser("where", parents=[common], help="visa var databasen ligger")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"ungtui: {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    path = resolve_db_path(args.db)
+    if args.command == "where":
+        print(path)
+        return 0
+    if args.command == "demo":
+        return _demo(path, args.individuals, args.seed)
+    try:
+        db = open_database(path, create=args.command in (None, "open"))
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        if args.command == "dump":
+            return _dump(db, args.out)
+        from ungtui.tui.app import UngApp
+
+        UngApp(db).run()
+        return 0
+    finally:
+        db.close()
+
+
+def _demo(path: Path, individuals: int, seed: int) -> int:
+    from ungtui.services.demo import fill_demo
+
+    if individuals < 0:
+        return _fail("Antalet personer kan inte vara negativt.")
+    if path.exists():
+        return _fail(
+            f"{path} finns redan. Exempeldata skrivs bara till en ny fil, så att inga "
+            "riktiga uppgifter blandas med påhittade."
+        )
+    try:
+        db = open_database(path)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        summary = fill_demo(db, individuals=individuals, seed=seed)
+    finally:
+        db.close()
+    print(
+        f"Skapade {summary.individuals} påhittade personer och {summary.consents} samtycken "
+        f"i {path} på {summary.seconds:.1f} s."
+    )
+    return 0
+
+
+def _dump(db, out: str | None) -> int:
+    from ungtui.services.dump import dump_json
+
+    text = dump_json(db)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0

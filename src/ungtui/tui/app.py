@@ -1,0 +1,82 @@
+"""The Textual application: thin; the screens do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from ungtui.services.organisations import CurrentUser, current_user
+from ungtui.store.database import Database
+from ungtui.tui.commands import PersonCommands
+from ungtui.tui.screens.help import HelpScreen
+from ungtui.tui.screens.individuals import IndividualsScreen
+from ungtui.tui.screens.setup import SetupScreen
+
+
+class UngApp(App[None]):
+    TITLE = "ungtui"
+    SUB_TITLE = "Deltagare"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {PersonCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("f1", "help", "Hjälp", id="help"),
+        Binding("ctrl+p", "command_palette", "Hitta", show=False, priority=True, id="find"),
+        Binding("ctrl+q", "quit", "Avsluta", priority=True, id="quit"),
+    ]
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.user: CurrentUser | None = None
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.user = current_user(self.db)
+        if self.user is None:
+            self.push_screen(SetupScreen(), self._after_setup)
+        else:
+            self._open_register()
+
+    def _after_setup(self, user: CurrentUser | None) -> None:
+        if user is None:
+            self.exit()
+            return
+        self.user = user
+        self._open_register()
+
+    def _open_register(self) -> None:
+        assert self.user is not None
+        self.sub_title = f"{self.user.name} · {self.user.unit_name}, {self.user.organisation_name}"
+        self.push_screen(IndividualsScreen())
+
+    def action_new_individual(self) -> None:
+        from ungtui.tui.screens.individual_form import IndividualFormScreen
+
+        self.push_screen(IndividualFormScreen(None))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder="Sök person (namn eller nummer) eller kommando …")
+            )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Hjälp", "Visa tangenter och hjälp (F1)", self.action_help)
+        yield SystemCommand(
+            "Byt färgtema", "Välj färger som passar din skärm", self.action_change_theme
+        )
+        yield SystemCommand("Avsluta", "Stäng ungtui (Ctrl+Q)", self.exit)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def open_individual(self, individual_id: str) -> None:
+        from ungtui.tui.screens.individual_detail import IndividualDetailScreen
+
+        self.push_screen(IndividualDetailScreen(individual_id))

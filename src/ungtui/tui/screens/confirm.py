@@ -1,0 +1,39 @@
+"""A yes/no question in a modal, answered by key."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmScreen(ModalScreen[str | None]):
+    """Asks a question; dismisses with the id of the chosen button, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Avbryt")]
+
+    def __init__(self, title: str, text: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._title = title
+        self._text = text
+        self._choices = choices  # (id, label); the first is the default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self._title, classes="dialog-title")
+            yield Static(self._text, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                for index, (choice_id, label) in enumerate(self._choices):
+                    variant = "primary" if index == 0 else "default"
+                    yield Button(label, id=choice_id, variant=variant)
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,230 @@
+"""Everything about one person: identity, groups and why, caseworkers, consents, history."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ungtui.domain.identity import mask_identity
+from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
+from ungtui.services.consents import withdraw_consent
+from ungtui.services.errors import NotFound, ServiceError
+from ungtui.services.individuals import (
+    IndividualDetail,
+    display_name,
+    get_individual,
+    remove_individual,
+)
+from ungtui.tui.screens.confirm import ConfirmScreen
+
+
+def yes_no(value: bool) -> str:
+    return "ja" if value else "nej"
+
+
+class IndividualDetailScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="back"),
+        Binding("e", "edit", "Ändra", id="edit"),
+        Binding("s", "add_consent", "Nytt samtycke", id="add_consent"),
+        Binding("w", "withdraw_consent", "Återkalla samtycke", id="withdraw_consent"),
+        Binding("v", "reveal", "Visa nr", id="reveal"),
+        Binding("delete", "remove", "Ta bort", id="remove"),
+    ]
+
+    def __init__(self, individual_id: str) -> None:
+        super().__init__()
+        self.individual_id = individual_id
+        self.detail: IndividualDetail | None = None
+        self.revealed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail"):
+            yield Static("", id="person-title", classes="screen-title")
+            yield Static("", id="identity-section", classes="section")
+            yield Static("Målgrupper", classes="section-title")
+            yield Static("", id="groups-section", classes="section")
+            yield Static("Ansvariga handläggare", classes="section-title")
+            yield Static("", id="responsible-section", classes="section")
+            yield Static("Samtycken", classes="section-title")
+            consents: DataTable[str] = DataTable(id="consents", cursor_type="row")
+            consents.add_columns(
+                "Organisation", "Läge", "Från", "Till", "Form", "Uppgifter", "Syfte"
+            )
+            yield consents
+            yield Static("Historik", classes="section-title")
+            history: DataTable[str] = DataTable(id="history", cursor_type="row")
+            history.add_columns("När", "Vad", "Från", "Till", "Vem")
+            yield history
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#consents", DataTable).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.detail is not None:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load(self) -> None:
+        user = self.app.user
+        try:
+            detail = get_individual(
+                self.app.db,
+                self.individual_id,
+                organisation_id=user.organisation_id if user else None,
+            )
+        except NotFound as exc:
+            self.notify(str(exc), severity="error")
+            self.app.call_from_thread(self.dismiss)
+            return
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail: IndividualDetail) -> None:
+        self.detail = detail
+        person = detail.individual
+        self.query_one("#person-title", Static).update(
+            escape(display_name(person.first_name, person.last_name))
+        )
+        if person.identity_number:
+            number = (
+                person.identity_number if self.revealed else mask_identity(person.identity_number)
+            )
+        else:
+            number = person.reserve_id or ""
+        age = f"{detail.age} år" if detail.age is not None else "okänd ålder"
+        born = person.birth_date.isoformat() if person.birth_date else "okänt"
+        permit = person.residence_permit_date.isoformat() if person.residence_permit_date else "–"
+        lines = [
+            f"[b]{IDENTITY_KINDS.get(person.identity_kind, '')}:[/] {escape(number)}",
+            f"[b]Född:[/] {born} ({age})   [b]Kön:[/] {GENDERS.get(person.gender, '')}"
+            f"   [b]Status:[/] {STATUSES.get(person.status, '')}",
+            f"[b]Telefon:[/] {escape(person.phone) or '–'}"
+            f"   [b]E-post:[/] {escape(person.email) or '–'}",
+            f"[b]Adress:[/] {escape(person.address) or '–'}",
+            f"[b]Går i gymnasieskolan:[/] {yes_no(person.in_upper_secondary)}"
+            f"   [b]Gymnasieexamen:[/] {yes_no(person.has_upper_secondary_diploma)}"
+            f"   [b]Första uppehållstillstånd:[/] {permit}",
+            f"[b]Ärendet hos:[/] {escape(detail.case_organisation) or '–'}",
+        ]
+        self.query_one("#identity-section", Static).update("\n".join(lines))
+        groups = "\n".join(f"• [b]{g.label}[/]: {escape(g.reason)}" for g in detail.groups)
+        self.query_one("#groups-section", Static).update(groups or "Ingen målgrupp just nu.")
+        responsible = "\n".join(
+            f"• {escape(org)}: {escape(staff)} ({escape(unit)})"
+            for org, staff, unit in detail.responsibilities
+        )
+        self.query_one("#responsible-section", Static).update(responsible or "Ingen ansvarig.")
+        consents = self.query_one("#consents", DataTable)
+        consents.clear()
+        for c in detail.consents:
+            consents.add_row(
+                c.organisation_name,
+                c.state_label + (f" {c.withdrawn_on.isoformat()}" if c.withdrawn_on else ""),
+                c.valid_from.isoformat(),
+                c.valid_to.isoformat() if c.valid_to else "tills vidare",
+                c.form,
+                c.categories,
+                c.purpose,
+                key=c.id,
+            )
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        for h in detail.history:
+            history.add_row(h.at, h.field, h.old_value or "", h.new_value or "", h.actor)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_edit(self) -> None:
+        from ungtui.tui.screens.individual_form import IndividualFormScreen
+
+        self.app.push_screen(IndividualFormScreen(self.individual_id))
+
+    def action_reveal(self) -> None:
+        self.revealed = not self.revealed
+        if self.detail is not None:
+            self._show(self.detail)
+
+    def action_add_consent(self) -> None:
+        from ungtui.tui.screens.consent_form import ConsentFormScreen
+
+        self.app.push_screen(ConsentFormScreen(self.individual_id))
+
+    def _selected_consent(self):
+        table = self.query_one("#consents", DataTable)
+        if self.detail is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((c for c in self.detail.consents if c.id == key), None)
+
+    def action_withdraw_consent(self) -> None:
+        consent = self._selected_consent()
+        if consent is None:
+            self.notify("Det finns inget samtycke att återkalla.", severity="warning")
+            return
+        if consent.withdrawn_on is not None:
+            self.notify(
+                f"Samtycket återkallades redan {consent.withdrawn_on.isoformat()}.",
+                severity="warning",
+            )
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "withdraw":
+                self._withdraw(consent.id)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Återkalla samtycke?",
+                f"Samtycket för {consent.organisation_name} slutar gälla i dag. "
+                "Inga uppgifter får därefter lämnas till dem med stöd av det.",
+                [("withdraw", "Återkalla"), ("cancel", "Avbryt")],
+            ),
+            answer,
+        )
+
+    @work(thread=True, exit_on_error=False)
+    def _withdraw(self, consent_id: str) -> None:
+        user = self.app.user
+        try:
+            withdraw_consent(self.app.db, consent_id, actor_id=user.staff_id if user else None)
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("Samtycket är återkallat.")
+        self.load()
+
+    def action_remove(self) -> None:
+        def answer(choice: str | None) -> None:
+            if choice == "remove":
+                self._remove()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Ta bort personen?",
+                "Personen tas bort ur registret och listor. Borttagningen loggas.",
+                [("cancel", "Avbryt"), ("remove", "Ta bort")],
+            ),
+            answer,
+        )
+
+    @work(thread=True, exit_on_error=False)
+    def _remove(self) -> None:
+        user = self.app.user
+        try:
+            remove_individual(
+                self.app.db, self.individual_id, actor_id=user.staff_id if user else None
+            )
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("Personen är borttagen.")
+        self.app.call_from_thread(self.dismiss)

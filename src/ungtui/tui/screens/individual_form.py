@@ -1,0 +1,328 @@
+"""Add or edit a person, with each field checked as it is left."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+
+from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.identity import parse_identity
+from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
+from ungtui.services import clock
+from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.services.individuals import (
+    IndividualInput,
+    SameIdentity,
+    find_same_identity,
+    get_individual,
+    save_individual,
+    validate_individual,
+)
+from ungtui.services.organisations import list_staff
+from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.form import FormField, show_errors
+
+DATE_FIELDS = {"birth_date", "residence_permit_date"}
+
+
+class IndividualFormScreen(Screen[str | None]):
+    """Dismisses with the saved person's id, or None when closed without saving."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
+        Binding("escape", "close", "Avbryt", id="close"),
+    ]
+
+    def __init__(self, individual_id: str | None) -> None:
+        super().__init__()
+        self.individual_id = individual_id
+        self._dirty = False
+        self._loading = individual_id is not None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        title = "Ändra deltagare" if self.individual_id else "Ny deltagare"
+        yield Static(title, classes="screen-title")
+        with VerticalScroll(id="form"):
+            yield FormField(
+                "Personnummer eller samordningsnummer",
+                Input(placeholder="ÅÅÅÅMMDD-NNNN", id="identity"),
+                name="identity",
+                hint="Lämna tomt om personen saknar nummer; ange då födelsedatum.",
+            )
+            with Horizontal(classes="row"):
+                yield FormField(
+                    "Födelsedatum (utan nummer)",
+                    Input(placeholder="ÅÅÅÅ-MM-DD", id="birth_date"),
+                    name="birth_date",
+                )
+                yield FormField(
+                    "Reservnummer (utan nummer)",
+                    Input(placeholder="skapas om tomt", id="reserve_id"),
+                    name="reserve_id",
+                )
+            with Horizontal(classes="row"):
+                yield FormField("Förnamn", Input(id="first_name"), name="first_name")
+                yield FormField("Efternamn", Input(id="last_name"), name="last_name")
+            with Horizontal(classes="row"):
+                yield FormField(
+                    "Kön",
+                    Select(
+                        [(label, code) for code, label in GENDERS.items()],
+                        allow_blank=False,
+                        value="okänt",
+                        id="gender",
+                    ),
+                    name="gender",
+                )
+                yield FormField(
+                    "Status",
+                    Select(
+                        [(label, code) for code, label in STATUSES.items()],
+                        allow_blank=False,
+                        value="aktiv",
+                        id="status",
+                    ),
+                    name="status",
+                )
+            with Horizontal(classes="row"):
+                yield FormField("Telefon", Input(id="phone"), name="phone")
+                yield FormField("E-post", Input(id="email"), name="email")
+            yield FormField("Adress", Input(id="address"), name="address")
+            with Horizontal(classes="row"):
+                yield Checkbox("Går i gymnasieskolan", id="in_upper_secondary")
+                yield Checkbox("Har gymnasieexamen", id="has_upper_secondary_diploma")
+            yield FormField(
+                "Första uppehållstillstånd",
+                Input(placeholder="ÅÅÅÅ-MM-DD, för nyanlända", id="residence_permit_date"),
+                name="residence_permit_date",
+            )
+            yield FormField(
+                "Ansvarig handläggare i din organisation",
+                Select([], prompt="Ingen ansvarig", id="responsible"),
+                name="responsible",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#identity", Input).focus()
+        self._load()
+
+    @work(thread=True, exit_on_error=False)
+    def _load(self) -> None:
+        user = self.app.user
+        staff = [
+            s for s in list_staff(self.app.db) if user and s.organisation_id == user.organisation_id
+        ]
+        detail = None
+        if self.individual_id:
+            detail = get_individual(
+                self.app.db,
+                self.individual_id,
+                organisation_id=user.organisation_id if user else None,
+            )
+        self.app.call_from_thread(self._fill, staff, detail)
+
+    def _fill(self, staff, detail) -> None:
+        responsible = self.query_one("#responsible", Select)
+        responsible.set_options([(f"{s.name} ({s.unit_name})", s.id) for s in staff])
+        if detail is None:
+            if self.app.user:
+                responsible.value = self.app.user.staff_id
+            self._loading = False
+            return
+        person = detail.individual
+        values = {
+            "identity": person.identity_number or "",
+            "birth_date": person.birth_date.isoformat()
+            if person.birth_date and not person.identity_number
+            else "",
+            "reserve_id": person.reserve_id or "",
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "phone": person.phone,
+            "email": person.email,
+            "address": person.address,
+            "residence_permit_date": person.residence_permit_date.isoformat()
+            if person.residence_permit_date
+            else "",
+        }
+        for name, value in values.items():
+            self.query_one(f"#{name}", Input).value = value
+        self.query_one("#gender", Select).value = person.gender
+        self.query_one("#status", Select).value = person.status
+        self.query_one("#in_upper_secondary", Checkbox).value = person.in_upper_secondary
+        self.query_one(
+            "#has_upper_secondary_diploma", Checkbox
+        ).value = person.has_upper_secondary_diploma
+        if detail.responsible_staff_id:
+            responsible.value = detail.responsible_staff_id
+        else:
+            responsible.clear()
+        self._loading = False
+        self._dirty = False
+
+    # --- checks as fields are left ---------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        if not self._loading:
+            self._dirty = True
+
+    @on(Input.Blurred, "#identity")
+    def _identity_left(self, event: Input.Blurred) -> None:
+        self._check_identity(event.value)
+
+    def _check_identity(self, value: str) -> None:
+        field = self.query_one("#field-identity", FormField)
+        text = value.strip()
+        if not text:
+            field.set_error(None)
+            field.set_hint("Lämna tomt om personen saknar nummer; ange då födelsedatum.")
+            return
+        try:
+            identity = parse_identity(text, clock.today())
+        except ValueError as exc:
+            field.set_error(str(exc))
+            return
+        field.set_error(None)
+        field.set_hint(f"{IDENTITY_KINDS[identity.kind]} · född {identity.birth_date.isoformat()}")
+        gender = self.query_one("#gender", Select)
+        if gender.value == "okänt":
+            gender.value = identity.legal_gender
+        self._look_for_same(identity.normalized)
+
+    @work(thread=True, exclusive=True, group="same-identity", exit_on_error=False)
+    def _look_for_same(self, normalized: str) -> None:
+        same = find_same_identity(self.app.db, normalized, self.individual_id)
+        if same:
+            names = ", ".join(f"{s.name} ({s.status})" for s in same)
+            self.app.call_from_thread(
+                self.query_one("#field-identity", FormField).set_hint,
+                f"Obs! Numret finns redan registrerat: {names}.",
+            )
+
+    @on(Input.Blurred, "#birth_date, #residence_permit_date")
+    def _check_date(self, event: Input.Blurred) -> None:
+        name = event.input.id or ""
+        field = self.query_one(f"#field-{name}", FormField)
+        if not event.value.strip():
+            field.set_error(None)
+            return
+        try:
+            parse_iso_date(event.value)
+        except ValueError as exc:
+            field.set_error(str(exc))
+        else:
+            field.set_error(None)
+
+    # --- saving ----------------------------------------------------------------------
+
+    def _collect(self) -> IndividualInput:
+        def text(name: str) -> str:
+            return self.query_one(f"#{name}", Input).value
+
+        responsible = self.query_one("#responsible", Select).value
+        return IndividualInput(
+            identity=text("identity"),
+            reserve_id=text("reserve_id"),
+            birth_date=text("birth_date"),
+            first_name=text("first_name"),
+            last_name=text("last_name"),
+            gender=str(self.query_one("#gender", Select).value),
+            phone=text("phone"),
+            email=text("email"),
+            address=text("address"),
+            in_upper_secondary=self.query_one("#in_upper_secondary", Checkbox).value,
+            has_upper_secondary_diploma=self.query_one(
+                "#has_upper_secondary_diploma", Checkbox
+            ).value,
+            residence_permit_date=text("residence_permit_date"),
+            status=str(self.query_one("#status", Select).value),
+            responsible_staff_id=None if responsible is Select.NULL else str(responsible),
+        )
+
+    def action_save(self) -> None:
+        if self._loading:
+            return
+        self._check_identity(self.query_one("#identity", Input).value)
+        data = self._collect()
+        try:
+            values = validate_individual(data, clock.today())
+        except ValidationError as exc:
+            show_errors(self, exc.errors)
+            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
+            return
+        show_errors(self, {})
+        self._save(data, values.get("identity_number"), confirmed=False)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save(self, data: IndividualInput, normalized: str | None, confirmed: bool) -> None:
+        if normalized and not confirmed:
+            same = find_same_identity(self.app.db, normalized, self.individual_id)
+            if same:
+                self.app.call_from_thread(self._ask_about_same, data, normalized, same)
+                return
+        user = self.app.user
+        try:
+            saved = save_individual(
+                self.app.db,
+                data,
+                actor_id=user.staff_id if user else None,
+                organisation_id=user.organisation_id if user else None,
+                individual_id=self.individual_id,
+            )
+        except ValidationError as exc:
+            self.app.call_from_thread(show_errors, self, exc.errors)
+            return
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("Sparat.")
+        self.app.call_from_thread(self.dismiss, saved)
+
+    def _ask_about_same(
+        self, data: IndividualInput, normalized: str, same: list[SameIdentity]
+    ) -> None:
+        names = "\n".join(f"• {s.name} ({s.status})" for s in same)
+
+        def answer(choice: str | None) -> None:
+            if choice == "open":
+                self.dismiss(None)
+                self.app.open_individual(same[0].id)
+            elif choice == "save":
+                self._save(data, normalized, confirmed=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Numret finns redan",
+                f"Det här numret är redan registrerat:\n{names}\n\n"
+                "Öppna den befintliga personen, eller spara ändå som en möjlig dubblett?",
+                [("open", "Öppna befintlig"), ("save", "Spara ändå"), ("cancel", "Avbryt")],
+            ),
+            answer,
+        )
+
+    def action_close(self) -> None:
+        if not self._dirty:
+            self.dismiss(None)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Stäng utan att spara?",
+                "Du har ändringar som inte är sparade.",
+                [("stay", "Fortsätt redigera"), ("discard", "Stäng utan att spara")],
+            ),
+            answer,
+        )

@@ -1,0 +1,263 @@
+"""The register: search as you type, filters, sorting, paged from SQL."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from ungtui.domain.target_groups import GROUPS
+from ungtui.domain.vocabulary import STATUSES
+from ungtui.services.individuals import (
+    SORTS,
+    IndividualFilter,
+    IndividualRow,
+    count_individuals,
+    list_individuals,
+)
+from ungtui.tui.widgets.masking import shown_identity
+
+PAGE_SIZE = 100
+# Fetch the next page when the cursor comes this close to the last loaded row.
+PREFETCH_MARGIN = 20
+
+COLUMNS = (
+    ("name", "Namn"),
+    ("identity", "Personnummer"),
+    ("age", "Ålder"),
+    ("groups", "Målgrupper"),
+    ("caseworker", "Handläggare"),
+    ("status", "Status"),
+)
+
+
+def thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+class PersonTable(DataTable[str]):
+    """The list itself; Enter opens, and the footer says so."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
+
+
+class IndividualsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "focus_search", "Sök", id="search"),
+        Binding("n", "new", "Ny", id="new"),
+        Binding("e", "edit", "Ändra", id="edit"),
+        Binding("v", "reveal", "Visa nr", id="reveal"),
+        Binding("m", "mine", "Mina", id="mine"),
+        Binding("o", "sort", "Sortera", id="sort"),
+        Binding("escape", "clear_search", "Rensa", show=False),
+    ]
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
+        rows: list[IndividualRow]
+        offset: int
+        total: int | None
+        millis: float
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = IndividualFilter(status="aktiv")
+        self._generation = 0
+        self._loaded = 0
+        self._total = 0
+        self._loading_more = False
+        self._revealed: set[str] = set()
+        self._rows: dict[str, IndividualRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="Sök namn eller personnummer …", id="search")
+            yield Select(
+                [(label, code) for code, label in GROUPS.items()],
+                prompt="Alla målgrupper",
+                id="group",
+            )
+            yield Select(
+                [(label, code) for code, label in STATUSES.items()],
+                prompt="Alla statusar",
+                value="aktiv",
+                id="status",
+            )
+        yield PersonTable(id="individuals", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="list-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        table.focus()
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._generation += 1
+        self._loading_more = False
+        self._load(self._generation, self.filter, 0, True)
+
+    @work(thread=True, exclusive=True, group="individuals", exit_on_error=False)
+    def _load(self, generation: int, flt: IndividualFilter, offset: int, count: bool) -> None:
+        started = time.perf_counter()
+        user = self.app.user
+        rows = list_individuals(
+            self.app.db,
+            flt,
+            offset=offset,
+            limit=PAGE_SIZE,
+            organisation_id=user.organisation_id if user else None,
+        )
+        total = count_individuals(self.app.db, flt) if count else None
+        millis = (time.perf_counter() - started) * 1000
+        self.post_message(self.PageLoaded(generation, rows, offset, total, millis))
+
+    @on(PageLoaded)
+    def _show_page(self, message: PageLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        table = self.query_one(DataTable)
+        if message.offset == 0:
+            keep = table.cursor_row if table.row_count else 0
+            table.clear()
+            self._rows.clear()
+            self._total = message.total or 0
+        for row in message.rows:
+            self._rows[row.id] = row
+            table.add_row(*self._cells(row), key=row.id)
+        self._loaded = message.offset + len(message.rows)
+        self._loading_more = False
+        if message.offset == 0 and table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self._update_status()
+
+    def _cells(self, row: IndividualRow) -> tuple[str, ...]:
+        return (
+            row.name,
+            shown_identity(row.identity, row.identity_kind, row.id in self._revealed),
+            "" if row.age is None else str(row.age),
+            row.groups,
+            row.caseworker,
+            row.status,
+        )
+
+    def _update_status(self) -> None:
+        parts = [f"{thousands(self._total)} deltagare"]
+        if self._total:
+            parts.append(f"visar 1–{thousands(self._loaded)}")
+        if self.filter.mine_staff_id:
+            parts.append("bara mina")
+        parts.append(f"sorterat på {SORTS[self.filter.sort].lower()}")
+        self.query_one("#list-status", Static).update(" · ".join(parts))
+
+    @on(DataTable.RowHighlighted)
+    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
+        near_end = event.cursor_row >= self._loaded - PREFETCH_MARGIN
+        if near_end and self._loaded < self._total and not self._loading_more:
+            self._loading_more = True
+            self._load(self._generation, self.filter, self._loaded, False)
+
+    # --- filters ---------------------------------------------------------------------
+
+    def _set_filter(self, **changes: object) -> None:
+        self.filter = replace(self.filter, **changes)
+        self.reload()
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self._set_filter(text=event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(Select.Changed, "#group")
+    def _group(self, event: Select.Changed) -> None:
+        value = event.value if event.value is not Select.NULL else None
+        self._set_filter(group=value)
+
+    @on(Select.Changed, "#status")
+    def _status(self, event: Select.Changed) -> None:
+        value = event.value if event.value is not Select.NULL else None
+        self._set_filter(status=value)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        self.query_one(DataTable).focus()
+
+    def action_mine(self) -> None:
+        user = self.app.user
+        if user is None:
+            return
+        mine = None if self.filter.mine_staff_id else user.staff_id
+        self._set_filter(mine_staff_id=mine)
+        self.notify("Visar bara dina deltagare." if mine else "Visar alla deltagare.")
+
+    def action_sort(self) -> None:
+        keys = list(SORTS)
+        following = keys[(keys.index(self.filter.sort) + 1) % len(keys)]
+        self._set_filter(sort=following)
+
+    # --- rows ------------------------------------------------------------------------
+
+    def _current_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_reveal(self) -> None:
+        row_id = self._current_id()
+        if row_id is None:
+            return
+        self._revealed ^= {row_id}
+        row = self._rows[row_id]
+        self.query_one(DataTable).update_cell(
+            row_id,
+            "identity",
+            shown_identity(row.identity, row.identity_kind, row_id in self._revealed),
+        )
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.open_individual(event.row_key.value)
+
+    def action_new(self) -> None:
+        from ungtui.tui.screens.individual_form import IndividualFormScreen
+
+        self.app.push_screen(IndividualFormScreen(None), self._after_save)
+
+    def action_edit(self) -> None:
+        from ungtui.tui.screens.individual_form import IndividualFormScreen
+
+        row_id = self._current_id()
+        if row_id:
+            self.app.push_screen(IndividualFormScreen(row_id), self._after_save)
+
+    def _after_save(self, saved_id: str | None) -> None:
+        if saved_id:
+            self.reload()
+
+    def on_screen_resume(self) -> None:
+        # Back from a detail view or a form: what was changed there shows here.
+        if self._loaded:
+            self.reload()

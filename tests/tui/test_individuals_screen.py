@@ -1,0 +1,234 @@
+"""The register, driven by real keys."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from textual.widgets import DataTable, Input
+
+from tests.tui.helpers import settle, type_text
+from ungtui.services.demo import fill_demo
+from ungtui.services.individuals import IndividualFilter, list_individuals
+from ungtui.store.database import open_database
+from ungtui.store.models import Consent, Individual
+from ungtui.tui.app import UngApp
+from ungtui.tui.screens.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.individual_form import IndividualFormScreen
+from ungtui.tui.screens.individuals import IndividualsScreen
+from ungtui.tui.screens.setup import SetupScreen
+
+
+@pytest.fixture
+def demo_db(tmp_path):
+    db = open_database(tmp_path / "demo.db")
+    fill_demo(db, individuals=40, seed=3)
+    yield db
+    db.close()
+
+
+def table_names(app) -> list[str]:
+    table = app.screen.query_one("#individuals", DataTable)
+    return [table.get_row_at(i)[0] for i in range(table.row_count)]
+
+
+async def test_list_opens_with_masked_numbers_and_search_narrows_it(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+        table = app.screen.query_one("#individuals", DataTable)
+        assert table.row_count > 20
+        numbers = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        assert all(n.endswith("-XXXX") or n.startswith("R-") for n in numbers)
+
+        target = list_individuals(demo_db, IndividualFilter(status="aktiv"))[5]
+        last_name = target.name.split(",")[0]
+        await pilot.press("slash")
+        await type_text(pilot, last_name.lower())
+        await settle(pilot)
+        names = table_names(app)
+        assert target.name in names
+        assert all(
+            n.lower().startswith(last_name.lower()) or last_name.lower() in n.lower() for n in names
+        )
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == ""
+        assert table.row_count > 20
+
+
+async def test_reveal_shows_the_full_number_of_one_row(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#individuals", DataTable)
+        row = 0
+        while table.get_row_at(row)[1].startswith("R-"):
+            row += 1
+        for _ in range(row):
+            await pilot.press("down")
+        await pilot.press("v")
+        shown = table.get_row_at(row)[1]
+        assert not shown.endswith("XXXX")
+        assert len(shown) == 13
+        await pilot.press("v")
+        assert table.get_row_at(row)[1].endswith("-XXXX")
+
+
+async def test_add_with_a_bad_number_then_a_good_one(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualFormScreen)
+        await type_text(pilot, "20050317-9807")
+        await pilot.press("tab")  # leaving the field checks it
+        error = app.screen.query_one("#field-identity .field-error").render()
+        assert "Kontrollsiffran stämmer inte" in str(error)
+
+        app.screen.query_one("#first_name", Input).focus()
+        await type_text(pilot, "Märit")
+        await pilot.press("tab")
+        await type_text(pilot, "Östlund")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualFormScreen)  # refused, still open
+        with demo_db.session() as s:
+            assert s.exec(select(Individual).where(Individual.first_name == "Märit")).all() == []
+
+        identity = app.screen.query_one("#identity", Input)
+        identity.focus()
+        identity.value = ""
+        await type_text(pilot, "0503179806")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+        with demo_db.session() as s:
+            [saved] = s.exec(select(Individual).where(Individual.first_name == "Märit")).all()
+        assert saved.identity_number == "20050317-9806"
+        assert saved.gender == "kvinna"  # taken from the number when left as unknown
+
+
+async def test_duplicate_number_offers_the_existing_person(demo_db):
+    existing = next(
+        r
+        for r in list_individuals(demo_db, IndividualFilter(), limit=40)
+        if r.identity_kind == "personnummer"
+    )
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, existing.identity)
+        app.screen.query_one("#first_name", Input).focus()
+        await type_text(pilot, "Dubblett")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Numret finns redan" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("enter")  # the first choice: open the existing person
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualDetailScreen)
+        assert app.screen.individual_id == existing.id
+
+
+async def test_edit_from_the_list(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#individuals", DataTable)
+        person_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        await pilot.press("e")
+        await settle(pilot)
+        phone = app.screen.query_one("#phone", Input)
+        phone.focus()
+        phone.value = ""
+        await type_text(pilot, "070-111 22 33")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+        with demo_db.session() as s:
+            assert s.get(Individual, person_id).phone == "070-111 22 33"
+
+
+async def test_consent_add_and_withdraw(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#individuals", DataTable)
+        person_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualDetailScreen)
+        before = app.screen.query_one("#consents", DataTable).row_count
+
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # nothing chosen yet: refused
+        await settle(pilot)
+        error = app.screen.query_one("#field-organisation_id .field-error").render()
+        assert "Välj vilken organisation" in str(error)
+
+        await pilot.press("enter")  # open the organisation list (focused first)
+        await pilot.press("down", "enter")
+        await pilot.press("tab")
+        await type_text(pilot, "Planering av praktik")
+        await pilot.press("tab")
+        await pilot.press("space")  # first data category
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualDetailScreen)
+        consents = app.screen.query_one("#consents", DataTable)
+        assert consents.row_count == before + 1
+
+        with demo_db.session() as s:
+            new = s.exec(select(Consent).where(Consent.purpose == "Planering av praktik")).one()
+        consents.focus()
+        consents.move_cursor(row=consents.get_row_index(new.id))
+        await pilot.press("w")
+        await pilot.press("enter")  # confirm
+        await settle(pilot)
+        with demo_db.session() as s:
+            assert s.get(Consent, new.id).withdrawn_on is not None
+            assert s.get(Consent, new.id).individual_id == person_id
+
+
+async def test_first_run_asks_who_you_are(tmp_path):
+    db = open_database(tmp_path / "tom.db")
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        error = app.screen.query_one("#field-name .field-error").render()
+        assert str(error) == "Ange ditt namn."
+
+        await type_text(pilot, "Karin Lind")
+        app.screen.query_one("#organisation_name", Input).focus()
+        await type_text(pilot, "Värnamo kommun")
+        await pilot.press("tab")
+        await type_text(pilot, "212000-0563")
+        app.screen.query_one("#unit_name", Input).focus()
+        await type_text(pilot, "Jobbcenter Unga")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+        assert app.user.name == "Karin Lind"
+        assert app.user.organisation_name == "Värnamo kommun"
+    db.close()
+
+
+async def test_f1_shows_help(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IndividualsScreen)
