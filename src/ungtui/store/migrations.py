@@ -118,7 +118,16 @@ CREATE TABLE unit (
     PRIMARY KEY (id)
 );
 CREATE INDEX ix_unit_organisation_id ON unit (organisation_id);
-CREATE INDEX ix_individual_sort_key ON individual (sort_key, id);
+-- The list pages in name order and filters on these columns. Covering indexes let
+-- SQLite answer a page or a count of 100,000 people from the index alone.
+CREATE INDEX ix_individual_list_status ON individual (
+    deleted_at, status, sort_key, id, search_key, birth_date, residence_permit_date,
+    in_upper_secondary, has_upper_secondary_diploma
+);
+CREATE INDEX ix_individual_list_all ON individual (
+    deleted_at, sort_key, id, search_key, birth_date, residence_permit_date,
+    in_upper_secondary, has_upper_secondary_diploma, status
+);
 CREATE INDEX ix_responsibility_staff_id ON responsibility (staff_id);
 """
 

@@ -195,7 +195,8 @@ class IndividualsScreen(Screen[None]):
         self._set_filter(status=value)
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once, not scheduled: letters typed right after "/" belong in the search field.
+        self.set_focus(self.query_one("#search", Input))
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)

@@ -1,0 +1,60 @@
+"""Pictures of the key screens, with fictional data and a fixed day."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from tests.tui.helpers import settle
+from ungtui.services.demo import fill_demo
+from ungtui.store.database import open_database
+from ungtui.tui.app import UngApp
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def app(tmp_path):
+    db = open_database(tmp_path / "bild.db")
+    fill_demo(db, individuals=60, seed=11)
+    yield UngApp(db)
+    db.close()
+
+
+async def _steady(pilot) -> None:
+    await settle(pilot)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+def test_list(snap_compare, app):
+    """The register: masked numbers, ages, target groups, caseworkers, footer keys."""
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steady)
+
+
+def test_new_person_form_with_a_bad_number(snap_compare, app):
+    """The form after a number with a wrong check digit: the field is red with the reason."""
+
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await pilot.press("n")
+        await _steady(pilot)
+        for char in "0503179807":
+            await pilot.press(char)
+        await pilot.press("tab")
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_person_detail(snap_compare, app):
+    """One person: identity masked, target groups with reasons, consents and history."""
+
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await pilot.press("enter")
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
