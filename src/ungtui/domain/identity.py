@@ -61,13 +61,13 @@ def parse_identity(text: str, today: date | None = None) -> Identity:
         raise ValueError("Numret får bara innehålla siffror och ett bindestreck eller plus.")
     centenarian = "+" in compact
     digits = compact.replace("-", "").replace("+", "")
-    separator_at = max(compact.find("-"), compact.find("+"))
-    if separator_at != -1 and separator_at != len(compact) - 5:
-        raise ValueError("Bindestrecket ska stå före de fyra sista siffrorna.")
     if len(digits) not in (10, 12):
         raise ValueError(
             f"Fel längd: ett personnummer har 10 eller 12 siffror, inte {len(digits)}."
         )
+    separator_at = max(compact.find("-"), compact.find("+"))
+    if separator_at != -1 and separator_at != len(compact) - 5:
+        raise ValueError("Bindestrecket ska stå före de fyra sista siffrorna.")
     if len(digits) == 12:
         year = int(digits[:4])
         rest = digits[2:]
