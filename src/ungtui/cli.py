@@ -11,19 +11,26 @@ from ungtui.config import DB_ENV, default_db_path, resolve_db_path
 from ungtui.store.database import StoreError, open_database
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+def _db_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
         "--db",
         metavar="PATH",
+        default=default,
         help=f"databasfil (annars ${DB_ENV}, annars {default_db_path()})",
     )
+
+
+def _parser() -> argparse.ArgumentParser:
+    # --db may come before or after the sub-command; after it, it must not reset the
+    # value given before it, hence SUPPRESS.
+    common = argparse.ArgumentParser(add_help=False)
+    _db_option(common, argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="ungtui",
         description="Samverkan kring unga och nyanlända: register, samtycken och möten "
         "för kommun och Arbetsförmedlingen. Utan kommando öppnas programmet.",
-        parents=[common],
     )
+    _db_option(parser, None)
     parser.add_argument("--version", action="version", version=f"ungtui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
     commands.add_parser("open", parents=[common], help="öppna programmet (standard)")

@@ -232,3 +232,39 @@ async def test_f1_shows_help(demo_db):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, IndividualsScreen)
+
+
+async def test_a_database_failure_is_told_in_swedish(demo_db, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import ungtui.tui.screens.individuals as screen_module
+
+    def locked(*args, **kwargs):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(screen_module, "list_individuals", locked)
+        await pilot.press("o")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("upptagen av ett annat program" in m for m in messages)
+        assert isinstance(app.screen, IndividualsScreen)
+
+
+async def test_ctrl_p_finds_a_person_by_name(demo_db):
+    target = list_individuals(demo_db, IndividualFilter(), limit=10)[3]
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        last, first = target.name.split(", ")
+        await type_text(pilot, f"{first} {last}")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualDetailScreen)
+        assert app.screen.individual_id == target.id

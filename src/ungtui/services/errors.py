@@ -17,3 +17,18 @@ class ValidationError(ServiceError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__(" ".join(errors.values()))
+
+
+def explain_database_error(error: Exception) -> str:
+    """A Swedish sentence for a failure of the database itself; nothing was saved."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            "Databasen är upptagen av ett annat program, till exempel ett annat fönster med "
+            "ungtui. Inget sparades. Försök igen om en stund."
+        )
+    if "readonly" in text or "read-only" in text:
+        return "Databasen går inte att skriva till (skrivskyddad). Inget sparades."
+    if "disk" in text and "full" in text:
+        return "Disken är full. Inget sparades. Frigör utrymme och försök igen."
+    return "Databasen kunde inte läsas eller skrivas. Inget sparades."

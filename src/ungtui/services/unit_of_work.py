@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from ungtui.services.errors import ServiceError, explain_database_error
 from ungtui.store.database import Database
 from ungtui.store.models import ChangeLog, Record, utc_now
 
@@ -45,8 +47,13 @@ class UnitOfWork:
                 self.session.commit()
             else:
                 self.session.rollback()
+        except OperationalError as error:
+            self.session.rollback()
+            raise ServiceError(explain_database_error(error)) from error
         finally:
             self.session.close()
+        if isinstance(exc, OperationalError):
+            raise ServiceError(explain_database_error(exc)) from exc
 
     def _log(self, record: Record, field: str, old: Any, new: Any) -> None:
         self.session.add(

@@ -14,10 +14,11 @@ from ungtui.services import clock
 from ungtui.services.consents import ConsentInput, add_consent
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.organisations import list_organisations
+from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
 
 
-class ConsentFormScreen(Screen[str | None]):
+class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
         Binding("escape", "close", "Avbryt", id="close"),

@@ -20,6 +20,7 @@ from ungtui.services.individuals import (
     get_individual,
     remove_individual,
 )
+from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 
 
@@ -27,7 +28,7 @@ def yes_no(value: bool) -> str:
     return "ja" if value else "nej"
 
 
-class IndividualDetailScreen(Screen[None]):
+class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("e", "edit", "Ändra", id="edit"),

@@ -23,13 +23,14 @@ from ungtui.services.individuals import (
     validate_individual,
 )
 from ungtui.services.organisations import list_staff
+from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.form import FormField, show_errors
 
 DATE_FIELDS = {"birth_date", "residence_permit_date"}
 
 
-class IndividualFormScreen(Screen[str | None]):
+class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
     """Dismisses with the saved person's id, or None when closed without saving."""
 
     BINDINGS = [

@@ -22,6 +22,7 @@ from ungtui.services.individuals import (
     count_individuals,
     list_individuals,
 )
+from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity
 
 PAGE_SIZE = 100
@@ -48,7 +49,7 @@ class PersonTable(DataTable[str]):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
 
-class IndividualsScreen(Screen[None]):
+class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_search", "Sök", id="search"),
         Binding("n", "new", "Ny", id="new"),

@@ -12,12 +12,13 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import ValidationError
 from ungtui.services.organisations import CurrentUser, list_organisations, register_user
+from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
 
 NEW_ORGANISATION = "__new__"
 
 
-class SetupScreen(Screen[CurrentUser | None]):
+class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara och börja", priority=True, id="save"),
         Binding("escape", "quit", "Avsluta", id="quit_setup"),

@@ -1,0 +1,29 @@
+"""What every screen shares."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import SQLAlchemyError
+from textual.worker import Worker, WorkerState
+
+from ungtui.services.errors import ServiceError, explain_database_error
+
+
+def failure_message(error: BaseException | None) -> str:
+    if isinstance(error, ServiceError):
+        return str(error)
+    if isinstance(error, SQLAlchemyError):
+        return explain_database_error(error)
+    return "Något gick fel. Inget sparades. Försök igen."
+
+
+class ReportsWorkerErrors:
+    """Workers run with exit_on_error=False, so a failure would pass in silence.
+
+    Worker state messages do not bubble, so each screen reports its own workers' failures.
+    """
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.app.notify(  # type: ignore[attr-defined]
+                failure_message(event.worker.error), title="Fel", severity="error", timeout=10
+            )
