@@ -20,3 +20,19 @@ _SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø":
 def swedish_sort_key(text: str) -> str:
     """'Öberg' sorts after 'Zetterlund', 'Åsa' before 'Ärla', case ignored."""
     return fold(text.casefold().translate(_SWEDISH_LAST))
+
+
+def person_search_key(
+    first_name: str, last_name: str, identity: str | None, reserve: str | None
+) -> str:
+    """What search-as-you-type matches: folded names and the number with and without dash."""
+    parts = [fold(first_name), fold(last_name)]
+    if identity:
+        parts += [identity, identity.replace("-", "")]
+    if reserve:
+        parts.append(fold(reserve))
+    return " ".join(p for p in parts if p)
+
+
+def person_sort_key(first_name: str, last_name: str) -> str:
+    return swedish_sort_key(f"{last_name}\x01{first_name}")

@@ -12,6 +12,7 @@ from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.vocabulary import CONSENT_FORMS, DATA_CATEGORIES
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Consent, Individual, Organisation
@@ -122,10 +123,11 @@ def withdraw_consent(
 def list_consents(db: Database, individual_id: str, today: date | None = None) -> list[ConsentRow]:
     on = today or clock.today()
     with db.session() as session:
+        members = same_person_ids(session, individual_id)
         rows = session.exec(
             select(Consent, Organisation)
             .join(Organisation, col(Organisation.id) == Consent.organisation_id, isouter=True)
-            .where(Consent.individual_id == individual_id, col(Consent.deleted_at).is_(None))
+            .where(col(Consent.individual_id).in_(members), col(Consent.deleted_at).is_(None))
             .order_by(col(Consent.valid_from).desc())
         ).all()
     return [
@@ -163,15 +165,18 @@ def may_receive(
     on = on or clock.today()
     with db.session() as session:
         person = session.get(Individual, individual_id)
+        if person is not None and person.merged_into:
+            person = session.get(Individual, person.merged_into)
         if person is None or person.deleted_at is not None:
             return ConsentAnswer(False, "Personen finns inte i registret.")
+        members = same_person_ids(session, person.id)
         org = session.get(Organisation, organisation_id)
         org_name = org.name if org else "organisationen"
         if person.case_organisation_id == organisation_id:
             return ConsentAnswer(True, f"{org_name} har ärendet.")
         consents = session.exec(
             select(Consent).where(
-                Consent.individual_id == individual_id,
+                col(Consent.individual_id).in_(members),
                 Consent.organisation_id == organisation_id,
                 col(Consent.deleted_at).is_(None),
             )

@@ -14,11 +14,12 @@ from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.group_filters import group_bounds
 from ungtui.domain.identity import mask_identity, parse_identity
 from ungtui.domain.target_groups import GroupMatch, PersonFacts, short_codes, target_groups
-from ungtui.domain.text import fold, swedish_sort_key
+from ungtui.domain.text import fold, person_search_key, person_sort_key
 from ungtui.domain.vocabulary import GENDERS, STATUSES
 from ungtui.services import clock
 from ungtui.services.consents import ConsentRow, list_consents
 from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import CREATED, REMOVED, UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import (
@@ -108,17 +109,8 @@ def display_name(first_name: str, last_name: str) -> str:
     return last_name or first_name
 
 
-def search_key(first_name: str, last_name: str, identity: str | None, reserve: str | None) -> str:
-    parts = [fold(first_name), fold(last_name)]
-    if identity:
-        parts += [identity, identity.replace("-", "")]
-    if reserve:
-        parts.append(fold(reserve))
-    return " ".join(p for p in parts if p)
-
-
-def sort_key(first_name: str, last_name: str) -> str:
-    return swedish_sort_key(f"{last_name}\x01{first_name}")
+search_key = person_search_key
+sort_key = person_sort_key
 
 
 def _facts(person: Individual) -> PersonFacts:
@@ -134,7 +126,7 @@ def _facts(person: Individual) -> PersonFacts:
 
 
 def _conditions(flt: IndividualFilter, today: date) -> list:
-    conditions: list = [col(Individual.deleted_at).is_(None)]
+    conditions: list = [col(Individual.deleted_at).is_(None), col(Individual.merged_into).is_(None)]
     for token in fold(flt.text).split():
         conditions.append(func.instr(Individual.search_key, token) > 0)
     if flt.status:
@@ -257,8 +249,12 @@ def get_individual(
     today = today or clock.today()
     with db.session() as session:
         person = session.get(Individual, individual_id)
+        if person is not None and person.merged_into:
+            person = session.get(Individual, person.merged_into)
         if person is None or person.deleted_at is not None:
             raise NotFound("Personen finns inte längre i registret.")
+        individual_id = person.id
+        members = same_person_ids(session, individual_id)
         case_org = (
             session.get(Organisation, person.case_organisation_id)
             if person.case_organisation_id
@@ -270,7 +266,7 @@ def get_individual(
             .join(Unit, col(Unit.id) == Staff.unit_id)
             .join(Organisation, col(Organisation.id) == Responsibility.organisation_id)
             .where(
-                Responsibility.individual_id == individual_id,
+                col(Responsibility.individual_id).in_(members),
                 col(Responsibility.deleted_at).is_(None),
             )
             .order_by(Organisation.name)
@@ -278,7 +274,7 @@ def get_individual(
         history_rows = session.exec(
             select(ChangeLog, Staff.name)
             .join(Staff, col(Staff.id) == ChangeLog.actor_id, isouter=True)
-            .where(ChangeLog.record_id == individual_id)
+            .where(col(ChangeLog.record_id).in_(members))
             .order_by(col(ChangeLog.at).desc())
             .limit(200)
         ).all()

@@ -1,8 +1,8 @@
 """The single door for writes to domain records.
 
 Every create, change and removal goes through a UnitOfWork: one transaction, each changed
-field written to the change log in the same transaction. Sync will stamp its change
-records here too, so no other module may add or delete records in a session.
+field written to the change log and stamped for sync (sync.state.stamp_local) in that same
+transaction. So no other module may add or delete domain records in a session.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlmodel import Session
 from ungtui.services.errors import ServiceError, explain_database_error
 from ungtui.store.database import Database
 from ungtui.store.models import ChangeLog, Record, utc_now
+from ungtui.sync.state import SYNCED_COLUMNS, stamp_local
 
 CREATED = "*skapad*"
 REMOVED = "*borttagen*"
@@ -36,6 +37,8 @@ class UnitOfWork:
         self._db = db
         self.actor_id = actor_id
         self.session: Session
+        self._changes: list[tuple[str, str, dict[str, Any]]] = []
+        self._removals: list[tuple[str, str]] = []
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self._db.engine, expire_on_commit=False)
@@ -44,6 +47,8 @@ class UnitOfWork:
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if exc_type is None:
+                self.session.flush()
+                stamp_local(self.session.connection(), self._changes, self._removals)
                 self.session.commit()
             else:
                 self.session.rollback()
@@ -70,6 +75,10 @@ class UnitOfWork:
     def create(self, record: Record) -> Record:
         self.session.add(record)
         self._log(record, CREATED, None, None)
+        columns = SYNCED_COLUMNS[record.__tablename__]
+        self._changes.append(
+            (record.__tablename__, record.id, {c: getattr(record, c) for c in columns})
+        )
         return record
 
     def update(self, record: Record, **values: Any) -> dict[str, tuple[Any, Any]]:
@@ -84,6 +93,9 @@ class UnitOfWork:
         if changed:
             record.updated_at = utc_now()
             self.session.add(record)
+            self._changes.append(
+                (record.__tablename__, record.id, {f: new for f, (_old, new) in changed.items()})
+            )
         return changed
 
     def remove(self, record: Record) -> None:
@@ -93,3 +105,4 @@ class UnitOfWork:
             record.updated_at = record.deleted_at
             self.session.add(record)
             self._log(record, REMOVED, None, None)
+            self._removals.append((record.__tablename__, record.id))

@@ -65,6 +65,7 @@ CREATE TABLE individual (
     case_organisation_id VARCHAR,
     search_key VARCHAR NOT NULL,
     sort_key VARCHAR NOT NULL,
+    merged_into VARCHAR,
     PRIMARY KEY (id)
 );
 CREATE INDEX ix_individual_birth_date ON individual (birth_date);
@@ -121,14 +122,73 @@ CREATE INDEX ix_unit_organisation_id ON unit (organisation_id);
 -- The list pages in name order and filters on these columns. Covering indexes let
 -- SQLite answer a page or a count of 100,000 people from the index alone.
 CREATE INDEX ix_individual_list_status ON individual (
-    deleted_at, status, sort_key, id, search_key, birth_date, residence_permit_date,
+    deleted_at, merged_into, status, sort_key, id, search_key, birth_date, residence_permit_date,
     in_upper_secondary, has_upper_secondary_diploma
 );
 CREATE INDEX ix_individual_list_all ON individual (
-    deleted_at, sort_key, id, search_key, birth_date, residence_permit_date,
+    deleted_at, merged_into, sort_key, id, search_key, birth_date, residence_permit_date,
     in_upper_secondary, has_upper_secondary_diploma, status
 );
 CREATE INDEX ix_responsibility_staff_id ON responsibility (staff_id);
+-- Sync by exported files (shared/research/sync.md §6): per-record field registers, the
+-- install's identity and clock, known installs, imported files, and duplicate merges.
+CREATE TABLE sync_meta (
+    key VARCHAR NOT NULL PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+CREATE TABLE sync_row (
+    tbl VARCHAR NOT NULL,
+    row_id VARCHAR NOT NULL,
+    fields VARCHAR NOT NULL,
+    tomb_hlc VARCHAR,
+    tomb_site VARCHAR,
+    local_seq INTEGER NOT NULL,
+    conflicts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tbl, row_id)
+);
+CREATE INDEX ix_sync_row_local_seq ON sync_row (local_seq);
+CREATE INDEX ix_sync_row_conflicts ON sync_row (conflicts);
+CREATE TABLE sync_export (
+    file_id VARCHAR NOT NULL PRIMARY KEY,
+    at VARCHAR NOT NULL,
+    organisation_id VARCHAR,
+    seq_to INTEGER NOT NULL
+);
+CREATE TABLE sync_merge (
+    id_a VARCHAR NOT NULL,
+    id_b VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    site VARCHAR NOT NULL,
+    local_seq INTEGER NOT NULL,
+    PRIMARY KEY (id_a, id_b)
+);
+CREATE INDEX ix_sync_merge_local_seq ON sync_merge (local_seq);
+CREATE TABLE sync_site (
+    site_id VARCHAR NOT NULL PRIMARY KEY,
+    organisation_id VARCHAR,
+    public_key VARCHAR NOT NULL,
+    fingerprint VARCHAR NOT NULL,
+    trusted BOOLEAN NOT NULL,
+    received_seq INTEGER NOT NULL,
+    acked_seq INTEGER NOT NULL,
+    last_exchange_at VARCHAR
+);
+CREATE TABLE sync_import (
+    file_sha256 VARCHAR NOT NULL PRIMARY KEY,
+    file_id VARCHAR NOT NULL,
+    sender_site VARCHAR NOT NULL,
+    at VARCHAR NOT NULL,
+    summary VARCHAR NOT NULL
+);
+CREATE TABLE sync_sent (
+    organisation_id VARCHAR NOT NULL,
+    individual_id VARCHAR NOT NULL,
+    PRIMARY KEY (organisation_id, individual_id)
+);
+CREATE TABLE sync_purged (
+    individual_id VARCHAR NOT NULL PRIMARY KEY,
+    hlc VARCHAR NOT NULL
+);
 """
 
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1),)

@@ -69,6 +69,9 @@ class Individual(Record, table=True):
     search_key: str = ""
     # Last and first name in Swedish alphabetical order (see domain.text.swedish_sort_key).
     sort_key: str = ""
+    # Set when a person confirmed this is the same person as another record: the id the
+    # merged person is shown under (the smallest id of the group, sync.md §6.3).
+    merged_into: str | None = None
 
 
 class Responsibility(Record, table=True):

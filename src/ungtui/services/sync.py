@@ -1,0 +1,187 @@
+"""Use cases of sync: make an export, take in an import, look at and settle conflicts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.engine import Connection
+
+from ungtui.services import clock
+from ungtui.services.errors import NotFound, ServiceError
+from ungtui.services.individuals import display_name
+from ungtui.services.organisations import CURRENT_STAFF_KEY
+from ungtui.store.database import Database
+from ungtui.sync import state
+from ungtui.sync.changes import (
+    ChangeSet,
+    ImportSummary,
+    apply,
+    clusters,
+    collect,
+    possible_duplicates,
+    refresh_clusters,
+)
+
+
+def own_organisation(conn: Connection) -> str | None:
+    row = conn.exec_driver_sql(
+        "SELECT u.organisation_id FROM setting s JOIN staff st ON st.id = s.value"
+        " JOIN unit u ON u.id = st.unit_id WHERE s.key = ?",
+        (CURRENT_STAFF_KEY,),
+    ).first()
+    return row[0] if row else None
+
+
+def _acks(conn: Connection) -> dict[str, int]:
+    return dict(conn.exec_driver_sql("SELECT site_id, received_seq FROM sync_site").all())
+
+
+def _since(conn: Connection, organisation_id: str | None) -> int:
+    """Send what every known install of the recipient organisation has not confirmed."""
+    if organisation_id is None:
+        return 0
+    acked = [
+        seq
+        for (seq,) in conn.exec_driver_sql(
+            "SELECT acked_seq FROM sync_site WHERE organisation_id = ?", (organisation_id,)
+        )
+    ]
+    return min(acked) if acked else 0
+
+
+def build_changes(
+    db: Database,
+    *,
+    for_organisation: str | None,
+    full: bool = False,
+    today: date | None = None,
+) -> ChangeSet:
+    with db.engine.begin() as conn:
+        since = 0 if full else _since(conn, for_organisation)
+        return collect(
+            conn,
+            since=since,
+            for_organisation=for_organisation,
+            own_organisation=own_organisation(conn),
+            today=today or clock.today(),
+            acks=_acks(conn),
+        )
+
+
+@dataclass(frozen=True)
+class Sender:
+    site: str
+    organisation_id: str | None = None
+    public_key: str = ""
+    fingerprint: str = ""
+
+
+def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> ImportSummary:
+    """Merge a verified change set into the database, inside the caller's transaction."""
+    me = state.site_id(conn)
+    summary = apply(conn, changes)
+    known = conn.exec_driver_sql(
+        "SELECT received_seq, acked_seq FROM sync_site WHERE site_id = ?", (sender.site,)
+    ).first()
+    received, acked = known if known else (0, 0)
+    if changes.seq_from > received + 1 and not changes.full:
+        summary.warnings.append(
+            f"Det saknas ändringar från avsändaren (nr {received + 1}–{changes.seq_from - 1}). "
+            "Be om en fullständig export eller de filer som saknas."
+        )
+    else:
+        received = max(received, changes.seq_to)
+    acked = max(acked, changes.acks.get(me, 0))
+    conn.exec_driver_sql(
+        "INSERT INTO sync_site (site_id, organisation_id, public_key, fingerprint, trusted,"
+        " received_seq, acked_seq, last_exchange_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)"
+        " ON CONFLICT (site_id) DO UPDATE SET received_seq = excluded.received_seq,"
+        " acked_seq = excluded.acked_seq, last_exchange_at = excluded.last_exchange_at,"
+        " organisation_id = coalesce(excluded.organisation_id, organisation_id)",
+        (
+            sender.site,
+            sender.organisation_id,
+            sender.public_key,
+            sender.fingerprint,
+            received,
+            acked,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        ),
+    )
+    return summary
+
+
+def import_changes(db: Database, changes: ChangeSet, sender: Sender) -> ImportSummary:
+    with db.engine.begin() as conn:
+        return apply_changes(conn, changes, sender)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    table: str
+    row_id: str
+    field: str
+    versions: list[tuple[object, str, str]]  # (value, hlc, site), the shown one first
+
+
+def open_conflicts(db: Database) -> list[Conflict]:
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT tbl, row_id, fields FROM sync_row WHERE conflicts > 0 ORDER BY tbl, row_id"
+        ).all()
+    found = []
+    for tbl, row_id, fields in rows:
+        for col, reg in sorted(json.loads(fields).items()):
+            if len(reg["v"]) > 1:
+                found.append(Conflict(tbl, row_id, col, [tuple(v) for v in reg["v"]]))
+    return found
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first_id: str
+    second_id: str
+    first_name: str
+    second_name: str
+    identity_number: str
+
+
+def duplicate_queue(db: Database) -> list[DuplicatePair]:
+    """People registered twice (on two installs, say) waiting for a person to confirm."""
+    with db.engine.connect() as conn:
+        pairs = possible_duplicates(conn)
+        names = {
+            pid: (display_name(first, last), number)
+            for pid, first, last, number in conn.exec_driver_sql(
+                "SELECT id, first_name, last_name, identity_number FROM individual"
+            )
+        }
+    return [DuplicatePair(a, b, names[a][0], names[b][0], names[a][1] or "") for a, b in pairs]
+
+
+def confirm_duplicate(db: Database, first_id: str, second_id: str) -> str:
+    """Record that two records are one person; returns the id it is now shown under."""
+    if first_id == second_id:
+        raise ServiceError("Det är samma post.")
+    id_a, id_b = sorted((first_id, second_id))
+    with db.engine.begin() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT count(*) FROM individual WHERE id IN (?, ?) AND deleted_at IS NULL",
+            (id_a, id_b),
+        ).scalar_one()
+        if found != 2:
+            raise NotFound("En av personerna finns inte längre i registret.")
+        meta = state.ensure_identity(conn)
+        tick = state.clock(conn)
+        stamp = tick.tick()
+        state.save_clock(conn, tick)
+        seq = state.next_seq(conn)
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_merge (id_a, id_b, hlc, site, local_seq)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (id_a, id_b, stamp, meta["site_id"], seq),
+        )
+        refresh_clusters(conn)
+        return clusters(conn).get(id_a, id_a)

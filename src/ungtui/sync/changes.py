@@ -1,0 +1,390 @@
+"""What an export carries and how an import merges it (sync.md §6.3).
+
+A ChangeSet is the plain content of a sync file, before compression, encryption and
+signing (see fileformat.py). Collecting and applying work on one Connection inside one
+transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.engine import Connection
+
+from ungtui.domain.consent import is_in_force
+from ungtui.sync import hlc as hlcmod
+from ungtui.sync import state
+from ungtui.sync.register import Register, covered, merge
+
+PERSON_TABLES = ("responsibility", "consent")  # rows that belong to one individual
+
+
+@dataclass
+class ChangeSet:
+    sender: str
+    seq_from: int
+    seq_to: int
+    full: bool
+    rows: list[dict] = field(default_factory=list)  # {"t", "id", "f": {col: reg}, "d": dot}
+    merges: list[list[str]] = field(default_factory=list)  # [id_a, id_b, hlc, site]
+    purges: list[str] = field(default_factory=list)  # individual ids the receiver must drop
+    grants: list[str] = field(default_factory=list)  # individual ids sent again in full
+    acks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def change_count(self) -> int:
+        return (
+            sum(len(r["f"]) + (1 if r.get("d") else 0) for r in self.rows)
+            + len(self.merges)
+            + len(self.purges)
+        )
+
+
+@dataclass
+class ImportSummary:
+    new: int = 0
+    updated: int = 0
+    known: int = 0
+    conflicts: int = 0
+    duplicates: int = 0
+    purged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "known": self.known,
+            "conflicts": self.conflicts,
+            "duplicates": self.duplicates,
+            "purged": self.purged,
+            "warnings": self.warnings,
+        }
+
+
+# --- who may receive whom ------------------------------------------------------------
+
+
+def clusters(conn: Connection) -> dict[str, str]:
+    """Each merged individual's canonical id: the smallest id of its connected group."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in conn.exec_driver_sql("SELECT id_a, id_b FROM sync_merge").all():
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}
+
+
+def allowed_individuals(conn: Connection, organisation_id: str, on: date) -> set[str]:
+    """People the organisation may receive data about today: it holds the case, or a
+    consent in force covers it (for any member of a merged person)."""
+    canon = clusters(conn)
+    allowed_groups: set[str] = set()
+    for pid, case_org in conn.exec_driver_sql(
+        "SELECT id, case_organisation_id FROM individual WHERE deleted_at IS NULL"
+    ):
+        if case_org == organisation_id:
+            allowed_groups.add(canon.get(pid, pid))
+    for pid, valid_from, valid_to, withdrawn in conn.exec_driver_sql(
+        "SELECT individual_id, valid_from, valid_to, withdrawn_on FROM consent"
+        " WHERE organisation_id = ? AND deleted_at IS NULL",
+        (organisation_id,),
+    ):
+        if is_in_force(
+            date.fromisoformat(valid_from),
+            date.fromisoformat(valid_to) if valid_to else None,
+            date.fromisoformat(withdrawn) if withdrawn else None,
+            on,
+        ):
+            allowed_groups.add(canon.get(pid, pid))
+    return {
+        pid
+        for (pid,) in conn.exec_driver_sql("SELECT id FROM individual")
+        if canon.get(pid, pid) in allowed_groups
+    }
+
+
+# --- export --------------------------------------------------------------------------
+
+
+def collect(
+    conn: Connection,
+    *,
+    since: int,
+    for_organisation: str | None,
+    own_organisation: str | None,
+    today: date,
+    acks: dict[str, int],
+) -> ChangeSet:
+    """Everything changed after `since`, minus what the recipient may not receive."""
+    sender = state.site_id(conn)
+    seq_to = state.current_seq(conn)
+    filtered = for_organisation is not None and for_organisation != own_organisation
+    allowed: set[str] = set()
+    grants: set[str] = set()
+    purges: list[str] = []
+    if filtered:
+        allowed = allowed_individuals(conn, for_organisation, today)
+        sent = {
+            pid
+            for (pid,) in conn.exec_driver_sql(
+                "SELECT individual_id FROM sync_sent WHERE organisation_id = ?",
+                (for_organisation,),
+            )
+        }
+        grants = allowed - sent
+        purges = sorted(sent - allowed)
+        conn.exec_driver_sql("DELETE FROM sync_sent WHERE organisation_id = ?", (for_organisation,))
+        if allowed:
+            conn.exec_driver_sql(
+                "INSERT INTO sync_sent (organisation_id, individual_id) VALUES (?, ?)",
+                [(for_organisation, pid) for pid in sorted(allowed)],
+            )
+
+    owner = _row_owner(conn) if filtered else {}
+    rows = []
+    query = "SELECT tbl, row_id, fields, tomb_hlc, tomb_site, local_seq FROM sync_row"
+    for tbl, row_id, fields_json, tomb_hlc, tomb_site, local_seq in conn.exec_driver_sql(
+        query + " ORDER BY local_seq, tbl, row_id"
+    ):
+        person = row_id if tbl == "individual" else owner.get((tbl, row_id))
+        if filtered and tbl in ("individual", *PERSON_TABLES) and person not in allowed:
+            continue
+        whole = person in grants
+        if local_seq <= since and not whole:
+            continue
+        registers = json.loads(fields_json)
+        chosen = {
+            col: {"v": reg["v"], "vv": reg["vv"]}
+            for col, reg in registers.items()
+            if whole or reg.get("s", 0) > since
+        }
+        dot = [tomb_hlc, tomb_site] if tomb_hlc else None
+        if chosen or dot:
+            rows.append({"t": tbl, "id": row_id, "f": chosen, "d": dot})
+    merges = [
+        list(m)
+        for m in conn.exec_driver_sql(
+            "SELECT id_a, id_b, hlc, site FROM sync_merge WHERE local_seq > ? OR ? = 0"
+            " ORDER BY id_a, id_b",
+            (since, since),
+        )
+        if not filtered or m[0] in allowed or m[1] in allowed
+    ]
+    return ChangeSet(
+        sender=sender,
+        seq_from=since + 1,
+        seq_to=seq_to,
+        full=since == 0,
+        rows=rows,
+        merges=merges,
+        purges=purges,
+        grants=sorted(grants),
+        acks=acks,
+    )
+
+
+def _row_owner(conn: Connection) -> dict[tuple[str, str], str]:
+    owner = {}
+    for tbl in PERSON_TABLES:
+        for row_id, pid in conn.exec_driver_sql(f"SELECT id, individual_id FROM {tbl}"):
+            owner[(tbl, row_id)] = pid
+    return owner
+
+
+# --- import --------------------------------------------------------------------------
+
+
+def newest_stamp(changes: ChangeSet) -> str:
+    stamps = [hlcmod.encode(0, 0)]
+    for row in changes.rows:
+        for reg in row["f"].values():
+            stamps.extend(v[1] for v in reg["v"])
+        if row.get("d"):
+            stamps.append(row["d"][0])
+    stamps.extend(m[2] for m in changes.merges)
+    return max(stamps)
+
+
+def apply(conn: Connection, changes: ChangeSet) -> ImportSummary:
+    """Merge a verified ChangeSet. The caller holds the transaction."""
+    summary = ImportSummary()
+    clock = state.clock(conn)
+    clock.observe(newest_stamp(changes))
+    state.save_clock(conn, clock)
+    seq = state.next_seq(conn)
+    purged = _purge(conn, changes, summary)
+    touched_people: set[str] = set()
+    for row in changes.rows:
+        tbl, row_id = row["t"], row["id"]
+        if tbl not in state.TABLES:
+            summary.warnings.append(f"Okänd sorts post ({tbl}) hoppades över.")
+            continue
+        person = row_id if tbl == "individual" else _person_of(row)
+        if person in purged:
+            continue
+        fields, tomb = state.load_row(conn, tbl, row_id)
+        existed = bool(fields) or tomb is not None
+        before_conflicts = sum(1 for r in fields.values() if r.in_conflict)
+        incoming_tomb = tuple(row["d"]) if row.get("d") else None
+        new_tomb = min(t for t in (tomb, incoming_tomb) if t) if (tomb or incoming_tomb) else None
+        changed = False
+        if new_tomb:
+            fields, changed, dropped = _merge_into_tombstone(fields, row["f"], seq)
+            changed = changed or new_tomb != tomb
+            if dropped:
+                summary.warnings.append(
+                    "En post som ändrats har samtidigt tagits bort på en annan installation. "
+                    "Borttagningen gäller; ändringen har inte sparats."
+                )
+        else:
+            for col, data in row["f"].items():
+                incoming = Register.from_json(data)
+                local = fields.get(col)
+                result = merge(local, incoming) if local else incoming
+                if local is None or result != local:
+                    result.seq = seq
+                    fields[col] = result
+                    changed = True
+        if not changed:
+            summary.known += 1
+            continue
+        state.save_row(conn, tbl, row_id, fields, new_tomb, seq)
+        state.materialize(conn, tbl, row_id)
+        after_conflicts = sum(1 for r in fields.values() if r.in_conflict)
+        summary.conflicts += max(0, after_conflicts - before_conflicts)
+        if existed:
+            summary.updated += 1
+        else:
+            summary.new += 1
+        if tbl == "individual":
+            touched_people.add(row_id)
+    for id_a, id_b, stamp, site in changes.merges:
+        added = conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_merge (id_a, id_b, hlc, site, local_seq)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (id_a, id_b, stamp, site, seq),
+        ).rowcount
+        if added:
+            touched_people.update((id_a, id_b))
+    if changes.merges or touched_people:
+        refresh_clusters(conn)
+    canon = clusters(conn)
+    touched_roots = {canon.get(p, p) for p in touched_people}
+    summary.duplicates = sum(1 for pair in possible_duplicates(conn) if set(pair) & touched_roots)
+    return summary
+
+
+def _merge_into_tombstone(
+    fields: dict[str, Register], incoming: dict[str, dict], seq: int
+) -> tuple[dict[str, Register], bool, bool]:
+    """A removed record keeps only version vectors; edits to it are dropped."""
+    merged: dict[str, Register] = {}
+    changed = dropped = False
+    for col in set(fields) | set(incoming):
+        local = fields.get(col, Register())
+        other = Register.from_json(incoming[col]) if col in incoming else Register()
+        # An edit the other side had not seen when the record was removed is lost.
+        dropped = (
+            dropped
+            or any(not covered(v, local.vv) for v in other.versions if not local.versions)
+            or any(not covered(v, other.vv) for v in local.versions if not other.versions)
+        )
+        vv = dict(local.vv)
+        for site, stamp in other.vv.items():
+            if stamp > vv.get(site, ""):
+                vv[site] = stamp
+        changed = changed or vv != local.vv or bool(local.versions)
+        merged[col] = Register([], vv, seq)
+    return merged, changed, dropped
+
+
+def _person_of(row: dict) -> str | None:
+    reg = row["f"].get("individual_id")
+    if reg and reg["v"]:
+        return reg["v"][0][0]
+    return None
+
+
+def _purge(conn: Connection, changes: ChangeSet, summary: ImportSummary) -> set[str]:
+    """Drop people the sender may no longer share with us (consent withdrawn)."""
+    for pid in changes.grants:
+        conn.exec_driver_sql("DELETE FROM sync_purged WHERE individual_id = ?", (pid,))
+    for pid in changes.purges:
+        conn.exec_driver_sql(
+            "INSERT OR REPLACE INTO sync_purged (individual_id, hlc) VALUES (?, ?)",
+            (pid, newest_stamp(changes)),
+        )
+        for tbl in PERSON_TABLES:
+            ids = [
+                r
+                for (r,) in conn.exec_driver_sql(
+                    f"SELECT id FROM {tbl} WHERE individual_id = ?", (pid,)
+                )
+            ]
+            for row_id in ids:
+                conn.exec_driver_sql(
+                    "DELETE FROM sync_row WHERE tbl = ? AND row_id = ?", (tbl, row_id)
+                )
+            conn.exec_driver_sql(f"DELETE FROM {tbl} WHERE individual_id = ?", (pid,))
+        gone = conn.exec_driver_sql("DELETE FROM individual WHERE id = ?", (pid,)).rowcount
+        conn.exec_driver_sql("DELETE FROM sync_row WHERE tbl = 'individual' AND row_id = ?", (pid,))
+        summary.purged += gone
+    return {pid for (pid,) in conn.exec_driver_sql("SELECT individual_id FROM sync_purged")}
+
+
+def refresh_clusters(conn: Connection) -> None:
+    canon = clusters(conn)
+    conn.exec_driver_sql("UPDATE individual SET merged_into = NULL WHERE merged_into IS NOT NULL")
+    groups: dict[str, list[str]] = defaultdict(list)
+    for pid, root in canon.items():
+        groups[root].append(pid)
+        if pid != root:
+            conn.exec_driver_sql("UPDATE individual SET merged_into = ? WHERE id = ?", (root, pid))
+    for root, members in groups.items():
+        _show_group(conn, root, members)
+
+
+def _show_group(conn: Connection, root: str, members: list[str]) -> None:
+    """The merged person shows, field by field, the newest value any member holds; a
+    removal of any member removes the person."""
+    best: dict[str, Register] = {}
+    removed = None
+    for pid in members:
+        fields, tomb = state.load_row(conn, "individual", pid)
+        if tomb:
+            removed = min(removed, tomb) if removed else tomb
+        for col, reg in fields.items():
+            if reg.versions and (col not in best or _dot(reg) > _dot(best[col])):
+                best[col] = Register([reg.versions[0]], {})
+    state.write_domain(conn, "individual", root, best, removed)
+
+
+def _dot(reg: Register) -> tuple[str, str]:
+    return reg.versions[0][1], reg.versions[0][2]
+
+
+def possible_duplicates(conn: Connection) -> list[tuple[str, str]]:
+    """Pairs of live people with the same identity number not yet merged into one."""
+    canon = clusters(conn)
+    by_number: dict[str, set[str]] = defaultdict(set)
+    for pid, number in conn.exec_driver_sql(
+        "SELECT id, identity_number FROM individual"
+        " WHERE identity_number IS NOT NULL AND deleted_at IS NULL"
+    ):
+        by_number[number].add(canon.get(pid, pid))
+    return sorted(
+        pair for roots in by_number.values() for pair in itertools.pairwise(sorted(roots))
+    )

@@ -1,0 +1,264 @@
+"""Sync bookkeeping inside the database: identity, clock, field registers, materialising.
+
+Everything here works on one SQLAlchemy Connection inside the caller's transaction, so a
+change and its stamps are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Boolean, Date, DateTime
+from sqlalchemy.engine import Connection
+
+from ungtui.domain.text import person_search_key, person_sort_key
+from ungtui.store.models import DOMAIN_TABLES
+from ungtui.sync import hlc as hlcmod
+from ungtui.sync.register import Register, write
+
+# Columns that are this install's own bookkeeping or derived from other columns.
+LOCAL_COLUMNS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "search_key",
+    "sort_key",
+    "merged_into",
+}
+TABLES = {model.__tablename__: model.__table__ for model in DOMAIN_TABLES}
+SYNCED_COLUMNS = {
+    name: [c.name for c in table.columns if c.name not in LOCAL_COLUMNS]
+    for name, table in TABLES.items()
+}
+
+
+# --- values between Python, JSON and the domain tables --------------------------------
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def from_json_value(tbl: str, col: str, value: Any) -> Any:
+    if value is None:
+        return None
+    column_type = TABLES[tbl].c[col].type
+    if isinstance(column_type, Date):
+        return date.fromisoformat(value)
+    if isinstance(column_type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column_type, Boolean):
+        return bool(value)
+    return value
+
+
+def blank_value(tbl: str, col: str) -> Any:
+    """What a tombstoned record holds instead of its values."""
+    column = TABLES[tbl].c[col]
+    if column.nullable:
+        return None
+    if isinstance(column.type, Boolean):
+        return False
+    if isinstance(column.type, Date):
+        return date(1, 1, 1)
+    return ""
+
+
+# --- identity and clock ------------------------------------------------------------
+
+
+def _meta(conn: Connection) -> dict[str, str]:
+    return dict(conn.exec_driver_sql("SELECT key, value FROM sync_meta").all())
+
+
+def _set_meta(conn: Connection, **values: str) -> None:
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO sync_meta (key, value) VALUES (?, ?)",
+        [(k, v) for k, v in values.items()],
+    )
+
+
+def ensure_identity(conn: Connection) -> dict[str, str]:
+    meta = _meta(conn)
+    if "site_id" not in meta:
+        rekey(conn)
+        meta = _meta(conn)
+    return meta
+
+
+def rekey(conn: Connection) -> str:
+    """A new site id and signing key: for a new install, or a copy of another install."""
+    key = Ed25519PrivateKey.generate()
+    from cryptography.hazmat.primitives import serialization
+
+    raw = key.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+    site = str(uuid.uuid4())
+    meta = _meta(conn)
+    _set_meta(
+        conn,
+        site_id=site,
+        signing_key=base64.b64encode(raw).decode(),
+        clock=meta.get("clock", hlcmod.encode(0, 0)),
+        seq=meta.get("seq", "0"),
+    )
+    return site
+
+
+def site_id(conn: Connection) -> str:
+    return ensure_identity(conn)["site_id"]
+
+
+def signing_key(conn: Connection) -> Ed25519PrivateKey:
+    raw = base64.b64decode(ensure_identity(conn)["signing_key"])
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def clock(conn: Connection) -> hlcmod.Clock:
+    return hlcmod.Clock(ensure_identity(conn)["clock"])
+
+
+def save_clock(conn: Connection, value: hlcmod.Clock) -> None:
+    _set_meta(conn, clock=value.last)
+
+
+def next_seq(conn: Connection) -> int:
+    seq = int(ensure_identity(conn)["seq"]) + 1
+    _set_meta(conn, seq=str(seq))
+    return seq
+
+
+def current_seq(conn: Connection) -> int:
+    return int(ensure_identity(conn)["seq"])
+
+
+# --- registers ---------------------------------------------------------------------
+
+
+def load_row(conn: Connection, tbl: str, row_id: str) -> tuple[dict[str, Register], tuple | None]:
+    found = conn.exec_driver_sql(
+        "SELECT fields, tomb_hlc, tomb_site FROM sync_row WHERE tbl = ? AND row_id = ?",
+        (tbl, row_id),
+    ).first()
+    if found is None:
+        return {}, None
+    fields = {col: Register.from_json(data) for col, data in json.loads(found[0]).items()}
+    tomb = (found[1], found[2]) if found[1] else None
+    return fields, tomb
+
+
+def save_row(
+    conn: Connection,
+    tbl: str,
+    row_id: str,
+    fields: dict[str, Register],
+    tomb: tuple | None,
+    seq: int,
+) -> None:
+    data = json.dumps(
+        {col: reg.to_json() for col, reg in sorted(fields.items())},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    conflicts = sum(1 for reg in fields.values() if reg.in_conflict)
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO sync_row"
+        " (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (tbl, row_id, data, tomb[0] if tomb else None, tomb[1] if tomb else None, seq, conflicts),
+    )
+
+
+def stamp_local(
+    conn: Connection,
+    changes: Iterable[tuple[str, str, dict[str, Any]]],
+    removals: Iterable[tuple[str, str]],
+) -> None:
+    """Record local edits: one clock tick and one sequence number per transaction."""
+    changes, removals = list(changes), list(removals)
+    if not changes and not removals:
+        return
+    meta = ensure_identity(conn)
+    site = meta["site_id"]
+    tick = hlcmod.Clock(meta["clock"])
+    stamp = tick.tick()
+    seq = next_seq(conn)
+    save_clock(conn, tick)
+    for tbl, row_id, values in changes:
+        fields, tomb = load_row(conn, tbl, row_id)
+        if tomb:
+            continue
+        for col, value in values.items():
+            if col in LOCAL_COLUMNS:
+                continue
+            fields[col] = write(fields.get(col), to_json_value(value), stamp, site, seq)
+        save_row(conn, tbl, row_id, fields, None, seq)
+    for tbl, row_id in removals:
+        fields, tomb = load_row(conn, tbl, row_id)
+        save_row(conn, tbl, row_id, blanked(fields, seq), tomb or (stamp, site), seq)
+        materialize(conn, tbl, row_id)
+
+
+def blanked(fields: dict[str, Register], seq: int) -> dict[str, Register]:
+    # Values go, version vectors stay: later copies of old edits are recognised as seen.
+    return {col: Register([], reg.vv, seq) for col, reg in fields.items()}
+
+
+# --- from registers to the domain tables -------------------------------------------
+
+
+def materialize(conn: Connection, tbl: str, row_id: str) -> None:
+    fields, tomb = load_row(conn, tbl, row_id)
+    write_domain(conn, tbl, row_id, fields, tomb)
+
+
+def write_domain(
+    conn: Connection, tbl: str, row_id: str, fields: dict[str, Register], tomb: tuple | None
+) -> None:
+    """Set the domain row to the visible values of its registers (blank if removed)."""
+    table = TABLES[tbl]
+    values: dict[str, Any] = {}
+    for col in SYNCED_COLUMNS[tbl]:
+        if tomb is None and col in fields and fields[col].versions:
+            values[col] = from_json_value(tbl, col, fields[col].value)
+        elif (
+            tomb is None
+            and table.c[col].default is not None
+            and not callable(table.c[col].default.arg)
+        ):
+            values[col] = table.c[col].default.arg
+        else:
+            values[col] = blank_value(tbl, col)
+    values["deleted_at"] = _stamp_time(tomb[0]) if tomb else None
+    if tbl == "individual":
+        _derive_individual(values)
+    now = datetime.now(UTC)
+    exists = conn.execute(table.select().where(table.c.id == row_id)).first()
+    if exists is None:
+        conn.execute(table.insert().values(id=row_id, created_at=now, updated_at=now, **values))
+    else:
+        conn.execute(table.update().where(table.c.id == row_id).values(updated_at=now, **values))
+
+
+def _derive_individual(values: dict[str, Any]) -> None:
+    first, last = values.get("first_name") or "", values.get("last_name") or ""
+    values["search_key"] = person_search_key(
+        first, last, values.get("identity_number"), values.get("reserve_id")
+    )
+    values["sort_key"] = person_sort_key(first, last)
+
+
+def _stamp_time(stamp: str) -> datetime:
+    return datetime.fromtimestamp(hlcmod.decode(stamp)[0] / 1000, UTC)
