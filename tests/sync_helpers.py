@@ -16,13 +16,19 @@ class Install:
             self.site = state.site_id(conn)
         if join is None:
             self.user = register_user(
-                self.db, name=name, unit_name="Jobbcenter Unga",
-                organisation_name="Malmö stad", org_nr="212000-1124", kind="kommun",
+                self.db,
+                name=name,
+                unit_name="Jobbcenter Unga",
+                organisation_name="Malmö stad",
+                org_nr="212000-1124",
+                kind="kommun",
             )
         else:
             join.send(self, full=True)
             self.user = register_user(
-                self.db, name=name, unit_name="Jobbcenter Unga",
+                self.db,
+                name=name,
+                unit_name="Jobbcenter Unga",
                 organisation_id=join.user.organisation_id,
             )
 

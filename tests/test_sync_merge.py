@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.sync_helpers import Install
+from ungtui.services.dump import dump_json
 from ungtui.services.individuals import (
     IndividualInput,
     get_individual,
     remove_individual,
     save_individual,
 )
-from ungtui.services.sync import open_conflicts
+from ungtui.services.sync import Sender, build_changes, import_changes, open_conflicts
+from ungtui.sync import state
 
 
 @pytest.fixture
@@ -27,7 +29,9 @@ def add_person(install, **fields):
     data = dict(identity="811218-9876", first_name="Erik", last_name="Ek")
     data.update(fields)
     return save_individual(
-        install.db, IndividualInput(**data), actor_id=install.user.staff_id,
+        install.db,
+        IndividualInput(**data),
+        actor_id=install.user.staff_id,
         organisation_id=install.user.organisation_id,
     )
 
@@ -35,15 +39,23 @@ def add_person(install, **fields):
 def edit(install, person_id, **fields):
     person = get_individual(install.db, person_id).individual
     data = dict(
-        identity=person.identity_number or "", first_name=person.first_name,
-        last_name=person.last_name, phone=person.phone, email=person.email,
-        address=person.address, status=person.status, gender=person.gender,
+        identity=person.identity_number or "",
+        first_name=person.first_name,
+        last_name=person.last_name,
+        phone=person.phone,
+        email=person.email,
+        address=person.address,
+        status=person.status,
+        gender=person.gender,
     )
     data.update(fields)
     save_individual(
-        install.db, IndividualInput(**data), actor_id=install.user.staff_id,
-        organisation_id=install.user.organisation_id, individual_id=person_id,
-        )
+        install.db,
+        IndividualInput(**data),
+        actor_id=install.user.staff_id,
+        organisation_id=install.user.organisation_id,
+        individual_id=person_id,
+    )
 
 
 def test_a_new_person_travels_and_dumps_match(pair):
@@ -141,3 +153,19 @@ def test_importing_the_same_changes_twice_changes_nothing(pair):
     assert again.new == again.updated == 0
     assert again.known > 0
     assert b.dump() == before
+
+
+def test_demo_data_travels_like_typed_data(tmp_path):
+    from ungtui.services.demo import fill_demo
+    from ungtui.store.database import open_database
+
+    source = open_database(tmp_path / "demo.db")
+    fill_demo(source, individuals=25, seed=3)
+    target = open_database(tmp_path / "empty.db")
+    with source.engine.begin() as conn:
+        site = state.site_id(conn)
+    changes = build_changes(source, for_organisation=None, full=True)
+    summary = import_changes(target, changes, Sender(site))
+    # 4 organisations, 8 units, 10 staff and the 25 people at least, all new.
+    assert summary.new >= 4 + 8 + 10 + 25
+    assert dump_json(target) == dump_json(source)

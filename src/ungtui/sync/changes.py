@@ -352,6 +352,11 @@ def refresh_clusters(conn: Connection) -> None:
     for pid, root in canon.items():
         groups[root].append(pid)
         if pid != root:
+            # A member may have been the root of a smaller group before and still show
+            # that group's values: it goes back to its own.
+            fields, tomb = state.load_row(conn, "individual", pid)
+            if fields or tomb:  # a merge can arrive before the member's own record
+                state.write_domain(conn, "individual", pid, fields, tomb)
             conn.exec_driver_sql("UPDATE individual SET merged_into = ? WHERE id = ?", (root, pid))
     for root, members in groups.items():
         _show_group(conn, root, members)
