@@ -31,6 +31,7 @@ from ungtui.store.models import (
     Staff,
     Unit,
 )
+from ungtui.sync.state import stamp_new_rows
 
 WOMEN = [
     "Anna",
@@ -358,6 +359,21 @@ def fill_demo(
         ):
             if rows:
                 conn.execute(insert(model.__table__), rows)
+        # Demo records travel by sync like typed ones.
+        stamp_new_rows(
+            conn,
+            {
+                model.__tablename__: rows
+                for model, rows in (
+                    (Organisation, organisations),
+                    (Unit, units),
+                    (Staff, staff),
+                    (Individual, people),
+                    (Responsibility, responsibilities),
+                    (Consent, consents),
+                )
+            },
+        )
         conn.execute(
             insert(Setting.__table__).prefix_with("OR REPLACE"),
             [dict(key=CURRENT_STAFF_KEY, value=staff_ids[DEMO_USER])],

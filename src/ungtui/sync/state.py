@@ -211,6 +211,36 @@ def stamp_local(
         materialize(conn, tbl, row_id)
 
 
+def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any]]]) -> None:
+    """Stamp freshly inserted records in bulk (demo data, table imports): one clock tick
+    and one sequence number, and no reads, since such records have no registers yet."""
+    meta = ensure_identity(conn)
+    site = meta["site_id"]
+    tick = hlcmod.Clock(meta["clock"])
+    stamp = tick.tick()
+    seq = next_seq(conn)
+    save_clock(conn, tick)
+    params = []
+    for tbl, rows in rows_by_table.items():
+        columns = SYNCED_COLUMNS[tbl]
+        for row in rows:
+            fields = {
+                col: Register([(to_json_value(row.get(col)), stamp, site)], {site: stamp}, seq)
+                for col in columns
+            }
+            data = json.dumps(
+                {col: reg.to_json() for col, reg in sorted(fields.items())},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            params.append((tbl, row["id"], data, seq))
+    conn.exec_driver_sql(
+        "INSERT INTO sync_row (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts)"
+        " VALUES (?, ?, ?, NULL, NULL, ?, 0)",
+        params,
+    )
+
+
 def blanked(fields: dict[str, Register], seq: int) -> dict[str, Register]:
     # Values go, version vectors stay: later copies of old edits are recognised as seen.
     return {col: Register([], reg.vv, seq) for col, reg in fields.items()}
