@@ -111,6 +111,22 @@ async def test_add_with_a_bad_number_then_a_good_one(demo_db):
         assert saved.gender == "kvinna"  # taken from the number when left as unknown
 
 
+async def test_a_refused_field_clears_its_error_when_typed_in(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        field = app.screen.query_one("#field-last_name")
+        assert "Ange minst ett namn." in str(field.query_one(".field-error").render())
+        app.screen.query_one("#last_name", Input).focus()
+        await type_text(pilot, "Ek")
+        assert not field.has_class("-invalid")
+        assert str(field.query_one(".field-error").render()) == ""
+
+
 async def test_duplicate_number_offers_the_existing_person(demo_db):
     existing = next(
         r

@@ -172,9 +172,13 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
-    def _changed(self) -> None:
+    def _changed(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
         if not self._loading:
             self._dirty = True
+            # An error refers to what was there; once the text changes it is stale.
+            field = event.control.parent
+            if isinstance(field, FormField):
+                field.set_error(None)
 
     @on(Input.Blurred, "#identity")
     def _identity_left(self, event: Input.Blurred) -> None:
