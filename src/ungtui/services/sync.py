@@ -59,15 +59,28 @@ def build_changes(
     today: date | None = None,
 ) -> ChangeSet:
     with db.engine.begin() as conn:
-        since = 0 if full else _since(conn, for_organisation)
-        return collect(
-            conn,
-            since=since,
-            for_organisation=for_organisation,
-            own_organisation=own_organisation(conn),
-            today=today or clock.today(),
-            acks=_acks(conn),
-        )
+        return collect_changes(conn, for_organisation=for_organisation, full=full, today=today)
+
+
+def collect_changes(
+    conn: Connection,
+    *,
+    for_organisation: str | None,
+    full: bool = False,
+    today: date | None = None,
+) -> ChangeSet:
+    """What an export for the organisation carries, inside the caller's transaction."""
+    # After a new site id (a copied database) peers know nothing under it yet.
+    rekeyed = state.meta_value(conn, "full_next") == "1"
+    since = 0 if full or rekeyed else _since(conn, for_organisation)
+    return collect(
+        conn,
+        since=since,
+        for_organisation=for_organisation,
+        own_organisation=own_organisation(conn),
+        today=today or clock.today(),
+        acks=_acks(conn),
+    )
 
 
 @dataclass(frozen=True)
@@ -99,7 +112,10 @@ def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> Impor
         " received_seq, acked_seq, last_exchange_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)"
         " ON CONFLICT (site_id) DO UPDATE SET received_seq = excluded.received_seq,"
         " acked_seq = excluded.acked_seq, last_exchange_at = excluded.last_exchange_at,"
-        " organisation_id = coalesce(excluded.organisation_id, organisation_id)",
+        " organisation_id = coalesce(excluded.organisation_id, organisation_id),"
+        " public_key = CASE WHEN public_key = '' THEN excluded.public_key ELSE public_key END,"
+        " fingerprint = CASE WHEN fingerprint = '' THEN excluded.fingerprint"
+        " ELSE fingerprint END",
         (
             sender.site,
             sender.organisation_id,

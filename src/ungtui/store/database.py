@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +49,34 @@ def _migrate_file(path: Path) -> None:
         migrate(conn)
     except NewerSchemaError as exc:
         raise StoreError(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(_explain(exc, path)) from exc
+    finally:
+        conn.close()
+
+
+def _instance(path: Path) -> str:
+    # Which file on which machine: a copy elsewhere (or a restored backup) differs.
+    return f"{socket.gethostname()}|{path.resolve()}|{os.stat(path).st_ino}"
+
+
+def _forget_identity_if_copied(path: Path) -> None:
+    """A database file copied to another place must not go on as the same install:
+    two installs writing under one site id would make edits collide unseen. Dropping the
+    site id here makes the next write create a new one (sync.state.ensure_identity), and
+    the next export a full one, so peers are not told of a gap."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        here = _instance(path)
+        meta = dict(conn.execute("SELECT key, value FROM sync_meta").fetchall())
+        if meta.get("instance") == here:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        if "site_id" in meta:
+            conn.execute("DELETE FROM sync_meta WHERE key IN ('site_id', 'signing_key')")
+            conn.execute("INSERT OR REPLACE INTO sync_meta VALUES ('full_next', '1')")
+        conn.execute("INSERT OR REPLACE INTO sync_meta VALUES ('instance', ?)", (here,))
+        conn.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
         raise StoreError(_explain(exc, path)) from exc
     finally:
@@ -100,6 +129,7 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True) -> Datab
                 f"Databasen kunde inte skapas i {path.parent}: {exc.strerror}."
             ) from exc
     _migrate_file(path)
+    _forget_identity_if_copied(path)
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},

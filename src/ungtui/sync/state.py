@@ -87,6 +87,17 @@ def _set_meta(conn: Connection, **values: str) -> None:
     )
 
 
+def meta_value(conn: Connection, key: str) -> str | None:
+    return _meta(conn).get(key)
+
+
+def set_meta_value(conn: Connection, key: str, value: str | None) -> None:
+    if value is None:
+        conn.exec_driver_sql("DELETE FROM sync_meta WHERE key = ?", (key,))
+    else:
+        _set_meta(conn, **{key: value})
+
+
 def ensure_identity(conn: Connection) -> dict[str, str]:
     meta = _meta(conn)
     if "site_id" not in meta:
@@ -114,6 +125,8 @@ def rekey(conn: Connection) -> str:
         clock=meta.get("clock", hlcmod.encode(0, 0)),
         seq=meta.get("seq", "0"),
     )
+    if "site_id" in meta:
+        _set_meta(conn, full_next="1")  # see build_changes
     return site
 
 

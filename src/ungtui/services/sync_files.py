@@ -1,0 +1,295 @@
+"""Sync files on disk: what an export will carry, writing one, and taking one in.
+
+A file is checked and opened whole before anything is written, and taken in within one
+transaction, so a damaged file, a wrong passphrase or a killed process leaves the
+database as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+from ungtui import __version__
+from ungtui.services import clock
+from ungtui.services.errors import ServiceError, explain_database_error
+from ungtui.services.sync import Sender, apply_changes, collect_changes, own_organisation
+from ungtui.store.database import Database
+from ungtui.store.migrations import LATEST_VERSION
+from ungtui.sync import hlc, state
+from ungtui.sync.changes import ImportSummary, allowed_individuals, newest_stamp
+from ungtui.sync.fileformat import (
+    SUFFIX,
+    SyncFileError,
+    fingerprint,
+    public_bytes,
+    read_bytes,
+    read_header,
+    write_bytes,
+)
+
+MIN_PASSPHRASE = 10
+
+
+@dataclass(frozen=True)
+class ExportPreview:
+    organisation_id: str
+    organisation_name: str
+    own: bool
+    people_included: int
+    people_left_out: int  # no consent covering the organisation today
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    changes: int
+    rows: int
+    full: bool
+    purges: int
+
+
+class UnknownSender(SyncFileError):
+    """A sender never seen before: its key must be confirmed by its fingerprint."""
+
+    def __init__(self, fingerprint: str) -> None:
+        super().__init__(
+            "Filen kommer från en installation som inte är känd här. Ring avsändaren och "
+            f"jämför fingeravtrycket {fingerprint}; läs sedan in filen igen och godkänn det."
+        )
+        self.fingerprint = fingerprint
+
+
+@dataclass
+class ImportResult:
+    summary: ImportSummary = field(default_factory=ImportSummary)
+    status: str = "imported"  # imported | already | own
+    message: str = ""
+    sender_fingerprint: str = ""
+
+
+def my_fingerprint(db: Database) -> str:
+    with db.engine.begin() as conn:
+        return fingerprint(public_bytes(state.signing_key(conn)))
+
+
+def export_preview(db: Database, organisation_id: str) -> ExportPreview:
+    with db.engine.connect() as conn:
+        name = conn.exec_driver_sql(
+            "SELECT name FROM organisation WHERE id = ?", (organisation_id,)
+        ).scalar_one_or_none()
+        if name is None:
+            raise ServiceError("Organisationen finns inte i registret.")
+        own = organisation_id == own_organisation(conn)
+        live = {
+            pid
+            for (pid,) in conn.exec_driver_sql(
+                "SELECT id FROM individual WHERE deleted_at IS NULL AND merged_into IS NULL"
+            )
+        }
+        allowed = live if own else allowed_individuals(conn, organisation_id, clock.today())
+    included = len(live & allowed)
+    return ExportPreview(organisation_id, name, own, included, len(live) - included)
+
+
+def default_file_name(db: Database) -> str:
+    """No personal data in the name: sender's short id, date and sequence number."""
+    with db.engine.begin() as conn:
+        site = state.site_id(conn)[:8]
+        seq = state.current_seq(conn)
+    return f"{site}-{clock.today():%Y%m%d}-{seq}{SUFFIX}"
+
+
+def _check_passphrase(passphrase: str) -> None:
+    if len(passphrase.strip()) < MIN_PASSPHRASE:
+        raise ServiceError(
+            f"Lösenfrasen måste ha minst {MIN_PASSPHRASE} tecken. Använd teamets gemensamma "
+            "lösenfras, gärna några ord i rad."
+        )
+
+
+def export_file(
+    db: Database,
+    *,
+    for_organisation: str,
+    out: Path,
+    passphrase: str,
+    full: bool = False,
+) -> ExportResult:
+    _check_passphrase(passphrase)
+    out = Path(out)
+    if out.is_dir():
+        out = out / default_file_name(db)
+    if not out.parent.is_dir():
+        raise ServiceError(f"Mappen {out.parent} finns inte.")
+    temporary = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with db.engine.begin() as conn:
+            # What was sent to whom is committed only together with a written file.
+            changes = collect_changes(conn, for_organisation=for_organisation, full=full)
+            file_id = str(uuid.uuid4())
+            data = write_bytes(
+                changes,
+                passphrase=passphrase,
+                signing_key=state.signing_key(conn),
+                sender_org=own_organisation(conn),
+                schema_version=LATEST_VERSION,
+                app_version=__version__,
+                file_id=file_id,
+                created_hlc=state.clock(conn).last,
+            )
+            fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, out)
+            conn.exec_driver_sql(
+                "INSERT INTO sync_export (file_id, at, organisation_id, seq_to)"
+                " VALUES (?, ?, ?, ?)",
+                (file_id, _now(), for_organisation, changes.seq_to),
+            )
+            state.set_meta_value(conn, "full_next", None)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ServiceError(f"Filen kunde inte skrivas: {error.strerror}.") from error
+    except OperationalError as error:
+        temporary.unlink(missing_ok=True)
+        raise ServiceError(explain_database_error(error)) from error
+    return ExportResult(
+        path=out,
+        changes=changes.change_count,
+        rows=len(changes.rows),
+        full=changes.full,
+        purges=len(changes.purges),
+    )
+
+
+def peek_sender(path: Path) -> tuple[str, str]:
+    """(site id, fingerprint) from a file's plaintext header, for the trust question."""
+    header, _fields, _rest = read_header(_read(path))
+    return header.sender_site, header.fingerprint
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SyncFileError(f"Filen {Path(path).name} finns inte.") from None
+    except OSError as error:
+        raise SyncFileError(f"Filen kunde inte läsas: {error.strerror}.") from None
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    passphrase: str,
+    trust: str | None = None,
+) -> ImportResult:
+    """Take in one file. `trust` is the fingerprint the user has confirmed for a sender
+    not seen before; without it such a file is refused before anything is written."""
+    data = _read(path)
+    digest = hashlib.sha256(data).hexdigest()
+    with db.engine.connect() as conn:
+        seen = conn.exec_driver_sql(
+            "SELECT at FROM sync_import WHERE file_sha256 = ?", (digest,)
+        ).scalar_one_or_none()
+    if seen:
+        return ImportResult(
+            status="already",
+            message=f"Filen är redan inläst ({seen[:10]}). Inget har ändrats.",
+        )
+    header, changes = read_bytes(data, passphrase=passphrase, schema_version=LATEST_VERSION)
+    if hlc.too_far_ahead(newest_stamp(changes)):
+        raise SyncFileError(
+            "Avsändarens klocka ligger mer än ett dygn före din. Filen har inte lästs in; "
+            "be avsändaren ställa klockan rätt och göra en ny export."
+        )
+    try:
+        with db.engine.begin() as conn:
+            result = _take_in(conn, header, changes, digest, trust)
+    except OperationalError as error:
+        raise ServiceError(explain_database_error(error)) from error
+    return result
+
+
+def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportResult:
+    me = state.site_id(conn)
+    signed_by_us = False
+    if header.sender_site == me:
+        own = conn.exec_driver_sql(
+            "SELECT 1 FROM sync_export WHERE file_id = ?", (header.file_id,)
+        ).first()
+        if own:
+            return ImportResult(
+                status="own",
+                message="Filen är skapad av den här installationen. Inget har ändrats.",
+            )
+        # Our site id on a file we never wrote: this database is a copy (or a restored
+        # backup) of the one that wrote it. A new identity keeps the two apart.
+        own_key = base64.b64encode(public_bytes(state.signing_key(conn))).decode()
+        signed_by_us = header.public_key == own_key  # our own key needs no confirmation
+        state.rekey(conn)
+    known = conn.exec_driver_sql(
+        "SELECT public_key, fingerprint FROM sync_site WHERE site_id = ?", (header.sender_site,)
+    ).first()
+    if known and known[0] and known[0] != header.public_key:
+        raise SyncFileError(
+            "Avsändarens nyckel har bytts sedan förra filen. Filen har inte lästs in. "
+            "Kontakta avsändaren innan ni fortsätter."
+        )
+    if (
+        not (known and known[0])
+        and not signed_by_us
+        and _normal(trust) != _normal(header.fingerprint)
+    ):
+        raise UnknownSender(header.fingerprint)
+    summary = apply_changes(
+        conn,
+        changes,
+        Sender(header.sender_site, header.sender_org, header.public_key, header.fingerprint),
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO sync_import (file_sha256, file_id, sender_site, at, summary)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (digest, header.file_id, header.sender_site, _now(), json.dumps(summary.as_dict())),
+    )
+    return ImportResult(summary=summary, sender_fingerprint=header.fingerprint)
+
+
+def _normal(fp: str | None) -> str:
+    return "".join((fp or "").split()).upper()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Peer:
+    site_id: str
+    organisation: str
+    fingerprint: str
+    received_seq: int
+    acked_seq: int
+    last_exchange_at: str | None
+
+
+def list_peers(db: Database) -> list[Peer]:
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT s.site_id, coalesce(o.name, '–'), s.fingerprint, s.received_seq,"
+            " s.acked_seq, s.last_exchange_at FROM sync_site s"
+            " LEFT JOIN organisation o ON o.id = s.organisation_id"
+            " ORDER BY s.last_exchange_at DESC"
+        ).all()
+    return [Peer(*row) for row in rows]
