@@ -34,7 +34,7 @@ class Install:
 
     def send(self, other: Install, for_organisation=None, full=False):
         changes = build_changes(self.db, for_organisation=for_organisation, full=full)
-        return import_changes(other.db, changes, Sender(self.site))
+        return import_changes(other.db, changes, Sender(self.site, self.user.organisation_id))
 
     def dump(self) -> str:
         return dump_json(self.db)

@@ -22,7 +22,7 @@ CREATED = "*skapad*"
 REMOVED = "*borttagen*"
 
 
-def _text(value: Any) -> str | None:
+def as_log_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -66,8 +66,8 @@ class UnitOfWork:
                 table_name=record.__tablename__,
                 record_id=record.id,
                 field=field,
-                old_value=_text(old),
-                new_value=_text(new),
+                old_value=as_log_text(old),
+                new_value=as_log_text(new),
                 actor_id=self.actor_id,
             )
         )
