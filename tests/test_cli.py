@@ -52,3 +52,62 @@ def test_db_from_environment(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("UNGTUI_DB", str(tmp_path / "från-miljön.db"))
     assert main(["where"]) == 0
     assert capsys.readouterr().out.strip().endswith("från-miljön.db")
+
+
+def test_export_then_import_into_a_new_database_by_the_command_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("UNGTUI_PASSPHRASE", "korv med bröd och senap")
+    source = tmp_path / "karin.db"
+    assert main(["demo", "--db", str(source), "--individuals", "12", "--seed", "2"]) == 0
+    sync_file = tmp_path / "till-malmo.ungsync"
+    assert (
+        main(["export", "--db", str(source), "--for", "212000-1124", "--out", str(sync_file)]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "Fullständig export till Malmö stad" in out
+
+    target = tmp_path / "ny" / "jonas.db"
+    target.parent.mkdir()
+    # A sender not seen before: refused until its fingerprint is confirmed.
+    assert main(["import", "--db", str(target), str(sync_file)]) == 3
+    err = capsys.readouterr().err
+    assert "jämför fingeravtrycket" in err
+    fingerprint = err.split('--trust "')[1].split('"')[0]
+    assert len(fingerprint.split()) == 8
+
+    assert main(["import", "--db", str(target), str(sync_file), "--trust", fingerprint]) == 0
+    assert capsys.readouterr().out.startswith("Inläst: ")
+    assert main(["import", "--db", str(target), str(sync_file)]) == 0
+    assert "redan inläst" in capsys.readouterr().out
+    assert main(["conflicts", "--db", str(target)]) == 0
+    assert capsys.readouterr().out.strip() == "Inga olösta konflikter."
+
+
+def test_import_with_the_wrong_passphrase_is_one_line_and_changes_nothing(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("UNGTUI_PASSPHRASE", "korv med bröd och senap")
+    source = tmp_path / "karin.db"
+    assert main(["demo", "--db", str(source), "--individuals", "5"]) == 0
+    sync_file = tmp_path / "fil.ungsync"
+    assert (
+        main(["export", "--db", str(source), "--for", "Malmö stad", "--out", str(sync_file)]) == 0
+    )
+    capsys.readouterr()
+    monkeypatch.setenv("UNGTUI_PASSPHRASE", "fel lösenfras helt och hållet")
+    target = tmp_path / "jonas.db"
+    assert main(["import", "--db", str(target), str(sync_file)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("ungtui: Fel lösenfras")
+    assert main(["dump", "--db", str(target)]) == 0
+    assert '"individual": []' in capsys.readouterr().out
+
+
+def test_export_for_an_unknown_organisation(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("UNGTUI_PASSPHRASE", "korv med bröd och senap")
+    source = tmp_path / "karin.db"
+    assert main(["demo", "--db", str(source), "--individuals", "3"]) == 0
+    out = tmp_path / "x.ungsync"
+    assert main(["export", "--db", str(source), "--for", "Lunds kommun", "--out", str(out)]) == 1
+    assert "finns inte här" in capsys.readouterr().err
+    assert not out.exists()

@@ -42,6 +42,26 @@ def _parser() -> argparse.ArgumentParser:
     dump = commands.add_parser("dump", parents=[common], help="skriv alla poster som kanonisk JSON")
     dump.add_argument("--out", metavar="FILE", help="fil att skriva till (annars skärmen)")
     commands.add_parser("where", parents=[common], help="visa var databasen ligger")
+    export = commands.add_parser(
+        "export", parents=[common], help="skriv en krypterad synkfil till en organisation"
+    )
+    export.add_argument(
+        "--for",
+        dest="for_org",
+        required=True,
+        metavar="ORG",
+        help="mottagande organisation: namn, organisationsnummer eller id",
+    )
+    export.add_argument("--out", required=True, metavar="FILE", help="fil eller mapp att skriva")
+    export.add_argument("--full", action="store_true", help="allt, inte bara det nya")
+    imp = commands.add_parser("import", parents=[common], help="läs in en synkfil")
+    imp.add_argument("file", metavar="FILE", help="synkfilen")
+    imp.add_argument(
+        "--trust",
+        metavar="FINGERAVTRYCK",
+        help="godkänn en ny avsändare vars fingeravtryck du har jämfört per telefon",
+    )
+    commands.add_parser("conflicts", parents=[common], help="lista olösta synkkonflikter")
     return parser
 
 
@@ -59,12 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return _demo(path, args.individuals, args.seed)
     try:
-        db = open_database(path, create=args.command in (None, "open"))
+        # An import may start a new install from a colleague's full export.
+        db = open_database(path, create=args.command in (None, "open", "import"))
     except StoreError as exc:
         return _fail(str(exc))
     try:
         if args.command == "dump":
             return _dump(db, args.out)
+        if args.command in ("export", "import", "conflicts"):
+            from ungtui.cli_sync import run_sync_command
+
+            return run_sync_command(db, args)
         from ungtui.tui.app import UngApp
 
         UngApp(db).run()

@@ -1,0 +1,119 @@
+"""The sync commands of the command line: export, import, conflicts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from ungtui.services.conflicts import list_conflicts
+from ungtui.services.errors import ServiceError
+from ungtui.services.organisations import list_organisations
+from ungtui.services.sync_files import (
+    UnknownSender,
+    export_file,
+    export_preview,
+    import_file,
+)
+from ungtui.store.database import Database
+from ungtui.sync.fileformat import SyncFileError
+
+PASSPHRASE_ENV = "UNGTUI_PASSPHRASE"
+EXIT_UNKNOWN_SENDER = 3
+
+
+class CommandError(Exception):
+    pass
+
+
+def _passphrase() -> str:
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise CommandError(
+            f"Ingen lösenfras: sätt {PASSPHRASE_ENV} eller kör kommandot i en terminal."
+        )
+    return getpass.getpass("Teamets lösenfras: ")
+
+
+def _organisation(db: Database, wanted: str) -> str:
+    wanted_folded = wanted.strip().casefold()
+    digits = "".join(ch for ch in wanted if ch.isdigit())
+    for org in list_organisations(db):
+        org_digits = "".join(ch for ch in org.org_nr if ch.isdigit())
+        if wanted_folded in (org.id, org.name.casefold()) or (digits and digits == org_digits):
+            return org.id
+    raise CommandError(
+        f"Organisationen {wanted!r} finns inte här. Ange namn eller organisationsnummer "
+        "som i programmet."
+    )
+
+
+def run_sync_command(db: Database, args: argparse.Namespace) -> int:
+    try:
+        if args.command == "export":
+            return _export(db, args)
+        if args.command == "import":
+            return _import(db, args)
+        return _conflicts(db)
+    except UnknownSender as error:
+        print(f"ungtui: {error}", file=sys.stderr)
+        print(
+            f'Godkänn med: ungtui import --db {db.path} {args.file} --trust "{error.fingerprint}"',
+            file=sys.stderr,
+        )
+        return EXIT_UNKNOWN_SENDER
+    except (CommandError, ServiceError, SyncFileError) as error:
+        print(f"ungtui: {error}", file=sys.stderr)
+        return 1
+
+
+def _export(db: Database, args: argparse.Namespace) -> int:
+    org = _organisation(db, args.for_org)
+    preview = export_preview(db, org)
+    result = export_file(
+        db, for_organisation=org, out=Path(args.out), passphrase=_passphrase(), full=args.full
+    )
+    kind = "Fullständig export" if result.full else "Export av nya ändringar"
+    print(f"{kind} till {preview.organisation_name}: {result.changes} ändringar i {result.path}.")
+    if not preview.own:
+        print(
+            f"Med: {preview.people_included} personer med samtycke som täcker "
+            f"{preview.organisation_name}. Utan: {preview.people_left_out} personer "
+            "(inget gällande samtycke)."
+        )
+    if result.purges:
+        print(f"{result.purges} personer tas bort hos mottagaren (samtycket har upphört).")
+    return 0
+
+
+def _import(db: Database, args: argparse.Namespace) -> int:
+    result = import_file(db, Path(args.file), passphrase=_passphrase(), trust=args.trust)
+    if result.status != "imported":
+        print(result.message)
+        return 0
+    s = result.summary
+    print(
+        f"Inläst: {s.new} nya, {s.updated} uppdaterade, {s.known} redan kända, "
+        f"{s.conflicts} konflikter, {s.duplicates} möjliga dubbletter, {s.purged} borttagna."
+    )
+    for warning in s.warnings:
+        print(f"Varning: {warning}")
+    return 0
+
+
+def _conflicts(db: Database) -> int:
+    conflicts = list_conflicts(db)
+    if not conflicts:
+        print("Inga olösta konflikter.")
+        return 0
+    for view in conflicts:
+        print(f"{view.record} · {view.field_label}")
+        for index, value in enumerate(view.values):
+            marker = "visas" if index == 0 else "      "
+            print(f"  {marker}  {value.shown}  ({value.when}, {value.where})")
+    print(f"{len(conflicts)} konflikter. Lös dem i programmet under Synk.")
+    return 0
