@@ -59,6 +59,12 @@ class UngApp(App[None]):
 
         self.push_screen(IndividualFormScreen(None))
 
+    def action_sync(self) -> None:
+        from ungtui.tui.screens.sync import SyncScreen
+
+        if not isinstance(self.screen, SyncScreen):
+            self.push_screen(SyncScreen())
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
@@ -67,6 +73,9 @@ class UngApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Hjälp", "Visa tangenter och hjälp (F1)", self.action_help)
+        yield SystemCommand(
+            "Synk", "Exportera, läs in synkfiler, lös konflikter och dubbletter", self.action_sync
+        )
         yield SystemCommand(
             "Byt färgtema", "Välj färger som passar din skärm", self.action_change_theme
         )

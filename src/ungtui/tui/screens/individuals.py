@@ -57,6 +57,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("v", "reveal", "Visa nr", id="reveal"),
         Binding("m", "mine", "Mina", id="mine"),
         Binding("o", "sort", "Sortera", id="sort"),
+        Binding("y", "app.sync", "Synk", id="sync"),
         Binding("escape", "clear_search", "Rensa", show=False),
     ]
 

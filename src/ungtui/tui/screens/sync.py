@@ -1,0 +1,458 @@
+"""Synk: export for an organisation, import a file, settle conflicts and duplicates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    LoadingIndicator,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from ungtui.domain.identity import mask_identity
+from ungtui.services.conflicts import ConflictView, list_conflicts, resolve_conflict
+from ungtui.services.errors import ServiceError
+from ungtui.services.organisations import list_organisations
+from ungtui.services.sync import DuplicatePair, confirm_duplicate, duplicate_queue
+from ungtui.services.sync_files import (
+    ImportResult,
+    UnknownSender,
+    export_file,
+    export_preview,
+    import_file,
+    list_peers,
+    my_fingerprint,
+)
+from ungtui.sync.fileformat import SyncFileError
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.confirm import ConfirmScreen
+
+
+class TypeValueScreen(ModalScreen[str | None]):
+    """A new value typed over both conflicting ones."""
+
+    BINDINGS = [Binding("escape", "cancel", "Avbryt")]
+
+    def __init__(self, title: str, value: str) -> None:
+        super().__init__()
+        self._title = title
+        self._value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self._title, classes="dialog-title")
+            yield Input(self._value, id="typed")
+            yield Static("Enter sparar, Esc avbryter.", classes="dialog-text")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SyncScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka"),
+        Binding("1", "tab('tab-export')", "Exportera", id="tab-export"),
+        Binding("2", "tab('tab-import')", "Läs in", id="tab-import"),
+        Binding("3", "tab('tab-conflicts')", "Konflikter", id="tab-conflicts"),
+        Binding("4", "tab('tab-duplicates')", "Dubbletter", id="tab-duplicates"),
+        Binding("5", "tab('tab-peers')", "Installationer", id="tab-peers"),
+        Binding("k", "keep", "Behåll visat", id="keep"),
+        Binding("a", "choose_other", "Välj andra", id="other"),
+        Binding("r", "type_value", "Skriv nytt", id="type"),
+        Binding("j", "merge", "Slå ihop", id="merge"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._conflicts: list[ConflictView] = []
+        self._pairs: list[DuplicatePair] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="tabs"):
+            with TabPane("Exportera", id="tab-export"), VerticalScroll():
+                yield Static("Till organisation", classes="field-label")
+                yield Select([], id="export-org", allow_blank=True, prompt="Välj mottagare")
+                yield Static("", id="export-preview")
+                yield Static("Mapp eller fil att skriva till", classes="field-label")
+                yield Input(str(Path.home()), id="export-out")
+                yield Checkbox("Fullständig export (allt, inte bara det nya)", id="export-full")
+                yield Static("Teamets lösenfras", classes="field-label")
+                yield Input(password=True, id="export-passphrase")
+                yield Button("Exportera", id="export-go", variant="primary")
+                yield Static("", id="export-result")
+            with TabPane("Läs in", id="tab-import"), VerticalScroll():
+                yield Static("Synkfil att läsa in", classes="field-label")
+                yield Input(placeholder="/media/usb/….ungsync", id="import-file")
+                yield Static("Teamets lösenfras", classes="field-label")
+                yield Input(password=True, id="import-passphrase")
+                yield Button("Läs in", id="import-go", variant="primary")
+                yield LoadingIndicator(id="import-busy")
+                yield Static("", id="import-result")
+            with TabPane("Konflikter", id="tab-conflicts"):
+                yield Static("", id="conflicts-help")
+                yield DataTable(id="conflicts", cursor_type="row")
+            with TabPane("Dubbletter", id="tab-duplicates"):
+                yield Static("", id="duplicates-help")
+                yield DataTable(id="duplicates", cursor_type="row")
+            with TabPane("Installationer", id="tab-peers"):
+                yield Static("", id="own-fingerprint")
+                yield DataTable(id="peers", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._previous_sub_title = self.app.sub_title
+        self.app.sub_title = "Synk"
+        self.query_one("#import-busy").display = False
+        self.query_one("#export-org", Select).focus()
+        table = self.query_one("#conflicts", DataTable)
+        table.add_columns("Post", "Fält", "Visas nu", "Andra värdet", "Från")
+        dup = self.query_one("#duplicates", DataTable)
+        dup.add_columns("Person", "Samma nummer som", "Nummer")
+        peers = self.query_one("#peers", DataTable)
+        peers.add_columns(
+            "Organisation", "Fingeravtryck", "Senaste utbyte", "Mottagna", "Kvitterade"
+        )
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        first = {
+            "tab-export": "#export-org",
+            "tab-import": "#import-file",
+            "tab-conflicts": "#conflicts",
+            "tab-duplicates": "#duplicates",
+            "tab-peers": "#peers",
+        }[tab]
+        self.query_one(first).focus()
+
+    def action_back(self) -> None:
+        self.app.sub_title = self._previous_sub_title
+        self.dismiss()
+
+    @work(thread=True, exclusive=True, group="sync-load", exit_on_error=False)
+    def load(self) -> None:
+        db = self.app.db
+        organisations = [(o.name, o.id) for o in list_organisations(db)]
+        data = (
+            organisations,
+            list_conflicts(db),
+            duplicate_queue(db),
+            list_peers(db),
+            my_fingerprint(db),
+        )
+        self.app.call_from_thread(self._show, *data)
+
+    def _show(self, organisations, conflicts, pairs, peers, fingerprint) -> None:
+        select = self.query_one("#export-org", Select)
+        chosen = select.value
+        select.set_options(organisations)
+        if chosen in {org_id for _name, org_id in organisations}:
+            select.value = chosen
+        elif self.app.user is not None:
+            select.value = self.app.user.organisation_id
+        self._conflicts = conflicts
+        table = self.query_one("#conflicts", DataTable)
+        table.clear()
+        for index, view in enumerate(conflicts):
+            shown, *others = view.values
+            table.add_row(
+                view.record,
+                view.field_label,
+                shown.shown,
+                " / ".join(o.shown for o in others),
+                f"{shown.where} {shown.when} · {others[0].where} {others[0].when}",
+                key=str(index),
+            )
+        self.query_one("#conflicts-help", Static).update(
+            "Samma fält ändrades på två ställen innan ni hade utbytt filer. "
+            "k behåller det som visas, a väljer det andra, r skriver ett nytt värde. "
+            "Lösningen följer med nästa export."
+            if conflicts
+            else "Inga olösta konflikter."
+        )
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("tab-conflicts").label = f"Konflikter ({len(conflicts)})"
+        self._pairs = pairs
+        dup = self.query_one("#duplicates", DataTable)
+        dup.clear()
+        for index, pair in enumerate(pairs):
+            dup.add_row(
+                pair.first_name,
+                pair.second_name,
+                mask_identity(pair.identity_number),
+                key=str(index),
+            )
+        self.query_one("#duplicates-help", Static).update(
+            "Personer som registrerats två gånger, på olika datorer. Kontrollera att det är "
+            "samma person och tryck j för att slå ihop dem."
+            if pairs
+            else "Inga möjliga dubbletter."
+        )
+        tabs.get_tab("tab-duplicates").label = f"Dubbletter ({len(pairs)})"
+        self.query_one("#own-fingerprint", Static).update(
+            f"Den här datorns fingeravtryck: {fingerprint}\n"
+            "Läs upp det för den som tar emot din första fil, så att hen vet att filen är din."
+        )
+        peer_table = self.query_one("#peers", DataTable)
+        peer_table.clear()
+        for peer in peers:
+            peer_table.add_row(
+                peer.organisation,
+                peer.fingerprint,
+                (peer.last_exchange_at or "–")[:10],
+                str(peer.received_seq),
+                str(peer.acked_seq),
+            )
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        active = self.query_one(TabbedContent).active
+        if action in ("keep", "choose_other", "type_value"):
+            if active != "tab-conflicts" or not self._conflicts:
+                return False
+            if action == "type_value":
+                current = self._current_conflict()
+                return bool(current and current.editable)
+        if action == "merge":
+            return active == "tab-duplicates" and bool(self._pairs)
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted, "#conflicts")
+    def _row_changed(self) -> None:
+        self.refresh_bindings()
+
+    # --- export ----------------------------------------------------------------------
+
+    @on(Select.Changed, "#export-org")
+    def _org_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._preview(event.value)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _preview(self, organisation_id: str) -> None:
+        preview = export_preview(self.app.db, organisation_id)
+        if preview.own:
+            text = (
+                f"Inom den egna organisationen följer allt med: {preview.people_included} personer."
+            )
+        else:
+            text = (
+                f"Följer med: {preview.people_included} personer vars samtycke täcker "
+                f"{preview.organisation_name}.\nFöljer inte med: {preview.people_left_out} "
+                "personer utan gällande samtycke för den organisationen."
+            )
+        self.app.call_from_thread(self.query_one("#export-preview", Static).update, text)
+
+    @on(Button.Pressed, "#export-go")
+    def _export_pressed(self) -> None:
+        org = self.query_one("#export-org", Select).value
+        if not isinstance(org, str):
+            self._say("#export-result", "Välj vilken organisation filen är till.", error=True)
+            return
+        self._export(
+            org,
+            self.query_one("#export-out", Input).value.strip(),
+            self.query_one("#export-passphrase", Input).value,
+            self.query_one("#export-full", Checkbox).value,
+        )
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, org: str, out: str, passphrase: str, full: bool) -> None:
+        try:
+            result = export_file(
+                self.app.db,
+                for_organisation=org,
+                out=Path(out).expanduser(),
+                passphrase=passphrase,
+                full=full,
+            )
+        except ServiceError as error:
+            self.app.call_from_thread(self._say, "#export-result", str(error), True)
+            return
+        kind = "Fullständig export" if result.full else "Nya ändringar"
+        self.app.call_from_thread(
+            self._say,
+            "#export-result",
+            f"{kind}: {result.changes} ändringar sparade i {result.path}.\n"
+            "Skicka filen till mottagaren (USB-minne eller e-post); lösenfrasen lämnas "
+            "aldrig i samma meddelande.",
+        )
+
+    def _say(self, target: str, text: str, error: bool = False) -> None:
+        widget = self.query_one(target, Static)
+        widget.update(text)
+        widget.set_class(error, "error-text")
+
+    # --- import ----------------------------------------------------------------------
+
+    @on(Button.Pressed, "#import-go")
+    @on(Input.Submitted, "#import-passphrase")
+    def _import_pressed(self) -> None:
+        self._start_import(None)
+
+    def _start_import(self, trust: str | None) -> None:
+        path = self.query_one("#import-file", Input).value.strip()
+        if not path:
+            self._say("#import-result", "Ange vilken fil som ska läsas in.", error=True)
+            return
+        self.query_one("#import-busy").display = True
+        self._say("#import-result", "Läser in …")
+        self._import(
+            Path(path).expanduser(), self.query_one("#import-passphrase", Input).value, trust
+        )
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _import(self, path: Path, passphrase: str, trust: str | None) -> None:
+        try:
+            result = import_file(self.app.db, path, passphrase=passphrase, trust=trust)
+        except UnknownSender as unknown:
+            self.app.call_from_thread(self._ask_trust, unknown.fingerprint)
+            return
+        except (SyncFileError, ServiceError) as error:
+            self.app.call_from_thread(self._import_done, None, str(error))
+            return
+        self.app.call_from_thread(self._import_done, result, "")
+
+    def _ask_trust(self, fingerprint: str) -> None:
+        self.query_one("#import-busy").display = False
+        self._say("#import-result", "")
+
+        def answered(choice: str | None) -> None:
+            if choice == "trust":
+                self._start_import(fingerprint)
+            else:
+                self._say("#import-result", "Filen lästes inte in.", error=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Ny avsändare",
+                "Filen kommer från en dator som inte har skickat filer hit förut. Ring "
+                "avsändaren och be hen läsa upp sitt fingeravtryck (under Synk → "
+                f"Installationer). Det ska vara:\n\n    {fingerprint}\n\n"
+                "Godkänn bara om det stämmer tecken för tecken.",
+                [("trust", "Det stämmer – läs in"), ("no", "Avbryt")],
+            ),
+            answered,
+        )
+
+    def _import_done(self, result: ImportResult | None, error: str) -> None:
+        self.query_one("#import-busy").display = False
+        if result is None:
+            self._say("#import-result", error, error=True)
+            return
+        if result.status != "imported":
+            self._say("#import-result", result.message)
+            return
+        s = result.summary
+        lines = [
+            f"Inläst: {s.new} nya, {s.updated} uppdaterade, {s.known} redan kända.",
+            f"Konflikter: {s.conflicts} · Möjliga dubbletter: {s.duplicates} · "
+            f"Borttagna (samtycke upphört): {s.purged}",
+            *(f"Varning: {w}" for w in s.warnings),
+        ]
+        self._say("#import-result", "\n".join(lines))
+        self.load()
+
+    # --- conflicts and duplicates ------------------------------------------------------
+
+    def _current_conflict(self) -> ConflictView | None:
+        table = self.query_one("#conflicts", DataTable)
+        if not self._conflicts or table.row_count == 0:
+            return None
+        return self._conflicts[min(table.cursor_row, len(self._conflicts) - 1)]
+
+    def action_keep(self) -> None:
+        view = self._current_conflict()
+        if view:
+            self._resolve(view, view.values[0].value)
+
+    def action_choose_other(self) -> None:
+        view = self._current_conflict()
+        if view:
+            self._resolve(view, view.values[1].value)
+
+    def action_type_value(self) -> None:
+        view = self._current_conflict()
+        if view is None or not view.editable:
+            return
+
+        def typed(value: str | None) -> None:
+            if value is not None:
+                self._resolve(view, value)
+
+        self.app.push_screen(
+            TypeValueScreen(
+                f"Nytt värde för {view.field_label} ({view.record})", view.values[0].shown
+            ),
+            typed,
+        )
+
+    def _resolve(self, view: ConflictView, value: object) -> None:
+        user = self.app.user
+        try:
+            resolve_conflict(
+                self.app.db,
+                view.table,
+                view.row_id,
+                view.field,
+                value,
+                actor_id=user.staff_id if user else None,
+            )
+        except ServiceError as error:
+            self.app.notify(str(error), severity="error")
+        else:
+            self.app.notify("Konflikten är löst. Lösningen följer med nästa export.")
+        self.load()
+
+    def action_merge(self) -> None:
+        table = self.query_one("#duplicates", DataTable)
+        if not self._pairs:
+            return
+        pair = self._pairs[min(table.cursor_row, len(self._pairs) - 1)]
+
+        def answered(choice: str | None) -> None:
+            if choice != "merge":
+                return
+            try:
+                confirm_duplicate(self.app.db, pair.first_id, pair.second_id)
+            except ServiceError as error:
+                self.app.notify(str(error), severity="error")
+            else:
+                self.app.notify("Personerna är sammanslagna.")
+            self.load()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Slå ihop?",
+                f"{pair.first_name} och {pair.second_name} har samma nummer "
+                f"({mask_identity(pair.identity_number)}). Slå bara ihop om det är samma "
+                "person; samtycken och historik från båda följer med.",
+                [("merge", "Slå ihop"), ("no", "Avbryt")],
+            ),
+            answered,
+        )
