@@ -1,0 +1,118 @@
+"""The Synk screen, driven by real keys: export, import with the trust question, conflicts."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static
+
+from tests.sync_helpers import Install
+from tests.test_sync_merge import add_person, edit
+from tests.tui.helpers import settle, type_text
+from ungtui.services.demo import fill_demo
+from ungtui.services.individuals import get_individual
+from ungtui.services.sync import open_conflicts
+from ungtui.store.database import open_database
+from ungtui.tui.app import UngApp
+from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.screens.sync import SyncScreen
+
+PASSPHRASE = "korv med bröd och senap"
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_export_from_one_install_and_import_on_another(tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    sender = open_database(tmp_path / "karin.db")
+    fill_demo(sender, individuals=15, seed=8)
+    app = UngApp(sender)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        # The receiver defaults to one's own organisation, where everything travels.
+        assert "följer allt med: 15 personer" in text_of(app, "#export-preview")
+        await pilot.press("tab")
+        out = app.screen.query_one("#export-out", Input)
+        out.value = ""
+        await type_text(pilot, str(usb))
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "kort")
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert "minst 10 tecken" in text_of(app, "#export-result")
+        assert list(usb.iterdir()) == []
+
+        app.screen.query_one("#export-passphrase", Input).value = ""
+        app.screen.query_one("#export-passphrase", Input).focus()
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert "ändringar sparade i" in text_of(app, "#export-result")
+    [sync_file] = list(usb.iterdir())
+    assert sync_file.suffix == ".ungsync"
+    sender.close()
+
+    receiver = open_database(tmp_path / "jonas.db")
+    fill_demo(receiver, individuals=3, seed=9)
+    app = UngApp(receiver)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("2")  # the "Läs in" tab, with the cursor in the file field
+        await type_text(pilot, str(sync_file))
+        await pilot.press("tab")
+        await type_text(pilot, "fel fras men lång nog")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Fel lösenfras" in text_of(app, "#import-result")
+
+        app.screen.query_one("#import-passphrase", Input).value = ""
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # a sender never seen before
+        await pilot.press("enter")  # "Det stämmer – läs in"
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        assert text_of(app, "#import-result").startswith("Inläst: ")
+        await pilot.press("enter")  # the same file again
+        await settle(pilot)
+        assert "redan inläst" in text_of(app, "#import-result")
+    receiver.close()
+
+
+async def test_settling_a_conflict_with_keys(tmp_path):
+    a = Install(tmp_path / "a.db", "Sofia Berg")
+    b = Install(tmp_path / "b.db", "Jonas Ek", join=a)
+    person = add_person(a, first_name="Märta", last_name="Öberg")
+    a.send(b)
+    edit(a, person, phone="070-111 11 11")
+    edit(b, person, phone="070-222 22 22")
+    b.send(a)
+    app = UngApp(a.db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#conflicts", DataTable)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[:4] == [
+            "Öberg, Märta",
+            "Telefon",
+            "070-222 22 22",
+            "070-111 11 11",
+        ]
+        await pilot.press("a")  # choose the other value
+        await settle(pilot)
+        assert table.row_count == 0
+    assert open_conflicts(a.db) == []
+    assert get_individual(a.db, person).individual.phone == "070-111 11 11"
+    a.db.close()
+    b.db.close()
