@@ -262,7 +262,7 @@ def apply(conn: Connection, changes: ChangeSet) -> ImportSummary:
             summary.known += 1
             continue
         state.save_row(conn, tbl, row_id, fields, new_tomb, seq)
-        state.materialize(conn, tbl, row_id)
+        state.write_domain(conn, tbl, row_id, fields, new_tomb)
         after_conflicts = sum(1 for r in fields.values() if r.in_conflict)
         summary.conflicts += max(0, after_conflicts - before_conflicts)
         if existed:
