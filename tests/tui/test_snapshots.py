@@ -25,7 +25,9 @@ async def _steady(pilot) -> None:
     await settle(pilot)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
-    await pilot.pause()
+    # A DataTable sizes its columns on a later refresh than the one that adds its rows.
+    for _ in range(3):
+        await pilot.pause(0.05)
 
 
 def test_list(snap_compare, app):
