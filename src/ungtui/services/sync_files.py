@@ -253,6 +253,11 @@ def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportRes
         and _normal(trust) != _normal(header.fingerprint)
     ):
         raise UnknownSender(header.fingerprint)
+    if changes.acks.get(me, 0) > state.current_seq(conn) and state.site_id(conn) == me:
+        # The sender has had more of our changes than we have made: this database is a
+        # backup put back in place. Without a new identity our next changes would carry
+        # numbers the peers count as seen, and never be sent.
+        state.rekey(conn)
     summary = apply_changes(
         conn,
         changes,
