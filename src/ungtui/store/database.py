@@ -35,6 +35,8 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    # Removed personal data is overwritten, not left in free pages of the file.
+    cursor.execute("PRAGMA secure_delete = ON")
     # Sync delivers related records in any order, so references are not enforced here.
     cursor.execute("PRAGMA foreign_keys = OFF")
     cursor.close()

@@ -288,6 +288,14 @@ def write_domain(
     values["deleted_at"] = _stamp_time(tomb[0]) if tomb else None
     if tbl == "individual":
         _derive_individual(values)
+    if tomb:
+        # A removal blanks the values everywhere, the change log's copies too; who did
+        # what, and when, stays.
+        conn.exec_driver_sql(
+            "UPDATE changelog SET old_value = NULL, new_value = NULL WHERE record_id = ?"
+            " AND (old_value IS NOT NULL OR new_value IS NOT NULL)",
+            (row_id,),
+        )
     now = datetime.now(UTC)
     conn.execute(_upsert(tbl), {"id": row_id, "created_at": now, "updated_at": now, **values})
 
