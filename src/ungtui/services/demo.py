@@ -347,33 +347,20 @@ def fill_demo(
                 )
             )
 
+    records = {
+        Organisation: organisations,
+        Unit: units,
+        Staff: staff,
+        Individual: people,
+        Responsibility: responsibilities,
+        Consent: consents,
+    }
     with db.engine.begin() as conn:
-        for model, rows in (
-            (Organisation, organisations),
-            (Unit, units),
-            (Staff, staff),
-            (Individual, people),
-            (Responsibility, responsibilities),
-            (Consent, consents),
-            (ChangeLog, log),
-        ):
+        for model, rows in [*records.items(), (ChangeLog, log)]:
             if rows:
                 conn.execute(insert(model.__table__), rows)
         # Demo records travel by sync like typed ones.
-        stamp_new_rows(
-            conn,
-            {
-                model.__tablename__: rows
-                for model, rows in (
-                    (Organisation, organisations),
-                    (Unit, units),
-                    (Staff, staff),
-                    (Individual, people),
-                    (Responsibility, responsibilities),
-                    (Consent, consents),
-                )
-            },
-        )
+        stamp_new_rows(conn, {model.__tablename__: rows for model, rows in records.items()})
         conn.execute(
             insert(Setting.__table__).prefix_with("OR REPLACE"),
             [dict(key=CURRENT_STAFF_KEY, value=staff_ids[DEMO_USER])],

@@ -173,6 +173,14 @@ def load_row(conn: Connection, tbl: str, row_id: str) -> tuple[dict[str, Registe
     return fields, tomb
 
 
+def fields_json(fields: dict[str, Register]) -> str:
+    return json.dumps(
+        {col: reg.to_json() for col, reg in sorted(fields.items())},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
 def save_row(
     conn: Connection,
     tbl: str,
@@ -181,11 +189,7 @@ def save_row(
     tomb: tuple | None,
     seq: int,
 ) -> None:
-    data = json.dumps(
-        {col: reg.to_json() for col, reg in sorted(fields.items())},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    data = fields_json(fields)
     conflicts = sum(1 for reg in fields.values() if reg.in_conflict)
     conn.exec_driver_sql(
         "INSERT OR REPLACE INTO sync_row"
@@ -193,6 +197,15 @@ def save_row(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (tbl, row_id, data, tomb[0] if tomb else None, tomb[1] if tomb else None, seq, conflicts),
     )
+
+
+def _next_stamp(conn: Connection) -> tuple[str, str, int]:
+    """This install's site, a new clock stamp and a new sequence number for one write."""
+    meta = ensure_identity(conn)
+    tick = hlcmod.Clock(meta["clock"])
+    stamp = tick.tick()
+    save_clock(conn, tick)
+    return meta["site_id"], stamp, next_seq(conn)
 
 
 def stamp_local(
@@ -204,12 +217,7 @@ def stamp_local(
     changes, removals = list(changes), list(removals)
     if not changes and not removals:
         return
-    meta = ensure_identity(conn)
-    site = meta["site_id"]
-    tick = hlcmod.Clock(meta["clock"])
-    stamp = tick.tick()
-    seq = next_seq(conn)
-    save_clock(conn, tick)
+    site, stamp, seq = _next_stamp(conn)
     for tbl, row_id, values in changes:
         fields, tomb = load_row(conn, tbl, row_id)
         if tomb:
@@ -228,12 +236,7 @@ def stamp_local(
 def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any]]]) -> None:
     """Stamp freshly inserted records in bulk (demo data, table imports): one clock tick
     and one sequence number, and no reads, since such records have no registers yet."""
-    meta = ensure_identity(conn)
-    site = meta["site_id"]
-    tick = hlcmod.Clock(meta["clock"])
-    stamp = tick.tick()
-    seq = next_seq(conn)
-    save_clock(conn, tick)
+    site, stamp, seq = _next_stamp(conn)
     params = []
     for tbl, rows in rows_by_table.items():
         columns = SYNCED_COLUMNS[tbl]
@@ -242,12 +245,7 @@ def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any
                 col: Register([(to_json_value(row.get(col)), stamp, site)], {site: stamp}, seq)
                 for col in columns
             }
-            data = json.dumps(
-                {col: reg.to_json() for col, reg in sorted(fields.items())},
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
-            params.append((tbl, row["id"], data, seq))
+            params.append((tbl, row["id"], fields_json(fields), seq))
     conn.exec_driver_sql(
         "INSERT INTO sync_row (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts)"
         " VALUES (?, ?, ?, NULL, NULL, ?, 0)",
