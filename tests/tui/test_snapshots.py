@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from tests.tui.helpers import settle
 from ungtui.services.demo import fill_demo
@@ -25,9 +25,16 @@ async def _steady(pilot) -> None:
     await settle(pilot)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
-    # A DataTable sizes its columns on a later refresh than the one that adds its rows.
-    for _ in range(3):
-        await pilot.pause(0.05)
+    # A DataTable sizes its columns when idle, after the refresh that adds its rows; on
+    # a busy machine that can be after the picture. Wait for it (a private flag, the
+    # only sign Textual gives).
+    for _ in range(200):
+        tables = pilot.app.screen.query(DataTable)
+        if not any(table._require_update_dimensions for table in tables):
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+    await pilot.pause()
 
 
 def test_list(snap_compare, app):

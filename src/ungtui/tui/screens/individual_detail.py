@@ -55,13 +55,28 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="responsible-section", classes="section")
             yield Static("Samtycken", classes="section-title")
             consents: DataTable[str] = DataTable(id="consents", cursor_type="row")
-            consents.add_columns(
-                "Organisation", "Läge", "Från", "Till", "Form", "Uppgifter", "Syfte"
-            )
+            # Fixed widths, so the picture does not depend on when the table sizes itself.
+            for label, width in (
+                ("Organisation", 20),
+                ("Läge", 12),
+                ("Från", 10),
+                ("Till", 10),
+                ("Form", 10),
+                ("Uppgifter", 22),
+                ("Syfte", 22),
+            ):
+                consents.add_column(label, width=width)
             yield consents
             yield Static("Historik", classes="section-title")
             history: DataTable[str] = DataTable(id="history", cursor_type="row")
-            history.add_columns("När", "Vad", "Från", "Till", "Vem")
+            for label, width in (
+                ("När", 16),
+                ("Vad", 26),
+                ("Från", 20),
+                ("Till", 20),
+                ("Vem", 18),
+            ):
+                history.add_column(label, width=width)
             yield history
         yield Footer()
 

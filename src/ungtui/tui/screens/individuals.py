@@ -29,13 +29,14 @@ PAGE_SIZE = 100
 # Fetch the next page when the cursor comes this close to the last loaded row.
 PREFETCH_MARGIN = 20
 
+# Fixed widths: columns that resize with each page or keystroke make the list jump.
 COLUMNS = (
-    ("name", "Namn"),
-    ("identity", "Personnummer"),
-    ("age", "Ålder"),
-    ("groups", "Målgrupper"),
-    ("caseworker", "Handläggare"),
-    ("status", "Status"),
+    ("name", "Namn", 24),
+    ("identity", "Personnummer", 13),
+    ("age", "Ålder", 5),
+    ("groups", "Målgrupper", 40),
+    ("caseworker", "Handläggare", 16),
+    ("status", "Status", 8),
 )
 
 
@@ -100,8 +101,8 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
         table.focus()
         self.reload()
 
