@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ungtui.services.dump import dump_json
+from ungtui.services.individuals import IndividualInput, get_individual, save_individual
 from ungtui.services.organisations import register_user
 from ungtui.services.sync import Sender, build_changes, import_changes
 from ungtui.store.database import open_database
@@ -10,7 +11,21 @@ from ungtui.sync import state
 
 
 class Install:
-    def __init__(self, path, name: str, join: Install | None = None):
+    """An install with its user. Without `join` it starts its own organisation (Malmö stad
+    unless told otherwise); with `join` it first takes in that install's full export and
+    joins its organisation."""
+
+    def __init__(
+        self,
+        path,
+        name: str,
+        join: Install | None = None,
+        *,
+        organisation_name: str = "Malmö stad",
+        org_nr: str = "212000-1124",
+        kind: str = "kommun",
+        unit_name: str = "Jobbcenter Unga",
+    ):
         self.db = open_database(path)
         with self.db.engine.begin() as conn:
             self.site = state.site_id(conn)
@@ -18,17 +33,17 @@ class Install:
             self.user = register_user(
                 self.db,
                 name=name,
-                unit_name="Jobbcenter Unga",
-                organisation_name="Malmö stad",
-                org_nr="212000-1124",
-                kind="kommun",
+                unit_name=unit_name,
+                organisation_name=organisation_name,
+                org_nr=org_nr,
+                kind=kind,
             )
         else:
             join.send(self, full=True)
             self.user = register_user(
                 self.db,
                 name=name,
-                unit_name="Jobbcenter Unga",
+                unit_name=unit_name,
                 organisation_id=join.user.organisation_id,
             )
 
@@ -38,3 +53,38 @@ class Install:
 
     def dump(self) -> str:
         return dump_json(self.db)
+
+
+def add_person(install, **fields) -> str:
+    """Register a person at an install (anything with .db and .user)."""
+    data = dict(identity="811218-9876", first_name="Erik", last_name="Ek")
+    data.update(fields)
+    return save_individual(
+        install.db,
+        IndividualInput(**data),
+        actor_id=install.user.staff_id,
+        organisation_id=install.user.organisation_id,
+    )
+
+
+def edit(install, person_id: str, **fields) -> None:
+    """Change some fields of a person at an install, keeping the others."""
+    person = get_individual(install.db, person_id).individual
+    data = dict(
+        identity=person.identity_number or "",
+        first_name=person.first_name,
+        last_name=person.last_name,
+        phone=person.phone,
+        email=person.email,
+        address=person.address,
+        status=person.status,
+        gender=person.gender,
+    )
+    data.update(fields)
+    save_individual(
+        install.db,
+        IndividualInput(**data),
+        actor_id=install.user.staff_id,
+        organisation_id=install.user.organisation_id,
+        individual_id=person_id,
+    )

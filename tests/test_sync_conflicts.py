@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sync_helpers import Install
-from tests.test_sync_merge import add_person, edit
+from tests.sync_helpers import Install, add_person, edit
 from ungtui.services.conflicts import list_conflicts, resolve_conflict
 from ungtui.services.errors import ServiceError
 from ungtui.services.individuals import get_individual

@@ -20,9 +20,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.sync_helpers import Install
+from tests.sync_helpers import Install, add_person, edit
 from ungtui.services.dump import dump_json
-from ungtui.services.individuals import IndividualInput, get_individual, save_individual
+from ungtui.services.individuals import get_individual
 from ungtui.services.organisations import CurrentUser
 from ungtui.services.sync import build_changes, open_conflicts
 from ungtui.services.sync_files import UnknownSender, export_file, import_file, my_fingerprint
@@ -104,39 +104,6 @@ def snapshot(db: Database) -> tuple[str, dict]:
             for name in names
         }
     return dump_json(db), tables
-
-
-def add_person(at: Node, **fields) -> str:
-    data = dict(identity="811218-9876", first_name="Erik", last_name="Ek")
-    data.update(fields)
-    return save_individual(
-        at.db,
-        IndividualInput(**data),
-        actor_id=at.user.staff_id,
-        organisation_id=at.user.organisation_id,
-    )
-
-
-def edit(at: Node, person_id: str, **fields) -> None:
-    person = get_individual(at.db, person_id).individual
-    data = dict(
-        identity=person.identity_number or "",
-        first_name=person.first_name,
-        last_name=person.last_name,
-        phone=person.phone,
-        email=person.email,
-        address=person.address,
-        status=person.status,
-        gender=person.gender,
-    )
-    data.update(fields)
-    save_individual(
-        at.db,
-        IndividualInput(**data),
-        actor_id=at.user.staff_id,
-        organisation_id=at.user.organisation_id,
-        individual_id=person_id,
-    )
 
 
 def shown(at: Node, person_id: str):

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sync_helpers import Install
+from tests.sync_helpers import Install, add_person, edit
 from ungtui.services.dump import dump_json
 from ungtui.services.individuals import (
-    IndividualInput,
     get_individual,
     remove_individual,
-    save_individual,
 )
 from ungtui.services.sync import Sender, build_changes, import_changes, open_conflicts
 from ungtui.sync import state
@@ -23,39 +21,6 @@ def pair(tmp_path):
     yield a, b
     a.db.close()
     b.db.close()
-
-
-def add_person(install, **fields):
-    data = dict(identity="811218-9876", first_name="Erik", last_name="Ek")
-    data.update(fields)
-    return save_individual(
-        install.db,
-        IndividualInput(**data),
-        actor_id=install.user.staff_id,
-        organisation_id=install.user.organisation_id,
-    )
-
-
-def edit(install, person_id, **fields):
-    person = get_individual(install.db, person_id).individual
-    data = dict(
-        identity=person.identity_number or "",
-        first_name=person.first_name,
-        last_name=person.last_name,
-        phone=person.phone,
-        email=person.email,
-        address=person.address,
-        status=person.status,
-        gender=person.gender,
-    )
-    data.update(fields)
-    save_individual(
-        install.db,
-        IndividualInput(**data),
-        actor_id=install.user.staff_id,
-        organisation_id=install.user.organisation_id,
-        individual_id=person_id,
-    )
 
 
 def test_a_new_person_travels_and_dumps_match(pair):

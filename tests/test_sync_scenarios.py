@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync_helpers import Install
-from tests.test_sync_merge import add_person, edit
+from tests.sync_helpers import Install, add_person, edit
 from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
 from ungtui.services.individuals import get_individual, remove_individual
-from ungtui.services.organisations import register_user
 from ungtui.services.sync import (
     Sender,
     build_changes,
@@ -18,25 +16,6 @@ from ungtui.services.sync import (
     duplicate_queue,
     import_changes,
 )
-from ungtui.store.database import open_database
-from ungtui.sync import state
-
-
-class AfInstall(Install):
-    """An install at Arbetsförmedlingen: another organisation than Malmö stad."""
-
-    def __init__(self, path: Path, name: str):
-        self.db = open_database(path)
-        with self.db.engine.begin() as conn:
-            self.site = state.site_id(conn)
-        self.user = register_user(
-            self.db,
-            name=name,
-            unit_name="Arbetsförmedlingen Malmö Unga",
-            organisation_name="Arbetsförmedlingen",
-            org_nr="202100-2114",
-            kind="af",
-        )
 
 
 def send_for(sender: Install, receiver: Install):
@@ -57,7 +36,14 @@ def people(install: Install) -> set[str]:
 @pytest.fixture
 def kommun_and_af(tmp_path):
     kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
-    af = AfInstall(tmp_path / "af.db", "Ahmed Yusuf")
+    af = Install(
+        tmp_path / "af.db",
+        "Ahmed Yusuf",
+        organisation_name="Arbetsförmedlingen",
+        org_nr="202100-2114",
+        kind="af",
+        unit_name="Arbetsförmedlingen Malmö Unga",
+    )
     send_for(af, kommun)  # the kommun learns of AF's organisation
     yield kommun, af
     kommun.db.close()

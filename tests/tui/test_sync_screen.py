@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from tests.sync_helpers import Install
-from tests.test_sync_merge import add_person, edit
+from tests.sync_helpers import Install, add_person, edit
 from tests.tui.helpers import settle, type_text
 from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import get_individual
