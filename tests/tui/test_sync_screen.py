@@ -115,3 +115,37 @@ async def test_settling_a_conflict_with_keys(tmp_path):
     assert get_individual(a.db, person).individual.phone == "070-111 11 11"
     a.db.close()
     b.db.close()
+
+
+async def test_merging_a_duplicate_after_the_question(tmp_path):
+    a = Install(tmp_path / "a.db", "Sofia Berg")
+    b = Install(tmp_path / "b.db", "Jonas Ek", join=a)
+    first = add_person(a, first_name="Åsa", last_name="Ek")
+    second = add_person(b, first_name="Åsa", last_name="Eek")  # same number, other install
+    b.send(a)
+    app = UngApp(a.db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        table = app.screen.query_one("#duplicates", DataTable)
+        one, other, number = table.get_row_at(0)
+        assert {one, other} == {"Ek, Åsa", "Eek, Åsa"}  # in id order, which is random
+        assert number == "19811218-XXXX"
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # thought better of it: nothing merged
+        await settle(pilot)
+        assert table.row_count == 1
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("enter")  # "Slå ihop"
+        await settle(pilot)
+        assert table.row_count == 0
+    shown = get_individual(a.db, second).individual
+    assert shown.id == min(first, second)
+    a.db.close()
+    b.db.close()

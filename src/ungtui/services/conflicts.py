@@ -83,6 +83,27 @@ def shown(field: str, value: Any) -> str:
     return str(value)
 
 
+def _person_name(conn, person_id: str | None) -> str:
+    row = conn.exec_driver_sql(
+        "SELECT first_name, last_name FROM individual WHERE id = ?", (person_id,)
+    ).first()
+    return display_name(*row) if row else "okänd person"
+
+
+def _record_label(conn, tbl: str, row_id: str) -> str:
+    if tbl == "individual":
+        return _person_name(conn, row_id)
+    if tbl in ("consent", "responsibility"):
+        person = conn.exec_driver_sql(
+            f"SELECT individual_id FROM {tbl} WHERE id = ?", (row_id,)
+        ).scalar()
+        return f"{TABLE_LABELS[tbl]} för {_person_name(conn, person)}"
+    if tbl in ("organisation", "unit", "staff"):
+        name = conn.exec_driver_sql(f"SELECT name FROM {tbl} WHERE id = ?", (row_id,)).scalar()
+        return f"{TABLE_LABELS[tbl]} {name or ''}".strip()
+    return TABLE_LABELS.get(tbl, tbl)
+
+
 def list_conflicts(db: Database) -> list[ConflictView]:
     conflicts = open_conflicts(db)
     if not conflicts:
@@ -95,23 +116,8 @@ def list_conflicts(db: Database) -> list[ConflictView]:
                 " LEFT JOIN organisation o ON o.id = s.organisation_id"
             ).all()
         )
-        people = {
-            pid: display_name(first, last)
-            for pid, first, last in conn.exec_driver_sql(
-                "SELECT id, first_name, last_name FROM individual"
-            )
-        }
-        consent_person = dict(conn.exec_driver_sql("SELECT id, individual_id FROM consent").all())
-        names = {}
-        for tbl in ("organisation", "unit", "staff"):
-            names.update(conn.exec_driver_sql(f"SELECT id, name FROM {tbl}").all())
-
-    def record(tbl: str, row_id: str) -> str:
-        if tbl == "individual":
-            return people.get(row_id, "okänd person")
-        if tbl == "consent":
-            return f"Samtycke för {people.get(consent_person.get(row_id), 'okänd person')}"
-        return f"{TABLE_LABELS.get(tbl, tbl)} {names.get(row_id, '')}".strip()
+        # Conflicts are few: name just the records they are on.
+        labels = {(c.table, c.row_id): _record_label(conn, c.table, c.row_id) for c in conflicts}
 
     def where(site: str) -> str:
         if site == me:
@@ -127,7 +133,7 @@ def list_conflicts(db: Database) -> list[ConflictView]:
             table=c.table,
             row_id=c.row_id,
             field=c.field,
-            record=record(c.table, c.row_id),
+            record=labels[(c.table, c.row_id)],
             field_label=field_label(c.field),
             values=[
                 ConflictValue(v, shown(c.field, v), when(stamp), where(site))

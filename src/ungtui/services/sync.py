@@ -168,12 +168,19 @@ def duplicate_queue(db: Database) -> list[DuplicatePair]:
     """People registered twice (on two installs, say) waiting for a person to confirm."""
     with db.engine.connect() as conn:
         pairs = possible_duplicates(conn)
-        names = {
-            pid: (display_name(first, last), number)
-            for pid, first, last, number in conn.exec_driver_sql(
-                "SELECT id, first_name, last_name, identity_number FROM individual"
-            )
-        }
+        ids = sorted({pid for pair in pairs for pid in pair})
+        names = (
+            {
+                pid: (display_name(first, last), number)
+                for pid, first, last, number in conn.exec_driver_sql(
+                    "SELECT id, first_name, last_name, identity_number FROM individual"
+                    f" WHERE id IN ({', '.join('?' * len(ids))})",
+                    tuple(ids),
+                )
+            }
+            if ids
+            else {}
+        )
     return [DuplicatePair(a, b, names[a][0], names[b][0], names[a][1] or "") for a, b in pairs]
 
 

@@ -412,6 +412,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             typed,
         )
 
+    @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
     def _resolve(self, view: ConflictView, value: object) -> None:
         user = self.app.user
         try:
@@ -424,10 +425,22 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 actor_id=user.staff_id if user else None,
             )
         except ServiceError as error:
-            self.app.notify(str(error), severity="error")
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
         else:
-            self.app.notify("Konflikten är löst. Lösningen följer med nästa export.")
-        self.load()
+            self.app.call_from_thread(
+                self.app.notify, "Konflikten är löst. Lösningen följer med nästa export."
+            )
+        self.app.call_from_thread(self.load)
+
+    @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
+    def _merge(self, pair: DuplicatePair) -> None:
+        try:
+            confirm_duplicate(self.app.db, pair.first_id, pair.second_id)
+        except ServiceError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+        else:
+            self.app.call_from_thread(self.app.notify, "Personerna är sammanslagna.")
+        self.app.call_from_thread(self.load)
 
     def action_merge(self) -> None:
         table = self.query_one("#duplicates", DataTable)
@@ -436,15 +449,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         pair = self._pairs[min(table.cursor_row, len(self._pairs) - 1)]
 
         def answered(choice: str | None) -> None:
-            if choice != "merge":
-                return
-            try:
-                confirm_duplicate(self.app.db, pair.first_id, pair.second_id)
-            except ServiceError as error:
-                self.app.notify(str(error), severity="error")
-            else:
-                self.app.notify("Personerna är sammanslagna.")
-            self.load()
+            if choice == "merge":
+                self._merge(pair)
 
         self.app.push_screen(
             ConfirmScreen(
