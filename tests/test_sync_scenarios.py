@@ -16,6 +16,7 @@ from ungtui.services.sync import (
     duplicate_queue,
     import_changes,
 )
+from ungtui.services.sync_files import export_preview
 
 
 def send_for(sender: Install, receiver: Install):
@@ -69,6 +70,9 @@ def test_only_people_whose_consent_covers_the_receiver_travel(kommun_and_af):
     with_consent = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
     add_person(kommun, identity="121212-1212", first_name="Örjan", last_name="Lund")
     consent_for(kommun, with_consent, af.user.organisation_id)
+    preview = export_preview(kommun.db, af.user.organisation_id)
+    assert (preview.people_included, preview.people_left_out) == (1, 1)
+    assert export_preview(kommun.db, kommun.user.organisation_id).people_included == 2
     send_for(kommun, af)
     assert people(af) == {"Åsa Ek"}
 

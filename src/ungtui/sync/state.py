@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Boolean, Date, DateTime, bindparam
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -110,8 +111,6 @@ def ensure_identity(conn: Connection) -> dict[str, str]:
 def rekey(conn: Connection) -> str:
     """A new site id and signing key: for a new install, or a copy of another install."""
     key = Ed25519PrivateKey.generate()
-    from cryptography.hazmat.primitives import serialization
-
     raw = key.private_bytes(
         serialization.Encoding.Raw,
         serialization.PrivateFormat.Raw,
