@@ -284,3 +284,27 @@ async def test_ctrl_p_finds_a_person_by_name(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, IndividualDetailScreen)
         assert app.screen.individual_id == target.id
+
+
+async def test_section_keys_switch_sections_and_keep_a_half_filled_form(demo_db):
+    from ungtui.tui.screens.sync import SyncScreen
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualFormScreen)
+        await type_text(pilot, "Åsa")  # typing in the form's first field
+        await pilot.press("f7")  # works while a field has focus
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualFormScreen)
+        assert "Åsa" in [i.value for i in app.screen.query(Input)]
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("escape")  # Escape on a section's first screen: back to the register
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualFormScreen)

@@ -20,7 +20,9 @@ from ungtui.sync import hlc as hlcmod
 from ungtui.sync import state
 from ungtui.sync.register import Register, covered, merge
 
-PERSON_TABLES = ("responsibility", "consent")  # rows that belong to one individual
+# Rows that belong to one individual: they travel only where that person's consent allows,
+# and go when it is withdrawn. A table joins by having an `individual_id` column.
+PERSON_TABLES = tuple(name for name, table in state.TABLES.items() if "individual_id" in table.c)
 
 
 @dataclass

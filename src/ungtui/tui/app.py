@@ -13,8 +13,8 @@ from ungtui.services.organisations import CurrentUser, current_user
 from ungtui.store.database import Database
 from ungtui.tui.commands import PersonCommands
 from ungtui.tui.screens.help import HelpScreen
-from ungtui.tui.screens.individuals import IndividualsScreen
 from ungtui.tui.screens.setup import SetupScreen
+from ungtui.tui.sections import HOME, SECTIONS
 
 
 class UngApp(App[None]):
@@ -27,7 +27,13 @@ class UngApp(App[None]):
         Binding("f1", "help", "Hjälp", id="help"),
         Binding("ctrl+p", "command_palette", "Hitta", show=False, priority=True, id="find"),
         Binding("ctrl+q", "quit", "Avsluta", priority=True, id="quit"),
+        *(
+            # Shown by the section bar, not the footer; priority so they work while typing.
+            Binding(s.key, f"section('{s.mode}')", s.title, show=False, priority=True)
+            for s in SECTIONS
+        ),
     ]
+    MODES = {s.mode: s.make_screen for s in SECTIONS}
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -52,7 +58,15 @@ class UngApp(App[None]):
     def _open_register(self) -> None:
         assert self.user is not None
         self.sub_title = f"{self.user.name} · {self.user.unit_name}, {self.user.organisation_name}"
-        self.push_screen(IndividualsScreen())
+        self.switch_mode(HOME)
+
+    def action_section(self, mode: str) -> None:
+        if self.user is not None and self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def back_to_home(self) -> None:
+        """Escape on a section's first screen goes back to the register."""
+        self.action_section(HOME)
 
     def action_new_individual(self) -> None:
         from ungtui.tui.screens.individual_form import IndividualFormScreen
@@ -60,10 +74,7 @@ class UngApp(App[None]):
         self.push_screen(IndividualFormScreen(None))
 
     def action_sync(self) -> None:
-        from ungtui.tui.screens.sync import SyncScreen
-
-        if not isinstance(self.screen, SyncScreen):
-            self.push_screen(SyncScreen())
+        self.action_section("synk")
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

@@ -24,6 +24,7 @@ from ungtui.services.individuals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity
+from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
 # Fetch the next page when the cursor comes this close to the last loaded row.
@@ -82,6 +83,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield SectionBar("deltagare")
         with Horizontal(id="filters"):
             yield Input(placeholder="Sök namn eller personnummer …", id="search")
             yield Select(

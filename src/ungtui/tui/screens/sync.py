@@ -40,6 +40,7 @@ from ungtui.services.sync_files import (
 from ungtui.sync.fileformat import SyncFileError
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.section_bar import SectionBar
 
 
 class TypeValueScreen(ModalScreen[str | None]):
@@ -86,6 +87,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield SectionBar("synk")
         with TabbedContent(id="tabs"):
             with TabPane("Exportera", id="tab-export"), VerticalScroll():
                 yield Static("Till organisation", classes="field-label")
@@ -118,8 +120,6 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._previous_sub_title = self.app.sub_title
-        self.app.sub_title = "Synk"
         self.query_one("#import-busy").display = False
         self.query_one("#export-org", Select).focus()
         table = self.query_one("#conflicts", DataTable)
@@ -147,8 +147,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(first).focus()
 
     def action_back(self) -> None:
-        self.app.sub_title = self._previous_sub_title
-        self.dismiss()
+        self.app.back_to_home()  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="sync-load", exit_on_error=False)
     def load(self) -> None:

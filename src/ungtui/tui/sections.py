@@ -1,0 +1,40 @@
+"""The app's top-level sections, one function key each.
+
+Each section is a Textual mode with its own screen stack, so leaving a half-filled form in
+one section to look something up in another loses nothing. A section is listed here only
+when it exists: the bar and the keys are built from this list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class Section:
+    mode: str
+    key: str
+    title: str
+    make_screen: Callable[[], Screen]
+
+
+def _individuals() -> Screen:
+    from ungtui.tui.screens.individuals import IndividualsScreen
+
+    return IndividualsScreen()
+
+
+def _sync() -> Screen:
+    from ungtui.tui.screens.sync import SyncScreen
+
+    return SyncScreen()
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("deltagare", "f2", "Deltagare", _individuals),
+    Section("synk", "f7", "Synk", _sync),
+)
+HOME = SECTIONS[0].mode
