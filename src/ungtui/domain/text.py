@@ -36,3 +36,9 @@ def person_search_key(
 
 def person_sort_key(first_name: str, last_name: str) -> str:
     return swedish_sort_key(f"{last_name}\x01{first_name}")
+
+
+def initials(first_name: str, last_name: str) -> str:
+    """'Åsa', 'Öberg-Lind' -> 'Å. Ö.': enough for the people in the room, not for others."""
+    letters = [part.strip()[0].upper() for part in (first_name, last_name) if part.strip()]
+    return " ".join(f"{letter}." for letter in letters) or "–"

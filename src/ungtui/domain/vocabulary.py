@@ -49,3 +49,31 @@ def label(vocabulary: dict[str, str], code: str | None) -> str:
     if not code:
         return ""
     return vocabulary.get(code, code)
+
+
+# Field names as the user reads them, in histories and the audit log.
+FIELD_LABELS: dict[str, str] = {
+    "identity_number": "Identitetsnummer",
+    "identity_kind": "Typ av nummer",
+    "reserve_id": "Reservnummer",
+    "birth_date": "Födelsedatum",
+    "first_name": "Förnamn",
+    "last_name": "Efternamn",
+    "gender": "Kön",
+    "phone": "Telefon",
+    "email": "E-post",
+    "address": "Adress",
+    "in_upper_secondary": "Går i gymnasieskolan",
+    "has_upper_secondary_diploma": "Har gymnasieexamen",
+    "residence_permit_date": "Första uppehållstillstånd",
+    "status": "Status",
+    "case_organisation_id": "Organisation med ärendet",
+    "purpose": "Syfte",
+    "data_categories": "Uppgifter",
+    "form": "Form",
+    "valid_from": "Giltigt från",
+    "valid_to": "Giltigt till",
+    "withdrawn_on": "Återkallat",
+    "staff_id": "Handläggare",
+    "organisation_id": "Organisation",
+}

@@ -15,6 +15,7 @@ from ungtui.domain.group_filters import group_bounds
 from ungtui.domain.identity import mask_identity, parse_identity
 from ungtui.domain.target_groups import GroupMatch, PersonFacts, short_codes, target_groups
 from ungtui.domain.text import fold, person_search_key, person_sort_key
+from ungtui.domain.vocabulary import FIELD_LABELS as COLUMN_LABELS
 from ungtui.domain.vocabulary import GENDERS, STATUSES
 from ungtui.services import clock
 from ungtui.services.consents import ConsentRow, list_consents
@@ -294,21 +295,7 @@ def get_individual(
 
 
 FIELD_LABELS = {
-    "identity_number": "Identitetsnummer",
-    "identity_kind": "Typ av nummer",
-    "reserve_id": "Reservnummer",
-    "birth_date": "Födelsedatum",
-    "first_name": "Förnamn",
-    "last_name": "Efternamn",
-    "gender": "Kön",
-    "phone": "Telefon",
-    "email": "E-post",
-    "address": "Adress",
-    "in_upper_secondary": "Går i gymnasieskolan",
-    "has_upper_secondary_diploma": "Har gymnasieexamen",
-    "residence_permit_date": "Första uppehållstillstånd",
-    "status": "Status",
-    "case_organisation_id": "Organisation med ärendet",
+    **COLUMN_LABELS,
     CREATED: "Registrerad",
     REMOVED: "Borttagen",
 }

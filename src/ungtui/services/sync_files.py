@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from ungtui import __version__
-from ungtui.services import clock
+from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error
 from ungtui.services.sync import Sender, apply_changes, collect_changes, own_organisation
 from ungtui.store.database import Database
@@ -157,6 +157,13 @@ def export_file(
                 (file_id, _now(), for_organisation, changes.seq_to),
             )
             state.set_meta_value(conn, "full_next", None)
+            receiver = _organisation_name(conn, for_organisation)
+            audit.write(
+                conn,
+                audit.install_user(conn),
+                "exporterade",
+                ((pid, f"synkfil till {receiver}") for pid in audit.people_in_rows(changes.rows)),
+            )
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise ServiceError(f"Filen kunde inte skrivas: {error.strerror}.") from error
@@ -262,12 +269,29 @@ def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportRes
         changes,
         Sender(header.sender_site, header.sender_org, header.public_key, header.fingerprint),
     )
+    origin = _organisation_name(conn, header.sender_org) if header.sender_org else ""
+    source = f"synkfil från installation {header.fingerprint[:14]}" + (
+        f" ({origin})" if origin else ""
+    )
+    audit.write(
+        conn,
+        audit.install_user(conn),
+        "läste in",
+        ((pid, source) for pid in audit.people_in_rows(changes.rows)),
+    )
     conn.exec_driver_sql(
         "INSERT INTO sync_import (file_sha256, file_id, sender_site, at, summary)"
         " VALUES (?, ?, ?, ?, ?)",
         (digest, header.file_id, header.sender_site, _now(), json.dumps(summary.as_dict())),
     )
     return ImportResult(summary=summary, sender_fingerprint=header.fingerprint)
+
+
+def _organisation_name(conn, organisation_id: str | None) -> str:
+    name = conn.exec_driver_sql(
+        "SELECT name FROM organisation WHERE id = ?", (organisation_id,)
+    ).scalar_one_or_none()
+    return name or "okänd organisation"
 
 
 def _normal(fp: str | None) -> str:

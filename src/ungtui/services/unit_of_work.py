@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from ungtui.domain.vocabulary import FIELD_LABELS
+from ungtui.services import audit
 from ungtui.services.errors import ServiceError, explain_database_error
 from ungtui.store.database import Database
 from ungtui.store.models import ChangeLog, Record, utc_now
@@ -39,6 +41,7 @@ class UnitOfWork:
         self.session: Session
         self._changes: list[tuple[str, str, dict[str, Any]]] = []
         self._removals: list[tuple[str, str]] = []
+        self._audit: dict[str, list[tuple[str | None, str]]] = {}
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self._db.engine, expire_on_commit=False)
@@ -48,7 +51,10 @@ class UnitOfWork:
         try:
             if exc_type is None:
                 self.session.flush()
-                stamp_local(self.session.connection(), self._changes, self._removals)
+                conn = self.session.connection()
+                stamp_local(conn, self._changes, self._removals)
+                for action, entries in self._audit.items():
+                    audit.write(conn, self.actor_id, action, entries)
                 self.session.commit()
             else:
                 self.session.rollback()
@@ -72,9 +78,22 @@ class UnitOfWork:
             )
         )
 
+    def _audit_person(self, record: Record, action: str, fields: list[str] = ()) -> None:
+        """Everything done to a person's records goes in the audit log by itself."""
+        table = record.__tablename__
+        person = record.id if table == "individual" else getattr(record, "individual_id", None)
+        if person is None:
+            return
+        what = audit.RECORD_NAMES.get(table, table)
+        labels = [FIELD_LABELS[f] for f in fields if f in FIELD_LABELS]
+        if labels:
+            what = f"{what}: {', '.join(labels).lower()}"
+        self._audit.setdefault(action, []).append((person, what))
+
     def create(self, record: Record) -> Record:
         self.session.add(record)
         self._log(record, CREATED, None, None)
+        self._audit_person(record, "skapade")
         columns = SYNCED_COLUMNS[record.__tablename__]
         self._changes.append(
             (record.__tablename__, record.id, {c: getattr(record, c) for c in columns})
@@ -91,6 +110,7 @@ class UnitOfWork:
                 changed[field] = (old, new)
                 self._log(record, field, old, new)
         if changed:
+            self._audit_person(record, "ändrade", list(changed))
             record.updated_at = utc_now()
             self.session.add(record)
             self._changes.append(
@@ -105,4 +125,5 @@ class UnitOfWork:
             record.updated_at = record.deleted_at
             self.session.add(record)
             self._log(record, REMOVED, None, None)
+            self._audit_person(record, "tog bort")
             self._removals.append((record.__tablename__, record.id))

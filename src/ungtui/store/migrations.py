@@ -191,7 +191,30 @@ CREATE TABLE sync_purged (
 );
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1),)
+# The audit log (who did what with whose data). Install-local and append-only: the
+# triggers refuse any change or removal, whatever program opens the file.
+V_AUDIT = """
+CREATE TABLE audit_entry (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at VARCHAR NOT NULL,
+    actor_id VARCHAR,
+    action VARCHAR NOT NULL,
+    individual_id VARCHAR,
+    detail VARCHAR NOT NULL
+);
+CREATE INDEX ix_audit_entry_individual_id ON audit_entry (individual_id, seq);
+CREATE INDEX ix_audit_entry_action ON audit_entry (action, seq);
+CREATE TRIGGER audit_entry_append_only_update BEFORE UPDATE ON audit_entry
+BEGIN
+    SELECT RAISE(ABORT, 'audit log is append-only');
+END;
+CREATE TRIGGER audit_entry_append_only_delete BEFORE DELETE ON audit_entry
+BEGIN
+    SELECT RAISE(ABORT, 'audit log is append-only');
+END;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V_AUDIT))
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 
@@ -201,6 +224,21 @@ class NewerSchemaError(Exception):
 
 def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def statements(sql: str) -> list[str]:
+    """Split a script into whole statements; a trigger body holds `;` of its own."""
+    result: list[str] = []
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                result.append(pending.strip())
+            pending = ""
+    if pending.strip() and not pending.strip().startswith("--"):
+        result.append(pending.strip())
+    return result
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -217,9 +255,8 @@ def migrate(conn: sqlite3.Connection) -> int:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in sql.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in statements(sql):
+                conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:

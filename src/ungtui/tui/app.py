@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.reactive import reactive
 from textual.screen import Screen
 
 from ungtui.services.organisations import CurrentUser, current_user
+from ungtui.services.privacy_settings import privacy_settings
 from ungtui.store.database import Database
 from ungtui.tui.commands import PersonCommands
 from ungtui.tui.screens.help import HelpScreen
+from ungtui.tui.screens.lock import LockScreen
 from ungtui.tui.screens.setup import SetupScreen
 from ungtui.tui.sections import HOME, SECTIONS
 
@@ -27,6 +32,7 @@ class UngApp(App[None]):
         Binding("f1", "help", "Hjälp", id="help"),
         Binding("ctrl+p", "command_palette", "Hitta", show=False, priority=True, id="find"),
         Binding("ctrl+q", "quit", "Avsluta", priority=True, id="quit"),
+        Binding("f9", "toggle_screen_share", "Dela skärm", priority=True, id="screen_share"),
         *(
             # Shown by the section bar, not the footer; priority so they work while typing.
             Binding(s.key, f"section('{s.mode}')", s.title, show=False, priority=True)
@@ -35,13 +41,22 @@ class UngApp(App[None]):
     ]
     MODES = {s.mode: s.make_screen for s in SECTIONS}
 
-    def __init__(self, db: Database) -> None:
+    # Screens that show people watch this and redraw names as initials, numbers masked.
+    screen_share: reactive[bool] = reactive(False)
+
+    IDLE_CHECK_SECONDS = 5.0
+
+    def __init__(self, db: Database, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.db = db
         self.user: CurrentUser | None = None
+        self._monotonic = monotonic  # tests move time forward instead of waiting
+        self._last_activity = monotonic()
+        self.locked = False
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.user = current_user(self.db)
         if self.user is None:
             self.push_screen(SetupScreen(), self._after_setup)
@@ -61,8 +76,39 @@ class UngApp(App[None]):
         self.switch_mode(HOME)
 
     def action_section(self, mode: str) -> None:
-        if self.user is not None and self.current_mode != mode:
-            self.switch_mode(mode)
+        if self.user is None or self.locked or self.current_mode == mode:
+            return
+        self.switch_mode(mode)
+        if mode == "moten" and privacy_settings(self.db).share_in_meetings:
+            self.screen_share = True
+
+    # --- screen-share mode and the idle lock ----------------------------------------
+
+    def action_toggle_screen_share(self) -> None:
+        if not self.locked:
+            self.screen_share = not self.screen_share
+
+    def watch_screen_share(self, on: bool) -> None:
+        self.title = "ungtui · SKÄRMDELNING PÅ (F9 stänger av)" if on else "ungtui"
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_activity = self._monotonic()
+        await super().on_event(event)
+
+    def lock_if_idle(self) -> None:
+        """Lock when the keyboard has been still longer than this install allows."""
+        if self.locked or self.user is None:
+            return
+        settings = privacy_settings(self.db)
+        idle = self._monotonic() - self._last_activity
+        if settings.idle_minutes and idle >= settings.idle_minutes * 60:
+            self.locked = True
+            self.push_screen(LockScreen(settings.lock_passphrase_hash), self._unlocked)
+
+    def _unlocked(self, _result: object = None) -> None:
+        self.locked = False
+        self._last_activity = self._monotonic()
 
     def back_to_home(self) -> None:
         """Escape on a section's first screen goes back to the register."""
@@ -77,6 +123,8 @@ class UngApp(App[None]):
         self.action_section("synk")
 
     def action_command_palette(self) -> None:
+        if self.locked:
+            return
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
                 CommandPalette(placeholder="Sök person (namn eller nummer) eller kommando …")
@@ -88,13 +136,30 @@ class UngApp(App[None]):
             "Synk", "Exportera, läs in synkfiler, lös konflikter och dubbletter", self.action_sync
         )
         yield SystemCommand(
+            "Skärmdelning",
+            "Visa personer med initialer och maskerade nummer (F9)",
+            self.action_toggle_screen_share,
+        )
+        yield SystemCommand(
+            "Integritet",
+            "Tid till skärmlås, lösenfras för att låsa upp, skärmdelning i möten",
+            self.action_privacy_settings,
+        )
+        yield SystemCommand(
             "Byt färgtema", "Välj färger som passar din skärm", self.action_change_theme
         )
         yield SystemCommand("Avsluta", "Stäng ungtui (Ctrl+Q)", self.exit)
 
     def action_help(self) -> None:
+        if self.locked:
+            return
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_privacy_settings(self) -> None:
+        from ungtui.tui.screens.privacy_settings import PrivacySettingsScreen
+
+        self.push_screen(PrivacySettingsScreen())
 
     def open_individual(self, individual_id: str) -> None:
         from ungtui.tui.screens.individual_detail import IndividualDetailScreen

@@ -8,7 +8,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ungtui.services.individuals import IndividualFilter, list_individuals
-from ungtui.tui.widgets.masking import shown_identity
+from ungtui.tui.widgets.masking import shown_identity, shown_name
 
 MAX_HITS = 20
 
@@ -23,8 +23,9 @@ class PersonCommands(Provider):
         )
         matcher = self.matcher(query)
         for row in rows:
-            shown = shown_identity(row.identity, row.identity_kind, revealed=False)
-            title = f"{row.name}  {shown}"
+            share = getattr(app, "screen_share", False)
+            shown = shown_identity(row.identity, row.identity_kind, False, share)
+            title = f"{shown_name(row.name, share)}  {shown}"
             yield Hit(
                 max(matcher.match(row.name), 0.5),
                 matcher.highlight(title),

@@ -33,8 +33,15 @@ def _sync() -> Screen:
     return SyncScreen()
 
 
+def _audit_log() -> Screen:
+    from ungtui.tui.screens.audit_log import AuditLogScreen
+
+    return AuditLogScreen()
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("deltagare", "f2", "Deltagare", _individuals),
     Section("synk", "f7", "Synk", _sync),
+    Section("logg", "f8", "Logg", _audit_log),
 )
 HOME = SECTIONS[0].mode

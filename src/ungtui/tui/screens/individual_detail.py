@@ -11,7 +11,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungtui.domain.identity import mask_identity
+from ungtui.domain.text import initials
 from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
+from ungtui.services.audit import REVEALED, record_view
 from ungtui.services.consents import withdraw_consent
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.individuals import (
@@ -22,6 +24,12 @@ from ungtui.services.individuals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+
+
+def hidden(value: str, share: bool) -> str:
+    if not value:
+        return "–"
+    return "(dolt vid skärmdelning)" if share else escape(value)
 
 
 def yes_no(value: bool) -> str:
@@ -36,6 +44,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("w", "withdraw_consent", "Återkalla samtycke", id="withdraw_consent"),
         Binding("v", "reveal", "Visa nr", id="reveal"),
         Binding("delete", "remove", "Ta bort", id="remove"),
+        Binding("l", "audit_log", "Logg", id="audit_log"),
     ]
 
     def __init__(self, individual_id: str) -> None:
@@ -83,6 +92,11 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#consents", DataTable).focus()
         self.load()
+        self.watch(self.app, "screen_share", self._redraw, init=False)
+
+    def _redraw(self, _share: bool) -> None:
+        if self.detail is not None:
+            self._show(self.detail)
 
     def on_screen_resume(self) -> None:
         if self.detail is not None:
@@ -101,20 +115,24 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             self.notify(str(exc), severity="error")
             self.app.call_from_thread(self.dismiss)
             return
+        if self.detail is None:
+            actor = user.staff_id if user else None
+            record_view(self.app.db, actor, self.individual_id, "personakt")
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: IndividualDetail) -> None:
         self.detail = detail
         person = detail.individual
+        share = self.app.screen_share
+        name = display_name(person.first_name, person.last_name)
         self.query_one("#person-title", Static).update(
-            escape(display_name(person.first_name, person.last_name))
+            escape(initials(person.first_name, person.last_name) if share else name)
         )
         if person.identity_number:
-            number = (
-                person.identity_number if self.revealed else mask_identity(person.identity_number)
-            )
+            revealed = self.revealed and not share
+            number = person.identity_number if revealed else mask_identity(person.identity_number)
         else:
-            number = person.reserve_id or ""
+            number = "R-XXXX" if share else person.reserve_id or ""
         age = f"{detail.age} år" if detail.age is not None else "okänd ålder"
         born = person.birth_date.isoformat() if person.birth_date else "okänt"
         permit = person.residence_permit_date.isoformat() if person.residence_permit_date else "–"
@@ -122,9 +140,9 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             f"[b]{IDENTITY_KINDS.get(person.identity_kind, '')}:[/] {escape(number)}",
             f"[b]Född:[/] {born} ({age})   [b]Kön:[/] {GENDERS.get(person.gender, '')}"
             f"   [b]Status:[/] {STATUSES.get(person.status, '')}",
-            f"[b]Telefon:[/] {escape(person.phone) or '–'}"
-            f"   [b]E-post:[/] {escape(person.email) or '–'}",
-            f"[b]Adress:[/] {escape(person.address) or '–'}",
+            f"[b]Telefon:[/] {hidden(person.phone, share)}"
+            f"   [b]E-post:[/] {hidden(person.email, share)}",
+            f"[b]Adress:[/] {hidden(person.address, share)}",
             f"[b]Går i gymnasieskolan:[/] {yes_no(person.in_upper_secondary)}"
             f"   [b]Gymnasieexamen:[/] {yes_no(person.has_upper_secondary_diploma)}"
             f"   [b]Första uppehållstillstånd:[/] {permit}",
@@ -154,18 +172,38 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         history = self.query_one("#history", DataTable)
         history.clear()
         for h in detail.history:
-            history.add_row(h.at, h.field, h.old_value or "", h.new_value or "", h.actor)
+            old, new = h.old_value or "", h.new_value or ""
+            if share:
+                old, new = hidden(old, share), hidden(new, share)
+            history.add_row(h.at, h.field, old, new, h.actor)
 
     def action_back(self) -> None:
         self.dismiss()
+
+    @work(thread=True, group="audit", exit_on_error=False)
+    def _audit_reveal(self) -> None:
+        user = self.app.user
+        record_view(self.app.db, user.staff_id if user else None, self.individual_id, REVEALED)
 
     def action_edit(self) -> None:
         from ungtui.tui.screens.individual_form import IndividualFormScreen
 
         self.app.push_screen(IndividualFormScreen(self.individual_id))
 
+    def action_audit_log(self) -> None:
+        from ungtui.tui.screens.audit_log import AuditLogScreen
+
+        if self.detail is not None:
+            person = self.detail.individual
+            name = display_name(person.first_name, person.last_name)
+            if self.app.screen_share:
+                name = initials(person.first_name, person.last_name)
+            self.app.push_screen(AuditLogScreen(self.individual_id, name))
+
     def action_reveal(self) -> None:
         self.revealed = not self.revealed
+        if self.revealed:
+            self._audit_reveal()
         if self.detail is not None:
             self._show(self.detail)
 

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from ungtui.domain.target_groups import GROUPS
 from ungtui.domain.vocabulary import STATUSES
+from ungtui.services.audit import REVEALED, record_view
 from ungtui.services.individuals import (
     SORTS,
     IndividualFilter,
@@ -23,7 +24,7 @@ from ungtui.services.individuals import (
     list_individuals,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.masking import shown_identity
+from ungtui.tui.widgets.masking import shown_identity, shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
@@ -107,6 +108,14 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(label, key=key, width=width)
         table.focus()
         self.reload()
+        self.watch(self.app, "screen_share", self._redraw, init=False)
+
+    def _redraw(self, _share: bool) -> None:
+        table = self.query_one(DataTable)
+        for row_id, row in self._rows.items():
+            name, identity, *_ = self._cells(row)
+            table.update_cell(row_id, "name", name)
+            table.update_cell(row_id, "identity", identity)
 
     # --- loading ---------------------------------------------------------------------
 
@@ -150,9 +159,10 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         self._update_status()
 
     def _cells(self, row: IndividualRow) -> tuple[str, ...]:
+        share = self.app.screen_share
         return (
-            row.name,
-            shown_identity(row.identity, row.identity_kind, row.id in self._revealed),
+            shown_name(row.name, share),
+            shown_identity(row.identity, row.identity_kind, row.id in self._revealed, share),
             "" if row.age is None else str(row.age),
             row.groups,
             row.caseworker,
@@ -235,12 +245,21 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         if row_id is None:
             return
         self._revealed ^= {row_id}
+        if row_id in self._revealed:
+            self._audit_reveal(row_id)
         row = self._rows[row_id]
         self.query_one(DataTable).update_cell(
             row_id,
             "identity",
-            shown_identity(row.identity, row.identity_kind, row_id in self._revealed),
+            shown_identity(
+                row.identity, row.identity_kind, row_id in self._revealed, self.app.screen_share
+            ),
         )
+
+    @work(thread=True, group="audit", exit_on_error=False)
+    def _audit_reveal(self, individual_id: str) -> None:
+        user = self.app.user
+        record_view(self.app.db, user.staff_id if user else None, individual_id, REVEALED)
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

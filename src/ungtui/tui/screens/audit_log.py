@@ -1,0 +1,195 @@
+"""The audit log on screen: newest first, filtered by action, day or person, paged from SQL."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from ungtui.domain.dates import parse_iso_date
+from ungtui.services import clock
+from ungtui.services.audit import (
+    ACTIONS,
+    AuditEntry,
+    AuditFilter,
+    as_csv,
+    count_entries,
+    list_entries,
+)
+from ungtui.services.errors import ServiceError
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.masking import shown_name
+from ungtui.tui.widgets.section_bar import SectionBar
+
+PAGE_SIZE = 200
+COLUMNS = (("När", 16), ("Vem", 18), ("Åtgärd", 20), ("Person", 22), ("Vad", 36))
+
+
+class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
+    """The whole log as the Logg section, or one person's entries from their page."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="back"),
+        Binding("d", "focus_day", "Dag", id="day"),
+        Binding("x", "export", "Exportera CSV", id="export"),
+    ]
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
+        entries: list[AuditEntry]
+        offset: int
+        total: int | None
+
+    def __init__(self, individual_id: str | None = None, person_label: str = "") -> None:
+        super().__init__()
+        self.filter = AuditFilter(individual_id=individual_id)
+        self.person_label = person_label
+        self._generation = 0
+        self._loaded = 0
+        self._total = 0
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.filter.individual_id is None:
+            yield SectionBar("logg")
+        else:
+            yield Static(f"Logg för {self.person_label}", classes="screen-title")
+        with Horizontal(id="filters"):
+            yield Select(
+                [(label, code) for code, label in ACTIONS.items()],
+                prompt="Alla åtgärder",
+                id="action",
+            )
+            yield Input(placeholder="Dag ÅÅÅÅ-MM-DD (tomt = alla)", id="day")
+        table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
+        yield table
+        yield Static("", id="audit-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#audit", DataTable).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        self._busy = False
+        self._load(self._generation, self.filter, 0, True)
+
+    @work(thread=True, exclusive=True, group="audit-load", exit_on_error=False)
+    def _load(self, generation: int, flt: AuditFilter, offset: int, count: bool) -> None:
+        page = list_entries(self.app.db, flt, limit=PAGE_SIZE, offset=offset)
+        total = count_entries(self.app.db, flt) if count else None
+        self.post_message(self.PageLoaded(generation, page, offset, total))
+
+    @on(PageLoaded)
+    def _show(self, message: PageLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        table = self.query_one("#audit", DataTable)
+        if message.offset == 0:
+            table.clear()
+            self._total = message.total or 0
+        share = getattr(self.app, "screen_share", False)
+        for e in message.entries:
+            person = shown_name(e.person_name, share) if e.individual_id else ""
+            if e.individual_id and not e.person_name:
+                person = "(borttagen)"
+            table.add_row(
+                clock.local_time(e.at).strftime("%Y-%m-%d %H:%M"),
+                e.actor_name or "–",
+                ACTIONS[e.action],
+                person,
+                e.detail,
+                key=str(e.seq),
+            )
+        self._loaded = message.offset + len(message.entries)
+        self._busy = False
+        shown = f"visar 1–{self._loaded}" if self._loaded else "inga poster"
+        self.query_one("#audit-status", Static).update(f"{self._total} poster · {shown}")
+
+    @on(DataTable.RowHighlighted)
+    def _more(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self._loaded - 20 and self._loaded < self._total and not self._busy:
+            self._busy = True
+            self._load(self._generation, self.filter, self._loaded, False)
+
+    @on(Select.Changed, "#action")
+    def _action(self, event: Select.Changed) -> None:
+        value = event.value if event.value is not Select.NULL else None
+        self.filter = replace(self.filter, action=value)
+        self.reload()
+
+    @on(Input.Changed, "#day")
+    def _day(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if not text:
+            day: date | None = None
+        else:
+            try:
+                day = parse_iso_date(text)
+            except ValueError:
+                return  # still typing; the log shows what it showed
+        self.filter = replace(self.filter, since=day, until=day)
+        self.reload()
+
+    @on(Input.Submitted, "#day")
+    def _day_done(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text and self.filter.since is None:
+            self.notify(
+                "Skriv dagen som ÅÅÅÅ-MM-DD, till exempel 2026-11-24.",
+                title="Okänt datum",
+                severity="warning",
+            )
+            return
+        self.query_one("#audit", DataTable).focus()
+
+    def action_focus_day(self) -> None:
+        self.query_one("#day", Input).focus()
+
+    def action_back(self) -> None:
+        if self.filter.individual_id is None:
+            self.app.back_to_home()  # type: ignore[attr-defined]
+        else:
+            self.dismiss()
+
+    def action_export(self) -> None:
+        self._export(self.filter)
+
+    @work(thread=True, exclusive=True, group="audit-export", exit_on_error=False)
+    def _export(self, flt: AuditFilter) -> None:
+        path = export_path(Path.home(), clock.today())
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except OSError as error:
+            raise ServiceError(f"Loggen kunde inte sparas: {error.strerror}.") from error
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(as_csv(self.app.db, flt))
+        self.notify(f"Loggen sparades i {path}", title="Exporterad")
+
+
+def export_path(folder: Path, today: date) -> Path:
+    """A new file name with the day, never one that exists: no overwriting, nothing personal."""
+    number = 1
+    while True:
+        suffix = "" if number == 1 else f"-{number}"
+        path = folder / f"ungtui-logg-{today.isoformat()}{suffix}.csv"
+        if not path.exists():
+            return path
+        number += 1

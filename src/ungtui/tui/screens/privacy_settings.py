@@ -1,0 +1,88 @@
+"""This install's privacy settings: idle lock time and passphrase, screen-share in meetings."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Header, Input, Static
+
+from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.services.privacy_settings import privacy_settings, save_privacy_settings
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.form import FormField, show_errors
+
+
+class PrivacySettingsScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
+        Binding("escape", "close", "Avbryt", id="close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Integritet på den här datorn", classes="screen-title")
+        with VerticalScroll(id="form"):
+            yield FormField(
+                "Lås skärmen efter så många minuter utan tangenttryck",
+                Input(id="idle_minutes"),
+                name="idle_minutes",
+                hint="0 = lås aldrig. Standard är 10 minuter.",
+            )
+            yield FormField(
+                "Ny lösenfras för att låsa upp",
+                Input(password=True, id="passphrase"),
+                name="passphrase",
+                hint="Tomt = behåll som det är. Utan lösenfras låser valfri tangent upp.",
+            )
+            yield Checkbox("Ta bort lösenfrasen", id="remove_passphrase")
+            yield Checkbox("Skärmdelning slås på när Möten öppnas", id="share_in_meetings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exit_on_error=False)
+    def _load(self) -> None:
+        settings = privacy_settings(self.app.db)
+        self.app.call_from_thread(self._fill, settings)
+
+    def _fill(self, settings) -> None:
+        self.query_one("#idle_minutes", Input).value = str(settings.idle_minutes)
+        self.query_one("#share_in_meetings", Checkbox).value = settings.share_in_meetings
+        if not settings.lock_passphrase_hash:
+            self.query_one("#remove_passphrase", Checkbox).display = False
+        self.query_one("#idle_minutes", Input).focus()
+
+    def action_save(self) -> None:
+        self._save(
+            self.query_one("#idle_minutes", Input).value,
+            self.query_one("#passphrase", Input).value,
+            self.query_one("#remove_passphrase", Checkbox).value,
+            self.query_one("#share_in_meetings", Checkbox).value,
+        )
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save(self, minutes: str, passphrase: str, remove: bool, share: bool) -> None:
+        try:
+            save_privacy_settings(
+                self.app.db,
+                idle_minutes=minutes,
+                new_passphrase=passphrase,
+                remove_passphrase=remove,
+                share_in_meetings=share,
+            )
+        except ValidationError as exc:
+            self.app.call_from_thread(show_errors, self, exc.errors)
+            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
+            return
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("Inställningarna är sparade.")
+        self.app.call_from_thread(self.dismiss)
+
+    def action_close(self) -> None:
+        self.dismiss()
