@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -62,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
         help="godkänn en ny avsändare vars fingeravtryck du har jämfört per telefon",
     )
     commands.add_parser("conflicts", parents=[common], help="lista olösta synkkonflikter")
+    from ungtui.cli_privacy import add_commands as add_privacy_commands
+
+    add_privacy_commands(commands, common)
     return parser
 
 
@@ -78,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "demo":
         return _demo(path, args.individuals, args.seed)
+    if args.command in ("backup", "restore"):
+        from ungtui.cli_privacy import run_before_open
+
+        return run_before_open(path, args)
     try:
         # An import may start a new install from a colleague's full export.
         db = open_database(path, create=args.command in (None, "open", "import"))
@@ -86,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "dump":
             return _dump(db, args.out)
+        if args.command == "audit-log":
+            from ungtui.cli_privacy import run_audit_log
+
+            return run_audit_log(db, args)
         if args.command in ("export", "import", "conflicts"):
             from ungtui.cli_sync import run_sync_command
 
@@ -128,7 +140,10 @@ def _dump(db, out: str | None) -> int:
 
     text = dump_json(db)
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        # Every record, personal data included: readable by the owner only.
+        fd = os.open(out, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
     else:
         sys.stdout.write(text)
     return 0

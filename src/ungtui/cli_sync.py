@@ -28,7 +28,7 @@ class CommandError(Exception):
     pass
 
 
-def _passphrase() -> str:
+def passphrase_from_user() -> str:
     value = os.environ.get(PASSPHRASE_ENV)
     if value:
         return value
@@ -75,7 +75,11 @@ def _export(db: Database, args: argparse.Namespace) -> int:
     org = _organisation(db, args.for_org)
     preview = export_preview(db, org)
     result = export_file(
-        db, for_organisation=org, out=Path(args.out), passphrase=_passphrase(), full=args.full
+        db,
+        for_organisation=org,
+        out=Path(args.out),
+        passphrase=passphrase_from_user(),
+        full=args.full,
     )
     kind = "Fullständig export" if result.full else "Export av nya ändringar"
     print(f"{kind} till {preview.organisation_name}: {result.changes} ändringar i {result.path}.")
@@ -91,7 +95,7 @@ def _export(db: Database, args: argparse.Namespace) -> int:
 
 
 def _import(db: Database, args: argparse.Namespace) -> int:
-    result = import_file(db, Path(args.file), passphrase=_passphrase(), trust=args.trust)
+    result = import_file(db, Path(args.file), passphrase=passphrase_from_user(), trust=args.trust)
     if result.status != "imported":
         print(result.message)
         return 0

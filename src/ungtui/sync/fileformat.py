@@ -80,7 +80,7 @@ def public_bytes(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def _keys(passphrase: str, salt: bytes, params: dict) -> tuple[bytes, bytes]:
+def passphrase_keys(passphrase: str, salt: bytes, params: dict) -> tuple[bytes, bytes]:
     if params.get("alg") != "argon2id":
         raise SyncFileError("Filen är krypterad på ett sätt som den här versionen inte känner.")
     costs = {name: int(params[name]) for name in KDF_LIMITS}
@@ -131,7 +131,7 @@ def write_bytes(
     created_hlc: str,
 ) -> bytes:
     salt, nonce = os.urandom(16), os.urandom(12)
-    enc_key, check_key = _keys(passphrase, salt, KDF_PARAMS)
+    enc_key, check_key = passphrase_keys(passphrase, salt, KDF_PARAMS)
     public = public_bytes(signing_key)
     header = {
         "format": FORMAT,
@@ -208,7 +208,7 @@ def read_bytes(data: bytes, *, passphrase: str, schema_version: int) -> tuple[He
         salt = base64.b64decode(fields["kdf"]["salt"])
         nonce = base64.b64decode(fields["nonce"])
         key_check = base64.b64decode(fields["key_check"])
-        enc_key, check_key = _keys(passphrase, salt, fields["kdf"])
+        enc_key, check_key = passphrase_keys(passphrase, salt, fields["kdf"])
     except (KeyError, TypeError, ValueError) as error:
         raise SyncFileError("Filens huvud är skadat eller ändrat. Be om en ny kopia.") from error
     if not hmac.compare_digest(hmac.digest(check_key, b"ungtui key check", "sha256"), key_check):
