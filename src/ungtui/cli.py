@@ -94,10 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "dump":
             return _dump(db, args.out)
-        if args.command == "audit-log":
-            from ungtui.cli_privacy import run_audit_log
+        if args.command in ("audit-log", "extract"):
+            from ungtui.cli_privacy import run_after_open
 
-            return run_audit_log(db, args)
+            return run_after_open(db, args)
         if args.command in ("export", "import", "conflicts"):
             from ungtui.cli_sync import run_sync_command
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from ungtui.cli_sync import CommandError, passphrase_from_user
 from ungtui.services.errors import ServiceError
+from ungtui.services.private_files import write_private_text
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -27,9 +27,17 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "audit-log", parents=[common], help="skriv granskningsloggen som CSV (utan namn)"
     )
     log.add_argument("--out", metavar="FILE", help="fil att skriva (annars skärmen)")
+    extract = commands.add_parser(
+        "extract", parents=[common], help="registerutdrag: allt som finns om en person"
+    )
+    extract.add_argument(
+        "--person", required=True, metavar="NR_ELLER_ID", help="personnummer eller post-id"
+    )
+    extract.add_argument("--format", choices=("md", "json"), default="md")
+    extract.add_argument("--out", metavar="FILE", help="fil att skriva (annars skärmen)")
 
 
-COMMANDS = ("backup", "restore", "audit-log")
+COMMANDS = ("backup", "restore", "audit-log", "extract")
 
 
 def run_before_open(path: Path, args: argparse.Namespace) -> int:
@@ -57,19 +65,25 @@ def run_before_open(path: Path, args: argparse.Namespace) -> int:
         return 1
 
 
-def run_audit_log(db, args: argparse.Namespace) -> int:
-    from ungtui.services.audit import as_csv
+def run_after_open(db, args: argparse.Namespace) -> int:
+    from ungtui.services.audit import as_csv, install_user
+    from ungtui.services.extract import as_json, as_markdown, build_extract, find_person
 
-    text = as_csv(db)
-    if not args.out:
-        sys.stdout.write(text)
-        return 0
     try:
-        fd = os.open(args.out, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    except OSError as error:
-        print(f"ungtui: Filen kunde inte skrivas: {error.strerror}.", file=sys.stderr)
+        if args.command == "audit-log":
+            text = as_csv(db)
+        else:
+            person = find_person(db, args.person)
+            with db.engine.connect() as conn:
+                actor = install_user(conn)
+            extract = build_extract(db, person, actor_id=actor)
+            text = as_json(extract) if args.format == "json" else as_markdown(extract)
+        if not args.out:
+            sys.stdout.write(text)
+            return 0
+        write_private_text(Path(args.out), text, replace=True)
+    except ServiceError as error:
+        print(f"ungtui: {error}", file=sys.stderr)
         return 1
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    print(f"Loggen skriven till {args.out}.")
+    print(f"Skrivet till {args.out}.")
     return 0

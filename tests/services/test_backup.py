@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 import threading
+from datetime import date
 
 import pytest
 
@@ -14,10 +15,10 @@ from ungtui.services.audit import AuditFilter, list_entries
 from ungtui.services.backup import backup, restore
 from ungtui.services.errors import ServiceError
 from ungtui.services.individuals import IndividualInput, save_individual
+from ungtui.services.private_files import free_name
 from ungtui.services.sync_files import export_file
 from ungtui.store.database import open_database
 from ungtui.sync import fileformat
-from ungtui.tui.screens.audit_log import export_path
 
 PASSPHRASE = "korv med bröd och senap"
 
@@ -147,8 +148,12 @@ def test_files_the_app_writes_are_private(db, user, tmp_path, monkeypatch, capsy
     (made,) = out.iterdir()
     assert made.name.startswith("ungtui-kopia-") and made.suffix == ".ungbackup"
     assert mode(made) == 0o600
-    assert export_path(tmp_path, __import__("datetime").date(2026, 11, 24)).name == (
+    assert free_name(tmp_path, "ungtui-logg", ".csv", date(2026, 11, 24)).name == (
         "ungtui-logg-2026-11-24.csv"
+    )
+    (tmp_path / "ungtui-logg-2026-11-24.csv").write_text("")
+    assert free_name(tmp_path, "ungtui-logg", ".csv", date(2026, 11, 24)).name == (
+        "ungtui-logg-2026-11-24-2.csv"
     )
     assert [e.individual_id for e in list_entries(db, AuditFilter(action="exporterade"))] == [
         person

@@ -76,4 +76,5 @@ FIELD_LABELS: dict[str, str] = {
     "withdrawn_on": "Återkallat",
     "staff_id": "Handläggare",
     "organisation_id": "Organisation",
+    "recorded_by": "Registrerat av",
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ from ungtui.services.audit import (
     count_entries,
     list_entries,
 )
-from ungtui.services.errors import ServiceError
+from ungtui.services.private_files import free_name, write_private_text
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
@@ -41,6 +40,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("d", "focus_day", "Dag", id="day"),
         Binding("x", "export", "Exportera CSV", id="export"),
+        Binding("g", "retention", "Gallring", id="retention"),
     ]
 
     @dataclass
@@ -169,27 +169,16 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
         else:
             self.dismiss()
 
+    def action_retention(self) -> None:
+        from ungtui.tui.screens.retention import RetentionScreen
+
+        self.app.push_screen(RetentionScreen())
+
     def action_export(self) -> None:
         self._export(self.filter)
 
     @work(thread=True, exclusive=True, group="audit-export", exit_on_error=False)
     def _export(self, flt: AuditFilter) -> None:
-        path = export_path(Path.home(), clock.today())
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except OSError as error:
-            raise ServiceError(f"Loggen kunde inte sparas: {error.strerror}.") from error
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(as_csv(self.app.db, flt))
+        path = free_name(Path.home(), "ungtui-logg", ".csv", clock.today())
+        write_private_text(path, as_csv(self.app.db, flt))
         self.notify(f"Loggen sparades i {path}", title="Exporterad")
-
-
-def export_path(folder: Path, today: date) -> Path:
-    """A new file name with the day, never one that exists: no overwriting, nothing personal."""
-    number = 1
-    while True:
-        suffix = "" if number == 1 else f"-{number}"
-        path = folder / f"ungtui-logg-{today.isoformat()}{suffix}.csv"
-        if not path.exists():
-            return path
-        number += 1

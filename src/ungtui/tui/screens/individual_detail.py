@@ -45,6 +45,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("v", "reveal", "Visa nr", id="reveal"),
         Binding("delete", "remove", "Ta bort", id="remove"),
         Binding("l", "audit_log", "Logg", id="audit_log"),
+        Binding("u", "extract", "Utdrag", id="extract"),
     ]
 
     def __init__(self, individual_id: str) -> None:
@@ -189,6 +190,17 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         from ungtui.tui.screens.individual_form import IndividualFormScreen
 
         self.app.push_screen(IndividualFormScreen(self.individual_id))
+
+    def action_extract(self) -> None:
+        from ungtui.tui.screens.extract import ExtractScreen
+
+        if self.app.screen_share:
+            self.notify(
+                "Registerutdraget visar allt om personen. Stäng av skärmdelning (F9) först.",
+                severity="warning",
+            )
+            return
+        self.app.push_screen(ExtractScreen(self.individual_id))
 
     def action_audit_log(self) -> None:
         from ungtui.tui.screens.audit_log import AuditLogScreen

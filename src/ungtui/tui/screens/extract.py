@@ -1,0 +1,66 @@
+"""A person's register extract on screen, ready to save as a file to hand over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown
+
+from ungtui.services import clock
+from ungtui.services.extract import as_markdown, build_extract
+from ungtui.services.private_files import free_name, write_private_text
+from ungtui.tui.screens.base import ReportsWorkerErrors
+
+
+class ExtractScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="back"),
+        Binding("s", "save", "Spara som fil", id="save"),
+    ]
+
+    def __init__(self, individual_id: str) -> None:
+        super().__init__()
+        self.individual_id = individual_id
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="extract-scroll"):
+            yield Markdown("Hämtar uppgifterna …", id="extract")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#extract-scroll").focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        user = self.app.user
+        extract = build_extract(
+            self.app.db, self.individual_id, actor_id=user.staff_id if user else None
+        )
+        text = as_markdown(extract)
+        self.app.call_from_thread(self._show, text)
+
+    def _show(self, text: str) -> None:
+        self.text = text
+        self.query_one("#extract", Markdown).update(text)
+
+    def action_save(self) -> None:
+        if self.text:
+            self._save(self.text)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save(self, text: str) -> None:
+        path = write_private_text(
+            free_name(Path.home(), "registerutdrag", ".md", clock.today()), text
+        )
+        self.notify(f"Utdraget sparades i {path}", title="Sparat")
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,121 @@
+"""The register extract holds every record about the person, and nothing about others."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ungtui.cli import main
+from ungtui.services.audit import AuditFilter, list_entries, record_view
+from ungtui.services.consents import ConsentInput, add_consent
+from ungtui.services.errors import NotFound
+from ungtui.services.extract import as_markdown, build_extract, find_person
+from ungtui.services.individuals import IndividualInput, save_individual
+from ungtui.services.organisations import add_organisation
+
+
+def consent(org, purpose):
+    return ConsentInput(
+        organisation_id=org,
+        purpose=purpose,
+        data_categories=["kontakt", "halsa"],
+        form="muntligt",
+        valid_from="2026-01-15",
+        valid_to="2026-12-31",
+    )
+
+
+@pytest.fixture
+def two_people(db, user):
+    af = add_organisation(db, name="Arbetsförmedlingen", org_nr="2021002114", kind="af")
+    asa = save_individual(
+        db,
+        IndividualInput(
+            identity="20050317-9806", first_name="Åsa", last_name="Öberg", phone="070-1112233"
+        ),
+        actor_id=user.staff_id,
+        organisation_id=user.organisation_id,
+    )
+    ali = save_individual(
+        db,
+        IndividualInput(identity="19990101-9811", first_name="Ali", last_name="Öztürk"),
+        actor_id=user.staff_id,
+        organisation_id=user.organisation_id,
+    )
+    add_consent(db, asa, consent(af, "Gemensam planering"), actor_id=user.staff_id)
+    add_consent(db, ali, consent(af, "Alis egen planering"), actor_id=user.staff_id)
+    record_view(db, user.staff_id, asa, "personakt")
+    record_view(db, user.staff_id, ali, "personakt")
+    return asa, ali
+
+
+def test_extract_has_every_record_of_the_person_and_none_of_others(db, user, two_people):
+    asa, _ali = two_people
+    extract = build_extract(db, asa, actor_id=user.staff_id)
+    sections = {s.title: s.records for s in extract.sections}
+    assert sections["Personuppgifter"][0]["Identitetsnummer"] == "20050317-9806"
+    assert sections["Personuppgifter"][0]["Telefon"] == "070-1112233"
+    assert sections["Personuppgifter"][0]["Kön"] == "Okänt"
+    assert sections["Ansvariga handläggare"] == [
+        {"Organisation": "Malmö stad", "Handläggare": "Sofia Berg"}
+    ]
+    assert sections["Samtycken"] == [
+        {
+            "Organisation": "Arbetsförmedlingen",
+            "Syfte": "Gemensam planering",
+            "Uppgifter": "Kontaktuppgifter, Hälsa och funktionsnedsättning",
+            "Form": "Muntligt",
+            "Giltigt från": "2026-01-15",
+            "Giltigt till": "2026-12-31",
+            "Återkallat": "–",
+            "Registrerat av": "Sofia Berg",
+        }
+    ]
+    assert [(e["Åtgärd"], e["Vad"]) for e in extract.audit] == [
+        ("Skapade", "personuppgifter"),
+        ("Skapade", "ansvarig handläggare"),
+        ("Skapade", "samtycke"),
+        ("Visade", "personakt"),
+    ]
+    text = as_markdown(extract)
+    for other in ("Öztürk", "19990101", "Alis egen planering"):
+        assert other not in text
+    made = list_entries(db, AuditFilter(individual_id=asa, action="utdrag"))
+    assert [e.detail for e in made] == ["registerutdrag"]
+
+
+def test_every_person_table_is_in_the_extract(db, user, two_people):
+    """A record type added later must appear without anyone remembering to add it."""
+    from ungtui.services.extract import SECTION_TITLES
+    from ungtui.store.models import DOMAIN_TABLES
+
+    asa, _ali = two_people
+    titles = {s.title for s in build_extract(db, asa, actor_id=None).sections}
+    expected = {
+        SECTION_TITLES.get(m.__tablename__, m.__tablename__)
+        for m in DOMAIN_TABLES
+        if m.__tablename__ == "individual" or "individual_id" in m.__table__.c
+    }
+    assert titles == expected
+
+
+def test_find_person_by_number_or_id(db, user, two_people):
+    asa, _ali = two_people
+    assert find_person(db, "050317-9806") == asa
+    assert find_person(db, asa) == asa
+    with pytest.raises(NotFound, match="Ingen person"):
+        find_person(db, "20050317-9814")
+
+
+def test_extract_command_prints_markdown_or_json(db, user, two_people, capsys, tmp_path):
+    asa, _ali = two_people
+    assert main(["extract", "--db", str(db.path), "--person", "20050317-9806"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Registerutdrag\n")
+    assert "- **Förnamn:** Åsa" in out
+    assert main(["extract", "--db", str(db.path), "--person", asa, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["person_ids"] == [asa]
+    assert main(["extract", "--db", str(db.path), "--person", "20050317-9814"]) == 1
+    assert "Ingen person" in capsys.readouterr().err
