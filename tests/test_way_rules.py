@@ -145,11 +145,11 @@ def test_next_date_before_and_after_exit():
         MeasureDates(date(2026, 9, 1), date(2026, 9, 30), "avslutad"),
     ]
     found = next_date(today=today, exit_on=None, measures=measures)
-    assert (found.on, found.what) == (date(2026, 12, 10), "insats startar")
+    assert (found.on, found.what) == (date(2026, 12, 10), "insatsstart")
     found = next_date(
         today=today, exit_on=None, guarantee_deadline=date(2026, 12, 1), measures=measures
     )
-    assert str(found) == "2026-12-01 90-dagarsgräns"
+    assert str(found) == "2026-12-01 90-dagars"
     # After exit: the first follow-up not recorded, even when its day has passed.
     found = next_date(today=today, exit_on=date(2026, 6, 1), followed_up=[])
     assert str(found) == "2026-08-30 uppf. 90 d"

@@ -108,10 +108,10 @@ def next_date(
         return None
     candidates: list[NextDate] = []
     if guarantee_deadline is not None:
-        candidates.append(NextDate(guarantee_deadline, "90-dagarsgräns"))
+        candidates.append(NextDate(guarantee_deadline, "90-dagars"))
     for m in measures:
         if m.status == "planerad" and m.start_date >= today:
-            candidates.append(NextDate(m.start_date, "insats startar"))
+            candidates.append(NextDate(m.start_date, "insatsstart"))
         elif m.status == "pagaende" and m.end_date is not None and m.end_date >= today:
-            candidates.append(NextDate(m.end_date, "insats slutar"))
+            candidates.append(NextDate(m.end_date, "insatsslut"))
     return min(candidates, key=lambda n: n.on) if candidates else None

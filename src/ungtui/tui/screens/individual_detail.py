@@ -35,6 +35,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("s", "add_consent", "Nytt samtycke", id="add_consent"),
         Binding("w", "withdraw_consent", "Återkalla samtycke", id="withdraw_consent"),
         Binding("v", "reveal", "Visa nr", id="reveal"),
+        Binding("p", "way", "Väg och insatser", id="way"),
         Binding("delete", "remove", "Ta bort", id="remove"),
     ]
 
@@ -168,6 +169,11 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.revealed = not self.revealed
         if self.detail is not None:
             self._show(self.detail)
+
+    def action_way(self) -> None:
+        from ungtui.tui.screens.way import WayScreen
+
+        self.app.push_screen(WayScreen(self.individual_id))
 
     def action_add_consent(self) -> None:
         from ungtui.tui.screens.consent_form import ConsentFormScreen
