@@ -2,8 +2,8 @@
 
 Reads gather one person's whole way for the way screen; writes validate first and then
 go through the UnitOfWork. Some writes move the phase on as a caseworker would: a saved
-mapping moves a way still in inflöde to kartläggning, a started measure moves a way not
-yet in insats to insats.
+mapping moves a way still in inflöde to kartläggning, a started measure (also one typed
+in afterwards as ended) moves a way not yet in insats to insats on its start day.
 """
 
 from __future__ import annotations
@@ -758,7 +758,7 @@ def save_individual_measure(
             )
         else:
             uow.update(current, **values)
-        if data.status == "pagaende" and way.exit_on is None:
+        if data.status != "planerad" and way.exit_on is None:
             _move_on(uow, way, "insats", start, ("inflode", "kartlaggning", "planering"))
     return current.id
 

@@ -69,12 +69,12 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("n", "start", "Ny väg", id="start"),
         Binding("f", "phase", "Fas", id="phase"),
-        Binding("k", "mapping", "Kartläggning", id="mapping"),
+        Binding("k", "mapping", "Kartlägg.", id="mapping"),
         Binding("i", "new_measure", "Ny insats", id="new_measure"),
         Binding("e", "edit_measure", "Ändra", id="edit_measure"),
         Binding("a", "exit", "Avsluta", id="exit"),
         Binding("u", "follow_up", "Följ upp", id="follow_up"),
-        Binding("h", "sensitive", "Känsliga", id="sensitive"),
+        Binding("h", "sensitive", "Hälsa", id="sensitive"),
         Binding("c", "catalogue", "Katalog", id="catalogue"),
     ]
     DEFAULT_CSS = """
@@ -106,12 +106,12 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("Insatser", classes="section-title")
             measures: DataTable[str] = DataTable(id="measures", cursor_type="row")
             for label, width in (
-                ("Insats", 28),
+                ("Insats", 27),
                 ("Start", 10),
                 ("Slut", 10),
                 ("Tim/v", 5),
                 ("Status", 9),
-                ("Slutorsak", 20),
+                ("Slutorsak", 21),
                 ("Jobbspår", 18),
             ):
                 measures.add_column(label, width=width)
