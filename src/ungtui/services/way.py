@@ -178,7 +178,7 @@ def build_way_view(
     way: Way,
     phases: list[PhaseRow],
     measures: list[MeasureRow],
-    follow_ups: dict[int, ExitFollowUp],
+    follow_ups: dict[int, FollowUpRow],
     birth_date: date | None,
     today: date,
     rule: GuaranteeRule,
@@ -236,16 +236,31 @@ def way_details(
     ids = [w.id for w in ways]
     if not ids:
         return {}
+    # Plain columns, not ORM objects: the register reads this for every page it shows.
     phases: dict[str, list[PhaseRow]] = {i: [] for i in ids}
-    for p in session.exec(
-        select(WayPhase)
+    for way_id, *phase in session.exec(
+        select(WayPhase.way_id, WayPhase.id, WayPhase.phase, WayPhase.started_on, WayPhase.note)
         .where(col(WayPhase.way_id).in_(ids), col(WayPhase.deleted_at).is_(None))
         .order_by(WayPhase.started_on, WayPhase.created_at)
     ).all():
-        phases[p.way_id].append(PhaseRow(p.id, p.phase, p.started_on, p.note))
+        phases[way_id].append(PhaseRow(*phase))
     measures: dict[str, list[MeasureRow]] = {i: [] for i in ids}
-    for im, m, track in session.exec(
-        select(IndividualMeasure, Measure, JobTrack)
+    for row in session.exec(
+        select(
+            IndividualMeasure.way_id,
+            IndividualMeasure.id,
+            IndividualMeasure.measure_id,
+            Measure.name,
+            IndividualMeasure.job_track_id,
+            JobTrack.name,
+            JobTrack.deleted_at,
+            IndividualMeasure.start_date,
+            IndividualMeasure.end_date,
+            IndividualMeasure.hours_per_week,
+            IndividualMeasure.status,
+            IndividualMeasure.end_reason,
+            Measure.leads_to_work_or_studies,
+        )
         .join(Measure, col(Measure.id) == IndividualMeasure.measure_id, isouter=True)
         .join(JobTrack, col(JobTrack.id) == IndividualMeasure.job_track_id, isouter=True)
         .where(
@@ -254,28 +269,37 @@ def way_details(
         )
         .order_by(IndividualMeasure.start_date)
     ).all():
-        measures[im.way_id].append(
+        (way_id, rec_id, measure_id, name, track_id, track, track_gone, *dates_etc) = row
+        start, end, hours, status, end_reason, leads = dates_etc
+        measures[way_id].append(
             MeasureRow(
-                id=im.id,
-                measure_id=im.measure_id,
-                name=m.name if m else "okänd insats",
-                job_track_id=im.job_track_id,
-                job_track=track.name if track and track.deleted_at is None else "",
-                start_date=im.start_date,
-                end_date=im.end_date,
-                hours_per_week=im.hours_per_week,
-                status=im.status,
-                end_reason=im.end_reason,
-                leads_to_work_or_studies=bool(m and m.leads_to_work_or_studies),
+                id=rec_id,
+                measure_id=measure_id,
+                name=name or "okänd insats",
+                job_track_id=track_id,
+                job_track=track if track and track_gone is None else "",
+                start_date=start,
+                end_date=end,
+                hours_per_week=hours,
+                status=status,
+                end_reason=end_reason,
+                leads_to_work_or_studies=bool(leads),
             )
         )
-    follow_ups: dict[str, dict[int, ExitFollowUp]] = {i: {} for i in ids}
-    for f in session.exec(
-        select(ExitFollowUp)
+    follow_ups: dict[str, dict[int, FollowUpRow]] = {i: {} for i in ids}
+    for way_id, days, checked, outcome, note in session.exec(
+        select(
+            ExitFollowUp.way_id,
+            ExitFollowUp.day_offset,
+            ExitFollowUp.checked_on,
+            ExitFollowUp.outcome,
+            ExitFollowUp.note,
+        )
         .where(col(ExitFollowUp.way_id).in_(ids), col(ExitFollowUp.deleted_at).is_(None))
         .order_by(ExitFollowUp.checked_on)
     ).all():
-        follow_ups[f.way_id][f.day_offset] = f  # the latest check of each offset counts
+        # The latest check of each offset counts.
+        follow_ups[way_id][days] = FollowUpRow(days, checked, checked, outcome, note)
     return {
         w.id: build_way_view(
             w,
