@@ -16,6 +16,10 @@ import pytest
         "ungtui.services.consents",
         "ungtui.services.demo",
         "ungtui.services.dump",
+        "ungtui.services.way",
+        "ungtui.services.guarantee",
+        "ungtui.services.way_summary",
+        "ungtui.domain.way",
         "ungtui.cli",
     ],
 )

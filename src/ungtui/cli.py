@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="slumpfrö")
     dump = commands.add_parser("dump", parents=[common], help="skriv alla poster som kanonisk JSON")
     dump.add_argument("--out", metavar="FILE", help="fil att skriva till (annars skärmen)")
+    dump.add_argument(
+        "--med-kansliga",
+        dest="sensitive",
+        action="store_true",
+        help="ta med känsliga uppgifter (hälsa, funktionsnedsättning), som annars utelämnas",
+    )
     commands.add_parser("where", parents=[common], help="visa var databasen ligger")
     export = commands.add_parser(
         "export", parents=[common], help="skriv en krypterad synkfil till en organisation"
@@ -93,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     try:
         if args.command == "dump":
-            return _dump(db, args.out)
+            return _dump(db, args.out, args.sensitive)
         if args.command in ("audit-log", "extract"):
             from ungtui.cli_privacy import run_after_open
 
@@ -135,10 +141,10 @@ def _demo(path: Path, individuals: int, seed: int) -> int:
     return 0
 
 
-def _dump(db, out: str | None) -> int:
+def _dump(db, out: str | None, sensitive: bool = False) -> int:
     from ungtui.services.dump import dump_json
 
-    text = dump_json(db)
+    text = dump_json(db, include_sensitive=sensitive)
     if out:
         # Every record, personal data included: readable by the owner only.
         fd = os.open(out, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)

@@ -20,12 +20,21 @@ def _plain(value: object) -> object:
     return value
 
 
-def dump_records(db: Database) -> dict[str, list[dict]]:
+def is_sensitive(column) -> bool:
+    """Special-category data (health, disability): marked in store.models."""
+    return bool(column.info.get("sensitive"))
+
+
+def dump_records(db: Database, *, include_sensitive: bool = False) -> dict[str, list[dict]]:
     result: dict[str, list[dict]] = {}
     with db.engine.connect() as conn:
         for model in DOMAIN_TABLES:
             table = model.__table__
-            columns = [c for c in table.columns if c.name not in LOCAL_COLUMNS]
+            columns = [
+                c
+                for c in table.columns
+                if c.name not in LOCAL_COLUMNS and (include_sensitive or not is_sensitive(c))
+            ]
             rows = conn.execute(select(*columns).order_by(table.c.id)).all()
             result[table.name] = [
                 {c.name: _plain(value) for c, value in zip(columns, row, strict=True)}
@@ -34,5 +43,6 @@ def dump_records(db: Database) -> dict[str, list[dict]]:
     return result
 
 
-def dump_json(db: Database) -> str:
-    return json.dumps(dump_records(db), sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+def dump_json(db: Database, *, include_sensitive: bool = False) -> str:
+    records = dump_records(db, include_sensitive=include_sensitive)
+    return json.dumps(records, sort_keys=True, ensure_ascii=False, indent=1) + "\n"

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from ungtui.domain.ages import age_on
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.group_filters import group_bounds
+from ungtui.domain.guarantee import DEFAULT_GUARANTEE, GuaranteeRule
 from ungtui.domain.identity import mask_identity, parse_identity
 from ungtui.domain.target_groups import GroupMatch, PersonFacts, short_codes, target_groups
 from ungtui.domain.text import fold, person_search_key, person_sort_key
@@ -55,6 +56,11 @@ class IndividualRow:
     caseworker: str
     status: str
     gender: str
+    # The latest way (issue 7): phase, the next date that matters, and 'nara' or
+    # 'passerad' when the 90-day deadline needs attention.
+    phase: str = ""
+    next_date: str = ""
+    warn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +184,7 @@ def list_individuals(
     limit: int = 100,
     organisation_id: str | None = None,
     today: date | None = None,
+    rule: GuaranteeRule = DEFAULT_GUARANTEE,
 ) -> list[IndividualRow]:
     """One page of the list. The caseworker shown is the one for `organisation_id`."""
     today = today or clock.today()
@@ -190,6 +197,9 @@ def list_individuals(
             .limit(limit)
         ).all()
         caseworkers = _caseworkers(session, [p.id for p in people], organisation_id)
+        from ungtui.services.guarantee import way_marks  # it builds on this module
+
+        marks = way_marks(session, list(people), today=today, rule=rule)
     return [
         IndividualRow(
             id=p.id,
@@ -201,9 +211,20 @@ def list_individuals(
             caseworker=caseworkers.get(p.id, ""),
             status=STATUSES.get(p.status, p.status),
             gender=p.gender,
+            **_mark_fields(marks.get(p.id)),
         )
         for p in people
     ]
+
+
+def _mark_fields(mark) -> dict:
+    if mark is None:
+        return {}
+    return {
+        "phase": mark.phase,
+        "next_date": str(mark.next) if mark.next else "",
+        "warn": mark.warn,
+    }
 
 
 def _caseworkers(session, ids: list[str], organisation_id: str | None) -> dict[str, str]:

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from ungtui.domain.orgnr import parse_orgnr
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import ValidationError
+from ungtui.services.measures import ensure_measure_catalogue
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Organisation, Setting, Staff, Unit
@@ -147,6 +148,7 @@ def register_user(
             unit = uow.create(Unit(organisation_id=organisation_id, name=unit_name.strip()))
         staff = uow.create(Staff(name=name.strip(), unit_id=unit.id, role=role.strip()))
         uow.session.merge(Setting(key=CURRENT_STAFF_KEY, value=staff.id))
+    ensure_measure_catalogue(db, staff.id)  # a fresh install starts with the national measures
     user = current_user(db)
     assert user is not None
     return user

@@ -213,8 +213,126 @@ BEGIN
     SELECT RAISE(ABORT, 'audit log is append-only');
 END;
 """
+# The individual's way (issue 7): phases, mapping, measure catalogue, the individual's
+# measures, exit follow-ups and job tracks.
+V_WAY = """
+CREATE TABLE way (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    individual_id VARCHAR NOT NULL,
+    entry_date DATE NOT NULL,
+    exit_on DATE,
+    exit_outcome VARCHAR NOT NULL,
+    exit_note VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_way_entry_date ON way (entry_date);
+CREATE INDEX ix_way_individual_id ON way (individual_id);
+CREATE TABLE way_phase (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    way_id VARCHAR NOT NULL,
+    individual_id VARCHAR NOT NULL,
+    phase VARCHAR NOT NULL,
+    started_on DATE NOT NULL,
+    note VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_way_phase_individual_id ON way_phase (individual_id);
+CREATE INDEX ix_way_phase_way_id ON way_phase (way_id);
+CREATE TABLE mapping (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    individual_id VARCHAR NOT NULL,
+    way_id VARCHAR,
+    mapped_on DATE NOT NULL,
+    schooling VARCHAR NOT NULL,
+    swedish_level VARCHAR NOT NULL,
+    work_experience VARCHAR NOT NULL,
+    needs VARCHAR NOT NULL,
+    obstacles VARCHAR NOT NULL,
+    goals VARCHAR NOT NULL,
+    health VARCHAR NOT NULL,
+    disability VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_mapping_individual_id ON mapping (individual_id);
+CREATE TABLE measure (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    code VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    provider_kind VARCHAR NOT NULL,
+    provider_organisation_id VARCHAR,
+    valid_from DATE,
+    valid_to DATE,
+    leads_to_work_or_studies BOOLEAN NOT NULL,
+    description VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE TABLE individual_measure (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    individual_id VARCHAR NOT NULL,
+    way_id VARCHAR NOT NULL,
+    measure_id VARCHAR NOT NULL,
+    job_track_id VARCHAR,
+    start_date DATE NOT NULL,
+    end_date DATE,
+    hours_per_week FLOAT,
+    status VARCHAR NOT NULL,
+    end_reason VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_individual_measure_individual_id ON individual_measure (individual_id);
+CREATE INDEX ix_individual_measure_job_track_id ON individual_measure (job_track_id);
+CREATE INDEX ix_individual_measure_start_date ON individual_measure (start_date);
+CREATE INDEX ix_individual_measure_way_id ON individual_measure (way_id);
+CREATE TABLE exit_follow_up (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    way_id VARCHAR NOT NULL,
+    individual_id VARCHAR NOT NULL,
+    day_offset INTEGER NOT NULL,
+    checked_on DATE NOT NULL,
+    outcome VARCHAR NOT NULL,
+    note VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_exit_follow_up_individual_id ON exit_follow_up (individual_id);
+CREATE INDEX ix_exit_follow_up_way_id ON exit_follow_up (way_id);
+CREATE TABLE job_track (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    name VARCHAR NOT NULL,
+    employer VARCHAR NOT NULL,
+    industry VARCHAR NOT NULL,
+    period_from DATE NOT NULL,
+    period_to DATE,
+    places INTEGER NOT NULL,
+    target_group VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+-- The 90-day list reads open ways by entry date.
+CREATE INDEX ix_way_open ON way (exit_on, deleted_at, entry_date);
+"""
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V_AUDIT))
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V_AUDIT), (3, V_WAY))
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

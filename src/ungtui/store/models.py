@@ -114,6 +114,103 @@ class ChangeLog(SQLModel, table=True):
     actor_id: str | None = None
 
 
+# --- The individual's way (issue 7): phases, mapping, measures, exit, job tracks -------
+
+# Column info marking special-category data (GDPR art. 9): dumps, exports and minutes
+# leave such columns out unless asked (domain.mapping.SENSITIVE_FIELDS names the same).
+SENSITIVE = {"sensitive": True}
+
+
+class Way(Record, table=True):
+    """One period on the way, from entry to exit; coming back later starts a new one."""
+
+    individual_id: str = Field(index=True)
+    entry_date: date = Field(index=True)
+    exit_on: date | None = None
+    exit_outcome: str = ""  # domain.way.OUTCOMES
+    exit_note: str = ""
+
+
+class WayPhase(Record, table=True):
+    """The way entered a phase on a day (domain.way.PHASES, never 'avslutad')."""
+
+    __tablename__ = "way_phase"
+    way_id: str = Field(index=True)
+    individual_id: str = Field(index=True)
+    phase: str
+    started_on: date
+    note: str = ""
+
+
+class Mapping(Record, table=True):
+    """A mapping of needs and possibilities; the latest one is the current picture."""
+
+    individual_id: str = Field(index=True)
+    way_id: str | None = None
+    mapped_on: date
+    schooling: str = "okant"  # domain.mapping.SCHOOLING
+    swedish_level: str = "okant"  # domain.mapping.SWEDISH_LEVELS
+    work_experience: str = ""
+    needs: str = ""
+    obstacles: str = ""
+    goals: str = ""
+    health: str = Field(default="", sa_column_kwargs={"info": SENSITIVE})
+    disability: str = Field(default="", sa_column_kwargs={"info": SENSITIVE})
+
+
+class Measure(Record, table=True):
+    """The catalogue: national measures (fixed ids) and the ones users add."""
+
+    code: str = ""
+    name: str
+    scope: str = "lokal"  # domain.measures.SCOPES
+    provider_kind: str = ""  # domain.vocabulary.ORGANISATION_KINDS
+    provider_organisation_id: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    leads_to_work_or_studies: bool = True
+    description: str = ""
+
+
+class IndividualMeasure(Record, table=True):
+    __tablename__ = "individual_measure"
+    individual_id: str = Field(index=True)
+    way_id: str = Field(index=True)
+    measure_id: str
+    job_track_id: str | None = Field(default=None, index=True)
+    start_date: date = Field(index=True)
+    end_date: date | None = None
+    hours_per_week: float | None = None
+    status: str = "planerad"  # domain.measures.MEASURE_STATUSES
+    end_reason: str = ""  # domain.measures.END_REASONS
+
+
+class ExitFollowUp(Record, table=True):
+    """The outcome found 90, 180 or 360 days after exit."""
+
+    __tablename__ = "exit_follow_up"
+    way_id: str = Field(index=True)
+    individual_id: str = Field(index=True)
+    day_offset: int
+    checked_on: date
+    outcome: str  # domain.way.OUTCOMES
+    note: str = ""
+
+
+class JobTrack(Record, table=True):
+    """A job track with an employer or industry; not about one person, so it has no
+    individual_id and travels to every party."""
+
+    __tablename__ = "job_track"
+    name: str
+    employer: str = ""
+    industry: str = ""
+    period_from: date
+    period_to: date | None = None
+    places: int = 0
+    target_group: str = "nyanland"  # domain.target_groups.GROUPS
+
+
 DOMAIN_TABLES: tuple[type[Record], ...] = (
     Organisation,
     Unit,
@@ -121,4 +218,11 @@ DOMAIN_TABLES: tuple[type[Record], ...] = (
     Individual,
     Responsibility,
     Consent,
+    Way,
+    WayPhase,
+    Mapping,
+    Measure,
+    IndividualMeasure,
+    ExitFollowUp,
+    JobTrack,
 )

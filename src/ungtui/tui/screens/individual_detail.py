@@ -43,6 +43,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("s", "add_consent", "Nytt samtycke", id="add_consent"),
         Binding("w", "withdraw_consent", "Återkalla samtycke", id="withdraw_consent"),
         Binding("v", "reveal", "Visa nr", id="reveal"),
+        Binding("p", "way", "Väg och insatser", id="way"),
         Binding("delete", "remove", "Ta bort", id="remove"),
         Binding("l", "audit_log", "Logg", id="audit_log"),
         Binding("u", "extract", "Utdrag", id="extract"),
@@ -218,6 +219,11 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             self._audit_reveal()
         if self.detail is not None:
             self._show(self.detail)
+
+    def action_way(self) -> None:
+        from ungtui.tui.screens.way import WayScreen
+
+        self.app.push_screen(WayScreen(self.individual_id))
 
     def action_add_consent(self) -> None:
         from ungtui.tui.screens.consent_form import ConsentFormScreen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,13 +34,25 @@ PREFETCH_MARGIN = 20
 
 # Fixed widths: columns that resize with each page or keystroke make the list jump.
 COLUMNS = (
-    ("name", "Namn", 24),
+    ("name", "Namn", 19),
     ("identity", "Personnummer", 13),
     ("age", "Ålder", 5),
-    ("groups", "Målgrupper", 40),
-    ("caseworker", "Handläggare", 16),
-    ("status", "Status", 8),
+    ("groups", "Målgrupper", 14),
+    ("caseworker", "Handläggare", 12),
+    ("status", "Status", 7),
+    ("phase", "Fas", 10),
+    ("next", "Nästa datum", 22),
 )
+
+
+def next_date_cell(row: IndividualRow) -> Text:
+    """The next date on the way; "!" and colour when the 90-day deadline is near or past
+    (the mark, not only the colour, so it shows on any screen)."""
+    if row.warn == "passerad":
+        return Text(f"! {row.next_date}", style="bold red")
+    if row.warn == "nara":
+        return Text(f"! {row.next_date}", style="bold yellow")
+    return Text(row.next_date)
 
 
 def thousands(number: int) -> str:
@@ -61,6 +74,8 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("m", "mine", "Mina", id="mine"),
         Binding("o", "sort", "Sortera", id="sort"),
         Binding("y", "app.sync", "Synk", id="sync"),
+        Binding("g", "guarantee", "90 dagar", id="guarantee"),
+        Binding("j", "job_tracks", "Jobbspår", id="job_tracks"),
         Binding("escape", "clear_search", "Rensa", show=False),
     ]
 
@@ -167,6 +182,8 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
             row.groups,
             row.caseworker,
             row.status,
+            row.phase,
+            next_date_cell(row),
         )
 
     def _update_status(self) -> None:
@@ -226,6 +243,16 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         mine = None if self.filter.mine_staff_id else user.staff_id
         self._set_filter(mine_staff_id=mine)
         self.notify("Visar bara dina deltagare." if mine else "Visar alla deltagare.")
+
+    def action_guarantee(self) -> None:
+        from ungtui.tui.screens.guarantee import GuaranteeScreen
+
+        self.app.push_screen(GuaranteeScreen())
+
+    def action_job_tracks(self) -> None:
+        from ungtui.tui.screens.job_tracks import JobTracksScreen
+
+        self.app.push_screen(JobTracksScreen())
 
     def action_sort(self) -> None:
         keys = list(SORTS)

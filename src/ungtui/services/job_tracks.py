@@ -1,0 +1,159 @@
+"""Job tracks (jobbspår): saving them and counting places, participants and the share
+of participants from the agreement's target group (seed 001)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import col, select
+
+from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.job_tracks import TrackFigures
+from ungtui.domain.target_groups import GROUPS, PersonFacts, target_groups
+from ungtui.domain.text import fold
+from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.unit_of_work import UnitOfWork
+from ungtui.store.database import Database
+from ungtui.store.models import Individual, IndividualMeasure, JobTrack
+
+STARTED = ("pagaende", "avslutad", "avbruten")
+
+
+@dataclass(frozen=True)
+class JobTrackRow:
+    id: str
+    name: str
+    employer: str
+    industry: str
+    period_from: date
+    period_to: date | None
+    target_group: str
+    figures: TrackFigures
+
+    @property
+    def period(self) -> str:
+        end = self.period_to.isoformat() if self.period_to else "tills vidare"
+        return f"{self.period_from.isoformat()} – {end}"
+
+    @property
+    def target_group_label(self) -> str:
+        return GROUPS.get(self.target_group, self.target_group)
+
+
+def list_job_tracks(db: Database) -> list[JobTrackRow]:
+    """Every track with its figures. A participant counts once per track, from the day
+    their measure in it started; target-group membership is judged on that day."""
+    with db.session() as session:
+        tracks = session.exec(select(JobTrack).where(col(JobTrack.deleted_at).is_(None))).all()
+        rows = session.exec(
+            select(IndividualMeasure.job_track_id, IndividualMeasure.start_date, Individual)
+            .join(Individual, col(Individual.id) == IndividualMeasure.individual_id)
+            .where(
+                col(IndividualMeasure.job_track_id).in_([t.id for t in tracks]),
+                col(IndividualMeasure.deleted_at).is_(None),
+                col(IndividualMeasure.status).in_(STARTED),
+                col(Individual.deleted_at).is_(None),
+            )
+            .order_by(IndividualMeasure.start_date)
+        ).all()
+    first_start: dict[tuple[str, str], tuple[date, Individual]] = {}
+    for track_id, start, person in rows:
+        key = (track_id, person.merged_into or person.id)
+        first_start.setdefault(key, (start, person))
+    counts: dict[str, list[int]] = {t.id: [0, 0] for t in tracks}
+    by_id = {t.id: t for t in tracks}
+    for (track_id, _person_id), (start, person) in first_start.items():
+        facts = PersonFacts(
+            birth_date=person.birth_date,
+            in_upper_secondary=person.in_upper_secondary,
+            has_upper_secondary_diploma=person.has_upper_secondary_diploma,
+            residence_permit_date=person.residence_permit_date,
+        )
+        counts[track_id][0] += 1
+        codes = {g.code for g in target_groups(facts, start)}
+        if by_id[track_id].target_group in codes:
+            counts[track_id][1] += 1
+    result = [
+        JobTrackRow(
+            id=t.id,
+            name=t.name,
+            employer=t.employer,
+            industry=t.industry,
+            period_from=t.period_from,
+            period_to=t.period_to,
+            target_group=t.target_group,
+            figures=TrackFigures(t.places, counts[t.id][0], counts[t.id][1]),
+        )
+        for t in tracks
+    ]
+    result.sort(key=lambda r: (r.period_from, fold(r.name)))
+    return result
+
+
+@dataclass
+class JobTrackInput:
+    name: str = ""
+    employer: str = ""
+    industry: str = ""
+    period_from: str = ""
+    period_to: str = ""
+    places: str = ""
+    target_group: str = "nyanland"
+
+
+def save_job_track(
+    db: Database, data: JobTrackInput, *, actor_id: str | None, track_id: str | None = None
+) -> str:
+    errors: dict[str, str] = {}
+    name = data.name.strip()
+    if not name:
+        errors["name"] = "Ange jobbspårets namn, till exempel Jobbspår vård."
+    if not data.employer.strip() and not data.industry.strip():
+        errors["employer"] = "Ange arbetsgivare eller bransch."
+    start = end = None
+    if not data.period_from.strip():
+        errors["period_from"] = "Ange när jobbspåret börjar (ÅÅÅÅ-MM-DD)."
+    else:
+        try:
+            start = parse_iso_date(data.period_from)
+        except ValueError as exc:
+            errors["period_from"] = str(exc)
+    if data.period_to.strip():
+        try:
+            end = parse_iso_date(data.period_to)
+        except ValueError as exc:
+            errors["period_to"] = str(exc)
+        else:
+            if start and end < start:
+                errors["period_to"] = "Slutdatum kan inte vara före startdatum."
+    try:
+        places = int(data.places.strip())
+    except ValueError:
+        errors["places"] = "Ange antal platser som ett heltal, till exempel 60."
+        places = 0
+    else:
+        if places < 1:
+            errors["places"] = "Ett jobbspår behöver minst en plats."
+    if data.target_group not in GROUPS:
+        errors["target_group"] = "Välj överenskommelsens målgrupp."
+    if errors:
+        raise ValidationError(errors)
+    values = dict(
+        name=name,
+        employer=data.employer.strip(),
+        industry=data.industry.strip(),
+        period_from=start,
+        period_to=end,
+        places=places,
+        target_group=data.target_group,
+    )
+    with UnitOfWork(db, actor_id) as uow:
+        if track_id is None:
+            track = uow.create(JobTrack(**values))
+        else:
+            track = uow.session.get(JobTrack, track_id)
+            if track is None or track.deleted_at is not None:
+                raise NotFound("Jobbspåret finns inte längre.")
+            uow.update(track, **values)
+    return track.id

@@ -1,0 +1,132 @@
+"""The 90-day guarantee: covered people with an open way and no measure leading to work
+or studies yet, whose deadline is within 14 days or past. Paged from SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ungtui.domain.guarantee import GuaranteeRule
+from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rule, list_watch
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.masking import shown_identity
+
+PAGE_SIZE = 100
+
+
+class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="back"),
+        Binding("enter", "open", "Öppna väg", id="open", priority=True),
+    ]
+    DEFAULT_CSS = """
+    GuaranteeScreen #watch { height: 1fr; }
+    """
+
+    @dataclass
+    class PageLoaded(Message):
+        rows: list[WatchRow]
+        offset: int
+        counts: tuple[int, int] | None
+        rule: GuaranteeRule
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loaded = 0
+        self._total = 0
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("90-dagarsgarantin", classes="screen-title")
+        yield Static("", id="watch-intro", classes="intro")
+        table: DataTable[str] = DataTable(id="watch", cursor_type="row", zebra_stripes=True)
+        for key, label, width in (
+            ("name", "Namn", 24),
+            ("identity", "Personnummer", 13),
+            ("age", "Ålder inflöde/nu", 16),
+            ("entry", "Inflöde", 10),
+            ("deadline", "Gräns", 10),
+            ("left", "Läge", 16),
+            ("phase", "Fas", 18),
+        ):
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self._load(0, True)
+
+    def on_screen_resume(self) -> None:
+        if self._loaded:
+            self._load(0, True)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _load(self, offset: int, count: bool) -> None:
+        db = self.app.db
+        rule = guarantee_rule(db)
+        rows = list_watch(db, rule=rule, offset=offset, limit=PAGE_SIZE)
+        counts = count_watch(db, rule=rule) if count else None
+        self.post_message(self.PageLoaded(rows, offset, counts, rule))
+
+    @on(PageLoaded)
+    def _show(self, message: PageLoaded) -> None:
+        table = self.query_one(DataTable)
+        if message.offset == 0:
+            table.clear()
+        if message.counts is not None:
+            near, past = message.counts
+            self._total = near + past
+            rule = message.rule
+            self.query_one("#watch-intro", Static).update(
+                f"{past} har passerat gränsen och {near} har högst {rule.warn_days} dagar kvar. "
+                f"Omfattas: {rule.min_age}–{rule.max_age} år vid inflödet; gränsen är "
+                f"{rule.days} dagar efter inflödet för en första insats mot arbete eller studier."
+            )
+        for r in message.rows:
+            if r.past:
+                left = Text(f"passerad {-r.days_left} d", style="bold red")
+            else:
+                left = Text(f"{r.days_left} dagar kvar", style="bold yellow")
+            table.add_row(
+                r.name,
+                shown_identity(r.identity, r.identity_kind, False),
+                f"{r.age_at_entry} / {r.age_now}",
+                r.entry_date.isoformat(),
+                r.deadline.isoformat(),
+                left,
+                r.phase,
+                key=r.individual_id,
+            )
+        self._loaded = message.offset + len(message.rows)
+        self._loading = False
+
+    @on(DataTable.RowHighlighted)
+    def _more(self, event: DataTable.RowHighlighted) -> None:
+        if (
+            event.cursor_row >= self._loaded - 20
+            and self._loaded < self._total
+            and not self._loading
+        ):
+            self._loading = True
+            self._load(self._loaded, False)
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        from ungtui.tui.screens.way import WayScreen
+
+        self.app.push_screen(WayScreen(key))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,166 @@
+"""Job tracks (jobbspår): places, participants, the target group's share, and the goal
+of seed 001 (three tracks, 180 places, half from the target group)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ungtui.domain.job_tracks import check_goal, percent
+from ungtui.domain.target_groups import GROUPS
+from ungtui.services.job_tracks import JobTrackInput, JobTrackRow, list_job_tracks, save_job_track
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+
+
+class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="back"),
+        Binding("n", "new", "Nytt jobbspår", id="new"),
+        Binding("e", "edit", "Ändra", id="edit"),
+    ]
+    DEFAULT_CSS = """
+    JobTracksScreen #tracks { height: auto; max-height: 20; }
+    JobTracksScreen #goal { padding: 1 1; height: auto; }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[JobTrackRow]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[JobTrackRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Jobbspår", classes="screen-title")
+        table: DataTable[str] = DataTable(id="tracks", cursor_type="row", zebra_stripes=True)
+        for label, width in (
+            ("Jobbspår", 24),
+            ("Arbetsgivare / bransch", 18),
+            ("Period", 23),
+            ("Platser", 7),
+            ("Deltagare", 9),
+            ("Tillsatta", 9),
+            ("Ur målgruppen", 13),
+        ):
+            table.add_column(label, width=width)
+        yield table
+        yield Static("", id="goal")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="tracks", exit_on_error=False)
+    def load(self) -> None:
+        self.post_message(self.Loaded(list_job_tracks(self.app.db)))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        self.rows = message.rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for r in message.rows:
+            f = r.figures
+            who = ", ".join(part for part in (r.employer, r.industry) if part)
+            table.add_row(
+                r.name,
+                who,
+                r.period,
+                str(f.places),
+                str(f.participants),
+                str(f.filled),
+                percent(f.target_share),
+                key=r.id,
+            )
+        groups = sorted({GROUPS.get(r.target_group, r.target_group) for r in message.rows})
+        goal = Text(f"Mål för jobbspåren (målgrupp: {', '.join(groups) or '–'}):\n", style="bold")
+        for check in check_goal([r.figures for r in message.rows]):
+            mark = ("✓ uppfyllt", "green") if check.met else ("✗ inte uppfyllt", "red")
+            goal.append(f"  {check.label}: {check.value}  ")
+            goal.append(mark[0], style=mark[1])
+            goal.append("\n")
+        self.query_one("#goal", Static).update(goal)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def _form(self, current: JobTrackRow | None) -> None:
+        db = self.app.db
+        user = self.app.user
+        actor = user.staff_id if user else None
+
+        def save(v):
+            data = JobTrackInput(**{k: str(val) for k, val in v.items()})
+            return save_job_track(
+                db, data, actor_id=actor, track_id=current.id if current else None
+            )
+
+        def after(saved: str | None) -> None:
+            if saved is not None:
+                self.load()
+
+        self.app.push_screen(
+            WayFormScreen(
+                "Ändra jobbspår" if current else "Nytt jobbspår",
+                [
+                    Spec("name", "Namn", value=current.name if current else ""),
+                    Spec(
+                        "employer", "Arbetsgivare", value=current.employer if current else "", row=1
+                    ),
+                    Spec("industry", "Bransch", value=current.industry if current else "", row=1),
+                    Spec(
+                        "period_from",
+                        "Från",
+                        value=current.period_from.isoformat() if current else "",
+                        row=2,
+                    ),
+                    Spec(
+                        "period_to",
+                        "Till",
+                        value=current.period_to.isoformat()
+                        if current and current.period_to
+                        else "",
+                        placeholder="tomt = tills vidare",
+                        row=2,
+                    ),
+                    Spec(
+                        "places",
+                        "Platser",
+                        value=str(current.figures.places) if current else "",
+                        row=2,
+                    ),
+                    Spec(
+                        "target_group",
+                        "Överenskommelsens målgrupp",
+                        "select",
+                        current.target_group if current else "nyanland",
+                        choices(GROUPS),
+                    ),
+                ],
+                save,
+                intro="Deltagare läggs till som insatsen Jobbspår i personens väg.",
+                done="Jobbspåret är sparat.",
+            ),
+            after,
+        )
+
+    def action_new(self) -> None:
+        self._form(None)
+
+    def action_edit(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self._form(next((r for r in self.rows if r.id == key), None))

@@ -1,0 +1,604 @@
+"""One person's way: phases, the 90-day guarantee, measures, mapping, exit and
+follow-ups. Pushed from the person's detail view (p)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
+from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES
+from ungtui.domain.way import OUTCOMES, PHASES, WORKING_PHASES
+from ungtui.services import clock
+from ungtui.services.errors import NotFound
+from ungtui.services.guarantee import guarantee_rule
+from ungtui.services.job_tracks import JobTrackRow, list_job_tracks
+from ungtui.services.measures import CatalogueRow, list_catalogue
+from ungtui.services.way import (
+    ExitInput,
+    FollowUpInput,
+    MappingInput,
+    MeasureInput,
+    MeasureRow,
+    PhaseInput,
+    WayOverview,
+    WayStartInput,
+    WayView,
+    add_phase,
+    exit_way,
+    get_way,
+    record_follow_up,
+    save_individual_measure,
+    save_mapping,
+    start_way,
+)
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+
+HIDDEN = "[dim]dold – h visar[/]"
+
+
+def guarantee_text(way: WayView) -> Text:
+    g = way.guarantee
+    text = Text(g.label)
+    if g.deadline is not None:
+        text.append(f" · gräns {g.deadline.isoformat()}")
+    if g.days_left is not None:
+        if g.days_left >= 0:
+            text.append(f" ({g.days_left} dagar kvar)")
+        else:
+            text.append(f" ({-g.days_left} dagar sedan)")
+    if g.state == "passerad":
+        text.stylize("bold red")
+    elif g.state == "nara":
+        text.stylize("bold yellow")
+    return text
+
+
+class WayScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="back"),
+        Binding("n", "start", "Ny väg", id="start"),
+        Binding("f", "phase", "Fas", id="phase"),
+        Binding("k", "mapping", "Kartlägg.", id="mapping"),
+        Binding("i", "new_measure", "Ny insats", id="new_measure"),
+        Binding("e", "edit_measure", "Ändra", id="edit_measure"),
+        Binding("a", "exit", "Avsluta", id="exit"),
+        Binding("u", "follow_up", "Följ upp", id="follow_up"),
+        Binding("h", "sensitive", "Hälsa", id="sensitive"),
+        Binding("c", "catalogue", "Katalog", id="catalogue"),
+    ]
+    DEFAULT_CSS = """
+    WayScreen #way { padding: 0 1; }
+    WayScreen #phases, WayScreen #measures, WayScreen #follow-ups {
+        height: auto; max-height: 10;
+    }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        overview: WayOverview
+        catalogue: list[CatalogueRow]
+        tracks: list[JobTrackRow]
+
+    def __init__(self, individual_id: str) -> None:
+        super().__init__()
+        self.individual_id = individual_id
+        self.overview: WayOverview | None = None
+        self.catalogue: list[CatalogueRow] = []
+        self.tracks: list[JobTrackRow] = []
+        self.show_sensitive = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="way"):
+            yield Static("", id="way-title", classes="screen-title")
+            yield Static("", id="way-summary", classes="section")
+            yield Static("Insatser", classes="section-title")
+            measures: DataTable[str] = DataTable(id="measures", cursor_type="row")
+            for label, width in (
+                ("Insats", 27),
+                ("Start", 10),
+                ("Slut", 10),
+                ("Tim/v", 5),
+                ("Status", 9),
+                ("Slutorsak", 21),
+                ("Jobbspår", 18),
+            ):
+                measures.add_column(label, width=width)
+            yield measures
+            yield Static("Faser", classes="section-title")
+            phases: DataTable[str] = DataTable(id="phases", cursor_type="row")
+            for label, width in (("Från", 10), ("Fas", 20), ("Anteckning", 50)):
+                phases.add_column(label, width=width)
+            yield phases
+            yield Static("Kartläggning", classes="section-title")
+            yield Static("", id="mapping-section", classes="section")
+            yield Static("Avslut och uppföljning", classes="section-title")
+            yield Static("", id="exit-section", classes="section")
+            follow: DataTable[str] = DataTable(id="follow-ups", cursor_type="row")
+            for label, width in (
+                ("Uppföljning", 12),
+                ("Ska göras", 10),
+                ("Gjord", 10),
+                ("Läge", 26),
+            ):
+                follow.add_column(label, width=width)
+            yield follow
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#measures", DataTable).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="way", exit_on_error=False)
+    def load(self) -> None:
+        db = self.app.db
+        try:
+            overview = get_way(db, self.individual_id, rule=guarantee_rule(db))
+        except NotFound as exc:
+            self.notify(str(exc), severity="error")
+            self.app.call_from_thread(self.dismiss)
+            return
+        self.post_message(self.Loaded(overview, list_catalogue(db), list_job_tracks(db)))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        self.overview = overview = message.overview
+        self.catalogue, self.tracks = message.catalogue, message.tracks
+        self.individual_id = overview.individual_id
+        self.query_one("#way-title", Static).update(f"Väg – {escape(overview.name)}")
+        self.query_one("#way-summary", Static).update(self._summary(overview))
+        way = overview.current
+        measures = self.query_one("#measures", DataTable)
+        measures.clear()
+        phases = self.query_one("#phases", DataTable)
+        phases.clear()
+        follow = self.query_one("#follow-ups", DataTable)
+        follow.clear()
+        if way is not None:
+            for m in way.measures:
+                measures.add_row(
+                    m.name,
+                    m.start_date.isoformat(),
+                    m.end_date.isoformat() if m.end_date else "",
+                    f"{m.hours_per_week:g}" if m.hours_per_week else "",
+                    m.status_label,
+                    m.end_reason_label,
+                    m.job_track,
+                    key=m.id,
+                )
+            for p in reversed(way.phases):
+                phases.add_row(p.started_on.isoformat(), p.label, p.note)
+            if way.exit_on:
+                phases.add_row(way.exit_on.isoformat(), PHASES["avslutad"], way.exit_note)
+                phases.move_cursor(row=0)
+            today = clock.today()
+            for f in way.follow_ups:
+                if f.checked_on:
+                    state = Text(f.outcome_label)
+                elif f.due <= today:
+                    state = Text("Dags att följa upp", style="bold yellow")
+                else:
+                    state = Text("–")
+                follow.add_row(
+                    f"{f.day_offset} dagar",
+                    f.due.isoformat(),
+                    f.checked_on.isoformat() if f.checked_on else "",
+                    state,
+                    key=str(f.day_offset),
+                )
+        follow.display = bool(follow.row_count)
+        self.query_one("#mapping-section", Static).update(self._mapping_text())
+        exit_text = "Vägen är inte avslutad. a avslutar den med utfall."
+        if way is not None and way.exit_on:
+            exit_text = (
+                f"[b]Avslutad:[/] {way.exit_on.isoformat()}   [b]Utfall:[/] "
+                f"{escape(way.exit_outcome_label)}"
+                + (f"   {escape(way.exit_note)}" if way.exit_note else "")
+            )
+        elif way is None:
+            exit_text = "–"
+        self.query_one("#exit-section", Static).update(exit_text)
+
+    def _summary(self, overview: WayOverview) -> Text:
+        way = overview.current
+        if way is None:
+            return Text("Ingen väg registrerad. n startar en väg (inflöde).")
+        text = Text.assemble(
+            ("Fas: ", "bold"),
+            f"{way.phase_label} sedan {way.phase_since.isoformat() if way.phase_since else '–'}",
+            ("   Inflöde: ", "bold"),
+            way.entry_date.isoformat(),
+            "\n",
+            ("90-dagarsgarantin: ", "bold"),
+            guarantee_text(way),
+            "\n",
+            ("Nästa datum: ", "bold"),
+            str(way.next) if way.next else "–",
+        )
+        earlier = overview.ways[1:]
+        if earlier:
+            parts = [
+                f"{w.entry_date.isoformat()}–{w.exit_on.isoformat() if w.exit_on else ''}"
+                f" {w.exit_outcome_label}".rstrip()
+                for w in earlier
+            ]
+            text.append("\n")
+            text.append("Tidigare vägar: ", style="bold")
+            text.append("; ".join(parts))
+        return text
+
+    def _mapping_text(self) -> str:
+        assert self.overview is not None
+        m = self.overview.mapping
+        if m is None:
+            return "Ingen kartläggning ännu. k lägger till en."
+
+        def sensitive(value: str) -> str:
+            if not self.show_sensitive:
+                return HIDDEN
+            return escape(value) or "–"
+
+        earlier = (
+            f" ({self.overview.earlier_mappings} tidigare)"
+            if self.overview.earlier_mappings
+            else ""
+        )
+        return "\n".join(
+            [
+                f"[b]Datum:[/] {m.mapped_on.isoformat()}{earlier}   [b]Skolbakgrund:[/] "
+                f"{m.schooling_label}   [b]Svenska:[/] {m.swedish_label}",
+                f"[b]Arbetslivserfarenhet:[/] {escape(m.work_experience) or '–'}",
+                f"[b]Behov:[/] {escape(m.needs) or '–'}   [b]Hinder:[/] "
+                f"{escape(m.obstacles) or '–'}",
+                f"[b]Mål:[/] {escape(m.goals) or '–'}",
+                f"[b]Hälsa:[/] {sensitive(m.health)}   [b]Funktionsnedsättning:[/] "
+                f"{sensitive(m.disability)}",
+            ]
+        )
+
+    # --- actions ------------------------------------------------------------------
+
+    def _actor(self) -> str | None:
+        user = self.app.user
+        return user.staff_id if user else None
+
+    def _open(self, screen: WayFormScreen) -> None:
+        def after(saved: str | None) -> None:
+            if saved is not None:
+                self.load()
+
+        self.app.push_screen(screen, after)
+
+    def _open_way(self, *, for_what: str) -> WayView | None:
+        way = self.overview.current if self.overview else None
+        if way is None:
+            self.notify(f"Personen har ingen väg. Tryck n för att starta en ({for_what}).")
+            return None
+        if way.exit_on is not None:
+            self.notify(
+                f"Vägen avslutades {way.exit_on.isoformat()}. Tryck n för att starta en ny.",
+                severity="warning",
+            )
+            return None
+        return way
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_sensitive(self) -> None:
+        self.show_sensitive = not self.show_sensitive
+        if self.overview is not None:
+            self.query_one("#mapping-section", Static).update(self._mapping_text())
+
+    def action_start(self) -> None:
+        db, actor, person = self.app.db, self._actor(), self.individual_id
+
+        def save(v):
+            return start_way(
+                db,
+                person,
+                WayStartInput(str(v["entry_date"]), str(v["phase"]), str(v["note"])),
+                actor_id=actor,
+            )
+
+        self._open(
+            WayFormScreen(
+                "Ny väg (inflöde)",
+                [
+                    Spec("entry_date", "Inflöde, datum", value=clock.today().isoformat(), row=1),
+                    Spec(
+                        "phase",
+                        "Första fas",
+                        "select",
+                        "inflode",
+                        choices({c: PHASES[c] for c in WORKING_PHASES}),
+                        row=1,
+                    ),
+                    Spec("note", "Anteckning", placeholder="t.ex. kom via En väg in"),
+                ],
+                save,
+                intro="90-dagarsgarantin räknas från inflödet för den som omfattas.",
+                done="Vägen är startad.",
+            )
+        )
+
+    def action_phase(self) -> None:
+        way = self._open_way(for_what="fas")
+        if way is None:
+            return
+        db, actor = self.app.db, self._actor()
+
+        def save(v):
+            data = PhaseInput(str(v["phase"]), str(v["started_on"]), str(v["note"]))
+            return add_phase(db, way.id, data, actor_id=actor)
+
+        following = [c for c in WORKING_PHASES if c != way.phase]
+        self._open(
+            WayFormScreen(
+                "Byt fas",
+                [
+                    Spec(
+                        "phase",
+                        "Ny fas",
+                        "select",
+                        following[0] if following else "",
+                        choices({c: PHASES[c] for c in WORKING_PHASES}),
+                        row=1,
+                    ),
+                    Spec("started_on", "Från", value=clock.today().isoformat(), row=1),
+                    Spec("note", "Anteckning", placeholder="t.ex. ärendekonferens"),
+                ],
+                save,
+                intro=f"Nu: {way.phase_label}. Avslut görs med a i vägen.",
+                done="Fasen är sparad.",
+            )
+        )
+
+    def action_mapping(self) -> None:
+        if self.overview is None:
+            return
+        db, actor, person = self.app.db, self._actor(), self.individual_id
+        m = self.overview.mapping
+        mapping_id = m.id if m else None
+
+        def save(v):
+            data = MappingInput(**{k: str(val) for k, val in v.items()})
+            return save_mapping(db, person, data, actor_id=actor, mapping_id=mapping_id)
+
+        sensitive_hint = "Känslig uppgift: visas inte i listor, protokoll eller exporter."
+        self._open(
+            WayFormScreen(
+                "Kartläggning",
+                [
+                    Spec("mapped_on", "Datum", value=clock.today().isoformat(), row=1),
+                    Spec(
+                        "schooling",
+                        "Skolbakgrund",
+                        "select",
+                        m.schooling if m else "okant",
+                        choices(SCHOOLING),
+                        row=1,
+                    ),
+                    Spec(
+                        "swedish_level",
+                        "Svenska",
+                        "select",
+                        m.swedish_level if m else "okant",
+                        choices(SWEDISH_LEVELS),
+                        row=1,
+                    ),
+                    Spec(
+                        "work_experience",
+                        "Arbetslivserfarenhet",
+                        value=m.work_experience if m else "",
+                    ),
+                    Spec("needs", "Behov", value=m.needs if m else "", row=2),
+                    Spec("obstacles", "Hinder", value=m.obstacles if m else "", row=2),
+                    Spec("goals", "Mål", value=m.goals if m else ""),
+                    Spec(
+                        "health", "Hälsa", value=m.health if m else "", hint=sensitive_hint, row=3
+                    ),
+                    Spec(
+                        "disability",
+                        "Funktionsnedsättning",
+                        value=m.disability if m else "",
+                        hint=sensitive_hint,
+                        row=3,
+                    ),
+                ],
+                save,
+                intro="Samma datum som förra kartläggningen ändrar den; ett nytt datum sparar "
+                "en ny och behåller den gamla.",
+                done="Kartläggningen är sparad.",
+            )
+        )
+
+    def _measure_form(self, way: WayView, current: MeasureRow | None) -> None:
+        db, actor = self.app.db, self._actor()
+        today = clock.today()
+        options = []
+        for c in self.catalogue:
+            label = c.name if c.open_on(today) else f"{c.name} (giltig {c.validity})"
+            options.append((label, c.id))
+
+        def save(v):
+            data = MeasureInput(
+                measure_id=str(v["measure_id"]) or None,
+                job_track_id=str(v["job_track_id"]) or None,
+                start_date=str(v["start_date"]),
+                end_date=str(v["end_date"]),
+                hours_per_week=str(v["hours_per_week"]),
+                status=str(v["status"]),
+                end_reason=str(v["end_reason"]),
+            )
+            return save_individual_measure(
+                db, way.id, data, actor_id=actor, record_id=current.id if current else None
+            )
+
+        self._open(
+            WayFormScreen(
+                "Ändra insats" if current else "Ny insats",
+                [
+                    Spec(
+                        "measure_id",
+                        "Insats",
+                        "select",
+                        current.measure_id if current else "",
+                        options,
+                    ),
+                    Spec(
+                        "job_track_id",
+                        "Jobbspår (om insatsen är ett)",
+                        "select",
+                        (current.job_track_id or "") if current else "",
+                        [(t.name, t.id) for t in self.tracks],
+                    ),
+                    Spec(
+                        "start_date",
+                        "Start",
+                        value=current.start_date.isoformat() if current else today.isoformat(),
+                        row=1,
+                    ),
+                    Spec(
+                        "end_date",
+                        "Slut",
+                        value=current.end_date.isoformat() if current and current.end_date else "",
+                        placeholder="tomt = inte bestämt",
+                        row=1,
+                    ),
+                    Spec(
+                        "hours_per_week",
+                        "Timmar per vecka",
+                        value=f"{current.hours_per_week:g}"
+                        if current and current.hours_per_week
+                        else "",
+                        row=1,
+                    ),
+                    Spec(
+                        "status",
+                        "Status",
+                        "select",
+                        current.status if current else "planerad",
+                        choices(MEASURE_STATUSES),
+                        row=2,
+                    ),
+                    Spec(
+                        "end_reason",
+                        "Slutorsak",
+                        "select",
+                        current.end_reason if current else "",
+                        choices(END_REASONS),
+                        hint="Krävs när insatsen är avslutad eller avbruten.",
+                        row=2,
+                    ),
+                ],
+                save,
+                intro="En insats utanför sin giltighetstid kan inte startas; skälet visas.",
+                done="Insatsen är sparad.",
+            )
+        )
+
+    def action_new_measure(self) -> None:
+        way = self._open_way(for_what="insats")
+        if way is not None:
+            self._measure_form(way, None)
+
+    def action_edit_measure(self) -> None:
+        way = self.overview.current if self.overview else None
+        table = self.query_one("#measures", DataTable)
+        if way is None or not table.row_count:
+            self.notify("Det finns ingen insats att ändra.", severity="warning")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        current = next((m for m in way.measures if m.id == key), None)
+        if current is not None:
+            self._measure_form(way, current)
+
+    def action_exit(self) -> None:
+        way = self._open_way(for_what="avslut")
+        if way is None:
+            return
+        db, actor = self.app.db, self._actor()
+
+        def save(v):
+            data = ExitInput(str(v["exit_on"]), str(v["outcome"]), str(v["note"]))
+            exit_way(db, way.id, data, actor_id=actor)
+            return way.id
+
+        self._open(
+            WayFormScreen(
+                "Avsluta vägen",
+                [
+                    Spec("exit_on", "Avslutad", value=clock.today().isoformat(), row=1),
+                    Spec("outcome", "Går vidare till", "select", "", choices(OUTCOMES), row=1),
+                    Spec("note", "Anteckning"),
+                ],
+                save,
+                intro="Efter avslut påminner vägen om uppföljning efter 90, 180 och 360 dagar.",
+                done="Vägen är avslutad.",
+            )
+        )
+
+    def action_follow_up(self) -> None:
+        way = self.overview.current if self.overview else None
+        if way is None or way.exit_on is None:
+            self.notify(
+                "Uppföljning görs efter avslut. Avsluta vägen först (a).", severity="warning"
+            )
+            return
+        db, actor = self.app.db, self._actor()
+        table = self.query_one("#follow-ups", DataTable)
+        chosen = None
+        if table.row_count:
+            chosen = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        open_ones = [str(f.day_offset) for f in way.follow_ups if f.checked_on is None]
+        default = chosen if chosen in open_ones else (open_ones[0] if open_ones else "90")
+
+        def save(v):
+            data = FollowUpInput(
+                int(str(v["day_offset"]) or 0),
+                str(v["checked_on"]),
+                str(v["outcome"]),
+                str(v["note"]),
+            )
+            return record_follow_up(db, way.id, data, actor_id=actor)
+
+        self._open(
+            WayFormScreen(
+                "Uppföljning efter avslut",
+                [
+                    Spec(
+                        "day_offset",
+                        "Uppföljning",
+                        "select",
+                        default,
+                        [
+                            (f"{f.day_offset} dagar ({f.due.isoformat()})", str(f.day_offset))
+                            for f in way.follow_ups
+                        ],
+                        row=1,
+                    ),
+                    Spec("checked_on", "Gjord", value=clock.today().isoformat(), row=1),
+                    Spec("outcome", "Gör nu", "select", way.exit_outcome, choices(OUTCOMES), row=1),
+                    Spec("note", "Anteckning"),
+                ],
+                save,
+                done="Uppföljningen är sparad.",
+            )
+        )
+
+    def action_catalogue(self) -> None:
+        from ungtui.tui.screens.measure_catalogue import CatalogueScreen
+
+        self.app.push_screen(CatalogueScreen(), lambda _result: self.load())

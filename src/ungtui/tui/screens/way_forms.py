@@ -1,0 +1,163 @@
+"""The small forms of the way (entry, phase, mapping, measure, exit, follow-up, job track,
+local measure): one screen class, each form a list of fields and a save function.
+
+Saving runs in a worker; a ValidationError puts each reason under its field and nothing
+is saved. Esc with unsaved changes asks first, as in the person form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+
+from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.form import FormField, show_errors
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One field. kind: 'input', 'select' (options as (label, value)) or 'check'."""
+
+    name: str
+    label: str
+    kind: str = "input"
+    value: str | bool = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    hint: str = ""
+    placeholder: str = ""
+    row: int | None = None  # fields with the same row number sit side by side
+
+
+Values = dict[str, str | bool]
+SaveFunction = Callable[[Values], str | None]
+
+
+class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
+        Binding("escape", "close", "Avbryt", id="close"),
+    ]
+    DEFAULT_CSS = """
+    WayFormScreen .form-intro { padding: 0 1; color: $text-muted; height: auto; }
+    """
+
+    def __init__(
+        self, title: str, specs: list[Spec], save: SaveFunction, *, intro: str = "", done: str
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._specs = specs
+        self._save_function = save
+        self._intro = intro
+        self._done = done
+        self._initial: Values = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._title, classes="screen-title")
+        if self._intro:
+            yield Static(self._intro, classes="form-intro")
+        with VerticalScroll(id="form"):
+            index = 0
+            while index < len(self._specs):
+                spec = self._specs[index]
+                if spec.row is None:
+                    yield self._field(spec)
+                    index += 1
+                    continue
+                with Horizontal(classes="row"):
+                    while index < len(self._specs) and self._specs[index].row == spec.row:
+                        yield self._field(self._specs[index])
+                        index += 1
+        yield Footer()
+
+    @staticmethod
+    def _field(spec: Spec):
+        widget_id = f"in-{spec.name}"
+        if spec.kind == "check":
+            return Checkbox(spec.label, value=bool(spec.value), id=widget_id)
+        if spec.kind == "select":
+            values = [v for _label, v in spec.options]
+            widget = Select(
+                spec.options,
+                prompt="Välj …",
+                value=spec.value if spec.value in values else Select.NULL,
+                id=widget_id,
+            )
+        else:
+            widget = Input(value=str(spec.value), placeholder=spec.placeholder, id=widget_id)
+        return FormField(spec.label, widget, name=spec.name, hint=spec.hint)
+
+    def on_mount(self) -> None:
+        self._initial = self.values()
+        first = self.query("#form Input, #form Select, #form Checkbox").first()
+        first.focus()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event) -> None:
+        # An error refers to what was there; once the value changes it is stale.
+        parent = event.control.parent
+        if isinstance(parent, FormField):
+            parent.set_error(None)
+
+    def values(self) -> Values:
+        result: Values = {}
+        for spec in self._specs:
+            widget = self.query_one(f"#in-{spec.name}")
+            if isinstance(widget, Select):
+                result[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, Checkbox):
+                result[spec.name] = widget.value
+            else:
+                result[spec.name] = widget.value
+        return result
+
+    def action_save(self) -> None:
+        self._save(self.values())
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save(self, values: Values) -> None:
+        try:
+            saved = self._save_function(values)
+        except ValidationError as exc:
+            self.app.call_from_thread(show_errors, self, exc.errors)
+            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
+            return
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(self._done)
+        self.app.call_from_thread(self.dismiss, saved or "")
+
+    def action_close(self) -> None:
+        if self.values() == self._initial:
+            self.dismiss(None)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Stäng utan att spara?",
+                "Du har ändringar som inte är sparade.",
+                [("stay", "Fortsätt redigera"), ("discard", "Stäng utan att spara")],
+            ),
+            answer,
+        )
+
+
+def choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:
+    return [(label, code) for code, label in vocabulary.items()]

@@ -1,0 +1,215 @@
+"""The way, the 90-day list and job tracks, driven by real keys (today is 2026-11-24)."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from textual.widgets import DataTable, Input, Static
+
+from tests.tui.helpers import settle, type_text
+from ungtui.services.individuals import IndividualInput, save_individual
+from ungtui.services.measures import list_catalogue
+from ungtui.services.way import MappingInput, WayStartInput, save_mapping, start_way
+from ungtui.store.models import IndividualMeasure, JobTrack, Way
+from ungtui.tui.app import UngApp
+from ungtui.tui.screens.guarantee import GuaranteeScreen
+from ungtui.tui.screens.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.job_tracks import JobTracksScreen
+from ungtui.tui.screens.way import WayScreen
+from ungtui.tui.screens.way_forms import WayFormScreen
+
+
+def add_person(db, user, first: str, birth: str) -> str:
+    return save_individual(
+        db,
+        IndividualInput(first_name=first, last_name="Lind", birth_date=birth),
+        actor_id=user.staff_id,
+        organisation_id=user.organisation_id,
+    )
+
+
+async def choose(pilot, select_id: str, label: str, labels: list[str]) -> None:
+    """Open a Select and move to `label` with the arrow keys (the blank comes first)."""
+    pilot.app.screen.query_one(f"#{select_id}").focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("home")
+    for _ in range(labels.index(label) + 1):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def cells(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_start_a_way_and_a_measure_from_the_person(db, user):
+    add_person(db, user, "Alva", "2006-04-02")
+    names = [r.name for r in list_catalogue(db)]
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualDetailScreen)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, WayScreen)
+        assert "Ingen väg registrerad" in str(app.screen.query_one("#way-summary").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, WayFormScreen)
+        entry = app.screen.query_one("#in-entry_date", Input)
+        entry.value = ""
+        entry.focus()
+        await type_text(pilot, "2026-09-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WayScreen)
+        summary = str(app.screen.query_one("#way-summary").render())
+        assert "Inflöde/uppsökande sedan 2026-09-01" in summary
+        assert "Inom 14 dagar · gräns 2026-11-30 (6 dagar kvar)" in summary
+
+        # A traineejobb today is refused at the start field and nothing is saved.
+        await pilot.press("i")
+        await settle(pilot)
+        await choose(
+            pilot,
+            "in-measure_id",
+            "Traineejobb (giltig till 2017-12-31)",
+            [n if n != "Traineejobb" else "Traineejobb (giltig till 2017-12-31)" for n in names],
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WayFormScreen)
+        error = str(app.screen.query_one("#field-start_date .field-error").render())
+        assert error == "Traineejobb kan inte startas 2026-11-24: inga nya beslut efter 2017-12-31."
+        with db.session() as session:
+            assert session.exec(select(IndividualMeasure)).all() == []
+
+        # Praktik, started today, keeps the promise and moves the way to insats.
+        labels = [
+            n if n != "Traineejobb" else "Traineejobb (giltig till 2017-12-31)" for n in names
+        ]
+        await choose(pilot, "in-measure_id", "Praktik", labels)
+        await choose(
+            pilot, "in-status", "Pågående", ["Planerad", "Pågående", "Avslutad", "Avbruten"]
+        )
+        hours = app.screen.query_one("#in-hours_per_week", Input)
+        hours.focus()
+        await type_text(pilot, "20")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WayScreen)
+        rows = cells(app.screen.query_one("#measures", DataTable))
+        assert rows == [["Praktik", "2026-11-24", "", "20", "Pågående", "", ""]]
+        summary = str(app.screen.query_one("#way-summary").render())
+        assert "Insats sedan 2026-11-24" in summary
+        assert "Uppfylld · gräns 2026-11-30" in summary
+
+
+async def test_health_is_hidden_until_asked_for(db, user):
+    pid = add_person(db, user, "Hodan", "2004-05-05")
+    start_way(db, pid, WayStartInput(entry_date="2026-10-01"), actor_id=None)
+    save_mapping(
+        db,
+        pid,
+        MappingInput(mapped_on="2026-10-08", goals="Undersköterska", health="Astma"),
+        actor_id=None,
+    )
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_individual(pid)
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        mapping = app.screen.query_one("#mapping-section", Static)
+        assert "Undersköterska" in str(mapping.render())
+        assert "Astma" not in str(mapping.render())
+        await pilot.press("h")
+        assert "Astma" in str(mapping.render())
+        await pilot.press("h")
+        assert "Astma" not in str(mapping.render())
+
+
+async def test_the_90_day_list_opens_the_way(db, user):
+    near = add_person(db, user, "Nära", "2005-01-01")
+    start_way(db, near, WayStartInput(entry_date="2026-08-30"), actor_id=None)  # 2026-11-28
+    late = add_person(db, user, "Sen", "2002-01-01")
+    start_way(db, late, WayStartInput(entry_date="2026-08-01"), actor_id=None)  # 2026-10-30
+    early = add_person(db, user, "Tidig", "2005-01-01")
+    start_way(db, early, WayStartInput(entry_date="2026-10-01"), actor_id=None)
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        register = app.screen.query_one("#individuals", DataTable)
+        marks = {r[0]: r[-1] for r in cells(register)}
+        assert marks == {
+            "Lind, Nära": "! 2026-11-28 90-dagars",
+            "Lind, Sen": "! 2026-10-30 90-dagars",
+            "Lind, Tidig": "2026-12-30 90-dagars",
+        }
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, GuaranteeScreen)
+        rows = cells(app.screen.query_one("#watch", DataTable))
+        assert [(r[0], r[4], r[5]) for r in rows] == [
+            ("Lind, Sen", "2026-10-30", "passerad 25 d"),
+            ("Lind, Nära", "2026-11-28", "4 dagar kvar"),
+        ]
+        assert "1 har passerat gränsen och 1 har högst 14 dagar kvar" in str(
+            app.screen.query_one("#watch-intro").render()
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WayScreen)
+        assert app.screen.individual_id == late
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#individuals", DataTable) is not None
+
+
+async def test_a_job_track_is_added_and_counted(db, user):
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, JobTracksScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "Jobbspår vård")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WayFormScreen)
+        assert "Ange arbetsgivare eller bransch." in str(
+            app.screen.query_one("#field-employer .field-error").render()
+        )
+        app.screen.query_one("#in-employer", Input).focus()
+        await type_text(pilot, "Region Skåne")
+        app.screen.query_one("#in-period_from", Input).focus()
+        await type_text(pilot, "2026-01-15")
+        app.screen.query_one("#in-places", Input).focus()
+        await type_text(pilot, "60")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, JobTracksScreen)
+        rows = cells(app.screen.query_one("#tracks", DataTable))
+        assert rows == [
+            [
+                "Jobbspår vård",
+                "Region Skåne",
+                "2026-01-15 – tills vidare",
+                "60",
+                "0",
+                "0",
+                "–",
+            ]
+        ]
+        goal = str(app.screen.query_one("#goal").render())
+        assert "Minst 3 jobbspår: 1  ✗ inte uppfyllt" in goal
+        with db.session() as session:
+            assert session.exec(select(JobTrack.name)).all() == ["Jobbspår vård"]
+            assert session.exec(select(Way)).all() == []
