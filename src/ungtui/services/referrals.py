@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import and_, case, delete, func, insert, literal, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -531,17 +531,31 @@ def refresh_states(db: Database) -> int:
         ).all()
         for start in range(0, len(stale), 500):
             chunk = stale[start : start + 500]
-            by_referral: dict[str, list[ReferralEvent]] = defaultdict(list)
-            for event in session.exec(
-                select(ReferralEvent).where(col(ReferralEvent.referral_id).in_(chunk))
+            by_referral: dict[str, list[tuple]] = defaultdict(list)
+            # Plain rows, not ORM objects: after a big import thousands are rebuilt at once.
+            for row in session.exec(
+                select(
+                    ReferralEvent.referral_id,
+                    ReferralEvent.id,
+                    ReferralEvent.action,
+                    ReferralEvent.step,
+                    ReferralEvent.at,
+                    ReferralEvent.happened_on,
+                    ReferralEvent.deleted_at,
+                ).where(col(ReferralEvent.referral_id).in_(chunk))
             ):
-                by_referral[event.referral_id].append(event)
+                by_referral[row[0]].append(row)
+            states = []
             for referral_id in chunk:
                 events = by_referral.get(referral_id, [])
-                live = [e for e in events if e.deleted_at is None]
-                derived = derive_state(_facts(e) for e in live)
-                days = {e.id: e.happened_on for e in live}
-                session.merge(_state_row(referral_id, derived, days, len(events)))
+                live = [e for e in events if e[6] is None]
+                derived = derive_state(EventFacts(e[1], e[2], e[3], e[4] or _NO_TIME) for e in live)
+                days = {e[1]: e[5] for e in live}
+                row = _state_row(referral_id, derived, days, len(events))
+                states.append(row.model_dump())
+            table = ReferralState.__table__
+            session.execute(delete(table).where(table.c.referral_id.in_(chunk)))
+            session.execute(insert(table), states)
         session.commit()
     return len(stale)
 
