@@ -146,11 +146,15 @@ class ConsentGate:
 class ReferralRow:
     id: str
     individual_id: str
+    from_organisation_id: str
+    to_organisation_id: str
     person: str
     kind: str
     measure: str
-    from_label: str
-    to_label: str
+    from_organisation: str
+    from_unit: str
+    to_organisation: str
+    to_unit: str
     state: str
     reply_by: date
     overdue: bool
@@ -159,6 +163,14 @@ class ReferralRow:
     @property
     def state_label(self) -> str:
         return STATES.get(self.state, self.state)
+
+    @property
+    def from_label(self) -> str:
+        return _party(self.from_organisation, self.from_unit)
+
+    @property
+    def to_label(self) -> str:
+        return _party(self.to_organisation, self.to_unit)
 
 
 @dataclass(frozen=True)
@@ -200,6 +212,15 @@ class ViewCounts:
     inbox_new: int  # sent to us and not yet received
     sent: int
     overdue: int
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """An organisation a referral can go to, its units, and who works in each."""
+
+    id: str
+    name: str
+    units: list[tuple[str, str, list[tuple[str, str]]]]  # (unit id, name, [(staff id, name)])
 
 
 # --- validation ----------------------------------------------------------------------
@@ -562,6 +583,30 @@ def refresh_states(db: Database) -> int:
 
 # --- reading -------------------------------------------------------------------------
 
+
+def receivers(db: Database) -> list[Receiver]:
+    """Every organisation with its units and staff, for choosing where a referral goes."""
+    with db.session() as session:
+        orgs = session.exec(
+            select(Organisation)
+            .where(col(Organisation.deleted_at).is_(None))
+            .order_by(Organisation.name)
+        ).all()
+        units = session.exec(
+            select(Unit).where(col(Unit.deleted_at).is_(None)).order_by(Unit.name)
+        ).all()
+        staff = session.exec(
+            select(Staff).where(col(Staff.deleted_at).is_(None)).order_by(Staff.name)
+        ).all()
+    staff_by_unit: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for person in staff:
+        staff_by_unit[person.unit_id].append((person.id, person.name))
+    units_by_org: dict[str, list] = defaultdict(list)
+    for unit in units:
+        units_by_org[unit.organisation_id].append((unit.id, unit.name, staff_by_unit[unit.id]))
+    return [Receiver(o.id, o.name, units_by_org[o.id]) for o in orgs]
+
+
 _FromOrg = aliased(Organisation)
 _FromUnit = aliased(Unit)
 _ToOrg = aliased(Organisation)
@@ -676,11 +721,15 @@ def list_referrals(
         ReferralRow(
             id=r.id,
             individual_id=r.individual_id,
+            from_organisation_id=r.from_organisation_id,
+            to_organisation_id=r.to_organisation_id,
             person=display_name(first or "", last or "") or "okänd person",
             kind=REFERRAL_KINDS.get(r.kind, r.kind),
             measure=r.measure,
-            from_label=_party(from_org, from_unit),
-            to_label=_party(to_org, to_unit),
+            from_organisation=from_org or "okänd",
+            from_unit=from_unit or "",
+            to_organisation=to_org or "okänd",
+            to_unit=to_unit or "",
             state=state,
             reply_by=r.reply_by,
             overdue=is_overdue(state, r.reply_by, today),

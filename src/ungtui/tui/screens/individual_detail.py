@@ -36,6 +36,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("w", "withdraw_consent", "Återkalla samtycke", id="withdraw_consent"),
         Binding("v", "reveal", "Visa nr", id="reveal"),
         Binding("delete", "remove", "Ta bort", id="remove"),
+        Binding("r", "referrals", "Remisser", id="referrals"),
     ]
 
     def __init__(self, individual_id: str) -> None:
@@ -217,6 +218,11 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             return
         self.notify("Samtycket är återkallat.")
         self.load()
+
+    def action_referrals(self) -> None:
+        from ungtui.tui.screens.referrals import IndividualReferralsScreen
+
+        self.app.push_screen(IndividualReferralsScreen(self.individual_id))
 
     def action_remove(self) -> None:
         def answer(choice: str | None) -> None:
