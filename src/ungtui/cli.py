@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ungtui import __version__
+from ungtui.cli_referrals import add_referral_parser
 from ungtui.config import DB_ENV, default_db_path, resolve_db_path
 from ungtui.store.database import StoreError, open_database
 
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     from ungtui.cli_privacy import add_commands as add_privacy_commands
 
     add_privacy_commands(commands, common)
+    add_referral_parser(commands, common)
     return parser
 
 
@@ -108,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             from ungtui.cli_sync import run_sync_command
 
             return run_sync_command(db, args)
+        if args.command == "referral":
+            from ungtui.cli_referrals import run_referral_command
+
+            return run_referral_command(db, args)
         from ungtui.tui.app import UngApp
 
         UngApp(db).run()

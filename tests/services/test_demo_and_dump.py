@@ -32,6 +32,8 @@ def test_dump_is_canonical_json_without_local_columns(db, user):
         "consent",
         "individual",
         "organisation",
+        "referral",
+        "referral_event",
         "responsibility",
         "staff",
         "unit",

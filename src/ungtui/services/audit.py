@@ -37,6 +37,13 @@ RECORD_NAMES = {
     "individual": "personuppgifter",
     "consent": "samtycke",
     "responsibility": "ansvarig handläggare",
+    "way": "väg",
+    "way_phase": "fas",
+    "mapping": "kartläggning",
+    "individual_measure": "insats",
+    "exit_follow_up": "uppföljning efter avslut",
+    "referral": "remiss",
+    "referral_event": "remissteg",
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import insert
 
 from ungtui.domain.identity import luhn_check_digit
 from ungtui.services import clock
+from ungtui.services.demo_referrals import fill_demo_referrals
 from ungtui.services.demo_way import fill_way_demo
 from ungtui.services.individuals import search_key, sort_key
 from ungtui.services.organisations import CURRENT_STAFF_KEY
@@ -367,5 +368,6 @@ def fill_demo(
             [dict(key=CURRENT_STAFF_KEY, value=staff_ids[DEMO_USER])],
         )
     fill_way_demo(db, people, today=today, seed=seed)
+    fill_demo_referrals(db, seed=seed, today=today)
     seconds = (datetime.now() - started).total_seconds()
     return DemoSummary(individuals=len(people), consents=len(consents), seconds=seconds)

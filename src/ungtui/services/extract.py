@@ -34,6 +34,13 @@ SECTION_TITLES = {
     "individual": "Personuppgifter",
     "responsibility": "Ansvariga handläggare",
     "consent": "Samtycken",
+    "way": "Vägar (inskrivning och avslut)",
+    "way_phase": "Faser",
+    "mapping": "Kartläggning",
+    "individual_measure": "Insatser",
+    "exit_follow_up": "Uppföljning efter avslut",
+    "referral": "Remisser",
+    "referral_event": "Remissteg",
 }
 HIDDEN_COLUMNS = {
     "id",

@@ -332,7 +332,68 @@ CREATE TABLE job_track (
 CREATE INDEX ix_way_open ON way (exit_on, deleted_at, entry_date);
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V_AUDIT), (3, V_WAY))
+# Referrals (issue 6): the referral, its events (transitions and notes), and the
+# install-local cache of each referral's derived state.
+V_REFERRALS = """
+CREATE TABLE referral (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    individual_id VARCHAR NOT NULL,
+    from_organisation_id VARCHAR NOT NULL,
+    from_unit_id VARCHAR NOT NULL,
+    from_staff_id VARCHAR NOT NULL,
+    to_organisation_id VARCHAR NOT NULL,
+    to_unit_id VARCHAR,
+    to_staff_id VARCHAR,
+    kind VARCHAR NOT NULL,
+    measure VARCHAR NOT NULL,
+    purpose VARCHAR NOT NULL,
+    reply_by DATE NOT NULL,
+    origin_id VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_referral_from_organisation_id ON referral (from_organisation_id);
+CREATE INDEX ix_referral_individual_id ON referral (individual_id);
+CREATE INDEX ix_referral_to_organisation_id ON referral (to_organisation_id);
+CREATE TABLE referral_event (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    referral_id VARCHAR NOT NULL,
+    individual_id VARCHAR NOT NULL,
+    action VARCHAR NOT NULL,
+    step INTEGER NOT NULL,
+    at DATETIME,
+    happened_on DATE NOT NULL,
+    actor_id VARCHAR,
+    actor_organisation_id VARCHAR,
+    note VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    outcome VARCHAR,
+    consent_basis VARCHAR NOT NULL,
+    consent_exception BOOLEAN NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_referral_event_individual_id ON referral_event (individual_id);
+CREATE INDEX ix_referral_event_referral_id ON referral_event (referral_id);
+CREATE TABLE referral_state (
+    referral_id VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    changed_on DATE,
+    events INTEGER NOT NULL,
+    PRIMARY KEY (referral_id)
+);
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, V1),
+    (2, V_AUDIT),
+    (3, V_WAY),
+    (4, V_REFERRALS),
+)
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

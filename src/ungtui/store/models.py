@@ -226,3 +226,67 @@ DOMAIN_TABLES: tuple[type[Record], ...] = (
     ExitFollowUp,
     JobTrack,
 )
+
+
+# --- Referrals (remisser, issue 6) ---------------------------------------------------
+
+
+class Referral(Record, table=True):
+    """A handover of one person from one party to another. Its state is not a column:
+    it is derived from its events (domain.referral_states explains why)."""
+
+    individual_id: str = Field(index=True)
+    from_organisation_id: str = Field(index=True)
+    from_unit_id: str
+    from_staff_id: str
+    to_organisation_id: str = Field(index=True)
+    to_unit_id: str | None = None
+    to_staff_id: str | None = None
+    kind: str = "other"  # see domain.referral_vocabulary.REFERRAL_KINDS
+    measure: str = ""
+    purpose: str = ""
+    reply_by: date
+    # What the referral came from, e.g. a meeting's decision; None when made by hand.
+    origin_id: str | None = None
+
+
+class ReferralEvent(Record, table=True):
+    """One transition or note: written once, never changed, so two installs' histories
+    merge as the union of their events."""
+
+    __tablename__ = "referral_event"
+
+    referral_id: str = Field(index=True)
+    individual_id: str = Field(index=True)  # denormalised: events travel under consent
+    action: str  # a domain.referral_states.TRANSITIONS key, or "note"
+    step: int = 0  # transitions its author had seen plus one; 0 for a note
+    # When it was recorded (UTC); created_at is install-local. Optional only so that a
+    # removed (blanked) event can hold no time.
+    at: datetime | None = None
+    happened_on: date
+    actor_id: str | None = None
+    actor_organisation_id: str | None = None
+    note: str = ""
+    reason: str = ""
+    outcome: str | None = None
+    # For a send: the consent that allowed it, or the typed legal ground of an exception.
+    consent_basis: str = ""
+    consent_exception: bool = False
+
+
+class ReferralState(SQLModel, table=True):
+    """Install-local cache of each referral's derived state, so lists filter and page in
+    SQL. A row is stale when its count of events differs from the referral's events (a
+    sync import or a purge changed them); services.referrals rebuilds stale rows before
+    reading. Events are never edited, only added or purged, so the count is enough.
+    Never synced, never dumped."""
+
+    __tablename__ = "referral_state"
+
+    referral_id: str = Field(primary_key=True)
+    state: str
+    changed_on: date | None = None  # the day of the last transition that took effect
+    events: int = 0
+
+
+DOMAIN_TABLES += (Referral, ReferralEvent)

@@ -54,6 +54,8 @@ def from_json_value(tbl: str, col: str, value: Any) -> Any:
     if value is None:
         return None
     column_type = TABLES[tbl].c[col].type
+    # SQLModel declares datetimes as UTCDateTime, a TypeDecorator around DateTime.
+    column_type = getattr(column_type, "impl", column_type)
     if isinstance(column_type, Date):
         return date.fromisoformat(value)
     if isinstance(column_type, DateTime):

@@ -27,6 +27,12 @@ def _individuals() -> Screen:
     return IndividualsScreen()
 
 
+def _referrals() -> Screen:
+    from ungtui.tui.screens.referrals import ReferralsScreen
+
+    return ReferralsScreen()
+
+
 def _sync() -> Screen:
     from ungtui.tui.screens.sync import SyncScreen
 
@@ -41,6 +47,7 @@ def _audit_log() -> Screen:
 
 SECTIONS: tuple[Section, ...] = (
     Section("deltagare", "f2", "Deltagare", _individuals),
+    Section("remisser", "f4", "Remisser", _referrals),
     Section("synk", "f7", "Synk", _sync),
     Section("logg", "f8", "Logg", _audit_log),
 )

@@ -47,6 +47,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("delete", "remove", "Ta bort", id="remove"),
         Binding("l", "audit_log", "Logg", id="audit_log"),
         Binding("u", "extract", "Utdrag", id="extract"),
+        Binding("r", "referrals", "Remisser", id="referrals"),
     ]
 
     def __init__(self, individual_id: str) -> None:
@@ -273,6 +274,11 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             return
         self.notify("Samtycket är återkallat.")
         self.load()
+
+    def action_referrals(self) -> None:
+        from ungtui.tui.screens.referrals import IndividualReferralsScreen
+
+        self.app.push_screen(IndividualReferralsScreen(self.individual_id))
 
     def action_remove(self) -> None:
         def answer(choice: str | None) -> None:

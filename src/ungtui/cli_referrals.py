@@ -1,0 +1,129 @@
+"""`ungtui referral`: the referral lists as text, and the default time to answer."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+
+from ungtui.store.database import Database
+
+ACTIONS = ("list", "days")
+PAGE = 500
+USAGE = "Skriv: ungtui referral list [--overdue], eller ungtui referral days [ANTAL]."
+
+
+def add_referral_parser(commands, common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "referral",
+        parents=[common],
+        help="remisser: list skriver inkorg, skickade och försenade; days visar eller "
+        "ändrar svarsfristen",
+    )
+    parser.add_argument("action", nargs="?", metavar="list|days", help="vad som ska göras")
+    parser.add_argument("value", nargs="?", metavar="ANTAL", help="arbetsdagar (för days)")
+    parser.add_argument(
+        "--overdue", action="store_true", help="bara remisser som väntar på svar efter svarsdagen"
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="även avslutade, avböjda och återkallade"
+    )
+
+
+def run_referral_command(db: Database, args: argparse.Namespace) -> int:
+    from ungtui.services.errors import ServiceError
+
+    if args.action not in ACTIONS:
+        what = f"Okänt remisskommando: {args.action}." if args.action else "Ange vad du vill göra."
+        print(f"ungtui: {what} {USAGE}", file=sys.stderr)
+        return 2
+    try:
+        if args.action == "days":
+            return _days(db, args.value)
+        if args.value is not None:
+            print(f"ungtui: list tar inget värde ({args.value}). {USAGE}", file=sys.stderr)
+            return 2
+        return _list(db, overdue_only=args.overdue, include_ended=args.all)
+    except ServiceError as error:
+        print(f"ungtui: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # Piped into `head`, which stopped reading: not an error for the user.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
+
+
+def _days(db: Database, value: str | None) -> int:
+    from ungtui.services.errors import ValidationError
+    from ungtui.services.referrals import reply_working_days, set_reply_working_days
+
+    if value is None:
+        print(f"Svara senast sätts till {reply_working_days(db)} arbetsdagar efter i dag.")
+        return 0
+    try:
+        days = set_reply_working_days(db, value)
+    except ValidationError as error:
+        print(f"ungtui: {error}", file=sys.stderr)
+        return 2
+    print(f"Nya remisser får svara senast {days} arbetsdagar efter i dag.")
+    return 0
+
+
+def _rows(db: Database, view: str, organisation_id: str, include_ended: bool) -> Iterator:
+    from ungtui.services.referrals import list_referrals
+
+    offset = 0
+    while True:
+        page = list_referrals(
+            db,
+            view,
+            organisation_id=organisation_id,
+            include_ended=include_ended,
+            offset=offset,
+            limit=PAGE,
+        )
+        yield from page
+        if len(page) < PAGE:
+            return
+        offset += PAGE
+
+
+def line(row) -> str:
+    """One referral as a line; overdue ones are marked in words, not only in colour."""
+    marker = "FÖRSENAD" if row.overdue else ""
+    return (
+        f"{marker:<9}{row.reply_by.isoformat()}  {row.state_label:<11} {row.person[:26]:<26}  "
+        f"{row.kind}: {row.measure}  ({row.from_label} → {row.to_label})"
+    )
+
+
+def _list(db: Database, *, overdue_only: bool, include_ended: bool) -> int:
+    from ungtui.services.organisations import current_user
+    from ungtui.services.referrals import VIEWS, view_counts
+
+    user = current_user(db)
+    if user is None:
+        print(
+            "ungtui: Databasen har ingen användare än. Öppna programmet en gång och ange vem "
+            "du är; remisslistorna visas för din organisation.",
+            file=sys.stderr,
+        )
+        return 1
+    counts = view_counts(db, user.organisation_id)
+    print(
+        f"Remisser för {user.organisation_name}: {counts.overdue} försenade, "
+        f"{counts.inbox} i inkorgen ({counts.inbox_new} nya), {counts.sent} skickade."
+    )
+    views = ("overdue",) if overdue_only else ("overdue", "inbox", "sent")
+    for view in views:
+        print()
+        print(f"{VIEWS[view]}:")
+        print(f"{'':<9}{'Svara senast':<12}  {'Läge':<11} {'Person':<26}  Remiss")
+        found = False
+        for row in _rows(db, view, user.organisation_id, include_ended):
+            found = True
+            print(line(row))
+        if not found:
+            print("  (inga)")
+    return 0

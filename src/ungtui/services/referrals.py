@@ -1,0 +1,867 @@
+"""Referrals (remisser): make, change, move through their states, and read them.
+
+Writes go through the UnitOfWork. The state of a referral is derived from its events
+(domain.referral_states); the install-local `referral_state` table caches it so that lists
+filter, count and page in SQL. Every write here updates the cache in its own transaction;
+rows that a sync import or a purge changed are found by their count of events and
+rebuilt before any list is read (`refresh_states`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import and_, case, delete, func, insert, literal, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.referral_states import (
+    AWAITING_REPLY,
+    ENDED,
+    NOTE,
+    RECEIVER,
+    SENDER,
+    STATES,
+    TRANSITIONS,
+    Derived,
+    EventFacts,
+    Transition,
+    TransitionRefused,
+    check_transition,
+    content_lock_reason,
+    derive_state,
+    is_overdue,
+    legal_actions,
+    missing_fields,
+)
+from ungtui.domain.referral_vocabulary import REFERRAL_KINDS, REFERRAL_OUTCOMES
+from ungtui.domain.working_days import add_working_days
+from ungtui.services import clock
+from ungtui.services.consents import may_receive
+from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.individuals import display_name
+from ungtui.services.organisations import CurrentUser
+from ungtui.services.same_person import same_person_ids
+from ungtui.services.unit_of_work import UnitOfWork
+from ungtui.store.database import Database
+from ungtui.store.models import (
+    Individual,
+    Organisation,
+    Referral,
+    ReferralEvent,
+    ReferralState,
+    Setting,
+    Staff,
+    Unit,
+)
+
+REPLY_DAYS_KEY = "referral_reply_working_days"
+DEFAULT_REPLY_DAYS = 10
+MAX_REPLY_DAYS = 120
+# A legal ground is a reference and a sentence, not a word.
+MIN_GROUND_LENGTH = 10
+
+# Sorts an event without a recorded time (a removed one) first.
+_NO_TIME = datetime.min.replace(tzinfo=UTC)
+
+VIEWS: dict[str, str] = {
+    "inbox": "Inkorg",
+    "sent": "Skickade",
+    "overdue": "Försenade",
+}
+
+
+# --- the reply-by setting ------------------------------------------------------------
+
+
+def reply_working_days(db: Database) -> int:
+    with db.session() as session:
+        setting = session.get(Setting, REPLY_DAYS_KEY)
+    if setting is None:
+        return DEFAULT_REPLY_DAYS
+    try:
+        return int(setting.value)
+    except ValueError:
+        return DEFAULT_REPLY_DAYS
+
+
+def set_reply_working_days(db: Database, text: str) -> int:
+    """Change the install's default; raises ValidationError({"days": ...}) on bad input."""
+    cleaned = str(text).strip()
+    if not cleaned.isdigit() or not 1 <= int(cleaned) <= MAX_REPLY_DAYS:
+        raise ValidationError(
+            {"days": f"Ange ett antal arbetsdagar mellan 1 och {MAX_REPLY_DAYS}, till exempel 10."}
+        )
+    days = int(cleaned)
+    with db.session() as session:
+        # A setting of this install, not a domain record: it neither syncs nor logs.
+        session.merge(Setting(key=REPLY_DAYS_KEY, value=str(days)))
+        session.commit()
+    return days
+
+
+def default_reply_by(db: Database, on: date | None = None) -> date:
+    return add_working_days(on or clock.today(), reply_working_days(db))
+
+
+# --- inputs and outputs --------------------------------------------------------------
+
+
+@dataclass
+class ReferralDraft:
+    """What a caseworker fills in; the sender is whoever makes it (the actor)."""
+
+    individual_id: str
+    to_organisation_id: str | None = None
+    to_unit_id: str | None = None
+    to_staff_id: str | None = None
+    kind: str = ""
+    measure: str = ""
+    purpose: str = ""
+    reply_by: str = ""  # ISO date; empty gives the default number of working days
+    origin_id: str | None = None  # e.g. the meeting decision it came from
+
+
+@dataclass
+class TransitionInput:
+    action: str
+    happened_on: str = ""  # ISO date; empty is today
+    note: str = ""
+    reason: str = ""
+    outcome: str | None = None
+    exception_ground: str = ""  # only for sending without consent
+
+
+@dataclass(frozen=True)
+class ConsentGate:
+    needed: bool  # False when sending within one's own organisation
+    allowed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: str
+    individual_id: str
+    from_organisation_id: str
+    to_organisation_id: str
+    person: str
+    kind: str
+    measure: str
+    from_organisation: str
+    from_unit: str
+    to_organisation: str
+    to_unit: str
+    state: str
+    reply_by: date
+    overdue: bool
+    changed_on: date | None
+
+    @property
+    def state_label(self) -> str:
+        return STATES.get(self.state, self.state)
+
+    @property
+    def from_label(self) -> str:
+        return _party(self.from_organisation, self.from_unit)
+
+    @property
+    def to_label(self) -> str:
+        return _party(self.to_organisation, self.to_unit)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: str
+    recorded: str  # local time, YYYY-MM-DD HH:MM
+    happened_on: date
+    label: str
+    actor: str
+    note: str
+    reason: str
+    outcome: str
+    consent_basis: str
+    consent_exception: bool
+    applied: bool
+
+
+@dataclass(frozen=True)
+class ReferralDetail:
+    referral: Referral
+    person: str
+    kind: str
+    from_label: str
+    to_label: str
+    state: str
+    overdue: bool
+    lock_reason: str | None
+    events: list[EventRow]
+    available: list[str] = field(default_factory=list)  # actions this user may take now
+
+    @property
+    def state_label(self) -> str:
+        return STATES.get(self.state, self.state)
+
+
+@dataclass(frozen=True)
+class ViewCounts:
+    inbox: int
+    inbox_new: int  # sent to us and not yet received
+    sent: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """An organisation a referral can go to, its units, and who works in each."""
+
+    id: str
+    name: str
+    units: list[tuple[str, str, list[tuple[str, str]]]]  # (unit id, name, [(staff id, name)])
+
+
+# --- validation ----------------------------------------------------------------------
+
+
+def _parse_day(text: str, default: date, errors: dict[str, str], name: str) -> date:
+    if not text.strip():
+        return default
+    try:
+        return parse_iso_date(text)
+    except ValueError as exc:
+        errors[name] = str(exc)
+        return default
+
+
+def _validate_draft(
+    session: Session, draft: ReferralDraft, sender_org: str, today: date, default_reply: date
+) -> dict:
+    errors: dict[str, str] = {}
+    person = session.get(Individual, draft.individual_id)
+    if person is None or person.deleted_at is not None:
+        raise NotFound("Personen finns inte längre i registret.")
+    to_org = (
+        session.get(Organisation, draft.to_organisation_id) if draft.to_organisation_id else None
+    )
+    if to_org is None or to_org.deleted_at is not None:
+        errors["to_organisation_id"] = "Välj vilken organisation remissen går till."
+    to_unit = session.get(Unit, draft.to_unit_id) if draft.to_unit_id else None
+    if to_org is not None and to_unit is not None and to_unit.organisation_id != to_org.id:
+        errors["to_unit_id"] = f"Enheten hör inte till {to_org.name}. Välj en enhet där."
+    if draft.to_staff_id and to_unit is None:
+        errors["to_staff_id"] = "Välj enhet innan du väljer person hos mottagaren."
+    elif draft.to_staff_id:
+        staff = session.get(Staff, draft.to_staff_id)
+        if staff is None or staff.unit_id != to_unit.id:  # type: ignore[union-attr]
+            errors["to_staff_id"] = "Personen arbetar inte på den valda enheten."
+    if draft.kind not in REFERRAL_KINDS:
+        errors["kind"] = "Välj vilken sorts remiss det är."
+    if not draft.measure.strip():
+        errors["measure"] = "Skriv vilken insats som efterfrågas, till exempel arbetsträning."
+    if not draft.purpose.strip():
+        errors["purpose"] = "Skriv syftet: vad remissen ska leda till för personen."
+    reply_by = _parse_day(draft.reply_by, default_reply, errors, "reply_by")
+    if "reply_by" not in errors and draft.reply_by.strip() and reply_by < today:
+        errors["reply_by"] = "Svara senast kan inte ligga före i dag."
+    if to_org is not None and to_org.id == sender_org and to_unit is None:
+        errors.setdefault(
+            "to_unit_id", "En remiss inom den egna organisationen behöver en mottagande enhet."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "to_organisation_id": to_org.id,  # type: ignore[union-attr]
+        "to_unit_id": to_unit.id if to_unit else None,
+        "to_staff_id": draft.to_staff_id or None,
+        "kind": draft.kind,
+        "measure": draft.measure.strip(),
+        "purpose": draft.purpose.strip(),
+        "reply_by": reply_by,
+    }
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def create_referral(
+    db: Database, actor: CurrentUser, draft: ReferralDraft, *, today: date | None = None
+) -> str:
+    """A new referral as a draft from the actor's unit; returns its id.
+
+    Meetings turn a decision into a referral with this, passing the decision's id as
+    `draft.origin_id`. Sending is a separate step (`transition_referral`, action "send"),
+    because that is where the consent gate is.
+    """
+    today = today or clock.today()
+    default_reply = default_reply_by(db, today)
+    with UnitOfWork(db, actor.staff_id) as uow:
+        values = _validate_draft(uow.session, draft, actor.organisation_id, today, default_reply)
+        referral = uow.create(
+            Referral(
+                individual_id=draft.individual_id,
+                from_organisation_id=actor.organisation_id,
+                from_unit_id=actor.unit_id,
+                from_staff_id=actor.staff_id,
+                origin_id=draft.origin_id,
+                **values,
+            )
+        )
+        _store_state(uow.session, referral.id)
+    return referral.id
+
+
+def update_referral(
+    db: Database,
+    actor: CurrentUser,
+    referral_id: str,
+    draft: ReferralDraft,
+    *,
+    today: date | None = None,
+) -> None:
+    """Change the content while it may still change (until the receiver accepts)."""
+    today = today or clock.today()
+    default_reply = default_reply_by(db, today)
+    with UnitOfWork(db, actor.staff_id) as uow:
+        referral = _get(uow.session, referral_id)
+        if referral.from_organisation_id != actor.organisation_id:
+            raise ServiceError("Bara avsändaren kan ändra remissen.")
+        lock = content_lock_reason(_derive(uow.session, referral_id)[0].state)
+        if lock:
+            raise ServiceError(lock)
+        draft.individual_id = referral.individual_id
+        values = _validate_draft(
+            uow.session, draft, referral.from_organisation_id, today, default_reply
+        )
+        uow.update(referral, **values)
+
+
+def consent_gate(db: Database, referral_id: str, *, on: date | None = None) -> ConsentGate:
+    """May this referral be sent to its receiver: which consent covers it, or which is missing."""
+    with db.session() as session:
+        referral = _get(session, referral_id)
+    if referral.to_organisation_id == referral.from_organisation_id:
+        return ConsentGate(False, True, "Inom den egna organisationen: inget samtycke behövs.")
+    answer = may_receive(db, referral.individual_id, referral.to_organisation_id, on=on)
+    if answer.allowed:
+        return ConsentGate(True, True, answer.reason)
+    return ConsentGate(
+        True,
+        False,
+        f"{answer.reason} Registrera samtycket i personens vy, eller skicka med ett "
+        "undantag och skriv in dess rättsliga grund.",
+    )
+
+
+def transition_referral(
+    db: Database,
+    actor: CurrentUser,
+    referral_id: str,
+    data: TransitionInput,
+    *,
+    today: date | None = None,
+) -> str:
+    """Take one step; returns the new state. Refused steps raise with the reason."""
+    today = today or clock.today()
+    transition = TRANSITIONS.get(data.action)
+    if transition is None:
+        raise ServiceError(f"Okänd åtgärd för en remiss: {data.action}.")
+    errors = missing_fields(transition, data.reason, data.outcome)
+    if data.outcome and data.outcome not in REFERRAL_OUTCOMES:
+        errors["outcome"] = "Välj ett av utfallen i listan."
+    happened_on = _parse_day(data.happened_on, today, errors, "happened_on")
+    if "happened_on" not in errors and happened_on > today:
+        errors["happened_on"] = "Datumet kan inte ligga i framtiden."
+    if errors:
+        raise ValidationError(errors)
+    basis, exception = "", False
+    if transition.action == "send":
+        gate = consent_gate(db, referral_id, on=happened_on)
+        basis = gate.message if gate.needed else ""
+        if not gate.allowed:
+            ground = data.exception_ground.strip()
+            if len(ground) < MIN_GROUND_LENGTH:
+                raise ValidationError({"exception_ground": gate.message})
+            basis, exception = ground, True
+    with UnitOfWork(db, actor.staff_id) as uow:
+        referral = _get(uow.session, referral_id)
+        derived, events = _derive(uow.session, referral_id)
+        try:
+            check_transition(derived.state, transition.action)
+        except TransitionRefused as exc:
+            raise ServiceError(str(exc)) from None
+        _check_side(uow.session, actor, referral, transition)
+        last_day = max((e.happened_on for e in events if e.id in derived.applied), default=None)
+        if last_day is not None and happened_on < last_day:
+            earliest = last_day.isoformat()
+            raise ValidationError(
+                {"happened_on": f"Datumet kan inte vara före förra steget ({earliest})."}
+            )
+        if transition.action == "send" and referral.reply_by < happened_on:
+            raise ServiceError(
+                f"Svara senast ({referral.reply_by.isoformat()}) har redan passerat. "
+                "Ändra remissen och sätt ett nytt datum innan du skickar."
+            )
+        uow.create(
+            ReferralEvent(
+                referral_id=referral.id,
+                individual_id=referral.individual_id,
+                action=transition.action,
+                step=derived.next_step,
+                at=datetime.now(UTC),
+                happened_on=happened_on,
+                actor_id=actor.staff_id,
+                actor_organisation_id=actor.organisation_id,
+                note=data.note.strip(),
+                reason=data.reason.strip(),
+                outcome=data.outcome if transition.requires_outcome else None,
+                consent_basis=basis,
+                consent_exception=exception,
+            )
+        )
+        new_state = _store_state(uow.session, referral.id).state
+    return new_state
+
+
+def add_note(
+    db: Database, actor: CurrentUser, referral_id: str, note: str, *, today: date | None = None
+) -> None:
+    """A note in the history; allowed in every state, also after the content is locked."""
+    if not note.strip():
+        raise ValidationError({"note": "Skriv anteckningen."})
+    with UnitOfWork(db, actor.staff_id) as uow:
+        referral = _get(uow.session, referral_id)
+        if actor.organisation_id not in (
+            referral.from_organisation_id,
+            referral.to_organisation_id,
+        ):
+            raise ServiceError("Bara avsändaren och mottagaren kan skriva i remissen.")
+        uow.create(
+            ReferralEvent(
+                referral_id=referral.id,
+                individual_id=referral.individual_id,
+                action=NOTE,
+                step=0,
+                at=datetime.now(UTC),
+                happened_on=today or clock.today(),
+                actor_id=actor.staff_id,
+                actor_organisation_id=actor.organisation_id,
+                note=note.strip(),
+            )
+        )
+        _store_state(uow.session, referral.id)
+
+
+def _check_side(
+    session: Session, actor: CurrentUser, referral: Referral, transition: Transition
+) -> None:
+    """The sender sends and withdraws. The receiver answers; the sender may record an
+    answer given by phone or letter for a receiver without ungtui (the history shows who
+    recorded it). Nobody else takes steps."""
+    sender, receiver = referral.from_organisation_id, referral.to_organisation_id
+    allowed = {sender} if transition.side == SENDER else {sender, receiver}
+    if actor.organisation_id in allowed:
+        return
+    names = {
+        org_id: (org.name if (org := session.get(Organisation, org_id)) else "okänd")
+        for org_id in (sender, receiver)
+    }
+    if transition.side == SENDER:
+        raise ServiceError(f"Bara avsändaren ({names[sender]}) kan {transition.verb} remissen.")
+    raise ServiceError(
+        f"Bara mottagaren ({names[receiver]}) eller avsändaren ({names[sender]}) kan "
+        f"{transition.verb} remissen."
+    )
+
+
+def _available(actor: CurrentUser | None, referral: Referral, state: str) -> list[str]:
+    if actor is None:
+        return []
+    result = []
+    for action in legal_actions(state):
+        side = TRANSITIONS[action].side
+        sender = actor.organisation_id == referral.from_organisation_id
+        receiver = actor.organisation_id == referral.to_organisation_id
+        if sender or (side == RECEIVER and receiver):
+            result.append(action)
+    return result
+
+
+# --- derived state -------------------------------------------------------------------
+
+
+def _get(session: Session, referral_id: str) -> Referral:
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.deleted_at is not None:
+        raise NotFound("Remissen finns inte längre.")
+    return referral
+
+
+def _facts(event: ReferralEvent) -> EventFacts:
+    return EventFacts(event.id, event.action, event.step, event.at or _NO_TIME)
+
+
+def _derive(session: Session, referral_id: str) -> tuple[Derived, list[ReferralEvent]]:
+    session.flush()
+    events = list(
+        session.exec(
+            select(ReferralEvent).where(
+                ReferralEvent.referral_id == referral_id, col(ReferralEvent.deleted_at).is_(None)
+            )
+        ).all()
+    )
+    return derive_state(_facts(e) for e in events), events
+
+
+def _state_row(referral_id: str, derived: Derived, days: dict[str, date], count: int):
+    changed = days[derived.applied[-1]] if derived.applied else None
+    return ReferralState(
+        referral_id=referral_id, state=derived.state, changed_on=changed, events=count
+    )
+
+
+def _store_state(session: Session, referral_id: str) -> ReferralState:
+    derived, events = _derive(session, referral_id)
+    days = {e.id: e.happened_on for e in events}
+    # All events are counted, removed ones too, as refresh_states counts them.
+    count = session.exec(select(func.count()).where(ReferralEvent.referral_id == referral_id)).one()
+    return session.merge(_state_row(referral_id, derived, days, count))
+
+
+def refresh_states(db: Database) -> int:
+    """Rebuild cached states whose events changed behind the services' back (a sync
+    import, a purge); returns how many were rebuilt."""
+    counts = (
+        select(ReferralEvent.referral_id, func.count().label("n"))
+        .group_by(ReferralEvent.referral_id)
+        .subquery()
+    )
+    with db.session() as session:
+        stale = session.exec(
+            select(Referral.id)
+            .join(ReferralState, col(ReferralState.referral_id) == Referral.id, isouter=True)
+            .join(counts, counts.c.referral_id == Referral.id, isouter=True)
+            .where(
+                or_(
+                    col(ReferralState.referral_id).is_(None),
+                    ReferralState.events != func.coalesce(counts.c.n, 0),
+                )
+            )
+        ).all()
+        for start in range(0, len(stale), 500):
+            chunk = stale[start : start + 500]
+            by_referral: dict[str, list[tuple]] = defaultdict(list)
+            # Plain rows, not ORM objects: after a big import thousands are rebuilt at once.
+            for row in session.exec(
+                select(
+                    ReferralEvent.referral_id,
+                    ReferralEvent.id,
+                    ReferralEvent.action,
+                    ReferralEvent.step,
+                    ReferralEvent.at,
+                    ReferralEvent.happened_on,
+                    ReferralEvent.deleted_at,
+                ).where(col(ReferralEvent.referral_id).in_(chunk))
+            ):
+                by_referral[row[0]].append(row)
+            states = []
+            for referral_id in chunk:
+                events = by_referral.get(referral_id, [])
+                live = [e for e in events if e[6] is None]
+                derived = derive_state(EventFacts(e[1], e[2], e[3], e[4] or _NO_TIME) for e in live)
+                days = {e[1]: e[5] for e in live}
+                row = _state_row(referral_id, derived, days, len(events))
+                states.append(row.model_dump())
+            table = ReferralState.__table__
+            session.execute(delete(table).where(table.c.referral_id.in_(chunk)))
+            session.execute(insert(table), states)
+        session.commit()
+    return len(stale)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def receivers(db: Database) -> list[Receiver]:
+    """Every organisation with its units and staff, for choosing where a referral goes."""
+    with db.session() as session:
+        orgs = session.exec(
+            select(Organisation)
+            .where(col(Organisation.deleted_at).is_(None))
+            .order_by(Organisation.name)
+        ).all()
+        units = session.exec(
+            select(Unit).where(col(Unit.deleted_at).is_(None)).order_by(Unit.name)
+        ).all()
+        staff = session.exec(
+            select(Staff).where(col(Staff.deleted_at).is_(None)).order_by(Staff.name)
+        ).all()
+    staff_by_unit: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for person in staff:
+        staff_by_unit[person.unit_id].append((person.id, person.name))
+    units_by_org: dict[str, list] = defaultdict(list)
+    for unit in units:
+        units_by_org[unit.organisation_id].append((unit.id, unit.name, staff_by_unit[unit.id]))
+    return [Receiver(o.id, o.name, units_by_org[o.id]) for o in orgs]
+
+
+_FromOrg = aliased(Organisation)
+_FromUnit = aliased(Unit)
+_ToOrg = aliased(Organisation)
+_ToUnit = aliased(Unit)
+
+
+def _party(org: str | None, unit: str | None) -> str:
+    if org and unit:
+        return f"{org}, {unit}"
+    return org or unit or "okänd"
+
+
+def _view_conditions(
+    view: str,
+    *,
+    organisation_id: str | None,
+    unit_id: str | None,
+    individual_ids: list[str] | None,
+    include_ended: bool,
+    today: date,
+) -> list:
+    state = ReferralState.state
+    conditions: list = [col(Referral.deleted_at).is_(None)]
+    if view == "inbox":
+        conditions += [Referral.to_organisation_id == organisation_id, state != "draft"]
+        if unit_id:
+            conditions.append(Referral.to_unit_id == unit_id)
+    elif view == "sent":
+        conditions.append(Referral.from_organisation_id == organisation_id)
+        if unit_id:
+            conditions.append(Referral.from_unit_id == unit_id)
+    elif view == "overdue":
+        mine = [Referral.to_organisation_id == organisation_id]
+        mine.append(Referral.from_organisation_id == organisation_id)
+        if organisation_id is not None:
+            conditions.append(or_(*mine))
+        conditions += [col(state).in_(AWAITING_REPLY), col(Referral.reply_by) < today]
+    elif view == "person":
+        conditions.append(col(Referral.individual_id).in_(individual_ids or []))
+    else:
+        raise ValueError(view)
+    if not include_ended and view != "person":
+        conditions.append(col(state).not_in(ENDED))
+    return conditions
+
+
+def _rank(today: date):
+    """Overdue first, then waiting for an answer, drafts, under way, and ended last."""
+    state = ReferralState.state
+    awaiting = col(state).in_(AWAITING_REPLY)
+    return case(
+        (and_(awaiting, col(Referral.reply_by) < today), 0),
+        (awaiting, 1),
+        (state == "draft", 2),
+        (col(state).in_(("accepted", "started")), 3),
+        else_=4,
+    )
+
+
+def list_referrals(
+    db: Database,
+    view: str,
+    *,
+    organisation_id: str | None = None,
+    unit_id: str | None = None,
+    individual_id: str | None = None,
+    include_ended: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+    today: date | None = None,
+) -> list[ReferralRow]:
+    """One page of a view: "inbox", "sent", "overdue" (for `organisation_id`) or "person"."""
+    today = today or clock.today()
+    refresh_states(db)
+    with db.session() as session:
+        members = same_person_ids(session, individual_id) if individual_id else None
+        conditions = _view_conditions(
+            view,
+            organisation_id=organisation_id,
+            unit_id=unit_id,
+            individual_ids=members,
+            include_ended=include_ended,
+            today=today,
+        )
+        order = [_rank(today), Referral.reply_by, Referral.id]
+        if view == "person":
+            order = [_rank(today), col(Referral.created_at).desc(), Referral.id]
+        rows = session.exec(
+            select(
+                Referral,
+                ReferralState.state,
+                ReferralState.changed_on,
+                Individual.first_name,
+                Individual.last_name,
+                _FromOrg.name,
+                _FromUnit.name,
+                _ToOrg.name,
+                _ToUnit.name,
+            )
+            .join(ReferralState, col(ReferralState.referral_id) == Referral.id)
+            .join(Individual, col(Individual.id) == Referral.individual_id, isouter=True)
+            .join(_FromOrg, _FromOrg.id == Referral.from_organisation_id, isouter=True)
+            .join(_FromUnit, _FromUnit.id == Referral.from_unit_id, isouter=True)
+            .join(_ToOrg, _ToOrg.id == Referral.to_organisation_id, isouter=True)
+            .join(_ToUnit, _ToUnit.id == Referral.to_unit_id, isouter=True)
+            .where(and_(*conditions))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+    return [
+        ReferralRow(
+            id=r.id,
+            individual_id=r.individual_id,
+            from_organisation_id=r.from_organisation_id,
+            to_organisation_id=r.to_organisation_id,
+            person=display_name(first or "", last or "") or "okänd person",
+            kind=REFERRAL_KINDS.get(r.kind, r.kind),
+            measure=r.measure,
+            from_organisation=from_org or "okänd",
+            from_unit=from_unit or "",
+            to_organisation=to_org or "okänd",
+            to_unit=to_unit or "",
+            state=state,
+            reply_by=r.reply_by,
+            overdue=is_overdue(state, r.reply_by, today),
+            changed_on=changed_on,
+        )
+        for r, state, changed_on, first, last, from_org, from_unit, to_org, to_unit in rows
+    ]
+
+
+def count_referrals(
+    db: Database,
+    view: str,
+    *,
+    organisation_id: str | None = None,
+    unit_id: str | None = None,
+    individual_id: str | None = None,
+    include_ended: bool = False,
+    today: date | None = None,
+) -> int:
+    today = today or clock.today()
+    refresh_states(db)
+    with db.session() as session:
+        members = same_person_ids(session, individual_id) if individual_id else None
+        conditions = _view_conditions(
+            view,
+            organisation_id=organisation_id,
+            unit_id=unit_id,
+            individual_ids=members,
+            include_ended=include_ended,
+            today=today,
+        )
+        return session.exec(
+            select(func.count())
+            .select_from(Referral)
+            .join(ReferralState, col(ReferralState.referral_id) == Referral.id)
+            .where(and_(*conditions))
+        ).one()
+
+
+def view_counts(
+    db: Database, organisation_id: str, *, unit_id: str | None = None, today: date | None = None
+) -> ViewCounts:
+    """The numbers on the section's title: open referrals in each view, in one query."""
+    today = today or clock.today()
+    refresh_states(db)
+    state = ReferralState.state
+    open_ = col(state).not_in(ENDED)
+    to_us = Referral.to_organisation_id == organisation_id
+    if unit_id:
+        to_us = and_(to_us, Referral.to_unit_id == unit_id)
+    from_us = Referral.from_organisation_id == organisation_id
+    awaiting_late = and_(col(state).in_(AWAITING_REPLY), col(Referral.reply_by) < today)
+
+    def total(condition) -> object:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), literal(0))
+
+    with db.session() as session:
+        inbox, new, sent, overdue = session.exec(
+            select(
+                total(and_(to_us, open_, state != "draft")),
+                total(and_(to_us, state == "sent")),
+                total(and_(from_us, open_)),
+                total(
+                    and_(
+                        or_(Referral.to_organisation_id == organisation_id, from_us), awaiting_late
+                    )
+                ),
+            )
+            .select_from(Referral)
+            .join(ReferralState, col(ReferralState.referral_id) == Referral.id)
+            .where(col(Referral.deleted_at).is_(None))
+        ).one()
+    return ViewCounts(int(inbox), int(new), int(sent), int(overdue))
+
+
+def get_referral(
+    db: Database, referral_id: str, *, actor: CurrentUser | None = None, today: date | None = None
+) -> ReferralDetail:
+    today = today or clock.today()
+    with db.session() as session:
+        referral = _get(session, referral_id)
+        derived, events = _derive(session, referral_id)
+        person = session.get(Individual, referral.individual_id)
+
+        def name(model, row_id: str | None) -> str | None:
+            row = session.get(model, row_id) if row_id else None
+            return row.name if row else None
+
+        from_label = _party(
+            name(Organisation, referral.from_organisation_id), name(Unit, referral.from_unit_id)
+        )
+        sender = name(Staff, referral.from_staff_id)
+        if sender:
+            from_label += f" ({sender})"
+        to_label = _party(
+            name(Organisation, referral.to_organisation_id), name(Unit, referral.to_unit_id)
+        )
+        receiver = name(Staff, referral.to_staff_id)
+        if receiver:
+            to_label += f" ({receiver})"
+        actors = {
+            e.id: (name(Staff, e.actor_id) or "okänd", name(Organisation, e.actor_organisation_id))
+            for e in events
+        }
+    applied = set(derived.applied)
+    ordered = sorted(events, key=lambda e: (e.at or _NO_TIME, e.id))
+    return ReferralDetail(
+        referral=referral,
+        person=display_name(person.first_name, person.last_name) if person else "okänd person",
+        kind=REFERRAL_KINDS.get(referral.kind, referral.kind),
+        from_label=from_label,
+        to_label=to_label,
+        state=derived.state,
+        overdue=is_overdue(derived.state, referral.reply_by, today),
+        lock_reason=content_lock_reason(derived.state),
+        events=[
+            EventRow(
+                id=e.id,
+                recorded=clock.local_time(e.at).strftime("%Y-%m-%d %H:%M") if e.at else "",
+                happened_on=e.happened_on,
+                label=TRANSITIONS[e.action].done if e.action in TRANSITIONS else "Anteckning",
+                actor=f"{actors[e.id][0]} ({actors[e.id][1]})"
+                if actors[e.id][1]
+                else actors[e.id][0],
+                note=e.note,
+                reason=e.reason,
+                outcome=REFERRAL_OUTCOMES.get(e.outcome or "", e.outcome or ""),
+                consent_basis=e.consent_basis,
+                consent_exception=e.consent_exception,
+                applied=e.action == NOTE or e.id in applied,
+            )
+            for e in ordered
+        ],
+        available=_available(actor, referral, derived.state),
+    )

@@ -1,0 +1,179 @@
+"""One referral: who sent what to whom, its state, and every step with date, who and note."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ungtui.domain.referral_states import TRANSITIONS
+from ungtui.services.errors import NotFound
+from ungtui.services.referrals import EventRow, ReferralDetail, get_referral
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.referrals import OVERDUE, WARNING_STYLE
+
+# One key per step; a step's key shows in the footer only when the step is possible.
+STEP_KEYS = {
+    "send": "s",
+    "receive": "m",
+    "accept": "a",
+    "decline": "x",
+    "start": "p",
+    "finish": "f",
+    "withdraw": "w",
+}
+
+
+def event_text(event: EventRow) -> str:
+    parts = []
+    if event.reason:
+        parts.append(f"Skäl: {event.reason}")
+    if event.outcome:
+        parts.append(f"Utfall: {event.outcome}")
+    if event.consent_exception:
+        parts.append(f"UNDANTAG från samtycke, rättslig grund: {event.consent_basis}")
+    elif event.consent_basis:
+        parts.append(event.consent_basis)
+    if event.note:
+        parts.append(event.note)
+    if not event.applied:
+        parts.insert(0, "EJ GENOMFÖRD (krockade med ett samtidigt steg från en annan part)")
+    return " · ".join(parts)
+
+
+class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
+    DEFAULT_CSS = """
+    #referral-detail { padding: 0 1; }
+    #referral-events { height: auto; max-height: 16; }
+    #referral-state.-overdue { color: #ffa62b; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="back"),
+        *(
+            Binding(key, f"step('{action}')", TRANSITIONS[action].label, id=action)
+            for action, key in STEP_KEYS.items()
+        ),
+        Binding("k", "note", "Anteckning", id="note"),
+        Binding("e", "edit", "Ändra", id="edit"),
+        Binding("d", "person", "Deltagaren", id="person"),
+    ]
+
+    def __init__(self, referral_id: str) -> None:
+        super().__init__()
+        self.referral_id = referral_id
+        self.detail: ReferralDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="referral-detail"):
+            yield Static("", id="referral-heading", classes="screen-title")
+            yield Static("", id="referral-state", classes="section")
+            yield Static("", id="referral-content", classes="section")
+            yield Static("", id="referral-next", classes="section")
+            yield Static("Historik", classes="section-title")
+            events: DataTable[str] = DataTable(id="referral-events", cursor_type="row")
+            for label, width in (("Datum", 10), ("Steg", 11), ("Vem", 34), ("Noteringar", 54)):
+                events.add_column(label, width=width)
+            yield events
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#referral-events", DataTable).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.detail is not None:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="referral", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            detail = get_referral(self.app.db, self.referral_id, actor=self.app.user)
+        except NotFound as exc:
+            self.notify(str(exc), severity="error")
+            self.app.call_from_thread(self.dismiss)
+            return
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail: ReferralDetail) -> None:
+        self.detail = detail
+        r = detail.referral
+        self.query_one("#referral-heading", Static).update(
+            escape(f"Remiss: {detail.kind} – {detail.person}")
+        )
+        state = self.query_one("#referral-state", Static)
+        marker = f"   [{WARNING_STYLE}]{OVERDUE}: svaret har dröjt[/]" if detail.overdue else ""
+        state.update(
+            f"[b]Läge:[/] {detail.state_label}   [b]Svara senast:[/] {r.reply_by.isoformat()}"
+            f"{marker}"
+        )
+        lines = [
+            f"[b]Från:[/] {escape(detail.from_label)}",
+            f"[b]Till:[/] {escape(detail.to_label)}",
+            f"[b]Insats:[/] {escape(r.measure)}",
+            f"[b]Syfte:[/] {escape(r.purpose)}",
+        ]
+        if detail.lock_reason:
+            lines.append(f"[i]{escape(detail.lock_reason)}[/]")
+        self.query_one("#referral-content", Static).update("\n".join(lines))
+        possible = [f"{STEP_KEYS[a]} {TRANSITIONS[a].label.lower()}" for a in detail.available]
+        self.query_one("#referral-next", Static).update(
+            "[b]Möjligt nu:[/] "
+            + (", ".join(possible) if possible else "inga fler steg")
+            + ", k anteckning"
+        )
+        events = self.query_one("#referral-events", DataTable)
+        events.clear()
+        for event in detail.events:
+            events.add_row(
+                event.happened_on.isoformat(),
+                event.label,
+                event.actor,
+                event_text(event),
+                key=event.id,
+            )
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "step":
+            return self.detail is not None and parameters[0] in self.detail.available
+        if action == "edit":
+            user = self.app.user
+            return (
+                self.detail is not None
+                and self.detail.lock_reason is None
+                and user is not None
+                and user.organisation_id == self.detail.referral.from_organisation_id
+            )
+        if action in ("note", "person"):
+            return self.detail is not None
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_step(self, action: str) -> None:
+        from ungtui.tui.screens.referral_step import StepScreen
+
+        self.app.push_screen(StepScreen(self.referral_id, action))
+
+    def action_note(self) -> None:
+        from ungtui.tui.screens.referral_step import StepScreen
+
+        self.app.push_screen(StepScreen(self.referral_id, "note"))
+
+    def action_edit(self) -> None:
+        from ungtui.tui.screens.referral_form import ReferralFormScreen
+
+        if self.detail is not None:
+            self.app.push_screen(
+                ReferralFormScreen(self.detail.referral.individual_id, self.referral_id)
+            )
+
+    def action_person(self) -> None:
+        if self.detail is not None:
+            self.app.open_individual(self.detail.referral.individual_id)

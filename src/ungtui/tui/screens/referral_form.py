@@ -1,0 +1,195 @@
+"""Write or change a referral: to whom, what kind, the measure asked for, purpose, reply-by."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
+from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.services.individuals import display_name, get_individual
+from ungtui.services.referrals import (
+    Receiver,
+    ReferralDraft,
+    create_referral,
+    default_reply_by,
+    get_referral,
+    receivers,
+    reply_working_days,
+    update_referral,
+)
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.form import FormField, show_errors
+
+
+class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
+    """Dismisses with the referral's id when saved, or None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
+        Binding("escape", "close", "Avbryt", id="close"),
+    ]
+
+    def __init__(self, individual_id: str, referral_id: str | None = None) -> None:
+        super().__init__()
+        self.individual_id = individual_id
+        self.referral_id = referral_id
+        self._receivers: dict[str, Receiver] = {}
+        self._filling = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        title = "Ändra remiss" if self.referral_id else "Ny remiss"
+        yield Static(title, id="referral-form-title", classes="screen-title")
+        with VerticalScroll(id="form"):
+            with Horizontal(classes="row"):
+                yield FormField(
+                    "Till organisation",
+                    Select([], prompt="Välj organisation", id="to_organisation_id"),
+                    name="to_organisation_id",
+                )
+                yield FormField(
+                    "Enhet",
+                    Select([], prompt="Ingen särskild enhet", id="to_unit_id"),
+                    name="to_unit_id",
+                )
+                yield FormField(
+                    "Person hos mottagaren",
+                    Select([], prompt="Ingen särskild person", id="to_staff_id"),
+                    name="to_staff_id",
+                )
+            yield FormField(
+                "Sort",
+                Select(
+                    [(label, code) for code, label in REFERRAL_KINDS.items()],
+                    prompt="Välj sort",
+                    id="kind",
+                ),
+                name="kind",
+            )
+            yield FormField(
+                "Insats som efterfrågas",
+                Input(placeholder="t.ex. arbetsträning, utbildningskontrakt", id="measure"),
+                name="measure",
+            )
+            yield FormField(
+                "Syfte",
+                Input(placeholder="vad remissen ska leda till för personen", id="purpose"),
+                name="purpose",
+            )
+            yield FormField(
+                "Svara senast",
+                Input(placeholder="ÅÅÅÅ-MM-DD", id="reply_by"),
+                name="reply_by",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#to_organisation_id", Select).focus()
+        self._load()
+
+    @work(thread=True, exit_on_error=False)
+    def _load(self) -> None:
+        db = self.app.db
+        person = get_individual(db, self.individual_id).individual
+        name = display_name(person.first_name, person.last_name)
+        detail = get_referral(db, self.referral_id) if self.referral_id else None
+        hint = f"{reply_working_days(db)} arbetsdagar från i dag; helgdagar räknas inte."
+        self.app.call_from_thread(
+            self._fill, name, receivers(db), detail, default_reply_by(db).isoformat(), hint
+        )
+
+    def _fill(self, name, choices: list[Receiver], detail, reply_by: str, hint: str) -> None:
+        title = "Ändra remiss" if self.referral_id else "Ny remiss"
+        self.query_one("#referral-form-title", Static).update(f"{title} för {name}")
+        self._receivers = {r.id: r for r in choices}
+        self.query_one("#to_organisation_id", Select).set_options([(r.name, r.id) for r in choices])
+        self.query_one("#field-reply_by", FormField).set_hint(hint)
+        if detail is None:
+            self.query_one("#reply_by", Input).value = reply_by
+            self._filling = False
+            return
+        r = detail.referral
+        self.query_one("#to_organisation_id", Select).value = r.to_organisation_id
+        self._set_units(r.to_organisation_id)
+        if r.to_unit_id:
+            self.query_one("#to_unit_id", Select).value = r.to_unit_id
+            self._set_staff(r.to_organisation_id, r.to_unit_id)
+        if r.to_staff_id:
+            self.query_one("#to_staff_id", Select).value = r.to_staff_id
+        self.query_one("#kind", Select).value = r.kind
+        self.query_one("#measure", Input).value = r.measure
+        self.query_one("#purpose", Input).value = r.purpose
+        self.query_one("#reply_by", Input).value = r.reply_by.isoformat()
+        self.call_after_refresh(setattr, self, "_filling", False)
+
+    def _set_units(self, organisation_id: str | None) -> None:
+        receiver = self._receivers.get(organisation_id or "")
+        units = receiver.units if receiver else []
+        self.query_one("#to_unit_id", Select).set_options([(name, id_) for id_, name, _ in units])
+        self.query_one("#to_staff_id", Select).set_options([])
+
+    def _set_staff(self, organisation_id: str | None, unit_id: str | None) -> None:
+        receiver = self._receivers.get(organisation_id or "")
+        staff = next((s for id_, _, s in receiver.units if id_ == unit_id), []) if receiver else []
+        self.query_one("#to_staff_id", Select).set_options([(name, id_) for id_, name in staff])
+
+    @on(Select.Changed, "#to_organisation_id")
+    def _organisation_changed(self, event: Select.Changed) -> None:
+        if not self._filling:
+            self._set_units(self._selected("#to_organisation_id"))
+
+    @on(Select.Changed, "#to_unit_id")
+    def _unit_changed(self, event: Select.Changed) -> None:
+        if not self._filling:
+            self._set_staff(self._selected("#to_organisation_id"), self._selected("#to_unit_id"))
+
+    def _selected(self, selector: str) -> str | None:
+        value = self.query_one(selector, Select).value
+        return None if value is Select.NULL else str(value)
+
+    def _collect(self) -> ReferralDraft:
+        return ReferralDraft(
+            individual_id=self.individual_id,
+            to_organisation_id=self._selected("#to_organisation_id"),
+            to_unit_id=self._selected("#to_unit_id"),
+            to_staff_id=self._selected("#to_staff_id"),
+            kind=self._selected("#kind") or "",
+            measure=self.query_one("#measure", Input).value,
+            purpose=self.query_one("#purpose", Input).value,
+            reply_by=self.query_one("#reply_by", Input).value,
+        )
+
+    def action_save(self) -> None:
+        self._save(self._collect())
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save(self, draft: ReferralDraft) -> None:
+        user = self.app.user
+        if user is None:
+            return
+        try:
+            if self.referral_id is None:
+                saved = create_referral(self.app.db, user, draft)
+            else:
+                update_referral(self.app.db, user, self.referral_id, draft)
+                saved = self.referral_id
+        except ValidationError as exc:
+            self.app.call_from_thread(show_errors, self, exc.errors)
+            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
+            return
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        if self.referral_id is None:
+            self.notify("Remissen är sparad som utkast. Skicka den med s.")
+        else:
+            self.notify("Remissen är ändrad.")
+        self.app.call_from_thread(self.dismiss, saved)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

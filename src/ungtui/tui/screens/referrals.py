@@ -1,0 +1,355 @@
+"""Remisser (F4): inbox, sent and overdue referrals, paged from SQL, overdue first."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ungtui.services.referrals import (
+    VIEWS,
+    ReferralRow,
+    ViewCounts,
+    count_referrals,
+    list_referrals,
+    view_counts,
+)
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.section_bar import SectionBar
+
+PAGE_SIZE = 100
+PREFETCH_MARGIN = 20
+OVERDUE = "FÖRSENAD"
+# Textual's warning colour; the word beside it carries the meaning for those who
+# cannot tell the colour.
+WARNING_STYLE = "bold #ffa62b"
+
+COLUMNS = (
+    ("mark", "", 8),
+    ("reply_by", "Svara senast", 12),
+    ("state", "Läge", 10),
+    ("person", "Person", 19),
+    ("what", "Insats", 24),
+    ("party", "Motpart", 32),
+)
+
+
+class ReferralTable(DataTable[str]):
+    BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
+
+
+def counterpart(row: ReferralRow, organisation_id: str | None) -> str:
+    """The other party as seen from the user's organisation; units when it is internal."""
+    sender = row.from_organisation_id == organisation_id
+    receiver = row.to_organisation_id == organisation_id
+    if sender and receiver:
+        return f"{row.from_unit} → {row.to_unit}"
+    if sender:
+        return f"till {row.to_organisation}"
+    if receiver:
+        return f"från {row.from_organisation}"
+    return f"{row.from_organisation} → {row.to_organisation}"
+
+
+def cells(row: ReferralRow, organisation_id: str | None) -> tuple:
+    style = WARNING_STYLE if row.overdue else ""
+    return (
+        Text(OVERDUE if row.overdue else "", style=style),
+        Text(row.reply_by.isoformat(), style=style),
+        row.state_label,
+        row.person,
+        row.measure,
+        counterpart(row, organisation_id),
+    )
+
+
+class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
+    """A paged list of referrals; subclasses say which (`_query`) and what the title says."""
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
+        rows: list[ReferralRow]
+        offset: int
+        total: int | None
+        counts: ViewCounts | None
+        millis: float
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._generation = 0
+        self._loaded = 0
+        self._total = 0
+        self._loading_more = False
+        self.counts: ViewCounts | None = None
+
+    def make_table(self) -> ReferralTable:
+        table = ReferralTable(id="referrals", cursor_type="row", zebra_stripes=True)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        return table
+
+    def on_mount(self) -> None:
+        self.query_one(ReferralTable).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        # Back from a referral: its new state shows here.
+        if self._generation:
+            self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        self._loading_more = False
+        self._load(self._generation, 0, True)
+
+    def _query(self, offset: int, limit: int) -> list[ReferralRow]:
+        raise NotImplementedError
+
+    def _count(self) -> int:
+        raise NotImplementedError
+
+    def _view_counts(self) -> ViewCounts | None:
+        return None
+
+    @work(thread=True, exclusive=True, group="referrals", exit_on_error=False)
+    def _load(self, generation: int, offset: int, count: bool) -> None:
+        started = time.perf_counter()
+        rows = self._query(offset, PAGE_SIZE)
+        total = self._count() if count else None
+        counts = self._view_counts() if count else None
+        millis = (time.perf_counter() - started) * 1000
+        self.post_message(self.PageLoaded(generation, rows, offset, total, counts, millis))
+
+    @on(PageLoaded)
+    def _show_page(self, message: PageLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        table = self.query_one(ReferralTable)
+        user = self.app.user
+        organisation_id = user.organisation_id if user else None
+        if message.offset == 0:
+            keep = table.cursor_row if table.row_count else 0
+            table.clear()
+            self._total = message.total or 0
+            if message.counts is not None:
+                self.counts = message.counts
+        for row in message.rows:
+            table.add_row(*cells(row, organisation_id), key=row.id)
+        self._loaded = message.offset + len(message.rows)
+        self._loading_more = False
+        if message.offset == 0 and table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self.show_title()
+        self.query_one("#referral-status", Static).update(self.status_text())
+
+    def show_title(self) -> None:
+        pass
+
+    def status_text(self) -> str:
+        if not self._total:
+            return "Inga remisser här."
+        return f"{self._total} remisser · visar 1–{self._loaded}"
+
+    @on(DataTable.RowHighlighted)
+    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
+        near_end = event.cursor_row >= self._loaded - PREFETCH_MARGIN
+        if near_end and self._loaded < self._total and not self._loading_more:
+            self._loading_more = True
+            self._load(self._generation, self._loaded, False)
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from ungtui.tui.screens.referral_detail import ReferralDetailScreen
+
+        if event.row_key.value:
+            self.app.push_screen(ReferralDetailScreen(event.row_key.value))
+
+    def _open_new(self, referral_id: str | None) -> None:
+        from ungtui.tui.screens.referral_detail import ReferralDetailScreen
+
+        if referral_id:
+            self.app.push_screen(ReferralDetailScreen(referral_id))
+
+
+REFERRALS_CSS = """
+#referrals { height: 1fr; }
+#referral-title { height: 1; padding: 0 1; }
+#referral-status { height: 1; padding: 0 1; color: $text-muted; background: $boost; }
+"""
+
+
+class ReferralsScreen(ReferralListScreen):
+    """The section's first screen."""
+
+    DEFAULT_CSS = REFERRALS_CSS
+    BINDINGS = [
+        Binding("1", "view('inbox')", "Inkorg", id="inbox"),
+        Binding("2", "view('sent')", "Skickade", id="sent"),
+        Binding("3", "view('overdue')", "Försenade", id="overdue"),
+        Binding("n", "new", "Ny remiss", id="new"),
+        Binding("u", "unit", "Min enhet", id="unit"),
+        Binding("a", "ended", "Avslutade", id="ended"),
+        Binding("t", "reply_days", "Svarstid", id="reply_days"),
+        Binding("escape", "home", "Deltagare", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "inbox"
+        self.unit_only = False
+        self.include_ended = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SectionBar("remisser")
+        yield Static("Remisser", id="referral-title")
+        yield self.make_table()
+        yield Static("", id="referral-status")
+        yield Footer()
+
+    def _scope(self) -> dict:
+        user = self.app.user
+        return dict(
+            organisation_id=user.organisation_id if user else None,
+            unit_id=user.unit_id if user and self.unit_only else None,
+        )
+
+    def _query(self, offset: int, limit: int) -> list[ReferralRow]:
+        return list_referrals(
+            self.app.db,
+            self.view,
+            include_ended=self.include_ended,
+            offset=offset,
+            limit=limit,
+            **self._scope(),
+        )
+
+    def _count(self) -> int:
+        return count_referrals(
+            self.app.db, self.view, include_ended=self.include_ended, **self._scope()
+        )
+
+    def _view_counts(self) -> ViewCounts | None:
+        user = self.app.user
+        if user is None:
+            return None
+        return view_counts(self.app.db, **self._scope())
+
+    def show_title(self) -> None:
+        counts = self.counts
+        numbers = {
+            "inbox": f"{counts.inbox} ({counts.inbox_new} nya)" if counts else "",
+            "sent": str(counts.sent) if counts else "",
+            "overdue": str(counts.overdue) if counts else "",
+        }
+        title = Text("Remisser  ", style="bold")
+        for index, (view, label) in enumerate(VIEWS.items(), start=1):
+            text = f" {index} {label} {numbers[view]} "
+            style = "bold reverse" if view == self.view else ""
+            if view == "overdue" and counts and counts.overdue:
+                style += " " + WARNING_STYLE
+            title.append(text, style=style.strip())
+            title.append(" ")
+        self.query_one("#referral-title", Static).update(title)
+
+    def status_text(self) -> str:
+        parts = [super().status_text()]
+        if self.unit_only and self.view != "overdue":
+            parts.append("bara min enhet")
+        parts.append("med avslutade" if self.include_ended else "avslutade dolda (a visar)")
+        if self.view == "overdue":
+            parts.append("väntar på svar efter svarsdagen")
+        return " · ".join(parts)
+
+    def action_view(self, view: str) -> None:
+        if view != self.view:
+            self.view = view
+            self.query_one(ReferralTable).move_cursor(row=0)
+            self.reload()
+
+    def action_unit(self) -> None:
+        self.unit_only = not self.unit_only
+        self.notify("Visar bara din enhet." if self.unit_only else "Visar hela organisationen.")
+        self.reload()
+
+    def action_ended(self) -> None:
+        self.include_ended = not self.include_ended
+        self.reload()
+
+    def action_new(self) -> None:
+        from ungtui.tui.screens.person_picker import PersonPickerScreen
+        from ungtui.tui.screens.referral_form import ReferralFormScreen
+
+        def picked(individual_id: str | None) -> None:
+            if individual_id:
+                self.app.push_screen(ReferralFormScreen(individual_id), self._open_new)
+
+        self.app.push_screen(PersonPickerScreen("Ny remiss: välj person"), picked)
+
+    def action_reply_days(self) -> None:
+        from ungtui.tui.screens.referral_step import ReplyDaysScreen
+
+        self.app.push_screen(ReplyDaysScreen())
+
+    def action_home(self) -> None:
+        self.app.back_to_home()
+
+
+class IndividualReferralsScreen(ReferralListScreen):
+    """Every referral about one person, from their detail view (key r)."""
+
+    DEFAULT_CSS = REFERRALS_CSS
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="back"),
+        Binding("n", "new", "Ny remiss", id="new"),
+    ]
+
+    def __init__(self, individual_id: str) -> None:
+        super().__init__()
+        self.individual_id = individual_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Remisser för personen", id="referral-title", classes="screen-title")
+        yield self.make_table()
+        yield Static("", id="referral-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._load_name()
+
+    @work(thread=True, exit_on_error=False)
+    def _load_name(self) -> None:
+        from ungtui.services.individuals import display_name, get_individual
+
+        person = get_individual(self.app.db, self.individual_id).individual
+        name = display_name(person.first_name, person.last_name)
+        self.app.call_from_thread(
+            self.query_one("#referral-title", Static).update,
+            Text(f"Remisser för {name}", style="bold"),
+        )
+
+    def _query(self, offset: int, limit: int) -> list[ReferralRow]:
+        return list_referrals(
+            self.app.db, "person", individual_id=self.individual_id, offset=offset, limit=limit
+        )
+
+    def _count(self) -> int:
+        return count_referrals(self.app.db, "person", individual_id=self.individual_id)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_new(self) -> None:
+        from ungtui.tui.screens.referral_form import ReferralFormScreen
+
+        self.app.push_screen(ReferralFormScreen(self.individual_id), self._open_new)

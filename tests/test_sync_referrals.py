@@ -1,0 +1,120 @@
+"""Referrals between two installs: they travel under consent, and histories merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sync_helpers import Install, add_person
+from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.referrals import (
+    ReferralDraft,
+    TransitionInput,
+    create_referral,
+    get_referral,
+    list_referrals,
+    transition_referral,
+)
+from ungtui.services.sync import Sender, build_changes, import_changes
+
+
+def send_for(sender: Install, receiver: Install):
+    changes = build_changes(sender.db, for_organisation=receiver.user.organisation_id)
+    return import_changes(receiver.db, changes, Sender(sender.site, sender.user.organisation_id))
+
+
+def step(install: Install, referral_id: str, action: str, **kw) -> str:
+    return transition_referral(
+        install.db, install.user, referral_id, TransitionInput(action=action, **kw)
+    )
+
+
+@pytest.fixture
+def referred(tmp_path):
+    """A kommun install that has sent a referral to AF's install, with consent."""
+    kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
+    af = Install(
+        tmp_path / "af.db",
+        "Ahmed Yusuf",
+        organisation_name="Arbetsförmedlingen",
+        org_nr="202100-2114",
+        kind="af",
+        unit_name="Arbetsförmedlingen Malmö Unga",
+    )
+    send_for(af, kommun)  # the kommun learns of AF, its unit and staff
+    person = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
+    consent = add_consent(
+        kommun.db,
+        person,
+        ConsentInput(
+            organisation_id=af.user.organisation_id,
+            purpose="Samordning av insatser",
+            data_categories=["kontakt", "arbete"],
+            valid_from="2026-11-01",
+        ),
+        actor_id=kommun.user.staff_id,
+    )
+    referral_id = create_referral(
+        kommun.db,
+        kommun.user,
+        ReferralDraft(
+            individual_id=person,
+            to_organisation_id=af.user.organisation_id,
+            to_unit_id=af.user.unit_id,
+            kind="provider",
+            measure="Rusta och matcha",
+            purpose="Stöd mot arbete",
+        ),
+    )
+    step(kommun, referral_id, "send")
+    send_for(kommun, af)
+    yield kommun, af, referral_id, consent
+    kommun.db.close()
+    af.db.close()
+
+
+def test_the_referral_arrives_in_the_receivers_inbox(referred):
+    kommun, af, referral_id, _ = referred
+    inbox = list_referrals(af.db, "inbox", organisation_id=af.user.organisation_id)
+    assert [(r.id, r.state, r.person) for r in inbox] == [(referral_id, "sent", "Ek, Åsa")]
+    assert step(af, referral_id, "receive") == "received"
+    send_for(af, kommun)
+    outbox = list_referrals(kommun.db, "sent", organisation_id=kommun.user.organisation_id)
+    assert [r.state for r in outbox] == ["received"]
+    assert [e.actor for e in get_referral(kommun.db, referral_id).events] == [
+        "Sofia Berg (Malmö stad)",
+        "Ahmed Yusuf (Arbetsförmedlingen)",
+    ]
+
+
+def test_a_withdrawal_and_a_concurrent_acceptance_end_the_same_everywhere(referred):
+    kommun, af, referral_id, _ = referred
+    step(af, referral_id, "receive")
+    send_for(af, kommun)
+    # Neither has seen the other's step: the kommun withdraws, then AF accepts.
+    assert step(kommun, referral_id, "withdraw", reason="Personen har fått arbete") == "withdrawn"
+    assert step(af, referral_id, "accept") == "accepted"
+    send_for(kommun, af)
+    send_for(af, kommun)
+    for install in (kommun, af):
+        detail = get_referral(install.db, referral_id)
+        assert detail.state == "withdrawn"
+        assert [(e.label, e.applied) for e in detail.events] == [
+            ("Skickad", True),
+            ("Mottagen", True),
+            ("Återkallad", True),
+            ("Accepterad", False),
+        ]
+        rows = list_referrals(
+            install.db, "sent", organisation_id=kommun.user.organisation_id, include_ended=True
+        )
+        assert [r.state for r in rows] == ["withdrawn"]
+
+
+def test_a_withdrawn_consent_takes_the_referral_away_from_the_receiver(referred):
+    kommun, af, _, consent = referred
+    withdraw_consent(kommun.db, consent, actor_id=kommun.user.staff_id)
+    send_for(kommun, af)
+    assert list_referrals(af.db, "inbox", organisation_id=af.user.organisation_id) == []
+    with af.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM referral").scalar_one() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM referral_event").scalar_one() == 0
