@@ -29,12 +29,15 @@ def test_demo_is_valid_and_repeatable(tmp_path):
 def test_dump_is_canonical_json_without_local_columns(db, user):
     data = json.loads(dump_json(db))
     assert sorted(data) == [
+        "agreement",
         "consent",
         "individual",
         "organisation",
         "responsibility",
         "staff",
         "unit",
+        "work_process",
+        "work_process_version",
     ]
     org = data["organisation"][0]
     assert org == {

@@ -3,6 +3,7 @@ which processes apply to a person."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -346,12 +347,28 @@ def _validate(session: Session, data: ProcessInput, today: date) -> dict:
     }
 
 
-def _keep_version(uow: UnitOfWork, process: WorkProcess) -> None:
+def _keep_version(uow: UnitOfWork, process: WorkProcess, version_id: str | None) -> None:
     uow.session.flush()
     text = render(_document(uow.session, process))
     uow.create(
-        Version(process_id=process.id, version=process.version, text=text, author_id=uow.actor_id)
+        Version(
+            **({"id": version_id} if version_id else {}),
+            process_id=process.id,
+            version=process.version,
+            text=text,
+            author_id=uow.actor_id,
+        )
     )
+
+
+def _first_version_id(process_id: str | None) -> str | None:
+    # A process created with a given id (shipped content, a file with an id) gets a
+    # first version with an id derived from it, so installs that load the same file
+    # hold the same version record. Later versions get fresh ids: two installs editing
+    # at once must keep both texts.
+    if process_id is None:
+        return None
+    return str(uuid.uuid5(uuid.UUID(process_id), "version-1"))
 
 
 def save_process(
@@ -361,21 +378,23 @@ def save_process(
     actor_id: str | None,
     process_id: str | None = None,
     new_id: str | None = None,
+    version_id: str | None = None,
     today: date | None = None,
 ) -> str:
     """Create or update; every save that changes something keeps the new text as a
-    version, so each earlier text stays with its date and author."""
+    version, so each earlier text stays with its date and author. `version_id` fixes the
+    new version's id (the demo uses it to be repeatable)."""
     on = today or clock.today()
     with UnitOfWork(db, actor_id) as uow:
         values = _validate(uow.session, data, on)
         if process_id is None:
             process = uow.create(WorkProcess(**({"id": new_id} if new_id else {}), **values))
-            _keep_version(uow, process)
+            _keep_version(uow, process, version_id or _first_version_id(new_id))
         else:
             process = _get(uow.session, process_id)
             if uow.update(process, **values):
                 uow.update(process, version=process.version + 1)
-                _keep_version(uow, process)
+                _keep_version(uow, process, version_id)
     return process.id
 
 
@@ -386,6 +405,7 @@ def end_process(
     party_id: str,
     on: date | None = None,
     actor_id: str | None,
+    version_id: str | None = None,
 ) -> date:
     """A party ends the process by telling the operative steering group on `on`; returns
     the day its commitment is kept until (three months later)."""
@@ -407,7 +427,7 @@ def end_process(
             commitment_until=until,
             version=process.version + 1,
         )
-        _keep_version(uow, process)
+        _keep_version(uow, process, version_id)
     return until
 
 
