@@ -8,6 +8,7 @@ groups by their Swedish label. A malformed file is refused with its line and rea
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -166,7 +167,12 @@ def _set(doc: ProcessDocument, name: str, value: str, line: int) -> None:
     elif name == "ages":
         doc.min_age, doc.max_age = _parse_ages(value, line)
     elif name == "id":
-        doc.id = value
+        try:
+            doc.id = str(uuid.UUID(value))
+        except ValueError:
+            raise MarkdownError(
+                line, "id ska vara ett id från ungtui (ett UUID); ta bort raden för en ny process."
+            ) from None
     else:
         setattr(doc, name, value)
 
