@@ -269,6 +269,31 @@ def compare_versions(db: Database, process_id: str, older: int, newer: int) -> l
     return diff_lines(version_text(db, process_id, older), version_text(db, process_id, newer))
 
 
+def process_input(db: Database, process_id: str) -> ProcessInput:
+    """The process as it stands, as input for an edit."""
+    with db.session() as session:
+        p = _get(session, process_id)
+    return ProcessInput(
+        title=p.title,
+        what_agreed=p.what_agreed,
+        how_done=p.how_done,
+        responsible_organisation_id=p.responsible_organisation_id,
+        responsible_role=p.responsible_role,
+        party_ids=split_ids(p.parties),
+        target_groups=[c for c in p.target_groups.split(",") if c],
+        min_age=p.min_age,
+        max_age=p.max_age,
+        measures=p.measures,
+        source=p.source,
+        agreement_id=p.agreement_id,
+        appendix=p.appendix,
+        last_reviewed=p.last_reviewed,
+        next_review=p.next_review,
+        ended_on=p.ended_on,
+        ended_by=p.ended_by,
+    )
+
+
 # --- writing -----------------------------------------------------------------------
 
 
