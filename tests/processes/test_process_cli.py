@@ -26,7 +26,8 @@ def test_search_prints_title_status_and_a_snippet(tmp_path, capsys):
     capsys.readouterr()
     assert main(["process", "search", "--db", str(db), "--limit", "1", "kaa", "fyller", "20"]) == 0
     assert capsys.readouterr().out == (
-        "När en KAA-ungdom fyller 20 år — Aktiv\n  När en *KAA*-ungdom *fyller* *20* år\n"
+        "När en KAA-ungdom fyller 20 år — Aktiv\n"
+        "  Kommunens aktivitetsansvar upphör när den unga *fyller* *20* år. Den…\n"
     )
     assert main(["process", "search", "--db", str(db), "operation", "integration"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (

@@ -118,6 +118,44 @@ def render(doc: ProcessDocument) -> str:
     return "\n".join(lines)
 
 
+def _cell(text: str) -> str:
+    return " ".join(text.split()) or "–"
+
+
+def readable(doc: ProcessDocument, status: str) -> str:
+    """The process for reading on screen: the facts as a table, then the two texts."""
+    agreement = doc.agreement
+    if agreement and doc.appendix is not None:
+        agreement += f", bilaga {doc.appendix}"
+    groups = ", ".join(group_label(code) for code in doc.target_groups)
+    ages = _ages(doc)
+    if ages:
+        groups = f"{groups} ({ages} år)" if groups else f"{ages} år"
+    responsible = ", ".join(p for p in (doc.responsible_organisation, doc.responsible_role) if p)
+    ended = ""
+    if doc.ended_on:
+        ended = f"{doc.ended_on.isoformat()} av {doc.ended_by or 'okänd part'}"
+        if doc.commitment_until:
+            ended += f"; åtagandet gäller t.o.m. {doc.commitment_until.isoformat()}"
+    rows = [
+        ("Status", status),
+        ("Överenskommelse", agreement or "ingen angiven"),
+        ("Parter", ", ".join(doc.parties)),
+        ("Ansvarar för processen", responsible),
+        ("Målgrupper", groups),
+        ("Insatser", doc.measures),
+        ("Senast granskad", doc.last_reviewed.isoformat() if doc.last_reviewed else ""),
+        ("Nästa granskning", doc.next_review.isoformat() if doc.next_review else ""),
+    ]
+    if ended:
+        rows.append(("Avslutad", ended))
+    rows.append(("Källa", doc.source))
+    lines = [f"- **{label}:** {_cell(value)}" for label, value in rows]
+    lines += ["", f"## {WHAT_HEADING}", "", doc.what_agreed.strip(), ""]
+    lines += [f"## {HOW_HEADING}", "", doc.how_done.strip(), ""]
+    return "\n".join(lines)
+
+
 # --- reading -----------------------------------------------------------------------
 
 

@@ -24,7 +24,13 @@ from ungtui.domain.text_diff import DiffLine, diff_lines
 from ungtui.services import clock
 from ungtui.services.agreements import appendix_numbers, rules_for, split_ids
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
-from ungtui.services.process_markdown import MarkdownError, ProcessDocument, parse, render
+from ungtui.services.process_markdown import (
+    MarkdownError,
+    ProcessDocument,
+    parse,
+    readable,
+    render,
+)
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store import process_search
 from ungtui.store.database import Database
@@ -78,7 +84,8 @@ class ProcessDetail:
     state: str
     status: str
     version: int
-    markdown: str
+    markdown: str  # the file format (export, versions)
+    readable: str  # the same for reading on screen
     agreement_id: str | None
     agreement_title: str
     versions: list[VersionRow]
@@ -201,6 +208,7 @@ def get_process(db: Database, process_id: str, today: date | None = None) -> Pro
         status=state_text(p.ended_on, p.next_review, on),
         version=p.version,
         markdown=render(doc),
+        readable=readable(doc, state_text(p.ended_on, p.next_review, on)),
         agreement_id=p.agreement_id,
         agreement_title=doc.agreement,
         versions=versions,

@@ -100,7 +100,7 @@ def search_processes(
         )
     else:
         params["match"] = expression
-        snippet = f"snippet(work_process_fts, -1, '{MARK_START}', '{MARK_END}', '…', 16)"
+        snippet = f"snippet(work_process_fts, 2, '{MARK_START}', '{MARK_END}', '…', 10)"
         columns = _COLUMNS.format(snippet=snippet)
         sql = (
             f"SELECT {columns} FROM work_process_fts f"

@@ -27,6 +27,12 @@ def _individuals() -> Screen:
     return IndividualsScreen()
 
 
+def _processes() -> Screen:
+    from ungtui.tui.screens.processes import ProcessesScreen
+
+    return ProcessesScreen()
+
+
 def _sync() -> Screen:
     from ungtui.tui.screens.sync import SyncScreen
 
@@ -35,6 +41,7 @@ def _sync() -> Screen:
 
 SECTIONS: tuple[Section, ...] = (
     Section("deltagare", "f2", "Deltagare", _individuals),
+    Section("processer", "f5", "Arbetsprocesser", _processes),
     Section("synk", "f7", "Synk", _sync),
 )
 HOME = SECTIONS[0].mode

@@ -36,6 +36,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("w", "withdraw_consent", "Återkalla samtycke", id="withdraw_consent"),
         Binding("v", "reveal", "Visa nr", id="reveal"),
         Binding("delete", "remove", "Ta bort", id="remove"),
+        Binding("p", "processes", "Processer", id="applicable_processes"),
     ]
 
     def __init__(self, individual_id: str) -> None:
@@ -163,6 +164,11 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         from ungtui.tui.screens.individual_form import IndividualFormScreen
 
         self.app.push_screen(IndividualFormScreen(self.individual_id))
+
+    def action_processes(self) -> None:
+        from ungtui.tui.screens.applicable_processes import ApplicableProcessesScreen
+
+        self.app.push_screen(ApplicableProcessesScreen(self.individual_id))
 
     def action_reveal(self) -> None:
         self.revealed = not self.revealed
