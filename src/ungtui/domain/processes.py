@@ -175,7 +175,7 @@ def applicable_processes(
         score = best * 10 + len(matched)
         found.append(
             (
-                (-best, -len(matched), span, process.title),
+                (-best, -len(matched), span, process.title.casefold()),
                 Applicable(process.id, process.title, matched, score),
             )
         )
