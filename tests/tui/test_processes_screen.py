@@ -15,7 +15,9 @@ from ungtui.store.process_search import ProcessQuery
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.agreements import AgreementDetailScreen, AgreementsScreen
 from ungtui.tui.screens.applicable_processes import ApplicableProcessesScreen
+from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.individuals import IndividualsScreen
 from ungtui.tui.screens.process_detail import (
     DiffScreen,
     EndProcessScreen,
@@ -210,4 +212,27 @@ async def test_an_empty_install_offers_the_starting_content(tmp_path):
         assert len(titles(app)) == 15
         assert not app.screen.query_one("#process-empty").display
     assert svc.count(db, ProcessQuery()) == 15
+    db.close()
+
+
+async def test_after_setup_one_key_loads_the_starting_content(tmp_path):
+    db = open_database(tmp_path / "tom.db")
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "Karin Lind")
+        app.screen.query_one("#organisation_name", Input).focus()
+        await type_text(pilot, "Värnamo kommun")
+        app.screen.query_one("#unit_name", Input).focus()
+        await type_text(pilot, "Jobbcenter Unga")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # "Läs in" is the first choice
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+    assert svc.count(db, ProcessQuery()) == 15
+    # The organisation typed at setup is the one the Värnamo processes name.
+    detail = svc.get_process(db, svc.find_process(db, "Veckovis samverkansgrupp i Värnamo"))
+    assert detail.party_names == ["Arbetsförmedlingen", "Värnamo kommun"]
     db.close()
