@@ -50,8 +50,10 @@ def main() -> None:
     print(f"databas: {path} ({total} personer)")
 
     opens = [timed(lambda: list_and_count(db, IndividualFilter(status="aktiv"))) for _ in range(5)]
-    print(f"öppna listan (sida + antal): median {statistics.median(opens):.1f} ms, "
-          f"max {max(opens):.1f} ms")
+    print(
+        f"öppna listan (sida + antal): median {statistics.median(opens):.1f} ms, "
+        f"max {max(opens):.1f} ms"
+    )
 
     keystrokes = []
     for text in TYPED:
@@ -60,8 +62,10 @@ def main() -> None:
             keystrokes.append(timed(lambda flt=flt: list_and_count(db, flt)))
     keystrokes.sort()
     p95 = keystrokes[int(len(keystrokes) * 0.95) - 1]
-    print(f"tangenttryck i sökfältet ({len(keystrokes)} st): median "
-          f"{statistics.median(keystrokes):.1f} ms, p95 {p95:.1f} ms, max {keystrokes[-1]:.1f} ms")
+    print(
+        f"tangenttryck i sökfältet ({len(keystrokes)} st): median "
+        f"{statistics.median(keystrokes):.1f} ms, p95 {p95:.1f} ms, max {keystrokes[-1]:.1f} ms"
+    )
 
     for group in ("unga_16_24", "kaa", "nyanland"):
         ms = timed(lambda g=group: list_and_count(db, IndividualFilter(group=g, status="aktiv")))

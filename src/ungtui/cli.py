@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ungtui import __version__
+from ungtui.cli_process import add_process_parser
 from ungtui.cli_referrals import add_referral_parser
 from ungtui.config import DB_ENV, default_db_path, resolve_db_path
 from ungtui.store.database import StoreError, open_database
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_privacy_commands(commands, common)
     add_referral_parser(commands, common)
+    add_process_parser(commands, common)
     return parser
 
 
@@ -114,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
             from ungtui.cli_referrals import run_referral_command
 
             return run_referral_command(db, args)
+        if args.command == "process":
+            from ungtui.cli_process import run_process_command
+
+            return run_process_command(db, args)
         from ungtui.tui.app import UngApp
 
         UngApp(db).run()

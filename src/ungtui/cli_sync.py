@@ -43,7 +43,7 @@ def _organisation(db: Database, wanted: str) -> str:
     wanted_folded = wanted.strip().casefold()
     digits = "".join(ch for ch in wanted if ch.isdigit())
     for org in list_organisations(db):
-        org_digits = "".join(ch for ch in org.org_nr if ch.isdigit())
+        org_digits = "".join(ch for ch in (org.org_nr or "") if ch.isdigit())
         if wanted_folded in (org.id, org.name.casefold()) or (digits and digits == org_digits):
             return org.id
     raise CommandError(

@@ -388,11 +388,99 @@ CREATE TABLE referral_state (
 );
 """
 
+# Work processes and their agreements (issue 4). The full-text index is install-local
+# derived data: triggers keep it in step with every write, typed or synced, and it is not
+# a domain table (it never travels and is never dumped).
+V_PROCESSES = """
+CREATE TABLE agreement (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    title VARCHAR NOT NULL,
+    purpose VARCHAR NOT NULL,
+    parties VARCHAR NOT NULL,
+    target_groups VARCHAR NOT NULL,
+    goals VARCHAR NOT NULL,
+    appendices VARCHAR NOT NULL,
+    valid_from DATE NOT NULL,
+    valid_until DATE,
+    notice_months INTEGER,
+    notice_given_on DATE,
+    notice_given_by VARCHAR,
+    revision VARCHAR NOT NULL,
+    next_revision DATE,
+    PRIMARY KEY (id)
+);
+CREATE TABLE work_process (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    title VARCHAR NOT NULL,
+    agreement_id VARCHAR,
+    appendix INTEGER,
+    what_agreed VARCHAR NOT NULL,
+    how_done VARCHAR NOT NULL,
+    responsible_organisation_id VARCHAR,
+    responsible_role VARCHAR NOT NULL,
+    parties VARCHAR NOT NULL,
+    target_groups VARCHAR NOT NULL,
+    min_age INTEGER,
+    max_age INTEGER,
+    measures VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    last_reviewed DATE,
+    next_review DATE,
+    ended_on DATE,
+    ended_by VARCHAR,
+    commitment_until DATE,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_work_process_agreement_id ON work_process (agreement_id);
+CREATE TABLE work_process_version (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    process_id VARCHAR NOT NULL,
+    version INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    author_id VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_work_process_version_process_id ON work_process_version (process_id);
+-- remove_diacritics folds å, ä, ö, é to a, a, o, e in the text and in queries alike, so
+-- "overgang" finds "Övergång" and OCR text that lost its dots is found by "förmedling".
+CREATE VIRTUAL TABLE work_process_fts USING fts5(
+    process_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER work_process_fts_insert AFTER INSERT ON work_process BEGIN
+    INSERT INTO work_process_fts (process_id, title, body) VALUES (
+        new.id, new.title,
+        new.what_agreed || char(10) || new.how_done || char(10) || new.measures
+    );
+END;
+CREATE TRIGGER work_process_fts_update
+AFTER UPDATE OF title, what_agreed, how_done, measures ON work_process BEGIN
+    DELETE FROM work_process_fts WHERE process_id = old.id;
+    INSERT INTO work_process_fts (process_id, title, body) VALUES (
+        new.id, new.title,
+        new.what_agreed || char(10) || new.how_done || char(10) || new.measures
+    );
+END;
+CREATE TRIGGER work_process_fts_delete AFTER DELETE ON work_process BEGIN
+    DELETE FROM work_process_fts WHERE process_id = old.id;
+END;
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
     (3, V_WAY),
     (4, V_REFERRALS),
+    (5, V_PROCESSES),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

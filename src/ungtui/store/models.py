@@ -211,6 +211,65 @@ class JobTrack(Record, table=True):
     target_group: str = "nyanland"  # domain.target_groups.GROUPS
 
 
+# --- Work processes (arbetsprocesser) and their agreements (överenskommelser) ----------
+# Lists that belong to one record (parties, target groups, goals, appendices) are kept in
+# the record: they are edited and read as a whole, and travel by sync as one field.
+
+
+class Agreement(Record, table=True):
+    title: str
+    purpose: str = ""
+    parties: str = ""  # comma-separated organisation ids
+    # JSON lists: [{"code", "label", "min_age", "max_age"}], [{"goal", "indicators":
+    # [{"indicator", "year", "target"}]}], [{"number", "title"}]
+    target_groups: str = "[]"
+    goals: str = "[]"
+    appendices: str = "[]"
+    valid_from: date
+    valid_until: date | None = None  # None: until further notice (tills vidare)
+    notice_months: int | None = None  # None: the agreement does not say
+    notice_given_on: date | None = None
+    notice_given_by: str | None = None  # organisation id
+    revision: str = ""  # how often, in words: "årligen", "vid behov"
+    next_revision: date | None = None
+
+
+class WorkProcess(Record, table=True):
+    __tablename__ = "work_process"
+
+    title: str
+    agreement_id: str | None = Field(default=None, index=True)
+    appendix: int | None = None  # the agreement's appendix number
+    what_agreed: str = ""
+    how_done: str = ""  # Markdown, usually numbered steps
+    responsible_organisation_id: str | None = None
+    responsible_role: str = ""  # a role or a person
+    parties: str = ""  # comma-separated organisation ids
+    target_groups: str = ""  # comma-separated codes of domain.target_groups.GROUPS
+    min_age: int | None = None
+    max_age: int | None = None
+    measures: str = ""  # related measures (insatser), free text
+    source: str = ""  # where the text comes from, e.g. a seed appendix
+    last_reviewed: date | None = None
+    next_review: date | None = None
+    ended_on: date | None = None
+    ended_by: str | None = None  # organisation id
+    commitment_until: date | None = None
+    version: int = 1
+
+
+class WorkProcessVersion(Record, table=True):
+    """The whole text of a process as saved at one version (the Markdown of
+    services.process_markdown), so any two versions can be compared."""
+
+    __tablename__ = "work_process_version"
+
+    process_id: str = Field(index=True)
+    version: int
+    text: str
+    author_id: str | None = None  # staff id
+
+
 DOMAIN_TABLES: tuple[type[Record], ...] = (
     Organisation,
     Unit,
@@ -225,6 +284,9 @@ DOMAIN_TABLES: tuple[type[Record], ...] = (
     IndividualMeasure,
     ExitFollowUp,
     JobTrack,
+    Agreement,
+    WorkProcess,
+    WorkProcessVersion,
 )
 
 

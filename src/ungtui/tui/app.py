@@ -69,6 +69,9 @@ class UngApp(App[None]):
             return
         self.user = user
         self._open_register()
+        from ungtui.tui.screens.processes import offer_starting_content
+
+        offer_starting_content(self)
 
     def _open_register(self) -> None:
         assert self.user is not None

@@ -33,6 +33,12 @@ def _referrals() -> Screen:
     return ReferralsScreen()
 
 
+def _processes() -> Screen:
+    from ungtui.tui.screens.processes import ProcessesScreen
+
+    return ProcessesScreen()
+
+
 def _sync() -> Screen:
     from ungtui.tui.screens.sync import SyncScreen
 
@@ -48,6 +54,7 @@ def _audit_log() -> Screen:
 SECTIONS: tuple[Section, ...] = (
     Section("deltagare", "f2", "Deltagare", _individuals),
     Section("remisser", "f4", "Remisser", _referrals),
+    Section("processer", "f5", "Arbetsprocesser", _processes),
     Section("synk", "f7", "Synk", _sync),
     Section("logg", "f8", "Logg", _audit_log),
 )

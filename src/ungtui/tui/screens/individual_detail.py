@@ -48,6 +48,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("l", "audit_log", "Logg", id="audit_log"),
         Binding("u", "extract", "Utdrag", id="extract"),
         Binding("r", "referrals", "Remisser", id="referrals"),
+        Binding("a", "processes", "Arbetsprocesser", id="applicable_processes"),
     ]
 
     def __init__(self, individual_id: str) -> None:
@@ -213,6 +214,11 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             if self.app.screen_share:
                 name = initials(person.first_name, person.last_name)
             self.app.push_screen(AuditLogScreen(self.individual_id, name))
+
+    def action_processes(self) -> None:
+        from ungtui.tui.screens.applicable_processes import ApplicableProcessesScreen
+
+        self.app.push_screen(ApplicableProcessesScreen(self.individual_id))
 
     def action_reveal(self) -> None:
         self.revealed = not self.revealed

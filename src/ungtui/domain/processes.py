@@ -1,0 +1,187 @@
+"""Work processes (arbetsprocesser): their state, the three-month rule, and which ones
+apply to a person.
+
+Seed 000: a party may end a work process by telling the operative steering group; where
+that party fully controls its part, it keeps its commitment for up to three months if the
+other party asks. The months are calendar months (relativedelta clamps at month ends:
+2026-11-30 + 3 months = 2027-02-28).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from ungtui.domain.ages import age_on
+from ungtui.domain.target_groups import (
+    DEFAULT_RULES,
+    GROUPS,
+    AgeRange,
+    GroupMatch,
+    PersonFacts,
+    TargetGroupRules,
+    target_groups,
+)
+
+COMMITMENT_MONTHS = 3
+
+STATES = {
+    "aktiv": "Aktiv",
+    "uppsagd": "Uppsagd",
+    "avslutad": "Avslutad",
+}
+
+# How much a matching group says about a person: a narrow group (KAA, newcomers,
+# utbildningskontrakt) tells more than "young 16–29", so its processes come first.
+SPECIFICITY = {
+    "kaa": 4,
+    "utbildningskontrakt": 4,
+    "etablering": 3,
+    "nyanland": 3,
+    "unga_16_24": 2,
+    "unga_16_29": 1,
+}
+
+
+def commitment_until(ended_on: date) -> date:
+    """The last day the ending party keeps its commitment if the other party asks."""
+    return ended_on + relativedelta(months=COMMITMENT_MONTHS)
+
+
+def process_state(ended_on: date | None, on: date) -> str:
+    """'aktiv' until a party ends it; 'uppsagd' while the commitment still runs (the day
+    of ending up to and including `commitment_until`); 'avslutad' after that."""
+    if ended_on is None or on < ended_on:
+        return "aktiv"
+    if on <= commitment_until(ended_on):
+        return "uppsagd"
+    return "avslutad"
+
+
+def state_text(ended_on: date | None, next_review: date | None, on: date) -> str:
+    state = process_state(ended_on, on)
+    if state == "uppsagd":
+        assert ended_on is not None
+        return f"Uppsagd, åtagande t.o.m. {commitment_until(ended_on).isoformat()}"
+    if state == "avslutad":
+        assert ended_on is not None
+        return f"Avslutad {ended_on.isoformat()}"
+    if next_review is not None and next_review < on:
+        return "Aktiv, översyn försenad"
+    return "Aktiv"
+
+
+@dataclass(frozen=True)
+class AgreementGroup:
+    """A target group as an agreement states it: a code of target_groups.GROUPS (or a
+    group of its own, code ''), its label, and its age limits."""
+
+    code: str
+    label: str
+    min_age: int | None = None
+    max_age: int | None = None
+
+    def ages(self) -> str:
+        if self.min_age is not None and self.max_age is not None:
+            return f"{self.min_age}–{self.max_age} år"
+        if self.min_age is not None:
+            return f"från {self.min_age} år"
+        if self.max_age is not None:
+            return f"till och med {self.max_age} år"
+        return ""
+
+
+_RULE_FIELDS = {
+    "unga_16_24": "young_narrow",
+    "unga_16_29": "young_wide",
+    "kaa": "kaa",
+    "etablering": "establishment",
+    "utbildningskontrakt": "education_contract",
+}
+
+
+def rules_from_agreement(
+    groups: Iterable[AgreementGroup], base: TargetGroupRules = DEFAULT_RULES
+) -> TargetGroupRules:
+    """The target-group rules as an agreement sets them: its age limits replace the
+    defaults for the groups it names (Malmö's young people are 16–29, DUA's 16–24)."""
+    changes: dict[str, AgeRange] = {}
+    for group in groups:
+        field = _RULE_FIELDS.get(group.code)
+        if field is None or group.min_age is None or group.max_age is None:
+            continue
+        changes[field] = AgeRange(group.min_age, group.max_age)
+    if not changes:
+        return base
+    values = {name: getattr(base, name) for name in base.__dataclass_fields__}
+    values.update(changes)
+    return TargetGroupRules(**values)
+
+
+@dataclass(frozen=True)
+class ProcessTarget:
+    """What the applies rule needs to know about one process."""
+
+    id: str
+    title: str
+    target_groups: tuple[str, ...]
+    min_age: int | None
+    max_age: int | None
+    rules: TargetGroupRules = DEFAULT_RULES
+
+
+@dataclass(frozen=True)
+class Applicable:
+    process_id: str
+    title: str
+    matched: tuple[GroupMatch, ...]
+    score: int
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{m.label}: {m.reason}" for m in self.matched)
+
+
+def applicable_processes(
+    facts: PersonFacts, processes: Iterable[ProcessTarget], on: date
+) -> list[Applicable]:
+    """Processes whose target groups fit the person on `on`, best first.
+
+    A process fits when one of its groups is one of the person's (counted with the rules of
+    the process's agreement) and the person's age is within the process's own limits, if
+    it has any. Best first: the most specific matching group, then the most groups
+    matched, then the narrowest age limits, then the title.
+    """
+    age = age_on(facts.birth_date, on) if facts.birth_date else None
+    found: list[tuple[tuple, Applicable]] = []
+    for process in processes:
+        if not process.target_groups:
+            continue
+        if process.min_age is not None and (age is None or age < process.min_age):
+            continue
+        if process.max_age is not None and (age is None or age > process.max_age):
+            continue
+        wanted = set(process.target_groups)
+        matched = tuple(m for m in target_groups(facts, on, process.rules) if m.code in wanted)
+        if not matched:
+            continue
+        best = max(SPECIFICITY.get(m.code, 1) for m in matched)
+        span = (process.max_age if process.max_age is not None else 99) - (
+            process.min_age if process.min_age is not None else 0
+        )
+        score = best * 10 + len(matched)
+        found.append(
+            (
+                (-best, -len(matched), span, process.title.casefold()),
+                Applicable(process.id, process.title, matched, score),
+            )
+        )
+    found.sort(key=lambda pair: pair[0])
+    return [applicable for _key, applicable in found]
+
+
+def known_group(code: str) -> bool:
+    return code in GROUPS

@@ -1,0 +1,271 @@
+"""Agreements (överenskommelser): reading them, saving them, their status."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import col, select
+
+from ungtui.domain.agreements import agreement_state, state_text
+from ungtui.domain.processes import AgreementGroup, rules_from_agreement
+from ungtui.domain.target_groups import GROUPS, TargetGroupRules
+from ungtui.services import clock
+from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.unit_of_work import UnitOfWork
+from ungtui.store.database import Database
+from ungtui.store.models import Agreement, Organisation, WorkProcess
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator: str
+    year: int | None = None
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal: str
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class Appendix:
+    number: int
+    title: str
+
+
+@dataclass
+class AgreementInput:
+    title: str = ""
+    purpose: str = ""
+    party_ids: list[str] = field(default_factory=list)
+    target_groups: list[AgreementGroup] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    appendices: list[Appendix] = field(default_factory=list)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    notice_months: int | None = None
+    revision: str = ""
+    next_revision: date | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    id: str
+    name: str
+    org_nr: str
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    id: str
+    title: str
+    parties: str
+    valid_from: date
+    state: str
+    state_text: str
+
+
+@dataclass(frozen=True)
+class AgreementDetail:
+    id: str
+    title: str
+    purpose: str
+    parties: list[Party]
+    target_groups: list[AgreementGroup]
+    goals: list[Goal]
+    appendices: list[Appendix]
+    valid_from: date
+    valid_until: date | None
+    notice_months: int | None
+    notice_given_on: date | None
+    notice_given_by: str
+    revision: str
+    next_revision: date | None
+    state: str
+    state_text: str
+    processes: list[tuple[str, str, int | None]]  # (id, title, appendix)
+
+
+def _groups(raw: str) -> list[AgreementGroup]:
+    return [
+        AgreementGroup(g["code"], g["label"], g.get("min_age"), g.get("max_age"))
+        for g in json.loads(raw or "[]")
+    ]
+
+
+def _goals(raw: str) -> list[Goal]:
+    return [
+        Goal(g["goal"], tuple(Indicator(**i) for i in g.get("indicators", [])))
+        for g in json.loads(raw or "[]")
+    ]
+
+
+def _appendices(raw: str) -> list[Appendix]:
+    return [Appendix(a["number"], a["title"]) for a in json.loads(raw or "[]")]
+
+
+def rules_for(agreement: Agreement | None) -> TargetGroupRules:
+    return rules_from_agreement(_groups(agreement.target_groups) if agreement else [])
+
+
+def appendix_numbers(agreement: Agreement) -> set[int]:
+    return {a.number for a in _appendices(agreement.appendices)}
+
+
+def _state(a: Agreement, on: date) -> tuple[str, str]:
+    args = (a.valid_from, a.valid_until, a.notice_months, a.notice_given_on, a.next_revision, on)
+    return agreement_state(*args), state_text(*args)
+
+
+def _org_names(session, ids: list[str]) -> dict[str, Organisation]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Organisation).where(col(Organisation.id).in_(ids))).all()
+    return {o.id: o for o in rows}
+
+
+def split_ids(text: str) -> list[str]:
+    return [part for part in text.split(",") if part]
+
+
+def list_agreements(db: Database, today: date | None = None) -> list[AgreementRow]:
+    """All agreements; there are a handful per install, never thousands."""
+    on = today or clock.today()
+    with db.session() as session:
+        agreements = session.exec(
+            select(Agreement)
+            .where(col(Agreement.deleted_at).is_(None))
+            .order_by(col(Agreement.valid_from).desc(), Agreement.title)
+        ).all()
+        orgs = _org_names(session, [i for a in agreements for i in split_ids(a.parties)])
+    rows = []
+    for a in agreements:
+        state, text = _state(a, on)
+        names = [orgs[i].name for i in split_ids(a.parties) if i in orgs]
+        rows.append(AgreementRow(a.id, a.title, ", ".join(names), a.valid_from, state, text))
+    return rows
+
+
+def get_agreement(db: Database, agreement_id: str, today: date | None = None) -> AgreementDetail:
+    on = today or clock.today()
+    with db.session() as session:
+        a = session.get(Agreement, agreement_id)
+        if a is None or a.deleted_at is not None:
+            raise NotFound("Överenskommelsen finns inte längre.")
+        party_ids = split_ids(a.parties)
+        orgs = _org_names(
+            session, [*party_ids, *([a.notice_given_by] if a.notice_given_by else [])]
+        )
+        processes = session.exec(
+            select(WorkProcess.id, WorkProcess.title, WorkProcess.appendix)
+            .where(WorkProcess.agreement_id == a.id, col(WorkProcess.deleted_at).is_(None))
+            .order_by(WorkProcess.appendix, WorkProcess.title)
+        ).all()
+    state, text = _state(a, on)
+    return AgreementDetail(
+        id=a.id,
+        title=a.title,
+        purpose=a.purpose,
+        parties=[Party(i, orgs[i].name, orgs[i].org_nr or "") for i in party_ids if i in orgs],
+        target_groups=_groups(a.target_groups),
+        goals=_goals(a.goals),
+        appendices=_appendices(a.appendices),
+        valid_from=a.valid_from,
+        valid_until=a.valid_until,
+        notice_months=a.notice_months,
+        notice_given_on=a.notice_given_on,
+        notice_given_by=orgs[a.notice_given_by].name if a.notice_given_by in orgs else "",
+        revision=a.revision,
+        next_revision=a.next_revision,
+        state=state,
+        state_text=text,
+        processes=[(p[0], p[1], p[2]) for p in processes],
+    )
+
+
+def _validate(data: AgreementInput) -> dict:
+    errors: dict[str, str] = {}
+    if not data.title.strip():
+        errors["title"] = "Ange överenskommelsens namn."
+    if len(set(data.party_ids)) < 2:
+        errors["parties"] = "En överenskommelse har minst två parter."
+    if data.valid_from is None:
+        errors["valid_from"] = "Ange från vilket datum överenskommelsen gäller."
+    elif data.valid_until is not None and data.valid_until < data.valid_from:
+        errors["valid_until"] = "Slutdatum kan inte vara före startdatum."
+    if data.notice_months is not None and data.notice_months < 0:
+        errors["notice_months"] = "Uppsägningstiden kan inte vara negativ."
+    for group in data.target_groups:
+        if group.code and group.code not in GROUPS:
+            errors["target_groups"] = f"Okänd målgruppskod ”{group.code}”."
+        if (
+            group.min_age is not None
+            and group.max_age is not None
+            and group.min_age > group.max_age
+        ):
+            errors["target_groups"] = f"{group.label}: lägsta ålder är högre än högsta."
+    numbers = [a.number for a in data.appendices]
+    if len(numbers) != len(set(numbers)):
+        errors["appendices"] = "Två bilagor har samma nummer."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": data.title.strip(),
+        "purpose": data.purpose.strip(),
+        "parties": ",".join(dict.fromkeys(data.party_ids)),
+        "target_groups": json.dumps(
+            [
+                {"code": g.code, "label": g.label, "min_age": g.min_age, "max_age": g.max_age}
+                for g in data.target_groups
+            ],
+            ensure_ascii=False,
+        ),
+        "goals": json.dumps(
+            [
+                {
+                    "goal": g.goal,
+                    "indicators": [
+                        {"indicator": i.indicator, "year": i.year, "target": i.target}
+                        for i in g.indicators
+                    ],
+                }
+                for g in data.goals
+            ],
+            ensure_ascii=False,
+        ),
+        "appendices": json.dumps(
+            [{"number": a.number, "title": a.title} for a in data.appendices],
+            ensure_ascii=False,
+        ),
+        "valid_from": data.valid_from,
+        "valid_until": data.valid_until,
+        "notice_months": data.notice_months,
+        "revision": data.revision.strip(),
+        "next_revision": data.next_revision,
+    }
+
+
+def save_agreement(
+    db: Database,
+    data: AgreementInput,
+    *,
+    actor_id: str | None,
+    agreement_id: str | None = None,
+    new_id: str | None = None,
+) -> str:
+    """Create (with `new_id` if given) or update an agreement."""
+    values = _validate(data)
+    with UnitOfWork(db, actor_id) as uow:
+        if agreement_id is None:
+            extra = {"id": new_id} if new_id else {}
+            agreement = uow.create(Agreement(**extra, **values))
+        else:
+            agreement = uow.session.get(Agreement, agreement_id)
+            if agreement is None or agreement.deleted_at is not None:
+                raise NotFound("Överenskommelsen finns inte längre.")
+            uow.update(agreement, **values)
+    return agreement.id

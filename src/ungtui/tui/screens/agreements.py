@@ -1,0 +1,170 @@
+"""Agreements (överenskommelser): the list, and one agreement with its processes."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Markdown, Static
+
+from ungtui.services.agreements import (
+    AgreementDetail,
+    AgreementRow,
+    get_agreement,
+    list_agreements,
+)
+from ungtui.services.errors import NotFound
+from ungtui.tui.screens.base import ReportsWorkerErrors
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()) or "–"
+
+
+def agreement_markdown(a: AgreementDetail) -> str:
+    until = a.valid_until.isoformat() if a.valid_until else "tills vidare"
+    notice = f"{a.notice_months} månader" if a.notice_months is not None else "anges inte"
+    lines = [
+        "| Uppgift | |",
+        "|---|---|",
+        f"| Status | {_cell(a.state_text)} |",
+        f"| Gäller | från {a.valid_from.isoformat()}, {until} |",
+        f"| Uppsägningstid | {notice} |",
+    ]
+    if a.notice_given_on:
+        lines.append(f"| Uppsagd | {a.notice_given_on.isoformat()} av {_cell(a.notice_given_by)} |")
+    revision = a.revision or "anges inte"
+    if a.next_revision:
+        revision += f"; nästa {a.next_revision.isoformat()}"
+    lines += [f"| Revidering | {_cell(revision)} |", "", "## Parter", ""]
+    lines += [f"- {p.name}" + (f", org.nr {p.org_nr}" if p.org_nr else "") for p in a.parties]
+    lines += ["", "## Syfte", "", a.purpose or "–", "", "## Målgrupper", ""]
+    for g in a.target_groups:
+        ages = g.ages()
+        lines.append(f"- {g.label}" + (f" ({ages})" if ages else ""))
+    lines += ["", "## Mål och indikatorer", ""]
+    for number, goal in enumerate(a.goals, start=1):
+        lines.append(f"{number}. {goal.goal}")
+        for i in goal.indicators:
+            year = f"{i.year}: " if i.year else ""
+            lines.append(f"    - {i.indicator} – {year}{i.target or 'målnivå saknas'}")
+    if not a.goals:
+        lines.append("–")
+    lines += ["", "## Bilagor", ""]
+    lines += [f"{x.number}. {x.title}" for x in a.appendices] or ["–"]
+    lines.append("")
+    return "\n".join(lines)
+
+
+class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="agreements_back"),
+        Binding("enter", "open", "Öppna", id="open_agreement_row", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Överenskommelser", classes="screen-title")
+        table: DataTable[str] = DataTable(id="agreements", cursor_type="row")
+        for label, width in (
+            ("Överenskommelse", 48),
+            ("Parter", 30),
+            ("Från", 10),
+            ("Status", 30),
+        ):
+            table.add_column(label, width=width)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        rows = list_agreements(self.app.db)
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[AgreementRow]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                row.title, row.parties, row.valid_from.isoformat(), row.state_text, key=row.id
+            )
+        if not rows:
+            self.notify(
+                "Inga överenskommelser än. Tryck l under F5 för att läsa in startinnehållet.",
+                severity="warning",
+            )
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if key:
+                self.app.push_screen(AgreementDetailScreen(key))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
+    DEFAULT_CSS = """
+    AgreementDetailScreen #agreement-body { padding: 0 1; }
+    AgreementDetailScreen #agreement-processes { height: auto; max-height: 12; }
+    """
+    BINDINGS = [Binding("escape", "back", "Tillbaka", id="agreement_back")]
+
+    def __init__(self, agreement_id: str) -> None:
+        super().__init__()
+        self.agreement_id = agreement_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="agreement-body"):
+            yield Static("", id="agreement-title", classes="screen-title")
+            yield Markdown("", id="agreement-text")
+            yield Static(
+                "Arbetsprocesser i överenskommelsen (Enter öppnar)", classes="section-title"
+            )
+            table: DataTable[str] = DataTable(id="agreement-processes", cursor_type="row")
+            table.add_column("Bilaga", width=6)
+            table.add_column("Arbetsprocess", width=80)
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#agreement-processes", DataTable).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        try:
+            detail = get_agreement(self.app.db, self.agreement_id)
+        except NotFound as exc:
+            self.notify(str(exc), severity="error")
+            self.app.call_from_thread(self.dismiss)
+            return
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail: AgreementDetail) -> None:
+        self.query_one("#agreement-title", Static).update(escape(detail.title))
+        self.query_one("#agreement-text", Markdown).update(agreement_markdown(detail))
+        table = self.query_one("#agreement-processes", DataTable)
+        table.clear()
+        for pid, title, appendix in detail.processes:
+            table.add_row("" if appendix is None else str(appendix), title, key=pid)
+
+    @on(DataTable.RowSelected, "#agreement-processes")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from ungtui.tui.screens.process_detail import ProcessDetailScreen
+
+        if event.row_key.value:
+            self.app.push_screen(ProcessDetailScreen(event.row_key.value))
+
+    def action_back(self) -> None:
+        self.dismiss()

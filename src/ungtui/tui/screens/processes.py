@@ -1,0 +1,292 @@
+"""Arbetsprocesser (F5): answers as you type, with filters; paged from SQL in a worker."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from ungtui.domain.processes import STATES
+from ungtui.domain.target_groups import GROUPS
+from ungtui.services.organisations import list_organisations
+from ungtui.services.processes import ProcessRow, count, has_processes, search
+from ungtui.services.starting_content import load_starting_content
+from ungtui.store.process_search import MARK_END, MARK_START, ProcessQuery
+from ungtui.tui.screens.base import ReportsWorkerErrors, failure_message
+from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.section_bar import SectionBar
+
+PAGE_SIZE = 50
+PREFETCH_MARGIN = 10
+# Two lines a row: the title, and under it the snippet with the matched words.
+COLUMNS = (("title", "Arbetsprocess och träff", 78), ("status", "Status", 36))
+EMPTY_TEXT = (
+    "Det finns inga arbetsprocesser här än.\n\n"
+    "Tryck [b]l[/] för att läsa in startinnehållet: tre överenskommelser (Malmö stad och "
+    "Stockholms stad med Arbetsförmedlingen) och femton arbetsprocesser ur parternas "
+    "bilagor. Processer kan också läsas in från Markdown: ungtui process import FIL."
+)
+
+
+def title_and_snippet(title: str, snippet: str, width: int) -> Text:
+    """The title, and under it the snippet with the matched words standing out (the
+    store layer marks them)."""
+    text = Text(title[: width - 1] + "…" if len(title) > width else title, style="bold")
+    text.append("\n  ")
+    line = Text(style="dim")
+    for index, part in enumerate(snippet.replace(MARK_END, MARK_START).split(MARK_START)):
+        line.append(part, style="not dim bold reverse" if index % 2 else "")
+    line.truncate(width - 2, overflow="ellipsis")
+    text.append_text(line)
+    return text
+
+
+class ProcessTable(DataTable[str]):
+    BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open_process")]
+
+
+class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
+    DEFAULT_CSS = """
+    ProcessesScreen #process-filters { height: auto; }
+    ProcessesScreen #process-search { width: 1fr; }
+    ProcessesScreen #process-filters Select { width: 28; }
+    ProcessesScreen #process-empty { padding: 1 2; display: none; }
+    ProcessesScreen #processes { height: 1fr; }
+    ProcessesScreen #process-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("slash", "focus_search", "Sök", id="process_search"),
+        Binding("a", "agreements", "Överenskommelser", id="agreements"),
+        Binding("l", "load_content", "Läs in startinnehåll", id="load_content"),
+        Binding("escape", "back", "Tillbaka", id="process_back"),
+    ]
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
+        rows: list[ProcessRow]
+        offset: int
+        total: int | None
+        empty_install: bool
+        millis: float
+
+    @dataclass
+    class PartiesLoaded(Message):
+        options: list[tuple[str, str]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_state = ProcessQuery()
+        self._generation = 0
+        self._loaded = 0
+        self._total = 0
+        self._loading_more = False
+        self._millis = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SectionBar("processer")
+        with Horizontal(id="process-filters"):
+            yield Input(
+                placeholder="Sök i arbetsprocesser, t.ex. kaa fyller 20 …", id="process-search"
+            )
+            yield Select([], prompt="Alla parter", id="process-party")
+            yield Select(
+                [(label, code) for code, label in GROUPS.items()],
+                prompt="Alla målgrupper",
+                id="process-group",
+            )
+            yield Select(
+                [(label, code) for code, label in STATES.items()],
+                prompt="Alla statusar",
+                id="process-state",
+            )
+        yield Static(EMPTY_TEXT, id="process-empty")
+        yield ProcessTable(id="processes", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="process-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(ProcessTable)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        self.set_focus(self.query_one("#process-search", Input))
+        self._load_parties()
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._generation += 1
+        self._loading_more = False
+        self._load(self._generation, self.query_state, 0)
+
+    @work(thread=True, exclusive=True, group="processes", exit_on_error=False)
+    def _load(self, generation: int, query: ProcessQuery, offset: int) -> None:
+        started = time.perf_counter()
+        rows = search(self.app.db, query, limit=PAGE_SIZE, offset=offset)
+        total = count(self.app.db, query) if offset == 0 else None
+        millis = (time.perf_counter() - started) * 1000
+        empty = offset == 0 and total == 0 and not has_processes(self.app.db)
+        self.post_message(self.PageLoaded(generation, rows, offset, total, empty, millis))
+
+    @work(thread=True, group="process-parties", exit_on_error=False)
+    def _load_parties(self) -> None:
+        orgs = list_organisations(self.app.db)
+        self.post_message(self.PartiesLoaded([(o.name, o.id) for o in orgs]))
+
+    @on(PartiesLoaded)
+    def _show_parties(self, message: PartiesLoaded) -> None:
+        self.query_one("#process-party", Select).set_options(message.options)
+
+    @on(PageLoaded)
+    def _show_page(self, message: PageLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        table = self.query_one(ProcessTable)
+        if message.offset == 0:
+            table.clear()
+            self._total = message.total or 0
+            self._millis = message.millis
+            self.query_one("#process-empty").display = message.empty_install
+            table.display = not message.empty_install
+            if message.empty_install and self.focused is None:
+                table.focus()
+        for row in message.rows:
+            table.add_row(
+                title_and_snippet(row.title, row.snippet, COLUMNS[0][2]),
+                Text(row.status, style="" if row.state == "aktiv" else "italic"),
+                key=row.id,
+                height=2,
+            )
+        self._loaded = message.offset + len(message.rows)
+        self._loading_more = False
+        self._update_status()
+
+    def _update_status(self) -> None:
+        words = "1 arbetsprocess" if self._total == 1 else f"{self._total} arbetsprocesser"
+        parts = [words]
+        if self.query_state.words.strip():
+            parts.append(f"bäst först · svar på {self._millis:.0f} ms")
+        if self._loaded < self._total:
+            parts.append(f"visar 1–{self._loaded}")
+        self.query_one("#process-status", Static).update(" · ".join(parts))
+
+    @on(DataTable.RowHighlighted, "#processes")
+    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
+        near_end = event.cursor_row >= self._loaded - PREFETCH_MARGIN
+        if near_end and self._loaded < self._total and not self._loading_more:
+            self._loading_more = True
+            self._load(self._generation, self.query_state, self._loaded)
+
+    # --- filters ---------------------------------------------------------------------
+
+    def _set_query(self, **changes: object) -> None:
+        self.query_state = replace(self.query_state, **changes)
+        self.reload()
+
+    @on(Input.Changed, "#process-search")
+    def _search(self, event: Input.Changed) -> None:
+        self._set_query(words=event.value)
+
+    @on(Input.Submitted, "#process-search")
+    def _search_done(self) -> None:
+        self.query_one(ProcessTable).focus()
+
+    @on(Select.Changed, "#process-party")
+    def _party(self, event: Select.Changed) -> None:
+        self._set_query(party_id=None if event.value is Select.NULL else event.value)
+
+    @on(Select.Changed, "#process-group")
+    def _group(self, event: Select.Changed) -> None:
+        self._set_query(target_group=None if event.value is Select.NULL else event.value)
+
+    @on(Select.Changed, "#process-state")
+    def _state(self, event: Select.Changed) -> None:
+        self._set_query(state=None if event.value is Select.NULL else event.value)
+
+    def action_focus_search(self) -> None:
+        self.set_focus(self.query_one("#process-search", Input))
+
+    def action_back(self) -> None:
+        search_field = self.query_one("#process-search", Input)
+        if search_field.value:
+            search_field.value = ""
+            self.query_one(ProcessTable).focus()
+            return
+        self.app.back_to_home()
+
+    # --- actions ---------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#processes")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from ungtui.tui.screens.process_detail import ProcessDetailScreen
+
+        if event.row_key.value:
+            self.app.push_screen(ProcessDetailScreen(event.row_key.value))
+
+    def action_agreements(self) -> None:
+        from ungtui.tui.screens.agreements import AgreementsScreen
+
+        self.app.push_screen(AgreementsScreen())
+
+    def action_load_content(self) -> None:
+        load_in_worker(self.app, after=self._after_load)
+
+    def _after_load(self) -> None:
+        self._load_parties()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._loaded or self._total == 0:
+            self.reload()
+
+
+def load_in_worker(app: App, after=None) -> None:
+    """Load the starting content off the UI thread and say what came in."""
+
+    def run() -> None:
+        user = getattr(app, "user", None)
+        try:
+            summary = load_starting_content(app.db, actor_id=user.staff_id if user else None)
+        except Exception as error:  # a worker of the app: no screen would report it
+            app.notify(failure_message(error), title="Fel", severity="error", timeout=10)
+            return
+        if summary.agreements or summary.processes:
+            app.notify(
+                f"Läste in {summary.agreements} överenskommelser och "
+                f"{summary.processes} arbetsprocesser."
+            )
+        else:
+            app.notify("Startinnehållet finns redan här; inget nytt lästes in.")
+        if after is not None:
+            app.call_from_thread(after)
+
+    app.run_worker(run, thread=True, group="starting-content", exit_on_error=False)
+
+
+def offer_starting_content(app: App) -> None:
+    """After the first setup: offer the shipped agreements and processes, one key away."""
+
+    def answer(choice: str | None) -> None:
+        if choice == "load":
+            load_in_worker(app)
+
+    app.push_screen(
+        ConfirmScreen(
+            "Läsa in startinnehåll?",
+            "ungtui har med sig tre överenskommelser och femton arbetsprocesser ur "
+            "parternas bilagor, så att frågan ”hur gör vi när …?” går att slå upp direkt "
+            "under F5 Arbetsprocesser. Du kan också läsa in dem senare där.",
+            [("load", "Läs in"), ("skip", "Inte nu")],
+        ),
+        answer,
+    )
