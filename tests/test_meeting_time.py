@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from ungtui.domain.meeting_time import describe, next_in_series, parse_meeting_time
+from ungtui.domain.meeting_time import describe, next_in_series, parse_day, parse_meeting_time
 
 TUESDAY = date(2026, 11, 24)
 
@@ -101,3 +101,14 @@ def test_series_over_a_year_end():
 def test_series_only_weekly_or_every_other_week():
     with pytest.raises(ValueError, match="varje vecka eller varannan vecka"):
         next_in_series(datetime(2026, 11, 24, 10, 0), 3, 2)
+
+
+def test_due_days():
+    assert parse_day("fre", TUESDAY) == date(2026, 11, 27)
+    assert parse_day("+14", TUESDAY) == date(2026, 12, 8)
+    assert parse_day("2026-12-15", TUESDAY) == date(2026, 12, 15)
+    assert parse_day("1/2", TUESDAY) == date(2027, 2, 1)
+    with pytest.raises(ValueError, match="Ange ett datum"):
+        parse_day(" ", TUESDAY)
+    with pytest.raises(ValueError, match="förstås inte som en dag"):
+        parse_day("sen", TUESDAY)

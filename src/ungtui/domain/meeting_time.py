@@ -174,3 +174,11 @@ def next_in_series(last: datetime, interval_weeks: int, count: int) -> list[date
         return []
     rule = rrule(WEEKLY, interval=interval_weeks, dtstart=last, count=count + 1)
     return list(rule)[1:]
+
+
+def parse_day(text: str, today: date) -> date:
+    """A day alone, typed the same ways as a meeting time (`fre`, `+14`, `1/12`, ISO)."""
+    cleaned = " ".join(text.strip().casefold().replace(",", " ").split())
+    if not cleaned:
+        raise ValueError("Ange ett datum, till exempel 2026-12-01, fre, 1/12 eller +14.")
+    return _parse_date(cleaned, today)
