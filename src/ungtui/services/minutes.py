@@ -24,8 +24,10 @@ PRIVACY_NOTE = (
 
 
 def _action_line(action: ActionRow, *, origin: bool = False) -> str:
+    """An item's own actions are under its heading, which already names the person at
+    the level chosen for the minutes; a carried action names them masked."""
     parts = [action.what]
-    if action.person:
+    if origin and action.person:
         parts.append(f"gäller {action.person}")
     parts.append(f"ansvarig: {action.responsible_name} ({action.organisation_name})")
     if action.due_date:
