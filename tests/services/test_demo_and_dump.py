@@ -29,8 +29,14 @@ def test_demo_is_valid_and_repeatable(tmp_path):
 def test_dump_is_canonical_json_without_local_columns(db, user):
     data = json.loads(dump_json(db))
     assert sorted(data) == [
+        "agendaitem",
         "consent",
         "individual",
+        "meeting",
+        "meetingaction",
+        "meetingattendee",
+        "meetingdecision",
+        "meetingseries",
         "organisation",
         "responsibility",
         "staff",
