@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ungtui import __version__
+from ungtui.cli_meetings import add_meeting_commands, run_meeting_command
 from ungtui.config import DB_ENV, default_db_path, resolve_db_path
 from ungtui.store.database import StoreError, open_database
 
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         help="godkänn en ny avsändare vars fingeravtryck du har jämfört per telefon",
     )
     commands.add_parser("conflicts", parents=[common], help="lista olösta synkkonflikter")
+    add_meeting_commands(commands, common)
     return parser
 
 
@@ -90,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             from ungtui.cli_sync import run_sync_command
 
             return run_sync_command(db, args)
+        if args.command == "meeting":
+            return run_meeting_command(db, args)
         from ungtui.tui.app import UngApp
 
         UngApp(db).run()

@@ -17,6 +17,7 @@ from sqlalchemy import insert
 
 from ungtui.domain.identity import luhn_check_digit
 from ungtui.services import clock
+from ungtui.services.demo_meetings import fill_demo_meetings
 from ungtui.services.individuals import search_key, sort_key
 from ungtui.services.organisations import CURRENT_STAFF_KEY
 from ungtui.services.unit_of_work import CREATED
@@ -365,5 +366,6 @@ def fill_demo(
             insert(Setting.__table__).prefix_with("OR REPLACE"),
             [dict(key=CURRENT_STAFF_KEY, value=staff_ids[DEMO_USER])],
         )
+    fill_demo_meetings(db, seed=seed, today=today)
     seconds = (datetime.now() - started).total_seconds()
     return DemoSummary(individuals=len(people), consents=len(consents), seconds=seconds)
