@@ -27,6 +27,12 @@ def _individuals() -> Screen:
     return IndividualsScreen()
 
 
+def _meetings() -> Screen:
+    from ungtui.tui.screens.meetings import MeetingsScreen
+
+    return MeetingsScreen()
+
+
 def _sync() -> Screen:
     from ungtui.tui.screens.sync import SyncScreen
 
@@ -35,6 +41,7 @@ def _sync() -> Screen:
 
 SECTIONS: tuple[Section, ...] = (
     Section("deltagare", "f2", "Deltagare", _individuals),
+    Section("moten", "f3", "Möten", _meetings),
     Section("synk", "f7", "Synk", _sync),
 )
 HOME = SECTIONS[0].mode
