@@ -50,6 +50,12 @@ ACTIONS = (
 )
 
 
+def _workday(day: date, step: int = 1) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=step)
+    return day
+
+
 def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     """Add the demo meetings; returns how many."""
     rng = random.Random(seed * 7919 + 5)
@@ -220,7 +226,7 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     talk = meeting(
         "trepartssamtal",
         "Trepartssamtal Rusta och matcha",
-        today + timedelta(days=1),
+        _workday(today + timedelta(days=1)),
         time(13, 0),
         "Arbetsförmedlingen, Södra Förstadsgatan",
         keeper=staff["Karin Lind"][0].id,
@@ -241,7 +247,7 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     conference = meeting(
         "arendekonferens",
         "Ärendekonferens inför praktik",
-        today - timedelta(days=3),
+        _workday(today - timedelta(days=3), -1),
         time(14, 30),
         "Jobbcenter Unga",
         keeper=keeper,
@@ -262,7 +268,7 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     steering = meeting(
         "operativ_styrgrupp",
         "Operativ styrgrupp",
-        today + timedelta(days=10),
+        _workday(today + timedelta(days=10)),
         time(9, 0),
         "Stadshuset, sal 3",
         keeper=keeper,
