@@ -212,3 +212,42 @@ async def test_open_actions_overdue_first_and_marked_done(demo_db):
     with demo_db.session() as session:
         done = session.exec(select(MeetingAction).where(MeetingAction.done_by.is_not(None))).all()
     assert len(done) == 3  # two made done by the demo, one here
+
+
+async def test_external_attendee_then_minutes_saved_private(demo_db, tmp_path):
+    import stat
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_todays_meeting(pilot)
+        await pilot.press("down")
+        await pilot.press("b")
+        await settle(pilot)
+        app.screen.query_one("#external_name", Input).focus()
+        await type_text(pilot, "Nora Lund")
+        await pilot.press("enter")
+        await type_text(pilot, "Nordljus Kompetens AB")
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.screen.query_one("#attendee-table", DataTable)
+        names = [table.get_row_at(i)[:3] for i in range(table.row_count)]
+        assert ["Nora Lund", "Nordljus Kompetens AB", "extern"] in names
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Nora Lund (Nordljus Kompetens AB, extern)" in str(
+            app.screen.query_one("#meeting-people", Static).render()
+        )
+        # The provider has no consent: the people on the agenda are now masked.
+        assert agenda_labels(app)[2].startswith("2. ⚠ ")
+        await pilot.press("m")
+        await settle(pilot)
+        path_input = app.screen.query_one("#minutes-path", Input)
+        assert path_input.value.endswith(".md")
+        assert "protokoll-2026-11-24-samverkansgrupp-" in path_input.value
+        target = tmp_path / "protokoll.md"
+        path_input.value = str(target)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert target.read_text(encoding="utf-8").startswith("# Protokoll: Samverkansgrupp unga")
+    assert "- Nora Lund (Nordljus Kompetens AB, extern)" in target.read_text(encoding="utf-8")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

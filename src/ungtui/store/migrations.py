@@ -289,6 +289,8 @@ CREATE INDEX ix_meetingaction_individual_id ON meetingaction (individual_id);
 CREATE INDEX ix_meetingaction_meeting_id ON meetingaction (meeting_id);
 -- The open actions list pages over undone actions, overdue (earliest due) first.
 CREATE INDEX ix_meetingaction_open ON meetingaction (deleted_at, done_at, due_date, id);
+-- The consent check of each person on an agenda reads the records merged into it.
+CREATE INDEX ix_individual_merged_into ON individual (merged_into);
 """
 
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V_MEETINGS))
