@@ -73,11 +73,11 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
             yield Select([], prompt="Alla ansvariga", id="action-person")
         table = ActionTable(id="open-actions", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
-            ("due", "Klart senast", 12),
-            ("what", "Åtgärd", 34),
-            ("person", "Gäller", 16),
-            ("who", "Ansvarig", 30),
-            ("meeting", "Möte", 30),
+            ("due", "Klart", 10),
+            ("what", "Åtgärd", 28),
+            ("person", "Gäller", 14),
+            ("who", "Ansvarig", 32),
+            ("meeting", "Möte", 24),
         ):
             table.add_column(label, key=key, width=width)
         yield table
