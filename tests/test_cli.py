@@ -111,3 +111,56 @@ def test_export_for_an_unknown_organisation(tmp_path, capsys, monkeypatch):
     assert main(["export", "--db", str(source), "--for", "Lunds kommun", "--out", str(out)]) == 1
     assert "finns inte här" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_meeting_list_and_minutes(tmp_path, capsys):
+    import stat
+
+    path = tmp_path / "moten.db"
+    assert main(["demo", "--db", str(path), "--individuals", "40", "--seed", "2"]) == 0
+    capsys.readouterr()
+    assert main(["meeting", "list", "--db", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "8 av 8 möten. Protokoll: ungtui meeting minutes ID"
+    today_line = next(line for line in lines if "2026-11-24 10:00" in line)
+    meeting_id = today_line.split()[0]
+    assert "Samverkansgrupp unga (serie)" in today_line
+
+    assert main(["meeting", "minutes", "--db", str(path), meeting_id]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# Protokoll: Samverkansgrupp unga\n")
+    assert "## Öppna åtgärder från tidigare möten" in text
+
+    out = tmp_path / "protokoll.txt"
+    assert (
+        main(
+            [
+                "meeting",
+                "minutes",
+                "--db",
+                str(path),
+                meeting_id,
+                "--format",
+                "txt",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert "läsbart bara för dig" in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8").startswith("PROTOKOLL: SAMVERKANSGRUPP UNGA\n")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_meeting_minutes_bad_input_exits_2_in_swedish(tmp_path, capsys):
+    path = tmp_path / "moten.db"
+    assert main(["demo", "--db", str(path), "--individuals", "10"]) == 0
+    capsys.readouterr()
+    assert main(["meeting", "minutes", "--db", str(path), "ffffffff"]) == 2
+    err = capsys.readouterr().err
+    assert err == "ungtui: Inget möte har id ffffffff.\n"
+    assert main(["meeting", "minutes", "--db", str(path), "ffffffff", "--format", "pdf"]) == 2
+    assert "Formatet pdf finns inte: välj md eller txt." in capsys.readouterr().err
+    assert main(["meeting", "list", "--db", str(path), "--when", "snart"]) == 2
+    assert "Traceback" not in capsys.readouterr().err

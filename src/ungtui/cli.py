@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ungtui import __version__
+from ungtui.cli_meetings import add_meeting_commands, run_meeting_command
 from ungtui.cli_process import add_process_parser
 from ungtui.cli_referrals import add_referral_parser
 from ungtui.config import DB_ENV, default_db_path, resolve_db_path
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     add_privacy_commands(commands, common)
     add_referral_parser(commands, common)
     add_process_parser(commands, common)
+    add_meeting_commands(commands, common)
     return parser
 
 
@@ -120,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             from ungtui.cli_process import run_process_command
 
             return run_process_command(db, args)
+        if args.command == "meeting":
+            return run_meeting_command(db, args)
         from ungtui.tui.app import UngApp
 
         UngApp(db).run()

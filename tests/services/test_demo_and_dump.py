@@ -31,6 +31,11 @@ def test_dump_is_canonical_json_without_local_columns(db, user):
     assert {
         "consent",
         "individual",
+        "meeting",
+        "meetingaction",
+        "meetingattendee",
+        "meetingdecision",
+        "meetingseries",
         "organisation",
         "referral",
         "referral_event",

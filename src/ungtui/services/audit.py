@@ -44,6 +44,9 @@ RECORD_NAMES = {
     "exit_follow_up": "uppföljning efter avslut",
     "referral": "remiss",
     "referral_event": "remissteg",
+    "agendaitem": "punkt på möte",
+    "meetingdecision": "mötesbeslut",
+    "meetingaction": "åtgärd från möte",
 }
 
 

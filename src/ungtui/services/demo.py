@@ -17,6 +17,7 @@ from sqlalchemy import insert
 
 from ungtui.domain.identity import luhn_check_digit
 from ungtui.services import clock
+from ungtui.services.demo_meetings import fill_demo_meetings
 from ungtui.services.demo_processes import fill_demo_processes
 from ungtui.services.demo_referrals import fill_demo_referrals
 from ungtui.services.demo_way import fill_way_demo
@@ -371,5 +372,6 @@ def fill_demo(
     fill_way_demo(db, people, today=today, seed=seed)
     fill_demo_referrals(db, seed=seed, today=today)
     fill_demo_processes(db, actor_id=staff_ids[DEMO_USER], today=today)
+    fill_demo_meetings(db, seed=seed, today=today)
     seconds = (datetime.now() - started).total_seconds()
     return DemoSummary(individuals=len(people), consents=len(consents), seconds=seconds)

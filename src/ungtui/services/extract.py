@@ -41,6 +41,9 @@ SECTION_TITLES = {
     "exit_follow_up": "Uppföljning efter avslut",
     "referral": "Remisser",
     "referral_event": "Remissteg",
+    "agendaitem": "Möten där personen har tagits upp",
+    "meetingdecision": "Beslut på möten",
+    "meetingaction": "Åtgärder från möten",
 }
 HIDDEN_COLUMNS = {
     "id",

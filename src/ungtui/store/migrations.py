@@ -475,12 +475,115 @@ CREATE TRIGGER work_process_fts_delete AFTER DELETE ON work_process BEGIN
 END;
 """
 
+V_MEETINGS = """
+-- Joint meetings (issue 5): series, meetings, attendees, agenda, decisions, actions.
+CREATE TABLE meetingseries (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    title VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    interval_weeks INTEGER NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE TABLE meeting (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    starts_at DATETIME NOT NULL,
+    place VARCHAR NOT NULL,
+    cluster VARCHAR NOT NULL,
+    series_id VARCHAR,
+    minutes_keeper_id VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_meeting_series_id ON meeting (series_id);
+CREATE INDEX ix_meeting_starts_at ON meeting (starts_at);
+CREATE TABLE meetingattendee (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    meeting_id VARCHAR NOT NULL,
+    staff_id VARCHAR,
+    name VARCHAR NOT NULL,
+    organisation_id VARCHAR,
+    organisation_name VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_meetingattendee_meeting_id ON meetingattendee (meeting_id);
+CREATE TABLE agendaitem (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    meeting_id VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    individual_id VARCHAR,
+    notes VARCHAR NOT NULL,
+    full_name_in_minutes BOOLEAN NOT NULL,
+    ack_reason VARCHAR NOT NULL,
+    ack_organisations VARCHAR NOT NULL,
+    ack_by VARCHAR,
+    ack_at DATETIME,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_agendaitem_individual_id ON agendaitem (individual_id);
+CREATE INDEX ix_agendaitem_meeting_id ON agendaitem (meeting_id);
+CREATE TABLE meetingdecision (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    meeting_id VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    individual_id VARCHAR,
+    text VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_meetingdecision_individual_id ON meetingdecision (individual_id);
+CREATE INDEX ix_meetingdecision_item_id ON meetingdecision (item_id);
+CREATE INDEX ix_meetingdecision_meeting_id ON meetingdecision (meeting_id);
+CREATE TABLE meetingaction (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    meeting_id VARCHAR NOT NULL,
+    item_id VARCHAR,
+    decision_id VARCHAR,
+    individual_id VARCHAR,
+    what VARCHAR NOT NULL,
+    responsible_staff_id VARCHAR,
+    responsible_name VARCHAR NOT NULL,
+    organisation_id VARCHAR,
+    organisation_name VARCHAR NOT NULL,
+    due_date DATE,
+    done_at DATETIME,
+    done_by VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_meetingaction_individual_id ON meetingaction (individual_id);
+CREATE INDEX ix_meetingaction_meeting_id ON meetingaction (meeting_id);
+-- The open actions list pages over undone actions, overdue (earliest due) first.
+CREATE INDEX ix_meetingaction_open ON meetingaction (deleted_at, done_at, due_date, id);
+-- The consent check of each person on an agenda reads the records merged into it.
+CREATE INDEX ix_individual_merged_into ON individual (merged_into);
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
     (3, V_WAY),
     (4, V_REFERRALS),
     (5, V_PROCESSES),
+    (6, V_MEETINGS),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -270,6 +270,78 @@ class WorkProcessVersion(Record, table=True):
     author_id: str | None = None  # staff id
 
 
+# --- Joint meetings (samverkansmöten): issue 5 -------------------------------------
+# Times are UTC. Rows about one person carry its individual_id, so that sync sends
+# them only where that person's consent allows; rows about no person leave it empty.
+
+
+class MeetingSeries(Record, table=True):
+    """A recurring meeting (weekly or every other week); its meetings point to it."""
+
+    title: str
+    kind: str
+    interval_weeks: int = 1
+
+
+class Meeting(Record, table=True):
+    kind: str  # see domain.meeting_vocabulary.MEETING_KINDS
+    title: str
+    starts_at: datetime = Field(index=True)
+    place: str = ""
+    cluster: str = ""  # the agreement or collaboration cluster the meeting belongs to
+    series_id: str | None = Field(default=None, index=True)
+    minutes_keeper_id: str | None = None  # a staff id
+
+
+class MeetingAttendee(Record, table=True):
+    """Staff of a party (staff_id set), or an external person with an organisation name.
+    The organisation id is set whenever the organisation is registered."""
+
+    meeting_id: str = Field(index=True)
+    staff_id: str | None = None
+    name: str
+    organisation_id: str | None = None
+    organisation_name: str = ""
+
+
+class AgendaItem(Record, table=True):
+    meeting_id: str = Field(index=True)
+    position: int = 0
+    kind: str = "amne"  # person | amne
+    title: str = ""
+    individual_id: str | None = Field(default=None, index=True)
+    notes: str = ""
+    full_name_in_minutes: bool = False
+    # Discussing a person some present organisation may not hear about: who, when, why,
+    # and the organisations it was done for (one per line).
+    ack_reason: str = ""
+    ack_organisations: str = ""
+    ack_by: str | None = None
+    ack_at: datetime | None = None
+
+
+class MeetingDecision(Record, table=True):
+    meeting_id: str = Field(index=True)
+    item_id: str = Field(index=True)
+    individual_id: str | None = Field(default=None, index=True)
+    text: str
+
+
+class MeetingAction(Record, table=True):
+    meeting_id: str = Field(index=True)
+    item_id: str | None = None
+    decision_id: str | None = None
+    individual_id: str | None = Field(default=None, index=True)
+    what: str
+    responsible_staff_id: str | None = None
+    responsible_name: str = ""
+    organisation_id: str | None = None
+    organisation_name: str = ""
+    due_date: date | None = None
+    done_at: datetime | None = None
+    done_by: str | None = None
+
+
 DOMAIN_TABLES: tuple[type[Record], ...] = (
     Organisation,
     Unit,
@@ -287,6 +359,12 @@ DOMAIN_TABLES: tuple[type[Record], ...] = (
     Agreement,
     WorkProcess,
     WorkProcessVersion,
+    MeetingSeries,
+    Meeting,
+    MeetingAttendee,
+    AgendaItem,
+    MeetingDecision,
+    MeetingAction,
 )
 
 

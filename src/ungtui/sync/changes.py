@@ -162,7 +162,10 @@ def collect(
         query + " ORDER BY local_seq, tbl, row_id"
     ):
         person = row_id if tbl == "individual" else owner.get((tbl, row_id))
-        if filtered and tbl in ("individual", *PERSON_TABLES) and person not in allowed:
+        # A person table's row with no individual_id (a meeting's free topic) is about
+        # nobody, and travels like any other row.
+        about_a_person = tbl == "individual" or (tbl in PERSON_TABLES and person is not None)
+        if filtered and about_a_person and person not in allowed:
             continue
         whole = person in grants
         if local_seq <= since and not whole:

@@ -15,7 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Boolean, Date, DateTime, bindparam
+from sqlalchemy import Boolean, Date, DateTime, TypeDecorator, bindparam
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
@@ -50,12 +50,16 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
+def _column_type(tbl: str, col: str) -> Any:
+    # SQLModel stores datetimes through a decorator (aware UTC); its base is a DateTime.
+    column_type = TABLES[tbl].c[col].type
+    return column_type.impl if isinstance(column_type, TypeDecorator) else column_type
+
+
 def from_json_value(tbl: str, col: str, value: Any) -> Any:
     if value is None:
         return None
-    column_type = TABLES[tbl].c[col].type
-    # SQLModel declares datetimes as UTCDateTime, a TypeDecorator around DateTime.
-    column_type = getattr(column_type, "impl", column_type)
+    column_type = _column_type(tbl, col)
     if isinstance(column_type, Date):
         return date.fromisoformat(value)
     if isinstance(column_type, DateTime):
@@ -68,11 +72,14 @@ def from_json_value(tbl: str, col: str, value: Any) -> Any:
 def blank_value(tbl: str, col: str) -> Any:
     """What a tombstoned record holds instead of its values."""
     column = TABLES[tbl].c[col]
+    column_type = _column_type(tbl, col)
     if column.nullable:
         return None
-    if isinstance(column.type, Boolean):
+    if isinstance(column_type, Boolean):
         return False
-    if isinstance(column.type, Date):
+    if isinstance(column_type, DateTime):
+        return datetime(1, 1, 1, tzinfo=UTC)
+    if isinstance(column_type, Date):
         return date(1, 1, 1)
     return ""
 

@@ -39,6 +39,12 @@ def _processes() -> Screen:
     return ProcessesScreen()
 
 
+def _meetings() -> Screen:
+    from ungtui.tui.screens.meetings import MeetingsScreen
+
+    return MeetingsScreen()
+
+
 def _sync() -> Screen:
     from ungtui.tui.screens.sync import SyncScreen
 
@@ -53,6 +59,7 @@ def _audit_log() -> Screen:
 
 SECTIONS: tuple[Section, ...] = (
     Section("deltagare", "f2", "Deltagare", _individuals),
+    Section("moten", "f3", "Möten", _meetings),
     Section("remisser", "f4", "Remisser", _referrals),
     Section("processer", "f5", "Arbetsprocesser", _processes),
     Section("synk", "f7", "Synk", _sync),

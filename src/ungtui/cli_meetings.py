@@ -1,0 +1,85 @@
+"""`ungtui meeting list` and `ungtui meeting minutes`: meetings from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ungtui.services.errors import ServiceError
+from ungtui.services.meetings import (
+    WHEN_FILTERS,
+    MeetingFilter,
+    count_meetings,
+    find_meeting_id,
+    list_meetings,
+)
+from ungtui.services.minutes import FORMATS, build_minutes, write_minutes
+from ungtui.store.database import Database
+
+EXIT_BAD_INPUT = 2
+
+
+def add_meeting_commands(commands, common: argparse.ArgumentParser) -> None:
+    meeting = commands.add_parser("meeting", parents=[common], help="möten och protokoll")
+    actions = meeting.add_subparsers(dest="meeting_command", metavar="ÅTGÄRD", required=True)
+    listing = actions.add_parser("list", parents=[common], help="lista möten med id")
+    listing.add_argument(
+        "--when", default="alla", metavar="NÄR", help="kommande, tidigare eller alla (standard)"
+    )
+    listing.add_argument("--limit", type=int, default=100, metavar="N", help="högst N möten")
+    minutes = actions.add_parser("minutes", parents=[common], help="skriv ett mötes protokoll")
+    minutes.add_argument("id", metavar="ID", help="mötets id (minst de sex första tecknen)")
+    minutes.add_argument("--format", default="md", metavar="md|txt", help="Markdown eller text")
+    minutes.add_argument("--out", metavar="FILE", help="fil att skriva (annars skärmen)")
+
+
+def _bad(message: str) -> int:
+    print(f"ungtui: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def run_meeting_command(db: Database, args: argparse.Namespace) -> int:
+    try:
+        if args.meeting_command == "list":
+            return _list(db, args.when, args.limit)
+        return _minutes(db, args.id, args.format, args.out)
+    except ServiceError as error:
+        return _bad(str(error))
+
+
+def _list(db: Database, when: str, limit: int) -> int:
+    if when not in WHEN_FILTERS:
+        return _bad(f"--when {when} finns inte: välj kommande, tidigare eller alla.")
+    if limit < 1:
+        return _bad("--limit måste vara minst 1.")
+    flt = MeetingFilter(when=when)
+    total = count_meetings(db, flt)
+    if not total:
+        print("Inga möten.")
+        return 0
+    for row in list_meetings(db, flt, limit=limit):
+        series = " (serie)" if row.in_series else ""
+        items = "1 punkt" if row.items == 1 else f"{row.items} punkter"
+        print(
+            f"{row.id[:8]}  {row.starts:%Y-%m-%d %H:%M}  {row.kind:<20}  {row.title}{series}"
+            f"  · {items}"
+        )
+    shown = min(total, limit)
+    print(f"{shown} av {total} möten. Protokoll: ungtui meeting minutes ID")
+    return 0
+
+
+def _minutes(db: Database, wanted: str, fmt: str, out: str | None) -> int:
+    if fmt not in FORMATS:
+        return _bad(f"Formatet {fmt} finns inte: välj md eller txt.")
+    text = build_minutes(db, find_meeting_id(db, wanted), fmt)
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        path = write_minutes(Path(out), text)
+    except OSError as error:
+        return _bad(f"Protokollet kunde inte skrivas till {out}: {error.strerror}.")
+    print(f"Protokollet är sparat i {path} (läsbart bara för dig).")
+    return 0

@@ -1,0 +1,203 @@
+"""Open actions from all meetings, overdue first; filter by organisation and person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from ungtui.services import clock
+from ungtui.services.errors import ServiceError
+from ungtui.services.meeting_actions import (
+    ActionFilter,
+    count_open_actions,
+    count_overdue,
+    filter_choices,
+    list_open_actions,
+)
+from ungtui.services.meeting_agenda import ActionRow, set_action_done
+from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.section_bar import SectionBar
+
+PAGE_SIZE = 100
+
+
+class ActionTable(DataTable[str]):
+    BINDINGS = [
+        Binding("x", "screen.done", "Klar", id="action_done"),
+        Binding("enter", "select_cursor", "Öppna mötet", id="open_meeting"),
+    ]
+
+
+class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [Binding("escape", "back", "Tillbaka", id="back_from_actions")]
+
+    DEFAULT_CSS = """
+    OpenActionsScreen #action-filters { height: auto; }
+    OpenActionsScreen #action-filters > Select { width: 40; }
+    OpenActionsScreen #open-actions { height: 1fr; }
+    OpenActionsScreen #actions-status {
+        height: 1; padding: 0 1; color: $text-muted; background: $boost;
+    }
+    """
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
+        rows: list[ActionRow]
+        offset: int
+        total: int | None
+        overdue: int | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = ActionFilter()
+        self._generation = 0
+        self._loaded = 0
+        self._total = 0
+        self._overdue = 0
+        self._loading_more = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SectionBar("moten")
+        yield Static("Öppna åtgärder från alla möten", classes="screen-title")
+        with Horizontal(id="action-filters"):
+            yield Select([], prompt="Alla organisationer", id="action-org")
+            yield Select([], prompt="Alla ansvariga", id="action-person")
+        table = ActionTable(id="open-actions", cursor_type="row", zebra_stripes=True)
+        for key, label, width in (
+            ("due", "Klart", 10),
+            ("what", "Åtgärd", 28),
+            ("person", "Gäller", 14),
+            ("who", "Ansvarig", 32),
+            ("meeting", "Möte", 24),
+        ):
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield Static("", id="actions-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ActionTable).focus()
+        self._load_choices()
+        self.reload()
+
+    @work(thread=True, exit_on_error=False)
+    def _load_choices(self) -> None:
+        orgs, people = filter_choices(self.app.db)
+        self.app.call_from_thread(self._set_choices, orgs, people)
+
+    def _set_choices(self, orgs: list[str], people: list[str]) -> None:
+        self.query_one("#action-org", Select).set_options([(o, o) for o in orgs])
+        self.query_one("#action-person", Select).set_options([(p, p) for p in people])
+
+    def reload(self) -> None:
+        self._generation += 1
+        self._loading_more = False
+        self._load(self._generation, self.filter, 0, True)
+
+    @work(thread=True, exclusive=True, group="actions", exit_on_error=False)
+    def _load(self, generation: int, flt: ActionFilter, offset: int, count: bool) -> None:
+        rows = list_open_actions(self.app.db, flt, offset=offset, limit=PAGE_SIZE)
+        total = count_open_actions(self.app.db, flt) if count else None
+        overdue = count_overdue(self.app.db, flt) if count else None
+        self.post_message(self.PageLoaded(generation, rows, offset, total, overdue))
+
+    @on(PageLoaded)
+    def _show_page(self, message: PageLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        table = self.query_one(ActionTable)
+        if message.offset == 0:
+            keep = table.cursor_row if table.row_count else 0
+            table.clear()
+            self._total = message.total or 0
+            self._overdue = message.overdue or 0
+        today = clock.today()
+        for row in message.rows:
+            due = row.due_date.isoformat() if row.due_date else ""
+            if row.overdue(today):
+                due = f"[b red]{due}[/]"
+            table.add_row(
+                due,
+                row.what,
+                row.person,
+                f"{row.responsible_name} ({row.organisation_name})",
+                row.meeting_label,
+                key=f"{row.id}|{row.meeting_id}",
+            )
+        self._loaded = message.offset + len(message.rows)
+        self._loading_more = False
+        if message.offset == 0 and table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self.query_one("#actions-status", Static).update(
+            f"{self._total} öppna åtgärder, varav {self._overdue} försenade (överst)"
+        )
+
+    @on(DataTable.RowHighlighted)
+    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
+        if (
+            event.cursor_row >= self._loaded - 20
+            and self._loaded < self._total
+            and not self._loading_more
+        ):
+            self._loading_more = True
+            self._load(self._generation, self.filter, self._loaded, False)
+
+    @on(Select.Changed, "#action-org")
+    def _org(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else str(event.value)
+        self.filter = replace(self.filter, organisation_name=value)
+        self.reload()
+
+    @on(Select.Changed, "#action-person")
+    def _person(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else str(event.value)
+        self.filter = replace(self.filter, responsible_name=value)
+        self.reload()
+
+    def _current(self) -> tuple[str, str] | None:
+        table = self.query_one(ActionTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        action_id, _, meeting_id = key.partition("|")
+        return action_id, meeting_id
+
+    def action_done(self) -> None:
+        current = self._current()
+        if current is not None:
+            self._mark_done(current[0])
+
+    @work(thread=True, exit_on_error=False)
+    def _mark_done(self, action_id: str) -> None:
+        user = self.app.user
+        try:
+            set_action_done(self.app.db, action_id, True, actor_id=user.staff_id if user else None)
+        except ServiceError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.notify("Åtgärden är klar.")
+        self.app.call_from_thread(self.reload)
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        current = self._current()
+        if current is not None:
+            from ungtui.tui.screens.meeting import MeetingScreen
+
+            self.app.push_screen(MeetingScreen(current[1]))
+
+    def on_screen_resume(self) -> None:
+        if self._loaded:
+            self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss()
