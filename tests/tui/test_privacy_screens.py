@@ -170,3 +170,38 @@ async def test_opening_a_person_is_logged_and_the_log_shows_it(db, user, person)
         assert app.current_mode == "logg"
         assert app.screen.query_one("#audit", DataTable).row_count == 3
     assert [e.detail for e in list_entries(db, AuditFilter(action="visade"))] == ["personakt"]
+
+
+async def test_screen_share_shows_initials_on_the_meeting_agenda(tmp_path):
+    from textual.widgets import OptionList
+
+    from ungtui.services.demo import fill_demo
+    from ungtui.store.database import open_database
+    from ungtui.tui.screens.meeting import MeetingScreen
+
+    db = open_database(tmp_path / "demo.db")
+    fill_demo(db, individuals=40, seed=3)
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")  # the group meeting of today, first in the list
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+
+        def agenda() -> list[str]:
+            options = app.screen.query_one(OptionList)
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+        names = agenda()
+        await pilot.press("f9")
+        await settle(pilot)
+        shared = agenda()
+        assert len(shared) == len(names)
+        changed = [(a, b) for a, b in zip(names, shared, strict=True) if a != b]
+        assert changed, "some person on the agenda must be shown differently"
+        for full, masked in changed:
+            # "2. Förnamn Efternamn (f. 2004)" becomes "2. F.E. (f. 2004)"-style initials
+            assert "." in masked.split(" ", 1)[1] and len(masked) < len(full)
+    db.close()

@@ -90,6 +90,7 @@ class ItemView:
     ack_at: datetime | None  # local
     full_name_in_minutes: bool
     minutes_title: str  # as the minutes name the item
+    shared_title: str  # initials and birth year: what screen-share mode shows
     decisions: list[DecisionRow] = field(default_factory=list)
     actions: list[ActionRow] = field(default_factory=list)
 
@@ -287,13 +288,15 @@ def get_meeting(db: Database, meeting_id: str, today: date | None = None) -> Mee
         if item.kind == ITEM_PERSON:
             title = _shown_name(person, full=True)
             minutes_title = _shown_name(person, full=item.full_name_in_minutes)
+            shared_title = _shown_name(person, full=False)
         else:
-            title = minutes_title = item.title
+            title = minutes_title = shared_title = item.title
         views.append(
             ItemView(
                 id=item.id,
                 kind=item.kind,
                 title=title,
+                shared_title=shared_title,
                 individual_id=item.individual_id,
                 notes=item.notes,
                 missing=missing,

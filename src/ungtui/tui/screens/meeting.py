@@ -139,6 +139,7 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(AgendaList).focus()
         self.reload()
+        self.watch(self.app, "screen_share", lambda _on: self.reload(), init=False)
 
     # --- loading and showing -----------------------------------------------------
 
@@ -176,7 +177,7 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
             label = Text(f"{number}. ")
             if item.masked:
                 label.append("⚠ ", style="bold red" if item.locked else "bold yellow")
-            label.append(item.title)
+            label.append(item.shared_title if self.app.screen_share else item.title)
             options.append(Option(label, id=item.id))
         agenda.clear_options()
         agenda.add_options(options)
@@ -224,7 +225,7 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
                 "p tar upp en person, t ett ämne, b lägger till deltagare."
             )
             return
-        title.update(Text(item.title))
+        title.update(Text(item.shared_title if self.app.screen_share else item.title))
         if item.missing:
             names = ", ".join(item.missing)
             if item.locked:
