@@ -251,3 +251,45 @@ async def test_external_attendee_then_minutes_saved_private(demo_db, tmp_path):
     assert target.read_text(encoding="utf-8").startswith("# Protokoll: Samverkansgrupp unga")
     assert "- Nora Lund (Nordljus Kompetens AB, extern)" in target.read_text(encoding="utf-8")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+async def test_a_decision_about_a_person_becomes_a_referral_draft(demo_db):
+    from ungtui.services.referrals import ReferralDraft  # noqa: F401  (the feature exists)
+    from ungtui.store.models import Referral
+    from ungtui.tui.screens.referral_form import ReferralFormScreen
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_todays_meeting(pilot)
+        await pilot.press("down", "down")  # 2.: a person everyone present may hear about
+        await settle(pilot)
+        assert not agenda_labels(app)[2].startswith("2. ⚠")
+        await pilot.press("d")
+        await type_text(pilot, "Remiss till SYV om vuxenutbildning")
+        await pilot.press("enter")
+        await settle(pilot)
+        entries = app.screen.query_one("#entries", DataTable)
+        entries.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralFormScreen)
+        purpose = app.screen.query_one("#purpose", Input).value
+        assert purpose == "Remiss till SYV om vuxenutbildning"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+        app.screen.query_one("#agenda", OptionList).highlighted = 1  # the topic: no person
+        await settle(pilot)
+        await pilot.press("d")
+        await type_text(pilot, "Vi byter rum")
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.query_one("#entries", DataTable).focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)  # refused with a warning
+    with demo_db.session() as session:
+        made = session.exec(
+            select(Referral).where(Referral.purpose.startswith("Remiss till"))
+        ).all()
+    assert made == []  # a draft is saved only when the form is saved

@@ -67,6 +67,7 @@ class AgendaList(OptionList):
 class EntryTable(DataTable[str]):
     BINDINGS = [
         Binding("g", "screen.decision_to_action", "Gör till åtgärd", id="to_action"),
+        Binding("r", "screen.decision_to_referral", "Gör till remiss", id="to_referral"),
         Binding("x", "screen.toggle_done", "Klar", id="toggle_done"),
         Binding("delete", "screen.remove_entry", "Ta bort", id="remove_entry"),
     ]
@@ -483,6 +484,24 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
             return
         decision = next(d for d in item.decisions if d.id == entry[1])
         self.action_add_action(decision.text, decision.id)
+
+    def action_decision_to_referral(self) -> None:
+        """A decision about a person becomes a referral draft; the consent gate comes when
+        it is sent, as for any referral."""
+        from ungtui.tui.screens.referral_form import ReferralFormScreen
+
+        entry = self._entry()
+        item = self._current_item()
+        if entry is None or entry[0] != "d" or item is None:
+            self.notify("Markera ett beslut först.", severity="warning")
+            return
+        if item.individual_id is None:
+            self.notify("Bara ett beslut om en person kan bli en remiss.", severity="warning")
+            return
+        decision = next(d for d in item.decisions if d.id == entry[1])
+        self.app.push_screen(
+            ReferralFormScreen(item.individual_id, purpose=decision.text, origin_id=decision.id)
+        )
 
     def action_toggle_done(self) -> None:
         entry = self._entry()

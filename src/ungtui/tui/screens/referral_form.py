@@ -34,10 +34,19 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
         Binding("escape", "close", "Avbryt", id="close"),
     ]
 
-    def __init__(self, individual_id: str, referral_id: str | None = None) -> None:
+    def __init__(
+        self,
+        individual_id: str,
+        referral_id: str | None = None,
+        *,
+        purpose: str = "",
+        origin_id: str | None = None,
+    ) -> None:
         super().__init__()
         self.individual_id = individual_id
         self.referral_id = referral_id
+        self._purpose = purpose  # e.g. the text of the meeting decision it comes from
+        self._origin_id = origin_id
         self._receivers: dict[str, Receiver] = {}
         self._filling = True
 
@@ -111,6 +120,7 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
         self.query_one("#field-reply_by", FormField).set_hint(hint)
         if detail is None:
             self.query_one("#reply_by", Input).value = reply_by
+            self.query_one("#purpose", Input).value = self._purpose
             self._filling = False
             return
         r = detail.referral
@@ -162,6 +172,7 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
             measure=self.query_one("#measure", Input).value,
             purpose=self.query_one("#purpose", Input).value,
             reply_by=self.query_one("#reply_by", Input).value,
+            origin_id=self._origin_id,
         )
 
     def action_save(self) -> None:
