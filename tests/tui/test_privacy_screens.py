@@ -146,6 +146,7 @@ async def test_privacy_settings_refuse_bad_minutes_and_save_good_ones(db, user):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, PrivacySettingsScreen)
+        assert app.privacy.idle_minutes == 3  # in force at once, no restart
     assert privacy_settings(db).idle_minutes == 3
 
 

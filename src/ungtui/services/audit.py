@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.engine import Connection
 
 from ungtui.store.database import Database
+from ungtui.store.models import CURRENT_STAFF_KEY
+from ungtui.sync.changes import person_of
 
 ACTIONS = {
     "visade": "Visade",
@@ -96,7 +98,7 @@ def write(
 def install_user(conn: Connection) -> str | None:
     """The staff id this install works as (set up on first start)."""
     return conn.exec_driver_sql(
-        "SELECT value FROM setting WHERE key = 'current_staff_id'"
+        "SELECT value FROM setting WHERE key = ?", (CURRENT_STAFF_KEY,)
     ).scalar_one_or_none()
 
 
@@ -104,12 +106,9 @@ def people_in_rows(rows: Iterable[dict]) -> list[str]:
     """The individuals a sync change set carries records of, in first-seen order."""
     seen: dict[str, None] = {}
     for row in rows:
-        if row["t"] == "individual":
-            seen[row["id"]] = None
-        else:
-            reg = row["f"].get("individual_id")
-            if reg and reg["v"] and reg["v"][0][0]:
-                seen[reg["v"][0][0]] = None
+        person = row["id"] if row["t"] == "individual" else person_of(row)
+        if person:
+            seen[person] = None
     return list(seen)
 
 

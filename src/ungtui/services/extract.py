@@ -27,7 +27,7 @@ from ungtui.services import audit, clock
 from ungtui.services.errors import NotFound
 from ungtui.services.same_person import same_person_ids
 from ungtui.store.database import Database
-from ungtui.store.models import DOMAIN_TABLES, Individual
+from ungtui.store.models import DOMAIN_TABLES, PERSON_TABLES, Individual
 
 # What each kind of record is called in the extract; others by their table name.
 SECTION_TITLES = {
@@ -130,15 +130,17 @@ def find_person(db: Database, wanted: str) -> str:
     raise NotFound("Ingen person med det numret eller id:t finns i registret.")
 
 
-def _names(conn) -> dict[str, str]:
-    """id -> name or title of every record that has one, for showing references."""
+def _names(conn, wanted: set[str]) -> dict[str, str]:
+    """id -> name or title, for the referenced records only, to show references by name."""
     names: dict[str, str] = {}
+    if not wanted:
+        return names
     for model in DOMAIN_TABLES:
         table = model.__table__
         for column in ("name", "title"):
             if column in table.c and model.__tablename__ != "individual":
-                for row_id, value in conn.execute(select(table.c.id, table.c[column])):
-                    names[row_id] = value
+                query = select(table.c.id, table.c[column]).where(table.c.id.in_(wanted))
+                names.update(conn.execute(query).all())
     return names
 
 
@@ -148,28 +150,40 @@ def build_extract(db: Database, individual_id: str, *, actor_id: str | None) -> 
         if person is None or person.deleted_at is not None:
             raise NotFound("Personen finns inte längre i registret.")
         ids = same_person_ids(session, person.merged_into or individual_id)
-    sections: list[ExtractSection] = []
     with db.engine.begin() as conn:
-        names = _names(conn)
-        for model in DOMAIN_TABLES:
+        found: list[tuple[type, list]] = []
+        for model in (Individual, *PERSON_TABLES):
             table = model.__table__
-            if model.__tablename__ == "individual":
-                where = table.c.id.in_(ids)
-            elif "individual_id" in table.c:
-                where = table.c.individual_id.in_(ids)
-            else:
-                continue
-            rows = conn.execute(
-                select(table).where(where, table.c.deleted_at.is_(None)).order_by(table.c.id)
-            ).mappings()
+            about = table.c.id if model is Individual else table.c.individual_id
+            rows = (
+                conn.execute(
+                    select(table)
+                    .where(about.in_(ids), table.c.deleted_at.is_(None))
+                    .order_by(table.c.id)
+                )
+                .mappings()
+                .all()
+            )
+            found.append((model, rows))
+        referenced = {
+            value
+            for _model, rows in found
+            for row in rows
+            for column, value in row.items()
+            if column not in HIDDEN_COLUMNS and isinstance(value, str) and len(value) == 36
+        }
+        names = _names(conn, referenced)
+        sections: list[ExtractSection] = []
+        for model, rows in found:
             section = ExtractSection(SECTION_TITLES.get(model.__tablename__, model.__tablename__))
             for row in rows:
-                record: dict[str, str] = {}
-                for column in table.c:
-                    if column.name in HIDDEN_COLUMNS:
-                        continue
-                    record[_label(column.name)] = _shown(column.name, row[column.name], names)
-                section.records.append(record)
+                section.records.append(
+                    {
+                        _label(column): _shown(column, value, names)
+                        for column, value in row.items()
+                        if column not in HIDDEN_COLUMNS
+                    }
+                )
             sections.append(section)
         entries = []
         for pid in ids:

@@ -12,9 +12,7 @@ from ungtui.services.errors import ValidationError
 from ungtui.services.measures import ensure_measure_catalogue
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
-from ungtui.store.models import Organisation, Setting, Staff, Unit
-
-CURRENT_STAFF_KEY = "current_staff_id"
+from ungtui.store.models import CURRENT_STAFF_KEY, Organisation, Setting, Staff, Unit
 
 
 @dataclass(frozen=True)

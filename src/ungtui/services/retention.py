@@ -25,7 +25,7 @@ from ungtui.services import audit, clock
 from ungtui.services.errors import ValidationError
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
-from ungtui.store.models import DOMAIN_TABLES, Individual, Setting
+from ungtui.store.models import PERSON_TABLES, Individual, Setting
 
 DEFAULT_YEARS = 5
 YEARS_KEY = "retention_years:"  # + organisation id
@@ -38,10 +38,6 @@ class RetentionCandidate:
     organisation_name: str
     last_entry: date
     keep_until: date  # last entry + the organisation's years
-
-
-def _person_tables() -> list[type]:
-    return [m for m in DOMAIN_TABLES if "individual_id" in m.__table__.c]
 
 
 def years_for(db: Database) -> dict[str, int]:
@@ -71,7 +67,7 @@ def preview(db: Database, today: date | None = None) -> list[RetentionCandidate]
     """Who would be erased today, oldest entry first."""
     today = today or clock.today()
     own_years = years_for(db)
-    person_tables = [m.__tablename__ for m in _person_tables()]
+    person_tables = [m.__tablename__ for m in PERSON_TABLES]
     # The newest change log entry of the person's own row or any row that is about them.
     about = " UNION ALL ".join(
         f"SELECT id, individual_id FROM {t} WHERE individual_id = i.id" for t in person_tables
@@ -115,7 +111,7 @@ def erase(db: Database, individual_ids: list[str], *, actor_id: str | None) -> i
             person = uow.session.get(Individual, pid)
             if person is None:
                 continue
-            for model in _person_tables():
+            for model in PERSON_TABLES:
                 for row in uow.session.exec(
                     select(model).where(model.individual_id == pid, model.deleted_at.is_(None))
                 ):

@@ -94,6 +94,10 @@ class Consent(Record, table=True):
     recorded_by: str | None = None
 
 
+# The Setting that names the staff member this install works as.
+CURRENT_STAFF_KEY = "current_staff_id"
+
+
 class Setting(SQLModel, table=True):
     """Install-local settings (who uses this install). Never synced, never dumped."""
 
@@ -430,3 +434,10 @@ class ReferralState(SQLModel, table=True):
 
 
 DOMAIN_TABLES += (Referral, ReferralEvent)
+
+# Records about one individual: they travel only where that person's consent allows, go when
+# it is withdrawn, appear in the register extract and go with the person at erasure. A table
+# joins by having an `individual_id` column.
+PERSON_TABLES: tuple[type[Record], ...] = tuple(
+    m for m in DOMAIN_TABLES if "individual_id" in m.__table__.c
+)

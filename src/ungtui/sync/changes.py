@@ -16,13 +16,14 @@ from datetime import date
 from sqlalchemy.engine import Connection
 
 from ungtui.domain.consent import is_in_force
+from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
 from ungtui.sync import hlc as hlcmod
 from ungtui.sync import state
 from ungtui.sync.register import Register, covered, merge
 
 # Rows that belong to one individual: they travel only where that person's consent allows,
 # and go when it is withdrawn. A table joins by having an `individual_id` column.
-PERSON_TABLES = tuple(name for name, table in state.TABLES.items() if "individual_id" in table.c)
+PERSON_TABLES = tuple(model.__tablename__ for model in PERSON_MODELS)
 
 
 @dataclass
@@ -237,7 +238,7 @@ def apply(conn: Connection, changes: ChangeSet) -> ImportSummary:
         if tbl not in state.TABLES:
             summary.warnings.append(f"Okänd sorts post ({tbl}) hoppades över.")
             continue
-        person = row_id if tbl == "individual" else _person_of(row)
+        person = row_id if tbl == "individual" else person_of(row)
         if person in purged:
             continue
         fields, tomb = state.load_row(conn, tbl, row_id)
@@ -316,7 +317,8 @@ def _merge_into_tombstone(
     return merged, changed, dropped
 
 
-def _person_of(row: dict) -> str | None:
+def person_of(row: dict) -> str | None:
+    """The individual a change-set row of a person table is about."""
     reg = row["f"].get("individual_id")
     if reg and reg["v"]:
         return reg["v"][0][0]

@@ -56,6 +56,8 @@ class UngApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        # Read once here and again when changed, not on every idle check.
+        self.privacy = privacy_settings(self.db)
         self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.user = current_user(self.db)
         if self.user is None:
@@ -82,7 +84,7 @@ class UngApp(App[None]):
         if self.user is None or self.locked or self.current_mode == mode:
             return
         self.switch_mode(mode)
-        if mode == "moten" and privacy_settings(self.db).share_in_meetings:
+        if mode == "moten" and self.privacy.share_in_meetings:
             self.screen_share = True
 
     # --- screen-share mode and the idle lock ----------------------------------------
@@ -103,7 +105,7 @@ class UngApp(App[None]):
         """Lock when the keyboard has been still longer than this install allows."""
         if self.locked or self.user is None:
             return
-        settings = privacy_settings(self.db)
+        settings = self.privacy
         idle = self._monotonic() - self._last_activity
         if settings.idle_minutes and idle >= settings.idle_minutes * 60:
             self.locked = True

@@ -67,7 +67,7 @@ class PrivacySettingsScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, minutes: str, passphrase: str, remove: bool, share: bool) -> None:
         try:
-            save_privacy_settings(
+            saved = save_privacy_settings(
                 self.app.db,
                 idle_minutes=minutes,
                 new_passphrase=passphrase,
@@ -81,6 +81,7 @@ class PrivacySettingsScreen(ReportsWorkerErrors, Screen[None]):
         except ServiceError as exc:
             self.notify(str(exc), severity="error")
             return
+        self.app.privacy = saved  # type: ignore[attr-defined]
         self.notify("Inställningarna är sparade.")
         self.app.call_from_thread(self.dismiss)
 
