@@ -294,3 +294,22 @@ async def test_a_persons_referrals_from_the_person_view(world):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, IndividualDetailScreen)
+
+
+async def test_screen_share_shows_initials_in_the_list_and_the_referral(world):
+    world.draft_to_af(world.asa)
+    app = UngApp(world.db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_section(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert [r[3] for r in rows(app)] == ["Å. Ö."]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralDetailScreen)
+        heading = str(app.screen.query_one("#referral-heading", Static).render())
+        assert heading.endswith("– Å. Ö.") and "Öberg" not in heading
+        await pilot.press("f9")
+        await settle(pilot)
+        heading = str(app.screen.query_one("#referral-heading", Static).render())
+        assert heading.endswith("– Öberg, Åsa")

@@ -67,3 +67,15 @@ def test_person_detail(snap_compare, app):
         await _steady(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_list_in_screen_share_mode(snap_compare, app):
+    """F9: initials and masked numbers, and the marker in the header."""
+
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await pilot.press("v")  # a revealed number stays masked while sharing
+        await pilot.press("f9")
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -15,6 +15,7 @@ from ungtui.services.errors import NotFound
 from ungtui.services.referrals import EventRow, ReferralDetail, get_referral
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.referrals import OVERDUE, WARNING_STYLE
+from ungtui.tui.widgets.masking import shown_name
 
 # One key per step; a step's key shows in the footer only when the step is possible.
 STEP_KEYS = {
@@ -84,6 +85,11 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#referral-events", DataTable).focus()
         self.load()
+        self.watch(self.app, "screen_share", self._redraw, init=False)
+
+    def _redraw(self, _share: bool) -> None:
+        if self.detail is not None:
+            self._show(self.detail)
 
     def on_screen_resume(self) -> None:
         if self.detail is not None:
@@ -103,7 +109,7 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.detail = detail
         r = detail.referral
         self.query_one("#referral-heading", Static).update(
-            escape(f"Remiss: {detail.kind} – {detail.person}")
+            escape(f"Remiss: {detail.kind} – {shown_name(detail.person, self.app.screen_share)}")
         )
         state = self.query_one("#referral-state", Static)
         marker = f"   [{WARNING_STYLE}]{OVERDUE}: svaret har dröjt[/]" if detail.overdue else ""

@@ -22,6 +22,7 @@ from ungtui.services.referrals import (
     view_counts,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
@@ -58,13 +59,13 @@ def counterpart(row: ReferralRow, organisation_id: str | None) -> str:
     return f"{row.from_organisation} → {row.to_organisation}"
 
 
-def cells(row: ReferralRow, organisation_id: str | None) -> tuple:
+def cells(row: ReferralRow, organisation_id: str | None, share: bool = False) -> tuple:
     style = WARNING_STYLE if row.overdue else ""
     return (
         Text(OVERDUE if row.overdue else "", style=style),
         Text(row.reply_by.isoformat(), style=style),
         row.state_label,
-        row.person,
+        shown_name(row.person, share),
         row.measure,
         counterpart(row, organisation_id),
     )
@@ -99,6 +100,7 @@ class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(ReferralTable).focus()
         self.reload()
+        self.watch(self.app, "screen_share", lambda _on: self.reload(), init=False)
 
     def on_screen_resume(self) -> None:
         # Back from a referral: its new state shows here.
@@ -142,7 +144,7 @@ class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
             if message.counts is not None:
                 self.counts = message.counts
         for row in message.rows:
-            table.add_row(*cells(row, organisation_id), key=row.id)
+            table.add_row(*cells(row, organisation_id, self.app.screen_share), key=row.id)
         self._loaded = message.offset + len(message.rows)
         self._loading_more = False
         if message.offset == 0 and table.row_count:
@@ -326,6 +328,7 @@ class IndividualReferralsScreen(ReferralListScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self._load_name()
+        self.watch(self.app, "screen_share", lambda _on: self._load_name(), init=False)
 
     @work(thread=True, exit_on_error=False)
     def _load_name(self) -> None:
@@ -333,6 +336,7 @@ class IndividualReferralsScreen(ReferralListScreen):
 
         person = get_individual(self.app.db, self.individual_id).individual
         name = display_name(person.first_name, person.last_name)
+        name = shown_name(name, self.app.screen_share)
         self.app.call_from_thread(
             self.query_one("#referral-title", Static).update,
             Text(f"Remisser för {name}", style="bold"),

@@ -37,10 +37,14 @@ from ungtui.services.sync_files import (
     list_peers,
     my_fingerprint,
 )
+from ungtui.sync.changes import PERSON_TABLES
 from ungtui.sync.fileformat import SyncFileError
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
+
+HIDDEN = "(dolt)"  # a value in screen-share mode
 
 
 class TypeValueScreen(ModalScreen[str | None]):
@@ -131,6 +135,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             "Organisation", "Fingeravtryck", "Senaste utbyte", "Mottagna", "Kvitterade"
         )
         self.load()
+        self.watch(self.app, "screen_share", lambda _on: self.load(), init=False)
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -173,13 +178,17 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self._conflicts = conflicts
         table = self.query_one("#conflicts", DataTable)
         table.clear()
+        share = self.app.screen_share
         for index, view in enumerate(conflicts):
             shown, *others = view.values
+            record, now, other = view.record, shown.shown, " / ".join(o.shown for o in others)
+            if share and (view.table == "individual" or view.table in PERSON_TABLES):
+                record, now, other = "Person (dold vid skärmdelning)", HIDDEN, HIDDEN
             table.add_row(
-                view.record,
+                record,
                 view.field_label,
-                shown.shown,
-                " / ".join(o.shown for o in others),
+                now,
+                other,
                 f"{shown.where} {shown.when} · {others[0].where} {others[0].when}",
                 key=str(index),
             )
@@ -197,8 +206,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         dup.clear()
         for index, pair in enumerate(pairs):
             dup.add_row(
-                pair.first_name,
-                pair.second_name,
+                shown_name(pair.first_name, self.app.screen_share),
+                shown_name(pair.second_name, self.app.screen_share),
                 mask_identity(pair.identity_number),
                 key=str(index),
             )
