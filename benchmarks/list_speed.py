@@ -45,8 +45,7 @@ def main() -> None:
         print(f"demo: {summary.individuals} personer på {summary.seconds:.1f} s")
     else:
         db = open_database(path)
-    with db.session() as s:
-        total = count_individuals(db, IndividualFilter())
+    total = count_individuals(db, IndividualFilter())
     print(f"databas: {path} ({total} personer)")
 
     opens = [timed(lambda: list_and_count(db, IndividualFilter(status="aktiv"))) for _ in range(5)]

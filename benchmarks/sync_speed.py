@@ -27,7 +27,7 @@ from ungtui.services.demo import fill_demo
 from ungtui.services.sync import build_changes, own_organisation
 from ungtui.services.sync_files import UnknownSender, export_file, import_file
 from ungtui.store.database import open_database
-from ungtui.sync.fileformat import KDF_PARAMS, _keys, _lines
+from ungtui.sync.fileformat import KDF_PARAMS, _lines, passphrase_keys
 
 PASSPHRASE = "gemensam lösenfras för test"
 SEED = 7
@@ -48,7 +48,7 @@ def thousands(n: int) -> str:
 
 def kdf_seconds() -> float:
     started = time.perf_counter()
-    _keys(PASSPHRASE, os.urandom(16), KDF_PARAMS)
+    passphrase_keys(PASSPHRASE, os.urandom(16), KDF_PARAMS)
     return time.perf_counter() - started
 
 
