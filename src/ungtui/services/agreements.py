@@ -9,10 +9,12 @@ from datetime import date
 from sqlmodel import col, select
 
 from ungtui.domain.agreements import agreement_state, state_text
+from ungtui.domain.guarantee import GuaranteeRule
 from ungtui.domain.processes import AgreementGroup, rules_from_agreement
 from ungtui.domain.target_groups import GROUPS, TargetGroupRules
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.guarantee_rules import agreement_rule
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Agreement, Organisation, WorkProcess
@@ -88,6 +90,7 @@ class AgreementDetail:
     state: str
     state_text: str
     processes: list[tuple[str, str, int | None]]  # (id, title, appendix)
+    guarantee: GuaranteeRule | None = None  # None: the install default holds
 
 
 def _groups(raw: str) -> list[AgreementGroup]:
@@ -184,6 +187,7 @@ def get_agreement(db: Database, agreement_id: str, today: date | None = None) ->
         state=state,
         state_text=text,
         processes=[(p[0], p[1], p[2]) for p in processes],
+        guarantee=agreement_rule(a),
     )
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from ungtui.domain.dates import parse_iso_date
-from ungtui.domain.guarantee import DEFAULT_GUARANTEE, GuaranteeRule, GuaranteeStatus
+from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules, GuaranteeStatus, rule_for
 from ungtui.domain.guarantee import guarantee_status as guarantee_on
 from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES, start_refusal
@@ -32,6 +32,7 @@ from ungtui.domain.way import (
 )
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.guarantee_rules import guarantee_rules
 from ungtui.services.individuals import display_name
 from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import UnitOfWork
@@ -230,9 +231,15 @@ def build_way_view(
 
 
 def way_details(
-    session, ways: list[Way], births: dict[str, date | None], today: date, rule: GuaranteeRule
+    session,
+    ways: list[Way],
+    births: dict[str, date | None],
+    today: date,
+    rule: GuaranteeRule | GuaranteeRules,
+    orgs: dict[str, str | None] | None = None,
 ) -> dict[str, WayView]:
-    """Views of many ways with four queries in all, whatever their number."""
+    """Views of many ways with four queries in all, whatever their number. `orgs` gives
+    each person's case organisation, which picks an agreement's own guarantee rule."""
     ids = [w.id for w in ways]
     if not ids:
         return {}
@@ -308,7 +315,7 @@ def way_details(
             follow_ups[w.id],
             births.get(w.individual_id),
             today,
-            rule,
+            rule_for(rule, (orgs or {}).get(w.individual_id), w.entry_date),
         )
         for w in ways
     }
@@ -328,9 +335,12 @@ def get_way(
     individual_id: str,
     *,
     today: date | None = None,
-    rule: GuaranteeRule = DEFAULT_GUARANTEE,
+    rule: GuaranteeRule | GuaranteeRules | None = None,
 ) -> WayOverview:
+    """Without a rule, the install's rules (its default and the agreements' own)."""
     today = today or clock.today()
+    if rule is None:
+        rule = guarantee_rules(db)
     with db.session() as session:
         person = _person(session, individual_id)
         members = same_person_ids(session, person.id)
@@ -340,7 +350,12 @@ def get_way(
             .order_by(col(Way.entry_date).desc(), col(Way.created_at).desc())
         ).all()
         views = way_details(
-            session, list(ways), {m: person.birth_date for m in members}, today, rule
+            session,
+            list(ways),
+            {m: person.birth_date for m in members},
+            today,
+            rule,
+            {m: person.case_organisation_id for m in members},
         )
         mappings = session.exec(
             select(Mapping)

@@ -16,12 +16,21 @@ from ungtui.services.agreements import (
     get_agreement,
     list_agreements,
 )
-from ungtui.services.errors import NotFound
+from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.guarantee_rules import guarantee_rule, set_agreement_guarantee
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen
 
 
 def _cell(text: str) -> str:
     return " ".join(text.split()) or "–"
+
+
+def guarantee_text(a: AgreementDetail) -> str:
+    if a.guarantee is None:
+        return "enligt installationens standard (g sätter överenskommelsens egen)"
+    g = a.guarantee
+    return f"{g.min_age}–{g.max_age} år vid inflödet, {g.days} dagar"
 
 
 def agreement_markdown(a: AgreementDetail) -> str:
@@ -39,7 +48,13 @@ def agreement_markdown(a: AgreementDetail) -> str:
     revision = a.revision or "anges inte"
     if a.next_revision:
         revision += f"; nästa {a.next_revision.isoformat()}"
-    lines += [f"| Revidering | {_cell(revision)} |", "", "## Parter", ""]
+    lines += [
+        f"| Revidering | {_cell(revision)} |",
+        f"| 90-dagarsgaranti | {guarantee_text(a)} |",
+        "",
+        "## Parter",
+        "",
+    ]
     lines += [f"- {p.name}" + (f", org.nr {p.org_nr}" if p.org_nr else "") for p in a.parties]
     lines += ["", "## Syfte", "", a.purpose or "–", "", "## Målgrupper", ""]
     for g in a.target_groups:
@@ -108,6 +123,72 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
             if key:
                 self.app.push_screen(AgreementDetailScreen(key))
 
+    def action_guarantee(self) -> None:
+        detail = self._detail
+        if detail is None:
+            return
+        default = guarantee_rule(self.app.db)
+        own = detail.guarantee
+        agreement_id = self.agreement_id
+        user = self.app.user
+        actor = user.staff_id if user else None
+
+        def number(values: Values, name: str) -> int | None:
+            raw = str(values[name]).strip()
+            if not raw:
+                return None
+            if not raw.isdigit():
+                raise ValidationError({name: "Skriv ett heltal, till exempel 24."})
+            return int(raw)
+
+        def save(values: Values) -> None:
+            lowest, highest = number(values, "min_age"), number(values, "max_age")
+            days = number(values, "days")
+            try:
+                set_agreement_guarantee(
+                    self.app.db,
+                    agreement_id,
+                    min_age=lowest,
+                    max_age=highest,
+                    days=days,
+                    actor_id=actor,
+                )
+            except ValidationError as exc:
+                # The service names the age pair "ages"; show it at the lowest age.
+                errors = dict(exc.errors)
+                if "ages" in errors:
+                    errors["min_age"] = errors.pop("ages")
+                raise ValidationError(errors) from None
+
+        def value(n: int | None) -> str:
+            return "" if n is None else str(n)
+
+        specs = [
+            Spec("min_age", "Lägsta ålder vid inflödet", value=value(own and own.min_age), row=1),
+            Spec("max_age", "Högsta ålder (ingår)", value=value(own and own.max_age), row=1),
+            Spec("days", "Dagar till första insats", value=value(own and own.days), row=1),
+        ]
+        intro = (
+            "Gäller personer vars ansvariga organisation är part i överenskommelsen och som "
+            "skrivs in medan den gäller. Lämna alla fält tomma för installationens standard: "
+            f"{default.min_age}–{default.max_age} år, {default.days} dagar."
+        )
+
+        def done(result: str | None) -> None:
+            if result is not None:
+                self.load()
+
+        self.app.push_screen(
+            WayFormScreen(
+                f"90-dagarsgarantin i {detail.title}",
+                specs,
+                save,
+                intro=intro,
+                done="Överenskommelsens 90-dagarsgaranti är sparad.",
+            ),
+            done,
+        )
+
     def action_back(self) -> None:
         self.dismiss()
 
@@ -117,11 +198,15 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
     AgreementDetailScreen #agreement-body { padding: 0 1; }
     AgreementDetailScreen #agreement-processes { height: auto; max-height: 12; }
     """
-    BINDINGS = [Binding("escape", "back", "Tillbaka", id="agreement_back")]
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="agreement_back"),
+        Binding("g", "guarantee", "90 dagar", id="agreement_guarantee"),
+    ]
 
     def __init__(self, agreement_id: str) -> None:
         super().__init__()
         self.agreement_id = agreement_id
+        self._detail: AgreementDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -152,6 +237,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: AgreementDetail) -> None:
+        self._detail = detail
         self.query_one("#agreement-title", Static).update(escape(detail.title))
         self.query_one("#agreement-text", Markdown).update(agreement_markdown(detail))
         table = self.query_one("#agreement-processes", DataTable)
@@ -165,6 +251,72 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
 
         if event.row_key.value:
             self.app.push_screen(ProcessDetailScreen(event.row_key.value))
+
+    def action_guarantee(self) -> None:
+        detail = self._detail
+        if detail is None:
+            return
+        default = guarantee_rule(self.app.db)
+        own = detail.guarantee
+        agreement_id = self.agreement_id
+        user = self.app.user
+        actor = user.staff_id if user else None
+
+        def number(values: Values, name: str) -> int | None:
+            raw = str(values[name]).strip()
+            if not raw:
+                return None
+            if not raw.isdigit():
+                raise ValidationError({name: "Skriv ett heltal, till exempel 24."})
+            return int(raw)
+
+        def save(values: Values) -> None:
+            lowest, highest = number(values, "min_age"), number(values, "max_age")
+            days = number(values, "days")
+            try:
+                set_agreement_guarantee(
+                    self.app.db,
+                    agreement_id,
+                    min_age=lowest,
+                    max_age=highest,
+                    days=days,
+                    actor_id=actor,
+                )
+            except ValidationError as exc:
+                # The service names the age pair "ages"; show it at the lowest age.
+                errors = dict(exc.errors)
+                if "ages" in errors:
+                    errors["min_age"] = errors.pop("ages")
+                raise ValidationError(errors) from None
+
+        def value(n: int | None) -> str:
+            return "" if n is None else str(n)
+
+        specs = [
+            Spec("min_age", "Lägsta ålder vid inflödet", value=value(own and own.min_age), row=1),
+            Spec("max_age", "Högsta ålder (ingår)", value=value(own and own.max_age), row=1),
+            Spec("days", "Dagar till första insats", value=value(own and own.days), row=1),
+        ]
+        intro = (
+            "Gäller personer vars ansvariga organisation är part i överenskommelsen och som "
+            "skrivs in medan den gäller. Lämna alla fält tomma för installationens standard: "
+            f"{default.min_age}–{default.max_age} år, {default.days} dagar."
+        )
+
+        def done(result: str | None) -> None:
+            if result is not None:
+                self.load()
+
+        self.app.push_screen(
+            WayFormScreen(
+                f"90-dagarsgarantin i {detail.title}",
+                specs,
+                save,
+                intro=intro,
+                done="Överenskommelsens 90-dagarsgaranti är sparad.",
+            ),
+            done,
+        )
 
     def action_back(self) -> None:
         self.dismiss()

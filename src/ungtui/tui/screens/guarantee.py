@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ungtui.domain.guarantee import GuaranteeRule
-from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rule, list_watch
+from ungtui.domain.guarantee import GuaranteeRules
+from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity
 
@@ -35,7 +35,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         rows: list[WatchRow]
         offset: int
         counts: tuple[int, int] | None
-        rule: GuaranteeRule
+        rule: GuaranteeRules
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,7 +72,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _load(self, offset: int, count: bool) -> None:
         db = self.app.db
-        rule = guarantee_rule(db)
+        rule = guarantee_rules(db)
         rows = list_watch(db, rule=rule, offset=offset, limit=PAGE_SIZE)
         counts = count_watch(db, rule=rule) if count else None
         self.post_message(self.PageLoaded(rows, offset, counts, rule))
@@ -85,11 +85,20 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         if message.counts is not None:
             near, past = message.counts
             self._total = near + past
-            rule = message.rule
+            rule = message.rule.default
+            own = len(message.rule.agreements)
+            agreements = (
+                f" Det är installationens standard; {own} "
+                + ("överenskommelse har" if own == 1 else "överenskommelser har")
+                + " egna åldrar och dagar för sina parters personer."
+                if own
+                else ""
+            )
             self.query_one("#watch-intro", Static).update(
                 f"{past} har passerat gränsen och {near} har högst {rule.warn_days} dagar kvar. "
                 f"Omfattas: {rule.min_age}–{rule.max_age} år vid inflödet; gränsen är "
                 f"{rule.days} dagar efter inflödet för en första insats mot arbete eller studier."
+                + agreements
             )
         for r in message.rows:
             if r.past:

@@ -20,7 +20,6 @@ from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES
 from ungtui.domain.way import OUTCOMES, PHASES, WORKING_PHASES
 from ungtui.services import clock
 from ungtui.services.errors import NotFound
-from ungtui.services.guarantee import guarantee_rule
 from ungtui.services.job_tracks import JobTrackRow, list_job_tracks
 from ungtui.services.measures import CatalogueRow, list_catalogue
 from ungtui.services.way import (
@@ -144,7 +143,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
     def load(self) -> None:
         db = self.app.db
         try:
-            overview = get_way(db, self.individual_id, rule=guarantee_rule(db))
+            overview = get_way(db, self.individual_id)
         except NotFound as exc:
             self.notify(str(exc), severity="error")
             self.app.call_from_thread(self.dismiss)
