@@ -808,3 +808,70 @@ def remove_individual_measure(db: Database, record_id: str, *, actor_id: str | N
         if current is None or current.deleted_at is not None:
             raise NotFound("Insatsen finns inte längre i registret.")
         uow.remove(current)
+
+
+# --- correcting mistakes ---------------------------------------------------------------
+
+
+def remove_phase(db: Database, phase_id: str, *, actor_id: str | None) -> None:
+    """Remove a phase entered by mistake; the way keeps at least its first phase."""
+    with UnitOfWork(db, actor_id) as uow:
+        phase = uow.session.get(WayPhase, phase_id)
+        if phase is None or phase.deleted_at is not None:
+            raise NotFound("Fasen finns inte längre i registret.")
+        if len(_phases_of(uow.session, phase.way_id)) == 1:
+            raise ServiceError(
+                "Vägen måste ha minst en fas. Lägg till den rätta fasen (f) och ta sedan "
+                "bort den här."
+            )
+        uow.remove(phase)
+
+
+def _follow_ups_of(session, way_id: str, day_offset: int | None = None) -> list[ExitFollowUp]:
+    query = select(ExitFollowUp).where(
+        ExitFollowUp.way_id == way_id, col(ExitFollowUp.deleted_at).is_(None)
+    )
+    if day_offset is not None:
+        query = query.where(ExitFollowUp.day_offset == day_offset)
+    return list(session.exec(query).all())
+
+
+def remove_follow_up(db: Database, way_id: str, day_offset: int, *, actor_id: str | None) -> int:
+    """Remove what was recorded at one follow-up (90, 180 or 360 days); it is due again.
+    Returns how many records went (a follow-up recorded twice is one row on screen)."""
+    with UnitOfWork(db, actor_id) as uow:
+        _open_way(uow.session, way_id)
+        found = _follow_ups_of(uow.session, way_id, day_offset)
+        if not found:
+            raise NotFound(f"Uppföljningen efter {day_offset} dagar är inte registrerad.")
+        for follow in found:
+            uow.remove(follow)
+    return len(found)
+
+
+def remove_exit(db: Database, way_id: str, *, actor_id: str | None) -> None:
+    """Undo an exit entered by mistake: the way is open again, in the phase it had."""
+    with UnitOfWork(db, actor_id) as uow:
+        way = _open_way(uow.session, way_id)
+        if way.exit_on is None:
+            raise ServiceError("Vägen är inte avslutad.")
+        if _follow_ups_of(uow.session, way_id):
+            raise ServiceError(
+                "Vägen har registrerade uppföljningar efter avslutet. Ta bort dem först "
+                "(markera raden under Avslut och uppföljning och tryck Delete)."
+            )
+        members = same_person_ids(uow.session, way.individual_id)
+        other_open = uow.session.exec(
+            select(Way.entry_date).where(
+                col(Way.individual_id).in_(members),
+                col(Way.deleted_at).is_(None),
+                col(Way.exit_on).is_(None),
+                Way.id != way.id,
+            )
+        ).first()
+        if other_open is not None:
+            raise ServiceError(
+                f"Personen har en nyare väg sedan {other_open.isoformat()}; två vägar kan "
+                "inte vara öppna samtidigt."
+            )
+        uow.update(way, exit_on=None, exit_outcome="", exit_note="")
