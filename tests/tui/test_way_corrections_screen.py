@@ -45,7 +45,7 @@ async def confirm_removal(pilot) -> None:
 def person_with_way(db, user) -> str:
     pid = save_individual(
         db,
-        IndividualInput(first_name="Rätta", last_name="Felsson", birth_date="2004-02-02"),
+        IndividualInput(first_name="Rätta", last_name="Felsson", identity="20040202-1232"),
         actor_id=user.staff_id,
         organisation_id=user.organisation_id,
     )
@@ -129,3 +129,51 @@ async def test_the_catalogue_edits_and_removes_local_measures_only(db, user):
         await confirm_removal(pilot)
         assert table.row_count == 16
     assert "Sommarjobb för unga" not in {r.name for r in list_catalogue(db)}
+
+
+async def test_follow_ups_due_from_the_list_and_from_the_90_day_list(db, user):
+    from ungtui.tui.screens.follow_ups_due import FollowUpsDueScreen
+    from ungtui.tui.screens.guarantee import GuaranteeScreen
+
+    way_id = person_with_way(db, user)
+    exit_way(db, way_id, ExitInput("2026-05-31", "studier"), actor_id=None)
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpsDueScreen)
+        table = app.screen.query_one(DataTable)
+        assert [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)] == [
+            [
+                "Felsson, Rätta",
+                "20040202-XXXX",
+                "2026-05-31",
+                "Reguljära studier",
+                "90 dagar",
+                "2026-08-29",
+                "försenad 87 d",
+            ],
+            [
+                "Felsson, Rätta",
+                "20040202-XXXX",
+                "2026-05-31",
+                "Reguljära studier",
+                "180 dagar",
+                "2026-11-27",
+                "om 3 dagar",
+            ],
+        ]
+        intro = str(app.screen.query_one("#due-intro").render())
+        assert intro.startswith("1 uppföljningar är försenade och 1 ska göras inom 14 dagar.")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WayScreen)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, GuaranteeScreen)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpsDueScreen)

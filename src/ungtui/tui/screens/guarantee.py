@@ -25,6 +25,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("enter", "open", "Öppna väg", id="open", priority=True),
+        Binding("u", "follow_ups", "Uppföljningar", id="follow_ups"),
     ]
     DEFAULT_CSS = """
     GuaranteeScreen #watch { height: 1fr; }
@@ -136,6 +137,11 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         from ungtui.tui.screens.way import WayScreen
 
         self.app.push_screen(WayScreen(key))
+
+    def action_follow_ups(self) -> None:
+        from ungtui.tui.screens.follow_ups_due import FollowUpsDueScreen
+
+        self.app.push_screen(FollowUpsDueScreen())
 
     def action_back(self) -> None:
         self.dismiss()
