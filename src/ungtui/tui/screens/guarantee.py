@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.masking import shown_identity
+from ungtui.tui.widgets.masking import shown_identity, shown_name
 
 PAGE_SIZE = 100
 
@@ -40,6 +40,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._rows: dict[str, WatchRow] = {}
         self._loaded = 0
         self._total = 0
         self._loading = False
@@ -65,6 +66,21 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
         self._load(0, True)
+        self.watch(self.app, "screen_share", self._redraw, init=False)
+
+    def _who(self, row: WatchRow) -> tuple[str, str]:
+        share = self.app.screen_share
+        return (
+            shown_name(row.name, share),
+            shown_identity(row.identity, row.identity_kind, False, share),
+        )
+
+    def _redraw(self, _share: bool) -> None:
+        table = self.query_one(DataTable)
+        for key, row in self._rows.items():
+            name, identity = self._who(row)
+            table.update_cell(key, "name", name)
+            table.update_cell(key, "identity", identity)
 
     def on_screen_resume(self) -> None:
         if self._loaded:
@@ -83,6 +99,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         table = self.query_one(DataTable)
         if message.offset == 0:
             table.clear()
+            self._rows.clear()
         if message.counts is not None:
             near, past = message.counts
             self._total = near + past
@@ -106,9 +123,9 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
                 left = Text(f"passerad {-r.days_left} d", style="bold red")
             else:
                 left = Text(f"{r.days_left} dagar kvar", style="bold yellow")
+            self._rows[r.individual_id] = r
             table.add_row(
-                r.name,
-                shown_identity(r.identity, r.identity_kind, False),
+                *self._who(r),
                 f"{r.age_at_entry} / {r.age_now}",
                 r.entry_date.isoformat(),
                 r.deadline.isoformat(),

@@ -47,6 +47,7 @@ from ungtui.services.way import (
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+from ungtui.tui.widgets.masking import shown_name
 
 HIDDEN = "[dim]dold – h visar[/]"
 EXIT_ROW = "avslut"  # the exit shown as the last phase
@@ -145,6 +146,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#measures", DataTable).focus()
         self.load()
+        self.watch(self.app, "screen_share", self._show_title, init=False)
 
     @work(thread=True, exclusive=True, group="way", exit_on_error=False)
     def load(self) -> None:
@@ -162,7 +164,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         self.overview = overview = message.overview
         self.catalogue, self.tracks = message.catalogue, message.tracks
         self.individual_id = overview.individual_id
-        self.query_one("#way-title", Static).update(f"Väg – {escape(overview.name)}")
+        self._show_title()
         self.query_one("#way-summary", Static).update(self._summary(overview))
         way = overview.current
         measures = self.query_one("#measures", DataTable)
@@ -216,6 +218,11 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         elif way is None:
             exit_text = "–"
         self.query_one("#exit-section", Static).update(exit_text)
+
+    def _show_title(self, _share: bool = False) -> None:
+        if self.overview is not None:
+            name = shown_name(self.overview.name, self.app.screen_share)
+            self.query_one("#way-title", Static).update(f"Väg – {escape(name)}")
 
     def _summary(self, overview: WayOverview) -> Text:
         way = overview.current
