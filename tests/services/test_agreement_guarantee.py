@@ -136,3 +136,27 @@ def test_the_agreements_rule_is_refused_when_half_filled_and_can_be_cleared(db, 
     assert guarantee_rules(db).agreements[0].rule == GuaranteeRule(18, 29, 30)
     set_agreement_guarantee(db, aid, min_age=None, max_age=None, days=None, actor_id=None)
     assert guarantee_rules(db).agreements == ()
+
+
+def test_notice_by_a_party_runs_to_the_end_of_the_notice_period(db, user, orgs):
+    from ungtui.services.agreements import check_notice, get_agreement, give_notice
+    from ungtui.services.errors import ServiceError
+
+    malmo, af, other = orgs
+    aid = agreement(db, [malmo, af], "2026-01-01", notice_months=3)
+    with pytest.raises(ValidationError) as refused:
+        check_notice(db, aid, on_text="2025-12-31", party_id=other)
+    assert refused.value.errors == {
+        "party": "Bara en part i överenskommelsen kan säga upp den.",
+        "on": "Överenskommelsen gäller från 2026-01-01; uppsägningen kan inte ligga före det.",
+    }
+    # Three months from 31 August: 30 November, the month's last day.
+    last = give_notice(db, aid, on=date(2026, 8, 31), party_id=af, actor_id=None)
+    assert last == date(2026, 11, 30)
+    detail = get_agreement(db, aid)
+    assert (detail.state, detail.notice_given_by) == ("uppsagd", "Arbetsförmedlingen")
+    with pytest.raises(ServiceError) as refused:
+        check_notice(db, aid, on_text="2026-11-24", party_id=malmo)
+    assert str(refused.value) == (
+        "Överenskommelsen sades redan upp 2026-08-31; den gäller t.o.m. 2026-11-30."
+    )

@@ -10,15 +10,19 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
+from ungtui.services import clock
 from ungtui.services.agreements import (
     AgreementDetail,
     AgreementRow,
+    check_notice,
     get_agreement,
+    give_notice,
     list_agreements,
 )
-from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.guarantee_rules import guarantee_rule, set_agreement_guarantee
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen
 
 
@@ -189,6 +193,94 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
             done,
         )
 
+    def action_notice(self) -> None:
+        """A form for who gives notice and when; then a question showing the last day."""
+        detail = self._detail
+        if detail is None:
+            return
+        if detail.notice_given_on is not None:
+            self.notify(f"Överenskommelsen är redan uppsagd: {detail.state_text}.")
+            return
+        db, agreement_id = self.app.db, self.agreement_id
+        user = self.app.user
+        parties = [(p.name, p.id) for p in detail.parties]
+        mine = user.organisation_id if user else ""
+
+        def check(values: Values) -> str:
+            on, _last = check_notice(
+                db,
+                agreement_id,
+                on_text=str(values["on"]),
+                party_id=str(values["party"]) or None,
+            )
+            return f"{on.isoformat()}|{values['party']}"
+
+        def confirm(result: str | None) -> None:
+            if not result:
+                return
+            on_text, party_id = result.split("|")
+            on, last = check_notice(db, agreement_id, on_text=on_text, party_id=party_id)
+            party = next(name for name, pid in parties if pid == party_id)
+            months = detail.notice_months or 0
+
+            def answer(choice: str | None) -> None:
+                if choice == "notice":
+                    self._give_notice(on, party_id)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Säga upp överenskommelsen?",
+                    f"{party} säger upp {detail.title} {on.isoformat()}. Med "
+                    f"{months} månaders uppsägningstid gäller den t.o.m. {last.isoformat()}, "
+                    "sedan upphör den. Uppsägningen loggas och följer med vid synk.",
+                    [("cancel", "Avbryt"), ("notice", "Säg upp")],
+                ),
+                answer,
+            )
+
+        self.app.push_screen(
+            WayFormScreen(
+                f"Säg upp {detail.title}",
+                [
+                    Spec(
+                        "party",
+                        "Part som säger upp",
+                        "select",
+                        mine if mine in {pid for _n, pid in parties} else "",
+                        parties,
+                    ),
+                    Spec(
+                        "on",
+                        "Dag då uppsägningen lämnades",
+                        value=clock.today().isoformat(),
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    ),
+                ],
+                check,
+                intro="Uppsägning sker i den strategiska styrgruppen. Överenskommelsen gäller "
+                "under uppsägningstiden och upphör sedan.",
+                done="Kontrollera och bekräfta uppsägningen.",
+            ),
+            confirm,
+        )
+
+    @work(thread=True, exclusive=True, group="notice", exit_on_error=False)
+    def _give_notice(self, on, party_id: str) -> None:
+        user = self.app.user
+        try:
+            last = give_notice(
+                self.app.db,
+                self.agreement_id,
+                on=on,
+                party_id=party_id,
+                actor_id=user.staff_id if user else None,
+            )
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Överenskommelsen är uppsagd och gäller t.o.m. {last.isoformat()}.")
+        self.app.call_from_thread(self.load)
+
     def action_back(self) -> None:
         self.dismiss()
 
@@ -201,6 +293,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="agreement_back"),
         Binding("g", "guarantee", "90 dagar", id="agreement_guarantee"),
+        Binding("u", "notice", "Säg upp", id="agreement_notice"),
     ]
 
     def __init__(self, agreement_id: str) -> None:
@@ -317,6 +410,94 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             ),
             done,
         )
+
+    def action_notice(self) -> None:
+        """A form for who gives notice and when; then a question showing the last day."""
+        detail = self._detail
+        if detail is None:
+            return
+        if detail.notice_given_on is not None:
+            self.notify(f"Överenskommelsen är redan uppsagd: {detail.state_text}.")
+            return
+        db, agreement_id = self.app.db, self.agreement_id
+        user = self.app.user
+        parties = [(p.name, p.id) for p in detail.parties]
+        mine = user.organisation_id if user else ""
+
+        def check(values: Values) -> str:
+            on, _last = check_notice(
+                db,
+                agreement_id,
+                on_text=str(values["on"]),
+                party_id=str(values["party"]) or None,
+            )
+            return f"{on.isoformat()}|{values['party']}"
+
+        def confirm(result: str | None) -> None:
+            if not result:
+                return
+            on_text, party_id = result.split("|")
+            on, last = check_notice(db, agreement_id, on_text=on_text, party_id=party_id)
+            party = next(name for name, pid in parties if pid == party_id)
+            months = detail.notice_months or 0
+
+            def answer(choice: str | None) -> None:
+                if choice == "notice":
+                    self._give_notice(on, party_id)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Säga upp överenskommelsen?",
+                    f"{party} säger upp {detail.title} {on.isoformat()}. Med "
+                    f"{months} månaders uppsägningstid gäller den t.o.m. {last.isoformat()}, "
+                    "sedan upphör den. Uppsägningen loggas och följer med vid synk.",
+                    [("cancel", "Avbryt"), ("notice", "Säg upp")],
+                ),
+                answer,
+            )
+
+        self.app.push_screen(
+            WayFormScreen(
+                f"Säg upp {detail.title}",
+                [
+                    Spec(
+                        "party",
+                        "Part som säger upp",
+                        "select",
+                        mine if mine in {pid for _n, pid in parties} else "",
+                        parties,
+                    ),
+                    Spec(
+                        "on",
+                        "Dag då uppsägningen lämnades",
+                        value=clock.today().isoformat(),
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    ),
+                ],
+                check,
+                intro="Uppsägning sker i den strategiska styrgruppen. Överenskommelsen gäller "
+                "under uppsägningstiden och upphör sedan.",
+                done="Kontrollera och bekräfta uppsägningen.",
+            ),
+            confirm,
+        )
+
+    @work(thread=True, exclusive=True, group="notice", exit_on_error=False)
+    def _give_notice(self, on, party_id: str) -> None:
+        user = self.app.user
+        try:
+            last = give_notice(
+                self.app.db,
+                self.agreement_id,
+                on=on,
+                party_id=party_id,
+                actor_id=user.staff_id if user else None,
+            )
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Överenskommelsen är uppsagd och gäller t.o.m. {last.isoformat()}.")
+        self.app.call_from_thread(self.load)
 
     def action_back(self) -> None:
         self.dismiss()
