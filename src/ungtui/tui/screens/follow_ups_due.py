@@ -48,13 +48,13 @@ class FollowUpsDueScreen(ReportsWorkerErrors, Screen[None]):
         yield Static("", id="due-intro", classes="intro")
         table: DataTable[str] = DataTable(id="due", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
-            ("name", "Namn", 24),
+            ("name", "Namn", 22),
             ("identity", "Personnummer", 13),
             ("exit", "Avslut", 10),
-            ("outcome", "Utfall vid avslut", 24),
+            ("outcome", "Utfall vid avslut", 22),
             ("offset", "Uppföljning", 11),
             ("due", "Ska göras", 10),
-            ("left", "Läge", 16),
+            ("left", "Läge", 14),
         ):
             table.add_column(label, key=key, width=width)
         yield table
