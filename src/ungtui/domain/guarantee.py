@@ -95,3 +95,52 @@ def guarantee_status(
 def latest_entry_to_watch(today: date, rule: GuaranteeRule = DEFAULT_GUARANTEE) -> date:
     """Entries on or before this day have a deadline within the warning window or past."""
     return today + timedelta(days=rule.warn_days - rule.days)
+
+
+# --- the rule of each agreement ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementGuarantee:
+    """An agreement's own guarantee, for people whose case organisation is a party, on
+    entry days while the agreement is in force (notice included)."""
+
+    agreement_id: str
+    party_ids: frozenset[str]
+    in_force_from: date
+    in_force_until: date | None  # None: until further notice
+    rule: GuaranteeRule
+
+    def applies(self, organisation_id: str | None, entry_date: date) -> bool:
+        return (
+            organisation_id in self.party_ids
+            and self.in_force_from <= entry_date
+            and (self.in_force_until is None or entry_date <= self.in_force_until)
+        )
+
+
+@dataclass(frozen=True)
+class GuaranteeRules:
+    """The install's default rule and the agreements that set their own.
+
+    A way follows the agreement in force on its entry day whose parties include the
+    person's case organisation (the promise is made on entry, so a later agreement does
+    not change it); the newest such agreement wins; without one the install default holds.
+    """
+
+    default: GuaranteeRule = DEFAULT_GUARANTEE
+    agreements: tuple[AgreementGuarantee, ...] = ()  # newest first
+
+    def for_way(self, organisation_id: str | None, entry_date: date) -> GuaranteeRule:
+        for agreement in self.agreements:
+            if agreement.applies(organisation_id, entry_date):
+                return agreement.rule
+        return self.default
+
+
+def rule_for(
+    rules: GuaranteeRule | GuaranteeRules, organisation_id: str | None, entry_date: date
+) -> GuaranteeRule:
+    if isinstance(rules, GuaranteeRules):
+        return rules.for_way(organisation_id, entry_date)
+    return rules

@@ -8,11 +8,14 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from ungtui.domain.agreements import agreement_state, state_text
+from ungtui.domain.agreements import agreement_state, notice_ends, state_text
+from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.guarantee import GuaranteeRule
 from ungtui.domain.processes import AgreementGroup, rules_from_agreement
 from ungtui.domain.target_groups import GROUPS, TargetGroupRules
 from ungtui.services import clock
-from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.guarantee_rules import agreement_rule
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Agreement, Organisation, WorkProcess
@@ -88,6 +91,7 @@ class AgreementDetail:
     state: str
     state_text: str
     processes: list[tuple[str, str, int | None]]  # (id, title, appendix)
+    guarantee: GuaranteeRule | None = None  # None: the install default holds
 
 
 def _groups(raw: str) -> list[AgreementGroup]:
@@ -184,6 +188,7 @@ def get_agreement(db: Database, agreement_id: str, today: date | None = None) ->
         state=state,
         state_text=text,
         processes=[(p[0], p[1], p[2]) for p in processes],
+        guarantee=agreement_rule(a),
     )
 
 
@@ -269,3 +274,58 @@ def save_agreement(
                 raise NotFound("Överenskommelsen finns inte längre.")
             uow.update(agreement, **values)
     return agreement.id
+
+
+# --- notice (uppsägning) -------------------------------------------------------------
+
+
+def check_notice(
+    db: Database, agreement_id: str, *, on_text: str, party_id: str | None
+) -> tuple[date, date]:
+    """(the day notice is given, the last day in force), or a ValidationError per field."""
+    errors: dict[str, str] = {}
+    with db.session() as session:
+        a = session.get(Agreement, agreement_id)
+        if a is None or a.deleted_at is not None:
+            raise NotFound("Överenskommelsen finns inte längre.")
+    if a.notice_given_on is not None:
+        raise ServiceError(
+            f"Överenskommelsen sades redan upp {a.notice_given_on.isoformat()}; "
+            f"den gäller t.o.m. {notice_ends(a.notice_given_on, a.notice_months).isoformat()}."
+        )
+    if not party_id:
+        errors["party"] = "Välj vilken part som säger upp överenskommelsen."
+    elif party_id not in split_ids(a.parties):
+        errors["party"] = "Bara en part i överenskommelsen kan säga upp den."
+    on: date | None = None
+    try:
+        on = parse_iso_date(on_text)
+    except ValueError as exc:
+        errors["on"] = str(exc)
+    if on is not None:
+        if on < a.valid_from:
+            errors["on"] = (
+                f"Överenskommelsen gäller från {a.valid_from.isoformat()}; uppsägningen kan "
+                "inte ligga före det."
+            )
+        elif on > clock.today():
+            errors["on"] = "Ange dagen då uppsägningen lämnades; den kan inte ligga i framtiden."
+        elif a.valid_until is not None and on > a.valid_until:
+            errors["on"] = f"Överenskommelsen upphörde redan {a.valid_until.isoformat()}."
+    if errors:
+        raise ValidationError(errors)
+    assert on is not None
+    return on, notice_ends(on, a.notice_months)
+
+
+def give_notice(
+    db: Database, agreement_id: str, *, on: date, party_id: str, actor_id: str | None
+) -> date:
+    """Record that a party gave notice; returns the last day the agreement is in force."""
+    check_notice(db, agreement_id, on_text=on.isoformat(), party_id=party_id)
+    with UnitOfWork(db, actor_id) as uow:
+        a = uow.session.get(Agreement, agreement_id)
+        assert a is not None
+        uow.update(a, notice_given_on=on, notice_given_by=party_id)
+        months = a.notice_months
+    return notice_ends(on, months)

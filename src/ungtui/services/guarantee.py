@@ -9,56 +9,28 @@ people at a time.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import text
 from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
 from ungtui.domain.guarantee import (
-    DEFAULT_GUARANTEE,
     GuaranteeRule,
+    GuaranteeRules,
     deadline,
     latest_entry_to_watch,
 )
 from ungtui.domain.way import PHASES, SHORT_PHASES, NextDate, PhaseMark, current_phase
 from ungtui.services import clock
-from ungtui.services.errors import ValidationError
+from ungtui.services.guarantee_rules import guarantee_rule, guarantee_rules, set_guarantee_rule
 from ungtui.services.individuals import display_name
 from ungtui.services.way import way_details
 from ungtui.store.database import Database
-from ungtui.store.models import Individual, Setting, Way, WayPhase
+from ungtui.store.models import Individual, Way, WayPhase
 
-RULE_KEY = "guarantee_rule"
-
-
-def guarantee_rule(db: Database) -> GuaranteeRule:
-    """This install's rule (the agreement's ages and days); the default is 16–24, 90."""
-    with db.session() as session:
-        setting = session.get(Setting, RULE_KEY)
-    if setting is None:
-        return DEFAULT_GUARANTEE
-    return GuaranteeRule(**json.loads(setting.value))
-
-
-def set_guarantee_rule(db: Database, *, min_age: int, max_age: int, days: int) -> GuaranteeRule:
-    errors: dict[str, str] = {}
-    if not 0 <= min_age <= max_age <= 70:
-        errors["ages"] = "Åldrarna ska vara till exempel 16–24: lägsta först, högst 70."
-    if not 1 <= days <= 365:
-        errors["days"] = "Antalet dagar ska vara mellan 1 och 365."
-    if errors:
-        raise ValidationError(errors)
-    rule = GuaranteeRule(min_age=min_age, max_age=max_age, days=days)
-    value = json.dumps({"min_age": min_age, "max_age": max_age, "days": days})
-    with db.session() as session:
-        # An install-local setting, like who uses the install: not a domain record.
-        session.merge(Setting(key=RULE_KEY, value=value))
-        session.commit()
-    return rule
-
+__all__ = ["guarantee_rule", "guarantee_rules", "set_guarantee_rule"]
 
 # --- the watch list ----------------------------------------------------------------
 
@@ -72,14 +44,25 @@ _BIRTHDAY = """CASE WHEN substr(i.birth_date, 6, 5) = '02-29'
 AGE_AT_ENTRY = f"""(CAST(substr(w.entry_date, 1, 4) AS INTEGER)
     - CAST(substr(i.birth_date, 1, 4) AS INTEGER)
     - (substr(w.entry_date, 6, 5) < {_BIRTHDAY}))"""
+# Each way's rule: the newest agreement in force on its entry day whose parties include
+# the person's case organisation (domain.guarantee.GuaranteeRules), else rule 0, the
+# install default. The agreements are a handful, passed in as a small table.
+_RULE_OF_WAY = """COALESCE((
+    SELECT ar.rule FROM agreement_rules ar
+    WHERE ar.organisation_id = i.case_organisation_id
+      AND ar.in_force_from <= w.entry_date
+      AND (ar.in_force_until IS NULL OR w.entry_date <= ar.in_force_until)
+    ORDER BY ar.rule LIMIT 1), 0)"""
 _WATCH_FROM = f"""
 FROM way w
 JOIN individual i ON i.id = w.individual_id
+JOIN rules r ON r.rule = {_RULE_OF_WAY}
 WHERE w.exit_on IS NULL AND w.deleted_at IS NULL
   AND w.entry_date <= :latest_entry
+  AND w.entry_date <= date(:today, printf('%+d days', r.warn_days - r.days))
   AND i.deleted_at IS NULL
   AND i.birth_date IS NOT NULL
-  AND {AGE_AT_ENTRY} BETWEEN :min_age AND :max_age
+  AND {AGE_AT_ENTRY} BETWEEN r.min_age AND r.max_age
   AND NOT EXISTS (
     SELECT 1 FROM individual_measure im JOIN measure m ON m.id = im.measure_id
     WHERE im.way_id = w.id AND im.deleted_at IS NULL AND m.leads_to_work_or_studies
@@ -88,13 +71,48 @@ WHERE w.exit_on IS NULL AND w.deleted_at IS NULL
 """
 
 
-def _params(today: date, rule: GuaranteeRule) -> dict:
-    return {
-        "latest_entry": latest_entry_to_watch(today, rule).isoformat(),
-        "min_age": rule.min_age,
-        "max_age": rule.max_age,
+def _as_rules(rule: GuaranteeRule | GuaranteeRules) -> GuaranteeRules:
+    return rule if isinstance(rule, GuaranteeRules) else GuaranteeRules(rule)
+
+
+def _with_rules(rules: GuaranteeRules, params: dict) -> str:
+    """The WITH clause naming the rules of this query; fills `params` with their values."""
+    numbered = [rules.default, *(a.rule for a in rules.agreements)]
+    rule_rows = []
+    for n, r in enumerate(numbered):
+        rule_rows.append(f"(:r{n}, :r{n}min, :r{n}max, :r{n}days, :r{n}warn)")
+        params.update(
+            {f"r{n}": n, f"r{n}min": r.min_age, f"r{n}max": r.max_age}
+            | {f"r{n}days": r.days, f"r{n}warn": r.warn_days}
+        )
+    agreement_rows = []
+    for n, a in enumerate(rules.agreements, start=1):
+        for k, org in enumerate(sorted(a.party_ids)):
+            agreement_rows.append(f"(:r{n}, :a{n}o{k}, :a{n}from, :a{n}until)")
+            params[f"a{n}o{k}"] = org
+        params[f"a{n}from"] = a.in_force_from.isoformat()
+        params[f"a{n}until"] = a.in_force_until.isoformat() if a.in_force_until else None
+    agreements = (
+        "VALUES " + ", ".join(agreement_rows) if agreement_rows else "SELECT 0, '', '', '' WHERE 0"
+    )
+    return (
+        "WITH rules(rule, min_age, max_age, days, warn_days) AS (VALUES "
+        + ", ".join(rule_rows)
+        + "), agreement_rules(rule, organisation_id, in_force_from, in_force_until) AS ("
+        + agreements
+        + ") "
+    )
+
+
+def _params(today: date, rules: GuaranteeRules) -> tuple[str, dict]:
+    """The WITH clause and parameters; `latest_entry` is the loosest bound of all rules,
+    a coarse filter the entry-date index can serve before each way's own rule applies."""
+    every = [rules.default, *(a.rule for a in rules.agreements)]
+    params = {
+        "latest_entry": max(latest_entry_to_watch(today, r) for r in every).isoformat(),
         "today": today.isoformat(),
     }
+    return _with_rules(rules, params), params
 
 
 @dataclass(frozen=True)
@@ -116,15 +134,19 @@ class WatchRow:
 
 
 def count_watch(
-    db: Database, *, today: date | None = None, rule: GuaranteeRule = DEFAULT_GUARANTEE
+    db: Database,
+    *,
+    today: date | None = None,
+    rule: GuaranteeRule | GuaranteeRules | None = None,
 ) -> tuple[int, int]:
-    """(within the warning window, past the deadline)."""
+    """(within the warning window, past the deadline). Without a rule, the install's."""
     today = today or clock.today()
-    params = _params(today, rule)
-    params["past_entry"] = (today - timedelta(days=rule.days)).isoformat()
+    rules = _as_rules(rule if rule is not None else guarantee_rules(db))
+    with_rules, params = _params(today, rules)
+    past = "w.entry_date < date(:today, printf('%+d days', -r.days))"
     with db.engine.connect() as conn:
         row = conn.execute(
-            text("SELECT COUNT(*), COALESCE(SUM(w.entry_date < :past_entry), 0) " + _WATCH_FROM),
+            text(f"{with_rules}SELECT COUNT(*), COALESCE(SUM({past}), 0) " + _WATCH_FROM),
             params,
         ).one()
     total, past = int(row[0]), int(row[1])
@@ -135,23 +157,31 @@ def list_watch(
     db: Database,
     *,
     today: date | None = None,
-    rule: GuaranteeRule = DEFAULT_GUARANTEE,
+    rule: GuaranteeRule | GuaranteeRules | None = None,
     offset: int = 0,
     limit: int = 100,
 ) -> list[WatchRow]:
     """Covered people with an open way and no measure yet, nearest deadline first…
-    past ones first of all, the longest overdue at the top."""
+    past ones first of all, the longest overdue at the top. Without a rule, the install's."""
     today = today or clock.today()
+    rules = _as_rules(rule if rule is not None else guarantee_rules(db))
+    with_rules, params = _params(today, rules)
+    # With one rule the deadline follows the entry date, which the index keeps in order.
+    order = "w.entry_date"
+    if rules.agreements:
+        order = "date(w.entry_date, printf('%+d days', r.days))"
     with db.engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT w.id, i.id, i.first_name, i.last_name, i.identity_number, i.reserve_id,"
-                " i.identity_kind, i.birth_date, w.entry_date "
+                with_rules
+                + "SELECT w.id, i.id, i.first_name, i.last_name, i.identity_number, i.reserve_id,"
+                " i.identity_kind, i.birth_date, w.entry_date, r.rule "
                 + _WATCH_FROM
-                + " ORDER BY w.entry_date, i.sort_key, i.id LIMIT :limit OFFSET :offset"
+                + f" ORDER BY {order}, i.sort_key, i.id LIMIT :limit OFFSET :offset"
             ),
-            {**_params(today, rule), "limit": limit, "offset": offset},
+            {**params, "limit": limit, "offset": offset},
         ).all()
+    numbered = [rules.default, *(a.rule for a in rules.agreements)]
     way_ids = [r[0] for r in rows]
     phases: dict[str, list[PhaseMark]] = {i: [] for i in way_ids}
     with db.session() as session:
@@ -162,9 +192,9 @@ def list_watch(
         ).all():
             phases[way_id].append(PhaseMark(phase, started))
     result = []
-    for way_id, person_id, first, last, number, reserve, kind, born, entry in rows:
+    for way_id, person_id, first, last, number, reserve, kind, born, entry, n in rows:
         born, entry = date.fromisoformat(born), date.fromisoformat(entry)
-        due = deadline(entry, rule)
+        due = deadline(entry, numbered[n])
         now = current_phase(phases[way_id], None)
         result.append(
             WatchRow(
@@ -203,7 +233,7 @@ def way_marks(
     people: list[Individual],
     *,
     today: date,
-    rule: GuaranteeRule = DEFAULT_GUARANTEE,
+    rule: GuaranteeRule | GuaranteeRules,
 ) -> dict[str, WayMark]:
     """The latest way of each person on one page of the list, in five queries."""
     ids = [p.id for p in people]
@@ -217,7 +247,8 @@ def way_marks(
     ).all():
         latest[way.individual_id] = way
     births = {p.id: p.birth_date for p in people}
-    views = way_details(session, list(latest.values()), births, today, rule)
+    orgs = {p.id: p.case_organisation_id for p in people}
+    views = way_details(session, list(latest.values()), births, today, rule, orgs)
     marks = {}
     for person_id, way in latest.items():
         view = views[way.id]

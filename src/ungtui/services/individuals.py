@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from ungtui.domain.ages import age_on
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.group_filters import group_bounds
-from ungtui.domain.guarantee import DEFAULT_GUARANTEE, GuaranteeRule
+from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules
 from ungtui.domain.identity import mask_identity, parse_identity
 from ungtui.domain.target_groups import GroupMatch, PersonFacts, short_codes, target_groups
 from ungtui.domain.text import fold, person_search_key, person_sort_key
@@ -21,6 +21,7 @@ from ungtui.domain.vocabulary import GENDERS, STATUSES
 from ungtui.services import clock
 from ungtui.services.consents import ConsentRow, list_consents
 from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.guarantee_rules import guarantee_rules
 from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import CREATED, REMOVED, UnitOfWork
 from ungtui.store.database import Database
@@ -184,10 +185,13 @@ def list_individuals(
     limit: int = 100,
     organisation_id: str | None = None,
     today: date | None = None,
-    rule: GuaranteeRule = DEFAULT_GUARANTEE,
+    rule: GuaranteeRule | GuaranteeRules | None = None,
 ) -> list[IndividualRow]:
-    """One page of the list. The caseworker shown is the one for `organisation_id`."""
+    """One page of the list. The caseworker shown is the one for `organisation_id`; the
+    90-day marks follow `rule`, or without one the install's rules."""
     today = today or clock.today()
+    if rule is None:
+        rule = guarantee_rules(db)
     with db.session() as session:
         people = session.exec(
             select(Individual)

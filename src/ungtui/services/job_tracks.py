@@ -10,9 +10,11 @@ from sqlmodel import col, select
 
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.job_tracks import TrackFigures
+from ungtui.domain.measures import MEASURE_STATUSES
 from ungtui.domain.target_groups import GROUPS, PersonFacts, target_groups
 from ungtui.domain.text import fold
 from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.individuals import display_name
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Individual, IndividualMeasure, JobTrack
@@ -157,3 +159,60 @@ def save_job_track(
                 raise NotFound("Jobbspåret finns inte längre.")
             uow.update(track, **values)
     return track.id
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    individual_id: str
+    name: str
+    identity: str
+    identity_kind: str
+    start_date: date
+    end_date: date | None
+    status: str
+    in_target_group: bool  # on the day the measure started
+
+
+def list_participants(
+    db: Database, track_id: str, *, offset: int = 0, limit: int = 100
+) -> list[ParticipantRow]:
+    """One page of a track's participants (each started measure in it), earliest first."""
+    with db.session() as session:
+        track = session.get(JobTrack, track_id)
+        if track is None or track.deleted_at is not None:
+            raise NotFound("Jobbspåret finns inte längre.")
+        rows = session.exec(
+            select(IndividualMeasure, Individual)
+            .join(Individual, col(Individual.id) == IndividualMeasure.individual_id)
+            .where(
+                IndividualMeasure.job_track_id == track_id,
+                col(IndividualMeasure.deleted_at).is_(None),
+                col(IndividualMeasure.status).in_(STARTED),
+                col(Individual.deleted_at).is_(None),
+            )
+            .order_by(IndividualMeasure.start_date, Individual.sort_key, Individual.id)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+    result = []
+    for measure, person in rows:
+        facts = PersonFacts(
+            birth_date=person.birth_date,
+            in_upper_secondary=person.in_upper_secondary,
+            has_upper_secondary_diploma=person.has_upper_secondary_diploma,
+            residence_permit_date=person.residence_permit_date,
+        )
+        codes = {g.code for g in target_groups(facts, measure.start_date)}
+        result.append(
+            ParticipantRow(
+                individual_id=person.merged_into or person.id,
+                name=display_name(person.first_name, person.last_name),
+                identity=person.identity_number or person.reserve_id or "",
+                identity_kind=person.identity_kind,
+                start_date=measure.start_date,
+                end_date=measure.end_date,
+                status=MEASURE_STATUSES.get(measure.status, measure.status),
+                in_target_group=track.target_group in codes,
+            )
+        )
+    return result

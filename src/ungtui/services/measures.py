@@ -11,10 +11,10 @@ from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.measures import NATIONAL_MEASURES, validity_text
 from ungtui.domain.text import fold
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
-from ungtui.services.errors import ValidationError
+from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
-from ungtui.store.models import Measure, Organisation
+from ungtui.store.models import IndividualMeasure, Measure, Organisation
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class CatalogueRow:
     valid_from: date | None
     valid_to: date | None
     leads_to_work_or_studies: bool
+    provider_organisation_id: str | None = None
+    description: str = ""
 
     @property
     def validity(self) -> str:
@@ -90,6 +92,8 @@ def list_catalogue(db: Database) -> list[CatalogueRow]:
             valid_from=m.valid_from,
             valid_to=m.valid_to,
             leads_to_work_or_studies=m.leads_to_work_or_studies,
+            provider_organisation_id=m.provider_organisation_id,
+            description=m.description,
         )
         for m, o in rows
     ]
@@ -107,7 +111,7 @@ class LocalMeasureInput:
     description: str = ""
 
 
-def add_local_measure(db: Database, data: LocalMeasureInput, *, actor_id: str | None) -> str:
+def _validate_local(data: LocalMeasureInput) -> dict:
     errors: dict[str, str] = {}
     name = data.name.strip()
     if not name:
@@ -126,23 +130,79 @@ def add_local_measure(db: Database, data: LocalMeasureInput, *, actor_id: str | 
         errors["valid_to"] = "Sista dag kan inte vara före första dag."
     if errors:
         raise ValidationError(errors)
+    return {
+        "name": name,
+        "provider_organisation_id": data.provider_organisation_id,
+        "valid_from": dates["valid_from"],
+        "valid_to": dates["valid_to"],
+        "leads_to_work_or_studies": data.leads_to_work_or_studies,
+        "description": data.description.strip(),
+    }
+
+
+def _refuse_same_name(session, name: str, measure_id: str | None) -> None:
+    same = session.exec(
+        select(Measure.id).where(
+            Measure.name == name, col(Measure.deleted_at).is_(None), Measure.id != measure_id
+        )
+    ).first()
+    if same is not None:
+        raise ValidationError({"name": f"”{name}” finns redan i katalogen."})
+
+
+def add_local_measure(db: Database, data: LocalMeasureInput, *, actor_id: str | None) -> str:
+    values = _validate_local(data)
     with UnitOfWork(db, actor_id) as uow:
-        same = uow.session.exec(
-            select(Measure).where(Measure.name == name, col(Measure.deleted_at).is_(None))
-        ).first()
-        if same is not None:
-            raise ValidationError({"name": f"”{name}” finns redan i katalogen."})
+        _refuse_same_name(uow.session, values["name"], None)
         org = uow.session.get(Organisation, data.provider_organisation_id)
         measure = uow.create(
-            Measure(
-                name=name,
-                scope="lokal",
-                provider_kind=org.kind if org else "",
-                provider_organisation_id=data.provider_organisation_id,
-                valid_from=dates["valid_from"],
-                valid_to=dates["valid_to"],
-                leads_to_work_or_studies=data.leads_to_work_or_studies,
-                description=data.description.strip(),
-            )
+            Measure(scope="lokal", provider_kind=org.kind if org else "", **values)
         )
     return measure.id
+
+
+def _local(session, measure_id: str, doing: str) -> Measure:
+    measure = session.get(Measure, measure_id)
+    if measure is None or measure.deleted_at is not None:
+        raise NotFound("Insatsen finns inte längre i katalogen.")
+    if measure.scope != "lokal":
+        raise ServiceError(
+            f"{measure.name} är en nationell insats och kan inte {doing}. "
+            "Bara lokala insatser som ni själva lagt till kan det."
+        )
+    return measure
+
+
+def update_local_measure(
+    db: Database, measure_id: str, data: LocalMeasureInput, *, actor_id: str | None
+) -> str:
+    """Correct a local measure; national ones follow the law and are not edited here."""
+    values = _validate_local(data)
+    with UnitOfWork(db, actor_id) as uow:
+        measure = _local(uow.session, measure_id, "ändras")
+        _refuse_same_name(uow.session, values["name"], measure_id)
+        org = uow.session.get(Organisation, data.provider_organisation_id)
+        uow.update(measure, provider_kind=org.kind if org else measure.provider_kind, **values)
+    return measure_id
+
+
+def remove_local_measure(db: Database, measure_id: str, *, actor_id: str | None) -> None:
+    """Remove a local measure entered by mistake. One that people have had stays: their
+    history names it; ending its validity stops new starts instead."""
+    with UnitOfWork(db, actor_id) as uow:
+        measure = _local(uow.session, measure_id, "tas bort")
+        used = len(
+            uow.session.exec(
+                select(IndividualMeasure.id).where(
+                    IndividualMeasure.measure_id == measure_id,
+                    col(IndividualMeasure.deleted_at).is_(None),
+                )
+            ).all()
+        )
+        if used:
+            raise ServiceError(
+                f"{measure.name} finns i {used} "
+                + ("persons insatser" if used == 1 else "personers insatser")
+                + ". Ändra den (e) och sätt en sista dag så att inga nya startas."
+            )
+        uow.remove(measure)

@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from ungtui.domain.dates import parse_iso_date
-from ungtui.domain.guarantee import DEFAULT_GUARANTEE, GuaranteeRule, GuaranteeStatus
+from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules, GuaranteeStatus, rule_for
 from ungtui.domain.guarantee import guarantee_status as guarantee_on
 from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES, start_refusal
@@ -32,6 +32,7 @@ from ungtui.domain.way import (
 )
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.guarantee_rules import guarantee_rules
 from ungtui.services.individuals import display_name
 from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import UnitOfWork
@@ -230,9 +231,15 @@ def build_way_view(
 
 
 def way_details(
-    session, ways: list[Way], births: dict[str, date | None], today: date, rule: GuaranteeRule
+    session,
+    ways: list[Way],
+    births: dict[str, date | None],
+    today: date,
+    rule: GuaranteeRule | GuaranteeRules,
+    orgs: dict[str, str | None] | None = None,
 ) -> dict[str, WayView]:
-    """Views of many ways with four queries in all, whatever their number."""
+    """Views of many ways with four queries in all, whatever their number. `orgs` gives
+    each person's case organisation, which picks an agreement's own guarantee rule."""
     ids = [w.id for w in ways]
     if not ids:
         return {}
@@ -308,7 +315,7 @@ def way_details(
             follow_ups[w.id],
             births.get(w.individual_id),
             today,
-            rule,
+            rule_for(rule, (orgs or {}).get(w.individual_id), w.entry_date),
         )
         for w in ways
     }
@@ -328,9 +335,12 @@ def get_way(
     individual_id: str,
     *,
     today: date | None = None,
-    rule: GuaranteeRule = DEFAULT_GUARANTEE,
+    rule: GuaranteeRule | GuaranteeRules | None = None,
 ) -> WayOverview:
+    """Without a rule, the install's rules (its default and the agreements' own)."""
     today = today or clock.today()
+    if rule is None:
+        rule = guarantee_rules(db)
     with db.session() as session:
         person = _person(session, individual_id)
         members = same_person_ids(session, person.id)
@@ -340,7 +350,12 @@ def get_way(
             .order_by(col(Way.entry_date).desc(), col(Way.created_at).desc())
         ).all()
         views = way_details(
-            session, list(ways), {m: person.birth_date for m in members}, today, rule
+            session,
+            list(ways),
+            {m: person.birth_date for m in members},
+            today,
+            rule,
+            {m: person.case_organisation_id for m in members},
         )
         mappings = session.exec(
             select(Mapping)
@@ -793,3 +808,70 @@ def remove_individual_measure(db: Database, record_id: str, *, actor_id: str | N
         if current is None or current.deleted_at is not None:
             raise NotFound("Insatsen finns inte längre i registret.")
         uow.remove(current)
+
+
+# --- correcting mistakes ---------------------------------------------------------------
+
+
+def remove_phase(db: Database, phase_id: str, *, actor_id: str | None) -> None:
+    """Remove a phase entered by mistake; the way keeps at least its first phase."""
+    with UnitOfWork(db, actor_id) as uow:
+        phase = uow.session.get(WayPhase, phase_id)
+        if phase is None or phase.deleted_at is not None:
+            raise NotFound("Fasen finns inte längre i registret.")
+        if len(_phases_of(uow.session, phase.way_id)) == 1:
+            raise ServiceError(
+                "Vägen måste ha minst en fas. Lägg till den rätta fasen (f) och ta sedan "
+                "bort den här."
+            )
+        uow.remove(phase)
+
+
+def _follow_ups_of(session, way_id: str, day_offset: int | None = None) -> list[ExitFollowUp]:
+    query = select(ExitFollowUp).where(
+        ExitFollowUp.way_id == way_id, col(ExitFollowUp.deleted_at).is_(None)
+    )
+    if day_offset is not None:
+        query = query.where(ExitFollowUp.day_offset == day_offset)
+    return list(session.exec(query).all())
+
+
+def remove_follow_up(db: Database, way_id: str, day_offset: int, *, actor_id: str | None) -> int:
+    """Remove what was recorded at one follow-up (90, 180 or 360 days); it is due again.
+    Returns how many records went (a follow-up recorded twice is one row on screen)."""
+    with UnitOfWork(db, actor_id) as uow:
+        _open_way(uow.session, way_id)
+        found = _follow_ups_of(uow.session, way_id, day_offset)
+        if not found:
+            raise NotFound(f"Uppföljningen efter {day_offset} dagar är inte registrerad.")
+        for follow in found:
+            uow.remove(follow)
+    return len(found)
+
+
+def remove_exit(db: Database, way_id: str, *, actor_id: str | None) -> None:
+    """Undo an exit entered by mistake: the way is open again, in the phase it had."""
+    with UnitOfWork(db, actor_id) as uow:
+        way = _open_way(uow.session, way_id)
+        if way.exit_on is None:
+            raise ServiceError("Vägen är inte avslutad.")
+        if _follow_ups_of(uow.session, way_id):
+            raise ServiceError(
+                "Vägen har registrerade uppföljningar efter avslutet. Ta bort dem först "
+                "(markera raden under Avslut och uppföljning och tryck Delete)."
+            )
+        members = same_person_ids(uow.session, way.individual_id)
+        other_open = uow.session.exec(
+            select(Way.entry_date).where(
+                col(Way.individual_id).in_(members),
+                col(Way.deleted_at).is_(None),
+                col(Way.exit_on).is_(None),
+                Way.id != way.id,
+            )
+        ).first()
+        if other_open is not None:
+            raise ServiceError(
+                f"Personen har en nyare väg sedan {other_open.isoformat()}; två vägar kan "
+                "inte vara öppna samtidigt."
+            )
+        uow.update(way, exit_on=None, exit_outcome="", exit_note="")

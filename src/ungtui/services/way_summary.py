@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ungtui.domain.guarantee import DEFAULT_GUARANTEE, GuaranteeRule
+from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules
 from ungtui.services.way import get_way
 
 
@@ -15,7 +15,7 @@ def way_summary(
     *,
     include_sensitive: bool = False,
     today: date | None = None,
-    rule: GuaranteeRule = DEFAULT_GUARANTEE,
+    rule: GuaranteeRule | GuaranteeRules | None = None,
 ) -> str:
     overview = get_way(db, individual_id, today=today, rule=rule)
     lines = [f"Väg för {overview.name}"]

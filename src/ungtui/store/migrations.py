@@ -577,6 +577,13 @@ CREATE INDEX ix_meetingaction_open ON meetingaction (deleted_at, done_at, due_da
 CREATE INDEX ix_individual_merged_into ON individual (merged_into);
 """
 
+# Gaps of issues 4 and 7: an agreement sets its own 90-day guarantee (ages and days).
+V_AGREEMENT_GUARANTEE = """
+ALTER TABLE agreement ADD COLUMN guarantee_min_age INTEGER;
+ALTER TABLE agreement ADD COLUMN guarantee_max_age INTEGER;
+ALTER TABLE agreement ADD COLUMN guarantee_days INTEGER;
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
@@ -584,6 +591,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (4, V_REFERRALS),
     (5, V_PROCESSES),
     (6, V_MEETINGS),
+    (7, V_AGREEMENT_GUARANTEE),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -236,6 +236,10 @@ class Agreement(Record, table=True):
     notice_given_by: str | None = None  # organisation id
     revision: str = ""  # how often, in words: "årligen", "vid behov"
     next_revision: date | None = None
+    # --- gaps of issue 7: the agreement's own 90-day guarantee (all None: install default)
+    guarantee_min_age: int | None = None
+    guarantee_max_age: int | None = None  # inclusive
+    guarantee_days: int | None = None
 
 
 class WorkProcess(Record, table=True):

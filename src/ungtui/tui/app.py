@@ -15,7 +15,7 @@ from textual.screen import Screen
 from ungtui.services.organisations import CurrentUser, current_user
 from ungtui.services.privacy_settings import privacy_settings
 from ungtui.store.database import Database
-from ungtui.tui.commands import PersonCommands
+from ungtui.tui.commands import PersonCommands, ProcessCommands
 from ungtui.tui.screens.help import HelpScreen
 from ungtui.tui.screens.lock import LockScreen
 from ungtui.tui.screens.setup import SetupScreen
@@ -26,7 +26,7 @@ class UngApp(App[None]):
     TITLE = "ungtui"
     SUB_TITLE = "Deltagare"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {PersonCommands}
+    COMMANDS = App.COMMANDS | {PersonCommands, ProcessCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
         Binding("f1", "help", "Hjälp", id="help"),

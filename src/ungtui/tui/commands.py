@@ -1,4 +1,5 @@
-"""Ctrl+P: find a person by name or number from anywhere."""
+"""Ctrl+P: find a person by name or number, or a work process by its words, from
+anywhere."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ungtui.services import processes
 from ungtui.services.individuals import IndividualFilter, list_individuals
+from ungtui.store.process_search import ProcessQuery
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 
 MAX_HITS = 20
@@ -38,3 +41,31 @@ class PersonCommands(Provider):
         if getattr(app, "user", None) is None:
             return
         yield DiscoveryHit("Ny deltagare", app.action_new_individual, help="Registrera en person")
+
+
+class ProcessCommands(Provider):
+    """Work processes through the same full-text search as F5 (prefix and accent-
+    insensitive), best first: a question in a meeting is answered from any screen."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        if getattr(app, "user", None) is None or len(query.strip()) < 2:
+            return
+        rows = await asyncio.to_thread(
+            processes.search, app.db, ProcessQuery(query), limit=MAX_HITS
+        )
+        for rank, row in enumerate(rows):
+            # The full-text search ranked them already (words, prefixes, accents, bodies);
+            # the palette's letter matcher would reorder them by scattered letters.
+            yield Hit(
+                max(0.9 - rank * 0.02, 0.1),
+                row.title,
+                partial(open_process, app, row.id),
+                help=f"Arbetsprocess · {row.status}",
+            )
+
+
+def open_process(app, process_id: str) -> None:
+    from ungtui.tui.screens.process_detail import ProcessDetailScreen
+
+    app.push_screen(ProcessDetailScreen(process_id))

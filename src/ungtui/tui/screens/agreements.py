@@ -10,18 +10,31 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
+from ungtui.services import clock
 from ungtui.services.agreements import (
     AgreementDetail,
     AgreementRow,
+    check_notice,
     get_agreement,
+    give_notice,
     list_agreements,
 )
-from ungtui.services.errors import NotFound
+from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.guarantee_rules import guarantee_rule, set_agreement_guarantee
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen
 
 
 def _cell(text: str) -> str:
     return " ".join(text.split()) or "–"
+
+
+def guarantee_text(a: AgreementDetail) -> str:
+    if a.guarantee is None:
+        return "enligt installationens standard (g sätter överenskommelsens egen)"
+    g = a.guarantee
+    return f"{g.min_age}–{g.max_age} år vid inflödet, {g.days} dagar"
 
 
 def agreement_markdown(a: AgreementDetail) -> str:
@@ -39,7 +52,13 @@ def agreement_markdown(a: AgreementDetail) -> str:
     revision = a.revision or "anges inte"
     if a.next_revision:
         revision += f"; nästa {a.next_revision.isoformat()}"
-    lines += [f"| Revidering | {_cell(revision)} |", "", "## Parter", ""]
+    lines += [
+        f"| Revidering | {_cell(revision)} |",
+        f"| 90-dagarsgaranti | {guarantee_text(a)} |",
+        "",
+        "## Parter",
+        "",
+    ]
     lines += [f"- {p.name}" + (f", org.nr {p.org_nr}" if p.org_nr else "") for p in a.parties]
     lines += ["", "## Syfte", "", a.purpose or "–", "", "## Målgrupper", ""]
     for g in a.target_groups:
@@ -108,6 +127,160 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
             if key:
                 self.app.push_screen(AgreementDetailScreen(key))
 
+    def action_guarantee(self) -> None:
+        detail = self._detail
+        if detail is None:
+            return
+        default = guarantee_rule(self.app.db)
+        own = detail.guarantee
+        agreement_id = self.agreement_id
+        user = self.app.user
+        actor = user.staff_id if user else None
+
+        def number(values: Values, name: str) -> int | None:
+            raw = str(values[name]).strip()
+            if not raw:
+                return None
+            if not raw.isdigit():
+                raise ValidationError({name: "Skriv ett heltal, till exempel 24."})
+            return int(raw)
+
+        def save(values: Values) -> None:
+            lowest, highest = number(values, "min_age"), number(values, "max_age")
+            days = number(values, "days")
+            try:
+                set_agreement_guarantee(
+                    self.app.db,
+                    agreement_id,
+                    min_age=lowest,
+                    max_age=highest,
+                    days=days,
+                    actor_id=actor,
+                )
+            except ValidationError as exc:
+                # The service names the age pair "ages"; show it at the lowest age.
+                errors = dict(exc.errors)
+                if "ages" in errors:
+                    errors["min_age"] = errors.pop("ages")
+                raise ValidationError(errors) from None
+
+        def value(n: int | None) -> str:
+            return "" if n is None else str(n)
+
+        specs = [
+            Spec("min_age", "Lägsta ålder vid inflödet", value=value(own and own.min_age), row=1),
+            Spec("max_age", "Högsta ålder (ingår)", value=value(own and own.max_age), row=1),
+            Spec("days", "Dagar till första insats", value=value(own and own.days), row=1),
+        ]
+        intro = (
+            "Gäller personer vars ansvariga organisation är part i överenskommelsen och som "
+            "skrivs in medan den gäller. Lämna alla fält tomma för installationens standard: "
+            f"{default.min_age}–{default.max_age} år, {default.days} dagar."
+        )
+
+        def done(result: str | None) -> None:
+            if result is not None:
+                self.load()
+
+        self.app.push_screen(
+            WayFormScreen(
+                f"90-dagarsgarantin i {detail.title}",
+                specs,
+                save,
+                intro=intro,
+                done="Överenskommelsens 90-dagarsgaranti är sparad.",
+            ),
+            done,
+        )
+
+    def action_notice(self) -> None:
+        """A form for who gives notice and when; then a question showing the last day."""
+        detail = self._detail
+        if detail is None:
+            return
+        if detail.notice_given_on is not None:
+            self.notify(f"Överenskommelsen är redan uppsagd: {detail.state_text}.")
+            return
+        db, agreement_id = self.app.db, self.agreement_id
+        user = self.app.user
+        parties = [(p.name, p.id) for p in detail.parties]
+        mine = user.organisation_id if user else ""
+
+        def check(values: Values) -> str:
+            on, _last = check_notice(
+                db,
+                agreement_id,
+                on_text=str(values["on"]),
+                party_id=str(values["party"]) or None,
+            )
+            return f"{on.isoformat()}|{values['party']}"
+
+        def confirm(result: str | None) -> None:
+            if not result:
+                return
+            on_text, party_id = result.split("|")
+            on, last = check_notice(db, agreement_id, on_text=on_text, party_id=party_id)
+            party = next(name for name, pid in parties if pid == party_id)
+            months = detail.notice_months or 0
+
+            def answer(choice: str | None) -> None:
+                if choice == "notice":
+                    self._give_notice(on, party_id)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Säga upp överenskommelsen?",
+                    f"{party} säger upp {detail.title} {on.isoformat()}. Med "
+                    f"{months} månaders uppsägningstid gäller den t.o.m. {last.isoformat()}, "
+                    "sedan upphör den. Uppsägningen loggas och följer med vid synk.",
+                    [("cancel", "Avbryt"), ("notice", "Säg upp")],
+                ),
+                answer,
+            )
+
+        self.app.push_screen(
+            WayFormScreen(
+                f"Säg upp {detail.title}",
+                [
+                    Spec(
+                        "party",
+                        "Part som säger upp",
+                        "select",
+                        mine if mine in {pid for _n, pid in parties} else "",
+                        parties,
+                    ),
+                    Spec(
+                        "on",
+                        "Dag då uppsägningen lämnades",
+                        value=clock.today().isoformat(),
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    ),
+                ],
+                check,
+                intro="Uppsägning sker i den strategiska styrgruppen. Överenskommelsen gäller "
+                "under uppsägningstiden och upphör sedan.",
+                done="Kontrollera och bekräfta uppsägningen.",
+            ),
+            confirm,
+        )
+
+    @work(thread=True, exclusive=True, group="notice", exit_on_error=False)
+    def _give_notice(self, on, party_id: str) -> None:
+        user = self.app.user
+        try:
+            last = give_notice(
+                self.app.db,
+                self.agreement_id,
+                on=on,
+                party_id=party_id,
+                actor_id=user.staff_id if user else None,
+            )
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Överenskommelsen är uppsagd och gäller t.o.m. {last.isoformat()}.")
+        self.app.call_from_thread(self.load)
+
     def action_back(self) -> None:
         self.dismiss()
 
@@ -117,11 +290,16 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
     AgreementDetailScreen #agreement-body { padding: 0 1; }
     AgreementDetailScreen #agreement-processes { height: auto; max-height: 12; }
     """
-    BINDINGS = [Binding("escape", "back", "Tillbaka", id="agreement_back")]
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="agreement_back"),
+        Binding("g", "guarantee", "90 dagar", id="agreement_guarantee"),
+        Binding("u", "notice", "Säg upp", id="agreement_notice"),
+    ]
 
     def __init__(self, agreement_id: str) -> None:
         super().__init__()
         self.agreement_id = agreement_id
+        self._detail: AgreementDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -152,6 +330,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: AgreementDetail) -> None:
+        self._detail = detail
         self.query_one("#agreement-title", Static).update(escape(detail.title))
         self.query_one("#agreement-text", Markdown).update(agreement_markdown(detail))
         table = self.query_one("#agreement-processes", DataTable)
@@ -165,6 +344,160 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
 
         if event.row_key.value:
             self.app.push_screen(ProcessDetailScreen(event.row_key.value))
+
+    def action_guarantee(self) -> None:
+        detail = self._detail
+        if detail is None:
+            return
+        default = guarantee_rule(self.app.db)
+        own = detail.guarantee
+        agreement_id = self.agreement_id
+        user = self.app.user
+        actor = user.staff_id if user else None
+
+        def number(values: Values, name: str) -> int | None:
+            raw = str(values[name]).strip()
+            if not raw:
+                return None
+            if not raw.isdigit():
+                raise ValidationError({name: "Skriv ett heltal, till exempel 24."})
+            return int(raw)
+
+        def save(values: Values) -> None:
+            lowest, highest = number(values, "min_age"), number(values, "max_age")
+            days = number(values, "days")
+            try:
+                set_agreement_guarantee(
+                    self.app.db,
+                    agreement_id,
+                    min_age=lowest,
+                    max_age=highest,
+                    days=days,
+                    actor_id=actor,
+                )
+            except ValidationError as exc:
+                # The service names the age pair "ages"; show it at the lowest age.
+                errors = dict(exc.errors)
+                if "ages" in errors:
+                    errors["min_age"] = errors.pop("ages")
+                raise ValidationError(errors) from None
+
+        def value(n: int | None) -> str:
+            return "" if n is None else str(n)
+
+        specs = [
+            Spec("min_age", "Lägsta ålder vid inflödet", value=value(own and own.min_age), row=1),
+            Spec("max_age", "Högsta ålder (ingår)", value=value(own and own.max_age), row=1),
+            Spec("days", "Dagar till första insats", value=value(own and own.days), row=1),
+        ]
+        intro = (
+            "Gäller personer vars ansvariga organisation är part i överenskommelsen och som "
+            "skrivs in medan den gäller. Lämna alla fält tomma för installationens standard: "
+            f"{default.min_age}–{default.max_age} år, {default.days} dagar."
+        )
+
+        def done(result: str | None) -> None:
+            if result is not None:
+                self.load()
+
+        self.app.push_screen(
+            WayFormScreen(
+                f"90-dagarsgarantin i {detail.title}",
+                specs,
+                save,
+                intro=intro,
+                done="Överenskommelsens 90-dagarsgaranti är sparad.",
+            ),
+            done,
+        )
+
+    def action_notice(self) -> None:
+        """A form for who gives notice and when; then a question showing the last day."""
+        detail = self._detail
+        if detail is None:
+            return
+        if detail.notice_given_on is not None:
+            self.notify(f"Överenskommelsen är redan uppsagd: {detail.state_text}.")
+            return
+        db, agreement_id = self.app.db, self.agreement_id
+        user = self.app.user
+        parties = [(p.name, p.id) for p in detail.parties]
+        mine = user.organisation_id if user else ""
+
+        def check(values: Values) -> str:
+            on, _last = check_notice(
+                db,
+                agreement_id,
+                on_text=str(values["on"]),
+                party_id=str(values["party"]) or None,
+            )
+            return f"{on.isoformat()}|{values['party']}"
+
+        def confirm(result: str | None) -> None:
+            if not result:
+                return
+            on_text, party_id = result.split("|")
+            on, last = check_notice(db, agreement_id, on_text=on_text, party_id=party_id)
+            party = next(name for name, pid in parties if pid == party_id)
+            months = detail.notice_months or 0
+
+            def answer(choice: str | None) -> None:
+                if choice == "notice":
+                    self._give_notice(on, party_id)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Säga upp överenskommelsen?",
+                    f"{party} säger upp {detail.title} {on.isoformat()}. Med "
+                    f"{months} månaders uppsägningstid gäller den t.o.m. {last.isoformat()}, "
+                    "sedan upphör den. Uppsägningen loggas och följer med vid synk.",
+                    [("cancel", "Avbryt"), ("notice", "Säg upp")],
+                ),
+                answer,
+            )
+
+        self.app.push_screen(
+            WayFormScreen(
+                f"Säg upp {detail.title}",
+                [
+                    Spec(
+                        "party",
+                        "Part som säger upp",
+                        "select",
+                        mine if mine in {pid for _n, pid in parties} else "",
+                        parties,
+                    ),
+                    Spec(
+                        "on",
+                        "Dag då uppsägningen lämnades",
+                        value=clock.today().isoformat(),
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    ),
+                ],
+                check,
+                intro="Uppsägning sker i den strategiska styrgruppen. Överenskommelsen gäller "
+                "under uppsägningstiden och upphör sedan.",
+                done="Kontrollera och bekräfta uppsägningen.",
+            ),
+            confirm,
+        )
+
+    @work(thread=True, exclusive=True, group="notice", exit_on_error=False)
+    def _give_notice(self, on, party_id: str) -> None:
+        user = self.app.user
+        try:
+            last = give_notice(
+                self.app.db,
+                self.agreement_id,
+                on=on,
+                party_id=party_id,
+                actor_id=user.staff_id if user else None,
+            )
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Överenskommelsen är uppsagd och gäller t.o.m. {last.isoformat()}.")
+        self.app.call_from_thread(self.load)
 
     def action_back(self) -> None:
         self.dismiss()

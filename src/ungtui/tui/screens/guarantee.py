@@ -13,10 +13,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ungtui.domain.guarantee import GuaranteeRule
-from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rule, list_watch
+from ungtui.domain.guarantee import GuaranteeRules
+from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.masking import shown_identity
+from ungtui.tui.widgets.masking import shown_identity, shown_name
 
 PAGE_SIZE = 100
 
@@ -25,6 +25,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("enter", "open", "Öppna väg", id="open", priority=True),
+        Binding("u", "follow_ups", "Uppföljningar", id="follow_ups"),
     ]
     DEFAULT_CSS = """
     GuaranteeScreen #watch { height: 1fr; }
@@ -35,10 +36,11 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         rows: list[WatchRow]
         offset: int
         counts: tuple[int, int] | None
-        rule: GuaranteeRule
+        rule: GuaranteeRules
 
     def __init__(self) -> None:
         super().__init__()
+        self._rows: dict[str, WatchRow] = {}
         self._loaded = 0
         self._total = 0
         self._loading = False
@@ -64,6 +66,21 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
         self._load(0, True)
+        self.watch(self.app, "screen_share", self._redraw, init=False)
+
+    def _who(self, row: WatchRow) -> tuple[str, str]:
+        share = self.app.screen_share
+        return (
+            shown_name(row.name, share),
+            shown_identity(row.identity, row.identity_kind, False, share),
+        )
+
+    def _redraw(self, _share: bool) -> None:
+        table = self.query_one(DataTable)
+        for key, row in self._rows.items():
+            name, identity = self._who(row)
+            table.update_cell(key, "name", name)
+            table.update_cell(key, "identity", identity)
 
     def on_screen_resume(self) -> None:
         if self._loaded:
@@ -72,7 +89,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _load(self, offset: int, count: bool) -> None:
         db = self.app.db
-        rule = guarantee_rule(db)
+        rule = guarantee_rules(db)
         rows = list_watch(db, rule=rule, offset=offset, limit=PAGE_SIZE)
         counts = count_watch(db, rule=rule) if count else None
         self.post_message(self.PageLoaded(rows, offset, counts, rule))
@@ -82,23 +99,33 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         table = self.query_one(DataTable)
         if message.offset == 0:
             table.clear()
+            self._rows.clear()
         if message.counts is not None:
             near, past = message.counts
             self._total = near + past
-            rule = message.rule
+            rule = message.rule.default
+            own = len(message.rule.agreements)
+            agreements = (
+                f" Det är installationens standard; {own} "
+                + ("överenskommelse har" if own == 1 else "överenskommelser har")
+                + " egna åldrar och dagar för sina parters personer."
+                if own
+                else ""
+            )
             self.query_one("#watch-intro", Static).update(
                 f"{past} har passerat gränsen och {near} har högst {rule.warn_days} dagar kvar. "
                 f"Omfattas: {rule.min_age}–{rule.max_age} år vid inflödet; gränsen är "
                 f"{rule.days} dagar efter inflödet för en första insats mot arbete eller studier."
+                + agreements
             )
         for r in message.rows:
             if r.past:
                 left = Text(f"passerad {-r.days_left} d", style="bold red")
             else:
                 left = Text(f"{r.days_left} dagar kvar", style="bold yellow")
+            self._rows[r.individual_id] = r
             table.add_row(
-                r.name,
-                shown_identity(r.identity, r.identity_kind, False),
+                *self._who(r),
                 f"{r.age_at_entry} / {r.age_now}",
                 r.entry_date.isoformat(),
                 r.deadline.isoformat(),
@@ -127,6 +154,11 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         from ungtui.tui.screens.way import WayScreen
 
         self.app.push_screen(WayScreen(key))
+
+    def action_follow_ups(self) -> None:
+        from ungtui.tui.screens.follow_ups_due import FollowUpsDueScreen
+
+        self.app.push_screen(FollowUpsDueScreen())
 
     def action_back(self) -> None:
         self.dismiss()

@@ -76,6 +76,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("y", "app.sync", "Synk", id="sync"),
         Binding("g", "guarantee", "90 dagar", id="guarantee"),
         Binding("j", "job_tracks", "Jobbspår", id="job_tracks"),
+        Binding("u", "follow_ups", "Uppföljn.", id="follow_ups"),
         Binding("escape", "clear_search", "Rensa", show=False),
     ]
 
@@ -248,6 +249,11 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         from ungtui.tui.screens.guarantee import GuaranteeScreen
 
         self.app.push_screen(GuaranteeScreen())
+
+    def action_follow_ups(self) -> None:
+        from ungtui.tui.screens.follow_ups_due import FollowUpsDueScreen
+
+        self.app.push_screen(FollowUpsDueScreen())
 
     def action_job_tracks(self) -> None:
         from ungtui.tui.screens.job_tracks import JobTracksScreen

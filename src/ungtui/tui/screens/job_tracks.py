@@ -25,6 +25,7 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("n", "new", "Nytt jobbspår", id="new"),
         Binding("e", "edit", "Ändra", id="edit"),
+        Binding("enter", "participants", "Deltagare", id="participants", priority=True),
     ]
     DEFAULT_CSS = """
     JobTracksScreen #tracks { height: auto; max-height: 20; }
@@ -91,6 +92,14 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
             goal.append(mark[0], style=mark[1])
             goal.append("\n")
         self.query_one("#goal", Static).update(goal)
+
+    def action_participants(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        from ungtui.tui.screens.job_track_participants import JobTrackParticipantsScreen
+
+        self.app.push_screen(JobTrackParticipantsScreen(self.rows[table.cursor_row]))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -1,4 +1,5 @@
-"""The measure catalogue: national measures with their validity, and local ones (n)."""
+"""The measure catalogue: national measures with their validity, and local ones (n new,
+e edit, Delete remove)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungtui.domain.measures import SCOPES
+from ungtui.services.errors import ServiceError
 from ungtui.services.measures import (
     CatalogueRow,
     LocalMeasureInput,
     add_local_measure,
     list_catalogue,
+    remove_local_measure,
+    update_local_measure,
 )
 from ungtui.services.organisations import OrganisationInfo, list_organisations
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen
 
 
@@ -27,6 +32,8 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("n", "new", "Ny lokal insats", id="new"),
+        Binding("e", "edit", "Ändra lokal", id="edit"),
+        Binding("delete", "remove", "Ta bort lokal", id="remove"),
     ]
     DEFAULT_CSS = """
     CatalogueScreen #catalogue { height: 1fr; }
@@ -40,6 +47,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.organisations: list[OrganisationInfo] = []
+        self.rows: list[CatalogueRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,7 +81,9 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
     @on(Loaded)
     def _show(self, message: Loaded) -> None:
         self.organisations = message.organisations
+        self.rows = message.rows
         table = self.query_one(DataTable)
+        keep = table.cursor_row
         table.clear()
         for r in message.rows:
             table.add_row(
@@ -84,11 +94,65 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
                 "ja" if r.leads_to_work_or_studies else "nej",
                 key=r.id,
             )
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def _marked_local(self, doing: str) -> CatalogueRow | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        row = next((r for r in self.rows if r.id == key), None)
+        if row is not None and row.scope != "lokal":
+            self.notify(
+                f"{row.name} är en nationell insats och kan inte {doing}. "
+                "Bara lokala insatser kan det.",
+                severity="warning",
+            )
+            return None
+        return row
 
     def action_back(self) -> None:
         self.dismiss()
 
     def action_new(self) -> None:
+        self._form(None)
+
+    def action_edit(self) -> None:
+        row = self._marked_local("ändras")
+        if row is not None:
+            self._form(row)
+
+    def action_remove(self) -> None:
+        row = self._marked_local("tas bort")
+        if row is None:
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "remove":
+                self._remove(row.id, row.name)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Ta bort insatsen ur katalogen?",
+                f"{row.name} tas bort ur katalogen. Borttagningen loggas.",
+                [("cancel", "Avbryt"), ("remove", "Ta bort")],
+            ),
+            answer,
+        )
+
+    @work(thread=True, exclusive=True, group="remove", exit_on_error=False)
+    def _remove(self, measure_id: str, name: str) -> None:
+        user = self.app.user
+        try:
+            remove_local_measure(self.app.db, measure_id, actor_id=user.staff_id if user else None)
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.notify(f"{name} är borttagen ur katalogen.")
+        self.app.call_from_thread(self.load)
+
+    def _form(self, row: CatalogueRow | None) -> None:
         db = self.app.db
         user = self.app.user
         actor = user.staff_id if user else None
@@ -102,28 +166,48 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
                 leads_to_work_or_studies=bool(v["leads_to_work_or_studies"]),
                 description=str(v["description"]),
             )
+            if row is not None:
+                return update_local_measure(db, row.id, data, actor_id=actor)
             return add_local_measure(db, data, actor_id=actor)
 
         def after(saved: str | None) -> None:
             if saved is not None:
                 self.load()
 
+        def day(value) -> str:
+            return value.isoformat() if value else ""
+
+        provider = user.organisation_id if user else ""
+        if row is not None:
+            provider = row.provider_organisation_id or ""
         self.app.push_screen(
             WayFormScreen(
-                "Ny lokal insats",
+                "Ändra lokal insats" if row else "Ny lokal insats",
                 [
-                    Spec("name", "Namn", placeholder="t.ex. Sommarjobb för unga"),
+                    Spec(
+                        "name",
+                        "Namn",
+                        value=row.name if row else "",
+                        placeholder="t.ex. Sommarjobb för unga",
+                    ),
                     Spec(
                         "provider_organisation_id",
                         "Anordnare",
                         "select",
-                        user.organisation_id if user else "",
+                        provider,
                         [(o.name, o.id) for o in self.organisations],
                     ),
-                    Spec("valid_from", "Första dag", placeholder="tomt = redan nu", row=1),
+                    Spec(
+                        "valid_from",
+                        "Första dag",
+                        value=day(row.valid_from) if row else "",
+                        placeholder="tomt = redan nu",
+                        row=1,
+                    ),
                     Spec(
                         "valid_to",
                         "Sista dag för nya beslut",
+                        value=day(row.valid_to) if row else "",
                         placeholder="tomt = tills vidare",
                         row=1,
                     ),
@@ -131,12 +215,12 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
                         "leads_to_work_or_studies",
                         "Leder mot arbete eller studier (räknas för 90-dagarsgarantin)",
                         "check",
-                        True,
+                        row.leads_to_work_or_studies if row else True,
                     ),
-                    Spec("description", "Beskrivning"),
+                    Spec("description", "Beskrivning", value=row.description if row else ""),
                 ],
                 save,
-                done="Insatsen finns nu i katalogen.",
+                done="Insatsen är ändrad." if row else "Insatsen finns nu i katalogen.",
             ),
             after,
         )

@@ -36,6 +36,7 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
     """
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="process_detail_back"),
+        Binding("e", "edit", "Ändra", id="edit_process"),
         Binding("h", "versions", "Versioner", id="versions"),
         Binding("a", "agreement", "Överenskommelsen", id="open_agreement"),
         Binding("x", "end", "Avsluta processen", id="end_process"),
@@ -80,6 +81,12 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_edit(self) -> None:
+        from ungtui.tui.screens.process_form import ProcessFormScreen
+
+        # The detail reloads when the form closes (on_screen_resume).
+        self.app.push_screen(ProcessFormScreen(self.process_id))
 
     def action_versions(self) -> None:
         if self.detail is not None:

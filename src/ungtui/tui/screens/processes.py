@@ -64,6 +64,7 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
     """
     BINDINGS = [
         Binding("slash", "focus_search", "Sök", id="process_search"),
+        Binding("n", "new_process", "Ny process", id="new_process"),
         Binding("a", "agreements", "Överenskommelser", id="agreements"),
         Binding("l", "load_content", "Läs in startinnehåll", id="load_content"),
         Binding("escape", "back", "Tillbaka", id="process_back"),
@@ -232,6 +233,16 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
 
         if event.row_key.value:
             self.app.push_screen(ProcessDetailScreen(event.row_key.value))
+
+    def action_new_process(self) -> None:
+        from ungtui.tui.screens.process_detail import ProcessDetailScreen
+        from ungtui.tui.screens.process_form import ProcessFormScreen
+
+        def saved(process_id: str | None) -> None:
+            if process_id:
+                self.app.push_screen(ProcessDetailScreen(process_id))
+
+        self.app.push_screen(ProcessFormScreen(), saved)
 
     def action_agreements(self) -> None:
         from ungtui.tui.screens.agreements import AgreementsScreen

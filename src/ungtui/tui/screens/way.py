@@ -19,8 +19,7 @@ from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES
 from ungtui.domain.way import OUTCOMES, PHASES, WORKING_PHASES
 from ungtui.services import clock
-from ungtui.services.errors import NotFound
-from ungtui.services.guarantee import guarantee_rule
+from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.job_tracks import JobTrackRow, list_job_tracks
 from ungtui.services.measures import CatalogueRow, list_catalogue
 from ungtui.services.way import (
@@ -37,14 +36,21 @@ from ungtui.services.way import (
     exit_way,
     get_way,
     record_follow_up,
+    remove_exit,
+    remove_follow_up,
+    remove_individual_measure,
+    remove_phase,
     save_individual_measure,
     save_mapping,
     start_way,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+from ungtui.tui.widgets.masking import shown_name
 
 HIDDEN = "[dim]dold – h visar[/]"
+EXIT_ROW = "avslut"  # the exit shown as the last phase
 
 
 def guarantee_text(way: WayView) -> Text:
@@ -76,6 +82,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         Binding("u", "follow_up", "Följ upp", id="follow_up"),
         Binding("h", "sensitive", "Hälsa", id="sensitive"),
         Binding("c", "catalogue", "Katalog", id="catalogue"),
+        Binding("delete", "remove", "Ta bort", id="remove"),
     ]
     DEFAULT_CSS = """
     WayScreen #way { padding: 0 1; }
@@ -139,12 +146,13 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#measures", DataTable).focus()
         self.load()
+        self.watch(self.app, "screen_share", self._show_title, init=False)
 
     @work(thread=True, exclusive=True, group="way", exit_on_error=False)
     def load(self) -> None:
         db = self.app.db
         try:
-            overview = get_way(db, self.individual_id, rule=guarantee_rule(db))
+            overview = get_way(db, self.individual_id)
         except NotFound as exc:
             self.notify(str(exc), severity="error")
             self.app.call_from_thread(self.dismiss)
@@ -156,7 +164,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         self.overview = overview = message.overview
         self.catalogue, self.tracks = message.catalogue, message.tracks
         self.individual_id = overview.individual_id
-        self.query_one("#way-title", Static).update(f"Väg – {escape(overview.name)}")
+        self._show_title()
         self.query_one("#way-summary", Static).update(self._summary(overview))
         way = overview.current
         measures = self.query_one("#measures", DataTable)
@@ -177,11 +185,12 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                     m.job_track,
                     key=m.id,
                 )
-            for p in reversed(way.phases):
-                phases.add_row(p.started_on.isoformat(), p.label, p.note)
             if way.exit_on:
-                phases.add_row(way.exit_on.isoformat(), PHASES["avslutad"], way.exit_note)
-                phases.move_cursor(row=0)
+                phases.add_row(
+                    way.exit_on.isoformat(), PHASES["avslutad"], way.exit_note, key=EXIT_ROW
+                )
+            for p in reversed(way.phases):
+                phases.add_row(p.started_on.isoformat(), p.label, p.note, key=p.id)
             today = clock.today()
             for f in way.follow_ups:
                 if f.checked_on:
@@ -209,6 +218,11 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         elif way is None:
             exit_text = "–"
         self.query_one("#exit-section", Static).update(exit_text)
+
+    def _show_title(self, _share: bool = False) -> None:
+        if self.overview is not None:
+            name = shown_name(self.overview.name, self.app.screen_share)
+            self.query_one("#way-title", Static).update(f"Väg – {escape(name)}")
 
     def _summary(self, overview: WayOverview) -> Text:
         way = overview.current
@@ -524,6 +538,89 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         current = next((m for m in way.measures if m.id == key), None)
         if current is not None:
             self._measure_form(way, current)
+
+    def action_remove(self) -> None:
+        """Delete removes the marked row of the table in focus, after a question."""
+        way = self.overview.current if self.overview else None
+        table = self.focused if isinstance(self.focused, DataTable) else None
+        if way is None or table is None or not table.row_count:
+            self.notify(
+                "Markera en insats, fas eller uppföljning och tryck Delete för att ta bort den.",
+                severity="warning",
+            )
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        db, actor, way_id = self.app.db, self._actor(), way.id
+        if table.id == "measures":
+            m = next(m for m in way.measures if m.id == key)
+            title = "Ta bort insatsen?"
+            text = f"{m.name} från {m.start_date.isoformat()} tas bort ur personens väg."
+            done = "Insatsen är borttagen."
+
+            def remove() -> None:
+                remove_individual_measure(db, key, actor_id=actor)
+
+        elif table.id == "phases" and key == EXIT_ROW:
+            assert way.exit_on is not None
+            title = "Ta bort avslutet?"
+            text = (
+                f"Avslutet {way.exit_on.isoformat()} ({way.exit_outcome_label}) tas bort och "
+                "vägen är öppen igen."
+            )
+            done = "Avslutet är borttaget; vägen är öppen igen."
+
+            def remove() -> None:
+                remove_exit(db, way_id, actor_id=actor)
+
+        elif table.id == "phases":
+            p = next(p for p in way.phases if p.id == key)
+            title = "Ta bort fasen?"
+            text = f"Fasen {p.label} från {p.started_on.isoformat()} tas bort ur vägen."
+            done = "Fasen är borttagen."
+
+            def remove() -> None:
+                remove_phase(db, key, actor_id=actor)
+
+        else:
+            f = next(f for f in way.follow_ups if str(f.day_offset) == key)
+            if f.checked_on is None:
+                self.notify(
+                    f"Uppföljningen efter {f.day_offset} dagar är inte gjord; inget att ta bort.",
+                    severity="warning",
+                )
+                return
+            title = "Ta bort uppföljningen?"
+            text = (
+                f"Uppföljningen efter {f.day_offset} dagar ({f.checked_on.isoformat()}, "
+                f"{f.outcome_label}) tas bort och blir att göra igen."
+            )
+            done = "Uppföljningen är borttagen."
+
+            def remove() -> None:
+                remove_follow_up(db, way_id, f.day_offset, actor_id=actor)
+
+        def answer(choice: str | None) -> None:
+            if choice == "remove":
+                self._remove(remove, done)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                title,
+                text + " Borttagningen loggas.",
+                [("cancel", "Avbryt"), ("remove", "Ta bort")],
+            ),
+            answer,
+        )
+
+    @work(thread=True, exclusive=True, group="remove", exit_on_error=False)
+    def _remove(self, remove, done: str) -> None:
+        try:
+            remove()
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(done)
+        self.app.call_from_thread(self.load)
 
     def action_exit(self) -> None:
         way = self._open_way(for_what="avslut")

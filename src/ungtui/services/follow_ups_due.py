@@ -1,0 +1,116 @@
+"""Follow-ups due across the register: 90, 180 and 360 days after exit, not recorded.
+
+One SQL query pages the list: each exited way is crossed with the three offsets, the
+due day is date arithmetic in SQLite (plain days, as domain.way.follow_up_due counts),
+and a recorded follow-up of that offset removes the pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import text
+
+from ungtui.domain.way import FOLLOW_UP_DAYS, OUTCOMES
+from ungtui.services import clock
+from ungtui.services.individuals import display_name
+from ungtui.store.database import Database
+
+# A follow-up shows up two weeks before its day, like the 90-day warning.
+AHEAD_DAYS = 14
+
+_OFFSETS = " UNION ALL ".join(f"SELECT {d} AS days" for d in FOLLOW_UP_DAYS)
+_DUE = "date(w.exit_on, printf('%+d days', o.days))"
+_FROM = f"""
+FROM way w
+CROSS JOIN ({_OFFSETS}) o
+JOIN individual i ON i.id = w.individual_id
+WHERE w.exit_on IS NOT NULL AND w.deleted_at IS NULL
+  AND w.exit_on <= :latest_exit
+  AND i.deleted_at IS NULL
+  AND {_DUE} <= :horizon
+  AND NOT EXISTS (
+    SELECT 1 FROM exit_follow_up f
+    WHERE f.way_id = w.id AND f.day_offset = o.days AND f.deleted_at IS NULL
+  )
+"""
+
+
+def _params(today: date) -> dict:
+    horizon = today + timedelta(days=AHEAD_DAYS)
+    return {
+        "horizon": horizon.isoformat(),
+        # The earliest offset bounds the exits worth looking at.
+        "latest_exit": (horizon - timedelta(days=min(FOLLOW_UP_DAYS))).isoformat(),
+        "today": today.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class DueRow:
+    individual_id: str
+    way_id: str
+    name: str
+    identity: str
+    identity_kind: str
+    exit_on: date
+    exit_outcome: str
+    day_offset: int
+    due: date
+    days_left: int  # negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOMES.get(self.exit_outcome, self.exit_outcome)
+
+
+def count_due(db: Database, *, today: date | None = None) -> tuple[int, int]:
+    """(due within the coming two weeks or today, overdue)."""
+    today = today or clock.today()
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            text(f"SELECT COUNT(*), COALESCE(SUM({_DUE} < :today), 0) " + _FROM),
+            _params(today),
+        ).one()
+    total, overdue = int(row[0]), int(row[1])
+    return total - overdue, overdue
+
+
+def list_due(
+    db: Database, *, today: date | None = None, offset: int = 0, limit: int = 100
+) -> list[DueRow]:
+    """Overdue first, the longest overdue at the top; then the ones coming up."""
+    today = today or clock.today()
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT i.id, w.id, i.first_name, i.last_name, i.identity_number, i.reserve_id,"
+                f" i.identity_kind, w.exit_on, w.exit_outcome, o.days, {_DUE} AS due "
+                + _FROM
+                + " ORDER BY due, i.sort_key, i.id, o.days LIMIT :limit OFFSET :offset"
+            ),
+            {**_params(today), "limit": limit, "offset": offset},
+        ).all()
+    result = []
+    for pid, way_id, first, last, number, reserve, kind, exit_on, outcome, days, due in rows:
+        due_day = date.fromisoformat(due)
+        result.append(
+            DueRow(
+                individual_id=pid,
+                way_id=way_id,
+                name=display_name(first, last),
+                identity=number or reserve or "",
+                identity_kind=kind,
+                exit_on=date.fromisoformat(exit_on),
+                exit_outcome=outcome,
+                day_offset=days,
+                due=due_day,
+                days_left=(due_day - today).days,
+            )
+        )
+    return result
