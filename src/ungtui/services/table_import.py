@@ -463,6 +463,14 @@ def plan_import(
         key = _person_key(values)
         candidates = registered.get(key, [])
         person = _pick(candidates, values) if candidates else None
+        seen = (seen_ids if person else first_row).get(person.id if person else key)
+        if seen is not None:
+            plan.rejected.append(Rejected(number, f"Samma person som rad {seen}."))
+            continue
+        if person is not None:
+            seen_ids[person.id] = number
+        else:
+            first_row[key] = number
         if candidates and person is None:
             plan.review.append(
                 Rejected(
@@ -488,16 +496,8 @@ def plan_import(
                     Rejected(number, "Reservnumret finns inte i registret; ange personnummer.")
                 )
                 continue
-            if key in first_row:
-                plan.rejected.append(Rejected(number, f"Samma person som rad {first_row[key]}."))
-                continue
-            first_row[key] = number
             plan.creates.append(NewPerson(number, values, staff_id, entry))
             continue
-        if person.id in seen_ids:
-            plan.rejected.append(Rejected(number, f"Samma person som rad {seen_ids[person.id]}."))
-            continue
-        seen_ids[person.id] = number
         changes = _changes(person, values, given)
         new_staff = staff_id if staff_id and responsible.get(person.id) != staff_id else None
         new_way = entry if entry and person.id not in with_way else None
@@ -548,22 +548,31 @@ def apply_import(
 ) -> ImportResult:
     """Write the plan's accepted rows in one transaction."""
     with UnitOfWork(db, actor_id) as uow:
-        for new in plan.creates:
-            person = uow.create(Individual(case_organisation_id=organisation_id, **new.values))
-            staff_id = new.staff_id or actor_id
-            if organisation_id and staff_id:
-                uow.create(
-                    Responsibility(
-                        individual_id=person.id, organisation_id=organisation_id, staff_id=staff_id
+        ids = uow.insert_many(
+            Individual,
+            [dict(case_organisation_id=organisation_id, **new.values) for new in plan.creates],
+        )
+        if organisation_id:
+            uow.insert_many(
+                Responsibility,
+                [
+                    dict(
+                        individual_id=pid,
+                        organisation_id=organisation_id,
+                        staff_id=new.staff_id or actor_id,
                     )
-                )
-            if new.entry_date:
-                _start_way(uow, person.id, new.entry_date)
+                    for pid, new in zip(ids, plan.creates, strict=True)
+                    if new.staff_id or actor_id
+                ],
+            )
+        _start_ways(
+            uow, [(pid, new.entry_date) for pid, new in zip(ids, plan.creates, strict=True)]
+        )
         updates = {u.individual_id: u for u in plan.updates}
         ids = list(updates)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            people = uow.session.exec(select(Individual).where(col(Individual.id).in_(chunk)))
+            people = uow.session.exec(select(Individual).where(col(Individual.id).in_(chunk))).all()
             current = {
                 r.individual_id: r
                 for r in uow.session.exec(
@@ -574,7 +583,7 @@ def apply_import(
                     )
                 )
             }
-            for person in people.all():
+            for person in people:
                 if person.deleted_at is not None:
                     raise ServiceError(
                         f"Personen på rad {updates[person.id].row} har tagits bort sedan "
@@ -592,15 +601,20 @@ def apply_import(
                             staff_id=update.staff_id,
                         )
                     )
-                if update.entry_date:
-                    _start_way(uow, person.id, update.entry_date)
+        _start_ways(uow, [(u.individual_id, u.entry_date) for u in plan.updates])
     return ImportResult(created=len(plan.creates), updated=len(plan.updates))
 
 
-def _start_way(uow: UnitOfWork, individual_id: str, entry: date) -> None:
-    way = uow.create(Way(individual_id=individual_id, entry_date=entry))
-    uow.create(
-        WayPhase(way_id=way.id, individual_id=individual_id, phase=ENTRY_PHASE, started_on=entry)
+def _start_ways(uow: UnitOfWork, entries: list[tuple[str, date | None]]) -> None:
+    """A way from the day the list says the person was enrolled, in its first phase."""
+    entries = [(pid, day) for pid, day in entries if day]
+    ways = uow.insert_many(Way, [dict(individual_id=pid, entry_date=day) for pid, day in entries])
+    uow.insert_many(
+        WayPhase,
+        [
+            dict(way_id=way_id, individual_id=pid, phase=ENTRY_PHASE, started_on=day)
+            for way_id, (pid, day) in zip(ways, entries, strict=True)
+        ],
     )
 
 
@@ -624,7 +638,8 @@ def report_lines(plan: ImportPlan, *, applied: bool = False) -> list[str]:
         lines.append(f"Att granska för hand: {len(plan.review)}.")
     skipped_lines = []
     if plan.blank_rows:
-        skipped_lines.append(f"{plan.blank_rows} tomma")
+        blank = plan.blank_rows
+        skipped_lines.append(f"{blank} {'tom rad' if blank == 1 else 'tomma rader'}")
     if plan.total_rows:
         rows = ", ".join(str(n) for n in plan.total_rows)
         skipped_lines.append(f"summeringsrad (rad {rows})")
