@@ -290,6 +290,7 @@ def referral_rows(
     views: tuple[str, ...],
     reveal: bool,
     include_ended: bool,
+    unit_id: str | None = None,
 ) -> Iterator[tuple[str, list]]:
     seen: set[str] = set()
     for view in views:
@@ -298,6 +299,7 @@ def referral_rows(
             db,
             view,
             organisation_id=user.organisation_id,
+            unit_id=unit_id if view != "overdue" else None,
             include_ended=include_ended,
             offset=offset,
             limit=PAGE,
@@ -343,14 +345,16 @@ def export_referrals(
     views: tuple[str, ...] = ("inbox", "sent"),
     reveal: bool = False,
     include_ended: bool = False,
+    unit_id: str | None = None,
 ) -> ExportResult:
+    """The referral views as their lists show them; a referral in two views comes once."""
     detail = "remisslista" + (" med " + audit.REVEALED if reveal else "")
     return _write(
         db,
         user,
         path,
         REFERRAL_COLUMNS,
-        referral_rows(db, user, views, reveal, include_ended),
+        referral_rows(db, user, views, reveal, include_ended, unit_id),
         title="Remisser",
         detail=detail,
     )
