@@ -204,7 +204,7 @@ def parse_sheet_date(value: object, today: date) -> date:
             day, month, year = first, second, third
             if len(match.group(3)) == 2:
                 year += today.year - today.year % 100
-                if year > today.year:
+                if (year, month, day) > (today.year, today.month, today.day):
                     year -= 100
         try:
             return date(year, month, day)
