@@ -11,6 +11,8 @@ from ungtui import __version__
 from ungtui.cli_meetings import add_meeting_commands, run_meeting_command
 from ungtui.cli_process import add_process_parser
 from ungtui.cli_referrals import add_referral_parser
+from ungtui.cli_table import COMMANDS as TABLE_COMMANDS
+from ungtui.cli_table import add_table_commands, run_table_command
 from ungtui.config import DB_ENV, default_db_path, resolve_db_path
 from ungtui.store.database import StoreError, open_database
 
@@ -78,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     add_referral_parser(commands, common)
     add_process_parser(commands, common)
     add_meeting_commands(commands, common)
+    add_table_commands(commands, common)
     return parser
 
 
@@ -124,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_process_command(db, args)
         if args.command == "meeting":
             return run_meeting_command(db, args)
+        if args.command in TABLE_COMMANDS:
+            return run_table_command(db, args)
         from ungtui.tui.app import UngApp
 
         UngApp(db).run()

@@ -77,6 +77,8 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("g", "guarantee", "90 dagar", id="guarantee"),
         Binding("j", "job_tracks", "Jobbspår", id="job_tracks"),
         Binding("u", "follow_ups", "Uppföljn.", id="follow_ups"),
+        Binding("i", "import_table", "Läs in", id="import_table"),
+        Binding("x", "export_table", "Ta ut", id="export_table"),
         Binding("escape", "clear_search", "Rensa", show=False),
     ]
 
@@ -259,6 +261,24 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         from ungtui.tui.screens.job_tracks import JobTracksScreen
 
         self.app.push_screen(JobTracksScreen())
+
+    def action_import_table(self) -> None:
+        from ungtui.tui.screens.table_import import TableImportScreen
+
+        self.app.push_screen(TableImportScreen(), self._after_save)
+
+    def action_export_table(self) -> None:
+        from ungtui.services.list_export import export_individuals
+        from ungtui.tui.screens.list_export import ListExportScreen
+
+        flt, db, user = self.filter, self.app.db, self.app.user
+        self.app.push_screen(
+            ListExportScreen(
+                "Deltagarlistan med nuvarande urval",
+                "deltagare",
+                lambda path, reveal: export_individuals(db, user, flt, path, reveal=reveal),
+            )
+        )
 
     def action_sort(self) -> None:
         keys = list(SORTS)

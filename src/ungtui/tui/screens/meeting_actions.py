@@ -36,7 +36,10 @@ class ActionTable(DataTable[str]):
 
 
 class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
-    BINDINGS = [Binding("escape", "back", "Tillbaka", id="back_from_actions")]
+    BINDINGS = [
+        Binding("escape", "back", "Tillbaka", id="back_from_actions"),
+        Binding("u", "export_table", "Ta ut lista", id="export_actions"),
+    ]
 
     DEFAULT_CSS = """
     OpenActionsScreen #action-filters { height: auto; }
@@ -97,6 +100,20 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
     def _set_choices(self, orgs: list[str], people: list[str]) -> None:
         self.query_one("#action-org", Select).set_options([(o, o) for o in orgs])
         self.query_one("#action-person", Select).set_options([(p, p) for p in people])
+
+    def action_export_table(self) -> None:
+        from ungtui.services.list_export import export_open_actions
+        from ungtui.tui.screens.list_export import ListExportScreen
+
+        db, user, flt = self.app.db, self.app.user, self.filter
+        self.app.push_screen(
+            ListExportScreen(
+                "Öppna åtgärder med nuvarande urval",
+                "atgarder",
+                lambda path, _reveal: export_open_actions(db, user, flt, path),
+                numbers=False,
+            )
+        )
 
     def reload(self) -> None:
         self._generation += 1

@@ -200,6 +200,7 @@ class ReferralsScreen(ReferralListScreen):
         Binding("u", "unit", "Min enhet", id="unit"),
         Binding("a", "ended", "Avslutade", id="ended"),
         Binding("t", "reply_days", "Svarstid", id="reply_days"),
+        Binding("x", "export_table", "Ta ut lista", id="export_table"),
         Binding("escape", "home", "Deltagare", show=False),
     ]
 
@@ -295,6 +296,30 @@ class ReferralsScreen(ReferralListScreen):
                 self.app.push_screen(ReferralFormScreen(individual_id), self._open_new)
 
         self.app.push_screen(PersonPickerScreen("Ny remiss: välj person"), picked)
+
+    def action_export_table(self) -> None:
+        from ungtui.services.list_export import export_referrals
+        from ungtui.tui.screens.list_export import ListExportScreen
+
+        db, user, view, ended = self.app.db, self.app.user, self.view, self.include_ended
+        if user is None:
+            return
+        unit = self._scope()["unit_id"]
+        self.app.push_screen(
+            ListExportScreen(
+                f"Remisser: {VIEWS[view].lower()}",
+                "remisser",
+                lambda path, reveal: export_referrals(
+                    db,
+                    user,
+                    path,
+                    views=(view,),
+                    reveal=reveal,
+                    include_ended=ended,
+                    unit_id=unit,
+                ),
+            )
+        )
 
     def action_reply_days(self) -> None:
         from ungtui.tui.screens.referral_step import ReplyDaysScreen

@@ -1,0 +1,146 @@
+"""`ungtui import-table`: bring a spreadsheet list of people in; `ungtui export-table`:
+take a list out as CSV or xlsx."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ungtui.store.database import Database
+
+COMMANDS = ("import-table", "export-table")
+
+
+def add_table_commands(commands, common: argparse.ArgumentParser) -> None:
+    imp = commands.add_parser(
+        "import-table",
+        parents=[common],
+        help="läs in en lista med personer från .csv eller .xlsx",
+        description="Läser en lista med personer (CSV från Excel eller .xlsx), gissar vilken "
+        "kolumn som är vad, kontrollerar varje rad och läser in de godkända i ett svep.",
+    )
+    imp.add_argument("file", metavar="FILE", help="listan (.csv eller .xlsx)")
+    imp.add_argument("--sheet", metavar="NAME", help="bladet i en .xlsx (annars det första)")
+    imp.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help='sparad mappning (JSON: {"kolumner": {"Pnr": "identity", ...}})',
+    )
+    imp.add_argument("--save-mapping", metavar="FILE", help="spara mappningen som användes")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="bara kontrollera och visa rapporten; inget sparas"
+    )
+    imp.add_argument(
+        "--update",
+        action="store_true",
+        help="uppdatera redan registrerade personer med uppgifterna i filen (annars hoppas "
+        "de över)",
+    )
+    exp = commands.add_parser(
+        "export-table",
+        parents=[common],
+        help="skriv en lista (deltagare, åtgärder, remisser) till .csv eller .xlsx",
+    )
+    exp.add_argument(
+        "list_name",
+        metavar="LISTA",
+        help="deltagare, atgarder (öppna åtgärder från möten) eller remisser",
+    )
+    exp.add_argument("--out", required=True, metavar="FILE", help="fil att skriva (.csv/.xlsx)")
+    exp.add_argument(
+        "--hela-nummer",
+        dest="reveal",
+        action="store_true",
+        help="skriv hela personnumret (annars döljs de fyra sista siffrorna)",
+    )
+    exp.add_argument(
+        "--alla", dest="all", action="store_true", help="deltagare: även vilande och avslutade"
+    )
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"ungtui: {message}", file=sys.stderr)
+    return code
+
+
+def run_table_command(db: Database, args: argparse.Namespace) -> int:
+    from ungtui.services.errors import ServiceError
+    from ungtui.services.organisations import current_user
+
+    user = current_user(db)
+    if user is None:
+        return _fail(
+            "Databasen har ingen användare än. Öppna programmet en gång och ange vem du är.", 1
+        )
+    try:
+        if args.command == "import-table":
+            return _import(db, args, user)
+        return _export(db, args, user)
+    except ServiceError as error:
+        return _fail(str(error))
+
+
+def _import(db: Database, args: argparse.Namespace, user) -> int:
+    from ungtui.domain.table_import import FIELDS, guess_mapping
+    from ungtui.services.private_files import write_private_text
+    from ungtui.services.table_files import read_table
+    from ungtui.services.table_import import (
+        apply_import,
+        load_mapping_file,
+        mapping_json,
+        plan_import,
+        remembered_mapping,
+        report_lines,
+    )
+
+    table = read_table(Path(args.file), args.sheet)
+    if args.mapping:
+        mapping = load_mapping_file(Path(args.mapping), table.headers)
+    else:
+        mapping = remembered_mapping(db, table.headers) or guess_mapping(table.headers)
+    where = f"blad {table.sheet}" if table.sheet else f"{table.encoding}, ”{table.separator}”"
+    print(f"Rubrikrad: rad {table.header_row} ({where}). Kolumner:")
+    for header, name in zip(table.headers, mapping, strict=True):
+        print(f"  {header or '(utan rubrik)'} → {FIELDS[name] if name else 'används inte'}")
+    plan = plan_import(
+        db,
+        table,
+        mapping,
+        organisation_id=user.organisation_id,
+        on_match="update" if args.update else "skip",
+    )
+    if args.save_mapping:
+        write_private_text(
+            Path(args.save_mapping), mapping_json(table.headers, mapping), replace=True
+        )
+    if args.dry_run:
+        print("\n".join(["", "Kontroll (inget sparas):", *report_lines(plan)]))
+        return 0
+    apply_import(db, plan, actor_id=user.staff_id, organisation_id=user.organisation_id)
+    print("\n".join(["", "Inläst:", *report_lines(plan, applied=True)]))
+    return 0
+
+
+def _export(db: Database, args: argparse.Namespace, user) -> int:
+    from ungtui.services.individuals import IndividualFilter
+    from ungtui.services.list_export import (
+        LISTS,
+        export_individuals,
+        export_open_actions,
+        export_referrals,
+    )
+    from ungtui.services.meeting_actions import ActionFilter
+
+    if args.list_name not in LISTS:
+        return _fail(f"Okänd lista ”{args.list_name}”; välj {', '.join(LISTS)}.")
+    out = Path(args.out)
+    if args.list_name == "deltagare":
+        flt = IndividualFilter(status=None if args.all else "aktiv")
+        result = export_individuals(db, user, flt, out, reveal=args.reveal)
+    elif args.list_name == "atgarder":
+        result = export_open_actions(db, user, ActionFilter(), out)
+    else:
+        result = export_referrals(db, user, out, reveal=args.reveal)
+    print(f"Skrev {result.rows} rader till {result.path}.")
+    return 0

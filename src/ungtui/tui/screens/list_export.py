@@ -1,0 +1,114 @@
+"""Taking a list out: where, CSV or Excel, and whether identity numbers are shown whole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Select, Static
+
+from ungtui.services import clock
+from ungtui.services.list_export import FORMATS, ExportResult
+from ungtui.services.private_files import free_name
+from ungtui.tui.screens.base import ReportsWorkerErrors
+
+# (path, reveal identity numbers) -> what was written; runs in a thread worker.
+Writer = Callable[[Path, bool], ExportResult]
+
+
+class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
+    """Dismisses with the written file's path, or None when the user goes back."""
+
+    DEFAULT_CSS = """
+    ListExportScreen { align: center middle; }
+    ListExportScreen > Vertical {
+        width: 84; height: auto; border: round $accent; padding: 1 2; background: $surface;
+    }
+    ListExportScreen .row { height: auto; margin-bottom: 1; }
+    ListExportScreen #export-format { width: 34; }
+    ListExportScreen #export-error { color: $error; height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "write", "Skriv filen", id="write", priority=True),
+        Binding("escape", "cancel", "Avbryt"),
+    ]
+
+    def __init__(self, title: str, stem: str, writer: Writer, *, numbers: bool = True) -> None:
+        super().__init__()
+        self._title = title
+        self._stem = stem
+        self._writer = writer
+        self._numbers = numbers
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"[b]Ta ut {self._title.lower()}[/b]")
+            with Horizontal(classes="row"):
+                yield Select(
+                    [(label, suffix) for suffix, label in FORMATS.items()],
+                    value=".csv",
+                    allow_blank=False,
+                    id="export-format",
+                )
+                if self._numbers:
+                    yield Checkbox("Hela personnummer", id="export-reveal")
+            yield Input(self._suggested(".csv"), id="export-path")
+            yield Static(
+                "Filen kan bara läsas av dig. Att listan tas ut skrivs i loggen för varje "
+                "person i den. Ctrl+S skriver filen.",
+                classes="row",
+            )
+            yield Static("", id="export-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    def _suggested(self, suffix: str) -> str:
+        return str(free_name(Path.home(), self._stem, suffix, clock.today()))
+
+    @on(Select.Changed, "#export-format")
+    def _format(self, event: Select.Changed) -> None:
+        path = self.query_one("#export-path", Input)
+        current = Path(path.value)
+        if current.suffix.lower() in FORMATS and current.suffix != event.value:
+            path.value = str(current.with_suffix(str(event.value)))
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self) -> None:
+        self.action_write()
+
+    def action_write(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            self.query_one("#export-error", Static).update("Ange var filen ska skrivas.")
+            return
+        reveal = self._numbers and self.query_one("#export-reveal", Checkbox).value
+        self.query_one("#export-error", Static).update("Skriver …")
+        self._write(Path(text).expanduser(), reveal)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _write(self, path: Path, reveal: bool) -> None:
+        from ungtui.services.errors import ServiceError
+
+        try:
+            result = self._writer(path, reveal)
+        except ServiceError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self._done, result)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(message)
+
+    def _done(self, result: ExportResult) -> None:
+        self.app.notify(f"Skrev {result.rows} rader till {result.path}.", title="Listan är uttagen")
+        self.dismiss(result.path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
