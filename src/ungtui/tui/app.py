@@ -29,10 +29,12 @@ class UngApp(App[None]):
     COMMANDS = App.COMMANDS | {PersonCommands, ProcessCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
-        Binding("f1", "help", "Hjälp", id="help"),
+        Binding("f1", "help", "Hjälp", id="help", show=False),
         Binding("ctrl+p", "command_palette", "Hitta", show=False, priority=True, id="find"),
         Binding("ctrl+q", "quit", "Avsluta", priority=True, id="quit"),
-        Binding("f9", "toggle_screen_share", "Dela skärm", priority=True, id="screen_share"),
+        Binding(
+            "f9", "toggle_screen_share", "Dela skärm", priority=True, show=False, id="screen_share"
+        ),
         *(
             # Shown by the section bar, not the footer; priority so they work while typing.
             Binding(s.key, f"section('{s.mode}')", s.title, show=False, priority=True)

@@ -61,7 +61,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("deltagare", "f2", "Deltagare", _individuals),
     Section("moten", "f3", "Möten", _meetings),
     Section("remisser", "f4", "Remisser", _referrals),
-    Section("processer", "f5", "Arbetsprocesser", _processes),
+    Section("processer", "f5", "Processer", _processes),
     Section("synk", "f7", "Synk", _sync),
     Section("logg", "f8", "Logg", _audit_log),
 )

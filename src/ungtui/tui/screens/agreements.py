@@ -96,7 +96,7 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
         ):
             table.add_column(label, width=width)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -313,7 +313,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column("Bilaga", width=6)
             table.add_column("Arbetsprocess", width=80)
             yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#agreement-processes", DataTable).focus()

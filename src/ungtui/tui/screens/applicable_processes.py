@@ -29,7 +29,7 @@ class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
         for label, width in (("Arbetsprocess", 52), ("Målgrupp som passar", 26), ("Ansvarig", 36)):
             table.add_column(label, width=width)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -70,7 +70,7 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
                     Input(placeholder="tomt = tills vidare", id="valid_to"),
                     name="valid_to",
                 )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#organisation_id", Select).focus()

@@ -32,7 +32,7 @@ class ExtractScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         with VerticalScroll(id="extract-scroll"):
             yield Markdown("Hämtar uppgifterna …", id="extract")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#extract-scroll").focus()

@@ -26,7 +26,7 @@ class HelpScreen(ModalScreen[None]):
         text = files("ungtui.tui").joinpath("help.md").read_text(encoding="utf-8")
         with VerticalScroll(id="help"):
             yield Markdown(text)
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -40,15 +40,15 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("e", "edit", "Ändra", id="edit"),
-        Binding("s", "add_consent", "Nytt samtycke", id="add_consent"),
-        Binding("w", "withdraw_consent", "Återkalla samtycke", id="withdraw_consent"),
+        Binding("s", "add_consent", "Samtycke", id="add_consent"),
+        Binding("w", "withdraw_consent", "Återkalla", id="withdraw_consent"),
         Binding("v", "reveal", "Visa nr", id="reveal"),
-        Binding("p", "way", "Väg och insatser", id="way"),
+        Binding("p", "way", "Väg", id="way"),
         Binding("delete", "remove", "Ta bort", id="remove"),
         Binding("l", "audit_log", "Logg", id="audit_log"),
         Binding("u", "extract", "Utdrag", id="extract"),
         Binding("r", "referrals", "Remisser", id="referrals"),
-        Binding("a", "processes", "Arbetsprocesser", id="applicable_processes"),
+        Binding("a", "processes", "Processer", id="applicable_processes"),
     ]
 
     def __init__(self, individual_id: str) -> None:
@@ -91,7 +91,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             ):
                 history.add_column(label, width=width)
             yield history
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#consents", DataTable).focus()

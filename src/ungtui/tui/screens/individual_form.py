@@ -107,7 +107,7 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 Select([], prompt="Ingen ansvarig", id="responsible"),
                 name="responsible",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#identity", Input).focus()

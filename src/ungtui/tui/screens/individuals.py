@@ -67,13 +67,13 @@ class PersonTable(DataTable[str]):
 
 class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
-        Binding("slash", "focus_search", "Sök", id="search"),
+        Binding("slash", "focus_search", "Sök", id="search", show=False),  # the field says so
         Binding("n", "new", "Ny", id="new"),
         Binding("e", "edit", "Ändra", id="edit"),
         Binding("v", "reveal", "Visa nr", id="reveal"),
         Binding("m", "mine", "Mina", id="mine"),
         Binding("o", "sort", "Sortera", id="sort"),
-        Binding("y", "app.sync", "Synk", id="sync"),
+        Binding("y", "app.sync", "Synk", id="sync", show=False),  # F7 in the section bar
         Binding("g", "guarantee", "90 dagar", id="guarantee"),
         Binding("j", "job_tracks", "Jobbspår", id="job_tracks"),
         Binding("u", "follow_ups", "Uppföljn.", id="follow_ups"),
@@ -118,7 +118,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
             )
         yield PersonTable(id="individuals", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -60,7 +60,7 @@ class JobTrackParticipantsScreen(ReportsWorkerErrors, Screen[None]):
         ):
             table.add_column(label, key=key, width=width)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -67,7 +67,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
         ):
             table.add_column(label, width=width)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

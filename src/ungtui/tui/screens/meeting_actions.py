@@ -85,7 +85,7 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(label, key=key, width=width)
         yield table
         yield Static("", id="actions-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(ActionTable).focus()

@@ -200,7 +200,7 @@ class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):
                 "deltagare. Esc stänger.",
                 classes="dialog-text",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._show(self._attendees)
@@ -385,7 +385,7 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
                 )
                 yield Input(id="minutes-path")
                 yield Button("Spara", id="minutes-button", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._load()

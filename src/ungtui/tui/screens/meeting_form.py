@@ -81,7 +81,7 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 Select([], prompt="Ingen vald", id="keeper"),
                 name="keeper",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

@@ -81,7 +81,7 @@ class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
             )
         yield MeetingTable(id="meetings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="meetings-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(MeetingTable)

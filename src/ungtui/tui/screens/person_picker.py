@@ -46,7 +46,7 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                 table.add_column(label, width=width)
             yield table
             yield Static("Enter väljer · Esc avbryter", classes="field-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#picker-search", Input).focus()

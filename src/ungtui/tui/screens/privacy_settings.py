@@ -39,7 +39,7 @@ class PrivacySettingsScreen(ReportsWorkerErrors, Screen[None]):
             )
             yield Checkbox("Ta bort lösenfrasen", id="remove_passphrase")
             yield Checkbox("Skärmdelning slås på när Möten öppnas", id="share_in_meetings")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._load()

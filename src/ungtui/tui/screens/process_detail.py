@@ -52,7 +52,7 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
         with VerticalScroll(id="process-body"):
             yield Static("", id="process-title", classes="screen-title")
             yield Markdown("", id="process-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#process-body").focus()
@@ -140,7 +140,7 @@ class VersionsScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(label, width=width)
         yield table
         yield Static("", id="versions-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._fill()
@@ -210,7 +210,7 @@ class DiffScreen(ReportsWorkerErrors, Screen[None]):
         )
         with VerticalScroll(id="diff"):
             yield Static("", id="diff-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#diff").focus()

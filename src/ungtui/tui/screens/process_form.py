@@ -59,7 +59,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
         title = "Ändra arbetsprocess" if self.process_id else "Ny arbetsprocess"
         yield Static(title, classes="screen-title")
         yield VerticalScroll(id="process-form")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()

@@ -113,7 +113,7 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
         yield Static(EMPTY_TEXT, id="process-empty")
         yield ProcessTable(id="processes", cursor_type="row", zebra_stripes=True)
         yield Static("", id="process-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(ProcessTable)

@@ -80,7 +80,7 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             for label, width in (("Datum", 10), ("Steg", 11), ("Vem", 34), ("Noteringar", 54)):
                 events.add_column(label, width=width)
             yield events
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#referral-events", DataTable).focus()

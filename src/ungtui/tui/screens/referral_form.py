@@ -95,7 +95,7 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 Input(placeholder="ÅÅÅÅ-MM-DD", id="reply_by"),
                 name="reply_by",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#to_organisation_id", Select).focus()

@@ -83,7 +83,7 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                 )
             label = "Anteckning" if t is None else "Anteckning (frivillig)"
             yield FormField(label, Input(id="note"), name="note")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         first = "#reason" if self.transition and self.transition.requires_reason else "#note"
@@ -186,7 +186,7 @@ class ReplyDaysScreen(ReportsWorkerErrors, ModalScreen[int | None]):
                 name="days",
                 hint="Helger och helgdagar (även jul-, midsommar- och nyårsafton) räknas inte.",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#days", Input).focus()

@@ -200,7 +200,7 @@ class ReferralsScreen(ReferralListScreen):
         Binding("u", "unit", "Min enhet", id="unit"),
         Binding("a", "ended", "Avslutade", id="ended"),
         Binding("t", "reply_days", "Svarstid", id="reply_days"),
-        Binding("x", "export_table", "Ta ut lista", id="export_table"),
+        Binding("x", "export_table", "Ta ut", id="export_table"),
         Binding("escape", "home", "Deltagare", show=False),
     ]
 
@@ -216,7 +216,7 @@ class ReferralsScreen(ReferralListScreen):
         yield Static("Remisser", id="referral-title")
         yield self.make_table()
         yield Static("", id="referral-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _scope(self) -> dict:
         user = self.app.user
@@ -348,7 +348,7 @@ class IndividualReferralsScreen(ReferralListScreen):
         yield Static("Remisser för personen", id="referral-title", classes="screen-title")
         yield self.make_table()
         yield Static("", id="referral-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -69,7 +69,7 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
                 Input(placeholder="t.ex. Jobbcenter Unga", id="unit_name"),
                 name="unit_name",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -121,7 +121,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             with TabPane("Installationer", id="tab-peers"):
                 yield Static("", id="own-fingerprint")
                 yield DataTable(id="peers", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-busy").display = False

@@ -92,7 +92,7 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             with VerticalScroll(id="import-report"):
                 yield Static("", id="import-report-text")
         yield Static("Skriv sökvägen till listan och tryck Enter.", id="import-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

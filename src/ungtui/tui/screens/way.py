@@ -141,7 +141,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             ):
                 follow.add_column(label, width=width)
             yield follow
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#measures", DataTable).focus()

@@ -78,7 +78,7 @@ class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
                     while index < len(self._specs) and self._specs[index].row == spec.row:
                         yield self._field(self._specs[index])
                         index += 1
-        yield Footer()
+        yield Footer(compact=True)
 
     @staticmethod
     def _field(spec: Spec):

@@ -25,10 +25,11 @@ class SectionBar(Static):
     def _line(current: str) -> Text:
         line = Text()
         for section in SECTIONS:
-            label = f" {section.key.upper()} {section.title} "
+            label = f"{section.key.upper()} {section.title}"
             if section.mode == current:
-                line.append(label, style="bold reverse")
+                line.append(f" {label} ", style="bold reverse")
             else:
-                line.append(label)
-            line.append(" ")
+                line.append(f" {label} ")
+        # Keys that work everywhere: here, so that each screen's footer has room for its own.
+        line.append("   F9 Dela skärm  F1 Hjälp", style="dim")
         return line
