@@ -18,6 +18,10 @@ K = TypeVar("K", bound=Hashable)
 
 SMALL_MAX = 4
 HIDDEN = "<5"
+# A cell hidden only so that a total cannot give a small one away. It is not small, so
+# calling it '<5' would be untrue — and would let a reader solve the sum: two '<5' cells
+# that add up to 8 must both be 4.
+PROTECTED = "x"
 
 
 def is_small(people: int) -> bool:

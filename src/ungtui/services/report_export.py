@@ -14,10 +14,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
-from ungtui.domain.suppression import HIDDEN, hidden_cells, is_small, share_is_hidden
+from ungtui.domain.suppression import (
+    HIDDEN,
+    PROTECTED,
+    hidden_cells,
+    is_small,
+    share_is_hidden,
+)
 from ungtui.services.report import ALL, GENDER_COLUMNS, GENDERS, Cell, Indicator, Report
 
 FORMATS = ("csv", "md", "json")
+LEGEND = (
+    f"{HIDDEN}: 1–4 personer, eller ett värde byggt på så få. {PROTECTED}: dolt för att "
+    "en summa annars skulle avslöja ett litet tal."
+)
 UNITS = {"antal": "antal", "andel": "procent", "median": "dagar", "tal": "antal"}
 
 
@@ -38,9 +48,10 @@ def shown_indicators(report: Report) -> list[Indicator]:
 CellKey = tuple[str, str, str]  # (indicator, subgroup, gender)
 
 
-def hidden_keys(indicators: Iterable[Indicator]) -> set[CellKey]:
-    """Cells to show as '<5': small counts, the counts that would give them away
-    through a total, and shares and medians built on few people."""
+def hidden_keys(indicators: Iterable[Indicator]) -> dict[CellKey, str]:
+    """Cells to hide and the mark each gets: '<5' for small counts and for shares and
+    medians built on few people, 'x' for counts hidden so a total cannot give a small
+    one away."""
     indicators = list(indicators)
     counts: dict[CellKey, int] = {}
     sums: list[tuple[CellKey, list[CellKey]]] = []
@@ -61,13 +72,15 @@ def hidden_keys(indicators: Iterable[Indicator]) -> set[CellKey]:
         for sub in subgroups:
             for gender in (*GENDERS, ALL):
                 sums.append(((total, sub, gender), [(p, sub, gender) for p in parts]))
-    hidden = hidden_cells(counts, sums)
+    hidden = {
+        key: HIDDEN if is_small(counts[key]) else PROTECTED for key in hidden_cells(counts, sums)
+    }
     for ind in indicators:
         for (sub, gender), cell in ind.cells.items():
             if ind.kind == "andel" and share_is_hidden(cell.part or 0, cell.people):
-                hidden.add((ind.key, sub, gender))
+                hidden[(ind.key, sub, gender)] = HIDDEN
             if ind.kind == "median" and is_small(cell.people):
-                hidden.add((ind.key, sub, gender))
+                hidden[(ind.key, sub, gender)] = HIDDEN
     return hidden
 
 
@@ -89,9 +102,10 @@ def plain_value(kind: str, cell: Cell | None) -> float | None:
     return cell.value
 
 
-def shown(kind: str, cell: Cell | None, hidden: bool, *, unit: bool = False) -> str:
+def shown(kind: str, cell: Cell | None, hidden: str | bool, *, unit: bool = False) -> str:
+    """The figure as text, or the mark of a hidden one."""
     if hidden:
-        return HIDDEN
+        return hidden if isinstance(hidden, str) else HIDDEN
     value = plain_value(kind, cell)
     if value is None:
         return "–"
@@ -126,8 +140,8 @@ def published_lines(report: Report, *, unit: bool = False) -> list[Line]:
             for gender in genders:
                 cell = ind.cells.get((sub, gender), _empty(ind.kind))
                 before = before_ind.cells.get((sub, gender), _empty(ind.kind))
-                h_now = (ind.key, sub, gender) in now_hidden
-                h_before = (ind.key, sub, gender) in before_hidden
+                h_now = now_hidden.get((ind.key, sub, gender), "")
+                h_before = before_hidden.get((ind.key, sub, gender), "")
                 a, b = plain_value(ind.kind, cell), plain_value(ind.kind, before)
                 change = "–" if h_now or h_before or a is None or b is None else signed(a - b)
                 if unit and ind.kind == "andel" and change != "–":
@@ -236,7 +250,7 @@ def as_markdown(report: Report) -> str:
     lines = [f"# Uppföljning {report.period.label}", ""]
     lines.append(
         f"Period {report.period.start.isoformat()}–{report.period.end.isoformat()}, jämförs "
-        f"med {report.previous_period.label}. Antal under 5 visas som <5."
+        f"med {report.previous_period.label}. {LEGEND}"
     )
     if report.agreement_title:
         lines.append(f"Överenskommelse: {report.agreement_title}.")
@@ -272,8 +286,8 @@ def as_markdown(report: Report) -> str:
 
 def as_json(report: Report) -> str:
     def value(text: str):
-        if text in (HIDDEN, "–"):
-            return text if text == HIDDEN else None
+        if text in (HIDDEN, PROTECTED, "–"):
+            return None if text == "–" else text
         return float(text.replace(",", ".").lstrip("+"))
 
     indicators: dict[str, dict] = {}
@@ -298,7 +312,7 @@ def as_json(report: Report) -> str:
         "till": report.period.end.isoformat(),
         "föregående_period": report.previous_period.label,
         "överenskommelse": report.agreement_title or None,
-        "små_tal": f"antal 1–4 och värden byggda på färre än 5 personer visas som {HIDDEN}",
+        "små_tal": LEGEND,
         "målgrupper": report.subgroups,
         "indikatorer": list(indicators.values()),
         "mål": goal_lines(report),
