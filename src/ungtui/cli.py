@@ -11,6 +11,7 @@ from ungtui import __version__
 from ungtui.cli_meetings import add_meeting_commands, run_meeting_command
 from ungtui.cli_process import add_process_parser
 from ungtui.cli_referrals import add_referral_parser
+from ungtui.cli_report import add_report_parser
 from ungtui.config import DB_ENV, default_db_path, resolve_db_path
 from ungtui.store.database import StoreError, open_database
 
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     add_referral_parser(commands, common)
     add_process_parser(commands, common)
     add_meeting_commands(commands, common)
+    add_report_parser(commands, common)
     return parser
 
 
@@ -124,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_process_command(db, args)
         if args.command == "meeting":
             return run_meeting_command(db, args)
+        if args.command == "report":
+            from ungtui.cli_report import run_report_command
+
+            return run_report_command(db, args)
         from ungtui.tui.app import UngApp
 
         UngApp(db).run()

@@ -17,6 +17,7 @@ def test_the_seed_agreements_indicators_find_the_report_figures():
         == "andel_arbete_studier"
     )
     assert indicator_key("Antal arbetsgivare som fått stöd") is None
+    assert indicator_key("Andel utan arbete eller studier som är inskrivna i program") is None
 
 
 def test_targets_in_words():

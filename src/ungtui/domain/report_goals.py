@@ -32,8 +32,15 @@ _MATCHES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+# Words of indicators the register cannot measure, though they share words with one
+# it can ("Andel utan arbete eller studier som är inskrivna i program").
+_NOT_MEASURED = ("utan arbete", "arbetsgivare")
+
+
 def indicator_key(text: str) -> str | None:
     folded = text.casefold()
+    if any(words in folded for words in _NOT_MEASURED):
+        return None
     for words, key in _MATCHES:
         if all(word in folded for word in words):
             return key

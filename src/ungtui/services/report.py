@@ -380,7 +380,9 @@ def _way_indicators(b: _Builder, guarantee) -> list[Indicator]:
             total_exits[key] += n
     out.append(_count_indicator("avslut", "Avslutade", total_exits))
     for code, label in OUTCOMES.items():
-        out.append(_count_indicator(f"avslut_{code}", f"– {label}", exits[code], part_of="avslut"))
+        out.append(
+            _count_indicator(f"avslut_{code}", f"Avslutade: {label}", exits[code], part_of="avslut")
+        )
     established: dict[Key, int] = defaultdict(int)
     for code in ESTABLISHED:
         for key, n in exits[code].items():

@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
 from ungtui.domain.suppression import (
@@ -21,6 +22,8 @@ from ungtui.domain.suppression import (
     is_small,
     share_is_hidden,
 )
+from ungtui.services import clock
+from ungtui.services.private_files import free_name, write_private_text
 from ungtui.services.report import ALL, GENDER_COLUMNS, GENDERS, Cell, Indicator, Report
 
 FORMATS = ("csv", "md", "json")
@@ -229,7 +232,7 @@ def as_csv(report: Report) -> str:
         writer.writerow(
             [
                 report.period.label,
-                line.indicator.label.lstrip("– "),
+                line.indicator.label,
                 report.subgroups[line.subgroup],
                 GENDER_COLUMNS[line.gender],
                 line.value,
@@ -295,7 +298,7 @@ def as_json(report: Report) -> str:
         ind = line.indicator
         entry = indicators.setdefault(
             ind.key,
-            {"nyckel": ind.key, "indikator": ind.label.lstrip("– "), "enhet": UNITS[ind.kind]},
+            {"nyckel": ind.key, "indikator": ind.label, "enhet": UNITS[ind.kind]},
         )
         entry.setdefault("celler", []).append(
             {
@@ -322,3 +325,18 @@ def as_json(report: Report) -> str:
 
 def render(report: Report, fmt: str) -> str:
     return {"csv": as_csv, "md": as_markdown, "json": as_json}[fmt](report)
+
+
+def file_stem(report: Report) -> str:
+    """A file name that says what the file is and nothing about anyone."""
+    return "ungtui-uppfoljning-" + report.period.label.replace("..", "_")
+
+
+def write_report(report: Report, fmt: str, path: Path) -> Path:
+    """Owner-only, never over another file (aggregates, but a register's aggregates)."""
+    return write_private_text(path, render(report, fmt))
+
+
+def write_to_folder(report: Report, fmt: str, folder: Path) -> Path:
+    path = free_name(folder, file_stem(report), f".{fmt}", report.made_on or clock.today())
+    return write_report(report, fmt, path)
