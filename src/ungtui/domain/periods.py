@@ -68,6 +68,8 @@ def _calendar(kind: str, year: int, first_month: int, months: int) -> Period:
 
 def parse_period(text: str) -> Period:
     raw = text.strip().upper().replace(" ", "")
+    if not raw:
+        raise PeriodError(f"Ange en period, till exempel {EXAMPLES}.")
     try:
         if m := re.fullmatch(r"(\d{4})", raw):
             return _calendar("year", int(m[1]), 1, 12)
