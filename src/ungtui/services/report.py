@@ -162,7 +162,8 @@ _PREPARE = (
                 SELECT individual_id, disability, max(mapped_on) FROM mapping
                 WHERE deleted_at IS NULL GROUP BY individual_id)
             WHERE disability <> '') AS dis
-    FROM individual WHERE deleted_at IS NULL""",
+    -- every row is read anyway: in file order, not by way of the index on deleted_at
+    FROM individual NOT INDEXED WHERE deleted_at IS NULL""",
     "CREATE UNIQUE INDEX temp.report_person_id ON report_person (id)",
     """CREATE TEMP TABLE report_first AS
     SELECT im.way_id AS way_id, MIN(im.start_date) AS first_start,
@@ -283,7 +284,7 @@ class _Builder:
         group=None gives one row per source row. Each row comes back as (the cells it
         counts in, the values of `outer`)."""
         sql = f"""SELECT {_flag_columns(self.rules)}, {outer}
-            FROM (SELECT {_person_columns(day)}, {inner} {source})"""
+            FROM (SELECT {_person_columns(day)}, {inner} {source} LIMIT -1 OFFSET 0)"""
         if where:
             sql += f" WHERE {where}"
         if group is not None:
@@ -357,11 +358,36 @@ def _figure(key: str, label: str, value: float) -> Indicator:
 
 def _way_indicators(b: _Builder, guarantee) -> list[Indicator]:
     out: list[Indicator] = []
-    inflow = b.counts("i.entry_date", _WAY + " AND i.entry_date BETWEEN :start AND :end")
+    # Entries in the period, with the days to each one's first measure (if it had started
+    # by the period's end): the inflow and the median in one pass.
+    inflow: dict[Key, int] = defaultdict(int)
+    days: dict[Key, dict[float, int]] = defaultdict(lambda: defaultdict(int))
+    for keys, (span, n) in b.rows(
+        """CASE WHEN i.first_start <= :end
+             THEN julianday(i.first_start) - julianday(i.entry_date) END AS days""",
+        "i.entry_date",
+        _WAY + " AND i.entry_date BETWEEN :start AND :end",
+        "days, COUNT(*)",
+        group="days",
+    ):
+        for key in keys:
+            inflow[key] += n
+            if span is not None:
+                days[key][span] += n
     out.append(_count_indicator("inflode", "Inflöde (nya inskrivna)", inflow))
-    active = b.counts(
+    # On the way at the period's end; among them the KAA young people, and those of them
+    # with no measure going on that day.
+    kaa_now = f"({_between('age', *_range(b.rules.kaa))} AND no_school)"
+    active, kaa, idle = b.sums(
+        "i.pid AS pid",
         ":end",
         _WAY + " AND i.entry_date <= :end AND (i.exit_on IS NULL OR i.exit_on > :end)",
+        f"""COUNT(*), SUM({kaa_now}), SUM(CASE WHEN {kaa_now} THEN NOT EXISTS (
+              SELECT 1 FROM individual_measure im
+              WHERE im.individual_id = pid AND im.deleted_at IS NULL
+                AND im.status <> 'planerad' AND im.start_date <= :end
+                AND (im.end_date IS NULL OR im.end_date >= :end)) ELSE 0 END)""",
+        3,
     )
     out.append(_count_indicator("aktiva", "Aktiva vid periodens slut", active))
 
@@ -393,18 +419,6 @@ def _way_indicators(b: _Builder, guarantee) -> list[Indicator]:
         )
     )
 
-    # Days come back as a count per number of days, far fewer rows than ways.
-    days: dict[Key, dict[float, int]] = defaultdict(lambda: defaultdict(int))
-    for keys, (span, n) in b.rows(
-        "julianday(i.first_start) - julianday(i.entry_date) AS days, i.first_start AS first",
-        "i.entry_date",
-        _WAY + " AND i.entry_date BETWEEN :start AND :end",
-        "days, COUNT(*)",
-        where="first <= :end",
-        group="days",
-    ):
-        for key in keys:
-            days[key][span] += n
     out.append(_median_indicator("median_forsta_insats", "Mediandagar till första insats", days))
 
     # The ways whose deadline fell in the period. One that ended before its deadline
@@ -427,18 +441,6 @@ def _way_indicators(b: _Builder, guarantee) -> list[Indicator]:
         )
     )
 
-    # KAA young people on the way at the period's end with no measure going on that day.
-    idle, kaa = b.sums(
-        "i.pid AS pid",
-        ":end",
-        _WAY + " AND i.entry_date <= :end AND (i.exit_on IS NULL OR i.exit_on > :end)",
-        """SUM(NOT EXISTS (SELECT 1 FROM individual_measure im
-              WHERE im.individual_id = pid AND im.deleted_at IS NULL
-                AND im.status <> 'planerad' AND im.start_date <= :end
-                AND (im.end_date IS NULL OR im.end_date >= :end))), COUNT(*)""",
-        2,
-        where=f"{_between('age', *_range(b.rules.kaa))} AND no_school",
-    )
     out.append(_count_indicator("kaa_utan_aktivitet", "KAA-unga utan aktivitet", idle))
     out.append(
         _share_indicator("kaa_utan_aktivitet_andel", "Andel KAA-unga utan aktivitet", idle, kaa)
@@ -589,14 +591,29 @@ def _meeting_indicators(b: _Builder) -> list[Indicator]:
     ]
 
 
-def _indicators(conn, period: Period, rules: TargetGroupRules, today: date, guarantee):
+_FAMILIES = {
+    "way": _way_indicators,
+    "remisser": _referral_indicators,
+    "jobbspar": _track_indicators,
+    "moten": _meeting_indicators,
+}
+
+
+def _family(key: str) -> str:
+    return next((f for f in _FAMILIES if key.startswith(f)), "way")
+
+
+def _indicators(
+    conn, period: Period, rules: TargetGroupRules, today: date, guarantee, families=_FAMILIES
+) -> list[Indicator]:
     b = _Builder(conn, period, rules, today)
-    return [
-        *_way_indicators(b, guarantee),
-        *_referral_indicators(b),
-        *_track_indicators(b),
-        *_meeting_indicators(b),
-    ]
+    out: list[Indicator] = []
+    for family in families:
+        if family == "way":
+            out += _way_indicators(b, guarantee)
+        else:
+            out += _FAMILIES[family](b)
+    return out
 
 
 @contextmanager
@@ -638,10 +655,13 @@ def _check_goals(conn, agreement: Agreement, report: Report, rules, guarantee) -
                 continue
             year = baseline_year(target.year, ind.year, report.period.start.year)
             other = report.period.in_year(year)
-            if other not in baselines:
-                baselines[other] = {
-                    i.key: i for i in _indicators(conn, other, rules, report.made_on, guarantee)
-                }
+            if other == report.previous_period:
+                baselines[other] = dict(report.previous)
+            if other not in baselines or key not in baselines[other]:
+                found = _indicators(
+                    conn, other, rules, report.made_on, guarantee, families=(_family(key),)
+                )
+                baselines.setdefault(other, {}).update({i.key: i for i in found})
             base = baselines[other][key].total()
             results.append(
                 GoalResult(
