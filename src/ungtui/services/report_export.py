@@ -291,7 +291,8 @@ def as_json(report: Report) -> str:
     def value(text: str):
         if text in (HIDDEN, PROTECTED, "–"):
             return None if text == "–" else text
-        return float(text.replace(",", ".").lstrip("+"))
+        figure = float(text.replace(",", ".").lstrip("+"))
+        return int(figure) if figure.is_integer() else figure
 
     indicators: dict[str, dict] = {}
     for line in published_lines(report):
