@@ -13,8 +13,14 @@ import pytest
 from tests.report.population import build_population
 from ungtui.cli import main
 from ungtui.domain.periods import parse_period
-from ungtui.services.report import build_report
-from ungtui.services.report_export import as_csv, as_json, as_markdown, write_to_folder
+from ungtui.services.report import Cell, Indicator, build_report
+from ungtui.services.report_export import (
+    as_csv,
+    as_json,
+    as_markdown,
+    hidden_keys,
+    write_to_folder,
+)
 
 
 @pytest.fixture
@@ -107,9 +113,29 @@ def test_csv_figures_about_no_person_are_not_split_or_hidden(report):
     assert rows[("Platser i jobbspår", "Totalt", "Totalt")] == ["10", "antal", "8", "+2"]
     assert rows[("Hållna samverkansmöten", "Totalt", "Totalt")] == ["1", "antal", "0", "+1"]
     assert ("Platser i jobbspår", "KAA", "Totalt") not in rows
+    # Five filled places are the five participants: shown, as the participants are.
+    assert rows[("Tillsatta platser", "Totalt", "Totalt")] == ["5", "antal", "0", "+5"]
     # Referral kinds nobody was referred to are left out.
     assert ("Remisser: Vuxenutbildning/SYV", "Totalt", "Totalt") in rows
     assert ("Remisser: Försäkringskassan", "Totalt", "Totalt") not in rows
+
+
+def test_filled_places_hide_with_the_participants():
+    # Three men on a track with ten places: the three filled places are the three men.
+    people = Indicator(
+        "jobbspar_deltagare",
+        "Deltagare i jobbspår",
+        "antal",
+        {("totalt", "man"): Cell(3, 3), ("totalt", "alla"): Cell(3, 3)},
+    )
+    filled = Indicator("jobbspar_tillsatta", "Tillsatta platser", "tal", {})
+    filled.cells[("totalt", "alla")] = Cell(3, 0)
+    places = Indicator("jobbspar_platser", "Platser", "tal", {("totalt", "alla"): Cell(10, 0)})
+    assert hidden_keys([people, filled, places]) == {
+        ("jobbspar_deltagare", "totalt", "man"): "<5",
+        ("jobbspar_deltagare", "totalt", "alla"): "<5",
+        ("jobbspar_tillsatta", "totalt", "alla"): "<5",
+    }
 
 
 def test_markdown_for_minutes(report):

@@ -78,6 +78,14 @@ def hidden_keys(indicators: Iterable[Indicator]) -> dict[CellKey, str]:
     hidden = {
         key: HIDDEN if is_small(counts[key]) else PROTECTED for key in hidden_cells(counts, sums)
     }
+    # Filled places are the participants whenever no track is over-full: they count
+    # people, and hide with the participants' total.
+    filled = ("jobbspar_tillsatta", "totalt", ALL)
+    if filled[0] in by_key:
+        places = int(by_key[filled[0]].total().value or 0)
+        mark = hidden.get(("jobbspar_deltagare", "totalt", ALL))
+        if is_small(places) or mark:
+            hidden[filled] = HIDDEN if is_small(places) else mark or PROTECTED
     for ind in indicators:
         for (sub, gender), cell in ind.cells.items():
             if ind.kind == "andel" and share_is_hidden(cell.part or 0, cell.people):

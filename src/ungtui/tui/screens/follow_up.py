@@ -63,7 +63,12 @@ def _change(ind: Indicator, now: Cell | None, before: Cell | None) -> str:
     a, b = plain_value(ind.kind, now), plain_value(ind.kind, before)
     if a is None or b is None:
         return "–"
-    return f"{signed(a - b)} p.e." if ind.kind == "andel" else signed(a - b)
+    if ind.kind == "andel":
+        return f"{signed(a - b)} p.e."
+    change = a - b
+    if float(change).is_integer() and abs(change) >= 1000:
+        return ("+" if change > 0 else "-") + figure_text(ind.kind, abs(change))
+    return signed(change)
 
 
 class FollowUpScreen(ReportsWorkerErrors, Screen[None]):

@@ -13,11 +13,15 @@ HALF = "▌"
 
 
 def figure_text(kind: str, value: float | None) -> str:
+    """A figure as the screen shows it: decimal comma, thousands apart (33 528)."""
     if value is None:
         return "–"
     if kind == "andel":
         return f"{number(round(value * 100, 1))} %"
-    return number(round(value, 1))
+    value = round(value, 1)
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    return number(value)
 
 
 def bars(rows: list[tuple[str, float | None]], kind: str, width: int = 16) -> Text:
