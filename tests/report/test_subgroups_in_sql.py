@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ungtui.domain.periods import Period
 from ungtui.domain.target_groups import DEFAULT_RULES, PersonFacts, target_groups
-from ungtui.services.report import _PREPARE, _Builder, _permit_until
+from ungtui.services.report_sql import PREPARE, QueryBuilder, permit_until_sql
 
 days = st.dates(min_value=date(1960, 1, 1), max_value=date(2035, 12, 31))
 
@@ -37,9 +37,11 @@ def sql_subgroups(on: date, facts: PersonFacts, disability: bool) -> set[str]:
     )
     raw.execute("INSERT INTO mapping VALUES ('p', '', '2020-01-01', NULL)")
     raw.execute("INSERT INTO mapping VALUES ('p', ?, '2021-01-01', NULL)", ("Syn" * disability,))
-    raw.execute(_PREPARE[3].replace("{permit_until}", _permit_until(DEFAULT_RULES.newcomer_months)))
+    raw.execute(
+        PREPARE[3].replace("{permit_until}", permit_until_sql(DEFAULT_RULES.newcomer_months))
+    )
     conn = SimpleNamespace(connection=SimpleNamespace(driver_connection=raw))
-    builder = _Builder(conn, Period("dates", on, on), DEFAULT_RULES, on)
+    builder = QueryBuilder(conn, Period("dates", on, on), DEFAULT_RULES, on)
     [(keys, _)] = builder.rows("1 AS one", ":end", "FROM report_person i", "one", group=None)
     return {sub for sub, gender in keys if gender == "alla"}
 
