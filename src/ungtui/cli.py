@@ -11,6 +11,7 @@ from ungtui import __version__
 from ungtui.cli_meetings import add_meeting_commands, run_meeting_command
 from ungtui.cli_process import add_process_parser
 from ungtui.cli_referrals import add_referral_parser
+from ungtui.cli_report import add_report_parser
 from ungtui.cli_table import COMMANDS as TABLE_COMMANDS
 from ungtui.cli_table import add_table_commands, run_table_command
 from ungtui.config import DB_ENV, default_db_path, resolve_db_path
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     add_process_parser(commands, common)
     add_meeting_commands(commands, common)
     add_table_commands(commands, common)
+    add_report_parser(commands, common)
     return parser
 
 
@@ -129,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_meeting_command(db, args)
         if args.command in TABLE_COMMANDS:
             return run_table_command(db, args)
+        if args.command == "report":
+            from ungtui.cli_report import run_report_command
+
+            return run_report_command(db, args)
         from ungtui.tui.app import UngApp
 
         UngApp(db).run()

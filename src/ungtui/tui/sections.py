@@ -45,6 +45,12 @@ def _meetings() -> Screen:
     return MeetingsScreen()
 
 
+def _follow_up() -> Screen:
+    from ungtui.tui.screens.follow_up import FollowUpScreen
+
+    return FollowUpScreen()
+
+
 def _sync() -> Screen:
     from ungtui.tui.screens.sync import SyncScreen
 
@@ -62,6 +68,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("moten", "f3", "Möten", _meetings),
     Section("remisser", "f4", "Remisser", _referrals),
     Section("processer", "f5", "Processer", _processes),
+    Section("uppfoljning", "f6", "Uppföljning", _follow_up),
     Section("synk", "f7", "Synk", _sync),
     Section("logg", "f8", "Logg", _audit_log),
 )

@@ -1,0 +1,197 @@
+"""What leaves the screen: small numbers hidden (worked out by hand for the population in
+population.py), CSV for Swedish Excel read back with the csv module, Markdown, JSON, and
+the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+
+import pytest
+
+from tests.report.population import build_population
+from ungtui.cli import main
+from ungtui.domain.periods import parse_period
+from ungtui.services.report import Cell, Indicator, build_report
+from ungtui.services.report_export import (
+    as_csv,
+    as_json,
+    as_markdown,
+    hidden_keys,
+    write_to_folder,
+)
+
+
+@pytest.fixture
+def pop(db, user):
+    return build_population(db, user)
+
+
+@pytest.fixture
+def report(db, pop):
+    return build_report(db, parse_period("2026H1"))
+
+
+def csv_rows(text: str) -> dict[tuple[str, str, str], list[str]]:
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(text.removeprefix("\ufeff").splitlines(), delimiter=";"))
+    assert rows[0] == [
+        "Period",
+        "Indikator",
+        "Målgrupp",
+        "Kön",
+        "Värde",
+        "Enhet",
+        "Föregående period (2025H2)",
+        "Förändring",
+    ]
+    return {(r[1], r[2], r[3]): r[4:] for r in rows[1:] if len(r) == 8}
+
+
+def test_csv_hides_small_numbers_and_what_would_give_them_away(report):
+    rows = csv_rows(as_csv(report))
+    inflow = "Inflöde (nya inskrivna)"
+    # Women 6, men 6, other 2, total 14: the 2 is hidden, and the women's 6 with it
+    # (the first of the two smallest), or 14 - 6 - 6 would give it back.
+    assert rows[(inflow, "Totalt", "Kvinnor")] == ["x", "antal", "5", "–"]
+    assert rows[(inflow, "Totalt", "Män")] == ["6", "antal", "0", "+6"]
+    assert rows[(inflow, "Totalt", "Annat/okänt")] == ["<5", "antal", "0", "–"]
+    assert rows[(inflow, "Totalt", "Totalt")] == ["14", "antal", "5", "+9"]
+    # Two small cells protect each other.
+    assert rows[(inflow, "Unga 16–24", "Kvinnor")][0] == "6"
+    assert rows[(inflow, "Unga 16–24", "Män")][0] == "<5"
+    assert rows[(inflow, "Unga 16–24", "Annat/okänt")][0] == "<5"
+    assert rows[(inflow, "Unga 16–24", "Totalt")][0] == "9"
+    assert rows[(inflow, "KAA", "Totalt")][0] == "<5"
+    assert rows[(inflow, "Nyanlända i etableringsprogrammet", "Män")][0] == "5"
+
+
+def test_csv_exits_add_up_without_giving_the_one_to_studies_away(report):
+    rows = csv_rows(as_csv(report))
+    # Men: 6 exits = 5 to work + 1 to studies. The 1 is hidden, so the 5 must be too.
+    assert rows[("Avslutade", "Totalt", "Män")][0] == "6"
+    assert rows[("Avslutade: Reguljära studier", "Totalt", "Män")][0] == "<5"
+    assert rows[("Avslutade: Arbete utan subvention", "Totalt", "Män")][0] == "x"
+    assert rows[("Avslutade: Arbete utan subvention", "Totalt", "Totalt")][0] == "x"
+    assert rows[("Avslutade: Program med aktivitetsstöd", "Totalt", "Totalt")] == [
+        "0",
+        "antal",
+        "5",
+        "-5",
+    ]
+
+
+def test_csv_shares_medians_and_decimal_comma(report):
+    rows = csv_rows(as_csv(report))
+    assert rows[("Mediandagar till första insats", "Totalt", "Totalt")] == [
+        "35,5",
+        "dagar",
+        "–",
+        "–",
+    ]
+    assert rows[("Mediandagar till första insats", "Övriga nyanlända", "Totalt")][0] == "<5"
+    # 7 of 9: the two without a measure are few, so the share would give them away.
+    assert rows[("Andel med insats inom 90 dagar", "Totalt", "Totalt")][0] == "<5"
+    # Women: 6 of 6 now; in 2025H2 none of the five (G5).
+    assert rows[("Andel med insats inom 90 dagar", "Totalt", "Kvinnor")] == [
+        "100",
+        "procent",
+        "0",
+        "+100",
+    ]
+    assert rows[("Andel avslutade till arbete/studier", "Totalt", "Totalt")] == [
+        "100",
+        "procent",
+        "0",
+        "+100",
+    ]
+
+
+def test_csv_figures_about_no_person_are_not_split_or_hidden(report):
+    rows = csv_rows(as_csv(report))
+    assert rows[("Platser i jobbspår", "Totalt", "Totalt")] == ["10", "antal", "8", "+2"]
+    assert rows[("Hållna samverkansmöten", "Totalt", "Totalt")] == ["1", "antal", "0", "+1"]
+    assert ("Platser i jobbspår", "KAA", "Totalt") not in rows
+    # Five filled places are the five participants: shown, as the participants are.
+    assert rows[("Tillsatta platser", "Totalt", "Totalt")] == ["5", "antal", "0", "+5"]
+    # Referral kinds nobody was referred to are left out.
+    assert ("Remisser: Vuxenutbildning/SYV", "Totalt", "Totalt") in rows
+    assert ("Remisser: Försäkringskassan", "Totalt", "Totalt") not in rows
+
+
+def test_filled_places_hide_with_the_participants():
+    # Three men on a track with ten places: the three filled places are the three men.
+    people = Indicator(
+        "jobbspar_deltagare",
+        "Deltagare i jobbspår",
+        "antal",
+        {("totalt", "man"): Cell(3, 3), ("totalt", "alla"): Cell(3, 3)},
+    )
+    filled = Indicator("jobbspar_tillsatta", "Tillsatta platser", "tal", {})
+    filled.cells[("totalt", "alla")] = Cell(3, 0)
+    places = Indicator("jobbspar_platser", "Platser", "tal", {("totalt", "alla"): Cell(10, 0)})
+    assert hidden_keys([people, filled, places]) == {
+        ("jobbspar_deltagare", "totalt", "man"): "<5",
+        ("jobbspar_deltagare", "totalt", "alla"): "<5",
+        ("jobbspar_tillsatta", "totalt", "alla"): "<5",
+    }
+
+
+def test_markdown_for_minutes(report):
+    text = as_markdown(report)
+    assert text.startswith("# Uppföljning 2026H1")
+    assert "| Inflöde (nya inskrivna) | x | 6 | <5 | 14 | 5 | +9 |" in text
+    assert "## Funktionsnedsättning" in text
+
+
+def test_json_for_other_tools(report):
+    data = json.loads(as_json(report))
+    assert data["period"] == "2026H1"
+    inflow = next(i for i in data["indikatorer"] if i["nyckel"] == "inflode")
+    total = next(c for c in inflow["celler"] if (c["målgrupp"], c["kön"]) == ("totalt", "alla"))
+    assert total == {
+        "målgrupp": "totalt",
+        "kön": "alla",
+        "värde": 14,
+        "föregående": 5,
+        "förändring": 9,
+    }
+    other = next(c for c in inflow["celler"] if (c["målgrupp"], c["kön"]) == ("totalt", "annat"))
+    assert other["värde"] == "<5"
+
+
+def test_goals_in_the_export(db, pop):
+    text = as_csv(build_report(db, parse_period("2026"), pop.agreement_id))
+    lines = text.splitlines()
+    assert "Antal jobbspår;Minst 3;1;;Inte uppfyllt" in lines[-5]
+    assert lines[-4].endswith("Antal platser i jobbspåren;Minst 10;10;;Uppfyllt")
+    assert lines[-2].endswith("Högre än 2025;100 %;2025: 0 %;Uppfyllt")
+
+
+def test_files_are_for_the_owner_only(tmp_path, report):
+    path = write_to_folder(report, "csv", tmp_path)
+    assert path.name == "ungtui-uppfoljning-2026H1-2026-11-24.csv"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    again = write_to_folder(report, "csv", tmp_path)
+    assert again.name == "ungtui-uppfoljning-2026H1-2026-11-24-2.csv"
+
+
+def test_command_line(db, pop, tmp_path, capsys):
+    out = tmp_path / "uppf.csv"
+    db_path = str(db.path) if hasattr(db, "path") else None
+    assert db_path
+    assert main(["report", "--db", db_path, "--period", "VT2026", "--out", str(out)]) == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    first = ["VT2026", "Inflöde (nya inskrivna)", "Totalt", "Kvinnor", "x", "antal", "5", "–"]
+    assert rows[1] == first
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    # Bad input: a Swedish message, exit code 2, nothing written.
+    assert main(["report", "--db", db_path, "--period", "2026H3"]) == 2
+    assert "Okänd period" in capsys.readouterr().err
+    assert main(["report", "--db", db_path, "--period", "2026", "--format", "xlsx"]) == 2
+    assert main(["report", "--db", db_path, "--period", "2026", "--out", str(out)]) == 2
+    assert "finns redan" in capsys.readouterr().err
+    assert main(["report", "--db", db_path, "--period", "2026", "--agreement", "prov"]) == 0
+    assert "Bedömning" in capsys.readouterr().out
