@@ -293,3 +293,21 @@ async def test_a_decision_about_a_person_becomes_a_referral_draft(demo_db):
             select(Referral).where(Referral.purpose.startswith("Remiss till"))
         ).all()
     assert made == []  # a draft is saved only when the form is saved
+
+
+async def test_minutes_with_full_names_are_not_shown_while_sharing_the_screen(demo_db):
+    from ungtui.tui.screens.meeting_dialogs import MinutesScreen
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_todays_meeting(pilot)
+        await pilot.press("down", "down")  # a person everyone present may hear about
+        await settle(pilot)
+        await pilot.press("f")  # full name in the minutes
+        await settle(pilot)
+        await pilot.press("f9", "m")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)  # refused while sharing
+        await pilot.press("f9", "m")
+        await settle(pilot)
+        assert isinstance(app.screen, MinutesScreen)

@@ -607,6 +607,16 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(AttendeesScreen(self.meeting_id, self.view.attendees), closed)
 
     def action_minutes(self) -> None:
+        full_names = self.view is not None and any(
+            item.full_name_in_minutes for item in self.view.items
+        )
+        if self.app.screen_share and full_names:
+            # These minutes name people in full: not for a shared screen.
+            self.notify(
+                "Protokollet visar fullständiga namn. Stäng av skärmdelning (F9) först.",
+                severity="warning",
+            )
+            return
         self._save_pending_in_background()
         self.app.push_screen(MinutesScreen(self.meeting_id))
 
