@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 
 from tests.sync_helpers import Install
 from ungtui.domain.orgnr import organisation_id, parse_orgnr
 from ungtui.services import clock
+from ungtui.services.agreements import AgreementInput, save_agreement
+from ungtui.services.conflicts import list_conflicts
 from ungtui.services.consents import ConsentInput, add_consent, may_receive
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.individuals import IndividualInput, save_individual
@@ -288,3 +291,70 @@ def test_the_export_and_import_services_keep_working_with_legacy_ids(tmp_path):
     import_changes(b, changes, Sender(a.site, a.user.organisation_id))
     assert [(o.name, o.org_nr) for o in list_organisations(b)] == [("Malmö stad", "212000-1124")]
     b.close()
+
+
+# --- databases from before this version ---------------------------------------------------
+
+
+def legacy_install(path, name: str, org_name: str, number: str, kind: str, other: tuple):
+    """An install as older versions left it: its own organisation under a random id, the
+    other party too, and an agreement naming both (its id shipped, its parties not)."""
+    db = open_database(path)
+    own = legacy_record(db, org_name, number, kind)
+    peer = legacy_record(db, *other)
+    user = register_user(db, name=name, unit_name="Enheten", organisation_id=own)
+    save_agreement(
+        db,
+        AgreementInput(
+            title="Lokal överenskommelse om samverkan för unga Malmöbor 16–29 år",
+            party_ids=[own, peer] if kind == "kommun" else [peer, own],
+            valid_from=date(2020, 11, 1),
+        ),
+        actor_id=user.staff_id,
+        new_id="5b5ef0a0-0000-4000-8000-000000000001",
+    )
+    return db, user
+
+
+def test_an_older_pair_of_installs_ends_with_one_record_per_organisation(tmp_path):
+    kommun, k_user = legacy_install(
+        tmp_path / "k.db",
+        "Sofia Berg",
+        "Malmö stad",
+        "212000-1124",
+        "kommun",
+        ("Arbetsförmedlingen", "202100-2114", "af"),
+    )
+    af, a_user = legacy_install(
+        tmp_path / "a.db",
+        "Ahmed Yusuf",
+        "Arbetsförmedlingen",
+        "202100-2114",
+        "af",
+        ("Malmö stad", "212000-1124", "kommun"),
+    )
+
+    def send(sender, sender_user, receiver) -> int:
+        changes = build_changes(sender, for_organisation=sender_user.organisation_id)
+        with sender.engine.begin() as conn:
+            site = conn.exec_driver_sql("SELECT value FROM sync_meta WHERE key='site_id'").scalar()
+        return import_changes(receiver, changes, Sender(site, sender_user.organisation_id))
+
+    first = send(kommun, k_user, af)
+    send(af, a_user, kommun)
+    # The parties were written under two ids each: once merged they name the same two.
+    assert first.conflicts == 0 and first.organisations_merged == 2
+    for db in (kommun, af):
+        assert [(o.name, o.org_nr) for o in list_organisations(db)] == [
+            ("Arbetsförmedlingen", "202100-2114"),
+            ("Malmö stad", "212000-1124"),
+        ]
+        assert list_conflicts(db) == []
+    dumps = []
+    for db in (kommun, af):
+        with db.engine.connect() as conn:
+            dumps.append(conn.exec_driver_sql("SELECT parties FROM agreement").scalar())
+    assert dumps[0] == dumps[1]
+    assert sorted(dumps[0].split(",")) == sorted(o.id for o in list_organisations(af))
+    kommun.close()
+    af.close()

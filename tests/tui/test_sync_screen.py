@@ -102,12 +102,30 @@ async def test_settling_a_conflict_with_keys(tmp_path):
         await settle(pilot)
         table = app.screen.query_one("#conflicts", DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[:4] == [
+        assert [str(cell) for cell in table.get_row_at(0)] == [
+            "Deltagare",
             "Öberg, Märta",
             "Telefon",
             "070-222 22 22",
             "070-111 11 11",
         ]
+        detail = text_of(app, "#conflict-shown") + text_of(app, "#conflict-other")
+        assert "Visas nu (den här datorn" not in detail  # b's value, edited later
+        assert "Visas nu (Malmö stad, " in detail and "070-222 22 22" in detail
+        assert "Andra värdet (den här datorn, " in detail and "070-111 11 11" in detail
+        await pilot.press("f9")  # the screen is shared: initials, no values
+        await settle(pilot)
+        assert [str(cell) for cell in table.get_row_at(0)] == [
+            "Deltagare",
+            "M.Ö.",
+            "Telefon",
+            "(dolt)",
+            "(dolt)",
+        ]
+        detail = text_of(app, "#conflict-shown") + text_of(app, "#conflict-other")
+        assert "Märta" not in detail and "070-" not in detail
+        await pilot.press("f9")
+        await settle(pilot)
         await pilot.press("a")  # choose the other value
         await settle(pilot)
         assert table.row_count == 0

@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from ungtui.content.agreements import AGREEMENTS, OTHER_ORGANISATIONS
 from ungtui.domain.orgnr import derived_id
+from ungtui.domain.text import fold
 from ungtui.services.agreements import AgreementInput, save_agreement
 from ungtui.services.processes import import_process
 from ungtui.services.unit_of_work import UnitOfWork
@@ -67,7 +68,26 @@ def _ensure_organisations(db: Database, actor_id: str | None) -> tuple[dict[str,
             ids[name] = org_id
     with db.engine.begin() as conn:
         orgs.merge_same_numbers(conn)
+        _own_is_shipped(conn, {name: ids[name] for name, nr, _k in wanted if not nr})
     return ids, added
+
+
+def _own_is_shipped(conn, unnumbered: dict[str, str]) -> None:
+    """A party the seeds name without a number, of the same name as this install's own
+    organisation (set up with its number), is that organisation: one record, merged by
+    the same door as any other, so the content's processes name the user's own."""
+    own = orgs.own_organisation_id(conn)
+    row = conn.exec_driver_sql(
+        "SELECT name FROM organisation WHERE id = ? AND org_nr IS NOT NULL", (own,)
+    ).first()
+    if row is None:
+        return
+    for name, shipped in unnumbered.items():
+        if fold(name) == fold(row[0]) and orgs.organisation_key(conn, shipped) != (
+            orgs.organisation_key(conn, own)
+        ):
+            orgs.add_merge(conn, own, shipped)
+            orgs.refresh_organisation_clusters(conn)
 
 
 def load_starting_content(db: Database, *, actor_id: str | None) -> LoadSummary:

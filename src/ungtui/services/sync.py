@@ -208,10 +208,13 @@ def open_conflicts(db: Database) -> list[Conflict]:
         rows = conn.exec_driver_sql(
             "SELECT tbl, row_id, fields FROM sync_row WHERE conflicts > 0 ORDER BY tbl, row_id"
         ).all()
+        alias = orgs.alias_map(conn)
     found = []
     for tbl, row_id, fields in rows:
         for col, reg in sorted(json.loads(fields).items()):
-            if len(reg["v"]) > 1:
+            if len(reg["v"]) > 1 and not orgs.settled_by_merge(
+                tbl, col, [v[0] for v in reg["v"]], alias
+            ):
                 found.append(Conflict(tbl, row_id, col, [tuple(v) for v in reg["v"]]))
     return found
 

@@ -269,6 +269,7 @@ def apply(conn: Connection, changes: ChangeSet, *, sender_key: str | None = None
             orgs.refresh_organisation_clusters(conn)
         blocked = _purge(conn, changes, summary, sender_key, own_key)
         touched_people: set[str] = set()
+        conflicted: dict[tuple[str, str], int] = {}  # rows with new conflicts: how many before
         for row in changes.rows:
             tbl, row_id = row["t"], row["id"]
             if tbl not in state.TABLES:
@@ -280,7 +281,7 @@ def apply(conn: Connection, changes: ChangeSet, *, sender_key: str | None = None
                 continue
             fields, tomb = state.load_row(conn, tbl, row_id)
             existed = bool(fields) or tomb is not None
-            before_conflicts = sum(1 for r in fields.values() if r.in_conflict)
+            before_conflicts = _conflicts(conn, tbl, fields)
             incoming_tomb = tuple(row["d"]) if row.get("d") else None
             new_tomb = (
                 min(t for t in (tomb, incoming_tomb) if t) if (tomb or incoming_tomb) else None
@@ -308,8 +309,10 @@ def apply(conn: Connection, changes: ChangeSet, *, sender_key: str | None = None
                 continue
             state.save_row(conn, tbl, row_id, fields, new_tomb, seq, origin)
             state.write_domain(conn, tbl, row_id, fields, new_tomb)
-            after_conflicts = sum(1 for r in fields.values() if r.in_conflict)
+            after_conflicts = _conflicts(conn, tbl, fields)
             summary.conflicts += max(0, after_conflicts - before_conflicts)
+            if after_conflicts > before_conflicts:
+                conflicted[(tbl, row_id)] = before_conflicts
             if existed:
                 summary.updated += 1
             else:
@@ -332,12 +335,30 @@ def apply(conn: Connection, changes: ChangeSet, *, sender_key: str | None = None
             orgs.refresh_organisation_clusters(conn)
         # A record of an organisation this install holds under another id: one organisation.
         summary.organisations_merged = orgs.merge_same_numbers(conn)
+        if summary.organisations_merged and conflicted:
+            # Competing ids of one organisation are no conflict once it is one record.
+            summary.conflicts = sum(
+                max(0, _conflicts(conn, tbl, state.load_row(conn, tbl, row_id)[0]) - before)
+                for (tbl, row_id), before in conflicted.items()
+            )
     finally:
         orgs.end_bulk(conn)
     canon = clusters(conn)
     touched_roots = {canon.get(p, p) for p in touched_people}
     summary.duplicates = sum(1 for pair in possible_duplicates(conn) if set(pair) & touched_roots)
     return summary
+
+
+def _conflicts(conn: Connection, tbl: str, fields: dict[str, Register]) -> int:
+    """Fields with competing values a person must settle (not those that name one
+    organisation under two of its merged ids)."""
+    alias = orgs.alias_map(conn)
+    return sum(
+        1
+        for col, reg in fields.items()
+        if reg.in_conflict
+        and not orgs.settled_by_merge(tbl, col, [v[0] for v in reg.versions], alias)
+    )
 
 
 def _add_org_merges(conn: Connection, changes: ChangeSet, seq: int) -> bool:

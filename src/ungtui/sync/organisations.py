@@ -111,6 +111,16 @@ def map_value(kind: str, value: Any, alias: dict[str, str]) -> Any:
     return ",".join(ids)
 
 
+def settled_by_merge(tbl: str, col: str, values: list[Any], alias: dict[str, str]) -> bool:
+    """Competing values of an organisation reference that name one organisation once its
+    records are merged: they show the same, so they are no conflict for a person to settle
+    (older installs wrote the same party under different ids)."""
+    kind = ORG_REFERENCES.get(tbl, {}).get(col)
+    if kind is None or not alias:
+        return False
+    return len({map_value(kind, value, alias) for value in values}) == 1
+
+
 def map_references(tbl: str, values: dict[str, Any], alias: dict[str, str]) -> None:
     for col, kind in ORG_REFERENCES.get(tbl, {}).items():
         if col in values:

@@ -47,7 +47,7 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
                 "Organisation",
                 Select(
                     [("Ny organisation …", NEW_ORGANISATION)],
-                    allow_blank=False,
+                    prompt="Välj din organisation",
                     id="organisation",
                 ),
                 name="organisation",
@@ -79,6 +79,8 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
 
     def on_mount(self) -> None:
         self._choices: dict[str, SetupChoice] = {}
+        for name in ("organisation_name", "org_nr", "kind"):
+            self.query_one(f"#field-{name}").display = False  # until "Ny organisation …"
         self.query_one("#name", Input).focus()
         self._load()
 
@@ -94,9 +96,11 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
             self.app.call_from_thread(self._set_choices, options)
 
     def _set_choices(self, options: list[tuple[str, str]]) -> None:
+        # No choice made for the user: picking the wrong organisation would file all of
+        # this install's work under it.
         select = self.query_one("#organisation", Select)
         select.set_options(options)
-        select.value = options[0][1]
+        select.clear()
 
     @on(Select.Changed, "#organisation")
     def _toggle_new(self, event: Select.Changed) -> None:
@@ -115,6 +119,9 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
         if choice is not None:
             self._save(person, choice, {})
             return
+        if organisation != NEW_ORGANISATION:
+            self._save(person, None, None)
+            return
         self._save(
             person,
             None,
@@ -127,15 +134,23 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _save(
-        self, person: dict[str, str], choice: SetupChoice | None, new: dict[str, str]
+        self, person: dict[str, str], choice: SetupChoice | None, new: dict[str, str] | None
     ) -> None:
+        """`new` is None while no organisation is picked: the person's own fields are
+        still checked, and the missing choice is named at the organisation field."""
         try:
             if choice is not None:
                 user = register_user_with_choice(self.app.db, choice=choice, **person)
             else:
-                user = register_user(self.app.db, **person, **new)
+                user = register_user(self.app.db, **person, **(new or {}))
         except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
+            errors = dict(exc.errors)
+            if choice is None and new is None:
+                errors = {k: v for k, v in errors.items() if k in ("name", "unit_name")}
+                errors["organisation"] = (
+                    "Välj din organisation, eller Ny organisation … längst ned."
+                )
+            self.app.call_from_thread(show_errors, self, errors)
             self.notify("Rätta de markerade fälten.", severity="warning")
             return
         self.app.call_from_thread(self.dismiss, user)

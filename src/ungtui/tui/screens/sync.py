@@ -180,18 +180,15 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self._show_import()
         self.load()
 
+    def on_screen_suspend(self) -> None:
+        # Left for a question (a modal) or for another section?
+        self._left_for_section = not isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
-        # Coming back (F7 again): focus the tab bar or the tab's table, never a text field,
-        # so that 1–5 switch tabs instead of being typed into a field.
-        active = self.query_one(TabbedContent).active
-        tables = {
-            "tab-conflicts": "#conflicts",
-            "tab-duplicates": "#duplicates",
-            "tab-peers": "#peers",
-        }
-        if active in tables:
-            self.query_one(tables[active]).focus()
-        else:
+        # Coming back to the section (F7 again) the focus would return to the field last
+        # typed in, and 1–5 would be typed there instead of switching tabs: start from the
+        # tab bar. After a question the focus stays where the person was.
+        if getattr(self, "_left_for_section", False) and isinstance(self.focused, Input):
             self.query_one(TabbedContent).query_one(Tabs).focus()
         self.load()
 
