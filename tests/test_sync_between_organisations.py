@@ -161,8 +161,11 @@ def test_withdrawal_drops_the_senders_data_and_keeps_the_receivers_own(two, tmp_
     given = consent(kommun, person, af.user.organisation_id)
     carry(kommun, af, tmp_path)
     start_way(af.db, person, WayStartInput(entry_date="2026-11-20"), actor_id=af.user.staff_id)
+    assert export_preview(kommun.db, af.user.organisation_id).people_removed == 0
     withdraw_consent(kommun.db, given, actor_id=kommun.user.staff_id)
+    assert export_preview(kommun.db, af.user.organisation_id).people_removed == 1
     _exported, taken = carry(kommun, af, tmp_path)
+    assert export_preview(kommun.db, af.user.organisation_id).people_removed == 0
     [removed] = taken.summary.removed
     assert (removed.first_name, removed.last_name, removed.kept_own) == ("Åsa", "Ek", 2)
     assert removed.removed == {"responsibility": 1, "consent": 1, "individual": 1}

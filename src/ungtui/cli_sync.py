@@ -78,8 +78,8 @@ def _export(db: Database, args: argparse.Namespace) -> int:
     print(preview.kind_line)
     if not preview.own:
         print(
-            f"Med: {preview.people_included} personer med samtycke som täcker "
-            f"{preview.organisation_name}. Utan: {preview.people_left_out} personer "
+            f"Med: {preview.people_included} personer ({preview.organisation_name} har "
+            f"ärendet eller ett gällande samtycke). Utan: {preview.people_left_out} personer "
             "(inget gällande samtycke)."
         )
     if result.purges:

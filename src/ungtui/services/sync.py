@@ -84,23 +84,47 @@ def export_plan(conn: Connection, organisation_id: str | None, *, full: bool = F
             "så mottagarna känner inte till dess ändringar",
         )
     sites = recipient_sites(conn, organisation_id)
+    own = orgs.organisation_key(conn, organisation_id) == orgs.own_organisation_key(conn)
     if not sites:
+        if own:
+            return ExportPlan(
+                True, 0, f"ingen annan installation i {name} har skickat någon fil hit än"
+            )
         return ExportPlan(True, 0, f"{name} har inte skickat någon fil hit än")
     since = min(seq for _site, seq in sites)
     if since == 0:
+        if own:
+            return ExportPlan(
+                True,
+                0,
+                f"ingen annan installation i {name} har ännu bekräftat att den läst in en fil "
+                "härifrån",
+            )
         return ExportPlan(
             True, 0, f"{name} har ännu inte bekräftat att den läst in någon fil härifrån"
         )
-    at = conn.exec_driver_sql(
-        "SELECT max(at) FROM sync_export WHERE seq_to <= ? AND seq_to > 0", (since,)
-    ).scalar()
+    # The last file to this organisation that its installs have confirmed all of.
+    keys = orgs.organisation_keys(conn)
+    wanted = keys.get(organisation_id or "", organisation_id)
+    at = max(
+        (
+            at
+            for at, org_id in conn.exec_driver_sql(
+                "SELECT at, organisation_id FROM sync_export WHERE seq_to <= ? AND seq_to > 0",
+                (since,),
+            )
+            if keys.get(org_id or "", org_id) == wanted
+        ),
+        default=None,
+    )
     when = None
     if at:
         when = clock.local_time(datetime.fromisoformat(at)).strftime("%Y-%m-%d %H:%M")
+    who = f"installationerna i {name}" if own else name
     reason = (
-        f"{name} har bekräftat ändringarna till och med filen {when}"
+        f"{who} har bekräftat ändringarna till och med filen {when}"
         if when
-        else f"{name} har bekräftat ändringarna till och med nr {since}"
+        else f"{who} har bekräftat ändringarna till och med nr {since}"
     )
     return ExportPlan(False, since, reason, when)
 

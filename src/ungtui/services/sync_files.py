@@ -60,6 +60,9 @@ class ExportPreview:
     people_left_out: int  # no consent covering the organisation today
     full: bool = True  # the next file holds everything, not only what is new
     reason: str = ""  # Swedish: why it is full, or since when it holds changes
+    # Sent to the organisation before and no longer covered: the file tells it to drop
+    # what it has from here about them (sync.withdrawal).
+    people_removed: int = 0
 
     @property
     def kind_line(self) -> str:
@@ -170,8 +173,22 @@ def export_preview(db: Database, organisation_id: str, *, full: bool = False) ->
         # The same rule as the export itself, so the numbers are what will travel.
         allowed = allowed_individuals(conn, organisation_id, clock.today())
         included = sum(1 for (pid,) in conn.exec_driver_sql(f"SELECT id {shown}") if pid in allowed)
+        sent = {
+            pid
+            for (pid,) in conn.exec_driver_sql(
+                "SELECT individual_id FROM sync_sent WHERE organisation_id = ?",
+                (orgs.organisation_key(conn, organisation_id),),
+            )
+        }
     return ExportPreview(
-        organisation_id, name, own, included, total - included, plan.full, plan.reason
+        organisation_id,
+        name,
+        own,
+        included,
+        total - included,
+        plan.full,
+        plan.reason,
+        len(sent - allowed),
     )
 
 

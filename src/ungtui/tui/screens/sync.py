@@ -294,7 +294,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             if org_rows
             else "Alla organisationer har organisationsnummer och ingen finns två gånger."
         )
-        tabs.get_tab("tab-duplicates").label = f"Dubbletter ({len(pairs) + len(org_rows)})"
+        # Counted: what is doubled. Organisations only lacking a number are listed, not counted.
+        doubled = len(pairs) + sum(isinstance(row, OrganisationPair) for row in org_rows)
+        tabs.get_tab("tab-duplicates").label = f"Dubbletter ({doubled})"
         self.query_one("#own-fingerprint", Static).update(
             f"Den här datorns fingeravtryck: {fingerprint}\n"
             "Läs upp det för den som tar emot din första fil, så att hen vet att filen är din."
@@ -397,10 +399,17 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             )
         else:
             text = (
-                f"Följer med: {preview.people_included} personer vars samtycke täcker "
-                f"{preview.organisation_name}.\nFöljer inte med: {preview.people_left_out} "
-                "personer utan gällande samtycke för den organisationen."
+                f"Följer med: {preview.people_included} personer (där "
+                f"{preview.organisation_name} har ärendet eller ett gällande samtycke).\n"
+                f"Följer inte med: {preview.people_left_out} personer utan gällande samtycke "
+                "för den organisationen."
             )
+            if preview.people_removed:
+                text += (
+                    f"\nTas bort hos {preview.organisation_name}: {preview.people_removed} "
+                    "personer som de har fått uppgifter om härifrån, eftersom samtycket har "
+                    "upphört. Det de själva har skrivit finns kvar hos dem."
+                )
         text += f"\n{preview.kind_line}"
         self.app.call_from_thread(self.query_one("#export-preview", Static).update, Text(text))
 
@@ -507,6 +516,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             return
         self._last_import = result
         self._show_import()
+        # Done typing: from the tab bar, 3 and 4 open the conflicts and duplicates it names.
+        self.query_one(TabbedContent).query_one(Tabs).focus()
         self.load()
 
     def _show_import(self) -> None:
