@@ -218,6 +218,10 @@ def register_user(
     with UnitOfWork(db, None) as uow:
         if organisation_id is None:
             organisation_id = _ensure_organisation(uow, organisation_name, normalized, kind)
+        else:  # a merged duplicate stands for the organisation it is shown as
+            chosen = uow.session.get(Organisation, organisation_id)
+            if chosen is not None and chosen.merged_into:
+                organisation_id = chosen.merged_into
         unit = uow.session.exec(
             select(Unit).where(
                 Unit.organisation_id == organisation_id,

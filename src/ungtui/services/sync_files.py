@@ -200,10 +200,11 @@ def _party(conn, organisation_id: str | None) -> Party | None:
     ).first()
     if row is None:
         return None
-    oid, name, number, merged = row
-    return Party(
-        org_nr=orgs.organisation_key(conn, oid) if number else None, id=merged or oid, name=name
-    )
+    oid, name, _number, merged = row
+    shown = merged or oid
+    key = orgs.organisation_key(conn, oid)
+    # The identity is the number when the organisation has one, else the record it is.
+    return Party(org_nr=key if key != shown else None, id=shown, name=name)
 
 
 def default_file_name(db: Database) -> str:
