@@ -20,7 +20,7 @@ from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
 from ungtui.sync import hlc as hlcmod
 from ungtui.sync import organisations as orgs
 from ungtui.sync import state
-from ungtui.sync.register import Register, covered, merge
+from ungtui.sync.register import Register, covered, merge, smallest_of_groups
 from ungtui.sync.withdrawal import RemovedPerson, remove_received_person
 
 # Rows that belong to one individual: they travel only where that person's consent allows,
@@ -83,20 +83,7 @@ class ImportSummary:
 
 def clusters(conn: Connection) -> dict[str, str]:
     """Each merged individual's canonical id: the smallest id of its connected group."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in conn.exec_driver_sql("SELECT id_a, id_b FROM sync_merge").all():
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in parent}
+    return smallest_of_groups(conn.exec_driver_sql("SELECT id_a, id_b FROM sync_merge").all())
 
 
 def allowed_individuals(conn: Connection, organisation_id: str, on: date) -> set[str]:

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 
 from ungtui.store.models import CURRENT_STAFF_KEY
 from ungtui.sync import state
-from ungtui.sync.register import Register
+from ungtui.sync.register import Register, smallest_of_groups
 
 ONE = "one"
 LIST = "list"  # comma-separated ids
@@ -60,20 +60,7 @@ _ALIAS_CACHE = "ungtui_org_alias"
 
 def organisation_clusters(conn: Connection) -> dict[str, str]:
     """Each merged organisation's canonical id: the smallest id of its connected group."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in conn.exec_driver_sql("SELECT id_a, id_b FROM sync_org_merge").all():
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in parent}
+    return smallest_of_groups(conn.exec_driver_sql("SELECT id_a, id_b FROM sync_org_merge").all())
 
 
 def alias_map(conn: Connection) -> dict[str, str]:
