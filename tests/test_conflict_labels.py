@@ -83,3 +83,38 @@ def test_a_conflict_reads_as_names_not_ids(tmp_path):
     assert view.record == "Arbetsprocess: Jobbspåren i Malmö"
     assert sorted(v.shown for v in view.values) == ["Jobbspår Malmö", "Jobbspåren i Malmö"]
     assert {v.where for v in view.values} == {"den här datorn", "Malmö stad"}
+
+
+def test_older_installs_authors_of_shipped_first_versions_settle_by_themselves(tmp_path):
+    from ungtui.services.processes import import_process
+    from ungtui.services.starting_content import process_files
+
+    kommun = Install(tmp_path / "k.db", "Sofia Berg")
+    af = Install(
+        tmp_path / "a.db",
+        "Ahmed Yusuf",
+        organisation_name="Arbetsförmedlingen",
+        org_nr="202100-2114",
+        kind="af",
+        unit_name="AF Malmö Unga",
+    )
+    name, text = next(p for p in process_files() if p[0] == "13-jobbspar-malmo")
+    for install in (kommun, af):
+        load_starting_content(install.db, actor_id=install.user.staff_id)
+    # As versions before this one loaded it: each install's own user as the first author.
+    process = shipped_id("process", name)
+    for install in (kommun, af):
+        with install.db.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM sync_row WHERE tbl = 'work_process'")
+            conn.exec_driver_sql("DELETE FROM sync_row WHERE tbl = 'work_process_version'")
+            conn.exec_driver_sql("DELETE FROM work_process_version")
+            conn.exec_driver_sql("DELETE FROM work_process")
+        import_process(install.db, text, actor_id=install.user.staff_id, new_id=process)
+    kommun.send(af, for_organisation=af.user.organisation_id)
+    assert open_conflicts(af.db) == []  # settled on taking the file in
+    af.send(kommun, for_organisation=kommun.user.organisation_id)
+    assert open_conflicts(kommun.db) == []
+    with kommun.db.engine.connect() as conn:
+        assert conn.exec_driver_sql(
+            "SELECT author_id FROM work_process_version WHERE process_id = ?", (process,)
+        ).all() == [(None,)]

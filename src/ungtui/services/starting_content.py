@@ -11,6 +11,7 @@ record someone removed stays removed.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -25,6 +26,7 @@ from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Agreement, Organisation, WorkProcess
 from ungtui.sync import organisations as orgs
+from ungtui.sync import state
 
 
 def shipped_id(kind: str, key: str) -> str:
@@ -135,3 +137,22 @@ def load_starting_content(db: Database, *, actor_id: str | None) -> LoadSummary:
         )
         processes += 1
     return LoadSummary(agreements, processes, organisations_added)
+
+
+def settle_shipped_authors(conn) -> int:
+    """Installs from before shipped content was stamped alike each wrote its own user as
+    the author of the first version of every shipped process, so two of them meet with a
+    conflict per process about who wrote text nobody here wrote. The first version of a
+    shipped process has no author (as loading it now writes it): writing that on each
+    such install makes the competing values one. Returns how many were settled."""
+    settled = 0
+    for name, _text in process_files():
+        version_id = str(uuid.uuid5(uuid.UUID(shipped_id("process", name)), "version-1"))
+        fields, tomb = state.load_row(conn, "work_process_version", version_id)
+        author = fields.get("author_id")
+        if tomb or author is None or not author.in_conflict:
+            continue
+        state.stamp_local(conn, [("work_process_version", version_id, {"author_id": None})], [])
+        state.materialize(conn, "work_process_version", version_id)
+        settled += 1
+    return settled

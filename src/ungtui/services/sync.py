@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.individuals import display_name
+from ungtui.services.starting_content import settle_shipped_authors
 from ungtui.store.database import Database
 from ungtui.sync import organisations as orgs
 from ungtui.sync import state
@@ -176,6 +177,7 @@ def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> Impor
     me = state.site_id(conn)
     sender_key = sender.org_nr or orgs.organisation_key(conn, sender.organisation_id)
     summary = apply(conn, changes, sender_key=sender_key)
+    summary.conflicts = max(0, summary.conflicts - settle_shipped_authors(conn))
     known = conn.exec_driver_sql(
         "SELECT received_seq, acked_seq FROM sync_site WHERE site_id = ?", (sender.site,)
     ).first()
