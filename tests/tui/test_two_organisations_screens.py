@@ -218,3 +218,41 @@ async def test_the_export_tab_says_full_or_since_when_and_f7_again_leaves_digits
         assert app.screen.query_one("#import-file", Input).value == "/media/usb"
     kommun.db.close()
     af.db.close()
+
+
+async def test_an_organisation_without_a_number_gets_one_under_duplicates(tmp_path):
+    from ungtui.services.organisations import list_organisations
+    from ungtui.services.starting_content import load_starting_content
+
+    kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
+    load_starting_content(kommun.db, actor_id=kommun.user.staff_id)
+    app = UngApp(kommun.db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("4", "tab")  # the organisations' table
+        await settle(pilot)
+        table = app.screen.query_one("#org-duplicates", DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
+            "Gislaveds kommun (org.nr saknas)",
+            "Gnosjö kommun (org.nr saknas)",
+            "Samordningsförbundet Stockholms stad (org.nr saknas)",
+            "Värnamo kommun (org.nr saknas)",
+        ]
+        await pilot.press("o")
+        await settle(pilot)
+        await type_text(pilot, "212000-0588")  # a wrong check digit
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.row_count == 4
+        await pilot.press("o")
+        await settle(pilot)
+        await type_text(pilot, "212000-0589")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.row_count == 3
+    assert [o.org_nr for o in list_organisations(kommun.db) if o.name == "Gislaveds kommun"] == [
+        "212000-0589"
+    ]
+    kommun.db.close()

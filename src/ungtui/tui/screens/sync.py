@@ -26,7 +26,6 @@ from textual.widgets import (
 )
 
 from ungtui.domain.identity import mask_identity
-from ungtui.domain.meeting_consent import initials
 from ungtui.services.conflicts import ConflictView, list_conflicts, resolve_conflict
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.organisations import (
@@ -61,11 +60,6 @@ CELL = 24  # the widest a value is in the conflicts table; the panel below shows
 def _cell(text: str, width: int = CELL) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def _person_initials(name: str) -> str:
-    first, _, last = name.strip().rpartition(" ")
-    return initials(first, last) if first else initials(last, "")
 
 
 class TypeValueScreen(ModalScreen[str | None]):
@@ -241,7 +235,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             shown, *others = view.values
             subject, now, other = view.subject, shown.shown, " / ".join(o.shown for o in others)
             if share and view.about_person:
-                subject, now, other = _person_initials(view.person), HIDDEN, HIDDEN
+                subject, now, other = shown_name(view.person, True), HIDDEN, HIDDEN
             table.add_row(
                 Text(_cell(view.kind, 16)),
                 Text(_cell(subject, 22)),
@@ -357,7 +351,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         if view is None:
             return
         hide = self.app.screen_share and view.about_person
-        subject = _person_initials(view.person) if hide else view.subject
+        subject = shown_name(view.person, True) if hide else view.subject
         shown, *others = view.values
         heading = f"{view.kind}: {subject}" if subject else view.kind
         shown_box.update(
