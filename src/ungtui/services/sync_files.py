@@ -19,8 +19,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from ungtui import __version__
-from ungtui.domain.meeting_consent import masked_name
-from ungtui.domain.text import fold
+from ungtui.domain.text import fold, initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error
 from ungtui.services.sync import (
@@ -128,8 +127,8 @@ _KINDS = {
 
 
 def describe_removal(report: RemovedPerson, sender_name: str, *, masked: bool = False) -> str:
-    if masked:
-        who = masked_name(report.first_name, report.last_name, None)
+    if masked:  # as the screens show people while the screen is shared
+        who = initials(report.first_name, report.last_name)
         if report.birth_year:
             who += f" (f. {report.birth_year})"
     else:
