@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ungtui.services.conflicts import list_conflicts
 from ungtui.services.errors import ServiceError
-from ungtui.services.organisations import list_organisations
+from ungtui.services.organisations import find_organisation
 from ungtui.services.sync_files import (
     UnknownSender,
     export_file,
@@ -40,16 +40,8 @@ def passphrase_from_user() -> str:
 
 
 def _organisation(db: Database, wanted: str) -> str:
-    wanted_folded = wanted.strip().casefold()
-    digits = "".join(ch for ch in wanted if ch.isdigit())
-    for org in list_organisations(db):
-        org_digits = "".join(ch for ch in (org.org_nr or "") if ch.isdigit())
-        if wanted_folded in (org.id, org.name.casefold()) or (digits and digits == org_digits):
-            return org.id
-    raise CommandError(
-        f"Organisationen {wanted!r} finns inte här. Ange namn eller organisationsnummer "
-        "som i programmet."
-    )
+    """--for: a name, a number or an id; an ambiguous or unknown one is refused."""
+    return find_organisation(db, wanted).id
 
 
 def run_sync_command(db: Database, args: argparse.Namespace) -> int:
@@ -73,7 +65,7 @@ def run_sync_command(db: Database, args: argparse.Namespace) -> int:
 
 def _export(db: Database, args: argparse.Namespace) -> int:
     org = _organisation(db, args.for_org)
-    preview = export_preview(db, org)
+    preview = export_preview(db, org, full=args.full)
     result = export_file(
         db,
         for_organisation=org,
@@ -83,10 +75,11 @@ def _export(db: Database, args: argparse.Namespace) -> int:
     )
     kind = "Fullständig export" if result.full else "Export av nya ändringar"
     print(f"{kind} till {preview.organisation_name}: {result.changes} ändringar i {result.path}.")
+    print(preview.kind_line)
     if not preview.own:
         print(
-            f"Med: {preview.people_included} personer med samtycke som täcker "
-            f"{preview.organisation_name}. Utan: {preview.people_left_out} personer "
+            f"Med: {preview.people_included} personer ({preview.organisation_name} har "
+            f"ärendet eller ett gällande samtycke). Utan: {preview.people_left_out} personer "
             "(inget gällande samtycke)."
         )
     if result.purges:
@@ -104,6 +97,8 @@ def _import(db: Database, args: argparse.Namespace) -> int:
         f"Inläst: {s.new} nya, {s.updated} uppdaterade, {s.known} redan kända, "
         f"{s.conflicts} konflikter, {s.duplicates} möjliga dubbletter, {s.purged} borttagna."
     )
+    for line in result.removal_lines():
+        print(line)
     for warning in s.warnings:
         print(f"Varning: {warning}")
     return 0

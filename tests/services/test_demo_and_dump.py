@@ -48,6 +48,7 @@ def test_dump_is_canonical_json_without_local_columns(db, user):
         "deleted_at": None,
         "id": org["id"],
         "kind": "kommun",
+        "merged_into": None,
         "name": "Malmö stad",
         "org_nr": "212000-1124",
     }

@@ -310,11 +310,46 @@ def test_a_finished_referral_cannot_be_withdrawn(db, user, af, sent):
 def test_a_third_party_takes_no_steps(db, fk, sent):
     with pytest.raises(ServiceError) as error:
         step(db, fk, sent, "receive")
-    assert str(error.value) == (
-        "Bara mottagaren (Arbetsförmedlingen) eller avsändaren (Malmö stad) kan ta emot remissen."
-    )
+    assert str(error.value) == "Bara mottagaren (Arbetsförmedlingen) kan ta emot remissen."
     with pytest.raises(ServiceError):
         add_note(db, fk, sent, "Hej")
+
+
+def test_the_sender_does_not_take_the_receivers_step(db, user, af, sent):
+    with pytest.raises(ServiceError) as error:
+        step(db, user, sent, "receive")
+    assert str(error.value) == (
+        "Det är mottagarens steg: Arbetsförmedlingen gör det i sin ungtui, och det kommer hit "
+        "med nästa fil. Använder mottagaren inte ungtui kan du registrera svaret åt mottagaren; "
+        "historiken visar då att du gjorde det."
+    )
+    detail = get_referral(db, sent, actor=user)
+    assert (detail.available, detail.for_receiver) == (["withdraw"], ["receive"])
+    assert get_referral(db, sent, actor=af).available == ["receive"]
+    assert get_referral(db, sent, actor=af).for_receiver == []
+
+
+def test_the_sender_records_an_answer_for_a_receiver_without_ungtui(db, user, af, sent):
+    assert step(db, user, sent, "receive", for_receiver=True) == "received"
+    assert step(db, user, sent, "accept", for_receiver=True, note="Per telefon") == "accepted"
+    # Asked for by the receiver itself, the flag changes nothing: it is the receiver's step.
+    assert step(db, af, sent, "start", for_receiver=True) == "started"
+    events = get_referral(db, sent).events
+    assert [(e.label, e.for_receiver) for e in events] == [
+        ("Skickad", False),
+        ("Mottagen", True),
+        ("Accepterad", True),
+        ("Påbörjad", False),
+    ]
+
+
+def test_both_parties_write_notes_and_nobody_else(db, user, af, fk, sent):
+    add_note(db, user, sent, "Ringde Åsa")
+    add_note(db, af, sent, "Plats finns")
+    assert [e.note for e in get_referral(db, sent).events if e.label == "Anteckning"] == [
+        "Ringde Åsa",
+        "Plats finns",
+    ]
 
 
 def test_dates_cannot_be_in_the_future_or_before_the_previous_step(db, af, sent):

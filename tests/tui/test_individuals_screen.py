@@ -222,9 +222,15 @@ async def test_first_run_asks_who_you_are(tmp_path):
         assert isinstance(app.screen, SetupScreen)
         error = app.screen.query_one("#field-name .field-error").render()
         assert str(error) == "Ange ditt namn."
+        error = app.screen.query_one("#field-organisation .field-error").render()
+        assert str(error) == "Välj din organisation, eller Ny organisation … längst ned."
 
         await type_text(pilot, "Karin Lind")
-        app.screen.query_one("#organisation_name", Input).focus()
+        await pilot.press("tab", "tab", "enter")  # the organisation: the list opens
+        await settle(pilot)
+        await pilot.press("end", "enter")  # "Ny organisation …", after the known ones
+        await settle(pilot)
+        await pilot.press("tab")
         await type_text(pilot, "Värnamo kommun")
         await pilot.press("tab")
         await type_text(pilot, "212000-0563")

@@ -9,7 +9,7 @@ from tests.tui.helpers import settle, type_text
 from ungtui.services import processes as svc
 from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import current_user, register_user
+from ungtui.services.organisations import current_user, list_organisations, register_user
 from ungtui.store.database import open_database
 from ungtui.store.process_search import ProcessQuery
 from ungtui.tui.app import UngApp
@@ -221,8 +221,14 @@ async def test_after_setup_one_key_loads_the_starting_content(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await type_text(pilot, "Karin Lind")
-        app.screen.query_one("#organisation_name", Input).focus()
+        await pilot.press("tab", "tab", "enter")  # the organisation list
+        await settle(pilot)
+        await pilot.press("end", "enter")  # "Ny organisation …"
+        await settle(pilot)
+        await pilot.press("tab")
         await type_text(pilot, "Värnamo kommun")
+        await pilot.press("tab")
+        await type_text(pilot, "212000-0563")
         app.screen.query_one("#unit_name", Input).focus()
         await type_text(pilot, "Jobbcenter Unga")
         await pilot.press("ctrl+s")
@@ -235,4 +241,7 @@ async def test_after_setup_one_key_loads_the_starting_content(tmp_path):
     # The organisation typed at setup is the one the Värnamo processes name.
     detail = svc.get_process(db, svc.find_process(db, "Veckovis samverkansgrupp i Värnamo"))
     assert detail.party_names == ["Arbetsförmedlingen", "Värnamo kommun"]
+    assert [o.org_nr for o in list_organisations(db) if o.name == "Värnamo kommun"] == [
+        "212000-0563"
+    ]
     db.close()

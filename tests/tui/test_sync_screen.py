@@ -79,7 +79,8 @@ async def test_export_from_one_install_and_import_on_another(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
         assert text_of(app, "#import-result").startswith("Inläst: ")
-        await pilot.press("enter")  # the same file again
+        # The focus is on the tab bar now (3 would open the conflicts): back to the file.
+        await pilot.press("2", "tab", "enter")  # the same file again
         await settle(pilot)
         assert "redan inläst" in text_of(app, "#import-result")
     receiver.close()
@@ -102,12 +103,30 @@ async def test_settling_a_conflict_with_keys(tmp_path):
         await settle(pilot)
         table = app.screen.query_one("#conflicts", DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[:4] == [
+        assert [str(cell) for cell in table.get_row_at(0)] == [
+            "Deltagare",
             "Öberg, Märta",
             "Telefon",
             "070-222 22 22",
             "070-111 11 11",
         ]
+        detail = text_of(app, "#conflict-shown") + text_of(app, "#conflict-other")
+        assert "Visas nu (den här datorn" not in detail  # b's value, edited later
+        assert "Visas nu (Malmö stad, " in detail and "070-222 22 22" in detail
+        assert "Andra värdet (den här datorn, " in detail and "070-111 11 11" in detail
+        await pilot.press("f9")  # the screen is shared: initials, no values
+        await settle(pilot)
+        assert [str(cell) for cell in table.get_row_at(0)] == [
+            "Deltagare",
+            "M. Ö.",
+            "Telefon",
+            "(dolt)",
+            "(dolt)",
+        ]
+        detail = text_of(app, "#conflict-shown") + text_of(app, "#conflict-other")
+        assert "Märta" not in detail and "070-" not in detail
+        await pilot.press("f9")
+        await settle(pilot)
         await pilot.press("a")  # choose the other value
         await settle(pilot)
         assert table.row_count == 0

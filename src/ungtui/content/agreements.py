@@ -17,12 +17,15 @@ STOCKHOLM = ("Stockholms stad", "212000-0142", "kommun")
 AF = ("Arbetsförmedlingen", "202100-2114", "af")
 
 # Organisations the work processes of seeds 002–004 name besides the parties above. The
-# seeds give no organisation numbers for them, so none are made up here.
+# seeds give no organisation numbers for them. Västerås stad's (212000-2080) and
+# Försäkringskassan's are public and well attested; for the others none is made up here:
+# they keep an id derived from their name, show that the number is missing, and become
+# one with the record of their number when a user gives it (Synk, Dubbletter).
 OTHER_ORGANISATIONS = (
     ("Värnamo kommun", None, "kommun"),
     ("Gnosjö kommun", None, "kommun"),
     ("Gislaveds kommun", None, "kommun"),
-    ("Västerås stad", None, "kommun"),
+    ("Västerås stad", "212000-2080", "kommun"),
     ("Försäkringskassan", "202100-5521", "fk"),
     ("Samordningsförbundet Stockholms stad", None, "annan"),
 )

@@ -261,10 +261,12 @@ def save_agreement(
     actor_id: str | None,
     agreement_id: str | None = None,
     new_id: str | None = None,
+    shipped: bool = False,
 ) -> str:
-    """Create (with `new_id` if given) or update an agreement."""
+    """Create (with `new_id` if given) or update an agreement; `shipped` marks starting
+    content."""
     values = _validate(data)
-    with UnitOfWork(db, actor_id) as uow:
+    with UnitOfWork(db, actor_id, shipped=shipped) as uow:
         if agreement_id is None:
             extra = {"id": new_id} if new_id else {}
             agreement = uow.create(Agreement(**extra, **values))

@@ -15,7 +15,8 @@ from typing import Any
 from ungtui.domain.identity import mask_identity
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError
-from ungtui.services.individuals import FIELD_LABELS, display_name
+from ungtui.services.individuals import display_name
+from ungtui.services.record_labels import ValueNames, column_label, record_kind
 from ungtui.services.sync import open_conflicts
 from ungtui.services.unit_of_work import as_log_text
 from ungtui.store.database import Database
@@ -23,31 +24,20 @@ from ungtui.store.models import ChangeLog
 from ungtui.sync import hlc, state
 from ungtui.sync.changes import refresh_clusters
 
-TABLE_LABELS = {
-    "individual": "Deltagare",
-    "consent": "Samtycke",
-    "responsibility": "Ansvar",
-    "organisation": "Organisation",
-    "unit": "Enhet",
-    "staff": "Handläggare",
-}
-OTHER_FIELD_LABELS = {
-    "name": "Namn",
-    "role": "Roll",
-    "org_nr": "Organisationsnummer",
-    "kind": "Typ",
-    "purpose": "Syfte",
-    "data_categories": "Uppgifter",
-    "form": "Form",
-    "valid_from": "Gäller från",
-    "valid_to": "Gäller till",
-    "withdrawn_on": "Återkallat",
-    "organisation_id": "Organisation",
-    "unit_id": "Enhet",
-    "staff_id": "Handläggare",
-}
 # Free text a person may type over both values; other fields are settled by choosing.
 EDITABLE = {"first_name", "last_name", "phone", "email", "address", "name", "role", "purpose"}
+EDITABLE_BY_TABLE = {
+    ("agendaitem", "notes"),
+    ("meeting", "title"),
+    ("meeting", "place"),
+    ("agreement", "title"),
+    ("work_process", "title"),
+    ("work_process", "responsible_role"),
+    ("meetingaction", "what"),
+    ("meetingdecision", "text"),
+    ("referral", "measure"),
+    ("referral", "purpose"),
+}
 
 
 @dataclass(frozen=True)
@@ -63,14 +53,28 @@ class ConflictView:
     table: str
     row_id: str
     field: str
-    record: str
+    kind: str  # what sort of record, in Swedish: "Samtycke", "Arbetsprocess"
+    subject: str  # the person or thing by name: "Märta Öberg", "Ungdomens väg"
     field_label: str
     values: list[ConflictValue]  # the one shown now first
     editable: bool
+    person: str = ""  # the person the record is about, "First Last"; "" when about no one
+
+    @property
+    def record(self) -> str:
+        """The record as one line: the person's name for a person's own record, otherwise
+        its kind and name."""
+        if self.table == "individual":
+            return self.subject
+        return f"{self.kind}: {self.subject}" if self.subject else self.kind
+
+    @property
+    def about_person(self) -> bool:
+        return bool(self.person)
 
 
-def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field) or OTHER_FIELD_LABELS.get(field, field)
+def field_label(field: str, table: str = "individual") -> str:
+    return column_label(table, field)
 
 
 def shown(field: str, value: Any) -> str:
@@ -83,25 +87,68 @@ def shown(field: str, value: Any) -> str:
     return str(value)
 
 
-def _person_name(conn, person_id: str | None) -> str:
+def _person(conn, person_id: str | None) -> tuple[str, str]:
+    """(how conflicts list the person, "First Last")."""
     row = conn.exec_driver_sql(
         "SELECT first_name, last_name FROM individual WHERE id = ?", (person_id,)
     ).first()
-    return display_name(*row) if row else "okänd person"
+    if not row:
+        return "okänd person", "okänd person"
+    return display_name(*row), f"{row[0]} {row[1]}".strip()
 
 
-def _record_label(conn, tbl: str, row_id: str) -> str:
+# The column that names a record of each kind that is not about one person.
+_NAME_COLUMNS = {
+    "organisation": "name",
+    "unit": "name",
+    "staff": "name",
+    "measure": "name",
+    "job_track": "name",
+    "agreement": "title",
+    "work_process": "title",
+    "meetingseries": "title",
+    "meetingattendee": "name",
+}
+
+
+def _subject(conn, tbl: str, row_id: str) -> tuple[str, str]:
+    """(the record's name, the person it is about or "")."""
     if tbl == "individual":
-        return _person_name(conn, row_id)
-    if tbl in ("consent", "responsibility"):
-        person = conn.exec_driver_sql(
+        listed, person = _person(conn, row_id)
+        return listed, person
+    columns = {c.name for c in state.TABLES[tbl].columns}
+    if "individual_id" in columns:
+        pid = conn.exec_driver_sql(
             f"SELECT individual_id FROM {tbl} WHERE id = ?", (row_id,)
         ).scalar()
-        return f"{TABLE_LABELS[tbl]} för {_person_name(conn, person)}"
-    if tbl in ("organisation", "unit", "staff"):
-        name = conn.exec_driver_sql(f"SELECT name FROM {tbl} WHERE id = ?", (row_id,)).scalar()
-        return f"{TABLE_LABELS[tbl]} {name or ''}".strip()
-    return TABLE_LABELS.get(tbl, tbl)
+        if pid:
+            _listed, person = _person(conn, pid)
+            return person, person
+    if tbl in _NAME_COLUMNS:
+        name = conn.exec_driver_sql(
+            f"SELECT {_NAME_COLUMNS[tbl]} FROM {tbl} WHERE id = ?", (row_id,)
+        ).scalar()
+        return name or "", ""
+    if tbl == "meeting":
+        row = conn.exec_driver_sql(
+            "SELECT starts_at, title FROM meeting WHERE id = ?", (row_id,)
+        ).first()
+        return (f"{str(row[0])[:10]} {row[1]}" if row else ""), ""
+    if tbl in ("agendaitem", "meetingdecision", "meetingaction"):
+        row = conn.exec_driver_sql(
+            f"SELECT m.starts_at, m.title FROM {tbl} x JOIN meeting m ON m.id = x.meeting_id"
+            " WHERE x.id = ?",
+            (row_id,),
+        ).first()
+        return (f"{str(row[0])[:10]} {row[1]}" if row else ""), ""
+    if tbl == "work_process_version":
+        row = conn.exec_driver_sql(
+            "SELECT p.title, v.version FROM work_process_version v"
+            " JOIN work_process p ON p.id = v.process_id WHERE v.id = ?",
+            (row_id,),
+        ).first()
+        return (f"{row[0]}, version {row[1]}" if row else ""), ""
+    return "", ""
 
 
 def list_conflicts(db: Database) -> list[ConflictView]:
@@ -117,11 +164,14 @@ def list_conflicts(db: Database) -> list[ConflictView]:
             ).all()
         )
         # Conflicts are few: name just the records they are on.
-        labels = {(c.table, c.row_id): _record_label(conn, c.table, c.row_id) for c in conflicts}
+        subjects = {(c.table, c.row_id): _subject(conn, c.table, c.row_id) for c in conflicts}
+        names = ValueNames(conn)
 
     def where(site: str) -> str:
         if site == me:
             return "den här datorn"
+        if site == state.SHIPPED_SITE:
+            return "startinnehållet"
         return sites.get(site, f"installation {site[:8]}")
 
     def when(stamp: str) -> str:
@@ -133,13 +183,15 @@ def list_conflicts(db: Database) -> list[ConflictView]:
             table=c.table,
             row_id=c.row_id,
             field=c.field,
-            record=labels[(c.table, c.row_id)],
-            field_label=field_label(c.field),
+            kind=record_kind(c.table),
+            subject=subjects[(c.table, c.row_id)][0],
+            field_label=column_label(c.table, c.field),
             values=[
-                ConflictValue(v, shown(c.field, v), when(stamp), where(site))
+                ConflictValue(v, names.shown(c.table, c.field, v), when(stamp), where(site))
                 for v, stamp, site in c.versions
             ],
-            editable=c.field in EDITABLE,
+            editable=c.field in EDITABLE or (c.table, c.field) in EDITABLE_BY_TABLE,
+            person=subjects[(c.table, c.row_id)][1],
         )
         for c in conflicts
     ]
@@ -153,7 +205,7 @@ def resolve_conflict(
         raise ServiceError("Okänt fält.")
     if isinstance(value, str):
         value = value.strip()
-        if field not in EDITABLE and value == "":
+        if field not in EDITABLE and (table, field) not in EDITABLE_BY_TABLE and value == "":
             raise ServiceError("Välj ett av värdena.")
     with db.engine.begin() as conn:
         fields, tomb = state.load_row(conn, table, row_id)
@@ -163,7 +215,8 @@ def resolve_conflict(
         if not register.in_conflict:
             raise ServiceError("Konflikten är redan löst, kanske på en annan installation.")
         candidates = [v[0] for v in register.versions]
-        if field not in EDITABLE and value not in candidates:
+        editable = field in EDITABLE or (table, field) in EDITABLE_BY_TABLE
+        if not editable and value not in candidates:
             raise ServiceError("Välj ett av värdena.")
         old = register.value
         # The edit covers every competing version, whether or not the value changes.

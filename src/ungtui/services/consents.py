@@ -16,6 +16,7 @@ from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Consent, Individual, Organisation
+from ungtui.sync.organisations import organisation_keys
 
 
 @dataclass
@@ -171,16 +172,24 @@ def may_receive(
             return ConsentAnswer(False, "Personen finns inte i registret.")
         members = same_person_ids(session, person.id)
         org = session.get(Organisation, organisation_id)
+        if org is not None and org.merged_into:
+            org = session.get(Organisation, org.merged_into) or org
         org_name = org.name if org else "organisationen"
-        if person.case_organisation_id == organisation_id:
+        # Organisations by identity (their number), whatever record a consent names.
+        keys = organisation_keys(session.connection())
+        wanted = keys.get(organisation_id, organisation_id)
+        case = person.case_organisation_id
+        if case and keys.get(case, case) == wanted:
             return ConsentAnswer(True, f"{org_name} har ärendet.")
-        consents = session.exec(
-            select(Consent).where(
-                col(Consent.individual_id).in_(members),
-                Consent.organisation_id == organisation_id,
-                col(Consent.deleted_at).is_(None),
-            )
-        ).all()
+        consents = [
+            c
+            for c in session.exec(
+                select(Consent).where(
+                    col(Consent.individual_id).in_(members), col(Consent.deleted_at).is_(None)
+                )
+            ).all()
+            if keys.get(c.organisation_id, c.organisation_id) == wanted
+        ]
     in_force = [c for c in consents if is_in_force(c.valid_from, c.valid_to, c.withdrawn_on, on)]
     if category is not None:
         covering = [c for c in in_force if category in c.data_categories.split(",")]

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import insert
 
 from ungtui.domain.identity import luhn_check_digit
+from ungtui.domain.orgnr import organisation_id
 from ungtui.services import clock
 from ungtui.services.demo_meetings import fill_demo_meetings
 from ungtui.services.demo_processes import fill_demo_processes
@@ -212,7 +213,9 @@ def fill_demo(
     org_ids, unit_ids, unit_org, staff_ids = [], [], [], []
     organisations, units, staff = [], [], []
     for name, org_nr, kind, unit_names in ORGANISATIONS:
-        org_id = rid()
+        rid()  # drawn and dropped: every later value of the seed stays as it was
+        # The organisation's id is derived from its number, as on every install.
+        org_id = organisation_id(org_nr)
         org_ids.append(org_id)
         organisations.append(
             dict(id=org_id, name=name, org_nr=org_nr, kind=kind, created_at=now, updated_at=now)

@@ -209,6 +209,7 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
                         outcome=rng.choice(OUTCOMES) if action == "finish" else None,
                         consent_basis=_basis(action, sender_org, receiver_org, case_org, route[1]),
                         consent_exception=False,
+                        for_receiver=False,
                     )
                 )
         if referrals:

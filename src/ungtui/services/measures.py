@@ -54,7 +54,9 @@ def ensure_measure_catalogue(db: Database, actor_id: str | None = None) -> int:
     missing = [m for m in NATIONAL_MEASURES if m.id not in present]
     if not missing:
         return 0
-    with UnitOfWork(db, actor_id) as uow:
+    # Shipped: stamped alike everywhere, so a later edit on one install does not clash
+    # with another install's own copy of the same catalogue.
+    with UnitOfWork(db, actor_id, shipped=True) as uow:
         for m in missing:
             uow.create(
                 Measure(

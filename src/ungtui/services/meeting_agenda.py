@@ -39,6 +39,7 @@ from ungtui.store.models import (
     Staff,
     utc_now,
 )
+from ungtui.sync.organisations import organisation_keys
 
 ITEM_GONE = "Punkten finns inte längre på dagordningen."
 MIN_REASON = 10
@@ -153,6 +154,13 @@ def _people(
     """Each person, with the organisations present that may not hear about them."""
     days = days_to_check(meeting_day, today)
     result: dict[str, _Person] = {}
+    # Organisations are compared by identity (their number): a consent for an
+    # organisation covers its attendees whichever record of it they came with.
+    keys = organisation_keys(session.connection())
+
+    def identity(organisation_id: str | None) -> str | None:
+        return keys.get(organisation_id, organisation_id) if organisation_id else None
+
     for pid in individual_ids:
         person = session.get(Individual, pid)
         if person is not None and person.merged_into:
@@ -163,14 +171,19 @@ def _people(
             continue
         members = same_person_ids(session, person.id)
         consents = [
-            ConsentFacts(c.organisation_id, c.valid_from, c.valid_to, c.withdrawn_on)
+            ConsentFacts(identity(c.organisation_id), c.valid_from, c.valid_to, c.withdrawn_on)
             for c in session.exec(
                 select(Consent).where(
                     col(Consent.individual_id).in_(members), col(Consent.deleted_at).is_(None)
                 )
             ).all()
         ]
-        missing = uncovered(present, person.case_organisation_id, consents, days)
+        missing = uncovered(
+            [Present(identity(p.organisation_id), p.name) for p in present],
+            identity(person.case_organisation_id),
+            consents,
+            days,
+        )
         result[pid] = _Person(
             person.first_name, person.last_name, person.birth_date, [m.name for m in missing]
         )

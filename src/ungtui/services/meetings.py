@@ -307,7 +307,9 @@ def add_external_attendee(
         load_meeting(uow.session, meeting_id)
         org_id = None
         for org in uow.session.exec(
-            select(Organisation).where(col(Organisation.deleted_at).is_(None))
+            select(Organisation).where(
+                col(Organisation.deleted_at).is_(None), col(Organisation.merged_into).is_(None)
+            )
         ).all():
             if org.name.casefold() == clean_org.casefold():
                 org_id, clean_org = org.id, org.name

@@ -1,18 +1,30 @@
-"""Organisations (parter), their units and staff, and who uses this install."""
+"""Organisations (parter), their units and staff, and who uses this install.
+
+An organisation is identified by its organisationsnummer (sync.organisations explains
+how): a typed, chosen, shipped or received organisation with a number is one record
+under the id derived from that number. Two records of one organisation are merged through
+`merge_organisations`, here or on another install, and the merge travels with sync.
+"""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlmodel import col, select
 
+from ungtui.content.agreements import AGREEMENTS, OTHER_ORGANISATIONS
+from ungtui.domain.orgnr import organisation_id as id_for_number
 from ungtui.domain.orgnr import parse_orgnr
+from ungtui.domain.text import fold
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
-from ungtui.services.errors import ValidationError
+from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.measures import ensure_measure_catalogue
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
-from ungtui.store.models import CURRENT_STAFF_KEY, Organisation, Setting, Staff, Unit
+from ungtui.store.models import CURRENT_STAFF_KEY, ChangeLog, Organisation, Setting, Staff, Unit
+from ungtui.sync import organisations as orgs
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,26 @@ class OrganisationInfo:
     org_nr: str | None
     kind: str
 
+    @property
+    def label(self) -> str:
+        """The name with the number that identifies it, as lists show it."""
+        return f"{self.name} ({self.org_nr or 'org.nr saknas'})"
+
+
+@dataclass(frozen=True)
+class SetupChoice:
+    """An organisation to pick on the first run: one already here, or a party of the
+    shipped starting content (made when picked)."""
+
+    value: str  # an organisation id, or "nr:" and the number of a shipped party
+    label: str
+    name: str
+    org_nr: str | None
+    kind: str
+
+
+SHIPPED = "nr:"
+
 
 @dataclass(frozen=True)
 class StaffInfo:
@@ -43,13 +75,40 @@ class StaffInfo:
 
 
 def list_organisations(db: Database) -> list[OrganisationInfo]:
+    """Every organisation once: merged duplicates are shown under their canonical record."""
     with db.session() as session:
         rows = session.exec(
             select(Organisation)
-            .where(col(Organisation.deleted_at).is_(None))
+            .where(col(Organisation.deleted_at).is_(None), col(Organisation.merged_into).is_(None))
             .order_by(Organisation.name)
         ).all()
     return [OrganisationInfo(o.id, o.name, o.org_nr, o.kind) for o in rows]
+
+
+def shipped_parties() -> list[tuple[str, str, str]]:
+    """(name, number, kind) of the organisations the starting content names with a number."""
+    seen: dict[str, tuple[str, str, str]] = {}
+    for agreement in AGREEMENTS:
+        for name, number, kind in agreement["parties"]:
+            seen[number] = (name, number, kind)
+    for name, number, kind in OTHER_ORGANISATIONS:
+        if number:
+            seen.setdefault(number, (name, number, kind))
+    return sorted(seen.values(), key=lambda party: fold(party[0]))
+
+
+def setup_choices(db: Database) -> list[SetupChoice]:
+    """What the first-run screen offers before "Ny organisation": the organisations here,
+    then the parties of the starting content not here yet."""
+    here = list_organisations(db)
+    numbers = {o.org_nr for o in here if o.org_nr}
+    choices = [SetupChoice(o.id, o.label, o.name, o.org_nr, o.kind) for o in here]
+    choices += [
+        SetupChoice(f"{SHIPPED}{number}", f"{name} ({number})", name, number, kind)
+        for name, number, kind in shipped_parties()
+        if number not in numbers
+    ]
+    return choices
 
 
 def list_staff(db: Database) -> list[StaffInfo]:
@@ -81,30 +140,54 @@ def current_user(db: Database) -> CurrentUser | None:
     return CurrentUser(staff.id, staff.name, unit.id, unit.name, org.id, org.name)
 
 
-def _validate_organisation(name: str, org_nr: str, kind: str) -> tuple[str, str | None]:
+def _validate_organisation(name: str, org_nr: str, kind: str) -> tuple[str, str]:
     errors: dict[str, str] = {}
-    normalized: str | None = None
+    normalized = ""
     if not name.strip():
         errors["organisation_name"] = "Ange organisationens namn."
-    if org_nr.strip():
-        try:
-            normalized = parse_orgnr(org_nr)
-        except ValueError as exc:
-            errors["org_nr"] = str(exc)
+    try:
+        normalized = parse_orgnr(org_nr)
+    except ValueError as exc:
+        errors["org_nr"] = str(exc)
     if kind not in ORGANISATION_KINDS:
         errors["kind"] = "Välj vilken sorts organisation det är."
     if errors:
         raise ValidationError(errors)
-    return name.strip(), normalized
+    return " ".join(name.split()), normalized
+
+
+def _shipped_party(number: str) -> tuple[str, str, str] | None:
+    return next((p for p in shipped_parties() if p[1] == number), None)
+
+
+def _ensure_organisation(uow: UnitOfWork, name: str, number: str, kind: str) -> str:
+    """The organisation with this number: the record here (whatever its id), or a new
+    one under the id derived from the number. A party of the starting content is made
+    exactly as the content makes it, so that installs agree on it; a name typed
+    differently is then a later change of the name."""
+    conn = uow.session.connection()
+    found = orgs.id_for_key(conn, number)
+    if found is not None:
+        return found
+    party = _shipped_party(number)
+    if party is not None:
+        org = uow.create(
+            Organisation(id=id_for_number(number), name=party[0], org_nr=number, kind=party[2]),
+            shipped=True,
+        )
+        uow.update(org, name=name or party[0], kind=kind or party[2])
+        return org.id
+    org = uow.create(Organisation(id=id_for_number(number), name=name, org_nr=number, kind=kind))
+    return org.id
 
 
 def add_organisation(
     db: Database, *, name: str, org_nr: str, kind: str, actor_id: str | None = None
 ) -> str:
+    """A new organisation, or the one already here with that number."""
     clean_name, normalized = _validate_organisation(name, org_nr, kind)
     with UnitOfWork(db, actor_id) as uow:
-        org = uow.create(Organisation(name=clean_name, org_nr=normalized, kind=kind))
-    return org.id
+        return _ensure_organisation(uow, clean_name, normalized, kind)
 
 
 def register_user(
@@ -118,7 +201,8 @@ def register_user(
     org_nr: str = "",
     kind: str = "kommun",
 ) -> CurrentUser:
-    """First run: who am I, where do I work. Uses an existing organisation or makes one."""
+    """First run: who am I, where do I work. Uses an existing organisation (by id, or by
+    its number) or makes one; a party of the starting content is made as shipped."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Ange ditt namn."
@@ -133,8 +217,11 @@ def register_user(
         raise ValidationError(errors)
     with UnitOfWork(db, None) as uow:
         if organisation_id is None:
-            org = uow.create(Organisation(name=organisation_name, org_nr=normalized, kind=kind))
-            organisation_id = org.id
+            organisation_id = _ensure_organisation(uow, organisation_name, normalized, kind)
+        else:  # a merged duplicate stands for the organisation it is shown as
+            chosen = uow.session.get(Organisation, organisation_id)
+            if chosen is not None and chosen.merged_into:
+                organisation_id = chosen.merged_into
         unit = uow.session.exec(
             select(Unit).where(
                 Unit.organisation_id == organisation_id,
@@ -150,3 +237,167 @@ def register_user(
     user = current_user(db)
     assert user is not None
     return user
+
+
+def register_user_with_choice(
+    db: Database, *, name: str, unit_name: str, role: str = "", choice: SetupChoice
+) -> CurrentUser:
+    """First run with an organisation picked from `setup_choices`."""
+    if choice.value.startswith(SHIPPED):
+        return register_user(
+            db,
+            name=name,
+            unit_name=unit_name,
+            role=role,
+            organisation_name=choice.name,
+            org_nr=choice.org_nr or "",
+            kind=choice.kind,
+        )
+    return register_user(
+        db, name=name, unit_name=unit_name, role=role, organisation_id=choice.value
+    )
+
+
+# --- finding an organisation by what a person types ---------------------------------
+
+
+def find_organisation(db: Database, text: str) -> OrganisationInfo:
+    """The organisation a person means by a name, a number or an id. An ambiguous name is
+    refused with the candidates named; an unknown one with the organisations known here."""
+    wanted = text.strip()
+    known = list_organisations(db)
+    if not wanted:
+        raise ServiceError("Ange organisationens namn, organisationsnummer eller id.")
+    with db.engine.connect() as conn:
+        shown = conn.exec_driver_sql(
+            "SELECT merged_into FROM organisation WHERE id = ?", (wanted,)
+        ).first()
+    if shown is not None:
+        target = shown[0] or wanted
+        return next(o for o in known if o.id == target)
+    digits = "".join(ch for ch in wanted if ch.isdigit())
+    if len(digits) >= 10 and len(digits) == len(wanted.replace("-", "").replace(" ", "")):
+        try:
+            number = parse_orgnr(wanted)
+        except ValueError as exc:
+            raise ServiceError(f"{wanted}: {exc}") from None
+        for org in known:
+            if org.org_nr == number:
+                return org
+        raise ServiceError(f"Ingen organisation med organisationsnummer {number} finns här.")
+    folded = fold(wanted)
+    exact = [o for o in known if fold(o.name) == folded]
+    matches = exact or [o for o in known if folded in fold(o.name)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        listed = "; ".join(f"{o.label}, id {o.id[:8]}" for o in matches)
+        raise ServiceError(
+            f"”{wanted}” passar flera organisationer: {listed}. Ange organisationsnummer eller id."
+        )
+    names = ", ".join(o.label for o in known) or "inga"
+    raise ServiceError(f"Organisationen ”{wanted}” finns inte här. Kända organisationer: {names}.")
+
+
+# --- one organisation, two records --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationPair:
+    """Two records that may be one organisation: a person confirms before they merge."""
+
+    first: OrganisationInfo
+    second: OrganisationInfo
+    reason: str
+
+
+def organisation_duplicates(db: Database) -> list[OrganisationPair]:
+    """Records of the same name where at least one has no number. (Records with the same
+    number are one organisation by definition and are merged without asking.)"""
+    known = list_organisations(db)
+    pairs = []
+    for index, first in enumerate(known):
+        for second in known[index + 1 :]:
+            if fold(first.name) != fold(second.name):
+                continue
+            if first.org_nr and second.org_nr:
+                continue  # two numbers: two organisations that happen to share a name
+            pairs.append(OrganisationPair(first, second, "samma namn, organisationsnummer saknas"))
+    return pairs
+
+
+def organisations_without_number(db: Database) -> list[OrganisationInfo]:
+    return [o for o in list_organisations(db) if not o.org_nr]
+
+
+def _log(uow: UnitOfWork, org_id: str, field: str, old: str | None, new: str | None) -> None:
+    uow.session.add(
+        ChangeLog(
+            id=str(uuid.uuid4()),
+            at=datetime.now(UTC),
+            table_name="organisation",
+            record_id=org_id,
+            field=field,
+            old_value=old,
+            new_value=new,
+            actor_id=uow.actor_id,
+        )
+    )
+
+
+def merge_organisations(
+    db: Database, first_id: str, second_id: str, *, actor_id: str | None
+) -> str:
+    """Record that two records are one organisation (a person has confirmed it); returns
+    the id it is now shown under. Refused for two different numbers."""
+    if first_id == second_id:
+        raise ServiceError("Det är samma organisation.")
+    with UnitOfWork(db, actor_id) as uow:
+        found = {
+            o.id: o
+            for o in uow.session.exec(
+                select(Organisation).where(
+                    col(Organisation.id).in_([first_id, second_id]),
+                    col(Organisation.deleted_at).is_(None),
+                )
+            ).all()
+        }
+        if len(found) != 2:
+            raise NotFound("En av organisationerna finns inte längre här.")
+        a, b = found[first_id], found[second_id]
+        if a.org_nr and b.org_nr and a.org_nr != b.org_nr:
+            raise ServiceError(
+                f"{a.name} ({a.org_nr}) och {b.name} ({b.org_nr}) har olika "
+                "organisationsnummer och är olika organisationer."
+            )
+        conn = uow.session.connection()
+        orgs.add_merge(conn, first_id, second_id)
+        orgs.refresh_organisation_clusters(conn)
+        _log(uow, first_id, "*sammanslagen*", None, b.name)
+        _log(uow, second_id, "*sammanslagen*", None, a.name)
+        shown = orgs.organisation_clusters(conn)
+    return shown.get(first_id, first_id)
+
+
+def set_organisation_number(
+    db: Database, organisation_id: str, org_nr: str, *, actor_id: str | None
+) -> str:
+    """Give a record its number; if another record has that number, the two become one.
+    Returns the id the organisation is shown under."""
+    try:
+        number = parse_orgnr(org_nr)
+    except ValueError as exc:
+        raise ValidationError({"org_nr": str(exc)}) from None
+    with UnitOfWork(db, actor_id) as uow:
+        org = uow.session.get(Organisation, organisation_id)
+        if org is None or org.deleted_at is not None:
+            raise NotFound("Organisationen finns inte längre här.")
+        if org.org_nr and org.org_nr != number:
+            raise ServiceError(
+                f"{org.name} har redan organisationsnummer {org.org_nr}. Ett nummer ändras "
+                "inte: det är organisationens identitet."
+            )
+        uow.update(org, org_nr=number)
+    with db.engine.begin() as conn:
+        orgs.merge_same_numbers(conn)
+        return orgs.id_for_key(conn, number) or organisation_id

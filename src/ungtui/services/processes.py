@@ -107,7 +107,9 @@ class ApplicableRow:
 def _organisations(session: Session) -> dict[str, Organisation]:
     # Organisations are the parties of the cooperation: a few dozen at most.
     rows = session.exec(select(Organisation).where(col(Organisation.deleted_at).is_(None))).all()
-    return {o.id: o for o in rows}
+    # A merged duplicate stands for the organisation it is shown as.
+    shown = {o.id: o for o in rows if o.merged_into is None}
+    return {o.id: shown.get(o.merged_into or o.id, o) for o in rows}
 
 
 def search(
@@ -389,7 +391,8 @@ def _keep_version(uow: UnitOfWork, process: WorkProcess, version_id: str | None)
             process_id=process.id,
             version=process.version,
             text=text,
-            author_id=uow.actor_id,
+            # Shipped content has no author here: it reads the same on every install.
+            author_id=None if uow.shipped else uow.actor_id,
         )
     )
 
@@ -413,12 +416,13 @@ def save_process(
     new_id: str | None = None,
     version_id: str | None = None,
     today: date | None = None,
+    shipped: bool = False,
 ) -> str:
     """Create or update; every save that changes something keeps the new text as a
     version, so each earlier text stays with its date and author. `version_id` fixes the
-    new version's id (the demo uses it to be repeatable)."""
+    new version's id (the demo uses it to be repeatable); `shipped` marks starting content."""
     on = today or clock.today()
-    with UnitOfWork(db, actor_id) as uow:
+    with UnitOfWork(db, actor_id, shipped=shipped) as uow:
         values = _validate(uow.session, data, on)
         if process_id is None:
             process = uow.create(WorkProcess(**({"id": new_id} if new_id else {}), **values))
@@ -498,13 +502,17 @@ def _find_organisation(orgs: dict[str, Organisation], text: str) -> str | None:
     return None
 
 
-def _resolve(session: Session, doc: ProcessDocument) -> ProcessInput:
+def _resolve(
+    session: Session, doc: ProcessDocument, named: dict[str, str] | None = None
+) -> ProcessInput:
+    """The document's fields as input; organisations by name or number, or by `named`
+    (folded name: id), which shipped content uses to refer to its own records."""
     orgs = _organisations(session)
 
     def org(text: str, key: str) -> str | None:
         if not text:
             return None
-        found = _find_organisation(orgs, text)
+        found = (named or {}).get(fold(text)) or _find_organisation(orgs, text)
         if found is None:
             raise MarkdownError(
                 doc.lines.get(key, 1),
@@ -560,13 +568,17 @@ def import_process(
     actor_id: str | None,
     new_id: str | None = None,
     today: date | None = None,
+    shipped: bool = False,
+    organisations: dict[str, str] | None = None,
 ) -> ImportResult:
     """Bring in a Markdown file: a new process, or a new version of the one its `id`
-    names. Nothing is saved unless the whole file is right."""
+    names. Nothing is saved unless the whole file is right. `organisations` (name: id)
+    names the records shipped content refers to."""
+    named = {fold(name): oid for name, oid in (organisations or {}).items()}
     try:
         doc = parse(text)
         with db.session() as session:
-            data = _resolve(session, doc)
+            data = _resolve(session, doc, named)
             existing = session.get(WorkProcess, doc.id) if doc.id else None
             before = existing.version if existing and existing.deleted_at is None else None
     except MarkdownError as exc:
@@ -577,7 +589,7 @@ def import_process(
             process_id = save_process(db, data, actor_id=actor_id, process_id=doc.id, today=today)
         else:
             process_id = save_process(
-                db, data, actor_id=actor_id, new_id=doc.id or new_id, today=today
+                db, data, actor_id=actor_id, new_id=doc.id or new_id, today=today, shipped=shipped
             )
     except ValidationError as exc:
         field_name, reason = next(iter(exc.errors.items()))

@@ -57,6 +57,7 @@ from ungtui.store.models import (
     Staff,
     Unit,
 )
+from ungtui.sync.organisations import organisation_keys
 
 REPLY_DAYS_KEY = "referral_reply_working_days"
 DEFAULT_REPLY_DAYS = 10
@@ -133,6 +134,9 @@ class TransitionInput:
     reason: str = ""
     outcome: str | None = None
     exception_ground: str = ""  # only for sending without consent
+    # A receiver's step taken by the sender: only for a receiver who does not use ungtui
+    # (an answer by phone or letter). The history shows it was recorded so.
+    for_receiver: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,7 @@ class EventRow:
     consent_basis: str
     consent_exception: bool
     applied: bool
+    for_receiver: bool = False  # recorded by the sender: the receiver does not use ungtui
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,8 @@ class ReferralDetail:
     lock_reason: str | None
     events: list[EventRow]
     available: list[str] = field(default_factory=list)  # actions this user may take now
+    # The receiver's steps this user (the sender) may record for a receiver without ungtui.
+    for_receiver: list[str] = field(default_factory=list)
 
     @property
     def state_label(self) -> str:
@@ -392,7 +399,9 @@ def transition_referral(
             check_transition(derived.state, transition.action)
         except TransitionRefused as exc:
             raise ServiceError(str(exc)) from None
-        _check_side(uow.session, actor, referral, transition)
+        recorded_for_receiver = _check_side(
+            uow.session, actor, referral, transition, data.for_receiver
+        )
         last_day = max((e.happened_on for e in events if e.id in derived.applied), default=None)
         if last_day is not None and happened_on < last_day:
             earliest = last_day.isoformat()
@@ -419,6 +428,7 @@ def transition_referral(
                 outcome=data.outcome if transition.requires_outcome else None,
                 consent_basis=basis,
                 consent_exception=exception,
+                for_receiver=recorded_for_receiver,
             )
         )
         new_state = _store_state(uow.session, referral.id).state
@@ -433,10 +443,8 @@ def add_note(
         raise ValidationError({"note": "Skriv anteckningen."})
     with UnitOfWork(db, actor.staff_id) as uow:
         referral = _get(uow.session, referral_id)
-        if actor.organisation_id not in (
-            referral.from_organisation_id,
-            referral.to_organisation_id,
-        ):
+        sender, receiver, me = _parties(uow.session, referral, actor)
+        if me not in (sender, receiver):
             raise ServiceError("Bara avsändaren och mottagaren kan skriva i remissen.")
         uow.create(
             ReferralEvent(
@@ -454,39 +462,75 @@ def add_note(
         _store_state(uow.session, referral.id)
 
 
-def _check_side(
-    session: Session, actor: CurrentUser, referral: Referral, transition: Transition
-) -> None:
-    """The sender sends and withdraws. The receiver answers; the sender may record an
-    answer given by phone or letter for a receiver without ungtui (the history shows who
-    recorded it). Nobody else takes steps."""
-    sender, receiver = referral.from_organisation_id, referral.to_organisation_id
-    allowed = {sender} if transition.side == SENDER else {sender, receiver}
-    if actor.organisation_id in allowed:
-        return
-    names = {
-        org_id: (org.name if (org := session.get(Organisation, org_id)) else "okänd")
-        for org_id in (sender, receiver)
-    }
-    if transition.side == SENDER:
-        raise ServiceError(f"Bara avsändaren ({names[sender]}) kan {transition.verb} remissen.")
-    raise ServiceError(
-        f"Bara mottagaren ({names[receiver]}) eller avsändaren ({names[sender]}) kan "
-        f"{transition.verb} remissen."
+def _parties(
+    session: Session, referral: Referral, actor: CurrentUser | None
+) -> tuple[str | None, str | None, str | None]:
+    """(sender, receiver, actor) organisations by identity (their number): a party is
+    itself whichever record of it the referral or the user came with."""
+    keys = organisation_keys(session.connection())
+
+    def key(org_id: str | None) -> str | None:
+        return keys.get(org_id, org_id) if org_id else None
+
+    return (
+        key(referral.from_organisation_id),
+        key(referral.to_organisation_id),
+        key(actor.organisation_id) if actor else None,
     )
 
 
-def _available(actor: CurrentUser | None, referral: Referral, state: str) -> list[str]:
+def _check_side(
+    session: Session,
+    actor: CurrentUser,
+    referral: Referral,
+    transition: Transition,
+    for_receiver: bool = False,
+) -> bool:
+    """Each party takes its own steps on its own install: the sender sends and withdraws,
+    the receiver receives, answers, starts and finishes, and the other install learns of
+    it by sync. The sender may record the receiver's step only for a receiver who does not
+    use ungtui, and says so (`for_receiver`); the history shows it. Returns whether the
+    step is recorded for the receiver."""
+    sender, receiver, me = _parties(session, referral, actor)
+    names = {
+        org_id: (org.name if (org := session.get(Organisation, org_id)) else "okänd")
+        for org_id in (referral.from_organisation_id, referral.to_organisation_id)
+    }
+    sender_name = names[referral.from_organisation_id]
+    receiver_name = names[referral.to_organisation_id]
+    if transition.side == SENDER:
+        if me == sender:
+            return False
+        raise ServiceError(f"Bara avsändaren ({sender_name}) kan {transition.verb} remissen.")
+    if me == receiver:
+        return False
+    if me == sender and for_receiver:
+        return True
+    if me == sender:
+        raise ServiceError(
+            f"Det är mottagarens steg: {receiver_name} gör det i sin ungtui, och det kommer "
+            "hit med nästa fil. Använder mottagaren inte ungtui kan du registrera svaret åt "
+            "mottagaren; historiken visar då att du gjorde det."
+        )
+    raise ServiceError(f"Bara mottagaren ({receiver_name}) kan {transition.verb} remissen.")
+
+
+def _available(
+    session: Session, actor: CurrentUser | None, referral: Referral, state: str
+) -> tuple[list[str], list[str]]:
+    """(the steps this user may take now, the receiver's steps this user may record for a
+    receiver without ungtui)."""
     if actor is None:
-        return []
-    result = []
+        return [], []
+    sender, receiver, me = _parties(session, referral, actor)
+    own, for_receiver = [], []
     for action in legal_actions(state):
         side = TRANSITIONS[action].side
-        sender = actor.organisation_id == referral.from_organisation_id
-        receiver = actor.organisation_id == referral.to_organisation_id
-        if sender or (side == RECEIVER and receiver):
-            result.append(action)
-    return result
+        if (side == SENDER and me == sender) or (side == RECEIVER and me == receiver):
+            own.append(action)
+        elif side == RECEIVER and me == sender:
+            for_receiver.append(action)
+    return own, for_receiver
 
 
 # --- derived state -------------------------------------------------------------------
@@ -589,7 +633,7 @@ def receivers(db: Database) -> list[Receiver]:
     with db.session() as session:
         orgs = session.exec(
             select(Organisation)
-            .where(col(Organisation.deleted_at).is_(None))
+            .where(col(Organisation.deleted_at).is_(None), col(Organisation.merged_into).is_(None))
             .order_by(Organisation.name)
         ).all()
         units = session.exec(
@@ -834,6 +878,7 @@ def get_referral(
             e.id: (name(Staff, e.actor_id) or "okänd", name(Organisation, e.actor_organisation_id))
             for e in events
         }
+        available, for_receiver = _available(session, actor, referral, derived.state)
     applied = set(derived.applied)
     ordered = sorted(events, key=lambda e: (e.at or _NO_TIME, e.id))
     return ReferralDetail(
@@ -860,8 +905,10 @@ def get_referral(
                 consent_basis=e.consent_basis,
                 consent_exception=e.consent_exception,
                 applied=e.action == NOTE or e.id in applied,
+                for_receiver=e.for_receiver,
             )
             for e in ordered
         ],
-        available=_available(actor, referral, derived.state),
+        available=available,
+        for_receiver=for_receiver,
     )

@@ -11,8 +11,9 @@ from sqlalchemy.engine import Connection
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.individuals import display_name
-from ungtui.services.organisations import CURRENT_STAFF_KEY
+from ungtui.services.starting_content import settle_shipped_authors
 from ungtui.store.database import Database
+from ungtui.sync import organisations as orgs
 from ungtui.sync import state
 from ungtui.sync.changes import (
     ChangeSet,
@@ -26,29 +27,107 @@ from ungtui.sync.changes import (
 
 
 def own_organisation(conn: Connection) -> str | None:
-    row = conn.exec_driver_sql(
-        "SELECT u.organisation_id FROM setting s JOIN staff st ON st.id = s.value"
-        " JOIN unit u ON u.id = st.unit_id WHERE s.key = ?",
-        (CURRENT_STAFF_KEY,),
-    ).first()
-    return row[0] if row else None
+    return orgs.own_organisation_id(conn)
 
 
 def _acks(conn: Connection) -> dict[str, int]:
     return dict(conn.exec_driver_sql("SELECT site_id, received_seq FROM sync_site").all())
 
 
+def recipient_sites(conn: Connection, organisation_id: str | None) -> list[tuple[str, int]]:
+    """(site, what it has confirmed of ours) for every known install of the organisation,
+    found by the organisation's identity: a site is filed under the number its files
+    named, or under the record of its organisation here."""
+    wanted = orgs.organisation_key(conn, organisation_id)
+    if wanted is None:
+        return []
+    keys = orgs.organisation_keys(conn)
+    return [
+        (site, acked)
+        for site, org_nr, org_id, acked in conn.exec_driver_sql(
+            "SELECT site_id, org_nr, organisation_id, acked_seq FROM sync_site"
+        )
+        if (org_nr or keys.get(org_id or "", org_id)) == wanted
+    ]
+
+
 def _since(conn: Connection, organisation_id: str | None) -> int:
     """Send what every known install of the recipient organisation has not confirmed."""
-    if organisation_id is None:
-        return 0
-    acked = [
-        seq
-        for (seq,) in conn.exec_driver_sql(
-            "SELECT acked_seq FROM sync_site WHERE organisation_id = ?", (organisation_id,)
-        )
-    ]
+    acked = [seq for _site, seq in recipient_sites(conn, organisation_id)]
     return min(acked) if acked else 0
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """What the next export for an organisation will be, and why."""
+
+    full: bool
+    since: int  # this install's sequence number the export starts after
+    reason: str  # Swedish: why full, or since when
+    since_at: str | None = None  # local time of the confirmed export the delta follows
+
+
+def export_plan(conn: Connection, organisation_id: str | None, *, full: bool = False) -> ExportPlan:
+    name = (
+        conn.exec_driver_sql(
+            "SELECT name FROM organisation WHERE id = ?", (organisation_id,)
+        ).scalar()
+        or "mottagaren"
+    )
+    if full:
+        return ExportPlan(True, 0, "du valde fullständig export")
+    if state.meta_value(conn, "full_next") == "1":
+        # After a new site id (a copied database) peers know nothing under it yet.
+        return ExportPlan(
+            True,
+            0,
+            "databasen har fått en ny identitet (den är en kopia eller återställd), "
+            "så mottagarna känner inte till dess ändringar",
+        )
+    sites = recipient_sites(conn, organisation_id)
+    own = orgs.organisation_key(conn, organisation_id) == orgs.own_organisation_key(conn)
+    if not sites:
+        if own:
+            return ExportPlan(
+                True, 0, f"ingen annan installation i {name} har skickat någon fil hit än"
+            )
+        return ExportPlan(True, 0, f"{name} har inte skickat någon fil hit än")
+    since = min(seq for _site, seq in sites)
+    if since == 0:
+        if own:
+            return ExportPlan(
+                True,
+                0,
+                f"ingen annan installation i {name} har ännu bekräftat att den läst in en fil "
+                "härifrån",
+            )
+        return ExportPlan(
+            True, 0, f"{name} har ännu inte bekräftat att den läst in någon fil härifrån"
+        )
+    # The last file to this organisation that its installs have confirmed all of.
+    keys = orgs.organisation_keys(conn)
+    wanted = keys.get(organisation_id or "", organisation_id)
+    at = max(
+        (
+            at
+            for at, org_id in conn.exec_driver_sql(
+                "SELECT at, organisation_id FROM sync_export WHERE seq_to <= ? AND seq_to > 0",
+                (since,),
+            )
+            if keys.get(org_id or "", org_id) == wanted
+        ),
+        default=None,
+    )
+    when = None
+    if at:
+        when = clock.local_time(datetime.fromisoformat(at)).strftime("%Y-%m-%d %H:%M")
+    who = f"installationerna i {name}" if own else name
+    reason = (
+        f"{who} har bekräftat ändringarna till och med filen {when}"
+        if when
+        else f"{who} har bekräftat ändringarna till och med nr {since}"
+    )
+    return ExportPlan(False, since, reason, when)
 
 
 def build_changes(
@@ -70,9 +149,10 @@ def collect_changes(
     today: date | None = None,
 ) -> ChangeSet:
     """What an export for the organisation carries, inside the caller's transaction."""
-    # After a new site id (a copied database) peers know nothing under it yet.
-    rekeyed = state.meta_value(conn, "full_next") == "1"
-    since = 0 if full or rekeyed else _since(conn, for_organisation)
+    # Duplicates of one organisation number become one organisation before anything is
+    # written for the recipient (older databases may hold some).
+    orgs.merge_same_numbers(conn)
+    since = export_plan(conn, for_organisation, full=full).since
     return collect(
         conn,
         since=since,
@@ -89,12 +169,15 @@ class Sender:
     organisation_id: str | None = None
     public_key: str = ""
     fingerprint: str = ""
+    org_nr: str | None = None  # the sending organisation's identity, when the file names it
 
 
 def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> ImportSummary:
     """Merge a verified change set into the database, inside the caller's transaction."""
     me = state.site_id(conn)
-    summary = apply(conn, changes)
+    sender_key = sender.org_nr or orgs.organisation_key(conn, sender.organisation_id)
+    summary = apply(conn, changes, sender_key=sender_key)
+    summary.conflicts = max(0, summary.conflicts - settle_shipped_authors(conn))
     known = conn.exec_driver_sql(
         "SELECT received_seq, acked_seq FROM sync_site WHERE site_id = ?", (sender.site,)
     ).first()
@@ -107,23 +190,27 @@ def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> Impor
     else:
         received = max(received, changes.seq_to)
     acked = max(acked, changes.acks.get(me, 0))
+    # The sender's organisation as recorded here: the record its number is shown under.
+    organisation_id = orgs.id_for_key(conn, sender_key) or sender.organisation_id
     conn.exec_driver_sql(
         "INSERT INTO sync_site (site_id, organisation_id, public_key, fingerprint, trusted,"
-        " received_seq, acked_seq, last_exchange_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)"
+        " received_seq, acked_seq, last_exchange_at, org_nr) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)"
         " ON CONFLICT (site_id) DO UPDATE SET received_seq = excluded.received_seq,"
         " acked_seq = excluded.acked_seq, last_exchange_at = excluded.last_exchange_at,"
         " organisation_id = coalesce(excluded.organisation_id, organisation_id),"
+        " org_nr = coalesce(excluded.org_nr, org_nr),"
         " public_key = CASE WHEN public_key = '' THEN excluded.public_key ELSE public_key END,"
         " fingerprint = CASE WHEN fingerprint = '' THEN excluded.fingerprint"
         " ELSE fingerprint END",
         (
             sender.site,
-            sender.organisation_id,
+            organisation_id,
             sender.public_key,
             sender.fingerprint,
             received,
             acked,
             datetime.now(UTC).isoformat(timespec="seconds"),
+            sender_key,
         ),
     )
     return summary
@@ -147,10 +234,13 @@ def open_conflicts(db: Database) -> list[Conflict]:
         rows = conn.exec_driver_sql(
             "SELECT tbl, row_id, fields FROM sync_row WHERE conflicts > 0 ORDER BY tbl, row_id"
         ).all()
+        alias = orgs.alias_map(conn)
     found = []
     for tbl, row_id, fields in rows:
         for col, reg in sorted(json.loads(fields).items()):
-            if len(reg["v"]) > 1:
+            if len(reg["v"]) > 1 and not orgs.settled_by_merge(
+                tbl, col, [v[0] for v in reg["v"]], alias
+            ):
                 found.append(Conflict(tbl, row_id, col, [tuple(v) for v in reg["v"]]))
     return found
 

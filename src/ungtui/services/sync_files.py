@@ -19,15 +19,25 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from ungtui import __version__
+from ungtui.domain.text import fold, initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error
-from ungtui.services.sync import Sender, apply_changes, collect_changes, own_organisation
+from ungtui.services.sync import (
+    Sender,
+    apply_changes,
+    collect_changes,
+    export_plan,
+    own_organisation,
+)
 from ungtui.store.database import Database
 from ungtui.store.migrations import LATEST_VERSION
 from ungtui.sync import hlc, state
+from ungtui.sync import organisations as orgs
 from ungtui.sync.changes import ImportSummary, allowed_individuals, newest_stamp
 from ungtui.sync.fileformat import (
     SUFFIX,
+    Header,
+    Party,
     SyncFileError,
     fingerprint,
     public_bytes,
@@ -35,6 +45,7 @@ from ungtui.sync.fileformat import (
     read_header,
     write_bytes,
 )
+from ungtui.sync.withdrawal import RemovedPerson
 
 MIN_PASSPHRASE = 10
 
@@ -46,6 +57,18 @@ class ExportPreview:
     own: bool
     people_included: int
     people_left_out: int  # no consent covering the organisation today
+    full: bool = True  # the next file holds everything, not only what is new
+    reason: str = ""  # Swedish: why it is full, or since when it holds changes
+    # Sent to the organisation before and no longer covered: the file tells it to drop
+    # what it has from here about them (sync.withdrawal).
+    people_removed: int = 0
+
+    @property
+    def kind_line(self) -> str:
+        """The kind of the next file with its reason, as the Synk screen says it."""
+        if self.full:
+            return f"Fullständig export: {self.reason}."
+        return f"Ändringar sedan förra bekräftade filen: {self.reason}."
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,58 @@ class ImportResult:
     status: str = "imported"  # imported | already | own
     message: str = ""
     sender_fingerprint: str = ""
+    sender_name: str = ""  # the sending organisation, as named here
+
+    def removal_lines(self, *, masked: bool = False) -> list[str]:
+        """One Swedish line per person a withdrawal removed data about: who (initials
+        when the screen is shared), what, why, and what of ours stays."""
+        return [
+            describe_removal(r, self.sender_name or "avsändaren", masked=masked)
+            for r in self.summary.removed
+        ]
+
+
+# How many records of each kind a removal line names, singular and plural.
+_KINDS = {
+    "individual": ("personuppgifter", "personuppgifter"),
+    "consent": ("samtycke", "samtycken"),
+    "responsibility": ("ansvarig handläggare", "ansvariga handläggare"),
+    "way": ("väg", "vägar"),
+    "way_phase": ("fas", "faser"),
+    "mapping": ("kartläggning", "kartläggningar"),
+    "individual_measure": ("insats", "insatser"),
+    "exit_follow_up": ("uppföljning efter avslut", "uppföljningar efter avslut"),
+    "referral": ("remiss", "remisser"),
+    "referral_event": ("remissteg", "remissteg"),
+    "agendaitem": ("punkt på möte", "punkter på möten"),
+    "meetingdecision": ("mötesbeslut", "mötesbeslut"),
+    "meetingaction": ("åtgärd från möte", "åtgärder från möten"),
+}
+
+
+def describe_removal(report: RemovedPerson, sender_name: str, *, masked: bool = False) -> str:
+    if masked:  # as the screens show people while the screen is shared
+        who = initials(report.first_name, report.last_name)
+        if report.birth_year:
+            who += f" (f. {report.birth_year})"
+    else:
+        who = f"{report.first_name} {report.last_name}".strip() or "okänd person"
+    parts = []
+    for tbl, count in report.removed.items():
+        if tbl == "individual":
+            continue
+        one, many = _KINDS.get(tbl, (tbl, tbl))
+        parts.append(f"{count} {one if count == 1 else many}")
+    if "individual" in report.removed:
+        parts.append("personuppgifterna utom namn och nummer" if report.person_kept else "personen")
+    text = (
+        f"Borttaget om {who}: {', '.join(parts) or 'inget'} från {sender_name}, eftersom "
+        f"{sender_name} inte längre får lämna uppgifter om personen hit (samtycket har upphört)."
+    )
+    if report.kept_own:
+        own = "post" if report.kept_own == 1 else "poster"
+        text += f" Era egna {report.kept_own} {own} om personen finns kvar."
+    return text
 
 
 def my_fingerprint(db: Database) -> str:
@@ -81,22 +156,54 @@ def my_fingerprint(db: Database) -> str:
         return fingerprint(public_bytes(state.signing_key(conn)))
 
 
-def export_preview(db: Database, organisation_id: str) -> ExportPreview:
+def export_preview(db: Database, organisation_id: str, *, full: bool = False) -> ExportPreview:
     with db.engine.connect() as conn:
         name = conn.exec_driver_sql(
             "SELECT name FROM organisation WHERE id = ?", (organisation_id,)
         ).scalar_one_or_none()
         if name is None:
             raise ServiceError("Organisationen finns inte i registret.")
-        own = organisation_id == own_organisation(conn)
+        plan = export_plan(conn, organisation_id, full=full)
+        own = orgs.organisation_key(conn, organisation_id) == orgs.own_organisation_key(conn)
         shown = "FROM individual WHERE deleted_at IS NULL AND merged_into IS NULL"
         total = conn.exec_driver_sql(f"SELECT count(*) {shown}").scalar_one()
         if own:
-            return ExportPreview(organisation_id, name, own, total, 0)
+            return ExportPreview(organisation_id, name, own, total, 0, plan.full, plan.reason)
         # The same rule as the export itself, so the numbers are what will travel.
         allowed = allowed_individuals(conn, organisation_id, clock.today())
         included = sum(1 for (pid,) in conn.exec_driver_sql(f"SELECT id {shown}") if pid in allowed)
-    return ExportPreview(organisation_id, name, own, included, total - included)
+        sent = {
+            pid
+            for (pid,) in conn.exec_driver_sql(
+                "SELECT individual_id FROM sync_sent WHERE organisation_id = ?",
+                (orgs.organisation_key(conn, organisation_id),),
+            )
+        }
+    return ExportPreview(
+        organisation_id,
+        name,
+        own,
+        included,
+        total - included,
+        plan.full,
+        plan.reason,
+        len(sent - allowed),
+    )
+
+
+def _party(conn, organisation_id: str | None) -> Party | None:
+    if not organisation_id:
+        return None
+    row = conn.exec_driver_sql(
+        "SELECT id, name, org_nr, merged_into FROM organisation WHERE id = ?", (organisation_id,)
+    ).first()
+    if row is None:
+        return None
+    oid, name, _number, merged = row
+    shown = merged or oid
+    key = orgs.organisation_key(conn, oid)
+    # The identity is the number when the organisation has one, else the record it is.
+    return Party(org_nr=key if key != shown else None, id=shown, name=name)
 
 
 def default_file_name(db: Database) -> str:
@@ -144,6 +251,8 @@ def export_file(
                 app_version=__version__,
                 file_id=file_id,
                 created_hlc=state.clock(conn).last,
+                recipient=_party(conn, for_organisation),
+                sender=_party(conn, own_organisation(conn)),
             )
             fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             with os.fdopen(fd, "wb") as handle:
@@ -214,6 +323,8 @@ def import_file(
             status="already",
             message=f"Filen är redan inläst ({seen[:10]}). Inget har ändrats.",
         )
+    header, _fields, _rest = read_header(data)
+    _check_address(db, header)
     header, changes = read_bytes(data, passphrase=passphrase, schema_version=LATEST_VERSION)
     if hlc.too_far_ahead(newest_stamp(changes)):
         raise SyncFileError(
@@ -226,6 +337,33 @@ def import_file(
     except OperationalError as error:
         raise ServiceError(explain_database_error(error)) from error
     return result
+
+
+def _check_address(db: Database, header: Header) -> None:
+    """A file for another organisation is refused before anything in it is decrypted.
+    Files from versions without addresses, and a new install that has not yet said which
+    organisation it works for, are let through."""
+    if header.recipient is None:
+        return
+    with db.engine.connect() as conn:
+        own_id = orgs.own_organisation_id(conn)
+        if own_id is None:
+            return
+        own_key = orgs.organisation_key(conn, own_id)
+        own_name, own_number = conn.exec_driver_sql(
+            "SELECT name, org_nr FROM organisation WHERE id = ?", (own_id,)
+        ).one()
+        to = header.recipient
+        to_key = to.org_nr or orgs.organisation_key(conn, to.id)
+    if to_key == own_key:
+        return
+    if not own_number and fold(to.name) == fold(own_name):
+        return  # this install has no number for its own organisation: the name must do
+    named = f"{to.name} ({to.org_nr})" if to.org_nr else to.name or "en annan organisation"
+    raise SyncFileError(
+        f"Filen är adresserad till {named}, inte till {own_name}. Den har inte lästs in; "
+        "be avsändaren exportera en fil till er organisation."
+    )
 
 
 def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportResult:
@@ -264,12 +402,23 @@ def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportRes
         # backup put back in place. Without a new identity our next changes would carry
         # numbers the peers count as seen, and never be sent.
         state.rekey(conn)
+    sender_number = header.sender.org_nr if header.sender else None
     summary = apply_changes(
         conn,
         changes,
-        Sender(header.sender_site, header.sender_org, header.public_key, header.fingerprint),
+        Sender(
+            header.sender_site,
+            header.sender_org,
+            header.public_key,
+            header.fingerprint,
+            org_nr=sender_number,
+        ),
     )
-    origin = _organisation_name(conn, header.sender_org) if header.sender_org else ""
+    sender_id = orgs.id_for_key(conn, sender_number) or header.sender_org
+    origin = _organisation_name(conn, sender_id) if sender_id else ""
+    if origin == "okänd organisation" and header.sender and header.sender.name:
+        origin = header.sender.name
+    _audit_removals(conn, summary, origin or "avsändaren")
     source = f"synkfil från installation {header.fingerprint[:14]}" + (
         f" ({origin})" if origin else ""
     )
@@ -284,7 +433,24 @@ def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportRes
         " VALUES (?, ?, ?, ?, ?)",
         (digest, header.file_id, header.sender_site, _now(), json.dumps(summary.as_dict())),
     )
-    return ImportResult(summary=summary, sender_fingerprint=header.fingerprint)
+    return ImportResult(summary=summary, sender_fingerprint=header.fingerprint, sender_name=origin)
+
+
+def _audit_removals(conn, summary: ImportSummary, sender_name: str) -> None:
+    """One audit entry per record a withdrawal removed, under the person it was about."""
+    entries = []
+    for report in summary.removed:
+        for tbl, _row_id in report.removed_ids:
+            what = audit.RECORD_NAMES.get(tbl, tbl)
+            if tbl == "individual" and report.person_kept:
+                what = "personuppgifter utom namn och nummer"
+            entries.append(
+                (
+                    report.individual_id,
+                    f"{what} från {sender_name} (samtycket har upphört)",
+                )
+            )
+    audit.write(conn, audit.install_user(conn), "tog bort", entries)
 
 
 def _organisation_name(conn, organisation_id: str | None) -> str:

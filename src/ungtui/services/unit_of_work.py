@@ -36,14 +36,18 @@ def as_log_text(value: Any) -> str | None:
 
 
 class UnitOfWork:
-    def __init__(self, db: Database, actor_id: str | None) -> None:
+    def __init__(self, db: Database, actor_id: str | None, *, shipped: bool = False) -> None:
+        """`shipped`: the records created are shipped starting content, stamped alike on
+        every install that loads them (sync.state.SHIPPED_SITE)."""
         self._db = db
         self.actor_id = actor_id
+        self.shipped = shipped
         self.session: Session
         self._changes: list[tuple[str, str, dict[str, Any]]] = []
         self._removals: list[tuple[str, str]] = []
         self._audit: dict[str, list[tuple[str | None, str]]] = {}
         self._inserted: dict[str, list[dict[str, Any]]] = {}
+        self._shipped: set[tuple[str, str]] = set()
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self._db.engine, expire_on_commit=False)
@@ -56,7 +60,7 @@ class UnitOfWork:
                 conn = self.session.connection()
                 if self._inserted:
                     stamp_new_rows(conn, self._inserted)
-                stamp_local(conn, self._changes, self._removals)
+                stamp_local(conn, self._changes, self._removals, shipped=self._shipped)
                 for action, entries in self._audit.items():
                     audit.write(conn, self.actor_id, action, entries)
                 self.session.commit()
@@ -94,7 +98,11 @@ class UnitOfWork:
             what = f"{what}: {', '.join(labels).lower()}"
         self._audit.setdefault(action, []).append((person, what))
 
-    def create(self, record: Record) -> Record:
+    def create(self, record: Record, *, shipped: bool = False) -> Record:
+        """Add a record; `shipped` (or a shipped unit of work) stamps it as starting
+        content, alike on every install."""
+        if shipped or self.shipped:
+            self._shipped.add((record.__tablename__, record.id))
         self.session.add(record)
         self._log(record, CREATED, None, None)
         self._audit_person(record, "skapade")

@@ -584,6 +584,53 @@ ALTER TABLE agreement ADD COLUMN guarantee_max_age INTEGER;
 ALTER TABLE agreement ADD COLUMN guarantee_days INTEGER;
 """
 
+# Issue 14: an organisation is one record everywhere, identified by its number.
+# - organisation.merged_into: like individual.merged_into, the id a merged duplicate is
+#   shown under; sync_org_merge holds the confirmed "same organisation" edges.
+# - sync_row.origin: the organisation (its number) of the install that created the record,
+#   so that a receiver told to drop what a sender shared keeps its own records.
+# - sync_site.org_nr, sync_sent.organisation_id and sync_purged.organisation hold
+#   organisations by number, not by record id: ids of one organisation differed between
+#   installs before this version, and may still until their duplicates are merged.
+# - referral_event.for_receiver: a receiver's step recorded by the sender because the
+#   receiver does not use ungtui.
+# Duplicates of one number already in a database are merged at its next export or import.
+V_ORGANISATION_IDENTITY = """
+ALTER TABLE organisation ADD COLUMN merged_into VARCHAR;
+CREATE TABLE sync_org_merge (
+    id_a VARCHAR NOT NULL,
+    id_b VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    site VARCHAR NOT NULL,
+    local_seq INTEGER NOT NULL,
+    PRIMARY KEY (id_a, id_b)
+);
+CREATE INDEX ix_sync_org_merge_local_seq ON sync_org_merge (local_seq);
+ALTER TABLE sync_row ADD COLUMN origin VARCHAR;
+ALTER TABLE sync_site ADD COLUMN org_nr VARCHAR;
+UPDATE sync_site SET org_nr = (
+    SELECT o.org_nr FROM organisation o WHERE o.id = sync_site.organisation_id
+);
+UPDATE OR REPLACE sync_sent SET organisation_id = coalesce(
+    (SELECT o.org_nr FROM organisation o WHERE o.id = sync_sent.organisation_id),
+    organisation_id
+);
+CREATE TABLE sync_purged_new (
+    individual_id VARCHAR NOT NULL,
+    organisation VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (individual_id, organisation)
+);
+-- Purges made before this version dropped everything about the person: '' keeps that.
+INSERT INTO sync_purged_new (individual_id, organisation, hlc)
+    SELECT individual_id, '', hlc FROM sync_purged;
+DROP TABLE sync_purged;
+ALTER TABLE sync_purged_new RENAME TO sync_purged;
+ALTER TABLE referral_event ADD COLUMN for_receiver BOOLEAN NOT NULL DEFAULT 0;
+CREATE INDEX ix_organisation_merged_into ON organisation (merged_into);
+CREATE INDEX ix_organisation_org_nr ON organisation (org_nr);
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
@@ -592,6 +639,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (5, V_PROCESSES),
     (6, V_MEETINGS),
     (7, V_AGREEMENT_GUARANTEE),
+    (8, V_ORGANISATION_IDENTITY),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

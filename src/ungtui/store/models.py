@@ -33,8 +33,12 @@ class Record(SQLModel):
 
 class Organisation(Record, table=True):
     name: str
-    org_nr: str | None = None
+    # The identity: the record id is derived from it (domain.orgnr.organisation_id).
+    org_nr: str | None = Field(default=None, index=True)
     kind: str = "annan"  # see domain.vocabulary.ORGANISATION_KINDS
+    # Set when the record was found to be the same organisation as another (same number,
+    # or confirmed by a person): the id it is shown under, as for merged individuals.
+    merged_into: str | None = Field(default=None, index=True)
 
 
 class Unit(Record, table=True):
@@ -420,6 +424,9 @@ class ReferralEvent(Record, table=True):
     # For a send: the consent that allowed it, or the typed legal ground of an exception.
     consent_basis: str = ""
     consent_exception: bool = False
+    # A receiver's step that the sender recorded because the receiver does not use
+    # ungtui (an answer given by phone or letter); the history says so.
+    for_receiver: bool = False
 
 
 class ReferralState(SQLModel, table=True):

@@ -18,8 +18,10 @@ from sqlalchemy.engine import Connection
 from ungtui.domain.consent import is_in_force
 from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
 from ungtui.sync import hlc as hlcmod
+from ungtui.sync import organisations as orgs
 from ungtui.sync import state
-from ungtui.sync.register import Register, covered, merge
+from ungtui.sync.register import Register, covered, merge, smallest_of_groups
+from ungtui.sync.withdrawal import RemovedPerson, remove_received_person
 
 # Rows that belong to one individual: they travel only where that person's consent allows,
 # and go when it is withdrawn. A table joins by having an `individual_id` column.
@@ -32,11 +34,14 @@ class ChangeSet:
     seq_from: int
     seq_to: int
     full: bool
-    rows: list[dict] = field(default_factory=list)  # {"t", "id", "f": {col: reg}, "d": dot}
+    # {"t", "id", "f": {col: reg}, "d": dot, "o": origin organisation (its number)}
+    rows: list[dict] = field(default_factory=list)
     merges: list[list[str]] = field(default_factory=list)  # [id_a, id_b, hlc, site]
     purges: list[str] = field(default_factory=list)  # individual ids the receiver must drop
     grants: list[str] = field(default_factory=list)  # individual ids sent again in full
     acks: dict[str, int] = field(default_factory=dict)
+    # Organisation records found to be one organisation: [id_a, id_b, hlc, site]
+    org_merges: list[list[str]] = field(default_factory=list)
 
     @property
     def change_count(self) -> int:
@@ -44,6 +49,7 @@ class ChangeSet:
             sum(len(r["f"]) + (1 if r.get("d") else 0) for r in self.rows)
             + len(self.merges)
             + len(self.purges)
+            + len(self.org_merges)
         )
 
 
@@ -56,6 +62,9 @@ class ImportSummary:
     duplicates: int = 0
     purged: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Who a withdrawal removed data about, by name: shown to the user, never stored.
+    removed: list[RemovedPerson] = field(default_factory=list)
+    organisations_merged: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -74,38 +83,27 @@ class ImportSummary:
 
 def clusters(conn: Connection) -> dict[str, str]:
     """Each merged individual's canonical id: the smallest id of its connected group."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in conn.exec_driver_sql("SELECT id_a, id_b FROM sync_merge").all():
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in parent}
+    return smallest_of_groups(conn.exec_driver_sql("SELECT id_a, id_b FROM sync_merge").all())
 
 
 def allowed_individuals(conn: Connection, organisation_id: str, on: date) -> set[str]:
     """People the organisation may receive data about today: it holds the case, or a
-    consent in force covers it (for any member of a merged person)."""
+    consent in force covers it (for any member of a merged person). Organisations are
+    compared by identity (their number), not by record id."""
     canon = clusters(conn)
+    keys = orgs.organisation_keys(conn)
+    wanted = keys.get(organisation_id, organisation_id)
     allowed_groups: set[str] = set()
     for pid, case_org in conn.exec_driver_sql(
         "SELECT id, case_organisation_id FROM individual WHERE deleted_at IS NULL"
     ):
-        if case_org == organisation_id:
+        if case_org and keys.get(case_org, case_org) == wanted:
             allowed_groups.add(canon.get(pid, pid))
-    for pid, valid_from, valid_to, withdrawn in conn.exec_driver_sql(
-        "SELECT individual_id, valid_from, valid_to, withdrawn_on FROM consent"
-        " WHERE organisation_id = ? AND deleted_at IS NULL",
-        (organisation_id,),
+    for pid, org_id, valid_from, valid_to, withdrawn in conn.exec_driver_sql(
+        "SELECT individual_id, organisation_id, valid_from, valid_to, withdrawn_on FROM consent"
+        " WHERE deleted_at IS NULL"
     ):
-        if is_in_force(
+        if keys.get(org_id, org_id) == wanted and is_in_force(
             date.fromisoformat(valid_from),
             date.fromisoformat(valid_to) if valid_to else None,
             date.fromisoformat(withdrawn) if withdrawn else None,
@@ -134,32 +132,35 @@ def collect(
     """Everything changed after `since`, minus what the recipient may not receive."""
     sender = state.site_id(conn)
     seq_to = state.current_seq(conn)
-    filtered = for_organisation is not None and for_organisation != own_organisation
+    recipient = orgs.organisation_key(conn, for_organisation)
+    filtered = recipient is not None and recipient != orgs.organisation_key(conn, own_organisation)
     allowed: set[str] = set()
     grants: set[str] = set()
     purges: list[str] = []
     if filtered:
+        assert for_organisation is not None
         allowed = allowed_individuals(conn, for_organisation, today)
+        # Who was sent to the organisation is kept by its identity, so that a merge of
+        # its records here does not make us forget what it holds.
         sent = {
             pid
             for (pid,) in conn.exec_driver_sql(
-                "SELECT individual_id FROM sync_sent WHERE organisation_id = ?",
-                (for_organisation,),
+                "SELECT individual_id FROM sync_sent WHERE organisation_id = ?", (recipient,)
             )
         }
         grants = allowed - sent
         purges = sorted(sent - allowed)
-        conn.exec_driver_sql("DELETE FROM sync_sent WHERE organisation_id = ?", (for_organisation,))
+        conn.exec_driver_sql("DELETE FROM sync_sent WHERE organisation_id = ?", (recipient,))
         if allowed:
             conn.exec_driver_sql(
                 "INSERT INTO sync_sent (organisation_id, individual_id) VALUES (?, ?)",
-                [(for_organisation, pid) for pid in sorted(allowed)],
+                [(recipient, pid) for pid in sorted(allowed)],
             )
 
     owner = _row_owner(conn) if filtered else {}
     rows = []
-    query = "SELECT tbl, row_id, fields, tomb_hlc, tomb_site, local_seq FROM sync_row"
-    for tbl, row_id, fields_json, tomb_hlc, tomb_site, local_seq in conn.exec_driver_sql(
+    query = "SELECT tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, origin FROM sync_row"
+    for tbl, row_id, fields_json, tomb_hlc, tomb_site, local_seq, origin in conn.exec_driver_sql(
         query + " ORDER BY local_seq, tbl, row_id"
     ):
         person = row_id if tbl == "individual" else owner.get((tbl, row_id))
@@ -179,7 +180,10 @@ def collect(
         }
         dot = [tomb_hlc, tomb_site] if tomb_hlc else None
         if chosen or dot:
-            rows.append({"t": tbl, "id": row_id, "f": chosen, "d": dot})
+            row = {"t": tbl, "id": row_id, "f": chosen, "d": dot}
+            if origin:
+                row["o"] = origin
+            rows.append(row)
     merges = [
         list(m)
         for m in conn.exec_driver_sql(
@@ -188,6 +192,15 @@ def collect(
             (since, since),
         )
         if not filtered or m[0] in allowed or m[1] in allowed
+    ]
+    # Organisations are no one's personal data: their merges go to everyone.
+    org_merges = [
+        list(m)
+        for m in conn.exec_driver_sql(
+            "SELECT id_a, id_b, hlc, site FROM sync_org_merge WHERE local_seq > ? OR ? = 0"
+            " ORDER BY id_a, id_b",
+            (since, since),
+        )
     ]
     return ChangeSet(
         sender=sender,
@@ -199,6 +212,7 @@ def collect(
         purges=purges,
         grants=sorted(grants),
         acks=acks,
+        org_merges=org_merges,
     )
 
 
@@ -221,76 +235,143 @@ def newest_stamp(changes: ChangeSet) -> str:
         if row.get("d"):
             stamps.append(row["d"][0])
     stamps.extend(m[2] for m in changes.merges)
+    stamps.extend(m[2] for m in changes.org_merges)
     return max(stamps)
 
 
-def apply(conn: Connection, changes: ChangeSet) -> ImportSummary:
-    """Merge a verified ChangeSet. The caller holds the transaction."""
+def apply(conn: Connection, changes: ChangeSet, *, sender_key: str | None = None) -> ImportSummary:
+    """Merge a verified ChangeSet. The caller holds the transaction. `sender_key` is the
+    sending organisation's identity (its number): a record that carries no origin of its
+    own counts as the sender's, and a purge drops what the sender shared."""
     summary = ImportSummary()
     clock = state.clock(conn)
     clock.observe(newest_stamp(changes))
     state.save_clock(conn, clock)
     seq = state.next_seq(conn)
-    purged = _purge(conn, changes, summary)
-    touched_people: set[str] = set()
-    for row in changes.rows:
-        tbl, row_id = row["t"], row["id"]
-        if tbl not in state.TABLES:
-            summary.warnings.append(f"Okänd sorts post ({tbl}) hoppades över.")
-            continue
-        person = row_id if tbl == "individual" else person_of(row)
-        if person in purged:
-            continue
-        fields, tomb = state.load_row(conn, tbl, row_id)
-        existed = bool(fields) or tomb is not None
-        before_conflicts = sum(1 for r in fields.values() if r.in_conflict)
-        incoming_tomb = tuple(row["d"]) if row.get("d") else None
-        new_tomb = min(t for t in (tomb, incoming_tomb) if t) if (tomb or incoming_tomb) else None
-        changed = False
-        if new_tomb:
-            fields, changed, dropped = _merge_into_tombstone(fields, row["f"], seq)
-            changed = changed or new_tomb != tomb
-            if dropped:
-                summary.warnings.append(
-                    "En post som ändrats har samtidigt tagits bort på en annan installation. "
-                    "Borttagningen gäller; ändringen har inte sparats."
-                )
-        else:
-            for col, data in row["f"].items():
-                incoming = Register.from_json(data)
-                local = fields.get(col)
-                result = merge(local, incoming) if local else incoming
-                if local is None or result != local:
-                    result.seq = seq
-                    fields[col] = result
-                    changed = True
-        if not changed:
-            summary.known += 1
-            continue
-        state.save_row(conn, tbl, row_id, fields, new_tomb, seq)
-        state.write_domain(conn, tbl, row_id, fields, new_tomb)
-        after_conflicts = sum(1 for r in fields.values() if r.in_conflict)
-        summary.conflicts += max(0, after_conflicts - before_conflicts)
-        if existed:
-            summary.updated += 1
-        else:
-            summary.new += 1
-        if tbl == "individual":
-            touched_people.add(row_id)
-    for id_a, id_b, stamp, site in changes.merges:
-        added = conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO sync_merge (id_a, id_b, hlc, site, local_seq)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (id_a, id_b, stamp, site, seq),
-        ).rowcount
-        if added:
-            touched_people.update((id_a, id_b))
-    if changes.merges or touched_people:
-        refresh_clusters(conn)
+    own_key = orgs.own_organisation_key(conn)
+    orgs.begin_bulk(conn)
+    try:
+        organisations_changed = _add_org_merges(conn, changes, seq)
+        if organisations_changed:
+            orgs.refresh_organisation_clusters(conn)
+        blocked = _purge(conn, changes, summary, sender_key, own_key)
+        touched_people: set[str] = set()
+        conflicted: dict[tuple[str, str], int] = {}  # rows with new conflicts: how many before
+        for row in changes.rows:
+            tbl, row_id = row["t"], row["id"]
+            if tbl not in state.TABLES:
+                summary.warnings.append(f"Okänd sorts post ({tbl}) hoppades över.")
+                continue
+            origin = row.get("o") or sender_key
+            person = row_id if tbl == "individual" else person_of(row)
+            if person and blocked and _is_blocked(conn, blocked, person, tbl, row_id, origin):
+                continue
+            fields, tomb = state.load_row(conn, tbl, row_id)
+            existed = bool(fields) or tomb is not None
+            before_conflicts = _conflicts(conn, tbl, fields)
+            incoming_tomb = tuple(row["d"]) if row.get("d") else None
+            new_tomb = (
+                min(t for t in (tomb, incoming_tomb) if t) if (tomb or incoming_tomb) else None
+            )
+            changed = False
+            if new_tomb:
+                fields, changed, dropped = _merge_into_tombstone(fields, row["f"], seq)
+                changed = changed or new_tomb != tomb
+                if dropped:
+                    summary.warnings.append(
+                        "En post som ändrats har samtidigt tagits bort på en annan "
+                        "installation. Borttagningen gäller; ändringen har inte sparats."
+                    )
+            else:
+                for col, data in row["f"].items():
+                    incoming = Register.from_json(data)
+                    local = fields.get(col)
+                    result = merge(local, incoming) if local else incoming
+                    if local is None or result != local:
+                        result.seq = seq
+                        fields[col] = result
+                        changed = True
+            if not changed:
+                summary.known += 1
+                continue
+            state.save_row(conn, tbl, row_id, fields, new_tomb, seq, origin)
+            state.write_domain(conn, tbl, row_id, fields, new_tomb)
+            after_conflicts = _conflicts(conn, tbl, fields)
+            summary.conflicts += max(0, after_conflicts - before_conflicts)
+            if after_conflicts > before_conflicts:
+                conflicted[(tbl, row_id)] = before_conflicts
+            if existed:
+                summary.updated += 1
+            else:
+                summary.new += 1
+            if tbl == "individual":
+                touched_people.add(row_id)
+            elif tbl == "organisation":
+                organisations_changed = True
+        for id_a, id_b, stamp, site in changes.merges:
+            added = conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO sync_merge (id_a, id_b, hlc, site, local_seq)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (id_a, id_b, stamp, site, seq),
+            ).rowcount
+            if added:
+                touched_people.update((id_a, id_b))
+        if changes.merges or touched_people:
+            refresh_clusters(conn)
+        if organisations_changed:
+            orgs.refresh_organisation_clusters(conn)
+        # A record of an organisation this install holds under another id: one organisation.
+        summary.organisations_merged = orgs.merge_same_numbers(conn)
+        if summary.organisations_merged and conflicted:
+            # Competing ids of one organisation are no conflict once it is one record.
+            summary.conflicts = sum(
+                max(0, _conflicts(conn, tbl, state.load_row(conn, tbl, row_id)[0]) - before)
+                for (tbl, row_id), before in conflicted.items()
+            )
+    finally:
+        orgs.end_bulk(conn)
     canon = clusters(conn)
     touched_roots = {canon.get(p, p) for p in touched_people}
     summary.duplicates = sum(1 for pair in possible_duplicates(conn) if set(pair) & touched_roots)
     return summary
+
+
+def _conflicts(conn: Connection, tbl: str, fields: dict[str, Register]) -> int:
+    """Fields with competing values a person must settle (not those that name one
+    organisation under two of its merged ids)."""
+    alias = orgs.alias_map(conn)
+    return sum(
+        1
+        for col, reg in fields.items()
+        if reg.in_conflict
+        and not orgs.settled_by_merge(tbl, col, [v[0] for v in reg.versions], alias)
+    )
+
+
+def _add_org_merges(conn: Connection, changes: ChangeSet, seq: int) -> bool:
+    added = 0
+    for id_a, id_b, stamp, site in changes.org_merges:
+        added += conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_org_merge (id_a, id_b, hlc, site, local_seq)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (id_a, id_b, stamp, site, seq),
+        ).rowcount
+    return bool(added)
+
+
+def _is_blocked(
+    conn: Connection,
+    blocked: set[tuple[str, str]],
+    person: str,
+    tbl: str,
+    row_id: str,
+    origin: str | None,
+) -> bool:
+    """A record about a person whose data its organisation may no longer share with us."""
+    if (person, "") in blocked:
+        return True
+    known = state.row_origin(conn, tbl, row_id)
+    return (person, known or origin or "") in blocked
 
 
 def _merge_into_tombstone(
@@ -325,31 +406,48 @@ def person_of(row: dict) -> str | None:
     return None
 
 
-def _purge(conn: Connection, changes: ChangeSet, summary: ImportSummary) -> set[str]:
-    """Drop people the sender may no longer share with us (consent withdrawn)."""
+def _purge(
+    conn: Connection,
+    changes: ChangeSet,
+    summary: ImportSummary,
+    sender_key: str | None,
+    own_key: str | None,
+) -> set[tuple[str, str]]:
+    """People the sender may no longer share with us (consent ended): drop what it shared,
+    keep our own records (sync.withdrawal). Returns who is blocked from which sender."""
     for pid in changes.grants:
-        conn.exec_driver_sql("DELETE FROM sync_purged WHERE individual_id = ?", (pid,))
-    for pid in changes.purges:
         conn.exec_driver_sql(
-            "INSERT OR REPLACE INTO sync_purged (individual_id, hlc) VALUES (?, ?)",
-            (pid, newest_stamp(changes)),
+            "DELETE FROM sync_purged WHERE individual_id = ? AND organisation IN (?, '')",
+            (pid, sender_key or ""),
         )
-        for tbl in PERSON_TABLES:
-            ids = [
-                r
-                for (r,) in conn.exec_driver_sql(
-                    f"SELECT id FROM {tbl} WHERE individual_id = ?", (pid,)
-                )
-            ]
-            for row_id in ids:
-                conn.exec_driver_sql(
-                    "DELETE FROM sync_row WHERE tbl = ? AND row_id = ?", (tbl, row_id)
-                )
-            conn.exec_driver_sql(f"DELETE FROM {tbl} WHERE individual_id = ?", (pid,))
-        gone = conn.exec_driver_sql("DELETE FROM individual WHERE id = ?", (pid,)).rowcount
-        conn.exec_driver_sql("DELETE FROM sync_row WHERE tbl = 'individual' AND row_id = ?", (pid,))
-        summary.purged += gone
-    return {pid for (pid,) in conn.exec_driver_sql("SELECT individual_id FROM sync_purged")}
+    if changes.purges:
+        canon = clusters(conn)
+        groups: dict[str, list[str]] = defaultdict(list)
+        for pid, root in canon.items():
+            groups[root].append(pid)
+        stamp = newest_stamp(changes)
+        merged_people = False
+        for pid in changes.purges:
+            root = canon.get(pid, pid)
+            members = sorted(set(groups.get(root, [])) | {pid})
+            merged_people = merged_people or len(members) > 1
+            report = remove_received_person(
+                conn, root, sender_key=sender_key, own_key=own_key, members=members
+            )
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO sync_purged (individual_id, organisation, hlc)"
+                " VALUES (?, ?, ?)",
+                [(member, sender_key or "", stamp) for member in members],
+            )
+            if report is not None and report.removed:
+                summary.removed.append(report)
+                summary.purged += 1
+        if merged_people:
+            refresh_clusters(conn)
+    return {
+        (pid, org)
+        for pid, org in conn.exec_driver_sql("SELECT individual_id, organisation FROM sync_purged")
+    }
 
 
 def refresh_clusters(conn: Connection) -> None:

@@ -2,8 +2,10 @@
 
 Layout: MAGIC | u32 header length | header JSON | AES-256-GCM ciphertext.
 
-The header holds no personal data: format, schema, sender site, key fingerprint, the
-key-derivation parameters and a key check. It is the AEAD's associated data, so any edit
+The header holds no personal data: format, schema, who sends (site and organisation) and
+to whom (the receiving organisation), key fingerprint, the key-derivation parameters and a
+key check. Organisations are public bodies, named by number and name; the receiver checks
+the address before it decrypts anything. It is the AEAD's associated data, so any edit
 of it makes decryption fail. The key check (from the same passphrase, by HKDF) tells a
 wrong passphrase apart from a damaged file. Inside: gzip of JSON lines, the change set,
 and a last line with an Ed25519 signature over the header and a SHA-256 of the lines.
@@ -57,6 +59,28 @@ class NewerSchema(SyncFileError):
 
 
 @dataclass(frozen=True)
+class Party:
+    """An organisation as a file header names it: number, record id and name."""
+
+    org_nr: str | None = None
+    id: str | None = None
+    name: str = ""
+
+    def to_json(self) -> dict:
+        return {"org_nr": self.org_nr, "id": self.id, "name": self.name}
+
+    @classmethod
+    def from_json(cls, data: object) -> Party | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(
+            org_nr=str(data["org_nr"]) if data.get("org_nr") else None,
+            id=str(data["id"]) if data.get("id") else None,
+            name=str(data.get("name") or ""),
+        )
+
+
+@dataclass(frozen=True)
 class Header:
     sender_site: str
     sender_org: str | None
@@ -68,6 +92,10 @@ class Header:
     kind: str  # "full" or "delta"
     created_hlc: str
     raw: bytes  # exactly as in the file: the associated data
+    # The address: the organisation the file is for, and the sending organisation. Files
+    # from versions before addresses have neither.
+    recipient: Party | None = None
+    sender: Party | None = None
 
 
 def fingerprint(public_key: bytes) -> str:
@@ -110,6 +138,7 @@ def _lines(changes: ChangeSet) -> list[bytes]:
         "grants": changes.grants,
         "purges": changes.purges,
         "merges": changes.merges,
+        "org_merges": changes.org_merges,
         "rows": len(changes.rows),
     }
     out = [json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()]
@@ -129,6 +158,8 @@ def write_bytes(
     app_version: str,
     file_id: str,
     created_hlc: str,
+    recipient: Party | None = None,
+    sender: Party | None = None,
 ) -> bytes:
     salt, nonce = os.urandom(16), os.urandom(12)
     enc_key, check_key = passphrase_keys(passphrase, salt, KDF_PARAMS)
@@ -144,6 +175,8 @@ def write_bytes(
         "file_id": file_id,
         "kind": "full" if changes.full else "delta",
         "created_hlc": created_hlc,
+        "to": recipient.to_json() if recipient else None,
+        "from": {"site": changes.sender, **(sender.to_json() if sender else {})},
         "kdf": {**KDF_PARAMS, "salt": base64.b64encode(salt).decode()},
         "nonce": base64.b64encode(nonce).decode(),
         "key_check": base64.b64encode(
@@ -188,6 +221,8 @@ def read_header(data: bytes) -> tuple[Header, dict, bytes]:
             kind=str(fields["kind"]),
             created_hlc=str(fields["created_hlc"]),
             raw=raw,
+            recipient=Party.from_json(fields.get("to")),
+            sender=Party.from_json(fields.get("from")),
         )
         if fields.get("format") != FORMAT:
             raise SyncFileError("Filen har ett format som den här versionen inte känner.")
@@ -254,5 +289,6 @@ def read_bytes(data: bytes, *, passphrase: str, schema_version: int) -> tuple[He
         purges=manifest.get("purges", []),
         grants=manifest.get("grants", []),
         acks={k: int(v) for k, v in manifest.get("acks", {}).items()},
+        org_merges=manifest.get("org_merges", []),
     )
     return header, changes

@@ -9,6 +9,7 @@ against a model with any delivery order, repeats and losses.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,3 +80,22 @@ def write(current: Register | None, value: Any, hlc: str, site: str, seq: int = 
     vv = dict(current.vv) if current else {}
     vv[site] = hlc
     return Register([(value, hlc, site)], vv, seq)
+
+
+def smallest_of_groups(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each id of a connected group of "same record" edges mapped to the group's smallest
+    id. Edge union commutes, so installs holding the same edges agree (sync.md §6.3)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}

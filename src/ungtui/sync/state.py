@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from ungtui.domain.text import person_search_key, person_sort_key
 from ungtui.store.models import DOMAIN_TABLES
 from ungtui.sync import hlc as hlcmod
+from ungtui.sync import organisations as orgs
 from ungtui.sync.register import Register, write
 
 # Columns that are this install's own bookkeeping or derived from other columns.
@@ -35,6 +36,11 @@ LOCAL_COLUMNS = {
     "merged_into",
 }
 TABLES = {model.__tablename__: model.__table__ for model in DOMAIN_TABLES}
+# Shipped starting content is written with this one dot on every install that loads it,
+# so two installs hold identical registers for it: it merges without a conflict, and a
+# later edit anywhere covers it (its version vector includes the dot).
+SHIPPED_SITE = "ungtui-startinnehall"
+SHIPPED_HLC = hlcmod.encode(0, 1)
 SYNCED_COLUMNS = {
     name: [c.name for c in table.columns if c.name not in LOCAL_COLUMNS]
     for name, table in TABLES.items()
@@ -196,15 +202,36 @@ def save_row(
     fields: dict[str, Register],
     tomb: tuple | None,
     seq: int,
+    origin: str | None = None,
 ) -> None:
+    """Write a record's registers. Its origin, the organisation whose install created it,
+    is set once: the first known value stays."""
     data = fields_json(fields)
     conflicts = sum(1 for reg in fields.values() if reg.in_conflict)
     conn.exec_driver_sql(
-        "INSERT OR REPLACE INTO sync_row"
-        " (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (tbl, row_id, data, tomb[0] if tomb else None, tomb[1] if tomb else None, seq, conflicts),
+        "INSERT INTO sync_row"
+        " (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts, origin)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tbl, row_id) DO UPDATE SET"
+        " fields = excluded.fields, tomb_hlc = excluded.tomb_hlc,"
+        " tomb_site = excluded.tomb_site, local_seq = excluded.local_seq,"
+        " conflicts = excluded.conflicts, origin = coalesce(sync_row.origin, excluded.origin)",
+        (
+            tbl,
+            row_id,
+            data,
+            tomb[0] if tomb else None,
+            tomb[1] if tomb else None,
+            seq,
+            conflicts,
+            origin,
+        ),
     )
+
+
+def row_origin(conn: Connection, tbl: str, row_id: str) -> str | None:
+    return conn.exec_driver_sql(
+        "SELECT origin FROM sync_row WHERE tbl = ? AND row_id = ?", (tbl, row_id)
+    ).scalar()
 
 
 def _next_stamp(conn: Connection) -> tuple[str, str, int]:
@@ -220,21 +247,28 @@ def stamp_local(
     conn: Connection,
     changes: Iterable[tuple[str, str, dict[str, Any]]],
     removals: Iterable[tuple[str, str]],
+    *,
+    shipped: set[tuple[str, str]] | frozenset = frozenset(),
 ) -> None:
-    """Record local edits: one clock tick and one sequence number per transaction."""
+    """Record local edits: one clock tick and one sequence number per transaction.
+    `shipped`: (table, id) of new records that are shipped starting content, created
+    with the shipped dot and no origin."""
     changes, removals = list(changes), list(removals)
     if not changes and not removals:
         return
     site, stamp, seq = _next_stamp(conn)
+    origin = orgs.own_organisation_key(conn)
     for tbl, row_id, values in changes:
         fields, tomb = load_row(conn, tbl, row_id)
         if tomb:
             continue
+        content = (tbl, row_id) in shipped and not fields
+        dot_site, dot = (SHIPPED_SITE, SHIPPED_HLC) if content else (site, stamp)
         for col, value in values.items():
             if col in LOCAL_COLUMNS:
                 continue
-            fields[col] = write(fields.get(col), to_json_value(value), stamp, site, seq)
-        save_row(conn, tbl, row_id, fields, None, seq)
+            fields[col] = write(fields.get(col), to_json_value(value), dot, dot_site, seq)
+        save_row(conn, tbl, row_id, fields, None, seq, None if content else origin)
     for tbl, row_id in removals:
         fields, tomb = load_row(conn, tbl, row_id)
         save_row(conn, tbl, row_id, blanked(fields, seq), tomb or (stamp, site), seq)
@@ -245,6 +279,7 @@ def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any
     """Stamp freshly inserted records in bulk (demo data, table imports): one clock tick
     and one sequence number, and no reads, since such records have no registers yet."""
     site, stamp, seq = _next_stamp(conn)
+    origin = orgs.own_organisation_key(conn)
     params = []
     for tbl, rows in rows_by_table.items():
         columns = SYNCED_COLUMNS[tbl]
@@ -253,10 +288,11 @@ def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any
                 col: Register([(to_json_value(row.get(col)), stamp, site)], {site: stamp}, seq)
                 for col in columns
             }
-            params.append((tbl, row["id"], fields_json(fields), seq))
+            params.append((tbl, row["id"], fields_json(fields), seq, origin))
     conn.exec_driver_sql(
-        "INSERT INTO sync_row (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts)"
-        " VALUES (?, ?, ?, NULL, NULL, ?, 0)",
+        "INSERT INTO sync_row"
+        " (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts, origin)"
+        " VALUES (?, ?, ?, NULL, NULL, ?, 0, ?)",
         params,
     )
 
@@ -281,7 +317,12 @@ def write_domain(
     table = TABLES[tbl]
     values: dict[str, Any] = {}
     for col in SYNCED_COLUMNS[tbl]:
-        if tomb is None and col in fields and fields[col].versions:
+        if (
+            tomb is None
+            and col in fields
+            and fields[col].versions
+            and (fields[col].value is not None or table.c[col].nullable)
+        ):
             values[col] = from_json_value(tbl, col, fields[col].value)
         elif (
             tomb is None
@@ -292,6 +333,8 @@ def write_domain(
         else:
             values[col] = blank_value(tbl, col)
     values["deleted_at"] = _stamp_time(tomb[0]) if tomb else None
+    if tbl in orgs.ORG_REFERENCES:
+        orgs.map_references(tbl, values, orgs.alias_map(conn))
     if tbl == "individual":
         _derive_individual(values)
     if tomb:

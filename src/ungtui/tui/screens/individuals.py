@@ -99,6 +99,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         self._loading_more = False
         self._revealed: set[str] = set()
         self._rows: dict[str, IndividualRow] = {}
+        self._shown_once = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -171,6 +172,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
             self._rows[row.id] = row
             table.add_row(*self._cells(row), key=row.id)
         self._loaded = message.offset + len(message.rows)
+        self._shown_once = True
         self._loading_more = False
         if message.offset == 0 and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
@@ -336,6 +338,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
             self.reload()
 
     def on_screen_resume(self) -> None:
-        # Back from a detail view or a form: what was changed there shows here.
-        if self._loaded:
+        # Back from a detail view, a form or another section (an import under F7 may have
+        # brought people to a list that was empty): what changed there shows here.
+        if self._shown_once:
             self.reload()

@@ -31,6 +31,8 @@ STEP_KEYS = {
 
 def event_text(event: EventRow) -> str:
     parts = []
+    if event.for_receiver:
+        parts.append("Registrerat av avsändaren åt mottagaren (mottagaren använder inte ungtui)")
     if event.reason:
         parts.append(f"Skäl: {event.reason}")
     if event.outcome:
@@ -58,6 +60,7 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             Binding(key, f"step('{action}')", TRANSITIONS[action].label, id=action)
             for action, key in STEP_KEYS.items()
         ),
+        Binding("o", "for_receiver", "Åt mottagaren", id="for_receiver"),
         Binding("k", "note", "Anteckning", id="note"),
         Binding("e", "edit", "Ändra", id="edit"),
         Binding("d", "person", "Deltagaren", id="person"),
@@ -127,10 +130,18 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             lines.append(f"[i]{escape(detail.lock_reason)}[/]")
         self.query_one("#referral-content", Static).update("\n".join(lines))
         possible = [f"{STEP_KEYS[a]} {TRANSITIONS[a].label.lower()}" for a in detail.available]
+        waiting = ""
+        if detail.for_receiver:
+            steps = " eller ".join(TRANSITIONS[a].verb for a in detail.for_receiver)
+            waiting = (
+                f"\nMottagaren ska {steps} remissen i sin ungtui; svaret kommer hit med nästa "
+                "fil. Använder mottagaren inte ungtui: o registrerar svaret åt mottagaren."
+            )
         self.query_one("#referral-next", Static).update(
             "[b]Möjligt nu:[/] "
             + (", ".join(possible) if possible else "inga fler steg")
             + ", k anteckning"
+            + waiting
         )
         events = self.query_one("#referral-events", DataTable)
         events.clear()
@@ -155,6 +166,8 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
                 and user is not None
                 and user.organisation_id == self.detail.referral.from_organisation_id
             )
+        if action == "for_receiver":
+            return self.detail is not None and bool(self.detail.for_receiver)
         if action in ("note", "person"):
             return self.detail is not None
         return True
@@ -166,6 +179,29 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
         from ungtui.tui.screens.referral_step import StepScreen
 
         self.app.push_screen(StepScreen(self.referral_id, action))
+
+    def action_for_receiver(self) -> None:
+        """Record an answer the receiver gave outside ungtui: which step, then its form."""
+        from ungtui.tui.screens.confirm import ConfirmScreen
+        from ungtui.tui.screens.referral_step import StepScreen
+
+        if self.detail is None or not self.detail.for_receiver:
+            return
+
+        def chosen(action: str | None) -> None:
+            if action in TRANSITIONS:
+                self.app.push_screen(StepScreen(self.referral_id, action, for_receiver=True))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Svar åt mottagaren",
+                "Gör så här bara om mottagaren inte använder ungtui och har svarat per "
+                "telefon eller brev. Använder mottagaren ungtui tar hen steget själv, och det "
+                "kommer hit med nästa fil. Historiken visar att du registrerade svaret.",
+                [(a, TRANSITIONS[a].label) for a in self.detail.for_receiver] + [("no", "Avbryt")],
+            ),
+            chosen,
+        )
 
     def action_note(self) -> None:
         from ungtui.tui.screens.referral_step import StepScreen

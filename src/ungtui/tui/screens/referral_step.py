@@ -42,17 +42,28 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         Binding("escape", "cancel", "Avbryt", id="cancel"),
     ]
 
-    def __init__(self, referral_id: str, action: str) -> None:
+    def __init__(self, referral_id: str, action: str, *, for_receiver: bool = False) -> None:
+        """`for_receiver`: the sender records the receiver's answer because the receiver
+        does not use ungtui."""
         super().__init__()
         self.referral_id = referral_id
         self.action = action
         self.transition = TRANSITIONS.get(action)
+        self.for_receiver = for_receiver
 
     def compose(self) -> ComposeResult:
         t = self.transition
         title = f"{t.label} remissen" if t else "Ny anteckning"
+        if t is not None and self.for_receiver:
+            title += " åt mottagaren"
         with Vertical(classes="dialog", id="step-dialog"):
             yield Static(title, classes="dialog-title")
+            if self.for_receiver:
+                yield Static(
+                    "Mottagaren använder inte ungtui. Du registrerar svaret som mottagaren gav "
+                    "per telefon eller brev; historiken visar att du gjorde det.",
+                    id="for-receiver-line",
+                )
             if self.action == "send":
                 yield Static("Kontrollerar samtycke …", id="consent-line")
                 exception = FormField(
@@ -124,6 +135,7 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             reason=self._value("#reason"),
             outcome=outcome,
             exception_ground=self._value("#ground"),
+            for_receiver=self.for_receiver,
         )
 
     @on(Input.Submitted)
@@ -154,7 +166,10 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         done = (
             "Anteckningen är sparad."
             if self.transition is None
-            else (f"Remissen är {self.transition.done.lower()}.")
+            else (
+                f"Remissen är {self.transition.done.lower()}"
+                + (" (registrerat åt mottagaren)." if self.for_receiver else ".")
+            )
         )
         self.notify(done)
         self.app.call_from_thread(self.dismiss, result)

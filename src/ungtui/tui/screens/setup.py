@@ -11,7 +11,13 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import ValidationError
-from ungtui.services.organisations import CurrentUser, list_organisations, register_user
+from ungtui.services.organisations import (
+    CurrentUser,
+    SetupChoice,
+    register_user,
+    register_user_with_choice,
+    setup_choices,
+)
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
 
@@ -41,7 +47,7 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
                 "Organisation",
                 Select(
                     [("Ny organisation …", NEW_ORGANISATION)],
-                    allow_blank=False,
+                    prompt="Välj din organisation",
                     id="organisation",
                 ),
                 name="organisation",
@@ -72,16 +78,29 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._choices: dict[str, SetupChoice] = {}
+        for name in ("organisation_name", "org_nr", "kind"):
+            self.query_one(f"#field-{name}").display = False  # until "Ny organisation …"
         self.query_one("#name", Input).focus()
         self._load()
 
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
-        organisations = list_organisations(self.app.db)
-        if organisations:
-            options = [(o.name, o.id) for o in organisations]
+        # The organisations here and the parties of the starting content come first, so
+        # that the common case is a pick, not typing a name and a number.
+        choices = setup_choices(self.app.db)
+        self._choices = {c.value: c for c in choices}
+        if choices:
+            options = [(c.label, c.value) for c in choices]
             options.append(("Ny organisation …", NEW_ORGANISATION))
-            self.app.call_from_thread(self.query_one("#organisation", Select).set_options, options)
+            self.app.call_from_thread(self._set_choices, options)
+
+    def _set_choices(self, options: list[tuple[str, str]]) -> None:
+        # No choice made for the user: picking the wrong organisation would file all of
+        # this install's work under it.
+        select = self.query_one("#organisation", Select)
+        select.set_options(options)
+        select.clear()
 
     @on(Select.Changed, "#organisation")
     def _toggle_new(self, event: Select.Changed) -> None:
@@ -91,22 +110,47 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
 
     def action_save(self) -> None:
         organisation = self.query_one("#organisation", Select).value
-        self._save(
+        choice = self._choices.get(str(organisation))
+        person = dict(
             name=self.query_one("#name", Input).value,
             role=self.query_one("#role", Input).value,
             unit_name=self.query_one("#unit_name", Input).value,
-            organisation_id=None if organisation == NEW_ORGANISATION else str(organisation),
-            organisation_name=self.query_one("#organisation_name", Input).value,
-            org_nr=self.query_one("#org_nr", Input).value,
-            kind=str(self.query_one("#kind", Select).value),
+        )
+        if choice is not None:
+            self._save(person, choice, {})
+            return
+        if organisation != NEW_ORGANISATION:
+            self._save(person, None, None)
+            return
+        self._save(
+            person,
+            None,
+            dict(
+                organisation_name=self.query_one("#organisation_name", Input).value,
+                org_nr=self.query_one("#org_nr", Input).value,
+                kind=str(self.query_one("#kind", Select).value),
+            ),
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _save(self, **values: str | None) -> None:
+    def _save(
+        self, person: dict[str, str], choice: SetupChoice | None, new: dict[str, str] | None
+    ) -> None:
+        """`new` is None while no organisation is picked: the person's own fields are
+        still checked, and the missing choice is named at the organisation field."""
         try:
-            user = register_user(self.app.db, **values)
+            if choice is not None:
+                user = register_user_with_choice(self.app.db, choice=choice, **person)
+            else:
+                user = register_user(self.app.db, **person, **(new or {}))
         except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
+            errors = dict(exc.errors)
+            if choice is None and new is None:
+                errors = {k: v for k, v in errors.items() if k in ("name", "unit_name")}
+                errors["organisation"] = (
+                    "Välj din organisation, eller Ny organisation … längst ned."
+                )
+            self.app.call_from_thread(show_errors, self, errors)
             self.notify("Rätta de markerade fälten.", severity="warning")
             return
         self.app.call_from_thread(self.dismiss, user)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
@@ -21,12 +22,21 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 
 from ungtui.domain.identity import mask_identity
 from ungtui.services.conflicts import ConflictView, list_conflicts, resolve_conflict
-from ungtui.services.errors import ServiceError
-from ungtui.services.organisations import list_organisations
+from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.services.organisations import (
+    OrganisationInfo,
+    OrganisationPair,
+    list_organisations,
+    merge_organisations,
+    organisation_duplicates,
+    organisations_without_number,
+    set_organisation_number,
+)
 from ungtui.services.sync import DuplicatePair, confirm_duplicate, duplicate_queue
 from ungtui.services.sync_files import (
     ImportResult,
@@ -37,7 +47,6 @@ from ungtui.services.sync_files import (
     list_peers,
     my_fingerprint,
 )
-from ungtui.sync.changes import PERSON_TABLES
 from ungtui.sync.fileformat import SyncFileError
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
@@ -45,6 +54,12 @@ from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
 
 HIDDEN = "(dolt)"  # a value in screen-share mode
+CELL = 24  # the widest a value is in the conflicts table; the panel below shows it whole
+
+
+def _cell(text: str, width: int = CELL) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 class TypeValueScreen(ModalScreen[str | None]):
@@ -82,12 +97,16 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         Binding("a", "choose_other", "Välj andra", id="other"),
         Binding("r", "type_value", "Skriv nytt", id="type"),
         Binding("j", "merge", "Slå ihop", id="merge"),
+        Binding("o", "org_number", "Ange org.nr", id="org_number"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._conflicts: list[ConflictView] = []
         self._pairs: list[DuplicatePair] = []
+        # Rows of the organisations table: a pair to merge, or one record without a number.
+        self._org_rows: list[OrganisationPair | OrganisationInfo] = []
+        self._last_import: ImportResult | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,9 +134,14 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             with TabPane("Konflikter", id="tab-conflicts"):
                 yield Static("", id="conflicts-help")
                 yield DataTable(id="conflicts", cursor_type="row")
+                with Horizontal(id="conflict-detail"):
+                    yield Static("", id="conflict-shown", classes="conflict-value")
+                    yield Static("", id="conflict-other", classes="conflict-value")
             with TabPane("Dubbletter", id="tab-duplicates"):
                 yield Static("", id="duplicates-help")
                 yield DataTable(id="duplicates", cursor_type="row")
+                yield Static("", id="org-duplicates-help")
+                yield DataTable(id="org-duplicates", cursor_type="row")
             with TabPane("Installationer", id="tab-peers"):
                 yield Static("", id="own-fingerprint")
                 yield DataTable(id="peers", cursor_type="row")
@@ -127,17 +151,39 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#import-busy").display = False
         self.query_one("#export-org", Select).focus()
         table = self.query_one("#conflicts", DataTable)
-        table.add_columns("Post", "Fält", "Visas nu", "Andra värdet", "Från")
+        for label, width in (
+            ("Sort", 16),
+            ("Vem eller vad", 22),
+            ("Fält", 20),
+            ("Visas nu", CELL),
+            ("Andra värdet", CELL),
+        ):
+            table.add_column(label, width=width)
         dup = self.query_one("#duplicates", DataTable)
         dup.add_columns("Person", "Samma nummer som", "Nummer")
+        org_dup = self.query_one("#org-duplicates", DataTable)
+        org_dup.add_columns("Organisation", "Kanske samma som", "Varför")
         peers = self.query_one("#peers", DataTable)
         peers.add_columns(
             "Organisation", "Fingeravtryck", "Senaste utbyte", "Mottagna", "Kvitterade"
         )
         self.load()
-        self.watch(self.app, "screen_share", lambda _on: self.load(), init=False)
+        self.watch(self.app, "screen_share", self._share_changed, init=False)
+
+    def _share_changed(self, _on: bool) -> None:
+        self._show_import()
+        self.load()
+
+    def on_screen_suspend(self) -> None:
+        # Left for a question (a modal) or for another section?
+        self._left_for_section = not isinstance(self.app.screen, ModalScreen)
 
     def on_screen_resume(self) -> None:
+        # Coming back to the section (F7 again) the focus would return to the field last
+        # typed in, and 1–5 would be typed there instead of switching tabs: start from the
+        # tab bar. After a question the focus stays where the person was.
+        if getattr(self, "_left_for_section", False) and isinstance(self.focused, Input):
+            self.query_one(TabbedContent).query_one(Tabs).focus()
         self.load()
 
     def action_tab(self, tab: str) -> None:
@@ -157,17 +203,22 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="sync-load", exit_on_error=False)
     def load(self) -> None:
         db = self.app.db
-        organisations = [(o.name, o.id) for o in list_organisations(db)]
+        organisations = [(o.label, o.id) for o in list_organisations(db)]
+        org_rows: list[OrganisationPair | OrganisationInfo] = [
+            *organisation_duplicates(db),
+            *organisations_without_number(db),
+        ]
         data = (
             organisations,
             list_conflicts(db),
             duplicate_queue(db),
             list_peers(db),
             my_fingerprint(db),
+            org_rows,
         )
         self.app.call_from_thread(self._show, *data)
 
-    def _show(self, organisations, conflicts, pairs, peers, fingerprint) -> None:
+    def _show(self, organisations, conflicts, pairs, peers, fingerprint, org_rows) -> None:
         select = self.query_one("#export-org", Select)
         chosen = select.value
         select.set_options(organisations)
@@ -177,21 +228,25 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             select.value = self.app.user.organisation_id
         self._conflicts = conflicts
         table = self.query_one("#conflicts", DataTable)
+        keep = table.cursor_row if table.row_count else 0
         table.clear()
         share = self.app.screen_share
         for index, view in enumerate(conflicts):
             shown, *others = view.values
-            record, now, other = view.record, shown.shown, " / ".join(o.shown for o in others)
-            if share and (view.table == "individual" or view.table in PERSON_TABLES):
-                record, now, other = "Person (dold vid skärmdelning)", HIDDEN, HIDDEN
+            subject, now, other = view.subject, shown.shown, " / ".join(o.shown for o in others)
+            if share and view.about_person:
+                subject, now, other = shown_name(view.person, True), HIDDEN, HIDDEN
             table.add_row(
-                record,
-                view.field_label,
-                now,
-                other,
-                f"{shown.where} {shown.when} · {others[0].where} {others[0].when}",
+                Text(_cell(view.kind, 16)),
+                Text(_cell(subject, 22)),
+                Text(_cell(view.field_label, 20)),
+                Text(_cell(now)),
+                Text(_cell(other)),
                 key=str(index),
             )
+        if conflicts:
+            table.move_cursor(row=min(keep, len(conflicts) - 1))
+        self._show_conflict_detail()
         self.query_one("#conflicts-help", Static).update(
             "Samma fält ändrades på två ställen innan ni hade utbytt filer. "
             "k behåller det som visas, a väljer det andra, r skriver ett nytt värde. "
@@ -217,7 +272,25 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             if pairs
             else "Inga möjliga dubbletter."
         )
-        tabs.get_tab("tab-duplicates").label = f"Dubbletter ({len(pairs)})"
+        self._org_rows = org_rows
+        org_table = self.query_one("#org-duplicates", DataTable)
+        org_table.clear()
+        for index, row in enumerate(org_rows):
+            if isinstance(row, OrganisationPair):
+                cells = (row.first.label, row.second.label, row.reason)
+            else:
+                cells = (row.label, "", "organisationsnummer saknas")
+            org_table.add_row(*(Text(c) for c in cells), key=str(index))
+        self.query_one("#org-duplicates-help", Static).update(
+            "Organisationer: ett organisationsnummer är organisationens identitet. Poster "
+            "med samma nummer blir en organisation av sig själva. Saknas numret: o anger det; "
+            "j slår ihop två poster som är samma organisation."
+            if org_rows
+            else "Alla organisationer har organisationsnummer och ingen finns två gånger."
+        )
+        # Counted: what is doubled. Organisations only lacking a number are listed, not counted.
+        doubled = len(pairs) + sum(isinstance(row, OrganisationPair) for row in org_rows)
+        tabs.get_tab("tab-duplicates").label = f"Dubbletter ({doubled})"
         self.query_one("#own-fingerprint", Static).update(
             f"Den här datorns fingeravtryck: {fingerprint}\n"
             "Läs upp det för den som tar emot din första fil, så att hen vet att filen är din."
@@ -243,7 +316,13 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 current = self._current_conflict()
                 return bool(current and current.editable)
         if action == "merge":
-            return active == "tab-duplicates" and bool(self._pairs)
+            if active != "tab-duplicates":
+                return False
+            if self.focused is self.query_one("#org-duplicates", DataTable):
+                return isinstance(self._current_org_row(), OrganisationPair)
+            return bool(self._pairs)
+        if action == "org_number":
+            return active == "tab-duplicates" and self._org_without_number() is not None
         return True
 
     @on(TabbedContent.TabActivated)
@@ -252,29 +331,81 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(DataTable.RowHighlighted, "#conflicts")
     def _row_changed(self) -> None:
+        self._show_conflict_detail()
         self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted, "#org-duplicates")
+    @on(DataTable.RowHighlighted, "#duplicates")
+    def _duplicate_row_changed(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def _show_conflict_detail(self) -> None:
+        """Both values of the highlighted conflict whole, side by side."""
+        view = self._current_conflict()
+        shown_box = self.query_one("#conflict-shown", Static)
+        other_box = self.query_one("#conflict-other", Static)
+        self.query_one("#conflict-detail").display = view is not None
+        if view is None:
+            return
+        hide = self.app.screen_share and view.about_person
+        subject = shown_name(view.person, True) if hide else view.subject
+        shown, *others = view.values
+        heading = f"{view.kind}: {subject}" if subject else view.kind
+        shown_box.update(
+            Text.assemble(
+                (f"{heading} · {view.field_label}\n", "bold"),
+                (f"Visas nu ({shown.where}, {shown.when}):\n", "italic"),
+                HIDDEN if hide else shown.shown,
+            )
+        )
+        other_box.update(
+            Text.assemble(
+                ("\n", ""),
+                *(
+                    part
+                    for o in others
+                    for part in (
+                        (f"Andra värdet ({o.where}, {o.when}):\n", "italic"),
+                        (HIDDEN if hide else o.shown) + "\n",
+                    )
+                ),
+            )
+        )
 
     # --- export ----------------------------------------------------------------------
 
     @on(Select.Changed, "#export-org")
-    def _org_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str):
-            self._preview(event.value)
+    @on(Checkbox.Changed, "#export-full")
+    def _org_changed(self) -> None:
+        organisation = self.query_one("#export-org", Select).value
+        if isinstance(organisation, str):
+            self._preview(organisation, self.query_one("#export-full", Checkbox).value)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def _preview(self, organisation_id: str) -> None:
-        preview = export_preview(self.app.db, organisation_id)
+    def _preview(self, organisation_id: str, full: bool) -> None:
+        preview = export_preview(self.app.db, organisation_id, full=full)
         if preview.own:
             text = (
                 f"Inom den egna organisationen följer allt med: {preview.people_included} personer."
             )
         else:
             text = (
-                f"Följer med: {preview.people_included} personer vars samtycke täcker "
-                f"{preview.organisation_name}.\nFöljer inte med: {preview.people_left_out} "
-                "personer utan gällande samtycke för den organisationen."
+                f"Följer med: {preview.people_included} personer (där "
+                f"{preview.organisation_name} har ärendet eller ett gällande samtycke).\n"
+                f"Följer inte med: {preview.people_left_out} personer utan gällande samtycke "
+                "för den organisationen."
             )
-        self.app.call_from_thread(self.query_one("#export-preview", Static).update, text)
+            if preview.people_removed:
+                text += (
+                    f"\nTas bort hos {preview.organisation_name}: {preview.people_removed} "
+                    "personer som de har fått uppgifter om härifrån, eftersom samtycket har "
+                    "upphört. Det de själva har skrivit finns kvar hos dem."
+                )
+        text += f"\n{preview.kind_line}"
+        self.app.call_from_thread(self.query_one("#export-preview", Static).update, Text(text))
 
     @on(Button.Pressed, "#export-go")
     def _export_pressed(self) -> None:
@@ -310,10 +441,11 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             "Skicka filen till mottagaren (USB-minne eller e-post); lösenfrasen lämnas "
             "aldrig i samma meddelande.",
         )
+        self.app.call_from_thread(self._org_changed)
 
     def _say(self, target: str, text: str, error: bool = False) -> None:
         widget = self.query_one(target, Static)
-        widget.update(text)
+        widget.update(Text(text))  # paths and names are data, never markup
         widget.set_class(error, "error-text")
 
     # --- import ----------------------------------------------------------------------
@@ -376,15 +508,26 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         if result.status != "imported":
             self._say("#import-result", result.message)
             return
+        self._last_import = result
+        self._show_import()
+        # Done typing: from the tab bar, 3 and 4 open the conflicts and duplicates it names.
+        self.query_one(TabbedContent).query_one(Tabs).focus()
+        self.load()
+
+    def _show_import(self) -> None:
+        """The last import's summary; people named by initials while the screen is shared."""
+        result = self._last_import
+        if result is None:
+            return
         s = result.summary
         lines = [
             f"Inläst: {s.new} nya, {s.updated} uppdaterade, {s.known} redan kända.",
             f"Konflikter: {s.conflicts} · Möjliga dubbletter: {s.duplicates} · "
             f"Borttagna (samtycke upphört): {s.purged}",
+            *result.removal_lines(masked=self.app.screen_share),
             *(f"Varning: {w}" for w in s.warnings),
         ]
         self._say("#import-result", "\n".join(lines))
-        self.load()
 
     # --- conflicts and duplicates ------------------------------------------------------
 
@@ -450,7 +593,90 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             self.app.call_from_thread(self.app.notify, "Personerna är sammanslagna.")
         self.app.call_from_thread(self.load)
 
+    def _current_org_row(self) -> OrganisationPair | OrganisationInfo | None:
+        table = self.query_one("#org-duplicates", DataTable)
+        if not self._org_rows or table.row_count == 0:
+            return None
+        return self._org_rows[min(table.cursor_row, len(self._org_rows) - 1)]
+
+    def _org_without_number(self) -> OrganisationInfo | None:
+        if self.focused is not self.query_one("#org-duplicates", DataTable):
+            return None
+        row = self._current_org_row()
+        if isinstance(row, OrganisationPair):
+            return next((o for o in (row.first, row.second) if not o.org_nr), None)
+        return row
+
+    def action_org_number(self) -> None:
+        org = self._org_without_number()
+        if org is None:
+            return
+
+        def typed(value: str | None) -> None:
+            if value:
+                self._set_number(org, value)
+
+        self.app.push_screen(
+            TypeValueScreen(f"Organisationsnummer för {org.name} (NNNNNN-NNNN)", ""), typed
+        )
+
+    @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
+    def _set_number(self, org: OrganisationInfo, value: str) -> None:
+        user = self.app.user
+        try:
+            set_organisation_number(
+                self.app.db, org.id, value, actor_id=user.staff_id if user else None
+            )
+        except ValidationError as error:
+            message = next(iter(error.errors.values()))
+            self.app.call_from_thread(self.app.notify, message, severity="error")
+        except ServiceError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+        else:
+            self.app.call_from_thread(
+                self.app.notify, f"{org.name} har nu organisationsnummer {value.strip()}."
+            )
+        self.app.call_from_thread(self.load)
+
+    @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
+    def _merge_organisations(self, pair: OrganisationPair) -> None:
+        user = self.app.user
+        try:
+            merge_organisations(
+                self.app.db,
+                pair.first.id,
+                pair.second.id,
+                actor_id=user.staff_id if user else None,
+            )
+        except ServiceError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+        else:
+            self.app.call_from_thread(
+                self.app.notify, f"{pair.first.name} är nu en organisation i registret."
+            )
+        self.app.call_from_thread(self.load)
+
     def action_merge(self) -> None:
+        if self.focused is self.query_one("#org-duplicates", DataTable):
+            row = self._current_org_row()
+            if not isinstance(row, OrganisationPair):
+                return
+
+            def confirmed(choice: str | None) -> None:
+                if choice == "merge":
+                    self._merge_organisations(row)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Samma organisation?",
+                    f"{row.first.label} och {row.second.label}: slå bara ihop om det är samma "
+                    "organisation. Allt som hör till någon av dem hör sedan till den, också "
+                    "hos de andra installationerna efter nästa utbyte.",
+                    [("merge", "Slå ihop"), ("no", "Avbryt")],
+                ),
+                confirmed,
+            )
+            return
         table = self.query_one("#duplicates", DataTable)
         if not self._pairs:
             return

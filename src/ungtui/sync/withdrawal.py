@@ -1,0 +1,217 @@
+"""When a sender may no longer share a person with us: drop what it shared, keep our own.
+
+A sender's export lists as `purges` the people it sent us before and may not send us any
+longer (their consent for our organisation has ended). For each of them the receiver
+removes the records about the person that the sender's organisation created: its copy of
+the person's registration, consents, way, mapping, measures, meeting items, decisions,
+actions, referrals and referral steps. The records the receiver's own organisation wrote
+about the person stay as they were written, and so do records a third organisation shared
+under its own consent.
+
+The records that stay need to say who they are about, so when any stay, the person's
+record stays too, reduced to who the person is (names, identity number, birth
+date, gender) and which organisation holds the case. Everything else the sender had
+registered about the person goes. Without own records the person goes entirely.
+
+Removal here is local: the records are deleted from this install (values and registers),
+not tombstoned, because the sender still holds them and may share them again when a new
+consent allows (a `grant`). `sync_purged` remembers, per person and sender, that later
+copies of the sender's records are not to be taken in until then.
+
+Whose a record is: `sync_row.origin`, the organisation of the install that created it,
+carried with the record. Records from before origins were kept are judged by the dot of
+their creation (see `record_origin`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Connection
+
+from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
+from ungtui.sync import organisations as orgs
+from ungtui.sync import state
+
+PERSON_TABLES = tuple(model.__tablename__ for model in PERSON_MODELS)
+
+# What stays of the person's record when the receiver keeps records of its own about them.
+IDENTITY_COLUMNS = frozenset(
+    {
+        "identity_kind",
+        "identity_number",
+        "reserve_id",
+        "birth_date",
+        "first_name",
+        "last_name",
+        "gender",
+        "case_organisation_id",
+    }
+)
+
+
+@dataclass
+class RemovedPerson:
+    """What a withdrawal removed about one person here. Names are for telling the user
+    now; they are never stored with this report."""
+
+    individual_id: str
+    first_name: str
+    last_name: str
+    birth_year: int | None
+    sender_key: str
+    removed: dict[str, int] = field(default_factory=dict)  # table: records removed
+    kept_own: int = 0  # records this install's organisation wrote, kept
+    person_kept: bool = False  # the person's record stays, reduced to who they are
+    removed_ids: list[tuple[str, str]] = field(default_factory=list)  # (table, id)
+
+
+def site_keys(conn: Connection) -> dict[str, str]:
+    """Which organisation each install known here belongs to, by its identity."""
+    keys = orgs.organisation_keys(conn)
+    result: dict[str, str] = {}
+    for site, org_nr, org_id in conn.exec_driver_sql(
+        "SELECT site_id, org_nr, organisation_id FROM sync_site"
+    ):
+        key = org_nr or keys.get(org_id or "", org_id or "")
+        if key:
+            result[site] = key
+    own = orgs.own_organisation_key(conn)
+    me = conn.exec_driver_sql("SELECT value FROM sync_meta WHERE key = 'site_id'").scalar()
+    if me and own:
+        result[me] = own
+    return result
+
+
+def record_origin(
+    conn: Connection, tbl: str, row_id: str, sites: dict[str, str] | None = None
+) -> str | None:
+    """The organisation (identity) whose install created the record, or None if unknown.
+
+    Stored with the record since origins are kept. Older records are judged by their
+    creation: in a person table the `individual_id` is written once, at creation, so the
+    dot of its value names the creating install; otherwise the earliest stamp of any field.
+    """
+    stored = state.row_origin(conn, tbl, row_id)
+    if stored:
+        return stored
+    fields, _tomb = state.load_row(conn, tbl, row_id)
+    creation: tuple[str, str] | None = None
+    anchor = fields.get("individual_id")
+    if anchor is not None and anchor.versions:
+        creation = (anchor.versions[0][1], anchor.versions[0][2])
+    else:
+        stamps = [(stamp, site) for reg in fields.values() for site, stamp in reg.vv.items()]
+        creation = min(stamps) if stamps else None
+    if creation is None:
+        return None
+    return (sites if sites is not None else site_keys(conn)).get(creation[1])
+
+
+def remove_received_person(
+    conn: Connection,
+    individual_id: str,
+    *,
+    sender_key: str | None,
+    own_key: str | None,
+    members: list[str],
+) -> RemovedPerson | None:
+    """Drop what `sender_key`'s organisation shared about the person (all `members` of
+    a merged person), keep what `own_key`'s organisation wrote. The caller holds the
+    transaction and records the purge in `sync_purged`."""
+    shown = conn.exec_driver_sql(
+        "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?",
+        (individual_id,),
+    ).first()
+    if shown is None:
+        for member in members:
+            shown = conn.exec_driver_sql(
+                "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?",
+                (member,),
+            ).first()
+            if shown is not None:
+                break
+    if shown is None:
+        return None
+    first, last, birth = shown
+    report = RemovedPerson(
+        individual_id,
+        first or "",
+        last or "",
+        int(str(birth)[:4]) if birth else None,
+        sender_key or "",
+    )
+    sites = site_keys(conn)
+
+    def theirs(origin: str | None) -> bool:
+        # Unknown origin counts as the sender's: keeping it could keep shared data.
+        return origin is None or (origin != own_key and (origin == sender_key or not sender_key))
+
+    kept_other = 0  # records a third organisation shared under its own consent
+    marks = ", ".join("?" * len(members))
+    for tbl in PERSON_TABLES:
+        ids = [
+            row_id
+            for (row_id,) in conn.exec_driver_sql(
+                f"SELECT id FROM {tbl} WHERE individual_id IN ({marks})", tuple(members)
+            )
+        ]
+        for row_id in ids:
+            origin = record_origin(conn, tbl, row_id, sites)
+            if origin == own_key and own_key:
+                report.kept_own += 1
+            elif theirs(origin):
+                _delete(conn, tbl, row_id)
+                report.removed[tbl] = report.removed.get(tbl, 0) + 1
+                report.removed_ids.append((tbl, row_id))
+            else:
+                kept_other += 1
+    for member in members:
+        origin = record_origin(conn, "individual", member, sites)
+        if origin == own_key and own_key:
+            report.person_kept = True
+            continue
+        if not theirs(origin):
+            report.person_kept = True
+            continue
+        if report.kept_own or kept_other:
+            _reduce_to_identity(conn, member)
+            report.person_kept = True
+        else:
+            _delete(conn, "individual", member)
+        report.removed["individual"] = report.removed.get("individual", 0) + 1
+        report.removed_ids.append(("individual", member))
+    return report
+
+
+def _delete(conn: Connection, tbl: str, row_id: str) -> None:
+    conn.exec_driver_sql("DELETE FROM sync_row WHERE tbl = ? AND row_id = ?", (tbl, row_id))
+    conn.exec_driver_sql(f"DELETE FROM {tbl} WHERE id = ?", (row_id,))
+    # Edits made here to the removed record are logged with their values: those go too.
+    conn.exec_driver_sql(
+        "UPDATE changelog SET old_value = NULL, new_value = NULL WHERE record_id = ?"
+        " AND (old_value IS NOT NULL OR new_value IS NOT NULL)",
+        (row_id,),
+    )
+
+
+def _reduce_to_identity(conn: Connection, individual_id: str) -> None:
+    """Keep who the person is, drop the rest of the sender's registration. The registers
+    of what goes are dropped entirely (not blanked), so that a later consent brings the
+    sender's values back in full."""
+    fields, tomb = state.load_row(conn, "individual", individual_id)
+    seq = conn.exec_driver_sql(
+        "SELECT local_seq FROM sync_row WHERE tbl = 'individual' AND row_id = ?",
+        (individual_id,),
+    ).scalar()
+    kept = {col: reg for col, reg in fields.items() if col in IDENTITY_COLUMNS}
+    state.save_row(conn, "individual", individual_id, kept, tomb, seq or 0)
+    state.write_domain(conn, "individual", individual_id, kept, tomb)
+    dropped = sorted(set(fields) - IDENTITY_COLUMNS)
+    if dropped:
+        marks = ", ".join("?" * len(dropped))
+        conn.exec_driver_sql(
+            "UPDATE changelog SET old_value = NULL, new_value = NULL WHERE record_id = ?"
+            f" AND field IN ({marks})",
+            (individual_id, *dropped),
+        )

@@ -1,0 +1,258 @@
+"""Issue 14 on screen, by real keys: the first run offers the parties, the sender records
+an answer only for a receiver without ungtui, the Synk screen says what the next file is
+and whom a withdrawal removed, the list shows people brought in by an import, and F7
+again leaves 1–5 to the tabs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent
+
+from tests.sync_helpers import Install, add_person
+from tests.tui.helpers import settle, type_text
+from tests.tui.test_referrals_screen import World
+from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.organisations import add_organisation
+from ungtui.services.referrals import TransitionInput, get_referral, transition_referral
+from ungtui.services.sync_files import export_file, import_file, peek_sender
+from ungtui.store.database import open_database
+from ungtui.tui.app import UngApp
+from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.screens.individuals import IndividualsScreen
+from ungtui.tui.screens.referral_detail import ReferralDetailScreen
+from ungtui.tui.screens.referral_step import StepScreen
+from ungtui.tui.screens.setup import SetupScreen
+from ungtui.tui.screens.sync import SyncScreen
+
+PASSPHRASE = "blåbär cykel tisdag hamn"
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_the_first_run_offers_the_parties_of_the_starting_content(tmp_path):
+    db = open_database(tmp_path / "ny.db")
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        await type_text(pilot, "Ahmed Yusuf")
+        await pilot.press("tab", "tab", "enter")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the first: Arbetsförmedlingen (202100-2114)
+        await settle(pilot)
+        assert str(app.screen.query_one("#organisation", Select).value) == "nr:202100-2114"
+        assert not app.screen.query_one("#field-org_nr").display  # nothing to type
+        app.screen.query_one("#unit_name", Input).focus()
+        await type_text(pilot, "Arbetsförmedlingen Malmö Unga")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the starting content is offered
+        assert app.user.organisation_name == "Arbetsförmedlingen"
+        assert app.user.organisation_id == "f32c3c9b-9198-5038-a402-5ef131905064"
+    db.close()
+
+
+async def test_the_sender_answers_for_a_receiver_only_by_saying_so(tmp_path):
+    world = World(tmp_path / "remisser.db")
+    referral = world.draft_to_af(world.asa)
+    transition_referral(world.db, world.kommun, referral, TransitionInput(action="send"))
+    app = UngApp(world.db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralDetailScreen)
+        footer_keys = {key for key, b in app.screen.active_bindings.items() if b.enabled}
+        assert "o" in footer_keys and "m" not in footer_keys
+        next_steps = text_of(app, "#referral-next")
+        assert "Mottagaren ska ta emot remissen i sin ungtui" in next_steps
+        await pilot.press("m")  # the receiver's key does nothing for the sender
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralDetailScreen)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # "Ta emot"
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen)
+        assert "Mottagaren använder inte ungtui" in text_of(app, "#for-receiver-line")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralDetailScreen)
+        history = app.screen.query_one("#referral-events", DataTable)
+        last = [str(cell) for cell in history.get_row_at(history.row_count - 1)]
+        assert last[1] == "Mottagen"
+        assert last[3].startswith("Registrerat av avsändaren åt mottagaren")
+    detail = get_referral(world.db, referral)
+    assert (detail.state, detail.events[-1].for_receiver) == ("received", True)
+    world.db.close()
+
+
+def two_installs(tmp_path) -> tuple[Install, Install]:
+    kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
+    af = Install(
+        tmp_path / "af.db",
+        "Ahmed Yusuf",
+        organisation_name="Arbetsförmedlingen",
+        org_nr="202100-2114",
+        kind="af",
+        unit_name="Arbetsförmedlingen Malmö Unga",
+    )
+    add_organisation(kommun.db, name="Arbetsförmedlingen", org_nr="202100-2114", kind="af")
+    return kommun, af
+
+
+def export_for(sender: Install, receiver: Install, folder: Path) -> Path:
+    return export_file(
+        sender.db,
+        for_organisation=receiver.user.organisation_id,
+        out=folder,
+        passphrase=PASSPHRASE,
+    ).path
+
+
+async def import_by_keys(pilot, path: Path) -> None:
+    """Synk → Läs in: the file, the passphrase, Enter; a new sender is confirmed."""
+    await pilot.press("f7")
+    await settle(pilot)
+    await pilot.press("2")
+    field = pilot.app.screen.query_one("#import-file", Input)
+    field.value = ""
+    await type_text(pilot, str(path))
+    await pilot.press("tab")
+    pilot.app.screen.query_one("#import-passphrase", Input).value = ""
+    await type_text(pilot, PASSPHRASE)
+    await pilot.press("enter")
+    await settle(pilot)
+    if isinstance(pilot.app.screen, ConfirmScreen):
+        await pilot.press("enter")  # the fingerprint was compared by phone
+        await settle(pilot)
+
+
+async def test_an_import_fills_the_list_and_a_withdrawal_says_whom_by_name(tmp_path):
+    kommun, af = two_installs(tmp_path)
+    asa = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
+    consent = add_consent(
+        kommun.db,
+        asa,
+        ConsentInput(
+            organisation_id=af.user.organisation_id,
+            purpose="Samordning",
+            data_categories=["kontakt"],
+            valid_from="2026-11-01",
+        ),
+        actor_id=kommun.user.staff_id,
+    )
+    first = export_for(kommun, af, tmp_path)
+    app = UngApp(af.db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+        assert text_of(app, "#list-status").startswith("0 deltagare")
+        await import_by_keys(pilot, first)
+        assert text_of(app, "#import-result").startswith("Inläst: ")
+        await pilot.press("f2")  # back to the list: Åsa is there without a search
+        await settle(pilot)
+        assert text_of(app, "#list-status").startswith("1 deltagare")
+
+        withdraw_consent(kommun.db, consent, actor_id=kommun.user.staff_id)
+        second = export_for(kommun, af, tmp_path)
+        await import_by_keys(pilot, second)
+        result = text_of(app, "#import-result")
+        assert "Borttaget om Åsa Ek: 1 ansvarig handläggare, 1 samtycke, personen från " in result
+        await pilot.press("f9")  # the screen is shared: initials only
+        await settle(pilot)
+        result = text_of(app, "#import-result")
+        assert "Borttaget om Å. E. (f. 1981):" in result and "Åsa" not in result
+    kommun.db.close()
+    af.db.close()
+
+
+async def test_the_export_tab_says_full_or_since_when_and_f7_again_leaves_digits_to_tabs(
+    tmp_path,
+):
+    kommun, af = two_installs(tmp_path)
+    app = UngApp(kommun.db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        org = app.screen.query_one("#export-org", Select)
+        org.value = af.user.organisation_id
+        await settle(pilot)
+        assert (
+            "Fullständig export: Arbetsförmedlingen har inte skickat någon fil hit än."
+            in text_of(app, "#export-preview")
+        )
+        # A round trip: the kommun's file read at AF, AF's file read here.
+        path = export_for(kommun, af, tmp_path)
+        _site, fingerprint = peek_sender(path)
+        import_file(af.db, path, passphrase=PASSPHRASE, trust=fingerprint)
+        back = export_for(af, kommun, tmp_path)
+        await import_by_keys(pilot, back)
+        await pilot.press("1")
+        org.value = kommun.user.organisation_id
+        await settle(pilot)
+        org.value = af.user.organisation_id
+        await settle(pilot)
+        assert "Ändringar sedan förra bekräftade filen: Arbetsförmedlingen har bekräftat" in (
+            text_of(app, "#export-preview")
+        )
+        # Typing in a field, leaving for the list and coming back with F7: 3 is a tab.
+        await pilot.press("2")
+        app.screen.query_one("#import-file", Input).focus()
+        await type_text(pilot, "/media/usb")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.screen.query_one(TabbedContent).active == "tab-conflicts"
+        assert app.screen.query_one("#import-file", Input).value == "/media/usb"
+    kommun.db.close()
+    af.db.close()
+
+
+async def test_an_organisation_without_a_number_gets_one_under_duplicates(tmp_path):
+    from ungtui.services.organisations import list_organisations
+    from ungtui.services.starting_content import load_starting_content
+
+    kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
+    load_starting_content(kommun.db, actor_id=kommun.user.staff_id)
+    app = UngApp(kommun.db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("4", "tab")  # the organisations' table
+        await settle(pilot)
+        table = app.screen.query_one("#org-duplicates", DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
+            "Gislaveds kommun (org.nr saknas)",
+            "Gnosjö kommun (org.nr saknas)",
+            "Samordningsförbundet Stockholms stad (org.nr saknas)",
+            "Värnamo kommun (org.nr saknas)",
+        ]
+        await pilot.press("o")
+        await settle(pilot)
+        await type_text(pilot, "212000-0588")  # a wrong check digit
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.row_count == 4
+        await pilot.press("o")
+        await settle(pilot)
+        await type_text(pilot, "212000-0589")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.row_count == 3
+    assert [o.org_nr for o in list_organisations(kommun.db) if o.name == "Gislaveds kommun"] == [
+        "212000-0589"
+    ]
+    kommun.db.close()
