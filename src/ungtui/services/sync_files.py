@@ -1,20 +1,36 @@
 """Sync files on disk: what an export will carry, writing one, and taking one in.
 
-A file is checked and opened whole before anything is written, and taken in within one
-transaction, so a damaged file, a wrong passphrase or a killed process leaves the
-database as it was.
+Writing streams: the changes are read in batches and written segment by segment
+(sync.fileformat), never held whole.
+
+Taking a file in, in this order (sync.fileformat explains the first steps):
+
+1. the plaintext header, without the passphrase: format, signature, sizes;
+2. whether it was taken in before, whom it is addressed to, and who sent it: a sender
+   never seen before is asked about (UnknownSender) and a known site presenting another
+   key is refused, before anything is decrypted;
+3. the passphrase;
+4. a first reading: every segment verified and decrypted in turn, every change checked
+   against the schema and the clock (sync.validate); nothing is written;
+5. a second reading, in one transaction: the same segments (their digests must match the
+   first reading's) applied in batches. Any error rolls the transaction back whole.
+
+So a damaged, forged, oversized or invalid file, a wrong passphrase or a killed process
+leaves the database as it was.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
+import contextlib
 import json
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy.exc import OperationalError
 
@@ -24,27 +40,34 @@ from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error
 from ungtui.services.sync import (
     Sender,
-    apply_changes,
-    collect_changes,
     export_plan,
     own_organisation,
+    record_export,
+    stream_changes,
+    take_in,
 )
 from ungtui.store.database import Database
 from ungtui.store.migrations import LATEST_VERSION
 from ungtui.sync import hlc, state
 from ungtui.sync import organisations as orgs
-from ungtui.sync.changes import ImportSummary, allowed_individuals, newest_stamp
+from ungtui.sync.changes import ImportSummary, line_of
 from ungtui.sync.fileformat import (
     SUFFIX,
+    BodyReader,
     Header,
+    HeaderFields,
+    NewerSchema,
     Party,
     SyncFileError,
+    Writer,
     fingerprint,
+    open_keys,
+    peek,
     public_bytes,
-    read_bytes,
     read_header,
-    write_bytes,
 )
+from ungtui.sync.scope import allowed_individuals
+from ungtui.sync.validate import Checker, checked_lines
 from ungtui.sync.withdrawal import RemovedPerson
 
 MIN_PASSPHRASE = 10
@@ -236,69 +259,119 @@ def export_file(
         out = out / default_file_name(db)
     if not out.parent.is_dir():
         raise ServiceError(f"Mappen {out.parent} finns inte.")
-    temporary = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with db.engine.begin() as conn:
             # What was sent to whom is committed only together with a written file.
-            changes = collect_changes(conn, for_organisation=for_organisation, full=full)
+            export = stream_changes(conn, for_organisation=for_organisation, full=full)
             file_id = str(uuid.uuid4())
-            data = write_bytes(
-                changes,
-                passphrase=passphrase,
-                signing_key=state.signing_key(conn),
-                sender_org=own_organisation(conn),
+            own = own_organisation(conn)
+            fields = HeaderFields(
+                sender_site=export.manifest["sender"],
+                sender_org=own,
                 schema_version=LATEST_VERSION,
                 app_version=__version__,
                 file_id=file_id,
+                kind="full" if export.full else "delta",
                 created_hlc=state.clock(conn).last,
                 recipient=_party(conn, for_organisation),
-                sender=_party(conn, own_organisation(conn)),
+                sender=_party(conn, own),
             )
-            fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, out)
-            conn.exec_driver_sql(
-                "INSERT INTO sync_export (file_id, at, organisation_id, seq_to)"
-                " VALUES (?, ?, ?, ?)",
-                (file_id, _now(), for_organisation, changes.seq_to),
-            )
-            state.set_meta_value(conn, "full_next", None)
+            with _private_file(out) as handle:
+                writer = Writer(
+                    handle, fields, passphrase=passphrase, signing_key=state.signing_key(conn)
+                )
+                writer.write_line(_json_line(export.manifest))
+                for item in export.items:
+                    writer.write_line(line_of(item))
+                writer.write_line(_json_line(export.end_line()))
+                writer.close()
+            record_export(conn, file_id, for_organisation, export.seq_to)
             receiver = _organisation_name(conn, for_organisation)
             audit.write(
                 conn,
                 audit.install_user(conn),
                 "exporterade",
-                ((pid, f"synkfil till {receiver}") for pid in audit.people_in_rows(changes.rows)),
+                ((pid, f"synkfil till {receiver}") for pid in export.people),
             )
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise ServiceError(f"Filen kunde inte skrivas: {error.strerror}.") from error
     except OperationalError as error:
-        temporary.unlink(missing_ok=True)
         raise ServiceError(explain_database_error(error)) from error
     return ExportResult(
         path=out,
-        changes=changes.change_count,
-        rows=len(changes.rows),
-        full=changes.full,
-        purges=len(changes.purges),
+        changes=export.changes,
+        rows=export.counts["rows"],
+        full=export.full,
+        purges=export.counts["p"],
+    )
+
+
+def _json_line(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@contextlib.contextmanager
+def _private_file(path: Path) -> Iterator[BinaryIO]:
+    """A new file readable by its owner only, written whole or not at all: a temporary
+    file in the target's folder, fsynced, then renamed into place; removed on error."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    flags = os.O_CREAT | os.O_EXCL | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(temporary, flags, 0o600)
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class FilePeek:
+    """What a sync file's plaintext header says, for a file picker: read without the
+    passphrase and without reading the body (sync.fileformat.peek)."""
+
+    sender_site: str
+    sender_name: str
+    sender_org_nr: str | None
+    recipient_name: str
+    recipient_org_nr: str | None
+    fingerprint: str
+    full: bool
+    created: datetime  # UTC, from the sender's clock
+    size: int  # bytes of the file
+
+
+def peek_file(path: Path) -> FilePeek:
+    header = peek(Path(path))
+    return FilePeek(
+        sender_site=header.sender_site,
+        sender_name=header.sender.name if header.sender else "",
+        sender_org_nr=header.sender.org_nr if header.sender else None,
+        recipient_name=header.recipient.name if header.recipient else "",
+        recipient_org_nr=header.recipient.org_nr if header.recipient else None,
+        fingerprint=header.fingerprint,
+        full=header.kind == "full",
+        created=datetime.fromtimestamp(hlc.decode(header.created_hlc)[0] / 1000, UTC),
+        size=header.body_offset + header.body_size,
     )
 
 
 def peek_sender(path: Path) -> tuple[str, str]:
     """(site id, fingerprint) from a file's plaintext header, for the trust question."""
-    header, _fields, _rest = read_header(_read(path))
+    header = peek(Path(path))
     return header.sender_site, header.fingerprint
 
 
-def _read(path: Path) -> bytes:
+def _open(path: Path) -> BinaryIO:
     try:
-        return Path(path).read_bytes()
+        return open(path, "rb")
     except FileNotFoundError:
         raise SyncFileError(f"Filen {Path(path).name} finns inte.") from None
+    except IsADirectoryError:
+        raise SyncFileError(f"{Path(path).name} är en mapp, inte en synkfil.") from None
     except OSError as error:
         raise SyncFileError(f"Filen kunde inte läsas: {error.strerror}.") from None
 
@@ -311,32 +384,121 @@ def import_file(
     trust: str | None = None,
 ) -> ImportResult:
     """Take in one file. `trust` is the fingerprint the user has confirmed for a sender
-    not seen before; without it such a file is refused before anything is written."""
-    data = _read(path)
-    digest = hashlib.sha256(data).hexdigest()
+    not seen before; without it such a file is refused before anything is decrypted."""
+    with _open(path) as source:
+        try:
+            return _import(db, source, passphrase, trust)
+        except OSError as error:
+            raise SyncFileError(f"Filen kunde inte läsas: {error.strerror}.") from None
+
+
+def _import(db: Database, source: BinaryIO, passphrase: str, trust: str | None) -> ImportResult:
+    # 1. The header: no passphrase needed, nothing decrypted.
+    header = read_header(source)
+    if header.schema_version > LATEST_VERSION:
+        raise NewerSchema(
+            f"Filen kommer från en nyare version av ungtui (databasversion "
+            f"{header.schema_version}). Uppdatera ungtui och försök igen."
+        )
+    # 2. Taken in before? For us? From whom?
     with db.engine.connect() as conn:
-        seen = conn.exec_driver_sql(
-            "SELECT at FROM sync_import WHERE file_sha256 = ?", (digest,)
-        ).scalar_one_or_none()
+        seen = _seen(conn, header)
     if seen:
         return ImportResult(
             status="already",
             message=f"Filen är redan inläst ({seen[:10]}). Inget har ändrats.",
         )
-    header, _fields, _rest = read_header(data)
     _check_address(db, header)
-    header, changes = read_bytes(data, passphrase=passphrase, schema_version=LATEST_VERSION)
-    if hlc.too_far_ahead(newest_stamp(changes)):
-        raise SyncFileError(
-            "Avsändarens klocka ligger mer än ett dygn före din. Filen har inte lästs in; "
-            "be avsändaren ställa klockan rätt och göra en ny export."
+    with db.engine.connect() as conn:
+        sender_is = _check_sender(conn, header, trust)
+    if sender_is == "own":
+        return ImportResult(
+            status="own",
+            message="Filen är skapad av den här installationen. Inget har ändrats.",
         )
+    # 3. The passphrase.
+    keys = open_keys(header, passphrase)
+    # 4. The first reading: every segment verified, every change checked, nothing written.
+    first = BodyReader(source, header, keys)
+    checker = Checker(sender_site=header.sender_site, full=header.kind == "full")
+    for _checked in checked_lines(first.lines(), checker):
+        pass
+    # 5. The second reading, applied in one transaction.
     try:
         with db.engine.begin() as conn:
-            result = _take_in(conn, header, changes, digest, trust)
+            if _seen(conn, header):
+                raise SyncFileError("Filen lästes in av någon annan samtidigt. Inget har ändrats.")
+            if _check_sender(conn, header, trust) == "restored":
+                # A file this install signed that it has no record of writing: this database
+                # is a backup put back in place (or a copy). A new identity keeps it apart
+                # from the install that wrote the file.
+                state.rekey(conn)
+            second = BodyReader(source, header, keys, segment_digests=first.segment_digests)
+            lines = second.lines()
+            manifest = json.loads(next(lines))
+            items = _items_of(lines)
+            result = _take_in(conn, header, manifest, items, checker.newest, first.file_digest)
+            if any(True for _rest in lines):  # the end line was the last; the reader checks
+                raise SyncFileError("Filens innehåll är skadat. Be om en ny kopia.")
     except OperationalError as error:
         raise ServiceError(explain_database_error(error)) from error
+    except (SyncFileError, ServiceError):
+        raise
+    except Exception as error:
+        # Checked, yet not taken in (a fault here, not in the file): nothing is kept.
+        raise SyncFileError(
+            "Filen kunde inte läsas in på grund av ett fel i programmet. Ingenting har "
+            "ändrats."
+        ) from error
     return result
+
+
+def _items_of(lines: Iterator[bytes]) -> Iterator[dict]:
+    """The changes of a checked body: every line up to the end line."""
+    for line in lines:
+        item = json.loads(line)
+        if "end" in item:
+            return
+        yield item
+
+
+def _seen(conn, header: Header) -> str | None:
+    return conn.exec_driver_sql(
+        "SELECT at FROM sync_import WHERE file_id = ? AND sender_site = ?",
+        (header.file_id, header.sender_site),
+    ).scalar()
+
+
+def _check_sender(conn, header: Header, trust: str | None) -> str:
+    """Who sent the file, decided from its signed header before anything is decrypted:
+    "own" (a file this install wrote), "restored" (signed with this install's key but not
+    written by it: this database is a backup put back), or "known". Raises UnknownSender
+    for a sender never seen, and refuses a known site presenting another key."""
+    me = state.meta_value(conn, "site_id")
+    if me is not None and header.sender_site == me:
+        own = conn.exec_driver_sql(
+            "SELECT 1 FROM sync_export WHERE file_id = ?", (header.file_id,)
+        ).first()
+        if own:
+            return "own"
+        own_key = base64.b64encode(public_bytes(state.signing_key(conn))).decode()
+        if header.public_key != own_key:
+            raise SyncFileError(
+                "Filen utger sig för att komma från den här installationen men är "
+                "underskriven med en annan nyckel. Den har inte lästs in."
+            )
+        return "restored"
+    known = conn.exec_driver_sql(
+        "SELECT public_key FROM sync_site WHERE site_id = ?", (header.sender_site,)
+    ).scalar()
+    if known and known != header.public_key:
+        raise SyncFileError(
+            "Avsändarens nyckel har bytts sedan förra filen. Filen har inte lästs in. "
+            "Kontakta avsändaren innan ni fortsätter."
+        )
+    if not known and _normal(trust) != _normal(header.fingerprint):
+        raise UnknownSender(header.fingerprint)
+    return "known"
 
 
 def _check_address(db: Database, header: Header) -> None:
@@ -366,46 +528,14 @@ def _check_address(db: Database, header: Header) -> None:
     )
 
 
-def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportResult:
-    me = state.site_id(conn)
-    signed_by_us = False
-    if header.sender_site == me:
-        own = conn.exec_driver_sql(
-            "SELECT 1 FROM sync_export WHERE file_id = ?", (header.file_id,)
-        ).first()
-        if own:
-            return ImportResult(
-                status="own",
-                message="Filen är skapad av den här installationen. Inget har ändrats.",
-            )
-        # Our site id on a file we never wrote: this database is a copy (or a restored
-        # backup) of the one that wrote it. A new identity keeps the two apart.
-        own_key = base64.b64encode(public_bytes(state.signing_key(conn))).decode()
-        signed_by_us = header.public_key == own_key  # our own key needs no confirmation
-        state.rekey(conn)
-    known = conn.exec_driver_sql(
-        "SELECT public_key, fingerprint FROM sync_site WHERE site_id = ?", (header.sender_site,)
-    ).first()
-    if known and known[0] and known[0] != header.public_key:
-        raise SyncFileError(
-            "Avsändarens nyckel har bytts sedan förra filen. Filen har inte lästs in. "
-            "Kontakta avsändaren innan ni fortsätter."
-        )
-    if (
-        not (known and known[0])
-        and not signed_by_us
-        and _normal(trust) != _normal(header.fingerprint)
-    ):
-        raise UnknownSender(header.fingerprint)
-    if changes.acks.get(me, 0) > state.current_seq(conn) and state.site_id(conn) == me:
-        # The sender has had more of our changes than we have made: this database is a
-        # backup put back in place. Without a new identity our next changes would carry
-        # numbers the peers count as seen, and never be sent.
-        state.rekey(conn)
+def _take_in(
+    conn, header: Header, manifest: dict, items: Iterator[dict], newest: str, digest: str
+) -> ImportResult:
     sender_number = header.sender.org_nr if header.sender else None
-    summary = apply_changes(
+    summary = take_in(
         conn,
-        changes,
+        manifest,
+        items,
         Sender(
             header.sender_site,
             header.sender_org,
@@ -413,6 +543,8 @@ def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportRes
             header.fingerprint,
             org_nr=sender_number,
         ),
+        newest=newest,
+        file_id=header.file_id,
     )
     sender_id = orgs.id_for_key(conn, sender_number) or header.sender_org
     origin = _organisation_name(conn, sender_id) if sender_id else ""
@@ -426,7 +558,7 @@ def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportRes
         conn,
         audit.install_user(conn),
         "läste in",
-        ((pid, source) for pid in audit.people_in_rows(changes.rows)),
+        ((pid, source) for pid in summary.people),
     )
     conn.exec_driver_sql(
         "INSERT INTO sync_import (file_sha256, file_id, sender_site, at, summary)"

@@ -631,6 +631,26 @@ CREATE INDEX ix_organisation_merged_into ON organisation (merged_into);
 CREATE INDEX ix_organisation_org_nr ON organisation (org_nr);
 """
 
+# Issue 15: sync a buggy or hostile peer cannot break.
+# - sync_site.received_file: the file that brought the highest sequence number received
+#   from a site. Acknowledgements name it, so an install accepts an acknowledgement only
+#   for a file it wrote itself (sync.changes, rule 5).
+# - sync_merge_suggestion: merges of people received but not applied (their records do
+#   not carry one identity number here): suggestions in the duplicates queue, applied
+#   when a person confirms them or when their records come to agree.
+V_SYNC_AUTHORITY = """
+ALTER TABLE sync_site ADD COLUMN received_file VARCHAR;
+CREATE TABLE sync_merge_suggestion (
+    id_a VARCHAR NOT NULL,
+    id_b VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    site VARCHAR NOT NULL,
+    organisation VARCHAR NOT NULL,
+    colleague BOOLEAN NOT NULL,
+    PRIMARY KEY (id_a, id_b)
+);
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
@@ -640,6 +660,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (6, V_MEETINGS),
     (7, V_AGREEMENT_GUARANTEE),
     (8, V_ORGANISATION_IDENTITY),
+    (9, V_SYNC_AUTHORITY),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

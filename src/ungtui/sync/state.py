@@ -195,6 +195,37 @@ def fields_json(fields: dict[str, Register]) -> str:
     )
 
 
+_SAVE_ROW = (
+    "INSERT INTO sync_row"
+    " (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts, origin)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tbl, row_id) DO UPDATE SET"
+    " fields = excluded.fields, tomb_hlc = excluded.tomb_hlc,"
+    " tomb_site = excluded.tomb_site, local_seq = excluded.local_seq,"
+    " conflicts = excluded.conflicts, origin = coalesce(sync_row.origin, excluded.origin)"
+)
+
+
+def _row_params(
+    tbl: str,
+    row_id: str,
+    fields: dict[str, Register],
+    tomb: tuple | None,
+    seq: int,
+    origin: str | None,
+) -> tuple:
+    conflicts = sum(1 for reg in fields.values() if reg.in_conflict)
+    return (
+        tbl,
+        row_id,
+        fields_json(fields),
+        tomb[0] if tomb else None,
+        tomb[1] if tomb else None,
+        seq,
+        conflicts,
+        origin,
+    )
+
+
 def save_row(
     conn: Connection,
     tbl: str,
@@ -206,26 +237,13 @@ def save_row(
 ) -> None:
     """Write a record's registers. Its origin, the organisation whose install created it,
     is set once: the first known value stays."""
-    data = fields_json(fields)
-    conflicts = sum(1 for reg in fields.values() if reg.in_conflict)
-    conn.exec_driver_sql(
-        "INSERT INTO sync_row"
-        " (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts, origin)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tbl, row_id) DO UPDATE SET"
-        " fields = excluded.fields, tomb_hlc = excluded.tomb_hlc,"
-        " tomb_site = excluded.tomb_site, local_seq = excluded.local_seq,"
-        " conflicts = excluded.conflicts, origin = coalesce(sync_row.origin, excluded.origin)",
-        (
-            tbl,
-            row_id,
-            data,
-            tomb[0] if tomb else None,
-            tomb[1] if tomb else None,
-            seq,
-            conflicts,
-            origin,
-        ),
-    )
+    conn.exec_driver_sql(_SAVE_ROW, _row_params(tbl, row_id, fields, tomb, seq, origin))
+
+
+def save_rows(conn: Connection, rows: list[tuple]) -> None:
+    """save_row for many records in one statement: (tbl, row_id, fields, tomb, seq, origin)."""
+    if rows:
+        conn.exec_driver_sql(_SAVE_ROW, [_row_params(*row) for row in rows])
 
 
 def row_origin(conn: Connection, tbl: str, row_id: str) -> str | None:
@@ -314,16 +332,42 @@ def write_domain(
     conn: Connection, tbl: str, row_id: str, fields: dict[str, Register], tomb: tuple | None
 ) -> None:
     """Set the domain row to the visible values of its registers (blank if removed)."""
+    write_domain_rows(conn, tbl, [(row_id, fields, tomb)])
+
+
+def write_domain_rows(
+    conn: Connection, tbl: str, rows: list[tuple[str, dict[str, Register], tuple | None]]
+) -> None:
+    """write_domain for many records of one table: one prepared statement for them all."""
+    alias = orgs.alias_map(conn) if tbl in orgs.ORG_REFERENCES else {}
+    now = datetime.now(UTC)
+    params = []
+    for row_id, fields, tomb in rows:
+        values = _domain_values(tbl, fields, tomb)
+        if alias:
+            orgs.map_references(tbl, values, alias)
+        if tbl == "individual":
+            _derive_individual(values)
+        if tomb:
+            # A removal blanks the values everywhere, the change log's copies too; who did
+            # what, and when, stays.
+            conn.exec_driver_sql(
+                "UPDATE changelog SET old_value = NULL, new_value = NULL WHERE record_id = ?"
+                " AND (old_value IS NOT NULL OR new_value IS NOT NULL)",
+                (row_id,),
+            )
+        params.append({"id": row_id, "created_at": now, "updated_at": now, **values})
+    if params:
+        conn.execute(_upsert(tbl), params)
+
+
+def _domain_values(tbl: str, fields: dict[str, Register], tomb: tuple | None) -> dict[str, Any]:
     table = TABLES[tbl]
     values: dict[str, Any] = {}
     for col in SYNCED_COLUMNS[tbl]:
-        if (
-            tomb is None
-            and col in fields
-            and fields[col].versions
-            and (fields[col].value is not None or table.c[col].nullable)
-        ):
-            values[col] = from_json_value(tbl, col, fields[col].value)
+        reg = fields.get(col) if tomb is None else None
+        if reg is not None and reg.versions and (reg.value is not None or table.c[col].nullable):
+            values[col] = from_json_value(tbl, col, reg.value)
         elif (
             tomb is None
             and table.c[col].default is not None
@@ -333,20 +377,7 @@ def write_domain(
         else:
             values[col] = blank_value(tbl, col)
     values["deleted_at"] = _stamp_time(tomb[0]) if tomb else None
-    if tbl in orgs.ORG_REFERENCES:
-        orgs.map_references(tbl, values, orgs.alias_map(conn))
-    if tbl == "individual":
-        _derive_individual(values)
-    if tomb:
-        # A removal blanks the values everywhere, the change log's copies too; who did
-        # what, and when, stays.
-        conn.exec_driver_sql(
-            "UPDATE changelog SET old_value = NULL, new_value = NULL WHERE record_id = ?"
-            " AND (old_value IS NOT NULL OR new_value IS NOT NULL)",
-            (row_id,),
-        )
-    now = datetime.now(UTC)
-    conn.execute(_upsert(tbl), {"id": row_id, "created_at": now, "updated_at": now, **values})
+    return values
 
 
 _UPSERTS: dict[str, Any] = {}

@@ -526,6 +526,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             f"Borttagna (samtycke upphört): {s.purged}",
             *result.removal_lines(masked=self.app.screen_share),
             *(f"Varning: {w}" for w in s.warnings),
+            *(f"Avvisat: {r}" for r in s.refused),
         ]
         self._say("#import-result", "\n".join(lines))
 
