@@ -105,12 +105,13 @@ def seal_stream(
     key,
     passphrase: str,
     plain_size: int,
+    **header_changes,
 ) -> Path:
     """A body of exactly these compressed bytes, with a header that declares `plain_size`
     (true or not), sealed and signed as the real writer does."""
     salt = os.urandom(16)
     encryption, check = fileformat.passphrase_keys(passphrase, salt, fileformat.KDF_PARAMS)
-    fields = fields_of(header)
+    fields = fields_of(header, **header_changes)
     public = fileformat.public_bytes(key)
     head = {
         "format": fileformat.FORMAT,

@@ -105,8 +105,12 @@ def text_problem(value: str, rule: TextRule) -> str | None:
     return "innehåller osynliga styrtecken"
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
+
+
 def date_problem(value: object) -> str | None:
-    if type(value) is str and len(value) == 10:
+    if type(value) is str and _DATE.fullmatch(value):
         try:
             date.fromisoformat(value)
             return None
@@ -116,13 +120,14 @@ def date_problem(value: object) -> str | None:
 
 
 def datetime_problem(value: object) -> str | None:
-    if type(value) is str and 10 <= len(value) <= 40:
+    """A point in time with its offset from UTC, as the app writes it."""
+    if type(value) is str and _DATETIME.fullmatch(value):
         try:
             datetime.fromisoformat(value)
             return None
         except ValueError:
             pass
-    return "ska vara en tidpunkt (ÅÅÅÅ-MM-DDTtt:mm)"
+    return "ska vara en tidpunkt med tidszon (ÅÅÅÅ-MM-DDTtt:mm:ss+00:00)"
 
 
 def bool_problem(value: object) -> str | None:

@@ -425,7 +425,7 @@ def _import(db: Database, source: BinaryIO, passphrase: str, trust: str | None) 
         pass
     # 5. The second reading, applied in one transaction.
     try:
-        with db.engine.begin() as conn:
+        with db.engine.begin() as conn, state.bulk_writes(conn):
             if _seen(conn, header):
                 raise SyncFileError("Filen lästes in av någon annan samtidigt. Inget har ändrats.")
             if _check_sender(conn, header, trust) == "restored":
@@ -456,7 +456,7 @@ def _import(db: Database, source: BinaryIO, passphrase: str, trust: str | None) 
 def _items_of(lines: Iterator[bytes]) -> Iterator[dict]:
     """The changes of a checked body: every line up to the end line."""
     for line in lines:
-        item = json.loads(line)
+        item = json.loads(line.decode("utf-8"))
         if "end" in item:
             return
         yield item

@@ -619,17 +619,29 @@ class _Import:
                 summary.people[person] = None
             held = current.get(key)
             if held is None:
-                held = _Held.of(stored.get(key))
+                held = _Held(stored.get(key))
                 current[key] = held
             origin = held.origin or row.get("o") or self.sender_key
             if person and blocked and _is_blocked(blocked, person, held.origin or origin):
                 continue
             incoming_tomb = tuple(row["d"]) if row.get("d") else None
+            if held.new and incoming_tomb is None:
+                # A record not here yet (most of a first full import): its registers are
+                # taken as they came (all checked), without a merge.
+                held.take(row["f"])
+                held.origin = origin
+                summary.new += 1
+                self._touched(tbl, row_id)
+                if held.raw_conflicts:
+                    after = _conflicts(conn, tbl, held.registers())
+                    summary.conflicts += after
+                    if after:
+                        self.conflicted[key] = 0
+                continue
             if incoming_tomb and not held.tomb and not self._may_remove(tbl, row_id, held, row):
                 self.refusals["removal"].append(f"{tbl} {row_id}")
                 continue
-            held.load()
-            fields, tomb = held.fields, held.tomb
+            fields, tomb = held.registers(), held.tomb
             existed = held.existed
             before_conflicts = held.conflicts_before(conn, tbl)
             new_tomb = (
@@ -658,23 +670,25 @@ class _Import:
             if not changed:
                 summary.known += 1
                 continue
-            held.fields, held.tomb, held.changed = fields, new_tomb, True
+            held.set(fields, new_tomb)
             if held.origin is None:
                 held.origin = origin
             after_conflicts = _conflicts(conn, tbl, fields)
             summary.conflicts += max(0, after_conflicts - before_conflicts)
             if after_conflicts > before_conflicts:
                 self.conflicted[key] = before_conflicts
-            held.existed = True
             if existed:
                 summary.updated += 1
             else:
                 summary.new += 1
-            if tbl == "individual":
-                self.touched_people.add(row_id)
-            elif tbl == "organisation":
-                self.organisations_changed = True
+            self._touched(tbl, row_id)
         _write_batch(conn, current, self.seq)
+
+    def _touched(self, tbl: str, row_id: str) -> None:
+        if tbl == "individual":
+            self.touched_people.add(row_id)
+        elif tbl == "organisation":
+            self.organisations_changed = True
 
     def _may_remove(self, tbl: str, row_id: str, held: _Held, row: dict) -> bool:
         """May the sender remove this record here? (Rule 1 of the module docstring.)"""
@@ -770,38 +784,83 @@ class _Import:
 
 
 class _Held:
-    """A record of a batch as it stands here: as stored, then as merged so far."""
+    """A record of a batch as it stands here: as stored, then as merged so far. A record
+    new here keeps the registers it came with as plain JSON (`raw`) until something
+    needs them as Registers (a second change to it in the same batch)."""
 
-    __slots__ = ("_before", "_loaded", "changed", "existed", "fields", "origin", "stored", "tomb")
+    __slots__ = (
+        "_before",
+        "_fields",
+        "changed",
+        "existed",
+        "origin",
+        "raw",
+        "raw_conflicts",
+        "stored",
+        "tomb",
+    )
 
     def __init__(self, stored: tuple | None) -> None:
         self.stored = stored
-        self.fields: dict[str, Register] = {}
-        self.tomb: tuple | None = None
         self.origin: str | None = stored[3] if stored else None
+        self.tomb: tuple | None = (stored[1], stored[2]) if stored and stored[1] else None
         self.existed = stored is not None
         self.changed = False
+        self.raw: dict | None = None
+        self.raw_conflicts = False
+        self._fields: dict[str, Register] | None = None if stored else {}
         self._before: int | None = None
-        self._loaded = stored is None
 
-    @classmethod
-    def of(cls, stored: tuple | None) -> _Held:
-        return cls(stored)
+    @property
+    def new(self) -> bool:
+        return not self.existed
 
-    def load(self) -> None:
-        if self._loaded:
-            return
-        fields_json, tomb_hlc, tomb_site, _origin = self.stored
-        self.fields = {
-            col: Register.from_json(data) for col, data in json.loads(fields_json).items()
-        }
-        self.tomb = (tomb_hlc, tomb_site) if tomb_hlc else None
-        self._loaded = True
+    def take(self, registers: dict) -> None:
+        self.raw = registers
+        self.raw_conflicts = any(len(reg["v"]) > 1 for reg in registers.values())
+        self._fields = None
+        self.existed = self.changed = True
+
+    def registers(self) -> dict[str, Register]:
+        if self._fields is None:
+            if self.raw is not None:
+                source = self.raw
+                self.raw = None
+            else:
+                source = json.loads(self.stored[0])
+            self._fields = {
+                col: Register([tuple(v) for v in reg["v"]], dict(reg["vv"]), reg.get("s", 0))
+                for col, reg in source.items()
+            }
+        return self._fields
+
+    def set(self, fields: dict[str, Register], tomb: tuple | None) -> None:
+        self._fields, self.tomb, self.raw = fields, tomb, None
+        self.existed = self.changed = True
+        self._before = None
 
     def conflicts_before(self, conn: Connection, tbl: str) -> int:
         if self._before is None:
-            self._before = _conflicts(conn, tbl, self.fields) if self.fields else 0
+            fields = self.registers()
+            self._before = _conflicts(conn, tbl, fields) if fields else 0
         return self._before
+
+    def stored_json(self, seq: int) -> tuple[str, int]:
+        """The registers as sync_row stores them, and how many are in conflict."""
+        if self.raw is not None:
+            data = {
+                col: {"v": reg["v"], "vv": reg["vv"], "s": seq}
+                for col, reg in sorted(self.raw.items())
+            }
+            conflicts = sum(1 for reg in self.raw.values() if len(reg["v"]) > 1)
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":")), conflicts
+        fields = self.registers()
+        return state.fields_json(fields), sum(1 for reg in fields.values() if reg.in_conflict)
+
+    def shown(self) -> dict:
+        if self.raw is not None:
+            return {col: reg["v"][0][0] for col, reg in self.raw.items() if reg["v"]}
+        return state.visible_values(self.registers())
 
 
 def _load_batch(conn: Connection, batch: list[dict]) -> dict[tuple[str, str], tuple]:
@@ -827,13 +886,25 @@ def _write_batch(conn: Connection, current: dict[tuple[str, str], _Held], seq: i
     changed = [(key, held) for key, held in current.items() if held.changed]
     if not changed:
         return
-    state.save_rows(
-        conn,
-        [(tbl, rid, held.fields, held.tomb, seq, held.origin) for (tbl, rid), held in changed],
-    )
+    params = []
     by_table: dict[str, list] = defaultdict(list)
     for (tbl, rid), held in changed:
-        by_table[tbl].append((rid, held.fields, held.tomb))
+        data, conflicts = held.stored_json(seq)
+        tomb = held.tomb
+        params.append(
+            (
+                tbl,
+                rid,
+                data,
+                tomb[0] if tomb else None,
+                tomb[1] if tomb else None,
+                seq,
+                conflicts,
+                held.origin,
+            )
+        )
+        by_table[tbl].append((rid, held.shown(), tomb))
+    state.save_rows(conn, params)
     for tbl, rows in by_table.items():
         state.write_domain_rows(conn, tbl, rows)
 
