@@ -20,7 +20,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.sync_craft import open_file, split, write_file
+from tests.sync_craft import fields_of, open_file, split, write_file
 from tests.sync_helpers import Install, add_person, edit
 from ungtui.services.dump import dump_json
 from ungtui.services.individuals import get_individual
@@ -379,6 +379,11 @@ def test_unknown_sender_needs_its_fingerprint_confirmed(real_kdf, joined, files)
     assert expected in str(caught.value)
     assert snapshot(b.db) == before
 
+    # Asked about before anything is decrypted: even a wrong passphrase gets the question.
+    with pytest.raises(UnknownSender):
+        import_file(b.db, path, passphrase="fel lösenfras, inte teamets")
+    assert snapshot(b.db) == before
+
     # A fingerprint that is not the sender's is no confirmation.
     with pytest.raises(UnknownSender):
         import_file(b.db, path, passphrase=PASSPHRASE, trust=hand_fingerprint(b.db))
@@ -422,6 +427,40 @@ def test_a_known_site_with_a_new_key_is_refused(pair, files):
         assert not isinstance(caught.value, UnknownSender)
         assert snapshot(b.db) == before
     assert shown(b, person).phone == ""
+
+
+def test_a_file_in_this_installs_name_with_another_key_is_refused(pair, files, tmp_path):
+    """Someone presents the receiver's own site id: only the receiver's own key may. The
+    file is refused from its header, confirmed fingerprint or not, and the receiver keeps
+    its identity."""
+    a, b = pair
+    add_person(a)
+    opened = open_file(files.export(a), PASSPHRASE)
+    stranger = Ed25519PrivateKey.generate()
+    lines = [
+        json.dumps({**opened.manifest, "sender": b.site}).encode(),
+        json.dumps({"end": {"om": 0, "g": 0, "p": 0, "rows": 0, "m": 0}}).encode(),
+    ]
+    forged = tmp_path / "i-b-s-namn.ungsync"
+    forged.write_bytes(
+        fileformat.write_lines(
+            lines,
+            passphrase=PASSPHRASE,
+            signing_key=stranger,
+            fields=fields_of(opened.header, sender_site=b.site, sender=None),
+        )
+    )
+    before = snapshot(b.db)
+    site = b.site
+    for trust in (None, fileformat.fingerprint(fileformat.public_bytes(stranger))):
+        with pytest.raises(SyncFileError) as caught:
+            import_file(b.db, forged, passphrase=PASSPHRASE, trust=trust)
+        assert str(caught.value) == (
+            "Filen utger sig för att komma från den här installationen men är underskriven "
+            "med en annan nyckel. Den har inte lästs in."
+        )
+    assert snapshot(b.db) == before
+    assert b.site == site
 
 
 # --- 8: a newer program ----------------------------------------------------------------

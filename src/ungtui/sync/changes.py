@@ -508,11 +508,7 @@ class _Import:
                 )
         finally:
             orgs.end_bulk(conn)
-        canon = clusters(conn)
-        roots = {canon.get(p, p) for p in self.touched_people}
-        self.summary.duplicates = sum(
-            1 for pair in possible_duplicates(conn) if set(pair) & roots
-        )
+        self.summary.duplicates = _duplicates_among(conn, self.touched_people)
         self._report_refusals()
         return self.summary
 
@@ -1025,6 +1021,43 @@ def possible_duplicates(conn: Connection) -> list[tuple[str, str]]:
         by_number[number].add(root)
     return sorted(
         pair for roots in by_number.values() for pair in itertools.pairwise(sorted(roots))
+    )
+
+
+def _duplicates_among(conn: Connection, people: set[str]) -> int:
+    """How many pairs of possible_duplicates involve one of `people`: only the numbers
+    those people carry are looked at, so a delta does not read the whole register."""
+    if not people:
+        return 0
+    canon = clusters(conn)
+    roots = {canon.get(p, p) for p in people}
+    numbers: set[str] = set()
+    ordered = sorted(people)
+    for start in range(0, len(ordered), BATCH):
+        part = ordered[start : start + BATCH]
+        numbers.update(
+            number
+            for (number,) in conn.exec_driver_sql(
+                "SELECT identity_number FROM individual WHERE identity_number IS NOT NULL"
+                f" AND id IN ({', '.join('?' * len(part))})",
+                tuple(part),
+            )
+        )
+    by_number: dict[str, set[str]] = defaultdict(set)
+    wanted = sorted(numbers)
+    for start in range(0, len(wanted), BATCH):
+        part = wanted[start : start + BATCH]
+        for number, pid in conn.exec_driver_sql(
+            "SELECT identity_number, id FROM individual WHERE deleted_at IS NULL"
+            f" AND identity_number IN ({', '.join('?' * len(part))})",
+            tuple(part),
+        ):
+            by_number[number].add(canon.get(pid, pid))
+    return sum(
+        1
+        for group in by_number.values()
+        for pair in itertools.pairwise(sorted(group))
+        if set(pair) & roots
     )
 
 

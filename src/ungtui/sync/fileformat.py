@@ -30,13 +30,20 @@ Why segments. AES-GCM in `cryptography` authenticates a message only when all of
 been decrypted, so one GCM message over the whole body would have to be held whole, or
 read before it is known to be intact. The body is instead cut into segments of 64 KiB of
 compressed data, as age's STREAM does: each is its own AES-256-GCM message whose nonce is
-the segment's index (11 bytes) and a final flag (1 byte), with the SHA-256 of the header
-as associated data, followed by an Ed25519 signature over the header digest, the index,
-the final flag and the ciphertext. So each segment is known to come from the sender, in
-its place, in this file, before a byte of it is decrypted or decompressed. Moving
-segments around changes their index and fails; cutting the file after any segment leaves
-a last segment not marked final and fails; appending data changes the body size the
-header signed; a segment of another file has another header digest.
+the segment's index (11 bytes) and a final flag (1 byte), with the file's binding (a
+SHA-256 of every header field but the two sizes, so of its random salt and file id) as
+associated data, followed by an Ed25519 signature over the binding, the index, the final
+flag and the ciphertext. The header is written last, when the sizes are known; its own
+signature covers them. So each segment is known to come from the sender, in its place,
+in this file, before a byte of it is decrypted or decompressed. Moving segments around
+changes their index and fails; cutting the file after any segment leaves a last segment
+not marked final and fails (and the size no longer matches the signed header); appending
+data changes the body size the header signed; a segment of another file has another
+binding. Each segment costs 80 bytes (tag and signature), 0.1 % of the file.
+
+A file is read twice by an import (services.sync_files): first to verify and check
+everything, then to apply it. The second reading compares each segment's digest with the
+first one's, so what is applied is exactly what was checked.
 
 Bounded memory. Decompression runs in steps of at most one MiB of output. It stops the
 moment the output exceeds the size the header declared, and that declared size is itself

@@ -260,15 +260,21 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         dup = self.query_one("#duplicates", DataTable)
         dup.clear()
         for index, pair in enumerate(pairs):
+            number = mask_identity(pair.identity_number)
+            if pair.suggested:
+                # Another install merged them; here their numbers differ (or one is missing).
+                other = mask_identity(pair.second_identity_number) or "inget nummer"
+                number = f"{number or 'inget nummer'} / {other} (förslag: {pair.suggested_by})"
             dup.add_row(
                 shown_name(pair.first_name, self.app.screen_share),
                 shown_name(pair.second_name, self.app.screen_share),
-                mask_identity(pair.identity_number),
+                Text(number),
                 key=str(index),
             )
         self.query_one("#duplicates-help", Static).update(
-            "Personer som registrerats två gånger, på olika datorer. Kontrollera att det är "
-            "samma person och tryck j för att slå ihop dem."
+            "Personer som registrerats två gånger, på olika datorer, och sammanslagningar "
+            "som en annan installation föreslår. Kontrollera att det är samma person och "
+            "tryck j för att slå ihop dem."
             if pairs
             else "Inga möjliga dubbletter."
         )
@@ -687,13 +693,21 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             if choice == "merge":
                 self._merge(pair)
 
-        self.app.push_screen(
-            ConfirmScreen(
-                "Slå ihop?",
+        if pair.suggested:
+            question = (
+                f"{pair.suggested_by} har slagit ihop {pair.first_name} och {pair.second_name}, "
+                "men här har de inte samma nummer "
+                f"({mask_identity(pair.identity_number) or 'inget nummer'} och "
+                f"{mask_identity(pair.second_identity_number) or 'inget nummer'}). Slå bara "
+                "ihop om du har kontrollerat att det är samma person."
+            )
+        else:
+            question = (
                 f"{pair.first_name} och {pair.second_name} har samma nummer "
                 f"({mask_identity(pair.identity_number)}). Slå bara ihop om det är samma "
-                "person; samtycken och historik från båda följer med.",
-                [("merge", "Slå ihop"), ("no", "Avbryt")],
-            ),
+                "person; samtycken och historik från båda följer med."
+            )
+        self.app.push_screen(
+            ConfirmScreen("Slå ihop?", question, [("merge", "Slå ihop"), ("no", "Avbryt")]),
             answered,
         )
