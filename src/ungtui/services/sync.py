@@ -430,3 +430,16 @@ def confirm_duplicate(db: Database, first_id: str, second_id: str) -> str:
         )
         refresh_clusters(conn)
         return clusters(conn).get(id_a, id_a)
+
+
+def dismiss_suggestion(db: Database, first_id: str, second_id: str) -> None:
+    """A person here says a suggested merge is not one person: it leaves the queue, and
+    the same merge arriving again (relayed by another install) does not bring it back."""
+    id_a, id_b = sorted((first_id, second_id))
+    with db.engine.begin() as conn:
+        found = conn.exec_driver_sql(
+            "UPDATE sync_merge_suggestion SET dismissed = 1 WHERE id_a = ? AND id_b = ?",
+            (id_a, id_b),
+        ).rowcount
+    if not found:
+        raise NotFound("Förslaget finns inte längre.")

@@ -637,7 +637,8 @@ CREATE INDEX ix_organisation_org_nr ON organisation (org_nr);
 #   for a file it wrote itself (sync.changes, rule 5).
 # - sync_merge_suggestion: merges of people received but not applied (their records do
 #   not carry one identity number here): suggestions in the duplicates queue, applied
-#   when a person confirms them or when their records come to agree.
+#   when a person confirms them or when their records come to agree; a person may also
+#   say they are not one person (dismissed), and the same suggestion does not come back.
 V_SYNC_AUTHORITY = """
 ALTER TABLE sync_site ADD COLUMN received_file VARCHAR;
 CREATE TABLE sync_merge_suggestion (
@@ -647,6 +648,7 @@ CREATE TABLE sync_merge_suggestion (
     site VARCHAR NOT NULL,
     organisation VARCHAR NOT NULL,
     colleague BOOLEAN NOT NULL,
+    dismissed BOOLEAN NOT NULL DEFAULT 0,
     PRIMARY KEY (id_a, id_b)
 );
 """

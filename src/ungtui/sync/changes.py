@@ -31,8 +31,9 @@ do what the protocol lets its sender do:
    identity number. From one's own organisation a record removed here counts as agreeing
    (a colleague merged the two before the removal reached them; the removal then removes
    the merged person everywhere alike). Any other merge becomes a suggestion in the
-   duplicates queue (`sync_merge_suggestion`), for a person here to confirm; a suggestion
-   whose records later arrive with one number is applied then.
+   duplicates queue (`sync_merge_suggestion`), for a person here to confirm or dismiss;
+   a suggestion whose records later arrive with one number is applied then (unless a
+   person here has dismissed it).
 4. A merge of two organisation records with two different organisation numbers is never
    applied (a number is the organisation's identity).
 5. Acknowledgements never move this install's identity: an acknowledgement names the
@@ -622,6 +623,9 @@ class _Import:
                 continue
             incoming_tomb = tuple(row["d"]) if row.get("d") else None
             if held.new and incoming_tomb is None:
+                if not row["f"]:
+                    summary.known += 1  # nothing to make a record of
+                    continue
                 # A record not here yet (most of a first full import): its registers are
                 # taken as they came (all checked), without a merge.
                 held.take(row["f"])
@@ -724,6 +728,7 @@ class _Import:
         # Suggestions from earlier files whose records have arrived since.
         for id_a, id_b, stamp, site, colleague in conn.exec_driver_sql(
             "SELECT id_a, id_b, hlc, site, colleague FROM sync_merge_suggestion"
+            " WHERE dismissed = 0"
         ).all():
             if merge_agreed(conn, id_a, id_b, colleague=bool(colleague)):
                 self._add_merge(id_a, id_b, stamp, site)
@@ -1068,7 +1073,7 @@ def merge_suggestions(conn: Connection) -> list[tuple[str, str, str]]:
     for id_a, id_b, organisation in conn.exec_driver_sql(
         "SELECT s.id_a, s.id_b, s.organisation FROM sync_merge_suggestion s"
         " JOIN individual a ON a.id = s.id_a JOIN individual b ON b.id = s.id_b"
-        " WHERE a.deleted_at IS NULL AND b.deleted_at IS NULL"
+        " WHERE s.dismissed = 0 AND a.deleted_at IS NULL AND b.deleted_at IS NULL"
         " AND coalesce(a.merged_into, a.id) != coalesce(b.merged_into, b.id)"
         " ORDER BY s.id_a, s.id_b"
     ):

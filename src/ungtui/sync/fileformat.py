@@ -194,10 +194,6 @@ class Header:
     binding: bytes = b""  # what every segment is bound to (see _binding_digest)
 
     @property
-    def digest(self) -> bytes:
-        return hashlib.sha256(self.raw).digest()
-
-    @property
     def public_bytes(self) -> bytes:
         return base64.b64decode(self.public_key)
 
