@@ -100,6 +100,12 @@ def _explain(exc: sqlite3.DatabaseError, path: Path) -> str:
     return f"Databasen {path.name} kunde inte öppnas ({exc})."
 
 
+def take_write_lock(conn) -> None:
+    """Start the write transaction now (SQLite's RESERVED lock; waits for another writer):
+    what is read after this stays true until the commit. Writes nothing."""
+    conn.exec_driver_sql("DELETE FROM setting WHERE 0")
+
+
 class Database:
     """One open database file. Sessions are short-lived and per unit of work."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Boolean, Date, DateTime, TypeDecorator, bindparam
+from sqlalchemy import Boolean, Date, DateTime, TypeDecorator, bindparam, case, null
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
@@ -33,6 +33,7 @@ LOCAL_COLUMNS = {
     "search_key",
     "sort_key",
     "merged_into",
+    "identity_here",
 }
 TABLES = {model.__tablename__: model.__table__ for model in DOMAIN_TABLES}
 SYNCED_COLUMNS = {
@@ -320,9 +321,22 @@ def _upsert(tbl: str) -> Any:
         statement = sqlite_insert(table).values(
             {c: bindparam(c) for c in ["id", "created_at", *written]}
         )
+        set_ = {c: statement.excluded[c] for c in written}
+        if tbl == "individual":
+            # A number that did not come from this install is not this install's to keep
+            # unique: it leaves the unique index (store.migrations.V_IDENTITY_HERE), so that
+            # what sync writes always lands and a duplicate goes to the queue instead.
+            set_["identity_here"] = case(
+                (
+                    table.c.identity_number.is_not_distinct_from(
+                        statement.excluded.identity_number
+                    ),
+                    table.c.identity_here,
+                ),
+                else_=null(),
+            )
         _UPSERTS[tbl] = statement.on_conflict_do_update(
-            index_elements=[table.c.id],
-            set_={c: statement.excluded[c] for c in written},
+            index_elements=[table.c.id], set_=set_
         )
     return _UPSERTS[tbl]
 
