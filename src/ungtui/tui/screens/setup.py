@@ -14,6 +14,7 @@ from ungtui.services.errors import ValidationError
 from ungtui.services.organisations import CurrentUser, list_organisations, register_user
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect
 
 NEW_ORGANISATION = "__new__"
 
@@ -39,7 +40,7 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
             )
             yield FormField(
                 "Organisation",
-                Select(
+                PlainSelect(
                     [("Ny organisation …", NEW_ORGANISATION)],
                     allow_blank=False,
                     id="organisation",

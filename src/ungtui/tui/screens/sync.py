@@ -42,6 +42,7 @@ from ungtui.sync.fileformat import SyncFileError
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.masking import shown_name
+from ungtui.tui.widgets.plain import PlainSelect, PlainTable, input_value, plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 HIDDEN = "(dolt)"  # a value in screen-share mode
@@ -59,8 +60,8 @@ class TypeValueScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._title, classes="dialog-title")
-            yield Input(self._value, id="typed")
+            yield Static(plain(self._title), classes="dialog-title")
+            yield Input(input_value(self._value), id="typed")
             yield Static("Enter sparar, Esc avbryter.", classes="dialog-text")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -95,7 +96,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         with TabbedContent(id="tabs"):
             with TabPane("Exportera", id="tab-export"), VerticalScroll():
                 yield Static("Till organisation", classes="field-label")
-                yield Select([], id="export-org", allow_blank=True, prompt="Välj mottagare")
+                yield PlainSelect(
+                    [], id="export-org", allow_blank=True, prompt="Välj mottagare"
+                )
                 yield Static("", id="export-preview")
                 yield Static("Mapp eller fil att skriva till", classes="field-label")
                 yield Input(str(Path.home()), id="export-out")
@@ -114,13 +117,13 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static("", id="import-result")
             with TabPane("Konflikter", id="tab-conflicts"):
                 yield Static("", id="conflicts-help")
-                yield DataTable(id="conflicts", cursor_type="row")
+                yield PlainTable(id="conflicts", cursor_type="row")
             with TabPane("Dubbletter", id="tab-duplicates"):
                 yield Static("", id="duplicates-help")
-                yield DataTable(id="duplicates", cursor_type="row")
+                yield PlainTable(id="duplicates", cursor_type="row")
             with TabPane("Installationer", id="tab-peers"):
                 yield Static("", id="own-fingerprint")
-                yield DataTable(id="peers", cursor_type="row")
+                yield PlainTable(id="peers", cursor_type="row")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -274,7 +277,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 f"{preview.organisation_name}.\nFöljer inte med: {preview.people_left_out} "
                 "personer utan gällande samtycke för den organisationen."
             )
-        self.app.call_from_thread(self.query_one("#export-preview", Static).update, text)
+        self.app.call_from_thread(
+            self.query_one("#export-preview", Static).update, plain(text, multiline=True)
+        )
 
     @on(Button.Pressed, "#export-go")
     def _export_pressed(self) -> None:
@@ -313,7 +318,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     def _say(self, target: str, text: str, error: bool = False) -> None:
         widget = self.query_one(target, Static)
-        widget.update(text)
+        widget.update(plain(text, multiline=True))  # quotes file names and peers' words
         widget.set_class(error, "error-text")
 
     # --- import ----------------------------------------------------------------------
