@@ -96,7 +96,7 @@ def test_text_for_the_screen_loses_what_would_steer_the_terminal():
     assert for_display("\x1b]0;Hackad\x07Ek") == "]0;HackadEk"
     assert for_display("\x1b[2JEk\x1b]52;c;aGVq\x07") == "[2JEk]52;c;aGVq"
     assert for_display("rad 1\nrad 2\tslut") == "rad 1 rad 2 slut"
-    assert for_display("rad 1\r\nrad 2\tslut", multiline=True) == "rad 1\nrad 2    slut"
+    assert for_display("rad 1\r\nrad 2\tslut\x1b[2J", multiline=True) == "rad 1\nrad 2\tslut[2J"
     assert for_display(None) == ""
     assert for_display("a\u202eb\u2066c") == "abc"
 

@@ -219,11 +219,10 @@ def record_problems(table: str, values: Mapping[str, object]) -> dict[str, str]:
 
 def for_display(text: object, *, multiline: bool = False) -> str:
     """Text as a screen may show it: steering characters removed; on one line unless
-    `multiline` (then line breaks stay and a tab becomes spaces)."""
+    `multiline` (then line breaks and tabs stay)."""
     value = "" if text is None else str(text)
     if multiline:
-        value = value.replace("\r\n", "\n").replace("\t", "    ")
-        return _UNSAFE.sub("", value.replace("\r", "\n"))
+        return _UNSAFE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return _UNSAFE.sub("", _LINE_BREAKS.sub(" ", value))
 
 
