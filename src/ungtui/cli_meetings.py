@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ungtui.cli_common import fail, whole_number
 from ungtui.services.errors import ServiceError
 from ungtui.services.meetings import (
     WHEN_FILTERS,
@@ -27,7 +28,9 @@ def add_meeting_commands(commands, common: argparse.ArgumentParser) -> None:
     listing.add_argument(
         "--when", default="alla", metavar="NÄR", help="kommande, tidigare eller alla (standard)"
     )
-    listing.add_argument("--limit", type=int, default=100, metavar="N", help="högst N möten")
+    listing.add_argument(
+        "--limit", type=whole_number, default=100, metavar="N", help="högst N möten"
+    )
     minutes = actions.add_parser("minutes", parents=[common], help="skriv ett mötes protokoll")
     minutes.add_argument("id", metavar="ID", help="mötets id (minst de sex första tecknen)")
     minutes.add_argument("--format", default="md", metavar="md|txt", help="Markdown eller text")
@@ -35,8 +38,7 @@ def add_meeting_commands(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _bad(message: str) -> int:
-    print(f"ungtui: {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+    return fail(message, EXIT_BAD_INPUT)
 
 
 def run_meeting_command(db: Database, args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ungtui.cli_common import fail
 from ungtui.cli_sync import CommandError, passphrase_from_user
 from ungtui.services.errors import ServiceError
 from ungtui.services.private_files import write_private_text
@@ -61,8 +62,7 @@ def run_before_open(path: Path, args: argparse.Namespace) -> int:
             print(f"Den tidigare databasen finns kvar som {result.old_database_kept_as}.")
         return 0
     except (CommandError, ServiceError) as error:
-        print(f"ungtui: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
 
 
 def run_after_open(db, args: argparse.Namespace) -> int:
@@ -83,7 +83,6 @@ def run_after_open(db, args: argparse.Namespace) -> int:
             return 0
         write_private_text(Path(args.out), text, replace=True)
     except ServiceError as error:
-        print(f"ungtui: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
     print(f"Skrivet till {args.out}.")
     return 0

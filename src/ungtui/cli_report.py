@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ungtui.cli_common import fail
 from ungtui.store.database import Database
 
 FORMATS = ("csv", "md", "json")
@@ -33,8 +34,7 @@ def add_report_parser(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"ungtui: {message}", file=sys.stderr)
-    return 2
+    return fail(message, 2)
 
 
 def _agreement_id(db: Database, wanted: str) -> str:
@@ -85,6 +85,5 @@ def run_report_command(db: Database, args: argparse.Namespace) -> int:
             write_report(report, fmt, out)
             print(f"Uppföljningen för {period.label} skrevs till {out}.", file=sys.stderr)
     except ServiceError as error:
-        print(f"ungtui: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
     return 0

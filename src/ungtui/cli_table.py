@@ -4,9 +4,9 @@ take a list out as CSV or xlsx."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from ungtui.cli_common import fail
 from ungtui.store.database import Database
 
 COMMANDS = ("import-table", "export-table")
@@ -60,8 +60,7 @@ def add_table_commands(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str, code: int = 2) -> int:
-    print(f"ungtui: {message}", file=sys.stderr)
-    return code
+    return fail(message, code)
 
 
 def run_table_command(db: Database, args: argparse.Namespace) -> int:
