@@ -10,10 +10,13 @@ from pathlib import Path
 from ungtui import __version__
 from ungtui.cli_common import (
     EXIT_INTERRUPTED,
+    EXIT_USAGE,
     SwedishArgumentParser,
+    add_replace_option,
     debugging,
     escaped_output,
     fail,
+    refuse_existing_out,
     unescaped_output,
     whole_number,
 )
@@ -69,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=whole_number, default=1, metavar="S", help="slumpfrö")
     dump = commands.add_parser("dump", parents=[common], help="skriv alla poster som kanonisk JSON")
     dump.add_argument("--out", metavar="FILE", help="fil att skriva till (annars skärmen)")
+    add_replace_option(dump)
     dump.add_argument(
         "--med-kansliga",
         dest="sensitive",
@@ -88,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FILE", help="fil eller mapp att skriva")
     export.add_argument("--full", action="store_true", help="allt, inte bara det nya")
+    add_replace_option(export)
     imp = commands.add_parser("import", parents=[common], help="läs in en synkfil")
     imp.add_argument("file", metavar="FILE", help="synkfilen")
     imp.add_argument(
@@ -130,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if refusal := refuse_existing_out(args):
+        return fail(refusal, EXIT_USAGE)
     path = resolve_db_path(args.db)
     if args.command == "where":
         print(path)
@@ -150,7 +157,7 @@ def _main(argv: list[str] | None) -> int:
         return fail(str(exc))
     try:
         if args.command == "dump":
-            return _dump(db, args.out, args.sensitive)
+            return _dump(db, args.out, args.sensitive, args.replace)
         if args.command in ("audit-log", "extract"):
             from ungtui.cli_privacy import run_after_open
 
@@ -213,15 +220,18 @@ def _demo(path: Path, individuals: int, seed: int) -> int:
     return 0
 
 
-def _dump(db, out: str | None, sensitive: bool = False) -> int:
+def _dump(db, out: str | None, sensitive: bool = False, replace: bool = False) -> int:
     from ungtui.services.dump import dump_json
+    from ungtui.services.errors import ServiceError
+    from ungtui.services.private_files import write_private_text
 
     text = dump_json(db, include_sensitive=sensitive)
     if out:
         # Every record, personal data included: readable by the owner only.
-        fd = os.open(out, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            write_private_text(Path(out), text, replace=replace)
+        except ServiceError as error:
+            return fail(str(error))
     else:
         sys.stdout.write(text)
     return 0

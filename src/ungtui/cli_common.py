@@ -103,6 +103,34 @@ class SwedishArgumentParser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+REPLACE_OPTION = "--skriv-over"
+
+
+def add_replace_option(parser: argparse.ArgumentParser) -> None:
+    """Every command that writes a file refuses to write over one unless told to."""
+    parser.add_argument(
+        REPLACE_OPTION,
+        dest="replace",
+        action="store_true",
+        help="ersätt filen om den redan finns (annars skrivs ingen fil över)",
+    )
+
+
+def refuse_existing_out(args: argparse.Namespace) -> str | None:
+    """The reason to stop before anything is done when an output file named on the command
+    line exists and the user did not ask to replace it; None when all is well."""
+    if getattr(args, "replace", False):
+        return None
+    for name in ("out", "save_mapping"):
+        value = getattr(args, name, None)
+        if value and os.path.lexists(value) and not os.path.isdir(value):
+            return (
+                f"Filen {value} finns redan och skrivs inte över. Välj ett annat namn, eller "
+                f"lägg till {REPLACE_OPTION} för att ersätta den."
+            )
+    return None
+
+
 def whole_number(text: str) -> int:
     """An argparse type: a whole number, with a Swedish reason when it is not one."""
     try:

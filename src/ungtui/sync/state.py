@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from ungtui.domain.text import person_search_key, person_sort_key
+from ungtui.store.database import instance_of
 from ungtui.store.models import DOMAIN_TABLES
 from ungtui.sync import hlc as hlcmod
 from ungtui.sync.register import Register, write
@@ -111,7 +112,20 @@ def set_meta_value(conn: Connection, key: str, value: str | None) -> None:
 
 
 def ensure_identity(conn: Connection) -> dict[str, str]:
+    """This install's identity, made when first needed. A database file copied to another
+    place (or a backup put back) must not go on as the install it came from: two installs
+    writing under one site id would make edits collide unseen. So when the file is not the
+    one the identity was made on, a new site id and key are made, and the next export is a
+    full one so that peers are not told of a gap. This is checked here, before the first
+    write, rather than on open: opening a file only to read it changes nothing in it."""
     meta = _meta(conn)
+    here = instance_of(conn)
+    if meta.get("instance") != here:
+        if "site_id" in meta:
+            conn.exec_driver_sql("DELETE FROM sync_meta WHERE key IN ('site_id', 'signing_key')")
+            _set_meta(conn, full_next="1")
+        _set_meta(conn, instance=here)
+        meta = _meta(conn)
     if "site_id" not in meta:
         rekey(conn)
         meta = _meta(conn)

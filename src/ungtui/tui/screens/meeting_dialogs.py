@@ -26,7 +26,9 @@ from ungtui.services.meetings import (
 )
 from ungtui.services.minutes import build_minutes, minutes_file_name, write_minutes
 from ungtui.services.organisations import list_staff
+from ungtui.services.private_files import TargetExists
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.form import FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, PlainTable, input_value, plain
 
@@ -429,17 +431,31 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
         self._save(Path(path), str(self.query_one("#minutes-format", Select).value))
 
     @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
-    def _save(self, path: Path, fmt: str) -> None:
+    def _save(self, path: Path, fmt: str, replace: bool = False) -> None:
         text = build_minutes(self.app.db, self.meeting_id, fmt)
         try:
-            written = write_minutes(path, text)
-        except OSError as exc:
-            self.notify(
-                f"Protokollet kunde inte sparas: {exc.strerror}. Välj en annan mapp.",
-                severity="error",
-            )
+            written = write_minutes(path, text, replace=replace)
+        except TargetExists:
+            self.app.call_from_thread(self._ask_replace, path, fmt)
+            return
+        except ServiceError as exc:
+            self.notify(f"Protokollet kunde inte sparas. {exc}", severity="error")
             return
         self.notify(f"Protokollet är sparat i {written} (läsbart bara för dig).")
+
+    def _ask_replace(self, path: Path, fmt: str) -> None:
+        def answer(choice: str | None) -> None:
+            if choice == "replace":
+                self._save(path, fmt, replace=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Ersätta protokollet?",
+                f"{path.name} finns redan. Ersätt den med protokollet som det ser ut nu?",
+                [("cancel", "Avbryt"), ("replace", "Ersätt")],
+            ),
+            answer,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
