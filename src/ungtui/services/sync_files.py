@@ -82,9 +82,14 @@ class ImportResult:
     sender_fingerprint: str = ""
 
 
-def my_fingerprint(db: Database) -> str:
-    with db.engine.begin() as conn:
-        return fingerprint(public_bytes(state.signing_key(conn)))
+def my_fingerprint(db: Database) -> str | None:
+    """This install's fingerprint, or None while the file has no identity of its own yet
+    (a copied database gets one at its first write): showing it is only a read."""
+    with db.engine.connect() as conn:
+        meta = state.current_identity(conn)
+    if meta is None:
+        return None
+    return fingerprint(public_bytes(state.key_from(meta)))
 
 
 def export_preview(db: Database, organisation_id: str) -> ExportPreview:

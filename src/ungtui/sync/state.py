@@ -158,9 +158,20 @@ def site_id(conn: Connection) -> str:
     return ensure_identity(conn)["site_id"]
 
 
+def current_identity(conn: Connection) -> dict[str, str] | None:
+    """The identity if this file has its own already, without making one (a read)."""
+    meta = _meta(conn)
+    if meta.get("instance") != instance_of(conn) or "site_id" not in meta:
+        return None
+    return meta
+
+
+def key_from(meta: dict[str, str]) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(meta["signing_key"]))
+
+
 def signing_key(conn: Connection) -> Ed25519PrivateKey:
-    raw = base64.b64decode(ensure_identity(conn)["signing_key"])
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    return key_from(ensure_identity(conn))
 
 
 def clock(conn: Connection) -> hlcmod.Clock:

@@ -224,6 +224,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#own-fingerprint", Static).update(
             f"Den här datorns fingeravtryck: {fingerprint}\n"
             "Läs upp det för den som tar emot din första fil, så att hen vet att filen är din."
+            if fingerprint
+            else "Databasen är kopierad hit och har inget eget fingeravtryck än. Det skapas "
+            "när något sparas eller vid första exporten; titta här igen efter det."
         )
         peer_table = self.query_one("#peers", DataTable)
         peer_table.clear()
