@@ -14,7 +14,6 @@ import pytest
 
 from ungtui.cli import main
 from ungtui.services import table_files
-from ungtui.services.organisations import register_user
 from ungtui.store.database import open_database
 
 
@@ -30,19 +29,9 @@ def one_line(capsys, *, out: str = "") -> str:
 
 
 @pytest.fixture
-def registered(tmp_path):
-    path = tmp_path / "reg.db"
-    db = open_database(path)
-    register_user(
-        db,
-        name="Sofia Berg",
-        unit_name="Jobbcenter Unga",
-        organisation_name="Malmö stad",
-        org_nr="212000-1124",
-        kind="kommun",
-    )
-    db.close()
-    return path
+def registered(db, user):
+    """A database with its user, by path, as the commands take it."""
+    return db.path
 
 
 # --- argparse in Swedish ------------------------------------------------------------------

@@ -85,21 +85,9 @@ def test_the_index_itself_refuses_a_second_registration_here(db, user, monkeypat
     assert len(_live(db)) == 3
 
 
-def test_two_import_table_processes_at_once(tmp_path):
+def test_two_import_table_processes_at_once(db, user, tmp_path):
     """A real race: two `ungtui import-table` of the same list started together."""
-    db_path = tmp_path / "lopp.db"
-    db = open_database(db_path)
-    from ungtui.services.organisations import register_user
-
-    register_user(
-        db,
-        name="Sofia Berg",
-        unit_name="Jobbcenter Unga",
-        organisation_name="Malmö stad",
-        org_nr="212000-1124",
-        kind="kommun",
-    )
-    db.close()
+    db_path = db.path
     path = tmp_path / "lista.csv"
     path.write_text(LIST, encoding="utf-8")
     command = [sys.executable, "-m", "ungtui", "import-table", "--db", str(db_path), str(path)]
@@ -109,11 +97,7 @@ def test_two_import_table_processes_at_once(tmp_path):
     ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
-    db = open_database(db_path)
-    try:
-        assert len(_live(db)) == 3
-    finally:
-        db.close()
+    assert len(_live(db)) == 3
     said = "".join(out for out, _err in outputs)
     # The second either saw the first's people when it checked, or found them meanwhile.
     assert said.count("Skapades: 3 nya personer.") == 1

@@ -135,9 +135,6 @@ def test_a_running_app_refuses_to_save_into_a_replaced_file(db, user, tmp_path):
 
 def test_a_backup_made_before_streaming_still_restores(db, user, tmp_path):
     """The streamed format is byte for byte what one sealed block was."""
-    import base64
-    import hmac
-    import json
     import struct
 
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -145,20 +142,9 @@ def test_a_backup_made_before_streaming_still_restores(db, user, tmp_path):
     add(db, user, "Gammal")
     plain = backup(db.path, tmp_path / "kopia.db").path.read_bytes()
     salt, nonce = os.urandom(16), os.urandom(12)
-    enc_key, check_key = fileformat.passphrase_keys(PASSPHRASE, salt, fileformat.KDF_PARAMS)
-    header = json.dumps(
-        {
-            "format": backup_module.FORMAT,
-            "kdf": {**fileformat.KDF_PARAMS, "salt": base64.b64encode(salt).decode()},
-            "nonce": base64.b64encode(nonce).decode(),
-            "key_check": base64.b64encode(
-                hmac.digest(check_key, b"ungtui key check", "sha256")
-            ).decode(),
-        },
-        sort_keys=True,
-    ).encode()
+    enc_key, header = backup_module._header(PASSPHRASE, salt, nonce)
     old = tmp_path / "gammal.ungbackup"
-    sealed = AESGCM(enc_key).encrypt(nonce, plain, header)
+    sealed = AESGCM(enc_key).encrypt(nonce, plain, header)  # all at once, as before
     old.write_bytes(backup_module.MAGIC + struct.pack(">I", len(header)) + header + sealed)
     add(db, user, "Ny")
     db.close()

@@ -5,10 +5,10 @@ registered cannot be saved a second time from the form."""
 from __future__ import annotations
 
 import os
-import sqlite3
 
 from textual.widgets import Button, Input
 
+from tests.services.test_no_silent_loss import names
 from tests.tui.helpers import settle, type_text
 from tests.tui.test_untrusted_text import rendered
 from ungtui.services.backup import backup
@@ -16,14 +16,6 @@ from ungtui.services.individuals import IndividualInput, save_individual
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.individual_form import IndividualFormScreen
-
-
-def names(path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return [r[0] for r in conn.execute("SELECT first_name FROM individual ORDER BY 1")]
-    finally:
-        conn.close()
 
 
 async def test_saving_after_the_file_was_replaced_is_refused_with_a_clear_message(

@@ -32,12 +32,12 @@ DOCUMENT_MAX = 200_000
 # and C1 controls, DEL, line and paragraph separators, and the bidirectional overrides and
 # isolates (they make text read differently from what is stored).
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + "\ud800-\udfff]")
-_UNSAFE_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + "\ud800-\udfff]")
-
-_TERMINAL_UNSAFE = re.compile(
-    "\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + "\ud800-\udfff]"
-)
+# The rest of the set, besides the C0 controls: DEL and C1, separators, bidi, surrogates.
+_OTHERS = "\x7f-\x9f\u2028\u2029" + _BIDI + "\ud800-\udfff"
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f" + _OTHERS + "]")  # tab and newline allowed
+_UNSAFE_OR_BREAK = re.compile("[\x00-\x1f" + _OTHERS + "]")
+# For a terminal, CRLF (as CSV has it) is a line break too; a lone CR would overwrite.
+_TERMINAL_UNSAFE = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f" + _OTHERS + "]")
 _LINE_BREAKS = re.compile("\r\n|[\n\r\t\u2028\u2029]")
 
 # Columns whose text may run over several lines (newline and tab allowed), with their
