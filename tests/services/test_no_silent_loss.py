@@ -208,3 +208,14 @@ def test_an_encrypted_backup_holds_no_plaintext_and_no_journal(db, user, tmp_pat
     assert [p.name for p in stick.iterdir()] == [made.name]
     assert b"Hemlig" not in made.read_bytes()
     assert not [p for p in db.path.parent.iterdir() if ".kopia-" in p.name]
+
+
+def test_a_backup_leaves_the_database_and_its_folder_as_they_were(db, user, tmp_path):
+    add(db, user, "Orörd")
+    db.close()
+    before = {p.name: p.read_bytes() for p in db.path.parent.iterdir()}
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    backup(db.path, stick / "kopia.db")
+    backup(db.path, stick, passphrase=PASSPHRASE)
+    assert {p.name: p.read_bytes() for p in db.path.parent.iterdir() if p != stick} == before

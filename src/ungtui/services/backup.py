@@ -74,7 +74,9 @@ def _snapshot_temp(db_path: Path) -> Path:
 
 
 def _snapshot(db_path: Path, into: Path) -> None:
-    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+    # Read-write although it only reads: closing it as the last connection removes the
+    # -wal and -shm files, where a read-only one would leave them beside the database.
+    source = sqlite3.connect(db_path, timeout=5)
     target = sqlite3.connect(into)
     try:
         source.backup(target)  # one step: a consistent snapshot even while others write
