@@ -235,3 +235,24 @@ async def test_notifications_and_questions_quote_names_as_text(hostile_db):
         assert "Återkalla samtycke?" in text
         await visit(pilot, "escape")
         assert app.is_running
+
+
+def test_a_text_built_from_data_loses_its_steering_characters_and_keeps_its_styles():
+    """Text(name) is no markup, yet an escape code in the name would reach the terminal:
+    plain() and PlainTable clean such Texts too."""
+    from rich.text import Text
+
+    from ungtui.tui.widgets.plain import clean_text, plain
+
+    built = Text("Ek\x1b]0;Hackad\x07 Åsa", style="bold")
+    built.stylize("red", 0, 2)
+    cleaned = clean_text(built)
+    assert cleaned.plain == "Ek]0;Hackad Åsa"
+    from rich.console import Console
+
+    console = Console()
+    assert cleaned.get_style_at_offset(console, 0).color.name == "red"
+    assert cleaned.get_style_at_offset(console, 12).bold
+    assert plain("Till: ", built).plain == "Till: Ek]0;Hackad Åsa"
+    untouched = Text("Öberg")
+    assert clean_text(untouched) is untouched

@@ -226,6 +226,12 @@ def for_display(text: object, *, multiline: bool = False) -> str:
     return _UNSAFE.sub("", _LINE_BREAKS.sub(" ", value))
 
 
+def steering_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` has characters for_display(multiline=True) would remove: for callers
+    that must keep other positions (styled text)."""
+    return [match.span() for match in _UNSAFE.finditer(text)]
+
+
 def escape_for_terminal(text: str) -> str:
     """Text as a command may print it: every steering character written out as `\\uXXXX`,
     line breaks (CRLF too, as CSV has them) and tabs kept. Valid JSON stays valid JSON,

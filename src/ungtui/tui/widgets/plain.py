@@ -14,7 +14,7 @@ from rich.style import Style, StyleType
 from rich.text import Text
 from textual.widgets import DataTable, Select
 
-from ungtui.domain.fields import for_display
+from ungtui.domain.fields import for_display, steering_spans
 
 Part = str | Text | tuple[str, StyleType] | None
 
@@ -27,12 +27,25 @@ def plain(*parts: Part, multiline: bool = False, style: StyleType = "") -> Text:
         if part is None:
             continue
         if isinstance(part, Text):
-            out.append_text(part)
+            out.append_text(clean_text(part))
         elif isinstance(part, tuple):
             out.append(for_display(part[0], multiline=multiline), part[1])
         else:
             out.append(for_display(part, multiline=multiline))
     return out
+
+
+def clean_text(text: Text) -> Text:
+    """A Text someone built from data (Text(name) is no markup, but an escape code in the
+    name would still reach the terminal), with its steering characters removed and its
+    styles kept."""
+    spans = steering_spans(text.plain)
+    if not spans:
+        return text
+    result = text.copy()
+    for start, end in reversed(spans):  # from the end, so earlier offsets stay valid
+        result = result[:start] + result[end:]
+    return result
 
 
 def lines(rows: Iterable[Part | Text]) -> Text:
@@ -54,7 +67,9 @@ def input_value(text: object) -> str:
 
 def _cell(value: object) -> object:
     # Numbers and dates DataTable already shows as plain text.
-    return plain(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return plain(value)
+    return clean_text(value) if isinstance(value, Text) else value
 
 
 class PlainTable(DataTable):
