@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import row_text, settle, type_text
 from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import IndividualFilter, list_individuals
 from ungtui.store.database import open_database
@@ -28,7 +28,7 @@ def demo_db(tmp_path):
 
 def table_names(app) -> list[str]:
     table = app.screen.query_one("#individuals", DataTable)
-    return [table.get_row_at(i)[0] for i in range(table.row_count)]
+    return [row_text(table, i)[0] for i in range(table.row_count)]
 
 
 async def test_list_opens_with_masked_numbers_and_search_narrows_it(demo_db):
@@ -38,7 +38,7 @@ async def test_list_opens_with_masked_numbers_and_search_narrows_it(demo_db):
         assert isinstance(app.screen, IndividualsScreen)
         table = app.screen.query_one("#individuals", DataTable)
         assert table.row_count > 20
-        numbers = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        numbers = [row_text(table, i)[1] for i in range(table.row_count)]
         assert all(n.endswith("-XXXX") or n.startswith("R-") for n in numbers)
 
         target = list_individuals(demo_db, IndividualFilter(status="aktiv"))[5]
@@ -64,16 +64,16 @@ async def test_reveal_shows_the_full_number_of_one_row(demo_db):
         await settle(pilot)
         table = app.screen.query_one("#individuals", DataTable)
         row = 0
-        while table.get_row_at(row)[1].startswith("R-"):
+        while row_text(table, row)[1].startswith("R-"):
             row += 1
         for _ in range(row):
             await pilot.press("down")
         await pilot.press("v")
-        shown = table.get_row_at(row)[1]
+        shown = row_text(table, row)[1]
         assert not shown.endswith("XXXX")
         assert len(shown) == 13
         await pilot.press("v")
-        assert table.get_row_at(row)[1].endswith("-XXXX")
+        assert row_text(table, row)[1].endswith("-XXXX")
 
 
 async def test_add_with_a_bad_number_then_a_good_one(demo_db):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import row_text, settle, type_text
 from ungtui.services import processes as svc
 from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import IndividualInput, save_individual
@@ -144,7 +144,7 @@ async def test_agreements_list_and_one_agreement_with_its_processes(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, AgreementsScreen)
         table = app.screen.query_one(DataTable)
-        assert [table.get_row_at(i)[3] for i in range(table.row_count)] == [
+        assert [row_text(table, i)[3] for i in range(table.row_count)] == [
             "Gäller tills vidare",
             "Gäller tills vidare",
             "Gäller, revision försenad (skulle ske 2020-01-31)",
@@ -177,7 +177,7 @@ async def test_which_processes_apply_from_the_person_view(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, ApplicableProcessesScreen)
         table = app.screen.query_one(DataTable)
-        first = [table.get_row_at(i)[0] for i in range(3)]
+        first = [row_text(table, i)[0] for i in range(3)]
         # KAA first (the narrowest group), the one matching two groups before the one
         # matching one; then young 16–24 processes by title.
         assert first == [

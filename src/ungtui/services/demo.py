@@ -24,6 +24,7 @@ from ungtui.services.demo_referrals import fill_demo_referrals
 from ungtui.services.demo_way import fill_way_demo
 from ungtui.services.individuals import search_key, sort_key
 from ungtui.services.organisations import CURRENT_STAFF_KEY
+from ungtui.services.referrals import refresh_states
 from ungtui.services.unit_of_work import CREATED
 from ungtui.store.database import Database
 from ungtui.store.models import (
@@ -374,6 +375,9 @@ def fill_demo(
         )
     fill_way_demo(db, people, today=today, seed=seed)
     fill_demo_referrals(db, seed=seed, today=today)
+    # The referral lists' cache is built now, while the file is being made: opening the
+    # demo database (sample.db) only to read it then writes nothing.
+    refresh_states(db)
     fill_demo_processes(db, actor_id=staff_ids[DEMO_USER], today=today)
     fill_demo_meetings(db, seed=seed, today=today)
     seconds = (datetime.now() - started).total_seconds()

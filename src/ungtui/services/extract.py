@@ -54,6 +54,7 @@ HIDDEN_COLUMNS = {
     "search_key",
     "sort_key",
     "merged_into",
+    "identity_here",
 }
 
 

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
 from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.fields import field_problem
 from ungtui.domain.group_filters import group_bounds
 from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules
 from ungtui.domain.identity import mask_identity, parse_identity
@@ -24,7 +25,7 @@ from ungtui.services.errors import NotFound, ValidationError
 from ungtui.services.guarantee_rules import guarantee_rules
 from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import CREATED, REMOVED, UnitOfWork
-from ungtui.store.database import Database
+from ungtui.store.database import Database, take_write_lock
 from ungtui.store.models import (
     ChangeLog,
     Individual,
@@ -35,6 +36,10 @@ from ungtui.store.models import (
 )
 
 SORTS: dict[str, str] = {"namn": "Namn", "alder": "Ålder", "andrad": "Senast ändrad"}
+ALREADY_REGISTERED = (
+    "Numret är redan registrerat på en annan person. Öppna den personen i stället; är "
+    "numret fel där, rätta det först."
+)
 
 
 @dataclass(frozen=True)
@@ -404,6 +409,9 @@ def validate_individual(data: IndividualInput, today: date) -> dict:
             elif values.get("birth_date") and permit < values["birth_date"]:
                 errors["residence_permit_date"] = "Datumet kan inte vara före födelsedagen."
     values["residence_permit_date"] = permit
+    for name in ("first_name", "last_name", "phone", "email", "address", "reserve_id"):
+        if name not in errors and (problem := field_problem("individual", name, values.get(name))):
+            errors[name] = problem
     if errors:
         raise ValidationError(errors)
     values["search_key"] = search_key(first, last, values["identity_number"], values["reserve_id"])
@@ -422,9 +430,15 @@ def save_individual(
 ) -> str:
     """Create or update a person. Validation happens before anything is written."""
     values = validate_individual(data, today or clock.today())
+    number = values["identity_number"]
     with UnitOfWork(db, actor_id) as uow:
         if individual_id is None:
-            person = uow.create(Individual(case_organisation_id=organisation_id, **values))
+            _refuse_registered(uow, number, None)
+            person = uow.create(
+                Individual(
+                    case_organisation_id=organisation_id, identity_here=bool(number), **values
+                )
+            )
         else:
             person = uow.session.get(Individual, individual_id)
             if person is None or person.deleted_at is not None:
@@ -434,6 +448,9 @@ def save_individual(
                 values["search_key"] = search_key(
                     values["first_name"], values["last_name"], None, values["reserve_id"]
                 )
+            if number and number != person.identity_number:
+                _refuse_registered(uow, number, person.id)
+                person.identity_here = True  # typed here now: bookkeeping, not a change
             uow.update(person, **values)
         if organisation_id is not None:
             responsible = data.responsible_staff_id
@@ -441,6 +458,25 @@ def save_individual(
                 responsible = actor_id  # whoever registers a person answers for them at first
             _set_responsible(uow, person.id, organisation_id, responsible)
     return person.id
+
+
+def _refuse_registered(uow: UnitOfWork, number: str | None, individual_id: str | None) -> None:
+    """One number, one person: registering a number someone live already has is refused
+    (the form offers to open that person). The unique index of numbers registered here
+    backs this up when two saves race (store.migrations.V_IDENTITY_HERE)."""
+    if not number:
+        return
+    take_write_lock(uow.session.connection())  # nobody registers it between look and write
+    taken = uow.session.exec(
+        select(Individual.id).where(
+            Individual.identity_number == number,
+            col(Individual.deleted_at).is_(None),
+            Individual.id != (individual_id or ""),
+            func.coalesce(Individual.merged_into, "") != (individual_id or "-"),
+        )
+    ).first()
+    if taken is not None:
+        raise ValidationError({"identity": ALREADY_REGISTERED})
 
 
 def _set_responsible(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ungtui.domain.fields import spreadsheet_text
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
 from ungtui.domain.suppression import (
     HIDDEN,
@@ -27,6 +28,8 @@ from ungtui.services.private_files import free_name, write_private_text
 from ungtui.services.report import ALL, GENDER_COLUMNS, GENDERS, Cell, Indicator, Report
 
 FORMATS = ("csv", "md", "json")
+# Columns of a goal line that are the agreement's own words.
+AGREEMENT_WORDS = {"mål", "indikator", "målnivå"}
 LEGEND = (
     f"{HIDDEN}: 1–4 personer, eller ett värde byggt på så få. {PROTECTED}: dolt för att "
     "en summa annars skulle avslöja ett litet tal."
@@ -253,7 +256,14 @@ def as_csv(report: Report) -> str:
         writer.writerow([])
         writer.writerow(["Mål", "Indikator", "Målnivå", "Utfall", "Jämförelse", "Bedömning"])
         for goal in goal_lines(report):
-            writer.writerow(list(goal.values()))
+            # The goal's words are the agreement's, perhaps from another install: text, so
+            # Excel never takes them for a formula. The figures are the report's own.
+            writer.writerow(
+                [
+                    spreadsheet_text(value) if key in AGREEMENT_WORDS else value
+                    for key, value in goal.items()
+                ]
+            )
     return "\ufeff" + out.getvalue()
 
 
@@ -341,9 +351,9 @@ def file_stem(report: Report) -> str:
     return "ungtui-uppfoljning-" + report.period.label.replace("..", "_")
 
 
-def write_report(report: Report, fmt: str, path: Path) -> Path:
-    """Owner-only, never over another file (aggregates, but a register's aggregates)."""
-    return write_private_text(path, render(report, fmt))
+def write_report(report: Report, fmt: str, path: Path, *, replace: bool = False) -> Path:
+    """Owner-only, never over another file unless asked (aggregates, but a register's)."""
+    return write_private_text(path, render(report, fmt), replace=replace)
 
 
 def write_to_folder(report: Report, fmt: str, folder: Path) -> Path:

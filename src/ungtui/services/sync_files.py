@@ -22,6 +22,7 @@ from ungtui import __version__
 from ungtui.domain.text import fold, initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error
+from ungtui.services.private_files import check_target, write_private_bytes
 from ungtui.services.sync import (
     Sender,
     apply_changes,
@@ -33,7 +34,12 @@ from ungtui.store.database import Database
 from ungtui.store.migrations import LATEST_VERSION
 from ungtui.sync import hlc, state
 from ungtui.sync import organisations as orgs
-from ungtui.sync.changes import ImportSummary, allowed_individuals, newest_stamp
+from ungtui.sync.changes import (
+    ImportSummary,
+    allowed_individuals,
+    check_stamps,
+    newest_stamp,
+)
 from ungtui.sync.fileformat import (
     SUFFIX,
     Header,
@@ -151,9 +157,14 @@ def describe_removal(report: RemovedPerson, sender_name: str, *, masked: bool = 
     return text
 
 
-def my_fingerprint(db: Database) -> str:
-    with db.engine.begin() as conn:
-        return fingerprint(public_bytes(state.signing_key(conn)))
+def my_fingerprint(db: Database) -> str | None:
+    """This install's fingerprint, or None while the file has no identity of its own yet
+    (a copied database gets one at its first write): showing it is only a read."""
+    with db.engine.connect() as conn:
+        meta = state.current_identity(conn)
+    if meta is None:
+        return None
+    return fingerprint(public_bytes(state.key_from(meta)))
 
 
 def export_preview(db: Database, organisation_id: str, *, full: bool = False) -> ExportPreview:
@@ -229,14 +240,13 @@ def export_file(
     out: Path,
     passphrase: str,
     full: bool = False,
+    replace: bool = False,
 ) -> ExportResult:
     _check_passphrase(passphrase)
     out = Path(out)
     if out.is_dir():
-        out = out / default_file_name(db)
-    if not out.parent.is_dir():
-        raise ServiceError(f"Mappen {out.parent} finns inte.")
-    temporary = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+        out = _free(out / default_file_name(db))
+    check_target(out, replace=replace)
     try:
         with db.engine.begin() as conn:
             # What was sent to whom is committed only together with a written file.
@@ -254,12 +264,8 @@ def export_file(
                 recipient=_party(conn, for_organisation),
                 sender=_party(conn, own_organisation(conn)),
             )
-            fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, out)
+            # Written whole before what was sent is committed (services.private_files).
+            write_private_bytes(out, data, replace=replace)
             conn.exec_driver_sql(
                 "INSERT INTO sync_export (file_id, at, organisation_id, seq_to)"
                 " VALUES (?, ?, ?, ?)",
@@ -273,11 +279,7 @@ def export_file(
                 "exporterade",
                 ((pid, f"synkfil till {receiver}") for pid in audit.people_in_rows(changes.rows)),
             )
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise ServiceError(f"Filen kunde inte skrivas: {error.strerror}.") from error
     except OperationalError as error:
-        temporary.unlink(missing_ok=True)
         raise ServiceError(explain_database_error(error)) from error
     return ExportResult(
         path=out,
@@ -286,6 +288,17 @@ def export_file(
         full=changes.full,
         purges=len(changes.purges),
     )
+
+
+def _free(path: Path) -> Path:
+    """The default name, or with -2, -3 … when a file of that name is in the folder (the
+    same day and sequence number: an export made twice)."""
+    number = 1
+    candidate = path
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
 
 
 def peek_sender(path: Path) -> tuple[str, str]:
@@ -326,7 +339,12 @@ def import_file(
     header, _fields, _rest = read_header(data)
     _check_address(db, header)
     header, changes = read_bytes(data, passphrase=passphrase, schema_version=LATEST_VERSION)
-    if hlc.too_far_ahead(newest_stamp(changes)):
+    try:
+        check_stamps(changes)
+        newest = newest_stamp(changes)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+        raise SyncFileError("Filens innehåll är skadat. Be om en ny kopia.") from None
+    if hlc.too_far_ahead(newest):
         raise SyncFileError(
             "Avsändarens klocka ligger mer än ett dygn före din. Filen har inte lästs in; "
             "be avsändaren ställa klockan rätt och göra en ny export."
@@ -336,6 +354,15 @@ def import_file(
             result = _take_in(conn, header, changes, digest, trust)
     except OperationalError as error:
         raise ServiceError(explain_database_error(error)) from error
+    except (SyncFileError, ServiceError):
+        raise
+    except Exception as error:
+        # Signed by a known key, yet holding what cannot be taken in (a wrong kind of value,
+        # a record that does not add up): the transaction is rolled back whole.
+        raise SyncFileError(
+            "Filen innehåller uppgifter som inte går att läsa in. Inget har ändrats; be "
+            "avsändaren om en ny fil."
+        ) from error
     return result
 
 

@@ -631,6 +631,35 @@ CREATE INDEX ix_organisation_merged_into ON organisation (merged_into);
 CREATE INDEX ix_organisation_org_nr ON organisation (org_nr);
 """
 
+# Issue 16: one identity number, one person, among the people registered on this install,
+# so that two table imports (or two windows) racing with the same list cannot register
+# anyone twice. Not a UNIQUE key on identity_number itself: the same person registered on
+# two installs arrives by sync and must be merged by a person (ARCHITECTURE.md, sync.md
+# §6.2), so a sync import must always land, duplicates and all. The index therefore covers
+# only rows whose number was typed or imported here (identity_here = 1): sync inserts rows
+# without the flag, and clears it when it brings a different number for a row (see
+# sync.state._upsert), so nothing sync writes can ever collide with it. The possible
+# duplicates then go to the queue of Synk → Dubbletter as before. Existing rows get the
+# flag when this install wrote their number and no other live row has it.
+V_IDENTITY_HERE = """
+ALTER TABLE individual ADD COLUMN identity_here BOOLEAN;
+UPDATE individual SET identity_here = 1
+WHERE identity_number IS NOT NULL AND deleted_at IS NULL
+  AND id IN (
+    SELECT r.row_id FROM sync_row r JOIN sync_meta m ON m.key = 'site_id'
+    WHERE r.tbl = 'individual'
+      AND json_extract(r.fields, '$.identity_number.v[0][2]') = m.value
+      AND json_array_length(r.fields, '$.identity_number.v') = 1
+  )
+  AND identity_number IN (
+    SELECT identity_number FROM individual
+    WHERE identity_number IS NOT NULL AND deleted_at IS NULL
+    GROUP BY identity_number HAVING count(*) = 1
+  );
+CREATE UNIQUE INDEX ux_individual_identity_here ON individual (identity_number)
+WHERE identity_here = 1 AND deleted_at IS NULL;
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
@@ -640,6 +669,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (6, V_MEETINGS),
     (7, V_AGREEMENT_GUARANTEE),
     (8, V_ORGANISATION_IDENTITY),
+    (9, V_IDENTITY_HERE),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

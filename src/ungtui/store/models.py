@@ -2,8 +2,9 @@
 
 No foreign-key constraints are declared: records arrive from other installs by sync in
 any order (see shared/research/sync.md §6.2), so references are checked by services and a
-dangling one is shown, not refused. Identity numbers are indexed but never UNIQUE: the same
-person registered twice is merged by a person, not refused by the database.
+dangling one is shown, not refused. Identity numbers are indexed but never UNIQUE across
+installs: the same person registered twice is merged by a person, not refused by the
+database; only numbers registered on this install are unique (Individual.identity_here).
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ class Individual(Record, table=True):
     # Set when a person confirmed this is the same person as another record: the id the
     # merged person is shown under (the smallest id of the group, sync.md §6.3).
     merged_into: str | None = None
+    # Install-local: the identity number was typed or imported here (not brought by sync).
+    # Such numbers are unique among live records (migration V_IDENTITY_HERE says why only
+    # these); never synced, never dumped.
+    identity_here: bool | None = None
 
 
 class Responsibility(Record, table=True):

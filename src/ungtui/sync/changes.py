@@ -227,6 +227,35 @@ def _row_owner(conn: Connection) -> dict[tuple[str, str], str]:
 # --- import --------------------------------------------------------------------------
 
 
+def check_stamps(changes: ChangeSet) -> None:
+    """Every clock stamp and site in a change set has the form this version writes;
+    raises ValueError otherwise. A malformed stamp would poison the local clock or a
+    register (issue 15 checks the rest of each record)."""
+
+    def stamp(value: object) -> None:
+        if not isinstance(value, str) or not hlcmod.is_stamp(value):
+            raise ValueError("malformed clock stamp")
+
+    def site(value: object) -> None:
+        if not isinstance(value, str) or not value:
+            raise ValueError("malformed site")
+
+    for row in changes.rows:
+        for reg in row["f"].values():
+            for version in reg["v"]:
+                stamp(version[1])
+                site(version[2])
+            for key, value in reg["vv"].items():
+                site(key)
+                stamp(value)
+        if row.get("d"):
+            stamp(row["d"][0])
+            site(row["d"][1])
+    for edge in changes.merges:
+        stamp(edge[2])
+        site(edge[3])
+
+
 def newest_stamp(changes: ChangeSet) -> str:
     stamps = [hlcmod.encode(0, 0)]
     for row in changes.rows:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
+from ungtui.domain.fields import for_display
 from ungtui.services import clock
 from ungtui.services.agreements import (
     AgreementDetail,
@@ -24,6 +24,7 @@ from ungtui.services.guarantee_rules import guarantee_rule, set_agreement_guaran
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen
+from ungtui.tui.widgets.plain import PlainTable, plain
 
 
 def _cell(text: str) -> str:
@@ -87,7 +88,7 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Överenskommelser", classes="screen-title")
-        table: DataTable[str] = DataTable(id="agreements", cursor_type="row")
+        table = PlainTable(id="agreements", cursor_type="row")
         for label, width in (
             ("Överenskommelse", 48),
             ("Parter", 30),
@@ -309,7 +310,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static(
                 "Arbetsprocesser i överenskommelsen (Enter öppnar)", classes="section-title"
             )
-            table: DataTable[str] = DataTable(id="agreement-processes", cursor_type="row")
+            table = PlainTable(id="agreement-processes", cursor_type="row")
             table.add_column("Bilaga", width=6)
             table.add_column("Arbetsprocess", width=80)
             yield table
@@ -331,8 +332,9 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     def _show(self, detail: AgreementDetail) -> None:
         self._detail = detail
-        self.query_one("#agreement-title", Static).update(escape(detail.title))
-        self.query_one("#agreement-text", Markdown).update(agreement_markdown(detail))
+        self.query_one("#agreement-title", Static).update(plain(detail.title))
+        text = for_display(agreement_markdown(detail), multiline=True)
+        self.query_one("#agreement-text", Markdown).update(text)
         table = self.query_one("#agreement-processes", DataTable)
         table.clear()
         for pid, title, appendix in detail.processes:

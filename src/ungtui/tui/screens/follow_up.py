@@ -43,6 +43,7 @@ from ungtui.services.report_export import (
     write_to_folder,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.plain import PlainSelect, PlainTable, plain
 from ungtui.tui.widgets.report_charts import bars, figure_text, line
 from ungtui.tui.widgets.section_bar import SectionBar
 
@@ -129,10 +130,10 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
                 allow_blank=False,
                 id="fu-subgroup",
             )
-            yield Select([], prompt="Ingen överenskommelse", id="fu-agreement")
+            yield PlainSelect([], prompt="Ingen överenskommelse", id="fu-agreement")
         yield Static("", id="fu-error")
         yield Static("Räknar …", id="fu-status")
-        table: DataTable[str] = DataTable(id="fu-table", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="fu-table", cursor_type="row", zebra_stripes=True)
         yield table
         with Horizontal(id="fu-charts"):
             yield Static("", id="fu-bars")
@@ -236,7 +237,9 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
             )
         for n, goal in enumerate(goal_lines_exact(report)):
             table.add_row(
-                Text(f"Mål: {goal['indikator']} ({goal['målnivå'] or 'ingen nivå'})", style="bold"),
+                plain(
+                    f"Mål: {goal['indikator']} ({goal['målnivå'] or 'ingen nivå'})", style="bold"
+                ),
                 Text(""),
                 Text(""),
                 Text(""),
@@ -254,7 +257,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         )
         if report.agreement_title:
             status += f" · {report.agreement_title}"
-        self.query_one("#fu-status", Static).update(Text(status))
+        self.query_one("#fu-status", Static).update(plain(status))
         self._draw_charts()
 
     def _current(self) -> tuple[Indicator | None, int | None]:
@@ -305,9 +308,10 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         assert self.report is not None
         goal = self.report.goals[number]
         shown = goal_lines_exact(self.report)[number]
-        text = Text(f"{goal.goal}\n", style="bold")
-        text.append(f"{goal.indicator}\n")
-        text.append(f"Målnivå: {goal.target or 'ingen angiven'}\n")
+        # Goals are an agreement's words, perhaps from another install: text, not markup.
+        text = plain(f"{goal.goal}\n", style="bold", multiline=True)
+        text.append_text(plain(f"{goal.indicator}\n", multiline=True))
+        text.append_text(plain(f"Målnivå: {goal.target or 'ingen angiven'}\n", multiline=True))
         text.append(f"Utfall {self.report.period.label}: {shown['utfall']}\n")
         if shown["jämförelse"]:
             text.append(f"Jämförs med {shown['jämförelse']}\n")
@@ -326,7 +330,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         try:
             period = parse_period(event.value)
         except PeriodError as exc:
-            error.update(str(exc))
+            error.update(plain(str(exc)))
             return
         error.update("")
         self.period = period

@@ -17,6 +17,7 @@ from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity, shown_name
+from ungtui.tui.widgets.plain import PlainTable
 
 PAGE_SIZE = 100
 
@@ -49,7 +50,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         yield Static("90-dagarsgarantin", classes="screen-title")
         yield Static("", id="watch-intro", classes="intro")
-        table: DataTable[str] = DataTable(id="watch", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="watch", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
             ("name", "Namn", 24),
             ("identity", "Personnummer", 13),

@@ -26,6 +26,7 @@ from ungtui.services.organisations import list_staff
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect, input_value
 
 DATE_FIELDS = {"birth_date", "residence_permit_date"}
 
@@ -104,7 +105,7 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             )
             yield FormField(
                 "Ansvarig handläggare i din organisation",
-                Select([], prompt="Ingen ansvarig", id="responsible"),
+                PlainSelect([], prompt="Ingen ansvarig", id="responsible"),
                 name="responsible",
             )
         yield Footer(compact=True)
@@ -153,7 +154,7 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             else "",
         }
         for name, value in values.items():
-            self.query_one(f"#{name}", Input).value = value
+            self.query_one(f"#{name}", Input).value = input_value(value)
         self.query_one("#gender", Select).value = person.gender
         self.query_one("#status", Select).value = person.status
         self.query_one("#in_upper_secondary", Checkbox).value = person.in_upper_secondary
@@ -301,15 +302,14 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             if choice == "open":
                 self.dismiss(None)
                 self.app.open_individual(same[0].id)
-            elif choice == "save":
-                self._save(data, normalized, confirmed=True)
 
         self.app.push_screen(
             ConfirmScreen(
                 "Numret finns redan",
                 f"Det här numret är redan registrerat:\n{names}\n\n"
-                "Öppna den befintliga personen, eller spara ändå som en möjlig dubblett?",
-                [("open", "Öppna befintlig"), ("save", "Spara ändå"), ("cancel", "Avbryt")],
+                "En person registreras bara en gång. Öppna den befintliga personen; är numret "
+                "fel där, rätta det först.",
+                [("open", "Öppna befintlig"), ("cancel", "Avbryt")],
             ),
             answer,
         )

@@ -26,6 +26,7 @@ from ungtui.services.individuals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity, shown_name
+from ungtui.tui.widgets.plain import PlainTable
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
@@ -59,7 +60,7 @@ def thousands(number: int) -> str:
     return f"{number:,}".replace(",", "\u00a0")
 
 
-class PersonTable(DataTable[str]):
+class PersonTable(PlainTable):
     """The list itself; Enter opens, and the footer says so."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]

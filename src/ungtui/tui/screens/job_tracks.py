@@ -18,6 +18,7 @@ from ungtui.domain.target_groups import GROUPS
 from ungtui.services.job_tracks import JobTrackInput, JobTrackRow, list_job_tracks, save_job_track
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+from ungtui.tui.widgets.plain import PlainTable
 
 
 class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
@@ -43,7 +44,7 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Jobbspår", classes="screen-title")
-        table: DataTable[str] = DataTable(id="tracks", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="tracks", cursor_type="row", zebra_stripes=True)
         for label, width in (
             ("Jobbspår", 24),
             ("Arbetsgivare / bransch", 18),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Markdown, Select, Static
 
 from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.fields import for_display
 from ungtui.domain.processes import commitment_until
 from ungtui.domain.text_diff import DiffLine
 from ungtui.services import clock
@@ -27,6 +27,7 @@ from ungtui.services.processes import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect, PlainTable, plain
 
 
 class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
@@ -75,9 +76,10 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
     def _show(self, detail: ProcessDetail) -> None:
         self.detail = detail
         self.query_one("#process-title", Static).update(
-            f"{escape(detail.title)}  [dim](version {detail.version})[/]"
+            plain(detail.title, (f"  (version {detail.version})", "dim"))
         )
-        self.query_one("#process-text", Markdown).update(detail.readable)
+        readable = for_display(detail.readable, multiline=True)
+        self.query_one("#process-text", Markdown).update(readable)
 
     def action_back(self) -> None:
         self.dismiss()
@@ -134,8 +136,8 @@ class VersionsScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Versioner av {escape(self.detail.title)}", classes="screen-title")
-        table: DataTable[str] = DataTable(id="versions", cursor_type="row")
+        yield Static(plain(f"Versioner av {self.detail.title}"), classes="screen-title")
+        table = PlainTable(id="versions", cursor_type="row")
         for label, width in (("Version", 8), ("Sparad", 16), ("Av", 24), ("", 12)):
             table.add_column(label, width=width)
         yield table
@@ -205,7 +207,7 @@ class DiffScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            f"{escape(self.title_text)}: version {self.older} → {self.newer}",
+            plain(f"{self.title_text}: version {self.older} → {self.newer}"),
             classes="screen-title",
         )
         with VerticalScroll(id="diff"):
@@ -229,7 +231,7 @@ class DiffScreen(ReportsWorkerErrors, Screen[None]):
         styles = {"+": "green", "-": "red", " ": "", "@": "dim"}
         signs = {"+": "+ ", "-": "− ", " ": "  ", "@": "  "}
         for line in lines:
-            text.append(f"{signs[line.kind]}{line.text}\n", style=styles[line.kind])
+            text.append(f"{signs[line.kind]}{for_display(line.text)}\n", style=styles[line.kind])
         self.query_one("#diff-text", Static).update(text)
 
     def action_back(self) -> None:
@@ -263,7 +265,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
             )
             yield FormField(
                 "Part som avslutar",
-                Select(self.parties, prompt="Välj part", id="end-party"),
+                PlainSelect(self.parties, prompt="Välj part", id="end-party"),
                 name="party",
             )
             yield FormField(

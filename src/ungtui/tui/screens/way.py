@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -48,8 +47,9 @@ from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
 from ungtui.tui.widgets.masking import shown_name
+from ungtui.tui.widgets.plain import Part, PlainTable, bold, lines, plain
 
-HIDDEN = "[dim]dold – h visar[/]"
+HIDDEN: Part = ("dold – h visar", "dim")
 EXIT_ROW = "avslut"  # the exit shown as the last phase
 
 
@@ -111,7 +111,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="way-title", classes="screen-title")
             yield Static("", id="way-summary", classes="section")
             yield Static("Insatser", classes="section-title")
-            measures: DataTable[str] = DataTable(id="measures", cursor_type="row")
+            measures = PlainTable(id="measures", cursor_type="row")
             for label, width in (
                 ("Insats", 27),
                 ("Start", 10),
@@ -124,7 +124,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                 measures.add_column(label, width=width)
             yield measures
             yield Static("Faser", classes="section-title")
-            phases: DataTable[str] = DataTable(id="phases", cursor_type="row")
+            phases = PlainTable(id="phases", cursor_type="row")
             for label, width in (("Från", 10), ("Fas", 20), ("Anteckning", 50)):
                 phases.add_column(label, width=width)
             yield phases
@@ -132,7 +132,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="mapping-section", classes="section")
             yield Static("Avslut och uppföljning", classes="section-title")
             yield Static("", id="exit-section", classes="section")
-            follow: DataTable[str] = DataTable(id="follow-ups", cursor_type="row")
+            follow = PlainTable(id="follow-ups", cursor_type="row")
             for label, width in (
                 ("Uppföljning", 12),
                 ("Ska göras", 10),
@@ -194,7 +194,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             today = clock.today()
             for f in way.follow_ups:
                 if f.checked_on:
-                    state = Text(f.outcome_label)
+                    state = plain(f.outcome_label)
                 elif f.due <= today:
                     state = Text("Dags att följa upp", style="bold yellow")
                 else:
@@ -208,12 +208,14 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                 )
         follow.display = bool(follow.row_count)
         self.query_one("#mapping-section", Static).update(self._mapping_text())
-        exit_text = "Vägen är inte avslutad. a avslutar den med utfall."
+        exit_text: Text | str = "Vägen är inte avslutad. a avslutar den med utfall."
         if way is not None and way.exit_on:
-            exit_text = (
-                f"[b]Avslutad:[/] {way.exit_on.isoformat()}   [b]Utfall:[/] "
-                f"{escape(way.exit_outcome_label)}"
-                + (f"   {escape(way.exit_note)}" if way.exit_note else "")
+            exit_text = plain(
+                bold("Avslutad:"),
+                f" {way.exit_on.isoformat()}   ",
+                bold("Utfall:"),
+                f" {way.exit_outcome_label}",
+                f"   {way.exit_note}" if way.exit_note else None,
             )
         elif way is None:
             exit_text = "–"
@@ -222,21 +224,21 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
     def _show_title(self, _share: bool = False) -> None:
         if self.overview is not None:
             name = shown_name(self.overview.name, self.app.screen_share)
-            self.query_one("#way-title", Static).update(f"Väg – {escape(name)}")
+            self.query_one("#way-title", Static).update(plain(f"Väg – {name}"))
 
     def _summary(self, overview: WayOverview) -> Text:
         way = overview.current
         if way is None:
             return Text("Ingen väg registrerad. n startar en väg (inflöde).")
-        text = Text.assemble(
+        text = plain(
             ("Fas: ", "bold"),
             f"{way.phase_label} sedan {way.phase_since.isoformat() if way.phase_since else '–'}",
             ("   Inflöde: ", "bold"),
             way.entry_date.isoformat(),
-            "\n",
+            Text("\n"),
             ("90-dagarsgarantin: ", "bold"),
             guarantee_text(way),
-            "\n",
+            Text("\n"),
             ("Nästa datum: ", "bold"),
             str(way.next) if way.next else "–",
         )
@@ -249,35 +251,52 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             ]
             text.append("\n")
             text.append("Tidigare vägar: ", style="bold")
-            text.append("; ".join(parts))
+            text.append_text(plain("; ".join(parts)))
         return text
 
-    def _mapping_text(self) -> str:
+    def _mapping_text(self) -> Text | str:
         assert self.overview is not None
         m = self.overview.mapping
         if m is None:
             return "Ingen kartläggning ännu. k lägger till en."
 
-        def sensitive(value: str) -> str:
+        def sensitive(value: str) -> Part:
             if not self.show_sensitive:
                 return HIDDEN
-            return escape(value) or "–"
+            return value or "–"
 
         earlier = (
             f" ({self.overview.earlier_mappings} tidigare)"
             if self.overview.earlier_mappings
             else ""
         )
-        return "\n".join(
+        return lines(
             [
-                f"[b]Datum:[/] {m.mapped_on.isoformat()}{earlier}   [b]Skolbakgrund:[/] "
-                f"{m.schooling_label}   [b]Svenska:[/] {m.swedish_label}",
-                f"[b]Arbetslivserfarenhet:[/] {escape(m.work_experience) or '–'}",
-                f"[b]Behov:[/] {escape(m.needs) or '–'}   [b]Hinder:[/] "
-                f"{escape(m.obstacles) or '–'}",
-                f"[b]Mål:[/] {escape(m.goals) or '–'}",
-                f"[b]Hälsa:[/] {sensitive(m.health)}   [b]Funktionsnedsättning:[/] "
-                f"{sensitive(m.disability)}",
+                plain(
+                    bold("Datum:"),
+                    f" {m.mapped_on.isoformat()}{earlier}   ",
+                    bold("Skolbakgrund:"),
+                    f" {m.schooling_label}   ",
+                    bold("Svenska:"),
+                    f" {m.swedish_label}",
+                ),
+                plain(bold("Arbetslivserfarenhet:"), f" {m.work_experience or '–'}"),
+                plain(
+                    bold("Behov:"),
+                    f" {m.needs or '–'}   ",
+                    bold("Hinder:"),
+                    f" {m.obstacles or '–'}",
+                ),
+                plain(bold("Mål:"), f" {m.goals or '–'}"),
+                plain(
+                    bold("Hälsa:"),
+                    " ",
+                    sensitive(m.health),
+                    "   ",
+                    bold("Funktionsnedsättning:"),
+                    " ",
+                    sensitive(m.disability),
+                ),
             ]
         )
 
