@@ -50,8 +50,11 @@ def test_bounds_agree_with_rules(on, birth, permit, in_school, diploma):
 
 
 def test_newcomer_window_at_month_ends():
-    # 2020-02-29 + 36 months is 2023-02-28: on that day the permit no longer counts.
-    assert earliest_start_still_within(36, date(2023, 2, 28)) == date(2020, 3, 1)
-    # 2023-11-30 + 36 months = 2026-11-30 > 2026-11-29; 2023-11-29 + 36 = 2026-11-29.
-    assert earliest_start_still_within(36, date(2026, 11, 29)) == date(2023, 11, 30)
-    assert earliest_start_still_within(36, date(2026, 11, 24)) == date(2023, 11, 25)
+    # The 36 months end with the day 36 months later, that day included (lag 1930:173).
+    # On 2023-02-28 a permit of 2020-02-28 or 2020-02-29 is on its last day.
+    assert earliest_start_still_within(36, date(2023, 2, 28)) == date(2020, 2, 28)
+    # 2023-11-29 + 36 months = 2026-11-29, the last day; 2023-11-28 ended the day before.
+    assert earliest_start_still_within(36, date(2026, 11, 29)) == date(2023, 11, 29)
+    assert earliest_start_still_within(36, date(2026, 11, 24)) == date(2023, 11, 24)
+    # 2023-03-31 + 36 months = 2026-03-31; on 2026-03-31 every permit from 2023-03-31.
+    assert earliest_start_still_within(36, date(2026, 3, 31)) == date(2023, 3, 31)

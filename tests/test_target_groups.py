@@ -94,17 +94,19 @@ def test_youth_limits():
 
 
 def test_newcomer_window_counts_36_months_with_month_ends():
-    # 2023-11-24 + 36 months = 2026-11-24: today is the first day outside.
-    assert "nyanland" not in codes(
+    # "Upp till 36 månader efter": the period ends with the day 36 months later, that day
+    # included (lag 1930:173 om beräkning av lagstadgad tid, 1 §).
+    # 2023-11-24 + 36 months = 2026-11-24: today is the last day inside.
+    assert "nyanland" in codes(
         birth_date=date(1990, 1, 1), residence_permit_date=date(2023, 11, 24)
     )
-    assert "nyanland" in codes(
-        birth_date=date(1990, 1, 1), residence_permit_date=date(2023, 11, 25)
+    assert "nyanland" not in codes(
+        birth_date=date(1990, 1, 1), residence_permit_date=date(2023, 11, 23)
     )
-    # 2020-02-29 + 36 months = 2023-02-28.
+    # 2020-02-29 + 36 months = 2023-02-28 (no 29th that February: the month's last day).
     facts = PersonFacts(birth_date=date(1990, 1, 1), residence_permit_date=date(2020, 2, 29))
-    assert "nyanland" in [m.code for m in target_groups(facts, date(2023, 2, 27))]
-    assert "nyanland" not in [m.code for m in target_groups(facts, date(2023, 2, 28))]
+    assert "nyanland" in [m.code for m in target_groups(facts, date(2023, 2, 28))]
+    assert "nyanland" not in [m.code for m in target_groups(facts, date(2023, 3, 1))]
     # A permit dated in the future does not count yet.
     assert "nyanland" not in codes(
         birth_date=date(1990, 1, 1), residence_permit_date=date(2026, 12, 1)
@@ -132,7 +134,7 @@ def test_reasons_are_swedish_and_name_the_dates():
     )
     assert young.label == "Unga 16–24"
     assert young.reason == "23 år (16–24 år)"
-    assert new.reason == ("Första uppehållstillstånd 2024-05-01, inom 36 månader (till 2027-05-01)")
+    assert new.reason == ("Första uppehållstillstånd 2024-05-01, inom 36 månader (t.o.m. 2027-05-01)")
     assert est.reason == "Nyanländ och 23 år (20–65 år)"
     assert short_codes([young, wide, new, est]) == "16–24, 16–29, Nyanl., Etabl."
 

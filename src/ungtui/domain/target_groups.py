@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from ungtui.domain.ages import age_on
+from ungtui.domain.dates import months_after
 
 
 @dataclass(frozen=True)
@@ -98,14 +97,14 @@ def target_groups(
     age = age_on(facts.birth_date, on) if facts.birth_date else None
     no_school = not facts.in_upper_secondary and not facts.has_upper_secondary_diploma
     newcomer_until = (
-        facts.residence_permit_date + relativedelta(months=rules.newcomer_months)
+        months_after(facts.residence_permit_date, rules.newcomer_months)
         if facts.residence_permit_date
         else None
     )
     newcomer = (
         facts.residence_permit_date is not None
         and newcomer_until is not None
-        and facts.residence_permit_date <= on < newcomer_until
+        and facts.residence_permit_date <= on <= newcomer_until
     )
     if age is not None and age in rules.young_narrow:
         add("unga_16_24", f"{age} år ({rules.young_narrow} år)")
@@ -120,7 +119,7 @@ def target_groups(
         add(
             "nyanland",
             f"Första uppehållstillstånd {facts.residence_permit_date.isoformat()}, "
-            f"inom {rules.newcomer_months} månader (till {newcomer_until.isoformat()})",
+            f"inom {rules.newcomer_months} månader (t.o.m. {newcomer_until.isoformat()})",
         )
     if newcomer and age is not None and age in rules.establishment:
         add("etablering", f"Nyanländ och {age} år ({rules.establishment} år)")

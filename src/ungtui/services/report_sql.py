@@ -36,8 +36,8 @@ def age_sql(day: str) -> str:
 
 
 def permit_until_sql(months: int) -> str:
-    """The day a newcomer stops being one: the permit day `months` later, clamped to the
-    month's last day as relativedelta does (SQLite's own '+N months' would roll
+    """A newcomer's last day: the permit day `months` later, that day included, clamped
+    to the month's last day as relativedelta does (SQLite's own '+N months' would roll
     31 August on to 1 October)."""
     p = "residence_permit_date"
     return f"""date(date({p}, 'start of month', '+{months} months'), '+' || (min(
@@ -119,7 +119,7 @@ def _person_columns(day: str) -> str:
     gender, age and newcomer on `day`, school, disability."""
     return f"""i.g AS g,
         CASE WHEN i.birth_date IS NULL THEN NULL ELSE {age_sql(day)} END AS age,
-        (i.permit_from IS NOT NULL AND i.permit_from <= {day} AND {day} < i.permit_until)
+        (i.permit_from IS NOT NULL AND i.permit_from <= {day} AND {day} <= i.permit_until)
           AS newc,
         i.no_school AS no_school,
         i.dis AS dis"""
