@@ -94,11 +94,12 @@ class AgreementGroup:
         return ""
 
 
+# The groups whose ages an agreement sets. KAA's limits are the law's and the
+# establishment programme is a recorded decision, so an agreement's ages for those two
+# describe its group without changing who is in it.
 _RULE_FIELDS = {
     "unga_16_24": "young_narrow",
     "unga_16_29": "young_wide",
-    "kaa": "kaa",
-    "etablering": "establishment",
     "utbildningskontrakt": "education_contract",
 }
 
