@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from ungtui.domain.ages import age_on
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.group_filters import group_bounds
-from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules
+from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.domain.identity import mask_identity, parse_identity
 from ungtui.domain.target_groups import (
     AF_STATUSES,
@@ -269,10 +269,10 @@ def list_individuals(
     limit: int = 100,
     organisation_id: str | None = None,
     today: date | None = None,
-    rule: GuaranteeRule | GuaranteeRules | None = None,
+    rule: GuaranteeRules | None = None,
 ) -> list[IndividualRow]:
     """One page of the list. The caseworker shown is the one for `organisation_id`; the
-    90-day marks follow `rule`, or without one the install's rules."""
+    guarantee marks follow `rule`, or without it the install's agreements."""
     today = today or clock.today()
     if rule is None:
         rule = guarantee_rules(db)
