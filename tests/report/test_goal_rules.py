@@ -25,6 +25,11 @@ from ungtui.domain.report_goals import (
         ("Andel som avslutar etableringen med arbete eller studier", "andel_arbete_studier"),
         # … and of the others, the share in a programme: measurable, not a guess.
         ("Andel utan arbete eller studier som är inskrivna i program", "andel_program_ovriga"),
+        (
+            "Andel av dem som inte avslutar etableringen med arbete eller studier som är "
+            "inskrivna som arbetssökande i program",
+            "andel_program_ovriga",
+        ),
         # 004, 4: of the unemployed, the share who start work or regular studies.
         (
             "Andelen arbetslösa stockholmare som börjar arbeta eller påbörjar reguljära studier",

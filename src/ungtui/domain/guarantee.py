@@ -139,12 +139,17 @@ class AgreementGuarantee:
     in_force_until: date | None  # None: until further notice
     rule: GuaranteeRule
     title: str = ""
+    # The names of the municipalities among its parties ("i Västerås är du som
+    # ungdom …"): someone registered elsewhere is not covered; someone whose municipality
+    # is not recorded cannot be told apart, and is. Empty: no municipality is a party.
+    municipalities: frozenset[str] = frozenset()
 
-    def applies(self, organisation_id: str | None, on: date) -> bool:
+    def applies(self, organisation_id: str | None, on: date, municipality: str = "") -> bool:
         return (
             organisation_id in self.party_ids
             and (self.in_force_from is None or self.in_force_from <= on)
             and (self.in_force_until is None or on <= self.in_force_until)
+            and (not municipality or not self.municipalities or municipality in self.municipalities)
         )
 
 
@@ -159,8 +164,10 @@ class GuaranteeRules:
 
     agreements: tuple[AgreementGuarantee, ...] = ()  # newest first
 
-    def for_way(self, organisation_id: str | None, on: date) -> AgreementGuarantee | None:
+    def for_way(
+        self, organisation_id: str | None, on: date, municipality: str = ""
+    ) -> AgreementGuarantee | None:
         for agreement in self.agreements:
-            if agreement.applies(organisation_id, on):
+            if agreement.applies(organisation_id, on, municipality):
                 return agreement
         return None

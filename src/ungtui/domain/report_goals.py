@@ -34,6 +34,7 @@ _MATCHES: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("garanti",), "garanti"),
     (("inom", "dagar"), "garanti"),
     (("utan arbete eller studier", "program"), "andel_program_ovriga"),
+    (("inte avslutar", "program"), "andel_program_ovriga"),
     (("andel", "avslut", "arbete", "stud"), "andel_arbete_studier"),
     (("andel", "borjar", "arbeta", "stud"), "andel_borjar_arbete_studier"),
     (("andel", "borjar", "arbeta"), "andel_borjar_arbete"),

@@ -49,6 +49,9 @@ _RULE_OF_WAY = """(
     WHERE ar.organisation_id = i.case_organisation_id
       AND (ar.in_force_from IS NULL OR ar.in_force_from <= w.joined_on)
       AND (ar.in_force_until IS NULL OR w.joined_on <= ar.in_force_until)
+      AND (i.municipality = ''
+        OR NOT EXISTS (SELECT 1 FROM agreement_places ap WHERE ap.rule = ar.rule)
+        OR i.municipality IN (SELECT ap.name FROM agreement_places ap WHERE ap.rule = ar.rule))
     ORDER BY ar.rule LIMIT 1)"""
 _WATCH_FROM = f"""
 FROM way w
@@ -74,7 +77,11 @@ def _with_rules(rules: GuaranteeRules, params: dict) -> str:
     """The WITH clause naming the rules of this query; fills `params` with their values."""
     rule_rows = []
     agreement_rows = []
+    place_rows = ["(0, '')"]
     for n, a in enumerate(rules.agreements, start=1):
+        for k, name in enumerate(sorted(a.municipalities)):
+            place_rows.append(f"(:r{n}, :p{n}m{k})")
+            params[f"p{n}m{k}"] = name
         r = a.rule
         rule_rows.append(f"(:r{n}, :r{n}min, :r{n}max, :r{n}days, :r{n}warn, :r{n}counts)")
         params.update(
@@ -91,6 +98,8 @@ def _with_rules(rules: GuaranteeRules, params: dict) -> str:
         + ", ".join(rule_rows)
         + "), agreement_rules(rule, organisation_id, in_force_from, in_force_until) AS (VALUES "
         + ", ".join(agreement_rows)
+        + "), agreement_places(rule, name) AS (VALUES "
+        + ", ".join(place_rows)
         + ") "
     )
 
@@ -253,7 +262,8 @@ def way_marks(
         latest[way.individual_id] = way
     births = {p.id: p.birth_date for p in people}
     orgs = {p.id: p.case_organisation_id for p in people}
-    views = way_details(session, list(latest.values()), births, today, rule, orgs)
+    places = {p.id: p.municipality for p in people}
+    views = way_details(session, list(latest.values()), births, today, rule, orgs, places)
     marks = {}
     for person_id, way in latest.items():
         view = views[way.id]

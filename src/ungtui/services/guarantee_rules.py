@@ -11,9 +11,10 @@ from sqlmodel import col, select
 from ungtui.domain.agreements import in_force_until
 from ungtui.domain.guarantee import COUNTS, AgreementGuarantee, GuaranteeRule, GuaranteeRules
 from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.municipalities import municipality_names, recorded_municipalities
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
-from ungtui.store.models import Agreement
+from ungtui.store.models import Agreement, Organisation
 
 
 def _validate(min_age: int, max_age: int, days: int, counts: str) -> None:
@@ -39,14 +40,34 @@ def agreement_rule(agreement: Agreement) -> GuaranteeRule | None:
     )
 
 
-def agreement_guarantee(a: Agreement) -> AgreementGuarantee | None:
+def agreement_guarantee(
+    a: Agreement, municipalities: frozenset[str] = frozenset()
+) -> AgreementGuarantee | None:
     rule = agreement_rule(a)
     if rule is None:
         return None
     parties = frozenset(p for p in a.parties.split(",") if p)
     return AgreementGuarantee(
-        a.id, parties, a.valid_from, in_force_until(a), rule, title=a.title
+        a.id,
+        parties,
+        a.valid_from,
+        in_force_until(a),
+        rule,
+        title=a.title,
+        municipalities=municipalities,
     )
+
+
+def party_municipalities(session, a: Agreement, recorded: set[str]) -> frozenset[str]:
+    parties = [p for p in a.parties.split(",") if p]
+    kommuner = session.exec(
+        select(Organisation).where(
+            col(Organisation.id).in_(parties),
+            Organisation.kind == "kommun",
+            col(Organisation.deleted_at).is_(None),
+        )
+    ).all()
+    return frozenset(n for o in kommuner for n in municipality_names(o.name, recorded))
 
 
 def guarantee_rules(db: Database) -> GuaranteeRules:
@@ -57,7 +78,10 @@ def guarantee_rules(db: Database) -> GuaranteeRules:
             .where(col(Agreement.deleted_at).is_(None), col(Agreement.guarantee_days).is_not(None))
             .order_by(col(Agreement.valid_from).desc(), Agreement.id)
         ).all()
-    own = [agreement_guarantee(a) for a in agreements]
+        recorded = recorded_municipalities(session) if agreements else set()
+        own = [
+            agreement_guarantee(a, party_municipalities(session, a, recorded)) for a in agreements
+        ]
     return GuaranteeRules(tuple(g for g in own if g is not None))
 
 

@@ -100,6 +100,8 @@ class ProcessDetail:
     # How the process's agreement lets it end: months of commitment, or None when the
     # agreement says nothing (or there is no agreement).
     commitment_months: int | None = None
+    ended_on: date | None = None
+    commitment_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,8 @@ def get_process(db: Database, process_id: str, today: date | None = None) -> Pro
         party_ids=[i for i in party_ids if i in orgs],
         party_names=[orgs[i].name for i in party_ids if i in orgs],
         commitment_months=months,
+        ended_on=p.ended_on,
+        commitment_until=p.commitment_until,
     )
 
 

@@ -27,6 +27,7 @@ from ungtui.services import clock
 from ungtui.services.agreements import _goals, _groups, rules_for, split_ids
 from ungtui.services.errors import NotFound
 from ungtui.services.guarantee_rules import agreement_guarantee, guarantee_rules
+from ungtui.services.municipalities import municipality_names, recorded_municipalities
 from ungtui.services.report_indicators import family_of, indicators
 from ungtui.services.report_model import (
     ALL,
@@ -45,7 +46,7 @@ from ungtui.services.report_model import (
 )
 from ungtui.services.report_sql import prepared_connection
 from ungtui.store.database import Database
-from ungtui.store.models import Agreement, Individual, Organisation
+from ungtui.store.models import Agreement, Organisation
 
 __all__ = [
     "ALL",
@@ -65,17 +66,7 @@ NOT_MEASURED = "Mäts inte i registret"
 NO_LEVEL = "Ingen mätbar målnivå"
 NO_BASELINE = "Överenskommelsen anger inte vad förändringen räknas från"
 NO_GUARANTEE = "Överenskommelsen har ingen garanti om insats inom viss tid"
-
-
-def _municipality_names(organisation_name: str, recorded: set[str]) -> tuple[str, ...]:
-    """The registered-municipality names that mean this party: 'Gislaveds kommun' is
-    Gislaved, 'Malmö stad' is Malmö, 'Stockholms stad' is Stockholm."""
-    base = organisation_name
-    for suffix in (" kommun", " stad", " Kommun", " Stad"):
-        base = base.removesuffix(suffix)
-    forms = {base, base[:-1]} if base.endswith("s") else {base}
-    folded = {fold(form) for form in forms}
-    return tuple(sorted(forms | {name for name in recorded if fold(name) in folded}))
+AF_FIGURES = ("inskrivna_af", "inskrivna_af_sysselsattning", "oppet_arbetslosa")
 
 
 def _scope(db: Database, agreement: Agreement) -> Scope:
@@ -89,19 +80,9 @@ def _scope(db: Database, agreement: Agreement) -> Scope:
                 col(Organisation.deleted_at).is_(None),
             )
         ).all()
-        recorded = (
-            set(
-                session.exec(
-                    select(Individual.municipality)
-                    .where(Individual.municipality != "")
-                    .distinct()
-                ).all()
-            )
-            if kommuner
-            else set()
-        )
+        recorded = recorded_municipalities(session) if kommuner else set()
     municipalities = tuple(
-        Municipality(o.id, o.name, _municipality_names(o.name, recorded))
+        Municipality(o.id, o.name, municipality_names(o.name, recorded))
         for o in sorted(kommuner, key=lambda o: fold(o.name))
     )
     return Scope(
@@ -111,7 +92,9 @@ def _scope(db: Database, agreement: Agreement) -> Scope:
         groups=tuple(dict.fromkeys(g.code for g in groups if g.code in GROUPS)),
         unmeasured=tuple(g.label for g in groups if g.code not in GROUPS),
         municipalities=municipalities,
-        guarantee=agreement_guarantee(agreement),
+        guarantee=agreement_guarantee(
+            agreement, frozenset(n for m in municipalities for n in m.names)
+        ),
     )
 
 
@@ -222,7 +205,9 @@ def _check_goals(baselines: _Baselines, agreement: Agreement, report: Report) ->
                     where=where,
                 )
                 if not known:
-                    note = NO_GUARANTEE if key == "garanti" else NOT_MEASURED
+                    note = {"garanti": NO_GUARANTEE}.get(key or "", NOT_MEASURED)
+                    if key in AF_FIGURES:
+                        note = "Ingen status hos Arbetsförmedlingen är registrerad"
                     results.append(GoalResult(**common, note=note))
                     continue
                 population, label = _population(current, current[key], subgroup)
@@ -253,11 +238,19 @@ def _check_goals(baselines: _Baselines, agreement: Agreement, report: Report) ->
                     GoalResult(
                         **common,
                         baseline_label=label,
+                        baseline_period=other.label,
                         baseline=base,
                         met=is_met(target, figure.value, base.value),
                     )
                 )
     return results
+
+
+def _nesting(rules) -> tuple[tuple[str, str], ...]:
+    narrow, wide = rules.young_narrow, rules.young_wide
+    if wide.min_age <= narrow.min_age and narrow.max_age <= wide.max_age:
+        return (("unga_16_29", "unga_16_24"),)
+    return ()
 
 
 def _agreement(db: Database, agreement_id: str | None) -> Agreement | None:
@@ -299,10 +292,16 @@ def build_report(db: Database, period: Period, agreement_id: str | None = None) 
             made_on=today,
             scope=scope,
             notes=_notes(db, scope, guarantees),
+            nesting=_nesting(rules),
         )
         if agreement is not None:
             baselines = _Baselines(conn, report, rules, guarantees, scope)
             report.goals = _check_goals(baselines, agreement, report)
+            report.baseline_indicators = {
+                p.label: list(found.values())
+                for p, found in baselines.found.items()
+                if p != report.previous_period
+            }
     return report
 
 

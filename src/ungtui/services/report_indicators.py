@@ -223,6 +223,9 @@ def _guarantee_indicators(b: QueryBuilder, guarantees: tuple[AgreementGuarantee,
     rule = """(SELECT ga.rule FROM temp.report_g_agreement ga
         WHERE ga.org = i.org AND (ga.since IS NULL OR ga.since <= i.joined_on)
           AND (ga.until IS NULL OR i.joined_on <= ga.until)
+          AND (i.kom = ''
+            OR NOT EXISTS (SELECT 1 FROM temp.report_g_place gp WHERE gp.rule = ga.rule)
+            OR i.kom IN (SELECT gp.name FROM temp.report_g_place gp WHERE gp.rule = ga.rule))
         ORDER BY ga.rule LIMIT 1)"""
     due = "date(i.joined_on, '+' || r.days || ' days')"
     kept, covered = b.sums(
@@ -256,6 +259,8 @@ def _guarantee_tables(b: QueryBuilder, guarantees: tuple[AgreementGuarantee, ...
     raw = b.raw
     raw.execute("DROP TABLE IF EXISTS temp.report_g_rule")
     raw.execute("DROP TABLE IF EXISTS temp.report_g_agreement")
+    raw.execute("DROP TABLE IF EXISTS temp.report_g_place")
+    raw.execute("CREATE TEMP TABLE report_g_place (rule INTEGER, name TEXT)")
     raw.execute(
         "CREATE TEMP TABLE report_g_rule (rule INTEGER, min_age INTEGER, max_age INTEGER,"
         " days INTEGER, counts TEXT)"
@@ -267,6 +272,8 @@ def _guarantee_tables(b: QueryBuilder, guarantees: tuple[AgreementGuarantee, ...
             "INSERT INTO report_g_rule VALUES (?, ?, ?, ?, ?)",
             (n, r.min_age, r.max_age, r.days, r.counts),
         )
+        for name in sorted(g.municipalities):
+            raw.execute("INSERT INTO report_g_place VALUES (?, ?)", (n, name))
         for org in sorted(g.party_ids):
             raw.execute(
                 "INSERT INTO report_g_agreement VALUES (?, ?, ?, ?)",
@@ -289,6 +296,12 @@ def _people_indicators(b: QueryBuilder) -> list[Indicator]:
               WHERE im.individual_id = pid AND im.deleted_at IS NULL
                 AND im.status <> 'planerad' AND im.start_date <= :end
                 AND (im.end_date IS NULL OR im.end_date >= :end))) ELSE 0 END"""
+    recorded = b.raw.execute(
+        "SELECT EXISTS (SELECT 1 FROM report_person WHERE af <> '')"
+        " OR EXISTS (SELECT 1 FROM report_status WHERE kind = 'af')"
+    ).fetchone()[0]
+    if b.scope is None and not recorded:
+        return []
     source = "FROM report_person i WHERE 1"
     if b.scope is None:
         # Without an agreement only the AF figures are wanted: people with no AF status
@@ -306,6 +319,8 @@ def _people_indicators(b: QueryBuilder) -> list[Indicator]:
         out.append(
             _count_indicator("personer", "Personer i målgruppen vid periodens slut", people)
         )
+    if not recorded:
+        return out
     out += [
         _count_indicator("inskrivna_af", "Inskrivna på AF vid periodens slut", at_af),
         _count_indicator(

@@ -125,6 +125,7 @@ class GoalResult:
     note: str = ""
     subgroup: str = "totalt"  # the report cell the figure is: (subgroup, ALL)
     where: str = ""  # a municipality's name when the goal holds in each one
+    baseline_period: str = ""  # the label of the period compared with
     population: int | None = None  # how many people the figure is about
     population_label: str = ""  # what they are
 
@@ -142,6 +143,10 @@ class Report:
     scope: Scope | None = None
     # Lines saying what the figures cover and what the agreements leave unsaid.
     notes: list[str] = field(default_factory=list)
+    # Subgroups within subgroups by the rules (the small-number rules subtract them).
+    nesting: tuple[tuple[str, str], ...] = (("unga_16_29", "unga_16_24"),)
+    # The indicators worked out for goals compared with a year of their own, by label.
+    baseline_indicators: dict[str, list[Indicator]] = field(default_factory=dict)
 
     def by_key(self) -> dict[str, Indicator]:
         return {i.key: i for i in self.indicators}

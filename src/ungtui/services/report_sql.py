@@ -124,6 +124,7 @@ _CLEAN_UP = (
     *PREPARE[:4],
     "DROP TABLE IF EXISTS temp.report_g_rule",
     "DROP TABLE IF EXISTS temp.report_g_agreement",
+    "DROP TABLE IF EXISTS temp.report_g_place",
 )
 # Negative: KiB. Enough for the temporary tables and the rows they are built from at
 # 100,000 people, for the few seconds a report takes.

@@ -1,5 +1,5 @@
-"""The starting content: the agreements of seeds 000, 001, 004 and the work processes of
-seeds 002–004, shipped with ungtui and loaded on request.
+"""The starting content: the five agreements of the seeds and the work processes under
+them, shipped with ungtui and loaded on request.
 
 Shipped records get ids derived from their names (uuid5), so two installs that both load
 the content hold the same records, and sync merges them instead of doubling them.
@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from ungtui.content.agreements import AGREEMENTS, OTHER_ORGANISATIONS
 from ungtui.domain.text import fold
 from ungtui.services.agreements import AgreementInput, save_agreement
+from ungtui.services.guarantee_rules import set_agreement_guarantee
 from ungtui.services.processes import import_process
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
@@ -100,10 +101,22 @@ def load_starting_content(db: Database, *, actor_id: str | None) -> LoadSummary:
                 notice_months=item["notice_months"],
                 revision=item["revision"],
                 next_revision=item["next_revision"],
+                process_commitment_months=item.get("process_commitment_months"),
             ),
             actor_id=actor_id,
             new_id=agreement_id,
         )
+        if "guarantee" in item:
+            low, high, days, counts = item["guarantee"]
+            set_agreement_guarantee(
+                db,
+                agreement_id,
+                min_age=low,
+                max_age=high,
+                days=days,
+                counts=counts,
+                actor_id=actor_id,
+            )
         agreements += 1
     processes = 0
     for name, text in process_files():

@@ -143,6 +143,7 @@ class MappingView:
     goals: str
     health: str  # special-category data: screens hide it until asked
     disability: str
+    reduced_work_capacity: bool = False
 
     @property
     def schooling_label(self) -> str:
@@ -245,9 +246,11 @@ def way_details(
     today: date,
     rules: GuaranteeRules,
     orgs: dict[str, str | None] | None = None,
+    municipalities: dict[str, str] | None = None,
 ) -> dict[str, WayView]:
-    """Views of many ways with four queries in all, whatever their number. `orgs` gives
-    each person's case organisation, which picks the agreement whose guarantee holds."""
+    """Views of many ways with four queries in all, whatever their number. `orgs` and
+    `municipalities` give each person's case organisation and registered municipality,
+    which pick the agreement whose guarantee holds."""
     ids = [w.id for w in ways]
     if not ids:
         return {}
@@ -323,7 +326,11 @@ def way_details(
             follow_ups[w.id],
             births.get(w.individual_id),
             today,
-            rules.for_way((orgs or {}).get(w.individual_id), w.joined_on or today),
+            rules.for_way(
+                (orgs or {}).get(w.individual_id),
+                w.joined_on or today,
+                (municipalities or {}).get(w.individual_id, ""),
+            ),
         )
         for w in ways
     }
@@ -364,6 +371,7 @@ def get_way(
             today,
             rule,
             {m: person.case_organisation_id for m in members},
+            {m: person.municipality for m in members},
         )
         mappings = session.exec(
             select(Mapping)
@@ -393,6 +401,7 @@ def _mapping_view(m: Mapping) -> MappingView:
         m.goals,
         m.health,
         m.disability,
+        m.reduced_work_capacity,
     )
 
 
@@ -688,6 +697,7 @@ class MappingInput:
     goals: str = ""
     health: str = ""
     disability: str = ""
+    reduced_work_capacity: bool = False
 
 
 def save_mapping(
@@ -722,6 +732,7 @@ def save_mapping(
         goals=data.goals.strip(),
         health=data.health.strip(),
         disability=data.disability.strip(),
+        reduced_work_capacity=bool(data.reduced_work_capacity),
     )
     with UnitOfWork(db, actor_id) as uow:
         person = _person(uow.session, individual_id)

@@ -1,5 +1,6 @@
-"""One person's way: phases, the 90-day guarantee, measures, mapping, exit and
-follow-ups. Pushed from the person's detail view (p)."""
+"""One person's way: phases, the day the person joined an agreement's offer and its
+guarantee, measures, mapping, exit and follow-ups. Pushed from the person's detail view
+(p)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from ungtui.services.way import (
     remove_phase,
     save_individual_measure,
     save_mapping,
+    set_joined,
     start_way,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
@@ -55,7 +57,11 @@ EXIT_ROW = "avslut"  # the exit shown as the last phase
 
 def guarantee_text(way: WayView) -> Text:
     g = way.guarantee
-    text = Text(g.label)
+    if g.state == "ingen":
+        return Text("ingen – ingen överenskommelse med garanti gäller för personen", "dim")
+    if g.state == "ej_ansluten":
+        return Text(f"{g.agreement}: har inte tackat ja (t registrerar dagen)")
+    text = Text(f"{g.agreement}: {g.label}")
     if g.deadline is not None:
         text.append(f" · gräns {g.deadline.isoformat()}")
     if g.days_left is not None:
@@ -78,6 +84,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         Binding("k", "mapping", "Kartlägg.", id="mapping"),
         Binding("i", "new_measure", "Ny insats", id="new_measure"),
         Binding("e", "edit_measure", "Ändra", id="edit_measure"),
+        Binding("t", "joined", "Tackat ja", id="joined"),
         Binding("a", "exit", "Avsluta", id="exit"),
         Binding("u", "follow_up", "Följ upp", id="follow_up"),
         Binding("h", "sensitive", "Hälsa", id="sensitive"),
@@ -233,8 +240,10 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             f"{way.phase_label} sedan {way.phase_since.isoformat() if way.phase_since else '–'}",
             ("   Inflöde: ", "bold"),
             way.entry_date.isoformat(),
+            ("   Tackade ja: ", "bold"),
+            way.joined_on.isoformat() if way.joined_on else "–",
             "\n",
-            ("90-dagarsgarantin: ", "bold"),
+            ("Garanti: ", "bold"),
             guarantee_text(way),
             "\n",
             ("Nästa datum: ", "bold"),
@@ -278,6 +287,12 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                 f"[b]Mål:[/] {escape(m.goals) or '–'}",
                 f"[b]Hälsa:[/] {sensitive(m.health)}   [b]Funktionsnedsättning:[/] "
                 f"{sensitive(m.disability)}",
+                "[b]Funktionsnedsättning som medför nedsatt arbetsförmåga:[/] "
+                + (
+                    HIDDEN
+                    if not self.show_sensitive
+                    else ("ja" if m.reduced_work_capacity else "nej")
+                ),
             ]
         )
 
@@ -322,7 +337,9 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             return start_way(
                 db,
                 person,
-                WayStartInput(str(v["entry_date"]), str(v["phase"]), str(v["note"])),
+                WayStartInput(
+                    str(v["entry_date"]), str(v["phase"]), str(v["note"]), str(v["joined_on"])
+                ),
                 actor_id=actor,
             )
 
@@ -340,10 +357,53 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         row=1,
                     ),
                     Spec("note", "Anteckning", placeholder="t.ex. kom via En väg in"),
+                    Spec(
+                        "joined_on",
+                        "Tackade ja (om det redan har skett)",
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    ),
                 ],
                 save,
-                intro="90-dagarsgarantin räknas från inflödet för den som omfattas.",
+                intro="Inflödet är första kontakten. Tackade ja är dagen personen tackade ja "
+                "till överenskommelsens erbjudande (till exempel Ungdomskontraktet); en "
+                "överenskommelses garanti räknas från den dagen.",
                 done="Vägen är startad.",
+            )
+        )
+
+    def action_joined(self) -> None:
+        way = self._open_way(for_what="tackat ja")
+        if way is None:
+            return
+        db, actor = self.app.db, self._actor()
+
+        def save(v):
+            set_joined(db, way.id, str(v["joined_on"]), actor_id=actor)
+            return way.id
+
+        g = way.guarantee
+        intro = (
+            "Dagen personen tackade ja till överenskommelsens erbjudande, inte första "
+            "kontakten. Lämna tomt för att ta bort dagen."
+        )
+        if g.state == "ingen":
+            intro += " Ingen överenskommelse med garanti gäller för personen."
+        elif g.agreement:
+            intro += f" Garantin i {g.agreement} räknas från den dagen."
+        self._open(
+            WayFormScreen(
+                "Tackade ja",
+                [
+                    Spec(
+                        "joined_on",
+                        "Tackade ja, datum",
+                        value=(way.joined_on or clock.today()).isoformat(),
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    )
+                ],
+                save,
+                intro=intro,
+                done="Dagen är sparad.",
             )
         )
 
@@ -387,7 +447,9 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         mapping_id = m.id if m else None
 
         def save(v):
-            data = MappingInput(**{k: str(val) for k, val in v.items()})
+            data = MappingInput(
+                **{k: val if isinstance(val, bool) else str(val) for k, val in v.items()}
+            )
             return save_mapping(db, person, data, actor_id=actor, mapping_id=mapping_id)
 
         sensitive_hint = "Känslig uppgift: visas inte i listor, protokoll eller exporter."
@@ -429,6 +491,13 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         value=m.disability if m else "",
                         hint=sensitive_hint,
                         row=3,
+                    ),
+                    Spec(
+                        "reduced_work_capacity",
+                        "Funktionsnedsättning som medför nedsatt arbetsförmåga",
+                        "check",
+                        bool(m and m.reduced_work_capacity),
+                        hint=sensitive_hint,
                     ),
                 ],
                 save,
