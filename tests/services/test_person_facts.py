@@ -67,8 +67,9 @@ def test_the_programme_municipality_and_af_status_are_saved(db, user):
     assert person.af_status == "program"
     codes = [g.code for g in get_individual(db, pid).groups]
     assert codes == ["nyanland", "etablering"]
-    # Registered with a school and an AF status known since before: rows without a day.
-    assert rows(db, pid) == [("af", "program", None), ("skola", "ingen", None)]
+    # Nothing has changed yet: no dated rows, today's status holds for every day.
+    assert rows(db, pid) == []
+    assert status_on(db, pid, "af", date(2020, 1, 1)) is None
 
 
 def test_bad_facts_are_refused_at_their_fields(db, user):

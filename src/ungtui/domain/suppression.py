@@ -12,10 +12,11 @@ a report at once:
 - a share of 0 % or 100 % over fewer than ten people is hidden too: it tells something
   about every one of them;
 - a shown share makes its part and its whole known, as if they were published;
-- then, as long as some small number can still be worked out from what is shown — by
-  any sum, difference or combination of the relations, not only one at a time — one more
-  cell is hidden: the smallest other non-zero figure of a relation it is worked out from,
-  a total only when no part is left.
+- then, as long as some small number can still be worked out from what is shown — a
+  hidden cell, the hidden parts of a total together, or the rest of a group beside a
+  group within it; by any sum, difference or combination of the relations, not only one
+  at a time — one more cell is hidden: a figure near it whose hiding stops it, the
+  smallest first, parts before totals.
 
 Zero is never hidden: knowing that nobody is in a cell tells nothing about a person.
 """
@@ -142,27 +143,38 @@ def protect(
         if is_small(values[group] - sum(values[cell] for cell in inner))
     ]
 
-    def check(hidden_now: set[K], protected_now: set[S]):
-        """The first small figure still worked out from what is shown, or None."""
+    cache: dict[frozenset, _Space] = {}
+    terms = [_terms(total, parts) for total, parts in relations]
+
+    def state(hidden_now: set[K], protected_now: set[S]) -> tuple[set[K], _Spaces]:
         known = {key for key in published if key not in hidden_now}
         for s in shares:
             if s not in small_shares and s not in protected_now:
                 known.update(shares[s])
-        space = _Space(
-            {
-                cell: Fraction(coef)
-                for cell, coef in _terms(total, parts).items()
-                if cell not in known
-            }
-            for total, parts in relations
-        )
+        return known, _Spaces(terms, known, cache)
+
+    def unknown_form(form: dict, known: set[K]) -> dict:
+        return {c: Fraction(v) for c, v in form.items() if c not in known}
+
+    def check(hidden_now: set[K], protected_now: set[S]):
+        """The first small number still worked out from what is shown, as (the sum of
+        cells it is, the cells it concerns), or None."""
+        known, space = state(hidden_now, protected_now)
         for key in small_cells:
             if key not in known and space.determined({key: Fraction(1)}):
-                return (key,), known
+                return ({key: 1}, (key,)), known
+        # The hidden parts of a total together: 9 in all and 6 women shown give away
+        # that 3 are men or other, however the 3 are hidden.
+        for total, parts in relations:
+            unknown = [p for p in parts if p not in known]
+            if len(unknown) > 1 and is_small(sum(values[p] for p in unknown)):
+                form = {p: 1 for p in unknown}
+                if space.determined(unknown_form(form, known)):
+                    return (form, (*unknown, total)), known
         for group, inner in differences:
-            form = {c: Fraction(v) for c, v in _terms(group, inner).items() if c not in known}
-            if space.determined(form):
-                return (*inner, group), known
+            form = _terms(group, inner)
+            if space.determined(unknown_form(form, known)):
+                return (form, (*inner, group)), known
         return None, known
 
     def hiding(cell: K) -> tuple[set[K], set[S]]:
@@ -173,12 +185,13 @@ def protect(
         problem, known = check(hidden, protected_shares)
         if problem is None:
             return hidden, small_shares, protected_shares
+        form, cells = problem
 
-        def resolves(cell: K, problem=problem) -> bool:
-            left, _known = check(*hiding(cell))
-            return left != problem
+        def resolves(cell: K, form=form) -> bool:
+            known_then, space = state(*hiding(cell))
+            return not space.determined(unknown_form(form, known_then))
 
-        chosen = _choose(problem, relations, touching, known, values, is_total, resolves)
+        chosen = _choose(cells, relations, touching, known, values, is_total, resolves)
         hidden, protected_shares = hiding(chosen)
 
 
@@ -204,7 +217,8 @@ def _choose(problem, relations, touching, known, values, is_total, resolves):
         usable = [c for c in known if values.get(c, 0) > 0]
         distance.update({c: len(values) for c in usable})
     ordered = sorted(usable, key=lambda c: (distance[c], is_total(c), values[c], repr(c)))
-    for cell in ordered:
+    # The nearest few are enough to try; far ones rarely stop it alone.
+    for cell in ordered[:8]:
         if resolves(cell):
             return cell
     # No one cell is enough: start where the figure is given straight away, by a relation
@@ -219,6 +233,55 @@ def _choose(problem, relations, touching, known, values, is_total, resolves):
                     if found:
                         return found[0]
     return ordered[0]
+
+
+class _Spaces:
+    """The relations among the unknown cells, split into the groups of cells they tie
+    together and reduced per group; a group unchanged since an earlier round is reused."""
+
+    def __init__(self, terms: list[dict], known: set, cache: dict) -> None:
+        rows = []
+        for relation in terms:
+            row = {c: v for c, v in relation.items() if c not in known}
+            if row:
+                rows.append(row)
+        parent: dict = {}
+
+        def find(x):
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for row in rows:
+            first, *rest = row
+            for other in rest:
+                a, b = find(first), find(other)
+                if a != b:
+                    parent[a] = b
+        groups: dict = {}
+        for row in rows:
+            groups.setdefault(find(next(iter(row))), []).append(row)
+        self.group_of = {cell: find(cell) for cell in parent}
+        self.spaces: dict = {}
+        for root, found in groups.items():
+            key = frozenset(frozenset(row.items()) for row in found)
+            space = cache.get(key)
+            if space is None:
+                space = cache[key] = _Space(
+                    {c: Fraction(v) for c, v in row.items()} for row in found
+                )
+            self.spaces[root] = space
+
+    def determined(self, form: dict) -> bool:
+        by_group: dict = {}
+        for cell, coef in form.items():
+            root = self.group_of.get(cell)
+            if root is None:
+                return False  # in no relation: nothing can pin it down
+            by_group.setdefault(root, {})[cell] = coef
+        return all(self.spaces[root].determined(part) for root, part in by_group.items())
 
 
 def _terms(total, parts) -> dict:

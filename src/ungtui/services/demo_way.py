@@ -186,8 +186,9 @@ def fill_way_demo(db: Database, people: list[dict], *, today: date, seed: int) -
             )
         )
         # A separate stream, so that adding this fact leaves every other one as it was.
-        if mappings[-1]["disability"] and facts.random() < 0.6:
-            mappings[-1]["reduced_work_capacity"] = True
+        mappings[-1]["reduced_work_capacity"] = bool(
+            mappings[-1]["disability"] and facts.random() < 0.6
+        )
         planned = mapped + timedelta(days=rng.randint(3, 25))
         if planned > today:
             continue

@@ -538,20 +538,15 @@ def _facts_values(
     }
 
 
-def _keep_status(
-    uow: UnitOfWork, person: Individual, before: dict[str, str] | None, on: date
-) -> None:
-    """Keep school and AF status with their dates: a new person's as known since before,
-    a change from `on` (with the earlier value kept undated if nothing was recorded)."""
+def _keep_status(uow: UnitOfWork, person: Individual, before: dict[str, str], on: date) -> None:
+    """Keep a changed school or AF status with the day it took effect, and the earlier
+    one as known since before if nothing was kept yet. A person whose status never
+    changed has no rows: today's is the status of every day."""
     now = {
         "skola": school_status(person.in_upper_secondary, person.has_upper_secondary_diploma),
         "af": person.af_status,
     }
     for kind, value in now.items():
-        if before is None:
-            if value:
-                uow.create(PersonStatus(individual_id=person.id, kind=kind, value=value))
-            continue
         if value == before[kind]:
             continue
         known = status_rows(uow.session, [person.id], kind)[person.id]
@@ -576,7 +571,6 @@ def save_individual(
     with UnitOfWork(db, actor_id) as uow:
         if individual_id is None:
             person = uow.create(Individual(case_organisation_id=organisation_id, **values))
-            _keep_status(uow, person, None, changed_on)
         else:
             person = uow.session.get(Individual, individual_id)
             if person is None or person.deleted_at is not None:

@@ -158,21 +158,49 @@ def hidden_keys(
     if "kaa_aktiva" in quantities and "aktiva" in quantities and "kaa" in subs:
         for gender in genders:
             exact.append((("kaa_aktiva", "totalt", gender), (("aktiva", "kaa", gender),)))
-    subsets: list[tuple[CellKey, tuple[CellKey, ...]]] = []
-    for name in quantities:
-        for group, inner in _nested(subs, nesting):
-            for gender in genders:
-                subsets.append(((name, group, gender), tuple((name, s, gender) for s in inner)))
+    # Within one gender, a count in a subgroup holds the same or a smaller count in a
+    # subgroup within it, and so on down any chain of such steps: every such pair
+    # (and the subgroups kept apart, together) leaves a rest that is a number too.
     pairs = list(CONTAINS)
     for ind in indicators:
         if ind.kind == "andel" and ind.parts_of:
             part, whole = (side if isinstance(side, str) else side[0] for side in ind.parts_of)
             pairs.append((whole, part))
-    for outer, inner in dict.fromkeys(pairs):
-        if outer in quantities and inner in quantities:
-            for sub in subs:
+    for total, parts in families.items():
+        pairs += [(total, part) for part in parts]
+    holds = {name: {name} for name in quantities}
+    for outer, inner in pairs:
+        if outer in holds and inner in holds:
+            holds[outer].add(inner)
+    changed = True
+    while changed:
+        changed = False
+        for inner in holds.values():
+            wider = set().union(*(holds[i] for i in inner))
+            if not wider <= inner:
+                inner |= wider
+                changed = True
+    nested = _nested(subs, nesting)
+    within_sub = {sub: {sub} for sub in subs}
+    for group, inner in nested:
+        if len(inner) == 1:
+            within_sub[group].add(inner[0])
+    subsets: list[tuple[CellKey, tuple[CellKey, ...]]] = []
+    for outer_q, inner_qs in holds.items():
+        for inner_q in inner_qs:
+            for outer_s, inner_ss in within_sub.items():
+                for inner_s in inner_ss:
+                    if (outer_q, outer_s) == (inner_q, inner_s):
+                        continue
+                    for gender in genders:
+                        group, inner = (outer_q, outer_s, gender), (inner_q, inner_s, gender)
+                        if is_small(values[group] - values[inner]):
+                            subsets.append((group, (inner,)))
+    for name in quantities:
+        for group, inner in nested:
+            if len(inner) > 1:
                 for gender in genders:
-                    subsets.append(((outer, sub, gender), ((inner, sub, gender),)))
+                    subsets.append(((name, group, gender), tuple((name, s, gender) for s in inner)))
     counts_hidden, small_shares, protected_shares = protect(
         values,
         published,
@@ -290,23 +318,31 @@ def signed(value: float) -> str:
 
 
 def _marks(report: Report) -> tuple[dict[CellKey, str], dict[CellKey, str]]:
-    """The hidden cells of the period and of the one before, each over all its tables."""
-    indicators = shown_indicators(report)
-    previous = [report.previous[i.key] for i in indicators]
-    return (
-        hidden_keys(indicators, report.subgroups, report.nesting),
-        hidden_keys(previous, report.subgroups, report.nesting),
-    )
+    """The hidden cells of the period and of the one before, each over all its tables,
+    and of the years goals are compared with; worked out once per report."""
+    if report.hidden is None:
+        indicators = shown_indicators(report)
+        previous = [report.previous[i.key] for i in indicators]
+        report.hidden = (
+            hidden_keys(indicators, report.subgroups, report.nesting),
+            hidden_keys(previous, report.subgroups, report.nesting),
+            {
+                label: hidden_keys(found, report.subgroups, report.nesting)
+                for label, found in report.baseline_indicators.items()
+            },
+        )
+    return report.hidden[0], report.hidden[1]
 
 
-def goal_lines(report: Report) -> list[dict]:
+def goal_lines(report: Report, *, hide: bool = True) -> list[dict]:
     """Each goal indicator: its figure, target, what it is compared with, verdict and how
-    many it is about, each hidden exactly as the same cell is in the tables."""
-    now_hidden, before_hidden = _marks(report)
-    others = {
-        label: hidden_keys(found, report.subgroups, report.nesting)
-        for label, found in report.baseline_indicators.items()
-    }
+    many it is about, each hidden exactly as the same cell is in the tables (or, with
+    hide=False, as the screen shows them: exact)."""
+    if hide:
+        now_hidden, before_hidden = _marks(report)
+        others = report.hidden[2]
+    else:
+        now_hidden, before_hidden, others = {}, {}, {}
     out = []
     for g in report.goals:
         kind = g.kind
@@ -329,7 +365,7 @@ def goal_lines(report: Report) -> list[dict]:
         population = ""
         if g.population is not None:
             population = f"{g.population} {g.population_label}"
-            if hidden or (kind in ("andel", "median") and is_small(g.population)):
+            if hidden or (hide and kind in ("andel", "median") and is_small(g.population)):
                 population = f"{hidden or HIDDEN} {g.population_label}"
         out.append(
             {

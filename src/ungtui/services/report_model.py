@@ -147,6 +147,8 @@ class Report:
     nesting: tuple[tuple[str, str], ...] = (("unga_16_29", "unga_16_24"),)
     # The indicators worked out for goals compared with a year of their own, by label.
     baseline_indicators: dict[str, list[Indicator]] = field(default_factory=dict)
+    # What the exports hide, worked out once (services.report_export).
+    hidden: tuple | None = field(default=None, repr=False, compare=False)
 
     def by_key(self) -> dict[str, Indicator]:
         return {i.key: i for i in self.indicators}

@@ -395,7 +395,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
 def goal_lines_exact(report: Report) -> list[dict]:
     """The goals as on screen: exact figures (the exports hide small ones)."""
     out = []
-    for goal, shown in zip(report.goals, goal_lines(report), strict=True):
+    for goal, shown in zip(report.goals, goal_lines(report, hide=False), strict=True):
         figure = figure_text(goal.kind, goal.figure.value) if goal.figure else "–"
         base = figure_text(goal.kind, goal.baseline.value) if goal.baseline else ""
         verdict = shown["bedömning"]
