@@ -113,7 +113,7 @@ def protect(
     exact: Sequence[tuple[K, tuple[K, ...]]] = (),
     subsets: Sequence[tuple[K, tuple[K, ...]]] = (),
     shares: Mapping[S, tuple[K, K]] | None = None,
-    is_total: Callable[[K], bool] = lambda _key: False,
+    is_total: Callable[[K], int] = lambda _key: 0,
 ) -> tuple[set[K], set[S], set[S]]:
     """(the published counts to hide, the shares hidden as small, the shares hidden to
     protect others).
@@ -121,8 +121,8 @@ def protect(
     `values` holds every count the relations mention, published or not; `exact` says a
     total is the sum of its parts; `subsets` says a group counts everyone its subgroups
     (kept apart from each other) count, and maybe more — the rest is then a number too;
-    `shares` gives each share's part and whole. `is_total` marks the cells to hide
-    last."""
+    `shares` gives each share's part and whole. `is_total` ranks the cells to hide last
+    (a total of totals last of all)."""
     shares = dict(shares or {})
     hidden = {key for key in published if is_small(values[key])}
     small_shares = {s for s, (p, w) in shares.items() if share_is_hidden(values[p], values[w])}
@@ -196,8 +196,8 @@ def protect(
 
 
 def _choose(problem, relations, touching, known, values, is_total, resolves):
-    """The cell to hide next: of the shown non-zero cells nearest the problem in the web
-    of relations (the smaller group itself for a difference), parts before totals and
+    """The cell to hide next: of the shown non-zero cells, parts before totals, nearest
+    the problem in the web of relations (the smaller group itself for a difference) and
     smaller before larger, the first whose hiding stops the small figure being worked
     out; failing that, one of a relation that gives it straight away."""
     distance = {cell: 0 for cell in problem}
@@ -216,7 +216,7 @@ def _choose(problem, relations, touching, known, values, is_total, resolves):
     if not usable:
         usable = [c for c in known if values.get(c, 0) > 0]
         distance.update({c: len(values) for c in usable})
-    ordered = sorted(usable, key=lambda c: (distance[c], is_total(c), values[c], repr(c)))
+    ordered = sorted(usable, key=lambda c: (is_total(c), distance[c], values[c], repr(c)))
     # The nearest few are enough to try; far ones rarely stop it alone.
     for cell in ordered[:8]:
         if resolves(cell):

@@ -207,7 +207,7 @@ def hidden_keys(
         exact,
         subsets,
         shares,
-        is_total=lambda key: key[1] == "totalt" or key[2] == ALL,
+        is_total=lambda key: (key[1] == "totalt") + (key[2] == ALL),
     )
     hidden = {
         key: HIDDEN if is_small(values[key]) else PROTECTED for key in counts_hidden
@@ -366,7 +366,9 @@ def goal_lines(report: Report, *, hide: bool = True) -> list[dict]:
         if g.population is not None:
             population = f"{g.population} {g.population_label}"
             if hidden or (hide and kind in ("andel", "median") and is_small(g.population)):
-                population = f"{hidden or HIDDEN} {g.population_label}"
+                # Hidden with its figure: '<5' only if it is that few.
+                mark = HIDDEN if is_small(g.population) else PROTECTED
+                population = f"{mark} {g.population_label}"
         out.append(
             {
                 "mål": g.goal + (f" ({g.where})" if g.where else ""),
