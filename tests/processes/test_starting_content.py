@@ -36,7 +36,9 @@ def test_all_five_agreements_ship_and_västerås_holds_the_only_guarantee(db, lo
 
 def test_only_malmös_youth_agreement_has_a_rule_for_ending_a_work_process(db, loaded):
     months = {
-        item["key"]: get_agreement(db, shipped_id("agreement", item["key"])).process_commitment_months
+        item["key"]: get_agreement(
+            db, shipped_id("agreement", item["key"])
+        ).process_commitment_months
         for item in AGREEMENTS
     }
     assert months == {

@@ -71,7 +71,6 @@ def ggv(db, user):
     5 in Gnosjö left for studies on 2025-06-01."""
     load_starting_content(db, actor_id=user.staff_id)
     ensure_measure_catalogue(db)
-    af = shipped_id("organisation", "202100-2114")
     with db.session() as session:
         from sqlmodel import select
 
@@ -193,14 +192,9 @@ def newcomers(db, user):
     born = date(1990, 1, 1)
     year = (date(2026, 1, 1), date(2026, 12, 31))
     with UnitOfWork(db, user.staff_id) as uow:
-        t1 = uow.create(
-            JobTrack(name="Vård", period_from=year[0], period_to=year[1], places=60,
-                     agreement_id=NEWCOMERS)  # fmt: skip
-        ).id
-        uow.create(
-            JobTrack(name="Bygg", period_from=year[0], period_to=year[1], places=80,
-                     agreement_id=NEWCOMERS)  # fmt: skip
-        )
+        span = dict(period_from=year[0], period_to=year[1])
+        t1 = uow.create(JobTrack(name="Vård", places=60, agreement_id=NEWCOMERS, **span)).id
+        uow.create(JobTrack(name="Bygg", places=80, agreement_id=NEWCOMERS, **span))
         uow.create(JobTrack(name="Lager", period_from=year[0], period_to=year[1], places=40))
         for n in range(4):
             pid = _person(uow, malmo, born, "Malmö", residence_permit_date=date(2017, 1, 10))

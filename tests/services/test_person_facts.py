@@ -152,3 +152,69 @@ def test_the_list_filters_kaa_and_the_programme_as_the_rules_do(db, user):
 
     assert ids("kaa") == {kaa}
     assert ids("etablering") == {in_programme}
+
+
+def test_the_new_facts_travel_by_sync_with_their_history(tmp_path):
+    from tests.sync_helpers import Install, add_person, edit
+
+    first = Install(tmp_path / "a.db", "Sofia Berg")
+    second = Install(tmp_path / "b.db", "Jonas Ek", join=first)
+    pid = add_person(
+        first,
+        identity="20080101-9803",
+        in_upper_secondary=True,
+        establishment_from="2025-02-01",
+        municipality="Gnosjö",
+        af_status="program",
+    )
+    edit(
+        first,
+        pid,
+        status_changed_on="2026-03-15",
+        establishment_from="2025-02-01",
+        municipality="Gnosjö",
+        af_status="program",
+    )
+    first.send(second)
+    person = get_individual(second.db, pid).individual
+    assert (person.establishment_from, person.municipality, person.af_status) == (
+        date(2025, 2, 1),
+        "Gnosjö",
+        "program",
+    )
+    # She left upper secondary school on 2026-03-15; the other install knows it too.
+    assert status_on(second.db, pid, "skola", date(2026, 3, 14)) == "gymnasieskola"
+    assert status_on(second.db, pid, "skola", date(2026, 3, 15)) == "ingen"
+
+
+def test_the_programme_and_municipality_come_in_from_a_spreadsheet(db, user, tmp_path):
+    from ungtui.domain.table_import import guess_mapping
+    from ungtui.services.table_files import SheetTable
+    from ungtui.services.table_import import apply_import, plan_import
+
+    headers = ["Personnummer", "Namn", "Etablering från", "Etablering till", "Kommun"]
+    # 900101980: 9·2→9, 0, 0, 1, 0, 1, 9·2→9, 8, 0 = 28 → 2.
+    table = SheetTable(
+        headers=headers,
+        rows=[(2, ["19900101-9802", "Amal Hassan", "2025-03-03", "2027-03-02", "Gislaved"])],
+        header_row=1,
+    )
+    mapping = guess_mapping(headers)
+    assert mapping == [
+        "identity",
+        "full_name",
+        "establishment_from",
+        "establishment_until",
+        "municipality",
+    ]
+    plan = plan_import(
+        db, table, mapping, organisation_id=user.organisation_id, today=date(2026, 11, 24)
+    )
+    apply_import(db, plan, actor_id=user.staff_id, organisation_id=user.organisation_id)
+    [row] = list_individuals(db, IndividualFilter(group="etablering"), limit=5)
+    person = get_individual(db, row.id).individual
+    assert (person.establishment_from, person.establishment_until, person.municipality) == (
+        date(2025, 3, 3),
+        date(2027, 3, 2),
+        "Gislaved",
+    )

@@ -9,12 +9,11 @@ import pytest
 from sqlmodel import select
 
 from ungtui.domain.measures import national_measure_id
+from ungtui.services.agreements import AgreementInput, save_agreement
 from ungtui.services.dump import dump_json
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.agreements import AgreementInput, save_agreement
 from ungtui.services.guarantee import count_watch, list_watch
 from ungtui.services.guarantee_rules import set_agreement_guarantee
-from ungtui.services.organisations import add_organisation
 from ungtui.services.individuals import (
     IndividualFilter,
     IndividualInput,
@@ -28,6 +27,7 @@ from ungtui.services.measures import (
     ensure_measure_catalogue,
     list_catalogue,
 )
+from ungtui.services.organisations import add_organisation
 from ungtui.services.way import (
     ExitInput,
     FollowUpInput,

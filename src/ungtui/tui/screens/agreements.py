@@ -330,7 +330,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
 
             def answer(choice: str | None) -> None:
                 if choice == "notice":
-                    self._give_notice(on, party_id, last)
+                    self._give_notice(on, party_id, last if silent else None)
 
             self.app.push_screen(
                 ConfirmScreen(

@@ -81,15 +81,15 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("n", "start", "Ny väg", id="start"),
         Binding("f", "phase", "Fas", id="phase"),
-        Binding("k", "mapping", "Kartlägg.", id="mapping"),
-        Binding("i", "new_measure", "Ny insats", id="new_measure"),
+        Binding("k", "mapping", "Kartl.", id="mapping"),
+        Binding("i", "new_measure", "Insats", id="new_measure"),
         Binding("e", "edit_measure", "Ändra", id="edit_measure"),
-        Binding("t", "joined", "Tackat ja", id="joined"),
-        Binding("a", "exit", "Avsluta", id="exit"),
-        Binding("u", "follow_up", "Följ upp", id="follow_up"),
+        Binding("t", "joined", "Tackat", id="joined"),
+        Binding("a", "exit", "Avslut", id="exit"),
+        Binding("u", "follow_up", "Uppf.", id="follow_up"),
+        Binding("delete", "remove", "Ta bort", id="remove"),
         Binding("h", "sensitive", "Hälsa", id="sensitive"),
         Binding("c", "catalogue", "Katalog", id="catalogue"),
-        Binding("delete", "remove", "Ta bort", id="remove"),
     ]
     DEFAULT_CSS = """
     WayScreen #way { padding: 0 1; }
