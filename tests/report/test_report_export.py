@@ -209,3 +209,32 @@ def test_command_line(db, pop, tmp_path, capsys):
     assert "finns redan" in capsys.readouterr().err
     assert main(["report", "--db", db_path, "--period", "2026", "--agreement", "prov"]) == 0
     assert "Bedömning" in capsys.readouterr().out
+
+
+def test_the_same_report_hides_the_same_cells_in_every_run(db, pop, tmp_path):
+    """Which cells are hidden must not depend on Python's hash order: two runs with
+    different hash seeds publish the same file."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from ungtui.store.database import open_database\n"
+        "from ungtui.domain.periods import parse_period\n"
+        "from ungtui.services.report import build_report\n"
+        "from ungtui.services.report_export import as_csv\n"
+        "sys.stdout.write(as_csv(build_report(open_database(sys.argv[1]), "
+        "parse_period('2026H1'))))\n"
+    )
+    outputs = set()
+    for seed in ("1", "3", "4"):
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "test.db")],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1

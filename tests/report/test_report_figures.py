@@ -3,6 +3,8 @@ by hand there and here (today 2026-11-24)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.report.population import build_population
@@ -162,6 +164,41 @@ def test_the_unemployed_who_start_work_or_studies(db, pop):
     assert cells(report, "andel_borjar_studier")[("totalt", "alla")] == (1, 14)
     # Against the exits alone (seed 001's measure) all six went to work or studies.
     assert cells(report, "andel_arbete_studier")[("totalt", "alla")] == (6, 6)
+
+
+def test_the_unemployed_who_came_back_count_once(db, user):
+    """Seed 004, 7.1 counts people: someone who left and came back within the period is
+    one unemployed person, with one start; their subgroups are those of the first day
+    they left in it."""
+    from tests.report.population import _person, _way
+    from ungtui.services.unit_of_work import UnitOfWork
+
+    with UnitOfWork(db, user.staff_id) as uow:
+        # A: left for work 2026-02-20 (aged 24), back 2026-04-01, still on the way.
+        a = _person(uow, "kvinna", date(2001, 3, 1))
+        _way(uow, a, date(2026, 1, 10), date(2026, 2, 20), "arbete")
+        _way(uow, a, date(2026, 4, 1))
+        # B: left for a programme in 2025, back 2026-03-01, left for studies 2026-05-05.
+        b = _person(uow, "man", date(2003, 5, 5))
+        _way(uow, b, date(2025, 2, 1), date(2025, 10, 1), "program")
+        _way(uow, b, date(2026, 3, 1), date(2026, 5, 5), "studier")
+        # C: one way, on it all half.
+        c = _person(uow, "man", date(2000, 1, 1))
+        _way(uow, c, date(2025, 12, 1))
+    report = build_report(db, parse_period("2026H1"))
+    assert cells(report, "arbetslosa")[("totalt", "alla")] == 3
+    assert cells(report, "borjar_arbete_studier")[("totalt", "alla")] == 2
+    assert cells(report, "borjar_arbete")[("totalt", "alla")] == 1
+    assert cells(report, "borjar_studier")[("totalt", "alla")] == 1
+    share = cells(report, "andel_borjar_arbete_studier")
+    assert share[("totalt", "kvinna")] == (1, 1)
+    assert share[("totalt", "man")] == (1, 2)
+    # A was 24 on the day she left (25 at the half's end); B 22, C 26 on 2026-06-30.
+    assert share[("unga_16_24", "alla")] == (2, 2)
+    assert share[("unga_16_29", "alla")] == (2, 3)
+    # The exits count ways: A's and B's in the half.
+    assert cells(report, "avslut")[("totalt", "alla")] == 2
+    assert cells(report, "aktiva")[("totalt", "alla")] == 2
 
 
 def test_kaa_youth_without_activity(db, pop):

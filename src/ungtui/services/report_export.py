@@ -186,10 +186,11 @@ def hidden_keys(
         if len(inner) == 1:
             within_sub[group].add(inner[0])
     subsets: list[tuple[CellKey, tuple[CellKey, ...]]] = []
+    # (in the report's order, not the sets' order, so the same report hides the same)
     for outer_q, inner_qs in holds.items():
-        for inner_q in inner_qs:
+        for inner_q in sorted(inner_qs, key=quantities.index):
             for outer_s, inner_ss in within_sub.items():
-                for inner_s in inner_ss:
+                for inner_s in sorted(inner_ss, key=subs.index):
                     if (outer_q, outer_s) == (inner_q, inner_s):
                         continue
                     for gender in genders:

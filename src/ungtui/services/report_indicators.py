@@ -91,32 +91,47 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
     # On the way at the period's end; among them the KAA young people, and those of them
     # with no measure going on that day.
     kaa_now = group_sql(b.rules)["kaa"]
-    active, kaa, idle = b.sums(
-        "i.pid AS pid",
+    active: dict[Key, int] = defaultdict(int)
+    kaa: dict[Key, int] = defaultdict(int)
+    idle: dict[Key, int] = defaultdict(int)
+    # (those with one way only, kept apart for the count of the unemployed below)
+    active_once: dict[Key, int] = defaultdict(int)
+    for keys, (multi, n, n_kaa, n_idle) in b.rows(
+        "i.pid AS pid, i.multi AS multi",
         ":end",
         _WAY + " AND i.entry_date <= :end AND (i.exit_on IS NULL OR i.exit_on > :end)",
-        f"""COUNT(*), SUM({kaa_now}), SUM(CASE WHEN {kaa_now} THEN NOT EXISTS (
+        f"""multi, COUNT(*), SUM({kaa_now}), SUM(CASE WHEN {kaa_now} THEN NOT EXISTS (
               SELECT 1 FROM individual_measure im
               WHERE im.individual_id = pid AND im.deleted_at IS NULL
                 AND im.status <> 'planerad' AND im.start_date <= :end
                 AND (im.end_date IS NULL OR im.end_date >= :end)) ELSE 0 END)""",
-        3,
-    )
+        group="multi",
+    ):
+        for key in keys:
+            active[key] += n
+            kaa[key] += n_kaa or 0
+            idle[key] += n_idle or 0
+            if not multi:
+                active_once[key] += n
     out.append(_count_indicator("aktiva", "Aktiva vid periodens slut", active))
 
     known = _codes(OUTCOMES)
     exits: dict[str, dict[Key, int]] = {code: defaultdict(int) for code in OUTCOMES}
     total_exits: dict[Key, int] = defaultdict(int)
-    for keys, (outcome, n) in b.rows(
-        f"CASE WHEN i.outcome IN ({known}) THEN i.outcome ELSE 'okant' END AS outcome",
+    exits_once: dict[str, dict[Key, int]] = defaultdict(lambda: defaultdict(int))
+    for keys, (outcome, multi, n) in b.rows(
+        f"""CASE WHEN i.outcome IN ({known}) THEN i.outcome ELSE 'okant' END AS outcome,
+            i.multi AS multi""",
         "i.exit_on",
         _WAY + " AND i.exit_on BETWEEN :start AND :end",
-        "outcome, COUNT(*)",
-        group="outcome",
+        "outcome, multi, COUNT(*)",
+        group="outcome, multi",
     ):
         for key in keys:
             exits[outcome][key] += n
             total_exits[key] += n
+            if not multi:
+                exits_once[outcome][key] += n
     out.append(_count_indicator("avslut", "Avslutade", total_exits))
     for code, label in OUTCOMES.items():
         out.append(
@@ -148,7 +163,7 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
             ),
         )
     )
-    out += _starts_indicators(b)
+    out += _starts_indicators(b, active_once, exits_once)
     out.append(_median_indicator("median_forsta_insats", "Mediandagar till första insats", days))
     out.append(_count_indicator("kaa_utan_aktivitet", "KAA-unga utan aktivitet", idle))
     out.append(
@@ -163,27 +178,56 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
     return out
 
 
-def _starts_indicators(b: QueryBuilder) -> list[Indicator]:
+def _starts_indicators(
+    b: QueryBuilder, active_once: dict[Key, int], exits_once: dict[str, dict[Key, int]]
+) -> list[Indicator]:
     """Seed 004, 7.1: of the unemployed in the group during the period (everyone on the
     way some day of it), how many started work or regular studies (left the way for
     them), and the shares for work and for studies apart. A person counts once, in the
-    subgroups of the day they left, or of the period's end if they stayed."""
+    subgroups of the day they left, or of the period's end if they stayed.
+
+    Nearly everyone has one way: on the way some day of the period is on it at the end
+    (`active_once`) or left during it (`exits_once`, by outcome, counted on the day they
+    left), both counted already. The few who came back after an exit are counted here,
+    once each over their ways, with a person's columns taken from any of their ways
+    (they are the same on each)."""
     in_period = "exit_on BETWEEN :start AND :end"
-    unemployed, starts, work, studies = b.sums(
-        "x.ws AS ws, x.w AS w, x.s AS s",
-        "x.d",
-        f"""FROM (SELECT pid,
+    person = ", ".join(
+        ("g", "birth_date", "birth_year", "birth_md", "permit_from", "permit_until",
+         "no_school", "school_done", "samord", "est_from", "est_until", "org", "kom",
+         "af", "hist", "dis")
+    )  # fmt: skip
+    again = b.sums(
+        "i.ws AS ws, i.w AS w, i.s AS s",
+        "i.d",
+        f"""FROM (SELECT pid, {person},
                 MIN(CASE WHEN exit_on IS NOT NULL AND exit_on < :end THEN exit_on
                     ELSE :end END) AS d,
                 MAX({in_period} AND outcome IN ({_codes(ESTABLISHED)})) AS ws,
                 MAX({in_period} AND outcome IN ({_codes(WORK)})) AS w,
                 MAX({in_period} AND outcome = 'studier') AS s
-            FROM report_way WHERE entry_date <= :end AND (exit_on IS NULL OR exit_on >= :start)
-            GROUP BY pid) x
-          CROSS JOIN report_person i ON i.id = x.pid""",
+            FROM report_way WHERE multi
+              AND entry_date <= :end AND (exit_on IS NULL OR exit_on >= :start)
+            GROUP BY pid) i""",
         "COUNT(*), SUM(ws), SUM(w), SUM(s)",
         4,
     )
+
+    def once(codes) -> dict[Key, int]:
+        cells: dict[Key, int] = defaultdict(int)
+        for code in codes:
+            for key, n in exits_once.get(code, {}).items():
+                cells[key] += n
+        return cells
+
+    unemployed_once = once(exits_once)
+    for key, n in active_once.items():
+        unemployed_once[key] += n
+    firsts = (unemployed_once, once(ESTABLISHED), once(WORK), once(("studier",)))
+    for one, more in zip(firsts, again, strict=True):
+        for key, n in more.items():
+            one[key] += n
+    unemployed, starts, work, studies = firsts
     return [
         _count_indicator("arbetslosa", "Arbetslösa i gruppen under perioden", unemployed),
         _count_indicator("borjar_arbete_studier", "Började arbeta eller studera", starts),

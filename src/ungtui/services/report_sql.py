@@ -68,6 +68,7 @@ PREPARE = (
     "DROP TABLE IF EXISTS temp.report_status",
     "DROP TABLE IF EXISTS temp.report_way",
     "DROP TABLE IF EXISTS temp.report_first",
+    "DROP TABLE IF EXISTS temp.report_multi",
     """CREATE TEMP TABLE report_status AS
     SELECT individual_id AS pid, kind, valid_from, value, created_at AS created
     FROM person_status WHERE deleted_at IS NULL AND individual_id IN (
@@ -109,19 +110,25 @@ PREPARE = (
     WHERE im.deleted_at IS NULL AND im.status <> 'planerad'
     GROUP BY im.way_id""",
     "CREATE UNIQUE INDEX temp.report_first_way ON report_first (way_id)",
+    # The few who came back after an exit: counted once each, by grouping their ways.
+    """CREATE TEMP TABLE report_multi AS
+    SELECT individual_id AS pid FROM way WHERE deleted_at IS NULL
+    GROUP BY individual_id HAVING COUNT(*) > 1""",
+    "CREATE UNIQUE INDEX temp.report_multi_pid ON report_multi (pid)",
     """CREATE TEMP TABLE report_way AS
     SELECT w.id AS way_id, w.individual_id AS pid, w.entry_date, w.exit_on,
         w.joined_on, w.exit_outcome AS outcome,
         i.g, i.birth_date, i.birth_year, i.birth_md, i.permit_from, i.permit_until,
         i.no_school, i.school_done, i.samord, i.est_from, i.est_until, i.org, i.kom, i.af,
         i.hist, i.dis,
-        f.first_start, f.first_ws
+        f.first_start, f.first_ws,
+        w.individual_id IN (SELECT pid FROM report_multi) AS multi
     FROM way w CROSS JOIN report_person i ON i.id = w.individual_id
     LEFT JOIN report_first f ON f.way_id = w.id
     WHERE w.deleted_at IS NULL""",
 )
 _CLEAN_UP = (
-    *PREPARE[:4],
+    *PREPARE[:5],
     "DROP TABLE IF EXISTS temp.report_g_rule",
     "DROP TABLE IF EXISTS temp.report_g_agreement",
     "DROP TABLE IF EXISTS temp.report_g_place",
