@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungtui.domain.identity import mask_identity
+from ungtui.domain.target_groups import AF_STATUSES, PersonFacts, compulsory_school_done
 from ungtui.domain.text import initials
 from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
 from ungtui.services.audit import REVEALED, record_view
@@ -146,11 +147,13 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             f"   [b]Status:[/] {STATUSES.get(person.status, '')}",
             f"[b]Telefon:[/] {hidden(person.phone, share)}"
             f"   [b]E-post:[/] {hidden(person.email, share)}",
-            f"[b]Adress:[/] {hidden(person.address, share)}",
+            f"[b]Adress:[/] {hidden(person.address, share)}"
+            f"   [b]Folkbokförd i:[/] {escape(person.municipality or '–')}",
             f"[b]Går i gymnasieskolan:[/] {yes_no(person.in_upper_secondary)}"
             f"   [b]Gymnasieexamen:[/] {yes_no(person.has_upper_secondary_diploma)}"
             f"   [b]Första uppehållstillstånd:[/] {permit}",
             f"[b]Ärendet hos:[/] {escape(detail.case_organisation) or '–'}",
+            _facts_line(person),
         ]
         self.query_one("#identity-section", Static).update("\n".join(lines))
         groups = "\n".join(f"• [b]{g.label}[/]: {escape(g.reason)}" for g in detail.groups)
@@ -312,3 +315,23 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             return
         self.notify("Personen är borttagen.")
         self.app.call_from_thread(self.dismiss)
+
+
+def _facts_line(person) -> str:
+    """The facts the target groups rest on beyond age and school: the establishment
+    programme, the day compulsory school was done and the standing at AF."""
+    start, end = person.establishment_from, person.establishment_until
+    if start or end:
+        programme = f"{start.isoformat() if start else '?'}–{end.isoformat() if end else ''}"
+    else:
+        programme = "–"
+    done = compulsory_school_done(
+        PersonFacts(person.birth_date, compulsory_school_done_on=person.compulsory_school_done_on)
+    )
+    school = done.isoformat() if done else "–"
+    if done and person.compulsory_school_done_on is None:
+        school += " (antaget)"
+    return (
+        f"[b]Etableringsprogrammet:[/] {programme}   [b]Grundskolan klar:[/] {school}"
+        f"   [b]Hos AF:[/] {AF_STATUSES.get(person.af_status or '', 'okänt')}"
+    )
