@@ -127,10 +127,14 @@ def test_the_agreements_population_and_its_municipalities(db, ggv):
     # People in the population at the end of 2026: 18 KAA and the 11 who are 23.
     assert report.by_key()["personer"].total().value == 29
     assert report.notes[0] == (
-        "Underlaget är överenskommelsens målgrupp (Unga 16–24, KAA, Utbildningskontrakt) bland "
-        "dem vars ärende hålls av en part (Arbetsförmedlingen, Värnamo kommun, Gislaveds "
-        "kommun, Gnosjö kommun), folkbokförda i Gislaveds kommun, Gnosjö kommun, Värnamo "
-        "kommun när kommunen är känd."
+        "Underlag: målgrupperna Unga 16–24, KAA och Utbildningskontrakt, med ärende hos "
+        "Arbetsförmedlingen, Värnamo kommun, Gislaveds kommun eller Gnosjö kommun, "
+        "folkbokförda i Gislaveds kommun, Gnosjö kommun eller Värnamo kommun (eller i okänd "
+        "kommun)."
+    )
+    assert report.notes[1] == (
+        "Målgrupperna ”Traineejobb, med gymnasieexamen” och ”Nyanlända ungdomar i "
+        "språkintroduktion” anges utan en regel registret kan pröva; de räknas inte för sig."
     )
 
 

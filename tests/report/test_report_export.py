@@ -180,7 +180,7 @@ def test_goals_in_the_export(db, pop):
         "Högre än 2025;<5;2025: <5;För få för att redovisa;x personer i underlaget"
     )
     assert lines[-3].endswith(";Mäts inte i registret;")
-    assert lines[-1].startswith("Underlaget är överenskommelsens målgrupp (alla)")
+    assert lines[-1].startswith("Underlag: alla, med ärende hos")
 
 
 def test_files_are_for_the_owner_only(tmp_path, report):

@@ -265,3 +265,24 @@ async def test_a_job_track_is_added_and_counted(db, user):
         with db.session() as session:
             assert session.exec(select(JobTrack.name)).all() == ["Jobbspår vård"]
             assert session.exec(select(Way)).all() == []
+
+
+def test_one_day_is_a_day():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from ungtui.tui.screens.way import guarantee_text
+
+    def text(days_left):
+        g = SimpleNamespace(
+            state="passerad" if days_left < 0 else "nara",
+            agreement="Ungdomskontraktet",
+            label="Passerad" if days_left < 0 else "Inom 14 dagar",
+            deadline=date(2026, 11, 30),
+            days_left=days_left,
+        )
+        return guarantee_text(SimpleNamespace(guarantee=g)).plain
+
+    assert text(-1).endswith("gräns 2026-11-30 (1 dag sedan)")
+    assert text(1).endswith("(1 dag kvar)")
+    assert text(-3).endswith("(3 dagar sedan)")

@@ -98,6 +98,13 @@ def _scope(db: Database, agreement: Agreement) -> Scope:
     )
 
 
+def _listed(items: list[str], last: str) -> str:
+    """"a, b och c" / "a, b eller c"."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
 def _notes(db: Database, scope: Scope | None, guarantees) -> list[str]:
     notes = []
     if scope is not None:
@@ -108,21 +115,31 @@ def _notes(db: Database, scope: Scope | None, guarantees) -> list[str]:
                     select(Organisation).where(col(Organisation.id).in_(scope.party_ids))
                 ).all()
             }
-        held = ", ".join(names.get(p, "okänd part") for p in scope.party_ids)
-        groups = ", ".join(GROUPS[c] for c in scope.groups) or "alla"
-        line = f"Underlaget är överenskommelsens målgrupp ({groups}) bland dem vars ärende "
-        line += f"hålls av en part ({held})"
+        held = _listed([names.get(p, "okänd part") for p in scope.party_ids], "eller")
+        groups = [GROUPS[c] for c in scope.groups]
+        line = "Underlag: " + (
+            f"målgrupperna {_listed(groups, 'och')}"
+            if len(groups) > 1
+            else f"målgruppen {groups[0]}"
+            if groups
+            else "alla"
+        )
+        line += f", med ärende hos {held}"
         if scope.municipalities:
             line += (
                 ", folkbokförda i "
-                + ", ".join(m.label for m in scope.municipalities)
-                + " när kommunen är känd"
+                + _listed([m.label for m in scope.municipalities], "eller")
+                + " (eller i okänd kommun)"
             )
         notes.append(line + ".")
-        for label in scope.unmeasured:
+        if scope.unmeasured:
+            quoted = [f"”{label}”" for label in scope.unmeasured]
             notes.append(
-                f"Målgruppen ”{label}” anges utan en regel registret kan pröva; den räknas "
-                "inte för sig."
+                f"Målgrupperna {_listed(quoted, 'och')} anges utan en regel registret kan "
+                "pröva; de räknas inte för sig."
+                if len(quoted) > 1
+                else f"Målgruppen {quoted[0]} anges utan en regel registret kan pröva; den "
+                "räknas inte för sig."
             )
         if scope.guarantee is None:
             notes.append(NO_GUARANTEE + ".")

@@ -79,7 +79,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
     FollowUpScreen #fu-agreement { width: 1fr; }
     FollowUpScreen #fu-status { height: 1; padding: 0 1; color: $text-muted; }
     FollowUpScreen #fu-error { height: auto; padding: 0 1; color: $error; }
-    FollowUpScreen #fu-notes { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    FollowUpScreen #fu-notes { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
     FollowUpScreen #fu-table { height: 1fr; }
     FollowUpScreen #fu-charts { height: 10; }
     FollowUpScreen #fu-bars { width: 52; padding: 0 1; }

@@ -124,7 +124,8 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
             if r.past:
                 left = Text(f"passerad {-r.days_left} d", style="bold red")
             else:
-                left = Text(f"{r.days_left} dagar kvar", style="bold yellow")
+                unit = "dag" if r.days_left == 1 else "dagar"
+                left = Text(f"{r.days_left} {unit} kvar", style="bold yellow")
             self._rows[r.individual_id] = r
             table.add_row(
                 *self._who(r),

@@ -65,10 +65,9 @@ def guarantee_text(way: WayView) -> Text:
     if g.deadline is not None:
         text.append(f" · gräns {g.deadline.isoformat()}")
     if g.days_left is not None:
-        if g.days_left >= 0:
-            text.append(f" ({g.days_left} dagar kvar)")
-        else:
-            text.append(f" ({-g.days_left} dagar sedan)")
+        days = abs(g.days_left)
+        unit = "dag" if days == 1 else "dagar"
+        text.append(f" ({days} {unit} {'kvar' if g.days_left >= 0 else 'sedan'})")
     if g.state == "passerad":
         text.stylize("bold red")
     elif g.state == "nara":
