@@ -130,6 +130,24 @@ def test_the_local_proposal_is_marked_as_not_agreed_on_screen(db, loaded):
     assert detail.agreement_title.startswith("Lokal överenskommelse om samverkan för unga 16–24")
 
 
+def test_the_appendix_and_the_responsible_role_read_plainly(db, loaded):
+    from ungtui.services.processes import find_process, get_process
+
+    samung = get_process(db, find_process(db, "SamUng i Gislaved")).readable
+    lines = {line.split(":**")[0]: line.split(":** ", 1)[1] for line in samung.splitlines()
+             if line.startswith("- **")}  # fmt: skip
+    # The agreement's title is its appendix 3 already: said once.
+    assert lines["- **Överenskommelse"].count("bilaga 3") == 1
+    assert lines["- **Ansvarar för processen"] == (
+        "Gislaveds kommun, roll: Anges inte i överenskommelsen; styrgruppen följer upp"
+    )
+    ung_malmo = get_process(
+        db, find_process(db, "Ung Malmö – gemensam arena och kartläggning av behov")
+    ).readable
+    assert "16–29 år, bilaga 1\n" in ung_malmo
+    assert "**Ansvarar för processen:** Malmö stad, roll: Operativa styrgruppen\n" in ung_malmo
+
+
 def test_a_process_ended_under_an_agreement_that_says_nothing_is_not_ended_that_day(
     db, loaded
 ):

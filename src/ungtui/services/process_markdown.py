@@ -141,13 +141,17 @@ def _cell(text: str) -> str:
 def readable(doc: ProcessDocument, status: str) -> str:
     """The process for reading on screen: the facts as a table, then the two texts."""
     agreement = doc.agreement
-    if agreement and doc.appendix is not None:
+    # (a title that is itself the appendix, "…, bilaga 3: …", says it already)
+    if agreement and doc.appendix is not None and f"bilaga {doc.appendix}" not in agreement:
         agreement += f", bilaga {doc.appendix}"
     groups = ", ".join(group_label(code) for code in doc.target_groups)
     ages = _ages(doc)
     if ages:
         groups = f"{groups} ({ages} år)" if groups else f"{ages} år"
-    responsible = ", ".join(p for p in (doc.responsible_organisation, doc.responsible_role) if p)
+    responsible = doc.responsible_organisation or ""
+    if doc.responsible_role:
+        role = doc.responsible_role
+        responsible = f"{responsible}, roll: {role}" if responsible else role
     ended = ""
     if doc.ended_on:
         ended = f"{doc.ended_on.isoformat()} av {doc.ended_by or 'okänd part'}"

@@ -299,8 +299,9 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | Non
     that says nothing it says so, and asks for a last day only if the parties agreed one."""
 
     DEFAULT_CSS = """
-    EndProcessScreen > Vertical { width: 76; height: auto; padding: 1 2;
-        border: thick $primary; background: $surface; }
+    EndProcessScreen { align: center middle; }
+    EndProcessScreen > Vertical { width: 76; height: auto; max-height: 1fr; padding: 0 2;
+        overflow-y: auto; border: thick $primary; background: $surface; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Avsluta processen", priority=True, id="save_end"),
@@ -337,7 +338,9 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | Non
                 name="party",
             )
             yield FormField(
-                "Datum då styrgruppen fick veta",
+                "Datum då styrgruppen fick veta"
+                if self.months is not None
+                else "Datum då de andra parterna fick veta",
                 Input(value=clock.today().isoformat(), placeholder="ÅÅÅÅ-MM-DD", id="end-date"),
                 name="ended_on",
             )
@@ -357,6 +360,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | Non
                 Input(placeholder="ÅÅÅÅ-MM-DD", id="end-until"),
                 name="commitment_until",
             )
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#end-party", Select).focus()
