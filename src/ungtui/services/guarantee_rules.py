@@ -58,15 +58,21 @@ def agreement_guarantee(
     )
 
 
+def party_kommuner(session, party_ids) -> list[Organisation]:
+    """The parties that are municipalities."""
+    return list(
+        session.exec(
+            select(Organisation).where(
+                col(Organisation.id).in_(list(party_ids)),
+                Organisation.kind == "kommun",
+                col(Organisation.deleted_at).is_(None),
+            )
+        ).all()
+    )
+
+
 def party_municipalities(session, a: Agreement, recorded: set[str]) -> frozenset[str]:
-    parties = [p for p in a.parties.split(",") if p]
-    kommuner = session.exec(
-        select(Organisation).where(
-            col(Organisation.id).in_(parties),
-            Organisation.kind == "kommun",
-            col(Organisation.deleted_at).is_(None),
-        )
-    ).all()
+    kommuner = party_kommuner(session, [p for p in a.parties.split(",") if p])
     return frozenset(n for o in kommuner for n in municipality_names(o.name, recorded))
 
 

@@ -26,7 +26,11 @@ from ungtui.domain.text import fold
 from ungtui.services import clock
 from ungtui.services.agreements import _goals, _groups, rules_for, split_ids
 from ungtui.services.errors import NotFound
-from ungtui.services.guarantee_rules import agreement_guarantee, guarantee_rules
+from ungtui.services.guarantee_rules import (
+    agreement_guarantee,
+    guarantee_rules,
+    party_kommuner,
+)
 from ungtui.services.municipalities import municipality_names, recorded_municipalities
 from ungtui.services.report_indicators import family_of, indicators
 from ungtui.services.report_model import (
@@ -73,13 +77,7 @@ def _scope(db: Database, agreement: Agreement) -> Scope:
     parties = tuple(split_ids(agreement.parties))
     groups = _groups(agreement.target_groups)
     with db.session() as session:
-        kommuner = session.exec(
-            select(Organisation).where(
-                col(Organisation.id).in_(parties),
-                Organisation.kind == "kommun",
-                col(Organisation.deleted_at).is_(None),
-            )
-        ).all()
+        kommuner = party_kommuner(session, parties)
         recorded = recorded_municipalities(session) if kommuner else set()
     municipalities = tuple(
         Municipality(o.id, o.name, municipality_names(o.name, recorded))
