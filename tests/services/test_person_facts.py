@@ -218,3 +218,29 @@ def test_the_programme_and_municipality_come_in_from_a_spreadsheet(db, user, tmp
         date(2027, 3, 2),
         "Gislaved",
     )
+
+
+def test_the_history_names_the_new_facts_in_swedish(db, user):
+    pid = save(db, user, first_name="Amal", last_name="Hassan", birth_date="1995-04-04")
+    save(
+        db,
+        user,
+        individual_id=pid,
+        first_name="Amal",
+        last_name="Hassan",
+        birth_date="1995-04-04",
+        establishment_from="2025-03-03",
+        establishment_until="2027-03-02",
+        compulsory_school_done_on="2011-06-10",
+        municipality="Gislaved",
+        af_status="program",
+    )
+    named = {row.field for row in get_individual(db, pid).history}
+    assert {
+        "I etableringsprogrammet från",
+        "I etableringsprogrammet till",
+        "Grundskolan klar (skolplikten fullgjord)",
+        "Folkbokförd i kommun",
+        "Status hos Arbetsförmedlingen",
+    } <= named
+    assert not {f for f in named if "_" in f}

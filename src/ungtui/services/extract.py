@@ -95,14 +95,7 @@ HIDDEN_COLUMNS = {
 # Every column of every record about a person, in plain Swedish. A column missing here
 # is named from FIELD_LABELS; a test checks that none is left without a Swedish name.
 COLUMN_LABELS: dict[str, dict[str, str]] = {
-    "individual": {
-        "identity_kind": "Typ av nummer",
-        "establishment_from": "I etableringsprogrammet från",
-        "establishment_until": "I etableringsprogrammet till",
-        "compulsory_school_done_on": "Grundskolan klar (skolplikten fullgjord)",
-        "municipality": "Folkbokförd i kommun",
-        "af_status": "Status hos Arbetsförmedlingen",
-    },
+    "individual": {"identity_kind": "Typ av nummer"},
     "person_status": {
         "kind": "Vad",
         "value": "Status",
@@ -177,6 +170,8 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "outcome": "Resultat",
         "consent_basis": "Grund för att lämna ut uppgifterna",
         "consent_exception": "Utan samtycke, med annan grund",
+        # (issue 14's column: a step the sender recorded for a receiver without ungtui)
+        "for_receiver": "Registrerat av avsändaren åt mottagaren",
     },
     "agendaitem": {
         "meeting_id": "Möte",
