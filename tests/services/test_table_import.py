@@ -76,7 +76,7 @@ def test_cp1252_list_with_title_rows_blank_and_sum_row(db, user, jonas):
         "Hoppade över: 1 tom rad, summeringsrad (rad 12).",
         "",
         "Kan inte läsas in:",
-        "  Rad 8: Personnummer: Kontrollsiffran stämmer inte (ska vara 5).",
+        "  Rad 8: Personnummer: Kontrollsiffran stämmer inte. Kontrollera numret med personen.",
         "  Rad 9: Inskriven: Datumet ”31/2/2024” finns inte.",
         "  Rad 10: Okänd handläggare ”Karin Okänd”; lägg upp handläggaren eller rätta namnet "
         "i filen.",

@@ -59,6 +59,9 @@ _ERROR_LABELS = {
     "status": "Status",
     "email": "E-post",
     "residence_permit_date": "Första uppehållstillstånd",
+    "establishment_from": "Etableringsprogrammet från",
+    "establishment_until": "Etableringsprogrammet till",
+    "municipality": "Folkbokförd i kommun",
 }
 # Which register columns a mapped field may change on a person already registered.
 _UPDATES = {
@@ -71,6 +74,9 @@ _UPDATES = {
     "email": ("email",),
     "address": ("address",),
     "residence_permit_date": ("residence_permit_date",),
+    "establishment_from": ("establishment_from",),
+    "establishment_until": ("establishment_until",),
+    "municipality": ("municipality",),
 }
 
 
@@ -267,7 +273,13 @@ def _read_row(
     if "full_name" in given and not (first or last):
         first, last = split_full_name(_text(by_field, "full_name"))
     dates: dict[str, date | None] = {}
-    for name in ("birth_date", "residence_permit_date", "entry_date"):
+    for name in (
+        "birth_date",
+        "residence_permit_date",
+        "entry_date",
+        "establishment_from",
+        "establishment_until",
+    ):
         dates[name] = None
         if name in given:
             try:
@@ -305,6 +317,13 @@ def _read_row(
             dates["residence_permit_date"].isoformat() if dates["residence_permit_date"] else ""
         ),
         status=status,
+        establishment_from=(
+            dates["establishment_from"].isoformat() if dates["establishment_from"] else ""
+        ),
+        establishment_until=(
+            dates["establishment_until"].isoformat() if dates["establishment_until"] else ""
+        ),
+        municipality=_text(by_field, "municipality"),
     )
     try:
         values = validate_individual(data, today)

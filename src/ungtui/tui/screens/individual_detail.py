@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungtui.domain.identity import mask_identity
+from ungtui.domain.target_groups import AF_STATUSES, PersonFacts, compulsory_school_done
 from ungtui.domain.text import initials
 from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
 from ungtui.services.audit import REVEALED, record_view
@@ -156,7 +158,12 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
                 bold("E-post:"),
                 f" {hidden(person.email, share)}",
             ),
-            plain(bold("Adress:"), f" {hidden(person.address, share)}"),
+            plain(
+                bold("Adress:"),
+                f" {hidden(person.address, share)}   ",
+                bold("Folkbokförd i:"),
+                f" {person.municipality or '–'}",
+            ),
             plain(
                 bold("Går i gymnasieskolan:"),
                 f" {yes_no(person.in_upper_secondary)}   ",
@@ -166,6 +173,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
                 f" {permit}",
             ),
             plain(bold("Ärendet hos:"), f" {detail.case_organisation or '–'}"),
+            _facts_line(person),
         ]
         self.query_one("#identity-section", Static).update(lines(identity))
         groups = [plain("• ", bold(g.label), f": {g.reason}") for g in detail.groups]
@@ -330,3 +338,27 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             return
         self.notify("Personen är borttagen.")
         self.app.call_from_thread(self.dismiss)
+
+
+def _facts_line(person) -> Text:
+    """The facts the target groups rest on beyond age and school: the establishment
+    programme, the day compulsory school was done and the standing at AF."""
+    start, end = person.establishment_from, person.establishment_until
+    if start or end:
+        programme = f"{start.isoformat() if start else '?'}–{end.isoformat() if end else ''}"
+    else:
+        programme = "–"
+    done = compulsory_school_done(
+        PersonFacts(person.birth_date, compulsory_school_done_on=person.compulsory_school_done_on)
+    )
+    school = done.isoformat() if done else "–"
+    if done and person.compulsory_school_done_on is None:
+        school += " (antaget)"
+    return plain(
+        bold("Etableringsprogrammet:"),
+        f" {programme}   ",
+        bold("Grundskolan klar:"),
+        f" {school}   ",
+        bold("Hos AF:"),
+        f" {AF_STATUSES.get(person.af_status or '', 'okänt')}",
+    )

@@ -75,7 +75,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("m", "mine", "Mina", id="mine"),
         Binding("o", "sort", "Sortera", id="sort"),
         Binding("y", "app.sync", "Synk", id="sync", show=False),  # F7 in the section bar
-        Binding("g", "guarantee", "90 dagar", id="guarantee"),
+        Binding("g", "guarantee", "Garanti", id="guarantee"),
         Binding("j", "job_tracks", "Jobbspår", id="job_tracks"),
         Binding("u", "follow_ups", "Uppföljn.", id="follow_ups"),
         Binding("i", "import_table", "Läs in", id="import_table"),

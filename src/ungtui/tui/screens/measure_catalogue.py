@@ -214,7 +214,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
                     ),
                     Spec(
                         "leads_to_work_or_studies",
-                        "Leder mot arbete eller studier (räknas för 90-dagarsgarantin)",
+                        "Leder mot arbete eller studier (räknas för en garanti om insats)",
                         "check",
                         row.leads_to_work_or_studies if row else True,
                     ),

@@ -38,6 +38,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
     ProcessFormScreen #process-form { padding: 0 1; }
     ProcessFormScreen TextArea { height: 6; }
     ProcessFormScreen #in-how_done { height: 10; }
+    ProcessFormScreen #in-local_proposal { height: 6; }
     ProcessFormScreen SelectionList { height: auto; max-height: 8; }
     ProcessFormScreen .row { height: auto; }
     ProcessFormScreen .row > FormField { width: 1fr; margin-right: 1; }
@@ -111,6 +112,11 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
                     "Hur arbetet bedrivs (Markdown, gärna numrerade steg)",
                     TextArea(input_value(d.how_done), id="in-how_done"),
                     name="how_done",
+                ),
+                FormField(
+                    "Lokalt förslag (inte överenskommet) – steg som överenskommelsen inte anger",
+                    TextArea(d.local_proposal, id="in-local_proposal"),
+                    name="local_proposal",
                 ),
                 Horizontal(
                     FormField(
@@ -230,6 +236,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
             title=value("title"),
             what_agreed=self.query_one("#in-what_agreed", TextArea).text,
             how_done=self.query_one("#in-how_done", TextArea).text,
+            local_proposal=self.query_one("#in-local_proposal", TextArea).text,
             responsible_organisation_id=chosen("responsible_organisation"),
             responsible_role=value("responsible_role"),
             party_ids=[str(v) for v in self.query_one("#in-parties", SelectionList).selected],

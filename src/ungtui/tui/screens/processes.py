@@ -32,9 +32,10 @@ PREFETCH_MARGIN = 10
 COLUMNS = (("title", "Arbetsprocess och träff", 78), ("status", "Status", 36))
 EMPTY_TEXT = (
     "Det finns inga arbetsprocesser här än.\n\n"
-    "Tryck [b]l[/] för att läsa in startinnehållet: tre överenskommelser (Malmö stad och "
-    "Stockholms stad med Arbetsförmedlingen) och femton arbetsprocesser ur parternas "
-    "bilagor. Processer kan också läsas in från Markdown: ungtui process import FIL."
+    "Tryck [b]l[/] för att läsa in startinnehållet: fem överenskommelser (Malmö stad, "
+    "Stockholms stad, Västerås stad och kommunerna Värnamo, Gnosjö och Gislaved med "
+    "Arbetsförmedlingen) och femton arbetsprocesser ur parternas bilagor. Processer kan "
+    "också läsas in från Markdown: ungtui process import FIL."
 )
 
 
@@ -297,7 +298,7 @@ def offer_starting_content(app: App) -> None:
     app.push_screen(
         ConfirmScreen(
             "Läsa in startinnehåll?",
-            "ungtui har med sig tre överenskommelser och femton arbetsprocesser ur "
+            "ungtui har med sig fem överenskommelser och femton arbetsprocesser ur "
             "parternas bilagor, så att frågan ”hur gör vi när …?” går att slå upp direkt "
             "under F5 Arbetsprocesser. Du kan också läsa in dem senare där.",
             [("load", "Läs in"), ("skip", "Inte nu")],

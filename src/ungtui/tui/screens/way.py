@@ -1,5 +1,6 @@
-"""One person's way: phases, the 90-day guarantee, measures, mapping, exit and
-follow-ups. Pushed from the person's detail view (p)."""
+"""One person's way: phases, the day the person joined an agreement's offer and its
+guarantee, measures, mapping, exit and follow-ups. Pushed from the person's detail view
+(p)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from ungtui.services.way import (
     remove_phase,
     save_individual_measure,
     save_mapping,
+    set_joined,
     start_way,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
@@ -55,14 +57,17 @@ EXIT_ROW = "avslut"  # the exit shown as the last phase
 
 def guarantee_text(way: WayView) -> Text:
     g = way.guarantee
-    text = Text(g.label)
+    if g.state == "ingen":
+        return Text("ingen – ingen överenskommelse med garanti gäller för personen", "dim")
+    if g.state == "ej_ansluten":
+        return Text(f"{g.agreement}: har inte tackat ja (t registrerar dagen)")
+    text = Text(f"{g.agreement}: {g.label}")
     if g.deadline is not None:
         text.append(f" · gräns {g.deadline.isoformat()}")
     if g.days_left is not None:
-        if g.days_left >= 0:
-            text.append(f" ({g.days_left} dagar kvar)")
-        else:
-            text.append(f" ({-g.days_left} dagar sedan)")
+        days = abs(g.days_left)
+        unit = "dag" if days == 1 else "dagar"
+        text.append(f" ({days} {unit} {'kvar' if g.days_left >= 0 else 'sedan'})")
     if g.state == "passerad":
         text.stylize("bold red")
     elif g.state == "nara":
@@ -75,14 +80,15 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("n", "start", "Ny väg", id="start"),
         Binding("f", "phase", "Fas", id="phase"),
-        Binding("k", "mapping", "Kartlägg.", id="mapping"),
-        Binding("i", "new_measure", "Ny insats", id="new_measure"),
+        Binding("k", "mapping", "Kartl.", id="mapping"),
+        Binding("i", "new_measure", "Insats", id="new_measure"),
         Binding("e", "edit_measure", "Ändra", id="edit_measure"),
-        Binding("a", "exit", "Avsluta", id="exit"),
-        Binding("u", "follow_up", "Följ upp", id="follow_up"),
+        Binding("t", "joined", "Tackat", id="joined"),
+        Binding("a", "exit", "Avslut", id="exit"),
+        Binding("u", "follow_up", "Uppf.", id="follow_up"),
+        Binding("delete", "remove", "Ta bort", id="remove"),
         Binding("h", "sensitive", "Hälsa", id="sensitive"),
         Binding("c", "catalogue", "Katalog", id="catalogue"),
-        Binding("delete", "remove", "Ta bort", id="remove"),
     ]
     DEFAULT_CSS = """
     WayScreen #way { padding: 0 1; }
@@ -235,8 +241,10 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             f"{way.phase_label} sedan {way.phase_since.isoformat() if way.phase_since else '–'}",
             ("   Inflöde: ", "bold"),
             way.entry_date.isoformat(),
+            ("   Tackade ja: ", "bold"),
+            way.joined_on.isoformat() if way.joined_on else "–",
             Text("\n"),
-            ("90-dagarsgarantin: ", "bold"),
+            ("Garanti: ", "bold"),
             guarantee_text(way),
             Text("\n"),
             ("Nästa datum: ", "bold"),
@@ -297,6 +305,13 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                     " ",
                     sensitive(m.disability),
                 ),
+                plain(
+                    bold("Funktionsnedsättning som medför nedsatt arbetsförmåga:"),
+                    " ",
+                    HIDDEN
+                    if not self.show_sensitive
+                    else ("ja" if m.reduced_work_capacity else "nej"),
+                ),
             ]
         )
 
@@ -341,7 +356,9 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             return start_way(
                 db,
                 person,
-                WayStartInput(str(v["entry_date"]), str(v["phase"]), str(v["note"])),
+                WayStartInput(
+                    str(v["entry_date"]), str(v["phase"]), str(v["note"]), str(v["joined_on"])
+                ),
                 actor_id=actor,
             )
 
@@ -359,10 +376,53 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         row=1,
                     ),
                     Spec("note", "Anteckning", placeholder="t.ex. kom via En väg in"),
+                    Spec(
+                        "joined_on",
+                        "Tackade ja (om det redan har skett)",
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    ),
                 ],
                 save,
-                intro="90-dagarsgarantin räknas från inflödet för den som omfattas.",
+                intro="Inflödet är första kontakten. Tackade ja är dagen personen tackade ja "
+                "till överenskommelsens erbjudande (till exempel Ungdomskontraktet); en "
+                "överenskommelses garanti räknas från den dagen.",
                 done="Vägen är startad.",
+            )
+        )
+
+    def action_joined(self) -> None:
+        way = self._open_way(for_what="tackat ja")
+        if way is None:
+            return
+        db, actor = self.app.db, self._actor()
+
+        def save(v):
+            set_joined(db, way.id, str(v["joined_on"]), actor_id=actor)
+            return way.id
+
+        g = way.guarantee
+        intro = (
+            "Dagen personen tackade ja till överenskommelsens erbjudande, inte första "
+            "kontakten. Lämna tomt för att ta bort dagen."
+        )
+        if g.state == "ingen":
+            intro += " Ingen överenskommelse med garanti gäller för personen."
+        elif g.agreement:
+            intro += f" Garantin i {g.agreement} räknas från den dagen."
+        self._open(
+            WayFormScreen(
+                "Tackade ja",
+                [
+                    Spec(
+                        "joined_on",
+                        "Tackade ja, datum",
+                        value=(way.joined_on or clock.today()).isoformat(),
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    )
+                ],
+                save,
+                intro=intro,
+                done="Dagen är sparad.",
             )
         )
 
@@ -406,7 +466,9 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         mapping_id = m.id if m else None
 
         def save(v):
-            data = MappingInput(**{k: str(val) for k, val in v.items()})
+            data = MappingInput(
+                **{k: val if isinstance(val, bool) else str(val) for k, val in v.items()}
+            )
             return save_mapping(db, person, data, actor_id=actor, mapping_id=mapping_id)
 
         sensitive_hint = "Känslig uppgift: visas inte i listor, protokoll eller exporter."
@@ -448,6 +510,13 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         value=m.disability if m else "",
                         hint=sensitive_hint,
                         row=3,
+                    ),
+                    Spec(
+                        "reduced_work_capacity",
+                        "Funktionsnedsättning som medför nedsatt arbetsförmåga",
+                        "check",
+                        bool(m and m.reduced_work_capacity),
+                        hint=sensitive_hint,
                     ),
                 ],
                 save,
