@@ -233,8 +233,8 @@ def test_an_extract_prints_escape_codes_as_text(registered, capsys):
     assert "\x1b" not in out and "\x9b" not in out
     shown = [
         value
-        for section in json.loads(out)["sections"]
-        for record in section["records"]
+        for section in json.loads(out)["avsnitt"]
+        for record in section["uppgifter"]
         for value in record.values()
     ]
     assert ESCAPES in shown

@@ -332,13 +332,13 @@ def test_the_person_view_shows_the_facts_the_target_groups_rest_on():
         establishment_from=date(2026, 2, 1),
         af_status="oppet_arbetslos",
     )
-    line = _facts_line(person)
-    assert "Etableringsprogrammet:[/] 2026-02-01–" in line
+    line = _facts_line(person).plain
+    assert "Etableringsprogrammet: 2026-02-01–" in line
     # No day recorded: the end of the spring term of the year she turns 16, said so.
-    assert "Grundskolan klar:[/] 2025-06-30 (antaget)" in line
-    assert "Hos AF:[/] Inskriven på AF, öppet arbetslös" in line
+    assert "Grundskolan klar: 2025-06-30 (antaget)" in line
+    assert "Hos AF: Inskriven på AF, öppet arbetslös" in line
     person.compulsory_school_done_on = date(2025, 1, 20)
     person.af_status = None
-    line = _facts_line(person)
-    assert "Grundskolan klar:[/] 2025-01-20   " in line
-    assert "Hos AF:[/] okänt" in line
+    line = _facts_line(person).plain
+    assert "Grundskolan klar: 2025-01-20   " in line
+    assert "Hos AF: okänt" in line
