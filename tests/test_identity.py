@@ -61,10 +61,40 @@ def test_plus_means_a_hundred_years_more():
     assert parse_identity("121212+1212", TODAY).normalized == "19121212-1212"
 
 
+def test_plus_is_used_from_the_calendar_year_the_person_turns_100():
+    # Skatteverket: the plus sign from the year of the 100th birthday, not the day. Born
+    # 1926-12-26, read in June 2026 (99 years old, 100 this year): 1926, not 1826.
+    # Check digit by hand: 2·2, 6, 1·2, 2, 2·2, 6, 8·2→7, 3, 5·2→1 = 35; 10 − 5 = 5.
+    assert parse_identity("261226+8355", date(2026, 6, 1)).birth_date == date(1926, 12, 26)
+    assert parse_identity("261226+8355", date(2026, 12, 31)).birth_date == date(1926, 12, 26)
+    # In 2025 someone born 1926 is 99 all year and writes a minus: a plus means 1826.
+    assert parse_identity("261226+8355", date(2025, 12, 31)).birth_date == date(1826, 12, 26)
+
+
+def test_serial_number_000_does_not_exist():
+    # Serial numbers run 001–999; the check digits below are right for serial 000.
+    # 260101000: 2·2, 6, 0, 1, 0, 1, 0, 0, 0 = 12 → 8.
+    with pytest.raises(ValueError, match="Födelsenumret 000"):
+        parse_identity("260101-0008", TODAY)
+    # Samordningsnummer 000289000: 0, 0, 0, 2, 8·2→7, 9, 0, 0, 0 = 18 → 2.
+    with pytest.raises(ValueError, match="Födelsenumret 000"):
+        parse_identity("000289-0002", TODAY)
+
+
+def test_a_wrong_check_digit_does_not_suggest_the_right_one():
+    # Saying "should be 6" turns a mistyped middle digit into a valid number for someone
+    # else; the message asks to check the number instead.
+    with pytest.raises(ValueError) as error:
+        parse_identity("811218-9877", TODAY)
+    message = str(error.value)
+    assert "6" not in message
+    assert message == "Kontrollsiffran stämmer inte. Kontrollera numret med personen."
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("811218-9877", "Kontrollsiffran stämmer inte (ska vara 6)."),
+        ("811218-9877", "Kontrollsiffran stämmer inte."),
         ("8112189", "Fel längd: ett personnummer har 10 eller 12 siffror, inte 7."),
         ("19811218-98761", "Fel längd"),
         ("81121A-9876", "bara innehålla siffror"),
@@ -95,7 +125,7 @@ def test_luhn_by_hand():
 
 @given(
     born=st.dates(min_value=date(1900, 3, 1), max_value=TODAY),
-    serial=st.integers(min_value=0, max_value=999),
+    serial=st.integers(min_value=1, max_value=999),
     coordination=st.booleans(),
     form=st.sampled_from(["ten", "ten-dash", "twelve", "twelve-dash", "spaced"]),
 )
@@ -103,8 +133,7 @@ def test_every_valid_number_round_trips(born, serial, coordination, form):
     day = born.day + (60 if coordination else 0)
     nine = f"{born:%y%m}{day:02d}{serial:03d}"
     last4 = f"{serial:03d}{luhn_check_digit(nine)}"
-    age = TODAY.year - born.year - ((TODAY.month, TODAY.day) < (born.month, born.day))
-    sep = "+" if age >= 100 else "-"
+    sep = "+" if TODAY.year - born.year >= 100 else "-"
     typed = {
         "ten": f"{nine[:6]}{sep}{last4}" if sep == "+" else f"{nine[:6]}{last4}",
         "ten-dash": f"{nine[:6]}{sep}{last4}",

@@ -115,10 +115,12 @@ def test_after_an_acknowledged_file_each_direction_sends_only_what_is_new(two, t
     person = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
     consent(kommun, person, af.user.organisation_id)
     sent = {"kommun": [], "af": []}
+    # One new person a round; one number, one person on an install (issue 16).
+    numbers = ["121212-1212", "121212-1220", "121212-1238"]
     for round_ in range(3):
         exported, _ = carry(kommun, af, tmp_path)
         sent["kommun"].append((exported.full, exported.changes))
-        add_person(af, identity="121212-1212", first_name=f"Ali{round_}", last_name="Öz")
+        add_person(af, identity=numbers[round_], first_name=f"Ali{round_}", last_name="Öz")
         exported, _ = carry(af, kommun, tmp_path)
         sent["af"].append((exported.full, exported.changes))
     assert [full for full, _n in sent["kommun"]] == [True, False, False]

@@ -82,7 +82,9 @@ def test_kaa_is_under_twenty_without_school():
 
 
 def test_youth_limits():
-    assert codes(birth_date=date(2010, 11, 25)) == []  # 15, sixteen tomorrow
+    # 15, sixteen tomorrow: no age group; in KAA, since compulsory school ended in June.
+    assert codes(birth_date=date(2010, 11, 25)) == ["kaa"]
+    assert codes(birth_date=date(2010, 11, 25), in_upper_secondary=True) == []
     assert codes(birth_date=date(2001, 11, 24), has_upper_secondary_diploma=True) == [
         "unga_16_29"
     ]  # 25 today
@@ -94,31 +96,75 @@ def test_youth_limits():
 
 
 def test_newcomer_window_counts_36_months_with_month_ends():
-    # 2023-11-24 + 36 months = 2026-11-24: today is the first day outside.
-    assert "nyanland" not in codes(
+    # "Upp till 36 månader efter": the period ends with the day 36 months later, that day
+    # included (lag 1930:173 om beräkning av lagstadgad tid, 1 §).
+    # 2023-11-24 + 36 months = 2026-11-24: today is the last day inside.
+    assert "nyanland" in codes(
         birth_date=date(1990, 1, 1), residence_permit_date=date(2023, 11, 24)
     )
-    assert "nyanland" in codes(
-        birth_date=date(1990, 1, 1), residence_permit_date=date(2023, 11, 25)
+    assert "nyanland" not in codes(
+        birth_date=date(1990, 1, 1), residence_permit_date=date(2023, 11, 23)
     )
-    # 2020-02-29 + 36 months = 2023-02-28.
+    # 2020-02-29 + 36 months = 2023-02-28 (no 29th that February: the month's last day).
     facts = PersonFacts(birth_date=date(1990, 1, 1), residence_permit_date=date(2020, 2, 29))
-    assert "nyanland" in [m.code for m in target_groups(facts, date(2023, 2, 27))]
-    assert "nyanland" not in [m.code for m in target_groups(facts, date(2023, 2, 28))]
+    assert "nyanland" in [m.code for m in target_groups(facts, date(2023, 2, 28))]
+    assert "nyanland" not in [m.code for m in target_groups(facts, date(2023, 3, 1))]
     # A permit dated in the future does not count yet.
     assert "nyanland" not in codes(
         birth_date=date(1990, 1, 1), residence_permit_date=date(2026, 12, 1)
     )
 
 
-def test_establishment_programme_is_newcomers_aged_20_to_65():
+def test_the_establishment_programme_is_a_recorded_fact_not_an_age():
+    # Participation is an AF decision: a newcomer of 35 without a recorded programme is
+    # one of the "övriga nyanlända", not in the programme.
     permit = date(2025, 6, 1)
+    adult = dict(birth_date=date(1990, 1, 1), residence_permit_date=permit)
+    assert codes(**adult, has_upper_secondary_diploma=True) == ["nyanland"]
     assert codes(
-        birth_date=date(1990, 1, 1), residence_permit_date=permit, has_upper_secondary_diploma=True
+        **adult, has_upper_secondary_diploma=True, establishment_from=date(2025, 8, 1)
     ) == ["nyanland", "etablering"]
-    assert "etablering" not in codes(birth_date=date(2007, 1, 1), residence_permit_date=permit)
-    assert "etablering" in codes(birth_date=date(1961, 1, 1), residence_permit_date=permit)  # 65
-    assert "etablering" not in codes(birth_date=date(1960, 1, 1), residence_permit_date=permit)
+    # The programme ended 2026-10-31: on 2026-11-24 an "övrig nyanländ" again.
+    assert codes(
+        **adult,
+        has_upper_secondary_diploma=True,
+        establishment_from=date(2025, 8, 1),
+        establishment_until=date(2026, 10, 31),
+    ) == ["nyanland"]
+    # Its last day counts; the day it starts counts; a start in the future does not.
+    facts = PersonFacts(**adult, establishment_from=date(2025, 8, 1),
+                        establishment_until=date(2026, 10, 31))  # fmt: skip
+    assert "etablering" in [m.code for m in target_groups(facts, date(2026, 10, 31))]
+    assert "etablering" in [m.code for m in target_groups(facts, date(2025, 8, 1))]
+    assert "etablering" not in [m.code for m in target_groups(facts, date(2025, 7, 31))]
+    # Age no longer decides: 66 and in the programme is in it, 40 and not is not.
+    assert "etablering" in codes(
+        birth_date=date(1960, 1, 1), residence_permit_date=permit,
+        establishment_from=date(2025, 9, 1),
+    )  # fmt: skip
+    assert "etablering" not in codes(birth_date=date(1986, 1, 1), residence_permit_date=permit)
+
+
+def test_kaa_starts_when_compulsory_school_is_completed_not_at_16():
+    # Without a recorded day: compulsory school ends with the spring term of the year
+    # the person turns 16 (skollagen 7 kap. 12 §); KAA from 30 June that year.
+    autumn_born = PersonFacts(birth_date=date(2010, 12, 1))  # 16 on 2026-12-01
+    assert "kaa" not in [m.code for m in target_groups(autumn_born, date(2026, 6, 29))]
+    # 15 years old, done with compulsory school: in KAA.
+    assert "kaa" in [m.code for m in target_groups(autumn_born, date(2026, 6, 30))]
+    spring_born = PersonFacts(birth_date=date(2010, 3, 1))  # 16 on 2026-03-01
+    assert "kaa" not in [m.code for m in target_groups(spring_born, date(2026, 5, 1))]
+    # Finished a year late, on a recorded day: 16 and 17 are not enough.
+    late = PersonFacts(birth_date=date(2009, 5, 5), compulsory_school_done_on=date(2026, 6, 12))
+    assert "kaa" not in [m.code for m in target_groups(late, date(2026, 6, 11))]
+    assert "kaa" in [m.code for m in target_groups(late, date(2026, 6, 12))]
+
+
+def test_kaa_requires_folkbokforing():
+    # A samordningsnummer means the person is not folkbokförd: the municipal activity
+    # responsibility covers young people "i kommunen", those registered there.
+    assert "kaa" in codes(birth_date=date(2008, 1, 1))
+    assert "kaa" not in codes(birth_date=date(2008, 1, 1), has_samordningsnummer=True)
 
 
 def test_reasons_are_swedish_and_name_the_dates():
@@ -127,13 +173,23 @@ def test_reasons_are_swedish_and_name_the_dates():
             birth_date=date(2003, 5, 1),
             residence_permit_date=date(2024, 5, 1),
             has_upper_secondary_diploma=True,
+            establishment_from=date(2024, 9, 2),
         ),
         ON,
     )
     assert young.label == "Unga 16–24"
     assert young.reason == "23 år (16–24 år)"
-    assert new.reason == ("Första uppehållstillstånd 2024-05-01, inom 36 månader (till 2027-05-01)")
-    assert est.reason == "Nyanländ och 23 år (20–65 år)"
+    assert new.reason == (
+        "Första uppehållstillstånd 2024-05-01, inom 36 månader (t.o.m. 2027-05-01)"
+    )
+    assert est.reason == "I etableringsprogrammet sedan 2024-09-02"
+    [kaa] = [
+        m for m in target_groups(PersonFacts(birth_date=date(2008, 1, 1)), ON) if m.code == "kaa"
+    ]
+    assert kaa.reason == (
+        "18 år, skolplikten fullgjord 2024-06-30 (vårterminen det år hen fyllde 16), "
+        "går inte i gymnasieskolan och saknar gymnasieexamen"
+    )
     assert short_codes([young, wide, new, est]) == "16–24, 16–29, Nyanl., Etabl."
 
 

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from ungtui.domain.guarantee import GuaranteeRule, guarantee_status, latest_entry_to_watch
-from ungtui.domain.job_tracks import TrackFigures, check_goal
+from ungtui.domain.guarantee import GuaranteeRule, guarantee_status, latest_join_to_watch
+from ungtui.domain.job_tracks import TrackFigures
 from ungtui.domain.mapping import SENSITIVE_FIELDS
 from ungtui.domain.measures import NATIONAL_MEASURES, start_refusal
 from ungtui.domain.way import MeasureDates, PhaseMark, current_phase, follow_up_due, next_date
@@ -35,20 +35,26 @@ def test_follow_up_dates_after_exit():
 
 
 def test_guarantee_deadline_states_around_the_14_day_window():
-    born = date(2004, 6, 1)  # 21 at entry
-    entry = date(2026, 9, 1)  # deadline 2026-11-30
-    rule = GuaranteeRule()
+    born = date(2004, 6, 1)  # 22 when joining
+    joined = date(2026, 9, 1)  # deadline 2026-11-30
+    rule = GuaranteeRule(16, 24, 90)
 
-    def state(today, start=None, exit_on=None):
+    def state(today, start=None, exit_on=None, joined_on=joined, rule=rule):
         return guarantee_status(
             birth_date=born,
-            entry_date=entry,
+            joined_on=joined_on,
             first_measure_start=start,
             exit_on=exit_on,
             today=today,
             rule=rule,
+            agreement="Ungdomskontraktet",
         )
 
+    # No agreement holds a guarantee for the person: there is none to show.
+    assert state(date(2026, 11, 15), rule=None).state == "ingen"
+    # An agreement holds one, but the person has not accepted its offer yet.
+    assert state(date(2026, 11, 15), joined_on=None).state == "ej_ansluten"
+    assert state(date(2026, 11, 15), joined_on=None).agreement == "Ungdomskontraktet"
     assert state(date(2026, 11, 15)).state == "loper"  # 15 days left
     assert state(date(2026, 11, 16)).state == "nara"  # 14 days left
     assert state(date(2026, 11, 16)).days_left == 14
@@ -61,32 +67,33 @@ def test_guarantee_deadline_states_around_the_14_day_window():
     # A start planned for later does not keep the promise yet.
     assert state(date(2026, 11, 20), start=date(2026, 11, 25)).state == "nara"
     assert state(date(2026, 12, 5), exit_on=date(2026, 10, 1)).state == "avslutad"
-    assert latest_entry_to_watch(date(2026, 11, 16)) == date(2026, 9, 1)
+    assert latest_join_to_watch(date(2026, 11, 16), rule) == date(2026, 9, 1)
 
 
-def test_coverage_is_decided_by_age_at_entry():
-    def covered(born, entry):
+def test_coverage_is_decided_by_age_on_the_day_the_person_joined():
+    def covered(born, joined):
         status = guarantee_status(
             birth_date=born,
-            entry_date=entry,
+            joined_on=joined,
             first_measure_start=None,
             exit_on=None,
             today=date(2026, 11, 24),
+            rule=GuaranteeRule(16, 24, 90),
         )
         return status.state != "ej_omfattad"
 
-    # Turns 25 on 2026-10-01, during the 90 days after entry 2026-09-01: still covered.
+    # Turns 25 on 2026-10-01, during the 90 days after joining 2026-09-01: still covered.
     assert covered(date(2001, 10, 1), date(2026, 9, 1))
-    # Already 25 at entry.
+    # Already 25 when joining.
     assert not covered(date(2001, 8, 31), date(2026, 9, 1))
     assert covered(date(2010, 9, 1), date(2026, 9, 1))  # 16 that day
     assert not covered(date(2010, 9, 2), date(2026, 9, 1))  # 15
     assert not covered(None, date(2026, 9, 1))
-    wide = GuaranteeRule(max_age=29)
+    wide = GuaranteeRule(16, 29, 90)
     assert (
         guarantee_status(
             birth_date=date(1998, 1, 1),
-            entry_date=date(2026, 9, 1),
+            joined_on=date(2026, 9, 1),
             first_measure_start=None,
             exit_on=None,
             today=date(2026, 9, 2),
@@ -149,7 +156,7 @@ def test_next_date_before_and_after_exit():
     found = next_date(
         today=today, exit_on=None, guarantee_deadline=date(2026, 12, 1), measures=measures
     )
-    assert str(found) == "2026-12-01 90-dagars"
+    assert str(found) == "2026-12-01 garanti"
     # After exit: the first follow-up not recorded, even when its day has passed.
     found = next_date(today=today, exit_on=date(2026, 6, 1), followed_up=[])
     assert str(found) == "2026-08-30 uppf. 90 d"
@@ -159,18 +166,10 @@ def test_next_date_before_and_after_exit():
     assert next_date(today=today, exit_on=None) is None
 
 
-def test_job_track_goal_of_seed_001():
-    tracks = [
-        TrackFigures(places=60, participants=40, in_target_group=25),
-        TrackFigures(places=80, participants=50, in_target_group=20),
-    ]
-    checks = check_goal(tracks)
-    assert [(c.value, c.met) for c in checks] == [("2", False), ("140", False), ("50 %", True)]
-    tracks.append(TrackFigures(places=40, participants=10, in_target_group=2))
-    checks = check_goal(tracks)
-    assert [(c.value, c.met) for c in checks] == [("3", True), ("180", True), ("47 %", False)]
+def test_job_track_figures():
     assert TrackFigures(places=10, participants=12, in_target_group=6).filled == 10
     assert TrackFigures(places=10, participants=0, in_target_group=0).target_share is None
+    assert TrackFigures(places=60, participants=40, in_target_group=25).target_share == 0.625
 
 
 def test_sensitive_fields_are_marked_in_the_model_as_in_the_domain():
@@ -179,5 +178,5 @@ def test_sensitive_fields_are_marked_in_the_model_as_in_the_domain():
         for model in DOMAIN_TABLES
     }
     marked = {table: columns for table, columns in marked.items() if columns}
-    assert marked == {"mapping": {"health", "disability"}}
+    assert marked == {"mapping": {"health", "disability", "reduced_work_capacity"}}
     assert marked == {t: set(c) for t, c in SENSITIVE_FIELDS.items()}

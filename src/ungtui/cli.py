@@ -8,6 +8,18 @@ import sys
 from pathlib import Path
 
 from ungtui import __version__
+from ungtui.cli_common import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    SwedishArgumentParser,
+    add_replace_option,
+    debugging,
+    escaped_output,
+    fail,
+    refuse_existing_out,
+    unescaped_output,
+    whole_number,
+)
 from ungtui.cli_meetings import add_meeting_commands, run_meeting_command
 from ungtui.cli_process import add_process_parser
 from ungtui.cli_referrals import add_referral_parser
@@ -16,6 +28,10 @@ from ungtui.cli_table import COMMANDS as TABLE_COMMANDS
 from ungtui.cli_table import add_table_commands, run_table_command
 from ungtui.config import DB_ENV, default_db_path, resolve_db_path
 from ungtui.store.database import StoreError, open_database
+
+# More fictional people than any register holds: a mistyped number stops here, not after
+# hours of work and gigabytes of disk.
+DEMO_MAX = 1_000_000
 
 
 def _db_option(parser: argparse.ArgumentParser, default: object) -> None:
@@ -30,24 +46,33 @@ def _db_option(parser: argparse.ArgumentParser, default: object) -> None:
 def _parser() -> argparse.ArgumentParser:
     # --db may come before or after the sub-command; after it, it must not reset the
     # value given before it, hence SUPPRESS.
-    common = argparse.ArgumentParser(add_help=False)
+    common = SwedishArgumentParser(add_help=False)
     _db_option(common, argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(
+    parser = SwedishArgumentParser(
         prog="ungtui",
         description="Samverkan kring unga och nyanlända: register, samtycken och möten "
         "för kommun och Arbetsförmedlingen. Utan kommando öppnas programmet.",
     )
     _db_option(parser, None)
-    parser.add_argument("--version", action="version", version=f"ungtui {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"ungtui {__version__}", help="visa versionen"
+    )
     commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
     commands.add_parser("open", parents=[common], help="öppna programmet (standard)")
     demo = commands.add_parser(
         "demo", parents=[common], help="fyll en databas med påhittade exempeldata"
     )
-    demo.add_argument("--individuals", type=int, default=300, metavar="N", help="antal personer")
-    demo.add_argument("--seed", type=int, default=1, metavar="S", help="slumpfrö")
+    demo.add_argument(
+        "--individuals",
+        type=whole_number,
+        default=300,
+        metavar="N",
+        help=f"antal personer (högst {DEMO_MAX:,})".replace(",", " "),
+    )
+    demo.add_argument("--seed", type=whole_number, default=1, metavar="S", help="slumpfrö")
     dump = commands.add_parser("dump", parents=[common], help="skriv alla poster som kanonisk JSON")
     dump.add_argument("--out", metavar="FILE", help="fil att skriva till (annars skärmen)")
+    add_replace_option(dump)
     dump.add_argument(
         "--med-kansliga",
         dest="sensitive",
@@ -67,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FILE", help="fil eller mapp att skriva")
     export.add_argument("--full", action="store_true", help="allt, inte bara det nya")
+    add_replace_option(export)
     imp = commands.add_parser("import", parents=[common], help="läs in en synkfil")
     imp.add_argument("file", metavar="FILE", help="synkfilen")
     imp.add_argument(
@@ -86,13 +112,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str) -> int:
-    print(f"ungtui: {message}", file=sys.stderr)
-    return 1
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Every command's output is escaped (cli_common), and whatever goes wrong ends in one
+    Swedish line and a non-zero exit code, never a traceback (unless UNGTUI_DEBUG is set)."""
+    with escaped_output():
+        try:
+            return _main(argv)
+        except KeyboardInterrupt:
+            return fail("Avbrutet.", EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # Piped into `head`, which stopped reading: not an error for the user.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            return 0
+        except Exception as error:
+            if debugging():
+                raise
+            return fail(
+                f"Ett oväntat fel inträffade ({type(error).__name__}); kommandot avbröts. "
+                "Kör det igen med UNGTUI_DEBUG=1 för att se detaljerna."
+            )
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if refusal := refuse_existing_out(args):
+        return fail(refusal, EXIT_USAGE)
     path = resolve_db_path(args.db)
     if args.command == "where":
         print(path)
@@ -103,14 +147,17 @@ def main(argv: list[str] | None = None) -> int:
         from ungtui.cli_privacy import run_before_open
 
         return run_before_open(path, args)
+    if args.command == "import" and not Path(args.file).is_file():
+        # Before the database: a mistyped file name must not leave a new empty one behind.
+        return fail(f"Filen {args.file} finns inte. Ingen databas har skapats eller ändrats.")
     try:
         # An import may start a new install from a colleague's full export.
         db = open_database(path, create=args.command in (None, "open", "import"))
     except StoreError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     try:
         if args.command == "dump":
-            return _dump(db, args.out, args.sensitive)
+            return _dump(db, args.out, args.sensitive, args.replace)
         if args.command in ("audit-log", "extract"):
             from ungtui.cli_privacy import run_after_open
 
@@ -137,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_report_command(db, args)
         from ungtui.tui.app import UngApp
 
-        UngApp(db).run()
+        with unescaped_output():  # the app draws with escape sequences of its own
+            UngApp(db).run()
         return 0
     finally:
         db.close()
@@ -147,16 +195,20 @@ def _demo(path: Path, individuals: int, seed: int) -> int:
     from ungtui.services.demo import fill_demo
 
     if individuals < 0:
-        return _fail("Antalet personer kan inte vara negativt.")
+        return fail("Antalet personer kan inte vara negativt.")
+    if individuals > DEMO_MAX:
+        return fail(
+            f"Högst {DEMO_MAX:,} påhittade personer; välj ett mindre antal.".replace(",", " ")
+        )
     if path.exists():
-        return _fail(
+        return fail(
             f"{path} finns redan. Exempeldata skrivs bara till en ny fil, så att inga "
             "riktiga uppgifter blandas med påhittade."
         )
     try:
         db = open_database(path)
     except StoreError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     try:
         summary = fill_demo(db, individuals=individuals, seed=seed)
     finally:
@@ -168,15 +220,18 @@ def _demo(path: Path, individuals: int, seed: int) -> int:
     return 0
 
 
-def _dump(db, out: str | None, sensitive: bool = False) -> int:
+def _dump(db, out: str | None, sensitive: bool = False, replace: bool = False) -> int:
     from ungtui.services.dump import dump_json
+    from ungtui.services.errors import ServiceError
+    from ungtui.services.private_files import write_private_text
 
     text = dump_json(db, include_sensitive=sensitive)
     if out:
         # Every record, personal data included: readable by the owner only.
-        fd = os.open(out, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            write_private_text(Path(out), text, replace=replace)
+        except ServiceError as error:
+            return fail(str(error))
     else:
         sys.stdout.write(text)
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ungtui.cli_common import add_replace_option, fail, whole_number
 from ungtui.services.errors import ServiceError
 from ungtui.services.meetings import (
     WHEN_FILTERS,
@@ -27,23 +28,25 @@ def add_meeting_commands(commands, common: argparse.ArgumentParser) -> None:
     listing.add_argument(
         "--when", default="alla", metavar="NÄR", help="kommande, tidigare eller alla (standard)"
     )
-    listing.add_argument("--limit", type=int, default=100, metavar="N", help="högst N möten")
+    listing.add_argument(
+        "--limit", type=whole_number, default=100, metavar="N", help="högst N möten"
+    )
     minutes = actions.add_parser("minutes", parents=[common], help="skriv ett mötes protokoll")
     minutes.add_argument("id", metavar="ID", help="mötets id (minst de sex första tecknen)")
     minutes.add_argument("--format", default="md", metavar="md|txt", help="Markdown eller text")
     minutes.add_argument("--out", metavar="FILE", help="fil att skriva (annars skärmen)")
+    add_replace_option(minutes)
 
 
 def _bad(message: str) -> int:
-    print(f"ungtui: {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+    return fail(message, EXIT_BAD_INPUT)
 
 
 def run_meeting_command(db: Database, args: argparse.Namespace) -> int:
     try:
         if args.meeting_command == "list":
             return _list(db, args.when, args.limit)
-        return _minutes(db, args.id, args.format, args.out)
+        return _minutes(db, args.id, args.format, args.out, args.replace)
     except ServiceError as error:
         return _bad(str(error))
 
@@ -70,16 +73,13 @@ def _list(db: Database, when: str, limit: int) -> int:
     return 0
 
 
-def _minutes(db: Database, wanted: str, fmt: str, out: str | None) -> int:
+def _minutes(db: Database, wanted: str, fmt: str, out: str | None, replace: bool) -> int:
     if fmt not in FORMATS:
         return _bad(f"Formatet {fmt} finns inte: välj md eller txt.")
     text = build_minutes(db, find_meeting_id(db, wanted), fmt)
     if out is None:
         sys.stdout.write(text)
         return 0
-    try:
-        path = write_minutes(Path(out), text)
-    except OSError as error:
-        return _bad(f"Protokollet kunde inte skrivas till {out}: {error.strerror}.")
+    path = write_minutes(Path(out), text, replace=replace)
     print(f"Protokollet är sparat i {path} (läsbart bara för dig).")
     return 0

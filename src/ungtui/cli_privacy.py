@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ungtui.cli_common import add_replace_option, fail
 from ungtui.cli_sync import CommandError, passphrase_from_user
 from ungtui.services.errors import ServiceError
 from ungtui.services.private_files import write_private_text
@@ -17,6 +18,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     )
     backup.add_argument("--out", required=True, metavar="FILE", help="fil eller mapp att skriva")
     backup.add_argument("--encrypt", action="store_true", help="kryptera med teamets lösenfras")
+    add_replace_option(backup)
     restore = commands.add_parser(
         "restore",
         parents=[common],
@@ -27,6 +29,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "audit-log", parents=[common], help="skriv granskningsloggen som CSV (utan namn)"
     )
     log.add_argument("--out", metavar="FILE", help="fil att skriva (annars skärmen)")
+    add_replace_option(log)
     extract = commands.add_parser(
         "extract", parents=[common], help="registerutdrag: allt som finns om en person"
     )
@@ -35,6 +38,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     )
     extract.add_argument("--format", choices=("md", "json"), default="md")
     extract.add_argument("--out", metavar="FILE", help="fil att skriva (annars skärmen)")
+    add_replace_option(extract)
 
 
 COMMANDS = ("backup", "restore", "audit-log", "extract")
@@ -49,7 +53,7 @@ def run_before_open(path: Path, args: argparse.Namespace) -> int:
             if not path.exists():
                 raise CommandError(f"Databasen {path} finns inte.")
             passphrase = passphrase_from_user() if args.encrypt else None
-            result = backup(path, Path(args.out), passphrase=passphrase)
+            result = backup(path, Path(args.out), passphrase=passphrase, replace=args.replace)
             kind = "Krypterad säkerhetskopia" if result.encrypted else "Säkerhetskopia"
             print(f"{kind} skriven: {result.path} ({result.size // 1024} kB).")
             return 0
@@ -61,8 +65,7 @@ def run_before_open(path: Path, args: argparse.Namespace) -> int:
             print(f"Den tidigare databasen finns kvar som {result.old_database_kept_as}.")
         return 0
     except (CommandError, ServiceError) as error:
-        print(f"ungtui: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
 
 
 def run_after_open(db, args: argparse.Namespace) -> int:
@@ -81,9 +84,8 @@ def run_after_open(db, args: argparse.Namespace) -> int:
         if not args.out:
             sys.stdout.write(text)
             return 0
-        write_private_text(Path(args.out), text, replace=True)
+        write_private_text(Path(args.out), text, replace=args.replace)
     except ServiceError as error:
-        print(f"ungtui: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
     print(f"Skrivet till {args.out}.")
     return 0

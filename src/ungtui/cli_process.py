@@ -6,8 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from ungtui.cli_common import add_replace_option, fail, whole_number, write_trusted
+from ungtui.domain.fields import escape_for_terminal
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.organisations import current_user
+from ungtui.services.private_files import write_private_text
 from ungtui.services.processes import (
     ImportRefused,
     export_process,
@@ -31,10 +34,13 @@ def add_process_parser(commands, common: argparse.ArgumentParser) -> None:
         "search", parents=[common], help="skriv ut de bästa träffarna för några ord"
     )
     find.add_argument("query", nargs="+", metavar="ORD", help="sökord; å, ä, ö behövs inte")
-    find.add_argument("--limit", type=int, default=5, metavar="N", help="antal träffar (5)")
+    find.add_argument(
+        "--limit", type=whole_number, default=5, metavar="N", help="antal träffar (5)"
+    )
     out = sub.add_parser("export", parents=[common], help="skriv en process som Markdown")
     out.add_argument("process", metavar="PROCESS", help="processens id eller exakta titel")
     out.add_argument("--out", metavar="FILE", help="fil att skriva till (annars skärmen)")
+    add_replace_option(out)
     into = sub.add_parser("import", parents=[common], help="läs in en process från en Markdown-fil")
     into.add_argument("file", metavar="FILE", help="Markdown-filen")
     sub.add_parser(
@@ -45,14 +51,19 @@ def add_process_parser(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str, code: int = BAD_INPUT) -> int:
-    print(f"ungtui: {message}", file=sys.stderr)
-    return code
+    return fail(message, code)
 
 
 def _marked(snippet: str) -> str:
-    if sys.stdout.isatty():
-        return snippet.replace(MARK_START, "\x1b[1m").replace(MARK_END, "\x1b[0m")
-    return snippet.replace(MARK_START, "*").replace(MARK_END, "*")
+    # The snippet is the process's own text: its control characters are escaped before
+    # the marks become the program's own highlighting.
+    pieces = snippet.replace(MARK_END, MARK_START).split(MARK_START)
+    parts = [escape_for_terminal(piece) for piece in pieces]
+    bold = sys.stdout.isatty()
+    return "".join(
+        part if index % 2 == 0 else (f"\x1b[1m{part}\x1b[0m" if bold else f"*{part}*")
+        for index, part in enumerate(parts)
+    )
 
 
 def run_process_command(db: Database, args: argparse.Namespace) -> int:
@@ -68,12 +79,12 @@ def run_process_command(db: Database, args: argparse.Namespace) -> int:
             for row in rows:
                 print(f"{row.title} — {row.status}")
                 snippet = row.snippet if len(row.snippet) <= 160 else row.snippet[:159] + "…"
-                print(f"  {_marked(snippet)}")
+                write_trusted(f"  {_marked(snippet)}\n")
             return 0
         if args.process_command == "export":
             text = export_process(db, find_process(db, args.process))
             if args.out:
-                Path(args.out).write_text(text, encoding="utf-8")
+                write_private_text(Path(args.out), text, replace=args.replace)
                 print(f"Skrev {args.out}.")
             else:
                 sys.stdout.write(text)

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 
+from ungtui.cli_common import fail
 from ungtui.store.database import Database
 
 ACTIONS = ("list", "days")
@@ -36,18 +37,15 @@ def run_referral_command(db: Database, args: argparse.Namespace) -> int:
 
     if args.action not in ACTIONS:
         what = f"Okänt remisskommando: {args.action}." if args.action else "Ange vad du vill göra."
-        print(f"ungtui: {what} {USAGE}", file=sys.stderr)
-        return 2
+        return fail(f"{what} {USAGE}", 2)
     try:
         if args.action == "days":
             return _days(db, args.value)
         if args.value is not None:
-            print(f"ungtui: list tar inget värde ({args.value}). {USAGE}", file=sys.stderr)
-            return 2
+            return fail(f"list tar inget värde ({args.value}). {USAGE}", 2)
         return _list(db, overdue_only=args.overdue, include_ended=args.all)
     except ServiceError as error:
-        print(f"ungtui: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
     except BrokenPipeError:
         # Piped into `head`, which stopped reading: not an error for the user.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -64,8 +62,7 @@ def _days(db: Database, value: str | None) -> int:
     try:
         days = set_reply_working_days(db, value)
     except ValidationError as error:
-        print(f"ungtui: {error}", file=sys.stderr)
-        return 2
+        return fail(str(error), 2)
     print(f"Nya remisser får svara senast {days} arbetsdagar efter i dag.")
     return 0
 
@@ -104,12 +101,10 @@ def _list(db: Database, *, overdue_only: bool, include_ended: bool) -> int:
 
     user = current_user(db)
     if user is None:
-        print(
-            "ungtui: Databasen har ingen användare än. Öppna programmet en gång och ange vem "
-            "du är; remisslistorna visas för din organisation.",
-            file=sys.stderr,
+        return fail(
+            "Databasen har ingen användare än. Öppna programmet en gång och ange vem "
+            "du är; remisslistorna visas för din organisation."
         )
-        return 1
     counts = view_counts(db, user.organisation_id)
     print(
         f"Remisser för {user.organisation_name}: {counts.overdue} försenade, "

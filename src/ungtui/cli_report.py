@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ungtui.cli_common import add_replace_option, fail
 from ungtui.store.database import Database
 
 FORMATS = ("csv", "md", "json")
@@ -30,11 +31,11 @@ def add_report_parser(commands, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", default="csv", metavar="csv|md|json", help="standard csv")
     parser.add_argument("--out", metavar="FILE", help="fil att skriva (annars skärmen)")
+    add_replace_option(parser)
 
 
 def _fail(message: str) -> int:
-    print(f"ungtui: {message}", file=sys.stderr)
-    return 2
+    return fail(message, 2)
 
 
 def _agreement_id(db: Database, wanted: str) -> str:
@@ -69,8 +70,6 @@ def run_report_command(db: Database, args: argparse.Namespace) -> int:
     except PeriodError as error:
         return _fail(str(error))
     out = Path(args.out) if args.out else None
-    if out is not None and out.exists():
-        return _fail(f"{out} finns redan. Välj ett nytt filnamn; ingen fil skrivs över.")
     if out is not None and not out.parent.is_dir():
         return _fail(f"Mappen {out.parent} finns inte.")
     try:
@@ -82,9 +81,8 @@ def run_report_command(db: Database, args: argparse.Namespace) -> int:
         if out is None:
             sys.stdout.write(render(report, fmt))
         else:
-            write_report(report, fmt, out)
+            write_report(report, fmt, out, replace=args.replace)
             print(f"Uppföljningen för {period.label} skrevs till {out}.", file=sys.stderr)
     except ServiceError as error:
-        print(f"ungtui: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
     return 0

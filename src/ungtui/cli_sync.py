@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from ungtui.cli_common import fail
 from ungtui.services.conflicts import list_conflicts
 from ungtui.services.errors import ServiceError
 from ungtui.services.organisations import find_organisation
@@ -54,15 +55,14 @@ def run_sync_command(db: Database, args: argparse.Namespace) -> int:
             return _import(db, args)
         return _conflicts(db)
     except UnknownSender as error:
-        print(f"ungtui: {error}", file=sys.stderr)
+        fail(str(error))
         print(
             f'Godkänn med: ungtui import --db {db.path} {args.file} --trust "{error.fingerprint}"',
             file=sys.stderr,
         )
         return EXIT_UNKNOWN_SENDER
     except (CommandError, ServiceError, SyncFileError) as error:
-        print(f"ungtui: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
 
 
 def _export(db: Database, args: argparse.Namespace) -> int:
@@ -74,6 +74,7 @@ def _export(db: Database, args: argparse.Namespace) -> int:
         out=Path(args.out),
         passphrase=passphrase_from_user(),
         full=args.full,
+        replace=args.replace,
     )
     kind = "Fullständig export" if result.full else "Export av nya ändringar"
     print(f"{kind} till {preview.organisation_name}: {result.changes} ändringar i {result.path}.")

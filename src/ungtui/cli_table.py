@@ -4,9 +4,9 @@ take a list out as CSV or xlsx."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from ungtui.cli_common import add_replace_option, fail
 from ungtui.store.database import Database
 
 COMMANDS = ("import-table", "export-table")
@@ -28,6 +28,7 @@ def add_table_commands(commands, common: argparse.ArgumentParser) -> None:
         help='sparad mappning (JSON: {"kolumner": {"Pnr": "identity", ...}})',
     )
     imp.add_argument("--save-mapping", metavar="FILE", help="spara mappningen som användes")
+    add_replace_option(imp)
     imp.add_argument(
         "--dry-run", action="store_true", help="bara kontrollera och visa rapporten; inget sparas"
     )
@@ -57,11 +58,11 @@ def add_table_commands(commands, common: argparse.ArgumentParser) -> None:
     exp.add_argument(
         "--alla", dest="all", action="store_true", help="deltagare: även vilande och avslutade"
     )
+    add_replace_option(exp)
 
 
 def _fail(message: str, code: int = 2) -> int:
-    print(f"ungtui: {message}", file=sys.stderr)
-    return code
+    return fail(message, code)
 
 
 def run_table_command(db: Database, args: argparse.Namespace) -> int:
@@ -112,7 +113,7 @@ def _import(db: Database, args: argparse.Namespace, user) -> int:
     )
     if args.save_mapping:
         write_private_text(
-            Path(args.save_mapping), mapping_json(table.headers, mapping), replace=True
+            Path(args.save_mapping), mapping_json(table.headers, mapping), replace=args.replace
         )
     if args.dry_run:
         print("\n".join(["", "Kontroll (inget sparas):", *report_lines(plan)]))
@@ -137,10 +138,10 @@ def _export(db: Database, args: argparse.Namespace, user) -> int:
     out = Path(args.out)
     if args.list_name == "deltagare":
         flt = IndividualFilter(status=None if args.all else "aktiv")
-        result = export_individuals(db, user, flt, out, reveal=args.reveal)
+        result = export_individuals(db, user, flt, out, reveal=args.reveal, replace=args.replace)
     elif args.list_name == "atgarder":
-        result = export_open_actions(db, user, ActionFilter(), out)
+        result = export_open_actions(db, user, ActionFilter(), out, replace=args.replace)
     else:
-        result = export_referrals(db, user, out, reveal=args.reveal)
+        result = export_referrals(db, user, out, reveal=args.reveal, replace=args.replace)
     print(f"Skrev {result.rows} rader till {result.path}.")
     return 0

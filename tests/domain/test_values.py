@@ -69,21 +69,19 @@ def test_record_ids():
     assert rules.record_id_problem(None) == "ska vara ett post-id (UUID)"
 
 
-def test_text_rules_per_column():
-    name = rules.text_rule("individual", "first_name")
-    assert (name.multiline, name.max_length) == (False, 100)
-    notes = rules.text_rule("agendaitem", "notes")
-    assert (notes.multiline, notes.max_length) == (True, 200_000)
-    place = rules.text_rule("meeting", "place")
-    assert (place.multiline, place.max_length) == (False, 300)
-    assert rules.text_problem("Öztürk-Åberg", name) is None
-    assert rules.text_problem("x" * 100, name) is None
-    assert rules.text_problem("x" * 101, name) == "är längre än 100 tecken (101)"
-    assert rules.text_problem("x" * 1_000_000, notes) == (
+def test_text_follows_the_field_rules_in_words_for_a_refused_file():
+    """The rules are domain.fields' (names 100 characters, one line; notes 200,000, free
+    text); the words say what is wrong with the file, not what to type again."""
+    problem = rules.text_problem
+    assert problem("individual", "first_name", "Öztürk-Åberg") is None
+    assert problem("individual", "first_name", "x" * 100) is None
+    assert problem("individual", "first_name", "x" * 101) == "är längre än 100 tecken (101)"
+    assert problem("agendaitem", "notes", "x" * 1_000_000) == (
         "är längre än 200 000 tecken (1 000 000)"
     )
-    assert rules.text_problem("rad 1\nrad 2\tflik", notes) is None
-    assert rules.text_problem("rad 1\nrad 2", name) == (
+    assert problem("meeting", "place", "x" * 301) == "är längre än 300 tecken (301)"
+    assert problem("agendaitem", "notes", "rad 1\nrad 2\tflik") is None
+    assert problem("individual", "first_name", "rad 1\nrad 2") == (
         "får bara vara en rad men har radbrytningar eller tabbar"
     )
     for unsafe in ("\x00", "\x1b[31m", "\x7f", "\x9b", "\u202e", "\u2066", "\ud800", "\r"):
@@ -92,5 +90,10 @@ def test_text_rules_per_column():
             if unsafe == "\r"
             else "innehåller osynliga styrtecken"
         )
-        assert rules.text_problem(f"Åsa{unsafe}", name) == expected, repr(unsafe)
-    assert rules.text_problem("a\x00b", notes) == "innehåller osynliga styrtecken"
+        assert problem("individual", "first_name", f"Åsa{unsafe}") == expected, repr(unsafe)
+    assert problem("agendaitem", "notes", "a\x00b") == "innehåller osynliga styrtecken"
+    assert problem("agreement", "goals", "[{") == "är inte giltig JSON"
+    assert problem("agreement", "goals", '[{"goal": "Fler i arbete"}]') is None
+    assert problem("agreement", "goals", '[{"goal": "Fler\\u0000 i arbete"}]') == (
+        "innehåller osynliga styrtecken"
+    )

@@ -134,7 +134,7 @@ def test_word_style_line_endings_and_byte_order_mark_are_accepted(db, user, orgs
 def test_starting_content_loads_once_and_answers_the_kaa_question(db, user):
     assert len(process_files()) >= 12
     summary = load_starting_content(db, actor_id=user.staff_id)
-    assert (summary.agreements, summary.processes) == (3, 15)
+    assert (summary.agreements, summary.processes) == (5, 15)
     again = load_starting_content(db, actor_id=user.staff_id)
     assert (again.agreements, again.processes, again.organisations) == (0, 0, 0)
     best = svc.search(db, ProcessQuery("kaa fyller 20"))[0]

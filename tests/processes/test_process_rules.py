@@ -8,9 +8,11 @@ import pytest
 from ungtui.domain.agreements import agreement_state, state_text
 from ungtui.domain.processes import (
     AgreementGroup,
+    EndingError,
     ProcessTarget,
     applicable_processes,
     commitment_until,
+    last_day,
     process_state,
     rules_from_agreement,
 )
@@ -35,11 +37,44 @@ def test_commitment_is_kept_three_calendar_months(ended, until):
 
 def test_process_state_through_its_ending():
     ended = date(2026, 11, 30)
-    assert process_state(None, date(2030, 1, 1)) == "aktiv"
-    assert process_state(ended, date(2026, 11, 29)) == "aktiv"
-    assert process_state(ended, date(2026, 11, 30)) == "uppsagd"
-    assert process_state(ended, date(2027, 2, 28)) == "uppsagd"
-    assert process_state(ended, date(2027, 3, 1)) == "avslutad"
+    kept = date(2027, 2, 28)
+    assert process_state(None, None, date(2030, 1, 1)) == "aktiv"
+    assert process_state(ended, kept, date(2026, 11, 29)) == "aktiv"
+    assert process_state(ended, kept, date(2026, 11, 30)) == "uppsagd"
+    assert process_state(ended, kept, date(2027, 2, 28)) == "uppsagd"
+    assert process_state(ended, kept, date(2027, 3, 1)) == "avslutad"
+    # Ended without a commitment: over the same day.
+    assert process_state(ended, ended, date(2026, 11, 30)) == "avslutad"
+    # Under an agreement that says nothing, and no last day agreed: still under notice.
+    assert process_state(ended, None, date(2030, 1, 1)) == "uppsagd"
+
+
+def test_the_commitment_is_malmös_rule_with_its_conditions():
+    """Seed 000: up to three months, where the ending party fully controls its part and
+    the other party asks; otherwise the process ends the day it is ended."""
+    ended = date(2026, 8, 31)
+
+    def last(**kw):
+        return last_day(ended, 3, **{"full_control": True, "requested": True, "until": None, **kw})
+
+    assert last() == date(2026, 11, 30)  # all three months
+    assert last(until=date(2026, 9, 30)) == date(2026, 9, 30)  # "upp till": fewer
+    assert last(requested=False) == ended
+    assert last(full_control=False, requested=None) == ended
+    with pytest.raises(EndingError, match=r"högst 3 månader, t\.o\.m\. 2026-11-30"):
+        last(until=date(2026, 12, 1))
+    with pytest.raises(EndingError, match="full rådighet"):
+        last(full_control=None)
+    with pytest.raises(EndingError, match="begär"):
+        last(requested=None)
+    with pytest.raises(EndingError, match="upphör åtagandet samma dag"):
+        last(requested=False, until=date(2026, 9, 30))
+    # An agreement that says nothing: no rule of ours, the day the parties agreed or none.
+    assert last_day(ended, None, full_control=None, requested=None, until=None) is None
+    agreed = date(2026, 12, 15)
+    assert last_day(ended, None, full_control=None, requested=None, until=agreed) == agreed
+    with pytest.raises(EndingError, match="före avslutet"):
+        last_day(ended, None, full_control=None, requested=None, until=date(2026, 8, 30))
 
 
 def test_agreement_states():

@@ -62,19 +62,71 @@ def test_every_edit_keeps_the_earlier_text_and_shows_the_difference(db, user, or
     ]
 
 
-def test_ending_keeps_the_party_and_three_months_of_commitment(db, user, orgs, make_process):
-    pid = make_process()
+@pytest.fixture
+def malmo_youth(db, orgs):
+    """An agreement with seed 000's rule for ending a work process: up to three months."""
+    from ungtui.services.agreements import AgreementInput, save_agreement
+
+    return save_agreement(
+        db,
+        AgreementInput(
+            title="Unga Malmöbor",
+            party_ids=[orgs["Malmö stad"], orgs["Arbetsförmedlingen"]],
+            valid_from=date(2020, 11, 1),
+            process_commitment_months=3,
+        ),
+        actor_id=None,
+    )
+
+
+def test_ending_keeps_the_party_and_the_commitment_asked_for(
+    db, user, orgs, make_process, malmo_youth
+):
+    pid = make_process(agreement_id=malmo_youth)
+    with pytest.raises(ValidationError) as refused:
+        svc.end_process(
+            db, pid, party_id=orgs["Arbetsförmedlingen"], on=date(2026, 8, 31), actor_id=None
+        )
+    assert refused.value.errors == {
+        "full_control": "Ange om parten har full rådighet över sin del av processen."
+    }
     until = svc.end_process(
-        db, pid, party_id=orgs["Arbetsförmedlingen"], on=date(2026, 8, 31), actor_id=user.staff_id
+        db,
+        pid,
+        party_id=orgs["Arbetsförmedlingen"],
+        on=date(2026, 8, 31),
+        full_control=True,
+        requested=True,
+        actor_id=user.staff_id,
     )
     assert until == date(2026, 11, 30)
     detail = svc.get_process(db, pid)
     assert detail.state == "uppsagd"
     assert detail.status == "Uppsagd, åtagande t.o.m. 2026-11-30"
     assert "avslutad av: Arbetsförmedlingen" in detail.markdown
+    assert "full rådighet: ja\nfortsättning begärd: ja\nåtagande till: 2026-11-30" in (
+        detail.markdown
+    )
     assert detail.version == 2
     with pytest.raises(ServiceError, match="avslutades redan 2026-08-31"):
         svc.end_process(db, pid, party_id=orgs["Malmö stad"], actor_id=user.staff_id)
+
+
+def test_without_full_control_or_a_request_the_process_ends_that_day(
+    db, user, orgs, make_process, malmo_youth
+):
+    pid = make_process(agreement_id=malmo_youth)
+    until = svc.end_process(
+        db,
+        pid,
+        party_id=orgs["Malmö stad"],
+        on=date(2026, 11, 2),
+        full_control=False,
+        actor_id=user.staff_id,
+    )
+    assert until == date(2026, 11, 2)
+    detail = svc.get_process(db, pid)
+    assert (detail.state, detail.status) == ("avslutad", "Avslutad 2026-11-02")
 
 
 def test_only_a_party_may_end_a_process(db, user, make_process):
@@ -104,11 +156,19 @@ def test_search_ranks_title_matches_first_and_ignores_accents(db, make_process):
     assert svc.search(db, ProcessQuery("finnsinte")) == []
 
 
-def test_ended_processes_stay_searchable_after_active_ones(db, user, orgs, make_process):
-    ended = make_process(title="Övergång vid 20 år")
+def test_ended_processes_stay_searchable_after_active_ones(
+    db, user, orgs, make_process, malmo_youth
+):
+    ended = make_process(title="Övergång vid 20 år", agreement_id=malmo_youth)
     make_process(title="Stöd vid övergång", what="Övergång till studier.")
     svc.end_process(
-        db, ended, party_id=orgs["Malmö stad"], on=date(2026, 1, 5), actor_id=user.staff_id
+        db,
+        ended,
+        party_id=orgs["Malmö stad"],
+        on=date(2026, 1, 5),
+        full_control=True,
+        requested=False,
+        actor_id=user.staff_id,
     )
     rows = svc.search(db, ProcessQuery("övergång"))
     assert [(r.title, r.status) for r in rows] == [

@@ -3,20 +3,30 @@ the tests. Records go in through the UnitOfWork, as any write does.
 
 Period 2026H1 (2026-01-01..2026-06-30), compared with 2025H2:
 
-G1  6 women, born 2004-03-01, diploma; entry 2026-02-02; praktik from 2026-03-04
-    (30 days); still on the way. Each referred to adult education on 2026-03-10,
-    reply by 2026-03-20: five accepted 2026-03-17 (7 days), one declined 2026-03-25.
-G2  5 men, born 1999-06-15, first residence permit 2024-01-10; entry 2026-03-02;
+Everyone's case is held by the user's organisation (Malmö stad), a party to the
+agreement "Överenskommelse för prov" with Arbetsförmedlingen, which holds a guarantee of
+a measure leading to work or studies within 90 days for 16–24-year-olds.
+
+G1  6 women, born 2004-03-01, diploma; entry 2026-02-02, joined the agreement's offer
+    2026-02-09 (deadline 2026-05-10); praktik from 2026-03-04 (30 days after entry);
+    still on the way. Each referred to adult education on 2026-03-10, reply by
+    2026-03-20: five accepted 2026-03-17 (7 days), one declined 2026-03-25.
+G2  5 men, born 1999-06-15, first residence permit 2024-01-10, in the establishment
+    programme from 2024-03-01; entry 2026-03-02, joined the same day (26: not covered);
     job track T1 (jobbspar) 2026-04-12 (41 days) to 2026-05-28; exit 2026-05-29 to work.
     The first of them referred to labour market 2026-04-20, reply by 2026-04-30, no
     answer.
-G3  2 of gender 'annat', born 2009-01-20, not in school, no diploma; entry 2026-04-01;
-    no measure; still on the way. The first has a mapping with a disability.
-G4  1 man, born 2008-09-09, permit 2025-01-20, in upper secondary; entry 2026-01-15;
-    praktik from 2026-03-16 (60 days); exit 2026-06-10 to studies.
-G5  5 women, born 2004-03-01, diploma; entry 2025-09-01; exit 2025-12-01 to a
+G3  2 of gender 'annat', born 2009-01-20, not in school, no diploma (compulsory school
+    completed 2025-06-30 by the default rule); entry 2026-04-01; the first joined that
+    day (deadline 2026-06-30), the second never joined; no measure; still on the way.
+    The first has a mapping with reduced work capacity.
+G4  1 man, born 2008-09-09, permit 2025-01-20, in upper secondary, not in the programme;
+    entry and joined 2026-01-15; praktik from 2026-03-16 (60 days); exit 2026-06-10 to
+    studies.
+G5  5 women, born 2004-03-01, diploma; entry and joined 2025-09-01; exit 2025-12-01 to a
     programme; no measure.
-Job tracks: T1 2026, 10 places, for 'etablering'; T2 2025, 8 places, for 'unga_16_24'.
+Job tracks: T1 2026, 10 places, for 'etablering', under the agreement; T2 2025, 8 places,
+for 'unga_16_24', of no agreement.
 Meetings: 2026-05-05 with items on two G1 women, the first of G3 and one topic;
 2026-09-01 with one G1 woman.
 """
@@ -38,6 +48,7 @@ from ungtui.store.models import (
     JobTrack,
     Mapping,
     Meeting,
+    Organisation,
     Referral,
     ReferralEvent,
     Way,
@@ -50,15 +61,28 @@ class Population:
     agreement_id: str = ""
 
 
-def _person(uow, gender, born, **extra) -> str:
+def _person(uow, gender, born, org=None, **extra) -> str:
     return uow.create(
-        Individual(first_name="Test", last_name="Testsson", gender=gender, birth_date=born, **extra)
+        Individual(
+            first_name="Test",
+            last_name="Testsson",
+            gender=gender,
+            birth_date=born,
+            case_organisation_id=org,
+            **extra,
+        )
     ).id
 
 
-def _way(uow, pid, entry, exit_on=None, outcome="") -> str:
+def _way(uow, pid, entry, exit_on=None, outcome="", joined=None) -> str:
     return uow.create(
-        Way(individual_id=pid, entry_date=entry, exit_on=exit_on, exit_outcome=outcome)
+        Way(
+            individual_id=pid,
+            entry_date=entry,
+            exit_on=exit_on,
+            exit_outcome=outcome,
+            joined_on=joined,
+        )
     ).id
 
 
@@ -108,10 +132,47 @@ def _meeting(uow, starts_at: datetime) -> str:
     return uow.create(Meeting(kind="samverkansgrupp", title="Samverkan", starts_at=starts_at)).id
 
 
+GOALS = [
+    {
+        "goal": "Jobbspår",
+        "indicators": [
+            {"indicator": "Antal jobbspår", "year": None, "target": "Minst 3"},
+            {"indicator": "Antal platser i jobbspåren", "year": None, "target": "Minst 10"},
+            {"indicator": "Andel deltagare ur målgruppen", "year": None, "target": "Minst 50 %"},
+        ],
+    },
+    {
+        "goal": "Fler börjar arbeta eller studera",
+        "indicators": [
+            {
+                "indicator": "Andel som avslutar med arbete eller studier",
+                "year": 2026,
+                "target": "Högre än 2025",
+            },
+            {"indicator": "Antal arbetsgivare som fått stöd", "year": 2026, "target": ""},
+        ],
+    },
+]
+
+
 def build_population(db, user) -> Population:
     ensure_measure_catalogue(db)
     pop = Population()
+    org = user.organisation_id
     with UnitOfWork(db, user.staff_id) as uow:
+        af = uow.create(Organisation(name="Arbetsförmedlingen", org_nr="202100-2114", kind="af"))
+        pop.agreement_id = uow.create(
+            Agreement(
+                title="Överenskommelse för prov",
+                parties=f"{org},{af.id}",
+                goals=json.dumps(GOALS, ensure_ascii=False),
+                valid_from=date(2025, 1, 1),
+                guarantee_min_age=16,
+                guarantee_max_age=24,
+                guarantee_days=90,
+                guarantee_counts="arbete_studier",
+            )
+        ).id
         t1 = uow.create(
             JobTrack(
                 name="Lager",
@@ -119,6 +180,7 @@ def build_population(db, user) -> Population:
                 period_to=date(2026, 12, 31),
                 places=10,
                 target_group="etablering",
+                agreement_id=pop.agreement_id,
             )
         ).id
         uow.create(
@@ -132,8 +194,8 @@ def build_population(db, user) -> Population:
         )
         g1 = []
         for n in range(6):
-            pid = _person(uow, "kvinna", date(2004, 3, 1), has_upper_secondary_diploma=True)
-            way = _way(uow, pid, date(2026, 2, 2))
+            pid = _person(uow, "kvinna", date(2004, 3, 1), org, has_upper_secondary_diploma=True)
+            way = _way(uow, pid, date(2026, 2, 2), joined=date(2026, 2, 9))
             _measure(uow, pid, way, "praktik", date(2026, 3, 4))
             answer = ("accept", date(2026, 3, 17)) if n < 5 else ("decline", date(2026, 3, 25))
             _referral(
@@ -142,8 +204,15 @@ def build_population(db, user) -> Population:
             g1.append(pid)
         g2 = []
         for n in range(5):
-            pid = _person(uow, "man", date(1999, 6, 15), residence_permit_date=date(2024, 1, 10))
-            way = _way(uow, pid, date(2026, 3, 2), date(2026, 5, 29), "arbete")
+            pid = _person(
+                uow,
+                "man",
+                date(1999, 6, 15),
+                org,
+                residence_permit_date=date(2024, 1, 10),
+                establishment_from=date(2024, 3, 1),
+            )
+            way = _way(uow, pid, date(2026, 3, 2), date(2026, 5, 29), "arbete", date(2026, 3, 2))
             _measure(
                 uow, pid, way, "jobbspar", date(2026, 4, 12), date(2026, 5, 28), "avslutad", t1
             )
@@ -152,8 +221,8 @@ def build_population(db, user) -> Population:
             g2.append(pid)
         g3 = []
         for n in range(2):
-            pid = _person(uow, "annat", date(2009, 1, 20))
-            way = _way(uow, pid, date(2026, 4, 1))
+            pid = _person(uow, "annat", date(2009, 1, 20), org)
+            way = _way(uow, pid, date(2026, 4, 1), joined=date(2026, 4, 1) if n == 0 else None)
             if n == 0:
                 uow.create(
                     Mapping(
@@ -161,6 +230,7 @@ def build_population(db, user) -> Population:
                         way_id=way,
                         mapped_on=date(2026, 4, 8),
                         disability="Hörselnedsättning",
+                        reduced_work_capacity=True,
                     )
                 )
             g3.append(pid)
@@ -168,16 +238,17 @@ def build_population(db, user) -> Population:
             uow,
             "man",
             date(2008, 9, 9),
+            org,
             residence_permit_date=date(2025, 1, 20),
             in_upper_secondary=True,
         )
-        way = _way(uow, pid, date(2026, 1, 15), date(2026, 6, 10), "studier")
+        way = _way(uow, pid, date(2026, 1, 15), date(2026, 6, 10), "studier", date(2026, 1, 15))
         _measure(uow, pid, way, "praktik", date(2026, 3, 16), date(2026, 6, 9), "avslutad")
         g4 = [pid]
         g5 = []
         for _ in range(5):
-            pid = _person(uow, "kvinna", date(2004, 3, 1), has_upper_secondary_diploma=True)
-            _way(uow, pid, date(2025, 9, 1), date(2025, 12, 1), "program")
+            pid = _person(uow, "kvinna", date(2004, 3, 1), org, has_upper_secondary_diploma=True)
+            _way(uow, pid, date(2025, 9, 1), date(2025, 12, 1), "program", date(2025, 9, 1))
             g5.append(pid)
         may = uow.create(
             Meeting(
@@ -203,38 +274,5 @@ def build_population(db, user) -> Population:
             )
         ).id
         uow.create(AgendaItem(meeting_id=sept, kind="person", individual_id=g1[2]))
-        goals = [
-            {
-                "goal": "Jobbspår",
-                "indicators": [
-                    {"indicator": "Antal jobbspår", "year": None, "target": "Minst 3"},
-                    {"indicator": "Antal platser i jobbspåren", "year": None, "target": "Minst 10"},
-                    {
-                        "indicator": "Andel deltagare ur målgruppen",
-                        "year": None,
-                        "target": "Minst 50 %",
-                    },
-                ],
-            },
-            {
-                "goal": "Fler börjar arbeta eller studera",
-                "indicators": [
-                    {
-                        "indicator": "Andel som börjar arbeta eller studera",
-                        "year": 2026,
-                        "target": "Högre än 2025",
-                    },
-                    {"indicator": "Antal arbetsgivare som fått stöd", "year": 2026, "target": ""},
-                ],
-            },
-        ]
-        pop.agreement_id = uow.create(
-            Agreement(
-                title="Överenskommelse för prov",
-                parties="a,b",
-                goals=json.dumps(goals, ensure_ascii=False),
-                valid_from=date(2025, 1, 1),
-            )
-        ).id
     pop.groups = {"G1": g1, "G2": g2, "G3": g3, "G4": g4, "G5": g5}
     return pop

@@ -52,25 +52,31 @@ def csv_rows(text: str) -> dict[tuple[str, str, str], list[str]]:
 def test_csv_hides_small_numbers_and_what_would_give_them_away(report):
     rows = csv_rows(as_csv(report))
     inflow = "Inflöde (nya inskrivna)"
-    # Women 6, men 6, other 2, total 14: the 2 is hidden, and the women's 6 with it
-    # (the first of the two smallest), or 14 - 6 - 6 would give it back.
+    # Women 6, men 6, other 2, total 14: the 2 is hidden, and the women's 6 with it, or
+    # 14 − 6 − 6 would give it back. The men's 6 goes too: 5 of the men are in the
+    # establishment programme (shown), and 6 − 5 would give away the one who is not.
     assert rows[(inflow, "Totalt", "Kvinnor")] == ["x", "antal", "5", "–"]
-    assert rows[(inflow, "Totalt", "Män")] == ["6", "antal", "0", "+6"]
+    assert rows[(inflow, "Totalt", "Män")] == ["x", "antal", "0", "–"]
     assert rows[(inflow, "Totalt", "Annat/okänt")] == ["<5", "antal", "0", "–"]
     assert rows[(inflow, "Totalt", "Totalt")] == ["14", "antal", "5", "+9"]
-    # Two small cells protect each other.
-    assert rows[(inflow, "Unga 16–24", "Kvinnor")][0] == "6"
+    assert rows[(inflow, "Nyanlända i etableringsprogrammet", "Män")][0] == "5"
+    # 16–24: women 6, men 1, other 2, total 9. The hidden 1 and 2 together are 3, which
+    # 9 − 6 would give away: the women's 6 goes, not the total.
+    assert rows[(inflow, "Unga 16–24", "Kvinnor")][0] == "x"
     assert rows[(inflow, "Unga 16–24", "Män")][0] == "<5"
     assert rows[(inflow, "Unga 16–24", "Annat/okänt")][0] == "<5"
     assert rows[(inflow, "Unga 16–24", "Totalt")][0] == "9"
     assert rows[(inflow, "KAA", "Totalt")][0] == "<5"
-    assert rows[(inflow, "Nyanlända i etableringsprogrammet", "Män")][0] == "5"
 
 
 def test_csv_exits_add_up_without_giving_the_one_to_studies_away(report):
     rows = csv_rows(as_csv(report))
-    # Men: 6 exits = 5 to work + 1 to studies. The 1 is hidden, so the 5 must be too.
-    assert rows[("Avslutade", "Totalt", "Män")][0] == "6"
+    # Men: 6 exits = 5 to work + 1 to studies. The 1 is hidden, so the 5 must be too; and
+    # the 5 in the programme who left are shown, so the men's 6 goes (6 − 5 = 1), and
+    # with no women or others leaving, the total 6 with it.
+    assert rows[("Avslutade", "Totalt", "Män")][0] == "x"
+    assert rows[("Avslutade", "Totalt", "Totalt")][0] == "x"
+    assert rows[("Avslutade", "Nyanlända i etableringsprogrammet", "Män")][0] == "5"
     assert rows[("Avslutade: Reguljära studier", "Totalt", "Män")][0] == "<5"
     assert rows[("Avslutade: Arbete utan subvention", "Totalt", "Män")][0] == "x"
     assert rows[("Avslutade: Arbete utan subvention", "Totalt", "Totalt")][0] == "x"
@@ -91,21 +97,16 @@ def test_csv_shares_medians_and_decimal_comma(report):
         "–",
     ]
     assert rows[("Mediandagar till första insats", "Övriga nyanlända", "Totalt")][0] == "<5"
-    # 7 of 9: the two without a measure are few, so the share would give them away.
-    assert rows[("Andel med insats inom 90 dagar", "Totalt", "Totalt")][0] == "<5"
-    # Women: 6 of 6 now; in 2025H2 none of the five (G5).
-    assert rows[("Andel med insats inom 90 dagar", "Totalt", "Kvinnor")] == [
-        "100",
-        "procent",
-        "0",
-        "+100",
-    ]
-    assert rows[("Andel avslutade till arbete/studier", "Totalt", "Totalt")] == [
-        "100",
-        "procent",
-        "0",
-        "+100",
-    ]
+    guarantee = "Andel med insats inom 90 dagar (garantin)"
+    # 7 of 8: the one without a measure is alone, so the share would give them away.
+    assert rows[(guarantee, "Totalt", "Totalt")][0] == "<5"
+    # Women: 6 of 6, everyone in a group under ten: hidden; 2025H2 none of the five (G5).
+    assert rows[(guarantee, "Totalt", "Kvinnor")] == ["<5", "procent", "<5", "–"]
+    # Exits to work or studies, 6 of 6: the same.
+    assert rows[("Andel avslutade till arbete/studier", "Totalt", "Totalt")][0] == "<5"
+    # 6 of 14 unemployed started work or studies: 42,9 %, decimal comma; 2025H2: 0 of 5.
+    share = "Andel arbetslösa som började arbeta eller studera"
+    assert rows[(share, "Totalt", "Totalt")] == ["42,9", "procent", "<5", "–"]
 
 
 def test_csv_figures_about_no_person_are_not_split_or_hidden(report):
@@ -141,8 +142,9 @@ def test_filled_places_hide_with_the_participants():
 def test_markdown_for_minutes(report):
     text = as_markdown(report)
     assert text.startswith("# Uppföljning 2026H1")
-    assert "| Inflöde (nya inskrivna) | x | 6 | <5 | 14 | 5 | +9 |" in text
-    assert "## Funktionsnedsättning" in text
+    assert "| Inflöde (nya inskrivna) | x | x | <5 | 14 | 5 | +9 |" in text
+    assert "## Funktionsnedsättning med nedsatt arbetsförmåga" in text
+    assert "en sådan andel visas inte" not in text  # this register has a guarantee
 
 
 def test_json_for_other_tools(report):
@@ -164,9 +166,21 @@ def test_json_for_other_tools(report):
 def test_goals_in_the_export(db, pop):
     text = as_csv(build_report(db, parse_period("2026"), pop.agreement_id))
     lines = text.splitlines()
-    assert "Antal jobbspår;Minst 3;1;;Inte uppfyllt" in lines[-5]
-    assert lines[-4].endswith("Antal platser i jobbspåren;Minst 10;10;;Uppfyllt")
-    assert lines[-2].endswith("Högre än 2025;100 %;2025: 0 %;Uppfyllt")
+    assert lines[-8] == "Mål;Indikator;Målnivå;Utfall;Jämförelse;Bedömning;Underlag"
+    assert lines[-7] == (
+        "Jobbspår;Antal jobbspår;Minst 3;1;;Inte uppfyllt;1 jobbspår i överenskommelsen"
+    )
+    assert lines[-6].endswith(
+        "Antal platser i jobbspåren;Minst 10;10;;Uppfyllt;1 jobbspår i överenskommelsen"
+    )
+    # 5 of 5 participants and 6 of 6 leaving for work or studies: everyone in a group of
+    # fewer than ten, so hidden, and the verdict with them; the 5 and 6 are not few.
+    assert lines[-5].endswith(";<5;;För få för att redovisa;x personer i underlaget")
+    assert lines[-4].endswith(
+        "Högre än 2025;<5;2025: <5;För få för att redovisa;x personer i underlaget"
+    )
+    assert lines[-3].endswith(";Mäts inte i registret;")
+    assert lines[-1].startswith("Underlag: alla, med ärende hos")
 
 
 def test_files_are_for_the_owner_only(tmp_path, report):
@@ -195,3 +209,32 @@ def test_command_line(db, pop, tmp_path, capsys):
     assert "finns redan" in capsys.readouterr().err
     assert main(["report", "--db", db_path, "--period", "2026", "--agreement", "prov"]) == 0
     assert "Bedömning" in capsys.readouterr().out
+
+
+def test_the_same_report_hides_the_same_cells_in_every_run(db, pop, tmp_path):
+    """Which cells are hidden must not depend on Python's hash order: two runs with
+    different hash seeds publish the same file."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from ungtui.store.database import open_database\n"
+        "from ungtui.domain.periods import parse_period\n"
+        "from ungtui.services.report import build_report\n"
+        "from ungtui.services.report_export import as_csv\n"
+        "sys.stdout.write(as_csv(build_report(open_database(sys.argv[1]), "
+        "parse_period('2026H1'))))\n"
+    )
+    outputs = set()
+    for seed in ("1", "3", "4"):
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "test.db")],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1

@@ -3,6 +3,8 @@ by hand there and here (today 2026-11-24)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.report.population import build_population
@@ -109,18 +111,94 @@ def test_median_days_to_the_first_measure(db, pop):
     assert ("kaa", "alla") not in median  # G3 has no measure
 
 
-def test_the_90_day_guarantee(db, pop):
+def test_the_agreements_guarantee_runs_from_the_day_the_person_joined(db, pop):
     report = build_report(db, parse_period("2026H1"))
-    kept = cells(report, "garanti_90")
-    # Deadlines in the half: G1 (6, kept), G3 (2, not), G4 (1, kept); G2 is over 24.
-    assert kept[("totalt", "alla")] == (7, 9)
+    kept = cells(report, "garanti")
+    # Deadlines in the half, 90 days after joining: G1 2026-05-10 (6, kept), G3's first
+    # 2026-06-30 (not kept; the second never joined), G4 2026-04-15 (kept); G2 joined at
+    # 26, outside 16–24.
+    assert report.by_key()["garanti"].label == "Andel med insats inom 90 dagar (garantin)"
+    assert kept[("totalt", "alla")] == (7, 8)
     assert kept[("totalt", "kvinna")] == (6, 6)
     assert kept[("totalt", "man")] == (1, 1)
-    assert kept[("totalt", "annat")] == (0, 2)
-    assert kept[("kaa", "alla")] == (0, 2)
+    assert kept[("totalt", "annat")] == (0, 1)
+    assert kept[("kaa", "alla")] == (0, 1)
     assert ("etablering", "alla") not in kept
     # G5's deadline 2025-11-30 passed without a measure; they left on 2025-12-01.
-    assert cells(report, "garanti_90", previous=True)[("totalt", "alla")] == (0, 5)
+    assert cells(report, "garanti", previous=True)[("totalt", "alla")] == (0, 5)
+
+
+def test_no_guarantee_is_shown_when_no_agreement_holds_one(db, pop):
+    from ungtui.services.guarantee_rules import set_agreement_guarantee
+
+    set_agreement_guarantee(
+        db, pop.agreement_id, min_age=None, max_age=None, days=None, actor_id=None
+    )
+    report = build_report(db, parse_period("2026H1"))
+    assert "garanti" not in report.by_key()
+    assert report.notes == [
+        "Ingen överenskommelse här har en garanti om insats inom viss tid; en sådan andel "
+        "visas inte."
+    ]
+
+
+def test_the_unemployed_who_start_work_or_studies(db, pop):
+    """Seed 004, 7.1: the denominator is everyone unemployed in the group during the
+    period, not those who left; work and studies apart."""
+    report = build_report(db, parse_period("2026H1"))
+    # On the way some day of the half: G1 (6 women), G2 (5 men), G3 (2), G4 (1 man);
+    # G5 left in 2025. G2 left for work, G4 for studies.
+    assert cells(report, "arbetslosa")[("totalt", "alla")] == 14
+    assert cells(report, "borjar_arbete_studier")[("totalt", "alla")] == 6
+    share = cells(report, "andel_borjar_arbete_studier")
+    assert share[("totalt", "alla")] == (6, 14)
+    assert share[("totalt", "man")] == (6, 6)
+    assert share[("totalt", "kvinna")] == (0, 6)
+    assert share[("totalt", "annat")] == (0, 2)
+    # Subgroups on the day each left, or on the half's last day: G4 was 17 on 2026-06-10
+    # and one of the other newcomers; G1, G3 and G4 are 16–24.
+    assert share[("etablering", "alla")] == (5, 5)
+    assert share[("ovriga_nyanlanda", "alla")] == (1, 1)
+    assert share[("unga_16_24", "alla")] == (1, 9)
+    assert cells(report, "andel_borjar_arbete")[("totalt", "alla")] == (5, 14)
+    assert cells(report, "andel_borjar_studier")[("totalt", "alla")] == (1, 14)
+    # Against the exits alone (seed 001's measure) all six went to work or studies.
+    assert cells(report, "andel_arbete_studier")[("totalt", "alla")] == (6, 6)
+
+
+def test_the_unemployed_who_came_back_count_once(db, user):
+    """Seed 004, 7.1 counts people: someone who left and came back within the period is
+    one unemployed person, with one start; their subgroups are those of the first day
+    they left in it."""
+    from tests.report.population import _person, _way
+    from ungtui.services.unit_of_work import UnitOfWork
+
+    with UnitOfWork(db, user.staff_id) as uow:
+        # A: left for work 2026-02-20 (aged 24), back 2026-04-01, still on the way.
+        a = _person(uow, "kvinna", date(2001, 3, 1))
+        _way(uow, a, date(2026, 1, 10), date(2026, 2, 20), "arbete")
+        _way(uow, a, date(2026, 4, 1))
+        # B: left for a programme in 2025, back 2026-03-01, left for studies 2026-05-05.
+        b = _person(uow, "man", date(2003, 5, 5))
+        _way(uow, b, date(2025, 2, 1), date(2025, 10, 1), "program")
+        _way(uow, b, date(2026, 3, 1), date(2026, 5, 5), "studier")
+        # C: one way, on it all half.
+        c = _person(uow, "man", date(2000, 1, 1))
+        _way(uow, c, date(2025, 12, 1))
+    report = build_report(db, parse_period("2026H1"))
+    assert cells(report, "arbetslosa")[("totalt", "alla")] == 3
+    assert cells(report, "borjar_arbete_studier")[("totalt", "alla")] == 2
+    assert cells(report, "borjar_arbete")[("totalt", "alla")] == 1
+    assert cells(report, "borjar_studier")[("totalt", "alla")] == 1
+    share = cells(report, "andel_borjar_arbete_studier")
+    assert share[("totalt", "kvinna")] == (1, 1)
+    assert share[("totalt", "man")] == (1, 2)
+    # A was 24 on the day she left (25 at the half's end); B 22, C 26 on 2026-06-30.
+    assert share[("unga_16_24", "alla")] == (2, 2)
+    assert share[("unga_16_29", "alla")] == (2, 3)
+    # The exits count ways: A's and B's in the half.
+    assert cells(report, "avslut")[("totalt", "alla")] == 2
+    assert cells(report, "aktiva")[("totalt", "alla")] == 2
 
 
 def test_kaa_youth_without_activity(db, pop):
@@ -223,9 +301,10 @@ def test_agreement_goals_met_and_not_met(db, pop):
     assert (places.figure.value, places.met) == (10, True)
     share = goals["Andel deltagare ur målgruppen"]
     assert (share.figure.value, share.met) == (1.0, True)
-    better = goals["Andel som börjar arbeta eller studera"]
-    # 2026: 6 of 6 exits to work or studies; 2025: 0 of 5.
+    better = goals["Andel som avslutar med arbete eller studier"]
+    # 2026: 6 of 6 exits to work or studies; 2025, the year written: 0 of 5.
     assert (better.figure.part, better.figure.people) == (6, 6)
+    assert (better.population, better.population_label) == (6, "personer i underlaget")
     assert better.baseline_label == "2025"
     assert (better.baseline.part, better.baseline.people) == (0, 5)
     assert better.met is True

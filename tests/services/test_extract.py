@@ -116,6 +116,108 @@ def test_extract_command_prints_markdown_or_json(db, user, two_people, capsys, t
     assert "- **Förnamn:** Åsa" in out
     assert main(["extract", "--db", str(db.path), "--person", asa, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["person_ids"] == [asa]
+    assert data["poster_i_registret"] == [asa]
+    assert data["avsnitt"][0]["rubrik"] == "Personuppgifter"
+    assert data["avsnitt"][0]["uppgifter"][0]["Förnamn"] == "Åsa"
     assert main(["extract", "--db", str(db.path), "--person", "20050317-9814"]) == 1
     assert "Ingen person" in capsys.readouterr().err
+
+
+def test_every_field_has_a_swedish_name(db):
+    """The extract is handed to the person: no column name in English."""
+    from ungtui.services.extract import HIDDEN_COLUMNS, column_label
+    from ungtui.store.models import PERSON_TABLES, Individual
+
+    for model in (Individual, *PERSON_TABLES):
+        for column in model.__table__.columns:
+            if column.name not in HIDDEN_COLUMNS:
+                assert column_label(model.__tablename__, column.name), (
+                    model.__tablename__,
+                    column.name,
+                )
+
+
+def test_the_way_reads_in_plain_swedish_with_phases_in_date_order(db, user):
+    import re
+    from datetime import date
+
+    from ungtui.domain.measures import national_measure_id
+    from ungtui.services.measures import ensure_measure_catalogue
+    from ungtui.services.way import (
+        ExitInput,
+        MappingInput,
+        MeasureInput,
+        PhaseInput,
+        WayStartInput,
+        add_phase,
+        exit_way,
+        save_individual_measure,
+        save_mapping,
+        start_way,
+    )
+
+    ensure_measure_catalogue(db)
+    pid = save_individual(
+        db,
+        IndividualInput(
+            identity="20050317-9806",
+            first_name="Åsa",
+            last_name="Öberg",
+            municipality="Malmö",
+            af_status="oppet_arbetslos",
+        ),
+        actor_id=user.staff_id,
+        organisation_id=user.organisation_id,
+    )
+    way = start_way(
+        db, pid, WayStartInput("2026-02-02", "inflode", joined_on="2026-02-09"), actor_id=None
+    )
+    # Phases typed in another order than they happened.
+    add_phase(db, way, PhaseInput("planering", "2026-03-01"), actor_id=None)
+    add_phase(db, way, PhaseInput("kartlaggning", "2026-02-10"), actor_id=None)
+    save_mapping(
+        db,
+        pid,
+        MappingInput(mapped_on="2026-02-10", swedish_level="forstaspraket", schooling="grundskola"),
+        actor_id=None,
+    )
+    save_individual_measure(
+        db,
+        way,
+        MeasureInput(
+            measure_id=national_measure_id("praktik"),
+            start_date="2026-03-04",
+            end_date="2026-06-01",
+            status="avslutad",
+            end_reason="genomford",
+            hours_per_week="20,5",
+        ),
+        actor_id=None,
+    )
+    exit_way(db, way, ExitInput("2026-06-10", "studier"), actor_id=None, today=date(2026, 11, 24))
+    text = as_markdown(build_extract(db, pid, actor_id=None))
+    for english_or_code in (
+        "Entry date",
+        "Way:",
+        "Exit outcome",
+        "Started on",
+        "forstaspraket",
+        "kartlaggning",
+        "genomford",
+        "oppet_arbetslos",
+        ":** studier",
+        "True",
+        "False",
+    ):
+        assert english_or_code not in text, english_or_code
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text)
+    assert "- **Tackade ja:** 2026-02-09" in text
+    assert "- **Gick vidare till:** Reguljära studier" in text
+    assert "- **Svenska:** Svenska som förstaspråk" in text
+    assert "- **Varför den slutade:** Genomförd enligt plan" in text
+    assert "- **Timmar per vecka:** 20,5" in text
+    assert "- **Status hos Arbetsförmedlingen:** Inskriven på AF, öppet arbetslös" in text
+    assert "- **Väg:** vägen från 2026-02-02 till 2026-06-10" in text
+    phases = re.findall(r"- \*\*Fas:\*\* (.+)", text)
+    assert phases == ["Inflöde/uppsökande", "Kartläggning", "Planering", "Insats"]
+    assert "### Fas 2" in text

@@ -72,13 +72,34 @@ def test_person_without_number_gets_a_reserve_id(db, user):
     assert person.birth_date == date(2008, 6, 1)
 
 
-def test_same_number_is_a_warning_not_a_refusal(db, user):
+def test_a_number_already_registered_here_is_refused_at_the_field(db, user):
     first = save(db, user, identity=ASA, first_name="Åsa", last_name="Öberg")
     assert [s.id for s in find_same_identity(db, ASA)] == [first]
     assert find_same_identity(db, ASA, exclude_id=first) == []
-    second = save(db, user, identity="200503179806", first_name="Åsa", last_name="Öberg")
-    assert second != first
-    assert {s.id for s in find_same_identity(db, ASA)} == {first, second}
+    with pytest.raises(ValidationError) as caught:
+        save(db, user, identity="200503179806", first_name="Åsa", last_name="Öberg")
+    assert caught.value.errors == {
+        "identity": "Numret är redan registrerat på en annan person. Öppna den personen i "
+        "stället; är numret fel där, rätta det först."
+    }
+    other = save(db, user, identity=ALI_SAMORDNING, first_name="Ali", last_name="Öztürk")
+    with pytest.raises(ValidationError, match="redan registrerat"):
+        save_individual(
+            db,
+            IndividualInput(identity=ASA, first_name="Ali", last_name="Öztürk"),
+            actor_id=user.staff_id,
+            organisation_id=user.organisation_id,
+            individual_id=other,
+        )
+    # Saving the person under their own number again is no duplicate.
+    save_individual(
+        db,
+        IndividualInput(identity=ASA, first_name="Åsa", last_name="Öberg-Lind"),
+        actor_id=user.staff_id,
+        organisation_id=user.organisation_id,
+        individual_id=first,
+    )
+    assert [s.id for s in find_same_identity(db, ASA)] == [first]
 
 
 def test_search_is_accent_insensitive_and_matches_number_parts(db, user):

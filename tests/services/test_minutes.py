@@ -20,6 +20,7 @@ from ungtui.services.meeting_agenda import (
 )
 from ungtui.services.meetings import add_external_attendee, add_staff_attendee
 from ungtui.services.minutes import build_minutes, minutes_file_name, write_minutes
+from ungtui.services.private_files import TargetExists
 
 
 @pytest.fixture
@@ -137,6 +138,10 @@ def test_minutes_file_is_private_and_its_name_names_nobody(held, tmp_path):
     path = tmp_path / name
     path.write_text("gammalt")
     path.chmod(0o644)
-    write_minutes(path, build_minutes(db, meeting_id, "md"))
+    with pytest.raises(TargetExists):
+        write_minutes(path, build_minutes(db, meeting_id, "md"))
+    assert path.read_text() == "gammalt"
+    # Replaced on request: a new owner-only file, not the old 0644 one written over.
+    write_minutes(path, build_minutes(db, meeting_id, "md"), replace=True)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.read_text(encoding="utf-8").startswith("# Protokoll: Samverkansgrupp unga")

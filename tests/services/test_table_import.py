@@ -76,7 +76,7 @@ def test_cp1252_list_with_title_rows_blank_and_sum_row(db, user, jonas):
         "Hoppade över: 1 tom rad, summeringsrad (rad 12).",
         "",
         "Kan inte läsas in:",
-        "  Rad 8: Personnummer: Kontrollsiffran stämmer inte (ska vara 5).",
+        "  Rad 8: Personnummer: Kontrollsiffran stämmer inte. Kontrollera numret med personen.",
         "  Rad 9: Inskriven: Datumet ”31/2/2024” finns inte.",
         "  Rad 10: Okänd handläggare ”Karin Okänd”; lägg upp handläggaren eller rätta namnet "
         "i filen.",
@@ -265,12 +265,21 @@ def test_saved_mapping_file_and_remembered_mapping(db, user, tmp_path):
 
 
 def test_number_shared_by_two_registered_people_is_matched_by_name(db, user):
-    for first in ("Ida", "Lo"):
-        save_individual(
-            db,
-            IndividualInput(identity="19990314-1233", first_name=first, last_name="Öberg"),
-            actor_id=user.staff_id,
-            organisation_id=user.organisation_id,
+    save_individual(
+        db,
+        IndividualInput(identity="19990314-1233", first_name="Ida", last_name="Öberg"),
+        actor_id=user.staff_id,
+        organisation_id=user.organisation_id,
+    )
+    # The second with the same number was registered on another install and came by sync.
+    with UnitOfWork(db, None) as uow:
+        uow.create(
+            Individual(
+                identity_number="19990314-1233",
+                birth_date=date(1999, 3, 14),
+                first_name="Lo",
+                last_name="Öberg",
+            )
         )
     plan = _plan(db, user, "deltagare_cp1252.csv")
     assert [(r.row, r.reason) for r in plan.review] == [

@@ -9,9 +9,11 @@ import pytest
 from sqlmodel import select
 
 from ungtui.domain.measures import national_measure_id
+from ungtui.services.agreements import AgreementInput, save_agreement
 from ungtui.services.dump import dump_json
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.guarantee import count_watch, list_watch, set_guarantee_rule
+from ungtui.services.guarantee import count_watch, list_watch
+from ungtui.services.guarantee_rules import set_agreement_guarantee
 from ungtui.services.individuals import (
     IndividualFilter,
     IndividualInput,
@@ -25,6 +27,7 @@ from ungtui.services.measures import (
     ensure_measure_catalogue,
     list_catalogue,
 )
+from ungtui.services.organisations import add_organisation
 from ungtui.services.way import (
     ExitInput,
     FollowUpInput,
@@ -38,6 +41,7 @@ from ungtui.services.way import (
     record_follow_up,
     save_individual_measure,
     save_mapping,
+    set_joined,
     start_way,
 )
 from ungtui.services.way_summary import way_summary
@@ -57,11 +61,28 @@ def person(db, user, first: str, birth: str, **extra) -> str:
 
 
 def way_for(db, user, first: str, birth: str, entry: str, today=None) -> tuple[str, str]:
+    """A way whose person joined the agreement's offer the day of entry."""
     pid = person(db, user, first, birth)
     way_id = start_way(
-        db, pid, WayStartInput(entry_date=entry), actor_id=user.staff_id, today=today
+        db,
+        pid,
+        WayStartInput(entry_date=entry, joined_on=entry),
+        actor_id=user.staff_id,
+        today=today,
     )
     return pid, way_id
+
+
+def contract(db, user, min_age=16, max_age=24, days=90) -> str:
+    """An Ungdomskontraktet-like agreement of the user's organisation, with a guarantee."""
+    af = add_organisation(db, name="Arbetsförmedlingen", org_nr="202100-2114", kind="af")
+    aid = save_agreement(
+        db,
+        AgreementInput(title="Ungdomskontraktet", party_ids=[user.organisation_id, af]),
+        actor_id=None,
+    )
+    set_agreement_guarantee(db, aid, min_age=min_age, max_age=max_age, days=days, actor_id=None)
+    return aid
 
 
 def test_fresh_install_has_the_national_catalogue_once(db, user):
@@ -211,6 +232,7 @@ def test_local_measures_can_be_added_with_validity(db, user):
 
 def test_the_watch_list_within_14_days_and_past(db, user):
     today = date(2026, 11, 24)
+    aid = contract(db, user)
     # entry 2026-08-26 -> deadline 2026-11-24 (today, 0 days left)
     near, _ = way_for(db, user, "Nära", "2004-01-10", "2026-08-26")
     # entry 2026-09-09 -> deadline 2026-12-08 (14 days left): within the window
@@ -249,7 +271,8 @@ def test_the_watch_list_within_14_days_and_past(db, user):
         ("Testsson, Kant", date(2026, 12, 8), 14, False),
     ]
     fyllde = rows[1]
-    assert (fyllde.age_at_entry, fyllde.age_now) == (24, 25)
+    assert (fyllde.age_at_joining, fyllde.age_now) == (24, 25)
+    assert fyllde.agreement == "Ungdomskontraktet"
     assert count_watch(db, today=today) == (2, 2)
     assert [r.name for r in list_watch(db, today=today, offset=1, limit=2)] == [
         "Testsson, Fyllde",
@@ -263,13 +286,42 @@ def test_the_watch_list_within_14_days_and_past(db, user):
     assert marks[near].warn == "nara"
     assert marks[turned].warn == "passerad"
     assert marks[turned].phase == "Inflöde"
-    assert marks[turned].next_date == "2026-10-30 90-dagars"
-    # The agreement's own ages: 16–20 leaves out those over 20 at entry.
-    rule = set_guarantee_rule(db, min_age=16, max_age=20, days=90)
-    assert [r.name for r in list_watch(db, today=today, rule=rule)] == ["Testsson, Skola"]
+    assert marks[turned].next_date == "2026-10-30 garanti"
+    # The agreement's own ages: 16–20 leaves out those over 20 when they joined.
+    set_agreement_guarantee(db, aid, min_age=16, max_age=20, days=90, actor_id=None)
+    assert [r.name for r in list_watch(db, today=today)] == ["Testsson, Skola"]
+
+
+def test_no_guarantee_without_an_agreement_that_holds_one(db, user):
+    """The 90 days are Ungdomskontraktet's promise, not the install's: without an
+    agreement that holds a guarantee nobody is on the list and no way shows one."""
+    pid, _way = way_for(db, user, "Utan", "2004-01-10", "2026-06-01")
+    assert list_watch(db, today=date(2026, 11, 24)) == []
+    assert count_watch(db, today=date(2026, 11, 24)) == (0, 0)
+    way = get_way(db, pid).current
+    assert (way.guarantee.state, way.guarantee.deadline) == ("ingen", None)
+    assert way.next is None
+
+
+def test_the_guarantee_runs_from_the_day_the_person_joined_not_first_contact(db, user):
+    contract(db, user)
+    pid = person(db, user, "Senare", "2004-01-10")
+    # First contact (outreach) on 2026-06-01; accepted the offer on 2026-08-26.
+    way_id = start_way(db, pid, WayStartInput(entry_date="2026-06-01"), actor_id=None)
+    assert get_way(db, pid).current.guarantee.state == "ej_ansluten"
+    assert list_watch(db, today=date(2026, 11, 24)) == []
+    set_joined(db, way_id, "2026-08-26", actor_id=None)
+    way = get_way(db, pid).current
+    # 2026-08-26 + 90 days = 2026-11-24, today.
+    assert (way.guarantee.state, way.guarantee.deadline) == ("nara", date(2026, 11, 24))
+    assert [r.joined_on for r in list_watch(db, today=date(2026, 11, 24))] == [date(2026, 8, 26)]
+    with pytest.raises(ValidationError) as refused:
+        set_joined(db, way_id, "2026-05-31", actor_id=None)
+    assert "före det" in refused.value.errors["joined_on"]
 
 
 def test_watch_list_sql_agrees_with_the_rule_around_29_february(db, user):
+    contract(db, user)
     # 16 years on entry 2024-02-29 means born on or before 2008-02-29.
     way_for(db, user, "Skottdag", "2008-02-29", "2024-02-29")
     way_for(db, user, "Dagefter", "2008-03-01", "2024-02-29")

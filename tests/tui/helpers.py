@@ -13,3 +13,8 @@ async def settle(pilot: Pilot) -> None:
 async def type_text(pilot: Pilot, text: str) -> None:
     for char in text:
         await pilot.press(char if char != " " else "space")
+
+
+def row_text(table, index: int) -> list[str]:
+    """A DataTable row as the user reads it (cells are rich Text, never markup)."""
+    return [str(cell) for cell in table.get_row_at(index)]

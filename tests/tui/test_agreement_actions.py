@@ -1,4 +1,4 @@
-"""Pilot tests of what is done to an agreement: its own 90-day guarantee, and notice."""
+"""Pilot tests of what is done to an agreement: its guarantee, and notice."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ async def test_the_agreement_gets_its_own_guarantee_ages_and_days(demo_db):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_agreement(pilot)
         text = app.screen.query_one("#agreement-text", Markdown).source
-        assert "| 90-dagarsgaranti | enligt installationens standard" in text
+        # Stockholm's agreement promises no measure within a set time.
+        assert "| Garanti om insats | ingen (g lägger till en om överenskommelsen har en) |" in text
         await pilot.press("g")
         await settle(pilot)
         assert isinstance(app.screen, WayFormScreen)
@@ -51,15 +52,21 @@ async def test_the_agreement_gets_its_own_guarantee_ages_and_days(demo_db):
         assert str(error.render()) == (
             "Fyll i lägsta ålder, högsta ålder och dagar – eller lämna alla tomma."
         )
-        assert guarantee_rules(demo_db).agreements == ()
+        # Only Västerås' Ungdomskontraktet holds one, as shipped.
+        assert [a.title[:17] for a in guarantee_rules(demo_db).agreements] == [
+            "Ungdomskontraktet"
+        ]
         await pilot.press("tab")  # the refused field has the focus; next is the highest age
         await type_text(pilot, "29")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, AgreementDetailScreen)
         text = app.screen.query_one("#agreement-text", Markdown).source
-        assert "| 90-dagarsgaranti | 16–29 år vid inflödet, 60 dagar |" in text
-    (own,) = guarantee_rules(demo_db).agreements
+        assert (
+            "| Garanti om insats | 16–29 år den dag personen tackar ja; en insats som leder "
+            "mot arbete eller studier inom 60 dagar |"
+        ) in text
+    own, _vasteras = guarantee_rules(demo_db).agreements
     assert (own.rule.min_age, own.rule.max_age, own.rule.days) == (16, 29, 60)
 
 
@@ -116,3 +123,35 @@ async def test_notice_is_given_with_a_date_and_a_question(demo_db):
     detail = get_agreement(demo_db, agreement_id)
     assert str(detail.notice_given_on) == "2026-08-31"
     assert detail.state == "uppsagd"
+
+
+async def test_notice_of_an_agreement_without_a_notice_period_leaves_the_last_day_open(demo_db):
+    from textual.widgets import Input, Select
+
+    from ungtui.services.agreements import get_agreement
+    from ungtui.tui.screens.confirm import ConfirmScreen
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_agreement(pilot)  # Stockholm: no notice period stated
+        agreement_id = app.screen.agreement_id
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, WayFormScreen)
+        party = app.screen.query_one("#in-party", Select)
+        party.value = party._options[1][1]
+        app.screen.query_one("#in-on", Input).focus()
+        await type_text(pilot, "2026-08-31")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        text = str(app.screen.query_one(".dialog-text", Static).render())
+        assert "anger ingen uppsägningstid, så den står som uppsagd utan sista dag" in text
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        shown = app.screen.query_one("#agreement-text", Markdown).source
+        assert (
+            "| Status | Uppsagd 2026-08-31; ingen uppsägningstid angiven, sista dag inte "
+            "bestämd |"
+        ) in shown
+    assert get_agreement(demo_db, agreement_id).state == "uppsagd"

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import row_text, settle, type_text
 from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import IndividualFilter, list_individuals
 from ungtui.store.database import open_database
@@ -28,7 +28,7 @@ def demo_db(tmp_path):
 
 def table_names(app) -> list[str]:
     table = app.screen.query_one("#individuals", DataTable)
-    return [table.get_row_at(i)[0] for i in range(table.row_count)]
+    return [row_text(table, i)[0] for i in range(table.row_count)]
 
 
 async def test_list_opens_with_masked_numbers_and_search_narrows_it(demo_db):
@@ -38,7 +38,7 @@ async def test_list_opens_with_masked_numbers_and_search_narrows_it(demo_db):
         assert isinstance(app.screen, IndividualsScreen)
         table = app.screen.query_one("#individuals", DataTable)
         assert table.row_count > 20
-        numbers = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        numbers = [row_text(table, i)[1] for i in range(table.row_count)]
         assert all(n.endswith("-XXXX") or n.startswith("R-") for n in numbers)
 
         target = list_individuals(demo_db, IndividualFilter(status="aktiv"))[5]
@@ -64,16 +64,16 @@ async def test_reveal_shows_the_full_number_of_one_row(demo_db):
         await settle(pilot)
         table = app.screen.query_one("#individuals", DataTable)
         row = 0
-        while table.get_row_at(row)[1].startswith("R-"):
+        while row_text(table, row)[1].startswith("R-"):
             row += 1
         for _ in range(row):
             await pilot.press("down")
         await pilot.press("v")
-        shown = table.get_row_at(row)[1]
+        shown = row_text(table, row)[1]
         assert not shown.endswith("XXXX")
         assert len(shown) == 13
         await pilot.press("v")
-        assert table.get_row_at(row)[1].endswith("-XXXX")
+        assert row_text(table, row)[1].endswith("-XXXX")
 
 
 async def test_add_with_a_bad_number_then_a_good_one(demo_db):
@@ -318,3 +318,27 @@ async def test_section_keys_switch_sections_and_keep_a_half_filled_form(demo_db)
         await pilot.press("escape")  # Escape on a section's first screen: back to the register
         await settle(pilot)
         assert isinstance(app.screen, IndividualFormScreen)
+
+
+def test_the_person_view_shows_the_facts_the_target_groups_rest_on():
+    from datetime import date
+
+    from ungtui.tui.screens.individual_detail import _facts_line
+
+    person = Individual(
+        first_name="A",
+        last_name="B",
+        birth_date=date(2009, 3, 1),
+        establishment_from=date(2026, 2, 1),
+        af_status="oppet_arbetslos",
+    )
+    line = _facts_line(person).plain
+    assert "Etableringsprogrammet: 2026-02-01–" in line
+    # No day recorded: the end of the spring term of the year she turns 16, said so.
+    assert "Grundskolan klar: 2025-06-30 (antaget)" in line
+    assert "Hos AF: Inskriven på AF, öppet arbetslös" in line
+    person.compulsory_school_done_on = date(2025, 1, 20)
+    person.af_status = None
+    line = _facts_line(person).plain
+    assert "Grundskolan klar: 2025-01-20   " in line
+    assert "Hos AF: okänt" in line

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import row_text, settle, type_text
 from ungtui.services.demo import fill_demo
 from ungtui.store.database import open_database
 from ungtui.store.models import AgendaItem, Meeting, MeetingAction, MeetingDecision
@@ -107,7 +107,7 @@ async def test_topic_decision_and_decision_into_an_action(demo_db):
         await pilot.press("enter")
         await settle(pilot)
         entries = app.screen.query_one("#entries", DataTable)
-        assert entries.get_row_at(0)[:2] == ["Beslut", "Vi byter rum"]
+        assert row_text(entries, 0)[:2] == ["Beslut", "Vi byter rum"]
         entries.focus()
         await pilot.press("g")
         await settle(pilot)
@@ -126,7 +126,7 @@ async def test_topic_decision_and_decision_into_an_action(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, MeetingScreen)
-        rows = [entries.get_row_at(i) for i in range(entries.row_count)]
+        rows = [row_text(entries, i) for i in range(entries.row_count)]
         assert rows[0][4] == "åtgärd finns"
         assert rows[1][:2] == ["Åtgärd", "Vi byter rum"]
         assert rows[1][3] == "2026-12-08"
@@ -200,9 +200,10 @@ async def test_open_actions_overdue_first_and_marked_done(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, OpenActionsScreen)
         table = app.screen.query_one("#open-actions", DataTable)
-        dues = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-        assert dues == sorted(dues, key=lambda d: d.replace("[b red]", ""))
-        assert dues[0].startswith("[b red]")  # overdue, shown first
+        cells = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        dues = [str(c) for c in cells]
+        assert dues == sorted(dues)
+        assert cells[0].style == "bold red"  # overdue, shown first
         before = table.row_count
         status = str(app.screen.query_one("#actions-status", Static).render())
         assert status.startswith(f"{before} öppna åtgärder")
@@ -230,7 +231,7 @@ async def test_external_attendee_then_minutes_saved_private(demo_db, tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         table = app.screen.query_one("#attendee-table", DataTable)
-        names = [table.get_row_at(i)[:3] for i in range(table.row_count)]
+        names = [row_text(table, i)[:3] for i in range(table.row_count)]
         assert ["Nora Lund", "Nordljus Kompetens AB", "extern"] in names
         await pilot.press("escape")
         await settle(pilot)

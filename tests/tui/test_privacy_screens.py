@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import row_text, settle, type_text
 from ungtui.services.audit import AuditFilter, list_entries
 from ungtui.services.individuals import IndividualInput, save_individual
 from ungtui.services.privacy_settings import privacy_settings, save_privacy_settings
@@ -41,7 +41,7 @@ class FakeClock:
 
 def list_cells(app) -> list[tuple[str, str]]:
     table = app.screen.query_one("#individuals", DataTable)
-    return [tuple(table.get_row_at(i)[:2]) for i in range(table.row_count)]
+    return [tuple(row_text(table, i)[:2]) for i in range(table.row_count)]
 
 
 async def test_screen_share_masks_list_and_detail_until_switched_off(db, user, person):
@@ -160,7 +160,7 @@ async def test_opening_a_person_is_logged_and_the_log_shows_it(db, user, person)
         await settle(pilot)
         assert isinstance(app.screen, AuditLogScreen)
         table = app.screen.query_one("#audit", DataTable)
-        rows = [table.get_row_at(i)[1:] for i in range(table.row_count)]
+        rows = [row_text(table, i)[1:] for i in range(table.row_count)]
         assert rows == [
             ["Sofia Berg", "Visade", "Åsa Öberg", "personakt"],
             ["Sofia Berg", "Skapade", "Åsa Öberg", "ansvarig handläggare"],

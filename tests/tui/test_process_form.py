@@ -52,6 +52,8 @@ async def test_new_process_refuses_missing_fields_then_saves_and_edits_keep_vers
         await type_text(pilot, "Kommunen erbjuder sommarjobb")
         await pilot.press("tab")
         await type_text(pilot, "1. Ansökan i april")
+        await pilot.press("tab")  # steps the agreement does not state are kept apart
+        await type_text(pilot, "Påminnelse till skolorna i mars")
         await pilot.press("tab", "tab")  # past the responsible organisation
         await type_text(pilot, "Enhetschef")
         await pilot.press("ctrl+s")
@@ -73,3 +75,7 @@ async def test_new_process_refuses_missing_fields_then_saves_and_edits_keep_vers
     detail = svc.get_process(demo_db, row.id)
     assert [v.version for v in detail.versions] == [2, 1]
     assert svc.version_text(demo_db, row.id, 1).startswith("---")
+    assert (
+        "## Lokalt förslag (inte överenskommet)\n\nPåminnelse till skolorna i mars"
+        in detail.markdown
+    )

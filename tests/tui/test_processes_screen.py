@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import row_text, settle, type_text
 from ungtui.services import processes as svc
 from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import IndividualInput, save_individual
@@ -101,11 +101,49 @@ async def test_versions_show_what_changed(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, DiffScreen)
         diff = str(app.screen.query_one("#diff-text", Static).render())
-        assert "− 3. Gruppen kommer överens om vem som gör vad till nästa gång och noterar" in diff
-        assert "+ 3. Gruppen kommer överens om vem som gör vad till nästa gång; beslut" in diff
+        assert "− - Gruppen noterar vem som gör vad till nästa gång." in diff
+        assert "+ - Gruppen noterar vem som gör vad till nästa gång; beslut skrivs in i" in diff
 
 
-async def test_ending_a_process_asks_for_the_party_and_shows_the_commitment(demo_db):
+async def test_ending_a_process_under_malmös_agreement_asks_the_facts_of_its_rule(demo_db):
+    """Seed 000: up to three months, if the ending party fully controls its part and the
+    other party asks."""
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await type_text(pilot, "ung malmo")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, EndProcessScreen)
+        await pilot.press("ctrl+s")  # no party, no answers: refused at the fields
+        await settle(pilot)
+        error = app.screen.query_one("#field-party .field-error", Static)
+        assert str(error.render()) == "Välj vilken part som avslutar processen."
+        error = app.screen.query_one("#field-full_control .field-error", Static)
+        assert str(error.render()) == "Ange om parten har full rådighet över sin del."
+        hint = app.screen.query_one("#field-commitment_until .field-hint", Static)
+        assert str(hint.render()) == (
+            "Högst t.o.m. 2027-02-24; tomt = hela tiden om den andra parten begär det."
+        )
+        parties = app.screen.query_one("#end-party", Select)
+        parties.value = parties._options[1][1]
+        app.screen.query_one("#end-control", Select).value = "ja"
+        app.screen.query_one("#end-requested", Select).value = "ja"
+        app.screen.query_one("#end-until", Input).focus()
+        await type_text(pilot, "2027-01-15")  # "upp till": fewer months than three
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ProcessDetailScreen)
+    row = svc.search(demo_db, ProcessQuery("ung malmo"))[0]
+    assert row.status == "Uppsagd, åtagande t.o.m. 2027-01-15"
+
+
+async def test_ending_a_process_under_an_agreement_that_says_nothing_says_so(demo_db):
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -118,19 +156,28 @@ async def test_ending_a_process_asks_for_the_party_and_shows_the_commitment(demo
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, EndProcessScreen)
-        await pilot.press("ctrl+s")  # no party chosen: refused at the field
-        await settle(pilot)
-        error = app.screen.query_one("#field-party .field-error", Static)
-        assert str(error.render()) == "Välj vilken part som avslutar processen."
-        hint = app.screen.query_one("#field-ended_on .field-hint", Static)
-        assert str(hint.render()) == "Åtagandet gäller t.o.m. 2027-02-24."
+        intro = str(app.screen.query(Static)[1].render())
+        assert intro.startswith(
+            "Överenskommelsen säger inget om hur en arbetsprocess avslutas eller hur länge "
+            "åtagandet gäller."
+        )
+        assert not app.screen.query("#end-control")
         parties = app.screen.query_one("#end-party", Select)
         parties.value = parties._options[1][1]
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ProcessDetailScreen)
+        await pilot.press("x")  # now: the last day the parties agreed on
+        await settle(pilot)
+        from ungtui.tui.screens.way_forms import WayFormScreen
+
+        assert isinstance(app.screen, WayFormScreen)
+        await type_text(pilot, "2026-12-15")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ProcessDetailScreen)
     row = svc.search(demo_db, ProcessQuery("samung"))[0]
-    assert row.status == "Uppsagd, åtagande t.o.m. 2027-02-24"
+    assert row.status == "Uppsagd, åtagande t.o.m. 2026-12-15"
 
 
 async def test_agreements_list_and_one_agreement_with_its_processes(demo_db):
@@ -144,10 +191,13 @@ async def test_agreements_list_and_one_agreement_with_its_processes(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, AgreementsScreen)
         table = app.screen.query_one(DataTable)
-        assert [table.get_row_at(i)[3] for i in range(table.row_count)] == [
-            "Gäller tills vidare",
-            "Gäller tills vidare",
-            "Gäller, revision försenad (skulle ske 2020-01-31)",
+        assert [row_text(table, i)[2:] for i in range(table.row_count)] == [
+            ["2023-01-01", "Gäller tills vidare"],
+            ["2020-11-01", "Gäller tills vidare"],
+            ["2019-02-01", "Gäller, revision försenad (skulle ske 2020-01-31)"],
+            # GGV's and Västerås' appendices give no start date.
+            ["anges inte", "Gäller tills vidare"],
+            ["anges inte", "Gäller tills vidare"],
         ]
         await pilot.press("enter")
         await settle(pilot)
@@ -177,7 +227,7 @@ async def test_which_processes_apply_from_the_person_view(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, ApplicableProcessesScreen)
         table = app.screen.query_one(DataTable)
-        first = [table.get_row_at(i)[0] for i in range(3)]
+        first = [row_text(table, i)[0] for i in range(3)]
         # KAA first (the narrowest group), the one matching two groups before the one
         # matching one; then young 16–24 processes by title.
         assert first == [

@@ -17,14 +17,19 @@ from ungtui.tui.screens.way import WayScreen
 
 
 def people(db, user) -> None:
-    # Entered 2026-09-01 at 22: the 90-day deadline 2026-11-30 is 6 days away.
+    from tests.tui.test_way_screens import contract
+
+    contract(db, user)
+    # Joined the agreement's offer 2026-09-01 at 22: the deadline 2026-11-30 is 6 days away.
     near = save_individual(
         db,
         IndividualInput(first_name="Åsa", last_name="Öberg", identity="20040202-1232"),
         actor_id=user.staff_id,
         organisation_id=user.organisation_id,
     )
-    start_way(db, near, WayStartInput(entry_date="2026-09-01"), actor_id=None)
+    start_way(
+        db, near, WayStartInput(entry_date="2026-09-01", joined_on="2026-09-01"), actor_id=None
+    )
     # Newly arrived (permit 2025-03-01), in a job track since 2026-10-05.
     track = save_job_track(
         db,

@@ -1,4 +1,5 @@
-"""The way, the 90-day list and job tracks, driven by real keys (today is 2026-11-24)."""
+"""The way, an agreement's guarantee list and job tracks, driven by real keys (today is
+2026-11-24)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,22 @@ from ungtui.tui.screens.individual_detail import IndividualDetailScreen
 from ungtui.tui.screens.job_tracks import JobTracksScreen
 from ungtui.tui.screens.way import WayScreen
 from ungtui.tui.screens.way_forms import WayFormScreen
+
+
+def contract(db, user) -> str:
+    """An agreement like Ungdomskontraktet, of the user's organisation: 16–24, 90 days."""
+    from ungtui.services.agreements import AgreementInput, save_agreement
+    from ungtui.services.guarantee_rules import set_agreement_guarantee
+    from ungtui.services.organisations import add_organisation
+
+    af = add_organisation(db, name="Arbetsförmedlingen", org_nr="202100-2114", kind="af")
+    aid = save_agreement(
+        db,
+        AgreementInput(title="Ungdomskontraktet", party_ids=[user.organisation_id, af]),
+        actor_id=None,
+    )
+    set_agreement_guarantee(db, aid, min_age=16, max_age=24, days=90, actor_id=None)
+    return aid
 
 
 def add_person(db, user, first: str, birth: str) -> str:
@@ -44,6 +61,7 @@ def cells(table: DataTable) -> list[list[str]]:
 
 
 async def test_start_a_way_and_a_measure_from_the_person(db, user):
+    contract(db, user)
     add_person(db, user, "Alva", "2006-04-02")
     names = [r.name for r in list_catalogue(db)]
     app = UngApp(db)
@@ -62,13 +80,34 @@ async def test_start_a_way_and_a_measure_from_the_person(db, user):
         entry = app.screen.query_one("#in-entry_date", Input)
         entry.value = ""
         entry.focus()
+        await type_text(pilot, "2026-08-20")  # first contact
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WayScreen)
+        summary = str(app.screen.query_one("#way-summary").render())
+        assert "Inflöde/uppsökande sedan 2026-08-20" in summary
+        assert "Garanti: Ungdomskontraktet: har inte tackat ja (t registrerar dagen)" in summary
+        # She accepted the offer on 2026-09-01: the 90 days run from then.
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, WayFormScreen)
+        joined = app.screen.query_one("#in-joined_on", Input)
+        joined.value = ""
+        joined.focus()
+        await type_text(pilot, "2026-08-19")  # before first contact: refused
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WayFormScreen)
+        error = str(app.screen.query_one("#field-joined_on .field-error").render())
+        assert error == "Vägen började 2026-08-20; personen kan inte tacka ja före det."
+        joined.value = ""
         await type_text(pilot, "2026-09-01")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, WayScreen)
         summary = str(app.screen.query_one("#way-summary").render())
-        assert "Inflöde/uppsökande sedan 2026-09-01" in summary
-        assert "Inom 14 dagar · gräns 2026-11-30 (6 dagar kvar)" in summary
+        assert "Tackade ja: 2026-09-01" in summary
+        assert "Ungdomskontraktet: Inom 14 dagar · gräns 2026-11-30 (6 dagar kvar)" in summary
 
         # A traineejobb today is refused at the start field and nothing is saved.
         await pilot.press("i")
@@ -133,22 +172,31 @@ async def test_health_is_hidden_until_asked_for(db, user):
         assert "Astma" not in str(mapping.render())
 
 
-async def test_the_90_day_list_opens_the_way(db, user):
+async def test_the_guarantee_list_opens_the_way(db, user):
+    contract(db, user)
+
+    def joined(on: str) -> WayStartInput:
+        return WayStartInput(entry_date=on, joined_on=on)
+
     near = add_person(db, user, "Nära", "2005-01-01")
-    start_way(db, near, WayStartInput(entry_date="2026-08-30"), actor_id=None)  # 2026-11-28
+    start_way(db, near, joined("2026-08-30"), actor_id=None)  # 2026-11-28
     late = add_person(db, user, "Sen", "2002-01-01")
-    start_way(db, late, WayStartInput(entry_date="2026-08-01"), actor_id=None)  # 2026-10-30
+    start_way(db, late, joined("2026-08-01"), actor_id=None)  # 2026-10-30
     early = add_person(db, user, "Tidig", "2005-01-01")
-    start_way(db, early, WayStartInput(entry_date="2026-10-01"), actor_id=None)
+    start_way(db, early, joined("2026-10-01"), actor_id=None)
+    # First contact only: no promise yet, nothing to watch.
+    start_way(db, add_person(db, user, "Kontakt", "2005-01-01"), WayStartInput("2026-06-01"),
+              actor_id=None)  # fmt: skip
     app = UngApp(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         register = app.screen.query_one("#individuals", DataTable)
         marks = {r[0]: r[-1] for r in cells(register)}
         assert marks == {
-            "Lind, Nära": "! 2026-11-28 90-dagars",
-            "Lind, Sen": "! 2026-10-30 90-dagars",
-            "Lind, Tidig": "2026-12-30 90-dagars",
+            "Lind, Kontakt": "",
+            "Lind, Nära": "! 2026-11-28 garanti",
+            "Lind, Sen": "! 2026-10-30 garanti",
+            "Lind, Tidig": "2026-12-30 garanti",
         }
         await pilot.press("g")
         await settle(pilot)
@@ -158,9 +206,12 @@ async def test_the_90_day_list_opens_the_way(db, user):
             ("Lind, Sen", "2026-10-30", "passerad 25 d"),
             ("Lind, Nära", "2026-11-28", "4 dagar kvar"),
         ]
-        assert "1 har passerat gränsen och 1 har högst 14 dagar kvar" in str(
-            app.screen.query_one("#watch-intro").render()
-        )
+        intro = str(app.screen.query_one("#watch-intro").render())
+        assert "1 har passerat gränsen och 1 har högst 14 dagar kvar" in intro
+        assert (
+            "Ungdomskontraktet: 16–24 år den dag personen tackar ja; en insats som leder mot "
+            "arbete eller studier inom 90 dagar"
+        ) in intro
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, WayScreen)
@@ -209,7 +260,29 @@ async def test_a_job_track_is_added_and_counted(db, user):
             ]
         ]
         goal = str(app.screen.query_one("#goal").render())
-        assert "Minst 3 jobbspår: 1  ✗ inte uppfyllt" in goal
+        # A track of no agreement counts for no agreement's goal.
+        assert "1 jobbspår hör inte till någon överenskommelse" in goal
         with db.session() as session:
             assert session.exec(select(JobTrack.name)).all() == ["Jobbspår vård"]
             assert session.exec(select(Way)).all() == []
+
+
+def test_one_day_is_a_day():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from ungtui.tui.screens.way import guarantee_text
+
+    def text(days_left):
+        g = SimpleNamespace(
+            state="passerad" if days_left < 0 else "nara",
+            agreement="Ungdomskontraktet",
+            label="Passerad" if days_left < 0 else "Inom 14 dagar",
+            deadline=date(2026, 11, 30),
+            days_left=days_left,
+        )
+        return guarantee_text(SimpleNamespace(guarantee=g)).plain
+
+    assert text(-1).endswith("gräns 2026-11-30 (1 dag sedan)")
+    assert text(1).endswith("(1 dag kvar)")
+    assert text(-3).endswith("(3 dagar sedan)")

@@ -23,14 +23,22 @@ def parse_iso_date(text: str) -> date:
         raise ValueError(f"Datumet {cleaned} finns inte.") from None
 
 
+def months_after(start: date, months: int) -> date:
+    """The last day of a period of `months` months from `start`: the day with the same
+    number in the last month, or that month's last day when it has no such day, and the
+    period includes it (lag 1930:173 om beräkning av lagstadgad tid, 1 §)."""
+    return start + relativedelta(months=months)
+
+
 def earliest_start_still_within(months: int, on: date) -> date:
-    """The first start date s for which `on < s + months` still holds.
+    """The first start date s whose period of `months` months still includes `on`
+    (`on <= months_after(s, months)`).
 
     Adding months clamps at month ends (2020-02-29 + 36 months = 2023-02-28), so
     `on - months` is not always the exact boundary; `s + months` only grows with `s`,
     so stepping a few days from just below it finds the exact one.
     """
     start = on - relativedelta(months=months) - timedelta(days=4)
-    while start + relativedelta(months=months) <= on:
+    while months_after(start, months) < on:
         start += timedelta(days=1)
     return start

@@ -73,9 +73,12 @@ def parse_identity(text: str, today: date | None = None) -> Identity:
         rest = digits[2:]
     else:
         rest = digits
-        year = _year_from_two_digits(int(digits[:2]), int(digits[2:4]), int(digits[4:6]), today)
         if centenarian:
-            year -= 100
+            year = _centenarian_year(int(digits[:2]), today)
+        else:
+            year = _year_from_two_digits(
+                int(digits[:2]), int(digits[2:4]), int(digits[4:6]), today
+            )
     month, day = int(rest[2:4]), int(rest[4:6])
     kind = "personnummer"
     if day > 60:
@@ -88,11 +91,22 @@ def parse_identity(text: str, today: date | None = None) -> Identity:
         raise ValueError(f"Datumet finns inte: {shown}.") from None
     if birth > today:
         raise ValueError(f"Födelsedatumet {birth.isoformat()} ligger i framtiden.")
-    expected = luhn_check_digit(rest[:9])
-    if int(rest[9]) != expected:
-        raise ValueError(f"Kontrollsiffran stämmer inte (ska vara {expected}).")
+    if rest[6:9] == "000":
+        raise ValueError("Födelsenumret 000 finns inte; kontrollera numret med personen.")
+    if int(rest[9]) != luhn_check_digit(rest[:9]):
+        # Never name the digit that would fit: a mistyped middle digit would then become
+        # a valid number for someone else.
+        raise ValueError("Kontrollsiffran stämmer inte. Kontrollera numret med personen.")
     normalized = f"{year:04d}{rest[2:6]}-{rest[6:]}"
     return Identity(kind=kind, normalized=normalized, birth_date=birth)
+
+
+def _centenarian_year(yy: int, today: date) -> int:
+    """With a plus sign: the latest year ending in `yy` in which someone turns 100 no
+    later than this calendar year (Skatteverket: the plus is used from the year of the
+    100th birthday)."""
+    latest = today.year - 100
+    return latest - (latest - yy) % 100
 
 
 def _year_from_two_digits(yy: int, month: int, day: int, today: date) -> int:

@@ -27,5 +27,5 @@ SWEDISH_LEVELS: dict[str, str] = {
 # table -> columns holding health or disability; store.models marks the same columns,
 # and a test checks that both say the same.
 SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
-    "mapping": frozenset({"health", "disability"}),
+    "mapping": frozenset({"health", "disability", "reduced_work_capacity"}),
 }

@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 KINDS = ("year", "half", "term", "quarter", "dates")
 
 EXAMPLES = "2026, 2026H1, VT2026, HT2026, 2026Q3 eller 2026-01-01..2026-03-31"
+YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 class PeriodError(ValueError):
@@ -67,6 +68,18 @@ def _calendar(kind: str, year: int, first_month: int, months: int) -> Period:
 
 
 def parse_period(text: str) -> Period:
+    period = _parse(text)
+    # The period before is compared with, and six periods back are drawn: outside these
+    # years a typo (0001, 9999) is what it will be, and the dates would run off the calendar.
+    if not (period.start.year >= YEAR_MIN and period.end.year <= YEAR_MAX):
+        raise PeriodError(
+            f"Perioden {text.strip()} ligger utanför åren {YEAR_MIN}–{YEAR_MAX}. "
+            f"Skriv till exempel {EXAMPLES}."
+        )
+    return period
+
+
+def _parse(text: str) -> Period:
     raw = text.strip().upper().replace(" ", "")
     if not raw:
         raise PeriodError(f"Ange en period, till exempel {EXAMPLES}.")

@@ -1,10 +1,14 @@
-"""Work processes (arbetsprocesser): their state, the three-month rule, and which ones
-apply to a person.
+"""Work processes (arbetsprocesser): their state, how one ends, and which ones apply to a
+person.
 
-Seed 000: a party may end a work process by telling the operative steering group; where
-that party fully controls its part, it keeps its commitment for up to three months if the
-other party asks. The months are calendar months (relativedelta clamps at month ends:
-2026-11-30 + 3 months = 2027-02-28).
+Seed 000 (Malmö, unga 16–29) is the only agreement that says how a work process ends: a
+party may end one by telling the operative steering group's other members; where that
+party fully controls its part of the process, it must be prepared to keep its commitment
+for up to three months if the other party asks. So the continuation is a question of
+fact each time (full control, asked, for how long, at most three calendar months:
+2026-11-30 + 3 months = 2027-02-28), and it belongs to processes under that agreement
+only. Where an agreement says nothing, the process does not end the same day by a rule of
+ours: it stands as ended by a party with its last day to be agreed, until it is recorded.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from ungtui.domain.target_groups import (
     target_groups,
 )
 
+# Seed 000: "i upp till tre månader".
 COMMITMENT_MONTHS = 3
 
 STATES = {
@@ -33,6 +38,11 @@ STATES = {
     "uppsagd": "Uppsagd",
     "avslutad": "Avslutad",
 }
+
+SILENT = (
+    "Överenskommelsen säger inget om hur en arbetsprocess avslutas eller hur länge "
+    "åtagandet gäller"
+)
 
 # How much a matching group says about a person: a narrow group (KAA, newcomers,
 # utbildningskontrakt) tells more than "young 16–29", so its processes come first.
@@ -46,29 +56,84 @@ SPECIFICITY = {
 }
 
 
-def commitment_until(ended_on: date) -> date:
-    """The last day the ending party keeps its commitment if the other party asks."""
-    return ended_on + relativedelta(months=COMMITMENT_MONTHS)
+def commitment_until(ended_on: date, months: int = COMMITMENT_MONTHS) -> date:
+    """The latest day the ending party can be asked to keep its commitment to."""
+    return ended_on + relativedelta(months=months)
 
 
-def process_state(ended_on: date | None, on: date) -> str:
-    """'aktiv' until a party ends it; 'uppsagd' while the commitment still runs (the day
-    of ending up to and including `commitment_until`); 'avslutad' after that."""
+class EndingError(ValueError):
+    """A reason in Swedish, keyed by the form field it concerns."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        super().__init__(reason)
+
+
+def last_day(
+    ended_on: date,
+    months: int | None,
+    *,
+    full_control: bool | None,
+    requested: bool | None,
+    until: date | None,
+) -> date | None:
+    """The last day the process runs after a party ended it on `ended_on`.
+
+    Under an agreement with a commitment rule (`months`): with full control and a request
+    from the other party, the day asked for (at most `months` later; by default all of
+    them); otherwise the process ends the day it was ended. Under an agreement that says
+    nothing (`months` None): the day the parties agreed on, or None while they have not.
+    """
+    if until is not None and until < ended_on:
+        raise EndingError("commitment_until", "Sista dagen kan inte vara före avslutet.")
+    if months is None:
+        return until
+    if full_control is None:
+        raise EndingError(
+            "full_control", "Ange om parten har full rådighet över sin del av processen."
+        )
+    if full_control and requested is None:
+        raise EndingError("requested", "Ange om den andra parten begär att åtagandet fortsätter.")
+    if not (full_control and requested):
+        if until is not None and until != ended_on:
+            raise EndingError(
+                "commitment_until",
+                "Utan full rådighet och en begäran från den andra parten upphör åtagandet "
+                "samma dag.",
+            )
+        return ended_on
+    limit = commitment_until(ended_on, months)
+    if until is not None and until > limit:
+        raise EndingError(
+            "commitment_until",
+            f"Åtagandet gäller högst {months} månader, t.o.m. {limit.isoformat()}.",
+        )
+    return until or limit
+
+
+def process_state(ended_on: date | None, last: date | None, on: date) -> str:
+    """'aktiv' until a party ends it; 'uppsagd' while its commitment still runs, or while
+    no last day is agreed; 'avslutad' after the last day (the same day, when the process
+    ended without a commitment)."""
     if ended_on is None or on < ended_on:
         return "aktiv"
-    if on <= commitment_until(ended_on):
+    if last is None or (last > ended_on and on <= last):
         return "uppsagd"
     return "avslutad"
 
 
-def state_text(ended_on: date | None, next_review: date | None, on: date) -> str:
-    state = process_state(ended_on, on)
+def state_text(
+    ended_on: date | None, last: date | None, next_review: date | None, on: date
+) -> str:
+    state = process_state(ended_on, last, on)
     if state == "uppsagd":
         assert ended_on is not None
-        return f"Uppsagd, åtagande t.o.m. {commitment_until(ended_on).isoformat()}"
+        if last is None:
+            return f"Uppsagd {ended_on.isoformat()}, sista dag inte bestämd"
+        return f"Uppsagd, åtagande t.o.m. {last.isoformat()}"
     if state == "avslutad":
         assert ended_on is not None
-        return f"Avslutad {ended_on.isoformat()}"
+        return f"Avslutad {(last or ended_on).isoformat()}"
     if next_review is not None and next_review < on:
         return "Aktiv, översyn försenad"
     return "Aktiv"
@@ -94,11 +159,12 @@ class AgreementGroup:
         return ""
 
 
+# The groups whose ages an agreement sets. KAA's limits are the law's and the
+# establishment programme is a recorded decision, so an agreement's ages for those two
+# describe its group without changing who is in it.
 _RULE_FIELDS = {
     "unga_16_24": "young_narrow",
     "unga_16_29": "young_wide",
-    "kaa": "kaa",
-    "etablering": "establishment",
     "utbildningskontrakt": "education_contract",
 }
 

@@ -26,6 +26,9 @@ FIELDS: dict[str, str] = {
     "email": "E-post",
     "address": "Adress",
     "residence_permit_date": "Första uppehållstillstånd",
+    "establishment_from": "Etableringsprogrammet från",
+    "establishment_until": "Etableringsprogrammet till",
+    "municipality": "Folkbokförd i kommun",
 }
 
 # Header texts as Swedish and English lists write them, folded (case and accents ignored).
@@ -85,6 +88,23 @@ _HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "residence permit",
         "residence permit date",
     ),
+    "establishment_from": (
+        "etableringsprogrammet fran",
+        "etablering fran",
+        "etableringen startade",
+        "start etablering",
+        "etableringsprogram start",
+        "establishment programme start",
+    ),
+    "establishment_until": (
+        "etableringsprogrammet till",
+        "etablering till",
+        "etableringen slutade",
+        "slut etablering",
+        "etableringsprogram slut",
+        "establishment programme end",
+    ),
+    "municipality": ("kommun", "folkbokford i kommun", "hemkommun", "folkbokforingskommun"),
 }
 _BY_HEADER = {word: name for name, words in _HEADER_WORDS.items() for word in words}
 

@@ -1,10 +1,15 @@
-"""Target groups (målgrupper), computed from dates on a given day.
+"""Target groups (målgrupper), computed from dates and recorded facts on a given day.
 
-Each rule set is dated and its limits can differ per agreement; the defaults follow the
-DUA agreements (16–24), Malmö's youth definition (16–29), the municipal activity
-responsibility KAA (under 20, skollagen 29 kap. 9 §), newcomers (36 months after the first
-residence permit, seed 001), the establishment programme (20–65) and
-utbildningskontrakt (20–24 without a diploma, seed 002).
+Each rule set is dated and its age limits can differ per agreement; the defaults follow
+the DUA agreements (16–24), Malmö's youth definition (16–29), newcomers (up to 36 months
+after the first residence permit, that day included, seed 001) and utbildningskontrakt
+(20–24 without a diploma, seed 002).
+
+Two groups are not ages. The municipal activity responsibility (KAA, skollagen 29 kap.
+9 §) covers young people registered in the municipality (folkbokförda: a samordningsnummer
+means they are not) who have completed compulsory school and are not yet 20, and who are
+not in upper secondary school and have no diploma; an agreement cannot change that. The
+establishment programme is an AF decision, recorded with its start and end.
 """
 
 from __future__ import annotations
@@ -13,17 +18,69 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from ungtui.domain.ages import age_on
+from ungtui.domain.dates import months_after
 
 
 @dataclass(frozen=True)
 class PersonFacts:
+    """What the rules know about a person, as it was on the day asked about."""
+
     birth_date: date | None
     in_upper_secondary: bool = False
     has_upper_secondary_diploma: bool = False
     residence_permit_date: date | None = None
+    establishment_from: date | None = None
+    establishment_until: date | None = None
+    compulsory_school_done_on: date | None = None
+    has_samordningsnummer: bool = False  # not folkbokförd (yet)
+
+
+# KAA ends on the 20th birthday (skollagen 29 kap. 9 §: "inte har fyllt 20 år").
+KAA_END_AGE = 20
+
+# What a person's standing at Arbetsförmedlingen can be (GGV's goals count young people
+# registered at AF, and among them the openly unemployed).
+AF_STATUSES: dict[str, str] = {
+    "oppet_arbetslos": "Inskriven på AF, öppet arbetslös",
+    "program": "Inskriven på AF, i program med aktivitetsstöd",
+    "inskriven_annan": "Inskriven på AF, annan kategori",
+    "ej_inskriven": "Inte inskriven på AF",
+}
+REGISTERED_AT_AF = frozenset({"oppet_arbetslos", "program", "inskriven_annan"})
+
+# School status as kept with its date (PersonStatus.kind "skola").
+SCHOOL_STATUSES: dict[str, str] = {
+    "ingen": "Går inte i gymnasieskolan och saknar gymnasieexamen",
+    "gymnasieskola": "Går i gymnasieskolan",
+    "examen": "Har gymnasieexamen",
+}
+STATUS_KINDS: dict[str, str] = {"skola": "Skolstatus", "af": "Status hos Arbetsförmedlingen"}
+
+
+def school_status(in_upper_secondary: bool, has_diploma: bool) -> str:
+    if has_diploma:
+        return "examen"
+    return "gymnasieskola" if in_upper_secondary else "ingen"
+
+
+def compulsory_school_done(facts: PersonFacts) -> date | None:
+    """The day compulsory school counts as completed: the recorded day, or else the end
+    of the spring term of the year the person turns 16 (skollagen 7 kap. 12 §: it ends
+    with the spring term of the tenth year, and it begins the autumn the child turns 6)."""
+    if facts.compulsory_school_done_on is not None:
+        return facts.compulsory_school_done_on
+    if facts.birth_date is None:
+        return None
+    return date(facts.birth_date.year + 16, 6, 30)
+
+
+def in_establishment(facts: PersonFacts, on: date) -> bool:
+    return (
+        facts.establishment_from is not None
+        and facts.establishment_from <= on
+        and (facts.establishment_until is None or on <= facts.establishment_until)
+    )
 
 
 @dataclass(frozen=True)
@@ -44,15 +101,13 @@ class TargetGroupRules:
     source: str
     young_narrow: AgeRange = field(default_factory=lambda: AgeRange(16, 24))
     young_wide: AgeRange = field(default_factory=lambda: AgeRange(16, 29))
-    kaa: AgeRange = field(default_factory=lambda: AgeRange(16, 19))
     newcomer_months: int = 36
-    establishment: AgeRange = field(default_factory=lambda: AgeRange(20, 65))
     education_contract: AgeRange = field(default_factory=lambda: AgeRange(20, 24))
 
 
 DEFAULT_RULES = TargetGroupRules(
     valid_from=date(2018, 1, 1),
-    source="Standardregler (DUA-överenskommelser, skollagen, etableringsförordningen)",
+    source="Standardregler (DUA-överenskommelser, skollagen)",
 )
 
 GROUPS: dict[str, str] = {
@@ -98,32 +153,48 @@ def target_groups(
     age = age_on(facts.birth_date, on) if facts.birth_date else None
     no_school = not facts.in_upper_secondary and not facts.has_upper_secondary_diploma
     newcomer_until = (
-        facts.residence_permit_date + relativedelta(months=rules.newcomer_months)
+        months_after(facts.residence_permit_date, rules.newcomer_months)
         if facts.residence_permit_date
         else None
     )
     newcomer = (
         facts.residence_permit_date is not None
         and newcomer_until is not None
-        and facts.residence_permit_date <= on < newcomer_until
+        and facts.residence_permit_date <= on <= newcomer_until
     )
     if age is not None and age in rules.young_narrow:
         add("unga_16_24", f"{age} år ({rules.young_narrow} år)")
     if age is not None and age in rules.young_wide:
         add("unga_16_29", f"{age} år ({rules.young_wide} år)")
-    if age is not None and age in rules.kaa and no_school:
+    school_done = compulsory_school_done(facts)
+    if (
+        age is not None
+        and age < KAA_END_AGE
+        and school_done is not None
+        and school_done <= on
+        and no_school
+        and not facts.has_samordningsnummer
+    ):
+        when = school_done.isoformat()
+        if facts.compulsory_school_done_on is None:
+            when += " (vårterminen det år hen fyllde 16)"
         add(
             "kaa",
-            f"{age} år, går inte i gymnasieskolan och saknar gymnasieexamen",
+            f"{age} år, skolplikten fullgjord {when}, går inte i gymnasieskolan och saknar "
+            "gymnasieexamen",
         )
     if newcomer:
         add(
             "nyanland",
             f"Första uppehållstillstånd {facts.residence_permit_date.isoformat()}, "
-            f"inom {rules.newcomer_months} månader (till {newcomer_until.isoformat()})",
+            f"inom {rules.newcomer_months} månader (t.o.m. {newcomer_until.isoformat()})",
         )
-    if newcomer and age is not None and age in rules.establishment:
-        add("etablering", f"Nyanländ och {age} år ({rules.establishment} år)")
+    if in_establishment(facts, on):
+        assert facts.establishment_from is not None
+        reason = f"I etableringsprogrammet sedan {facts.establishment_from.isoformat()}"
+        if facts.establishment_until is not None:
+            reason += f" t.o.m. {facts.establishment_until.isoformat()}"
+        add("etablering", reason)
     if age is not None and age in rules.education_contract and no_school:
         add(
             "utbildningskontrakt",

@@ -108,7 +108,7 @@ def next_date(
         return None
     candidates: list[NextDate] = []
     if guarantee_deadline is not None:
-        candidates.append(NextDate(guarantee_deadline, "90-dagars"))
+        candidates.append(NextDate(guarantee_deadline, "garanti"))
     for m in measures:
         if m.status == "planerad" and m.start_date >= today:
             candidates.append(NextDate(m.start_date, "insatsstart"))

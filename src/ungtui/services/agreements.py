@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from ungtui.domain.agreements import agreement_state, notice_ends, state_text
+from ungtui.domain.agreements import NO_NOTICE_PERIOD, agreement_state, notice_ends, state_text
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.guarantee import GuaranteeRule
 from ungtui.domain.processes import AgreementGroup, rules_from_agreement
@@ -23,9 +23,14 @@ from ungtui.store.models import Agreement, Organisation, WorkProcess
 
 @dataclass(frozen=True)
 class Indicator:
+    """A goal's indicator as the agreement writes it. `baseline` is what a comparison is
+    made with, as written: a year ("2018"), "föregående period", or "" (the agreement does
+    not say, or the target is a level)."""
+
     indicator: str
     year: int | None = None
     target: str = ""
+    baseline: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class AgreementInput:
     notice_months: int | None = None
     revision: str = ""
     next_revision: date | None = None
+    process_commitment_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,7 @@ class AgreementRow:
     id: str
     title: str
     parties: str
-    valid_from: date
+    valid_from: date | None
     state: str
     state_text: str
 
@@ -81,7 +87,7 @@ class AgreementDetail:
     target_groups: list[AgreementGroup]
     goals: list[Goal]
     appendices: list[Appendix]
-    valid_from: date
+    valid_from: date | None
     valid_until: date | None
     notice_months: int | None
     notice_given_on: date | None
@@ -91,7 +97,8 @@ class AgreementDetail:
     state: str
     state_text: str
     processes: list[tuple[str, str, int | None]]  # (id, title, appendix)
-    guarantee: GuaranteeRule | None = None  # None: the install default holds
+    guarantee: GuaranteeRule | None = None  # None: the agreement holds no guarantee
+    process_commitment_months: int | None = None  # None: it says nothing on ending one
 
 
 def _groups(raw: str) -> list[AgreementGroup]:
@@ -103,7 +110,13 @@ def _groups(raw: str) -> list[AgreementGroup]:
 
 def _goals(raw: str) -> list[Goal]:
     return [
-        Goal(g["goal"], tuple(Indicator(**i) for i in g.get("indicators", [])))
+        Goal(
+            g["goal"],
+            tuple(
+                Indicator(i["indicator"], i.get("year"), i.get("target", ""), i.get("baseline", ""))
+                for i in g.get("indicators", [])
+            ),
+        )
         for g in json.loads(raw or "[]")
     ]
 
@@ -189,6 +202,7 @@ def get_agreement(db: Database, agreement_id: str, today: date | None = None) ->
         state_text=text,
         processes=[(p[0], p[1], p[2]) for p in processes],
         guarantee=agreement_rule(a),
+        process_commitment_months=a.process_commitment_months,
     )
 
 
@@ -198,12 +212,17 @@ def _validate(data: AgreementInput) -> dict:
         errors["title"] = "Ange överenskommelsens namn."
     if len(set(data.party_ids)) < 2:
         errors["parties"] = "En överenskommelse har minst två parter."
-    if data.valid_from is None:
-        errors["valid_from"] = "Ange från vilket datum överenskommelsen gäller."
-    elif data.valid_until is not None and data.valid_until < data.valid_from:
+    # An agreement whose text gives no start date is kept as such (valid_from None).
+    if (
+        data.valid_from is not None
+        and data.valid_until is not None
+        and data.valid_until < data.valid_from
+    ):
         errors["valid_until"] = "Slutdatum kan inte vara före startdatum."
     if data.notice_months is not None and data.notice_months < 0:
         errors["notice_months"] = "Uppsägningstiden kan inte vara negativ."
+    if data.process_commitment_months is not None and not 0 < data.process_commitment_months <= 24:
+        errors["process_commitment_months"] = "Ange 1–24 månader, eller lämna tomt."
     for group in data.target_groups:
         if group.code and group.code not in GROUPS:
             errors["target_groups"] = f"Okänd målgruppskod ”{group.code}”."
@@ -234,7 +253,12 @@ def _validate(data: AgreementInput) -> dict:
                 {
                     "goal": g.goal,
                     "indicators": [
-                        {"indicator": i.indicator, "year": i.year, "target": i.target}
+                        {
+                            "indicator": i.indicator,
+                            "year": i.year,
+                            "target": i.target,
+                            "baseline": i.baseline,
+                        }
                         for i in g.indicators
                     ],
                 }
@@ -251,6 +275,7 @@ def _validate(data: AgreementInput) -> dict:
         "notice_months": data.notice_months,
         "revision": data.revision.strip(),
         "next_revision": data.next_revision,
+        "process_commitment_months": data.process_commitment_months,
     }
 
 
@@ -282,18 +307,25 @@ def save_agreement(
 
 
 def check_notice(
-    db: Database, agreement_id: str, *, on_text: str, party_id: str | None
-) -> tuple[date, date]:
-    """(the day notice is given, the last day in force), or a ValidationError per field."""
+    db: Database,
+    agreement_id: str,
+    *,
+    on_text: str,
+    party_id: str | None,
+    last_day_text: str = "",
+) -> tuple[date, date | None]:
+    """(the day notice is given, the last day in force — None when the agreement states
+    no notice period and no last day is given), or a ValidationError per field."""
     errors: dict[str, str] = {}
     with db.session() as session:
         a = session.get(Agreement, agreement_id)
         if a is None or a.deleted_at is not None:
             raise NotFound("Överenskommelsen finns inte längre.")
     if a.notice_given_on is not None:
+        end = notice_ends(a.notice_given_on, a.notice_months) or a.valid_until
         raise ServiceError(
             f"Överenskommelsen sades redan upp {a.notice_given_on.isoformat()}; "
-            f"den gäller t.o.m. {notice_ends(a.notice_given_on, a.notice_months).isoformat()}."
+            + (f"den gäller t.o.m. {end.isoformat()}." if end else NO_NOTICE_PERIOD)
         )
     if not party_id:
         errors["party"] = "Välj vilken part som säger upp överenskommelsen."
@@ -305,7 +337,7 @@ def check_notice(
     except ValueError as exc:
         errors["on"] = str(exc)
     if on is not None:
-        if on < a.valid_from:
+        if a.valid_from is not None and on < a.valid_from:
             errors["on"] = (
                 f"Överenskommelsen gäller från {a.valid_from.isoformat()}; uppsägningen kan "
                 "inte ligga före det."
@@ -314,20 +346,52 @@ def check_notice(
             errors["on"] = "Ange dagen då uppsägningen lämnades; den kan inte ligga i framtiden."
         elif a.valid_until is not None and on > a.valid_until:
             errors["on"] = f"Överenskommelsen upphörde redan {a.valid_until.isoformat()}."
+    last: date | None = None
+    if last_day_text.strip():
+        if a.notice_months is not None:
+            errors["last_day"] = (
+                f"Överenskommelsen anger {a.notice_months} månaders uppsägningstid; sista "
+                "dagen följer av den."
+            )
+        else:
+            try:
+                last = parse_iso_date(last_day_text)
+            except ValueError as exc:
+                errors["last_day"] = str(exc)
+            else:
+                if on is not None and last < on:
+                    errors["last_day"] = "Sista dagen kan inte vara före uppsägningen."
     if errors:
         raise ValidationError(errors)
     assert on is not None
-    return on, notice_ends(on, a.notice_months)
+    if a.notice_months is not None:
+        return on, notice_ends(on, a.notice_months)
+    return on, last
 
 
 def give_notice(
-    db: Database, agreement_id: str, *, on: date, party_id: str, actor_id: str | None
-) -> date:
-    """Record that a party gave notice; returns the last day the agreement is in force."""
-    check_notice(db, agreement_id, on_text=on.isoformat(), party_id=party_id)
+    db: Database,
+    agreement_id: str,
+    *,
+    on: date,
+    party_id: str,
+    actor_id: str | None,
+    last_day: date | None = None,
+) -> date | None:
+    """Record that a party gave notice; returns the last day the agreement is in force,
+    or None when it states no notice period and the parties have not set a last day."""
+    _on, last = check_notice(
+        db,
+        agreement_id,
+        on_text=on.isoformat(),
+        party_id=party_id,
+        last_day_text=last_day.isoformat() if last_day else "",
+    )
     with UnitOfWork(db, actor_id) as uow:
         a = uow.session.get(Agreement, agreement_id)
         assert a is not None
-        uow.update(a, notice_given_on=on, notice_given_by=party_id)
-        months = a.notice_months
-    return notice_ends(on, months)
+        changes: dict = {"notice_given_on": on, "notice_given_by": party_id}
+        if a.notice_months is None and last is not None:
+            changes["valid_until"] = last
+        uow.update(a, **changes)
+    return last

@@ -37,6 +37,7 @@ REVEALED = "hela identitetsnumret"
 
 RECORD_NAMES = {
     "individual": "personuppgifter",
+    "person_status": "skol- eller AF-status",
     "consent": "samtycke",
     "responsibility": "ansvarig handläggare",
     "way": "väg",

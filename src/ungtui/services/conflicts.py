@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ungtui.domain.fields import field_problem
 from ungtui.domain.identity import mask_identity
 from ungtui.services import clock
-from ungtui.services.errors import NotFound, ServiceError
+from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.individuals import display_name
 from ungtui.services.record_labels import ValueNames, column_label, record_kind
 from ungtui.services.sync import open_conflicts
@@ -218,6 +219,8 @@ def resolve_conflict(
         editable = field in EDITABLE or (table, field) in EDITABLE_BY_TABLE
         if not editable and value not in candidates:
             raise ServiceError("Välj ett av värdena.")
+        if value not in candidates and (problem := field_problem(table, field, value)):
+            raise ValidationError({field: problem})  # a typed value goes through the door
         old = register.value
         # The edit covers every competing version, whether or not the value changes.
         state.stamp_local(

@@ -24,6 +24,7 @@ from ungtui.services.demo_referrals import fill_demo_referrals
 from ungtui.services.demo_way import fill_way_demo
 from ungtui.services.individuals import search_key, sort_key
 from ungtui.services.organisations import CURRENT_STAFF_KEY
+from ungtui.services.referrals import refresh_states
 from ungtui.services.unit_of_work import CREATED
 from ungtui.store.database import Database
 from ungtui.store.models import (
@@ -209,6 +210,9 @@ def fill_demo(
         # Seeded ids, so the same seed gives the same database.
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
+    # Facts added later (issue 18) come from a stream of their own, so that the same seed
+    # still gives everyone else the same names, numbers and ways.
+    facts = random.Random(seed * 104729 + 7)
     now = datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC)
     org_ids, unit_ids, unit_org, staff_ids = [], [], [], []
     organisations, units, staff = [], [], []
@@ -277,6 +281,21 @@ def fill_demo(
         created = now - timedelta(days=rng.randint(0, 900), minutes=rng.randint(0, 600))
         person_id = rid()
         case_org = rng.choices((kommun, af), weights=(70, 30))[0]
+        # AF decides who is in the establishment programme: most adult newcomers, from a
+        # month or few after the permit, for up to two years.
+        programme_from = programme_until = None
+        if permit and age >= 20 and facts.random() < 0.7:
+            programme_from = permit + timedelta(days=facts.randint(30, 120))
+            programme_until = programme_from + timedelta(days=729)
+            if programme_from > today:
+                programme_from = programme_until = None
+            elif programme_until > today:
+                programme_until = None
+        af_status = ""
+        if case_org == af or facts.random() < 0.3:
+            af_status = facts.choices(
+                ("oppet_arbetslos", "program", "inskriven_annan", ""), weights=(40, 40, 10, 10)
+            )[0]
         people.append(
             dict(
                 id=person_id,
@@ -299,6 +318,10 @@ def fill_demo(
                 residence_permit_date=permit,
                 status=rng.choices(("aktiv", "vilande", "avslutad"), weights=(80, 8, 12))[0],
                 case_organisation_id=case_org,
+                establishment_from=programme_from,
+                establishment_until=programme_until,
+                municipality="Malmö" if facts.random() < 0.92 else "",
+                af_status=af_status,
                 search_key=search_key(first, last, number, reserve),
                 sort_key=sort_key(first, last),
             )
@@ -374,6 +397,9 @@ def fill_demo(
         )
     fill_way_demo(db, people, today=today, seed=seed)
     fill_demo_referrals(db, seed=seed, today=today)
+    # The referral lists' cache is built now, while the file is being made: opening the
+    # demo database (sample.db) only to read it then writes nothing.
+    refresh_states(db)
     fill_demo_processes(db, actor_id=staff_ids[DEMO_USER], today=today)
     fill_demo_meetings(db, seed=seed, today=today)
     seconds = (datetime.now() - started).total_seconds()

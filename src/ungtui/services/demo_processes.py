@@ -23,10 +23,10 @@ def fill_demo_processes(db: Database, *, actor_id: str | None, today: date) -> N
     data = process_input(db, weekly)
     data = replace(
         data,
-        how_done=data.how_done.replace(
-            "3. Gruppen kommer överens om vem som gör vad till nästa gång och noterar det.",
-            "3. Gruppen kommer överens om vem som gör vad till nästa gång; beslut skrivs in i "
-            "ungtui under mötet.",
+        local_proposal=data.local_proposal.replace(
+            "- Gruppen noterar vem som gör vad till nästa gång.",
+            "- Gruppen noterar vem som gör vad till nästa gång; beslut skrivs in i ungtui "
+            "under mötet.",
         ),
         last_reviewed=today - timedelta(days=60),
         next_review=today + timedelta(days=300),

@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from ungtui.domain.ages import age_on
 from ungtui.domain.measures import NATIONAL_MEASURES, national_measure_id, start_refusal
 from ungtui.services.measures import ensure_measure_catalogue
+from ungtui.services.starting_content import shipped_id
 from ungtui.store.database import Database
 from ungtui.store.models import (
     ExitFollowUp,
@@ -100,6 +101,7 @@ def fill_way_demo(db: Database, people: list[dict], *, today: date, seed: int) -
     """Ways for most of `people` (dicts as the demo inserts them); returns how many."""
     ensure_measure_catalogue(db)
     rng = random.Random(seed * 7919 + 17)
+    facts = random.Random(seed * 7919 + 23)
 
     def rid() -> str:
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
@@ -116,6 +118,8 @@ def fill_way_demo(db: Database, people: list[dict], *, today: date, seed: int) -
             period_to=date(today.year + 1, 6, 30),
             places=places,
             target_group="nyanland",
+            # The newcomers' agreement, loaded with the starting content later on.
+            agreement_id=shipped_id("agreement", "001-malmo-nyanlanda"),
             **stamps,
         )
         for name, employer, industry, places in TRACKS
@@ -180,6 +184,10 @@ def fill_way_demo(db: Database, people: list[dict], *, today: date, seed: int) -
                 disability=rng.choice(DISABILITY) if rng.random() < 0.06 else "",
                 **stamps,
             )
+        )
+        # A separate stream, so that adding this fact leaves every other one as it was.
+        mappings[-1]["reduced_work_capacity"] = bool(
+            mappings[-1]["disability"] and facts.random() < 0.6
         )
         planned = mapped + timedelta(days=rng.randint(3, 25))
         if planned > today:

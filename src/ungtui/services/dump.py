@@ -10,8 +10,9 @@ from sqlalchemy import select
 from ungtui.store.database import Database
 from ungtui.store.models import DOMAIN_TABLES
 
-# Install-local bookkeeping, not data: when this copy was written, and a derived index.
-LOCAL_COLUMNS = {"created_at", "updated_at", "search_key"}
+# Install-local bookkeeping, not data: when this copy was written, a derived index, and
+# whether a number was registered here.
+LOCAL_COLUMNS = {"created_at", "updated_at", "search_key", "identity_here"}
 
 
 def _plain(value: object) -> object:

@@ -22,6 +22,11 @@ class ValidationError(ServiceError):
 def explain_database_error(error: Exception) -> str:
     """A Swedish sentence for a failure of the database itself; nothing was saved."""
     text = str(error).lower()
+    if "database file replaced" in text:  # store.database.REPLACED
+        return (
+            "Databasfilen har bytts ut eller flyttats medan programmet var öppet (till "
+            "exempel av en återställning). Inget sparades. Stäng ungtui och öppna det igen."
+        )
     if "locked" in text or "busy" in text:
         return (
             "Databasen är upptagen av ett annat program, till exempel ett annat fönster med "

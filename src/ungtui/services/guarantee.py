@@ -1,10 +1,12 @@
-"""The 90-day guarantee across the register, and what the individuals list shows of
+"""Agreements' guarantees across the register, and what the individuals list shows of
 each person's way.
 
-The watch list is one SQL query over open ways, so it pages at 100,000 people: coverage
-by age at entry is date arithmetic on ISO dates, and a way drops out as soon as a
-measure leading to work or studies has started. The list marks are read for one page of
-people at a time.
+The watch list is one SQL query over open ways, so it pages at 100,000 people: each way
+follows the agreement in force on the day the person joined whose parties include the
+person's case organisation (domain.guarantee.GuaranteeRules), coverage by age on that day
+is date arithmetic on ISO dates, and a way drops out as soon as a measure that counts has
+started. Without an agreement that holds a guarantee, the list is empty. The list marks
+are read for one page of people at a time.
 """
 
 from __future__ import annotations
@@ -16,103 +18,106 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
-from ungtui.domain.guarantee import (
-    GuaranteeRule,
-    GuaranteeRules,
-    deadline,
-    latest_entry_to_watch,
-)
+from ungtui.domain.guarantee import GuaranteeRules, deadline, latest_join_to_watch
 from ungtui.domain.way import PHASES, SHORT_PHASES, NextDate, PhaseMark, current_phase
 from ungtui.services import clock
-from ungtui.services.guarantee_rules import guarantee_rule, guarantee_rules, set_guarantee_rule
+from ungtui.services.guarantee_rules import guarantee_rules
 from ungtui.services.individuals import display_name
 from ungtui.services.way import way_details
 from ungtui.store.database import Database
 from ungtui.store.models import Individual, Way, WayPhase
 
-__all__ = ["guarantee_rule", "guarantee_rules", "set_guarantee_rule"]
+__all__ = ["guarantee_rules"]
 
 # --- the watch list ----------------------------------------------------------------
 
-# Covered: aged min..max on the entry day, counted as domain.ages.age_on does: whole
-# years, less one if the birthday is still ahead that year, and someone born on 29
-# February has their birthday on 28 February in other years. Plain date arithmetic in
-# SQLite would move 29 February to 1 March instead, and disagree on that day.
+# Covered: aged min..max on the day the person joined, counted as domain.ages.age_on
+# does: whole years, less one if the birthday is still ahead that year, and someone born
+# on 29 February has their birthday on 28 February in other years. Plain date arithmetic
+# in SQLite would move 29 February to 1 March instead, and disagree on that day.
 _BIRTHDAY = """CASE WHEN substr(i.birth_date, 6, 5) = '02-29'
-      AND date(substr(w.entry_date, 1, 4) || '-02-28', '+1 day') NOT LIKE '%-02-29'
+      AND date(substr(w.joined_on, 1, 4) || '-02-28', '+1 day') NOT LIKE '%-02-29'
     THEN '02-28' ELSE substr(i.birth_date, 6, 5) END"""
-AGE_AT_ENTRY = f"""(CAST(substr(w.entry_date, 1, 4) AS INTEGER)
+AGE_AT_JOINING = f"""(CAST(substr(w.joined_on, 1, 4) AS INTEGER)
     - CAST(substr(i.birth_date, 1, 4) AS INTEGER)
-    - (substr(w.entry_date, 6, 5) < {_BIRTHDAY}))"""
-# Each way's rule: the newest agreement in force on its entry day whose parties include
-# the person's case organisation (domain.guarantee.GuaranteeRules), else rule 0, the
-# install default. The agreements are a handful, passed in as a small table.
-_RULE_OF_WAY = """COALESCE((
+    - (substr(w.joined_on, 6, 5) < {_BIRTHDAY}))"""
+# Each way's rule: the newest agreement in force on the day the person joined whose
+# parties include the person's case organisation. The agreements are a handful, passed
+# in as a small table.
+_RULE_OF_WAY = """(
     SELECT ar.rule FROM agreement_rules ar
     WHERE ar.organisation_id = i.case_organisation_id
-      AND ar.in_force_from <= w.entry_date
-      AND (ar.in_force_until IS NULL OR w.entry_date <= ar.in_force_until)
-    ORDER BY ar.rule LIMIT 1), 0)"""
+      AND (ar.in_force_from IS NULL OR ar.in_force_from <= w.joined_on)
+      AND (ar.in_force_until IS NULL OR w.joined_on <= ar.in_force_until)
+      AND (i.municipality = ''
+        OR NOT EXISTS (SELECT 1 FROM agreement_places ap WHERE ap.rule = ar.rule)
+        OR i.municipality IN (SELECT ap.name FROM agreement_places ap WHERE ap.rule = ar.rule))
+    ORDER BY ar.rule LIMIT 1)"""
 _WATCH_FROM = f"""
 FROM way w
 JOIN individual i ON i.id = w.individual_id
 JOIN rules r ON r.rule = {_RULE_OF_WAY}
 WHERE w.exit_on IS NULL AND w.deleted_at IS NULL
-  AND w.entry_date <= :latest_entry
-  AND w.entry_date <= date(:today, printf('%+d days', r.warn_days - r.days))
+  AND w.joined_on IS NOT NULL
+  AND w.joined_on <= :latest_join
+  AND w.joined_on <= date(:today, printf('%+d days', r.warn_days - r.days))
   AND i.deleted_at IS NULL
   AND i.birth_date IS NOT NULL
-  AND {AGE_AT_ENTRY} BETWEEN r.min_age AND r.max_age
+  AND {AGE_AT_JOINING} BETWEEN r.min_age AND r.max_age
   AND NOT EXISTS (
     SELECT 1 FROM individual_measure im JOIN measure m ON m.id = im.measure_id
-    WHERE im.way_id = w.id AND im.deleted_at IS NULL AND m.leads_to_work_or_studies
+    WHERE im.way_id = w.id AND im.deleted_at IS NULL
+      AND (m.leads_to_work_or_studies OR r.counts = 'alla')
       AND im.status != 'planerad' AND im.start_date <= :today
   )
 """
 
 
-def _as_rules(rule: GuaranteeRule | GuaranteeRules) -> GuaranteeRules:
-    return rule if isinstance(rule, GuaranteeRules) else GuaranteeRules(rule)
-
-
 def _with_rules(rules: GuaranteeRules, params: dict) -> str:
     """The WITH clause naming the rules of this query; fills `params` with their values."""
-    numbered = [rules.default, *(a.rule for a in rules.agreements)]
     rule_rows = []
-    for n, r in enumerate(numbered):
-        rule_rows.append(f"(:r{n}, :r{n}min, :r{n}max, :r{n}days, :r{n}warn)")
+    agreement_rows = []
+    place_rows = ["(0, '')"]
+    for n, a in enumerate(rules.agreements, start=1):
+        for k, name in enumerate(sorted(a.municipalities)):
+            place_rows.append(f"(:r{n}, :p{n}m{k})")
+            params[f"p{n}m{k}"] = name
+        r = a.rule
+        rule_rows.append(f"(:r{n}, :r{n}min, :r{n}max, :r{n}days, :r{n}warn, :r{n}counts)")
         params.update(
             {f"r{n}": n, f"r{n}min": r.min_age, f"r{n}max": r.max_age}
-            | {f"r{n}days": r.days, f"r{n}warn": r.warn_days}
+            | {f"r{n}days": r.days, f"r{n}warn": r.warn_days, f"r{n}counts": r.counts}
         )
-    agreement_rows = []
-    for n, a in enumerate(rules.agreements, start=1):
         for k, org in enumerate(sorted(a.party_ids)):
             agreement_rows.append(f"(:r{n}, :a{n}o{k}, :a{n}from, :a{n}until)")
             params[f"a{n}o{k}"] = org
-        params[f"a{n}from"] = a.in_force_from.isoformat()
+        params[f"a{n}from"] = a.in_force_from.isoformat() if a.in_force_from else None
         params[f"a{n}until"] = a.in_force_until.isoformat() if a.in_force_until else None
-    agreements = (
-        "VALUES " + ", ".join(agreement_rows) if agreement_rows else "SELECT 0, '', '', '' WHERE 0"
-    )
     return (
-        "WITH rules(rule, min_age, max_age, days, warn_days) AS (VALUES "
+        "WITH rules(rule, min_age, max_age, days, warn_days, counts) AS (VALUES "
         + ", ".join(rule_rows)
-        + "), agreement_rules(rule, organisation_id, in_force_from, in_force_until) AS ("
-        + agreements
+        + "), agreement_rules(rule, organisation_id, in_force_from, in_force_until) AS (VALUES "
+        + ", ".join(agreement_rows)
+        + "), agreement_places(rule, name) AS (VALUES "
+        + ", ".join(place_rows)
         + ") "
     )
 
 
 def _params(today: date, rules: GuaranteeRules) -> tuple[str, dict]:
-    """The WITH clause and parameters; `latest_entry` is the loosest bound of all rules,
-    a coarse filter the entry-date index can serve before each way's own rule applies."""
-    every = [rules.default, *(a.rule for a in rules.agreements)]
+    """The WITH clause and parameters; `latest_join` is the loosest bound of all rules,
+    a coarse filter before each way's own rule applies."""
     params = {
-        "latest_entry": max(latest_entry_to_watch(today, r) for r in every).isoformat(),
+        "latest_join": max(latest_join_to_watch(today, a.rule) for a in rules.agreements)
+        .isoformat(),
         "today": today.isoformat(),
     }
     return _with_rules(rules, params), params
+
+
+def _usable(rules: GuaranteeRules) -> bool:
+    # An agreement without parties can hold no one; no agreement, no guarantee.
+    return any(a.party_ids for a in rules.agreements)
 
 
 @dataclass(frozen=True)
@@ -121,12 +126,14 @@ class WatchRow:
     name: str
     identity: str
     identity_kind: str
-    age_at_entry: int
+    age_at_joining: int
     age_now: int
     entry_date: date
+    joined_on: date
     deadline: date
     days_left: int
     phase: str
+    agreement: str  # the title of the agreement whose guarantee it is
 
     @property
     def past(self) -> bool:
@@ -137,13 +144,16 @@ def count_watch(
     db: Database,
     *,
     today: date | None = None,
-    rule: GuaranteeRule | GuaranteeRules | None = None,
+    rule: GuaranteeRules | None = None,
 ) -> tuple[int, int]:
-    """(within the warning window, past the deadline). Without a rule, the install's."""
+    """(within the warning window, past the deadline). Without rules given, the
+    guarantees of the install's agreements."""
     today = today or clock.today()
-    rules = _as_rules(rule if rule is not None else guarantee_rules(db))
+    rules = rule if rule is not None else guarantee_rules(db)
+    if not _usable(rules):
+        return 0, 0
     with_rules, params = _params(today, rules)
-    past = "w.entry_date < date(:today, printf('%+d days', -r.days))"
+    past = "w.joined_on < date(:today, printf('%+d days', -r.days))"
     with db.engine.connect() as conn:
         row = conn.execute(
             text(f"{with_rules}SELECT COUNT(*), COALESCE(SUM({past}), 0) " + _WATCH_FROM),
@@ -157,31 +167,32 @@ def list_watch(
     db: Database,
     *,
     today: date | None = None,
-    rule: GuaranteeRule | GuaranteeRules | None = None,
+    rule: GuaranteeRules | None = None,
     offset: int = 0,
     limit: int = 100,
 ) -> list[WatchRow]:
-    """Covered people with an open way and no measure yet, nearest deadline first…
-    past ones first of all, the longest overdue at the top. Without a rule, the install's."""
+    """Covered people with an open way and no measure that counts yet, nearest deadline
+    first… past ones first of all, the longest overdue at the top."""
     today = today or clock.today()
-    rules = _as_rules(rule if rule is not None else guarantee_rules(db))
+    rules = rule if rule is not None else guarantee_rules(db)
+    if not _usable(rules):
+        return []
     with_rules, params = _params(today, rules)
-    # With one rule the deadline follows the entry date, which the index keeps in order.
-    order = "w.entry_date"
-    if rules.agreements:
-        order = "date(w.entry_date, printf('%+d days', r.days))"
+    # With one rule the deadline follows the day of joining.
+    order = "w.joined_on"
+    if len(rules.agreements) > 1:
+        order = "date(w.joined_on, printf('%+d days', r.days))"
     with db.engine.connect() as conn:
         rows = conn.execute(
             text(
                 with_rules
                 + "SELECT w.id, i.id, i.first_name, i.last_name, i.identity_number, i.reserve_id,"
-                " i.identity_kind, i.birth_date, w.entry_date, r.rule "
+                " i.identity_kind, i.birth_date, w.entry_date, w.joined_on, r.rule "
                 + _WATCH_FROM
                 + f" ORDER BY {order}, i.sort_key, i.id LIMIT :limit OFFSET :offset"
             ),
             {**params, "limit": limit, "offset": offset},
         ).all()
-    numbered = [rules.default, *(a.rule for a in rules.agreements)]
     way_ids = [r[0] for r in rows]
     phases: dict[str, list[PhaseMark]] = {i: [] for i in way_ids}
     with db.session() as session:
@@ -192,9 +203,10 @@ def list_watch(
         ).all():
             phases[way_id].append(PhaseMark(phase, started))
     result = []
-    for way_id, person_id, first, last, number, reserve, kind, born, entry, n in rows:
-        born, entry = date.fromisoformat(born), date.fromisoformat(entry)
-        due = deadline(entry, numbered[n])
+    for way_id, person_id, first, last, number, reserve, kind, born, entry, joined, n in rows:
+        born, entry, joined = (date.fromisoformat(d) for d in (born, entry, joined))
+        agreement = rules.agreements[n - 1]
+        due = deadline(joined, agreement.rule)
         now = current_phase(phases[way_id], None)
         result.append(
             WatchRow(
@@ -202,12 +214,14 @@ def list_watch(
                 name=display_name(first, last),
                 identity=number or reserve or "",
                 identity_kind=kind,
-                age_at_entry=age_on(born, entry),
+                age_at_joining=age_on(born, joined),
                 age_now=age_on(born, today),
                 entry_date=entry,
+                joined_on=joined,
                 deadline=due,
                 days_left=(due - today).days,
                 phase=PHASES[now.phase] if now else "",
+                agreement=agreement.title,
             )
         )
     return result
@@ -224,7 +238,7 @@ class WayMark:
 
     @property
     def warn(self) -> str | None:
-        """'nara' or 'passerad' when the 90-day deadline needs attention."""
+        """'nara' or 'passerad' when a guarantee's deadline needs attention."""
         return self.guarantee if self.guarantee in ("nara", "passerad") else None
 
 
@@ -233,7 +247,7 @@ def way_marks(
     people: list[Individual],
     *,
     today: date,
-    rule: GuaranteeRule | GuaranteeRules,
+    rule: GuaranteeRules,
 ) -> dict[str, WayMark]:
     """The latest way of each person on one page of the list, in five queries."""
     ids = [p.id for p in people]
@@ -248,7 +262,8 @@ def way_marks(
         latest[way.individual_id] = way
     births = {p.id: p.birth_date for p in people}
     orgs = {p.id: p.case_organisation_id for p in people}
-    views = way_details(session, list(latest.values()), births, today, rule, orgs)
+    places = {p.id: p.municipality for p in people}
+    views = way_details(session, list(latest.values()), births, today, rule, orgs, places)
     marks = {}
     for person_id, way in latest.items():
         view = views[way.id]

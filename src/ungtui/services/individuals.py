@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
 from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.fields import field_problem
 from ungtui.domain.group_filters import group_bounds
-from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules
+from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.domain.identity import mask_identity, parse_identity
-from ungtui.domain.target_groups import GroupMatch, PersonFacts, short_codes, target_groups
+from ungtui.domain.target_groups import (
+    AF_STATUSES,
+    GroupMatch,
+    PersonFacts,
+    school_status,
+    short_codes,
+    target_groups,
+)
 from ungtui.domain.text import fold, person_search_key, person_sort_key
 from ungtui.domain.vocabulary import FIELD_LABELS as COLUMN_LABELS
 from ungtui.domain.vocabulary import GENDERS, STATUSES
@@ -24,17 +33,22 @@ from ungtui.services.errors import NotFound, ValidationError
 from ungtui.services.guarantee_rules import guarantee_rules
 from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import CREATED, REMOVED, UnitOfWork
-from ungtui.store.database import Database
+from ungtui.store.database import Database, take_write_lock
 from ungtui.store.models import (
     ChangeLog,
     Individual,
     Organisation,
+    PersonStatus,
     Responsibility,
     Staff,
     Unit,
 )
 
 SORTS: dict[str, str] = {"namn": "Namn", "alder": "Ålder", "andrad": "Senast ändrad"}
+ALREADY_REGISTERED = (
+    "Numret är redan registrerat på en annan person. Öppna den personen i stället; är "
+    "numret fel där, rätta det först."
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,13 @@ class IndividualInput:
     residence_permit_date: str = ""
     status: str = "aktiv"
     responsible_staff_id: str | None = None
+    establishment_from: str = ""
+    establishment_until: str = ""
+    compulsory_school_done_on: str = ""
+    municipality: str = ""
+    af_status: str = ""
+    # The day a changed school or AF status took effect ("" = today).
+    status_changed_on: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -121,13 +142,59 @@ search_key = person_search_key
 sort_key = person_sort_key
 
 
-def _facts(person: Individual) -> PersonFacts:
+def person_facts(person: Individual, school: str | None = None) -> PersonFacts:
+    """The rules' view of a person; `school` (a SCHOOL_STATUSES code) is the school status
+    on the day asked about when it differs from today's."""
+    in_school = person.in_upper_secondary
+    diploma = person.has_upper_secondary_diploma
+    if school is not None:
+        in_school, diploma = school == "gymnasieskola", school == "examen"
     return PersonFacts(
         birth_date=person.birth_date,
-        in_upper_secondary=person.in_upper_secondary,
-        has_upper_secondary_diploma=person.has_upper_secondary_diploma,
+        in_upper_secondary=in_school,
+        has_upper_secondary_diploma=diploma,
         residence_permit_date=person.residence_permit_date,
+        establishment_from=person.establishment_from,
+        establishment_until=person.establishment_until,
+        compulsory_school_done_on=person.compulsory_school_done_on,
+        has_samordningsnummer=person.identity_kind == "samordningsnummer",
     )
+
+
+_facts = person_facts
+
+
+def value_on(rows: list[PersonStatus], on: date) -> str | None:
+    """The status on `on` from one kind's rows: the latest dated on or before it, else
+    the one known since before (no day); None when nothing is recorded."""
+    dated = [r for r in rows if r.valid_from is not None and r.valid_from <= on]
+    if dated:
+        return max(dated, key=lambda r: (r.valid_from, r.created_at)).value
+    undated = [r for r in rows if r.valid_from is None]
+    return max(undated, key=lambda r: r.created_at).value if undated else None
+
+
+def status_rows(session, individual_ids: list[str], kind: str) -> dict[str, list[PersonStatus]]:
+    found: dict[str, list[PersonStatus]] = {i: [] for i in individual_ids}
+    if not individual_ids:
+        return found
+    for row in session.exec(
+        select(PersonStatus).where(
+            col(PersonStatus.individual_id).in_(individual_ids),
+            PersonStatus.kind == kind,
+            col(PersonStatus.deleted_at).is_(None),
+        )
+    ).all():
+        found[row.individual_id].append(row)
+    return found
+
+
+def status_on(db: Database, individual_id: str, kind: str, on: date) -> str | None:
+    """A person's school ("skola") or AF ("af") status as it was on `on`."""
+    with db.session() as session:
+        members = same_person_ids(session, individual_id)
+        rows = [r for m in members for r in status_rows(session, members, kind)[m]]
+    return value_on(rows, on)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -152,6 +219,28 @@ def _conditions(flt: IndividualFilter, today: date) -> list:
         if bounds.requires_no_school:
             conditions.append(col(Individual.in_upper_secondary).is_(False))
             conditions.append(col(Individual.has_upper_secondary_diploma).is_(False))
+        if bounds.requires_folkbokford:
+            conditions.append(Individual.identity_kind != "samordningsnummer")
+        if bounds.school_done_by is not None:
+            done = col(Individual.compulsory_school_done_on)
+            conditions.append(
+                or_(
+                    done <= bounds.school_done_by,
+                    and_(
+                        done.is_(None),
+                        col(Individual.birth_date) <= bounds.school_default_birth_to,
+                    ),
+                )
+            )
+        if bounds.in_establishment_on is not None:
+            on = bounds.in_establishment_on
+            conditions.append(col(Individual.establishment_from) <= on)
+            conditions.append(
+                or_(
+                    col(Individual.establishment_until).is_(None),
+                    col(Individual.establishment_until) >= on,
+                )
+            )
     if flt.mine_staff_id:
         mine = select(Responsibility.individual_id).where(
             Responsibility.staff_id == flt.mine_staff_id,
@@ -185,10 +274,10 @@ def list_individuals(
     limit: int = 100,
     organisation_id: str | None = None,
     today: date | None = None,
-    rule: GuaranteeRule | GuaranteeRules | None = None,
+    rule: GuaranteeRules | None = None,
 ) -> list[IndividualRow]:
     """One page of the list. The caseworker shown is the one for `organisation_id`; the
-    90-day marks follow `rule`, or without one the install's rules."""
+    guarantee marks follow `rule`, or without it the install's agreements."""
     today = today or clock.today()
     if rule is None:
         rule = guarantee_rules(db)
@@ -404,11 +493,74 @@ def validate_individual(data: IndividualInput, today: date) -> dict:
             elif values.get("birth_date") and permit < values["birth_date"]:
                 errors["residence_permit_date"] = "Datumet kan inte vara före födelsedagen."
     values["residence_permit_date"] = permit
+    for name in ("first_name", "last_name", "phone", "email", "address", "reserve_id"):
+        if name not in errors and (problem := field_problem("individual", name, values.get(name))):
+            errors[name] = problem
+    values.update(_facts_values(data, values.get("birth_date"), today, errors))
     if errors:
         raise ValidationError(errors)
     values["search_key"] = search_key(first, last, values["identity_number"], values["reserve_id"])
     values["sort_key"] = sort_key(first, last)
     return values
+
+
+def _optional_date(errors: dict[str, str], key: str, text: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_iso_date(text)
+    except ValueError as exc:
+        errors[key] = str(exc)
+        return None
+
+
+_MUNICIPALITY = re.compile(r"^[A-Za-zÅÄÖåäöÉéÜü][A-Za-zÅÄÖåäöÉéÜü \-]{0,39}$")
+
+
+def _facts_values(
+    data: IndividualInput, born: date | None, today: date, errors: dict[str, str]
+) -> dict:
+    start = _optional_date(errors, "establishment_from", data.establishment_from)
+    end = _optional_date(errors, "establishment_until", data.establishment_until)
+    if end is not None and start is None and "establishment_from" not in errors:
+        errors["establishment_from"] = "Ange när programmet började; ett slut utan start går inte."
+    elif start is not None and end is not None and end < start:
+        errors["establishment_until"] = "Programmet kan inte sluta före det börjar."
+    done = _optional_date(errors, "compulsory_school_done_on", data.compulsory_school_done_on)
+    if done is not None and born is not None and done < born:
+        errors["compulsory_school_done_on"] = "Datumet kan inte vara före födelsedagen."
+    municipality = " ".join(data.municipality.split())
+    if municipality and not _MUNICIPALITY.match(municipality):
+        errors["municipality"] = "Skriv kommunens namn med bokstäver, till exempel Gislaved."
+    if data.af_status and data.af_status not in AF_STATUSES:
+        errors["af_status"] = "Välj status hos Arbetsförmedlingen."
+    changed = _optional_date(errors, "status_changed_on", data.status_changed_on)
+    if changed is not None and changed > today:
+        errors["status_changed_on"] = "Datumet kan inte ligga i framtiden."
+    return {
+        "establishment_from": start,
+        "establishment_until": end,
+        "compulsory_school_done_on": done,
+        "municipality": municipality,
+        "af_status": data.af_status,
+    }
+
+
+def _keep_status(uow: UnitOfWork, person: Individual, before: dict[str, str], on: date) -> None:
+    """Keep a changed school or AF status with the day it took effect, and the earlier
+    one as known since before if nothing was kept yet. A person whose status never
+    changed has no rows: today's is the status of every day."""
+    now = {
+        "skola": school_status(person.in_upper_secondary, person.has_upper_secondary_diploma),
+        "af": person.af_status,
+    }
+    for kind, value in now.items():
+        if value == before[kind]:
+            continue
+        known = status_rows(uow.session, [person.id], kind)[person.id]
+        if not known and before[kind]:
+            uow.create(PersonStatus(individual_id=person.id, kind=kind, value=before[kind]))
+        uow.create(PersonStatus(individual_id=person.id, kind=kind, value=value, valid_from=on))
 
 
 def save_individual(
@@ -421,26 +573,63 @@ def save_individual(
     today: date | None = None,
 ) -> str:
     """Create or update a person. Validation happens before anything is written."""
-    values = validate_individual(data, today or clock.today())
+    today = today or clock.today()
+    values = validate_individual(data, today)
+    changed_on = parse_iso_date(data.status_changed_on) if data.status_changed_on else today
+    number = values["identity_number"]
     with UnitOfWork(db, actor_id) as uow:
         if individual_id is None:
-            person = uow.create(Individual(case_organisation_id=organisation_id, **values))
+            _refuse_registered(uow, number, None)
+            person = uow.create(
+                Individual(
+                    case_organisation_id=organisation_id, identity_here=bool(number), **values
+                )
+            )
         else:
             person = uow.session.get(Individual, individual_id)
             if person is None or person.deleted_at is not None:
                 raise NotFound("Personen finns inte längre i registret.")
+            before = {
+                "skola": school_status(
+                    person.in_upper_secondary, person.has_upper_secondary_diploma
+                ),
+                "af": person.af_status,
+            }
             if person.identity_kind == "reservnummer" and values["identity_number"] is None:
                 values["reserve_id"] = data.reserve_id.strip() or person.reserve_id
                 values["search_key"] = search_key(
                     values["first_name"], values["last_name"], None, values["reserve_id"]
                 )
+            if number and number != person.identity_number:
+                _refuse_registered(uow, number, person.id)
+                person.identity_here = True  # typed here now: bookkeeping, not a change
             uow.update(person, **values)
+            _keep_status(uow, person, before, changed_on)
         if organisation_id is not None:
             responsible = data.responsible_staff_id
             if individual_id is None and responsible is None:
                 responsible = actor_id  # whoever registers a person answers for them at first
             _set_responsible(uow, person.id, organisation_id, responsible)
     return person.id
+
+
+def _refuse_registered(uow: UnitOfWork, number: str | None, individual_id: str | None) -> None:
+    """One number, one person: registering a number someone live already has is refused
+    (the form offers to open that person). The unique index of numbers registered here
+    backs this up when two saves race (store.migrations.V_IDENTITY_HERE)."""
+    if not number:
+        return
+    take_write_lock(uow.session.connection())  # nobody registers it between look and write
+    taken = uow.session.exec(
+        select(Individual.id).where(
+            Individual.identity_number == number,
+            col(Individual.deleted_at).is_(None),
+            Individual.id != (individual_id or ""),
+            func.coalesce(Individual.merged_into, "") != (individual_id or "-"),
+        )
+    ).first()
+    if taken is not None:
+        raise ValidationError({"identity": ALREADY_REGISTERED})
 
 
 def _set_responsible(

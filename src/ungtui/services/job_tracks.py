@@ -1,5 +1,7 @@
 """Job tracks (jobbspår): saving them and counting places, participants and the share
-of participants from the agreement's target group (seed 001)."""
+of participants from the target group, and each agreement's goal for its own tracks
+(seed 001: at least three tracks with 180 places, half of the participants from its
+target group)."""
 
 from __future__ import annotations
 
@@ -9,15 +11,17 @@ from datetime import date
 from sqlmodel import col, select
 
 from ungtui.domain.dates import parse_iso_date
-from ungtui.domain.job_tracks import TrackFigures
+from ungtui.domain.job_tracks import GoalCheck, TrackFigures, percent
 from ungtui.domain.measures import MEASURE_STATUSES
-from ungtui.domain.target_groups import GROUPS, PersonFacts, target_groups
+from ungtui.domain.report_goals import indicator_key, is_met, parse_target
+from ungtui.domain.target_groups import GROUPS, target_groups
 from ungtui.domain.text import fold
+from ungtui.services.agreements import _goals
 from ungtui.services.errors import NotFound, ValidationError
-from ungtui.services.individuals import display_name
+from ungtui.services.individuals import display_name, person_facts, status_rows, value_on
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
-from ungtui.store.models import Individual, IndividualMeasure, JobTrack
+from ungtui.store.models import Agreement, Individual, IndividualMeasure, JobTrack
 
 STARTED = ("pagaende", "avslutad", "avbruten")
 
@@ -32,6 +36,8 @@ class JobTrackRow:
     period_to: date | None
     target_group: str
     figures: TrackFigures
+    agreement_id: str | None = None
+    agreement_title: str = ""
 
     @property
     def period(self) -> str:
@@ -48,6 +54,11 @@ def list_job_tracks(db: Database) -> list[JobTrackRow]:
     their measure in it started; target-group membership is judged on that day."""
     with db.session() as session:
         tracks = session.exec(select(JobTrack).where(col(JobTrack.deleted_at).is_(None))).all()
+        titles = dict(
+            session.exec(
+                select(Agreement.id, Agreement.title).where(col(Agreement.deleted_at).is_(None))
+            ).all()
+        )
         rows = session.exec(
             select(IndividualMeasure.job_track_id, IndividualMeasure.start_date, Individual)
             .join(Individual, col(Individual.id) == IndividualMeasure.individual_id)
@@ -59,6 +70,7 @@ def list_job_tracks(db: Database) -> list[JobTrackRow]:
             )
             .order_by(IndividualMeasure.start_date)
         ).all()
+        schools = status_rows(session, list({person.id for _t, _s, person in rows}), "skola")
     first_start: dict[tuple[str, str], tuple[date, Individual]] = {}
     for track_id, start, person in rows:
         key = (track_id, person.merged_into or person.id)
@@ -66,12 +78,8 @@ def list_job_tracks(db: Database) -> list[JobTrackRow]:
     counts: dict[str, list[int]] = {t.id: [0, 0] for t in tracks}
     by_id = {t.id: t for t in tracks}
     for (track_id, _person_id), (start, person) in first_start.items():
-        facts = PersonFacts(
-            birth_date=person.birth_date,
-            in_upper_secondary=person.in_upper_secondary,
-            has_upper_secondary_diploma=person.has_upper_secondary_diploma,
-            residence_permit_date=person.residence_permit_date,
-        )
+        # As the person was on the day the measure started, school status included.
+        facts = person_facts(person, value_on(schools.get(person.id, []), start))
         counts[track_id][0] += 1
         codes = {g.code for g in target_groups(facts, start)}
         if by_id[track_id].target_group in codes:
@@ -86,6 +94,8 @@ def list_job_tracks(db: Database) -> list[JobTrackRow]:
             period_to=t.period_to,
             target_group=t.target_group,
             figures=TrackFigures(t.places, counts[t.id][0], counts[t.id][1]),
+            agreement_id=t.agreement_id if t.agreement_id in titles else None,
+            agreement_title=titles.get(t.agreement_id or "", ""),
         )
         for t in tracks
     ]
@@ -102,6 +112,7 @@ class JobTrackInput:
     period_to: str = ""
     places: str = ""
     target_group: str = "nyanland"
+    agreement_id: str = ""  # "" for a track of no agreement
 
 
 def save_job_track(
@@ -138,7 +149,12 @@ def save_job_track(
         if places < 1:
             errors["places"] = "Ett jobbspår behöver minst en plats."
     if data.target_group not in GROUPS:
-        errors["target_group"] = "Välj överenskommelsens målgrupp."
+        errors["target_group"] = "Välj spårets målgrupp."
+    if data.agreement_id:
+        with db.session() as session:
+            agreement = session.get(Agreement, data.agreement_id)
+        if agreement is None or agreement.deleted_at is not None:
+            errors["agreement_id"] = "Överenskommelsen finns inte."
     if errors:
         raise ValidationError(errors)
     values = dict(
@@ -149,6 +165,7 @@ def save_job_track(
         period_to=end,
         places=places,
         target_group=data.target_group,
+        agreement_id=data.agreement_id or None,
     )
     with UnitOfWork(db, actor_id) as uow:
         if track_id is None:
@@ -194,14 +211,10 @@ def list_participants(
             .offset(offset)
             .limit(limit)
         ).all()
+        schools = status_rows(session, list({person.id for _m, person in rows}), "skola")
     result = []
     for measure, person in rows:
-        facts = PersonFacts(
-            birth_date=person.birth_date,
-            in_upper_secondary=person.in_upper_secondary,
-            has_upper_secondary_diploma=person.has_upper_secondary_diploma,
-            residence_permit_date=person.residence_permit_date,
-        )
+        facts = person_facts(person, value_on(schools.get(person.id, []), measure.start_date))
         codes = {g.code for g in target_groups(facts, measure.start_date)}
         result.append(
             ParticipantRow(
@@ -216,3 +229,49 @@ def list_participants(
             )
         )
     return result
+
+
+# The report indicators a job-track goal can name, and how each is counted here.
+_TRACK_KEYS = ("jobbspar", "jobbspar_platser", "jobbspar_malgrupp_andel")
+
+
+@dataclass(frozen=True)
+class AgreementTrackGoal:
+    agreement: str
+    tracks: int
+    checks: list[GoalCheck]
+
+
+def track_goals(db: Database, rows: list[JobTrackRow]) -> list[AgreementTrackGoal]:
+    """Each agreement's goals for job tracks, counted on its own tracks only (seed 001:
+    "Starta minst tre jobbspår … där minst 50 % av deltagarna kommer från målgruppen")."""
+    with db.session() as session:
+        agreements = session.exec(
+            select(Agreement).where(col(Agreement.deleted_at).is_(None)).order_by(Agreement.title)
+        ).all()
+    out = []
+    for a in agreements:
+        wanted = [
+            (ind, indicator_key(ind.indicator), parse_target(ind.target))
+            for goal in _goals(a.goals)
+            for ind in goal.indicators
+            if indicator_key(ind.indicator) in _TRACK_KEYS
+        ]
+        if not wanted:
+            continue
+        own = [r.figures for r in rows if r.agreement_id == a.id]
+        participants = sum(f.participants for f in own)
+        share = sum(f.in_target_group for f in own) / participants if participants else None
+        values = {
+            "jobbspar": (len(own), str(len(own))),
+            "jobbspar_platser": (sum(f.places for f in own), str(sum(f.places for f in own))),
+            "jobbspar_malgrupp_andel": (share, percent(share)),
+        }
+        checks = []
+        for ind, key, target in wanted:
+            value, shown = values[key]
+            met = is_met(target, value) if target is not None else None
+            label = f"{ind.indicator}: {ind.target or 'ingen målnivå'}"
+            checks.append(GoalCheck(label, shown, bool(met)))
+        out.append(AgreementTrackGoal(a.title, len(own), checks))
+    return out

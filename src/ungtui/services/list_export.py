@@ -1,13 +1,13 @@
 """Lists taken out of the app: CSV that Swedish Excel opens right (UTF-8 with BOM, ';',
-CRLF) or .xlsx. Files are the user's own (0600), identity numbers are masked unless the
-user chose otherwise, and every person in a list goes in the audit log as exported, in
-the same transaction that the file is written in."""
+CRLF) or .xlsx. Files are the user's own (0600, written by services.private_files),
+identity numbers are masked unless the user chose otherwise, every person in a list goes
+in the audit log as exported, in the same transaction that the file is written in, and
+text that Excel would take for a formula is written as text."""
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from ungtui.domain.fields import looks_like_formula, spreadsheet_text
 from ungtui.domain.identity import mask_identity
 from ungtui.domain.referral_states import STATES
 from ungtui.domain.vocabulary import GENDERS
@@ -23,7 +24,8 @@ from ungtui.services.errors import ServiceError
 from ungtui.services.individuals import IndividualFilter, list_individuals
 from ungtui.services.meeting_actions import ActionFilter, list_open_actions
 from ungtui.services.organisations import CurrentUser
-from ungtui.services.private_files import write_private_text
+from ungtui.services.private_files import check_target as check_writable
+from ungtui.services.private_files import private_file, write_private_text
 from ungtui.services.referrals import VIEWS, list_referrals
 from ungtui.store.database import Database
 from ungtui.store.models import Individual, MeetingAction
@@ -71,15 +73,11 @@ class ExportResult:
     rows: int
 
 
-def check_target(path: Path) -> Path:
+def check_target(path: Path, *, replace: bool = False) -> Path:
     path = Path(path).expanduser()
     if path.suffix.lower() not in FORMATS:
         raise ServiceError("Filen måste sluta på .csv eller .xlsx.")
-    if path.exists():
-        raise ServiceError(f"Filen {path.name} finns redan; välj ett annat namn.")
-    if not path.parent.is_dir():
-        raise ServiceError(f"Mappen {path.parent} finns inte.")
-    return path
+    return check_writable(path, replace=replace)
 
 
 def csv_text(headers: list[str], rows: Iterable[list]) -> str:
@@ -87,7 +85,7 @@ def csv_text(headers: list[str], rows: Iterable[list]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else _plain(v) for v in row])
+        writer.writerow(["" if v is None else spreadsheet_text(_plain(v)) for v in row])
     return "\ufeff" + out.getvalue()
 
 
@@ -95,7 +93,9 @@ def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def write_xlsx(path: Path, headers: list[str], rows: Iterable[list], title: str) -> None:
+def write_xlsx(
+    path: Path, headers: list[str], rows: Iterable[list], title: str, *, replace: bool = False
+) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -115,14 +115,19 @@ def write_xlsx(path: Path, headers: list[str], rows: Iterable[list], title: str)
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
+            elif looks_like_formula(value):
+                # A string cell (openpyxl made it a formula), shown with Excel's quote
+                # prefix so that editing it does not turn it into one either.
+                cell.data_type = "s"
+                cell.quotePrefix = True
             cells.append(cell)
         sheet.append(cells)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-    except OSError as error:
-        raise ServiceError(f"Filen kunde inte skrivas: {error.strerror}.") from error
-    with os.fdopen(fd, "wb") as handle:
-        workbook.save(handle)
+    # Built in memory, then written: a disk that fills up fails our write, not openpyxl's
+    # half-written zip (which would complain again when it is collected).
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with private_file(path, replace=replace) as handle:
+        handle.write(buffer.getbuffer())
 
 
 def _write(
@@ -134,9 +139,10 @@ def _write(
     *,
     title: str,
     detail: str,
+    replace: bool = False,
 ) -> ExportResult:
     """Write the file and log each person in it; a failure leaves neither."""
-    path = check_target(path)
+    path = check_target(path, replace=replace)
     people: dict[str, None] = {}
     cells: list[list] = []
     for person_id, row in rows:
@@ -144,21 +150,24 @@ def _write(
             people[person_id] = None
         cells.append(row)
     kind = "csv" if path.suffix.lower() == ".csv" else "xlsx"
-    with db.engine.begin() as conn:
-        audit.write(
-            conn,
-            user.staff_id if user else None,
-            "exporterade",
-            [(pid, f"{detail} ({kind})") for pid in people],
-        )
-        try:
+    written = False
+    try:
+        with db.engine.begin() as conn:
+            audit.write(
+                conn,
+                user.staff_id if user else None,
+                "exporterade",
+                [(pid, f"{detail} ({kind})") for pid in people],
+            )
             if kind == "csv":
-                write_private_text(path, csv_text(headers, cells))
+                write_private_text(path, csv_text(headers, cells), replace=replace)
             else:
-                write_xlsx(path, headers, cells, title)
-        except BaseException:
+                write_xlsx(path, headers, cells, title, replace=replace)
+            written = True
+    except BaseException:
+        if written:  # the log could not be saved: no file without its log entries
             path.unlink(missing_ok=True)
-            raise
+        raise
     return ExportResult(path, len(cells))
 
 
@@ -222,6 +231,7 @@ def export_individuals(
     path: Path,
     *,
     reveal: bool = False,
+    replace: bool = False,
 ) -> ExportResult:
     """The register as the list shows it with its current filter and sort."""
     detail = "deltagarlista" + (" med " + audit.REVEALED if reveal else "")
@@ -233,6 +243,7 @@ def export_individuals(
         individual_rows(db, user, flt, reveal),
         title="Deltagare",
         detail=detail,
+        replace=replace,
     )
 
 
@@ -268,7 +279,7 @@ def action_rows(db: Database, flt: ActionFilter) -> Iterator[tuple[str | None, l
 
 
 def export_open_actions(
-    db: Database, user: CurrentUser | None, flt: ActionFilter, path: Path
+    db: Database, user: CurrentUser | None, flt: ActionFilter, path: Path, *, replace: bool = False
 ) -> ExportResult:
     return _write(
         db,
@@ -278,6 +289,7 @@ def export_open_actions(
         action_rows(db, flt),
         title="Öppna åtgärder",
         detail="lista med åtgärder från möten",
+        replace=replace,
     )
 
 
@@ -346,6 +358,7 @@ def export_referrals(
     reveal: bool = False,
     include_ended: bool = False,
     unit_id: str | None = None,
+    replace: bool = False,
 ) -> ExportResult:
     """The referral views as their lists show them; a referral in two views comes once."""
     detail = "remisslista" + (" med " + audit.REVEALED if reveal else "")
@@ -357,4 +370,5 @@ def export_referrals(
         referral_rows(db, user, views, reveal, include_ended, unit_id),
         title="Remisser",
         detail=detail,
+        replace=replace,
     )

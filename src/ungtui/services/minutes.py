@@ -7,12 +7,12 @@ about a person is written: no identity number, contact details or sensitive fiel
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 from ungtui.domain.meeting_time import describe
 from ungtui.services.meeting_agenda import ActionRow, ItemView, MeetingView, get_meeting
+from ungtui.services.private_files import write_private_text
 from ungtui.store.database import Database
 
 FORMATS = ("md", "txt")
@@ -183,11 +183,6 @@ def minutes_file_name(view: MeetingView, fmt: str) -> str:
     return f"protokoll-{view.starts:%Y-%m-%d}-{kind}-{view.id[:6]}.{fmt}"
 
 
-def write_minutes(path: Path, text: str) -> Path:
-    """Readable by the owner only (0600), also when the file was there before."""
-    path = path.expanduser()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    return path
+def write_minutes(path: Path, text: str, *, replace: bool = False) -> Path:
+    """Readable by the owner only (0600): a new file, also when one was there before."""
+    return write_private_text(path, text, replace=replace)

@@ -90,7 +90,8 @@ def shipped_parties() -> list[tuple[str, str, str]]:
     seen: dict[str, tuple[str, str, str]] = {}
     for agreement in AGREEMENTS:
         for name, number, kind in agreement["parties"]:
-            seen[number] = (name, number, kind)
+            if number:  # GGV's kommuner have none in the seeds
+                seen[number] = (name, number, kind)
     for name, number, kind in OTHER_ORGANISATIONS:
         if number:
             seen.setdefault(number, (name, number, kind))

@@ -18,6 +18,8 @@ from ungtui.domain.text import fold
 
 WHAT_HEADING = "Vad som har överenskommits"
 HOW_HEADING = "Så bedrivs arbetet"
+# Steps proposed locally that the agreement does not state, kept apart from the two above.
+LOCAL_HEADING = "Lokalt förslag (inte överenskommet)"
 
 # Front matter keys in the order they are written; the right side is the field name.
 KEYS: dict[str, str] = {
@@ -36,11 +38,14 @@ KEYS: dict[str, str] = {
     "nästa granskning": "next_review",
     "avslutad": "ended_on",
     "avslutad av": "ended_by",
+    "full rådighet": "ender_full_control",
+    "fortsättning begärd": "continuation_requested",
     "åtagande till": "commitment_until",
     "version": "version",
 }
 # Written for the reader; computed again on import, so their values are not read.
-DERIVED = {"commitment_until", "version"}
+DERIVED = {"version"}
+_YES_NO = {"ja": True, "nej": False}
 
 
 @dataclass
@@ -61,10 +66,13 @@ class ProcessDocument:
     next_review: date | None = None
     ended_on: date | None = None
     ended_by: str = ""
+    ender_full_control: bool | None = None
+    continuation_requested: bool | None = None
     commitment_until: date | None = None
     version: int | None = None
     what_agreed: str = ""
     how_done: str = ""
+    local_proposal: str = ""
     # Where each field was found, so later checks can name the line.
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -106,6 +114,8 @@ def render(doc: ProcessDocument) -> str:
         "next_review": doc.next_review.isoformat() if doc.next_review else "",
         "ended_on": doc.ended_on.isoformat() if doc.ended_on else "",
         "ended_by": doc.ended_by,
+        "ender_full_control": _yes_no(doc.ender_full_control),
+        "continuation_requested": _yes_no(doc.continuation_requested),
         "commitment_until": doc.commitment_until.isoformat() if doc.commitment_until else "",
         "version": "" if doc.version is None else str(doc.version),
     }
@@ -115,7 +125,13 @@ def render(doc: ProcessDocument) -> str:
             lines.append(f"{key}: {' '.join(values[name].split())}")
     lines += ["---", "", f"## {WHAT_HEADING}", "", doc.what_agreed.strip(), ""]
     lines += [f"## {HOW_HEADING}", "", doc.how_done.strip(), ""]
+    if doc.local_proposal.strip():
+        lines += [f"## {LOCAL_HEADING}", "", doc.local_proposal.strip(), ""]
     return "\n".join(lines)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "ja" if value else "nej"
 
 
 def _cell(text: str) -> str:
@@ -125,18 +141,28 @@ def _cell(text: str) -> str:
 def readable(doc: ProcessDocument, status: str) -> str:
     """The process for reading on screen: the facts as a table, then the two texts."""
     agreement = doc.agreement
-    if agreement and doc.appendix is not None:
+    # (a title that is itself the appendix, "…, bilaga 3: …", says it already)
+    if agreement and doc.appendix is not None and f"bilaga {doc.appendix}" not in agreement:
         agreement += f", bilaga {doc.appendix}"
     groups = ", ".join(group_label(code) for code in doc.target_groups)
     ages = _ages(doc)
     if ages:
         groups = f"{groups} ({ages} år)" if groups else f"{ages} år"
-    responsible = ", ".join(p for p in (doc.responsible_organisation, doc.responsible_role) if p)
+    responsible = doc.responsible_organisation or ""
+    if doc.responsible_role:
+        role = doc.responsible_role
+        responsible = f"{responsible}, roll: {role}" if responsible else role
     ended = ""
     if doc.ended_on:
         ended = f"{doc.ended_on.isoformat()} av {doc.ended_by or 'okänd part'}"
-        if doc.commitment_until:
+        if doc.ender_full_control is False:
+            ended += "; parten har inte full rådighet över sin del"
+        elif doc.continuation_requested is False:
+            ended += "; den andra parten begärde ingen fortsättning"
+        if doc.commitment_until and doc.commitment_until > doc.ended_on:
             ended += f"; åtagandet gäller t.o.m. {doc.commitment_until.isoformat()}"
+        elif doc.commitment_until is None:
+            ended += "; sista dag inte bestämd"
     rows = [
         ("Status", status),
         ("Överenskommelse", agreement or "ingen angiven"),
@@ -153,6 +179,16 @@ def readable(doc: ProcessDocument, status: str) -> str:
     lines = [f"- **{label}:** {_cell(value)}" for label, value in rows]
     lines += ["", f"## {WHAT_HEADING}", "", doc.what_agreed.strip(), ""]
     lines += [f"## {HOW_HEADING}", "", doc.how_done.strip(), ""]
+    if doc.local_proposal.strip():
+        lines += [
+            f"## {LOCAL_HEADING}",
+            "",
+            "*Det här står inte i överenskommelsen. Det är ett förslag till hur arbetet kan "
+            "göras lokalt och gäller bara om parterna kommer överens om det.*",
+            "",
+            doc.local_proposal.strip(),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -183,11 +219,20 @@ def _parse_ages(text: str, line: int) -> tuple[int | None, int | None]:
     return min_age, max_age
 
 
+def name_of(field_name: str) -> str:
+    return next(key for key, name in KEYS.items() if name == field_name)
+
+
 def _set(doc: ProcessDocument, name: str, value: str, line: int) -> None:
     doc.lines[name] = line
     if name in DERIVED:
         return
-    if name in ("last_reviewed", "next_review", "ended_on"):
+    if name in ("ender_full_control", "continuation_requested"):
+        answer = _YES_NO.get(fold(value))
+        if answer is None:
+            raise MarkdownError(line, f"{name_of(name)} ska vara ja eller nej, inte ”{value}”.")
+        setattr(doc, name, answer)
+    elif name in ("last_reviewed", "next_review", "ended_on", "commitment_until"):
         try:
             setattr(doc, name, parse_iso_date(value))
         except ValueError as exc:
@@ -258,7 +303,11 @@ def parse(text: str) -> ProcessDocument:
         raise MarkdownError(end_of_front, "titel saknas; skriv ”titel: …” bland uppgifterna.")
     sections: dict[str, list[str]] = {}
     current: str | None = None
-    headings = {fold(WHAT_HEADING): "what_agreed", fold(HOW_HEADING): "how_done"}
+    headings = {
+        fold(WHAT_HEADING): "what_agreed",
+        fold(HOW_HEADING): "how_done",
+        fold(LOCAL_HEADING): "local_proposal",
+    }
     for index in range(number, len(lines)):
         raw = lines[index]
         line_no = index + 1
@@ -268,8 +317,9 @@ def parse(text: str) -> ProcessDocument:
             if name is None:
                 raise MarkdownError(
                     line_no,
-                    f"okänt avsnitt ”{heading}”. Avsnitten heter ”{WHAT_HEADING}” och "
-                    f"”{HOW_HEADING}”; använd ### för rubriker inuti dem.",
+                    f"okänt avsnitt ”{heading}”. Avsnitten heter ”{WHAT_HEADING}”, "
+                    f"”{HOW_HEADING}” och ”{LOCAL_HEADING}”; använd ### för rubriker inuti "
+                    "dem.",
                 )
             if name in sections:
                 raise MarkdownError(line_no, f"avsnittet ”{heading}” står två gånger.")
@@ -287,4 +337,5 @@ def parse(text: str) -> ProcessDocument:
         if name not in sections:
             raise MarkdownError(len(lines), f"avsnittet ”## {heading}” saknas.")
         setattr(doc, name, "\n".join(sections[name]).strip())
+    doc.local_proposal = "\n".join(sections.get("local_proposal", [])).strip()
     return doc

@@ -12,18 +12,20 @@ from sqlmodel import Session, col, select
 
 from ungtui.domain.processes import (
     Applicable,
+    EndingError,
     ProcessTarget,
     applicable_processes,
-    commitment_until,
+    last_day,
     process_state,
     state_text,
 )
-from ungtui.domain.target_groups import GROUPS, PersonFacts, target_groups
+from ungtui.domain.target_groups import GROUPS, target_groups
 from ungtui.domain.text import fold
 from ungtui.domain.text_diff import DiffLine, diff_lines
 from ungtui.services import clock
 from ungtui.services.agreements import appendix_numbers, rules_for, split_ids
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.individuals import person_facts
 from ungtui.services.process_markdown import (
     MarkdownError,
     ProcessDocument,
@@ -58,6 +60,10 @@ class ProcessInput:
     next_review: date | None = None
     ended_on: date | None = None
     ended_by: str | None = None
+    local_proposal: str = ""
+    ender_full_control: bool | None = None
+    continuation_requested: bool | None = None
+    commitment_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,11 @@ class ProcessDetail:
     versions: list[VersionRow]
     party_ids: list[str]
     party_names: list[str]
+    # How the process's agreement lets it end: months of commitment, or None when the
+    # agreement says nothing (or there is no agreement).
+    commitment_months: int | None = None
+    ended_on: date | None = None
+    commitment_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -131,8 +142,8 @@ def search(
         ProcessRow(
             id=h.id,
             title=h.title,
-            status=state_text(h.ended_on, h.next_review, on),
-            state=process_state(h.ended_on, on),
+            status=state_text(h.ended_on, h.commitment_until, h.next_review, on),
+            state=process_state(h.ended_on, h.commitment_until, on),
             responsible=_responsible(orgs, h.responsible_organisation_id, h.responsible_role),
             snippet=h.snippet,
         )
@@ -179,10 +190,13 @@ def _document(session: Session, p: WorkProcess) -> ProcessDocument:
         next_review=p.next_review,
         ended_on=p.ended_on,
         ended_by=orgs[p.ended_by].name if p.ended_by in orgs else "",
+        ender_full_control=p.ender_full_control,
+        continuation_requested=p.continuation_requested,
         commitment_until=p.commitment_until,
         version=p.version,
         what_agreed=p.what_agreed,
         how_done=p.how_done,
+        local_proposal=p.local_proposal,
     )
 
 
@@ -203,20 +217,32 @@ def get_process(db: Database, process_id: str, today: date | None = None) -> Pro
         if p.responsible_organisation_id and p.responsible_organisation_id not in party_ids:
             party_ids.append(p.responsible_organisation_id)
         orgs = _organisations(session)
+        months = _commitment_months(session, p.agreement_id)
+    status = state_text(p.ended_on, p.commitment_until, p.next_review, on)
     return ProcessDetail(
         id=p.id,
         title=p.title,
-        state=process_state(p.ended_on, on),
-        status=state_text(p.ended_on, p.next_review, on),
+        state=process_state(p.ended_on, p.commitment_until, on),
+        status=status,
         version=p.version,
         markdown=render(doc),
-        readable=readable(doc, state_text(p.ended_on, p.next_review, on)),
+        readable=readable(doc, status),
         agreement_id=p.agreement_id,
         agreement_title=doc.agreement,
         versions=versions,
         party_ids=[i for i in party_ids if i in orgs],
         party_names=[orgs[i].name for i in party_ids if i in orgs],
+        commitment_months=months,
+        ended_on=p.ended_on,
+        commitment_until=p.commitment_until,
     )
+
+
+def _commitment_months(session: Session, agreement_id: str | None) -> int | None:
+    agreement = session.get(Agreement, agreement_id) if agreement_id else None
+    if agreement is None or agreement.deleted_at is not None:
+        return None
+    return agreement.process_commitment_months
 
 
 def export_process(db: Database, process_id: str) -> str:
@@ -301,6 +327,10 @@ def process_input(db: Database, process_id: str) -> ProcessInput:
         next_review=p.next_review,
         ended_on=p.ended_on,
         ended_by=p.ended_by,
+        local_proposal=p.local_proposal,
+        ender_full_control=p.ender_full_control,
+        continuation_requested=p.continuation_requested,
+        commitment_until=p.commitment_until,
     )
 
 
@@ -358,12 +388,28 @@ def _validate(session: Session, data: ProcessInput, today: date) -> dict:
         errors["ended_on"] = "Ange vilket datum processen avslutades."
     if data.ended_by and data.ended_by not in orgs:
         errors["ended_by"] = "Parten som avslutade processen finns inte."
+    until = None
+    if data.ended_on is not None and "ended_on" not in errors:
+        months = _commitment_months(session, data.agreement_id) if data.agreement_id else None
+        legacy = months is not None and data.ender_full_control is None
+        try:
+            # Ended before the facts of the rule were asked for: its last day stands.
+            until = data.commitment_until if legacy and data.commitment_until else last_day(
+                data.ended_on,
+                months,
+                full_control=data.ender_full_control,
+                requested=data.continuation_requested,
+                until=data.commitment_until,
+            )
+        except EndingError as exc:
+            errors[exc.field] = str(exc)
     if errors:
         raise ValidationError(errors)
     return {
         "title": " ".join(data.title.split()),
         "what_agreed": data.what_agreed.strip(),
         "how_done": data.how_done.strip(),
+        "local_proposal": data.local_proposal.strip(),
         "responsible_organisation_id": data.responsible_organisation_id,
         "responsible_role": data.responsible_role.strip(),
         "parties": ",".join(dict.fromkeys(data.party_ids)),
@@ -378,7 +424,9 @@ def _validate(session: Session, data: ProcessInput, today: date) -> dict:
         "next_review": data.next_review,
         "ended_on": data.ended_on,
         "ended_by": data.ended_by or None,
-        "commitment_until": commitment_until(data.ended_on) if data.ended_on else None,
+        "ender_full_control": data.ender_full_control if data.ended_on else None,
+        "continuation_requested": data.continuation_requested if data.ended_on else None,
+        "commitment_until": until,
     }
 
 
@@ -441,11 +489,16 @@ def end_process(
     *,
     party_id: str,
     on: date | None = None,
+    full_control: bool | None = None,
+    requested: bool | None = None,
+    until: date | None = None,
     actor_id: str | None,
     version_id: str | None = None,
-) -> date:
+) -> date | None:
     """A party ends the process by telling the operative steering group on `on`; returns
-    the day its commitment is kept until (three months later)."""
+    the last day it runs (domain.processes.last_day): under an agreement with a commitment
+    rule, as long as the other party asked for when the ending party has full control;
+    under one that says nothing, the day the parties agreed on, or None."""
     when = on or clock.today()
     with UnitOfWork(db, actor_id) as uow:
         process = _get(uow.session, process_id)
@@ -456,15 +509,47 @@ def end_process(
             raise ValidationError({"party": "Bara en part i processen kan avsluta den."})
         if when > clock.today():
             raise ValidationError({"ended_on": "Avslutsdatum kan inte ligga i framtiden."})
-        until = commitment_until(when)
+        months = _commitment_months(uow.session, process.agreement_id)
+        try:
+            last = last_day(
+                when, months, full_control=full_control, requested=requested, until=until
+            )
+        except EndingError as exc:
+            raise ValidationError({exc.field: str(exc)}) from None
         uow.update(
             process,
             ended_on=when,
             ended_by=party_id,
-            commitment_until=until,
+            ender_full_control=full_control if months is not None else None,
+            continuation_requested=requested if months is not None and full_control else None,
+            commitment_until=last,
             version=process.version + 1,
         )
         _keep_version(uow, process, version_id)
+    return last
+
+
+def set_last_day(
+    db: Database, process_id: str, *, until: date, actor_id: str | None
+) -> date:
+    """Record the last day the parties agreed on for a process ended under an agreement
+    that says nothing about it."""
+    with UnitOfWork(db, actor_id) as uow:
+        process = _get(uow.session, process_id)
+        if process.ended_on is None:
+            raise ServiceError("Arbetsprocessen är inte avslutad.")
+        if _commitment_months(uow.session, process.agreement_id) is not None:
+            raise ServiceError(
+                "Överenskommelsen anger hur länge åtagandet gäller; sista dagen sattes när "
+                "processen avslutades."
+            )
+        if until < process.ended_on:
+            raise ValidationError(
+                {"commitment_until": "Sista dagen kan inte vara före avslutet."}
+            )
+        if uow.update(process, commitment_until=until):
+            uow.update(process, version=process.version + 1)
+            _keep_version(uow, process, None)
     return until
 
 
@@ -489,6 +574,10 @@ _FIELD_KEYS = {
     "next_review": "next_review",
     "ended_on": "ended_on",
     "ended_by": "ended_by",
+    "full_control": "ender_full_control",
+    "requested": "continuation_requested",
+    "commitment_until": "commitment_until",
+    "local_proposal": "local_proposal",
 }
 
 
@@ -551,6 +640,10 @@ def _resolve(
         next_review=doc.next_review,
         ended_on=doc.ended_on,
         ended_by=org(doc.ended_by, "ended_by"),
+        local_proposal=doc.local_proposal,
+        ender_full_control=doc.ender_full_control,
+        continuation_requested=doc.continuation_requested,
+        commitment_until=doc.commitment_until,
     )
 
 
@@ -626,12 +719,7 @@ def applicable_for(
             for a in session.exec(select(Agreement).where(col(Agreement.deleted_at).is_(None)))
         }
         orgs = _organisations(session)
-    facts = PersonFacts(
-        birth_date=person.birth_date,
-        in_upper_secondary=person.in_upper_secondary,
-        has_upper_secondary_diploma=person.has_upper_secondary_diploma,
-        residence_permit_date=person.residence_permit_date,
-    )
+    facts = person_facts(person)
     targets = [
         ProcessTarget(
             id=p.id,
@@ -642,7 +730,7 @@ def applicable_for(
             rules=rules_for(agreements.get(p.agreement_id or "")),
         )
         for p in processes
-        if process_state(p.ended_on, on) == "aktiv"
+        if process_state(p.ended_on, p.commitment_until, on) == "aktiv"
     ]
     by_id = {p.id: p for p in processes}
     found: list[Applicable] = applicable_processes(facts, targets, on)

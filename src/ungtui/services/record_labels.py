@@ -55,6 +55,7 @@ RECORD_KINDS: dict[str, str] = {
     "meetingaction": "Åtgärd från möte",
     "referral": "Remiss",
     "referral_event": "Remissteg",
+    "person_status": "Skol- eller AF-status med datum",
 }
 
 # A column means the same in every table, unless TABLE_COLUMN_LABELS says otherwise; the
@@ -180,6 +181,13 @@ COLUMN_LABELS: dict[str, str] = {
     "consent_basis": "Grund för att lämna uppgifterna",
     "consent_exception": "Undantag från samtycke",
     "for_receiver": "Registrerat åt mottagaren",
+    "joined_on": "Tackade ja",
+    "reduced_work_capacity": "Funktionsnedsättning som medför nedsatt arbetsförmåga",
+    "guarantee_counts": "Vad som räknas som insats i garantin",
+    "process_commitment_months": "Åtagande efter avslutad arbetsprocess (månader)",
+    "local_proposal": "Lokalt förslag (inte överenskommet)",
+    "ender_full_control": "Den avslutande parten har full rådighet över sin del",
+    "continuation_requested": "Den andra parten begär fortsatt åtagande",
 }
 TABLE_COLUMN_LABELS: dict[tuple[str, str], str] = {
     ("organisation", "kind"): "Sorts organisation",
@@ -191,6 +199,7 @@ TABLE_COLUMN_LABELS: dict[tuple[str, str], str] = {
     ("measure", "name"): "Insatsens namn",
     ("meetingattendee", "name"): "Namn",
     ("individual_measure", "status"): "Insatsens status",
+    ("person_status", "value"): "Status",
 }
 
 # Columns that hold the id of a record of another kind: shown by that record's name.

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ungtui.domain.fields import spreadsheet_text
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
 from ungtui.domain.suppression import (
     HIDDEN,
     PROTECTED,
-    hidden_cells,
     is_small,
+    protect,
     share_is_hidden,
 )
 from ungtui.services import clock
@@ -27,6 +28,8 @@ from ungtui.services.private_files import free_name, write_private_text
 from ungtui.services.report import ALL, GENDER_COLUMNS, GENDERS, Cell, Indicator, Report
 
 FORMATS = ("csv", "md", "json")
+# Columns of a goal line that are the agreement's own words.
+AGREEMENT_WORDS = {"mål", "indikator", "målnivå"}
 LEGEND = (
     f"{HIDDEN}: 1–4 personer, eller ett värde byggt på så få. {PROTECTED}: dolt för att "
     "en summa annars skulle avslöja ett litet tal."
@@ -50,33 +53,168 @@ def shown_indicators(report: Report) -> list[Indicator]:
 
 CellKey = tuple[str, str, str]  # (indicator, subgroup, gender)
 
+# Counts of which one counts a part of the people the other counts (the second of each
+# pair within the first), in every subgroup and gender: their difference is a number too.
+CONTAINS: tuple[tuple[str, str], ...] = (
+    ("borjar_arbete_studier", "borjar_arbete"),
+    ("borjar_arbete_studier", "borjar_studier"),
+    ("aktiva", "kaa_aktiva"),
+    ("personer", "aktiva"),
+    ("personer", "inskrivna_af"),
+    ("inskrivna_af", "oppet_arbetslosa"),
+    ("inskrivna_af", "inskrivna_af_sysselsattning"),
+)
+# Counts that only KAA young people are in: the whole count is the KAA subgroup's.
+KAA_ONLY = ("kaa_aktiva", "kaa_utan_aktivitet")
+# Subgroups that never overlap, all within the total.
+APART = (("etablering", "ovriga_nyanlanda"),)
 
-def hidden_keys(indicators: Iterable[Indicator]) -> dict[CellKey, str]:
+
+def _nested(subgroups: Iterable[str], nesting: Iterable[tuple[str, str]]) -> list:
+    """(group, its subgroups kept apart) by definition: the total holds every subgroup,
+    the newcomers in and out of the programme together, the municipalities together."""
+    subs = [s for s in subgroups if s != "totalt"]
+    pairs: list[tuple[str, tuple[str, ...]]] = [("totalt", (s,)) for s in subs]
+    pairs += [(outer, (inner,)) for outer, inner in nesting if outer in subs and inner in subs]
+    for group in APART:
+        if all(s in subs for s in group):
+            pairs.append(("totalt", group))
+    municipalities = tuple(s for s in subs if s.startswith("kommun:"))
+    if len(municipalities) > 1:
+        pairs.append(("totalt", municipalities))
+    return pairs
+
+
+def hidden_keys(
+    indicators: Iterable[Indicator],
+    subgroups: Iterable[str] | None = None,
+    nesting: Iterable[tuple[str, str]] = (("unga_16_29", "unga_16_24"),),
+) -> dict[CellKey, str]:
     """Cells to hide and the mark each gets: '<5' for small counts and for shares and
-    medians built on few people, 'x' for counts hidden so a total cannot give a small
-    one away."""
+    medians built on few people, 'x' for figures hidden so that no small number can be
+    worked out from the others (domain.suppression) — across all the published
+    indicators at once, every subgroup and gender, the groups within groups, the counts
+    within counts and the shares' parts and wholes."""
     indicators = list(indicators)
-    counts: dict[CellKey, int] = {}
-    sums: list[tuple[CellKey, list[CellKey]]] = []
-    subgroups = {sub for i in indicators for sub, _ in i.cells} | {"totalt"}
     by_key = {i.key: i for i in indicators}
+    subs = list(
+        subgroups
+        if subgroups is not None
+        else dict.fromkeys(["totalt", *(sub for i in indicators for sub, _g in i.cells)])
+    )
+    genders = (*GENDERS, ALL)
+    values: dict[CellKey, int] = {}
+    published: set[CellKey] = set()
+    exact: list[tuple[CellKey, tuple[CellKey, ...]]] = []
+    quantities: list[str] = []
+
+    def quantity(name: str, figures: dict[tuple[str, str], int], shown: bool) -> None:
+        if name not in quantities:
+            quantities.append(name)
+        for sub in subs:
+            for gender in genders:
+                key = (name, sub, gender)
+                values[key] = max(values.get(key, 0), figures.get((sub, gender), 0))
+                if shown:
+                    published.add(key)
+
     for ind in indicators:
-        if ind.kind != "antal":
+        if ind.kind == "antal":
+            quantity(ind.key, {k: int(c.value or 0) for k, c in ind.cells.items()}, True)
+    shares: dict[CellKey, tuple[CellKey, CellKey]] = {}
+    for ind in indicators:
+        if ind.kind != "andel" or not ind.parts_of:
             continue
+        names = []
+        for n, side in enumerate(ind.parts_of):
+            name, members = (side, ()) if isinstance(side, str) else side
+            figures = {
+                k: int((c.part or 0) if n == 0 else c.people) for k, c in ind.cells.items()
+            }
+            if name not in by_key:
+                quantity(name, figures, False)
+            if members and all(m in quantities for m in members):
+                for sub in subs:
+                    for gender in genders:
+                        parts = tuple((m, sub, gender) for m in members)
+                        exact.append(((name, sub, gender), parts))
+            names.append(name)
+        part, whole = names
         for (sub, gender), cell in ind.cells.items():
-            counts[(ind.key, sub, gender)] = int(cell.value or 0)
-        for sub in subgroups:
-            sums.append(((ind.key, sub, ALL), [(ind.key, sub, g) for g in GENDERS]))
+            if cell.people:
+                shares[(ind.key, sub, gender)] = ((part, sub, gender), (whole, sub, gender))
     families: dict[str, list[str]] = {}
     for ind in indicators:
         if ind.part_of and ind.part_of in by_key:
             families.setdefault(ind.part_of, []).append(ind.key)
     for total, parts in families.items():
-        for sub in subgroups:
-            for gender in (*GENDERS, ALL):
-                sums.append(((total, sub, gender), [(p, sub, gender) for p in parts]))
+        for sub in subs:
+            for gender in genders:
+                exact.append(((total, sub, gender), tuple((p, sub, gender) for p in parts)))
+    for name in quantities:
+        for sub in subs:
+            exact.append(((name, sub, ALL), tuple((name, sub, g) for g in GENDERS)))
+    for name in KAA_ONLY:
+        if name in quantities and "kaa" in subs:
+            for gender in genders:
+                exact.append(((name, "totalt", gender), ((name, "kaa", gender),)))
+    if "kaa_aktiva" in quantities and "aktiva" in quantities and "kaa" in subs:
+        for gender in genders:
+            exact.append((("kaa_aktiva", "totalt", gender), (("aktiva", "kaa", gender),)))
+    # Within one gender, a count in a subgroup holds the same or a smaller count in a
+    # subgroup within it, and so on down any chain of such steps: every such pair
+    # (and the subgroups kept apart, together) leaves a rest that is a number too.
+    pairs = list(CONTAINS)
+    for ind in indicators:
+        if ind.kind == "andel" and ind.parts_of:
+            part, whole = (side if isinstance(side, str) else side[0] for side in ind.parts_of)
+            pairs.append((whole, part))
+    for total, parts in families.items():
+        pairs += [(total, part) for part in parts]
+    holds = {name: {name} for name in quantities}
+    for outer, inner in pairs:
+        if outer in holds and inner in holds:
+            holds[outer].add(inner)
+    changed = True
+    while changed:
+        changed = False
+        for inner in holds.values():
+            wider = set().union(*(holds[i] for i in inner))
+            if not wider <= inner:
+                inner |= wider
+                changed = True
+    nested = _nested(subs, nesting)
+    within_sub = {sub: {sub} for sub in subs}
+    for group, inner in nested:
+        if len(inner) == 1:
+            within_sub[group].add(inner[0])
+    subsets: list[tuple[CellKey, tuple[CellKey, ...]]] = []
+    # (in the report's order, not the sets' order, so the same report hides the same)
+    for outer_q, inner_qs in holds.items():
+        for inner_q in sorted(inner_qs, key=quantities.index):
+            for outer_s, inner_ss in within_sub.items():
+                for inner_s in sorted(inner_ss, key=subs.index):
+                    if (outer_q, outer_s) == (inner_q, inner_s):
+                        continue
+                    for gender in genders:
+                        group, inner = (outer_q, outer_s, gender), (inner_q, inner_s, gender)
+                        if is_small(values[group] - values[inner]):
+                            subsets.append((group, (inner,)))
+    for name in quantities:
+        for group, inner in nested:
+            if len(inner) > 1:
+                for gender in genders:
+                    subsets.append(((name, group, gender), tuple((name, s, gender) for s in inner)))
+    counts_hidden, small_shares, protected_shares = protect(
+        values,
+        published,
+        exact,
+        subsets,
+        shares,
+        is_total=lambda key: (key[1] == "totalt") + (key[2] == ALL),
+    )
     hidden = {
-        key: HIDDEN if is_small(counts[key]) else PROTECTED for key in hidden_cells(counts, sums)
+        key: HIDDEN if is_small(values[key]) else PROTECTED for key in counts_hidden
     }
     # Filled places are the participants whenever no track is over-full: they count
     # people, and hide with the participants' total.
@@ -88,10 +226,16 @@ def hidden_keys(indicators: Iterable[Indicator]) -> dict[CellKey, str]:
             hidden[filled] = HIDDEN if is_small(places) else mark or PROTECTED
     for ind in indicators:
         for (sub, gender), cell in ind.cells.items():
-            if ind.kind == "andel" and share_is_hidden(cell.part or 0, cell.people):
-                hidden[(ind.key, sub, gender)] = HIDDEN
+            key = (ind.key, sub, gender)
+            if ind.kind == "andel":
+                if key in small_shares or (
+                    key not in shares and share_is_hidden(cell.part or 0, cell.people)
+                ):
+                    hidden[key] = HIDDEN
+                elif key in protected_shares:
+                    hidden[key] = PROTECTED
             if ind.kind == "median" and is_small(cell.people):
-                hidden[(ind.key, sub, gender)] = HIDDEN
+                hidden[key] = HIDDEN
     return hidden
 
 
@@ -139,9 +283,7 @@ class Line:
 def published_lines(report: Report, *, unit: bool = False) -> list[Line]:
     """Every cell with its previous value and change, as it may leave the screen."""
     indicators = shown_indicators(report)
-    previous = [report.previous[i.key] for i in indicators]
-    now_hidden = hidden_keys(indicators)
-    before_hidden = hidden_keys(previous)
+    now_hidden, before_hidden = _marks(report)
     lines = []
     for ind in indicators:
         before_ind = report.previous[ind.key]
@@ -179,14 +321,43 @@ def signed(value: float) -> str:
     return text if value <= 0 else f"+{text}"
 
 
-def goal_lines(report: Report) -> list[dict]:
-    """Each goal indicator: its figure, target and verdict, hidden like any cell when
-    the figure rests on fewer than five people."""
+def _marks(report: Report) -> tuple[dict[CellKey, str], dict[CellKey, str]]:
+    """The hidden cells of the period and of the one before, each over all its tables,
+    and of the years goals are compared with; worked out once per report."""
+    if report.hidden is None:
+        indicators = shown_indicators(report)
+        previous = [report.previous[i.key] for i in indicators]
+        report.hidden = (
+            hidden_keys(indicators, report.subgroups, report.nesting),
+            hidden_keys(previous, report.subgroups, report.nesting),
+            {
+                label: hidden_keys(found, report.subgroups, report.nesting)
+                for label, found in report.baseline_indicators.items()
+            },
+        )
+    return report.hidden[0], report.hidden[1]
+
+
+def goal_lines(report: Report, *, hide: bool = True) -> list[dict]:
+    """Each goal indicator: its figure, target, what it is compared with, verdict and how
+    many it is about, each hidden exactly as the same cell is in the tables (or, with
+    hide=False, as the screen shows them: exact)."""
+    if hide:
+        now_hidden, before_hidden = _marks(report)
+        others = report.hidden[2]
+    else:
+        now_hidden, before_hidden, others = {}, {}, {}
     out = []
     for g in report.goals:
         kind = g.kind
-        hidden = g.figure is not None and _hidden_total(kind, g.figure)
-        base_hidden = g.baseline is not None and _hidden_total(kind, g.baseline)
+        key = (g.indicator_key or "", g.subgroup, ALL)
+        hidden = now_hidden.get(key, "") if g.figure is not None and kind != "tal" else ""
+        if g.baseline_period == report.previous_period.label:
+            base_hidden = before_hidden.get(key, "")
+        else:
+            base_hidden = others.get(g.baseline_period, {}).get(key, "")
+        if g.baseline is None or kind == "tal":
+            base_hidden = ""
         if g.note:
             verdict = g.note
         elif hidden or base_hidden:
@@ -195,9 +366,16 @@ def goal_lines(report: Report) -> list[dict]:
             verdict = "Inget utfall än"
         else:
             verdict = "Uppfyllt" if g.met else "Inte uppfyllt"
+        population = ""
+        if g.population is not None:
+            population = f"{g.population} {g.population_label}"
+            if hidden or (hide and kind in ("andel", "median") and is_small(g.population)):
+                # Hidden with its figure: '<5' only if it is that few.
+                mark = HIDDEN if is_small(g.population) else PROTECTED
+                population = f"{mark} {g.population_label}"
         out.append(
             {
-                "mål": g.goal,
+                "mål": g.goal + (f" ({g.where})" if g.where else ""),
                 "indikator": g.indicator,
                 "målnivå": g.target,
                 "utfall": shown(kind, g.figure, hidden, unit=True) if g.figure else "–",
@@ -207,17 +385,10 @@ def goal_lines(report: Report) -> list[dict]:
                     else ""
                 ),
                 "bedömning": verdict,
+                "underlag": population,
             }
         )
     return out
-
-
-def _hidden_total(kind: str, cell: Cell) -> bool:
-    if kind == "tal":
-        return False
-    if kind == "andel":
-        return share_is_hidden(cell.part or 0, cell.people)
-    return is_small(cell.people)
 
 
 def as_csv(report: Report) -> str:
@@ -251,9 +422,22 @@ def as_csv(report: Report) -> str:
         )
     if report.goals:
         writer.writerow([])
-        writer.writerow(["Mål", "Indikator", "Målnivå", "Utfall", "Jämförelse", "Bedömning"])
+        writer.writerow(
+            ["Mål", "Indikator", "Målnivå", "Utfall", "Jämförelse", "Bedömning", "Underlag"]
+        )
         for goal in goal_lines(report):
-            writer.writerow(list(goal.values()))
+            # The goal's words are the agreement's, perhaps from another install: text, so
+            # Excel never takes them for a formula. The figures are the report's own.
+            writer.writerow(
+                [
+                    spreadsheet_text(value) if key in AGREEMENT_WORDS else value
+                    for key, value in goal.items()
+                ]
+            )
+    if report.notes:
+        writer.writerow([])
+        for note in report.notes:
+            writer.writerow([spreadsheet_text(note)])
     return "\ufeff" + out.getvalue()
 
 
@@ -265,6 +449,7 @@ def as_markdown(report: Report) -> str:
     )
     if report.agreement_title:
         lines.append(f"Överenskommelse: {report.agreement_title}.")
+    lines += report.notes
     lines.append("")
     published = published_lines(report, unit=True)
     for sub, label in report.subgroups.items():
@@ -287,8 +472,12 @@ def as_markdown(report: Report) -> str:
             )
         lines.append("")
     if report.goals:
-        lines += ["## Mål", "", "| Mål | Indikator | Målnivå | Utfall | Jämförelse | Bedömning |"]
-        lines.append("|---|---|---|---:|---|---|")
+        lines += [
+            "## Mål",
+            "",
+            "| Mål | Indikator | Målnivå | Utfall | Jämförelse | Bedömning | Underlag |",
+        ]
+        lines.append("|---|---|---|---:|---|---|---|")
         for goal in goal_lines(report):
             lines.append("| " + " | ".join(v.replace("|", "/") for v in goal.values()) + " |")
         lines.append("")
@@ -328,6 +517,7 @@ def as_json(report: Report) -> str:
         "målgrupper": report.subgroups,
         "indikatorer": list(indicators.values()),
         "mål": goal_lines(report),
+        "noteringar": report.notes,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -341,9 +531,9 @@ def file_stem(report: Report) -> str:
     return "ungtui-uppfoljning-" + report.period.label.replace("..", "_")
 
 
-def write_report(report: Report, fmt: str, path: Path) -> Path:
-    """Owner-only, never over another file (aggregates, but a register's aggregates)."""
-    return write_private_text(path, render(report, fmt))
+def write_report(report: Report, fmt: str, path: Path, *, replace: bool = False) -> Path:
+    """Owner-only, never over another file unless asked (aggregates, but a register's)."""
+    return write_private_text(path, render(report, fmt), replace=replace)
 
 
 def write_to_folder(report: Report, fmt: str, folder: Path) -> Path:

@@ -2,9 +2,13 @@
 by SQLite over ISO dates with the rules of domain.target_groups, and the install-local
 temporary tables a report reads instead of joining the register again for every query.
 
-A query groups its rows by gender and the subgroup flags (one number, a bit each), so at
-most a few hundred rows come back even at 100,000 people; Python folds those into the
-overlapping subgroups.
+A query groups its rows by gender and the subgroup flags (one number, a bit each, with
+the municipality's number above them), so at most a few hundred rows come back even at
+100,000 people; Python folds those into the overlapping subgroups.
+
+With an agreement, every row is first limited to the agreement's population: people whose
+case a party holds, in one of the agreement's target groups on the day that matters, and
+registered in one of its municipalities when that is known (report_model.Scope).
 """
 
 from __future__ import annotations
@@ -15,11 +19,20 @@ from contextlib import contextmanager
 from datetime import date
 
 from ungtui.domain.periods import Period
-from ungtui.domain.target_groups import TargetGroupRules
-from ungtui.services.report_model import ALL, SUBGROUP_CODES, Key
+from ungtui.domain.target_groups import KAA_END_AGE, TargetGroupRules
+from ungtui.services.report_model import (
+    ALL,
+    SUBGROUP_CODES,
+    Key,
+    Scope,
+    municipality_code,
+    split_municipalities,
+)
 from ungtui.store.database import Database
 
 _FLAGS = SUBGROUP_CODES[1:]
+# The municipality's number sits above the subgroup bits.
+_MUNICIPALITY_SHIFT = 8
 
 
 # --- subgroup flags in SQL ----------------------------------------------------------------
@@ -36,8 +49,8 @@ def age_sql(day: str) -> str:
 
 
 def permit_until_sql(months: int) -> str:
-    """The day a newcomer stops being one: the permit day `months` later, clamped to the
-    month's last day as relativedelta does (SQLite's own '+N months' would roll
+    """A newcomer's last day: the permit day `months` later, that day included, clamped
+    to the month's last day as relativedelta does (SQLite's own '+N months' would roll
     31 August on to 1 October)."""
     p = "residence_permit_date"
     return f"""date(date({p}, 'start of month', '+{months} months'), '+' || (min(
@@ -47,14 +60,23 @@ def permit_until_sql(months: int) -> str:
 
 
 # What each query needs to know about a person whatever the day, worked out once per
-# report into install-local temporary tables: `report_person` (one row per person) and
-# `report_way` (one row per way, with its person's columns and its first measures).
+# report into install-local temporary tables: `report_person` (one row per person),
+# `report_status` (school and AF status from a day on, for the few whose status changed)
+# and `report_way` (one row per way, with its person's columns and its first measures).
 PREPARE = (
     "DROP TABLE IF EXISTS temp.report_person",
+    "DROP TABLE IF EXISTS temp.report_status",
     "DROP TABLE IF EXISTS temp.report_way",
     "DROP TABLE IF EXISTS temp.report_first",
+    "DROP TABLE IF EXISTS temp.report_multi",
+    """CREATE TEMP TABLE report_status AS
+    SELECT individual_id AS pid, kind, valid_from, value, created_at AS created
+    FROM person_status WHERE deleted_at IS NULL AND individual_id IN (
+        SELECT individual_id FROM person_status
+        WHERE deleted_at IS NULL AND valid_from IS NOT NULL)""",
+    "CREATE INDEX temp.report_status_pid ON report_status (pid, kind, valid_from)",
     """CREATE TEMP TABLE report_person AS
-    SELECT id,
+    SELECT id, id AS pid,
         CASE WHEN gender IN ('kvinna', 'man') THEN gender ELSE 'annat' END AS g,
         birth_date,
         CAST(substr(birth_date, 1, 4) AS INTEGER) AS birth_year,
@@ -62,12 +84,22 @@ PREPARE = (
         residence_permit_date AS permit_from,
         {permit_until} AS permit_until,
         (NOT in_upper_secondary AND NOT has_upper_secondary_diploma) AS no_school,
+        COALESCE(compulsory_school_done_on, CASE WHEN birth_date IS NOT NULL
+            THEN printf('%04d-06-30', CAST(substr(birth_date, 1, 4) AS INTEGER) + 16) END)
+          AS school_done,
+        identity_kind = 'samordningsnummer' AS samord,
+        establishment_from AS est_from,
+        establishment_until AS est_until,
+        COALESCE(case_organisation_id, '') AS org,
+        municipality AS kom,
+        af_status AS af,
+        id IN (SELECT pid FROM report_status) AS hist,
         id IN (
             SELECT individual_id FROM (
                 -- the latest mapping is the current picture (bare column of max())
-                SELECT individual_id, disability, max(mapped_on) FROM mapping
+                SELECT individual_id, reduced_work_capacity, max(mapped_on) FROM mapping
                 WHERE deleted_at IS NULL GROUP BY individual_id)
-            WHERE disability <> '') AS dis
+            WHERE reduced_work_capacity) AS dis
     -- every row is read anyway: in file order, not by way of the index on deleted_at
     FROM individual NOT INDEXED WHERE deleted_at IS NULL""",
     "CREATE UNIQUE INDEX temp.report_person_id ON report_person (id)",
@@ -78,17 +110,29 @@ PREPARE = (
     WHERE im.deleted_at IS NULL AND im.status <> 'planerad'
     GROUP BY im.way_id""",
     "CREATE UNIQUE INDEX temp.report_first_way ON report_first (way_id)",
+    # The few who came back after an exit: counted once each, by grouping their ways.
+    """CREATE TEMP TABLE report_multi AS
+    SELECT individual_id AS pid FROM way WHERE deleted_at IS NULL
+    GROUP BY individual_id HAVING COUNT(*) > 1""",
+    "CREATE UNIQUE INDEX temp.report_multi_pid ON report_multi (pid)",
     """CREATE TEMP TABLE report_way AS
     SELECT w.id AS way_id, w.individual_id AS pid, w.entry_date, w.exit_on,
-        w.exit_outcome AS outcome,
+        w.joined_on, w.exit_outcome AS outcome,
         i.g, i.birth_date, i.birth_year, i.birth_md, i.permit_from, i.permit_until,
-        i.no_school, i.dis,
-        f.first_start, f.first_ws
+        i.no_school, i.school_done, i.samord, i.est_from, i.est_until, i.org, i.kom, i.af,
+        i.hist, i.dis,
+        f.first_start, f.first_ws,
+        w.individual_id IN (SELECT pid FROM report_multi) AS multi
     FROM way w CROSS JOIN report_person i ON i.id = w.individual_id
     LEFT JOIN report_first f ON f.way_id = w.id
     WHERE w.deleted_at IS NULL""",
 )
-_CLEAN_UP = PREPARE[:3]
+_CLEAN_UP = (
+    *PREPARE[:5],
+    "DROP TABLE IF EXISTS temp.report_g_rule",
+    "DROP TABLE IF EXISTS temp.report_g_agreement",
+    "DROP TABLE IF EXISTS temp.report_g_place",
+)
 # Negative: KiB. Enough for the temporary tables and the rows they are built from at
 # 100,000 people, for the few seconds a report takes.
 REPORT_CACHE_KIB = -65536
@@ -114,66 +158,157 @@ def _clean_up(conn, cache: int) -> None:
     conn.rollback()
 
 
+def status_sql(kind: str, day: str, current: str) -> str:
+    """A person's school or AF status on `day`: the latest row on or before it (a row
+    without a day counts as known since before), else today's value `current`. Only
+    people whose status changed have rows to look at."""
+    return f"""CASE WHEN i.hist THEN COALESCE((SELECT s.value FROM report_status s
+        WHERE s.pid = i.pid AND s.kind = '{kind}'
+          AND (s.valid_from IS NULL OR s.valid_from <= {day})
+        ORDER BY s.valid_from DESC, s.created DESC LIMIT 1), {current})
+      ELSE {current} END"""
+
+
 def _person_columns(day: str) -> str:
     """Columns of the inner query from a source aliased `i` with report_person's columns:
-    gender, age and newcomer on `day`, school, disability."""
+    gender, age, newcomer, school, establishment programme, compulsory school done and
+    folkbokförd, reduced work capacity, case organisation, municipality, AF status."""
+    school = status_sql(
+        "skola", day, "CASE WHEN i.no_school THEN 'ingen' ELSE 'gymnasieskola' END"
+    )
     return f"""i.g AS g,
         CASE WHEN i.birth_date IS NULL THEN NULL ELSE {age_sql(day)} END AS age,
-        (i.permit_from IS NOT NULL AND i.permit_from <= {day} AND {day} < i.permit_until)
+        (i.permit_from IS NOT NULL AND i.permit_from <= {day} AND {day} <= i.permit_until)
           AS newc,
-        i.no_school AS no_school,
-        i.dis AS dis"""
+        (CASE WHEN i.hist THEN {school} = 'ingen' ELSE i.no_school END) AS no_school,
+        (i.est_from IS NOT NULL AND i.est_from <= {day}
+          AND (i.est_until IS NULL OR {day} <= i.est_until)) AS etab,
+        (i.school_done IS NOT NULL AND i.school_done <= {day} AND NOT i.samord) AS kaa_ok,
+        i.dis AS dis,
+        i.org AS org,
+        i.kom AS kom,
+        {status_sql("af", day, "i.af")} AS af"""
 
 
 def between_sql(expr: str, low: int, high: int) -> str:
     return f"COALESCE({expr} BETWEEN {int(low)} AND {int(high)}, 0)"
 
 
-def _flag_columns(rules: TargetGroupRules) -> str:
-    """Gender, and the subgroups as bits of one number (bit n is _FLAGS[n]), so that
-    SQLite groups on two columns instead of seven."""
-    etab = f"(newc AND {between_sql('age', *age_range(rules.establishment))})"
-    bits = (
-        between_sql("age", *age_range(rules.young_narrow)),
-        between_sql("age", *age_range(rules.young_wide)),
-        f"({between_sql('age', *age_range(rules.kaa))} AND no_school)",
-        etab,
-        f"(newc AND NOT {etab})",
-        "COALESCE(dis, 0)",
-    )
-    # SQLite gives << and | the same precedence, hence a bracket around every shift.
-    return "g, (" + " | ".join(f"(({bit}) << {n})" for n, bit in enumerate(bits)) + ") AS flags"
-
-
 def age_range(r) -> tuple[int, int]:
     return r.min_age, r.max_age
 
 
-_KEYS: dict[tuple[str, int], list[Key]] = {}
+def group_sql(rules: TargetGroupRules) -> dict[str, str]:
+    """Each target group of domain.target_groups.GROUPS over the inner query's columns."""
+    return {
+        "unga_16_24": between_sql("age", *age_range(rules.young_narrow)),
+        "unga_16_29": between_sql("age", *age_range(rules.young_wide)),
+        "kaa": f"(COALESCE(age < {KAA_END_AGE}, 0) AND kaa_ok AND no_school)",
+        "nyanland": "newc",
+        "etablering": "etab",
+        "utbildningskontrakt": (
+            f"({between_sql('age', *age_range(rules.education_contract))} AND no_school)"
+        ),
+    }
 
 
-def _keys(gender: str, flags: int) -> list[Key]:
+def _flag_columns(rules: TargetGroupRules, municipality: str) -> str:
+    """Gender, and the subgroups as bits of one number (bit n is _FLAGS[n]) with the
+    municipality's number above them, so that SQLite groups on two columns."""
+    groups = group_sql(rules)
+    bits = (
+        groups["unga_16_24"],
+        groups["unga_16_29"],
+        groups["kaa"],
+        "etab",
+        "(newc AND NOT etab)",
+        "COALESCE(dis, 0)",
+    )
+    # SQLite gives << and | the same precedence, hence a bracket around every shift.
+    flags = " | ".join(f"(({bit}) << {n})" for n, bit in enumerate(bits))
+    if municipality != "0":
+        flags += f" | (({municipality}) << {_MUNICIPALITY_SHIFT})"
+    return f"g, ({flags}) AS flags"
+
+
+_KEYS: dict[tuple[str, int, tuple[str, ...]], list[Key]] = {}
+
+
+def _keys(gender: str, flags: int, municipalities: tuple[str, ...]) -> list[Key]:
     """Every (subgroup, gender) cell a row of this gender and these flags counts in."""
-    found = _KEYS.get((gender, flags))
+    cache_key = (gender, flags, municipalities)
+    found = _KEYS.get(cache_key)
     if found is None:
         subs = ["totalt", *(code for n, code in enumerate(_FLAGS) if flags >> n & 1)]
-        found = _KEYS[(gender, flags)] = [(sub, g) for sub in subs for g in (gender, ALL)]
+        number = flags >> _MUNICIPALITY_SHIFT
+        if number:
+            subs.append(municipalities[number - 1])
+        found = _KEYS[cache_key] = [(sub, g) for sub in subs for g in (gender, ALL)]
     return found
+
+
+# --- the agreement's population -----------------------------------------------------------
+
+
+def _scope_sql(scope: Scope | None, rules: TargetGroupRules, params: dict) -> tuple[str, str]:
+    """(the population as a condition on the inner query's columns, or '';
+    the municipality's number as an SQL expression, or '0'). Fills `params`."""
+    if scope is None:
+        return "", "0"
+    parts = []
+    names = []
+    for n, org in enumerate(scope.party_ids):
+        params[f"party{n}"] = org
+        names.append(f":party{n}")
+    held = ", ".join(names) or "''"
+    parts.append(f"org IN ({held})")
+    groups = group_sql(rules)
+    wanted = [groups[code] for code in scope.groups if code in groups]
+    if wanted:
+        parts.append("(" + " OR ".join(wanted) + ")")
+    municipality = "0"
+    if scope.municipalities:
+        cases = []
+        every = []
+        for n, m in enumerate(scope.municipalities, start=1):
+            names = []
+            for k, text in enumerate(m.names):
+                params[f"kom{n}_{k}"] = text
+                names.append(f":kom{n}_{k}")
+            every += names
+            cases.append(f"WHEN kom IN ({', '.join(names)}) THEN {n}")
+        if len(scope.municipalities) > 1:
+            municipality = f"CASE {' '.join(cases)} ELSE 0 END"
+        # Registered in another municipality: outside. Not recorded: cannot be told.
+        parts.append(f"(kom = '' OR kom IN ({', '.join(every)}))")
+    return " AND ".join(parts), municipality
 
 
 # --- the queries ------------------------------------------------------------------------
 
 
 class QueryBuilder:
-    def __init__(self, conn, period: Period, rules: TargetGroupRules, today: date) -> None:
+    def __init__(
+        self,
+        conn,
+        period: Period,
+        rules: TargetGroupRules,
+        today: date,
+        scope: Scope | None = None,
+    ) -> None:
         self.conn = conn
         self.raw = conn.connection.driver_connection
         self.rules = rules
-        self.params = {
+        self.scope = scope
+        self.params: dict = {
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
             "held_until": min(period.end, today).isoformat(),
         }
+        self.population, self._municipality = _scope_sql(scope, rules, self.params)
+        self._municipalities = tuple(
+            municipality_code(m.organisation_id) for m in split_municipalities(scope)
+        )
 
     def rows(
         self,
@@ -184,26 +319,34 @@ class QueryBuilder:
         *,
         where: str = "",
         group: str | None = "",
+        everyone: bool = False,
     ) -> list[tuple[list[Key], tuple]]:
         """SELECT gender, subgroup flags and `outer` FROM (the person's columns on `day`
         and `inner`, from `source`) [WHERE where] GROUP BY gender and flags [and `group`];
-        group=None gives one row per source row. Each row comes back as (the cells it
-        counts in, the values of `outer`)."""
-        sql = f"""SELECT {_flag_columns(self.rules)}, {outer}
+        group=None gives one row per source row. Rows outside the agreement's population
+        are left out unless `everyone`. Each row comes back as (the cells it counts in, the
+        values of `outer`)."""
+        sql = f"""SELECT {_flag_columns(self.rules, self._municipality)}, {outer}
             FROM (SELECT {_person_columns(day)}, {inner} {source} LIMIT -1 OFFSET 0)"""
-        if where:
-            sql += f" WHERE {where}"
+        conditions = [c for c in (where, "" if everyone else self.population) if c]
+        if conditions:
+            sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
         if group is not None:
             sql += f" GROUP BY g, flags{', ' + group if group else ''}"
         # The driver's own cursor: SQLAlchemy's row handling costs more than the query.
-        return [(_keys(r[0], r[1]), r[2:]) for r in self.raw.execute(sql, self.params)]
+        return [
+            (_keys(r[0], r[1], self._municipalities), r[2:])
+            for r in self.raw.execute(sql, self.params)
+        ]
 
-    def counts(self, day: str, source: str, person: str | None = None) -> dict[Key, int]:
+    def counts(
+        self, day: str, source: str, person: str | None = None, *, everyone: bool = False
+    ) -> dict[Key, int]:
         """Rows per cell; with `person`, people counted once per cell however many rows
         they have (a way is one person's, so ways need no such care)."""
         cells: dict[Key, int] = defaultdict(int)
         inner, outer = (f"{person} AS pid", "COUNT(DISTINCT pid)") if person else ("1", "COUNT(*)")
-        for keys, (n,) in self.rows(inner, day, source, outer):
+        for keys, (n,) in self.rows(inner, day, source, outer, everyone=everyone):
             for key in keys:
                 cells[key] += n
         return cells

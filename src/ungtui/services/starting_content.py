@@ -1,5 +1,5 @@
-"""The starting content: the agreements of seeds 000, 001, 004 and the work processes of
-seeds 002–004, shipped with ungtui and loaded on request.
+"""The starting content: the five agreements of the seeds and the work processes under
+them, shipped with ungtui and loaded on request.
 
 Shipped records get ids derived from what identifies them (uuid5): an organisation from
 its number (or its name where the seeds give none), an agreement or a process from its
@@ -21,6 +21,7 @@ from ungtui.content.agreements import AGREEMENTS, OTHER_ORGANISATIONS
 from ungtui.domain.orgnr import derived_id
 from ungtui.domain.text import fold
 from ungtui.services.agreements import AgreementInput, save_agreement
+from ungtui.services.guarantee_rules import set_agreement_guarantee
 from ungtui.services.processes import import_process
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
@@ -116,11 +117,23 @@ def load_starting_content(db: Database, *, actor_id: str | None) -> LoadSummary:
                 notice_months=item["notice_months"],
                 revision=item["revision"],
                 next_revision=item["next_revision"],
+                process_commitment_months=item.get("process_commitment_months"),
             ),
             actor_id=actor_id,
             new_id=agreement_id,
             shipped=True,
         )
+        if "guarantee" in item:
+            low, high, days, counts = item["guarantee"]
+            set_agreement_guarantee(
+                db,
+                agreement_id,
+                min_age=low,
+                max_age=high,
+                days=days,
+                counts=counts,
+                actor_id=actor_id,
+            )
         agreements += 1
     processes = 0
     for name, text in process_files():

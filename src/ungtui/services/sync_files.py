@@ -22,7 +22,6 @@ leaves the database as it was.
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
 import uuid
@@ -38,6 +37,7 @@ from ungtui import __version__
 from ungtui.domain.text import fold, initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error
+from ungtui.services.private_files import check_target, private_file
 from ungtui.services.sync import (
     Sender,
     export_plan,
@@ -174,9 +174,14 @@ def describe_removal(report: RemovedPerson, sender_name: str, *, masked: bool = 
     return text
 
 
-def my_fingerprint(db: Database) -> str:
-    with db.engine.begin() as conn:
-        return fingerprint(public_bytes(state.signing_key(conn)))
+def my_fingerprint(db: Database) -> str | None:
+    """This install's fingerprint, or None while the file has no identity of its own yet
+    (a copied database gets one at its first write): showing it is only a read."""
+    with db.engine.connect() as conn:
+        meta = state.current_identity(conn)
+    if meta is None:
+        return None
+    return fingerprint(public_bytes(state.key_from(meta)))
 
 
 def export_preview(db: Database, organisation_id: str, *, full: bool = False) -> ExportPreview:
@@ -252,13 +257,13 @@ def export_file(
     out: Path,
     passphrase: str,
     full: bool = False,
+    replace: bool = False,
 ) -> ExportResult:
     _check_passphrase(passphrase)
     out = Path(out)
     if out.is_dir():
-        out = out / default_file_name(db)
-    if not out.parent.is_dir():
-        raise ServiceError(f"Mappen {out.parent} finns inte.")
+        out = _free(out / default_file_name(db))
+    check_target(out, replace=replace)
     try:
         with db.engine.begin() as conn:
             # What was sent to whom is committed only together with a written file.
@@ -276,7 +281,7 @@ def export_file(
                 recipient=_party(conn, for_organisation),
                 sender=_party(conn, own),
             )
-            with _private_file(out) as handle:
+            with private_file(out, replace=replace) as handle:
                 writer = Writer(
                     handle, fields, passphrase=passphrase, signing_key=state.signing_key(conn)
                 )
@@ -293,8 +298,6 @@ def export_file(
                 "exporterade",
                 ((pid, f"synkfil till {receiver}") for pid in export.people),
             )
-    except OSError as error:
-        raise ServiceError(f"Filen kunde inte skrivas: {error.strerror}.") from error
     except OperationalError as error:
         raise ServiceError(explain_database_error(error)) from error
     return ExportResult(
@@ -308,24 +311,6 @@ def export_file(
 
 def _json_line(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-@contextlib.contextmanager
-def _private_file(path: Path) -> Iterator[BinaryIO]:
-    """A new file readable by its owner only, written whole or not at all: a temporary
-    file in the target's folder, fsynced, then renamed into place; removed on error."""
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    flags = os.O_CREAT | os.O_EXCL | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(temporary, flags, 0o600)
-    try:
-        with os.fdopen(fd, "w+b") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)
@@ -357,6 +342,17 @@ def peek_file(path: Path) -> FilePeek:
         created=datetime.fromtimestamp(hlc.decode(header.created_hlc)[0] / 1000, UTC),
         size=header.body_offset + header.body_size,
     )
+
+
+def _free(path: Path) -> Path:
+    """The default name, or with -2, -3 … when a file of that name is in the folder (the
+    same day and sequence number: an export made twice)."""
+    number = 1
+    candidate = path
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
 
 
 def peek_sender(path: Path) -> tuple[str, str]:
@@ -474,14 +470,14 @@ def _check_sender(conn, header: Header, trust: str | None) -> str:
     "own" (a file this install wrote), "restored" (signed with this install's key but not
     written by it: this database is a backup put back), or "known". Raises UnknownSender
     for a sender never seen, and refuses a known site presenting another key."""
-    me = state.meta_value(conn, "site_id")
-    if me is not None and header.sender_site == me:
+    identity = state.current_identity(conn)  # a read: a copied file has none of its own yet
+    if identity is not None and header.sender_site == identity["site_id"]:
         own = conn.exec_driver_sql(
             "SELECT 1 FROM sync_export WHERE file_id = ?", (header.file_id,)
         ).first()
         if own:
             return "own"
-        own_key = base64.b64encode(public_bytes(state.signing_key(conn))).decode()
+        own_key = base64.b64encode(public_bytes(state.key_from(identity))).decode()
         if header.public_key != own_key:
             raise SyncFileError(
                 "Filen utger sig för att komma från den här installationen men är "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,16 @@ from ungtui.services.errors import ServiceError
 
 # The header is looked for among the first rows that have anything in them.
 HEADER_SEARCH_ROWS = 15
+# A list of people from a spreadsheet, not a data dump: larger input is refused while it
+# is read, before it can fill the memory of an old laptop (a 1 GB file, a zip bomb).
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+# An .xlsx is a zip: what its parts unpack to is capped too; the shared strings are read
+# into memory whole, so they have a cap of their own.
+XLSX_MAX_UNPACKED = 400 * 1024 * 1024
+XLSX_MAX_SHARED_STRINGS = 64 * 1024 * 1024
+_MB = 1024 * 1024
 
 
 @dataclass
@@ -72,17 +83,57 @@ def guess_separator(text: str) -> str:
     return best
 
 
-def _read_csv(path: Path) -> SheetTable:
+def _too_big() -> ServiceError:
+    return ServiceError(
+        f"Filen är större än {MAX_BYTES // _MB} MB. Dela upp listan i flera filer; "
+        "inget har lästs in."
+    )
+
+
+def _too_many_rows() -> ServiceError:
+    return ServiceError(
+        f"Listan har fler än {MAX_ROWS:,} rader. Dela upp den i flera filer; inget har "
+        "lästs in.".replace(",", " ")
+    )
+
+
+def _read_capped(path: Path) -> bytes:
+    """The file's bytes, read in pieces and stopped at the cap: its size as the folder
+    reports it is not trusted (a pipe or a special file has none)."""
+    chunks: list[bytes] = []
+    total = 0
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_MB):
+                total += len(chunk)
+                if total > MAX_BYTES:
+                    raise _too_big()
+                chunks.append(chunk)
     except OSError as error:
         raise ServiceError(f"Filen kunde inte läsas: {error.strerror}.") from error
+    return b"".join(chunks)
+
+
+def _read_csv(path: Path) -> SheetTable:
+    data = _read_capped(path)
+    if b"\x00" in data:
+        raise ServiceError(
+            "Filen innehåller binära data och är ingen CSV-fil. Om det är en Excel-fil: "
+            "spara den som .xlsx eller som CSV och försök igen."
+        )
     text, encoding = decode(data)
     separator = guess_separator(text)
-    rows = [
-        (number, list(cells))
-        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=separator), 1)
-    ]
+    rows = []
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=separator), 1):
+            if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise _too_many_rows()
+            rows.append((number, cells[:MAX_COLUMNS]))
+    except csv.Error:
+        raise ServiceError(
+            f"Filen går inte att läsa som en lista (CSV): rad {len(rows) + 1} är trasig. "
+            "Öppna den i Excel och spara den som CSV igen."
+        ) from None
     table = _shape(rows)
     table.encoding, table.separator = encoding, separator
     return table
@@ -96,16 +147,41 @@ def sheet_names(path: Path) -> list[str]:
         workbook.close()
 
 
+def _not_a_workbook() -> ServiceError:
+    return ServiceError(
+        "Filen gick inte att läsa som en Excel-arbetsbok (.xlsx). Öppna den i Excel och "
+        "spara den igen."
+    )
+
+
+def _check_workbook_size(path: Path) -> None:
+    """Refuse a workbook whose parts would unpack to more than the caps, before openpyxl
+    unpacks anything (the sizes a zip declares are the most it will read of each part)."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise _too_big()
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _not_a_workbook() from None
+    unpacked = sum(part.file_size for part in parts)
+    strings = sum(part.file_size for part in parts if part.filename.endswith("sharedStrings.xml"))
+    if unpacked > XLSX_MAX_UNPACKED or strings > XLSX_MAX_SHARED_STRINGS:
+        raise ServiceError(
+            f"Arbetsboken packas upp till mer än {XLSX_MAX_UNPACKED // _MB} MB och är för "
+            "stor för en lista med personer. Spara bara listan i en ny arbetsbok; inget har "
+            "lästs in."
+        )
+
+
 def _open_workbook(path: Path):
     from openpyxl import load_workbook
 
+    _check_workbook_size(path)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # a damaged or foreign file: say so, never a traceback
-        raise ServiceError(
-            "Filen gick inte att läsa som en Excel-arbetsbok (.xlsx). Öppna den i Excel "
-            "och spara den igen."
-        ) from error
+        raise _not_a_workbook() from error
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> SheetTable:
@@ -116,10 +192,18 @@ def _read_xlsx(path: Path, sheet: str | None) -> SheetTable:
                 f"Bladet ”{sheet}” finns inte. Bladen heter: {', '.join(workbook.sheetnames)}."
             )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        rows = [
-            (number, list(cells))
-            for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1)
-        ]
+        rows = []
+        try:
+            # Read-only: rows stream from the file, stopped at the caps.
+            cells_by_row = worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            for number, cells in enumerate(cells_by_row, 1):
+                if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+                    raise _too_many_rows()
+                rows.append((number, list(cells)))
+        except ServiceError:
+            raise
+        except Exception as error:  # damaged XML inside the zip
+            raise _not_a_workbook() from error
         title = worksheet.title
     finally:
         workbook.close()

@@ -39,7 +39,7 @@ from ungtui.services.individuals import (
 )
 from ungtui.services.table_files import SheetTable
 from ungtui.services.unit_of_work import UnitOfWork
-from ungtui.store.database import Database
+from ungtui.store.database import Database, take_write_lock
 from ungtui.store.models import Individual, Responsibility, Setting, Staff, Unit, Way, WayPhase
 
 ON_MATCH: dict[str, str] = {
@@ -59,6 +59,9 @@ _ERROR_LABELS = {
     "status": "Status",
     "email": "E-post",
     "residence_permit_date": "Första uppehållstillstånd",
+    "establishment_from": "Etableringsprogrammet från",
+    "establishment_until": "Etableringsprogrammet till",
+    "municipality": "Folkbokförd i kommun",
 }
 # Which register columns a mapped field may change on a person already registered.
 _UPDATES = {
@@ -71,6 +74,9 @@ _UPDATES = {
     "email": ("email",),
     "address": ("address",),
     "residence_permit_date": ("residence_permit_date",),
+    "establishment_from": ("establishment_from",),
+    "establishment_until": ("establishment_until",),
+    "municipality": ("municipality",),
 }
 
 
@@ -113,6 +119,8 @@ class ImportPlan:
     skipped: list[Matched] = field(default_factory=list)  # registered, differs, on_match=skip
     review: list[Rejected] = field(default_factory=list)  # may be someone registered
     rejected: list[Rejected] = field(default_factory=list)
+    # Checked as new, but registered by someone else before this import was written.
+    meanwhile: list[Rejected] = field(default_factory=list)
     blank_rows: int = 0
     total_rows: list[int] = field(default_factory=list)
 
@@ -125,6 +133,7 @@ class ImportPlan:
             + len(self.skipped)
             + len(self.review)
             + len(self.rejected)
+            + len(self.meanwhile)
         )
 
 
@@ -264,7 +273,13 @@ def _read_row(
     if "full_name" in given and not (first or last):
         first, last = split_full_name(_text(by_field, "full_name"))
     dates: dict[str, date | None] = {}
-    for name in ("birth_date", "residence_permit_date", "entry_date"):
+    for name in (
+        "birth_date",
+        "residence_permit_date",
+        "entry_date",
+        "establishment_from",
+        "establishment_until",
+    ):
         dates[name] = None
         if name in given:
             try:
@@ -302,12 +317,22 @@ def _read_row(
             dates["residence_permit_date"].isoformat() if dates["residence_permit_date"] else ""
         ),
         status=status,
+        establishment_from=(
+            dates["establishment_from"].isoformat() if dates["establishment_from"] else ""
+        ),
+        establishment_until=(
+            dates["establishment_until"].isoformat() if dates["establishment_until"] else ""
+        ),
+        municipality=_text(by_field, "municipality"),
     )
     try:
         values = validate_individual(data, today)
     except ValidationError as exc:
         raise _RowError(
-            " ".join(f"{_ERROR_LABELS.get(k, k)}: {m}" for k, m in exc.errors.items())
+            " ".join(
+                m if m.startswith(FIELD_LABELS.get(k, "\0")) else f"{_ERROR_LABELS.get(k, k)}: {m}"
+                for k, m in exc.errors.items()
+            )
         ) from None
     if identity and dates["birth_date"] and dates["birth_date"] != values["birth_date"]:
         raise _RowError("Födelsedatum: stämmer inte med personnumret.")
@@ -546,11 +571,22 @@ def apply_import(
     actor_id: str | None,
     organisation_id: str | None,
 ) -> ImportResult:
-    """Write the plan's accepted rows in one transaction."""
+    """Write the plan's accepted rows in one transaction. Someone registered since the
+    check (another import of the same list, another window) is not registered again: such
+    rows move to `plan.meanwhile` and the report names them."""
     with UnitOfWork(db, actor_id) as uow:
+        take_write_lock(uow.session.connection())
+        _drop_registered_meanwhile(uow, plan)
         ids = uow.insert_many(
             Individual,
-            [dict(case_organisation_id=organisation_id, **new.values) for new in plan.creates],
+            [
+                dict(
+                    case_organisation_id=organisation_id,
+                    identity_here=bool(new.values["identity_number"]),
+                    **new.values,
+                )
+                for new in plan.creates
+            ],
         )
         if organisation_id:
             uow.insert_many(
@@ -605,6 +641,32 @@ def apply_import(
     return ImportResult(created=len(plan.creates), updated=len(plan.updates))
 
 
+def _drop_registered_meanwhile(uow: UnitOfWork, plan: ImportPlan) -> None:
+    numbers = [n.values["identity_number"] for n in plan.creates if n.values["identity_number"]]
+    taken: set[str] = set()
+    for start in range(0, len(numbers), _CHUNK):
+        taken |= set(
+            uow.session.exec(
+                select(Individual.identity_number).where(
+                    col(Individual.identity_number).in_(numbers[start : start + _CHUNK]),
+                    col(Individual.deleted_at).is_(None),
+                )
+            ).all()
+        )
+    if not taken:
+        return
+    plan.meanwhile += [
+        Rejected(
+            n.row,
+            "Registrerades under tiden (av en annan inläsning eller i ett annat fönster); "
+            "inte inläst en gång till.",
+        )
+        for n in plan.creates
+        if n.values["identity_number"] in taken
+    ]
+    plan.creates = [n for n in plan.creates if n.values["identity_number"] not in taken]
+
+
 def _start_ways(uow: UnitOfWork, entries: list[tuple[str, date | None]]) -> None:
     """A way from the day the list says the person was enrolled, in its first phase."""
     entries = [(pid, day) for pid, day in entries if day]
@@ -633,6 +695,8 @@ def report_lines(plan: ImportPlan, *, applied: bool = False) -> list[str]:
     ]
     if plan.skipped:
         lines.append(f"Redan registrerade med andra uppgifter, hoppas över: {len(plan.skipped)}.")
+    if plan.meanwhile:
+        lines.append(f"Redan registrerade under tiden, inte inlästa igen: {len(plan.meanwhile)}.")
     lines.append(f"Kan inte läsas in: {len(plan.rejected)}.")
     if plan.review:
         lines.append(f"Att granska för hand: {len(plan.review)}.")
@@ -648,6 +712,9 @@ def report_lines(plan: ImportPlan, *, applied: bool = False) -> list[str]:
     if plan.rejected:
         lines += ["", "Kan inte läsas in:"]
         lines += [f"  Rad {r.row}: {r.reason}" for r in plan.rejected]
+    if plan.meanwhile:
+        lines += ["", "Registrerades under tiden:"]
+        lines += [f"  Rad {r.row}: {r.reason}" for r in plan.meanwhile]
     if plan.review:
         lines += ["", "Att granska:"]
         lines += [f"  Rad {r.row}: {r.reason}" for r in plan.review]

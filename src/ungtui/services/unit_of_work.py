@@ -11,16 +11,21 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from ungtui.domain.fields import record_problems
 from ungtui.domain.vocabulary import FIELD_LABELS
 from ungtui.services import audit
-from ungtui.services.errors import ServiceError, explain_database_error
+from ungtui.services.errors import ServiceError, ValidationError, explain_database_error
 from ungtui.store.database import Database
 from ungtui.store.models import ChangeLog, Record, new_id, utc_now
 from ungtui.sync.state import SYNCED_COLUMNS, stamp_local, stamp_new_rows
 
+REGISTERED_MEANWHILE = (
+    "Numret registrerades nyss på en annan person, i ett annat fönster eller av en annan "
+    "inläsning. Inget sparades."
+)
 CREATED = "*skapad*"
 REMOVED = "*borttagen*"
 
@@ -69,10 +74,18 @@ class UnitOfWork:
         except OperationalError as error:
             self.session.rollback()
             raise ServiceError(explain_database_error(error)) from error
+        except IntegrityError as error:
+            self.session.rollback()
+            if "identity_number" not in str(error):
+                raise
+            # Two saves of one number raced; the unique index let the first one in.
+            raise ValidationError({"identity": REGISTERED_MEANWHILE}) from error
         finally:
             self.session.close()
         if isinstance(exc, OperationalError):
             raise ServiceError(explain_database_error(exc)) from exc
+        if isinstance(exc, IntegrityError) and "identity_number" in str(exc):
+            raise ValidationError({"identity": REGISTERED_MEANWHILE}) from exc
 
     def _log(self, record: Record, field: str, old: Any, new: Any) -> None:
         self.session.add(
@@ -98,9 +111,17 @@ class UnitOfWork:
             what = f"{what}: {', '.join(labels).lower()}"
         self._audit.setdefault(action, []).append((person, what))
 
+    @staticmethod
+    def _check(table: str, values: dict[str, Any]) -> None:
+        """The one door refuses text no screen or file should carry (domain.fields)."""
+        problems = record_problems(table, values)
+        if problems:
+            raise ValidationError(problems)
+
     def create(self, record: Record, *, shipped: bool = False) -> Record:
         """Add a record; `shipped` (or a shipped unit of work) stamps it as starting
         content, alike on every install."""
+        self._check(record.__tablename__, record.model_dump())
         if shipped or self.shipped:
             self._shipped.add((record.__tablename__, record.id))
         self.session.add(record)
@@ -118,6 +139,8 @@ class UnitOfWork:
         object per row, which costs far more than the write itself. Returns the ids."""
         if not rows:
             return []
+        for row in rows:
+            self._check(model.__tablename__, row)
         now = utc_now()
         defaults = {
             name: info.default
@@ -156,6 +179,10 @@ class UnitOfWork:
     def update(self, record: Record, **values: Any) -> dict[str, tuple[Any, Any]]:
         """Set the given fields; returns {field: (old, new)} for those that changed."""
         changed: dict[str, tuple[Any, Any]] = {}
+        self._check(
+            record.__tablename__,
+            {f: new for f, new in values.items() if getattr(record, f) != new},
+        )
         for field, new in values.items():
             old = getattr(record, field)
             if old != new:

@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from ungtui.domain.dates import parse_iso_date
-from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules, GuaranteeStatus, rule_for
+from ungtui.domain.guarantee import AgreementGuarantee, GuaranteeRules, GuaranteeStatus
 from ungtui.domain.guarantee import guarantee_status as guarantee_on
 from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES, start_refusal
@@ -113,6 +113,7 @@ class WayView:
     exit_on: date | None
     exit_outcome: str
     exit_note: str
+    joined_on: date | None
     phases: list[PhaseRow]
     measures: list[MeasureRow]
     follow_ups: list[FollowUpRow]
@@ -142,6 +143,7 @@ class MappingView:
     goals: str
     health: str  # special-category data: screens hide it until asked
     disability: str
+    reduced_work_capacity: bool = False
 
     @property
     def schooling_label(self) -> str:
@@ -166,11 +168,15 @@ class WayOverview:
         return self.ways[0] if self.ways else None
 
 
-def first_measure_start(measures: list[MeasureRow], today: date) -> date | None:
+def first_measure_start(
+    measures: list[MeasureRow], today: date, counts: str = "arbete_studier"
+) -> date | None:
+    """The first start, on or before today, of a measure that keeps a guarantee: one
+    leading to work or studies, or any started measure when the rule says so."""
     starts = [
         m.start_date
         for m in measures
-        if m.leads_to_work_or_studies and m.started and m.start_date <= today
+        if (m.leads_to_work_or_studies or counts == "alla") and m.started and m.start_date <= today
     ]
     return min(starts) if starts else None
 
@@ -182,17 +188,19 @@ def build_way_view(
     follow_ups: dict[int, FollowUpRow],
     birth_date: date | None,
     today: date,
-    rule: GuaranteeRule,
+    agreement: AgreementGuarantee | None,
 ) -> WayView:
     marks = [PhaseMark(p.phase, p.started_on) for p in phases]
     phase = current_phase(marks, way.exit_on)
+    rule = agreement.rule if agreement else None
     guarantee = guarantee_on(
         birth_date=birth_date,
-        entry_date=way.entry_date,
-        first_measure_start=first_measure_start(measures, today),
+        joined_on=way.joined_on,
+        first_measure_start=first_measure_start(measures, today, rule.counts if rule else ""),
         exit_on=way.exit_on,
         today=today,
         rule=rule,
+        agreement=agreement.title if agreement else "",
     )
     rows = []
     if way.exit_on is not None:
@@ -220,6 +228,7 @@ def build_way_view(
         exit_on=way.exit_on,
         exit_outcome=way.exit_outcome,
         exit_note=way.exit_note,
+        joined_on=way.joined_on,
         phases=phases,
         measures=measures,
         follow_ups=rows,
@@ -235,11 +244,13 @@ def way_details(
     ways: list[Way],
     births: dict[str, date | None],
     today: date,
-    rule: GuaranteeRule | GuaranteeRules,
+    rules: GuaranteeRules,
     orgs: dict[str, str | None] | None = None,
+    municipalities: dict[str, str] | None = None,
 ) -> dict[str, WayView]:
-    """Views of many ways with four queries in all, whatever their number. `orgs` gives
-    each person's case organisation, which picks an agreement's own guarantee rule."""
+    """Views of many ways with four queries in all, whatever their number. `orgs` and
+    `municipalities` give each person's case organisation and registered municipality,
+    which pick the agreement whose guarantee holds."""
     ids = [w.id for w in ways]
     if not ids:
         return {}
@@ -315,7 +326,11 @@ def way_details(
             follow_ups[w.id],
             births.get(w.individual_id),
             today,
-            rule_for(rule, (orgs or {}).get(w.individual_id), w.entry_date),
+            rules.for_way(
+                (orgs or {}).get(w.individual_id),
+                w.joined_on or today,
+                (municipalities or {}).get(w.individual_id, ""),
+            ),
         )
         for w in ways
     }
@@ -335,9 +350,9 @@ def get_way(
     individual_id: str,
     *,
     today: date | None = None,
-    rule: GuaranteeRule | GuaranteeRules | None = None,
+    rule: GuaranteeRules | None = None,
 ) -> WayOverview:
-    """Without a rule, the install's rules (its default and the agreements' own)."""
+    """Without rules given, the guarantees of the install's agreements."""
     today = today or clock.today()
     if rule is None:
         rule = guarantee_rules(db)
@@ -356,6 +371,7 @@ def get_way(
             today,
             rule,
             {m: person.case_organisation_id for m in members},
+            {m: person.municipality for m in members},
         )
         mappings = session.exec(
             select(Mapping)
@@ -385,6 +401,7 @@ def _mapping_view(m: Mapping) -> MappingView:
         m.goals,
         m.health,
         m.disability,
+        m.reduced_work_capacity,
     )
 
 
@@ -438,6 +455,7 @@ class WayStartInput:
     entry_date: str = ""
     phase: str = "inflode"
     note: str = ""
+    joined_on: str = ""  # the day the person joined the agreement's offer, if known
 
 
 def start_way(
@@ -452,6 +470,10 @@ def start_way(
     errors: dict[str, str] = {}
     entry = _date(errors, "entry_date", data.entry_date)
     _not_future(errors, "entry_date", entry, today)
+    joined = _date(errors, "joined_on", data.joined_on, required=False)
+    _not_future(errors, "joined_on", joined, today)
+    if joined is not None and entry is not None and joined < entry and "joined_on" not in errors:
+        errors["joined_on"] = "Personen kan inte tacka ja före inflödet."
     if data.phase not in WORKING_PHASES:
         errors["phase"] = "Välj fas."
     if errors:
@@ -484,7 +506,7 @@ def start_way(
                     "en ny kan inte börja före det."
                 }
             )
-        way = uow.create(Way(individual_id=person.id, entry_date=entry))
+        way = uow.create(Way(individual_id=person.id, entry_date=entry, joined_on=joined))
         uow.create(
             WayPhase(
                 way_id=way.id,
@@ -543,6 +565,39 @@ def add_phase(
             )
         )
     return phase.id
+
+
+def set_joined(
+    db: Database,
+    way_id: str,
+    joined_text: str,
+    *,
+    actor_id: str | None,
+    today: date | None = None,
+) -> date | None:
+    """Record (or, with an empty text, clear) the day the person joined the agreement's
+    offer; an agreement's guarantee runs from it."""
+    today = today or clock.today()
+    errors: dict[str, str] = {}
+    joined = _date(errors, "joined_on", joined_text, required=False)
+    _not_future(errors, "joined_on", joined, today)
+    if errors:
+        raise ValidationError(errors)
+    with UnitOfWork(db, actor_id) as uow:
+        way = _open_way(uow.session, way_id)
+        if joined is not None and joined < way.entry_date:
+            raise ValidationError(
+                {
+                    "joined_on": f"Vägen började {way.entry_date.isoformat()}; personen kan "
+                    "inte tacka ja före det."
+                }
+            )
+        if joined is not None and way.exit_on is not None and joined > way.exit_on:
+            raise ValidationError(
+                {"joined_on": f"Vägen avslutades {way.exit_on.isoformat()}."}
+            )
+        uow.update(way, joined_on=joined)
+    return joined
 
 
 @dataclass
@@ -642,6 +697,7 @@ class MappingInput:
     goals: str = ""
     health: str = ""
     disability: str = ""
+    reduced_work_capacity: bool = False
 
 
 def save_mapping(
@@ -676,6 +732,7 @@ def save_mapping(
         goals=data.goals.strip(),
         health=data.health.strip(),
         disability=data.disability.strip(),
+        reduced_work_capacity=bool(data.reduced_work_capacity),
     )
     with UnitOfWork(db, actor_id) as uow:
         person = _person(uow.session, individual_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules
+from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.services.way import get_way
 
 
@@ -15,7 +15,7 @@ def way_summary(
     *,
     include_sensitive: bool = False,
     today: date | None = None,
-    rule: GuaranteeRule | GuaranteeRules | None = None,
+    rule: GuaranteeRules | None = None,
 ) -> str:
     overview = get_way(db, individual_id, today=today, rule=rule)
     lines = [f"Väg för {overview.name}"]
@@ -25,9 +25,12 @@ def way_summary(
         lines.append("")
         span = f"{way.entry_date.isoformat()} – {way.exit_on.isoformat() if way.exit_on else ''}"
         lines.append(f"Väg {span.rstrip()}: {way.phase_label}")
-        lines.append(f"90-dagarsgarantin: {way.guarantee.label}")
-        if way.guarantee.deadline:
-            lines.append(f"  gräns {way.guarantee.deadline.isoformat()}")
+        if way.joined_on:
+            lines.append(f"Tackade ja {way.joined_on.isoformat()}")
+        if way.guarantee.state != "ingen":
+            lines.append(f"Garanti ({way.guarantee.agreement}): {way.guarantee.label}")
+            if way.guarantee.deadline:
+                lines.append(f"  gräns {way.guarantee.deadline.isoformat()}")
         for phase in way.phases:
             note = f" ({phase.note})" if phase.note else ""
             lines.append(f"  {phase.started_on.isoformat()} {phase.label}{note}")

@@ -1,4 +1,17 @@
-"""Opening the SQLite file: permissions, pragmas, migrations, sessions."""
+"""Opening the SQLite file: permissions, pragmas, migrations, sessions, and the two
+guards against silent loss.
+
+Opening a database the user only reads changes nothing in it: migrations run only when
+the schema is behind, the journal mode is set only when the file is created or migrated,
+and the check for a copied database is made when something is first written
+(sync.state.ensure_identity), not on open.
+
+While a Database is open it holds a shared lock on a lock file beside the database, so
+`restore` (which takes the lock exclusively) refuses to replace a file some ungtui has
+open. And every write first checks that the file at the path is still the one that was
+opened: replaced by any other means, the app refuses to save instead of writing into the
+file that was moved away.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +19,7 @@ import os
 import socket
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import event
@@ -14,9 +27,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
-from ungtui.store.migrations import NewerSchemaError, migrate
+from ungtui.store.migrations import NewerSchemaError, migrate, schema_version
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks of this kind; restore checks by SQLite only
+    fcntl = None  # type: ignore[assignment]
 
 BUSY_TIMEOUT_MS = 5000
+LOCK_SUFFIX = ".lock"
+# What sqlite3 raises, as SQLAlchemy and explain_database_error understand errors, when
+# the database file was replaced while it was open.
+REPLACED = "ungtui: database file replaced"
+_READS = ("SELECT", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 class StoreError(Exception):
@@ -31,9 +54,10 @@ def _create_private_file(path: Path) -> None:
 
 
 def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Per connection only: nothing here writes to the file (the journal mode, which would,
+    # is set when the file is created or migrated).
     cursor = dbapi_conn.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     # Removed personal data is overwritten, not left in free pages of the file.
     cursor.execute("PRAGMA secure_delete = ON")
@@ -48,7 +72,11 @@ def _migrate_file(path: Path) -> None:
     except sqlite3.Error as exc:
         raise StoreError(f"Databasen {path.name} kunde inte öppnas: {exc}.") from exc
     try:
-        migrate(conn)
+        before = schema_version(conn)
+        if migrate(conn) != before:
+            # Written anyway: now is the time for the journal mode that lets the app read
+            # while another window writes.
+            conn.execute("PRAGMA journal_mode = WAL")
     except NewerSchemaError as exc:
         raise StoreError(str(exc)) from exc
     except sqlite3.DatabaseError as exc:
@@ -57,32 +85,112 @@ def _migrate_file(path: Path) -> None:
         conn.close()
 
 
-def _instance(path: Path) -> str:
-    # Which file on which machine: a copy elsewhere (or a restored backup) differs.
-    return f"{socket.gethostname()}|{path.resolve()}|{os.stat(path).st_ino}"
+def instance_of(conn) -> str:
+    """Which file on which machine a connection is on: a copy elsewhere (or a restored
+    backup) differs. sync.state compares it with the one stored, before the first write."""
+    rows = conn.exec_driver_sql("PRAGMA database_list").all()
+    file = next(row[2] for row in rows if row[1] == "main")
+    return f"{socket.gethostname()}|{os.path.realpath(file)}|{os.stat(file).st_ino}"
 
 
-def _forget_identity_if_copied(path: Path) -> None:
-    """A database file copied to another place must not go on as the same install:
-    two installs writing under one site id would make edits collide unseen. Dropping the
-    site id here makes the next write create a new one (sync.state.ensure_identity), and
-    the next export a full one, so peers are not told of a gap."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+# --- the lock that restore respects ----------------------------------------------------
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + LOCK_SUFFIX)
+
+
+def _lock(path: Path, exclusive: bool) -> int | None:
+    """A descriptor holding a flock on the lock file, or None if another process holds it
+    the other way. The file locked must still be the one at the path: a holder that let go
+    last removes it, and a new one is made."""
+    if fcntl is None:
+        return None
+    how = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        fd = os.open(path, flags, 0o600)
+        try:
+            fcntl.flock(fd, how)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        try:
+            same = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
+def _unlock(path: Path, fd: int) -> None:
+    if fcntl is not None:
+        try:
+            # The last holder removes the file, so a database opened and closed leaves
+            # nothing beside it.
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass
+        else:
+            with suppress(OSError):
+                os.unlink(path)
+    os.close(fd)
+
+
+class DatabaseInUse(StoreError):
+    pass
+
+
+@contextmanager
+def exclusive_use(db_path: Path) -> Iterator[None]:
+    """For replacing the database file: refused while any ungtui has it open."""
+    path = lock_path(Path(db_path))
     try:
-        here = _instance(path)
-        meta = dict(conn.execute("SELECT key, value FROM sync_meta").fetchall())
-        if meta.get("instance") == here:
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        if "site_id" in meta:
-            conn.execute("DELETE FROM sync_meta WHERE key IN ('site_id', 'signing_key')")
-            conn.execute("INSERT OR REPLACE INTO sync_meta VALUES ('full_next', '1')")
-        conn.execute("INSERT OR REPLACE INTO sync_meta VALUES ('instance', ?)", (here,))
-        conn.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(_explain(exc, path)) from exc
+        fd = _lock(path, exclusive=True)
+    except OSError:
+        fd = None  # a folder we cannot write in: SQLite's own lock is the check left
+    else:
+        if fd is None and fcntl is not None:
+            raise DatabaseInUse(
+                "Databasen används just nu av ungtui (ett öppet fönster eller ett kommando "
+                "som körs). Stäng det och försök igen. Inget har ändrats."
+            )
+    try:
+        yield
     finally:
-        conn.close()
+        if fd is not None:
+            _unlock(path, fd)
+
+
+def _shared_lock(db_path: Path) -> int | None:
+    try:
+        return _lock(lock_path(db_path), exclusive=False)
+    except OSError:
+        return None  # read-only folder: nothing can be restored over it from here either
+
+
+# --- the file the app opened is the file it writes --------------------------------------
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _guard_writes(engine: Engine, path: Path) -> None:
+    opened = _file_identity(path)
+
+    def check(_conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+        if statement.lstrip()[:9].upper().startswith(_READS):
+            return
+        if _file_identity(path) != opened:
+            raise sqlite3.OperationalError(REPLACED)
+
+    event.listen(engine, "before_cursor_execute", check)
 
 
 def _explain(exc: sqlite3.DatabaseError, path: Path) -> str:
@@ -100,12 +208,19 @@ def _explain(exc: sqlite3.DatabaseError, path: Path) -> str:
     return f"Databasen {path.name} kunde inte öppnas ({exc})."
 
 
+def take_write_lock(conn) -> None:
+    """Start the write transaction now (SQLite's RESERVED lock; waits for another writer):
+    what is read after this stays true until the commit. Writes nothing."""
+    conn.exec_driver_sql("DELETE FROM setting WHERE 0")
+
+
 class Database:
     """One open database file. Sessions are short-lived and per unit of work."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, lock_fd: int | None = None) -> None:
         self.path = path
         self.engine = engine
+        self._lock_fd = lock_fd
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -114,6 +229,9 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._lock_fd is not None:
+            _unlock(lock_path(self.path), self._lock_fd)
+            self._lock_fd = None
 
 
 def open_database(path: str | os.PathLike[str], *, create: bool = True) -> Database:
@@ -121,6 +239,7 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True) -> Datab
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path} är en mapp, inte en databasfil.")
+    created = False
     if not path.exists():
         if not create:
             raise StoreError(f"Databasen {path} finns inte.")
@@ -130,17 +249,26 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True) -> Datab
             raise StoreError(
                 f"Databasen kunde inte skapas i {path.parent}: {exc.strerror}."
             ) from exc
-    _migrate_file(path)
-    _forget_identity_if_copied(path)
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-    )
-    event.listen(engine, "connect", _set_pragmas)
+        created = True
+    lock_fd = _shared_lock(path)
     try:
-        with engine.connect():
-            pass  # sets WAL and the other pragmas now, while errors can still be explained
-    except OperationalError as exc:
-        engine.dispose()
-        raise StoreError(_explain(exc.orig, path)) from exc
-    return Database(path, engine)
+        _migrate_file(path)
+        engine = create_engine(
+            f"sqlite:///{path}",
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _set_pragmas)
+        _guard_writes(engine, path)
+        try:
+            with engine.connect():
+                pass  # sets the pragmas now, while errors can still be explained
+        except OperationalError as exc:
+            engine.dispose()
+            raise StoreError(_explain(exc.orig, path)) from exc
+    except BaseException:
+        if lock_fd is not None:
+            _unlock(lock_path(path), lock_fd)
+        if created:
+            path.unlink(missing_ok=True)
+        raise
+    return Database(path, engine, lock_fd)

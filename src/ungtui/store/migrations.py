@@ -631,6 +631,121 @@ CREATE INDEX ix_organisation_merged_into ON organisation (merged_into);
 CREATE INDEX ix_organisation_org_nr ON organisation (org_nr);
 """
 
+# Issue 16: one identity number, one person, among the people registered on this install,
+# so that two table imports (or two windows) racing with the same list cannot register
+# anyone twice. Not a UNIQUE key on identity_number itself: the same person registered on
+# two installs arrives by sync and must be merged by a person (ARCHITECTURE.md, sync.md
+# §6.2), so a sync import must always land, duplicates and all. The index therefore covers
+# only rows whose number was typed or imported here (identity_here = 1): sync inserts rows
+# without the flag, and clears it when it brings a different number for a row (see
+# sync.state._upsert), so nothing sync writes can ever collide with it. The possible
+# duplicates then go to the queue of Synk → Dubbletter as before. Existing rows get the
+# flag when this install wrote their number and no other live row has it.
+V_IDENTITY_HERE = """
+ALTER TABLE individual ADD COLUMN identity_here BOOLEAN;
+UPDATE individual SET identity_here = 1
+WHERE identity_number IS NOT NULL AND deleted_at IS NULL
+  AND id IN (
+    SELECT r.row_id FROM sync_row r JOIN sync_meta m ON m.key = 'site_id'
+    WHERE r.tbl = 'individual'
+      AND json_extract(r.fields, '$.identity_number.v[0][2]') = m.value
+      AND json_array_length(r.fields, '$.identity_number.v') = 1
+  )
+  AND identity_number IN (
+    SELECT identity_number FROM individual
+    WHERE identity_number IS NOT NULL AND deleted_at IS NULL
+    GROUP BY identity_number HAVING count(*) = 1
+  );
+CREATE UNIQUE INDEX ux_individual_identity_here ON individual (identity_number)
+WHERE identity_here = 1 AND deleted_at IS NULL;
+"""
+
+# Issue 18: facts the rules need, recorded rather than derived (the establishment
+# programme, compulsory school, the municipality, AF status and school status with their
+# dates, reduced work capacity, the day someone joins an agreement's offer), a job
+# track's agreement, an agreement's guarantee and work-process rules, and a process's
+# local proposal. An agreement's start may be unknown: the table is copied to let
+# valid_from be empty.
+V_RULES = """
+ALTER TABLE individual ADD COLUMN establishment_from DATE;
+ALTER TABLE individual ADD COLUMN establishment_until DATE;
+ALTER TABLE individual ADD COLUMN compulsory_school_done_on DATE;
+ALTER TABLE individual ADD COLUMN municipality VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE individual ADD COLUMN af_status VARCHAR NOT NULL DEFAULT '';
+CREATE TABLE person_status (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    individual_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    valid_from DATE,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_person_status_individual_id ON person_status (individual_id);
+ALTER TABLE mapping ADD COLUMN reduced_work_capacity BOOLEAN NOT NULL DEFAULT 0;
+ALTER TABLE way ADD COLUMN joined_on DATE;
+ALTER TABLE job_track ADD COLUMN agreement_id VARCHAR;
+ALTER TABLE work_process ADD COLUMN local_proposal VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE work_process ADD COLUMN ender_full_control BOOLEAN;
+ALTER TABLE work_process ADD COLUMN continuation_requested BOOLEAN;
+DROP TRIGGER work_process_fts_insert;
+DROP TRIGGER work_process_fts_update;
+CREATE TRIGGER work_process_fts_insert AFTER INSERT ON work_process BEGIN
+    INSERT INTO work_process_fts (process_id, title, body) VALUES (
+        new.id, new.title,
+        new.what_agreed || char(10) || new.how_done || char(10) || new.measures
+            || char(10) || new.local_proposal
+    );
+END;
+CREATE TRIGGER work_process_fts_update
+AFTER UPDATE OF title, what_agreed, how_done, measures, local_proposal ON work_process BEGIN
+    DELETE FROM work_process_fts WHERE process_id = old.id;
+    INSERT INTO work_process_fts (process_id, title, body) VALUES (
+        new.id, new.title,
+        new.what_agreed || char(10) || new.how_done || char(10) || new.measures
+            || char(10) || new.local_proposal
+    );
+END;
+CREATE TABLE agreement_new (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted_at DATETIME,
+    title VARCHAR NOT NULL,
+    purpose VARCHAR NOT NULL,
+    parties VARCHAR NOT NULL,
+    target_groups VARCHAR NOT NULL,
+    goals VARCHAR NOT NULL,
+    appendices VARCHAR NOT NULL,
+    valid_from DATE,
+    valid_until DATE,
+    notice_months INTEGER,
+    notice_given_on DATE,
+    notice_given_by VARCHAR,
+    revision VARCHAR NOT NULL,
+    next_revision DATE,
+    guarantee_min_age INTEGER,
+    guarantee_max_age INTEGER,
+    guarantee_days INTEGER,
+    guarantee_counts VARCHAR NOT NULL DEFAULT '',
+    process_commitment_months INTEGER,
+    PRIMARY KEY (id)
+);
+INSERT INTO agreement_new (id, created_at, updated_at, deleted_at, title, purpose, parties,
+    target_groups, goals, appendices, valid_from, valid_until, notice_months,
+    notice_given_on, notice_given_by, revision, next_revision, guarantee_min_age,
+    guarantee_max_age, guarantee_days)
+SELECT id, created_at, updated_at, deleted_at, title, purpose, parties, target_groups,
+    goals, appendices, valid_from, valid_until, notice_months, notice_given_on,
+    notice_given_by, revision, next_revision, guarantee_min_age, guarantee_max_age,
+    guarantee_days
+FROM agreement;
+DROP TABLE agreement;
+ALTER TABLE agreement_new RENAME TO agreement;
+"""
+
 # Issue 15: sync a buggy or hostile peer cannot break.
 # - sync_site.received_file: the file that brought the highest sequence number received
 #   from a site. Acknowledgements name it, so an install accepts an acknowledgement only
@@ -662,7 +777,9 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (6, V_MEETINGS),
     (7, V_AGREEMENT_GUARANTEE),
     (8, V_ORGANISATION_IDENTITY),
-    (9, V_SYNC_AUTHORITY),
+    (9, V_IDENTITY_HERE),
+    (10, V_RULES),
+    (11, V_SYNC_AUTHORITY),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

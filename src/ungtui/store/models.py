@@ -2,8 +2,9 @@
 
 No foreign-key constraints are declared: records arrive from other installs by sync in
 any order (see shared/research/sync.md §6.2), so references are checked by services and a
-dangling one is shown, not refused. Identity numbers are indexed but never UNIQUE: the same
-person registered twice is merged by a person, not refused by the database.
+dangling one is shown, not refused. Identity numbers are indexed but never UNIQUE across
+installs: the same person registered twice is merged by a person, not refused by the
+database; only numbers registered on this install are unique (Individual.identity_here).
 """
 
 from __future__ import annotations
@@ -69,6 +70,19 @@ class Individual(Record, table=True):
     residence_permit_date: date | None = None
     status: str = Field(default="aktiv", index=True)  # aktiv | vilande | avslutad
     case_organisation_id: str | None = None
+    # Facts the target-group rules need, recorded rather than guessed (issue 18):
+    # the establishment programme is an AF decision with a start and an end …
+    establishment_from: date | None = None
+    establishment_until: date | None = None
+    # … KAA begins when compulsory school is completed (None: the law's usual end, the
+    # spring term of the year the person turns 16) …
+    compulsory_school_done_on: date | None = None
+    # … the municipality where the person is registered (folkbokförd), by name …
+    municipality: str = ""
+    # … and the person's standing at Arbetsförmedlingen (domain.target_groups.AF_STATUSES).
+    # School and AF status are also kept with their dates in PersonStatus, so that a
+    # report for an earlier period sees them as they were then.
+    af_status: str = ""
     # Folded name and identity digits: what search-as-you-type matches against.
     search_key: str = ""
     # Last and first name in Swedish alphabetical order (see domain.text.swedish_sort_key).
@@ -76,6 +90,21 @@ class Individual(Record, table=True):
     # Set when a person confirmed this is the same person as another record: the id the
     # merged person is shown under (the smallest id of the group, sync.md §6.3).
     merged_into: str | None = None
+    # Install-local: the identity number was typed or imported here (not brought by sync).
+    # Such numbers are unique among live records (migration V_IDENTITY_HERE says why only
+    # these); never synced, never dumped.
+    identity_here: bool | None = None
+
+
+class PersonStatus(Record, table=True):
+    """A school or AF status from a day on (valid_from None: since before it was
+    recorded). The latest row on or before a day is the status that day."""
+
+    __tablename__ = "person_status"
+    individual_id: str = Field(index=True)
+    kind: str  # "skola" | "af" (domain.target_groups.STATUS_KINDS)
+    value: str
+    valid_from: date | None = None
 
 
 class Responsibility(Record, table=True):
@@ -137,6 +166,9 @@ class Way(Record, table=True):
     exit_on: date | None = None
     exit_outcome: str = ""  # domain.way.OUTCOMES
     exit_note: str = ""
+    # The day the person joined the agreement's offer ("tackar ja", Ungdomskontraktet,
+    # seed 003): an agreement's guarantee runs from here, not from first contact.
+    joined_on: date | None = None
 
 
 class WayPhase(Record, table=True):
@@ -164,6 +196,9 @@ class Mapping(Record, table=True):
     goals: str = ""
     health: str = Field(default="", sa_column_kwargs={"info": SENSITIVE})
     disability: str = Field(default="", sa_column_kwargs={"info": SENSITIVE})
+    # "Funktionsnedsättning som medför nedsatt arbetsförmåga" (seed 004, 7.1): its own
+    # assessment, not whatever the disability text says.
+    reduced_work_capacity: bool = Field(default=False, sa_column_kwargs={"info": SENSITIVE})
 
 
 class Measure(Record, table=True):
@@ -217,6 +252,9 @@ class JobTrack(Record, table=True):
     period_to: date | None = None
     places: int = 0
     target_group: str = "nyanland"  # domain.target_groups.GROUPS
+    # The agreement whose goals the track counts towards (seed 001: at least three
+    # tracks of its own); None: a track of no agreement.
+    agreement_id: str | None = None
 
 
 # --- Work processes (arbetsprocesser) and their agreements (överenskommelser) ----------
@@ -233,7 +271,7 @@ class Agreement(Record, table=True):
     target_groups: str = "[]"
     goals: str = "[]"
     appendices: str = "[]"
-    valid_from: date
+    valid_from: date | None = None  # None: the agreement's text does not say
     valid_until: date | None = None  # None: until further notice (tills vidare)
     notice_months: int | None = None  # None: the agreement does not say
     notice_given_on: date | None = None
@@ -244,6 +282,11 @@ class Agreement(Record, table=True):
     guarantee_min_age: int | None = None
     guarantee_max_age: int | None = None  # inclusive
     guarantee_days: int | None = None
+    guarantee_counts: str = ""  # what counts as the measure (domain.guarantee.COUNTS)
+    # Seed 000: a party ending a work process keeps its commitment up to this many months
+    # if it fully controls its part and the other party asks; None: the agreement says
+    # nothing about ending work processes.
+    process_commitment_months: int | None = None
 
 
 class WorkProcess(Record, table=True):
@@ -254,6 +297,9 @@ class WorkProcess(Record, table=True):
     appendix: int | None = None  # the agreement's appendix number
     what_agreed: str = ""
     how_done: str = ""  # Markdown, usually numbered steps
+    # Steps someone proposes locally that the agreement does not state, kept apart and
+    # marked "Lokalt förslag (inte överenskommet)".
+    local_proposal: str = ""
     responsible_organisation_id: str | None = None
     responsible_role: str = ""  # a role or a person
     parties: str = ""  # comma-separated organisation ids
@@ -266,6 +312,10 @@ class WorkProcess(Record, table=True):
     next_review: date | None = None
     ended_on: date | None = None
     ended_by: str | None = None  # organisation id
+    # Under an agreement with a commitment rule: did the ending party fully control its
+    # part, and did the other party ask it to keep its commitment (None: not asked).
+    ender_full_control: bool | None = None
+    continuation_requested: bool | None = None
     commitment_until: date | None = None
     version: int = 1
 
@@ -359,6 +409,7 @@ DOMAIN_TABLES: tuple[type[Record], ...] = (
     Unit,
     Staff,
     Individual,
+    PersonStatus,
     Responsibility,
     Consent,
     Way,

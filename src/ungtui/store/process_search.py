@@ -43,6 +43,7 @@ class Hit:
     next_review: date | None
     responsible_organisation_id: str | None
     responsible_role: str
+    commitment_until: date | None = None
 
 
 def match_expression(words: str) -> str | None:
@@ -71,16 +72,25 @@ def _filters(query: ProcessQuery, params: dict) -> list[str]:
         params["on"] = on.isoformat()
         if query.state == "aktiv":
             where.append("(p.ended_on IS NULL OR p.ended_on > :on)")
+        # domain.processes.process_state: under notice while a commitment runs or while
+        # no last day is agreed; ended after the last day (from the day itself when the
+        # process ended without a commitment).
         elif query.state == "uppsagd":
-            where.append("p.ended_on <= :on AND p.commitment_until >= :on")
+            where.append(
+                "p.ended_on <= :on AND (p.commitment_until IS NULL"
+                " OR (p.commitment_until > p.ended_on AND p.commitment_until >= :on))"
+            )
         elif query.state == "avslutad":
-            where.append("p.ended_on <= :on AND p.commitment_until < :on")
+            where.append(
+                "p.ended_on <= :on AND p.commitment_until IS NOT NULL"
+                " AND (p.commitment_until = p.ended_on OR p.commitment_until < :on)"
+            )
     return where
 
 
 _COLUMNS = (
     "p.id, p.title, {snippet}, p.ended_on, p.next_review, p.responsible_organisation_id,"
-    " p.responsible_role"
+    " p.responsible_role, p.commitment_until"
 )
 
 
@@ -119,6 +129,7 @@ def search_processes(
             next_review=date.fromisoformat(row[4]) if row[4] else None,
             responsible_organisation_id=row[5],
             responsible_role=row[6],
+            commitment_until=date.fromisoformat(row[7]) if row[7] else None,
         )
         for row in rows
     ]

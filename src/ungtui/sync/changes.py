@@ -198,6 +198,18 @@ def line_of(item: dict | StoredRow) -> bytes:
     return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def file_lines(changes: ChangeSet) -> Iterator[bytes]:
+    """The lines of a file's body for a change set held in memory: the manifest, the
+    changes, and the end line with the count of each section."""
+    counts = {"om": 0, "g": 0, "p": 0, "rows": 0, "m": 0}
+    yield line_of(changes.manifest())
+    for item in changes.items():
+        kind = next(iter(item)) if len(item) == 1 else "rows"
+        counts[kind if kind in counts else "rows"] += 1
+        yield line_of(item)
+    yield line_of({"end": counts})
+
+
 @dataclass
 class Export:
     """An export being written: its manifest, its changes as a stream, and what the

@@ -6,6 +6,7 @@ moves past every time seen in an imported file (Kulkarni et al. 2014; sync.md §
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -20,6 +21,13 @@ def wall_millis() -> int:
 
 def encode(millis: int, counter: int) -> str:
     return f"{millis:013d}.{counter:05d}"
+
+
+_STAMP = re.compile(r"\d{13}\.\d{5}")
+
+
+def is_stamp(text: str) -> bool:
+    return _STAMP.fullmatch(text) is not None
 
 
 def decode(stamp: str) -> tuple[int, int]:

@@ -20,6 +20,7 @@ from sqlalchemy import Boolean, Date, DateTime, TypeDecorator
 from sqlalchemy.engine import Connection
 
 from ungtui.domain.text import person_search_key, person_sort_key
+from ungtui.store.database import instance_of
 from ungtui.store.models import DOMAIN_TABLES
 from ungtui.sync import hlc as hlcmod
 from ungtui.sync import organisations as orgs
@@ -34,6 +35,7 @@ LOCAL_COLUMNS = {
     "search_key",
     "sort_key",
     "merged_into",
+    "identity_here",
 }
 TABLES = {model.__tablename__: model.__table__ for model in DOMAIN_TABLES}
 # Shipped starting content is written with this one dot on every install that loads it,
@@ -136,7 +138,20 @@ def set_meta_value(conn: Connection, key: str, value: str | None) -> None:
 
 
 def ensure_identity(conn: Connection) -> dict[str, str]:
+    """This install's identity, made when first needed. A database file copied to another
+    place (or a backup put back) must not go on as the install it came from: two installs
+    writing under one site id would make edits collide unseen. So when the file is not the
+    one the identity was made on, a new site id and key are made, and the next export is a
+    full one so that peers are not told of a gap. This is checked here, before the first
+    write, rather than on open: opening a file only to read it changes nothing in it."""
     meta = _meta(conn)
+    here = instance_of(conn)
+    if meta.get("instance") != here:
+        if "site_id" in meta:
+            conn.exec_driver_sql("DELETE FROM sync_meta WHERE key IN ('site_id', 'signing_key')")
+            _set_meta(conn, full_next="1")
+        _set_meta(conn, instance=here)
+        meta = _meta(conn)
     if "site_id" not in meta:
         rekey(conn)
         meta = _meta(conn)
@@ -169,9 +184,20 @@ def site_id(conn: Connection) -> str:
     return ensure_identity(conn)["site_id"]
 
 
+def current_identity(conn: Connection) -> dict[str, str] | None:
+    """The identity if this file has its own already, without making one (a read)."""
+    meta = _meta(conn)
+    if meta.get("instance") != instance_of(conn) or "site_id" not in meta:
+        return None
+    return meta
+
+
+def key_from(meta: dict[str, str]) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(meta["signing_key"]))
+
+
 def signing_key(conn: Connection) -> Ed25519PrivateKey:
-    raw = base64.b64decode(ensure_identity(conn)["signing_key"])
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    return key_from(ensure_identity(conn))
 
 
 def clock(conn: Connection) -> hlcmod.Clock:
@@ -405,6 +431,14 @@ class _DomainWriter:
         names = ", ".join(f'"{c}"' for c in self.columns)
         marks = ", ".join("?" * len(self.columns))
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in written)
+        if tbl == "individual":
+            # A number that did not come from this install is not this install's to keep
+            # unique: it leaves the unique index (store.migrations.V_IDENTITY_HERE), so that
+            # what sync writes always lands and a duplicate goes to the queue instead.
+            updates += (
+                ', "identity_here" = CASE WHEN "individual"."identity_number" IS'
+                ' excluded."identity_number" THEN "individual"."identity_here" ELSE NULL END'
+            )
         self.sql = (
             f'INSERT INTO "{tbl}" ({names}) VALUES ({marks})'
             f" ON CONFLICT (id) DO UPDATE SET {updates}"

@@ -97,12 +97,12 @@ def _checker(tbl: str, col: str) -> Callable[[Any], str | None]:
     if isinstance(kind, Float):
         return rules.number_problem
     if isinstance(kind, String):
-        rule = rules.text_rule(tbl, col)
+        check = rules.text_check(tbl, col)
 
         def text(value: Any) -> str | None:
             if type(value) is not str:
                 return "ska vara text"
-            return rules.text_problem(value, rule)
+            return check(value)
 
         return text
     raise TypeError(f"no value rule for {tbl}.{col}")

@@ -9,9 +9,11 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from ungtui.domain.fields import for_display
 from ungtui.services.organisations import CurrentUser, current_user
 from ungtui.services.privacy_settings import privacy_settings
 from ungtui.store.database import Database
@@ -156,6 +158,31 @@ class UngApp(App[None]):
             "Byt färgtema", "Välj färger som passar din skärm", self.action_change_theme
         )
         yield SystemCommand("Avsluta", "Stäng ungtui (Ctrl+Q)", self.exit)
+
+    # --- text from people is shown as text (tui.widgets.plain) ------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages quote names, file names and errors
+        that came from people, and those are never markup or terminal codes."""
+        super().notify(
+            for_display(message, multiline=True),
+            title=for_display(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # The sub-title names the user, the unit and the organisation.
+        return super().format_title(for_display(title), for_display(sub_title))
 
     def action_help(self) -> None:
         if self.locked:

@@ -7,7 +7,10 @@ import asyncio
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
+from ungtui.domain.fields import for_display
 from ungtui.services import processes
 from ungtui.services.individuals import IndividualFilter, list_individuals
 from ungtui.store.process_search import ProcessQuery
@@ -28,11 +31,12 @@ class PersonCommands(Provider):
         for row in rows:
             share = getattr(app, "screen_share", False)
             shown = shown_identity(row.identity, row.identity_kind, False, share)
-            title = f"{shown_name(row.name, share)}  {shown}"
+            title = for_display(f"{shown_name(row.name, share)}  {shown}")
             yield Hit(
                 max(matcher.match(row.name), 0.5),
-                matcher.highlight(title),
+                highlighted(matcher, title),
                 partial(app.open_individual, row.id),
+                text=title,
                 help=f"Öppna deltagare · {row.status}",
             )
 
@@ -57,12 +61,25 @@ class ProcessCommands(Provider):
         for rank, row in enumerate(rows):
             # The full-text search ranked them already (words, prefixes, accents, bodies);
             # the palette's letter matcher would reorder them by scattered letters.
+            title = for_display(row.title)
             yield Hit(
                 max(0.9 - rank * 0.02, 0.1),
-                row.title,
+                Content(title),  # a title from a peer is text, not markup
                 partial(open_process, app, row.id),
-                help=f"Arbetsprocess · {row.status}",
+                text=title,
+                help=f"Arbetsprocess · {for_display(row.status)}",
             )
+
+
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """The palette's highlighting of the typed letters, without reading `text` as markup
+    (Matcher.highlight would: a name with `[/]` in it broke the palette)."""
+    content = Content(text)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 def open_process(app, process_id: str) -> None:

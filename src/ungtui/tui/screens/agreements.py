@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
+from ungtui.domain.fields import for_display
+from ungtui.domain.guarantee import COUNTS
 from ungtui.services import clock
 from ungtui.services.agreements import (
     AgreementDetail,
@@ -20,10 +21,11 @@ from ungtui.services.agreements import (
     list_agreements,
 )
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
-from ungtui.services.guarantee_rules import guarantee_rule, set_agreement_guarantee
+from ungtui.services.guarantee_rules import set_agreement_guarantee
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen
+from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen, choices
+from ungtui.tui.widgets.plain import PlainTable, plain
 
 
 def _cell(text: str) -> str:
@@ -32,19 +34,28 @@ def _cell(text: str) -> str:
 
 def guarantee_text(a: AgreementDetail) -> str:
     if a.guarantee is None:
-        return "enligt installationens standard (g sätter överenskommelsens egen)"
-    g = a.guarantee
-    return f"{g.min_age}–{g.max_age} år vid inflödet, {g.days} dagar"
+        return "ingen (g lägger till en om överenskommelsen har en)"
+    return a.guarantee.text()
+
+
+def commitment_text(a: AgreementDetail) -> str:
+    if a.process_commitment_months is None:
+        return "anges inte; en avslutad process står kvar tills parterna bestämt sista dagen"
+    return (
+        f"upp till {a.process_commitment_months} månader, om parten som avslutar har full "
+        "rådighet och den andra parten begär det"
+    )
 
 
 def agreement_markdown(a: AgreementDetail) -> str:
     until = a.valid_until.isoformat() if a.valid_until else "tills vidare"
+    start = f"från {a.valid_from.isoformat()}" if a.valid_from else "startdag anges inte"
     notice = f"{a.notice_months} månader" if a.notice_months is not None else "anges inte"
     lines = [
         "| Uppgift | |",
         "|---|---|",
         f"| Status | {_cell(a.state_text)} |",
-        f"| Gäller | från {a.valid_from.isoformat()}, {until} |",
+        f"| Gäller | {start}, {until} |",
         f"| Uppsägningstid | {notice} |",
     ]
     if a.notice_given_on:
@@ -54,7 +65,8 @@ def agreement_markdown(a: AgreementDetail) -> str:
         revision += f"; nästa {a.next_revision.isoformat()}"
     lines += [
         f"| Revidering | {_cell(revision)} |",
-        f"| 90-dagarsgaranti | {guarantee_text(a)} |",
+        f"| Garanti om insats | {guarantee_text(a)} |",
+        f"| Avsluta en arbetsprocess | {commitment_text(a)} |",
         "",
         "## Parter",
         "",
@@ -69,7 +81,8 @@ def agreement_markdown(a: AgreementDetail) -> str:
         lines.append(f"{number}. {goal.goal}")
         for i in goal.indicators:
             year = f"{i.year}: " if i.year else ""
-            lines.append(f"    - {i.indicator} – {year}{i.target or 'målnivå saknas'}")
+            compared = f" (jämförs med {i.baseline})" if i.baseline else ""
+            lines.append(f"    - {i.indicator} – {year}{i.target or 'målnivå saknas'}{compared}")
     if not a.goals:
         lines.append("–")
     lines += ["", "## Bilagor", ""]
@@ -87,7 +100,7 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Överenskommelser", classes="screen-title")
-        table: DataTable[str] = DataTable(id="agreements", cursor_type="row")
+        table = PlainTable(id="agreements", cursor_type="row")
         for label, width in (
             ("Överenskommelse", 48),
             ("Parter", 30),
@@ -112,7 +125,11 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
         table.clear()
         for row in rows:
             table.add_row(
-                row.title, row.parties, row.valid_from.isoformat(), row.state_text, key=row.id
+                row.title,
+                row.parties,
+                row.valid_from.isoformat() if row.valid_from else "anges inte",
+                row.state_text,
+                key=row.id,
             )
         if not rows:
             self.notify(
@@ -127,163 +144,6 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
             if key:
                 self.app.push_screen(AgreementDetailScreen(key))
 
-    def action_guarantee(self) -> None:
-        detail = self._detail
-        if detail is None:
-            return
-        default = guarantee_rule(self.app.db)
-        own = detail.guarantee
-        agreement_id = self.agreement_id
-        user = self.app.user
-        actor = user.staff_id if user else None
-
-        def number(values: Values, name: str) -> int | None:
-            raw = str(values[name]).strip()
-            if not raw:
-                return None
-            if not raw.isdigit():
-                raise ValidationError({name: "Skriv ett heltal, till exempel 24."})
-            return int(raw)
-
-        def save(values: Values) -> None:
-            lowest, highest = number(values, "min_age"), number(values, "max_age")
-            days = number(values, "days")
-            try:
-                set_agreement_guarantee(
-                    self.app.db,
-                    agreement_id,
-                    min_age=lowest,
-                    max_age=highest,
-                    days=days,
-                    actor_id=actor,
-                )
-            except ValidationError as exc:
-                # The service names the age pair "ages"; show it at the lowest age.
-                errors = dict(exc.errors)
-                if "ages" in errors:
-                    errors["min_age"] = errors.pop("ages")
-                raise ValidationError(errors) from None
-
-        def value(n: int | None) -> str:
-            return "" if n is None else str(n)
-
-        specs = [
-            Spec("min_age", "Lägsta ålder vid inflödet", value=value(own and own.min_age), row=1),
-            Spec("max_age", "Högsta ålder (ingår)", value=value(own and own.max_age), row=1),
-            Spec("days", "Dagar till första insats", value=value(own and own.days), row=1),
-        ]
-        intro = (
-            "Gäller personer vars ansvariga organisation är part i överenskommelsen och som "
-            "skrivs in medan den gäller. Lämna alla fält tomma för installationens standard: "
-            f"{default.min_age}–{default.max_age} år, {default.days} dagar."
-        )
-
-        def done(result: str | None) -> None:
-            if result is not None:
-                self.load()
-
-        self.app.push_screen(
-            WayFormScreen(
-                f"90-dagarsgarantin i {detail.title}",
-                specs,
-                save,
-                intro=intro,
-                done="Överenskommelsens 90-dagarsgaranti är sparad.",
-            ),
-            done,
-        )
-
-    def action_notice(self) -> None:
-        """A form for who gives notice and when; then a question showing the last day."""
-        detail = self._detail
-        if detail is None:
-            return
-        if detail.notice_given_on is not None:
-            self.notify(f"Överenskommelsen är redan uppsagd: {detail.state_text}.")
-            return
-        db, agreement_id = self.app.db, self.agreement_id
-        user = self.app.user
-        parties = [(p.name, p.id) for p in detail.parties]
-        mine = user.organisation_id if user else ""
-
-        def check(values: Values) -> str:
-            on, _last = check_notice(
-                db,
-                agreement_id,
-                on_text=str(values["on"]),
-                party_id=str(values["party"]) or None,
-            )
-            return f"{on.isoformat()}|{values['party']}"
-
-        def confirm(result: str | None) -> None:
-            if not result:
-                return
-            on_text, party_id = result.split("|")
-            on, last = check_notice(db, agreement_id, on_text=on_text, party_id=party_id)
-            party = next(name for name, pid in parties if pid == party_id)
-            months = detail.notice_months or 0
-
-            def answer(choice: str | None) -> None:
-                if choice == "notice":
-                    self._give_notice(on, party_id)
-
-            self.app.push_screen(
-                ConfirmScreen(
-                    "Säga upp överenskommelsen?",
-                    f"{party} säger upp {detail.title} {on.isoformat()}. Med "
-                    f"{months} månaders uppsägningstid gäller den t.o.m. {last.isoformat()}, "
-                    "sedan upphör den. Uppsägningen loggas och följer med vid synk.",
-                    [("cancel", "Avbryt"), ("notice", "Säg upp")],
-                ),
-                answer,
-            )
-
-        self.app.push_screen(
-            WayFormScreen(
-                f"Säg upp {detail.title}",
-                [
-                    Spec(
-                        "party",
-                        "Part som säger upp",
-                        "select",
-                        mine if mine in {pid for _n, pid in parties} else "",
-                        parties,
-                    ),
-                    Spec(
-                        "on",
-                        "Dag då uppsägningen lämnades",
-                        value=clock.today().isoformat(),
-                        placeholder="ÅÅÅÅ-MM-DD",
-                    ),
-                ],
-                check,
-                intro="Uppsägning sker i den strategiska styrgruppen. Överenskommelsen gäller "
-                "under uppsägningstiden och upphör sedan.",
-                done="Kontrollera och bekräfta uppsägningen.",
-            ),
-            confirm,
-        )
-
-    @work(thread=True, exclusive=True, group="notice", exit_on_error=False)
-    def _give_notice(self, on, party_id: str) -> None:
-        user = self.app.user
-        try:
-            last = give_notice(
-                self.app.db,
-                self.agreement_id,
-                on=on,
-                party_id=party_id,
-                actor_id=user.staff_id if user else None,
-            )
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(f"Överenskommelsen är uppsagd och gäller t.o.m. {last.isoformat()}.")
-        self.app.call_from_thread(self.load)
-
-    def action_back(self) -> None:
-        self.dismiss()
-
 
 class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
     DEFAULT_CSS = """
@@ -292,7 +152,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
     """
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="agreement_back"),
-        Binding("g", "guarantee", "90 dagar", id="agreement_guarantee"),
+        Binding("g", "guarantee", "Garanti", id="agreement_guarantee"),
         Binding("u", "notice", "Säg upp", id="agreement_notice"),
     ]
 
@@ -309,7 +169,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static(
                 "Arbetsprocesser i överenskommelsen (Enter öppnar)", classes="section-title"
             )
-            table: DataTable[str] = DataTable(id="agreement-processes", cursor_type="row")
+            table = PlainTable(id="agreement-processes", cursor_type="row")
             table.add_column("Bilaga", width=6)
             table.add_column("Arbetsprocess", width=80)
             yield table
@@ -331,8 +191,9 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     def _show(self, detail: AgreementDetail) -> None:
         self._detail = detail
-        self.query_one("#agreement-title", Static).update(escape(detail.title))
-        self.query_one("#agreement-text", Markdown).update(agreement_markdown(detail))
+        self.query_one("#agreement-title", Static).update(plain(detail.title))
+        text = for_display(agreement_markdown(detail), multiline=True)
+        self.query_one("#agreement-text", Markdown).update(text)
         table = self.query_one("#agreement-processes", DataTable)
         table.clear()
         for pid, title, appendix in detail.processes:
@@ -349,7 +210,6 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
         detail = self._detail
         if detail is None:
             return
-        default = guarantee_rule(self.app.db)
         own = detail.guarantee
         agreement_id = self.agreement_id
         user = self.app.user
@@ -373,6 +233,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
                     min_age=lowest,
                     max_age=highest,
                     days=days,
+                    counts=str(values["counts"]),
                     actor_id=actor,
                 )
             except ValidationError as exc:
@@ -386,14 +247,24 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             return "" if n is None else str(n)
 
         specs = [
-            Spec("min_age", "Lägsta ålder vid inflödet", value=value(own and own.min_age), row=1),
+            Spec(
+                "min_age", "Lägsta ålder när hen tackar ja", value=value(own and own.min_age), row=1
+            ),
             Spec("max_age", "Högsta ålder (ingår)", value=value(own and own.max_age), row=1),
-            Spec("days", "Dagar till första insats", value=value(own and own.days), row=1),
+            Spec("days", "Dagar till insats", value=value(own and own.days), row=1),
+            Spec(
+                "counts",
+                "Vad som räknas som insats",
+                "select",
+                own.counts if own else "arbete_studier",
+                choices(COUNTS),
+            ),
         ]
         intro = (
-            "Gäller personer vars ansvariga organisation är part i överenskommelsen och som "
-            "skrivs in medan den gäller. Lämna alla fält tomma för installationens standard: "
-            f"{default.min_age}–{default.max_age} år, {default.days} dagar."
+            "Bara om överenskommelsen lovar en insats inom viss tid, som Ungdomskontraktet i "
+            "Västerås (16–24 år, 90 dagar). Garantin gäller den vars ärende en part har och "
+            "räknas från dagen personen tackade ja. Lämna åldrar och dagar tomma om "
+            "överenskommelsen inte har någon garanti."
         )
 
         def done(result: str | None) -> None:
@@ -402,11 +273,11 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
 
         self.app.push_screen(
             WayFormScreen(
-                f"90-dagarsgarantin i {detail.title}",
+                f"Garanti i {detail.title}",
                 specs,
                 save,
                 intro=intro,
-                done="Överenskommelsens 90-dagarsgaranti är sparad.",
+                done="Överenskommelsens garanti är sparad.",
             ),
             done,
         )
@@ -423,6 +294,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
         user = self.app.user
         parties = [(p.name, p.id) for p in detail.parties]
         mine = user.organisation_id if user else ""
+        silent = detail.notice_months is None
 
         def check(values: Values) -> str:
             on, _last = check_notice(
@@ -430,60 +302,92 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
                 agreement_id,
                 on_text=str(values["on"]),
                 party_id=str(values["party"]) or None,
+                last_day_text=str(values.get("last_day", "")),
             )
-            return f"{on.isoformat()}|{values['party']}"
+            return f"{on.isoformat()}|{values['party']}|{values.get('last_day', '')}"
 
         def confirm(result: str | None) -> None:
             if not result:
                 return
-            on_text, party_id = result.split("|")
-            on, last = check_notice(db, agreement_id, on_text=on_text, party_id=party_id)
+            on_text, party_id, last_text = result.split("|")
+            on, last = check_notice(
+                db, agreement_id, on_text=on_text, party_id=party_id, last_day_text=last_text
+            )
             party = next(name for name, pid in parties if pid == party_id)
-            months = detail.notice_months or 0
+            if not silent:
+                what = (
+                    f"Med {detail.notice_months} månaders uppsägningstid gäller den t.o.m. "
+                    f"{last.isoformat() if last else ''}, sedan upphör den."
+                )
+            elif last is not None:
+                what = (
+                    f"Överenskommelsen anger ingen uppsägningstid; parterna har bestämt att den "
+                    f"gäller t.o.m. {last.isoformat()}."
+                )
+            else:
+                what = (
+                    "Överenskommelsen anger ingen uppsägningstid, så den står som uppsagd utan "
+                    "sista dag tills parterna har bestämt en."
+                )
 
             def answer(choice: str | None) -> None:
                 if choice == "notice":
-                    self._give_notice(on, party_id)
+                    self._give_notice(on, party_id, last if silent else None)
 
             self.app.push_screen(
                 ConfirmScreen(
                     "Säga upp överenskommelsen?",
-                    f"{party} säger upp {detail.title} {on.isoformat()}. Med "
-                    f"{months} månaders uppsägningstid gäller den t.o.m. {last.isoformat()}, "
-                    "sedan upphör den. Uppsägningen loggas och följer med vid synk.",
+                    f"{party} säger upp {detail.title} {on.isoformat()}. {what} Uppsägningen "
+                    "loggas och följer med vid synk.",
                     [("cancel", "Avbryt"), ("notice", "Säg upp")],
                 ),
                 answer,
             )
 
+        specs = [
+            Spec(
+                "party",
+                "Part som säger upp",
+                "select",
+                mine if mine in {pid for _n, pid in parties} else "",
+                parties,
+            ),
+            Spec(
+                "on",
+                "Dag då uppsägningen lämnades",
+                value=clock.today().isoformat(),
+                placeholder="ÅÅÅÅ-MM-DD",
+            ),
+        ]
+        intro = (
+            "Uppsägning sker i den strategiska styrgruppen. Överenskommelsen gäller under "
+            "uppsägningstiden och upphör sedan."
+        )
+        if silent:
+            specs.append(
+                Spec(
+                    "last_day",
+                    "Sista dag, om parterna har bestämt en",
+                    placeholder="ÅÅÅÅ-MM-DD, annars tomt",
+                )
+            )
+            intro = (
+                "Uppsägning sker i den strategiska styrgruppen. Överenskommelsen anger ingen "
+                "uppsägningstid: ange sista dagen om parterna har kommit överens om en."
+            )
         self.app.push_screen(
             WayFormScreen(
                 f"Säg upp {detail.title}",
-                [
-                    Spec(
-                        "party",
-                        "Part som säger upp",
-                        "select",
-                        mine if mine in {pid for _n, pid in parties} else "",
-                        parties,
-                    ),
-                    Spec(
-                        "on",
-                        "Dag då uppsägningen lämnades",
-                        value=clock.today().isoformat(),
-                        placeholder="ÅÅÅÅ-MM-DD",
-                    ),
-                ],
+                specs,
                 check,
-                intro="Uppsägning sker i den strategiska styrgruppen. Överenskommelsen gäller "
-                "under uppsägningstiden och upphör sedan.",
+                intro=intro,
                 done="Kontrollera och bekräfta uppsägningen.",
             ),
             confirm,
         )
 
     @work(thread=True, exclusive=True, group="notice", exit_on_error=False)
-    def _give_notice(self, on, party_id: str) -> None:
+    def _give_notice(self, on, party_id: str, last=None) -> None:
         user = self.app.user
         try:
             last = give_notice(
@@ -492,11 +396,15 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
                 on=on,
                 party_id=party_id,
                 actor_id=user.staff_id if user else None,
+                last_day=last,
             )
         except ServiceError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"Överenskommelsen är uppsagd och gäller t.o.m. {last.isoformat()}.")
+        if last is None:
+            self.notify("Överenskommelsen är uppsagd; sista dagen är inte bestämd.")
+        else:
+            self.notify(f"Överenskommelsen är uppsagd och gäller t.o.m. {last.isoformat()}.")
         self.app.call_from_thread(self.load)
 
     def action_back(self) -> None:

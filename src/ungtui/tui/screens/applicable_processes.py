@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ungtui.services.errors import NotFound
 from ungtui.services.processes import ApplicableRow, applicable_for
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.plain import PlainTable, bold, plain
 
 
 class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
@@ -25,7 +25,7 @@ class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         yield Static("Arbetsprocesser som gäller för personen", classes="screen-title")
         yield Static("", id="applicable-groups")
-        table: DataTable[str] = DataTable(id="applicable", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="applicable", cursor_type="row", zebra_stripes=True)
         for label, width in (("Arbetsprocess", 52), ("Målgrupp som passar", 26), ("Ansvarig", 36)):
             table.add_column(label, width=width)
         yield table
@@ -53,7 +53,7 @@ class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
         else:
             count = f"{len(rows)} aktiva processer"
         self.query_one("#applicable-groups", Static).update(
-            f"Målgrupper i dag: [b]{escape(groups)}[/] · {count}, bäst först"
+            plain("Målgrupper i dag: ", bold(groups), f" · {count}, bäst först")
         )
         table = self.query_one(DataTable)
         table.clear()

@@ -27,6 +27,7 @@ from ungtui.services.audit import (
 from ungtui.services.private_files import free_name, write_private_text
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_name
+from ungtui.tui.widgets.plain import PlainTable, plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 200
@@ -64,7 +65,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
         if self.filter.individual_id is None:
             yield SectionBar("logg")
         else:
-            yield Static(f"Logg för {self.person_label}", classes="screen-title")
+            yield Static(plain(f"Logg för {self.person_label}"), classes="screen-title")
         with Horizontal(id="filters"):
             yield Select(
                 [(label, code) for code, label in ACTIONS.items()],
@@ -72,7 +73,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
                 id="action",
             )
             yield Input(placeholder="Dag ÅÅÅÅ-MM-DD (tomt = alla)", id="day")
-        table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="audit", cursor_type="row", zebra_stripes=True)
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         yield table

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ungtui.tui.widgets.plain import plain
+
 
 class ConfirmScreen(ModalScreen[str | None]):
     """Asks a question; dismisses with the id of the chosen button, or None."""
@@ -22,12 +24,13 @@ class ConfirmScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._title, classes="dialog-title")
-            yield Static(self._text, classes="dialog-text")
+            # Questions quote names and file names: shown as text, never as markup.
+            yield Static(plain(self._title), classes="dialog-title")
+            yield Static(plain(self._text, multiline=True), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 for index, (choice_id, label) in enumerate(self._choices):
                     variant = "primary" if index == 0 else "default"
-                    yield Button(label, id=choice_id, variant=variant)
+                    yield Button(plain(label), id=choice_id, variant=variant)
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()

@@ -16,6 +16,7 @@ from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.organisations import list_organisations
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect
 
 
 class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
@@ -34,7 +35,7 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
         with VerticalScroll(id="form"):
             yield FormField(
                 "Organisation som får ta emot uppgifter",
-                Select([], prompt="Välj organisation", id="organisation_id"),
+                PlainSelect([], prompt="Välj organisation", id="organisation_id"),
                 name="organisation_id",
             )
             yield FormField(

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
+from ungtui.domain.fields import for_display
 from ungtui.services import clock
 from ungtui.services.extract import as_markdown, build_extract
 from ungtui.services.private_files import free_name, write_private_text
@@ -49,7 +50,7 @@ class ExtractScreen(ReportsWorkerErrors, Screen[None]):
 
     def _show(self, text: str) -> None:
         self.text = text
-        self.query_one("#extract", Markdown).update(text)
+        self.query_one("#extract", Markdown).update(for_display(text, multiline=True))
 
     def action_save(self) -> None:
         if self.text:

@@ -43,6 +43,7 @@ from ungtui.services.report_export import (
     write_to_folder,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.plain import PlainSelect, PlainTable, plain
 from ungtui.tui.widgets.report_charts import bars, figure_text, line
 from ungtui.tui.widgets.section_bar import SectionBar
 
@@ -79,6 +80,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
     FollowUpScreen #fu-agreement { width: 1fr; }
     FollowUpScreen #fu-status { height: 1; padding: 0 1; color: $text-muted; }
     FollowUpScreen #fu-error { height: auto; padding: 0 1; color: $error; }
+    FollowUpScreen #fu-notes { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
     FollowUpScreen #fu-table { height: 1fr; }
     FollowUpScreen #fu-charts { height: 10; }
     FollowUpScreen #fu-bars { width: 52; padding: 0 1; }
@@ -129,10 +131,11 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
                 allow_blank=False,
                 id="fu-subgroup",
             )
-            yield Select([], prompt="Ingen överenskommelse", id="fu-agreement")
+            yield PlainSelect([], prompt="Ingen överenskommelse", id="fu-agreement")
         yield Static("", id="fu-error")
         yield Static("Räknar …", id="fu-status")
-        table: DataTable[str] = DataTable(id="fu-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="fu-notes")
+        table = PlainTable(id="fu-table", cursor_type="row", zebra_stripes=True)
         yield table
         with Horizontal(id="fu-charts"):
             yield Static("", id="fu-bars")
@@ -234,9 +237,15 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
                 Text(_change(ind, now_cell, before_cell), justify="right"),
                 key=ind.key,
             )
-        for n, goal in enumerate(goal_lines_exact(report)):
+        pairs = zip(goal_lines_exact(report), report.goals, strict=True)
+        for n, (goal, result) in enumerate(pairs):
+            where = f", {result.where}" if result.where else ""
+            size = f" · underlag {result.population}" if result.population is not None else ""
             table.add_row(
-                Text(f"Mål: {goal['indikator']} ({goal['målnivå'] or 'ingen nivå'})", style="bold"),
+                plain(
+                    f"Mål: {goal['indikator']}{where} ({goal['målnivå'] or 'ingen nivå'}){size}",
+                    style="bold",
+                ),
                 Text(""),
                 Text(""),
                 Text(""),
@@ -254,7 +263,8 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         )
         if report.agreement_title:
             status += f" · {report.agreement_title}"
-        self.query_one("#fu-status", Static).update(Text(status))
+        self.query_one("#fu-status", Static).update(plain(status))
+        self.query_one("#fu-notes", Static).update(plain(" ".join(report.notes)))
         self._draw_charts()
 
     def _current(self) -> tuple[Indicator | None, int | None]:
@@ -305,13 +315,17 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         assert self.report is not None
         goal = self.report.goals[number]
         shown = goal_lines_exact(self.report)[number]
-        text = Text(f"{goal.goal}\n", style="bold")
-        text.append(f"{goal.indicator}\n")
-        text.append(f"Målnivå: {goal.target or 'ingen angiven'}\n")
-        text.append(f"Utfall {self.report.period.label}: {shown['utfall']}\n")
+        # Goals are an agreement's words, perhaps from another install: text, not markup.
+        text = plain(f"{goal.goal}\n", style="bold", multiline=True)
+        text.append_text(plain(f"{goal.indicator}\n", multiline=True))
+        text.append_text(plain(f"Målnivå: {goal.target or 'ingen angiven'}\n", multiline=True))
+        where = f" i {goal.where}" if goal.where else ""
+        text.append_text(plain(f"Utfall {self.report.period.label}{where}: {shown['utfall']}\n"))
         if shown["jämförelse"]:
             text.append(f"Jämförs med {shown['jämförelse']}\n")
         text.append(shown["bedömning"], style=_verdict_style(shown["bedömning"]))
+        if shown["underlag"]:
+            text.append(f"  · underlag: {shown['underlag']}")
         return text
 
     @on(DataTable.RowHighlighted, "#fu-table")
@@ -326,7 +340,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         try:
             period = parse_period(event.value)
         except PeriodError as exc:
-            error.update(str(exc))
+            error.update(plain(str(exc)))
             return
         error.update("")
         self.period = period
@@ -355,10 +369,9 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#fu-agreement", Select).focus()
 
     def action_next_subgroup(self) -> None:
-        codes = list(SUBGROUP_CODES)
-        self.query_one("#fu-subgroup", Select).value = codes[
-            (codes.index(self.subgroup) + 1) % len(codes)
-        ]
+        codes = list(self.report.subgroups) if self.report else list(SUBGROUP_CODES)
+        at = codes.index(self.subgroup) if self.subgroup in codes else -1
+        self.query_one("#fu-subgroup", Select).value = codes[(at + 1) % len(codes)]
 
     def action_trend(self) -> None:
         self.query_one("#fu-line", Static).update("Räknar sex perioder …")
@@ -384,18 +397,22 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
 def goal_lines_exact(report: Report) -> list[dict]:
     """The goals as on screen: exact figures (the exports hide small ones)."""
     out = []
-    for goal, shown in zip(report.goals, goal_lines(report), strict=True):
+    for goal, shown in zip(report.goals, goal_lines(report, hide=False), strict=True):
         figure = figure_text(goal.kind, goal.figure.value) if goal.figure else "–"
         base = figure_text(goal.kind, goal.baseline.value) if goal.baseline else ""
         verdict = shown["bedömning"]
         if verdict == "För få för att redovisa":
             verdict = "Uppfyllt" if goal.met else "Inte uppfyllt" if goal.met is False else "–"
+        population = ""
+        if goal.population is not None:
+            population = f"{goal.population} {goal.population_label}"
         out.append(
             {
                 **shown,
                 "utfall": figure,
                 "jämförelse": f"{goal.baseline_label}: {base}" if base else "",
                 "bedömning": verdict,
+                "underlag": population,
             }
         )
     return out

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ungtui.services.follow_ups_due import AHEAD_DAYS, DueRow, count_due, list_due
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity, shown_name
+from ungtui.tui.widgets.plain import PlainTable
 
 PAGE_SIZE = 100
 
@@ -46,7 +47,7 @@ class FollowUpsDueScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         yield Static("Uppföljningar att göra", classes="screen-title")
         yield Static("", id="due-intro", classes="intro")
-        table: DataTable[str] = DataTable(id="due", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="due", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
             ("name", "Namn", 22),
             ("identity", "Personnummer", 13),

@@ -1,5 +1,6 @@
-"""The 90-day guarantee: covered people with an open way and no measure leading to work
-or studies yet, whose deadline is within 14 days or past. Paged from SQL."""
+"""Agreements' guarantees (Ungdomskontraktet's 90 days): covered people with an open way
+and no measure that counts yet, whose deadline is within 14 days or past. Paged from SQL.
+Without an agreement that holds a guarantee the list says so and stays empty."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity, shown_name
+from ungtui.tui.widgets.plain import PlainTable
 
 PAGE_SIZE = 100
 
@@ -47,14 +49,14 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("90-dagarsgarantin", classes="screen-title")
+        yield Static("Garanti om insats inom viss tid", classes="screen-title")
         yield Static("", id="watch-intro", classes="intro")
-        table: DataTable[str] = DataTable(id="watch", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="watch", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
             ("name", "Namn", 24),
             ("identity", "Personnummer", 13),
-            ("age", "Ålder inflöde/nu", 16),
-            ("entry", "Inflöde", 10),
+            ("age", "Ålder ja/nu", 11),
+            ("entry", "Tackade ja", 10),
             ("deadline", "Gräns", 10),
             ("left", "Läge", 16),
             ("phase", "Fas", 18),
@@ -103,31 +105,33 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         if message.counts is not None:
             near, past = message.counts
             self._total = near + past
-            rule = message.rule.default
-            own = len(message.rule.agreements)
-            agreements = (
-                f" Det är installationens standard; {own} "
-                + ("överenskommelse har" if own == 1 else "överenskommelser har")
-                + " egna åldrar och dagar för sina parters personer."
-                if own
-                else ""
-            )
-            self.query_one("#watch-intro", Static).update(
-                f"{past} har passerat gränsen och {near} har högst {rule.warn_days} dagar kvar. "
-                f"Omfattas: {rule.min_age}–{rule.max_age} år vid inflödet; gränsen är "
-                f"{rule.days} dagar efter inflödet för en första insats mot arbete eller studier."
-                + agreements
-            )
+            intro = Text()
+            if not message.rule.agreements:
+                intro.append(
+                    "Ingen överenskommelse här har en garanti om insats inom viss tid, så det "
+                    "finns inget att bevaka. (Ungdomskontraktet i Västerås har en: läs in "
+                    "startinnehållet med l under F5.)"
+                )
+            else:
+                warn = message.rule.agreements[0].rule.warn_days
+                intro.append(
+                    f"{past} har passerat gränsen och {near} har högst {warn} dagar kvar.\n"
+                )
+                for a in message.rule.agreements:
+                    intro.append(f"{a.title}: ", style="bold")
+                    intro.append(a.rule.text() + ", för den vars ärende en part har.\n")
+            self.query_one("#watch-intro", Static).update(intro)
         for r in message.rows:
             if r.past:
                 left = Text(f"passerad {-r.days_left} d", style="bold red")
             else:
-                left = Text(f"{r.days_left} dagar kvar", style="bold yellow")
+                unit = "dag" if r.days_left == 1 else "dagar"
+                left = Text(f"{r.days_left} {unit} kvar", style="bold yellow")
             self._rows[r.individual_id] = r
             table.add_row(
                 *self._who(r),
-                f"{r.age_at_entry} / {r.age_now}",
-                r.entry_date.isoformat(),
+                f"{r.age_at_joining} / {r.age_now}",
+                r.joined_on.isoformat(),
                 r.deadline.isoformat(),
                 left,
                 r.phase,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungtui.domain.identity import mask_identity
+from ungtui.domain.target_groups import AF_STATUSES, PersonFacts, compulsory_school_done
 from ungtui.domain.text import initials
 from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
 from ungtui.services.audit import REVEALED, record_view
@@ -24,12 +25,13 @@ from ungtui.services.individuals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.plain import PlainTable, bold, lines, plain
 
 
 def hidden(value: str, share: bool) -> str:
     if not value:
         return "–"
-    return "(dolt vid skärmdelning)" if share else escape(value)
+    return "(dolt vid skärmdelning)" if share else value
 
 
 def yes_no(value: bool) -> str:
@@ -67,7 +69,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("Ansvariga handläggare", classes="section-title")
             yield Static("", id="responsible-section", classes="section")
             yield Static("Samtycken", classes="section-title")
-            consents: DataTable[str] = DataTable(id="consents", cursor_type="row")
+            consents = PlainTable(id="consents", cursor_type="row")
             # Fixed widths, so the picture does not depend on when the table sizes itself.
             for label, width in (
                 ("Organisation", 20),
@@ -81,7 +83,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
                 consents.add_column(label, width=width)
             yield consents
             yield Static("Historik", classes="section-title")
-            history: DataTable[str] = DataTable(id="history", cursor_type="row")
+            history = PlainTable(id="history", cursor_type="row")
             for label, width in (
                 ("När", 16),
                 ("Vad", 26),
@@ -130,7 +132,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         share = self.app.screen_share
         name = display_name(person.first_name, person.last_name)
         self.query_one("#person-title", Static).update(
-            escape(initials(person.first_name, person.last_name) if share else name)
+            plain(initials(person.first_name, person.last_name) if share else name)
         )
         if person.identity_number:
             revealed = self.revealed and not share
@@ -140,26 +142,50 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         age = f"{detail.age} år" if detail.age is not None else "okänd ålder"
         born = person.birth_date.isoformat() if person.birth_date else "okänt"
         permit = person.residence_permit_date.isoformat() if person.residence_permit_date else "–"
-        lines = [
-            f"[b]{IDENTITY_KINDS.get(person.identity_kind, '')}:[/] {escape(number)}",
-            f"[b]Född:[/] {born} ({age})   [b]Kön:[/] {GENDERS.get(person.gender, '')}"
-            f"   [b]Status:[/] {STATUSES.get(person.status, '')}",
-            f"[b]Telefon:[/] {hidden(person.phone, share)}"
-            f"   [b]E-post:[/] {hidden(person.email, share)}",
-            f"[b]Adress:[/] {hidden(person.address, share)}",
-            f"[b]Går i gymnasieskolan:[/] {yes_no(person.in_upper_secondary)}"
-            f"   [b]Gymnasieexamen:[/] {yes_no(person.has_upper_secondary_diploma)}"
-            f"   [b]Första uppehållstillstånd:[/] {permit}",
-            f"[b]Ärendet hos:[/] {escape(detail.case_organisation) or '–'}",
+        identity = [
+            plain(bold(f"{IDENTITY_KINDS.get(person.identity_kind, '')}:"), f" {number}"),
+            plain(
+                bold("Född:"),
+                f" {born} ({age})   ",
+                bold("Kön:"),
+                f" {GENDERS.get(person.gender, '')}   ",
+                bold("Status:"),
+                f" {STATUSES.get(person.status, '')}",
+            ),
+            plain(
+                bold("Telefon:"),
+                f" {hidden(person.phone, share)}   ",
+                bold("E-post:"),
+                f" {hidden(person.email, share)}",
+            ),
+            plain(
+                bold("Adress:"),
+                f" {hidden(person.address, share)}   ",
+                bold("Folkbokförd i:"),
+                f" {person.municipality or '–'}",
+            ),
+            plain(
+                bold("Går i gymnasieskolan:"),
+                f" {yes_no(person.in_upper_secondary)}   ",
+                bold("Gymnasieexamen:"),
+                f" {yes_no(person.has_upper_secondary_diploma)}   ",
+                bold("Första uppehållstillstånd:"),
+                f" {permit}",
+            ),
+            plain(bold("Ärendet hos:"), f" {detail.case_organisation or '–'}"),
+            _facts_line(person),
         ]
-        self.query_one("#identity-section", Static).update("\n".join(lines))
-        groups = "\n".join(f"• [b]{g.label}[/]: {escape(g.reason)}" for g in detail.groups)
-        self.query_one("#groups-section", Static).update(groups or "Ingen målgrupp just nu.")
-        responsible = "\n".join(
-            f"• {escape(org)}: {escape(staff)} ({escape(unit)})"
-            for org, staff, unit in detail.responsibilities
+        self.query_one("#identity-section", Static).update(lines(identity))
+        groups = [plain("• ", bold(g.label), f": {g.reason}") for g in detail.groups]
+        self.query_one("#groups-section", Static).update(
+            lines(groups) if groups else "Ingen målgrupp just nu."
         )
-        self.query_one("#responsible-section", Static).update(responsible or "Ingen ansvarig.")
+        responsible = [
+            plain(f"• {org}: {staff} ({unit})") for org, staff, unit in detail.responsibilities
+        ]
+        self.query_one("#responsible-section", Static).update(
+            lines(responsible) if responsible else "Ingen ansvarig."
+        )
         consents = self.query_one("#consents", DataTable)
         consents.clear()
         for c in detail.consents:
@@ -312,3 +338,27 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             return
         self.notify("Personen är borttagen.")
         self.app.call_from_thread(self.dismiss)
+
+
+def _facts_line(person) -> Text:
+    """The facts the target groups rest on beyond age and school: the establishment
+    programme, the day compulsory school was done and the standing at AF."""
+    start, end = person.establishment_from, person.establishment_until
+    if start or end:
+        programme = f"{start.isoformat() if start else '?'}–{end.isoformat() if end else ''}"
+    else:
+        programme = "–"
+    done = compulsory_school_done(
+        PersonFacts(person.birth_date, compulsory_school_done_on=person.compulsory_school_done_on)
+    )
+    school = done.isoformat() if done else "–"
+    if done and person.compulsory_school_done_on is None:
+        school += " (antaget)"
+    return plain(
+        bold("Etableringsprogrammet:"),
+        f" {programme}   ",
+        bold("Grundskolan klar:"),
+        f" {school}   ",
+        bold("Hos AF:"),
+        f" {AF_STATUSES.get(person.af_status or '', 'okänt')}",
+    )

@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.identity import parse_identity
+from ungtui.domain.target_groups import AF_STATUSES
 from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
 from ungtui.services import clock
 from ungtui.services.errors import ServiceError, ValidationError
@@ -26,6 +27,7 @@ from ungtui.services.organisations import list_staff
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect, input_value
 
 DATE_FIELDS = {"birth_date", "residence_permit_date"}
 
@@ -93,18 +95,59 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             with Horizontal(classes="row"):
                 yield FormField("Telefon", Input(id="phone"), name="phone")
                 yield FormField("E-post", Input(id="email"), name="email")
-            yield FormField("Adress", Input(id="address"), name="address")
+            with Horizontal(classes="row"):
+                yield FormField("Adress", Input(id="address"), name="address")
+                yield FormField(
+                    "Folkbokförd i kommun",
+                    Input(placeholder="t.ex. Gislaved", id="municipality"),
+                    name="municipality",
+                )
             with Horizontal(classes="row"):
                 yield Checkbox("Går i gymnasieskolan", id="in_upper_secondary")
                 yield Checkbox("Har gymnasieexamen", id="has_upper_secondary_diploma")
+            with Horizontal(classes="row"):
+                yield FormField(
+                    "Grundskolan klar (skolplikten fullgjord)",
+                    Input(
+                        placeholder="tomt = vårterminen året hen fyller 16",
+                        id="compulsory_school_done_on",
+                    ),
+                    name="compulsory_school_done_on",
+                )
+                yield FormField(
+                    "Status hos Arbetsförmedlingen",
+                    Select(
+                        [(label, code) for code, label in AF_STATUSES.items()],
+                        prompt="Okänd",
+                        id="af_status",
+                    ),
+                    name="af_status",
+                )
             yield FormField(
-                "Första uppehållstillstånd",
-                Input(placeholder="ÅÅÅÅ-MM-DD, för nyanlända", id="residence_permit_date"),
-                name="residence_permit_date",
+                "Ändrad skol- eller AF-status gäller från",
+                Input(placeholder="ÅÅÅÅ-MM-DD, tomt = i dag", id="status_changed_on"),
+                name="status_changed_on",
+                hint="Äldre perioder i uppföljningen ser statusen som den var då.",
             )
+            with Horizontal(classes="row"):
+                yield FormField(
+                    "Första uppehållstillstånd",
+                    Input(placeholder="ÅÅÅÅ-MM-DD, för nyanlända", id="residence_permit_date"),
+                    name="residence_permit_date",
+                )
+                yield FormField(
+                    "Etableringsprogrammet från",
+                    Input(placeholder="ÅÅÅÅ-MM-DD, AF:s beslut", id="establishment_from"),
+                    name="establishment_from",
+                )
+                yield FormField(
+                    "Etableringsprogrammet till",
+                    Input(placeholder="ÅÅÅÅ-MM-DD", id="establishment_until"),
+                    name="establishment_until",
+                )
             yield FormField(
                 "Ansvarig handläggare i din organisation",
-                Select([], prompt="Ingen ansvarig", id="responsible"),
+                PlainSelect([], prompt="Ingen ansvarig", id="responsible"),
                 name="responsible",
             )
         yield Footer(compact=True)
@@ -137,23 +180,29 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             self._loading = False
             return
         person = detail.individual
+
+        def day(value) -> str:
+            return value.isoformat() if value else ""
+
         values = {
             "identity": person.identity_number or "",
-            "birth_date": person.birth_date.isoformat()
-            if person.birth_date and not person.identity_number
-            else "",
+            "birth_date": day(person.birth_date) if not person.identity_number else "",
             "reserve_id": person.reserve_id or "",
             "first_name": person.first_name,
             "last_name": person.last_name,
             "phone": person.phone,
             "email": person.email,
             "address": person.address,
-            "residence_permit_date": person.residence_permit_date.isoformat()
-            if person.residence_permit_date
-            else "",
+            "residence_permit_date": day(person.residence_permit_date),
+            "establishment_from": day(person.establishment_from),
+            "establishment_until": day(person.establishment_until),
+            "compulsory_school_done_on": day(person.compulsory_school_done_on),
+            "municipality": person.municipality,
         }
         for name, value in values.items():
-            self.query_one(f"#{name}", Input).value = value
+            self.query_one(f"#{name}", Input).value = input_value(value)
+        if person.af_status:
+            self.query_one("#af_status", Select).value = person.af_status
         self.query_one("#gender", Select).value = person.gender
         self.query_one("#status", Select).value = person.status
         self.query_one("#in_upper_secondary", Checkbox).value = person.in_upper_secondary
@@ -213,7 +262,11 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 f"Obs! Numret finns redan registrerat: {names}.",
             )
 
-    @on(Input.Blurred, "#birth_date, #residence_permit_date")
+    @on(
+        Input.Blurred,
+        "#birth_date, #residence_permit_date, #establishment_from, #establishment_until, "
+        "#compulsory_school_done_on, #status_changed_on",
+    )
     def _check_date(self, event: Input.Blurred) -> None:
         name = event.input.id or ""
         field = self.query_one(f"#field-{name}", FormField)
@@ -234,6 +287,7 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             return self.query_one(f"#{name}", Input).value
 
         responsible = self.query_one("#responsible", Select).value
+        af_status = self.query_one("#af_status", Select).value
         return IndividualInput(
             identity=text("identity"),
             reserve_id=text("reserve_id"),
@@ -251,6 +305,12 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             residence_permit_date=text("residence_permit_date"),
             status=str(self.query_one("#status", Select).value),
             responsible_staff_id=None if responsible is Select.NULL else str(responsible),
+            establishment_from=text("establishment_from"),
+            establishment_until=text("establishment_until"),
+            compulsory_school_done_on=text("compulsory_school_done_on"),
+            municipality=text("municipality"),
+            af_status="" if af_status is Select.NULL else str(af_status),
+            status_changed_on=text("status_changed_on"),
         )
 
     def action_save(self) -> None:
@@ -301,15 +361,14 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             if choice == "open":
                 self.dismiss(None)
                 self.app.open_individual(same[0].id)
-            elif choice == "save":
-                self._save(data, normalized, confirmed=True)
 
         self.app.push_screen(
             ConfirmScreen(
                 "Numret finns redan",
                 f"Det här numret är redan registrerat:\n{names}\n\n"
-                "Öppna den befintliga personen, eller spara ändå som en möjlig dubblett?",
-                [("open", "Öppna befintlig"), ("save", "Spara ändå"), ("cancel", "Avbryt")],
+                "En person registreras bara en gång. Öppna den befintliga personen; är numret "
+                "fel där, rätta det först.",
+                [("open", "Öppna befintlig"), ("cancel", "Avbryt")],
             ),
             answer,
         )

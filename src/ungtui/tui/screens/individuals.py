@@ -26,6 +26,7 @@ from ungtui.services.individuals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity, shown_name
+from ungtui.tui.widgets.plain import PlainTable
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
@@ -59,7 +60,7 @@ def thousands(number: int) -> str:
     return f"{number:,}".replace(",", "\u00a0")
 
 
-class PersonTable(DataTable[str]):
+class PersonTable(PlainTable):
     """The list itself; Enter opens, and the footer says so."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
@@ -74,7 +75,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("m", "mine", "Mina", id="mine"),
         Binding("o", "sort", "Sortera", id="sort"),
         Binding("y", "app.sync", "Synk", id="sync", show=False),  # F7 in the section bar
-        Binding("g", "guarantee", "90 dagar", id="guarantee"),
+        Binding("g", "guarantee", "Garanti", id="guarantee"),
         Binding("j", "job_tracks", "Jobbspår", id="job_tracks"),
         Binding("u", "follow_ups", "Uppföljn.", id="follow_ups"),
         Binding("i", "import_table", "Läs in", id="import_table"),

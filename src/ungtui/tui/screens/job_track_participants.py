@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ungtui.services.job_tracks import JobTrackRow, ParticipantRow, list_participants
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity, shown_name
+from ungtui.tui.widgets.plain import PlainTable, plain
 
 PAGE_SIZE = 100
 
@@ -43,13 +44,13 @@ class JobTrackParticipantsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         f = self.track.figures
         yield Header()
-        yield Static(f"Deltagare i {self.track.name}", classes="screen-title")
+        yield Static(plain(f"Deltagare i {self.track.name}"), classes="screen-title")
         yield Static(
             f"{f.participants} deltagare på {f.places} platser; målgrupp: "
             f"{self.track.target_group_label}, bedömd den dag insatsen startade.",
             classes="intro",
         )
-        table: DataTable[str] = DataTable(id="participants", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="participants", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
             ("name", "Namn", 26),
             ("identity", "Personnummer", 13),

@@ -1,5 +1,6 @@
-"""Job tracks (jobbspår): places, participants, the target group's share, and the goal
-of seed 001 (three tracks, 180 places, half from the target group)."""
+"""Job tracks (jobbspår): places, participants, the target group's share, and each
+agreement's goal for its own tracks (seed 001: three tracks, 180 places, half from the
+target group)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ungtui.domain.job_tracks import check_goal, percent
+from ungtui.domain.job_tracks import percent
 from ungtui.domain.target_groups import GROUPS
-from ungtui.services.job_tracks import JobTrackInput, JobTrackRow, list_job_tracks, save_job_track
+from ungtui.services.agreements import AgreementRow, list_agreements
+from ungtui.services.job_tracks import (
+    AgreementTrackGoal,
+    JobTrackInput,
+    JobTrackRow,
+    list_job_tracks,
+    save_job_track,
+    track_goals,
+)
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+from ungtui.tui.widgets.plain import PlainTable
 
 
 class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
@@ -35,15 +45,18 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
     @dataclass
     class Loaded(Message):
         rows: list[JobTrackRow]
+        goals: list[AgreementTrackGoal]
+        agreements: list[AgreementRow]
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[JobTrackRow] = []
+        self.agreements: list[AgreementRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Jobbspår", classes="screen-title")
-        table: DataTable[str] = DataTable(id="tracks", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="tracks", cursor_type="row", zebra_stripes=True)
         for label, width in (
             ("Jobbspår", 24),
             ("Arbetsgivare / bransch", 18),
@@ -64,11 +77,14 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="tracks", exit_on_error=False)
     def load(self) -> None:
-        self.post_message(self.Loaded(list_job_tracks(self.app.db)))
+        db = self.app.db
+        rows = list_job_tracks(db)
+        self.post_message(self.Loaded(rows, track_goals(db, rows), list_agreements(db)))
 
     @on(Loaded)
     def _show(self, message: Loaded) -> None:
         self.rows = message.rows
+        self.agreements = message.agreements
         table = self.query_one(DataTable)
         table.clear()
         for r in message.rows:
@@ -84,13 +100,23 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
                 percent(f.target_share),
                 key=r.id,
             )
-        groups = sorted({GROUPS.get(r.target_group, r.target_group) for r in message.rows})
-        goal = Text(f"Mål för jobbspåren (målgrupp: {', '.join(groups) or '–'}):\n", style="bold")
-        for check in check_goal([r.figures for r in message.rows]):
-            mark = ("✓ uppfyllt", "green") if check.met else ("✗ inte uppfyllt", "red")
-            goal.append(f"  {check.label}: {check.value}  ")
-            goal.append(mark[0], style=mark[1])
-            goal.append("\n")
+        goal = Text()
+        for found in message.goals:
+            goal.append(f"{found.agreement} – mål för dess egna jobbspår:\n", style="bold")
+            for check in found.checks:
+                mark = ("✓ uppfyllt", "green") if check.met else ("✗ inte uppfyllt", "red")
+                goal.append(f"  {check.label}: {check.value}  ")
+                goal.append(mark[0], style=mark[1])
+                goal.append("\n")
+        loose = sum(1 for r in message.rows if r.agreement_id is None)
+        if loose:
+            goal.append(
+                f"{loose} jobbspår hör inte till någon överenskommelse och räknas inte mot "
+                "något mål (e ändrar).\n",
+                style="dim",
+            )
+        if not message.goals:
+            goal.append("Ingen överenskommelse här har mål för jobbspår.", style="dim")
         self.query_one("#goal", Static).update(goal)
 
     def action_participants(self) -> None:
@@ -151,14 +177,24 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
                     ),
                     Spec(
                         "target_group",
-                        "Överenskommelsens målgrupp",
+                        "Spårets målgrupp",
                         "select",
                         current.target_group if current else "nyanland",
                         choices(GROUPS),
+                        row=3,
+                    ),
+                    Spec(
+                        "agreement_id",
+                        "Överenskommelse",
+                        "select",
+                        (current.agreement_id or "") if current else "",
+                        [("Ingen", ""), *((a.title, a.id) for a in self.agreements)],
+                        row=3,
                     ),
                 ],
                 save,
-                intro="Deltagare läggs till som insatsen Jobbspår i personens väg.",
+                intro="Deltagare läggs till som insatsen Jobbspår i personens väg. Ett spår "
+                "räknas mot målen för den överenskommelse det hör till, och bara den.",
                 done="Jobbspåret är sparat.",
             ),
             after,

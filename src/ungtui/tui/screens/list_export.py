@@ -16,6 +16,7 @@ from ungtui.services import clock
 from ungtui.services.list_export import FORMATS, ExportResult
 from ungtui.services.private_files import free_name
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.plain import bold, plain
 
 # (path, reveal identity numbers) -> what was written; runs in a thread worker.
 Writer = Callable[[Path, bool], ExportResult]
@@ -48,7 +49,7 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Ta ut {self._title.lower()}[/b]")
+            yield Static(plain(bold(f"Ta ut {self._title.lower()}")))
             with Horizontal(classes="row"):
                 yield Select(
                     [(label, suffix) for suffix, label in FORMATS.items()],
@@ -104,7 +105,7 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
         self.app.call_from_thread(self._done, result)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#export-error", Static).update(message)
+        self.query_one("#export-error", Static).update(plain(message))
 
     def _done(self, result: ExportResult) -> None:
         self.app.notify(f"Skrev {result.rows} rader till {result.path}.", title="Listan är uttagen")

@@ -26,6 +26,7 @@ from ungtui.services.organisations import OrganisationInfo, list_organisations
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen
+from ungtui.tui.widgets.plain import PlainTable
 
 
 class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
@@ -57,7 +58,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
             "startas inom sin giltighetstid.",
             classes="intro",
         )
-        table: DataTable[str] = DataTable(id="catalogue", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="catalogue", cursor_type="row", zebra_stripes=True)
         for label, width in (
             ("Insats", 40),
             ("Typ", 9),
@@ -213,7 +214,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
                     ),
                     Spec(
                         "leads_to_work_or_studies",
-                        "Leder mot arbete eller studier (räknas för 90-dagarsgarantin)",
+                        "Leder mot arbete eller studier (räknas för en garanti om insats)",
                         "check",
                         row.leads_to_work_or_studies if row else True,
                     ),

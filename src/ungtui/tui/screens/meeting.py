@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,9 +12,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from ungtui.domain.fields import for_display
 from ungtui.domain.meeting_time import describe
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
@@ -48,6 +48,7 @@ from ungtui.tui.screens.meeting_dialogs import (
     PersonPickerScreen,
     TextPromptScreen,
 )
+from ungtui.tui.widgets.plain import PlainTable, bold, plain
 
 # Notes are written this long after the last keystroke: well within a second, and
 # seldom enough that a fast typist does not write on every key.
@@ -64,7 +65,7 @@ class AgendaList(OptionList):
     ]
 
 
-class EntryTable(DataTable[str]):
+class EntryTable(PlainTable):
     BINDINGS = [
         Binding("g", "screen.decision_to_action", "Gör till åtgärd", id="to_action"),
         Binding("r", "screen.decision_to_referral", "Gör till remiss", id="to_referral"),
@@ -156,18 +157,18 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
 
     def _show(self, view: MeetingView) -> None:
         self.view = view
-        place = f" · {escape(view.place)}" if view.place else ""
+        place = f" · {view.place}" if view.place else ""
         series = f" · {view.series.lower()}" if view.series else ""
         self.query_one("#meeting-head", Static).update(
-            f"[b]{escape(view.title)}[/] · {view.kind} · {describe(view.starts)}{place}{series}"
+            plain(bold(view.title), f" · {view.kind} · {describe(view.starts)}{place}{series}")
         )
         present = ", ".join(
-            f"{escape(a.name)} ({escape(a.organisation_name)}{', extern' if a.external else ''})"
+            f"{a.name} ({a.organisation_name}{', extern' if a.external else ''})"
             for a in view.attendees
         )
-        keeper = f" · Protokollförare: {escape(view.minutes_keeper)}" if view.minutes_keeper else ""
+        keeper = f" · Protokollförare: {view.minutes_keeper}" if view.minutes_keeper else ""
         self.query_one("#meeting-people", Static).update(
-            f"Närvarande: {present or 'ingen ännu (b lägger till)'}{keeper}"
+            plain(f"Närvarande: {present or 'ingen ännu (b lägger till)'}{keeper}")
         )
         agenda = self.query_one(AgendaList)
         wanted = self._item_id
@@ -178,7 +179,7 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
             label = Text(f"{number}. ")
             if item.masked:
                 label.append("⚠ ", style="bold red" if item.locked else "bold yellow")
-            label.append(item.shared_title if self.app.screen_share else item.title)
+            label.append_text(plain(item.shared_title if self.app.screen_share else item.title))
             options.append(Option(label, id=item.id))
         agenda.clear_options()
         agenda.add_options(options)
@@ -226,20 +227,24 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
                 "p tar upp en person, t ett ämne, b lägger till deltagare."
             )
             return
-        title.update(Text(item.shared_title if self.app.screen_share else item.title))
+        title.update(plain(item.shared_title if self.app.screen_share else item.title))
         if item.missing:
             names = ", ".join(item.missing)
             if item.locked:
                 warning.update(
-                    f"⚠ Samtycke saknas för {escape(names)}. Personen visas med initialer och "
-                    "födelseår. Diskutera inte personen när de är med, eller tryck k och skriv "
-                    "skälet till att ni ändå gör det."
+                    plain(
+                        f"⚠ Samtycke saknas för {names}. Personen visas med initialer och "
+                        "födelseår. Diskutera inte personen när de är med, eller tryck k och "
+                        "skriv skälet till att ni ändå gör det."
+                    )
                 )
             else:
                 when = f" {item.ack_at:%Y-%m-%d %H:%M}" if item.ack_at else ""
                 warning.update(
-                    f"⚠ Samtycke saknas för {escape(names)}. Diskuteras ändå, kvitterat av "
-                    f"{escape(item.ack_by)}{when}: {escape(item.ack_reason)}"
+                    plain(
+                        f"⚠ Samtycke saknas för {names}. Diskuteras ändå, kvitterat av "
+                        f"{item.ack_by}{when}: {item.ack_reason}"
+                    )
                 )
             warning.set_class(not item.locked, "-acknowledged")
             warning.display = True
@@ -287,6 +292,7 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
         if item_id == self._notes_item and item_id is not None:
             return  # what is typed there is newer than what was read
         self._filling = True
+        text = for_display(text, multiline=True)  # what is shown is what is saved on edit
         notes.load_text(text)
         self._filling = False
         self._notes_item = item_id

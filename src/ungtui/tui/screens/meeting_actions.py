@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,12 +24,13 @@ from ungtui.services.meeting_actions import (
 )
 from ungtui.services.meeting_agenda import ActionRow, set_action_done
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.plain import PlainSelect, PlainTable
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
 
 
-class ActionTable(DataTable[str]):
+class ActionTable(PlainTable):
     BINDINGS = [
         Binding("x", "screen.done", "Klar", id="action_done"),
         Binding("enter", "select_cursor", "Öppna mötet", id="open_meeting"),
@@ -72,8 +74,8 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
         yield SectionBar("moten")
         yield Static("Öppna åtgärder från alla möten", classes="screen-title")
         with Horizontal(id="action-filters"):
-            yield Select([], prompt="Alla organisationer", id="action-org")
-            yield Select([], prompt="Alla ansvariga", id="action-person")
+            yield PlainSelect([], prompt="Alla organisationer", id="action-org")
+            yield PlainSelect([], prompt="Alla ansvariga", id="action-person")
         table = ActionTable(id="open-actions", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
             ("due", "Klart", 10),
@@ -139,9 +141,9 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
             self._overdue = message.overdue or 0
         today = clock.today()
         for row in message.rows:
-            due = row.due_date.isoformat() if row.due_date else ""
+            due: Text | str = row.due_date.isoformat() if row.due_date else ""
             if row.overdue(today):
-                due = f"[b red]{due}[/]"
+                due = Text(str(due), style="bold red")
             table.add_row(
                 due,
                 row.what,

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Markdown, Select, Static
 
+from ungtui.domain.fields import for_display
 from ungtui.domain.meeting_time import parse_day
 from ungtui.services import clock
 from ungtui.services.errors import ServiceError, ValidationError
@@ -25,8 +26,11 @@ from ungtui.services.meetings import (
 )
 from ungtui.services.minutes import build_minutes, minutes_file_name, write_minutes
 from ungtui.services.organisations import list_staff
+from ungtui.services.private_files import TargetExists
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect, PlainTable, input_value, plain
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -63,10 +67,12 @@ class TextPromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self._title, classes="dialog-title")
+            yield Static(plain(self._title), classes="dialog-title")
             if self._explanation:
-                yield Static(self._explanation, classes="dialog-text")
-            yield FormField(self._label, Input(self._text, id="prompt-text"), name="text")
+                yield Static(plain(self._explanation, multiline=True), classes="dialog-text")
+            yield FormField(
+                self._label, Input(input_value(self._text), id="prompt-text"), name="text"
+            )
             yield Static("Enter sparar, Esc avbryter.", classes="dialog-text")
 
     def on_mount(self) -> None:
@@ -101,11 +107,13 @@ class ActionFormScreen(ModalScreen[ActionInput | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self._title, classes="dialog-title")
-            yield FormField("Vad ska göras", Input(self._what, id="what"), name="what")
+            yield Static(plain(self._title), classes="dialog-title")
+            yield FormField(
+                "Vad ska göras", Input(input_value(self._what), id="what"), name="what"
+            )
             yield FormField(
                 "Ansvarig",
-                Select(
+                PlainSelect(
                     [(f"{a.name} ({a.organisation_name})", a.id) for a in self._attendees],
                     prompt="Välj en av mötets deltagare",
                     id="responsible",
@@ -182,14 +190,14 @@ class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Deltagare i mötet", classes="dialog-title")
-            table: DataTable[str] = DataTable(id="attendee-table", cursor_type="row")
+            table = PlainTable(id="attendee-table", cursor_type="row")
             table.add_column("Namn", width=26)
             table.add_column("Organisation", width=30)
             table.add_column("", width=6)
             yield table
             yield FormField(
                 "Lägg till personal",
-                Select([], prompt="Välj personal …", id="staff"),
+                PlainSelect([], prompt="Välj personal …", id="staff"),
                 name="staff",
             )
             with Horizontal():
@@ -297,7 +305,7 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         with Vertical():
             yield Static("Person att ta upp", classes="dialog-title")
             yield Input(placeholder="Sök namn eller personnummer …", id="picker-search")
-            table: DataTable[str] = DataTable(id="picker-results", cursor_type="row")
+            table = PlainTable(id="picker-results", cursor_type="row")
             table.add_column("Namn", width=30)
             table.add_column("Ålder", width=5)
             table.add_column("Status", width=10)
@@ -400,7 +408,7 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
         self.app.call_from_thread(self._show, text)
 
     def _show(self, text: str) -> None:
-        self.query_one("#minutes-text", Markdown).update(text)
+        self.query_one("#minutes-text", Markdown).update(for_display(text, multiline=True))
         self.query_one("#minutes-path", Input).value = str(Path.home() / self._names["md"])
 
     @on(Select.Changed, "#minutes-format")
@@ -423,17 +431,31 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
         self._save(Path(path), str(self.query_one("#minutes-format", Select).value))
 
     @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
-    def _save(self, path: Path, fmt: str) -> None:
+    def _save(self, path: Path, fmt: str, replace: bool = False) -> None:
         text = build_minutes(self.app.db, self.meeting_id, fmt)
         try:
-            written = write_minutes(path, text)
-        except OSError as exc:
-            self.notify(
-                f"Protokollet kunde inte sparas: {exc.strerror}. Välj en annan mapp.",
-                severity="error",
-            )
+            written = write_minutes(path, text, replace=replace)
+        except TargetExists:
+            self.app.call_from_thread(self._ask_replace, path, fmt)
+            return
+        except ServiceError as exc:
+            self.notify(f"Protokollet kunde inte sparas. {exc}", severity="error")
             return
         self.notify(f"Protokollet är sparat i {written} (läsbart bara för dig).")
+
+    def _ask_replace(self, path: Path, fmt: str) -> None:
+        def answer(choice: str | None) -> None:
+            if choice == "replace":
+                self._save(path, fmt, replace=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Ersätta protokollet?",
+                f"{path.name} finns redan. Ersätt den med protokollet som det ser ut nu?",
+                [("cancel", "Avbryt"), ("replace", "Ersätt")],
+            ),
+            answer,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

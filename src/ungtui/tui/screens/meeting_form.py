@@ -23,6 +23,7 @@ from ungtui.services.meetings import (
 from ungtui.services.organisations import list_staff
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect, input_value
 
 WHEN_HINT = f"Till exempel {EXAMPLES}."
 
@@ -78,7 +79,7 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 )
             yield FormField(
                 "Protokollförare",
-                Select([], prompt="Ingen vald", id="keeper"),
+                PlainSelect([], prompt="Ingen vald", id="keeper"),
                 name="keeper",
             )
         yield Footer(compact=True)
@@ -103,7 +104,7 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
         data, in_series = current
         self.query_one("#kind", Select).value = data.kind
         for name in ("title", "when", "place", "cluster"):
-            self.query_one(f"#{name}", Input).value = getattr(data, name)
+            self.query_one(f"#{name}", Input).value = input_value(getattr(data, name))
         if data.minutes_keeper_id:
             keeper.value = data.minutes_keeper_id
         if in_series:

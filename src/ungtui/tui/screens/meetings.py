@@ -21,6 +21,7 @@ from ungtui.services.meetings import (
     list_meetings,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.plain import PlainTable
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
@@ -33,7 +34,7 @@ COLUMNS = (
 )
 
 
-class MeetingTable(DataTable[str]):
+class MeetingTable(PlainTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
 

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from ungtui.services.individuals import IndividualFilter, IndividualRow, list_individuals
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_identity
+from ungtui.tui.widgets.plain import PlainTable, plain
 
 MAX_ROWS = 30
 
@@ -39,9 +40,9 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="picker-dialog"):
-            yield Static(self._title, classes="dialog-title")
+            yield Static(plain(self._title), classes="dialog-title")
             yield Input(placeholder="Skriv namn eller del av personnummer …", id="picker-search")
-            table: DataTable[str] = DataTable(id="picker-table", cursor_type="row")
+            table = PlainTable(id="picker-table", cursor_type="row")
             for label, width in (("Namn", 30), ("Nummer", 14), ("Ålder", 5), ("Status", 10)):
                 table.add_column(label, width=width)
             yield table

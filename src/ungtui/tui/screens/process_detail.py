@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,7 +14,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Markdown, Select, Static
 
 from ungtui.domain.dates import parse_iso_date
-from ungtui.domain.processes import commitment_until
+from ungtui.domain.fields import for_display
+from ungtui.domain.processes import SILENT, commitment_until
 from ungtui.domain.text_diff import DiffLine
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
@@ -24,9 +24,11 @@ from ungtui.services.processes import (
     compare_versions,
     end_process,
     get_process,
+    set_last_day,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect, PlainTable, plain
 
 
 class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
@@ -75,9 +77,10 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
     def _show(self, detail: ProcessDetail) -> None:
         self.detail = detail
         self.query_one("#process-title", Static).update(
-            f"{escape(detail.title)}  [dim](version {detail.version})[/]"
+            plain(detail.title, (f"  (version {detail.version})", "dim"))
         )
-        self.query_one("#process-text", Markdown).update(detail.readable)
+        readable = for_display(detail.readable, multiline=True)
+        self.query_one("#process-text", Markdown).update(readable)
 
     def action_back(self) -> None:
         self.dismiss()
@@ -103,18 +106,74 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(AgreementDetailScreen(self.detail.agreement_id))
 
     def action_end(self) -> None:
-        if self.detail is None:
+        detail = self.detail
+        if detail is None:
             return
-        if self.detail.state != "aktiv":
-            self.notify(f"Processen är redan {self.detail.status.lower()}.", severity="warning")
+        if (
+            detail.state == "uppsagd"
+            and detail.commitment_until is None
+            and detail.commitment_months is None
+        ):
+            self._ask_last_day(detail)
             return
-        parties = list(zip(self.detail.party_names, self.detail.party_ids, strict=True))
-        self.app.push_screen(EndProcessScreen(self.process_id, parties), self._after_end)
+        if detail.state != "aktiv":
+            self.notify(f"Processen är redan {detail.status.lower()}.", severity="warning")
+            return
+        parties = list(zip(detail.party_names, detail.party_ids, strict=True))
+        self.app.push_screen(
+            EndProcessScreen(self.process_id, parties, detail.commitment_months), self._after_end
+        )
 
-    def _after_end(self, until: date | None) -> None:
-        if until is not None:
-            self.notify(f"Processen är avslutad. Åtagandet gäller t.o.m. {until.isoformat()}.")
-            self.load()
+    def _after_end(self, result: tuple[date | None] | None) -> None:
+        if result is None:
+            return
+        (until,) = result
+        if until is None:
+            self.notify("Processen är uppsagd; sista dagen är inte bestämd.")
+        else:
+            self.notify(f"Processen är avslutad. Sista dag: {until.isoformat()}.")
+        self.load()
+
+    def _ask_last_day(self, detail: ProcessDetail) -> None:
+        from ungtui.tui.screens.way_forms import Spec, WayFormScreen
+
+        db, process_id = self.app.db, self.process_id
+        user = self.app.user
+
+        def save(values) -> str:
+            try:
+                until = parse_iso_date(str(values["until"]))
+            except ValueError as exc:
+                raise ValidationError({"until": str(exc)}) from None
+            try:
+                set_last_day(
+                    db, process_id, until=until, actor_id=user.staff_id if user else None
+                )
+            except ValidationError as exc:
+                raise ValidationError({"until": next(iter(exc.errors.values()))}) from None
+            return process_id
+
+        def done(result: str | None) -> None:
+            if result is not None:
+                self.load()
+
+        self.app.push_screen(
+            WayFormScreen(
+                "Sista dag för processen",
+                [
+                    Spec(
+                        "until",
+                        "Sista dag som parterna kommit överens om",
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    )
+                ],
+                save,
+                intro=f"{SILENT}. Processen står som uppsagd tills parterna har bestämt en "
+                "sista dag.",
+                done="Sista dagen är sparad.",
+            ),
+            done,
+        )
 
 
 class VersionsScreen(ReportsWorkerErrors, Screen[None]):
@@ -134,8 +193,8 @@ class VersionsScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Versioner av {escape(self.detail.title)}", classes="screen-title")
-        table: DataTable[str] = DataTable(id="versions", cursor_type="row")
+        yield Static(plain(f"Versioner av {self.detail.title}"), classes="screen-title")
+        table = PlainTable(id="versions", cursor_type="row")
         for label, width in (("Version", 8), ("Sparad", 16), ("Av", 24), ("", 12)):
             table.add_column(label, width=width)
         yield table
@@ -205,7 +264,7 @@ class DiffScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            f"{escape(self.title_text)}: version {self.older} → {self.newer}",
+            plain(f"{self.title_text}: version {self.older} → {self.newer}"),
             classes="screen-title",
         )
         with VerticalScroll(id="diff"):
@@ -229,48 +288,81 @@ class DiffScreen(ReportsWorkerErrors, Screen[None]):
         styles = {"+": "green", "-": "red", " ": "", "@": "dim"}
         signs = {"+": "+ ", "-": "− ", " ": "  ", "@": "  "}
         for line in lines:
-            text.append(f"{signs[line.kind]}{line.text}\n", style=styles[line.kind])
+            text.append(f"{signs[line.kind]}{for_display(line.text)}\n", style=styles[line.kind])
         self.query_one("#diff-text", Static).update(text)
 
     def action_back(self) -> None:
         self.dismiss()
 
 
-class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
-    """A party tells the operative steering group it ends the process."""
+class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | None]):
+    """A party tells the operative steering group it ends the process. Under an agreement
+    with a commitment rule (Malmö 16–29) it asks the facts the rule turns on; under one
+    that says nothing it says so, and asks for a last day only if the parties agreed one."""
 
     DEFAULT_CSS = """
-    EndProcessScreen > Vertical { width: 70; height: auto; padding: 1 2;
-        border: thick $primary; background: $surface; }
+    EndProcessScreen { align: center middle; }
+    EndProcessScreen > Vertical { width: 76; height: auto; max-height: 1fr; padding: 0 2;
+        overflow-y: auto; border: thick $primary; background: $surface; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Avsluta processen", priority=True, id="save_end"),
         Binding("escape", "cancel", "Avbryt", id="cancel_end"),
     ]
+    YES_NO = [("Ja", "ja"), ("Nej", "nej")]
 
-    def __init__(self, process_id: str, parties: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, process_id: str, parties: list[tuple[str, str]], months: int | None = None
+    ) -> None:
         super().__init__()
         self.process_id = process_id
         self.parties = parties
+        self.months = months
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Avsluta arbetsprocessen", classes="dialog-title")
-            yield Static(
-                "En part avslutar processen genom att meddela den operativa styrgruppen. "
-                "Parten står kvar vid sitt åtagande i upp till tre månader om den andra "
-                "parten begär det."
-            )
+            if self.months is not None:
+                yield Static(
+                    "En part avslutar processen genom att meddela den operativa styrgruppens "
+                    "övriga medlemmar. Har parten full rådighet över sin del ska den vara "
+                    f"beredd att följa sitt åtagande i upp till {self.months} månader, om den "
+                    "andra parten begär det."
+                )
+            else:
+                yield Static(
+                    f"{SILENT}. Processen står som uppsagd tills parterna har bestämt en sista "
+                    "dag; ange den om ni redan har kommit överens."
+                )
             yield FormField(
                 "Part som avslutar",
-                Select(self.parties, prompt="Välj part", id="end-party"),
+                PlainSelect(self.parties, prompt="Välj part", id="end-party"),
                 name="party",
             )
             yield FormField(
-                "Datum då styrgruppen fick veta",
+                "Datum då styrgruppen fick veta"
+                if self.months is not None
+                else "Datum då de andra parterna fick veta",
                 Input(value=clock.today().isoformat(), placeholder="ÅÅÅÅ-MM-DD", id="end-date"),
                 name="ended_on",
             )
+            if self.months is not None:
+                yield FormField(
+                    "Har parten full rådighet över sin del?",
+                    Select(self.YES_NO, prompt="Välj", id="end-control"),
+                    name="full_control",
+                )
+                yield FormField(
+                    "Begär den andra parten att åtagandet fortsätter?",
+                    Select(self.YES_NO, prompt="Välj", id="end-requested"),
+                    name="requested",
+                )
+            yield FormField(
+                "Åtagandet gäller t.o.m." if self.months is not None else "Sista dag (valfri)",
+                Input(placeholder="ÅÅÅÅ-MM-DD", id="end-until"),
+                name="commitment_until",
+            )
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#end-party", Select).focus()
@@ -281,37 +373,66 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
         self._hint(event.value)
 
     def _hint(self, value: str) -> None:
-        field = self.query_one("#field-ended_on", FormField)
+        field = self.query_one("#field-commitment_until", FormField)
         try:
             ended = parse_iso_date(value)
         except ValueError:
             field.set_hint("")
             return
-        field.set_hint(f"Åtagandet gäller t.o.m. {commitment_until(ended).isoformat()}.")
+        if self.months is not None:
+            field.set_hint(
+                f"Högst t.o.m. {commitment_until(ended, self.months).isoformat()}; tomt = "
+                "hela tiden om den andra parten begär det."
+            )
+        else:
+            field.set_hint("Tomt: processen står som uppsagd tills en sista dag är bestämd.")
+
+    def _answer(self, widget_id: str) -> bool | None:
+        value = self.query_one(widget_id, Select).value
+        return None if value is Select.NULL else value == "ja"
 
     def action_save(self) -> None:
         party = self.query_one("#end-party", Select).value
         errors: dict[str, str] = {}
         if party is Select.NULL:
             errors["party"] = "Välj vilken part som avslutar processen."
+        ended = until = None
         try:
             ended = parse_iso_date(self.query_one("#end-date", Input).value)
         except ValueError as exc:
             errors["ended_on"] = str(exc)
+        raw_until = self.query_one("#end-until", Input).value.strip()
+        if raw_until:
+            try:
+                until = parse_iso_date(raw_until)
+            except ValueError as exc:
+                errors["commitment_until"] = str(exc)
+        full_control = requested = None
+        if self.months is not None:
+            full_control = self._answer("#end-control")
+            requested = self._answer("#end-requested")
+            if full_control is None:
+                errors["full_control"] = "Ange om parten har full rådighet över sin del."
+            if full_control and requested is None:
+                errors["requested"] = "Ange om den andra parten begär att åtagandet fortsätter."
         if errors:
             show_errors(self, errors)
             return
-        self._save(str(party), ended)
+        assert ended is not None
+        self._save(str(party), ended, full_control, requested, until)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _save(self, party_id: str, ended: date) -> None:
+    def _save(self, party_id, ended, full_control, requested, until) -> None:
         user = self.app.user
         try:
-            until = end_process(
+            last = end_process(
                 self.app.db,
                 self.process_id,
                 party_id=party_id,
                 on=ended,
+                full_control=full_control,
+                requested=requested,
+                until=until,
                 actor_id=user.staff_id if user else None,
             )
         except ValidationError as exc:
@@ -320,7 +441,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
         except ServiceError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.app.call_from_thread(self.dismiss, until)
+        self.app.call_from_thread(self.dismiss, (last,))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

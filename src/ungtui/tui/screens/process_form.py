@@ -24,6 +24,7 @@ from ungtui.services.processes import ProcessInput, process_input, save_process
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
 class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
@@ -37,6 +38,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
     ProcessFormScreen #process-form { padding: 0 1; }
     ProcessFormScreen TextArea { height: 6; }
     ProcessFormScreen #in-how_done { height: 10; }
+    ProcessFormScreen #in-local_proposal { height: 6; }
     ProcessFormScreen SelectionList { height: auto; max-height: 8; }
     ProcessFormScreen .row { height: auto; }
     ProcessFormScreen .row > FormField { width: 1fr; margin-right: 1; }
@@ -84,7 +86,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
 
         def select(name: str, options, value) -> Select:
             values = [v for _label, v in options]
-            return Select(
+            return PlainSelect(
                 options,
                 prompt="Välj …",
                 value=value if value in values else Select.NULL,
@@ -100,16 +102,21 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
         form = self.query_one("#process-form", VerticalScroll)
         await form.mount_all(
             [
-                FormField("Titel", Input(d.title, id="in-title"), name="title"),
+                FormField("Titel", Input(input_value(d.title), id="in-title"), name="title"),
                 FormField(
                     "Vad har överenskommits",
-                    TextArea(d.what_agreed, id="in-what_agreed"),
+                    TextArea(input_value(d.what_agreed), id="in-what_agreed"),
                     name="what_agreed",
                 ),
                 FormField(
                     "Hur arbetet bedrivs (Markdown, gärna numrerade steg)",
-                    TextArea(d.how_done, id="in-how_done"),
+                    TextArea(input_value(d.how_done), id="in-how_done"),
                     name="how_done",
+                ),
+                FormField(
+                    "Lokalt förslag (inte överenskommet) – steg som överenskommelsen inte anger",
+                    TextArea(d.local_proposal, id="in-local_proposal"),
+                    name="local_proposal",
                 ),
                 Horizontal(
                     FormField(
@@ -119,14 +126,16 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
                     ),
                     FormField(
                         "Ansvarig roll eller person",
-                        Input(d.responsible_role, id="in-responsible_role"),
+                        Input(input_value(d.responsible_role), id="in-responsible_role"),
                         name="responsible_role",
                     ),
                     classes="row",
                 ),
                 FormField(
                     "Parter (mellanslag väljer)",
-                    SelectionList(*[(n, i, i in d.party_ids) for n, i in orgs], id="in-parties"),
+                    SelectionList(
+                        *[(plain(n), i, i in d.party_ids) for n, i in orgs], id="in-parties"
+                    ),
                     name="parties",
                 ),
                 FormField(
@@ -144,7 +153,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
                     ),
                     FormField(
                         "Insatser som hör till",
-                        Input(d.measures, id="in-measures"),
+                        Input(input_value(d.measures), id="in-measures"),
                         name="measures",
                     ),
                     classes="row",
@@ -227,6 +236,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
             title=value("title"),
             what_agreed=self.query_one("#in-what_agreed", TextArea).text,
             how_done=self.query_one("#in-how_done", TextArea).text,
+            local_proposal=self.query_one("#in-local_proposal", TextArea).text,
             responsible_organisation_id=chosen("responsible_organisation"),
             responsible_role=value("responsible_role"),
             party_ids=[str(v) for v in self.query_one("#in-parties", SelectionList).selected],

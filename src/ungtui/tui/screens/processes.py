@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from ungtui.domain.fields import for_display
 from ungtui.domain.processes import STATES
 from ungtui.domain.target_groups import GROUPS
 from ungtui.services.organisations import list_organisations
@@ -22,6 +23,7 @@ from ungtui.services.starting_content import load_starting_content
 from ungtui.store.process_search import MARK_END, MARK_START, ProcessQuery
 from ungtui.tui.screens.base import ReportsWorkerErrors, failure_message
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.plain import PlainSelect, PlainTable, plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 50
@@ -30,26 +32,28 @@ PREFETCH_MARGIN = 10
 COLUMNS = (("title", "Arbetsprocess och träff", 78), ("status", "Status", 36))
 EMPTY_TEXT = (
     "Det finns inga arbetsprocesser här än.\n\n"
-    "Tryck [b]l[/] för att läsa in startinnehållet: tre överenskommelser (Malmö stad och "
-    "Stockholms stad med Arbetsförmedlingen) och femton arbetsprocesser ur parternas "
-    "bilagor. Processer kan också läsas in från Markdown: ungtui process import FIL."
+    "Tryck [b]l[/] för att läsa in startinnehållet: fem överenskommelser (Malmö stad, "
+    "Stockholms stad, Västerås stad och kommunerna Värnamo, Gnosjö och Gislaved med "
+    "Arbetsförmedlingen) och femton arbetsprocesser ur parternas bilagor. Processer kan "
+    "också läsas in från Markdown: ungtui process import FIL."
 )
 
 
 def title_and_snippet(title: str, snippet: str, width: int) -> Text:
     """The title, and under it the snippet with the matched words standing out (the
     store layer marks them)."""
+    title = for_display(title)
     text = Text(title[: width - 1] + "…" if len(title) > width else title, style="bold")
     text.append("\n  ")
     line = Text(style="dim")
     for index, part in enumerate(snippet.replace(MARK_END, MARK_START).split(MARK_START)):
-        line.append(part, style="not dim bold reverse" if index % 2 else "")
+        line.append(for_display(part), style="not dim bold reverse" if index % 2 else "")
     line.truncate(width - 2, overflow="ellipsis")
     text.append_text(line)
     return text
 
 
-class ProcessTable(DataTable[str]):
+class ProcessTable(PlainTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open_process")]
 
 
@@ -99,7 +103,7 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
             yield Input(
                 placeholder="Sök i arbetsprocesser, t.ex. kaa fyller 20 …", id="process-search"
             )
-            yield Select([], prompt="Alla parter", id="process-party")
+            yield PlainSelect([], prompt="Alla parter", id="process-party")
             yield Select(
                 [(label, code) for code, label in GROUPS.items()],
                 prompt="Alla målgrupper",
@@ -164,7 +168,7 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
         for row in message.rows:
             table.add_row(
                 title_and_snippet(row.title, row.snippet, COLUMNS[0][2]),
-                Text(row.status, style="" if row.state == "aktiv" else "italic"),
+                plain(row.status, style="" if row.state == "aktiv" else "italic"),
                 key=row.id,
                 height=2,
             )
@@ -294,7 +298,7 @@ def offer_starting_content(app: App) -> None:
     app.push_screen(
         ConfirmScreen(
             "Läsa in startinnehåll?",
-            "ungtui har med sig tre överenskommelser och femton arbetsprocesser ur "
+            "ungtui har med sig fem överenskommelser och femton arbetsprocesser ur "
             "parternas bilagor, så att frågan ”hur gör vi när …?” går att slå upp direkt "
             "under F5 Arbetsprocesser. Du kan också läsa in dem senare där.",
             [("load", "Läs in"), ("skip", "Inte nu")],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +15,7 @@ from ungtui.services.referrals import EventRow, ReferralDetail, get_referral
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.referrals import OVERDUE, WARNING_STYLE
 from ungtui.tui.widgets.masking import shown_name
+from ungtui.tui.widgets.plain import PlainTable, bold, lines, plain
 
 # One key per step; a step's key shows in the footer only when the step is possible.
 STEP_KEYS = {
@@ -79,7 +79,7 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="referral-content", classes="section")
             yield Static("", id="referral-next", classes="section")
             yield Static("Historik", classes="section-title")
-            events: DataTable[str] = DataTable(id="referral-events", cursor_type="row")
+            events = PlainTable(id="referral-events", cursor_type="row")
             for label, width in (("Datum", 10), ("Steg", 11), ("Vem", 34), ("Noteringar", 54)):
                 events.add_column(label, width=width)
             yield events
@@ -112,23 +112,28 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.detail = detail
         r = detail.referral
         self.query_one("#referral-heading", Static).update(
-            escape(f"Remiss: {detail.kind} – {shown_name(detail.person, self.app.screen_share)}")
+            plain(f"Remiss: {detail.kind} – {shown_name(detail.person, self.app.screen_share)}")
         )
         state = self.query_one("#referral-state", Static)
-        marker = f"   [{WARNING_STYLE}]{OVERDUE}: svaret har dröjt[/]" if detail.overdue else ""
+        marker = (f"   {OVERDUE}: svaret har dröjt", WARNING_STYLE) if detail.overdue else None
         state.update(
-            f"[b]Läge:[/] {detail.state_label}   [b]Svara senast:[/] {r.reply_by.isoformat()}"
-            f"{marker}"
+            plain(
+                bold("Läge:"),
+                f" {detail.state_label}   ",
+                bold("Svara senast:"),
+                f" {r.reply_by.isoformat()}",
+                marker,
+            )
         )
-        lines = [
-            f"[b]Från:[/] {escape(detail.from_label)}",
-            f"[b]Till:[/] {escape(detail.to_label)}",
-            f"[b]Insats:[/] {escape(r.measure)}",
-            f"[b]Syfte:[/] {escape(r.purpose)}",
+        content = [
+            plain(bold("Från:"), f" {detail.from_label}"),
+            plain(bold("Till:"), f" {detail.to_label}"),
+            plain(bold("Insats:"), f" {r.measure}"),
+            plain(bold("Syfte:"), f" {r.purpose}"),
         ]
         if detail.lock_reason:
-            lines.append(f"[i]{escape(detail.lock_reason)}[/]")
-        self.query_one("#referral-content", Static).update("\n".join(lines))
+            content.append(plain((detail.lock_reason, "italic")))
+        self.query_one("#referral-content", Static).update(lines(content))
         possible = [f"{STEP_KEYS[a]} {TRANSITIONS[a].label.lower()}" for a in detail.available]
         waiting = ""
         if detail.for_receiver:
@@ -138,10 +143,12 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
                 "fil. Använder mottagaren inte ungtui: o registrerar svaret åt mottagaren."
             )
         self.query_one("#referral-next", Static).update(
-            "[b]Möjligt nu:[/] "
-            + (", ".join(possible) if possible else "inga fler steg")
-            + ", k anteckning"
-            + waiting
+            plain(
+                bold("Möjligt nu:"),
+                " " + (", ".join(possible) if possible else "inga fler steg") + ", k anteckning",
+                waiting,
+                multiline=True,
+            )
         )
         events = self.query_one("#referral-events", DataTable)
         events.clear()

@@ -24,6 +24,7 @@ from ungtui.services.referrals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
 class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
@@ -58,17 +59,17 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
             with Horizontal(classes="row"):
                 yield FormField(
                     "Till organisation",
-                    Select([], prompt="Välj organisation", id="to_organisation_id"),
+                    PlainSelect([], prompt="Välj organisation", id="to_organisation_id"),
                     name="to_organisation_id",
                 )
                 yield FormField(
                     "Enhet",
-                    Select([], prompt="Ingen särskild enhet", id="to_unit_id"),
+                    PlainSelect([], prompt="Ingen särskild enhet", id="to_unit_id"),
                     name="to_unit_id",
                 )
                 yield FormField(
                     "Person hos mottagaren",
-                    Select([], prompt="Ingen särskild person", id="to_staff_id"),
+                    PlainSelect([], prompt="Ingen särskild person", id="to_staff_id"),
                     name="to_staff_id",
                 )
             yield FormField(
@@ -114,13 +115,13 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
 
     def _fill(self, name, choices: list[Receiver], detail, reply_by: str, hint: str) -> None:
         title = "Ändra remiss" if self.referral_id else "Ny remiss"
-        self.query_one("#referral-form-title", Static).update(f"{title} för {name}")
+        self.query_one("#referral-form-title", Static).update(plain(f"{title} för {name}"))
         self._receivers = {r.id: r for r in choices}
         self.query_one("#to_organisation_id", Select).set_options([(r.name, r.id) for r in choices])
         self.query_one("#field-reply_by", FormField).set_hint(hint)
         if detail is None:
             self.query_one("#reply_by", Input).value = reply_by
-            self.query_one("#purpose", Input).value = self._purpose
+            self.query_one("#purpose", Input).value = input_value(self._purpose)
             self._filling = False
             return
         r = detail.referral
@@ -132,8 +133,8 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
         if r.to_staff_id:
             self.query_one("#to_staff_id", Select).value = r.to_staff_id
         self.query_one("#kind", Select).value = r.kind
-        self.query_one("#measure", Input).value = r.measure
-        self.query_one("#purpose", Input).value = r.purpose
+        self.query_one("#measure", Input).value = input_value(r.measure)
+        self.query_one("#purpose", Input).value = input_value(r.purpose)
         self.query_one("#reply_by", Input).value = r.reply_by.isoformat()
         self.call_after_refresh(setattr, self, "_filling", False)
 

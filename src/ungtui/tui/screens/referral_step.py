@@ -24,6 +24,7 @@ from ungtui.services.referrals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import plain
 
 DIALOG_CSS = """
 StepScreen, ReplyDaysScreen { align: center middle; }
@@ -112,9 +113,9 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     def _show_gate(self, gate) -> None:
         line = self.query_one("#consent-line", Static)
         if gate.allowed:
-            line.update(f"Samtycke: {gate.message}")
+            line.update(plain(f"Samtycke: {gate.message}"))
             return
-        line.update(f"STOPP: {gate.message}")
+        line.update(plain(f"STOPP: {gate.message}"))
         line.add_class("-blocked")
         self.query_one("#field-exception_ground", FormField).display = True
         self.query_one("#ground", Input).focus()

@@ -23,6 +23,7 @@ from ungtui.services.referrals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.masking import shown_name
+from ungtui.tui.widgets.plain import PlainTable, plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
@@ -42,7 +43,7 @@ COLUMNS = (
 )
 
 
-class ReferralTable(DataTable[str]):
+class ReferralTable(PlainTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
 
@@ -364,7 +365,7 @@ class IndividualReferralsScreen(ReferralListScreen):
         name = shown_name(name, self.app.screen_share)
         self.app.call_from_thread(
             self.query_one("#referral-title", Static).update,
-            Text(f"Remisser för {name}", style="bold"),
+            plain(f"Remisser för {name}", style="bold"),
         )
 
     def _query(self, offset: int, limit: int) -> list[ReferralRow]:

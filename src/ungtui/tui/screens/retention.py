@@ -19,6 +19,7 @@ from ungtui.services.retention import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.plain import PlainTable
 
 
 class RetentionScreen(ReportsWorkerErrors, Screen[None]):
@@ -45,7 +46,7 @@ class RetentionScreen(ReportsWorkerErrors, Screen[None]):
         )
         yield Input(id="retention-years")
         yield Static("", id="years-error")
-        table: DataTable[str] = DataTable(id="candidates", cursor_type="row")
+        table = PlainTable(id="candidates", cursor_type="row")
         for label, width in (
             ("Person", 24),
             ("Ärendet hos", 24),

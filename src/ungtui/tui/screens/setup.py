@@ -20,6 +20,7 @@ from ungtui.services.organisations import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect
 
 NEW_ORGANISATION = "__new__"
 
@@ -45,7 +46,7 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
             )
             yield FormField(
                 "Organisation",
-                Select(
+                PlainSelect(
                     [("Ny organisation …", NEW_ORGANISATION)],
                     prompt="Välj din organisation",
                     id="organisation",

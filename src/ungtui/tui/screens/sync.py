@@ -56,6 +56,7 @@ from ungtui.sync.fileformat import SyncFileError
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.masking import shown_name
+from ungtui.tui.widgets.plain import PlainSelect, PlainTable, clean_text, input_value, plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 HIDDEN = "(dolt)"  # a value in screen-share mode
@@ -79,8 +80,8 @@ class TypeValueScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._title, classes="dialog-title")
-            yield Input(self._value, id="typed")
+            yield Static(plain(self._title), classes="dialog-title")
+            yield Input(input_value(self._value), id="typed")
             yield Static("Enter sparar, Esc avbryter.", classes="dialog-text")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -121,7 +122,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         with TabbedContent(id="tabs"):
             with TabPane("Exportera", id="tab-export"), VerticalScroll():
                 yield Static("Till organisation", classes="field-label")
-                yield Select([], id="export-org", allow_blank=True, prompt="Välj mottagare")
+                yield PlainSelect(
+                    [], id="export-org", allow_blank=True, prompt="Välj mottagare"
+                )
                 yield Static("", id="export-preview")
                 yield Static("Mapp eller fil att skriva till", classes="field-label")
                 yield Input(str(Path.home()), id="export-out")
@@ -140,18 +143,18 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static("", id="import-result")
             with TabPane("Konflikter", id="tab-conflicts"):
                 yield Static("", id="conflicts-help")
-                yield DataTable(id="conflicts", cursor_type="row")
+                yield PlainTable(id="conflicts", cursor_type="row")
                 with Horizontal(id="conflict-detail"):
                     yield Static("", id="conflict-shown", classes="conflict-value")
                     yield Static("", id="conflict-other", classes="conflict-value")
             with TabPane("Dubbletter", id="tab-duplicates"):
                 yield Static("", id="duplicates-help")
-                yield DataTable(id="duplicates", cursor_type="row")
+                yield PlainTable(id="duplicates", cursor_type="row")
                 yield Static("", id="org-duplicates-help")
-                yield DataTable(id="org-duplicates", cursor_type="row")
+                yield PlainTable(id="org-duplicates", cursor_type="row")
             with TabPane("Installationer", id="tab-peers"):
                 yield Static("", id="own-fingerprint")
-                yield DataTable(id="peers", cursor_type="row")
+                yield PlainTable(id="peers", cursor_type="row")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -244,11 +247,11 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             if share and view.about_person:
                 subject, now, other = shown_name(view.person, True), HIDDEN, HIDDEN
             table.add_row(
-                Text(_cell(view.kind, 16)),
-                Text(_cell(subject, 22)),
-                Text(_cell(view.field_label, 20)),
-                Text(_cell(now)),
-                Text(_cell(other)),
+                plain(_cell(view.kind, 16)),
+                plain(_cell(subject, 22)),
+                plain(_cell(view.field_label, 20)),
+                plain(_cell(now)),
+                plain(_cell(other)),
                 key=str(index),
             )
         if conflicts:
@@ -295,7 +298,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 cells = (row.first.label, row.second.label, row.reason)
             else:
                 cells = (row.label, "", "organisationsnummer saknas")
-            org_table.add_row(*(Text(c) for c in cells), key=str(index))
+            org_table.add_row(*(plain(c) for c in cells), key=str(index))
         self.query_one("#org-duplicates-help", Static).update(
             "Organisationer: ett organisationsnummer är organisationens identitet. Poster "
             "med samma nummer blir en organisation av sig själva. Saknas numret: o anger det; "
@@ -309,6 +312,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#own-fingerprint", Static).update(
             f"Den här datorns fingeravtryck: {fingerprint}\n"
             "Läs upp det för den som tar emot din första fil, så att hen vet att filen är din."
+            if fingerprint
+            else "Databasen är kopierad hit och har inget eget fingeravtryck än. Det skapas "
+            "när något sparas eller vid första exporten; titta här igen efter det."
         )
         peer_table = self.query_one("#peers", DataTable)
         peer_table.clear()
@@ -377,23 +383,27 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         shown, *others = view.values
         heading = f"{view.kind}: {subject}" if subject else view.kind
         shown_box.update(
-            Text.assemble(
-                (f"{heading} · {view.field_label}\n", "bold"),
-                (f"Visas nu ({shown.where}, {shown.when}):\n", "italic"),
-                HIDDEN if hide else shown.shown,
+            clean_text(
+                Text.assemble(
+                    (f"{heading} · {view.field_label}\n", "bold"),
+                    (f"Visas nu ({shown.where}, {shown.when}):\n", "italic"),
+                    HIDDEN if hide else shown.shown,
+                )
             )
         )
         other_box.update(
-            Text.assemble(
-                ("\n", ""),
-                *(
-                    part
-                    for o in others
-                    for part in (
-                        (f"Andra värdet ({o.where}, {o.when}):\n", "italic"),
-                        (HIDDEN if hide else o.shown) + "\n",
-                    )
-                ),
+            clean_text(
+                Text.assemble(
+                    ("\n", ""),
+                    *(
+                        part
+                        for o in others
+                        for part in (
+                            (f"Andra värdet ({o.where}, {o.when}):\n", "italic"),
+                            (HIDDEN if hide else o.shown) + "\n",
+                        )
+                    ),
+                )
             )
         )
 
@@ -427,7 +437,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                     "upphört. Det de själva har skrivit finns kvar hos dem."
                 )
         text += f"\n{preview.kind_line}"
-        self.app.call_from_thread(self.query_one("#export-preview", Static).update, Text(text))
+        self.app.call_from_thread(
+            self.query_one("#export-preview", Static).update, plain(text, multiline=True)
+        )
 
     @on(Button.Pressed, "#export-go")
     def _export_pressed(self) -> None:
@@ -467,7 +479,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     def _say(self, target: str, text: str, error: bool = False) -> None:
         widget = self.query_one(target, Static)
-        widget.update(Text(text))  # paths and names are data, never markup
+        widget.update(plain(text, multiline=True))  # quotes file names and peers' words
         widget.set_class(error, "error-text")
 
     # --- import ----------------------------------------------------------------------

@@ -27,6 +27,7 @@ from ungtui.services.table_import import (
     report_lines,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.plain import PlainSelect, bold, lines, plain
 
 SAMPLE_ROWS = 2  # example values shown next to each column, so the user sees what it holds
 
@@ -80,7 +81,7 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             yield Static("[b]Läs in en lista med deltagare[/b] (CSV från Excel eller .xlsx)")
             with Horizontal(classes="column-row"):
                 yield Input(placeholder="Sökväg till filen, Enter läser den", id="import-path")
-                yield Select([], prompt="Blad", id="import-sheet", disabled=True)
+                yield PlainSelect([], prompt="Blad", id="import-sheet", disabled=True)
             yield Select(
                 [(label, code) for code, label in ON_MATCH.items()],
                 value="skip",
@@ -154,7 +155,8 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             rows.append(
                 Horizontal(
                     Label(
-                        f"[b]{header or '(utan rubrik)'}[/b]\n[dim]{shown}[/dim]",
+                        # Headers and cells come from the spreadsheet: text, not markup.
+                        lines([plain(bold(header or "(utan rubrik)")), plain((shown, "dim"))]),
                         classes="column-name",
                     ),
                     select,
@@ -228,11 +230,12 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             return
         self._show_report(["Kontroll – inget är sparat än:", "", *report_lines(message.plan)])
 
-    def _show_report(self, lines: list[str]) -> None:
-        self.query_one("#import-report-text", Static).update("\n".join(lines))
+    def _show_report(self, report: list[str]) -> None:
+        text = plain("\n".join(report), multiline=True)  # row reasons quote the cells
+        self.query_one("#import-report-text", Static).update(text)
 
     def _status(self, text: str) -> None:
-        self.query_one("#import-status", Static).update(text)
+        self.query_one("#import-status", Static).update(plain(text))
 
     # --- importing ---------------------------------------------------------------------
 
@@ -285,16 +288,22 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
         except ServiceError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
-        self.app.call_from_thread(self._done, result.created, result.updated)
+        self.app.call_from_thread(
+            self._done, result.created, result.updated, len(plan.meanwhile)
+        )
 
     def _failed(self, message: str) -> None:
         self._importing = False
         self._status(message)
 
-    def _done(self, created: int, updated: int) -> None:
-        self.app.notify(
-            f"{created} nya personer registrerade, {updated} uppdaterade.", title="Listan är inläst"
-        )
+    def _done(self, created: int, updated: int, meanwhile: int = 0) -> None:
+        text = f"{created} nya personer registrerade, {updated} uppdaterade."
+        if meanwhile:
+            text += (
+                f" {meanwhile} hade registrerats under tiden (av en annan inläsning) och "
+                "lästes inte in igen."
+            )
+        self.app.notify(text, title="Listan är inläst")
         self.dismiss(True)
 
     def action_back(self) -> None:

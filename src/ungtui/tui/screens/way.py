@@ -1,11 +1,11 @@
-"""One person's way: phases, the 90-day guarantee, measures, mapping, exit and
-follow-ups. Pushed from the person's detail view (p)."""
+"""One person's way: phases, the day the person joined an agreement's offer and its
+guarantee, measures, mapping, exit and follow-ups. Pushed from the person's detail view
+(p)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -42,27 +42,32 @@ from ungtui.services.way import (
     remove_phase,
     save_individual_measure,
     save_mapping,
+    set_joined,
     start_way,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
 from ungtui.tui.widgets.masking import shown_name
+from ungtui.tui.widgets.plain import Part, PlainTable, bold, lines, plain
 
-HIDDEN = "[dim]dold – h visar[/]"
+HIDDEN: Part = ("dold – h visar", "dim")
 EXIT_ROW = "avslut"  # the exit shown as the last phase
 
 
 def guarantee_text(way: WayView) -> Text:
     g = way.guarantee
-    text = Text(g.label)
+    if g.state == "ingen":
+        return Text("ingen – ingen överenskommelse med garanti gäller för personen", "dim")
+    if g.state == "ej_ansluten":
+        return Text(f"{g.agreement}: har inte tackat ja (t registrerar dagen)")
+    text = Text(f"{g.agreement}: {g.label}")
     if g.deadline is not None:
         text.append(f" · gräns {g.deadline.isoformat()}")
     if g.days_left is not None:
-        if g.days_left >= 0:
-            text.append(f" ({g.days_left} dagar kvar)")
-        else:
-            text.append(f" ({-g.days_left} dagar sedan)")
+        days = abs(g.days_left)
+        unit = "dag" if days == 1 else "dagar"
+        text.append(f" ({days} {unit} {'kvar' if g.days_left >= 0 else 'sedan'})")
     if g.state == "passerad":
         text.stylize("bold red")
     elif g.state == "nara":
@@ -75,14 +80,15 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("n", "start", "Ny väg", id="start"),
         Binding("f", "phase", "Fas", id="phase"),
-        Binding("k", "mapping", "Kartlägg.", id="mapping"),
-        Binding("i", "new_measure", "Ny insats", id="new_measure"),
+        Binding("k", "mapping", "Kartl.", id="mapping"),
+        Binding("i", "new_measure", "Insats", id="new_measure"),
         Binding("e", "edit_measure", "Ändra", id="edit_measure"),
-        Binding("a", "exit", "Avsluta", id="exit"),
-        Binding("u", "follow_up", "Följ upp", id="follow_up"),
+        Binding("t", "joined", "Tackat", id="joined"),
+        Binding("a", "exit", "Avslut", id="exit"),
+        Binding("u", "follow_up", "Uppf.", id="follow_up"),
+        Binding("delete", "remove", "Ta bort", id="remove"),
         Binding("h", "sensitive", "Hälsa", id="sensitive"),
         Binding("c", "catalogue", "Katalog", id="catalogue"),
-        Binding("delete", "remove", "Ta bort", id="remove"),
     ]
     DEFAULT_CSS = """
     WayScreen #way { padding: 0 1; }
@@ -111,7 +117,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="way-title", classes="screen-title")
             yield Static("", id="way-summary", classes="section")
             yield Static("Insatser", classes="section-title")
-            measures: DataTable[str] = DataTable(id="measures", cursor_type="row")
+            measures = PlainTable(id="measures", cursor_type="row")
             for label, width in (
                 ("Insats", 27),
                 ("Start", 10),
@@ -124,7 +130,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                 measures.add_column(label, width=width)
             yield measures
             yield Static("Faser", classes="section-title")
-            phases: DataTable[str] = DataTable(id="phases", cursor_type="row")
+            phases = PlainTable(id="phases", cursor_type="row")
             for label, width in (("Från", 10), ("Fas", 20), ("Anteckning", 50)):
                 phases.add_column(label, width=width)
             yield phases
@@ -132,7 +138,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="mapping-section", classes="section")
             yield Static("Avslut och uppföljning", classes="section-title")
             yield Static("", id="exit-section", classes="section")
-            follow: DataTable[str] = DataTable(id="follow-ups", cursor_type="row")
+            follow = PlainTable(id="follow-ups", cursor_type="row")
             for label, width in (
                 ("Uppföljning", 12),
                 ("Ska göras", 10),
@@ -194,7 +200,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             today = clock.today()
             for f in way.follow_ups:
                 if f.checked_on:
-                    state = Text(f.outcome_label)
+                    state = plain(f.outcome_label)
                 elif f.due <= today:
                     state = Text("Dags att följa upp", style="bold yellow")
                 else:
@@ -208,12 +214,14 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                 )
         follow.display = bool(follow.row_count)
         self.query_one("#mapping-section", Static).update(self._mapping_text())
-        exit_text = "Vägen är inte avslutad. a avslutar den med utfall."
+        exit_text: Text | str = "Vägen är inte avslutad. a avslutar den med utfall."
         if way is not None and way.exit_on:
-            exit_text = (
-                f"[b]Avslutad:[/] {way.exit_on.isoformat()}   [b]Utfall:[/] "
-                f"{escape(way.exit_outcome_label)}"
-                + (f"   {escape(way.exit_note)}" if way.exit_note else "")
+            exit_text = plain(
+                bold("Avslutad:"),
+                f" {way.exit_on.isoformat()}   ",
+                bold("Utfall:"),
+                f" {way.exit_outcome_label}",
+                f"   {way.exit_note}" if way.exit_note else None,
             )
         elif way is None:
             exit_text = "–"
@@ -222,21 +230,23 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
     def _show_title(self, _share: bool = False) -> None:
         if self.overview is not None:
             name = shown_name(self.overview.name, self.app.screen_share)
-            self.query_one("#way-title", Static).update(f"Väg – {escape(name)}")
+            self.query_one("#way-title", Static).update(plain(f"Väg – {name}"))
 
     def _summary(self, overview: WayOverview) -> Text:
         way = overview.current
         if way is None:
             return Text("Ingen väg registrerad. n startar en väg (inflöde).")
-        text = Text.assemble(
+        text = plain(
             ("Fas: ", "bold"),
             f"{way.phase_label} sedan {way.phase_since.isoformat() if way.phase_since else '–'}",
             ("   Inflöde: ", "bold"),
             way.entry_date.isoformat(),
-            "\n",
-            ("90-dagarsgarantin: ", "bold"),
+            ("   Tackade ja: ", "bold"),
+            way.joined_on.isoformat() if way.joined_on else "–",
+            Text("\n"),
+            ("Garanti: ", "bold"),
             guarantee_text(way),
-            "\n",
+            Text("\n"),
             ("Nästa datum: ", "bold"),
             str(way.next) if way.next else "–",
         )
@@ -249,35 +259,59 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             ]
             text.append("\n")
             text.append("Tidigare vägar: ", style="bold")
-            text.append("; ".join(parts))
+            text.append_text(plain("; ".join(parts)))
         return text
 
-    def _mapping_text(self) -> str:
+    def _mapping_text(self) -> Text | str:
         assert self.overview is not None
         m = self.overview.mapping
         if m is None:
             return "Ingen kartläggning ännu. k lägger till en."
 
-        def sensitive(value: str) -> str:
+        def sensitive(value: str) -> Part:
             if not self.show_sensitive:
                 return HIDDEN
-            return escape(value) or "–"
+            return value or "–"
 
         earlier = (
             f" ({self.overview.earlier_mappings} tidigare)"
             if self.overview.earlier_mappings
             else ""
         )
-        return "\n".join(
+        return lines(
             [
-                f"[b]Datum:[/] {m.mapped_on.isoformat()}{earlier}   [b]Skolbakgrund:[/] "
-                f"{m.schooling_label}   [b]Svenska:[/] {m.swedish_label}",
-                f"[b]Arbetslivserfarenhet:[/] {escape(m.work_experience) or '–'}",
-                f"[b]Behov:[/] {escape(m.needs) or '–'}   [b]Hinder:[/] "
-                f"{escape(m.obstacles) or '–'}",
-                f"[b]Mål:[/] {escape(m.goals) or '–'}",
-                f"[b]Hälsa:[/] {sensitive(m.health)}   [b]Funktionsnedsättning:[/] "
-                f"{sensitive(m.disability)}",
+                plain(
+                    bold("Datum:"),
+                    f" {m.mapped_on.isoformat()}{earlier}   ",
+                    bold("Skolbakgrund:"),
+                    f" {m.schooling_label}   ",
+                    bold("Svenska:"),
+                    f" {m.swedish_label}",
+                ),
+                plain(bold("Arbetslivserfarenhet:"), f" {m.work_experience or '–'}"),
+                plain(
+                    bold("Behov:"),
+                    f" {m.needs or '–'}   ",
+                    bold("Hinder:"),
+                    f" {m.obstacles or '–'}",
+                ),
+                plain(bold("Mål:"), f" {m.goals or '–'}"),
+                plain(
+                    bold("Hälsa:"),
+                    " ",
+                    sensitive(m.health),
+                    "   ",
+                    bold("Funktionsnedsättning:"),
+                    " ",
+                    sensitive(m.disability),
+                ),
+                plain(
+                    bold("Funktionsnedsättning som medför nedsatt arbetsförmåga:"),
+                    " ",
+                    HIDDEN
+                    if not self.show_sensitive
+                    else ("ja" if m.reduced_work_capacity else "nej"),
+                ),
             ]
         )
 
@@ -322,7 +356,9 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             return start_way(
                 db,
                 person,
-                WayStartInput(str(v["entry_date"]), str(v["phase"]), str(v["note"])),
+                WayStartInput(
+                    str(v["entry_date"]), str(v["phase"]), str(v["note"]), str(v["joined_on"])
+                ),
                 actor_id=actor,
             )
 
@@ -340,10 +376,53 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         row=1,
                     ),
                     Spec("note", "Anteckning", placeholder="t.ex. kom via En väg in"),
+                    Spec(
+                        "joined_on",
+                        "Tackade ja (om det redan har skett)",
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    ),
                 ],
                 save,
-                intro="90-dagarsgarantin räknas från inflödet för den som omfattas.",
+                intro="Inflödet är första kontakten. Tackade ja är dagen personen tackade ja "
+                "till överenskommelsens erbjudande (till exempel Ungdomskontraktet); en "
+                "överenskommelses garanti räknas från den dagen.",
                 done="Vägen är startad.",
+            )
+        )
+
+    def action_joined(self) -> None:
+        way = self._open_way(for_what="tackat ja")
+        if way is None:
+            return
+        db, actor = self.app.db, self._actor()
+
+        def save(v):
+            set_joined(db, way.id, str(v["joined_on"]), actor_id=actor)
+            return way.id
+
+        g = way.guarantee
+        intro = (
+            "Dagen personen tackade ja till överenskommelsens erbjudande, inte första "
+            "kontakten. Lämna tomt för att ta bort dagen."
+        )
+        if g.state == "ingen":
+            intro += " Ingen överenskommelse med garanti gäller för personen."
+        elif g.agreement:
+            intro += f" Garantin i {g.agreement} räknas från den dagen."
+        self._open(
+            WayFormScreen(
+                "Tackade ja",
+                [
+                    Spec(
+                        "joined_on",
+                        "Tackade ja, datum",
+                        value=(way.joined_on or clock.today()).isoformat(),
+                        placeholder="ÅÅÅÅ-MM-DD",
+                    )
+                ],
+                save,
+                intro=intro,
+                done="Dagen är sparad.",
             )
         )
 
@@ -387,7 +466,9 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         mapping_id = m.id if m else None
 
         def save(v):
-            data = MappingInput(**{k: str(val) for k, val in v.items()})
+            data = MappingInput(
+                **{k: val if isinstance(val, bool) else str(val) for k, val in v.items()}
+            )
             return save_mapping(db, person, data, actor_id=actor, mapping_id=mapping_id)
 
         sensitive_hint = "Känslig uppgift: visas inte i listor, protokoll eller exporter."
@@ -429,6 +510,13 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         value=m.disability if m else "",
                         hint=sensitive_hint,
                         row=3,
+                    ),
+                    Spec(
+                        "reduced_work_capacity",
+                        "Funktionsnedsättning som medför nedsatt arbetsförmåga",
+                        "check",
+                        bool(m and m.reduced_work_capacity),
+                        hint=sensitive_hint,
                     ),
                 ],
                 save,

@@ -21,6 +21,7 @@ from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,9 @@ class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self._title, classes="screen-title")
+        yield Static(plain(self._title), classes="screen-title")
         if self._intro:
-            yield Static(self._intro, classes="form-intro")
+            yield Static(plain(self._intro, multiline=True), classes="form-intro")
         with VerticalScroll(id="form"):
             index = 0
             while index < len(self._specs):
@@ -87,14 +88,16 @@ class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
             return Checkbox(spec.label, value=bool(spec.value), id=widget_id)
         if spec.kind == "select":
             values = [v for _label, v in spec.options]
-            widget = Select(
+            widget = PlainSelect(
                 spec.options,
                 prompt="Välj …",
                 value=spec.value if spec.value in values else Select.NULL,
                 id=widget_id,
             )
         else:
-            widget = Input(value=str(spec.value), placeholder=spec.placeholder, id=widget_id)
+            widget = Input(
+                value=input_value(spec.value), placeholder=spec.placeholder, id=widget_id
+            )
         return FormField(spec.label, widget, name=spec.name, hint=spec.hint)
 
     def on_mount(self) -> None:

@@ -7,6 +7,8 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from ungtui.tui.widgets.plain import plain
+
 
 class FormField(Vertical):
     """A label, one input widget, and a line for the Swedish reason it was refused."""
@@ -27,23 +29,24 @@ class FormField(Vertical):
         self._hint = hint
 
     def compose(self) -> ComposeResult:
-        yield Label(self._label, classes="field-label")
+        yield Label(plain(self._label), classes="field-label")
         yield self._widget
         # Empty lines are hidden so that a form fits on a laptop screen.
-        yield Static(self._hint, classes="field-hint").set_styles(
+        yield Static(plain(self._hint, multiline=True), classes="field-hint").set_styles(
             "display: block;" if self._hint else "display: none;"
         )
         yield Static("", classes="field-error").set_styles("display: none;")
 
     def set_error(self, message: str | None) -> None:
         error = self.query_one(".field-error", Static)
-        error.update(message or "")
+        # Reasons quote what was typed (an e-mail address, a name from a spreadsheet).
+        error.update(plain(message or "", multiline=True))
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
 
     def set_hint(self, text: str) -> None:
         hint = self.query_one(".field-hint", Static)
-        hint.update(text)
+        hint.update(plain(text, multiline=True))
         hint.display = bool(text)
 
 

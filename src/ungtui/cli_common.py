@@ -1,0 +1,203 @@
+"""What every command shares: Swedish argument parsing, one way to report an error, and
+output that never lets text from the register steer the terminal.
+
+A command line error is one Swedish line on stderr and a non-zero exit code, never a
+traceback: argparse's own messages are put in Swedish (through the gettext hook argparse
+reads its messages through), and anything printed has its control characters written out
+as `\\uXXXX` (domain.fields.escape_for_terminal), so a name with an escape sequence in it,
+or a table name from a peer's file, is shown and not obeyed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Iterator
+from typing import NoReturn, TextIO
+
+from ungtui.domain.fields import escape_for_terminal
+
+PROG = "ungtui"
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+DEBUG_ENV = "UNGTUI_DEBUG"
+
+_SWEDISH = {
+    "usage: ": "användning: ",
+    "positional arguments": "argument",
+    "options": "flaggor",
+    "show this help message and exit": "visa den här hjälpen",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "okänt argument eller okänd flagga: %s",
+    "the following arguments are required: %s": "det här saknas: %s",
+    "one of the arguments %s is required": "ett av argumenten %s behövs",
+    "expected one argument": "ett värde behövs efter flaggan",
+    "expected at most one argument": "högst ett värde",
+    "expected at least one argument": "minst ett värde behövs",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "okänt val %(value)r (välj bland %(choices)s)"
+    ),
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "flaggan %(option)s kan betyda flera: %(matches)s"
+    ),
+    "not allowed with argument %s": "går inte ihop med %s",
+    "ignored explicit argument %r": "flaggan tar inget värde: %r",
+    "unexpected option string: %s": "oväntad flagga: %s",
+    "can't open '%(filename)s': %(error)s": "kan inte öppna '%(filename)s': %(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: %(message)s\n",
+}
+
+
+def _swedish(message: str) -> str:
+    return _SWEDISH.get(message, message)
+
+
+def _swedish_plural(singular: str, plural: str, n: int) -> str:
+    if singular == "expected %s argument":
+        return "%s värden behövs"
+    return singular if n == 1 else plural
+
+
+@contextlib.contextmanager
+def _in_swedish() -> Iterator[None]:
+    # argparse looks its messages up through these module globals each time it builds one.
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _swedish, _swedish_plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class SwedishArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Swedish and reports a usage error in one line."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        with _in_swedish():
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        with _in_swedish():
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        with _in_swedish():
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _in_swedish():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _in_swedish():
+            return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        text = _swedish(message).rstrip(".")
+        fail(f"{text}. Se {self.prog} --help.", prog=self.prog)
+        sys.exit(EXIT_USAGE)
+
+
+REPLACE_OPTION = "--skriv-over"
+
+
+def add_replace_option(parser: argparse.ArgumentParser) -> None:
+    """Every command that writes a file refuses to write over one unless told to."""
+    parser.add_argument(
+        REPLACE_OPTION,
+        dest="replace",
+        action="store_true",
+        help="ersätt filen om den redan finns (annars skrivs ingen fil över)",
+    )
+
+
+def refuse_existing_out(args: argparse.Namespace) -> str | None:
+    """The reason to stop before anything is done when an output file named on the command
+    line exists and the user did not ask to replace it; None when all is well."""
+    if getattr(args, "replace", False):
+        return None
+    for name in ("out", "save_mapping"):
+        value = getattr(args, name, None)
+        if value and os.path.lexists(value) and not os.path.isdir(value):
+            return (
+                f"Filen {value} finns redan och skrivs inte över. Välj ett annat namn, eller "
+                f"lägg till {REPLACE_OPTION} för att ersätta den."
+            )
+    return None
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: a whole number, with a Swedish reason when it is not one."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"”{text}” är inget heltal") from None
+
+
+def fail(message: str, code: int = EXIT_ERROR, *, prog: str = PROG) -> int:
+    """The one way a command reports an error: `ungtui: <Swedish sentence>` on stderr."""
+    print(f"{prog}: {message}", file=sys.stderr)
+    return code
+
+
+class _EscapingStream(io.TextIOBase):
+    """Writes what it is given with every steering character made visible."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        self.inner.write(escape_for_terminal(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", "utf-8")
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+
+@contextlib.contextmanager
+def escaped_output() -> Iterator[None]:
+    """Everything a sub-command prints goes through here (not the full-screen app, which
+    draws with escape sequences of its own)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _EscapingStream(saved[0]), _EscapingStream(saved[1])
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+@contextlib.contextmanager
+def unescaped_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (getattr(s, "inner", s) for s in saved)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def write_trusted(text: str) -> None:
+    """Output the program composed itself (a bold highlight), past the escaping. Any text
+    from the register in it must already have gone through escape_for_terminal."""
+    stream = sys.stdout
+    inner = stream.inner if isinstance(stream, _EscapingStream) else stream
+    inner.write(text)
+
+
+def debugging() -> bool:
+    return bool(os.environ.get(DEBUG_ENV))
