@@ -128,11 +128,11 @@ def test_a_removal_from_a_sender_of_unknown_organisation_is_refused(two):
 
 def test_a_merge_from_another_organisation_with_one_number_is_applied(two):
     kommun, af = two
-    first = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
-    consent_for(kommun, first, af)
-    send(kommun, af)
     second = add_person(af, identity="811218-9876", first_name="Åsa", last_name="Eek")
     consent_for(af, second, kommun)
+    first = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
+    consent_for(kommun, first, af)
+    send(kommun, af)  # the same number registered on both installs: a duplicate at AF
     [pair] = duplicate_queue(af.db)
     assert not pair.suggested
     shown_as = confirm_duplicate(af.db, pair.first_id, pair.second_id)
@@ -146,24 +146,27 @@ def test_a_merge_from_another_organisation_with_one_number_is_applied(two):
 def test_a_merge_waits_for_its_records_and_is_applied_when_they_agree(tmp_path):
     a = Install(tmp_path / "a.db", "Sofia Berg")
     b = Install(tmp_path / "b.db", "Jonas Ek", join=a)
+    c = Install(tmp_path / "c.db", "Karin Lind", join=a)
     x = add_person(a, identity="811218-9876", first_name="Åsa", last_name="Ek")
-    y = add_person(a, identity="811218-9876", first_name="Åsa", last_name="Eek")
+    y = add_person(b, identity="811218-9876", first_name="Åsa", last_name="Eek")
+    b.send(a)
     confirm_duplicate(a.db, x, y)
-    # The merge arrives before one of its records (that row was lost on the way).
+    # The merge reaches C before one of its records (that row was lost on the way).
     changes = build_changes(a.db, for_organisation=None, full=True)
     changes.rows = [row for row in changes.rows if row["id"] != y]
-    summary = import_changes(b.db, changes, Sender(a.site, a.user.organisation_id))
+    summary = import_changes(c.db, changes, Sender(a.site, a.user.organisation_id))
     assert summary.suggested == 1
-    assert get_individual(b.db, x).individual.id == x  # not merged yet
-    assert duplicate_queue(b.db) == []  # nothing to show: one record is not here
-    a.send(b, full=True)
-    b.send(a)
+    assert get_individual(c.db, x).individual.id == x  # not merged yet
+    assert duplicate_queue(c.db) == []  # nothing to show: one record is not here
+    b.send(c)
     smallest = min(x, y)
-    assert get_individual(b.db, x).individual.id == smallest
-    assert get_individual(b.db, y).individual.id == smallest
-    with b.db.engine.connect() as conn:
+    assert get_individual(c.db, x).individual.id == smallest
+    assert get_individual(c.db, y).individual.id == smallest
+    with c.db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM sync_merge_suggestion").scalar() == 0
-    assert a.dump() == b.dump()
+    for sender, receiver in ((a, c), (c, a), (b, a), (a, b)):
+        sender.send(receiver)
+    assert a.dump() == b.dump() == c.dump()
 
 
 def test_a_suggestion_confirmed_here_merges_and_leaves_the_queue(two):
@@ -195,8 +198,9 @@ def test_a_colleagues_merge_of_a_record_removed_here_is_applied(tmp_path):
     a = Install(tmp_path / "a.db", "Sofia Berg")
     b = Install(tmp_path / "b.db", "Jonas Ek", join=a)
     x = add_person(a, identity="811218-9876", first_name="Åsa", last_name="Ek")
-    y = add_person(a, identity="811218-9876", first_name="Åsa", last_name="Eek")
+    y = add_person(b, identity="811218-9876", first_name="Åsa", last_name="Eek")
     a.send(b)
+    b.send(a)
     confirm_duplicate(a.db, x, y)
     remove_individual(b.db, x, actor_id=b.user.staff_id)
     a.send(b)
