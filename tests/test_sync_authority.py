@@ -7,10 +7,9 @@ import uuid
 
 import pytest
 
-from tests.sync_helpers import Install, add_person
+from tests.sync_helpers import Install, add_person, kommun_and_af
 from ungtui.services.consents import ConsentInput, add_consent
 from ungtui.services.individuals import get_individual, remove_individual
-from ungtui.services.organisations import add_organisation
 from ungtui.services.sync import (
     Sender,
     build_changes,
@@ -21,22 +20,10 @@ from ungtui.services.sync import (
 from ungtui.sync import state
 from ungtui.sync.changes import ChangeSet
 
-KOMMUN_NR, AF_NR = "212000-1124", "202100-2114"
-
 
 @pytest.fixture
 def two(tmp_path):
-    kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
-    af = Install(
-        tmp_path / "af.db",
-        "Ahmed Yusuf",
-        organisation_name="Arbetsförmedlingen",
-        org_nr=AF_NR,
-        kind="af",
-        unit_name="Arbetsförmedlingen Malmö Unga",
-    )
-    add_organisation(kommun.db, name="Arbetsförmedlingen", org_nr=AF_NR, kind="af")
-    add_organisation(af.db, name="Malmö stad", org_nr=KOMMUN_NR, kind="kommun")
+    kommun, af = kommun_and_af(tmp_path)
     yield kommun, af
     kommun.db.close()
     af.db.close()

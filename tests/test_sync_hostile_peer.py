@@ -24,16 +24,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.sync_craft import open_file, seal_stream, signing_key, write_file
-from tests.sync_helpers import Install, add_person
+from tests.sync_helpers import Install, add_person, kommun_and_af
 from ungtui.cli import main
 from ungtui.services.consents import ConsentInput, add_consent
-from ungtui.services.organisations import add_organisation
 from ungtui.services.sync import duplicate_queue
 from ungtui.services.sync_files import export_file, import_file, peek_file
 from ungtui.sync import fileformat, hlc, state
 
 PASSPHRASE = "blåbär cykel tisdag hamn"
-KOMMUN_NR, AF_NR = "212000-1124", "202100-2114"
 ROOT = Path(__file__).resolve().parent.parent
 YEAR_MS = 365 * 24 * 60 * 60 * 1000
 
@@ -63,17 +61,7 @@ class World:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.kommun = Install(folder / "kommun.db", "Sofia Berg")
-        self.af = Install(
-            folder / "af.db",
-            "Ahmed Yusuf",
-            organisation_name="Arbetsförmedlingen",
-            org_nr=AF_NR,
-            kind="af",
-            unit_name="Arbetsförmedlingen Malmö Unga",
-        )
-        add_organisation(self.kommun.db, name="Arbetsförmedlingen", org_nr=AF_NR, kind="af")
-        add_organisation(self.af.db, name="Malmö stad", org_nr=KOMMUN_NR, kind="kommun")
+        self.kommun, self.af = kommun_and_af(folder)
         self.own = add_person(self.kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
         self.shared = add_person(
             self.kommun, identity="000229-9824", first_name="Erik", last_name="Lund"

@@ -61,6 +61,7 @@ from ungtui.sync.fileformat import (
     SyncFileError,
     Writer,
     fingerprint,
+    open_file,
     open_keys,
     peek,
     public_bytes,
@@ -361,17 +362,6 @@ def peek_sender(path: Path) -> tuple[str, str]:
     return header.sender_site, header.fingerprint
 
 
-def _open(path: Path) -> BinaryIO:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise SyncFileError(f"Filen {Path(path).name} finns inte.") from None
-    except IsADirectoryError:
-        raise SyncFileError(f"{Path(path).name} är en mapp, inte en synkfil.") from None
-    except OSError as error:
-        raise SyncFileError(f"Filen kunde inte läsas: {error.strerror}.") from None
-
-
 def import_file(
     db: Database,
     path: Path,
@@ -381,7 +371,7 @@ def import_file(
 ) -> ImportResult:
     """Take in one file. `trust` is the fingerprint the user has confirmed for a sender
     not seen before; without it such a file is refused before anything is decrypted."""
-    with _open(path) as source:
+    with open_file(path) as source:
         try:
             return _import(db, source, passphrase, trust)
         except OSError as error:

@@ -525,18 +525,26 @@ def _header_from(fields: dict, raw: bytes, body_offset: int) -> Header:
     return header
 
 
-def peek(path: Path) -> Header:
-    """The checked header of a file on disk: who sent it, to whom, what kind, how big.
-    Reads only the header; needs no passphrase."""
+def open_file(path: Path) -> BinaryIO:
+    """A sync file opened for reading; a missing or unreadable one is one Swedish line."""
     try:
-        with open(path, "rb") as source:
-            return read_header(source)
+        return open(path, "rb")
     except FileNotFoundError:
         raise SyncFileError(f"Filen {Path(path).name} finns inte.") from None
     except IsADirectoryError:
         raise SyncFileError(f"{Path(path).name} är en mapp, inte en synkfil.") from None
     except OSError as error:
         raise SyncFileError(f"Filen kunde inte läsas: {error.strerror}.") from None
+
+
+def peek(path: Path) -> Header:
+    """The checked header of a file on disk: who sent it, to whom, what kind, how big.
+    Reads only the header; needs no passphrase."""
+    with open_file(path) as source:
+        try:
+            return read_header(source)
+        except OSError as error:
+            raise SyncFileError(f"Filen kunde inte läsas: {error.strerror}.") from None
 
 
 def open_keys(header: Header, passphrase: str) -> Keys:
