@@ -642,9 +642,10 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(
             ConfirmScreen(
                 "Inte samma person?",
-                f"{pair.suggested_by} föreslår att {pair.first_name} och {pair.second_name} "
-                "är samma person. Om de inte är det tas förslaget bort här; posterna "
-                "ändras inte.",
+                f"{pair.suggested_by} föreslår att "
+                f"{shown_name(pair.first_name, self.app.screen_share)} och "
+                f"{shown_name(pair.second_name, self.app.screen_share)} är samma person. Om "
+                "de inte är det tas förslaget bort här; posterna ändras inte.",
                 [("dismiss", "Inte samma person"), ("no", "Avbryt")],
             ),
             answered,
@@ -763,9 +764,11 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             if choice == "merge":
                 self._merge(pair)
 
+        first = shown_name(pair.first_name, self.app.screen_share)
+        second = shown_name(pair.second_name, self.app.screen_share)
         if pair.suggested:
             question = (
-                f"{pair.suggested_by} har slagit ihop {pair.first_name} och {pair.second_name}, "
+                f"{pair.suggested_by} har slagit ihop {first} och {second}, "
                 "men här har de inte samma nummer "
                 f"({mask_identity(pair.identity_number) or 'inget nummer'} och "
                 f"{mask_identity(pair.second_identity_number) or 'inget nummer'}). Slå bara "
@@ -773,7 +776,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             )
         else:
             question = (
-                f"{pair.first_name} och {pair.second_name} har samma nummer "
+                f"{first} och {second} har samma nummer "
                 f"({mask_identity(pair.identity_number)}). Slå bara ihop om det är samma "
                 "person; samtycken och historik från båda följer med."
             )
