@@ -136,6 +136,7 @@ class ImportResult:
 _KINDS = {
     "individual": ("personuppgifter", "personuppgifter"),
     "consent": ("samtycke", "samtycken"),
+    "person_status": ("skol- eller AF-status", "skol- eller AF-statusar"),
     "responsibility": ("ansvarig handläggare", "ansvariga handläggare"),
     "way": ("väg", "vägar"),
     "way_phase": ("fas", "faser"),
