@@ -179,5 +179,5 @@ def test_sensitive_fields_are_marked_in_the_model_as_in_the_domain():
         for model in DOMAIN_TABLES
     }
     marked = {table: columns for table, columns in marked.items() if columns}
-    assert marked == {"mapping": {"health", "disability"}}
+    assert marked == {"mapping": {"health", "disability", "social_situation"}}
     assert marked == {t: set(c) for t, c in SENSITIVE_FIELDS.items()}

@@ -65,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ORG",
         help="mottagande organisation: namn, organisationsnummer eller id",
     )
+    export.add_argument(
+        "--namnd",
+        dest="domain",
+        metavar="NÄMND",
+        help="mottagande nämnd i en kommun: socialtjanst, arbetsmarknad, skola_kaa, "
+        "vuxenutbildning eller alla (utan: den enda nämnd som har skickat filer hit)",
+    )
     export.add_argument("--out", required=True, metavar="FILE", help="fil eller mapp att skriva")
     export.add_argument("--full", action="store_true", help="allt, inte bara det nya")
     imp = commands.add_parser("import", parents=[common], help="läs in en synkfil")

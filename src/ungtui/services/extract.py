@@ -15,12 +15,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from ungtui.domain.identity import parse_identity
+from ungtui.domain.mapping import SUPPORT
+from ungtui.domain.purposes import PURPOSES
+from ungtui.domain.secrecy import SECRECY_DOMAINS
 from ungtui.domain.vocabulary import (
     CONSENT_FORMS,
     DATA_CATEGORIES,
     FIELD_LABELS,
     GENDERS,
     IDENTITY_KINDS,
+    MINOR_BASES,
     STATUSES,
 )
 from ungtui.services import audit, clock
@@ -95,15 +99,21 @@ CODED = {
     "status": STATUSES,
     "identity_kind": IDENTITY_KINDS,
     "form": CONSENT_FORMS,
+    "discloser_domain": {code: d.label for code, d in SECRECY_DOMAINS.items()},
+    "receiver_domain": {code: d.label for code, d in SECRECY_DOMAINS.items()},
+    "minor_basis": MINOR_BASES,
+    "support": SUPPORT,
 }
 
 
 def _shown(column: str, value: object, names: dict[str, str]) -> str:
-    if isinstance(value, str):
+    if isinstance(value, str) and value:
         if value in names:  # a reference to another record, by its id
             return names[value]
         if column == "data_categories":
             return ", ".join(DATA_CATEGORIES.get(c, c) for c in value.split(",") if c) or "–"
+        if column == "purposes":
+            return ", ".join(PURPOSES.get(c, c) for c in value.split(",") if c) or "–"
         if column in CODED:
             return CODED[column].get(value, value)
     return _text(value)

@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Connection
 
+from ungtui.domain.disclosure import Holder, same_secrecy
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.individuals import display_name
 from ungtui.services.starting_content import settle_shipped_authors
 from ungtui.store.database import Database
+from ungtui.sync import holders, sharing, state
 from ungtui.sync import organisations as orgs
-from ungtui.sync import state
 from ungtui.sync.changes import (
     ChangeSet,
     ImportSummary,
@@ -34,27 +35,37 @@ def _acks(conn: Connection) -> dict[str, int]:
     return dict(conn.exec_driver_sql("SELECT site_id, received_seq FROM sync_site").all())
 
 
-def recipient_sites(conn: Connection, organisation_id: str | None) -> list[tuple[str, int]]:
-    """(site, what it has confirmed of ours) for every known install of the organisation,
-    found by the organisation's identity: a site is filed under the number its files
-    named, or under the record of its organisation here."""
+def recipient_sites(
+    conn: Connection, organisation_id: str | None, domain: str | None = None
+) -> list[tuple[str, int]]:
+    """(site, what it has confirmed of ours) for every known install of the organisation
+    (of its domain, when one is named), found by the organisation's identity: a site is
+    filed under the number its files named, or under the record of its organisation here.
+    A site whose files named no domain counts for every domain."""
     wanted = orgs.organisation_key(conn, organisation_id)
     if wanted is None:
         return []
     keys = orgs.organisation_keys(conn)
     return [
         (site, acked)
-        for site, org_nr, org_id, acked in conn.exec_driver_sql(
-            "SELECT site_id, org_nr, organisation_id, acked_seq FROM sync_site"
+        for site, org_nr, org_id, acked, site_domain in conn.exec_driver_sql(
+            "SELECT site_id, org_nr, organisation_id, acked_seq, domain FROM sync_site"
         )
         if (org_nr or keys.get(org_id or "", org_id)) == wanted
+        and (domain is None or not site_domain or site_domain == domain)
     ]
 
 
-def _since(conn: Connection, organisation_id: str | None) -> int:
-    """Send what every known install of the recipient organisation has not confirmed."""
-    acked = [seq for _site, seq in recipient_sites(conn, organisation_id)]
-    return min(acked) if acked else 0
+def receiver_for(
+    conn: Connection, organisation_id: str | None, domain: str | None = None
+) -> Holder | None:
+    """The party an export for the organisation (and domain) is addressed to."""
+    return sharing.receiver_holder(conn, organisation_id, domain)
+
+
+def is_own_domain(conn: Connection, receiver: Holder | None) -> bool:
+    own = holders.own_holder(conn)
+    return receiver is not None and own is not None and same_secrecy(own, receiver)
 
 
 @dataclass(frozen=True)
@@ -67,13 +78,22 @@ class ExportPlan:
     since_at: str | None = None  # local time of the confirmed export the delta follows
 
 
-def export_plan(conn: Connection, organisation_id: str | None, *, full: bool = False) -> ExportPlan:
+def export_plan(
+    conn: Connection,
+    organisation_id: str | None,
+    *,
+    full: bool = False,
+    domain: str | None = None,
+) -> ExportPlan:
     name = (
         conn.exec_driver_sql(
             "SELECT name FROM organisation WHERE id = ?", (organisation_id,)
         ).scalar()
         or "mottagaren"
     )
+    receiver = receiver_for(conn, organisation_id, domain)
+    if receiver is not None:
+        domain = receiver.domain
     if full:
         return ExportPlan(True, 0, "du valde fullständig export")
     if state.meta_value(conn, "full_next") == "1":
@@ -84,8 +104,8 @@ def export_plan(conn: Connection, organisation_id: str | None, *, full: bool = F
             "databasen har fått en ny identitet (den är en kopia eller återställd), "
             "så mottagarna känner inte till dess ändringar",
         )
-    sites = recipient_sites(conn, organisation_id)
-    own = orgs.organisation_key(conn, organisation_id) == orgs.own_organisation_key(conn)
+    sites = recipient_sites(conn, organisation_id, domain)
+    own = is_own_domain(conn, receiver)
     if not sites:
         if own:
             return ExportPlan(
@@ -136,9 +156,12 @@ def build_changes(
     for_organisation: str | None,
     full: bool = False,
     today: date | None = None,
+    domain: str | None = None,
 ) -> ChangeSet:
     with db.engine.begin() as conn:
-        return collect_changes(conn, for_organisation=for_organisation, full=full, today=today)
+        return collect_changes(
+            conn, for_organisation=for_organisation, full=full, today=today, domain=domain
+        )
 
 
 def collect_changes(
@@ -147,19 +170,21 @@ def collect_changes(
     for_organisation: str | None,
     full: bool = False,
     today: date | None = None,
+    domain: str | None = None,
 ) -> ChangeSet:
-    """What an export for the organisation carries, inside the caller's transaction."""
+    """What an export for the organisation (one domain of it, when named) carries, inside
+    the caller's transaction."""
     # Duplicates of one organisation number become one organisation before anything is
     # written for the recipient (older databases may hold some).
     orgs.merge_same_numbers(conn)
-    since = export_plan(conn, for_organisation, full=full).since
+    since = export_plan(conn, for_organisation, full=full, domain=domain).since
     return collect(
         conn,
         since=since,
         for_organisation=for_organisation,
-        own_organisation=own_organisation(conn),
         today=today or clock.today(),
         acks=_acks(conn),
+        for_domain=domain,
     )
 
 
@@ -170,12 +195,16 @@ class Sender:
     public_key: str = ""
     fingerprint: str = ""
     org_nr: str | None = None  # the sending organisation's identity, when the file names it
+    domain: str | None = None  # the sending party's secrecy domain, when the file names it
 
 
 def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> ImportSummary:
     """Merge a verified change set into the database, inside the caller's transaction."""
     me = state.site_id(conn)
-    sender_key = sender.org_nr or orgs.organisation_key(conn, sender.organisation_id)
+    organisation_key = sender.org_nr or orgs.organisation_key(conn, sender.organisation_id)
+    sender_key = organisation_key
+    if organisation_key and sender.domain:
+        sender_key = Holder(organisation_key, sender.domain).key
     summary = apply(conn, changes, sender_key=sender_key)
     summary.conflicts = max(0, summary.conflicts - settle_shipped_authors(conn))
     known = conn.exec_driver_sql(
@@ -191,14 +220,16 @@ def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> Impor
         received = max(received, changes.seq_to)
     acked = max(acked, changes.acks.get(me, 0))
     # The sender's organisation as recorded here: the record its number is shown under.
-    organisation_id = orgs.id_for_key(conn, sender_key) or sender.organisation_id
+    organisation_id = orgs.id_for_key(conn, organisation_key) or sender.organisation_id
     conn.exec_driver_sql(
         "INSERT INTO sync_site (site_id, organisation_id, public_key, fingerprint, trusted,"
-        " received_seq, acked_seq, last_exchange_at, org_nr) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)"
+        " received_seq, acked_seq, last_exchange_at, org_nr, domain)"
+        " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
         " ON CONFLICT (site_id) DO UPDATE SET received_seq = excluded.received_seq,"
         " acked_seq = excluded.acked_seq, last_exchange_at = excluded.last_exchange_at,"
         " organisation_id = coalesce(excluded.organisation_id, organisation_id),"
         " org_nr = coalesce(excluded.org_nr, org_nr),"
+        " domain = coalesce(excluded.domain, domain),"
         " public_key = CASE WHEN public_key = '' THEN excluded.public_key ELSE public_key END,"
         " fingerprint = CASE WHEN fingerprint = '' THEN excluded.fingerprint"
         " ELSE fingerprint END",
@@ -210,7 +241,8 @@ def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> Impor
             received,
             acked,
             datetime.now(UTC).isoformat(timespec="seconds"),
-            sender_key,
+            organisation_key,
+            sender.domain,
         ),
     )
     return summary

@@ -15,13 +15,16 @@ from datetime import date
 
 from sqlalchemy.engine import Connection
 
-from ungtui.domain.consent import is_in_force
 from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
 from ungtui.sync import hlc as hlcmod
+from ungtui.sync import holders, sharing, state
 from ungtui.sync import organisations as orgs
-from ungtui.sync import state
 from ungtui.sync.register import Register, covered, merge, smallest_of_groups
-from ungtui.sync.withdrawal import RemovedPerson, remove_received_person
+from ungtui.sync.withdrawal import (
+    RemovedPerson,
+    remove_received_categories,
+    remove_received_person,
+)
 
 # Rows that belong to one individual: they travel only where that person's consent allows,
 # and go when it is withdrawn. A table joins by having an `individual_id` column.
@@ -38,6 +41,9 @@ class ChangeSet:
     rows: list[dict] = field(default_factory=list)
     merges: list[list[str]] = field(default_factory=list)  # [id_a, id_b, hlc, site]
     purges: list[str] = field(default_factory=list)  # individual ids the receiver must drop
+    # {individual id: [categories]}: what the receiver must drop of what it has from us
+    # about a person it may still receive (a consent covers less than before).
+    narrowed: dict[str, list[str]] = field(default_factory=dict)
     grants: list[str] = field(default_factory=list)  # individual ids sent again in full
     acks: dict[str, int] = field(default_factory=dict)
     # Organisation records found to be one organisation: [id_a, id_b, hlc, site]
@@ -49,6 +55,7 @@ class ChangeSet:
             sum(len(r["f"]) + (1 if r.get("d") else 0) for r in self.rows)
             + len(self.merges)
             + len(self.purges)
+            + len(self.narrowed)
             + len(self.org_merges)
         )
 
@@ -86,37 +93,6 @@ def clusters(conn: Connection) -> dict[str, str]:
     return smallest_of_groups(conn.exec_driver_sql("SELECT id_a, id_b FROM sync_merge").all())
 
 
-def allowed_individuals(conn: Connection, organisation_id: str, on: date) -> set[str]:
-    """People the organisation may receive data about today: it holds the case, or a
-    consent in force covers it (for any member of a merged person). Organisations are
-    compared by identity (their number), not by record id."""
-    canon = clusters(conn)
-    keys = orgs.organisation_keys(conn)
-    wanted = keys.get(organisation_id, organisation_id)
-    allowed_groups: set[str] = set()
-    for pid, case_org in conn.exec_driver_sql(
-        "SELECT id, case_organisation_id FROM individual WHERE deleted_at IS NULL"
-    ):
-        if case_org and keys.get(case_org, case_org) == wanted:
-            allowed_groups.add(canon.get(pid, pid))
-    for pid, org_id, valid_from, valid_to, withdrawn in conn.exec_driver_sql(
-        "SELECT individual_id, organisation_id, valid_from, valid_to, withdrawn_on FROM consent"
-        " WHERE deleted_at IS NULL"
-    ):
-        if keys.get(org_id, org_id) == wanted and is_in_force(
-            date.fromisoformat(valid_from),
-            date.fromisoformat(valid_to) if valid_to else None,
-            date.fromisoformat(withdrawn) if withdrawn else None,
-            on,
-        ):
-            allowed_groups.add(canon.get(pid, pid))
-    return {
-        pid
-        for (pid,) in conn.exec_driver_sql("SELECT id FROM individual")
-        if canon.get(pid, pid) in allowed_groups
-    }
-
-
 # --- export --------------------------------------------------------------------------
 
 
@@ -125,37 +101,27 @@ def collect(
     *,
     since: int,
     for_organisation: str | None,
-    own_organisation: str | None,
     today: date,
     acks: dict[str, int],
+    for_domain: str | None = None,
 ) -> ChangeSet:
-    """Everything changed after `since`, minus what the recipient may not receive."""
+    """Everything changed after `since`, minus what the recipient may not receive: a
+    recipient of another secrecy domain (organisation, or nämnd of one) gets what
+    sync.sharing's plan allows, record by record and field by field."""
     sender = state.site_id(conn)
     seq_to = state.current_seq(conn)
-    recipient = orgs.organisation_key(conn, for_organisation)
-    filtered = recipient is not None and recipient != orgs.organisation_key(conn, own_organisation)
+    receiver = sharing.receiver_holder(conn, for_organisation, for_domain)
+    share = sharing.share_plan(conn, receiver, today) if receiver else None
+    filtered = share is not None
     allowed: set[str] = set()
     grants: set[str] = set()
     purges: list[str] = []
-    if filtered:
-        assert for_organisation is not None
-        allowed = allowed_individuals(conn, for_organisation, today)
-        # Who was sent to the organisation is kept by its identity, so that a merge of
-        # its records here does not make us forget what it holds.
-        sent = {
-            pid
-            for (pid,) in conn.exec_driver_sql(
-                "SELECT individual_id FROM sync_sent WHERE organisation_id = ?", (recipient,)
-            )
-        }
-        grants = allowed - sent
-        purges = sorted(sent - allowed)
-        conn.exec_driver_sql("DELETE FROM sync_sent WHERE organisation_id = ?", (recipient,))
-        if allowed:
-            conn.exec_driver_sql(
-                "INSERT INTO sync_sent (organisation_id, individual_id) VALUES (?, ?)",
-                [(recipient, pid) for pid in sorted(allowed)],
-            )
+    narrowed: dict[str, list[str]] = {}
+    if share is not None:
+        allowed = set(share.people)
+        # What was sent to the receiver is kept by its identity (and domain), so that a
+        # merge of its records here does not make us forget what it holds.
+        grants, purges, narrowed = share.record_sent(conn)
 
     owner = _row_owner(conn) if filtered else {}
     rows = []
@@ -170,7 +136,7 @@ def collect(
         if filtered and about_a_person and person not in allowed:
             continue
         whole = person in grants
-        if local_seq <= since and not whole:
+        if local_seq <= since and not whole and not (share and share.refreshes(person)):
             continue
         registers = json.loads(fields_json)
         chosen = {
@@ -178,6 +144,10 @@ def collect(
             for col, reg in registers.items()
             if whole or reg.get("s", 0) > since
         }
+        if share is not None and about_a_person:
+            chosen = share.fields_to_send(tbl, row_id, person, registers, chosen)
+            if chosen is None:
+                continue
         dot = [tomb_hlc, tomb_site] if tomb_hlc else None
         if chosen or dot:
             row = {"t": tbl, "id": row_id, "f": chosen, "d": dot}
@@ -210,6 +180,7 @@ def collect(
         rows=rows,
         merges=merges,
         purges=purges,
+        narrowed=narrowed,
         grants=sorted(grants),
         acks=acks,
         org_merges=org_merges,
@@ -241,14 +212,15 @@ def newest_stamp(changes: ChangeSet) -> str:
 
 def apply(conn: Connection, changes: ChangeSet, *, sender_key: str | None = None) -> ImportSummary:
     """Merge a verified ChangeSet. The caller holds the transaction. `sender_key` is the
-    sending organisation's identity (its number): a record that carries no origin of its
-    own counts as the sender's, and a purge drops what the sender shared."""
+    sending party's key (sync.holders: its organisation's identity and its domain): a
+    record that carries no origin of its own counts as the sender's, and a purge drops
+    what the sender shared."""
     summary = ImportSummary()
     clock = state.clock(conn)
     clock.observe(newest_stamp(changes))
     state.save_clock(conn, clock)
     seq = state.next_seq(conn)
-    own_key = orgs.own_organisation_key(conn)
+    own_key = holders.own_holder_key(conn)
     orgs.begin_bulk(conn)
     try:
         organisations_changed = _add_org_merges(conn, changes, seq)
@@ -367,11 +339,16 @@ def _is_blocked(
     row_id: str,
     origin: str | None,
 ) -> bool:
-    """A record about a person whose data its organisation may no longer share with us."""
+    """A record about a person whose data its party may no longer share with us."""
     if (person, "") in blocked:
         return True
-    known = state.row_origin(conn, tbl, row_id)
-    return (person, known or origin or "") in blocked
+    known = state.row_origin(conn, tbl, row_id) or origin or ""
+    if (person, known) in blocked or (person, known.partition("#")[0]) in blocked:
+        return True
+    if "#" in known:
+        return False
+    # An origin written before domains names its organisation: any domain of it.
+    return any(pid == person and holders.same_holder(known, who) for pid, who in blocked)
 
 
 def _merge_into_tombstone(
@@ -414,7 +391,8 @@ def _purge(
     own_key: str | None,
 ) -> set[tuple[str, str]]:
     """People the sender may no longer share with us (consent ended): drop what it shared,
-    keep our own records (sync.withdrawal). Returns who is blocked from which sender."""
+    keep our own records (sync.withdrawal); people it may share less about: drop the
+    categories no longer covered. Returns who is blocked from which sender."""
     for pid in changes.grants:
         conn.exec_driver_sql(
             "DELETE FROM sync_purged WHERE individual_id = ? AND organisation IN (?, '')",
@@ -444,6 +422,22 @@ def _purge(
                 summary.purged += 1
         if merged_people:
             refresh_clusters(conn)
+    if changes.narrowed:
+        canon = clusters(conn)
+        for pid, categories in sorted(changes.narrowed.items()):
+            root = canon.get(pid, pid)
+            members = sorted({p for p, r in canon.items() if r == root} | {pid})
+            report = remove_received_categories(
+                conn,
+                root,
+                frozenset(categories),
+                sender_key=sender_key,
+                own_key=own_key,
+                members=members,
+            )
+            if report is not None and report.removed:
+                summary.removed.append(report)
+                summary.purged += 1
     return {
         (pid, org)
         for pid, org in conn.exec_driver_sql("SELECT individual_id, organisation FROM sync_purged")

@@ -60,14 +60,20 @@ class NewerSchema(SyncFileError):
 
 @dataclass(frozen=True)
 class Party:
-    """An organisation as a file header names it: number, record id and name."""
+    """An organisation as a file header names it: number, record id and name, and the
+    secrecy domain (nämnd) of it the file is from or for (domain.secrecy; None: the whole
+    organisation, and files from versions before domains)."""
 
     org_nr: str | None = None
     id: str | None = None
     name: str = ""
+    domain: str | None = None
 
     def to_json(self) -> dict:
-        return {"org_nr": self.org_nr, "id": self.id, "name": self.name}
+        data = {"org_nr": self.org_nr, "id": self.id, "name": self.name}
+        if self.domain:
+            data["domain"] = self.domain
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> Party | None:
@@ -77,6 +83,7 @@ class Party:
             org_nr=str(data["org_nr"]) if data.get("org_nr") else None,
             id=str(data["id"]) if data.get("id") else None,
             name=str(data.get("name") or ""),
+            domain=str(data["domain"]) if data.get("domain") else None,
         )
 
 
@@ -137,6 +144,7 @@ def _lines(changes: ChangeSet) -> list[bytes]:
         "acks": changes.acks,
         "grants": changes.grants,
         "purges": changes.purges,
+        "narrowed": changes.narrowed,
         "merges": changes.merges,
         "org_merges": changes.org_merges,
         "rows": len(changes.rows),
@@ -287,8 +295,21 @@ def read_bytes(data: bytes, *, passphrase: str, schema_version: int) -> tuple[He
         rows=rows,
         merges=manifest.get("merges", []),
         purges=manifest.get("purges", []),
+        narrowed=_narrowed(manifest.get("narrowed")),
         grants=manifest.get("grants", []),
         acks={k: int(v) for k, v in manifest.get("acks", {}).items()},
         org_merges=manifest.get("org_merges", []),
     )
     return header, changes
+
+
+def _narrowed(data: object) -> dict[str, list[str]]:
+    """{person: [categories]} the receiver must drop; anything else is a damaged file."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(
+        isinstance(cats, list) and all(isinstance(c, str) for c in cats)
+        for cats in data.values()
+    ):
+        raise SyncFileError("Filens innehåll är skadat. Be om en ny kopia.")
+    return {str(pid): list(cats) for pid, cats in data.items()}
