@@ -376,3 +376,66 @@ def may_disclose(
 def domain_choices(kind: str) -> list[tuple[str, str]]:
     """(label, code) of the domains an organisation of this kind has, for forms."""
     return [(SECRECY_DOMAINS[code].label, code) for code in domains_for_kind(kind)]
+
+
+# --- for the form -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyChoice:
+    """A party a consent can name: an organisation, or one nämnd of a kommun."""
+
+    organisation_id: str
+    domain: str  # "" for the whole organisation (or one that is one domain whole)
+    label: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.organisation_id}#{self.domain}"
+
+    @staticmethod
+    def parse(value: str) -> tuple[str, str]:
+        organisation_id, _, domain = value.partition("#")
+        return organisation_id, domain
+
+
+@dataclass(frozen=True)
+class ConsentFormFacts:
+    parties: list[PartyChoice]
+    own: str | None  # the value of the user's own nämnd: who usually discloses
+    minor: bool  # the person is under 18 today: the form asks how consent was obtained
+
+
+def consent_form_facts(
+    db: Database, individual_id: str, actor_id: str | None, today: date | None = None
+) -> ConsentFormFacts:
+    """What the consent form offers: every organisation, a kommun also nämnd by nämnd
+    (the user's own organisation first), and whether the person is under 18."""
+    today = today or clock.today()
+    with db.session() as session:
+        organisations = session.exec(
+            select(Organisation)
+            .where(col(Organisation.deleted_at).is_(None), col(Organisation.merged_into).is_(None))
+            .order_by(Organisation.name)
+        ).all()
+        person = session.get(Individual, individual_id)
+        own = _recorder_unit(session, actor_id)
+    own_org = own[0] if own else None
+    ordered = sorted(organisations, key=lambda o: (o.id != own_org, o.name))
+    parties: list[PartyChoice] = []
+    for org in ordered:
+        domains = domains_for_kind(org.kind)
+        if len(domains) == 1:
+            parties.append(PartyChoice(org.id, "", org.name))
+            continue
+        parties.append(PartyChoice(org.id, "", f"{org.name} – alla nämnder"))
+        parties += [
+            PartyChoice(org.id, code, f"{org.name} – {SECRECY_DOMAINS[code].label}")
+            for code in domains
+        ]
+    own_value = None
+    if own is not None:
+        kind = next((o.kind for o in organisations if o.id == own[0]), "annan")
+        own_value = PartyChoice(own[0], own[1] if len(domains_for_kind(kind)) > 1 else "", "").value
+    birth = person.birth_date if person is not None else None
+    return ConsentFormFacts(parties, own_value, is_minor(birth, today))

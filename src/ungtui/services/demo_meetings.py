@@ -95,18 +95,28 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     if not people or "Arbetsförmedlingen" not in orgs or "Malmö stad" not in orgs:
         return 0
     af, kommun = orgs["Arbetsförmedlingen"], orgs["Malmö stad"]
-    # The weekly group as its keeper (Sofia Berg, Jobbcenter Unga) sees it: what she may
-    # say about a person to AF, for the joint planning.
-    jobbcenter = staff_holder.get(staff["Sofia Berg"][0].id, Holder(kommun.org_nr or ""))
-    room = [Present(jobbcenter, kommun.name), Present(Holder(af.org_nr or af.id, "af"), af.name)]
+    # People who have let some nämnd of the kommun tell AF about them are the ones the
+    # group takes up; the demo records what Jobbcenter Unga needs for the rooms below.
+    af_key = af.org_nr or af.id
     shareable = [
         p
         for p in people
-        if not uncovered(
+        if any(
+            t.receiver.organisation == af_key and t.state(today) == "gäller"
+            for t in facts.terms_of(p.id)
+        )
+    ]
+    # And one the room may not hear about: no consent from Jobbcenter Unga for AF.
+    jobbcenter = staff_holder.get(staff["Sofia Berg"][0].id, Holder(kommun.org_nr or ""))
+    room = [Present(jobbcenter, kommun.name), Present(Holder(af_key, "af"), af.name)]
+    not_shareable = [
+        p
+        for p in people
+        if p not in shareable
+        and uncovered(
             room, facts.terms_of(p.id), [today], discloser=jobbcenter, purpose="samordning"
         )
     ]
-    not_shareable = [p for p in people if p not in shareable]
 
     rows: dict[type, list[dict]] = {
         model: []
@@ -287,7 +297,9 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
         organisation_id=provider.id if provider else None,
         organisation_name=provider.name if provider else "Nordljus Kompetens AB",
     )
-    item(talk, 1, shareable[8] if len(shareable) > 8 else people[0])
+    talked_about = shareable[8] if len(shareable) > 8 else people[0]
+    consent(talked_about, "Arbetsförmedlingen Malmö Unga", "trepartssamtal", "kontakt,arbete")
+    item(talk, 1, talked_about)
 
     # A case conference three days ago, around a change for one person.
     conference = meeting(

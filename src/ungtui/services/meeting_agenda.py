@@ -383,8 +383,10 @@ def get_meeting(db: Database, meeting_id: str, today: date | None = None) -> Mee
         minutes_keeper=names.get(meeting.minutes_keeper_id or "", ""),
         series=SERIES_INTERVALS.get(series.interval_weeks, "") if series else "",
         series_id=meeting.series_id,
+        # Each named by the party they are for secrecy: a kommun's staff by their nämnd.
         attendees=[
-            AttendeeRow(a.id, a.name, a.organisation_name, a.staff_id is None) for a in attendees
+            AttendeeRow(a.id, a.name, p.name, a.staff_id is None)
+            for a, p in zip(attendees, present, strict=True)
         ],
         items=views,
         carried=[

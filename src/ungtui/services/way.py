@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules, GuaranteeStatus, rule_for
 from ungtui.domain.guarantee import guarantee_status as guarantee_on
-from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
+from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES, start_refusal
 from ungtui.domain.way import (
     FOLLOW_UP_DAYS,
@@ -142,6 +142,12 @@ class MappingView:
     goals: str
     health: str  # special-category data: screens hide it until asked
     disability: str
+    support: str = "okant"
+    social_situation: str = ""  # hidden like health until asked
+
+    @property
+    def support_label(self) -> str:
+        return SUPPORT.get(self.support, self.support)
 
     @property
     def schooling_label(self) -> str:
@@ -385,6 +391,8 @@ def _mapping_view(m: Mapping) -> MappingView:
         m.goals,
         m.health,
         m.disability,
+        m.support,
+        m.social_situation,
     )
 
 
@@ -642,6 +650,8 @@ class MappingInput:
     goals: str = ""
     health: str = ""
     disability: str = ""
+    support: str = "okant"  # domain.mapping.SUPPORT: economy
+    social_situation: str = ""  # social circumstances: sensitive, like health
 
 
 def save_mapping(
@@ -663,6 +673,8 @@ def save_mapping(
         errors["schooling"] = "Välj skolbakgrund."
     if data.swedish_level not in SWEDISH_LEVELS:
         errors["swedish_level"] = "Välj nivå i svenska."
+    if data.support not in SUPPORT:
+        errors["support"] = "Välj hur personen försörjer sig."
     if errors:
         raise ValidationError(errors)
     assert mapped_on is not None
@@ -676,6 +688,8 @@ def save_mapping(
         goals=data.goals.strip(),
         health=data.health.strip(),
         disability=data.disability.strip(),
+        support=data.support,
+        social_situation=data.social_situation.strip(),
     )
     with UnitOfWork(db, actor_id) as uow:
         person = _person(uow.session, individual_id)

@@ -10,9 +10,20 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ungtui.domain.data_categories import label as category_label
+from ungtui.domain.data_categories import labels as category_labels
+from ungtui.domain.purposes import label as purpose_label
+from ungtui.domain.purposes import referral_purpose
 from ungtui.domain.referral_states import TRANSITIONS
 from ungtui.services.errors import NotFound
-from ungtui.services.referrals import EventRow, ReferralDetail, get_referral
+from ungtui.services.person_data import facts_by_category
+from ungtui.services.referrals import (
+    EventRow,
+    ReferralDetail,
+    ReferralShare,
+    get_referral,
+    referral_share,
+)
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.referrals import OVERDUE, WARNING_STYLE
 from ungtui.tui.widgets.masking import shown_name
@@ -70,6 +81,7 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
         super().__init__()
         self.referral_id = referral_id
         self.detail: ReferralDetail | None = None
+        self.share: ReferralShare | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,6 +89,8 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="referral-heading", classes="screen-title")
             yield Static("", id="referral-state", classes="section")
             yield Static("", id="referral-content", classes="section")
+            yield Static("Uppgifter som följer med remissen", classes="section-title")
+            yield Static("", id="referral-share", classes="section")
             yield Static("", id="referral-next", classes="section")
             yield Static("Historik", classes="section-title")
             events: DataTable[str] = DataTable(id="referral-events", cursor_type="row")
@@ -91,8 +105,8 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.watch(self.app, "screen_share", self._redraw, init=False)
 
     def _redraw(self, _share: bool) -> None:
-        if self.detail is not None:
-            self._show(self.detail)
+        if self.detail is not None and self.share is not None:
+            self._show(self.detail, self.share)
 
     def on_screen_resume(self) -> None:
         if self.detail is not None:
@@ -102,14 +116,16 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
     def load(self) -> None:
         try:
             detail = get_referral(self.app.db, self.referral_id, actor=self.app.user)
+            share = referral_share(self.app.db, self.referral_id)
         except NotFound as exc:
             self.notify(str(exc), severity="error")
             self.app.call_from_thread(self.dismiss)
             return
-        self.app.call_from_thread(self._show, detail)
+        self.app.call_from_thread(self._show, detail, share)
 
-    def _show(self, detail: ReferralDetail) -> None:
+    def _show(self, detail: ReferralDetail, share: ReferralShare) -> None:
         self.detail = detail
+        self.share = share
         r = detail.referral
         self.query_one("#referral-heading", Static).update(
             escape(f"Remiss: {detail.kind} – {shown_name(detail.person, self.app.screen_share)}")
@@ -125,10 +141,12 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             f"[b]Till:[/] {escape(detail.to_label)}",
             f"[b]Insats:[/] {escape(r.measure)}",
             f"[b]Syfte:[/] {escape(r.purpose)}",
+            f"[b]Syfte enligt samtycket:[/] {purpose_label(referral_purpose(r.purpose_code))}",
         ]
         if detail.lock_reason:
             lines.append(f"[i]{escape(detail.lock_reason)}[/]")
         self.query_one("#referral-content", Static).update("\n".join(lines))
+        self.query_one("#referral-share", Static).update(self._share_text(share))
         possible = [f"{STEP_KEYS[a]} {TRANSITIONS[a].label.lower()}" for a in detail.available]
         waiting = ""
         if detail.for_receiver:
@@ -154,6 +172,20 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
                 key=event.id,
             )
         self.refresh_bindings()
+
+    def _share_text(self, share: ReferralShare) -> str:
+        """What goes with the referral by kind of data; values hidden while the screen is
+        shared, the kinds still named."""
+        hide = self.app.screen_share
+        lines = [escape(share.basis)]
+        for category, facts in facts_by_category(share.goes).items():
+            values = "; ".join(
+                f"{escape(f.label)}: {'(dolt)' if hide else escape(f.value)}" for f in facts
+            )
+            lines.append(f"[b]{category_label(category)}:[/] {values}")
+        if share.stays:
+            lines.append(f"[i]Stannar här: {category_labels(share.stays)}.[/]")
+        return "\n".join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "step":

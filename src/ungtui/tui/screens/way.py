@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
+from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES
 from ungtui.domain.way import OUTCOMES, PHASES, WORKING_PHASES
 from ungtui.services import clock
@@ -278,6 +278,8 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                 f"[b]Mål:[/] {escape(m.goals) or '–'}",
                 f"[b]Hälsa:[/] {sensitive(m.health)}   [b]Funktionsnedsättning:[/] "
                 f"{sensitive(m.disability)}",
+                f"[b]Försörjning:[/] {m.support_label}   [b]Social situation:[/] "
+                f"{sensitive(m.social_situation)}",
             ]
         )
 
@@ -390,7 +392,10 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             data = MappingInput(**{k: str(val) for k, val in v.items()})
             return save_mapping(db, person, data, actor_id=actor, mapping_id=mapping_id)
 
-        sensitive_hint = "Känslig uppgift: visas inte i listor, protokoll eller exporter."
+        sensitive_hint = (
+            "Känslig uppgift: lämnas bara ut med ett samtycke som nämner den, och visas inte "
+            "i listor eller protokoll."
+        )
         self._open(
             WayFormScreen(
                 "Kartläggning",
@@ -429,6 +434,21 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         value=m.disability if m else "",
                         hint=sensitive_hint,
                         row=3,
+                    ),
+                    Spec(
+                        "support",
+                        "Försörjning",
+                        "select",
+                        m.support if m else "okant",
+                        choices(SUPPORT),
+                        row=4,
+                    ),
+                    Spec(
+                        "social_situation",
+                        "Social situation (boende, familj)",
+                        value=m.social_situation if m else "",
+                        hint=sensitive_hint,
+                        row=4,
                     ),
                 ],
                 save,
