@@ -16,7 +16,6 @@ from ungtui.domain.data_categories import (
 from ungtui.store.models import DOMAIN_TABLES, Mapping
 from ungtui.sync.state import SYNCED_COLUMNS
 
-
 LOCAL = {"id", "created_at", "updated_at", "deleted_at", "search_key", "sort_key", "merged_into"}
 
 
