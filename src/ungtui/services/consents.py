@@ -406,11 +406,23 @@ class ConsentFormFacts:
     minor: bool  # the person is under 18 today: the form asks how consent was obtained
 
 
+def known_domains(conn) -> dict[str, set[str]]:
+    """{organisation id: the domains of its units known here}."""
+    units = holders.unit_holders(conn)
+    found: dict[str, set[str]] = {}
+    for unit_id, org_id in conn.exec_driver_sql("SELECT id, organisation_id FROM unit"):
+        holder = units.get(unit_id)
+        if holder is not None and holder.domain:
+            found.setdefault(org_id, set()).add(holder.domain)
+    return found
+
+
 def consent_form_facts(
     db: Database, individual_id: str, actor_id: str | None, today: date | None = None
 ) -> ConsentFormFacts:
-    """What the consent form offers: every organisation, a kommun also nämnd by nämnd
-    (the user's own organisation first), and whether the person is under 18."""
+    """What the consent form offers: every organisation; a kommun also nämnd by nämnd,
+    each of one's own kommun's and of another kommun those with a unit known here (one's
+    own organisation first); and whether the person is under 18."""
     today = today or clock.today()
     with db.session() as session:
         organisations = session.exec(
@@ -420,6 +432,7 @@ def consent_form_facts(
         ).all()
         person = session.get(Individual, individual_id)
         own = _recorder_unit(session, actor_id)
+        known = known_domains(session.connection())
     own_org = own[0] if own else None
     ordered = sorted(organisations, key=lambda o: (o.id != own_org, o.name))
     parties: list[PartyChoice] = []
@@ -432,6 +445,7 @@ def consent_form_facts(
         parties += [
             PartyChoice(org.id, code, f"{org.name} – {SECRECY_DOMAINS[code].label}")
             for code in domains
+            if org.id == own_org or code in known.get(org.id, set())
         ]
     own_value = None
     if own is not None:

@@ -323,7 +323,7 @@ def list_units(db: Database) -> list[UnitInfo]:
                 org.name,
                 org.kind,
                 shown,
-                assumed=unit.secrecy_domain != shown,
+                assumed=unit.secrecy_domain != shown and len(domains_for_kind(org.kind)) > 1,
             )
         )
     return result

@@ -229,9 +229,10 @@ def my_fingerprint(db: Database) -> str:
 
 
 def export_targets(db: Database) -> list[ExportTarget]:
-    """Who a file can be for: every organisation, and each nämnd of a kommun that has a
-    unit known here (an install of it has sent files, or it is one's own kommun). A kommun
-    as a whole is a receiver too, covered only by consents for the whole kommun."""
+    """Who a file can be for: every organisation; each nämnd of one's own kommun, and of
+    another kommun those with a unit known here (its installs' units come with their
+    files). A kommun as a whole is a receiver too, covered only by consents for the whole
+    kommun."""
     with db.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT id, name, org_nr, kind FROM organisation"
@@ -254,8 +255,9 @@ def export_targets(db: Database) -> list[ExportTarget]:
             targets.append(ExportTarget(org_id, None, label))
             continue
         targets.append(ExportTarget(org_id, None, f"{label} – alla nämnder"))
+        own_kommun = own is not None and keys.get(org_id, org_id) == own.organisation
         for code in kinds:
-            if code in domains.get(org_id, set()):
+            if own_kommun or code in domains.get(org_id, set()):
                 mine = own is not None and own == Holder(keys.get(org_id, org_id), code)
                 suffix = " (din egen nämnd)" if mine else ""
                 targets.append(

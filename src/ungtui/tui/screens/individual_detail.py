@@ -152,15 +152,18 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         )
         self.query_one("#responsible-section", Static).update(responsible or "Ingen ansvarig.")
         consents = self.query_one("#consents", OptionList)
-        highlighted = consents.highlighted
+        chosen = self._selected_consent()
         consents.clear_options()
-        consents.add_options(
-            Option(Text("\n".join(consent_lines(c))), id=c.id) for c in detail.consents
-        )
+        for index, c in enumerate(detail.consents):
+            if index:
+                consents.add_option(None)  # a line between two consents
+            consents.add_option(Option(Text("\n".join(consent_lines(c))), id=c.id))
         if not detail.consents:
             consents.add_option(Option(Text("Inga samtycken registrerade."), disabled=True))
-        elif highlighted is not None:
-            consents.highlighted = min(highlighted, len(detail.consents) - 1)
+        else:
+            ids = [c.id for c in detail.consents]
+            wanted = chosen.id if chosen is not None and chosen.id in ids else ids[0]
+            consents.highlighted = consents.get_option_index(wanted)
         history = self.query_one("#history", DataTable)
         history.clear()
         for h in detail.history:

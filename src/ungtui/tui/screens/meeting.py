@@ -375,7 +375,9 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that do nothing for the chosen item leave the footer."""
         item = self._current_item()
-        if action in ("add_decision", "add_action", "remove_item", "write_notes"):
+        if action == "write_notes":
+            return item is not None and item.notes_shown
+        if action in ("add_decision", "add_action", "remove_item"):
             return item is not None
         if action == "acknowledge":
             return item is not None and bool(item.missing)

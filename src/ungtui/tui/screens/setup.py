@@ -96,6 +96,7 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
     def on_mount(self) -> None:
         self._choices: dict[str, SetupChoice] = {}
         self._domain_chosen = False  # picked by hand: the unit's name no longer suggests
+        self._suggested: set[str] = {"arbetsmarknad"}  # values set by suggestion so far
         for name in ("organisation_name", "org_nr", "kind"):
             self.query_one(f"#field-{name}").display = False  # until "Ny organisation …"
         self.query_one("#field-secrecy_domain").display = False  # for a kommun
@@ -145,13 +146,15 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
         field = self.query_one("#field-secrecy_domain")
         field.display = len(domains_for_kind(kind)) > 1
         if field.display and not self._domain_chosen:
-            select = self.query_one("#secrecy_domain", Select)
-            with select.prevent(Select.Changed):
-                select.value = infer_domain(self.query_one("#unit_name", Input).value, kind)
+            suggestion = infer_domain(self.query_one("#unit_name", Input).value, kind)
+            self._suggested.add(suggestion)
+            self.query_one("#secrecy_domain", Select).value = suggestion
 
     @on(Select.Changed, "#secrecy_domain")
-    def _domain_picked(self) -> None:
-        self._domain_chosen = True
+    def _domain_picked(self, event: Select.Changed) -> None:
+        # A value never suggested was picked by the person: suggest no more.
+        if event.value not in self._suggested:
+            self._domain_chosen = True
 
     def action_save(self) -> None:
         organisation = self.query_one("#organisation", Select).value

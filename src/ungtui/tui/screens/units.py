@@ -22,6 +22,7 @@ from ungtui.tui.screens.base import ReportsWorkerErrors
 class DomainChoiceScreen(ModalScreen[str | None]):
     """Pick the nämnd of one unit."""
 
+    DEFAULT_CSS = "DomainChoiceScreen { align: center middle; }"
     BINDINGS = [Binding("escape", "cancel", "Avbryt")]
 
     def __init__(self, unit: UnitInfo) -> None:
