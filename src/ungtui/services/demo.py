@@ -20,7 +20,7 @@ from ungtui.domain.orgnr import organisation_id
 from ungtui.services import clock
 from ungtui.services.demo_meetings import fill_demo_meetings
 from ungtui.services.demo_processes import fill_demo_processes
-from ungtui.services.demo_referrals import fill_demo_referrals, minor_basis
+from ungtui.services.demo_referrals import demo_consent, fill_demo_referrals
 from ungtui.services.demo_way import fill_way_demo
 from ungtui.services.individuals import search_key, sort_key
 from ungtui.services.organisations import CURRENT_STAFF_KEY
@@ -357,28 +357,22 @@ def fill_demo(
             # The one who records discloses: the unit's nämnd gives the other party data
             # for the joint planning and for referrals; a kommun receives at Jobbcenter.
             unit = staff_unit[recorder]
-            minor, note = minor_basis(birth, valid_from)
             consents.append(
-                dict(
-                    id=consent_id,
-                    individual_id=person_id,
-                    organisation_id=other,
-                    receiver_domain="arbetsmarknad" if other == kommun else "",
-                    discloser_organisation_id=unit["organisation_id"],
-                    discloser_domain=unit["secrecy_domain"],
+                demo_consent(
+                    consent_id=consent_id,
+                    person=person_id,
+                    birth=birth,
+                    recorder=recorder,
+                    discloser=(unit["organisation_id"], unit["secrecy_domain"]),
+                    receiver=(other, "arbetsmarknad" if other == kommun else None),
                     purposes="samordning,remiss",
                     purpose="Samordning av insatser mot arbete eller studier",
-                    data_categories=categories,
-                    form=form,
+                    categories=categories,
                     valid_from=valid_from,
+                    moment=created,
+                    form=form,
                     valid_to=valid_to,
                     withdrawn_on=withdrawn,
-                    recorded_by=recorder,
-                    minor_basis=minor,
-                    minor_note=note,
-                    created_at=created,
-                    updated_at=created,
-                    deleted_at=None,
                 )
             )
 

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from ungtui.domain.disclosure import Holder
 from ungtui.domain.meeting_consent import Present, uncovered
-from ungtui.services.demo_referrals import minor_basis
+from ungtui.services.demo_referrals import demo_consent
 from ungtui.services.meetings import to_utc
 from ungtui.store.database import Database
 from ungtui.store.models import (
@@ -135,29 +135,20 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     def consent(person: Individual, unit: str, purpose: str, categories: str) -> None:
         """Jobbcenter Unga may tell the party of `unit` about the person in a meeting."""
         unit_row = unit_rows[unit_names[unit]]
-        start = stamp.date() - timedelta(days=30)
-        basis, note = minor_basis(person.birth_date, start)
+        domain = unit_row.secrecy_domain
         rows[Consent].append(
-            dict(
-                id=str(uuid.UUID(int=consent_rng.getrandbits(128), version=4)),
-                created_at=stamp,
-                updated_at=stamp,
-                deleted_at=None,
-                individual_id=person.id,
-                organisation_id=unit_row.organisation_id,
-                receiver_domain=unit_row.secrecy_domain if unit_row.secrecy_domain != "af" else "",
-                discloser_organisation_id=kommun.id,
-                discloser_domain="arbetsmarknad",
+            demo_consent(
+                consent_id=str(uuid.UUID(int=consent_rng.getrandbits(128), version=4)),
+                person=person.id,
+                birth=person.birth_date,
+                recorder=staff["Sofia Berg"][0].id,
+                discloser=(kommun.id, "arbetsmarknad"),
+                receiver=(unit_row.organisation_id, domain if domain != "af" else None),
                 purposes=purpose,
                 purpose="Inför gemensamma möten om planeringen",
-                data_categories=categories,
-                form="skriftligt",
-                valid_from=start,
-                valid_to=None,
-                withdrawn_on=None,
-                recorded_by=staff["Sofia Berg"][0].id,
-                minor_basis=basis,
-                minor_note=note,
+                categories=categories,
+                valid_from=stamp.date() - timedelta(days=30),
+                moment=stamp,
             )
         )
 

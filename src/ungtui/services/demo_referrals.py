@@ -174,8 +174,14 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
             if path and not found.allowed:
                 consents.append(
                     _referral_consent(
-                        consent_id(), person, sender, sender_org, by.domain, receiver_org,
-                        to.domain, unit_name, day, minor_basis(birth, day),
+                        consent_id(),
+                        person,
+                        birth,
+                        sender,
+                        (sender_org, by.domain),
+                        (receiver_org, to.domain),
+                        unit_name,
+                        day,
                     )
                 )
             referral_id = rid()
@@ -252,43 +258,76 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
 def _referral_consent(
     consent_id: str,
     person: str,
+    birth: object,
     recorder: str,
-    discloser_org: str,
-    discloser_domain: str | None,
-    receiver_org: str,
-    receiver_domain: str | None,
+    discloser: tuple[str, str | None],
+    receiver: tuple[str, str | None],
     receiving_unit: str,
     day: date,
-    minor: tuple[str, str],
 ) -> dict:
     """The consent a caseworker records the day before making a referral."""
     start = day - timedelta(days=1)
-    moment = datetime.combine(start, time(10), UTC)
     categories = "kontakt,arbete"
     if receiving_unit == "Vuxenutbildningen":
         categories = "kontakt,utbildning,arbete"
     elif receiving_unit == "Socialtjänsten":
         categories = "kontakt,arbete,ekonomi"
+    return demo_consent(
+        consent_id=consent_id,
+        person=person,
+        birth=birth,
+        recorder=recorder,
+        discloser=discloser,
+        receiver=receiver,
+        purposes=REFERRAL_DEFAULT,
+        purpose="Remiss till " + receiving_unit,
+        categories=categories,
+        valid_from=start,
+        moment=datetime.combine(start, time(10), UTC),
+    )
+
+
+def demo_consent(
+    *,
+    consent_id: str,
+    person: str,
+    birth: object,
+    recorder: str,
+    discloser: tuple[str, str | None],
+    receiver: tuple[str, str | None],
+    purposes: str,
+    purpose: str,
+    categories: str,
+    valid_from: date,
+    moment: datetime,
+    form: str = "skriftligt",
+    valid_to: date | None = None,
+    withdrawn_on: date | None = None,
+) -> dict:
+    """A demo consent row as the consent form would record it: who discloses (an
+    organisation and nämnd), to whom, for what, and for someone under 18 how it was
+    obtained."""
+    basis, note = minor_basis(birth, valid_from)
     return dict(
         id=consent_id,
         created_at=moment,
         updated_at=moment,
         deleted_at=None,
         individual_id=person,
-        organisation_id=receiver_org,
-        receiver_domain=receiver_domain or "",
-        discloser_organisation_id=discloser_org,
-        discloser_domain=discloser_domain or "",
-        purposes=REFERRAL_DEFAULT,
-        purpose="Remiss till " + receiving_unit,
+        organisation_id=receiver[0],
+        receiver_domain=receiver[1] or "",
+        discloser_organisation_id=discloser[0],
+        discloser_domain=discloser[1] or "",
+        purposes=purposes,
+        purpose=purpose,
         data_categories=categories,
-        form="skriftligt",
-        valid_from=start,
-        valid_to=None,
-        withdrawn_on=None,
+        form=form,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        withdrawn_on=withdrawn_on,
         recorded_by=recorder,
-        minor_basis=minor[0],
-        minor_note=minor[1],
+        minor_basis=basis,
+        minor_note=note,
     )
 
 

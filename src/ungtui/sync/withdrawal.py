@@ -129,28 +129,9 @@ def remove_received_person(
     """Drop what `sender_key`'s organisation shared about the person (all `members` of
     a merged person), keep what `own_key`'s organisation wrote. The caller holds the
     transaction and records the purge in `sync_purged`."""
-    shown = conn.exec_driver_sql(
-        "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?",
-        (individual_id,),
-    ).first()
-    if shown is None:
-        for member in members:
-            shown = conn.exec_driver_sql(
-                "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?",
-                (member,),
-            ).first()
-            if shown is not None:
-                break
-    if shown is None:
+    report = _new_report(conn, individual_id, members, sender_key)
+    if report is None:
         return None
-    first, last, birth = shown
-    report = RemovedPerson(
-        individual_id,
-        first or "",
-        last or "",
-        int(str(birth)[:4]) if birth else None,
-        sender_key or "",
-    )
     sites = site_keys(conn)
 
     theirs = _theirs(sender_key, own_key)
@@ -191,6 +172,26 @@ def remove_received_person(
     return report
 
 
+def _new_report(
+    conn: Connection, individual_id: str, members: list[str], sender_key: str | None
+) -> RemovedPerson | None:
+    """An empty report naming the person as shown here (or by any merged member)."""
+    for member in [individual_id, *members]:
+        shown = conn.exec_driver_sql(
+            "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?", (member,)
+        ).first()
+        if shown is not None:
+            first, last, birth = shown
+            return RemovedPerson(
+                individual_id,
+                first or "",
+                last or "",
+                int(str(birth)[:4]) if birth else None,
+                sender_key or "",
+            )
+    return None
+
+
 def _theirs(sender_key: str | None, own_key: str | None):
     def theirs(origin: str | None) -> bool:
         # Unknown origin counts as the sender's: keeping it could keep shared data.
@@ -213,25 +214,11 @@ def remove_received_categories(
 ) -> RemovedPerson | None:
     """Drop the fields of `categories`, and the records of those kinds, that the sender
     shared about the person; keep the rest, and everything this install wrote."""
-    shown = None
-    for member in [individual_id, *members]:
-        shown = conn.exec_driver_sql(
-            "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?", (member,)
-        ).first()
-        if shown is not None:
-            break
-    if shown is None:
+    report = _new_report(conn, individual_id, members, sender_key)
+    if report is None:
         return None
-    first, last, birth = shown
-    report = RemovedPerson(
-        individual_id,
-        first or "",
-        last or "",
-        int(str(birth)[:4]) if birth else None,
-        sender_key or "",
-        person_kept=True,
-        categories=[c for c in CATEGORIES if c in categories],
-    )
+    report.person_kept = True
+    report.categories = [c for c in CATEGORIES if c in categories]
     sites = site_keys(conn)
     theirs = _theirs(sender_key, own_key)
     marks = ", ".join("?" * len(members))
