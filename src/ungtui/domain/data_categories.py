@@ -78,7 +78,17 @@ FIELD_CATEGORIES: dict[str, dict[str, str]] = {
         "residence_permit_date": _I,
         "status": _A,
         "case_organisation_id": _I,
+        # Facts the target-group rules record (issue 18, on its way to main): named here
+        # so that they have a category the day both are merged.
+        "establishment_from": _A,
+        "establishment_until": _A,
+        "compulsory_school_done_on": _U,
+        "municipality": _K,
+        "af_status": _A,
     },
+    # A school or AF status from a day on (issue 18): what the person does, as work and
+    # measures are.
+    "person_status": {"individual_id": _A, "kind": _A, "value": _A, "valid_from": _A},
     "responsibility": {"individual_id": _A, "organisation_id": _A, "staff_id": _A},
     # A consent is about who may disclose what: it names the person and the parties.
     "consent": {
@@ -104,6 +114,7 @@ FIELD_CATEGORIES: dict[str, dict[str, str]] = {
         "exit_on": _A,
         "exit_outcome": _A,
         "exit_note": _N,
+        "joined_on": _A,
     },
     "way_phase": {
         "way_id": _A,
@@ -126,6 +137,7 @@ FIELD_CATEGORIES: dict[str, dict[str, str]] = {
         "disability": _H,
         "support": _E,
         "social_situation": _S,
+        "reduced_work_capacity": _H,
     },
     "individual_measure": {
         "individual_id": _A,
@@ -210,6 +222,7 @@ FIELD_CATEGORIES: dict[str, dict[str, str]] = {
 
 RECORD_CATEGORIES: dict[str, str | None] = {
     "individual": None,
+    "person_status": _A,
     "responsibility": _A,
     "consent": _I,
     "way": _A,

@@ -73,7 +73,7 @@ def _members(conn: Connection, individual_id: str) -> tuple[str, list[str]]:
     return root, members or [individual_id]
 
 
-def person_facts(conn: Connection, individual_id: str) -> list[FactLine]:
+def held_data(conn: Connection, individual_id: str) -> list[FactLine]:
     """Every kind of data held here about the person, as lines; empty and unknown values
     are left out. Identity numbers are masked, as lists show them."""
     root, members = _members(conn, individual_id)
@@ -151,7 +151,7 @@ def held_categories(conn: Connection, individual_ids: Iterable[str]) -> dict[str
     """For each person, the categories this install holds any data in."""
     found: dict[str, set[str]] = defaultdict(set)
     for pid in individual_ids:
-        found[pid] = {line.category for line in person_facts(conn, pid)}
+        found[pid] = {line.category for line in held_data(conn, pid)}
     return found
 
 

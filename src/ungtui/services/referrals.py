@@ -47,7 +47,7 @@ from ungtui.services.consents import holder_label, may_disclose, party_names
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.individuals import display_name
 from ungtui.services.organisations import CurrentUser
-from ungtui.services.person_data import FactLine, person_facts
+from ungtui.services.person_data import FactLine, held_data
 from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
@@ -421,7 +421,7 @@ def referral_share(db: Database, referral_id: str, *, on: date | None = None) ->
         sender, receiver = _parties_as_holders(session, referral)
         conn = session.connection()
         facts = load_facts(conn, [referral.individual_id])
-        lines = person_facts(conn, referral.individual_id)
+        lines = held_data(conn, referral.individual_id)
         sent_with_ground = session.exec(
             select(ReferralEvent.id).where(
                 ReferralEvent.referral_id == referral_id,
