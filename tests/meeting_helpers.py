@@ -49,7 +49,8 @@ def make_world(db, user) -> World:
         ConsentInput(
             organisation_id=af,
             purpose="Planering av insatser",
-            data_categories=["kontakt", "arbete"],
+            purposes=["samordning"],
+            data_categories=["kontakt", "arbete", "anteckningar"],
             valid_from="2026-01-15",
         ),
         actor_id=user.staff_id,

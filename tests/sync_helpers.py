@@ -8,6 +8,7 @@ from ungtui.services.organisations import register_user
 from ungtui.services.sync import Sender, build_changes, import_changes
 from ungtui.store.database import open_database
 from ungtui.sync import state
+from ungtui.sync.holders import own_holder
 
 
 class Install:
@@ -50,6 +51,22 @@ class Install:
     def send(self, other: Install, for_organisation=None, full=False):
         changes = build_changes(self.db, for_organisation=for_organisation, full=full)
         return import_changes(other.db, changes, Sender(self.site, self.user.organisation_id))
+
+    @property
+    def domain(self) -> str | None:
+        """The secrecy domain (nämnd) of this install's user."""
+        with self.db.engine.connect() as conn:
+            holder = own_holder(conn)
+        return holder.domain if holder else None
+
+    def send_to(self, other: Install):
+        """A file addressed to the other install's organisation and nämnd, as the file
+        header names both; only what may go to that nämnd goes."""
+        changes = build_changes(
+            self.db, for_organisation=other.user.organisation_id, domain=other.domain
+        )
+        sender = Sender(self.site, self.user.organisation_id, domain=self.domain)
+        return import_changes(other.db, changes, sender)
 
     def dump(self) -> str:
         return dump_json(self.db)

@@ -47,10 +47,25 @@ def path(tmp_path):
         ConsentInput(
             organisation_id=af_org,
             purpose="Planering",
+            purposes=["remiss"],
             data_categories=["arbete"],
             valid_from="2026-01-01",
         ),
-        actor_id=None,
+        actor_id=kommun.staff_id,
+    )
+    # AF's own consent, recorded at AF, to answer with a referral of its own.
+    add_consent(
+        db,
+        person,
+        ConsentInput(
+            organisation_id=kommun.organisation_id,
+            receiver_domain="arbetsmarknad",
+            purpose="Arbetsträning",
+            purposes=["remiss"],
+            data_categories=["arbete"],
+            valid_from="2026-01-01",
+        ),
+        actor_id=af.staff_id,
     )
     early = date(2026, 11, 2)
     to_af = create_referral(

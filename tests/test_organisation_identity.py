@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 
 from tests.sync_helpers import Install
+from ungtui.domain.disclosure import Holder
 from ungtui.domain.orgnr import organisation_id, parse_orgnr
 from ungtui.services import clock
 from ungtui.services.agreements import AgreementInput, save_agreement
 from ungtui.services.conflicts import list_conflicts
-from ungtui.services.consents import ConsentInput, add_consent, may_receive
+from ungtui.services.consents import ConsentInput, add_consent, may_disclose
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.individuals import IndividualInput, save_individual
 from ungtui.services.organisations import (
@@ -32,7 +33,7 @@ from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import open_database
 from ungtui.store.models import Agreement, Organisation, Unit
 from ungtui.sync import organisations as orgs
-from ungtui.sync.changes import allowed_individuals
+from ungtui.sync.sharing import receiver_holder, share_plan
 
 MALMO_ID = "fd8840a9-c38e-5585-9a86-0729c4117b09"  # uuid5 of "organisation:212000-1124"
 AF_ID = "f32c3c9b-9198-5038-a402-5ef131905064"
@@ -273,14 +274,24 @@ def test_a_consent_covers_the_organisation_whichever_record_it_names(tmp_path):
         ConsentInput(
             organisation_id=old_af,
             purpose="Samordning",
+            purposes=["samordning"],
             data_categories=["kontakt"],
             valid_from="2026-11-01",
         ),
         actor_id=user.staff_id,
     )
-    assert may_receive(db, person, AF_ID).allowed
-    with db.engine.connect() as conn:
-        assert allowed_individuals(conn, AF_ID, clock.today()) == {person}
+    assert may_disclose(
+        db,
+        person,
+        discloser=Holder("212000-1124", "arbetsmarknad"),
+        receiver=Holder("202100-2114", "af"),
+        purpose="samordning",
+        category="kontakt",
+    ).allowed
+    with db.engine.begin() as conn:
+        receiver = receiver_holder(conn, AF_ID)
+        plan = share_plan(conn, receiver, clock.today())
+        assert set(plan.people) == {person}
     db.close()
 
 

@@ -42,6 +42,7 @@ def consent_for(install: Install, person: str, other: Install) -> None:
         install.db,
         person,
         ConsentInput(
+            purposes=["samordning"],
             organisation_id=other.user.organisation_id,
             purpose="Samordning av insatser",
             data_categories=["kontakt"],

@@ -59,6 +59,7 @@ def consent(install: Install, person: str, organisation_id: str) -> str:
         ConsentInput(
             organisation_id=organisation_id,
             purpose="Samordning av insatser",
+            purposes=["samordning", "remiss"],
             data_categories=["kontakt", "arbete"],
             valid_from="2026-11-01",
         ),

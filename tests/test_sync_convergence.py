@@ -176,6 +176,7 @@ class Installs(RuleBasedStateMachine):
                     at.db,
                     person_id,
                     ConsentInput(
+                        purposes=["samordning"],
                         organisation_id=at.user.organisation_id,
                         purpose="Planering",
                         data_categories=["kontakt"],

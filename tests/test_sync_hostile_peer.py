@@ -70,6 +70,7 @@ class World:
             self.kommun.db,
             self.shared,
             ConsentInput(
+                purposes=["samordning"],
                 organisation_id=self.af.user.organisation_id,
                 purpose="Samordning av insatser",
                 data_categories=["kontakt"],
@@ -79,6 +80,20 @@ class World:
         )
         self.count = 0
         self.carry(self.kommun, self.af)
+        # AF's own consent to tell the kommun about Erik (issue 17: the kommun holding his
+        # case is no ground), so that AF's files carry his record back.
+        add_consent(
+            self.af.db,
+            self.shared,
+            ConsentInput(
+                organisation_id=self.kommun.user.organisation_id,
+                purpose="Samordning av insatser",
+                purposes=["samordning"],
+                data_categories=["kontakt"],
+                valid_from="2026-11-01",
+            ),
+            actor_id=self.af.user.staff_id,
+        )
         self.carry(self.af, self.kommun)
 
     def carry(self, sender: Install, receiver: Install):

@@ -23,7 +23,7 @@ def test_meeting_topics_travel_and_people_only_with_consent(kommun_and_af):  # n
     actor = kommun.user.staff_id
     asa = add_person(kommun, identity="20050317-9806", first_name="Åsa", last_name="Öberg")
     ali = add_person(kommun, identity="20030805-9815", first_name="Ali", last_name="Öztürk")
-    consent_for(kommun, asa, af.user.organisation_id)
+    consent_for(kommun, asa, af.user.organisation_id, ("kontakt", "arbete", "anteckningar"))
     meeting_id = save_meeting(
         kommun.db,
         MeetingInput(kind="samverkansgrupp", title="Samverkansgrupp unga", when="idag 10"),

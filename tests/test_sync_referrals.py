@@ -14,12 +14,10 @@ from ungtui.services.referrals import (
     list_referrals,
     transition_referral,
 )
-from ungtui.services.sync import Sender, build_changes, import_changes
 
 
 def send_for(sender: Install, receiver: Install):
-    changes = build_changes(sender.db, for_organisation=receiver.user.organisation_id)
-    return import_changes(receiver.db, changes, Sender(sender.site, sender.user.organisation_id))
+    return sender.send_to(receiver)
 
 
 def step(install: Install, referral_id: str, action: str, **kw) -> str:
@@ -48,6 +46,7 @@ def referred(tmp_path):
         ConsentInput(
             organisation_id=af.user.organisation_id,
             purpose="Samordning av insatser",
+            purposes=["samordning", "remiss"],
             data_categories=["kontakt", "arbete"],
             valid_from="2026-11-01",
         ),

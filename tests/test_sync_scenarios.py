@@ -10,18 +10,14 @@ from tests.sync_helpers import Install, add_person, edit
 from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
 from ungtui.services.individuals import get_individual, remove_individual
 from ungtui.services.sync import (
-    Sender,
-    build_changes,
     confirm_duplicate,
     duplicate_queue,
-    import_changes,
 )
 from ungtui.services.sync_files import export_preview
 
 
 def send_for(sender: Install, receiver: Install):
-    changes = build_changes(sender.db, for_organisation=receiver.user.organisation_id)
-    return import_changes(receiver.db, changes, Sender(sender.site, sender.user.organisation_id))
+    return sender.send_to(receiver)
 
 
 def people(install: Install) -> set[str]:
@@ -51,14 +47,17 @@ def kommun_and_af(tmp_path):
     af.db.close()
 
 
-def consent_for(install: Install, person: str, organisation_id: str) -> str:
+def consent_for(
+    install: Install, person: str, organisation_id: str, categories=("kontakt", "arbete")
+) -> str:
     return add_consent(
         install.db,
         person,
         ConsentInput(
             organisation_id=organisation_id,
             purpose="Samordning av insatser",
-            data_categories=["kontakt", "arbete"],
+            purposes=["samordning", "remiss"],
+            data_categories=list(categories),
             valid_from="2026-11-01",
         ),
         actor_id=install.user.staff_id,

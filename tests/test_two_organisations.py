@@ -182,6 +182,7 @@ def test_a_kommun_and_af_work_together_on_their_own_installs(tmp_path, cli):
         ConsentInput(
             organisation_id=af_at_kommun,
             purpose="Samordning av insatser mot arbete",
+            purposes=["samordning", "remiss"],
             data_categories=["kontakt", "arbete"],
             valid_from="2026-11-01",
         ),
@@ -215,6 +216,22 @@ def test_a_kommun_and_af_work_together_on_their_own_installs(tmp_path, cli):
     for action in ("receive", "accept"):
         transition_referral(af.db, a, referral, TransitionInput(action=action))
     add_note(af.db, a, referral, "Plats hos Rusta och matcha från 2026-12-01.")
+    # AF's answers and its own work go back only on AF's own consent: Åsa lets AF tell the
+    # kommun's labour-market unit (Jobbcenter Unga) the same kinds of data, for the same
+    # purposes. Recorded at AF, by AF's caseworker.
+    add_consent(
+        af.db,
+        asa,
+        ConsentInput(
+            organisation_id=kommun_at_af,
+            receiver_domain="arbetsmarknad",
+            purpose="Samordning av insatser mot arbete",
+            purposes=["samordning", "remiss"],
+            data_categories=["kontakt", "arbete"],
+            valid_from="2026-11-01",
+        ),
+        actor_id=af.user.staff_id,
+    )
     # The kommun may not take AF's step as if it were AF.
     with pytest.raises(Exception, match="mottagarens steg"):
         transition_referral(kommun.db, k, referral, TransitionInput(action="receive"))
@@ -330,10 +347,10 @@ def test_a_kommun_and_af_work_together_on_their_own_installs(tmp_path, cli):
         "Borttaget om Åsa Ek: 1 ansvarig handläggare, 1 samtycke, 1 punkt på möte, 1 remiss, "
         "1 remissteg, personuppgifterna utom namn och nummer från Malmö stad, eftersom Malmö "
         "stad inte längre får lämna uppgifter om personen hit (samtycket har upphört). "
-        "Era egna 8 poster om personen finns kvar."
+        "Era egna 9 poster om personen finns kvar."
     ) in said
-    # AF's copy of what the kommun shared is gone ...
-    assert af.rows("SELECT count(*) FROM consent") == [(0,)]
+    # AF's copy of what the kommun shared is gone (its own consent to the kommun stays) ...
+    assert af.rows("SELECT organisation_id FROM consent") == [(kommun_at_af,)]
     assert af.rows("SELECT count(*) FROM referral") == [(0,)]
     assert af.rows("SELECT count(*) FROM agendaitem WHERE individual_id IS NOT NULL") == [(0,)]
     assert af.rows("SELECT phone, first_name, last_name, identity_number FROM individual") == [

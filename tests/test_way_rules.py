@@ -178,5 +178,7 @@ def test_sensitive_fields_are_marked_in_the_model_as_in_the_domain():
         for model in DOMAIN_TABLES
     }
     marked = {table: columns for table, columns in marked.items() if columns}
-    assert marked == {"mapping": {"health", "disability", "reduced_work_capacity"}}
+    assert marked == {
+        "mapping": {"health", "disability", "reduced_work_capacity", "social_situation"}
+    }
     assert marked == {t: set(c) for t, c in SENSITIVE_FIELDS.items()}

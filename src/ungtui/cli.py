@@ -90,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ORG",
         help="mottagande organisation: namn, organisationsnummer eller id",
     )
+    export.add_argument(
+        "--namnd",
+        dest="domain",
+        metavar="NÄMND",
+        help="mottagande nämnd i en kommun: socialtjanst, arbetsmarknad, skola_kaa, "
+        "vuxenutbildning eller alla (utan: den enda nämnd som har skickat filer hit)",
+    )
     export.add_argument("--out", required=True, metavar="FILE", help="fil eller mapp att skriva")
     export.add_argument("--full", action="store_true", help="allt, inte bara det nya")
     add_replace_option(export)

@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 
 from ungtui.cli_common import fail
+from ungtui.domain.secrecy import domain_label, domains_for_kind
+from ungtui.domain.text import fold
 from ungtui.services.conflicts import list_conflicts
 from ungtui.services.errors import ServiceError
-from ungtui.services.organisations import find_organisation
+from ungtui.services.organisations import find_organisation, list_organisations
 from ungtui.services.sync_files import (
     UnknownSender,
+    default_domain,
     export_file,
     export_preview,
     import_file,
@@ -65,9 +68,26 @@ def run_sync_command(db: Database, args: argparse.Namespace) -> int:
         return fail(str(error))
 
 
+def receiver_domain(db: Database, organisation_id: str, wanted: str | None) -> str | None:
+    """--namnd: a code or a name of a domain of the organisation; 'alla' is the whole
+    kommun. Without it, the default of services.sync_files.default_domain."""
+    if wanted is None:
+        return default_domain(db, organisation_id)
+    text = fold(wanted)
+    if text in ("alla", "alla namnder", "hela"):
+        return None
+    kind = next(o.kind for o in list_organisations(db) if o.id == organisation_id)
+    for code in domains_for_kind(kind):
+        if text in (code, fold(domain_label(code))):
+            return code
+    known = ", ".join(domains_for_kind(kind))
+    raise CommandError(f"Okänd nämnd ”{wanted}”. Välj en av: {known} eller alla.")
+
+
 def _export(db: Database, args: argparse.Namespace) -> int:
     org = _organisation(db, args.for_org)
-    preview = export_preview(db, org, full=args.full)
+    domain = receiver_domain(db, org, getattr(args, "domain", None))
+    preview = export_preview(db, org, full=args.full, domain=domain)
     result = export_file(
         db,
         for_organisation=org,
@@ -75,16 +95,21 @@ def _export(db: Database, args: argparse.Namespace) -> int:
         passphrase=passphrase_from_user(),
         full=args.full,
         replace=args.replace,
+        domain=domain,
     )
     kind = "Fullständig export" if result.full else "Export av nya ändringar"
-    print(f"{kind} till {preview.organisation_name}: {result.changes} ändringar i {result.path}.")
+    print(f"{kind} till {preview.receiver}: {result.changes} ändringar i {result.path}.")
     print(preview.kind_line)
     if not preview.own:
         print(
-            f"Med: {preview.people_included} personer ({preview.organisation_name} har "
-            f"ärendet eller ett gällande samtycke). Utan: {preview.people_left_out} personer "
+            f"Med: {preview.people_included} personer (det gällande samtycken från er nämnd "
+            f"till {preview.receiver} omfattar). Utan: {preview.people_left_out} personer "
             "(inget gällande samtycke)."
         )
+        for person in preview.people:
+            print(f"  {person.line()}")
+        if preview.more_people:
+            print(f"  … och {preview.more_people} personer till.")
     if result.purges:
         print(f"{result.purges} personer tas bort hos mottagaren (samtycket har upphört).")
     return 0

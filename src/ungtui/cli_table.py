@@ -59,6 +59,16 @@ def add_table_commands(commands, common: argparse.ArgumentParser) -> None:
         "--alla", dest="all", action="store_true", help="deltagare: även vilande och avslutade"
     )
     add_replace_option(exp)
+    exp.add_argument(
+        "--for",
+        dest="for_org",
+        metavar="ORG",
+        help="listan är till en annan part: bara det samtycken täcker för den kommer med "
+        "(utan: för eget bruk i din nämnd)",
+    )
+    exp.add_argument(
+        "--namnd", dest="domain", metavar="NÄMND", help="mottagande nämnd i en kommun"
+    )
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -124,24 +134,41 @@ def _import(db: Database, args: argparse.Namespace, user) -> int:
 
 
 def _export(db: Database, args: argparse.Namespace, user) -> int:
+    from ungtui.cli_sync import CommandError, receiver_domain
     from ungtui.services.individuals import IndividualFilter
     from ungtui.services.list_export import (
         LISTS,
         export_individuals,
         export_open_actions,
         export_referrals,
+        list_receiver,
     )
     from ungtui.services.meeting_actions import ActionFilter
+    from ungtui.services.organisations import find_organisation
 
     if args.list_name not in LISTS:
         return _fail(f"Okänd lista ”{args.list_name}”; välj {', '.join(LISTS)}.")
     out = Path(args.out)
+    receiver = None
+    if args.for_org:
+        org = find_organisation(db, args.for_org).id
+        try:
+            domain = receiver_domain(db, org, args.domain)
+        except CommandError as error:
+            return _fail(str(error), 1)
+        receiver = list_receiver(db, org, domain)
     if args.list_name == "deltagare":
         flt = IndividualFilter(status=None if args.all else "aktiv")
-        result = export_individuals(db, user, flt, out, reveal=args.reveal, replace=args.replace)
+        result = export_individuals(
+            db, user, flt, out, reveal=args.reveal, receiver=receiver, replace=args.replace
+        )
     elif args.list_name == "atgarder":
-        result = export_open_actions(db, user, ActionFilter(), out, replace=args.replace)
+        result = export_open_actions(
+            db, user, ActionFilter(), out, receiver=receiver, replace=args.replace
+        )
     else:
-        result = export_referrals(db, user, out, reveal=args.reveal, replace=args.replace)
+        result = export_referrals(
+            db, user, out, reveal=args.reveal, receiver=receiver, replace=args.replace
+        )
     print(f"Skrev {result.rows} rader till {result.path}.")
     return 0

@@ -51,7 +51,9 @@ def test_create_change_consent_and_removal_are_logged_with_who(db, user, person)
         person,
         ConsentInput(
             organisation_id=user.organisation_id,
+            receiver_domain="socialtjanst",
             purpose="Planering",
+            purposes=["samordning"],
             data_categories=["kontakt"],
             form="skriftligt",
             valid_from="2026-01-01",
@@ -132,7 +134,7 @@ def test_export_and_import_are_logged_per_person(tmp_path, monkeypatch):
     export_file(a.db, for_organisation=a.user.organisation_id, out=path, passphrase=PASSPHRASE)
     exported = list_entries(a.db, AuditFilter(action="exporterade"))
     assert [(e.individual_id, e.detail, e.actor_name) for e in exported] == [
-        (person, "synkfil till Malmö stad", "Sofia Berg")
+        (person, "synkfil till Malmö stad – Arbetsmarknadsenheten", "Sofia Berg")
     ]
     import_file(b.db, path, passphrase=PASSPHRASE, trust=my_fingerprint(a.db))
     imported = list_entries(b.db, AuditFilter(action="läste in"))

@@ -19,6 +19,7 @@ def consent(org, purpose):
     return ConsentInput(
         organisation_id=org,
         purpose=purpose,
+        purposes=["samordning"],
         data_categories=["kontakt", "halsa"],
         form="muntligt",
         valid_from="2026-01-15",
@@ -70,6 +71,12 @@ def test_extract_has_every_record_of_the_person_and_none_of_others(db, user, two
             "Giltigt till": "2026-12-31",
             "Återkallat": "–",
             "Registrerat av": "Sofia Berg",
+            "Lämnas ut av": "Malmö stad",
+            "Lämnas ut av nämnd": "Arbetsmarknadsenheten",
+            "Mottagande nämnd": "–",
+            "Syften": "Samordning och planering av insatser",
+            "Under 18": "–",
+            "Bedömning av mognad": "–",
         }
     ]
     assert [(e["Åtgärd"], e["Vad"]) for e in extract.audit] == [

@@ -51,14 +51,18 @@ def test_csv_is_utf8_bom_semicolons_masked_and_owner_only(db, user, people, tmp_
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").split("\r\n")
     assert lines[0] == (
-        "Efternamn;Förnamn;Personnummer;Födelsedatum;Ålder;Kön;Målgrupper;Handläggare;"
-        "Status;Fas;Nästa datum"
+        "Efternamn;Förnamn;Personnummer;Födelsedatum;Ålder;Kön;Telefon;E-post;Målgrupper;"
+        "Handläggare;Status;Fas;Nästa datum"
     )
     assert lines[1] == (
-        "Berg;Ali;R-0A1B2C;2004-06-01;22;Man;16–24, 16–29, Utb.kontr.;Sofia Berg;Aktiv;;"
+        "Berg;Ali;R-0A1B2C;2004-06-01;22;Man;;;16–24, 16–29, Utb.kontr.;Sofia Berg;Aktiv;;"
     )
-    assert lines[2] == "Ähläng;Jörgen;20010522-XXXX;2001-05-22;25;Man;16–29;Sofia Berg;Aktiv;;"
-    assert lines[3] == "Öberg;Åsa;19990314-XXXX;1999-03-14;27;Kvinna;16–29;Sofia Berg;Aktiv;;"
+    assert lines[2] == (
+        "Ähläng;Jörgen;20010522-XXXX;2001-05-22;25;Man;;;16–29;Sofia Berg;Aktiv;;"
+    )
+    assert lines[3] == (
+        "Öberg;Åsa;19990314-XXXX;1999-03-14;27;Kvinna;;;16–29;Sofia Berg;Aktiv;;"
+    )
     with db.engine.connect() as conn:
         logged = conn.exec_driver_sql(
             "SELECT individual_id, detail FROM audit_entry WHERE action = 'exporterade'"

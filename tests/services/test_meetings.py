@@ -55,7 +55,9 @@ def test_a_new_meeting_has_its_creator_present_and_is_stored_in_utc(db, world):
     view = get_meeting(db, meeting_id)
     assert view.starts == datetime(2026, 12, 1, 9, 30)
     assert view.kind == "Samverkansgrupp"
-    assert [(a.name, a.organisation_name) for a in view.attendees] == [("Sofia Berg", "Malmö stad")]
+    assert [(a.name, a.organisation_name) for a in view.attendees] == [
+        ("Sofia Berg", "Malmö stad – Arbetsmarknadsenheten")
+    ]
     with db.session() as session:
         stored = session.get(Meeting, meeting_id)
     assert stored.starts_at == datetime(2026, 12, 1, 8, 30, tzinfo=UTC)  # CET is UTC+1
@@ -144,7 +146,7 @@ def test_external_attendee_counts_as_registered_when_the_name_matches(db, world)
     )
     attendees = get_meeting(db, meeting_id).attendees
     assert [(a.name, a.organisation_name, a.external) for a in attendees] == [
-        ("Sofia Berg", "Malmö stad", False),
+        ("Sofia Berg", "Malmö stad – Arbetsmarknadsenheten", False),
         ("Nora Coach", "Nordljus Kompetens AB", True),
         ("Tolk", "Tolkbyrån", True),
     ]

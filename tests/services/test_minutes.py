@@ -56,7 +56,7 @@ def test_markdown_minutes(held):
         "- Protokollförare: ej angiven\n\n"
         "## Närvarande\n\n"
         "- Karin Lind (Arbetsförmedlingen)\n"
-        "- Sofia Berg (Malmö stad)\n\n"
+        "- Sofia Berg (Malmö stad – Arbetsmarknadsenheten)\n\n"
         "## Dagordning\n\n"
         "### 1. Nya praktikplatser\n\n"
         "**Anteckningar**\n\n"

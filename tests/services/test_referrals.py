@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
+from ungtui.domain.orgnr import organisation_id as organisation_id_for
 from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.individuals import IndividualInput, save_individual
@@ -53,12 +54,20 @@ def fk(db, user):
     return register_user(db, name="Eva Sjögren", unit_name="Lokalt", organisation_id=org)
 
 
+JOBBCENTER = "Malmö stad – Arbetsmarknadsenheten"
+
+
 def consent(db, person, organisation_id, **kw):
+    """Jobbcenter Unga (Malmö stad's labour-market unit) may tell the receiver, for
+    referrals; recorded by no one in particular, so the discloser is named."""
     values = dict(
         organisation_id=organisation_id,
         purpose="Planering av insatser",
+        purposes=["remiss"],
         data_categories=["kontakt", "arbete"],
         valid_from="2026-01-01",
+        discloser_organisation_id=organisation_id_for("212000-1124"),
+        discloser_domain="arbetsmarknad",
     )
     values.update(kw)
     return add_consent(db, person, ConsentInput(**values), actor_id=None)
@@ -153,7 +162,7 @@ def test_sending_without_consent_is_blocked_and_says_which_consent(db, user, per
     with pytest.raises(ValidationError) as error:
         step(db, user, referral_id, "send")
     message = error.value.errors["exception_ground"]
-    assert message.startswith("Samtycke saknas för Arbetsförmedlingen.")
+    assert message.startswith(f"Samtycke saknas från {JOBBCENTER} till Arbetsförmedlingen.")
     assert get_referral(db, referral_id).state == "draft"
 
 
@@ -163,7 +172,10 @@ def test_sending_with_a_valid_consent_records_it(db, user, person, af):
     assert step(db, user, referral_id, "send", note="Ringt Karin först") == "sent"
     event = get_referral(db, referral_id).events[-1]
     assert event.label == "Skickad"
-    assert event.consent_basis == "Samtycke för Arbetsförmedlingen gäller till 2027-06-30."
+    assert event.consent_basis == (
+        f"Samtycke från {JOBBCENTER} till Arbetsförmedlingen för remiss eller anvisning till "
+        "insats gäller till 2027-06-30."
+    )
     assert event.consent_exception is False
     assert event.note == "Ringt Karin först"
     assert event.actor == "Sofia Berg (Malmö stad)"
@@ -176,7 +188,7 @@ def test_an_expired_consent_blocks_sending(db, user, person, af):
     with pytest.raises(ValidationError) as error:
         step(db, user, referral_id, "send")
     assert error.value.errors["exception_ground"].startswith(
-        "Samtycket för Arbetsförmedlingen gäller inte i dag."
+        f"Samtycket från {JOBBCENTER} till Arbetsförmedlingen har gått ut."
     )
 
 
@@ -186,7 +198,9 @@ def test_a_withdrawn_consent_blocks_sending(db, user, person, af):
     referral_id = create_referral(db, user, draft_to(person, af))
     gate = consent_gate(db, referral_id)
     assert (gate.needed, gate.allowed) == (True, False)
-    assert gate.message.startswith("Samtycket för Arbetsförmedlingen är återkallat.")
+    assert gate.message.startswith(
+        f"Samtycket från {JOBBCENTER} till Arbetsförmedlingen är återkallat."
+    )
     with pytest.raises(ValidationError):
         step(db, user, referral_id, "send")
 
@@ -195,6 +209,29 @@ def test_a_consent_for_another_organisation_does_not_count(db, user, person, af,
     consent(db, person, fk.organisation_id)
     referral_id = create_referral(db, user, draft_to(person, af))
     assert consent_gate(db, referral_id).allowed is False
+
+
+def test_a_consent_for_another_purpose_does_not_count(db, user, person, af):
+    consent(db, person, af.organisation_id, purposes=["samordning"])
+    referral_id = create_referral(db, user, draft_to(person, af))
+    gate = consent_gate(db, referral_id)
+    assert gate.allowed is False
+    assert gate.message.startswith(
+        f"Samtycket från {JOBBCENTER} till Arbetsförmedlingen gäller inte för remiss eller "
+        "anvisning till insats."
+    )
+    # A referral made for the joint planning is covered by it.
+    planning = create_referral(db, user, draft_to(person, af, purpose_code="samordning"))
+    assert consent_gate(db, planning).allowed is True
+
+
+def test_a_consent_without_work_and_measures_does_not_cover_a_referral(db, user, person, af):
+    consent(db, person, af.organisation_id, data_categories=["kontakt"])
+    referral_id = create_referral(db, user, draft_to(person, af))
+    assert consent_gate(db, referral_id).message.startswith(
+        f"Samtycket från {JOBBCENTER} till Arbetsförmedlingen omfattar inte arbete och "
+        "insatser."
+    )
 
 
 def test_a_recorded_exception_with_its_legal_ground_lets_it_through(db, user, person, af):
@@ -208,16 +245,35 @@ def test_a_recorded_exception_with_its_legal_ground_lets_it_through(db, user, pe
     assert event.consent_basis == ground
 
 
-def test_within_the_own_organisation_no_consent_is_needed(db, user, person):
+def test_another_namnd_of_the_kommun_needs_consent_like_any_authority(db, user, person):
     vux = register_user(
         db, name="Lena Åström", unit_name="Vuxenutbildningen", organisation_id=user.organisation_id
     )
     referral_id = create_referral(
         db, user, draft_to(person, vux, kind="adult_education", measure="Utbildningskontrakt")
     )
-    assert consent_gate(db, referral_id).needed is False
+    gate = consent_gate(db, referral_id)
+    assert (gate.needed, gate.allowed) == (True, False)
+    assert gate.message.startswith(
+        f"Samtycke saknas från {JOBBCENTER} till Malmö stad – Vuxenutbildningen."
+    )
+    with pytest.raises(ValidationError):
+        step(db, user, referral_id, "send")
+    consent(db, person, user.organisation_id, receiver_domain="vuxenutbildning")
+    assert consent_gate(db, referral_id).allowed is True
     assert step(db, user, referral_id, "send") == "sent"
     assert step(db, vux, referral_id, "receive") == "received"
+
+
+def test_within_one_namnd_no_consent_is_needed(db, user, person):
+    colleague = register_user(
+        db, name="Jonas Ek", unit_name="Jobbtorg Centrum", organisation_id=user.organisation_id
+    )
+    referral_id = create_referral(db, user, draft_to(person, colleague, kind="labour_market"))
+    gate = consent_gate(db, referral_id)
+    assert gate.needed is False
+    assert gate.message == f"Inom {JOBBCENTER}: inget samtycke behövs."
+    assert step(db, user, referral_id, "send") == "sent"
 
 
 # --- the steps ---------------------------------------------------------------------------

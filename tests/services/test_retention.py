@@ -29,8 +29,11 @@ def closed(db, user, identity: str, first: str, last: str, last_entry: date, org
         pid,
         ConsentInput(
             organisation_id=user.organisation_id,
+            receiver_domain="socialtjanst",
             purpose=f"Planering med {first}",
+            purposes=["samordning"],
             data_categories=["kontakt"],
+            minor_basis="vardnadshavare",
             form="skriftligt",
             valid_from="2015-01-01",
             valid_to="",

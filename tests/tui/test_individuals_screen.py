@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList, Select
 
 from tests.tui.helpers import row_text, settle, type_text
+from ungtui.services.consents import consent_form_facts
 from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import IndividualFilter, list_individuals
 from ungtui.store.database import open_database
@@ -178,31 +179,56 @@ async def test_consent_add_and_withdraw(demo_db):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, IndividualDetailScreen)
-        before = app.screen.query_one("#consents", DataTable).row_count
+        before = len(app.screen.detail.consents)
 
         await pilot.press("s")
         await settle(pilot)
-        await pilot.press("ctrl+s")  # nothing chosen yet: refused
+        # Who discloses is the user's own nämnd until changed.
+        facts = consent_form_facts(demo_db, person_id, app.user.staff_id)
+        labels = [p.label for p in facts.parties]
+        assert app.screen.query_one("#discloser", Select).value == facts.own
+        assert labels[[p.value for p in facts.parties].index(facts.own)] == (
+            "Malmö stad – Arbetsmarknadsenheten"
+        )
+        await pilot.press("ctrl+s")  # nobody receives yet: refused
         await settle(pilot)
         error = app.screen.query_one("#field-organisation_id .field-error").render()
-        assert "Välj vilken organisation" in str(error)
+        assert str(error) == "Välj vem som får ta emot uppgifterna."
+        error = app.screen.query_one("#field-purposes .field-error").render()
+        assert str(error) == "Välj minst ett syfte som samtycket gäller."
 
-        await pilot.press("enter")  # open the organisation list (focused first)
-        await pilot.press("down", "enter")
+        app.screen.query_one("#organisation_id", Select).focus()
+        await pilot.press("enter")  # the list opens
+        # Below the empty choice: the own kommun first (all nämnder, then each), then the
+        # others by name.
+        await pilot.press(*["down"] * (labels.index("Arbetsförmedlingen") + 1), "enter")
+        await pilot.press("tab")
+        await pilot.press("space")  # the first purpose: joint planning
         await pilot.press("tab")
         await type_text(pilot, "Planering av praktik")
         await pilot.press("tab")
-        await pilot.press("space")  # first data category
+        await pilot.press("space")  # the first kind of data: contact details
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, IndividualDetailScreen)
-        consents = app.screen.query_one("#consents", DataTable)
-        assert consents.row_count == before + 1
+        consents = app.screen.query_one("#consents", OptionList)
+        assert consents.option_count == before + 1 == len(app.screen.detail.consents)
 
         with demo_db.session() as s:
             new = s.exec(select(Consent).where(Consent.purpose == "Planering av praktik")).one()
+        assert (new.discloser_domain, new.purposes, new.data_categories) == (
+            "arbetsmarknad",
+            "samordning",
+            "kontakt",
+        )
+        shown = str(consents.get_option(new.id).prompt)
+        assert shown.splitlines()[:3] == [
+            "Malmö stad – Arbetsmarknadsenheten → Arbetsförmedlingen  (Gäller)",
+            "Syfte: Samordning och planering av insatser. Planering av praktik",
+            "Uppgifter: Identitet, Kontaktuppgifter",
+        ]
         consents.focus()
-        consents.move_cursor(row=consents.get_row_index(new.id))
+        consents.highlighted = consents.get_option_index(new.id)
         await pilot.press("w")
         await pilot.press("enter")  # confirm
         await settle(pilot)

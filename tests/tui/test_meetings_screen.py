@@ -238,8 +238,11 @@ async def test_external_attendee_then_minutes_saved_private(demo_db, tmp_path):
         assert "Nora Lund (Nordljus Kompetens AB, extern)" in str(
             app.screen.query_one("#meeting-people", Static).render()
         )
-        # The provider has no consent: the people on the agenda are now masked.
-        assert agenda_labels(app)[2].startswith("2. ⚠ ")
+        # The provider has no consent: the people on the agenda are now masked, and the
+        # open actions about people from earlier meetings are not brought up.
+        labels = agenda_labels(app)
+        assert labels[1].startswith("2. ⚠ ")
+        assert not any(label.startswith("↻") for label in labels)
         await pilot.press("m")
         await settle(pilot)
         path_input = app.screen.query_one("#minutes-path", Input)

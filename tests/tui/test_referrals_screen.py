@@ -53,16 +53,31 @@ class World:
         )
         self.asa = self.person("20050317-9806", "Åsa", "Öberg")
         self.orjan = self.person("20040101-9815", "Örjan", "Lund")
+        # Jobbcenter Unga may refer Åsa to AF, and AF may refer her to Jobbcenter Unga.
         add_consent(
             self.db,
             self.asa,
             ConsentInput(
                 organisation_id=self.af.organisation_id,
                 purpose="Planering",
+                purposes=["remiss"],
                 data_categories=["arbete"],
                 valid_from="2026-01-01",
             ),
-            actor_id=None,
+            actor_id=self.kommun.staff_id,
+        )
+        add_consent(
+            self.db,
+            self.asa,
+            ConsentInput(
+                organisation_id=self.kommun.organisation_id,
+                receiver_domain="arbetsmarknad",
+                purpose="Planering",
+                purposes=["remiss"],
+                data_categories=["arbete"],
+                valid_from="2026-01-01",
+            ),
+            actor_id=self.af.staff_id,
         )
         early = date(2026, 11, 2)
         self.incoming = create_referral(
@@ -211,7 +226,10 @@ async def test_send_with_consent(world):
         await pilot.press("s")
         await settle(pilot)
         line = str(app.screen.query_one("#consent-line", Static).render())
-        assert line == "Samtycke: Samtycke för Arbetsförmedlingen gäller."
+        assert line == (
+            "Samtycke: Samtycke från Malmö stad – Arbetsmarknadsenheten till "
+            "Arbetsförmedlingen för remiss eller anvisning till insats gäller."
+        )
         await type_text(pilot, "Ringt Karin")
         await pilot.press("enter")
         await settle(pilot)
@@ -231,7 +249,10 @@ async def test_send_without_consent_is_stopped_until_a_legal_ground_is_typed(wor
         await pilot.press("s")
         await settle(pilot)
         line = str(app.screen.query_one("#consent-line", Static).render())
-        assert line.startswith("STOPP: Samtycke saknas för Arbetsförmedlingen.")
+        assert line.startswith(
+            "STOPP: Samtycke saknas från Malmö stad – Arbetsmarknadsenheten till "
+            "Arbetsförmedlingen."
+        )
         ground = app.screen.query_one("#field-exception_ground", FormField)
         assert ground.display
         assert app.screen.focused is app.screen.query_one("#ground", Input)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from textual.widgets import DataTable, Select
+from textual.widgets import DataTable, OptionList, Select
 
 from tests.tui.helpers import settle, type_text
 from ungtui.services.demo import fill_demo
@@ -226,8 +226,9 @@ async def test_notifications_and_questions_quote_names_as_text(hostile_db):
         for row in range(table.row_count):
             table.move_cursor(row=row)
             await visit(pilot, "enter")
-            consents = app.screen.query_one("#consents", DataTable)
-            if consents.row_count:
+            # Each consent is an option of its own (issue 17); none: one disabled line.
+            consents = app.screen.query_one("#consents", OptionList)
+            if consents.option_count and not consents.get_option_at_index(0).disabled:
                 break
             await visit(pilot, "escape")
         await visit(pilot, "w")

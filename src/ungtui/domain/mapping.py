@@ -1,6 +1,6 @@
 """Mapping (kartläggning) of needs and possibilities, and which of its fields are
-special-category data (GDPR art. 9) that minutes, exports and lists leave out unless
-someone chooses to include them."""
+sensitive (health and disability, GDPR art. 9, and social circumstances) that minutes,
+exports and lists leave out unless someone chooses to include them."""
 
 from __future__ import annotations
 
@@ -24,8 +24,22 @@ SWEDISH_LEVELS: dict[str, str] = {
     "ingen": "Ingen svenska ännu",
 }
 
-# table -> columns holding health or disability; store.models marks the same columns,
-# and a test checks that both say the same.
+# How the person supports themselves now (försörjning): economy in a consent's terms.
+SUPPORT: dict[str, str] = {
+    "okant": "Okänt",
+    "lon": "Lön",
+    "aktivitetsstod": "Aktivitetsstöd eller utvecklingsersättning",
+    "etableringsersattning": "Etableringsersättning",
+    "studiemedel": "Studiemedel",
+    "ekonomiskt_bistand": "Ekonomiskt bistånd",
+    "sjukersattning": "Sjuk- eller aktivitetsersättning",
+    "ingen": "Ingen egen försörjning",
+}
+
+# table -> columns holding health, disability or social circumstances; store.models marks
+# the same columns, and a test checks that both say the same.
 SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
-    "mapping": frozenset({"health", "disability", "reduced_work_capacity"}),
+    "mapping": frozenset(
+        {"health", "disability", "reduced_work_capacity", "social_situation"}
+    ),
 }

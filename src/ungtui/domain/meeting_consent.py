@@ -1,10 +1,12 @@
-"""Who in the room may hear about a person, and how the person is named there.
+"""Who in the room may hear about a person, what may be said, and how they are named.
 
 The Ombudsman (JO 3507-2017) criticised sharing secret data in a joint meeting without the
-individual's documented consent. So before a person is discussed, every organisation
-present must either hold the person's case or be covered by a consent in force. For a
-meeting that has already been held, the consent must also still be in force today: the
-minutes are shared now, and a withdrawn consent stops that.
+individual's documented consent. What this install's user says about a person is a
+disclosure from the user's secrecy domain to every other domain in the room (a colleague
+of the same domain is no one to disclose to), so each of them must be covered by a
+consent in force for the meeting's purpose (domain.disclosure). Holding the person's case
+is no reason. For a meeting already held, the consent must also still be in force today:
+the minutes are shared now, and a withdrawn consent stops that.
 """
 
 from __future__ import annotations
@@ -13,24 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ungtui.domain.consent import is_in_force
+from ungtui.domain.disclosure import ConsentTerms, Holder, disclosed_categories, same_secrecy
 
 
 @dataclass(frozen=True)
 class Present:
-    """An organisation in the room. Unregistered ones (an external provider typed by
-    name) have no id, and so can never be covered by a recorded consent."""
+    """A party in the room, as a secrecy domain. Unregistered organisations (an external
+    provider typed by name) have no holder, and so can never be covered by a consent."""
 
-    organisation_id: str | None
+    holder: Holder | None
     name: str
-
-
-@dataclass(frozen=True)
-class ConsentFacts:
-    organisation_id: str
-    valid_from: date
-    valid_to: date | None
-    withdrawn_on: date | None
 
 
 def days_to_check(meeting_day: date, today: date) -> tuple[date, ...]:
@@ -41,30 +35,31 @@ def days_to_check(meeting_day: date, today: date) -> tuple[date, ...]:
 
 def uncovered(
     present: Iterable[Present],
-    case_organisation_id: str | None,
-    consents: Sequence[ConsentFacts],
+    consents: Sequence[ConsentTerms],
     days: Sequence[date],
+    *,
+    discloser: Holder,
+    purpose: str,
 ) -> list[Present]:
-    """The organisations present that may not hear about the person, in the given order."""
+    """The parties present that may hear nothing about the person from `discloser` for
+    this purpose, in the given order, each once."""
     missing: list[Present] = []
-    seen: set[tuple[str | None, str]] = set()
-    for org in present:
-        key = (org.organisation_id, org.name if org.organisation_id is None else "")
+    seen: set[tuple[Holder | None, str]] = set()
+    for party in present:
+        key = (party.holder, party.name if party.holder is None else "")
         if key in seen:
             continue
         seen.add(key)
-        if org.organisation_id is not None and org.organisation_id == case_organisation_id:
+        if party.holder is not None and same_secrecy(discloser, party.holder):
             continue
-        covered = org.organisation_id is not None and all(
-            any(
-                c.organisation_id == org.organisation_id
-                and is_in_force(c.valid_from, c.valid_to, c.withdrawn_on, day)
-                for c in consents
+        covered = party.holder is not None and all(
+            disclosed_categories(
+                consents, discloser=discloser, receiver=party.holder, purposes=(purpose,), on=day
             )
             for day in days
         )
         if not covered:
-            missing.append(org)
+            missing.append(party)
     return missing
 
 

@@ -34,14 +34,26 @@ CONSENT_FORMS: dict[str, str] = {
     "muntligt": "Muntligt",
 }
 
-# What a consent lets the parties exchange. Health is special-category data (GDPR art. 9).
+# Under 18: how a consent was obtained. Recorded as the caseworker assessed it; the app
+# does not decide whether a guardian's consent was needed.
+MINOR_BASES: dict[str, str] = {
+    "vardnadshavare": "Vårdnadshavare har samtyckt",
+    "mognad": "Den unga har själv samtyckt och bedöms mogen nog",
+}
+
+# What a consent lets one party disclose to another, in the order forms list them. Every
+# stored field belongs to one of them (domain.data_categories holds the table). Health is
+# special-category data (GDPR art. 9); health and social circumstances never travel
+# without a consent that names them.
 DATA_CATEGORIES: dict[str, str] = {
+    "identitet": "Identitet",
     "kontakt": "Kontaktuppgifter",
     "utbildning": "Utbildning och skolgång",
     "arbete": "Arbete och insatser",
-    "ekonomi": "Ekonomi och försörjning",
     "halsa": "Hälsa och funktionsnedsättning",
+    "ekonomi": "Ekonomi och försörjning",
     "social": "Sociala förhållanden",
+    "anteckningar": "Anteckningar",
 }
 
 
@@ -82,4 +94,10 @@ FIELD_LABELS: dict[str, str] = {
     "staff_id": "Handläggare",
     "organisation_id": "Organisation",
     "recorded_by": "Registrerat av",
+    "discloser_organisation_id": "Lämnas ut av",
+    "discloser_domain": "Lämnas ut av nämnd",
+    "receiver_domain": "Mottagande nämnd",
+    "purposes": "Syften",
+    "minor_basis": "Under 18",
+    "minor_note": "Bedömning av mognad",
 }

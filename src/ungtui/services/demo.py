@@ -20,7 +20,7 @@ from ungtui.domain.orgnr import organisation_id
 from ungtui.services import clock
 from ungtui.services.demo_meetings import fill_demo_meetings
 from ungtui.services.demo_processes import fill_demo_processes
-from ungtui.services.demo_referrals import fill_demo_referrals
+from ungtui.services.demo_referrals import demo_consent, fill_demo_referrals
 from ungtui.services.demo_way import fill_way_demo
 from ungtui.services.individuals import search_key, sort_key
 from ungtui.services.organisations import CURRENT_STAFF_KEY
@@ -168,6 +168,16 @@ ORGANISATIONS = (
     ("Försäkringskassan", "202100-5521", "fk", ("Lokalt försäkringscenter",)),
     ("Nordljus Kompetens AB", "556789-0123", "leverantor", ("Rusta och matcha",)),
 )
+# Each demo unit's secrecy domain (nämnd or authority), as its first-run screen sets it.
+UNIT_DOMAINS = {
+    "Arbetsförmedlingen Malmö Unga": "af",
+    "Jobbcenter Unga": "arbetsmarknad",
+    "Vuxenutbildningen": "vuxenutbildning",
+    "KAA-enheten": "skola_kaa",
+    "Socialtjänsten": "socialtjanst",
+    "Lokalt försäkringscenter": "fk",
+    "Rusta och matcha": "hela",
+}
 STAFF = (
     ("Karin Lind", 0, "ungdomshandläggare"),
     ("Ahmed Yusuf", 0, "arbetsförmedlare"),
@@ -233,15 +243,18 @@ def fill_demo(
                     id=unit_id,
                     organisation_id=org_id,
                     name=unit_name,
+                    secrecy_domain=UNIT_DOMAINS[unit_name],
                     created_at=now,
                     updated_at=now,
                 )
             )
     staff_by_org: dict[str, list[str]] = {}
+    staff_unit: dict[str, dict] = {}
     for name, unit_index, role in STAFF:
         staff_id = rid()
         staff_ids.append(staff_id)
         staff_by_org.setdefault(unit_org[unit_index], []).append(staff_id)
+        staff_unit[staff_id] = units[unit_index]
         staff.append(
             dict(
                 id=staff_id,
@@ -359,21 +372,30 @@ def fill_demo(
             )
             if withdrawn and withdrawn > today:
                 withdrawn = None
+            consent_id = rid()
+            categories = rng.choice(("kontakt,utbildning,arbete", "kontakt,arbete"))
+            form = rng.choice(("skriftligt", "muntligt"))
+            valid_to = valid_from + timedelta(days=365) if rng.random() < 0.5 else None
+            recorder = rng.choice(staff_by_org[case_org])
+            # The one who records discloses: the unit's nämnd gives the other party data
+            # for the joint planning and for referrals; a kommun receives at Jobbcenter.
+            unit = staff_unit[recorder]
             consents.append(
-                dict(
-                    id=rid(),
-                    individual_id=person_id,
-                    organisation_id=other,
+                demo_consent(
+                    consent_id=consent_id,
+                    person=person_id,
+                    birth=birth,
+                    recorder=recorder,
+                    discloser=(unit["organisation_id"], unit["secrecy_domain"]),
+                    receiver=(other, "arbetsmarknad" if other == kommun else None),
+                    purposes="samordning,remiss",
                     purpose="Samordning av insatser mot arbete eller studier",
-                    data_categories=rng.choice(("kontakt,utbildning,arbete", "kontakt,arbete")),
-                    form=rng.choice(("skriftligt", "muntligt")),
+                    categories=categories,
                     valid_from=valid_from,
-                    valid_to=valid_from + timedelta(days=365) if rng.random() < 0.5 else None,
+                    moment=created,
+                    form=form,
+                    valid_to=valid_to,
                     withdrawn_on=withdrawn,
-                    recorded_by=rng.choice(staff_by_org[case_org]),
-                    created_at=created,
-                    updated_at=created,
-                    deleted_at=None,
                 )
             )
 

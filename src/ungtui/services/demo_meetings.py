@@ -1,6 +1,11 @@
 """Fictional meetings for the demo: a weekly samverkansgrupp with one meeting today, a
 three-party talk with an external provider that has no consent, a case conference and an
-operative steering group. Built on the people and staff fill_demo made."""
+operative steering group. Built on the people and staff fill_demo made.
+
+The people discussed are those the demo user (Jobbcenter Unga) may tell AF about; for
+them the demo records the consents the rooms need, from Jobbcenter Unga to each other
+party present (socialtjänsten and AF in the weekly group, AF and adult education at the
+case conference), with notes included, as a caseworker would before the meeting."""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert
 from sqlmodel import col, select
 
-from ungtui.domain.meeting_consent import ConsentFacts, Present, uncovered
+from ungtui.domain.disclosure import Holder
+from ungtui.domain.meeting_consent import Present, uncovered
+from ungtui.services.demo_referrals import demo_consent
 from ungtui.services.meetings import to_utc
 from ungtui.store.database import Database
 from ungtui.store.models import (
@@ -27,6 +34,8 @@ from ungtui.store.models import (
     Staff,
     Unit,
 )
+from ungtui.sync import holders
+from ungtui.sync.sharing import load_facts
 from ungtui.sync.state import stamp_new_rows
 
 NOTES = (
@@ -78,28 +87,41 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
             .order_by(Individual.id)
             .limit(60)
         ).all()
-        consents = session.exec(
-            select(Consent).where(col(Consent.individual_id).in_([p.id for p in people]))
-        ).all()
+        conn = session.connection()
+        facts = load_facts(conn, [p.id for p in people])
+        staff_holder = holders.staff_holders(conn)
+        unit_rows = {u.id: u for u in session.exec(select(Unit)).all()}
+        unit_names = {u.name: u.id for u in unit_rows.values()}
     if not people or "Arbetsförmedlingen" not in orgs or "Malmö stad" not in orgs:
         return 0
     af, kommun = orgs["Arbetsförmedlingen"], orgs["Malmö stad"]
-    room = [Present(kommun.id, kommun.name), Present(af.id, af.name)]
-    facts: dict[str, list[ConsentFacts]] = {}
-    for c in consents:
-        facts.setdefault(c.individual_id, []).append(
-            ConsentFacts(c.organisation_id, c.valid_from, c.valid_to, c.withdrawn_on)
-        )
+    # People who have let some nämnd of the kommun tell AF about them are the ones the
+    # group takes up; the demo records what Jobbcenter Unga needs for the rooms below.
+    af_key = af.org_nr or af.id
     shareable = [
         p
         for p in people
-        if not uncovered(room, p.case_organisation_id, facts.get(p.id, []), [today])
+        if any(
+            t.receiver.organisation == af_key and t.state(today) == "gäller"
+            for t in facts.terms_of(p.id)
+        )
     ]
-    not_shareable = [p for p in people if p not in shareable]
+    # And one the room may not hear about: no consent from Jobbcenter Unga for AF.
+    jobbcenter = staff_holder.get(staff["Sofia Berg"][0].id, Holder(kommun.org_nr or ""))
+    room = [Present(jobbcenter, kommun.name), Present(Holder(af_key, "af"), af.name)]
+    not_shareable = [
+        p
+        for p in people
+        if p not in shareable
+        and uncovered(
+            room, facts.terms_of(p.id), [today], discloser=jobbcenter, purpose="samordning"
+        )
+    ]
 
     rows: dict[type, list[dict]] = {
         model: []
         for model in (
+            Consent,
             MeetingSeries,
             Meeting,
             MeetingAttendee,
@@ -108,6 +130,27 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
             MeetingAction,
         )
     }
+    consent_rng = random.Random(seed * 7919 + 8)
+
+    def consent(person: Individual, unit: str, purpose: str, categories: str) -> None:
+        """Jobbcenter Unga may tell the party of `unit` about the person in a meeting."""
+        unit_row = unit_rows[unit_names[unit]]
+        domain = unit_row.secrecy_domain
+        rows[Consent].append(
+            demo_consent(
+                consent_id=str(uuid.UUID(int=consent_rng.getrandbits(128), version=4)),
+                person=person.id,
+                birth=person.birth_date,
+                recorder=staff["Sofia Berg"][0].id,
+                discloser=(kommun.id, "arbetsmarknad"),
+                receiver=(unit_row.organisation_id, domain if domain != "af" else None),
+                purposes=purpose,
+                purpose="Inför gemensamma möten om planeringen",
+                categories=categories,
+                valid_from=stamp.date() - timedelta(days=30),
+                moment=stamp,
+            )
+        )
 
     def add(model: type, **values) -> str:
         values.setdefault("id", rid())
@@ -194,6 +237,10 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
         for name in group:
             attend(weekly[weeks], name)
 
+    for person in shareable[:8]:
+        for unit in ("Arbetsförmedlingen Malmö Unga", "Socialtjänsten"):
+            consent(person, unit, "samordning", "kontakt,arbete,anteckningar")
+
     # Earlier meetings: notes, decisions, actions; some still open, so they come along.
     for weeks, offset in ((-2, 0), (-1, 3)):
         meeting_id = weekly[weeks]
@@ -241,7 +288,9 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
         organisation_id=provider.id if provider else None,
         organisation_name=provider.name if provider else "Nordljus Kompetens AB",
     )
-    item(talk, 1, shareable[8] if len(shareable) > 8 else people[0])
+    talked_about = shareable[8] if len(shareable) > 8 else people[0]
+    consent(talked_about, "Arbetsförmedlingen Malmö Unga", "trepartssamtal", "kontakt,arbete")
+    item(talk, 1, talked_about)
 
     # A case conference three days ago, around a change for one person.
     conference = meeting(
@@ -255,6 +304,8 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     for name in ("Sofia Berg", "Karin Lind", "Lena Åström"):
         attend(conference, name)
     person = shareable[9] if len(shareable) > 9 else people[1]
+    for unit in ("Arbetsförmedlingen Malmö Unga", "Vuxenutbildningen"):
+        consent(person, unit, "arendekonferens", "kontakt,utbildning,arbete,anteckningar")
     conference_item = item(conference, 1, person, notes=NOTES[0])
     action(
         conference,

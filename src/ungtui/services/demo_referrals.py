@@ -1,9 +1,11 @@
 """Demo referrals: handovers between the demo's parties in every state, some overdue.
 
-Runs after the people, staff and consents are in place and reads them back. A referral
-to another organisation is made only for a person whose consent covers it, as the
-consent gate would demand; the rest stay inside the municipality (Jobbcenter Unga to
-adult education or social services), where no consent is needed.
+Runs after the people, staff and consents are in place and reads them back. Every
+referral that is sent goes from one secrecy domain to another (AF, or another nämnd of the
+kommun: Jobbcenter Unga to adult education, social services or the KAA unit), so each is
+sent on a consent from the sender's nämnd to the receiver for referrals, covering work and
+measures, as the consent gate demands. Where the person's consents do not cover it, the
+demo records one the day before, as a caseworker would when making the referral.
 """
 
 from __future__ import annotations
@@ -14,10 +16,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert
 
-from ungtui.domain.consent import is_in_force
+from ungtui.domain.ages import age_on
+from ungtui.domain.data_categories import ARBETE
+from ungtui.domain.disclosure import verdict
+from ungtui.domain.purposes import PURPOSES, REFERRAL_DEFAULT
+from ungtui.domain.secrecy import describe
 from ungtui.domain.working_days import add_working_days
 from ungtui.store.database import Database
-from ungtui.store.models import Referral, ReferralEvent
+from ungtui.store.models import Consent, Referral, ReferralEvent
+from ungtui.sync import holders
+from ungtui.sync.sharing import load_facts
 from ungtui.sync.state import stamp_new_rows
 
 # How far each demo referral got; weights roughly as an ordinary autumn.
@@ -100,9 +108,15 @@ ROUTES = (
 def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
     """Add about one referral per twelve people; returns how many."""
     rng = random.Random(seed * 7919 + 6)
+    # Consents the demo records for its referrals draw from their own sequence, so the
+    # referrals are the same whichever consents were there already.
+    consent_rng = random.Random(seed * 7919 + 7)
 
     def rid() -> str:
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+    def consent_id() -> str:
+        return str(uuid.UUID(int=consent_rng.getrandbits(128), version=4))
 
     with db.engine.begin() as conn:
         orgs = dict(conn.exec_driver_sql("SELECT name, id FROM organisation").all())
@@ -118,31 +132,20 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
         ):
             staff_by_unit.setdefault(unit_id, []).append(staff_id)
         people = conn.exec_driver_sql(
-            "SELECT id, case_organisation_id FROM individual WHERE status = 'aktiv' ORDER BY id"
+            "SELECT id, birth_date FROM individual WHERE status = 'aktiv' ORDER BY id"
         ).all()
-        covered: set[tuple[str, str]] = set()
-        for person, org, valid_from, valid_to, withdrawn in conn.exec_driver_sql(
-            "SELECT individual_id, organisation_id, valid_from, valid_to, withdrawn_on FROM consent"
-        ):
-            if is_in_force(
-                date.fromisoformat(valid_from),
-                date.fromisoformat(valid_to) if valid_to else None,
-                date.fromisoformat(withdrawn) if withdrawn else None,
-                today,
-            ):
-                covered.add((person, org))
         if not people or "Malmö stad" not in orgs or "Arbetsförmedlingen" not in orgs:
             return 0
+        facts = load_facts(conn)
+        unit_holder = holders.unit_holders(conn)
+        kinds = holders.organisation_kinds(conn)
+        names = {org_id: name for name, org_id in orgs.items()}
 
-        referrals, events = [], []
+        referrals, events, consents = [], [], []
         wanted = max(1, len(people) // 12)
-        for person, case_org in rng.sample(people, min(wanted, len(people))):
+        for person, birth in rng.sample(people, min(wanted, len(people))):
             route = rng.choice(ROUTES)
             sender_org, receiver_org = orgs[route[0]], orgs[route[1]]
-            needs_consent = sender_org != receiver_org and case_org != receiver_org
-            if needs_consent and (person, receiver_org) not in covered:
-                route = ROUTES[3 + rng.randrange(3)]  # stay inside the municipality
-                sender_org, receiver_org = orgs[route[0]], orgs[route[1]]
             _, _, unit_name, kind, measure, purpose = route
             to_unit, _ = units[unit_name]
             from_unit = next(
@@ -154,6 +157,33 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
             receivers = staff_by_unit.get(to_unit, [])
             path = rng.choices([p for p, _ in PATHS], weights=[w for _, w in PATHS])[0]
             day = today - timedelta(days=rng.randint(len(path) * 4, 70))
+            by, to = unit_holder[from_unit], unit_holder[to_unit]
+            basis = (
+                f"Samtycke från {describe(names[sender_org], by.domain, kinds[sender_org])} "
+                f"till {describe(names[receiver_org], to.domain, kinds[receiver_org])} för "
+                f"{PURPOSES[REFERRAL_DEFAULT].lower()} gäller."
+            )
+            found = verdict(
+                facts.terms_of(person),
+                discloser=by,
+                receiver=to,
+                purpose=REFERRAL_DEFAULT,
+                category=ARBETE,
+                on=day,
+            )
+            if path and not found.allowed:
+                consents.append(
+                    _referral_consent(
+                        consent_id(),
+                        person,
+                        birth,
+                        sender,
+                        (sender_org, by.domain),
+                        (receiver_org, to.domain),
+                        unit_name,
+                        day,
+                    )
+                )
             referral_id = rid()
             moment = datetime.combine(day, time(8), UTC) + timedelta(minutes=rng.randint(0, 480))
             referrals.append(
@@ -172,6 +202,7 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
                     kind=kind,
                     measure=measure,
                     purpose=purpose,
+                    purpose_code=REFERRAL_DEFAULT,
                     reply_by=add_working_days(day, 10),
                     origin_id=None,
                 )
@@ -207,22 +238,108 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
                         if action in ("decline", "withdraw")
                         else "",
                         outcome=rng.choice(OUTCOMES) if action == "finish" else None,
-                        consent_basis=_basis(action, sender_org, receiver_org, case_org, route[1]),
+                        consent_basis=basis if action == "send" else "",
                         consent_exception=False,
                         for_receiver=False,
                     )
                 )
+        if consents:
+            conn.execute(insert(Consent.__table__), consents)
         if referrals:
             conn.execute(insert(Referral.__table__), referrals)
         if events:
             conn.execute(insert(ReferralEvent.__table__), events)
-        stamp_new_rows(conn, {"referral": referrals, "referral_event": events})
+        stamp_new_rows(
+            conn, {"consent": consents, "referral": referrals, "referral_event": events}
+        )
     return len(referrals)
 
 
-def _basis(action: str, sender: str, receiver: str, case_org: str, receiver_name: str) -> str:
-    if action != "send" or sender == receiver:
-        return ""
-    if case_org == receiver:
-        return f"{receiver_name} har ärendet."
-    return f"Samtycke för {receiver_name} gäller."
+def _referral_consent(
+    consent_id: str,
+    person: str,
+    birth: object,
+    recorder: str,
+    discloser: tuple[str, str | None],
+    receiver: tuple[str, str | None],
+    receiving_unit: str,
+    day: date,
+) -> dict:
+    """The consent a caseworker records the day before making a referral."""
+    start = day - timedelta(days=1)
+    categories = "kontakt,arbete"
+    if receiving_unit == "Vuxenutbildningen":
+        categories = "kontakt,utbildning,arbete"
+    elif receiving_unit == "Socialtjänsten":
+        categories = "kontakt,arbete,ekonomi"
+    return demo_consent(
+        consent_id=consent_id,
+        person=person,
+        birth=birth,
+        recorder=recorder,
+        discloser=discloser,
+        receiver=receiver,
+        purposes=REFERRAL_DEFAULT,
+        purpose="Remiss till " + receiving_unit,
+        categories=categories,
+        valid_from=start,
+        moment=datetime.combine(start, time(10), UTC),
+    )
+
+
+def demo_consent(
+    *,
+    consent_id: str,
+    person: str,
+    birth: object,
+    recorder: str,
+    discloser: tuple[str, str | None],
+    receiver: tuple[str, str | None],
+    purposes: str,
+    purpose: str,
+    categories: str,
+    valid_from: date,
+    moment: datetime,
+    form: str = "skriftligt",
+    valid_to: date | None = None,
+    withdrawn_on: date | None = None,
+) -> dict:
+    """A demo consent row as the consent form would record it: who discloses (an
+    organisation and nämnd), to whom, for what, and for someone under 18 how it was
+    obtained."""
+    basis, note = minor_basis(birth, valid_from)
+    return dict(
+        id=consent_id,
+        created_at=moment,
+        updated_at=moment,
+        deleted_at=None,
+        individual_id=person,
+        organisation_id=receiver[0],
+        receiver_domain=receiver[1] or "",
+        discloser_organisation_id=discloser[0],
+        discloser_domain=discloser[1] or "",
+        purposes=purposes,
+        purpose=purpose,
+        data_categories=categories,
+        form=form,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        withdrawn_on=withdrawn_on,
+        recorded_by=recorder,
+        minor_basis=basis,
+        minor_note=note,
+    )
+
+
+def minor_basis(birth: object, on: date) -> tuple[str, str]:
+    """How a demo consent for someone under 18 was obtained: 16 and 17 year olds sign
+    themselves after the caseworker's assessment, younger ones' guardians sign."""
+    if birth is None:
+        return "", ""
+    born = date.fromisoformat(str(birth)[:10])
+    age = age_on(born, on)
+    if age >= 18:
+        return "", ""
+    if age >= 16:
+        return "mognad", "Förstår vad samtycket innebär och har själv skrivit under."
+    return "vardnadshavare", ""

@@ -15,10 +15,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from ungtui.domain.identity import parse_identity
-from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
+from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES
+from ungtui.domain.purposes import PURPOSES
 from ungtui.domain.referral_states import TRANSITIONS
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS, REFERRAL_OUTCOMES
+from ungtui.domain.secrecy import SECRECY_DOMAINS
 from ungtui.domain.target_groups import AF_STATUSES, SCHOOL_STATUSES, STATUS_KINDS
 from ungtui.domain.vocabulary import (
     CONSENT_FORMS,
@@ -26,6 +28,7 @@ from ungtui.domain.vocabulary import (
     FIELD_LABELS,
     GENDERS,
     IDENTITY_KINDS,
+    MINOR_BASES,
     STATUSES,
 )
 from ungtui.domain.way import OUTCOMES, PHASES
@@ -129,6 +132,8 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "health": "Hälsa",
         "disability": "Funktionsnedsättning",
         "reduced_work_capacity": "Funktionsnedsättning som medför nedsatt arbetsförmåga",
+        "support": "Försörjning",
+        "social_situation": "Social situation",
     },
     "individual_measure": {
         "way_id": "Väg",
@@ -148,6 +153,7 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "note": "Anteckning",
     },
     "referral": {
+        "purpose_code": "Syfte enligt samtycket",
         "from_organisation_id": "Från organisation",
         "from_unit_id": "Från enhet",
         "from_staff_id": "Från handläggare",
@@ -252,6 +258,7 @@ def _text(value: object) -> str:
 
 
 _ITEM_KINDS = {"person": "Om personen", "amne": "Ämne"}
+_DOMAINS = {code: d.label for code, d in SECRECY_DOMAINS.items()}
 _STATUS_VALUES = {**SCHOOL_STATUSES, **AF_STATUSES}
 
 # Coded values shown by their Swedish labels, per table where a name means two things.
@@ -263,10 +270,16 @@ CODED: dict[str, dict[str, dict[str, str]]] = {
         "af_status": AF_STATUSES,
     },
     "person_status": {"kind": STATUS_KINDS, "value": _STATUS_VALUES},
-    "consent": {"form": CONSENT_FORMS},
+    "consent": {
+        "form": CONSENT_FORMS,
+        "discloser_domain": _DOMAINS,
+        "receiver_domain": _DOMAINS,
+        "minor_basis": MINOR_BASES,
+    },
+    "unit": {"secrecy_domain": _DOMAINS},
     "way": {"exit_outcome": OUTCOMES},
     "way_phase": {"phase": PHASES},
-    "mapping": {"schooling": SCHOOLING, "swedish_level": SWEDISH_LEVELS},
+    "mapping": {"schooling": SCHOOLING, "swedish_level": SWEDISH_LEVELS, "support": SUPPORT},
     "individual_measure": {"status": MEASURE_STATUSES, "end_reason": END_REASONS},
     "exit_follow_up": {"outcome": OUTCOMES},
     "referral": {"kind": REFERRAL_KINDS},
@@ -284,6 +297,8 @@ def _shown(table: str, column: str, value: object, names: dict[str, str]) -> str
             return names[value]
         if column == "data_categories":
             return ", ".join(DATA_CATEGORIES.get(c, c) for c in value.split(",") if c) or "–"
+        if column in ("purposes", "purpose_code") or (table == "meeting" and column == "purpose"):
+            return ", ".join(PURPOSES.get(c, c) for c in value.split(",") if c) or "–"
         coded = CODED.get(table, {}).get(column)
         if coded is not None:
             return coded.get(value, value) if value else "–"

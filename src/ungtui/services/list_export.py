@@ -2,7 +2,13 @@
 CRLF) or .xlsx. Files are the user's own (0600, written by services.private_files),
 identity numbers are masked unless the user chose otherwise, every person in a list goes
 in the audit log as exported, in the same transaction that the file is written in, and
-text that Excel would take for a formula is written as text."""
+text that Excel would take for a formula is written as text.
+
+A list is for someone: the user's own nämnd, or a receiver of another secrecy domain. For
+a receiver, each column is of a kind of data (domain.data_categories) and a cell is
+filled only where a consent from the user's nämnd to the receiver covers it for the
+person (sync.sharing, the same plan a sync file follows); people it covers nothing for
+are left out."""
 
 from __future__ import annotations
 
@@ -15,9 +21,12 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from ungtui.domain.data_categories import ARBETE, IDENTITET, KONTAKT, UTBILDNING
+from ungtui.domain.disclosure import Holder
 from ungtui.domain.fields import looks_like_formula, spreadsheet_text
 from ungtui.domain.identity import mask_identity
 from ungtui.domain.referral_states import STATES
+from ungtui.domain.secrecy import describe
 from ungtui.domain.vocabulary import GENDERS
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError
@@ -27,8 +36,10 @@ from ungtui.services.organisations import CurrentUser
 from ungtui.services.private_files import check_target as check_writable
 from ungtui.services.private_files import private_file, write_private_text
 from ungtui.services.referrals import VIEWS, list_referrals
+from ungtui.services.sync import is_own_domain, receiver_for
 from ungtui.store.database import Database
 from ungtui.store.models import Individual, MeetingAction
+from ungtui.sync import sharing
 
 LISTS: dict[str, str] = {
     "deltagare": "Deltagare",
@@ -38,33 +49,50 @@ LISTS: dict[str, str] = {
 FORMATS: dict[str, str] = {".csv": "CSV (Excel, semikolon)", ".xlsx": "Excel-arbetsbok"}
 PAGE = 1000
 
-INDIVIDUAL_COLUMNS = [
-    "Efternamn",
-    "Förnamn",
-    "Personnummer",
-    "Födelsedatum",
-    "Ålder",
-    "Kön",
-    "Målgrupper",
-    "Handläggare",
-    "Status",
-    "Fas",
-    "Nästa datum",
-]
-ACTION_COLUMNS = ["Senast", "Försenad", "Åtgärd", "Ansvarig", "Organisation", "Person", "Möte"]
-REFERRAL_COLUMNS = [
-    "Lista",
-    "Svara senast",
-    "Försenad",
-    "Läge",
-    "Person",
-    "Personnummer",
-    "Typ",
-    "Insats",
-    "Från",
-    "Till",
-    "Ändrad",
-]
+# Each column with the kinds of data it shows (all must be covered for a receiver). The
+# target groups follow from age, first residence permit and school (KAA), so they show
+# schooling too.
+_I, _K, _U, _A = (IDENTITET,), (KONTAKT,), (UTBILDNING, ARBETE), (ARBETE,)
+INDIVIDUAL_COLUMN_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Efternamn": _I,
+    "Förnamn": _I,
+    "Personnummer": _I,
+    "Födelsedatum": _I,
+    "Ålder": _I,
+    "Kön": _I,
+    "Telefon": _K,
+    "E-post": _K,
+    "Målgrupper": _U,
+    "Handläggare": _A,
+    "Status": _A,
+    "Fas": _A,
+    "Nästa datum": _A,
+}
+INDIVIDUAL_COLUMNS = list(INDIVIDUAL_COLUMN_CATEGORIES)
+ACTION_COLUMN_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Senast": _A,
+    "Försenad": _A,
+    "Åtgärd": _A,
+    "Ansvarig": _A,
+    "Organisation": _A,
+    "Person": _I,
+    "Möte": _A,
+}
+ACTION_COLUMNS = list(ACTION_COLUMN_CATEGORIES)
+REFERRAL_COLUMN_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Lista": _A,
+    "Svara senast": _A,
+    "Försenad": _A,
+    "Läge": _A,
+    "Person": _I,
+    "Personnummer": _I,
+    "Typ": _A,
+    "Insats": _A,
+    "Från": _A,
+    "Till": _A,
+    "Ändrad": _A,
+}
+REFERRAL_COLUMNS = list(REFERRAL_COLUMN_CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -130,6 +158,35 @@ def write_xlsx(
         handle.write(buffer.getbuffer())
 
 
+def _for_receiver(
+    db: Database,
+    receiver: Holder | None,
+    columns: dict[str, tuple[str, ...]],
+    rows: Iterator[tuple[str | None, list]],
+) -> Iterator[tuple[str | None, list]]:
+    """The rows as the receiver may have them: cells of kinds of data not covered for the
+    person blanked, people covered for nothing left out, rows about no one kept."""
+    if receiver is None:
+        yield from rows
+        return
+    with db.engine.connect() as conn:
+        plan = sharing.share_plan(conn, receiver, clock.today())
+    if plan is None:  # the user's own nämnd: nothing is held back
+        yield from rows
+        return
+    needs = [frozenset(categories) for categories in columns.values()]
+    for person_id, row in rows:
+        if person_id is None:
+            yield person_id, row
+            continue
+        covered = plan.categories(person_id)
+        if not covered:
+            continue
+        yield person_id, [
+            value if need <= covered else "" for value, need in zip(row, needs, strict=True)
+        ]
+
+
 def _write(
     db: Database,
     user: CurrentUser | None,
@@ -139,13 +196,20 @@ def _write(
     *,
     title: str,
     detail: str,
+    receiver: tuple[Holder, str] | None = None,
+    columns: dict[str, tuple[str, ...]] | None = None,
     replace: bool = False,
 ) -> ExportResult:
-    """Write the file and log each person in it; a failure leaves neither."""
+    """Write the file and log each person in it; a failure leaves neither. `receiver`: the
+    party the list is for and its name, when not the user's own nämnd."""
     path = check_target(path, replace=replace)
     people: dict[str, None] = {}
     cells: list[list] = []
-    for person_id, row in rows:
+    if receiver is not None:
+        detail = f"{detail} till {receiver[1]}"
+    for person_id, row in _for_receiver(
+        db, receiver[0] if receiver else None, columns or {h: _A for h in headers}, rows
+    ):
         if person_id:
             people[person_id] = None
         cells.append(row)
@@ -214,6 +278,8 @@ def individual_rows(
                     p.birth_date,
                     row.age,
                     GENDERS.get(p.gender, p.gender),
+                    p.phone,
+                    p.email,
                     row.groups,
                     row.caseworker,
                     row.status,
@@ -232,6 +298,7 @@ def export_individuals(
     *,
     reveal: bool = False,
     replace: bool = False,
+    receiver: tuple[Holder, str] | None = None,
 ) -> ExportResult:
     """The register as the list shows it with its current filter and sort."""
     detail = "deltagarlista" + (" med " + audit.REVEALED if reveal else "")
@@ -244,6 +311,8 @@ def export_individuals(
         title="Deltagare",
         detail=detail,
         replace=replace,
+        receiver=receiver,
+        columns=INDIVIDUAL_COLUMN_CATEGORIES,
     )
 
 
@@ -279,7 +348,13 @@ def action_rows(db: Database, flt: ActionFilter) -> Iterator[tuple[str | None, l
 
 
 def export_open_actions(
-    db: Database, user: CurrentUser | None, flt: ActionFilter, path: Path, *, replace: bool = False
+    db: Database,
+    user: CurrentUser | None,
+    flt: ActionFilter,
+    path: Path,
+    *,
+    receiver: tuple[Holder, str] | None = None,
+    replace: bool = False,
 ) -> ExportResult:
     return _write(
         db,
@@ -290,6 +365,8 @@ def export_open_actions(
         title="Öppna åtgärder",
         detail="lista med åtgärder från möten",
         replace=replace,
+        receiver=receiver,
+        columns=ACTION_COLUMN_CATEGORIES,
     )
 
 
@@ -359,6 +436,7 @@ def export_referrals(
     include_ended: bool = False,
     unit_id: str | None = None,
     replace: bool = False,
+    receiver: tuple[Holder, str] | None = None,
 ) -> ExportResult:
     """The referral views as their lists show them; a referral in two views comes once."""
     detail = "remisslista" + (" med " + audit.REVEALED if reveal else "")
@@ -371,4 +449,23 @@ def export_referrals(
         title="Remisser",
         detail=detail,
         replace=replace,
+        receiver=receiver,
+        columns=REFERRAL_COLUMN_CATEGORIES,
     )
+
+
+def list_receiver(
+    db: Database, organisation_id: str, domain: str | None = None
+) -> tuple[Holder, str] | None:
+    """The party a list is for, with its name for the audit log; None for one's own
+    nämnd, where nothing is held back."""
+    with db.engine.connect() as conn:
+        receiver = receiver_for(conn, organisation_id, domain)
+        row = conn.exec_driver_sql(
+            "SELECT name, kind FROM organisation WHERE id = ?", (organisation_id,)
+        ).first()
+        if receiver is None or row is None:
+            raise ServiceError("Organisationen finns inte i registret.")
+        if is_own_domain(conn, receiver):
+            return None
+    return receiver, describe(row[0], receiver.domain, row[1])

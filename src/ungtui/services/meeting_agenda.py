@@ -1,5 +1,8 @@
 """Inside a meeting: the agenda, notes, decisions and actions, with consent checked
-against who is in the room (domain.meeting_consent)."""
+against who is in the room (domain.meeting_consent): each party present other than the
+user's own nämnd must be covered for the meeting's purpose, and only the kinds of data
+covered for all of them are shown and written (notes are anteckningar; decisions and
+actions are arbete och insatser)."""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from ungtui.domain.data_categories import ANTECKNINGAR, ARBETE, label
+from ungtui.domain.disclosure import Holder, shared_in_room
 from ungtui.domain.meeting_consent import (
-    ConsentFacts,
     Present,
     acknowledgement_covers,
     days_to_check,
@@ -21,25 +25,27 @@ from ungtui.domain.meeting_consent import (
 )
 from ungtui.domain.meeting_time import SERIES_INTERVALS, parse_day
 from ungtui.domain.meeting_vocabulary import ITEM_PERSON, ITEM_TOPIC, MEETING_KINDS
+from ungtui.domain.purposes import meeting_purpose
+from ungtui.domain.secrecy import describe
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.meetings import load_meeting, to_local
-from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import (
     AgendaItem,
-    Consent,
     Individual,
     Meeting,
     MeetingAction,
     MeetingAttendee,
     MeetingDecision,
     MeetingSeries,
+    Organisation,
     Staff,
     utc_now,
 )
-from ungtui.sync.organisations import organisation_keys
+from ungtui.sync import holders
+from ungtui.sync.sharing import load_facts
 
 ITEM_GONE = "Punkten finns inte längre på dagordningen."
 MIN_REASON = 10
@@ -84,7 +90,7 @@ class ItemView:
     title: str  # a topic's title, or the person as this meeting may name them
     individual_id: str | None
     notes: str
-    missing: list[str]  # organisations present that may not hear about the person
+    missing: list[str]  # parties present that may hear nothing about the person
     acknowledged: bool
     ack_reason: str
     ack_by: str
@@ -94,6 +100,8 @@ class ItemView:
     shared_title: str  # initials and birth year: what screen-share mode shows
     decisions: list[DecisionRow] = field(default_factory=list)
     actions: list[ActionRow] = field(default_factory=list)
+    # The kinds of data every party present may hear about the person; all for a topic.
+    shared: frozenset[str] = frozenset()
 
     @property
     def masked(self) -> bool:
@@ -103,6 +111,23 @@ class ItemView:
     def locked(self) -> bool:
         """Not to be discussed: someone present may not hear about the person."""
         return bool(self.missing) and not self.acknowledged
+
+    def allows(self, category: str) -> bool:
+        """May this kind of data be said and shown here? A reason recorded for discussing
+        the person anyway covers all of it; otherwise the consents decide."""
+        if self.kind != ITEM_PERSON:
+            return True
+        if self.missing:
+            return self.acknowledged
+        return category in self.shared
+
+    @property
+    def notes_shown(self) -> bool:
+        return self.allows(ANTECKNINGAR)
+
+    @property
+    def decisions_shown(self) -> bool:
+        return self.allows(ARBETE)
 
 
 @dataclass
@@ -131,13 +156,37 @@ class ActionInput:
 # --- the consent check -----------------------------------------------------------------
 
 
-def _present(session, meeting_id: str) -> list[Present]:
-    rows = session.exec(
-        select(MeetingAttendee)
-        .where(MeetingAttendee.meeting_id == meeting_id, col(MeetingAttendee.deleted_at).is_(None))
-        .order_by(MeetingAttendee.organisation_name, MeetingAttendee.name)
-    ).all()
-    return [Present(a.organisation_id, a.organisation_name) for a in rows]
+def _attendees(session, meeting_id: str) -> list[MeetingAttendee]:
+    return list(
+        session.exec(
+            select(MeetingAttendee)
+            .where(
+                MeetingAttendee.meeting_id == meeting_id,
+                col(MeetingAttendee.deleted_at).is_(None),
+            )
+            .order_by(MeetingAttendee.organisation_name, MeetingAttendee.name)
+        ).all()
+    )
+
+
+def _present(session, attendees: list[MeetingAttendee]) -> list[Present]:
+    """Each attendee as a secrecy domain: staff by their unit, others by their
+    organisation (all of a kommun, whose nämnd is not known), unregistered ones by name."""
+    conn = session.connection()
+    units = holders.unit_holders(conn)
+    staff = holders.staff_holders(conn, units)
+    organisations = {o.id: o for o in session.exec(select(Organisation)).all()}
+    present = []
+    for a in attendees:
+        holder = staff.get(a.staff_id or "") or holders.organisation_holder(
+            conn, a.organisation_id
+        )
+        org = organisations.get(a.organisation_id or "")
+        name = a.organisation_name
+        if holder is not None and org is not None:
+            name = describe(org.name, holder.domain, org.kind)
+        present.append(Present(holder, name))
+    return present
 
 
 @dataclass(frozen=True)
@@ -146,46 +195,52 @@ class _Person:
     last_name: str
     birth_date: date | None
     missing: list[str]
+    shared: frozenset[str]
 
 
 def _people(
-    session, individual_ids: set[str], present: list[Present], meeting_day: date, today: date
+    session,
+    individual_ids: set[str],
+    present: list[Present],
+    meeting: Meeting,
+    today: date,
 ) -> dict[str, _Person]:
-    """Each person, with the organisations present that may not hear about them."""
+    """Each person, with the parties present that may hear nothing about them and the
+    kinds of data all of them may hear, for the meeting's purpose."""
+    meeting_day = to_local(meeting.starts_at).date()
     days = days_to_check(meeting_day, today)
+    purpose = meeting_purpose(meeting.purpose, meeting.kind)
+    conn = session.connection()
+    discloser = holders.own_holder(conn) or Holder("")
+    facts = load_facts(conn, individual_ids)
     result: dict[str, _Person] = {}
-    # Organisations are compared by identity (their number): a consent for an
-    # organisation covers its attendees whichever record of it they came with.
-    keys = organisation_keys(session.connection())
-
-    def identity(organisation_id: str | None) -> str | None:
-        return keys.get(organisation_id, organisation_id) if organisation_id else None
-
     for pid in individual_ids:
         person = session.get(Individual, pid)
         if person is not None and person.merged_into:
             person = session.get(Individual, person.merged_into) or person
         if person is None:
             # Not here (never received, or purged when consent ended): name nobody.
-            result[pid] = _Person("", "", None, [p.name for p in present] or ["okänd"])
+            result[pid] = _Person(
+                "", "", None, [p.name for p in present] or ["okänd"], frozenset()
+            )
             continue
-        members = same_person_ids(session, person.id)
-        consents = [
-            ConsentFacts(identity(c.organisation_id), c.valid_from, c.valid_to, c.withdrawn_on)
-            for c in session.exec(
-                select(Consent).where(
-                    col(Consent.individual_id).in_(members), col(Consent.deleted_at).is_(None)
-                )
-            ).all()
-        ]
-        missing = uncovered(
-            [Present(identity(p.organisation_id), p.name) for p in present],
-            identity(person.case_organisation_id),
-            consents,
-            days,
-        )
+        terms = facts.terms_of(person.id)
+        missing = uncovered(present, terms, days, discloser=discloser, purpose=purpose)
+        shared = frozenset()
+        if not any(p.holder is None for p in present):
+            shared = shared_in_room(
+                terms,
+                discloser=discloser,
+                present=[p.holder for p in present if p.holder is not None],
+                purpose=purpose,
+                days=days,
+            )
         result[pid] = _Person(
-            person.first_name, person.last_name, person.birth_date, [m.name for m in missing]
+            person.first_name,
+            person.last_name,
+            person.birth_date,
+            [m.name for m in missing],
+            shared,
         )
     return result
 
@@ -233,15 +288,8 @@ def get_meeting(db: Database, meeting_id: str, today: date | None = None) -> Mee
     with db.session() as session:
         meeting = load_meeting(session, meeting_id)
         starts = to_local(meeting.starts_at)
-        attendees = session.exec(
-            select(MeetingAttendee)
-            .where(
-                MeetingAttendee.meeting_id == meeting_id,
-                col(MeetingAttendee.deleted_at).is_(None),
-            )
-            .order_by(MeetingAttendee.organisation_name, MeetingAttendee.name)
-        ).all()
-        present = [Present(a.organisation_id, a.organisation_name) for a in attendees]
+        attendees = _attendees(session, meeting_id)
+        present = _present(session, attendees)
         items = session.exec(
             select(AgendaItem)
             .where(AgendaItem.meeting_id == meeting_id, col(AgendaItem.deleted_at).is_(None))
@@ -279,7 +327,7 @@ def get_meeting(db: Database, meeting_id: str, today: date | None = None) -> Mee
             )
         individual_ids = {i.individual_id for i in items if i.individual_id}
         individual_ids |= {a.individual_id for a, _m in carried if a.individual_id}
-        people = _people(session, individual_ids, present, starts.date(), today)
+        people = _people(session, individual_ids, present, meeting, today)
         names = _staff_names(
             session,
             {meeting.minutes_keeper_id or ""}
@@ -322,6 +370,7 @@ def get_meeting(db: Database, meeting_id: str, today: date | None = None) -> Mee
                 minutes_title=minutes_title,
                 decisions=decisions_of.get(item.id, []),
                 actions=actions_of.get(item.id, []),
+                shared=person.shared if person else frozenset(),
             )
         )
     return MeetingView(
@@ -334,8 +383,10 @@ def get_meeting(db: Database, meeting_id: str, today: date | None = None) -> Mee
         minutes_keeper=names.get(meeting.minutes_keeper_id or "", ""),
         series=SERIES_INTERVALS.get(series.interval_weeks, "") if series else "",
         series_id=meeting.series_id,
+        # Each named by the party they are for secrecy: a kommun's staff by their nämnd.
         attendees=[
-            AttendeeRow(a.id, a.name, a.organisation_name, a.staff_id is None) for a in attendees
+            AttendeeRow(a.id, a.name, p.name, a.staff_id is None)
+            for a, p in zip(attendees, present, strict=True)
         ],
         items=views,
         carried=[
@@ -343,8 +394,15 @@ def get_meeting(db: Database, meeting_id: str, today: date | None = None) -> Mee
                 a, names, _shown_name(people.get(a.individual_id or ""), full=False), origin
             )
             for a, origin in carried
+            if _carried_shown(people.get(a.individual_id or "") if a.individual_id else None)
         ],
     )
+
+
+def _carried_shown(person: _Person | None) -> bool:
+    """An open action from an earlier meeting about a person is brought up only where
+    everyone present may hear about the person's work and measures."""
+    return person is None or (not person.missing and ARBETE in person.shared)
 
 
 def _as_present(names: list[str]) -> list[Present]:
@@ -413,24 +471,38 @@ def _load_item(session, item_id: str) -> AgendaItem:
     return item
 
 
-def _item_state(session, item: AgendaItem, today: date) -> list[str]:
-    """The organisations present that may not hear about the item's person."""
+def _item_person(session, item: AgendaItem, today: date) -> _Person | None:
     if item.individual_id is None:
-        return []
+        return None
     meeting = load_meeting(session, item.meeting_id)
-    present = _present(session, item.meeting_id)
-    people = _people(
-        session, {item.individual_id}, present, to_local(meeting.starts_at).date(), today
+    present = _present(session, _attendees(session, item.meeting_id))
+    return _people(session, {item.individual_id}, present, meeting, today)[item.individual_id]
+
+
+def _item_state(session, item: AgendaItem, today: date) -> list[str]:
+    """The parties present that may hear nothing about the item's person."""
+    person = _item_person(session, item, today)
+    return person.missing if person else []
+
+
+def _require_discussable(session, item: AgendaItem, today: date, category: str) -> None:
+    person = _item_person(session, item, today)
+    if person is None:
+        return
+    acknowledged = bool(item.ack_reason) and acknowledgement_covers(
+        item.ack_organisations, _as_present(person.missing)
     )
-    return people[item.individual_id].missing
-
-
-def _require_discussable(session, item: AgendaItem, today: date) -> None:
-    missing = _item_state(session, item, today)
-    if missing and not acknowledgement_covers(item.ack_organisations, _as_present(missing)):
+    if person.missing:
+        if acknowledged:
+            return
         raise ServiceError(
-            f"Personen får inte diskuteras: samtycke saknas för {', '.join(missing)}. "
+            f"Personen får inte diskuteras: samtycke saknas för {', '.join(person.missing)}. "
             "Inget sparades. Kvittera med skäl först, eller ta upp personen utan dem."
+        )
+    if category not in person.shared:
+        raise ServiceError(
+            f"Samtycket för alla närvarande omfattar inte {label(category).lower()}. "
+            "Inget sparades."
         )
 
 
@@ -454,7 +526,7 @@ def save_notes(
         item = _load_item(uow.session, item_id)
         if item.notes == text:
             return False
-        _require_discussable(uow.session, item, today or clock.today())
+        _require_discussable(uow.session, item, today or clock.today(), ANTECKNINGAR)
         uow.update(item, notes=text)
     return True
 
@@ -511,7 +583,7 @@ def add_decision(
         raise ValidationError({"text": "Skriv vad som beslutades."})
     with UnitOfWork(db, actor_id) as uow:
         item = _load_item(uow.session, item_id)
-        _require_discussable(uow.session, item, today or clock.today())
+        _require_discussable(uow.session, item, today or clock.today(), ARBETE)
         decision = uow.create(
             MeetingDecision(
                 meeting_id=item.meeting_id,
@@ -554,7 +626,7 @@ def add_action(
     values = validate_action(data, today)
     with UnitOfWork(db, actor_id) as uow:
         item = _load_item(uow.session, item_id)
-        _require_discussable(uow.session, item, today)
+        _require_discussable(uow.session, item, today, ARBETE)
         who = uow.session.get(MeetingAttendee, data.responsible_attendee_id)
         if who is None or who.deleted_at is not None or who.meeting_id != item.meeting_id:
             raise ValidationError({"responsible": "Den ansvarige är inte med på mötet längre."})

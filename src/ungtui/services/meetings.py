@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from ungtui.domain.meeting_time import SERIES_INTERVALS, next_in_series, parse_meeting_time
 from ungtui.domain.meeting_vocabulary import MEETING_KINDS
+from ungtui.domain.purposes import PURPOSES, meeting_purpose
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.unit_of_work import UnitOfWork
@@ -55,6 +56,8 @@ class MeetingInput:
     cluster: str = ""
     minutes_keeper_id: str | None = None
     repeat_weeks: int = 0  # 0: a single meeting; 1 or 2: a new series (on creation only)
+    # What people are discussed for (domain.purposes); empty: the kind's usual purpose.
+    purpose: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ def meeting_values(meeting: Meeting) -> MeetingInput:
         place=meeting.place,
         cluster=meeting.cluster,
         minutes_keeper_id=meeting.minutes_keeper_id,
+        purpose=meeting_purpose(meeting.purpose, meeting.kind),
     )
 
 
@@ -194,6 +198,8 @@ def validate_meeting(data: MeetingInput, today: date, default_time: time = DEFAU
         errors["when"] = str(exc)
     if data.repeat_weeks and data.repeat_weeks not in SERIES_INTERVALS:
         errors["repeat_weeks"] = "Ett återkommande möte är varje vecka eller varannan vecka."
+    if data.purpose and data.purpose not in PURPOSES:
+        errors["purpose"] = "Välj vilket syfte personärendena på mötet har."
     if errors:
         raise ValidationError(errors)
     assert starts is not None
@@ -204,6 +210,7 @@ def validate_meeting(data: MeetingInput, today: date, default_time: time = DEFAU
         "place": data.place.strip(),
         "cluster": data.cluster.strip(),
         "minutes_keeper_id": data.minutes_keeper_id or None,
+        "purpose": meeting_purpose(data.purpose, data.kind),
     }
 
 
@@ -370,6 +377,7 @@ def plan_next_meetings(
                     cluster=latest.cluster,
                     series_id=latest.series_id,
                     minutes_keeper_id=latest.minutes_keeper_id,
+                    purpose=latest.purpose,
                 )
             )
             for a in attendees:

@@ -1,8 +1,11 @@
 """Minutes (protokoll) of a meeting in Swedish, as Markdown or plain text.
 
 People appear as the meeting view names them for the minutes: initials and birth year
-unless the full name was chosen and every organisation present may hear it. Nothing else
-about a person is written: no identity number, contact details or sensitive fields.
+unless the full name was chosen and every party present may hear it. Notes (anteckningar)
+and decisions and actions (arbete och insatser) about a person are written only when a
+consent for the meeting's purpose covers that kind of data for every party present, or
+the person was discussed anyway with a recorded reason. Nothing else about a person is
+written: no identity number, contact details or sensitive fields.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from ungtui.store.database import Database
 FORMATS = ("md", "txt")
 PRIVACY_NOTE = (
     "Personer anges med initialer och födelseår om inte fullständigt namn har valts och "
-    "alla närvarande organisationer har samtycke eller ärendet. Personnummer, "
+    "samtycke finns för alla närvarande parter. Anteckningar, beslut och åtgärder om en "
+    "person tas med bara när samtycket omfattar dem för alla närvarande. Personnummer, "
     "kontaktuppgifter och känsliga uppgifter ingår inte."
 )
 
@@ -91,17 +95,33 @@ def _item_blocks(number: int, item: ItemView) -> list[tuple[str, str]]:
                 f"(kvitterat{by}{when}). Skäl: {item.ack_reason}",
             )
         )
+    withheld = []
     if item.notes.strip():
-        b.append(("label", "Anteckningar"))
-        b.append(("notes", item.notes.strip()))
-    if item.decisions:
-        b.append(("label", "Beslut"))
-        for decision in item.decisions:
-            b.append(("bullet", decision.text))
-    if item.actions:
-        b.append(("label", "Åtgärder"))
-        for action in item.actions:
-            b.append(("bullet", _action_line(action)))
+        if item.notes_shown:
+            b.append(("label", "Anteckningar"))
+            b.append(("notes", item.notes.strip()))
+        else:
+            withheld.append("anteckningar")
+    if item.decisions or item.actions:
+        if not item.decisions_shown:
+            withheld.append("beslut och åtgärder")
+        else:
+            if item.decisions:
+                b.append(("label", "Beslut"))
+                for decision in item.decisions:
+                    b.append(("bullet", decision.text))
+            if item.actions:
+                b.append(("label", "Åtgärder"))
+                for action in item.actions:
+                    b.append(("bullet", _action_line(action)))
+    if withheld:
+        b.append(
+            (
+                "para",
+                f"Här tas inte med: {' och '.join(withheld)}. Samtycket omfattar inte "
+                "dem för alla närvarande.",
+            )
+        )
     return b
 
 

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from ungtui.content.agreements import AGREEMENTS, OTHER_ORGANISATIONS
 from ungtui.domain.orgnr import organisation_id as id_for_number
 from ungtui.domain.orgnr import parse_orgnr
+from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind, unit_domain
 from ungtui.domain.text import fold
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
@@ -201,9 +202,12 @@ def register_user(
     organisation_name: str = "",
     org_nr: str = "",
     kind: str = "kommun",
+    secrecy_domain: str = "",
 ) -> CurrentUser:
     """First run: who am I, where do I work. Uses an existing organisation (by id, or by
-    its number) or makes one; a party of the starting content is made as shipped."""
+    its number) or makes one; a party of the starting content is made as shipped.
+    `secrecy_domain`: the nämnd the unit belongs to (domain.secrecy); empty reads it from
+    the unit's name until someone sets it."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Ange ditt namn."
@@ -230,8 +234,19 @@ def register_user(
                 col(Unit.deleted_at).is_(None),
             )
         ).first()
+        org = uow.session.get(Organisation, organisation_id)
+        if secrecy_domain and (org is None or secrecy_domain not in domains_for_kind(org.kind)):
+            raise ValidationError({"secrecy_domain": "Välj vilken nämnd enheten hör till."})
         if unit is None:
-            unit = uow.create(Unit(organisation_id=organisation_id, name=unit_name.strip()))
+            unit = uow.create(
+                Unit(
+                    organisation_id=organisation_id,
+                    name=unit_name.strip(),
+                    secrecy_domain=secrecy_domain,
+                )
+            )
+        elif secrecy_domain and unit.secrecy_domain != secrecy_domain:
+            uow.update(unit, secrecy_domain=secrecy_domain)
         staff = uow.create(Staff(name=name.strip(), unit_id=unit.id, role=role.strip()))
         uow.session.merge(Setting(key=CURRENT_STAFF_KEY, value=staff.id))
     ensure_measure_catalogue(db, staff.id)  # a fresh install starts with the national measures
@@ -241,7 +256,13 @@ def register_user(
 
 
 def register_user_with_choice(
-    db: Database, *, name: str, unit_name: str, role: str = "", choice: SetupChoice
+    db: Database,
+    *,
+    name: str,
+    unit_name: str,
+    role: str = "",
+    choice: SetupChoice,
+    secrecy_domain: str = "",
 ) -> CurrentUser:
     """First run with an organisation picked from `setup_choices`."""
     if choice.value.startswith(SHIPPED):
@@ -253,10 +274,73 @@ def register_user_with_choice(
             organisation_name=choice.name,
             org_nr=choice.org_nr or "",
             kind=choice.kind,
+            secrecy_domain=secrecy_domain,
         )
     return register_user(
-        db, name=name, unit_name=unit_name, role=role, organisation_id=choice.value
+        db,
+        name=name,
+        unit_name=unit_name,
+        role=role,
+        organisation_id=choice.value,
+        secrecy_domain=secrecy_domain,
     )
+
+
+# --- units and their secrecy domains ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: str
+    name: str
+    organisation_id: str
+    organisation_name: str
+    organisation_kind: str
+    domain: str  # the domain it is in: set, or read from its name
+    assumed: bool  # not set by anyone: read from the unit's name
+
+    @property
+    def domain_label(self) -> str:
+        return SECRECY_DOMAINS[self.domain].label
+
+
+def list_units(db: Database) -> list[UnitInfo]:
+    """Every unit with the nämnd or authority it belongs to, by organisation and name."""
+    with db.session() as session:
+        rows = session.exec(
+            select(Unit, Organisation)
+            .join(Organisation, col(Organisation.id) == Unit.organisation_id)
+            .where(col(Unit.deleted_at).is_(None))
+            .order_by(Organisation.name, Unit.name)
+        ).all()
+    result = []
+    for unit, org in rows:
+        shown = unit_domain(unit.secrecy_domain, unit.name, org.kind)
+        result.append(
+            UnitInfo(
+                unit.id,
+                unit.name,
+                org.id,
+                org.name,
+                org.kind,
+                shown,
+                assumed=unit.secrecy_domain != shown and len(domains_for_kind(org.kind)) > 1,
+            )
+        )
+    return result
+
+
+def set_unit_domain(db: Database, unit_id: str, domain: str, *, actor_id: str | None) -> None:
+    """Say which nämnd or authority a unit belongs to; it travels with sync like any
+    change, so every install reads the unit's data as that domain's."""
+    with UnitOfWork(db, actor_id) as uow:
+        unit = uow.session.get(Unit, unit_id)
+        if unit is None or unit.deleted_at is not None:
+            raise NotFound("Enheten finns inte längre.")
+        org = uow.session.get(Organisation, unit.organisation_id)
+        if org is None or domain not in domains_for_kind(org.kind):
+            raise ValidationError({"secrecy_domain": "Välj en av organisationens nämnder."})
+        uow.update(unit, secrecy_domain=domain)
 
 
 # --- finding an organisation by what a person types ---------------------------------

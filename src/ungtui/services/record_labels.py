@@ -12,11 +12,13 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from ungtui.domain.identity import mask_identity
-from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
+from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES, SCOPES
 from ungtui.domain.meeting_vocabulary import MEETING_KINDS
+from ungtui.domain.purposes import PURPOSES
 from ungtui.domain.referral_states import TRANSITIONS
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS, REFERRAL_OUTCOMES
+from ungtui.domain.secrecy import SECRECY_DOMAINS
 from ungtui.domain.target_groups import GROUPS
 from ungtui.domain.vocabulary import (
     CONSENT_FORMS,
@@ -24,11 +26,14 @@ from ungtui.domain.vocabulary import (
     FIELD_LABELS,
     GENDERS,
     IDENTITY_KINDS,
+    MINOR_BASES,
     ORGANISATION_KINDS,
     STATUSES,
 )
 from ungtui.domain.way import OUTCOMES, PHASES
 from ungtui.sync.organisations import LIST, ORG_REFERENCES
+
+DOMAIN_LABELS = {code: d.label for code, d in SECRECY_DOMAINS.items()}
 
 RECORD_KINDS: dict[str, str] = {
     "organisation": "Organisation",
@@ -179,6 +184,10 @@ COLUMN_LABELS: dict[str, str] = {
     "actor_organisation_id": "Organisation",
     "reason": "Skäl",
     "consent_basis": "Grund för att lämna uppgifterna",
+    "secrecy_domain": "Nämnd",
+    "purpose_code": "Syfte enligt samtycket",
+    "support": "Försörjning",
+    "social_situation": "Social situation",
     "consent_exception": "Undantag från samtycke",
     "for_receiver": "Registrerat åt mottagaren",
     "joined_on": "Tackade ja",
@@ -200,6 +209,8 @@ TABLE_COLUMN_LABELS: dict[tuple[str, str], str] = {
     ("meetingattendee", "name"): "Namn",
     ("individual_measure", "status"): "Insatsens status",
     ("person_status", "value"): "Status",
+    ("consent", "purpose"): "Syfte i ord",
+    ("meeting", "purpose"): "Syfte med personärenden",
 }
 
 # Columns that hold the id of a record of another kind: shown by that record's name.
@@ -232,6 +243,12 @@ CODES: dict[str, dict[str, str]] = {
     "phase": PHASES,
     "exit_outcome": OUTCOMES,
     "target_group": GROUPS,
+    "secrecy_domain": DOMAIN_LABELS,
+    "discloser_domain": DOMAIN_LABELS,
+    "receiver_domain": DOMAIN_LABELS,
+    "purpose_code": PURPOSES,
+    "minor_basis": MINOR_BASES,
+    "support": SUPPORT,
 }
 TABLE_CODES: dict[tuple[str, str], dict[str, str]] = {
     ("individual", "status"): STATUSES,
@@ -242,6 +259,7 @@ TABLE_CODES: dict[tuple[str, str], dict[str, str]] = {
     ("referral", "kind"): REFERRAL_KINDS,
     ("referral_event", "outcome"): REFERRAL_OUTCOMES,
     ("exit_follow_up", "outcome"): OUTCOMES,
+    ("meeting", "purpose"): PURPOSES,
     ("referral_event", "action"): {
         **{a: t.done for a, t in TRANSITIONS.items()},
         "note": "Anteckning",
@@ -283,6 +301,8 @@ class ValueNames:
             return self.units.get(value, "okänd enhet")
         if col == "data_categories":
             return ", ".join(DATA_CATEGORIES.get(c, c) for c in str(value).split(",") if c)
+        if col == "purposes":
+            return ", ".join(PURPOSES.get(c, c) for c in str(value).split(",") if c)
         codes = TABLE_CODES.get((tbl, col)) or CODES.get(col)
         if codes is not None:
             return codes.get(str(value), str(value))

@@ -17,7 +17,10 @@ from sqlalchemy import and_, case, delete, func, insert, literal, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from ungtui.domain import purposes as purpose_vocabulary
+from ungtui.domain.data_categories import ARBETE, CATEGORIES, IDENTITET
 from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.disclosure import Holder, disclosed_categories, same_secrecy
 from ungtui.domain.referral_states import (
     AWAITING_REPLY,
     ENDED,
@@ -40,10 +43,11 @@ from ungtui.domain.referral_states import (
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS, REFERRAL_OUTCOMES
 from ungtui.domain.working_days import add_working_days
 from ungtui.services import clock
-from ungtui.services.consents import may_receive
+from ungtui.services.consents import holder_label, may_disclose, party_names
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.individuals import display_name
 from ungtui.services.organisations import CurrentUser
+from ungtui.services.person_data import FactLine, held_data
 from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
@@ -57,7 +61,9 @@ from ungtui.store.models import (
     Staff,
     Unit,
 )
+from ungtui.sync import holders
 from ungtui.sync.organisations import organisation_keys
+from ungtui.sync.sharing import load_facts
 
 REPLY_DAYS_KEY = "referral_reply_working_days"
 DEFAULT_REPLY_DAYS = 10
@@ -124,6 +130,8 @@ class ReferralDraft:
     purpose: str = ""
     reply_by: str = ""  # ISO date; empty gives the default number of working days
     origin_id: str | None = None  # e.g. the meeting decision it came from
+    # What the referral is for, as a consent must name it (domain.purposes).
+    purpose_code: str = purpose_vocabulary.REFERRAL_DEFAULT
 
 
 @dataclass
@@ -141,9 +149,20 @@ class TransitionInput:
 
 @dataclass(frozen=True)
 class ConsentGate:
-    needed: bool  # False when sending within one's own organisation
+    needed: bool  # False when sending within one's own secrecy domain (nämnd)
     allowed: bool
     message: str
+
+
+@dataclass(frozen=True)
+class ReferralShare:
+    """What goes to the receiver with a referral, and what stays: the sender's data about
+    the person in the categories the basis covers (a consent from the sender's domain to
+    the receiver for the referral's purpose; with a legal ground, who the person is)."""
+
+    basis: str  # Swedish: on what ground, or that there is none yet
+    goes: list[FactLine]
+    stays: list[str]  # categories with data here that do not go
 
 
 @dataclass(frozen=True)
@@ -270,6 +289,8 @@ def _validate_draft(
         errors["measure"] = "Skriv vilken insats som efterfrågas, till exempel arbetsträning."
     if not draft.purpose.strip():
         errors["purpose"] = "Skriv syftet: vad remissen ska leda till för personen."
+    if draft.purpose_code not in purpose_vocabulary.PURPOSES:
+        errors["purpose_code"] = "Välj vilket syfte remissen har; samtycket måste gälla det."
     reply_by = _parse_day(draft.reply_by, default_reply, errors, "reply_by")
     if "reply_by" not in errors and draft.reply_by.strip() and reply_by < today:
         errors["reply_by"] = "Svara senast kan inte ligga före i dag."
@@ -286,6 +307,7 @@ def _validate_draft(
         "kind": draft.kind,
         "measure": draft.measure.strip(),
         "purpose": draft.purpose.strip(),
+        "purpose_code": draft.purpose_code,
         "reply_by": reply_by,
     }
 
@@ -345,13 +367,42 @@ def update_referral(
         uow.update(referral, **values)
 
 
+def _parties_as_holders(session: Session, referral: Referral) -> tuple[Holder, Holder]:
+    """The sender's and the receiver's secrecy domains: their units', or the whole
+    receiving organisation when no unit is chosen."""
+    conn = session.connection()
+    units = holders.unit_holders(conn)
+    sender = units.get(referral.from_unit_id) or holders.organisation_holder(
+        conn, referral.from_organisation_id
+    )
+    receiver = (units.get(referral.to_unit_id) if referral.to_unit_id else None) or (
+        holders.organisation_holder(conn, referral.to_organisation_id)
+    )
+    assert sender is not None and receiver is not None
+    return sender, receiver
+
+
 def consent_gate(db: Database, referral_id: str, *, on: date | None = None) -> ConsentGate:
-    """May this referral be sent to its receiver: which consent covers it, or which is missing."""
+    """May this referral be sent to its receiver: which consent covers it, or which is
+    missing. Between two nämnder of one kommun it is asked exactly as between two
+    authorities; only within one nämnd is no consent needed."""
     with db.session() as session:
         referral = _get(session, referral_id)
-    if referral.to_organisation_id == referral.from_organisation_id:
-        return ConsentGate(False, True, "Inom den egna organisationen: inget samtycke behövs.")
-    answer = may_receive(db, referral.individual_id, referral.to_organisation_id, on=on)
+        sender, receiver = _parties_as_holders(session, referral)
+        names = party_names(session)
+    if same_secrecy(sender, receiver):
+        return ConsentGate(
+            False, True, f"Inom {holder_label(sender, names)}: inget samtycke behövs."
+        )
+    answer = may_disclose(
+        db,
+        referral.individual_id,
+        discloser=sender,
+        receiver=receiver,
+        purpose=purpose_vocabulary.referral_purpose(referral.purpose_code),
+        category=ARBETE,
+        on=on,
+    )
     if answer.allowed:
         return ConsentGate(True, True, answer.reason)
     return ConsentGate(
@@ -359,6 +410,56 @@ def consent_gate(db: Database, referral_id: str, *, on: date | None = None) -> C
         False,
         f"{answer.reason} Registrera samtycket i personens vy, eller skicka med ett "
         "undantag och skriv in dess rättsliga grund.",
+    )
+
+
+def referral_share(db: Database, referral_id: str, *, on: date | None = None) -> ReferralShare:
+    """What the referral carries to its receiver about the person, by category."""
+    on = on or clock.today()
+    with db.session() as session:
+        referral = _get(session, referral_id)
+        sender, receiver = _parties_as_holders(session, referral)
+        conn = session.connection()
+        facts = load_facts(conn, [referral.individual_id])
+        lines = held_data(conn, referral.individual_id)
+        sent_with_ground = session.exec(
+            select(ReferralEvent.id).where(
+                ReferralEvent.referral_id == referral_id,
+                ReferralEvent.action == "send",
+                col(ReferralEvent.consent_exception).is_(True),
+                col(ReferralEvent.deleted_at).is_(None),
+            )
+        ).first()
+        names = party_names(session)
+    purpose = purpose_vocabulary.referral_purpose(referral.purpose_code)
+    covered = disclosed_categories(
+        facts.terms_of(referral.individual_id),
+        discloser=sender,
+        receiver=receiver,
+        purposes=(purpose,),
+        on=on,
+    )
+    to = holder_label(receiver, names)
+    if same_secrecy(sender, receiver):
+        basis = f"Inom {holder_label(sender, names)}: allt följer med."
+    elif covered:
+        basis = (
+            f"Samtycke från {holder_label(sender, names)} till {to} för "
+            f"{purpose_vocabulary.label(purpose).lower()}."
+        )
+    elif sent_with_ground:
+        covered = frozenset({IDENTITET})
+        basis = f"Skickad med undantag (rättslig grund i historiken): {to} får veta vem det gäller."
+    else:
+        basis = (
+            f"Inget samtycke från {holder_label(sender, names)} till {to} för "
+            f"{purpose_vocabulary.label(purpose).lower()}: inga uppgifter följer med."
+        )
+    held = {line.category for line in lines}
+    return ReferralShare(
+        basis=basis,
+        goes=[line for line in lines if line.category in covered],
+        stays=[c for c in CATEGORIES if c in held and c not in covered],
     )
 
 

@@ -10,13 +10,14 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Connection
 
+from ungtui.domain.disclosure import Holder, same_secrecy
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.individuals import display_name
 from ungtui.services.starting_content import settle_shipped_authors
 from ungtui.store.database import Database
+from ungtui.sync import holders, sharing, state
 from ungtui.sync import organisations as orgs
-from ungtui.sync import state
 from ungtui.sync.changes import (
     ChangeSet,
     Export,
@@ -49,27 +50,37 @@ def _acks(conn: Connection) -> dict[str, list]:
     }
 
 
-def recipient_sites(conn: Connection, organisation_id: str | None) -> list[tuple[str, int]]:
-    """(site, what it has confirmed of ours) for every known install of the organisation,
-    found by the organisation's identity: a site is filed under the number its files
-    named, or under the record of its organisation here."""
+def recipient_sites(
+    conn: Connection, organisation_id: str | None, domain: str | None = None
+) -> list[tuple[str, int]]:
+    """(site, what it has confirmed of ours) for every known install of the organisation
+    (of its domain, when one is named), found by the organisation's identity: a site is
+    filed under the number its files named, or under the record of its organisation here.
+    A site whose files named no domain counts for every domain."""
     wanted = orgs.organisation_key(conn, organisation_id)
     if wanted is None:
         return []
     keys = orgs.organisation_keys(conn)
     return [
         (site, acked)
-        for site, org_nr, org_id, acked in conn.exec_driver_sql(
-            "SELECT site_id, org_nr, organisation_id, acked_seq FROM sync_site"
+        for site, org_nr, org_id, acked, site_domain in conn.exec_driver_sql(
+            "SELECT site_id, org_nr, organisation_id, acked_seq, domain FROM sync_site"
         )
         if (org_nr or keys.get(org_id or "", org_id)) == wanted
+        and (domain is None or not site_domain or site_domain == domain)
     ]
 
 
-def _since(conn: Connection, organisation_id: str | None) -> int:
-    """Send what every known install of the recipient organisation has not confirmed."""
-    acked = [seq for _site, seq in recipient_sites(conn, organisation_id)]
-    return min(acked) if acked else 0
+def receiver_for(
+    conn: Connection, organisation_id: str | None, domain: str | None = None
+) -> Holder | None:
+    """The party an export for the organisation (and domain) is addressed to."""
+    return sharing.receiver_holder(conn, organisation_id, domain)
+
+
+def is_own_domain(conn: Connection, receiver: Holder | None) -> bool:
+    own = holders.own_holder(conn)
+    return receiver is not None and own is not None and same_secrecy(own, receiver)
 
 
 @dataclass(frozen=True)
@@ -82,13 +93,22 @@ class ExportPlan:
     since_at: str | None = None  # local time of the confirmed export the delta follows
 
 
-def export_plan(conn: Connection, organisation_id: str | None, *, full: bool = False) -> ExportPlan:
+def export_plan(
+    conn: Connection,
+    organisation_id: str | None,
+    *,
+    full: bool = False,
+    domain: str | None = None,
+) -> ExportPlan:
     name = (
         conn.exec_driver_sql(
             "SELECT name FROM organisation WHERE id = ?", (organisation_id,)
         ).scalar()
         or "mottagaren"
     )
+    receiver = receiver_for(conn, organisation_id, domain)
+    if receiver is not None:
+        domain = receiver.domain
     if full:
         return ExportPlan(True, 0, "du valde fullständig export")
     if state.meta_value(conn, "full_next") == "1":
@@ -99,8 +119,8 @@ def export_plan(conn: Connection, organisation_id: str | None, *, full: bool = F
             "databasen har fått en ny identitet (den är en kopia eller återställd), "
             "så mottagarna känner inte till dess ändringar",
         )
-    sites = recipient_sites(conn, organisation_id)
-    own = orgs.organisation_key(conn, organisation_id) == orgs.own_organisation_key(conn)
+    sites = recipient_sites(conn, organisation_id, domain)
+    own = is_own_domain(conn, receiver)
     if not sites:
         if own:
             return ExportPlan(
@@ -151,11 +171,14 @@ def build_changes(
     for_organisation: str | None,
     full: bool = False,
     today: date | None = None,
+    domain: str | None = None,
 ) -> ChangeSet:
     """A change set in memory, recorded as exported (as a written file is), so that the
     receiver's acknowledgement of it counts."""
     with db.engine.begin() as conn:
-        changes = collect_changes(conn, for_organisation=for_organisation, full=full, today=today)
+        changes = collect_changes(
+            conn, for_organisation=for_organisation, full=full, today=today, domain=domain
+        )
         record_export(conn, changes.file_id, for_organisation, changes.seq_to)
         return changes
 
@@ -174,21 +197,22 @@ def collect_changes(
     for_organisation: str | None,
     full: bool = False,
     today: date | None = None,
+    domain: str | None = None,
 ) -> ChangeSet:
-    """What an export for the organisation carries, in memory, inside the caller's
-    transaction."""
+    """What an export for the organisation (one domain of it, when named) carries, in
+    memory, inside the caller's transaction."""
     # Duplicates of one organisation number become one organisation before anything is
     # written for the recipient (older databases may hold some).
     orgs.merge_same_numbers(conn)
-    since = export_plan(conn, for_organisation, full=full).since
+    since = export_plan(conn, for_organisation, full=full, domain=domain).since
     changes = collect(
         conn,
         since=since,
         for_organisation=for_organisation,
-        own_organisation=own_organisation(conn),
         today=today or clock.today(),
         acks=_acks(conn),
         file_id=str(uuid.uuid4()),
+        for_domain=domain,
     )
     return changes
 
@@ -199,13 +223,15 @@ def stream_changes(
     for_organisation: str | None,
     full: bool = False,
     today: date | None = None,
+    domain: str | None = None,
 ) -> Export:
-    """What an export for the organisation carries, as a stream to be written inside the
-    caller's transaction; who the recipient now holds is recorded in it too."""
+    """What an export for the organisation (one domain of it, when named) carries, as a
+    stream to be written inside the caller's transaction; who the recipient now holds is
+    recorded in it too."""
     orgs.merge_same_numbers(conn)
-    since = export_plan(conn, for_organisation, full=full).since
+    since = export_plan(conn, for_organisation, full=full, domain=domain).since
     scope = export_scope(
-        conn, for_organisation, own_organisation(conn), today or clock.today()
+        conn, for_organisation, own_organisation(conn), today or clock.today(), domain
     )
     record_sent(conn, scope)
     return collect_stream(conn, since=since, scope=scope, acks=_acks(conn))
@@ -218,6 +244,7 @@ class Sender:
     public_key: str = ""
     fingerprint: str = ""
     org_nr: str | None = None  # the sending organisation's identity, when the file names it
+    domain: str | None = None  # the sending party's secrecy domain, when the file names it
 
 
 def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> ImportSummary:
@@ -245,8 +272,13 @@ def take_in(
 ) -> ImportSummary:
     """Merge checked changes into the database, inside the caller's transaction."""
     me = state.site_id(conn)
-    sender_key = sender.org_nr or orgs.organisation_key(conn, sender.organisation_id)
-    summary = apply(conn, items, newest=newest, sender_key=sender_key)
+    organisation_key = sender.org_nr or orgs.organisation_key(conn, sender.organisation_id)
+    sender_key = organisation_key
+    if organisation_key and sender.domain:
+        sender_key = Holder(organisation_key, sender.domain).key
+    summary = apply(
+        conn, items, newest=newest, sender_key=sender_key, narrowed=manifest.get("narrowed")
+    )
     summary.conflicts = max(0, summary.conflicts - settle_shipped_authors(conn))
     known = conn.exec_driver_sql(
         "SELECT received_seq, acked_seq, received_file FROM sync_site WHERE site_id = ?",
@@ -262,16 +294,17 @@ def take_in(
         received, received_file = manifest["seq_to"], file_id or received_file
     acked = _confirmed(conn, manifest["acks"].get(me), acked, summary)
     # The sender's organisation as recorded here: the record its number is shown under.
-    organisation_id = orgs.id_for_key(conn, sender_key) or sender.organisation_id
+    organisation_id = orgs.id_for_key(conn, organisation_key) or sender.organisation_id
     conn.exec_driver_sql(
         "INSERT INTO sync_site (site_id, organisation_id, public_key, fingerprint, trusted,"
-        " received_seq, acked_seq, last_exchange_at, org_nr, received_file)"
-        " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
+        " received_seq, acked_seq, last_exchange_at, org_nr, received_file, domain)"
+        " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (site_id) DO UPDATE SET received_seq = excluded.received_seq,"
         " acked_seq = excluded.acked_seq, last_exchange_at = excluded.last_exchange_at,"
         " received_file = excluded.received_file,"
         " organisation_id = coalesce(excluded.organisation_id, organisation_id),"
         " org_nr = coalesce(excluded.org_nr, org_nr),"
+        " domain = coalesce(excluded.domain, domain),"
         " public_key = CASE WHEN public_key = '' THEN excluded.public_key ELSE public_key END,"
         " fingerprint = CASE WHEN fingerprint = '' THEN excluded.fingerprint"
         " ELSE fingerprint END",
@@ -283,8 +316,9 @@ def take_in(
             received,
             acked,
             datetime.now(UTC).isoformat(timespec="seconds"),
-            sender_key,
+            organisation_key,
             received_file,
+            sender.domain,
         ),
     )
     return summary
@@ -397,7 +431,9 @@ def duplicate_queue(db: Database) -> list[DuplicatePair]:
                 names[b][0],
                 names[a][1],
                 second_identity_number=names[b][1],
-                suggested_by=by_org.get(org) or "en annan installation",
+                # A party's key may name a nämnd after '#' (sync.holders).
+                suggested_by=by_org.get(org) or by_org.get((org or "").partition("#")[0])
+                or "en annan installation",
             )
         )
     return queue

@@ -34,21 +34,29 @@ from typing import BinaryIO
 from sqlalchemy.exc import OperationalError
 
 from ungtui import __version__
+from ungtui.domain.data_categories import CATEGORIES, IDENTITET
+from ungtui.domain.data_categories import labels as category_labels
+from ungtui.domain.disclosure import Holder
+from ungtui.domain.secrecy import describe, domain_label, domains_for_kind
 from ungtui.domain.text import fold, initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error
+from ungtui.services.individuals import display_name
+from ungtui.services.person_data import held_categories
 from ungtui.services.private_files import check_target, private_file
 from ungtui.services.sync import (
     Sender,
     export_plan,
+    is_own_domain,
     own_organisation,
+    receiver_for,
     record_export,
     stream_changes,
     take_in,
 )
 from ungtui.store.database import Database
 from ungtui.store.migrations import LATEST_VERSION
-from ungtui.sync import hlc, state
+from ungtui.sync import hlc, holders, state
 from ungtui.sync import organisations as orgs
 from ungtui.sync.changes import ImportSummary, line_of
 from ungtui.sync.fileformat import (
@@ -67,25 +75,76 @@ from ungtui.sync.fileformat import (
     public_bytes,
     read_header,
 )
-from ungtui.sync.scope import allowed_individuals
+from ungtui.sync.scope import export_scope
 from ungtui.sync.validate import Checker, checked_lines
 from ungtui.sync.withdrawal import RemovedPerson
 
 MIN_PASSPHRASE = 10
+# The export preview names at most this many people one by one; the counts cover all.
+PREVIEW_PEOPLE = 200
+
+
+@dataclass(frozen=True)
+class PersonShare:
+    """One person in the export preview: the kinds of data held here that go, and those
+    that stay (a consent does not cover them for the receiver)."""
+
+    individual_id: str
+    first_name: str
+    last_name: str
+    birth_year: int | None
+    goes: tuple[str, ...]
+    stays: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return display_name(self.first_name, self.last_name)
+
+    def line(self, *, masked: bool = False) -> str:
+        who = initials(self.first_name, self.last_name) if masked else self.name
+        if self.birth_year:
+            who += f" (f. {self.birth_year})"
+        text = f"{who}: följer med: {category_labels(self.goes) or 'inget'}"
+        if self.stays:
+            text += f" · stannar här: {category_labels(self.stays)}"
+        return text
+
+
+@dataclass(frozen=True)
+class ExportTarget:
+    """A receiver an export can be addressed to: an organisation, or one nämnd of one."""
+
+    organisation_id: str
+    domain: str | None
+    label: str
+
+    @property
+    def value(self) -> str:
+        """One string for a list to hold: the organisation id, and the domain after '#'."""
+        return f"{self.organisation_id}#{self.domain}" if self.domain else self.organisation_id
+
+    @staticmethod
+    def parse(value: str) -> tuple[str, str | None]:
+        organisation_id, _, domain = value.partition("#")
+        return organisation_id, domain or None
 
 
 @dataclass(frozen=True)
 class ExportPreview:
     organisation_id: str
     organisation_name: str
-    own: bool
+    own: bool  # the receiver is this install's own nämnd: nothing is held back
     people_included: int
-    people_left_out: int  # no consent covering the organisation today
+    people_left_out: int  # no consent covering the receiver today
     full: bool = True  # the next file holds everything, not only what is new
     reason: str = ""  # Swedish: why it is full, or since when it holds changes
-    # Sent to the organisation before and no longer covered: the file tells it to drop
-    # what it has from here about them (sync.withdrawal).
+    # Sent to the receiver before and no longer covered: the file tells it to drop what
+    # it has from here about them (sync.withdrawal).
     people_removed: int = 0
+    receiver: str = ""  # the receiver as a party: "Malmö stad – Socialtjänsten"
+    # People with anything going or staying, by name (at most PREVIEW_PEOPLE of them).
+    people: tuple[PersonShare, ...] = ()
+    more_people: int = 0  # left out of `people` for length
 
     @property
     def kind_line(self) -> str:
@@ -164,12 +223,25 @@ def describe_removal(report: RemovedPerson, sender_name: str, *, masked: bool = 
             continue
         one, many = _KINDS.get(tbl, (tbl, tbl))
         parts.append(f"{count} {one if count == 1 else many}")
-    if "individual" in report.removed:
-        parts.append("personuppgifterna utom namn och nummer" if report.person_kept else "personen")
-    text = (
-        f"Borttaget om {who}: {', '.join(parts) or 'inget'} från {sender_name}, eftersom "
-        f"{sender_name} inte längre får lämna uppgifter om personen hit (samtycket har upphört)."
-    )
+    if report.categories:
+        kinds = category_labels(report.categories).lower()
+        if "individual" in report.removed:
+            parts.append("uppgifter i personuppgifterna")
+        text = (
+            f"Borttaget om {who}: {', '.join(parts) or 'inget'} från {sender_name} ({kinds}), "
+            f"eftersom {sender_name} inte längre får lämna sådana uppgifter om personen hit "
+            "(samtycket omfattar dem inte längre)."
+        )
+    else:
+        if "individual" in report.removed:
+            parts.append(
+                "personuppgifterna utom namn och nummer" if report.person_kept else "personen"
+            )
+        text = (
+            f"Borttaget om {who}: {', '.join(parts) or 'inget'} från {sender_name}, eftersom "
+            f"{sender_name} inte längre får lämna uppgifter om personen hit (samtycket har "
+            "upphört)."
+        )
     if report.kept_own:
         own = "post" if report.kept_own == 1 else "poster"
         text += f" Era egna {report.kept_own} {own} om personen finns kvar."
@@ -186,29 +258,124 @@ def my_fingerprint(db: Database) -> str | None:
     return fingerprint(public_bytes(state.key_from(meta)))
 
 
-def export_preview(db: Database, organisation_id: str, *, full: bool = False) -> ExportPreview:
+def export_targets(db: Database) -> list[ExportTarget]:
+    """Who a file can be for: every organisation; each nämnd of one's own kommun, and of
+    another kommun those with a unit known here (its installs' units come with their
+    files). A kommun as a whole is a receiver too, covered only by consents for the whole
+    kommun."""
     with db.engine.connect() as conn:
-        name = conn.exec_driver_sql(
-            "SELECT name FROM organisation WHERE id = ?", (organisation_id,)
-        ).scalar_one_or_none()
-        if name is None:
+        rows = conn.exec_driver_sql(
+            "SELECT id, name, org_nr, kind FROM organisation"
+            " WHERE deleted_at IS NULL AND merged_into IS NULL ORDER BY name"
+        ).all()
+        units = holders.unit_holders(conn)
+        unit_orgs = dict(conn.exec_driver_sql("SELECT id, organisation_id FROM unit").all())
+        own = holders.own_holder(conn)
+        keys = orgs.organisation_keys(conn)
+    domains: dict[str, set[str]] = {}
+    for unit_id, holder in units.items():
+        if holder.domain:
+            org_id = unit_orgs.get(unit_id, "")
+            domains.setdefault(org_id, set()).add(holder.domain)
+    targets = []
+    for org_id, name, number, kind in rows:
+        label = f"{name} ({number})" if number else name
+        kinds = domains_for_kind(kind)
+        if len(kinds) == 1:
+            targets.append(ExportTarget(org_id, None, label))
+            continue
+        targets.append(ExportTarget(org_id, None, f"{label} – alla nämnder"))
+        own_kommun = own is not None and keys.get(org_id, org_id) == own.organisation
+        for code in kinds:
+            if own_kommun or code in domains.get(org_id, set()):
+                mine = own is not None and own == Holder(keys.get(org_id, org_id), code)
+                suffix = " (din egen nämnd)" if mine else ""
+                targets.append(
+                    ExportTarget(org_id, code, f"{label} – {domain_label(code)}{suffix}")
+                )
+    return targets
+
+
+def default_domain(db: Database, organisation_id: str) -> str | None:
+    """The nämnd of a kommun a file is for when none is named: one's own for one's own
+    kommun; for another, the one nämnd whose installs have sent files here, if only one
+    has. None: the whole kommun (or an organisation that is one domain whole)."""
+    with db.engine.connect() as conn:
+        receiver = receiver_for(conn, organisation_id, None)
+        if receiver is not None and receiver.domain is not None:
+            return receiver.domain
+        key = orgs.organisation_key(conn, organisation_id)
+        keys = orgs.organisation_keys(conn)
+        seen = {
+            domain
+            for org_nr, org_id, domain in conn.exec_driver_sql(
+                "SELECT org_nr, organisation_id, domain FROM sync_site"
+            )
+            if domain and (org_nr or keys.get(org_id or "", org_id)) == key
+        }
+    return seen.pop() if len(seen) == 1 else None
+
+
+def export_preview(
+    db: Database, organisation_id: str, *, full: bool = False, domain: str | None = None
+) -> ExportPreview:
+    """What the next file for the receiver carries: how many people, who by name with the
+    kinds of data that go and that stay, and who the receiver must drop."""
+    today = clock.today()
+    with db.engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT name, kind FROM organisation WHERE id = ?", (organisation_id,)
+        ).first()
+        if row is None:
             raise ServiceError("Organisationen finns inte i registret.")
-        plan = export_plan(conn, organisation_id, full=full)
-        own = orgs.organisation_key(conn, organisation_id) == orgs.own_organisation_key(conn)
+        name, kind = row
+        receiver = receiver_for(conn, organisation_id, domain)
+        assert receiver is not None
+        label = describe(name, receiver.domain, kind)
+        plan = export_plan(conn, organisation_id, full=full, domain=receiver.domain)
+        own = is_own_domain(conn, receiver)
         shown = "FROM individual WHERE deleted_at IS NULL AND merged_into IS NULL"
         total = conn.exec_driver_sql(f"SELECT count(*) {shown}").scalar_one()
         if own:
-            return ExportPreview(organisation_id, name, own, total, 0, plan.full, plan.reason)
-        # The same rule as the export itself, so the numbers are what will travel.
-        allowed = allowed_individuals(conn, organisation_id, clock.today())
-        included = sum(1 for (pid,) in conn.exec_driver_sql(f"SELECT id {shown}") if pid in allowed)
+            return ExportPreview(
+                organisation_id, name, own, total, 0, plan.full, plan.reason, receiver=label
+            )
+        # The same plan as the export itself, so the numbers are what will travel.
+        scope = export_scope(conn, organisation_id, own_organisation(conn), today, domain)
+        if scope.share is not None:
+            allowed = scope.share.people
+        else:
+            # No share plan (an install with no user yet): the organisation rule, all
+            # categories of the people it lets through.
+            every = frozenset(CATEGORIES)
+            allowed = dict.fromkeys(scope.allowed, every) if scope.filtered else {}
+        people = conn.exec_driver_sql(
+            f"SELECT id, first_name, last_name, birth_date {shown} ORDER BY sort_key, id"
+        ).all()
+        included = sum(1 for p in people if p[0] in allowed)
         sent = {
             pid
             for (pid,) in conn.exec_driver_sql(
                 "SELECT individual_id FROM sync_sent WHERE organisation_id = ?",
-                (orgs.organisation_key(conn, organisation_id),),
+                (receiver.key,),
             )
         }
+        listed = [p for p in people if p[0] in allowed][:PREVIEW_PEOPLE]
+        held = held_categories(conn, [p[0] for p in listed])
+    shares = []
+    for pid, first, last, birth in listed:
+        covered = allowed.get(pid, frozenset())
+        have = held.get(pid, set()) | {IDENTITET}
+        shares.append(
+            PersonShare(
+                pid,
+                first or "",
+                last or "",
+                int(str(birth)[:4]) if birth else None,
+                tuple(c for c in CATEGORIES if c in covered and c in have),
+                tuple(c for c in CATEGORIES if c in have and c not in covered),
+            )
+        )
     return ExportPreview(
         organisation_id,
         name,
@@ -217,11 +384,14 @@ def export_preview(db: Database, organisation_id: str, *, full: bool = False) ->
         total - included,
         plan.full,
         plan.reason,
-        len(sent - allowed),
+        len(sent - set(allowed)),
+        receiver=label,
+        people=tuple(shares),
+        more_people=max(0, included - len(listed)),
     )
 
 
-def _party(conn, organisation_id: str | None) -> Party | None:
+def _party(conn, organisation_id: str | None, holder: Holder | None = None) -> Party | None:
     if not organisation_id:
         return None
     row = conn.exec_driver_sql(
@@ -233,7 +403,12 @@ def _party(conn, organisation_id: str | None) -> Party | None:
     shown = merged or oid
     key = orgs.organisation_key(conn, oid)
     # The identity is the number when the organisation has one, else the record it is.
-    return Party(org_nr=key if key != shown else None, id=shown, name=name)
+    return Party(
+        org_nr=key if key != shown else None,
+        id=shown,
+        name=name,
+        domain=holder.domain if holder else None,
+    )
 
 
 def default_file_name(db: Database) -> str:
@@ -260,7 +435,9 @@ def export_file(
     passphrase: str,
     full: bool = False,
     replace: bool = False,
+    domain: str | None = None,
 ) -> ExportResult:
+    """Write the file for the organisation (one nämnd of it, when `domain` is named)."""
     _check_passphrase(passphrase)
     out = Path(out)
     if out.is_dir():
@@ -269,7 +446,10 @@ def export_file(
     try:
         with db.engine.begin() as conn:
             # What was sent to whom is committed only together with a written file.
-            export = stream_changes(conn, for_organisation=for_organisation, full=full)
+            export = stream_changes(
+                conn, for_organisation=for_organisation, full=full, domain=domain
+            )
+            receiver = receiver_for(conn, for_organisation, domain)
             file_id = str(uuid.uuid4())
             own = own_organisation(conn)
             fields = HeaderFields(
@@ -280,8 +460,8 @@ def export_file(
                 file_id=file_id,
                 kind="full" if export.full else "delta",
                 created_hlc=state.clock(conn).last,
-                recipient=_party(conn, for_organisation),
-                sender=_party(conn, own),
+                recipient=_party(conn, for_organisation, receiver),
+                sender=_party(conn, own, holders.own_holder(conn)),
             )
             with private_file(out, replace=replace) as handle:
                 writer = Writer(
@@ -293,12 +473,16 @@ def export_file(
                 writer.write_line(_json_line(export.end_line()))
                 writer.close()
             record_export(conn, file_id, for_organisation, export.seq_to)
-            receiver = _organisation_name(conn, for_organisation)
+            to = _organisation_name(conn, for_organisation)
+            if receiver is not None and receiver.domain and len(
+                domains_for_kind(_organisation_kind(conn, for_organisation))
+            ) > 1:
+                to = f"{to} – {domain_label(receiver.domain)}"
             audit.write(
                 conn,
                 audit.install_user(conn),
                 "exporterade",
-                ((pid, f"synkfil till {receiver}") for pid in export.people),
+                ((pid, f"synkfil till {to}") for pid in export.people),
             )
     except OperationalError as error:
         raise ServiceError(explain_database_error(error)) from error
@@ -489,9 +673,9 @@ def _check_sender(conn, header: Header, trust: str | None) -> str:
 
 
 def _check_address(db: Database, header: Header) -> None:
-    """A file for another organisation is refused before anything in it is decrypted.
-    Files from versions without addresses, and a new install that has not yet said which
-    organisation it works for, are let through."""
+    """A file for another organisation, or for another nämnd of one's own, is refused
+    before anything in it is decrypted. Files from versions without addresses, and a new
+    install that has not yet said which organisation it works for, are let through."""
     if header.recipient is None:
         return
     with db.engine.connect() as conn:
@@ -499,15 +683,24 @@ def _check_address(db: Database, header: Header) -> None:
         if own_id is None:
             return
         own_key = orgs.organisation_key(conn, own_id)
-        own_name, own_number = conn.exec_driver_sql(
-            "SELECT name, org_nr FROM organisation WHERE id = ?", (own_id,)
+        own_name, own_number, own_kind = conn.exec_driver_sql(
+            "SELECT name, org_nr, kind FROM organisation WHERE id = ?", (own_id,)
         ).one()
+        own_holder = holders.own_holder(conn)
         to = header.recipient
         to_key = to.org_nr or orgs.organisation_key(conn, to.id)
-    if to_key == own_key:
+    same_organisation = to_key == own_key or (
+        not own_number and fold(to.name) == fold(own_name)
+    )  # an install without a number for its own organisation: the name must do
+    own_domain = own_holder.domain if own_holder else None
+    if same_organisation and (to.domain is None or to.domain == own_domain):
         return
-    if not own_number and fold(to.name) == fold(own_name):
-        return  # this install has no number for its own organisation: the name must do
+    if same_organisation:
+        raise SyncFileError(
+            f"Filen är adresserad till {describe(own_name, to.domain, own_kind)}, inte till "
+            f"{describe(own_name, own_domain, own_kind)}. Den har inte lästs in; be avsändaren "
+            "exportera en fil till er nämnd."
+        )
     named = f"{to.name} ({to.org_nr})" if to.org_nr else to.name or "en annan organisation"
     raise SyncFileError(
         f"Filen är adresserad till {named}, inte till {own_name}. Den har inte lästs in; "
@@ -529,6 +722,7 @@ def _take_in(
             header.public_key,
             header.fingerprint,
             org_nr=sender_number,
+            domain=header.sender.domain if header.sender else None,
         ),
         newest=newest,
         file_id=header.file_id,
@@ -561,15 +755,22 @@ def _audit_removals(conn, summary: ImportSummary, sender_name: str) -> None:
     for report in summary.removed:
         for tbl, _row_id in report.removed_ids:
             what = audit.RECORD_NAMES.get(tbl, tbl)
-            if tbl == "individual" and report.person_kept:
+            why = "samtycket har upphört"
+            if report.categories:
+                why = f"samtycket omfattar inte längre {category_labels(report.categories)}"
+                if tbl == "individual":
+                    what = "uppgifter i personuppgifterna"
+            elif tbl == "individual" and report.person_kept:
                 what = "personuppgifter utom namn och nummer"
-            entries.append(
-                (
-                    report.individual_id,
-                    f"{what} från {sender_name} (samtycket har upphört)",
-                )
-            )
+            entries.append((report.individual_id, f"{what} från {sender_name} ({why.lower()})"))
     audit.write(conn, audit.install_user(conn), "tog bort", entries)
+
+
+def _organisation_kind(conn, organisation_id: str | None) -> str:
+    kind = conn.exec_driver_sql(
+        "SELECT kind FROM organisation WHERE id = ?", (organisation_id,)
+    ).scalar_one_or_none()
+    return kind or "annan"
 
 
 def _organisation_name(conn, organisation_id: str | None) -> str:

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.guarantee import AgreementGuarantee, GuaranteeRules, GuaranteeStatus
 from ungtui.domain.guarantee import guarantee_status as guarantee_on
-from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
+from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES, start_refusal
 from ungtui.domain.way import (
     FOLLOW_UP_DAYS,
@@ -144,6 +144,12 @@ class MappingView:
     health: str  # special-category data: screens hide it until asked
     disability: str
     reduced_work_capacity: bool = False
+    support: str = "okant"
+    social_situation: str = ""  # hidden like health until asked
+
+    @property
+    def support_label(self) -> str:
+        return SUPPORT.get(self.support, self.support)
 
     @property
     def schooling_label(self) -> str:
@@ -402,6 +408,8 @@ def _mapping_view(m: Mapping) -> MappingView:
         m.health,
         m.disability,
         m.reduced_work_capacity,
+        m.support,
+        m.social_situation,
     )
 
 
@@ -698,6 +706,8 @@ class MappingInput:
     health: str = ""
     disability: str = ""
     reduced_work_capacity: bool = False
+    support: str = "okant"  # domain.mapping.SUPPORT: economy
+    social_situation: str = ""  # social circumstances: sensitive, like health
 
 
 def save_mapping(
@@ -719,6 +729,8 @@ def save_mapping(
         errors["schooling"] = "Välj skolbakgrund."
     if data.swedish_level not in SWEDISH_LEVELS:
         errors["swedish_level"] = "Välj nivå i svenska."
+    if data.support not in SUPPORT:
+        errors["support"] = "Välj hur personen försörjer sig."
     if errors:
         raise ValidationError(errors)
     assert mapped_on is not None
@@ -733,6 +745,8 @@ def save_mapping(
         health=data.health.strip(),
         disability=data.disability.strip(),
         reduced_work_capacity=bool(data.reduced_work_capacity),
+        support=data.support,
+        social_situation=data.social_situation.strip(),
     )
     with UnitOfWork(db, actor_id) as uow:
         person = _person(uow.session, individual_id)

@@ -768,6 +768,31 @@ CREATE TABLE sync_merge_suggestion (
 );
 """
 
+# Issue 17: lawful sharing between secrecy domains.
+# - unit.secrecy_domain: the nämnd or authority a unit belongs to ('' until set).
+# - consent: who discloses (organisation and domain), the receiving domain, the purposes
+#   (codes), and for under-18s the basis (guardian or maturity) with a note. Older consents
+#   keep these empty and are read as services.sharing says.
+# - referral.purpose_code and meeting.purpose: what a referral or a meeting is for.
+# - mapping.support and mapping.social_situation: economy and social circumstances.
+# - sync_sent.categories: what was sent to a receiver about a person (NULL: everything,
+#   as exports did before categories); sync_site.domain: the secrecy domain of a peer.
+V_LAWFUL_SHARING = """
+ALTER TABLE unit ADD COLUMN secrecy_domain VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE consent ADD COLUMN discloser_organisation_id VARCHAR;
+ALTER TABLE consent ADD COLUMN discloser_domain VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE consent ADD COLUMN receiver_domain VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE consent ADD COLUMN purposes VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE consent ADD COLUMN minor_basis VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE consent ADD COLUMN minor_note VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE referral ADD COLUMN purpose_code VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE meeting ADD COLUMN purpose VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE mapping ADD COLUMN support VARCHAR NOT NULL DEFAULT 'okant';
+ALTER TABLE mapping ADD COLUMN social_situation VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE sync_sent ADD COLUMN categories VARCHAR;
+ALTER TABLE sync_site ADD COLUMN domain VARCHAR;
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
@@ -780,6 +805,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (9, V_IDENTITY_HERE),
     (10, V_RULES),
     (11, V_SYNC_AUTHORITY),
+    (12, V_LAWFUL_SHARING),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -45,6 +45,9 @@ class Organisation(Record, table=True):
 class Unit(Record, table=True):
     organisation_id: str = Field(index=True)
     name: str
+    # The secrecy domain (nämnd or authority) the unit belongs to: a code of
+    # domain.secrecy.SECRECY_DOMAINS; empty until set, read from the name meanwhile.
+    secrecy_domain: str = ""
 
 
 class Staff(Record, table=True):
@@ -116,15 +119,29 @@ class Responsibility(Record, table=True):
 
 
 class Consent(Record, table=True):
+    """Who may disclose (the discloser: the person's data held by one secrecy domain) to
+    whom (the receiving organisation, or one domain of it), for which purposes and which
+    kinds of data, how given and for how long (domain.disclosure reads it)."""
+
     individual_id: str = Field(index=True)
-    organisation_id: str
-    purpose: str = ""
+    organisation_id: str  # the receiving organisation
+    purpose: str = ""  # the purpose in the words written on the consent (a note)
     data_categories: str = ""  # comma-separated codes, see domain.vocabulary.DATA_CATEGORIES
     form: str = "skriftligt"  # skriftligt | muntligt
     valid_from: date
     valid_to: date | None = None
     withdrawn_on: date | None = None
     recorded_by: str | None = None
+    # Empty in consents recorded before disclosers were named: the domain of the unit of
+    # the staff member who recorded it discloses (services.sharing explains).
+    discloser_organisation_id: str | None = None
+    discloser_domain: str = ""  # a domain.secrecy code; empty: the whole organisation
+    receiver_domain: str = ""  # a domain.secrecy code; empty: the whole organisation
+    purposes: str = ""  # comma-separated domain.purposes codes; empty: an older consent
+    # Under 18: "vardnadshavare" (a guardian consented) or "mognad" (the young person's own
+    # consent judged sufficient), with the caseworker's note. Recorded, not decided here.
+    minor_basis: str = ""
+    minor_note: str = ""
 
 
 # The Setting that names the staff member this install works as.
@@ -199,6 +216,8 @@ class Mapping(Record, table=True):
     # "Funktionsnedsättning som medför nedsatt arbetsförmåga" (seed 004, 7.1): its own
     # assessment, not whatever the disability text says.
     reduced_work_capacity: bool = Field(default=False, sa_column_kwargs={"info": SENSITIVE})
+    support: str = "okant"  # how the person supports themselves: domain.mapping.SUPPORT
+    social_situation: str = Field(default="", sa_column_kwargs={"info": SENSITIVE})
 
 
 class Measure(Record, table=True):
@@ -353,6 +372,8 @@ class Meeting(Record, table=True):
     cluster: str = ""  # the agreement or collaboration cluster the meeting belongs to
     series_id: str | None = Field(default=None, index=True)
     minutes_keeper_id: str | None = None  # a staff id
+    # What people are discussed for: a domain.purposes code; empty reads the kind's.
+    purpose: str = ""
 
 
 class MeetingAttendee(Record, table=True):
@@ -447,7 +468,8 @@ class Referral(Record, table=True):
     to_staff_id: str | None = None
     kind: str = "other"  # see domain.referral_vocabulary.REFERRAL_KINDS
     measure: str = ""
-    purpose: str = ""
+    purpose: str = ""  # what the referral should lead to, in words
+    purpose_code: str = ""  # the domain.purposes code a consent must name; empty: remiss
     reply_by: date
     # What the referral came from, e.g. a meeting's decision; None when made by hand.
     origin_id: str | None = None

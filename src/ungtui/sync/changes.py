@@ -54,8 +54,8 @@ from typing import NamedTuple
 from sqlalchemy.engine import Connection
 
 from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
+from ungtui.sync import holders, state
 from ungtui.sync import organisations as orgs
-from ungtui.sync import state
 from ungtui.sync.register import Register, covered, merge
 from ungtui.sync.scope import (
     ExportScope,
@@ -64,7 +64,13 @@ from ungtui.sync.scope import (
     export_scope,
     record_sent,
 )
-from ungtui.sync.withdrawal import RemovedPerson, record_origin, remove_received_person, site_keys
+from ungtui.sync.withdrawal import (
+    RemovedPerson,
+    record_origin,
+    remove_received_categories,
+    remove_received_person,
+    site_keys,
+)
 
 # Rows that belong to one individual: they travel only where that person's consent allows,
 # and go when it is withdrawn. A table joins by having an `individual_id` column.
@@ -82,6 +88,9 @@ class ChangeSet:
     rows: list[dict] = field(default_factory=list)
     merges: list[list[str]] = field(default_factory=list)  # [id_a, id_b, hlc, site]
     purges: list[str] = field(default_factory=list)  # individual ids the receiver must drop
+    # {individual id: [categories]}: what the receiver must drop of what it has from us
+    # about a person it may still receive (a consent covers less than before).
+    narrowed: dict[str, list[str]] = field(default_factory=dict)
     grants: list[str] = field(default_factory=list)  # individual ids sent again in full
     # {site: [the highest sequence number received from it, the file that brought it]}
     acks: dict[str, list] = field(default_factory=dict)
@@ -90,13 +99,16 @@ class ChangeSet:
     file_id: str = ""
 
     def manifest(self) -> dict:
-        return {
+        manifest = {
             "sender": self.sender,
             "seq_from": self.seq_from,
             "seq_to": self.seq_to,
             "full": self.full,
             "acks": self.acks,
         }
+        if self.narrowed:
+            manifest["narrowed"] = self.narrowed
+        return manifest
 
     def items(self) -> Iterator[dict]:
         """The changes in the order a file holds them (sync.validate.SECTIONS)."""
@@ -116,6 +128,7 @@ class ChangeSet:
             sum(len(r["f"]) + (1 if r.get("d") else 0) for r in self.rows)
             + len(self.merges)
             + len(self.purges)
+            + len(self.narrowed)
             + len(self.org_merges)
         )
 
@@ -255,6 +268,9 @@ def collect_stream(
         },
         scope=scope,
     )
+    if scope.narrowed:
+        # Issue 17: people the receiver may still receive, less about than before.
+        export.manifest["narrowed"] = scope.narrowed
     export.items = _items(conn, since, export)
     return export
 
@@ -279,8 +295,9 @@ def _items(conn: Connection, since: int, export: Export) -> Iterator[dict | Stor
         counts["p"] += 1
         export.changes += 1
         yield {"p": pid}
+    export.changes += len(scope.narrowed)
     for tbl, row_id, fields_json, tomb_hlc, tomb_site, origin, person, whole in _stored(
-        conn, since, grants
+        conn, since, grants, scope.rereads()
     ):
         if not scope.travels(tbl, person):
             continue
@@ -298,7 +315,10 @@ def _items(conn: Connection, since: int, export: Export) -> Iterator[dict | Stor
                 if whole or reg.get("s", 0) > since
             }
             if chosen_filter is not None:
-                chosen = chosen_filter(tbl, row_id, person, chosen)
+                narrowed = scope.narrow(tbl, row_id, person, registers, chosen)
+                if narrowed is None:
+                    continue  # not this record to this receiver (sync.sharing)
+                chosen = narrowed
             if not chosen and not dot:
                 continue
             item = {"t": tbl, "id": row_id, "f": chosen, "d": dot}
@@ -321,9 +341,13 @@ def _items(conn: Connection, since: int, export: Export) -> Iterator[dict | Stor
             yield {"m": [id_a, id_b, stamp, site]}
 
 
-def _stored(conn: Connection, since: int, grants: set[str]) -> Iterator[tuple]:
+def _stored(
+    conn: Connection, since: int, grants: set[str], rereads: set[str] | None = None
+) -> Iterator[tuple]:
     """(tbl, row_id, fields, tomb_hlc, tomb_site, origin, person, whole) of every record
-    changed after `since`, and of every record of a granted person (whole)."""
+    changed after `since`, and of every record of a granted person (whole) or of a person
+    in `rereads` (read again, whole only when granted: categories newly covered)."""
+    rereads = grants if rereads is None else rereads
     if since == 0:
         # A full export: each table in key order, its person found by a join.
         for tbl in state.TABLES:
@@ -358,7 +382,7 @@ def _stored(conn: Connection, since: int, grants: set[str]) -> Iterator[tuple]:
             person = row_id if tbl == "individual" else owners.get((tbl, row_id))
             yield (tbl, row_id, fields_json, tomb_hlc, tomb_site, origin, person, person in grants)
     # Granted people: everything about them travels, also what changed before `since`.
-    ordered = sorted(grants)
+    ordered = sorted(rereads)
     for start in range(0, len(ordered), BATCH):
         part = ordered[start : start + BATCH]
         marks = ", ".join("?" * len(part))
@@ -367,7 +391,7 @@ def _stored(conn: Connection, since: int, grants: set[str]) -> Iterator[tuple]:
             f" WHERE tbl = 'individual' AND row_id IN ({marks}) AND local_seq <= ?",
             (*part, since),
         ):
-            yield ("individual", *row, True)
+            yield ("individual", *row, row[0] in grants)
         for tbl in PERSON_TABLES:
             for row in conn.exec_driver_sql(
                 "SELECT s.row_id, s.fields, s.tomb_hlc, s.tomb_site, s.origin, t.individual_id"
@@ -375,7 +399,7 @@ def _stored(conn: Connection, since: int, grants: set[str]) -> Iterator[tuple]:
                 f" WHERE t.individual_id IN ({marks}) AND s.local_seq <= ?",
                 (tbl, *part, since),
             ):
-                yield (tbl, *row, True)
+                yield (tbl, *row, row[5] in grants)
 
 
 def _owners(conn: Connection, batch: list) -> dict[tuple[str, str], str]:
@@ -399,14 +423,17 @@ def collect(
     *,
     since: int,
     for_organisation: str | None,
-    own_organisation: str | None,
+    own_organisation: str | None = None,
     today: date,
     acks: dict[str, list],
     file_id: str = "",
+    for_domain: str | None = None,
 ) -> ChangeSet:
     """Everything changed after `since`, minus what the recipient may not receive, held in
-    memory (small exchanges and tests; files use collect_stream)."""
-    scope = export_scope(conn, for_organisation, own_organisation, today)
+    memory (small exchanges and tests; files use collect_stream). A recipient of another
+    secrecy domain (organisation, or nämnd of one) gets what sync.sharing's plan allows,
+    record by record and field by field (sync.scope)."""
+    scope = export_scope(conn, for_organisation, own_organisation, today, for_domain)
     record_sent(conn, scope)
     export = collect_stream(conn, since=since, scope=scope, acks=acks)
     changes = ChangeSet(
@@ -415,6 +442,7 @@ def collect(
         seq_to=export.manifest["seq_to"],
         full=export.full,
         acks=acks,
+        narrowed=dict(scope.narrowed),
         file_id=file_id,
     )
     for item in export.items:
@@ -450,16 +478,23 @@ def apply(
     *,
     newest: str,
     sender_key: str | None = None,
+    narrowed: dict[str, list[str]] | None = None,
 ) -> ImportSummary:
     """Merge checked changes (sync.validate) in order. The caller holds the transaction.
     `newest`: the newest stamp among them, which the clock moves past. `sender_key`: the
     sending organisation's identity (its number); a record that carries no origin of its
     own counts as the sender's, and a purge drops what the sender shared."""
-    return _Import(conn, sender_key, newest).run(items)
+    return _Import(conn, sender_key, newest, narrowed).run(items)
 
 
 class _Import:
-    def __init__(self, conn: Connection, sender_key: str | None, newest: str) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        sender_key: str | None,
+        newest: str,
+        narrowed: dict[str, list[str]] | None = None,
+    ) -> None:
         self.conn = conn
         self.sender_key = sender_key
         self.summary = ImportSummary()
@@ -469,8 +504,19 @@ class _Import:
         self.seq = state.next_seq(conn)
         self.newest = newest
         self.me = state.site_id(conn)
-        self.own_key = orgs.own_organisation_key(conn)
-        self.same_organisation = self.own_key is not None and sender_key == self.own_key
+        # A party is an organisation and a secrecy domain of it (sync.holders); an install
+        # with no user yet is its organisation.
+        self.own_key = holders.own_holder_key(conn) or orgs.own_organisation_key(conn)
+        self.narrowed = narrowed or {}
+        # A colleague: an install of one's own organisation (any of its nämnder). A purge
+        # or a narrowing comes only from another party: one's own exact party (organisation
+        # and domain) never sends one.
+        self.same_organisation = (
+            self.own_key is not None
+            and sender_key is not None
+            and sender_key.partition("#")[0] == self.own_key.partition("#")[0]
+        )
+        self.same_party = self.own_key is not None and sender_key == self.own_key
         self.blocked: set[tuple[str, str]] | None = None
         self.purges: list[str] = []
         self.batch: list[dict] = []
@@ -555,12 +601,18 @@ class _Import:
         if self.org_merges_added:
             orgs.refresh_organisation_clusters(self.conn)
         if self.purges:
-            if self.same_organisation:
+            if self.same_party:
                 self.refusals["purge_own"] = list(self.purges)
             elif not self.sender_key:
                 self.refusals["purge_unknown"] = list(self.purges)
             else:
                 self._purge(self.purges)
+        if self.narrowed:
+            if self.same_party or not self.sender_key:
+                self.refusals["narrowed"] = sorted(self.narrowed)
+            else:
+                self._narrow(self.narrowed)
+            self.narrowed = {}
         self.blocked = {
             (pid, org)
             for pid, org in self.conn.exec_driver_sql(
@@ -608,6 +660,27 @@ class _Import:
             )
         if merged_people:
             refresh_clusters(conn)
+
+    def _narrow(self, narrowed: dict[str, list[str]]) -> None:
+        """People the sender may share less about with us (issue 17): drop the categories
+        it no longer shares, keep the rest and our own records."""
+        conn = self.conn
+        canon = clusters(conn)
+        for pid, categories in sorted(narrowed.items()):
+            root = canon.get(pid, pid)
+            members = sorted({p for p, r in canon.items() if r == root} | {pid})
+            report = remove_received_categories(
+                conn,
+                root,
+                frozenset(categories),
+                sender_key=self.sender_key,
+                own_key=self.own_key,
+                members=members,
+                own_site=self.me,
+            )
+            if report is not None and report.removed:
+                self.summary.removed.append(report)
+                self.summary.purged += 1
 
     # --- records -----------------------------------------------------------------------
 
@@ -709,13 +782,13 @@ class _Import:
         if not self.sender_key:
             return False
         if held.stored is None:  # not here: only a record of the sender's own
-            return (row.get("o") or self.sender_key) == self.sender_key
+            return holders.same_holder(row.get("o") or self.sender_key, self.sender_key)
         origin = held.origin
         if origin is None:
             if self._sites is None:
                 self._sites = site_keys(self.conn)
             origin = record_origin(self.conn, tbl, row_id, self._sites)
-        return origin == self.sender_key
+        return holders.same_holder(origin, self.sender_key)
 
     # --- person merges -----------------------------------------------------------------
 
@@ -788,6 +861,12 @@ class _Import:
             lines.append(
                 f"{len(found['purge_unknown'])} begäran om att ta bort personer från en "
                 "avsändare vars organisation inte är känd här; inget har tagits bort."
+            )
+        if found.get("narrowed"):
+            lines.append(
+                f"{len(found['narrowed'])} begäran om att ta bort delar av uppgifterna om "
+                "personer från en installation i den egna organisationen eller en okänd "
+                "avsändare; inget har tagits bort."
             )
         if found.get("org_merge"):
             lines.append(
@@ -923,8 +1002,16 @@ def _write_batch(conn: Connection, current: dict[tuple[str, str], _Held], seq: i
 
 
 def _is_blocked(blocked: set[tuple[str, str]], person: str, origin: str | None) -> bool:
-    """A record about a person whose data its organisation may no longer share with us."""
-    return (person, "") in blocked or (person, origin or "") in blocked
+    """A record about a person whose data its party may no longer share with us."""
+    if (person, "") in blocked:
+        return True
+    known = origin or ""
+    if (person, known) in blocked or (person, known.partition("#")[0]) in blocked:
+        return True
+    if "#" in known:
+        return False
+    # An origin written before domains names its organisation: any domain of it.
+    return any(pid == person and holders.same_holder(known, who) for pid, who in blocked)
 
 
 def _conflicts(conn: Connection, tbl: str, fields: dict[str, Register]) -> int:

@@ -85,6 +85,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ungtui.domain.secrecy import SECRECY_DOMAINS
+
 MAGIC = b"UNGSYNC2\n"
 OLD_MAGICS = (b"UNGSYNC1\n",)
 FORMAT = "ungtui-sync/2"
@@ -144,14 +146,20 @@ class NewerSchema(SyncFileError):
 
 @dataclass(frozen=True)
 class Party:
-    """An organisation as a file header names it: number, record id and name."""
+    """An organisation as a file header names it: number, record id and name, and the
+    secrecy domain (nämnd) of it the file is from or for (domain.secrecy; None: the whole
+    organisation, and files from versions before domains)."""
 
     org_nr: str | None = None
     id: str | None = None
     name: str = ""
+    domain: str | None = None
 
     def to_json(self) -> dict:
-        return {"org_nr": self.org_nr, "id": self.id, "name": self.name}
+        data = {"org_nr": self.org_nr, "id": self.id, "name": self.name}
+        if self.domain:
+            data["domain"] = self.domain
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> Party | None:
@@ -168,7 +176,10 @@ class Party:
             raise ValueError("id")
         if not isinstance(name, str) or len(name) > _MAX_NAME or _UNSAFE_TEXT.search(name):
             raise ValueError("name")
-        return cls(org_nr=org_nr or None, id=oid or None, name=name)
+        domain = data.get("domain") or None
+        if domain is not None and not (isinstance(domain, str) and domain in SECRECY_DOMAINS):
+            raise ValueError("domain")
+        return cls(org_nr=org_nr or None, id=oid or None, name=name, domain=domain)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ ORG_REFERENCES: dict[str, dict[str, str]] = {
     "unit": {"organisation_id": ONE},
     "individual": {"case_organisation_id": ONE},
     "responsibility": {"organisation_id": ONE},
-    "consent": {"organisation_id": ONE},
+    "consent": {"organisation_id": ONE, "discloser_organisation_id": ONE},
     "measure": {"provider_organisation_id": ONE},
     "agreement": {"parties": LIST, "notice_given_by": ONE},
     "work_process": {"responsible_organisation_id": ONE, "parties": LIST, "ended_by": ONE},

@@ -18,9 +18,15 @@ this order, and nothing else:
    `(tbl, row_id, person, registers) -> registers` that returns the registers that may
    travel (dropping a field leaves the receiver's copy of it as it was).
 
-A finer rule (consent per data category, issue 17) plugs in as `fields_for` and, per
-record, `travels`. The preview counts what `travels` lets through, so the numbers the
-Synk screen shows are what the file carries.
+The finer rule of issue 17 (consent per discloser, receiver, purpose and data category,
+sync.sharing) plugs in here: when the receiver is another secrecy domain the scope holds
+a `SharePlan`; `travels` lets through the people the plan covers, and `fields_for` of a
+person table narrows each record to the fields of the categories covered (and adds the
+fields of categories newly covered for someone already sent). What the receiver was sent
+is remembered per person with its categories (sync_sent.categories); a person it may
+now receive less about is named in the manifest's "narrowed" with the categories to drop.
+The preview counts what `travels` lets through, so the numbers the Synk screen shows are
+what the file carries.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from sqlalchemy.engine import Connection
 
 from ungtui.domain.consent import is_in_force
 from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
+from ungtui.sync import holders, sharing
 from ungtui.sync import organisations as orgs
 from ungtui.sync.register import smallest_of_groups
 
@@ -92,6 +99,10 @@ class ExportScope:
     filtered: bool  # False: one's own organisation, everything travels
     allowed: set[str] = field(default_factory=set)  # people it may receive (when filtered)
     sent: set[str] = field(default_factory=set)  # people sent to it before
+    # Issue 17: the plan of what may go to another secrecy domain (None: the scope's own
+    # rule above), and of people sent before, the categories the receiver must drop.
+    share: sharing.SharePlan | None = None
+    narrowed: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def grants(self) -> set[str]:
@@ -113,7 +124,34 @@ class ExportScope:
         return True
 
     def fields_for(self, tbl: str) -> FieldFilter | None:
-        return None
+        if self.share is None or not (tbl == "individual" or tbl in PERSON_TABLES):
+            return None
+        return self._shared_fields
+
+    def _shared_fields(self, tbl: str, row_id: str, person: str | None, registers: dict) -> dict:
+        # Only used through narrow(), which has the stored registers too.
+        return registers
+
+    def rereads(self) -> set[str]:
+        """People whose unchanged records are read again: sent whole (grants), or with
+        categories newly covered (their fields go whole)."""
+        if self.share is None:
+            return self.grants
+        return self.grants | set(self.share.widened)
+
+    def narrow(
+        self, tbl: str, row_id: str, person: str | None, stored: dict, chosen: dict
+    ) -> dict | None:
+        """The fields of a record that travel (None: the record does not go). `stored`:
+        all its registers as stored; `chosen`: those changed since the last file (all of
+        them when it goes whole)."""
+        if self.share is not None:
+            about_a_person = tbl == "individual" or (tbl in PERSON_TABLES and person is not None)
+            if not about_a_person:
+                return chosen
+            return self.share.fields_to_send(tbl, row_id, person, stored, chosen)
+        keep = self.fields_for(tbl)
+        return chosen if keep is None else keep(tbl, row_id, person, chosen)
 
 
 def export_scope(
@@ -121,7 +159,18 @@ def export_scope(
     for_organisation: str | None,
     own_organisation: str | None,
     today: date,
+    for_domain: str | None = None,
 ) -> ExportScope:
+    receiver = sharing.receiver_holder(conn, for_organisation, for_domain)
+    if receiver is not None and holders.own_holder(conn) is not None:
+        # Issue 17: what goes to another secrecy domain is the share plan's; nothing is
+        # withheld within one's own. (An install with no user yet has no domain to
+        # disclose from: the organisation rule below holds.)
+        share = sharing.share_plan(conn, receiver, today)
+        if share is None:
+            return ExportScope(receiver.key, False)
+        sent, _purges, narrowed = share.compare_sent(conn)
+        return ExportScope(receiver.key, True, set(share.people), sent, share, narrowed)
     recipient = orgs.organisation_key(conn, for_organisation)
     filtered = recipient is not None and recipient != orgs.organisation_key(conn, own_organisation)
     if not filtered:
@@ -143,6 +192,9 @@ def export_scope(
 def record_sent(conn: Connection, scope: ExportScope) -> None:
     """Remember who the recipient now holds: committed only together with a written file."""
     if not scope.filtered:
+        return
+    if scope.share is not None:
+        scope.share.remember_sent(conn)
         return
     gone = scope.purges
     new = sorted(scope.grants)

@@ -23,6 +23,7 @@ from ungtui.domain.text import person_search_key, person_sort_key
 from ungtui.store.database import instance_of
 from ungtui.store.models import DOMAIN_TABLES
 from ungtui.sync import hlc as hlcmod
+from ungtui.sync import holders
 from ungtui.sync import organisations as orgs
 from ungtui.sync.register import Register, write
 
@@ -322,7 +323,7 @@ def stamp_local(
     if not changes and not removals:
         return
     site, stamp, seq = _next_stamp(conn)
-    origin = orgs.own_organisation_key(conn)
+    origin = holders.own_holder_key(conn)
     for tbl, row_id, values in changes:
         fields, tomb = load_row(conn, tbl, row_id)
         if tomb:
@@ -344,7 +345,7 @@ def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any
     """Stamp freshly inserted records in bulk (demo data, table imports): one clock tick
     and one sequence number, and no reads, since such records have no registers yet."""
     site, stamp, seq = _next_stamp(conn)
-    origin = orgs.own_organisation_key(conn)
+    origin = holders.own_holder_key(conn)
     params = []
     for tbl, rows in rows_by_table.items():
         columns = SYNCED_COLUMNS[tbl]

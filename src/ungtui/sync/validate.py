@@ -39,12 +39,17 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, TypeDecorator
 
 from ungtui.domain import values as rules
+from ungtui.domain.data_categories import CATEGORIES
+from ungtui.domain.secrecy import SECRECY_DOMAINS
 from ungtui.sync import hlc as hlcmod
 from ungtui.sync.fileformat import SyncFileError
 from ungtui.sync.state import SHIPPED_SITE, SYNCED_COLUMNS, TABLES
 
 SECTIONS = ("om", "g", "p", "rows", "m")
 MANIFEST_KEYS = frozenset({"sender", "seq_from", "seq_to", "full", "acks"})
+# Issue 17: people the receiver must keep less about: {individual id: [categories]}.
+OPTIONAL_MANIFEST_KEYS = frozenset({"narrowed"})
+MAX_NARROWED = 1_000_000
 ROW_KEYS = frozenset({"t", "id", "f", "d", "o"})
 REGISTER_KEYS = frozenset({"v", "vv", "s"})
 # Concurrent versions of one field, and installs in one version vector: far more than any
@@ -58,6 +63,15 @@ MAX_TOKENS = 1_000_000
 
 _HLC = re.compile(r"\d{13}\.\d{5}")
 _ORG_KEY = re.compile(r"\d{6}-\d{4}")
+
+
+def _origin_ok(origin: str) -> bool:
+    """An organisation's identity (number, or record id without one), and since issue 17
+    a secrecy domain of it after '#' (sync.holders)."""
+    organisation, hash_, domain = origin.partition("#")
+    if hash_ and domain not in SECRECY_DOMAINS:
+        return False
+    return bool(_ORG_KEY.fullmatch(organisation) or rules.UUID.fullmatch(organisation))
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,40}")
 # Columns that hold the id of the individual a record is about: who may receive it and
 # whose it is depend on them, so they must be ids (or empty).
@@ -144,7 +158,10 @@ class Checker:
     # --- manifest and end --------------------------------------------------------------
 
     def manifest(self, data: object) -> dict:
-        if type(data) is not dict or not data.keys() <= MANIFEST_KEYS or len(data) != 5:
+        if (
+            type(data) is not dict
+            or not MANIFEST_KEYS <= data.keys() <= MANIFEST_KEYS | OPTIONAL_MANIFEST_KEYS
+        ):
             raise refusal("filens innehållsförteckning är inte giltig")
         sender = data["sender"]
         if type(sender) is not str or not rules.UUID.fullmatch(sender):
@@ -170,6 +187,18 @@ class Checker:
                 and rules.UUID.fullmatch(ack[1])
             ):
                 raise refusal("filens bekräftelser är inte giltiga")
+        narrowed = data.get("narrowed", {})
+        if type(narrowed) is not dict or len(narrowed) > MAX_NARROWED:
+            raise refusal("filens begränsningar av uppgifter är inte giltiga")
+        for pid, categories in narrowed.items():
+            if not (
+                rules.UUID.fullmatch(pid)
+                and type(categories) is list
+                and categories
+                and len(categories) <= len(CATEGORIES)
+                and all(type(c) is str and c in CATEGORIES for c in categories)
+            ):
+                raise refusal("filens begränsningar av uppgifter är inte giltiga")
         return data
 
     def end(self, data: object) -> None:
@@ -243,9 +272,7 @@ class Checker:
             if problem := self._stamp(removed[0]):
                 raise refusal(f"borttagningen av {where} {problem}")
         origin = row.get("o")
-        if origin is not None and not (
-            type(origin) is str and (_ORG_KEY.fullmatch(origin) or rules.UUID.fullmatch(origin))
-        ):
+        if origin is not None and not (type(origin) is str and _origin_ok(origin)):
             raise refusal(f"{where} anger en ursprunglig organisation som inte är giltig")
         fields = row["f"]
         if type(fields) is not dict:

@@ -24,9 +24,15 @@ not tombstoned, because the sender still holds them and may share them again whe
 consent allows (a `grant`). `sync_purged` remembers, per person and sender, that later
 copies of the sender's records are not to be taken in until then.
 
-Whose a record is: `sync_row.origin`, the organisation of the install that created it,
-carried with the record. Records from before origins were kept are judged by the dot of
-their creation (see `record_origin`).
+Whose a record is: `sync_row.origin`, the party (organisation and secrecy domain,
+sync.holders) of the install that created it, carried with the record. Records from
+before origins were kept are judged by the dot of their creation (see `record_origin`);
+origins from before domains name the organisation only, and count for all of its domains.
+
+A consent can also come to cover less than before (a category taken out, one of two
+consents withdrawn): the sender then lists the categories it may no longer give
+(`narrowed`), and `remove_received_categories` drops those fields, and the records of
+those kinds, from what the sender shared. The rest stays.
 """
 
 from __future__ import annotations
@@ -35,9 +41,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Connection
 
+from ungtui.domain.data_categories import CATEGORIES, FIELD_CATEGORIES, RECORD_CATEGORIES
 from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
+from ungtui.sync import holders, state
 from ungtui.sync import organisations as orgs
-from ungtui.sync import state
 
 PERSON_TABLES = tuple(model.__tablename__ for model in PERSON_MODELS)
 
@@ -70,19 +77,22 @@ class RemovedPerson:
     kept_own: int = 0  # records this install's organisation wrote, kept
     person_kept: bool = False  # the person's record stays, reduced to who they are
     removed_ids: list[tuple[str, str]] = field(default_factory=list)  # (table, id)
+    # Only these kinds of data went (a consent covers less than before); empty: all.
+    categories: list[str] = field(default_factory=list)
 
 
 def site_keys(conn: Connection) -> dict[str, str]:
-    """Which organisation each install known here belongs to, by its identity."""
+    """Which party each install known here belongs to: its organisation's identity, and
+    its domain where its files named one."""
     keys = orgs.organisation_keys(conn)
     result: dict[str, str] = {}
-    for site, org_nr, org_id in conn.exec_driver_sql(
-        "SELECT site_id, org_nr, organisation_id FROM sync_site"
+    for site, org_nr, org_id, domain in conn.exec_driver_sql(
+        "SELECT site_id, org_nr, organisation_id, domain FROM sync_site"
     ):
         key = org_nr or keys.get(org_id or "", org_id or "")
         if key:
-            result[site] = key
-    own = orgs.own_organisation_key(conn)
+            result[site] = f"{key}#{domain}" if domain else key
+    own = holders.own_holder_key(conn)
     me = conn.exec_driver_sql("SELECT value FROM sync_meta WHERE key = 'site_id'").scalar()
     if me and own:
         result[me] = own
@@ -124,37 +134,16 @@ def remove_received_person(
     own_site: str | None = None,
 ) -> RemovedPerson | None:
     """Drop what `sender_key`'s organisation shared about the person (all `members` of
-    a merged person), keep what `own_key`'s organisation or this install (`own_site`)
-    wrote. The caller holds the transaction and records the purge in `sync_purged`."""
-    shown = conn.exec_driver_sql(
-        "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?",
-        (individual_id,),
-    ).first()
-    if shown is None:
-        for member in members:
-            shown = conn.exec_driver_sql(
-                "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?",
-                (member,),
-            ).first()
-            if shown is not None:
-                break
-    if shown is None:
+    a merged person), keep what `own_key`'s party or this install (`own_site`) wrote.
+    The caller holds the transaction and records the purge in `sync_purged`."""
+    report = _new_report(conn, individual_id, members, sender_key)
+    if report is None:
         return None
-    first, last, birth = shown
-    report = RemovedPerson(
-        individual_id,
-        first or "",
-        last or "",
-        int(str(birth)[:4]) if birth else None,
-        sender_key or "",
-    )
     sites = site_keys(conn)
     if not sender_key:
         return None
 
-    def theirs(origin: str | None) -> bool:
-        return origin == sender_key and origin != own_key
-
+    theirs = _theirs(sender_key, own_key)
     kept_other = 0  # records a third organisation shared under its own consent
     marks = ", ".join("?" * len(members))
     for tbl in PERSON_TABLES:
@@ -166,7 +155,7 @@ def remove_received_person(
         ]
         for row_id in ids:
             origin = record_origin(conn, tbl, row_id, sites)
-            if (origin == own_key and own_key) or (
+            if holders.same_holder(origin, own_key) or (
                 origin is None and _created_here(conn, tbl, row_id, own_site)
             ):
                 report.kept_own += 1
@@ -178,7 +167,7 @@ def remove_received_person(
                 kept_other += 1
     for member in members:
         origin = record_origin(conn, "individual", member, sites)
-        if (origin == own_key and own_key) or (
+        if holders.same_holder(origin, own_key) or (
             origin is None and _created_here(conn, "individual", member, own_site)
         ):
             report.person_kept = True
@@ -208,6 +197,107 @@ def _created_here(conn: Connection, tbl: str, row_id: str, own_site: str | None)
         return anchor.versions[0][2] == own_site
     stamps = [(stamp, site) for reg in fields.values() for site, stamp in reg.vv.items()]
     return bool(stamps) and min(stamps)[1] == own_site
+def _new_report(
+    conn: Connection, individual_id: str, members: list[str], sender_key: str | None
+) -> RemovedPerson | None:
+    """An empty report naming the person as shown here (or by any merged member)."""
+    for member in [individual_id, *members]:
+        shown = conn.exec_driver_sql(
+            "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?", (member,)
+        ).first()
+        if shown is not None:
+            first, last, birth = shown
+            return RemovedPerson(
+                individual_id,
+                first or "",
+                last or "",
+                int(str(birth)[:4]) if birth else None,
+                sender_key or "",
+            )
+    return None
+
+
+def _theirs(sender_key: str | None, own_key: str | None):
+    def theirs(origin: str | None) -> bool:
+        # Only what the sender's party shared: a peer removes nothing it did not give
+        # (issue 15's authority rule); a party is an organisation and a domain of it.
+        return (
+            origin is not None
+            and not holders.same_holder(origin, own_key)
+            and holders.same_holder(origin, sender_key)
+        )
+
+    return theirs
+
+
+def remove_received_categories(
+    conn: Connection,
+    individual_id: str,
+    categories: frozenset[str],
+    *,
+    sender_key: str | None,
+    own_key: str | None,
+    members: list[str],
+    own_site: str | None = None,
+) -> RemovedPerson | None:
+    """Drop the fields of `categories`, and the records of those kinds, that the sender
+    shared about the person; keep the rest, and everything this install wrote."""
+    report = _new_report(conn, individual_id, members, sender_key)
+    if report is None:
+        return None
+    report.person_kept = True
+    report.categories = [c for c in CATEGORIES if c in categories]
+    sites = site_keys(conn)
+    theirs = _theirs(sender_key, own_key)
+    marks = ", ".join("?" * len(members))
+    for tbl in ("individual", *PERSON_TABLES):
+        column = "id" if tbl == "individual" else "individual_id"
+        ids = [
+            row_id
+            for (row_id,) in conn.exec_driver_sql(
+                f"SELECT id FROM {tbl} WHERE {column} IN ({marks})", tuple(members)
+            )
+        ]
+        fields_of = FIELD_CATEGORIES[tbl]
+        for row_id in ids:
+            origin = record_origin(conn, tbl, row_id, sites)
+            if holders.same_holder(origin, own_key) or (
+                origin is None and _created_here(conn, tbl, row_id, own_site)
+            ):
+                report.kept_own += 1
+                continue
+            if not theirs(origin):
+                continue
+            if RECORD_CATEGORIES[tbl] in categories:
+                _delete(conn, tbl, row_id)
+            else:
+                dropped = {c for c, cat in fields_of.items() if cat in categories}
+                if not _drop_fields(conn, tbl, row_id, dropped):
+                    continue
+            report.removed[tbl] = report.removed.get(tbl, 0) + 1
+            report.removed_ids.append((tbl, row_id))
+    return report
+
+
+def _drop_fields(conn: Connection, tbl: str, row_id: str, dropped: set[str]) -> bool:
+    """Forget some fields of a record (values and registers); False if it had none."""
+    fields, tomb = state.load_row(conn, tbl, row_id)
+    gone = sorted(set(fields) & dropped)
+    if not gone:
+        return False
+    kept = {col: reg for col, reg in fields.items() if col not in dropped}
+    seq = conn.exec_driver_sql(
+        "SELECT local_seq FROM sync_row WHERE tbl = ? AND row_id = ?", (tbl, row_id)
+    ).scalar()
+    state.save_row(conn, tbl, row_id, kept, tomb, seq or 0)
+    state.write_domain(conn, tbl, row_id, kept, tomb)
+    marks = ", ".join("?" * len(gone))
+    conn.exec_driver_sql(
+        "UPDATE changelog SET old_value = NULL, new_value = NULL WHERE record_id = ?"
+        f" AND field IN ({marks})",
+        (row_id, *gone),
+    )
+    return True
 
 
 def _delete(conn: Connection, tbl: str, row_id: str) -> None:

@@ -155,6 +155,11 @@ class UngApp(App[None]):
             self.action_privacy_settings,
         )
         yield SystemCommand(
+            "Enheter och nämnder",
+            "Vilken nämnd varje enhet hör till: sekretess gäller mellan nämnderna",
+            self.action_units,
+        )
+        yield SystemCommand(
             "Byt färgtema", "Välj färger som passar din skärm", self.action_change_theme
         )
         yield SystemCommand("Avsluta", "Stäng ungtui (Ctrl+Q)", self.exit)
@@ -189,6 +194,11 @@ class UngApp(App[None]):
             return
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_units(self) -> None:
+        from ungtui.tui.screens.units import UnitsScreen
+
+        self.push_screen(UnitsScreen())
 
     def action_privacy_settings(self) -> None:
         from ungtui.tui.screens.privacy_settings import PrivacySettingsScreen

@@ -8,14 +8,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from ungtui.domain.identity import mask_identity
 from ungtui.domain.target_groups import AF_STATUSES, PersonFacts, compulsory_school_done
 from ungtui.domain.text import initials
 from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
 from ungtui.services.audit import REVEALED, record_view
-from ungtui.services.consents import withdraw_consent
+from ungtui.services.consents import consent_lines, withdraw_consent
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.individuals import (
     IndividualDetail,
@@ -69,19 +70,8 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("Ansvariga handläggare", classes="section-title")
             yield Static("", id="responsible-section", classes="section")
             yield Static("Samtycken", classes="section-title")
-            consents = PlainTable(id="consents", cursor_type="row")
-            # Fixed widths, so the picture does not depend on when the table sizes itself.
-            for label, width in (
-                ("Organisation", 20),
-                ("Läge", 12),
-                ("Från", 10),
-                ("Till", 10),
-                ("Form", 10),
-                ("Uppgifter", 22),
-                ("Syfte", 22),
-            ):
-                consents.add_column(label, width=width)
-            yield consents
+            # Each consent whole: who may tell whom, for what, which data, how long.
+            yield OptionList(id="consents")
             yield Static("Historik", classes="section-title")
             history = PlainTable(id="history", cursor_type="row")
             for label, width in (
@@ -96,7 +86,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#consents", DataTable).focus()
+        self.query_one("#consents", OptionList).focus()
         self.load()
         self.watch(self.app, "screen_share", self._redraw, init=False)
 
@@ -186,19 +176,19 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#responsible-section", Static).update(
             lines(responsible) if responsible else "Ingen ansvarig."
         )
-        consents = self.query_one("#consents", DataTable)
-        consents.clear()
-        for c in detail.consents:
-            consents.add_row(
-                c.organisation_name,
-                c.state_label + (f" {c.withdrawn_on.isoformat()}" if c.withdrawn_on else ""),
-                c.valid_from.isoformat(),
-                c.valid_to.isoformat() if c.valid_to else "tills vidare",
-                c.form,
-                c.categories,
-                c.purpose,
-                key=c.id,
-            )
+        consents = self.query_one("#consents", OptionList)
+        chosen = self._selected_consent()
+        consents.clear_options()
+        for index, c in enumerate(detail.consents):
+            if index:
+                consents.add_option(None)  # a line between two consents
+            consents.add_option(Option(plain("\n".join(consent_lines(c)), multiline=True), id=c.id))
+        if not detail.consents:
+            consents.add_option(Option(Text("Inga samtycken registrerade."), disabled=True))
+        else:
+            ids = [c.id for c in detail.consents]
+            wanted = chosen.id if chosen is not None and chosen.id in ids else ids[0]
+            consents.highlighted = consents.get_option_index(wanted)
         history = self.query_one("#history", DataTable)
         history.clear()
         for h in detail.history:
@@ -264,10 +254,10 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(ConsentFormScreen(self.individual_id))
 
     def _selected_consent(self):
-        table = self.query_one("#consents", DataTable)
-        if self.detail is None or not table.row_count:
+        consents = self.query_one("#consents", OptionList)
+        if self.detail is None or consents.highlighted is None:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = consents.get_option_at_index(consents.highlighted).id
         return next((c for c in self.detail.consents if c.id == key), None)
 
     def action_withdraw_consent(self) -> None:
@@ -289,8 +279,10 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(
             ConfirmScreen(
                 "Återkalla samtycke?",
-                f"Samtycket för {consent.organisation_name} slutar gälla i dag. "
-                "Inga uppgifter får därefter lämnas till dem med stöd av det.",
+                f"Samtycket från {consent.discloser} till {consent.receiver} slutar gälla i "
+                "dag. Inga uppgifter får därefter lämnas med stöd av det: inte på möten, i "
+                "remisser eller listor, och nästa synkfil säger åt mottagaren att ta bort "
+                "det den har fått med stöd av det.",
                 [("withdraw", "Återkalla"), ("cancel", "Avbryt")],
             ),
             answer,

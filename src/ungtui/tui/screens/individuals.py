@@ -279,7 +279,9 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
             ListExportScreen(
                 "Deltagarlistan med nuvarande urval",
                 "deltagare",
-                lambda path, reveal: export_individuals(db, user, flt, path, reveal=reveal),
+                lambda path, reveal, receiver: export_individuals(
+                    db, user, flt, path, reveal=reveal, receiver=receiver
+                ),
             )
         )
 

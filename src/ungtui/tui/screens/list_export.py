@@ -1,4 +1,5 @@
-"""Taking a list out: where, CSV or Excel, and whether identity numbers are shown whole."""
+"""Taking a list out: for whom, where, CSV or Excel, and whether identity numbers are
+shown whole. A list for another nämnd or authority holds only what consents cover."""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
+from ungtui.domain.disclosure import Holder
 from ungtui.services import clock
-from ungtui.services.list_export import FORMATS, ExportResult
+from ungtui.services.list_export import FORMATS, ExportResult, list_receiver
 from ungtui.services.private_files import free_name
+from ungtui.services.sync_files import ExportTarget, export_targets
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.plain import bold, plain
+from ungtui.tui.widgets.plain import PlainSelect, bold, plain
 
-# (path, reveal identity numbers) -> what was written; runs in a thread worker.
-Writer = Callable[[Path, bool], ExportResult]
+# (path, reveal identity numbers, the receiver and its name or None for one's own nämnd)
+# -> what was written; runs in a thread worker.
+Writer = Callable[[Path, bool, tuple[Holder, str] | None], ExportResult]
+OWN_USE = "eget"
 
 
 class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
@@ -32,6 +37,7 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
     }
     ListExportScreen .row { height: auto; margin-bottom: 1; }
     ListExportScreen #export-format { width: 34; }
+    ListExportScreen #export-receiver { margin-bottom: 1; }
     ListExportScreen #export-error { color: $error; height: auto; }
     """
 
@@ -50,6 +56,12 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(bold(f"Ta ut {self._title.lower()}")))
+            yield PlainSelect(
+                [("För eget bruk i din nämnd", OWN_USE)],
+                value=OWN_USE,
+                allow_blank=False,
+                id="export-receiver",
+            )
             with Horizontal(classes="row"):
                 yield Select(
                     [(label, suffix) for suffix, label in FORMATS.items()],
@@ -62,13 +74,26 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
             yield Input(self._suggested(".csv"), id="export-path")
             yield Static(
                 "Filen kan bara läsas av dig. Att listan tas ut skrivs i loggen för varje "
-                "person i den. Ctrl+S skriver filen.",
+                "person i den. Är listan till någon annan kommer bara det med som samtycken "
+                "till dem omfattar. Ctrl+S skriver filen.",
                 classes="row",
             )
             yield Static("", id="export-error")
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
+        self._load_receivers()
+
+    @work(thread=True, exit_on_error=False)
+    def _load_receivers(self) -> None:
+        targets = [(t.label, t.value) for t in export_targets(self.app.db)]
+        self.app.call_from_thread(self._set_receivers, targets)
+
+    def _set_receivers(self, targets: list[tuple[str, str]]) -> None:
+        select = self.query_one("#export-receiver", Select)
+        with select.prevent(Select.Changed):
+            select.set_options([("För eget bruk i din nämnd", OWN_USE), *targets])
+            select.value = OWN_USE
 
     def _suggested(self, suffix: str) -> str:
         return str(free_name(Path.home(), self._stem, suffix, clock.today()))
@@ -90,15 +115,19 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
             self.query_one("#export-error", Static).update("Ange var filen ska skrivas.")
             return
         reveal = self._numbers and self.query_one("#export-reveal", Checkbox).value
+        target = str(self.query_one("#export-receiver", Select).value)
         self.query_one("#export-error", Static).update("Skriver …")
-        self._write(Path(text).expanduser(), reveal)
+        self._write(Path(text).expanduser(), reveal, target)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _write(self, path: Path, reveal: bool) -> None:
+    def _write(self, path: Path, reveal: bool, target: str) -> None:
         from ungtui.services.errors import ServiceError
 
         try:
-            result = self._writer(path, reveal)
+            receiver = None
+            if target != OWN_USE:
+                receiver = list_receiver(self.app.db, *ExportTarget.parse(target))
+            result = self._writer(path, reveal, receiver)
         except ServiceError as error:
             self.app.call_from_thread(self._failed, str(error))
             return

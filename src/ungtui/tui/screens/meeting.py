@@ -15,6 +15,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from ungtui.domain.data_categories import CATEGORIES
+from ungtui.domain.data_categories import labels as category_labels
 from ungtui.domain.fields import for_display
 from ungtui.domain.meeting_time import describe
 from ungtui.services import clock
@@ -99,6 +101,7 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
     MeetingScreen #item-title { text-style: bold; color: $accent; height: auto; }
     MeetingScreen #item-warning { color: $error; height: auto; }
     MeetingScreen #item-warning.-acknowledged { color: $warning; }
+    MeetingScreen #item-scope { color: $text-muted; height: auto; }
     MeetingScreen #notes { height: 1fr; min-height: 5; }
     MeetingScreen #notes-status { height: 1; color: $text-muted; }
     MeetingScreen #entries { height: auto; max-height: 12; }
@@ -124,6 +127,7 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
             with Vertical(id="item-pane"):
                 yield Static("", id="item-title")
                 yield Static("", id="item-warning")
+                yield Static("", id="item-scope")
                 yield NoteArea(id="notes", soft_wrap=True, show_line_numbers=False)
                 yield Static("", id="notes-status")
                 entries = EntryTable(id="entries", cursor_type="row")
@@ -211,6 +215,9 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
         entries.clear()
         warning.update("")
         warning.display = False
+        scope = self.query_one("#item-scope", Static)
+        scope.update("")
+        scope.display = False
         item = self._current_item()
         if item_id == CARRIED and self.view is not None:
             title.update("Öppna åtgärder från tidigare möten i serien")
@@ -248,12 +255,20 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
                 )
             warning.set_class(not item.locked, "-acknowledged")
             warning.display = True
-        self._fill_notes(item.id, item.notes, read_only=item.locked)
-        self.query_one("#notes-status", Static).update(
-            "Anteckningen är låst tills samtycke finns eller skälet är kvitterat (k)."
-            if item.locked
-            else "Enter skriver anteckning; den sparas av sig själv."
-        )
+        elif item.individual_id is not None:
+            scope.update(Text(self._scope_line(item)))
+            scope.display = True
+        notes_shown = item.notes_shown
+        self._fill_notes(item.id, item.notes if notes_shown else "", read_only=not notes_shown)
+        if item.locked:
+            status = "Anteckningen är låst tills samtycke finns eller skälet är kvitterat (k)."
+        elif not notes_shown:
+            status = "Anteckningar tas inte upp här: samtycket omfattar dem inte för alla."
+        else:
+            status = "Enter skriver anteckning; den sparas av sig själv."
+        self.query_one("#notes-status", Static).update(status)
+        if not item.decisions_shown:
+            return
         for decision in item.decisions:
             entries.add_row(
                 "Beslut",
@@ -265,6 +280,16 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
             )
         for action in item.actions:
             self._add_action_row(entries, action)
+
+    @staticmethod
+    def _scope_line(item: ItemView) -> str:
+        """What may be said about the person in this room, and what not."""
+        shown = [c for c in CATEGORIES if c in item.shared]
+        hidden = [c for c in CATEGORIES if c not in item.shared]
+        line = f"Får tas upp med alla närvarande: {category_labels(shown)}."
+        if hidden:
+            line += f" Inte: {category_labels(hidden)}."
+        return line
 
     def _add_action_row(self, entries: EntryTable, action: ActionRow, origin: bool = False) -> None:
         if action.done_at:
@@ -356,7 +381,9 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that do nothing for the chosen item leave the footer."""
         item = self._current_item()
-        if action in ("add_decision", "add_action", "remove_item", "write_notes"):
+        if action == "write_notes":
+            return item is not None and item.notes_shown
+        if action in ("add_decision", "add_action", "remove_item"):
             return item is not None
         if action == "acknowledge":
             return item is not None and bool(item.missing)
@@ -398,6 +425,11 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
             self.notify(
                 "Samtycke saknas. Tryck k och skriv skälet om personen ändå ska diskuteras.",
                 severity="warning",
+            )
+            return
+        if not item.notes_shown:
+            self.notify(
+                "Samtycket omfattar inte anteckningar för alla närvarande.", severity="warning"
             )
             return
         self.query_one(NoteArea).focus()

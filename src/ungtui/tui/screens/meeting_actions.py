@@ -112,7 +112,9 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
             ListExportScreen(
                 "Öppna åtgärder med nuvarande urval",
                 "atgarder",
-                lambda path, _reveal: export_open_actions(db, user, flt, path),
+                lambda path, _reveal, receiver: export_open_actions(
+                    db, user, flt, path, receiver=receiver
+                ),
                 numbers=False,
             )
         )

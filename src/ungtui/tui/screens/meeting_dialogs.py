@@ -192,7 +192,7 @@ class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):
             yield Static("Deltagare i mötet", classes="dialog-title")
             table = PlainTable(id="attendee-table", cursor_type="row")
             table.add_column("Namn", width=26)
-            table.add_column("Organisation", width=30)
+            table.add_column("Organisation", width=40)
             table.add_column("", width=6)
             yield table
             yield FormField(

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from ungtui.domain.meeting_time import EXAMPLES, SERIES_INTERVALS, describe, parse_meeting_time
 from ungtui.domain.meeting_vocabulary import MEETING_KINDS
+from ungtui.domain.purposes import MEETING_DEFAULTS, PURPOSES
 from ungtui.services import clock
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.meetings import (
@@ -68,6 +69,17 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
                     ),
                     name="repeat_weeks",
                 )
+            yield FormField(
+                "Syfte när personer tas upp",
+                Select(
+                    [(label, code) for code, label in PURPOSES.items()],
+                    value=MEETING_DEFAULTS["samverkansgrupp"],
+                    allow_blank=False,
+                    id="purpose",
+                ),
+                name="purpose",
+                hint="Personer diskuteras bara med samtycke för det här syftet.",
+            )
             yield FormField("Rubrik", Input(id="title"), name="title")
             yield FormField(
                 "När", Input(placeholder="idag 13", id="when"), name="when", hint=WHEN_HINT
@@ -85,8 +97,20 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._purpose_chosen = False  # picked by hand: the kind no longer suggests one
         self.query_one("#title", Input).focus()
         self._load()
+
+    @on(Select.Changed, "#kind")
+    def _suggest_purpose(self, event: Select.Changed) -> None:
+        if not self._purpose_chosen and isinstance(event.value, str):
+            purpose = self.query_one("#purpose", Select)
+            with purpose.prevent(Select.Changed):
+                purpose.value = MEETING_DEFAULTS.get(event.value, "samordning")
+
+    @on(Select.Changed, "#purpose")
+    def _purpose_picked(self) -> None:
+        self._purpose_chosen = True
 
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
@@ -103,6 +127,10 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
             return
         data, in_series = current
         self.query_one("#kind", Select).value = data.kind
+        purpose = self.query_one("#purpose", Select)
+        with purpose.prevent(Select.Changed):
+            purpose.value = data.purpose
+        self._purpose_chosen = True
         for name in ("title", "when", "place", "cluster"):
             self.query_one(f"#{name}", Input).value = input_value(getattr(data, name))
         if data.minutes_keeper_id:
@@ -142,6 +170,7 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
             place=text("place"),
             cluster=text("cluster"),
             minutes_keeper_id=None if keeper is Select.NULL else str(keeper),
+            purpose=str(self.query_one("#purpose", Select).value),
             repeat_weeks=0
             if self.meeting_id
             else int(self.query_one("#repeat_weeks", Select).value),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,9 +10,20 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ungtui.domain.data_categories import label as category_label
+from ungtui.domain.data_categories import labels as category_labels
+from ungtui.domain.purposes import label as purpose_label
+from ungtui.domain.purposes import referral_purpose
 from ungtui.domain.referral_states import TRANSITIONS
 from ungtui.services.errors import NotFound
-from ungtui.services.referrals import EventRow, ReferralDetail, get_referral
+from ungtui.services.person_data import facts_by_category
+from ungtui.services.referrals import (
+    EventRow,
+    ReferralDetail,
+    ReferralShare,
+    get_referral,
+    referral_share,
+)
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.referrals import OVERDUE, WARNING_STYLE
 from ungtui.tui.widgets.masking import shown_name
@@ -70,6 +82,7 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
         super().__init__()
         self.referral_id = referral_id
         self.detail: ReferralDetail | None = None
+        self.share: ReferralShare | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,6 +90,8 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="referral-heading", classes="screen-title")
             yield Static("", id="referral-state", classes="section")
             yield Static("", id="referral-content", classes="section")
+            yield Static("Uppgifter som följer med remissen", classes="section-title")
+            yield Static("", id="referral-share", classes="section")
             yield Static("", id="referral-next", classes="section")
             yield Static("Historik", classes="section-title")
             events = PlainTable(id="referral-events", cursor_type="row")
@@ -91,8 +106,8 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.watch(self.app, "screen_share", self._redraw, init=False)
 
     def _redraw(self, _share: bool) -> None:
-        if self.detail is not None:
-            self._show(self.detail)
+        if self.detail is not None and self.share is not None:
+            self._show(self.detail, self.share)
 
     def on_screen_resume(self) -> None:
         if self.detail is not None:
@@ -102,14 +117,16 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
     def load(self) -> None:
         try:
             detail = get_referral(self.app.db, self.referral_id, actor=self.app.user)
+            share = referral_share(self.app.db, self.referral_id)
         except NotFound as exc:
             self.notify(str(exc), severity="error")
             self.app.call_from_thread(self.dismiss)
             return
-        self.app.call_from_thread(self._show, detail)
+        self.app.call_from_thread(self._show, detail, share)
 
-    def _show(self, detail: ReferralDetail) -> None:
+    def _show(self, detail: ReferralDetail, share: ReferralShare) -> None:
         self.detail = detail
+        self.share = share
         r = detail.referral
         self.query_one("#referral-heading", Static).update(
             plain(f"Remiss: {detail.kind} – {shown_name(detail.person, self.app.screen_share)}")
@@ -130,10 +147,15 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             plain(bold("Till:"), f" {detail.to_label}"),
             plain(bold("Insats:"), f" {r.measure}"),
             plain(bold("Syfte:"), f" {r.purpose}"),
+            plain(
+                bold("Syfte enligt samtycket:"),
+                f" {purpose_label(referral_purpose(r.purpose_code))}",
+            ),
         ]
         if detail.lock_reason:
             content.append(plain((detail.lock_reason, "italic")))
         self.query_one("#referral-content", Static).update(lines(content))
+        self.query_one("#referral-share", Static).update(self._share_text(share))
         possible = [f"{STEP_KEYS[a]} {TRANSITIONS[a].label.lower()}" for a in detail.available]
         waiting = ""
         if detail.for_receiver:
@@ -161,6 +183,18 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
                 key=event.id,
             )
         self.refresh_bindings()
+
+    def _share_text(self, share: ReferralShare) -> Text:
+        """What goes with the referral by kind of data; values hidden while the screen is
+        shared, the kinds still named."""
+        hide = self.app.screen_share
+        rows = [plain(share.basis)]
+        for category, facts in facts_by_category(share.goes).items():
+            values = "; ".join(f"{f.label}: {'(dolt)' if hide else f.value}" for f in facts)
+            rows.append(plain(bold(f"{category_label(category)}:"), f" {values}"))
+        if share.stays:
+            rows.append(plain((f"Stannar här: {category_labels(share.stays)}.", "italic")))
+        return lines(rows)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "step":

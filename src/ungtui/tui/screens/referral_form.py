@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
+from ungtui.domain.purposes import PURPOSES, REFERRAL_DEFAULT, referral_purpose
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.individuals import display_name, get_individual
@@ -86,11 +87,22 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 Input(placeholder="t.ex. arbetsträning, utbildningskontrakt", id="measure"),
                 name="measure",
             )
-            yield FormField(
-                "Syfte",
-                Input(placeholder="vad remissen ska leda till för personen", id="purpose"),
-                name="purpose",
-            )
+            with Horizontal(classes="row"):
+                yield FormField(
+                    "Syfte",
+                    Input(placeholder="vad remissen ska leda till för personen", id="purpose"),
+                    name="purpose",
+                )
+                yield FormField(
+                    "Syfte enligt samtycket",
+                    Select(
+                        [(label, code) for code, label in PURPOSES.items()],
+                        value=REFERRAL_DEFAULT,
+                        allow_blank=False,
+                        id="purpose_code",
+                    ),
+                    name="purpose_code",
+                )
             yield FormField(
                 "Svara senast",
                 Input(placeholder="ÅÅÅÅ-MM-DD", id="reply_by"),
@@ -135,6 +147,7 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
         self.query_one("#kind", Select).value = r.kind
         self.query_one("#measure", Input).value = input_value(r.measure)
         self.query_one("#purpose", Input).value = input_value(r.purpose)
+        self.query_one("#purpose_code", Select).value = referral_purpose(r.purpose_code)
         self.query_one("#reply_by", Input).value = r.reply_by.isoformat()
         self.call_after_refresh(setattr, self, "_filling", False)
 
@@ -172,6 +185,7 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
             kind=self._selected("#kind") or "",
             measure=self.query_one("#measure", Input).value,
             purpose=self.query_one("#purpose", Input).value,
+            purpose_code=str(self.query_one("#purpose_code", Select).value),
             reply_by=self.query_one("#reply_by", Input).value,
             origin_id=self._origin_id,
         )

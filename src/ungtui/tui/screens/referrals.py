@@ -310,7 +310,7 @@ class ReferralsScreen(ReferralListScreen):
             ListExportScreen(
                 f"Remisser: {VIEWS[view].lower()}",
                 "remisser",
-                lambda path, reveal: export_referrals(
+                lambda path, reveal, receiver: export_referrals(
                     db,
                     user,
                     path,
@@ -318,6 +318,7 @@ class ReferralsScreen(ReferralListScreen):
                     reveal=reveal,
                     include_ended=ended,
                     unit_id=unit,
+                    receiver=receiver,
                 ),
             )
         )

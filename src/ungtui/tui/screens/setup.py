@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
+from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind, infer_domain
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import ValidationError
 from ungtui.services.organisations import (
@@ -76,12 +77,30 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
                 Input(placeholder="t.ex. Jobbcenter Unga", id="unit_name"),
                 name="unit_name",
             )
+            yield FormField(
+                "Enhetens nämnd",
+                Select(
+                    [
+                        (SECRECY_DOMAINS[code].label, code)
+                        for code in domains_for_kind("kommun")
+                    ],
+                    allow_blank=False,
+                    value="arbetsmarknad",
+                    id="secrecy_domain",
+                ),
+                name="secrecy_domain",
+                hint="Sekretess gäller mellan kommunens nämnder: uppgifter går från en nämnd "
+                "till en annan bara med samtycke. Föreslås utifrån enhetens namn.",
+            )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._choices: dict[str, SetupChoice] = {}
+        self._domain_chosen = False  # picked by hand: the unit's name no longer suggests
+        self._suggested: set[str] = {"arbetsmarknad"}  # values set by suggestion so far
         for name in ("organisation_name", "org_nr", "kind"):
             self.query_one(f"#field-{name}").display = False  # until "Ny organisation …"
+        self.query_one("#field-secrecy_domain").display = False  # for a kommun
         self.query_one("#name", Input).focus()
         self._load()
 
@@ -108,6 +127,35 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
         new = event.value == NEW_ORGANISATION
         for name in ("organisation_name", "org_nr", "kind"):
             self.query_one(f"#field-{name}").display = new
+        self._suggest_domain()
+
+    def _kind(self) -> str:
+        organisation = self.query_one("#organisation", Select).value
+        choice = self._choices.get(str(organisation))
+        if choice is not None:
+            return choice.kind
+        if organisation == NEW_ORGANISATION:
+            return str(self.query_one("#kind", Select).value)
+        return ""
+
+    @on(Select.Changed, "#kind")
+    @on(Input.Changed, "#unit_name")
+    def _suggest_domain(self) -> None:
+        """A kommun is split into nämnder: show the choice, suggested from the unit's
+        name until the person picks one."""
+        kind = self._kind()
+        field = self.query_one("#field-secrecy_domain")
+        field.display = len(domains_for_kind(kind)) > 1
+        if field.display and not self._domain_chosen:
+            suggestion = infer_domain(self.query_one("#unit_name", Input).value, kind)
+            self._suggested.add(suggestion)
+            self.query_one("#secrecy_domain", Select).value = suggestion
+
+    @on(Select.Changed, "#secrecy_domain")
+    def _domain_picked(self, event: Select.Changed) -> None:
+        # A value never suggested was picked by the person: suggest no more.
+        if event.value not in self._suggested:
+            self._domain_chosen = True
 
     def action_save(self) -> None:
         organisation = self.query_one("#organisation", Select).value
@@ -117,6 +165,8 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
             role=self.query_one("#role", Input).value,
             unit_name=self.query_one("#unit_name", Input).value,
         )
+        if self.query_one("#field-secrecy_domain").display:
+            person["secrecy_domain"] = str(self.query_one("#secrecy_domain", Select).value)
         if choice is not None:
             self._save(person, choice, {})
             return

@@ -31,7 +31,6 @@ from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.organisations import (
     OrganisationInfo,
     OrganisationPair,
-    list_organisations,
     merge_organisations,
     organisation_duplicates,
     organisations_without_number,
@@ -44,10 +43,12 @@ from ungtui.services.sync import (
     duplicate_queue,
 )
 from ungtui.services.sync_files import (
+    ExportTarget,
     ImportResult,
     UnknownSender,
     export_file,
     export_preview,
+    export_targets,
     import_file,
     list_peers,
     my_fingerprint,
@@ -121,11 +122,12 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         yield SectionBar("synk")
         with TabbedContent(id="tabs"):
             with TabPane("Exportera", id="tab-export"), VerticalScroll():
-                yield Static("Till organisation", classes="field-label")
+                yield Static("Till organisation eller nämnd", classes="field-label")
                 yield PlainSelect(
                     [], id="export-org", allow_blank=True, prompt="Välj mottagare"
                 )
                 yield Static("", id="export-preview")
+                yield Static("", id="export-people")
                 yield Static("Mapp eller fil att skriva till", classes="field-label")
                 yield Input(str(Path.home()), id="export-out")
                 yield Checkbox("Fullständig export (allt, inte bara det nya)", id="export-full")
@@ -183,6 +185,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     def _share_changed(self, _on: bool) -> None:
         self._show_import()
         self.load()
+        self._org_changed()  # the people in the preview by initials, or by name again
 
     def on_screen_suspend(self) -> None:
         # Left for a question (a modal) or for another section?
@@ -213,7 +216,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="sync-load", exit_on_error=False)
     def load(self) -> None:
         db = self.app.db
-        organisations = [(o.label, o.id) for o in list_organisations(db)]
+        organisations = [(t.label, t.value) for t in export_targets(db)]
         org_rows: list[OrganisationPair | OrganisationInfo] = [
             *organisation_duplicates(db),
             *organisations_without_number(db),
@@ -235,7 +238,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         if chosen in {org_id for _name, org_id in organisations}:
             select.value = chosen
         elif self.app.user is not None:
-            select.value = self.app.user.organisation_id
+            own = [value for label, value in organisations if label.endswith("(din egen nämnd)")]
+            select.value = own[0] if own else self.app.user.organisation_id
         self._conflicts = conflicts
         table = self.query_one("#conflicts", DataTable)
         keep = table.cursor_row if table.row_count else 0
@@ -417,28 +421,40 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             self._preview(organisation, self.query_one("#export-full", Checkbox).value)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def _preview(self, organisation_id: str, full: bool) -> None:
-        preview = export_preview(self.app.db, organisation_id, full=full)
+    def _preview(self, target: str, full: bool) -> None:
+        organisation_id, domain = ExportTarget.parse(target)
+        preview = export_preview(self.app.db, organisation_id, full=full, domain=domain)
+        to = preview.receiver
         if preview.own:
-            text = (
-                f"Inom den egna organisationen följer allt med: {preview.people_included} personer."
-            )
+            text = f"Inom den egna nämnden följer allt med: {preview.people_included} personer."
         else:
             text = (
-                f"Följer med: {preview.people_included} personer (där "
-                f"{preview.organisation_name} har ärendet eller ett gällande samtycke).\n"
+                f"Följer med: {preview.people_included} personer, med de uppgifter som "
+                f"gällande samtycken från er nämnd till {to} omfattar.\n"
                 f"Följer inte med: {preview.people_left_out} personer utan gällande samtycke "
-                "för den organisationen."
+                f"till {to}. Att mottagaren har ärendet räcker inte."
             )
             if preview.people_removed:
                 text += (
-                    f"\nTas bort hos {preview.organisation_name}: {preview.people_removed} "
-                    "personer som de har fått uppgifter om härifrån, eftersom samtycket har "
-                    "upphört. Det de själva har skrivit finns kvar hos dem."
+                    f"\nTas bort hos {to}: {preview.people_removed} personer som de har fått "
+                    "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
+                    "skrivit finns kvar hos dem."
                 )
         text += f"\n{preview.kind_line}"
+        people = ""
+        if preview.people:
+            share = self.app.screen_share
+            lines = [person.line(masked=share) for person in preview.people]
+            if preview.more_people:
+                lines.append(f"… och {preview.more_people} personer till.")
+            people = "Per person, det som följer med och det som stannar här:\n" + "\n".join(
+                lines
+            )
         self.app.call_from_thread(
             self.query_one("#export-preview", Static).update, plain(text, multiline=True)
+        )
+        self.app.call_from_thread(
+            self.query_one("#export-people", Static).update, plain(people, multiline=True)
         )
 
     @on(Button.Pressed, "#export-go")
@@ -455,14 +471,16 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         )
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, org: str, out: str, passphrase: str, full: bool) -> None:
+    def _export(self, target: str, out: str, passphrase: str, full: bool) -> None:
+        organisation_id, domain = ExportTarget.parse(target)
         try:
             result = export_file(
                 self.app.db,
-                for_organisation=org,
+                for_organisation=organisation_id,
                 out=Path(out).expanduser(),
                 passphrase=passphrase,
                 full=full,
+                domain=domain,
             )
         except ServiceError as error:
             self.app.call_from_thread(self._say, "#export-result", str(error), True)

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
+from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES
 from ungtui.domain.way import OUTCOMES, PHASES, WORKING_PHASES
 from ungtui.services import clock
@@ -312,6 +312,13 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                     if not self.show_sensitive
                     else ("ja" if m.reduced_work_capacity else "nej"),
                 ),
+                plain(
+                    bold("Försörjning:"),
+                    f" {m.support_label}   ",
+                    bold("Social situation:"),
+                    " ",
+                    sensitive(m.social_situation),
+                ),
             ]
         )
 
@@ -471,7 +478,10 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             )
             return save_mapping(db, person, data, actor_id=actor, mapping_id=mapping_id)
 
-        sensitive_hint = "Känslig uppgift: visas inte i listor, protokoll eller exporter."
+        sensitive_hint = (
+            "Känslig uppgift: lämnas bara ut med ett samtycke som nämner den, och visas inte "
+            "i listor eller protokoll."
+        )
         self._open(
             WayFormScreen(
                 "Kartläggning",
@@ -517,6 +527,21 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         "check",
                         bool(m and m.reduced_work_capacity),
                         hint=sensitive_hint,
+                    ),
+                    Spec(
+                        "support",
+                        "Försörjning",
+                        "select",
+                        m.support if m else "okant",
+                        choices(SUPPORT),
+                        row=4,
+                    ),
+                    Spec(
+                        "social_situation",
+                        "Social situation (boende, familj)",
+                        value=m.social_situation if m else "",
+                        hint=sensitive_hint,
+                        row=4,
                     ),
                 ],
                 save,

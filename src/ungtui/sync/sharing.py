@@ -1,0 +1,487 @@
+"""What one receiver may be given about each person, read from this database.
+
+The rule is domain.disclosure's; this module gathers its facts on one Connection: the
+consents as terms (discloser, receiver, purposes, categories), the occasions that make a
+purpose count (referrals sent, meetings held), and what was sent to the receiver before.
+Sync exports use `SharePlan` through one hook, `SharePlan.fields_to_send`, called by
+`changes.collect` per record; list exports and the export preview use the same plan, so
+what they show is what a file carries.
+
+How a record travels to a receiver R from this install (discloser D):
+- a person's records: when D may give R their kind's category for a standing purpose or
+  for an occasion that involves R (domain.purposes), field by field as
+  domain.data_categories says;
+- a consent: to the parties it names, when the person travels to them;
+- a referral and its steps: between its two parties once sent: the consent or legal
+  ground recorded at sending covers the referral itself, and who the person is;
+- a meeting's records about a person: to the parties present, when a consent for the
+  meeting's purpose covers them, or when the person was discussed anyway with a recorded
+  reason (the acknowledgement), which covers what was said.
+
+Consents recorded before disclosers were named are read as the disclosure of the domain
+of the staff member who recorded them (their unit's), before purposes as consents for the
+standing joint planning (domain.purposes.LEGACY_CONSENT), and their receiver as the whole
+receiving organisation, which is what they named.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.engine import Connection
+
+from ungtui.domain.data_categories import (
+    ARBETE,
+    CATEGORIES,
+    FIELD_CATEGORIES,
+    IDENTITET,
+    travelling_columns,
+)
+from ungtui.domain.disclosure import (
+    ALL,
+    ConsentTerms,
+    Holder,
+    disclosed_categories,
+    names,
+    same_secrecy,
+)
+from ungtui.domain.purposes import STANDING, consent_purposes, meeting_purpose, referral_purpose
+from ungtui.sync import holders
+from ungtui.sync import organisations as orgs
+from ungtui.sync.register import smallest_of_groups
+
+ROUTED_BY_REFERRAL = frozenset({"referral", "referral_event"})
+ROUTED_BY_MEETING = frozenset({"agendaitem", "meetingdecision", "meetingaction"})
+
+
+def _day(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def person_groups(conn: Connection) -> dict[str, str]:
+    """Each merged individual's canonical id (members of no merge map to themselves
+    when looked up with .get(pid, pid))."""
+    return smallest_of_groups(conn.exec_driver_sql("SELECT id_a, id_b FROM sync_merge").all())
+
+
+@dataclass
+class Facts:
+    """What the rule reads, for every person here."""
+
+    keys: dict[str, str]  # organisation id -> identity
+    units: dict[str, Holder]
+    staff: dict[str, Holder]
+    kinds: dict[str, str]  # organisation id -> kind
+    canon: dict[str, str]
+    consents: dict[str, list[ConsentTerms]]  # canonical person -> terms
+    consent_by_id: dict[str, ConsentTerms]
+    # referral id -> (canonical person, purpose, sender, receiver) for referrals sent
+    referrals: dict[str, tuple[str, str, Holder, Holder]]
+    # meeting id -> (purpose, holders present)
+    meetings: dict[str, tuple[str, list[Holder]]]
+    # canonical person -> meeting ids with the person on the agenda
+    agenda: dict[str, set[str]]
+    # agenda item id -> (canonical person, meeting id) for items discussed anyway with a
+    # recorded reason (the acknowledgement)
+    acknowledged: dict[str, tuple[str, str]]
+    # canonical person -> referral ids sent about them
+    person_referrals: dict[str, list[str]] = field(default_factory=dict)
+    # referrals sent with a recorded legal ground instead of a consent
+    on_legal_ground: set[str] = field(default_factory=set)
+
+    def referral_basis(self, referral_id: str, on: date) -> bool:
+        """Does the ground the referral was sent on still hold: its legal ground, or a
+        consent from the sender for its purpose covering work and measures (a withdrawn
+        consent takes the referral away from the receiver)?"""
+        if referral_id in self.on_legal_ground:
+            return True
+        root, purpose, sender, to = self.referrals[referral_id]
+        return ARBETE in disclosed_categories(
+            self.consents.get(root, []), discloser=sender, receiver=to, purposes=(purpose,), on=on
+        )
+
+    def holder(self, organisation_id: str | None, domain: str | None) -> Holder | None:
+        """A party named by its organisation only: all of it (AF or FK: their domain)."""
+        if not organisation_id:
+            return None
+        return Holder(self.keys.get(organisation_id, organisation_id), domain)
+
+    def terms_of(self, person: str) -> list[ConsentTerms]:
+        return self.consents.get(self.canon.get(person, person), [])
+
+    def occasions(self, person: str, receiver: Holder) -> set[str]:
+        """Purposes made current for the person and the receiver by an occasion: a
+        referral between them, a meeting with the person on the agenda and them present."""
+        root = self.canon.get(person, person)
+        found: set[str] = set()
+        for referral_id in self.person_referrals.get(root, ()):
+            _pid, purpose, sender, to = self.referrals[referral_id]
+            if names(sender, receiver) or names(to, receiver):
+                found.add(purpose)
+        for meeting_id in self.agenda.get(root, ()):
+            purpose, present = self.meetings.get(meeting_id, ("", []))
+            if any(names(h, receiver) for h in present):
+                found.add(purpose)
+        return found
+
+
+def consent_terms(
+    row: tuple, keys: dict[str, str], kinds: dict[str, str], staff: dict[str, Holder]
+) -> ConsentTerms:
+    """One consent row (see CONSENT_COLUMNS) as the rule reads it."""
+    (
+        consent_id,
+        _individual,
+        receiver_org,
+        receiver_domain,
+        discloser_org,
+        discloser_domain,
+        recorded_by,
+        purposes,
+        categories,
+        valid_from,
+        valid_to,
+        withdrawn_on,
+    ) = row
+
+    def holder(org_id: str | None, domain: str) -> Holder | None:
+        # No domain named: the whole organisation (for AF or FK, their one domain).
+        if not org_id:
+            return None
+        return Holder(keys.get(org_id, org_id), domain or None)
+
+    discloser = holder(discloser_org, discloser_domain or "")
+    if discloser is None and recorded_by:
+        discloser = staff.get(recorded_by)
+    receiver = holder(receiver_org, receiver_domain or "") or Holder(receiver_org or "")
+    return ConsentTerms(
+        id=consent_id,
+        discloser=discloser,
+        receiver=receiver,
+        purposes=consent_purposes(purposes or ""),
+        categories=frozenset(c for c in (categories or "").split(",") if c in CATEGORIES),
+        valid_from=_day(valid_from) or date.min,
+        valid_to=_day(valid_to),
+        withdrawn_on=_day(withdrawn_on),
+    )
+
+
+CONSENT_COLUMNS = (
+    "id, individual_id, organisation_id, receiver_domain, discloser_organisation_id,"
+    " discloser_domain, recorded_by, purposes, data_categories, valid_from, valid_to,"
+    " withdrawn_on"
+)
+
+
+def load_facts(conn: Connection, individual_ids: Iterable[str] | None = None) -> Facts:
+    """The facts for everyone, or for the given people (and the members of their merged
+    persons) when a screen asks about a few."""
+    keys = orgs.organisation_keys(conn)
+    kinds = holders.organisation_kinds(conn)
+    units = holders.unit_holders(conn, keys)
+    staff = holders.staff_holders(conn, units)
+    canon = person_groups(conn)
+    where, params = "", ()
+    if individual_ids is not None:
+        wanted = set(individual_ids)
+        roots = {canon.get(p, p) for p in wanted}
+        wanted |= {p for p, root in canon.items() if root in roots}
+        if not wanted:
+            wanted = {""}
+        where = f" AND individual_id IN ({', '.join('?' * len(wanted))})"
+        params = tuple(sorted(wanted))
+    consents: dict[str, list[ConsentTerms]] = defaultdict(list)
+    by_id: dict[str, ConsentTerms] = {}
+    for row in conn.exec_driver_sql(
+        f"SELECT {CONSENT_COLUMNS} FROM consent WHERE deleted_at IS NULL{where}", params
+    ):
+        terms = consent_terms(tuple(row), keys, kinds, staff)
+        consents[canon.get(row[1], row[1])].append(terms)
+        by_id[terms.id] = terms
+    facts = Facts(keys, units, staff, kinds, canon, dict(consents), by_id, {}, {}, {}, {})
+    for ref_id, pid, from_org, from_unit, to_org, to_unit, code, ground in conn.exec_driver_sql(
+        "SELECT r.id, r.individual_id, r.from_organisation_id, r.from_unit_id,"
+        " r.to_organisation_id, r.to_unit_id, r.purpose_code, max(e.consent_exception)"
+        " FROM referral r JOIN referral_event e ON e.referral_id = r.id"
+        " AND e.action = 'send' AND e.deleted_at IS NULL WHERE r.deleted_at IS NULL"
+        + where.replace("individual_id", "r.individual_id")
+        + " GROUP BY r.id",
+        params,
+    ):
+        sender = units.get(from_unit or "") or facts.holder(from_org, None)
+        to = units.get(to_unit or "") or facts.holder(to_org, None)
+        if sender is None or to is None:
+            continue
+        root = canon.get(pid, pid)
+        facts.referrals[ref_id] = (root, referral_purpose(code or ""), sender, to)
+        facts.person_referrals.setdefault(root, []).append(ref_id)
+        if ground:
+            facts.on_legal_ground.add(ref_id)
+    meetings: dict[str, tuple[str, list[Holder]]] = {}
+    for meeting_id, kind, purpose in conn.exec_driver_sql(
+        "SELECT id, kind, purpose FROM meeting WHERE deleted_at IS NULL"
+    ):
+        meetings[meeting_id] = (meeting_purpose(purpose or "", kind), [])
+    for meeting_id, staff_id, org_id in conn.exec_driver_sql(
+        "SELECT meeting_id, staff_id, organisation_id FROM meetingattendee"
+        " WHERE deleted_at IS NULL"
+    ):
+        if meeting_id not in meetings:
+            continue
+        present = staff.get(staff_id or "") or facts.holder(org_id, None)
+        if present is not None:
+            meetings[meeting_id][1].append(present)
+    facts.meetings = meetings
+    for item_id, pid, meeting_id, ack in conn.exec_driver_sql(
+        "SELECT id, individual_id, meeting_id, ack_reason FROM agendaitem"
+        " WHERE deleted_at IS NULL AND individual_id IS NOT NULL" + where,
+        params,
+    ):
+        root = canon.get(pid, pid)
+        facts.agenda.setdefault(root, set()).add(meeting_id)
+        if ack:
+            facts.acknowledged[item_id] = (root, meeting_id)
+    return facts
+
+
+def categories_for(
+    facts: Facts, person: str, *, discloser: Holder, receiver: Holder, on: date
+) -> frozenset[str]:
+    """What `discloser` may give `receiver` about the person for the standing purposes
+    and the occasions that involve the receiver (domain.purposes)."""
+    purposes = STANDING | facts.occasions(person, receiver)
+    return disclosed_categories(
+        facts.terms_of(person), discloser=discloser, receiver=receiver, purposes=purposes, on=on
+    )
+
+
+def _value(registers: dict, column: str):
+    reg = registers.get(column)
+    if reg and reg.get("v"):
+        return reg["v"][0][0]
+    return None
+
+
+@dataclass
+class SharePlan:
+    """What an export from `discloser` to `receiver` carries about each person today."""
+
+    discloser: Holder
+    receiver: Holder
+    today: date
+    facts: Facts
+    # Every individual id (merged members too) with the categories that may travel.
+    people: dict[str, frozenset[str]] = field(default_factory=dict)
+    # People already sent to the receiver whose newly covered categories go in full.
+    widened: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls, conn: Connection, *, discloser: Holder, receiver: Holder, today: date
+    ) -> SharePlan:
+        facts = load_facts(conn)
+        plan = cls(discloser, receiver, today, facts)
+        by_root: dict[str, frozenset[str]] = {}
+        roots: dict[str, list[str]] = defaultdict(list)
+        for (pid,) in conn.exec_driver_sql("SELECT id FROM individual"):
+            roots[facts.canon.get(pid, pid)].append(pid)
+        for root in roots:
+            allowed = categories_for(facts, root, discloser=discloser, receiver=receiver, on=today)
+            if plan._routed_identity(root):
+                allowed |= {IDENTITET}
+            if allowed:
+                by_root[root] = allowed
+        for root, members in roots.items():
+            if root in by_root:
+                for pid in members:
+                    plan.people[pid] = by_root[root]
+        return plan
+
+    def _routed_identity(self, root: str) -> bool:
+        """Who the person is travels with a referral sent between the two on a ground that
+        still holds, and with a meeting item discussed anyway (a reason recorded) with the
+        receiver present. (A consent for the receiver's own disclosures is no ground for
+        telling it anything: it travels to the receiver only with the person.)"""
+        facts = self.facts
+        for referral_id in facts.person_referrals.get(root, ()):
+            if self._referral_goes(referral_id):
+                return True
+        return any(
+            pid == root and self._party(*facts.meetings.get(meeting_id, ("", []))[1])
+            for pid, meeting_id in facts.acknowledged.values()
+        )
+
+    def _referral_goes(self, referral_id: str) -> bool:
+        """A referral and its steps go between its two parties while its ground holds."""
+        found = self.facts.referrals.get(referral_id)
+        return (
+            found is not None
+            and self._party(found[2], found[3])
+            and self.facts.referral_basis(referral_id, self.today)
+        )
+
+    def _party(self, *parties: Holder) -> bool:
+        return any(names(p, self.receiver) for p in parties)
+
+    def _consent_goes(self, terms: ConsentTerms) -> bool:
+        named = [terms.receiver] + ([terms.discloser] if terms.discloser else [])
+        return self._party(*named)
+
+    def categories(self, person: str | None) -> frozenset[str]:
+        return self.people.get(person or "", frozenset())
+
+    # --- the bookkeeping of what the receiver holds from here -------------------------
+
+    def record_sent(self, conn: Connection) -> tuple[set[str], list[str], dict[str, list[str]]]:
+        """Compare with what was sent before and remember what is sent now. Returns
+        (people sent for the first time, people to drop entirely, people to drop some
+        categories of: {id: [categories]}); sets `widened`."""
+        sent, purges, narrowed = self.compare_sent(conn)
+        self.remember_sent(conn)
+        return set(self.people) - sent, purges, narrowed
+
+    def _sent_keys(self) -> tuple[str, str]:
+        key = self.receiver.key
+        # Rows written before domains name the organisation only; they are read once
+        # and written under the receiver's full key.
+        legacy = self.receiver.organisation if self.receiver.domain else None
+        return key, legacy or key
+
+    def compare_sent(self, conn: Connection) -> tuple[set[str], list[str], dict[str, list[str]]]:
+        """Compare with what was sent before, without writing (an export's preview does
+        this too). Returns (people sent before, people to drop entirely, people to drop
+        some categories of: {id: [categories]}); sets `widened`."""
+        key, legacy = self._sent_keys()
+        before: dict[str, frozenset[str]] = {}
+        for owner, pid, cats in conn.exec_driver_sql(
+            "SELECT organisation_id, individual_id, categories FROM sync_sent"
+            " WHERE organisation_id IN (?, ?)",
+            (key, legacy),
+        ):
+            sent = ALL if cats is None else frozenset(c for c in cats.split(",") if c)
+            if owner == key or pid not in before:
+                before[pid] = sent
+        purges = sorted(set(before) - set(self.people))
+        narrowed = {
+            pid: [c for c in CATEGORIES if c in before[pid] - cats]
+            for pid, cats in self.people.items()
+            if pid in before and before[pid] - cats
+        }
+        self.widened = {
+            pid: cats - before[pid]
+            for pid, cats in self.people.items()
+            if pid in before and cats - before[pid]
+        }
+        return set(before), purges, narrowed
+
+    def remember_sent(self, conn: Connection) -> None:
+        """Remember what the receiver holds after this export: committed only together
+        with a written file."""
+        key, legacy = self._sent_keys()
+        conn.exec_driver_sql("DELETE FROM sync_sent WHERE organisation_id IN (?, ?)", (key, legacy))
+        if self.people:
+            conn.exec_driver_sql(
+                "INSERT INTO sync_sent (organisation_id, individual_id, categories)"
+                " VALUES (?, ?, ?)",
+                [
+                    (key, pid, ",".join(c for c in CATEGORIES if c in cats))
+                    for pid, cats in sorted(self.people.items())
+                ],
+            )
+
+    # --- the hook collect calls per record ---------------------------------------------
+
+    def refreshes(self, person: str | None) -> bool:
+        """The person's records must be read again even if unchanged: categories newly
+        covered go whole."""
+        return bool(person and person in self.widened)
+
+    def fields_to_send(
+        self, table: str, row_id: str, person: str, registers: dict, chosen: dict
+    ) -> dict | None:
+        """Of a record about a person, the fields that may go: `chosen` (what changed, or
+        everything for a new receiver) narrowed to what is covered, plus the fields of
+        newly covered categories. None: the record does not go at all."""
+        allowed = self._allowed_for(table, row_id, person, registers)
+        if allowed is None:
+            return None
+        if allowed is ALL:
+            columns = list(registers)
+        else:
+            columns = travelling_columns(table, registers, allowed)
+            if not columns:
+                return None
+        widened = self.widened.get(person, frozenset())
+        fields = FIELD_CATEGORIES[table]
+        result = {c: chosen[c] for c in columns if c in chosen}
+        for column in columns:
+            if column not in result and fields.get(column) in widened:
+                reg = registers[column]
+                result[column] = {"v": reg["v"], "vv": reg["vv"]}
+        return result
+
+    def _allowed_for(
+        self, table: str, row_id: str, person: str, registers: dict
+    ) -> frozenset[str] | None:
+        """The categories a record may carry to the receiver; None: not this record."""
+        facts = self.facts
+        if table == "consent":
+            terms = facts.consent_by_id.get(row_id)
+            return ALL if terms is not None and self._consent_goes(terms) else None
+        if table in ROUTED_BY_REFERRAL:
+            referral_id = row_id if table == "referral" else _value(registers, "referral_id")
+            return ALL if self._referral_goes(referral_id or "") else None
+        if table in ROUTED_BY_MEETING:
+            return self._meeting_allows(table, row_id, person, registers)
+        return self.categories(person)
+
+    def _meeting_allows(
+        self, table: str, row_id: str, person: str, registers: dict
+    ) -> frozenset[str] | None:
+        meeting_id = _value(registers, "meeting_id")
+        purpose, present = self.facts.meetings.get(meeting_id or "", ("", []))
+        if not any(names(h, self.receiver) for h in present):
+            return None
+        item_id = row_id if table == "agendaitem" else _value(registers, "item_id")
+        if item_id in self.facts.acknowledged:
+            return ALL
+        return disclosed_categories(
+            self.facts.terms_of(person),
+            discloser=self.discloser,
+            receiver=self.receiver,
+            purposes=(purpose,),
+            on=self.today,
+        ) or None
+
+
+def share_plan(
+    conn: Connection, receiver: Holder, today: date, discloser: Holder | None = None
+) -> SharePlan | None:
+    """The plan for an export from this install to `receiver`; None when nothing is
+    withheld (the same secrecy domain, or an install that has no user yet)."""
+    discloser = discloser or holders.own_holder(conn)
+    if discloser is None or same_secrecy(discloser, receiver):
+        return None
+    return SharePlan.load(conn, discloser=discloser, receiver=receiver, today=today)
+
+
+def receiver_holder(
+    conn: Connection, organisation_id: str | None, domain: str | None = None
+) -> Holder | None:
+    """A file's receiver as a party. Without a domain: an organisation that is one domain
+    whole (AF, FK, a provider) is that domain; one's own organisation is one's own domain
+    (another install of the same unit or nämnd); any other kommun is all of its domains,
+    so only consents for the whole kommun cover it."""
+    if not organisation_id:
+        return None
+    if domain is None:
+        own = holders.own_holder(conn)
+        key = orgs.organisation_key(conn, organisation_id)
+        if own is not None and own.organisation == key:
+            return own
+    return holders.organisation_holder(conn, organisation_id, domain)
