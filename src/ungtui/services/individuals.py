@@ -10,10 +10,10 @@ from sqlalchemy import and_, func
 from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.group_filters import group_bounds
 from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules
 from ungtui.domain.identity import mask_identity, parse_identity
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.target_groups import GroupMatch, PersonFacts, short_codes, target_groups
 from ungtui.domain.text import fold, person_search_key, person_sort_key
 from ungtui.domain.vocabulary import FIELD_LABELS as COLUMN_LABELS
@@ -368,7 +368,7 @@ def validate_individual(data: IndividualInput, today: date) -> dict:
             errors["birth_date"] = "Ange födelsedatum när personen saknar personnummer."
         else:
             try:
-                values["birth_date"] = parse_iso_date(data.birth_date)
+                values["birth_date"] = parse_day(data.birth_date, today)
             except ValueError as exc:
                 errors["birth_date"] = str(exc)
             else:
@@ -395,7 +395,7 @@ def validate_individual(data: IndividualInput, today: date) -> dict:
     permit = None
     if data.residence_permit_date.strip():
         try:
-            permit = parse_iso_date(data.residence_permit_date)
+            permit = parse_day(data.residence_permit_date, today)
         except ValueError as exc:
             errors["residence_permit_date"] = str(exc)
         else:

@@ -13,11 +13,11 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.guarantee import GuaranteeRule, GuaranteeRules, GuaranteeStatus, rule_for
 from ungtui.domain.guarantee import guarantee_status as guarantee_on
 from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES, start_refusal
+from ungtui.domain.meeting_time import DAY_EXAMPLES, parse_day
 from ungtui.domain.way import (
     FOLLOW_UP_DAYS,
     OUTCOMES,
@@ -391,13 +391,15 @@ def _mapping_view(m: Mapping) -> MappingView:
 # --- writing -------------------------------------------------------------------------
 
 
-def _date(errors: dict[str, str], key: str, text: str, *, required: bool = True) -> date | None:
+def _date(
+    errors: dict[str, str], key: str, text: str, today: date, *, required: bool = True
+) -> date | None:
     if not text.strip():
         if required:
-            errors[key] = "Ange ett datum (ÅÅÅÅ-MM-DD)."
+            errors[key] = f"Ange ett datum, till exempel {DAY_EXAMPLES}."
         return None
     try:
-        return parse_iso_date(text)
+        return parse_day(text, today)
     except ValueError as exc:
         errors[key] = str(exc)
         return None
@@ -450,7 +452,7 @@ def start_way(
 ) -> str:
     today = today or clock.today()
     errors: dict[str, str] = {}
-    entry = _date(errors, "entry_date", data.entry_date)
+    entry = _date(errors, "entry_date", data.entry_date, today)
     _not_future(errors, "entry_date", entry, today)
     if data.phase not in WORKING_PHASES:
         errors["phase"] = "Välj fas."
@@ -511,7 +513,7 @@ def add_phase(
     errors: dict[str, str] = {}
     if data.phase not in WORKING_PHASES:
         errors["phase"] = "Välj fas. Avslut registreras med Avsluta vägen."
-    on = _date(errors, "started_on", data.started_on)
+    on = _date(errors, "started_on", data.started_on, today)
     _not_future(errors, "started_on", on, today)
     if errors:
         raise ValidationError(errors)
@@ -557,7 +559,7 @@ def exit_way(
 ) -> None:
     today = today or clock.today()
     errors: dict[str, str] = {}
-    exit_on = _date(errors, "exit_on", data.exit_on)
+    exit_on = _date(errors, "exit_on", data.exit_on, today)
     _not_future(errors, "exit_on", exit_on, today)
     if data.outcome not in OUTCOMES:
         errors["outcome"] = "Välj vad personen gick vidare till."
@@ -600,7 +602,7 @@ def record_follow_up(
     errors: dict[str, str] = {}
     if data.day_offset not in FOLLOW_UP_DAYS:
         errors["day_offset"] = "Välj uppföljning efter 90, 180 eller 360 dagar."
-    checked = _date(errors, "checked_on", data.checked_on)
+    checked = _date(errors, "checked_on", data.checked_on, today)
     _not_future(errors, "checked_on", checked, today)
     if data.outcome not in OUTCOMES:
         errors["outcome"] = "Välj vad personen gör nu."
@@ -657,7 +659,7 @@ def save_mapping(
     the earlier mapping as history and adds a new one."""
     today = today or clock.today()
     errors: dict[str, str] = {}
-    mapped_on = _date(errors, "mapped_on", data.mapped_on)
+    mapped_on = _date(errors, "mapped_on", data.mapped_on, today)
     _not_future(errors, "mapped_on", mapped_on, today)
     if data.schooling not in SCHOOLING:
         errors["schooling"] = "Välj skolbakgrund."
@@ -739,8 +741,8 @@ def save_individual_measure(
     errors: dict[str, str] = {}
     if not data.measure_id:
         errors["measure_id"] = "Välj insats ur katalogen."
-    start = _date(errors, "start_date", data.start_date)
-    end = _date(errors, "end_date", data.end_date, required=False)
+    start = _date(errors, "start_date", data.start_date, today)
+    end = _date(errors, "end_date", data.end_date, today, required=False)
     if start and end and end < start:
         errors["end_date"] = "Slutdatum kan inte vara före startdatum."
     hours = _hours(errors, data.hours_per_week)
