@@ -70,7 +70,7 @@ async def test_search_answers_as_you_type_and_opens_the_process(demo_db):
         assert len(titles(app)) == 15
         await pilot.press("escape")
         await settle(pilot)
-        assert app.current_mode == "deltagare"
+        assert app.current_mode == "min_dag"
 
 
 async def test_status_filter_shows_the_ended_process(demo_db):

@@ -154,7 +154,7 @@ async def test_inbox_shows_the_overdue_referral_first_with_a_text_marker(world):
         assert [r[0] for r in rows(app)] == ["FÖRSENAD"]
         await pilot.press("escape")
         await settle(pilot)
-        assert app.current_mode == "deltagare"
+        assert app.current_mode == "min_dag"
 
 
 async def test_receive_then_decline_without_and_with_a_reason(world):

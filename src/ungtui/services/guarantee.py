@@ -71,6 +71,13 @@ WHERE w.exit_on IS NULL AND w.deleted_at IS NULL
 """
 
 
+# Only the people a caseworker is responsible for (Min dag). The unary + keeps SQLite
+# from searching the staff index (thousands of people per caseworker) for every way.
+_MINE = """
+  AND EXISTS (SELECT 1 FROM responsibility rs
+    WHERE rs.individual_id = i.id AND +rs.staff_id = :staff AND rs.deleted_at IS NULL)"""
+
+
 def _as_rules(rule: GuaranteeRule | GuaranteeRules) -> GuaranteeRules:
     return rule if isinstance(rule, GuaranteeRules) else GuaranteeRules(rule)
 
@@ -160,12 +167,17 @@ def list_watch(
     rule: GuaranteeRule | GuaranteeRules | None = None,
     offset: int = 0,
     limit: int = 100,
+    staff_id: str | None = None,
+    entry_from: date | None = None,
 ) -> list[WatchRow]:
     """Covered people with an open way and no measure yet, nearest deadline first…
-    past ones first of all, the longest overdue at the top. Without a rule, the install's."""
+    past ones first of all, the longest overdue at the top. Without a rule, the install's;
+    with a staff id, only the people that caseworker is responsible for; with
+    `entry_from`, only ways that began on that day or later (Min dag's window)."""
     today = today or clock.today()
     rules = _as_rules(rule if rule is not None else guarantee_rules(db))
     with_rules, params = _params(today, rules)
+    since = " AND w.entry_date >= :entry_from" if entry_from else ""
     # With one rule the deadline follows the entry date, which the index keeps in order.
     order = "w.entry_date"
     if rules.agreements:
@@ -177,9 +189,17 @@ def list_watch(
                 + "SELECT w.id, i.id, i.first_name, i.last_name, i.identity_number, i.reserve_id,"
                 " i.identity_kind, i.birth_date, w.entry_date, r.rule "
                 + _WATCH_FROM
+                + (_MINE if staff_id else "")
+                + since
                 + f" ORDER BY {order}, i.sort_key, i.id LIMIT :limit OFFSET :offset"
             ),
-            {**params, "limit": limit, "offset": offset},
+            {
+                **params,
+                "limit": limit,
+                "offset": offset,
+                "staff": staff_id,
+                "entry_from": entry_from.isoformat() if entry_from else None,
+            },
         ).all()
     numbered = [rules.default, *(a.rule for a in rules.agreements)]
     way_ids = [r[0] for r in rows]

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Markdown, Static
+from textual.widgets import DataTable, Header, Markdown, Static
 
 from ungtui.services import clock
 from ungtui.services.agreements import (
@@ -24,6 +24,7 @@ from ungtui.services.guarantee_rules import guarantee_rule, set_agreement_guaran
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 def _cell(text: str) -> str:
@@ -96,7 +97,7 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
         ):
             table.add_column(label, width=width)
         yield table
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -313,7 +314,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column("Bilaga", width=6)
             table.add_column("Arbetsprocess", width=80)
             yield table
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#agreement-processes", DataTable).focus()

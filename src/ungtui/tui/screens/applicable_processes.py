@@ -7,11 +7,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.services.errors import NotFound
 from ungtui.services.processes import ApplicableRow, applicable_for
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
@@ -29,7 +30,7 @@ class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
         for label, width in (("Arbetsprocess", 52), ("Målgrupp som passar", 26), ("Ansvarig", 36)):
             table.add_column(label, width=width)
         yield table
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.domain.dates import parse_iso_date
 from ungtui.services import clock
@@ -26,6 +26,7 @@ from ungtui.services.audit import (
 )
 from ungtui.services.private_files import free_name, write_private_text
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
 
@@ -77,7 +78,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(label, width=width)
         yield table
         yield Static("", id="audit-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#audit", DataTable).focus()

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, SelectionList, Static
+from textual.widgets import Header, Input, Select, SelectionList, Static
 
 from ungtui.domain.vocabulary import CONSENT_FORMS, DATA_CATEGORIES
 from ungtui.services import clock
@@ -15,6 +15,7 @@ from ungtui.services.consents import ConsentInput, add_consent
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.organisations import list_organisations
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 
@@ -70,7 +71,7 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
                     Input(placeholder="tomt = tills vidare", id="valid_to"),
                     name="valid_to",
                 )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#organisation_id", Select).focus()

@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
 
 from ungtui.services import clock
 from ungtui.services.extract import as_markdown, build_extract
 from ungtui.services.private_files import free_name, write_private_text
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class ExtractScreen(ReportsWorkerErrors, Screen[None]):
@@ -32,7 +33,7 @@ class ExtractScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         with VerticalScroll(id="extract-scroll"):
             yield Markdown("Hämtar uppgifterna …", id="extract")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#extract-scroll").focus()

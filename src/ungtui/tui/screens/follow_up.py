@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.domain.periods import Period, PeriodError, current_term, parse_period
 from ungtui.services import clock
@@ -43,6 +43,7 @@ from ungtui.services.report_export import (
     write_to_folder,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.report_charts import bars, figure_text, line
 from ungtui.tui.widgets.section_bar import SectionBar
 
@@ -137,7 +138,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         with Horizontal(id="fu-charts"):
             yield Static("", id="fu-bars")
             yield Static("", id="fu-line")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#fu-table", DataTable).focus()

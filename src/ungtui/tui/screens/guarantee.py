@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 
 PAGE_SIZE = 100
@@ -61,7 +62,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         ):
             table.add_column(label, key=key, width=width)
         yield table
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.identity import mask_identity
 from ungtui.domain.text import initials
@@ -24,6 +24,7 @@ from ungtui.services.individuals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 def hidden(value: str, share: bool) -> str:
@@ -91,7 +92,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             ):
                 history.add_column(label, width=width)
             yield history
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#consents", DataTable).focus()

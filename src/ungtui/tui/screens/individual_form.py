@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.identity import parse_identity
@@ -25,6 +25,7 @@ from ungtui.services.individuals import (
 from ungtui.services.organisations import list_staff
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 DATE_FIELDS = {"birth_date", "residence_permit_date"}
@@ -107,7 +108,7 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 Select([], prompt="Ingen ansvarig", id="responsible"),
                 name="responsible",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#identity", Input).focus()

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.services.job_tracks import JobTrackRow, ParticipantRow, list_participants
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 
 PAGE_SIZE = 100
@@ -60,7 +61,7 @@ class JobTrackParticipantsScreen(ReportsWorkerErrors, Screen[None]):
         ):
             table.add_column(label, key=key, width=width)
         yield table
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.job_tracks import check_goal, percent
 from ungtui.domain.target_groups import GROUPS
 from ungtui.services.job_tracks import JobTrackInput, JobTrackRow, list_job_tracks, save_job_track
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
@@ -56,7 +57,7 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(label, width=width)
         yield table
         yield Static("", id="goal")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.measures import SCOPES
 from ungtui.services.errors import ServiceError
@@ -26,6 +26,7 @@ from ungtui.services.organisations import OrganisationInfo, list_organisations
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
@@ -67,7 +68,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
         ):
             table.add_column(label, width=width)
         yield table
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, OptionList, Static, TextArea
+from textual.widgets import DataTable, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ungtui.domain.meeting_time import describe
@@ -48,6 +48,7 @@ from ungtui.tui.screens.meeting_dialogs import (
     PersonPickerScreen,
     TextPromptScreen,
 )
+from ungtui.tui.widgets.footer import KeyFooter
 
 # Notes are written this long after the last keystroke: well within a second, and
 # seldom enough that a fast typist does not write on every key.
@@ -135,7 +136,7 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
                 ):
                     entries.add_column(label, width=width)
                 yield entries
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(AgendaList).focus()

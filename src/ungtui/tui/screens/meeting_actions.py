@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from ungtui.services import clock
 from ungtui.services.errors import ServiceError
@@ -23,6 +23,7 @@ from ungtui.services.meeting_actions import (
 )
 from ungtui.services.meeting_agenda import ActionRow, set_action_done
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
@@ -85,7 +86,7 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(label, key=key, width=width)
         yield table
         yield Static("", id="actions-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ActionTable).focus()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Markdown, Select, Static
+from textual.widgets import Button, DataTable, Input, Markdown, Select, Static
 
 from ungtui.domain.meeting_time import parse_day
 from ungtui.services import clock
@@ -26,6 +26,7 @@ from ungtui.services.meetings import (
 from ungtui.services.minutes import build_minutes, minutes_file_name, write_minutes
 from ungtui.services.organisations import list_staff
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 DIALOG_CSS = """
@@ -200,7 +201,7 @@ class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):
                 "deltagare. Esc stänger.",
                 classes="dialog-text",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show(self._attendees)
@@ -385,7 +386,7 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
                 )
                 yield Input(id="minutes-path")
                 yield Button("Spara", id="minutes-button", variant="primary")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.meeting_time import EXAMPLES, SERIES_INTERVALS, describe, parse_meeting_time
 from ungtui.domain.meeting_vocabulary import MEETING_KINDS
@@ -22,6 +22,7 @@ from ungtui.services.meetings import (
 )
 from ungtui.services.organisations import list_staff
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 WHEN_HINT = f"Till exempel {EXAMPLES}."
@@ -81,7 +82,7 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 Select([], prompt="Ingen vald", id="keeper"),
                 name="keeper",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

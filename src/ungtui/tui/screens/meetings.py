@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from ungtui.domain.meeting_time import WEEKDAY_NAMES
 from ungtui.services.meetings import (
@@ -21,6 +21,7 @@ from ungtui.services.meetings import (
     list_meetings,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
@@ -81,7 +82,7 @@ class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
             )
         yield MeetingTable(id="meetings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="meetings-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(MeetingTable)

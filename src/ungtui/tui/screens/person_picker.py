@@ -10,10 +10,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ungtui.services.individuals import IndividualFilter, IndividualRow, list_individuals
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity
 
 MAX_ROWS = 30
@@ -46,7 +47,7 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                 table.add_column(label, width=width)
             yield table
             yield Static("Enter väljer · Esc avbryter", classes="field-hint")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#picker-search", Input).focus()

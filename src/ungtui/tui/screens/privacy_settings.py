@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Static
+from textual.widgets import Checkbox, Header, Input, Static
 
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.privacy_settings import privacy_settings, save_privacy_settings
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 
@@ -39,7 +40,7 @@ class PrivacySettingsScreen(ReportsWorkerErrors, Screen[None]):
             )
             yield Checkbox("Ta bort lösenfrasen", id="remove_passphrase")
             yield Checkbox("Skärmdelning slås på när Möten öppnas", id="share_in_meetings")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()

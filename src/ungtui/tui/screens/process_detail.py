@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Markdown, Select, Static
+from textual.widgets import DataTable, Header, Input, Markdown, Select, Static
 
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.processes import commitment_until
@@ -26,6 +26,7 @@ from ungtui.services.processes import (
     get_process,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 
@@ -52,7 +53,7 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
         with VerticalScroll(id="process-body"):
             yield Static("", id="process-title", classes="screen-title")
             yield Markdown("", id="process-text")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#process-body").focus()
@@ -140,7 +141,7 @@ class VersionsScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(label, width=width)
         yield table
         yield Static("", id="versions-hint")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._fill()
@@ -210,7 +211,7 @@ class DiffScreen(ReportsWorkerErrors, Screen[None]):
         )
         with VerticalScroll(id="diff"):
             yield Static("", id="diff-text")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#diff").focus()

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Select, SelectionList, Static, TextArea
 
 from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.target_groups import GROUPS
@@ -23,6 +23,7 @@ from ungtui.services.organisations import OrganisationInfo, list_organisations
 from ungtui.services.processes import ProcessInput, process_input, save_process
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 
@@ -59,7 +60,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
         title = "Ändra arbetsprocess" if self.process_id else "Ny arbetsprocess"
         yield Static(title, classes="screen-title")
         yield VerticalScroll(id="process-form")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

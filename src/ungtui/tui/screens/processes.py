@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.domain.processes import STATES
 from ungtui.domain.target_groups import GROUPS
@@ -22,6 +22,7 @@ from ungtui.services.starting_content import load_starting_content
 from ungtui.store.process_search import MARK_END, MARK_START, ProcessQuery
 from ungtui.tui.screens.base import ReportsWorkerErrors, failure_message
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 50
@@ -113,7 +114,7 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
         yield Static(EMPTY_TEXT, id="process-empty")
         yield ProcessTable(id="processes", cursor_type="row", zebra_stripes=True)
         yield Static("", id="process-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(ProcessTable)

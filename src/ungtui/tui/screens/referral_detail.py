@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.referral_states import TRANSITIONS
 from ungtui.services.errors import NotFound
 from ungtui.services.referrals import EventRow, ReferralDetail, get_referral
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.referrals import OVERDUE, WARNING_STYLE
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 
 # One key per step; a step's key shows in the footer only when the step is possible.
@@ -80,7 +81,7 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             for label, width in (("Datum", 10), ("Steg", 11), ("Vem", 34), ("Noteringar", 54)):
                 events.add_column(label, width=width)
             yield events
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#referral-events", DataTable).focus()

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
 from ungtui.services.errors import ServiceError, ValidationError
@@ -23,6 +23,7 @@ from ungtui.services.referrals import (
     update_referral,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 
@@ -95,7 +96,7 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 Input(placeholder="ÅÅÅÅ-MM-DD", id="reply_by"),
                 name="reply_by",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#to_organisation_id", Select).focus()

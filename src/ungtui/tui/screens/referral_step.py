@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from ungtui.domain.referral_states import TRANSITIONS
 from ungtui.domain.referral_vocabulary import REFERRAL_OUTCOMES
@@ -23,6 +23,7 @@ from ungtui.services.referrals import (
     transition_referral,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 DIALOG_CSS = """
@@ -83,7 +84,7 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                 )
             label = "Anteckning" if t is None else "Anteckning (frivillig)"
             yield FormField(label, Input(id="note"), name="note")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         first = "#reason" if self.transition and self.transition.requires_reason else "#note"
@@ -186,7 +187,7 @@ class ReplyDaysScreen(ReportsWorkerErrors, ModalScreen[int | None]):
                 name="days",
                 hint="Helger och helgdagar (även jul-, midsommar- och nyårsafton) räknas inte.",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#days", Input).focus()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.services.referrals import (
     VIEWS,
@@ -22,6 +22,7 @@ from ungtui.services.referrals import (
     view_counts,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
 
@@ -216,7 +217,7 @@ class ReferralsScreen(ReferralListScreen):
         yield Static("Remisser", id="referral-title")
         yield self.make_table()
         yield Static("", id="referral-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _scope(self) -> dict:
         user = self.app.user
@@ -348,7 +349,7 @@ class IndividualReferralsScreen(ReferralListScreen):
         yield Static("Remisser för personen", id="referral-title", classes="screen-title")
         yield self.make_table()
         yield Static("", id="referral-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

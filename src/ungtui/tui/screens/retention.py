@@ -6,7 +6,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from ungtui.services.errors import ValidationError
 from ungtui.services.retention import (
@@ -19,6 +19,7 @@ from ungtui.services.retention import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class RetentionScreen(ReportsWorkerErrors, Screen[None]):
@@ -55,7 +56,7 @@ class RetentionScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(label, width=width)
         yield table
         yield Static("", id="retention-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#candidates", DataTable).focus()

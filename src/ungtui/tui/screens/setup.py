@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import ValidationError
 from ungtui.services.organisations import CurrentUser, list_organisations, register_user
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 NEW_ORGANISATION = "__new__"
@@ -69,7 +70,7 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
                 Input(placeholder="t.ex. Jobbcenter Unga", id="unit_name"),
                 name="unit_name",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -13,7 +13,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     LoadingIndicator,
@@ -41,6 +40,7 @@ from ungtui.sync.changes import PERSON_TABLES
 from ungtui.sync.fileformat import SyncFileError
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
 
@@ -88,6 +88,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         super().__init__()
         self._conflicts: list[ConflictView] = []
         self._pairs: list[DuplicatePair] = []
+        self._export_for: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -121,7 +122,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             with TabPane("Installationer", id="tab-peers"):
                 yield Static("", id="own-fingerprint")
                 yield DataTable(id="peers", cursor_type="row")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-busy").display = False
@@ -154,6 +155,15 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     def action_back(self) -> None:
         self.app.back_to_home()  # type: ignore[attr-defined]
 
+    def prepare_export(self, organisation_id: str | None) -> None:
+        """The export tab, for one organisation when named (Min dag's partner lines)."""
+        self._export_for = organisation_id
+        if self.is_mounted:
+            self.action_tab("tab-export")
+            self.load()
+        else:
+            self.call_after_refresh(self.action_tab, "tab-export")
+
     @work(thread=True, exclusive=True, group="sync-load", exit_on_error=False)
     def load(self) -> None:
         db = self.app.db
@@ -170,6 +180,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     def _show(self, organisations, conflicts, pairs, peers, fingerprint) -> None:
         select = self.query_one("#export-org", Select)
         chosen = select.value
+        if self._export_for is not None:
+            chosen, self._export_for = self._export_for, None
         select.set_options(organisations)
         if chosen in {org_id for _name, org_id in organisations}:
             select.value = chosen

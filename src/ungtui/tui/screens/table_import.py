@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from ungtui.domain.table_import import FIELDS, cell_text, check_mapping, guess_mapping
 from ungtui.services.errors import ServiceError
@@ -27,6 +27,7 @@ from ungtui.services.table_import import (
     report_lines,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 
 SAMPLE_ROWS = 2  # example values shown next to each column, so the user sees what it holds
 
@@ -92,7 +93,7 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             with VerticalScroll(id="import-report"):
                 yield Static("", id="import-report-text")
         yield Static("Skriv sökvägen till listan och tryck Enter.", id="import-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

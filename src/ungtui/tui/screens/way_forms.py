@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 
@@ -78,7 +79,7 @@ class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
                     while index < len(self._specs) and self._specs[index].row == spec.row:
                         yield self._field(self._specs[index])
                         index += 1
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @staticmethod
     def _field(spec: Spec):

@@ -1,11 +1,34 @@
-"""Small pieces every form uses: a labelled field with its error line."""
+"""Small pieces every form uses: a labelled field with its error line, and a date field
+that reads back the day it understood while it is typed."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
+
+from ungtui.domain.meeting_time import DAY_EXAMPLES, describe_day, parse_day
+from ungtui.services import clock
+
+DATE_PLACEHOLDER = "t.ex. idag, fre, +14, +3 ad"
+
+
+class DateInput(Input):
+    """A day typed the one way every date field takes (domain.meeting_time.parse_day)."""
+
+    def __init__(self, value: str = "", *, placeholder: str = DATE_PLACEHOLDER, **kw) -> None:
+        super().__init__(value, placeholder=placeholder, **kw)
+
+
+def read_back(text: str) -> str | None:
+    """'→ tisdag 2026-12-01' for a day that is understood; None while it is not (yet)."""
+    if not text.strip():
+        return None
+    try:
+        return f"→ {describe_day(parse_day(text, clock.today()))}"
+    except ValueError:
+        return None
 
 
 class FormField(Vertical):
@@ -29,11 +52,24 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="field-label")
         yield self._widget
+        hint = self._hint
+        if isinstance(self._widget, DateInput):
+            hint = self._date_hint(self._widget.value)
         # Empty lines are hidden so that a form fits on a laptop screen.
-        yield Static(self._hint, classes="field-hint").set_styles(
-            "display: block;" if self._hint else "display: none;"
+        yield Static(hint, classes="field-hint").set_styles(
+            "display: block;" if hint else "display: none;"
         )
         yield Static("", classes="field-error").set_styles("display: none;")
+
+    def _date_hint(self, text: str) -> str:
+        day = read_back(text)
+        if day is None:
+            return self._hint or f"Till exempel {DAY_EXAMPLES}."
+        return f"{day} · {self._hint}" if self._hint else day
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, DateInput) and event.input is self._widget:
+            self.set_hint(self._date_hint(event.value))
 
     def set_error(self, message: str | None) -> None:
         error = self.query_one(".field-error", Static)
