@@ -123,7 +123,7 @@ async def test_ending_a_process_asks_for_the_party_and_shows_the_commitment(demo
         error = app.screen.query_one("#field-party .field-error", Static)
         assert str(error.render()) == "Välj vilken part som avslutar processen."
         hint = app.screen.query_one("#field-ended_on .field-hint", Static)
-        assert str(hint.render()) == "Åtagandet gäller t.o.m. 2027-02-24."
+        assert str(hint.render()) == "→ tisdag 2026-11-24 · Åtagandet gäller t.o.m. 2027-02-24."
         parties = app.screen.query_one("#end-party", Select)
         parties.value = parties._options[1][1]
         await pilot.press("ctrl+s")

@@ -211,7 +211,7 @@ async def test_send_with_consent(world):
         await pilot.press("s")
         await settle(pilot)
         line = str(app.screen.query_one("#consent-line", Static).render())
-        assert line == "Samtycke: Samtycke för Arbetsförmedlingen gäller."
+        assert line == "Får skickas: Samtycke för Arbetsförmedlingen gäller."
         await type_text(pilot, "Ringt Karin")
         await pilot.press("enter")
         await settle(pilot)

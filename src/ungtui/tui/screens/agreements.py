@@ -253,8 +253,8 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "on",
                         "Dag då uppsägningen lämnades",
+                        "date",
                         value=clock.today().isoformat(),
-                        placeholder="ÅÅÅÅ-MM-DD",
                     ),
                 ],
                 check,
@@ -471,8 +471,8 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "on",
                         "Dag då uppsägningen lämnades",
+                        "date",
                         value=clock.today().isoformat(),
-                        placeholder="ÅÅÅÅ-MM-DD",
                     ),
                 ],
                 check,

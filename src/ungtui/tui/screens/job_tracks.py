@@ -132,12 +132,14 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "period_from",
                         "Från",
+                        "date",
                         value=current.period_from.isoformat() if current else "",
                         row=2,
                     ),
                     Spec(
                         "period_to",
                         "Till",
+                        "date",
                         value=current.period_to.isoformat()
                         if current and current.period_to
                         else "",

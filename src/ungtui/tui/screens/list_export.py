@@ -9,19 +9,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
 from ungtui.services import clock
 from ungtui.services.list_export import FORMATS, ExportResult
 from ungtui.services.private_files import free_name
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.form_base import FormDialog
 
 # (path, reveal identity numbers) -> what was written; runs in a thread worker.
 Writer = Callable[[Path, bool], ExportResult]
 
 
-class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
+class ListExportScreen(FormDialog[Path | None]):
     """Dismisses with the written file's path, or None when the user goes back."""
 
     DEFAULT_CSS = """
@@ -36,7 +35,7 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "write", "Skriv filen", id="write", priority=True),
-        Binding("escape", "cancel", "Avbryt"),
+        Binding("escape", "close", "Avbryt"),
     ]
 
     def __init__(self, title: str, stem: str, writer: Writer, *, numbers: bool = True) -> None:
@@ -109,6 +108,3 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
     def _done(self, result: ExportResult) -> None:
         self.app.notify(f"Skrev {result.rows} rader till {result.path}.", title="Listan är uttagen")
         self.dismiss(result.path)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -201,6 +201,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "valid_from",
                         "Första dag",
+                        "date",
                         value=day(row.valid_from) if row else "",
                         placeholder="tomt = redan nu",
                         row=1,
@@ -208,6 +209,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "valid_to",
                         "Sista dag för nya beslut",
+                        "date",
                         value=day(row.valid_to) if row else "",
                         placeholder="tomt = tills vidare",
                         row=1,

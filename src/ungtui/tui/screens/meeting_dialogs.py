@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Markdown, Select, Static
 
-from ungtui.domain.meeting_time import parse_day
 from ungtui.services import clock
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.individuals import IndividualFilter, list_individuals
@@ -26,8 +25,9 @@ from ungtui.services.meetings import (
 from ungtui.services.minutes import build_minutes, minutes_file_name, write_minutes
 from ungtui.services.organisations import list_staff
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.form_base import FormDialog
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -40,11 +40,10 @@ DIALOG_CSS = """
 """
 
 
-class TextPromptScreen(ModalScreen[str | None]):
+class TextPromptScreen(FormDialog[str | None]):
     """One line of text; `check` returns a Swedish reason to refuse it, or None."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TextPromptScreen")
-    BINDINGS = [Binding("escape", "cancel", "Avbryt")]
 
     def __init__(
         self,
@@ -74,25 +73,22 @@ class TextPromptScreen(ModalScreen[str | None]):
         self.query_one("#prompt-text", Input).focus()
 
     @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        reason = self._check(event.value)
+    def _submit(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        value = self.query_one("#prompt-text", Input).value
+        reason = self._check(value)
         if reason:
             self.query_one(FormField).set_error(reason)
             return
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(value)
 
 
-class ActionFormScreen(ModalScreen[ActionInput | None]):
+class ActionFormScreen(FormDialog[ActionInput | None]):
     """What, who (one of the attendees) and by when."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ActionFormScreen")
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True),
-        Binding("escape", "cancel", "Avbryt"),
-    ]
 
     def __init__(self, attendees: list[AttendeeRow], what: str = "", title: str = "") -> None:
         super().__init__()
@@ -113,27 +109,11 @@ class ActionFormScreen(ModalScreen[ActionInput | None]):
                 ),
                 name="responsible",
             )
-            yield FormField(
-                "Klart senast",
-                Input(placeholder="fre, +14, 1/12 eller 2026-12-01", id="due"),
-                name="due",
-                hint="Till exempel fre, +14, 1/12 eller 2026-12-01.",
-            )
+            yield FormField("Klart senast", DateInput(id="due"), name="due")
             yield Static("Ctrl+S sparar, Esc avbryter.", classes="dialog-text")
 
     def on_mount(self) -> None:
         self.query_one("#what", Input).focus()
-
-    @on(Input.Changed, "#due")
-    def _read_back(self, event: Input.Changed) -> None:
-        field = self.query_one("#field-due", FormField)
-        field.set_error(None)
-        try:
-            day = parse_day(event.value, clock.today())
-        except ValueError:
-            field.set_hint("Till exempel fre, +14, 1/12 eller 2026-12-01.")
-        else:
-            field.set_hint(f"→ {day.isoformat()}")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -152,9 +132,6 @@ class ActionFormScreen(ModalScreen[ActionInput | None]):
             show_errors(self, exc.errors)
             return
         self.dismiss(data)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):

@@ -11,10 +11,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Markdown, Select, Static
 
-from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.processes import commitment_until
 from ungtui.domain.text_diff import DiffLine
 from ungtui.services import clock
@@ -26,8 +26,9 @@ from ungtui.services.processes import (
     get_process,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.form_base import FormDialog
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 
 
 class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
@@ -237,7 +238,7 @@ class DiffScreen(ReportsWorkerErrors, Screen[None]):
         self.dismiss()
 
 
-class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
+class EndProcessScreen(FormDialog[date | None]):
     """A party tells the operative steering group it ends the process."""
 
     DEFAULT_CSS = """
@@ -246,7 +247,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Avsluta processen", priority=True, id="save_end"),
-        Binding("escape", "cancel", "Avbryt", id="cancel_end"),
+        Binding("escape", "close", "Avbryt", id="cancel_end"),
     ]
 
     def __init__(self, process_id: str, parties: list[tuple[str, str]]) -> None:
@@ -269,7 +270,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
             )
             yield FormField(
                 "Datum då styrgruppen fick veta",
-                Input(value=clock.today().isoformat(), placeholder="ÅÅÅÅ-MM-DD", id="end-date"),
+                DateInput(clock.today().isoformat(), id="end-date"),
                 name="ended_on",
             )
 
@@ -284,7 +285,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
     def _hint(self, value: str) -> None:
         field = self.query_one("#field-ended_on", FormField)
         try:
-            ended = parse_iso_date(value)
+            ended = parse_day(value, clock.today())
         except ValueError:
             field.set_hint("")
             return
@@ -296,7 +297,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
         if party is Select.NULL:
             errors["party"] = "Välj vilken part som avslutar processen."
         try:
-            ended = parse_iso_date(self.query_one("#end-date", Input).value)
+            ended = parse_day(self.query_one("#end-date", Input).value, clock.today())
         except ValueError as exc:
             errors["ended_on"] = str(exc)
         if errors:
@@ -322,6 +323,3 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[date | None]):
             self.notify(str(exc), severity="error")
             return
         self.app.call_from_thread(self.dismiss, until)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

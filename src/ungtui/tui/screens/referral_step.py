@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from ungtui.domain.referral_states import TRANSITIONS
@@ -22,9 +20,9 @@ from ungtui.services.referrals import (
     set_reply_working_days,
     transition_referral,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.form_base import FormDialog
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 
 DIALOG_CSS = """
 StepScreen, ReplyDaysScreen { align: center middle; }
@@ -34,14 +32,10 @@ StepScreen, ReplyDaysScreen { align: center middle; }
 """
 
 
-class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+class StepScreen(FormDialog[str | None]):
     """Dismisses with the referral's new state (or "note"), or None when cancelled."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "cancel", "Avbryt", id="cancel"),
-    ]
 
     def __init__(self, referral_id: str, action: str) -> None:
         super().__init__()
@@ -67,7 +61,7 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             if t is not None:
                 yield FormField(
                     "Datum",
-                    Input(value=clock.today().isoformat(), id="happened_on"),
+                    DateInput(clock.today().isoformat(), id="happened_on"),
                     name="happened_on",
                 )
             if t is not None and t.requires_reason:
@@ -102,7 +96,7 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     def _show_gate(self, gate) -> None:
         line = self.query_one("#consent-line", Static)
         if gate.allowed:
-            line.update(f"Samtycke: {gate.message}")
+            line.update(f"Får skickas: {gate.message}")
             return
         line.update(f"STOPP: {gate.message}")
         line.add_class("-blocked")
@@ -165,18 +159,11 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             self.query_one("#field-exception_ground", FormField).display = True
         show_errors(self, errors)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class ReplyDaysScreen(ReportsWorkerErrors, ModalScreen[int | None]):
+class ReplyDaysScreen(FormDialog[int | None]):
     """How many working days a receiver gets to answer new referrals (this install)."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "cancel", "Avbryt", id="cancel"),
-    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="step-dialog"):
@@ -199,6 +186,7 @@ class ReplyDaysScreen(ReportsWorkerErrors, ModalScreen[int | None]):
 
         def fill() -> None:
             self.query_one("#days", Input).value = str(days)
+            self.call_after_refresh(self.mark_clean)
 
         self.app.call_from_thread(fill)
 
@@ -218,6 +206,3 @@ class ReplyDaysScreen(ReportsWorkerErrors, ModalScreen[int | None]):
             return
         self.notify(f"Nya remisser får {days} arbetsdagar att svara på.")
         self.app.call_from_thread(self.dismiss, days)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

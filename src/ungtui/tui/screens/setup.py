@@ -6,24 +6,26 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import ValidationError
 from ungtui.services.organisations import CurrentUser, list_organisations, register_user
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 NEW_ORGANISATION = "__new__"
 
 
-class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
+class SetupScreen(FormScreen[CurrentUser | None]):
+    """Esc quits the app (nothing is registered yet); with something typed it asks."""
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara och börja", priority=True, id="save"),
-        Binding("escape", "quit", "Avsluta", id="quit_setup"),
+        Binding("escape", "close", "Avsluta", id="quit_setup"),
     ]
+    DISCARD_TITLE = "Avsluta utan att spara?"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,7 +84,11 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
         if organisations:
             options = [(o.name, o.id) for o in organisations]
             options.append(("Ny organisation …", NEW_ORGANISATION))
-            self.app.call_from_thread(self.query_one("#organisation", Select).set_options, options)
+            self.app.call_from_thread(self._fill, options)
+
+    def _fill(self, options: list[tuple[str, str]]) -> None:
+        self.query_one("#organisation", Select).set_options(options)
+        self.call_after_refresh(self.mark_clean)
 
     @on(Select.Changed, "#organisation")
     def _toggle_new(self, event: Select.Changed) -> None:
@@ -111,6 +117,3 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
             self.notify("Rätta de markerade fälten.", severity="warning")
             return
         self.app.call_from_thread(self.dismiss, user)
-
-    def action_quit(self) -> None:
-        self.dismiss(None)

@@ -331,7 +331,13 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             WayFormScreen(
                 "Ny väg (inflöde)",
                 [
-                    Spec("entry_date", "Inflöde, datum", value=clock.today().isoformat(), row=1),
+                    Spec(
+                        "entry_date",
+                        "Inflöde, datum",
+                        "date",
+                        value=clock.today().isoformat(),
+                        row=1,
+                    ),
                     Spec(
                         "phase",
                         "Första fas",
@@ -371,7 +377,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         choices({c: PHASES[c] for c in WORKING_PHASES}),
                         row=1,
                     ),
-                    Spec("started_on", "Från", value=clock.today().isoformat(), row=1),
+                    Spec("started_on", "Från", "date", value=clock.today().isoformat(), row=1),
                     Spec("note", "Anteckning", placeholder="t.ex. ärendekonferens"),
                 ],
                 save,
@@ -396,7 +402,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             WayFormScreen(
                 "Kartläggning",
                 [
-                    Spec("mapped_on", "Datum", value=clock.today().isoformat(), row=1),
+                    Spec("mapped_on", "Datum", "date", value=clock.today().isoformat(), row=1),
                     Spec(
                         "schooling",
                         "Skolbakgrund",
@@ -482,12 +488,14 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "start_date",
                         "Start",
+                        "date",
                         value=current.start_date.isoformat() if current else today.isoformat(),
                         row=1,
                     ),
                     Spec(
                         "end_date",
                         "Slut",
+                        "date",
                         value=current.end_date.isoformat() if current and current.end_date else "",
                         placeholder="tomt = inte bestämt",
                         row=1,
@@ -638,7 +646,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             WayFormScreen(
                 "Avsluta vägen",
                 [
-                    Spec("exit_on", "Avslutad", value=clock.today().isoformat(), row=1),
+                    Spec("exit_on", "Avslutad", "date", value=clock.today().isoformat(), row=1),
                     Spec("outcome", "Går vidare till", "select", "", choices(OUTCOMES), row=1),
                     Spec("note", "Anteckning"),
                 ],
@@ -687,7 +695,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         ],
                         row=1,
                     ),
-                    Spec("checked_on", "Gjord", value=clock.today().isoformat(), row=1),
+                    Spec("checked_on", "Gjord", "date", value=clock.today().isoformat(), row=1),
                     Spec("outcome", "Gör nu", "select", way.exit_outcome, choices(OUTCOMES), row=1),
                     Spec("note", "Anteckning"),
                 ],

@@ -69,7 +69,7 @@ class FormField(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, DateInput) and event.input is self._widget:
-            self.set_hint(self._date_hint(event.value))
+            self._show_hint(self._date_hint(event.value))
 
     def set_error(self, message: str | None) -> None:
         error = self.query_one(".field-error", Static)
@@ -78,6 +78,13 @@ class FormField(Vertical):
         self.set_class(bool(message), "-invalid")
 
     def set_hint(self, text: str) -> None:
+        if isinstance(self._widget, DateInput):
+            # The base hint; the day read back goes before it.
+            self._hint = text
+            text = self._date_hint(self._widget.value)
+        self._show_hint(text)
+
+    def _show_hint(self, text: str) -> None:
         hint = self.query_one(".field-hint", Static)
         hint.update(text)
         hint.display = bool(text)
