@@ -13,3 +13,9 @@ async def settle(pilot: Pilot) -> None:
 async def type_text(pilot: Pilot, text: str) -> None:
     for char in text:
         await pilot.press(char if char != " " else "space")
+
+
+def screen_text(pilot: Pilot) -> str:
+    """What the terminal shows now, as plain lines (for checks on what is visible)."""
+    strips = pilot.app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)

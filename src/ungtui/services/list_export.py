@@ -19,7 +19,7 @@ from ungtui.domain.identity import mask_identity
 from ungtui.domain.referral_states import STATES
 from ungtui.domain.vocabulary import GENDERS
 from ungtui.services import audit, clock
-from ungtui.services.errors import ServiceError
+from ungtui.services.errors import ServiceError, os_reason
 from ungtui.services.individuals import IndividualFilter, list_individuals
 from ungtui.services.meeting_actions import ActionFilter, list_open_actions
 from ungtui.services.organisations import CurrentUser
@@ -120,7 +120,7 @@ def write_xlsx(path: Path, headers: list[str], rows: Iterable[list], title: str)
     try:
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     except OSError as error:
-        raise ServiceError(f"Filen kunde inte skrivas: {error.strerror}.") from error
+        raise ServiceError(f"Filen kunde inte skrivas: {os_reason(error)}.") from error
     with os.fdopen(fd, "wb") as handle:
         workbook.save(handle)
 

@@ -7,7 +7,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from ungtui.services.errors import ServiceError
+from ungtui.services.errors import ServiceError, os_reason
 
 
 def free_name(folder: Path, stem: str, suffix: str, day: date) -> Path:
@@ -25,7 +25,7 @@ def write_private_text(path: Path, text: str, *, replace: bool = False) -> Path:
     try:
         fd = os.open(path, flags, 0o600)
     except OSError as error:
-        raise ServiceError(f"Filen kunde inte skrivas: {error.strerror}.") from error
+        raise ServiceError(f"Filen kunde inte skrivas: {os_reason(error)}.") from error
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
     return path

@@ -20,13 +20,15 @@ from sqlalchemy.exc import OperationalError
 
 from ungtui import __version__
 from ungtui.services import audit, clock
-from ungtui.services.errors import ServiceError, explain_database_error
+from ungtui.services.errors import ServiceError, explain_database_error, os_reason
 from ungtui.services.sync import Sender, apply_changes, collect_changes, own_organisation
 from ungtui.store.database import Database
 from ungtui.store.migrations import LATEST_VERSION
 from ungtui.sync import hlc, state
 from ungtui.sync.changes import ImportSummary, allowed_individuals, newest_stamp
 from ungtui.sync.fileformat import (
+    MAGIC,
+    MAX_HEADER,
     SUFFIX,
     SyncFileError,
     fingerprint,
@@ -166,7 +168,7 @@ def export_file(
             )
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise ServiceError(f"Filen kunde inte skrivas: {error.strerror}.") from error
+        raise ServiceError(f"Filen kunde inte skrivas: {os_reason(error)}.") from error
     except OperationalError as error:
         temporary.unlink(missing_ok=True)
         raise ServiceError(explain_database_error(error)) from error
@@ -177,6 +179,59 @@ def export_file(
         full=changes.full,
         purges=len(changes.purges),
     )
+
+
+@dataclass(frozen=True)
+class SyncFileInfo:
+    """A sync file in a folder as its plaintext header describes it; nothing decrypted."""
+
+    path: Path
+    sender: str  # the sending organisation's name, when known here
+    fingerprint: str
+    created: datetime | None  # local time the sender wrote it
+    full: bool
+    state: str  # "ny" | "inläst" | "egen" | "oläslig"
+
+
+def list_sync_files(db: Database, folder: Path) -> list[SyncFileInfo]:
+    """The sync files in `folder`, newest first, each read only as far as its header."""
+    try:
+        paths = [p for p in Path(folder).iterdir() if p.suffix == SUFFIX and p.is_file()]
+    except OSError as error:
+        raise ServiceError(f"Mappen {folder} kan inte läsas: {os_reason(error)}.") from error
+    with db.engine.connect() as conn:
+        names = dict(conn.exec_driver_sql("SELECT id, name FROM organisation").all())
+        read = {r[0] for r in conn.exec_driver_sql("SELECT file_id FROM sync_import")}
+        own = {r[0] for r in conn.exec_driver_sql("SELECT file_id FROM sync_export")}
+    found = []
+    for path in paths:
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(len(MAGIC) + 4 + MAX_HEADER)
+            header, _fields, _rest = read_header(head)
+        except (OSError, SyncFileError):
+            found.append(SyncFileInfo(path, "", "", None, False, "oläslig"))
+            continue
+        try:
+            millis = hlc.decode(header.created_hlc)[0]
+            created = clock.local_time(datetime.fromtimestamp(millis / 1000, UTC))
+        except ValueError:
+            created = None
+        state = "egen" if header.file_id in own else "inläst" if header.file_id in read else "ny"
+        sender = names.get(header.sender_org or "", "") or "okänd avsändare"
+        found.append(
+            SyncFileInfo(path, sender, header.fingerprint, created, header.kind == "full", state)
+        )
+
+    def newest(info: SyncFileInfo) -> float:
+        if info.created is not None:
+            return info.created.timestamp()
+        try:
+            return info.path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return sorted(found, key=newest, reverse=True)
 
 
 def peek_sender(path: Path) -> tuple[str, str]:
@@ -191,7 +246,7 @@ def _read(path: Path) -> bytes:
     except FileNotFoundError:
         raise SyncFileError(f"Filen {Path(path).name} finns inte.") from None
     except OSError as error:
-        raise SyncFileError(f"Filen kunde inte läsas: {error.strerror}.") from None
+        raise SyncFileError(f"Filen kunde inte läsas: {os_reason(error)}.") from None
 
 
 def import_file(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ungtui.domain.table_import import cell_text, guess_mapping, is_total_row
-from ungtui.services.errors import ServiceError
+from ungtui.services.errors import ServiceError, os_reason
 
 # The header is looked for among the first rows that have anything in them.
 HEADER_SEARCH_ROWS = 15
@@ -76,7 +76,7 @@ def _read_csv(path: Path) -> SheetTable:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ServiceError(f"Filen kunde inte läsas: {error.strerror}.") from error
+        raise ServiceError(f"Filen kunde inte läsas: {os_reason(error)}.") from error
     text, encoding = decode(data)
     separator = guess_separator(text)
     rows = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,7 +13,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
-from ungtui.domain.dates import parse_iso_date
+from ungtui.config import export_folder
+from ungtui.domain.meeting_time import DAY_EXAMPLES, parse_day
 from ungtui.services import clock
 from ungtui.services.audit import (
     ACTIONS,
@@ -72,7 +72,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
                 prompt="Alla åtgärder",
                 id="action",
             )
-            yield Input(placeholder="Dag ÅÅÅÅ-MM-DD (tomt = alla)", id="day")
+            yield Input(placeholder="Dag, t.ex. idag, igår, 2026-11-24 (tomt = alla)", id="day")
         table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         for label, width in COLUMNS:
             table.add_column(label, width=width)
@@ -83,6 +83,8 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#audit", DataTable).focus()
         self.reload()
+        # F9 is pressed just before sharing: the names go at once, not on the next visit.
+        self.watch(self.app, "screen_share", lambda _on: self.reload(), init=False)
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -143,7 +145,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
             day: date | None = None
         else:
             try:
-                day = parse_iso_date(text)
+                day = parse_day(text, clock.today())
             except ValueError:
                 return  # still typing; the log shows what it showed
         self.filter = replace(self.filter, since=day, until=day)
@@ -154,7 +156,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
         text = event.value.strip()
         if text and self.filter.since is None:
             self.notify(
-                "Skriv dagen som ÅÅÅÅ-MM-DD, till exempel 2026-11-24.",
+                f"Skriv dagen till exempel som {DAY_EXAMPLES}.",
                 title="Okänt datum",
                 severity="warning",
             )
@@ -165,6 +167,9 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#day", Input).focus()
 
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):  # one level: out of the day field first
+            self.query_one("#audit", DataTable).focus()
+            return
         if self.filter.individual_id is None:
             self.app.back_to_home()  # type: ignore[attr-defined]
         else:
@@ -180,6 +185,6 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="audit-export", exit_on_error=False)
     def _export(self, flt: AuditFilter) -> None:
-        path = free_name(Path.home(), "ungtui-logg", ".csv", clock.today())
+        path = free_name(export_folder(), "ungtui-logg", ".csv", clock.today())
         write_private_text(path, as_csv(self.app.db, flt))
         self.notify(f"Loggen sparades i {path}", title="Exporterad")

@@ -9,7 +9,6 @@ when the screen is shared.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -20,6 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
+from ungtui.config import export_folder
 from ungtui.domain.periods import Period, PeriodError, current_term, parse_period
 from ungtui.services import clock
 from ungtui.services.agreements import AgreementRow, list_agreements
@@ -373,12 +373,15 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, group="fu-export", exit_on_error=False)
     def _export(self, report: Report, fmt: str) -> None:
-        path = write_to_folder(report, fmt, Path.home())
+        path = write_to_folder(report, fmt, export_folder())
         self.notify(
             f"{EXPORTS[fmt]} sparad i {path}. Små tal visas där som <5.", title="Exporterad"
         )
 
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):  # one level: out of the period field first
+            self.query_one("#fu-table", DataTable).focus()
+            return
         self.app.back_to_home()  # type: ignore[attr-defined]
 
 

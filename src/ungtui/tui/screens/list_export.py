@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Select, Static
 
+from ungtui.config import export_folder
 from ungtui.services import clock
 from ungtui.services.list_export import FORMATS, ExportResult
 from ungtui.services.private_files import free_name
@@ -69,7 +70,7 @@ class ListExportScreen(FormDialog[Path | None]):
         self.query_one("#export-path", Input).focus()
 
     def _suggested(self, suffix: str) -> str:
-        return str(free_name(Path.home(), self._stem, suffix, clock.today()))
+        return str(free_name(export_folder(), self._stem, suffix, clock.today()))
 
     @on(Select.Changed, "#export-format")
     def _format(self, event: Select.Changed) -> None:
@@ -106,5 +107,6 @@ class ListExportScreen(FormDialog[Path | None]):
         self.query_one("#export-error", Static).update(message)
 
     def _done(self, result: ExportResult) -> None:
-        self.app.notify(f"Skrev {result.rows} rader till {result.path}.", title="Listan är uttagen")
+        rows = "1 rad" if result.rows == 1 else f"{result.rows} rader"
+        self.app.notify(f"Skrev {rows} till {result.path}.", title="Listan är uttagen")
         self.dismiss(result.path)

@@ -77,6 +77,21 @@ class EntryTable(DataTable[str]):
 class NoteArea(TextArea):
     BINDINGS = [Binding("escape", "screen.leave_notes", "Klar med anteckningen", id="leave")]
 
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        # A letter typed here is writing, also in a note locked for missing consent:
+        # it must never reach the meeting's shortcuts (t would open "Nytt ämne").
+        return character is not None and character.isprintable()
+
+    def on_key(self, event) -> None:
+        if self.read_only and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self.notify(
+                "Anteckningen är låst tills samtycke finns eller skälet är kvitterat (k i "
+                "dagordningen).",
+                severity="warning",
+            )
+
 
 class MeetingScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [

@@ -13,8 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Markdown, Select, Static
 
+from ungtui.config import export_folder
 from ungtui.services import clock
-from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.services.errors import ServiceError, ValidationError, os_reason
 from ungtui.services.individuals import IndividualFilter, list_individuals
 from ungtui.services.meeting_agenda import ActionInput, AttendeeRow, validate_action
 from ungtui.services.meetings import (
@@ -28,6 +29,7 @@ from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.form_base import FormDialog
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import DateInput, FormField, show_errors
+from ungtui.tui.widgets.masking import shown_name
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -287,6 +289,12 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#picker-search", Input).focus()
+        self.watch(
+            self.app,
+            "screen_share",
+            lambda _on: self._find(self.query_one("#picker-search", Input).value),
+            init=False,
+        )
 
     @on(Input.Changed, "#picker-search")
     def _search(self, event: Input.Changed) -> None:
@@ -304,8 +312,10 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     def _show(self, rows) -> None:
         table = self.query_one("#picker-results", DataTable)
         table.clear()
+        share = self.app.screen_share
         for row in rows:
-            table.add_row(row.name, "" if row.age is None else str(row.age), row.status, key=row.id)
+            name = shown_name(row.name, share)
+            table.add_row(name, "" if row.age is None else str(row.age), row.status, key=row.id)
 
     def on_key(self, event) -> None:
         if event.key == "down" and self.focused is self.query_one("#picker-search", Input):
@@ -348,6 +358,8 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
         super().__init__()
         self.meeting_id = meeting_id
         self._names: dict[str, str] = {}
+        self._full_names = False
+        self._text = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -367,6 +379,7 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._load()
+        self.watch(self.app, "screen_share", lambda _on: self._preview(), init=False)
 
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
@@ -375,11 +388,19 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
         view = get_meeting(self.app.db, self.meeting_id)
         text = build_minutes(self.app.db, self.meeting_id, "md")
         self._names = {fmt: minutes_file_name(view, fmt) for fmt in ("md", "txt")}
+        self._full_names = any(item.full_name_in_minutes for item in view.items)
         self.app.call_from_thread(self._show, text)
 
     def _show(self, text: str) -> None:
+        self._text = text
+        self._preview()
+        self.query_one("#minutes-path", Input).value = str(export_folder() / self._names["md"])
+
+    def _preview(self) -> None:
+        text = self._text
+        if self.app.screen_share and self._full_names:
+            text = "Protokollet visar fullständiga namn och döljs medan skärmen delas (F9)."
         self.query_one("#minutes-text", Markdown).update(text)
-        self.query_one("#minutes-path", Input).value = str(Path.home() / self._names["md"])
 
     @on(Select.Changed, "#minutes-format")
     def _format(self, event: Select.Changed) -> None:
@@ -407,7 +428,7 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
             written = write_minutes(path, text)
         except OSError as exc:
             self.notify(
-                f"Protokollet kunde inte sparas: {exc.strerror}. Välj en annan mapp.",
+                f"Protokollet kunde inte sparas: {os_reason(exc)}. Välj en annan mapp.",
                 severity="error",
             )
             return

@@ -21,6 +21,7 @@ from ungtui.services.referrals import (
     list_referrals,
     view_counts,
 )
+from ungtui.tui.keys import tab_bindings
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
@@ -197,6 +198,7 @@ class ReferralsScreen(ReferralListScreen):
         Binding("1", "view('inbox')", "Inkorg", id="inbox"),
         Binding("2", "view('sent')", "Skickade", id="sent"),
         Binding("3", "view('overdue')", "Försenade", id="overdue"),
+        *tab_bindings(["view('inbox')", "view('sent')", "view('overdue')"]),
         Binding("n", "new", "Ny remiss", id="new"),
         Binding("u", "unit", "Min enhet", id="unit"),
         Binding("a", "ended", "Avslutade", id="ended"),
@@ -278,6 +280,10 @@ class ReferralsScreen(ReferralListScreen):
             self.view = view
             self.query_one(ReferralTable).move_cursor(row=0)
             self.reload()
+
+    def action_step_tab(self, step: int) -> None:
+        views = list(VIEWS)
+        self.action_view(views[(views.index(self.view) + step) % len(views)])
 
     def action_unit(self) -> None:
         self.unit_only = not self.unit_only

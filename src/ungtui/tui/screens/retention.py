@@ -131,4 +131,7 @@ class RetentionScreen(ReportsWorkerErrors, Screen[None]):
         self.load()
 
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):  # one level: out of the years field first
+            self.query_one("#candidates", DataTable).focus()
+            return
         self.dismiss()

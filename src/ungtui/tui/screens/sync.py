@@ -22,6 +22,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from ungtui.config import export_folder, sync_folders
 from ungtui.domain.identity import mask_identity
 from ungtui.services.conflicts import ConflictView, list_conflicts, resolve_conflict
 from ungtui.services.errors import ServiceError
@@ -29,15 +30,18 @@ from ungtui.services.organisations import list_organisations
 from ungtui.services.sync import DuplicatePair, confirm_duplicate, duplicate_queue
 from ungtui.services.sync_files import (
     ImportResult,
+    SyncFileInfo,
     UnknownSender,
     export_file,
     export_preview,
     import_file,
     list_peers,
+    list_sync_files,
     my_fingerprint,
 )
 from ungtui.sync.changes import PERSON_TABLES
 from ungtui.sync.fileformat import SyncFileError
+from ungtui.tui.keys import tab_bindings
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.footer import KeyFooter
@@ -45,6 +49,7 @@ from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
 
 HIDDEN = "(dolt)"  # a value in screen-share mode
+TABS = ("tab-export", "tab-import", "tab-conflicts", "tab-duplicates", "tab-peers")
 
 
 class TypeValueScreen(ModalScreen[str | None]):
@@ -78,6 +83,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         Binding("3", "tab('tab-conflicts')", "Konflikter", id="tab-conflicts"),
         Binding("4", "tab('tab-duplicates')", "Dubbletter", id="tab-duplicates"),
         Binding("5", "tab('tab-peers')", "Installationer", id="tab-peers"),
+        *tab_bindings([f"tab('{tab}')" for tab in TABS]),
         Binding("k", "keep", "Behåll visat", id="keep"),
         Binding("a", "choose_other", "Välj andra", id="other"),
         Binding("r", "type_value", "Skriv nytt", id="type"),
@@ -99,15 +105,30 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 yield Select([], id="export-org", allow_blank=True, prompt="Välj mottagare")
                 yield Static("", id="export-preview")
                 yield Static("Mapp eller fil att skriva till", classes="field-label")
-                yield Input(str(Path.home()), id="export-out")
+                yield Input(str(export_folder()), id="export-out")
                 yield Checkbox("Fullständig export (allt, inte bara det nya)", id="export-full")
                 yield Static("Teamets lösenfras", classes="field-label")
                 yield Input(password=True, id="export-passphrase")
                 yield Button("Exportera", id="export-go", variant="primary")
                 yield Static("", id="export-result")
             with TabPane("Läs in", id="tab-import"), VerticalScroll():
-                yield Static("Synkfil att läsa in", classes="field-label")
-                yield Input(placeholder="/media/usb/….ungsync", id="import-file")
+                yield Static("Mapp med synkfiler", classes="field-label")
+                yield Select([], id="import-folder", allow_blank=False)
+                files: DataTable[str] = DataTable(id="import-files", cursor_type="row")
+                for label, width in (
+                    ("Skapad", 16),
+                    ("Avsändare", 24),
+                    ("Sort", 13),
+                    ("Läge", 12),
+                    ("Fil", 30),
+                ):
+                    files.add_column(label, width=width)
+                yield files
+                yield Static(
+                    "Enter väljer filen i listan. Eller skriv en fil eller en annan mapp:",
+                    classes="field-label",
+                )
+                yield Input(placeholder="sökväg till fil eller mapp", id="import-file")
                 yield Static("Teamets lösenfras", classes="field-label")
                 yield Input(password=True, id="import-passphrase")
                 yield Button("Läs in", id="import-go", variant="primary")
@@ -126,6 +147,12 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#import-busy").display = False
+        self._sync_files: list[SyncFileInfo] = []
+        folders = self.query_one("#import-folder", Select)
+        choices = [(label, str(path)) for label, path in sync_folders()]
+        folders.set_options(choices)
+        if choices:
+            folders.value = choices[0][1]
         self.query_one("#export-org", Select).focus()
         table = self.query_one("#conflicts", DataTable)
         table.add_columns("Post", "Fält", "Visas nu", "Andra värdet", "Från")
@@ -143,9 +170,10 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        files = self.query_one("#import-files", DataTable)
         first = {
             "tab-export": "#export-org",
-            "tab-import": "#import-file",
+            "tab-import": "#import-files" if files.row_count else "#import-file",
             "tab-conflicts": "#conflicts",
             "tab-duplicates": "#duplicates",
             "tab-peers": "#peers",
@@ -154,6 +182,10 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_back(self) -> None:
         self.app.back_to_home()  # type: ignore[attr-defined]
+
+    def action_step_tab(self, step: int) -> None:
+        active = self.query_one(TabbedContent).active
+        self.action_tab(TABS[(TABS.index(active) + step) % len(TABS)])
 
     def prepare_export(self, organisation_id: str | None) -> None:
         """The export tab, for one organisation when named (Min dag's partner lines)."""
@@ -330,6 +362,53 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     # --- import ----------------------------------------------------------------------
 
+    @on(Select.Changed, "#import-folder")
+    def _folder_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._list_files(Path(event.value))
+
+    @work(thread=True, exclusive=True, group="sync-files", exit_on_error=False)
+    def _list_files(self, folder: Path) -> None:
+        try:
+            found = list_sync_files(self.app.db, folder)
+        except ServiceError as error:
+            self.app.call_from_thread(self._say, "#import-result", str(error), True)
+            return
+        self.app.call_from_thread(self._show_files, found)
+
+    def _show_files(self, found: list[SyncFileInfo]) -> None:
+        self._sync_files = found
+        table = self.query_one("#import-files", DataTable)
+        table.clear()
+        for index, info in enumerate(found):
+            table.add_row(
+                f"{info.created:%Y-%m-%d %H:%M}" if info.created else "–",
+                info.sender or "–",
+                "" if info.state == "oläslig" else "Fullständig" if info.full else "Nya ändringar",
+                info.state,
+                info.path.name,
+                key=str(index),
+            )
+        if not found:
+            self._say("#import-result", "Inga synkfiler i mappen.")
+        elif self.query_one("#import-result", Static).render() == "Inga synkfiler i mappen.":
+            self._say("#import-result", "")
+
+    @on(DataTable.RowSelected, "#import-files")
+    def _file_chosen(self, event: DataTable.RowSelected) -> None:
+        info = self._sync_files[int(event.row_key.value or 0)]
+        self.query_one("#import-file", Input).value = str(info.path)
+        self.query_one("#import-passphrase", Input).focus()
+
+    @on(Input.Submitted, "#import-file")
+    def _path_typed(self, event: Input.Submitted) -> None:
+        path = Path(event.value.strip()).expanduser()
+        if event.value.strip() and path.is_dir():
+            self._list_files(path)
+            self.query_one("#import-files", DataTable).focus()
+        else:
+            self.query_one("#import-passphrase", Input).focus()
+
     @on(Button.Pressed, "#import-go")
     @on(Input.Submitted, "#import-passphrase")
     def _import_pressed(self) -> None:
@@ -338,7 +417,13 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     def _start_import(self, trust: str | None) -> None:
         path = self.query_one("#import-file", Input).value.strip()
         if not path:
-            self._say("#import-result", "Ange vilken fil som ska läsas in.", error=True)
+            self._say(
+                "#import-result", "Välj filen i listan (Enter) och skriv lösenfrasen.", error=True
+            )
+            return
+        if Path(path).expanduser().is_dir():
+            self._say("#import-result", "Det är en mapp. Välj en fil i listan.", error=True)
+            self._list_files(Path(path).expanduser())
             return
         self.query_one("#import-busy").display = True
         self._say("#import-result", "Läser in …")

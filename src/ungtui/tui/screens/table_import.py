@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -97,6 +98,7 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
+        self.watch(self.app, "screen_share", self._redraw_samples, init=False)
 
     # --- reading the file ------------------------------------------------------------
 
@@ -142,9 +144,7 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
         await columns.remove_children()
         options = [(label, code) for code, label in FIELDS.items()]
         rows = []
-        for index, header in enumerate(table.headers):
-            samples = [cell_text(cells[index]) for _n, cells in table.rows[:SAMPLE_ROWS]]
-            shown = " · ".join(s for s in samples if s)[:22]
+        for index in range(len(table.headers)):
             chosen = message.mapping[index]
             select = Select(
                 options,
@@ -154,10 +154,7 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             )
             rows.append(
                 Horizontal(
-                    Label(
-                        f"[b]{header or '(utan rubrik)'}[/b]\n[dim]{shown}[/dim]",
-                        classes="column-name",
-                    ),
+                    Label(self._column_label(index), classes="column-name"),
                     select,
                     classes="column-row",
                 )
@@ -169,6 +166,25 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             "Rätta kolumnerna vid behov; rapporten visar vad som händer. Ctrl+S läser in."
         )
         self._replan()
+
+    def _column_label(self, index: int) -> Text:
+        """A column's heading and, under it, examples of what it holds; no examples while
+        the screen is shared, for they are names and numbers."""
+        assert self._table is not None
+        header = self._table.headers[index]
+        text = Text(header or "(utan rubrik)", style="bold")
+        if self.app.screen_share:
+            text.append("\n(exempel dolda vid skärmdelning)", style="dim")
+            return text
+        samples = [cell_text(cells[index]) for _n, cells in self._table.rows[:SAMPLE_ROWS]]
+        text.append("\n" + " · ".join(s for s in samples if s)[:22], style="dim")
+        return text
+
+    def _redraw_samples(self, _share: bool) -> None:
+        if self._table is None:
+            return
+        for index, label in enumerate(self.query(".column-name").results(Label)):
+            label.update(self._column_label(index))
 
     # --- checking ----------------------------------------------------------------------
 
