@@ -49,6 +49,14 @@ from ungtui.store.models import (
 )
 
 GONE = "Vägen finns inte längre i registret."
+# A follow-up recorded before its day, or a way closed with measures still planned, needs
+# a word on why: a sentence, not a letter.
+MIN_REASON = 10
+# What closing a way does with the measures still only planned.
+PLANNED_CHOICES: dict[str, str] = {
+    "ta_bort": "Ta bort dem – de blev aldrig av",
+    "behall": "Låt dem stå kvar som planerade",
+}
 
 
 # --- what the way screen shows ------------------------------------------------------
@@ -552,6 +560,7 @@ class ExitInput:
     exit_on: str = ""
     outcome: str = ""
     note: str = ""
+    planned: str = ""  # PLANNED_CHOICES: asked only when the way has planned measures
 
 
 def exit_way(
@@ -579,7 +588,32 @@ def exit_way(
                     "vägens senaste händelse."
                 }
             )
+        planned = _planned_measures(uow.session, way_id)
+        if planned and data.planned not in PLANNED_CHOICES:
+            raise ValidationError(
+                {
+                    "planned": f"Vägen har {len(planned)} planerade insatser. Välj om de tas "
+                    "bort eller står kvar."
+                    if len(planned) > 1
+                    else "Vägen har en planerad insats. Välj om den tas bort eller står kvar."
+                }
+            )
+        if data.planned == "ta_bort":
+            for measure in planned:
+                uow.remove(measure)
         uow.update(way, exit_on=exit_on, exit_outcome=data.outcome, exit_note=data.note.strip())
+
+
+def _planned_measures(session, way_id: str) -> list[IndividualMeasure]:
+    return list(
+        session.exec(
+            select(IndividualMeasure).where(
+                IndividualMeasure.way_id == way_id,
+                IndividualMeasure.status == "planerad",
+                col(IndividualMeasure.deleted_at).is_(None),
+            )
+        ).all()
+    )
 
 
 @dataclass
@@ -618,6 +652,15 @@ def record_follow_up(
                 {
                     "checked_on": f"Vägen avslutades {way.exit_on.isoformat()}; "
                     "uppföljningen kan inte vara före det."
+                }
+            )
+        due = follow_up_due(way.exit_on)[data.day_offset]
+        if checked < due and len(" ".join(data.note.split())) < MIN_REASON:
+            raise ValidationError(
+                {
+                    "note": f"Uppföljningen efter {data.day_offset} dagar ska göras "
+                    f"{due.isoformat()}. Skriv i anteckningen varför den görs tidigare "
+                    "(minst tio tecken)."
                 }
             )
         follow = uow.create(

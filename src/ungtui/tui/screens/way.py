@@ -23,6 +23,7 @@ from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.job_tracks import JobTrackRow, list_job_tracks
 from ungtui.services.measures import CatalogueRow, list_catalogue
 from ungtui.services.way import (
+    PLANNED_CHOICES,
     ExitInput,
     FollowUpInput,
     MappingInput,
@@ -637,19 +638,37 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             return
         db, actor = self.app.db, self._actor()
 
+        planned = [m for m in way.measures if m.status == "planerad"]
+
         def save(v):
-            data = ExitInput(str(v["exit_on"]), str(v["outcome"]), str(v["note"]))
+            data = ExitInput(
+                str(v["exit_on"]), str(v["outcome"]), str(v["note"]), str(v.get("planned", ""))
+            )
             exit_way(db, way.id, data, actor_id=actor)
             return way.id
 
+        specs = [
+            Spec("exit_on", "Avslutad", "date", value=clock.today().isoformat(), row=1),
+            Spec("outcome", "Går vidare till", "select", "", choices(OUTCOMES), row=1),
+            Spec("note", "Anteckning"),
+        ]
+        if planned:
+            # Asked, not assumed: a planned measure may still be wanted after the exit.
+            names = ", ".join(f"{m.name} ({m.start_date.isoformat()})" for m in planned)
+            specs.append(
+                Spec(
+                    "planned",
+                    "Planerade insatser som inte har börjat",
+                    "select",
+                    "",
+                    choices(PLANNED_CHOICES),
+                    hint=names,
+                )
+            )
         self._open(
             WayFormScreen(
                 "Avsluta vägen",
-                [
-                    Spec("exit_on", "Avslutad", "date", value=clock.today().isoformat(), row=1),
-                    Spec("outcome", "Går vidare till", "select", "", choices(OUTCOMES), row=1),
-                    Spec("note", "Anteckning"),
-                ],
+                specs,
                 save,
                 intro="Efter avslut påminner vägen om uppföljning efter 90, 180 och 360 dagar.",
                 done="Vägen är avslutad.",
@@ -697,7 +716,11 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                     ),
                     Spec("checked_on", "Gjord", "date", value=clock.today().isoformat(), row=1),
                     Spec("outcome", "Gör nu", "select", way.exit_outcome, choices(OUTCOMES), row=1),
-                    Spec("note", "Anteckning"),
+                    Spec(
+                        "note",
+                        "Anteckning",
+                        hint="Görs uppföljningen före sin dag skriver du här varför.",
+                    ),
                 ],
                 save,
                 done="Uppföljningen är sparad.",
