@@ -23,6 +23,7 @@ from sqlmodel import col, select
 
 from ungtui.domain.meeting_consent import masked_name
 from ungtui.domain.referral_states import AWAITING_REPLY
+from ungtui.domain.text import plural
 from ungtui.services import clock
 from ungtui.services.follow_ups_due import list_due
 from ungtui.services.guarantee import guarantee_rules, list_watch
@@ -67,10 +68,6 @@ class DayPart:
     total: int | None  # None: more than the lines shown, not counted
     lines: list[DayLine] = field(default_factory=list)
     empty: str = ""
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def _days(count: int) -> str:

@@ -24,6 +24,7 @@ from ungtui.services.guarantee_rules import guarantee_rule, set_agreement_guaran
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 
 
@@ -88,15 +89,18 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Överenskommelser", classes="screen-title")
-        table: DataTable[str] = DataTable(id="agreements", cursor_type="row")
-        for label, width in (
-            ("Överenskommelse", 48),
-            ("Parter", 30),
-            ("Från", 10),
-            ("Status", 30),
-        ):
-            table.add_column(label, width=width)
-        yield table
+        yield FittedTable(
+            (
+                Column("title", "Överenskommelse", 48, grow=True, least=24),
+                Column("parties", "Parter", 30, priority=1),
+                Column("from", "Från", 10, priority=2),
+                Column("state", "Status", 30, grow=True, least=16),
+            ),
+            detail="agreements-detail",
+            id="agreements",
+            cursor_type="row",
+        )
+        yield RowDetail(id="agreements-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -310,10 +314,14 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static(
                 "Arbetsprocesser i överenskommelsen (Enter öppnar)", classes="section-title"
             )
-            table: DataTable[str] = DataTable(id="agreement-processes", cursor_type="row")
-            table.add_column("Bilaga", width=6)
-            table.add_column("Arbetsprocess", width=80)
-            yield table
+            yield FittedTable(
+                (
+                    Column("appendix", "Bilaga", 6),
+                    Column("title", "Arbetsprocess", 60, grow=True, least=30),
+                ),
+                id="agreement-processes",
+                cursor_type="row",
+            )
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.config import export_folder
 from ungtui.domain.meeting_time import DAY_EXAMPLES, parse_day
+from ungtui.domain.text import plural
 from ungtui.services import clock
 from ungtui.services.audit import (
     ACTIONS,
@@ -26,12 +27,19 @@ from ungtui.services.audit import (
 )
 from ungtui.services.private_files import free_name, write_private_text
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 200
-COLUMNS = (("När", 16), ("Vem", 18), ("Åtgärd", 20), ("Person", 22), ("Vad", 36))
+COLUMNS = (
+    Column("at", "När", 16),
+    Column("who", "Vem", 18, priority=2),
+    Column("action", "Åtgärd", 20, priority=1),
+    Column("person", "Person", 22),
+    Column("what", "Vad", 36, grow=True, least=16),
+)
 
 
 class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
@@ -66,17 +74,17 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
             yield SectionBar("logg")
         else:
             yield Static(f"Logg för {self.person_label}", classes="screen-title")
-        with Horizontal(id="filters"):
+        with Horizontal(id="filters", classes="filter-row"):
             yield Select(
                 [(label, code) for code, label in ACTIONS.items()],
                 prompt="Alla åtgärder",
                 id="action",
             )
             yield Input(placeholder="Dag, t.ex. idag, igår, 2026-11-24 (tomt = alla)", id="day")
-        table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
-        yield table
+        yield FittedTable(
+            COLUMNS, detail="audit-detail", id="audit", cursor_type="row", zebra_stripes=True
+        )
+        yield RowDetail(id="audit-detail")
         yield Static("", id="audit-status")
         yield KeyFooter()
 
@@ -123,8 +131,8 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
             )
         self._loaded = message.offset + len(message.entries)
         self._busy = False
-        shown = f"visar 1–{self._loaded}" if self._loaded else "inga poster"
-        self.query_one("#audit-status", Static).update(f"{self._total} poster · {shown}")
+        status = f"{plural(self._total, 'post', 'poster')} · visar 1–{self._loaded}"
+        self.query_one("#audit-status", Static).update(status if self._total else "Inga poster.")
 
     @on(DataTable.RowHighlighted)
     def _more(self, event: DataTable.RowHighlighted) -> None:

@@ -43,6 +43,7 @@ from ungtui.services.report_export import (
     write_to_folder,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.report_charts import bars, figure_text, line
 from ungtui.tui.widgets.section_bar import SectionBar
@@ -74,12 +75,15 @@ def _change(ind: Indicator, now: Cell | None, before: Cell | None) -> str:
 
 class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
     DEFAULT_CSS = """
-    FollowUpScreen #fu-filters { height: 3; }
+    FollowUpScreen #fu-filters { height: auto; }
     FollowUpScreen #fu-period { width: 30; }
     FollowUpScreen #fu-subgroup { width: 40; }
+    FollowUpScreen.-narrow #fu-period { width: 16; }
+    FollowUpScreen.-narrow #fu-subgroup { width: 30; }
+    FollowUpScreen.-short #fu-charts { height: 7; }
     FollowUpScreen #fu-agreement { width: 1fr; }
-    FollowUpScreen #fu-status { height: 1; padding: 0 1; color: $text-muted; }
-    FollowUpScreen #fu-error { height: auto; padding: 0 1; color: $error; }
+    FollowUpScreen #fu-status { height: auto; padding: 0 1; color: $text-muted; }
+    FollowUpScreen #fu-error { height: auto; padding: 0 1; color: $error; display: none; }
     FollowUpScreen #fu-table { height: 1fr; }
     FollowUpScreen #fu-charts { height: 10; }
     FollowUpScreen #fu-bars { width: 52; padding: 0 1; }
@@ -122,7 +126,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SectionBar("uppfoljning")
-        with Horizontal(id="fu-filters"):
+        with Horizontal(id="fu-filters", classes="filter-row"):
             yield Input(self.period.label, placeholder="Period, t.ex. HT2026", id="fu-period")
             yield Select(
                 [(label, code) for code, label in subgroup_labels().items()],
@@ -133,8 +137,10 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
             yield Select([], prompt="Ingen överenskommelse", id="fu-agreement")
         yield Static("", id="fu-error")
         yield Static("Räknar …", id="fu-status")
-        table: DataTable[str] = DataTable(id="fu-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield FittedTable(
+            [], detail="fu-detail", id="fu-table", cursor_type="row", zebra_stripes=True
+        )
+        yield RowDetail(id="fu-detail")
         with Horizontal(id="fu-charts"):
             yield Static("", id="fu-bars")
             yield Static("", id="fu-line")
@@ -196,18 +202,31 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         report = self.report
         if report is None:
             return
-        table = self.query_one("#fu-table", DataTable)
+        table = self.query_one("#fu-table", FittedTable)
         row = table.cursor_row
-        table.clear(columns=True)
-        table.add_column("Indikator", width=44, key="label")
-        for gender, label in GENDER_COLUMNS.items():
-            table.add_column(label, width=11 if gender == "annat" else 8, key=gender)
-        table.add_column(
-            report.previous_period.label,
-            width=22 if report.period.kind == "dates" else 8,
-            key="before",
+        # On a narrow screen the period before goes first, then Annat/okänt, then the
+        # change; the line under the table gives them for the highlighted indicator.
+        table.set_columns(
+            [
+                Column("label", "Indikator", 44, grow=True, least=20),
+                *(
+                    Column(
+                        gender,
+                        label,
+                        11 if gender == "annat" else 8,
+                        priority=2 if gender == "annat" else 0,
+                    )
+                    for gender, label in GENDER_COLUMNS.items()
+                ),
+                Column(
+                    "before",
+                    report.previous_period.label,
+                    22 if report.period.kind == "dates" else 8,
+                    priority=3,
+                ),
+                Column("change", "Förändring", 13, priority=1),
+            ]
         )
-        table.add_column("Förändring", width=13, key="change")
         sub = self.subgroup
         for ind in shown_indicators(report):
             before = report.previous[ind.key]
@@ -328,8 +347,10 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
             period = parse_period(event.value)
         except PeriodError as exc:
             error.update(str(exc))
+            error.display = True
             return
         error.update("")
+        error.display = False
         self.period = period
         event.input.value = period.label
         self.query_one("#fu-table", DataTable).focus()

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Static
 
 from ungtui.services.follow_ups_due import AHEAD_DAYS, DueRow, count_due, list_due
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 
@@ -47,18 +48,22 @@ class FollowUpsDueScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         yield Static("Uppföljningar att göra", classes="screen-title")
         yield Static("", id="due-intro", classes="intro")
-        table: DataTable[str] = DataTable(id="due", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (
-            ("name", "Namn", 22),
-            ("identity", "Personnummer", 13),
-            ("exit", "Avslut", 10),
-            ("outcome", "Utfall vid avslut", 22),
-            ("offset", "Uppföljning", 11),
-            ("due", "Ska göras", 10),
-            ("left", "Läge", 14),
-        ):
-            table.add_column(label, key=key, width=width)
-        yield table
+        yield FittedTable(
+            (
+                Column("name", "Namn", 22, grow=True, least=16),
+                Column("identity", "Personnummer", 13, priority=2),
+                Column("exit", "Avslut", 10, priority=3),
+                Column("outcome", "Utfall vid avslut", 22, priority=1),
+                Column("offset", "Uppföljning", 11),
+                Column("due", "Ska göras", 10),
+                Column("left", "Läge", 14),
+            ),
+            detail="due-detail",
+            id="due",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="due-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:

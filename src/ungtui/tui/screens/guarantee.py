@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Static
 from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 
@@ -50,18 +51,22 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         yield Static("90-dagarsgarantin", classes="screen-title")
         yield Static("", id="watch-intro", classes="intro")
-        table: DataTable[str] = DataTable(id="watch", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (
-            ("name", "Namn", 24),
-            ("identity", "Personnummer", 13),
-            ("age", "Ålder inflöde/nu", 16),
-            ("entry", "Inflöde", 10),
-            ("deadline", "Gräns", 10),
-            ("left", "Läge", 16),
-            ("phase", "Fas", 18),
-        ):
-            table.add_column(label, key=key, width=width)
-        yield table
+        yield FittedTable(
+            (
+                Column("name", "Namn", 24, grow=True, least=16),
+                Column("identity", "Personnummer", 13, priority=2),
+                Column("age", "Ålder inflöde/nu", 16, priority=3),
+                Column("entry", "Inflöde", 10, priority=3),
+                Column("deadline", "Gräns", 10),
+                Column("left", "Läge", 16),
+                Column("phase", "Fas", 18, priority=1),
+            ),
+            detail="watch-detail",
+            id="watch",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="watch-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:

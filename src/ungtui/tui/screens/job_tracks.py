@@ -18,6 +18,7 @@ from ungtui.domain.target_groups import GROUPS
 from ungtui.services.job_tracks import JobTrackInput, JobTrackRow, list_job_tracks, save_job_track
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 
 
@@ -44,18 +45,22 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Jobbspår", classes="screen-title")
-        table: DataTable[str] = DataTable(id="tracks", cursor_type="row", zebra_stripes=True)
-        for label, width in (
-            ("Jobbspår", 24),
-            ("Arbetsgivare / bransch", 18),
-            ("Period", 23),
-            ("Platser", 7),
-            ("Deltagare", 9),
-            ("Tillsatta", 9),
-            ("Ur målgruppen", 13),
-        ):
-            table.add_column(label, width=width)
-        yield table
+        yield FittedTable(
+            (
+                Column("name", "Jobbspår", 24, grow=True, least=16),
+                Column("who", "Arbetsgivare / bransch", 18, priority=2),
+                Column("period", "Period", 23, priority=1),
+                Column("places", "Platser", 7),
+                Column("participants", "Deltagare", 9, priority=1),
+                Column("filled", "Tillsatta", 9),
+                Column("share", "Ur målgruppen", 13, priority=1),
+            ),
+            detail="tracks-detail",
+            id="tracks",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="tracks-detail")
         yield Static("", id="goal")
         yield KeyFooter()
 

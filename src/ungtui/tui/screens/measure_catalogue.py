@@ -26,6 +26,7 @@ from ungtui.services.organisations import OrganisationInfo, list_organisations
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 
 
@@ -58,16 +59,20 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
             "startas inom sin giltighetstid.",
             classes="intro",
         )
-        table: DataTable[str] = DataTable(id="catalogue", cursor_type="row", zebra_stripes=True)
-        for label, width in (
-            ("Insats", 40),
-            ("Typ", 9),
-            ("Anordnare", 20),
-            ("Giltig", 24),
-            ("Mot arbete/studier", 18),
-        ):
-            table.add_column(label, width=width)
-        yield table
+        yield FittedTable(
+            (
+                Column("name", "Insats", 40, grow=True, least=20),
+                Column("scope", "Typ", 9, priority=2),
+                Column("provider", "Anordnare", 20, priority=1),
+                Column("valid", "Giltig", 24, priority=1),
+                Column("leads", "Mot arbete/studier", 18, priority=2),
+            ),
+            detail="catalogue-detail",
+            id="catalogue",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="catalogue-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Header, OptionList, Static, TextArea
+from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ungtui.domain.meeting_time import describe
@@ -48,6 +48,7 @@ from ungtui.tui.screens.meeting_dialogs import (
     PersonPickerScreen,
     TextPromptScreen,
 )
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 
 # Notes are written this long after the last keystroke: well within a second, and
@@ -65,7 +66,7 @@ class AgendaList(OptionList):
     ]
 
 
-class EntryTable(DataTable[str]):
+class EntryTable(FittedTable):
     BINDINGS = [
         Binding("g", "screen.decision_to_action", "Gör till åtgärd", id="to_action"),
         Binding("r", "screen.decision_to_referral", "Gör till remiss", id="to_referral"),
@@ -141,16 +142,19 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static("", id="item-warning")
                 yield NoteArea(id="notes", soft_wrap=True, show_line_numbers=False)
                 yield Static("", id="notes-status")
-                entries = EntryTable(id="entries", cursor_type="row")
-                for label, width in (
-                    ("", 6),
-                    ("Beslut eller åtgärd", 32),
-                    ("Ansvarig", 18),
-                    ("Klart", 10),
-                    ("Läge", 10),
-                ):
-                    entries.add_column(label, width=width)
-                yield entries
+                yield EntryTable(
+                    (
+                        Column("kind", "", 6),
+                        Column("text", "Beslut eller åtgärd", 32, grow=True, least=20),
+                        Column("who", "Ansvarig", 18, priority=1),
+                        Column("due", "Klart", 10, priority=2),
+                        Column("state", "Läge", 15, priority=1),
+                    ),
+                    detail="entry-detail",
+                    id="entries",
+                    cursor_type="row",
+                )
+                yield RowDetail(id="entry-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:

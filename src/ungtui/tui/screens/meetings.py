@@ -21,20 +21,21 @@ from ungtui.services.meetings import (
     list_meetings,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
 COLUMNS = (
-    ("when", "När", 22),
-    ("kind", "Sort", 20),
-    ("title", "Rubrik", 34),
-    ("place", "Plats", 26),
-    ("items", "Punkter", 7),
+    Column("when", "När", 20),
+    Column("kind", "Sort", 20, priority=2),
+    Column("title", "Rubrik", 34, grow=True, least=20),
+    Column("place", "Plats", 26, priority=1),
+    Column("items", "Punkter", 7, priority=3),
 )
 
 
-class MeetingTable(DataTable[str]):
+class MeetingTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
 
@@ -73,22 +74,22 @@ class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SectionBar("moten")
-        with Horizontal(id="meeting-filters"):
+        with Horizontal(id="meeting-filters", classes="filter-row"):
             yield Select(
                 [(label, code) for code, label in WHEN_FILTERS.items()],
                 value="kommande",
                 allow_blank=False,
                 id="meeting-when",
             )
-        yield MeetingTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        yield MeetingTable(
+            COLUMNS, detail="meetings-detail", id="meetings", cursor_type="row", zebra_stripes=True
+        )
+        yield RowDetail(id="meetings-detail")
         yield Static("", id="meetings-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(MeetingTable)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
-        table.focus()
+        self.query_one(MeetingTable).focus()
         self.reload()
 
     def reload(self) -> None:

@@ -15,6 +15,7 @@ from ungtui.services.errors import NotFound
 from ungtui.services.referrals import EventRow, ReferralDetail, get_referral
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.referrals import OVERDUE, WARNING_STYLE
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 
@@ -77,10 +78,18 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="referral-content", classes="section")
             yield Static("", id="referral-next", classes="section")
             yield Static("Historik", classes="section-title")
-            events: DataTable[str] = DataTable(id="referral-events", cursor_type="row")
-            for label, width in (("Datum", 10), ("Steg", 11), ("Vem", 34), ("Noteringar", 54)):
-                events.add_column(label, width=width)
-            yield events
+            yield FittedTable(
+                (
+                    Column("on", "Datum", 10),
+                    Column("step", "Steg", 11),
+                    Column("who", "Vem", 34, priority=1),
+                    Column("notes", "Noteringar", 54, grow=True, least=20),
+                ),
+                detail="events-detail",
+                id="referral-events",
+                cursor_type="row",
+            )
+            yield RowDetail(id="events-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from ungtui.services.referrals import (
 )
 from ungtui.tui.keys import tab_bindings
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
@@ -35,16 +36,16 @@ OVERDUE = "FÖRSENAD"
 WARNING_STYLE = "bold #ffa62b"
 
 COLUMNS = (
-    ("mark", "", 8),
-    ("reply_by", "Svara senast", 12),
-    ("state", "Läge", 10),
-    ("person", "Person", 19),
-    ("what", "Insats", 24),
-    ("party", "Motpart", 32),
+    Column("mark", "", 8),
+    Column("reply_by", "Svara senast", 12),
+    Column("state", "Läge", 10, priority=1),
+    Column("person", "Person", 19, grow=True, least=16),
+    Column("what", "Insats", 24, priority=2),
+    Column("party", "Motpart", 32, priority=1, grow=True, least=20),
 )
 
 
-class ReferralTable(DataTable[str]):
+class ReferralTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
 
@@ -94,10 +95,13 @@ class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
         self.counts: ViewCounts | None = None
 
     def make_table(self) -> ReferralTable:
-        table = ReferralTable(id="referrals", cursor_type="row", zebra_stripes=True)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
-        return table
+        return ReferralTable(
+            COLUMNS,
+            detail="referrals-detail",
+            id="referrals",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
 
     def on_mount(self) -> None:
         self.query_one(ReferralTable).focus()
@@ -195,9 +199,10 @@ class ReferralsScreen(ReferralListScreen):
 
     DEFAULT_CSS = REFERRALS_CSS
     BINDINGS = [
-        Binding("1", "view('inbox')", "Inkorg", id="inbox"),
-        Binding("2", "view('sent')", "Skickade", id="sent"),
-        Binding("3", "view('overdue')", "Försenade", id="overdue"),
+        # The title line names the three views with their keys.
+        Binding("1", "view('inbox')", "Inkorg", id="inbox", show=False),
+        Binding("2", "view('sent')", "Skickade", id="sent", show=False),
+        Binding("3", "view('overdue')", "Försenade", id="overdue", show=False),
         *tab_bindings(["view('inbox')", "view('sent')", "view('overdue')"]),
         Binding("n", "new", "Ny remiss", id="new"),
         Binding("u", "unit", "Min enhet", id="unit"),
@@ -218,6 +223,7 @@ class ReferralsScreen(ReferralListScreen):
         yield SectionBar("remisser")
         yield Static("Remisser", id="referral-title")
         yield self.make_table()
+        yield RowDetail(id="referrals-detail")
         yield Static("", id="referral-status")
         yield KeyFooter()
 
@@ -354,6 +360,7 @@ class IndividualReferralsScreen(ReferralListScreen):
         yield Header()
         yield Static("Remisser för personen", id="referral-title", classes="screen-title")
         yield self.make_table()
+        yield RowDetail(id="referrals-detail")
         yield Static("", id="referral-status")
         yield KeyFooter()
 

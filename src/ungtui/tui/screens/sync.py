@@ -113,7 +113,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static("", id="export-result")
             with TabPane("Läs in", id="tab-import"), VerticalScroll():
                 yield Static("Mapp med synkfiler", classes="field-label")
-                yield Select([], id="import-folder", allow_blank=False)
+                self._folders = [(label, str(path)) for label, path in sync_folders()]
+                yield Select(self._folders, id="import-folder", prompt="Välj mapp")
                 files: DataTable[str] = DataTable(id="import-files", cursor_type="row")
                 for label, width in (
                     ("Skapad", 16),
@@ -148,11 +149,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#import-busy").display = False
         self._sync_files: list[SyncFileInfo] = []
-        folders = self.query_one("#import-folder", Select)
-        choices = [(label, str(path)) for label, path in sync_folders()]
-        folders.set_options(choices)
-        if choices:
-            folders.value = choices[0][1]
+        if self._folders:
+            self.query_one("#import-folder", Select).value = self._folders[0][1]
         self.query_one("#export-org", Select).focus()
         table = self.query_one("#conflicts", DataTable)
         table.add_columns("Post", "Fält", "Visas nu", "Andra värdet", "Från")

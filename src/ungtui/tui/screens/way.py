@@ -48,6 +48,7 @@ from ungtui.services.way import (
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 
@@ -113,23 +114,33 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="way-title", classes="screen-title")
             yield Static("", id="way-summary", classes="section")
             yield Static("Insatser", classes="section-title")
-            measures: DataTable[str] = DataTable(id="measures", cursor_type="row")
-            for label, width in (
-                ("Insats", 27),
-                ("Start", 10),
-                ("Slut", 10),
-                ("Tim/v", 5),
-                ("Status", 9),
-                ("Slutorsak", 21),
-                ("Jobbspår", 18),
-            ):
-                measures.add_column(label, width=width)
-            yield measures
+            yield FittedTable(
+                (
+                    Column("name", "Insats", 27, grow=True, least=16),
+                    Column("start", "Start", 10),
+                    Column("end", "Slut", 10, priority=1),
+                    Column("hours", "Tim/v", 5, priority=3),
+                    Column("status", "Status", 9),
+                    Column("reason", "Slutorsak", 21, priority=2),
+                    Column("track", "Jobbspår", 18, priority=2),
+                ),
+                detail="measures-detail",
+                id="measures",
+                cursor_type="row",
+            )
+            yield RowDetail(id="measures-detail")
             yield Static("Faser", classes="section-title")
-            phases: DataTable[str] = DataTable(id="phases", cursor_type="row")
-            for label, width in (("Från", 10), ("Fas", 20), ("Anteckning", 50)):
-                phases.add_column(label, width=width)
-            yield phases
+            yield FittedTable(
+                (
+                    Column("from", "Från", 10),
+                    Column("phase", "Fas", 20),
+                    Column("note", "Anteckning", 50, grow=True, least=16),
+                ),
+                detail="phases-detail",
+                id="phases",
+                cursor_type="row",
+            )
+            yield RowDetail(id="phases-detail")
             yield Static("Kartläggning", classes="section-title")
             yield Static("", id="mapping-section", classes="section")
             yield Static("Avslut och uppföljning", classes="section-title")

@@ -36,11 +36,14 @@ class Column:
 
 
 def fit_columns(columns: Sequence[Column], room: int, padding: int = 1) -> list[tuple[Column, int]]:
-    """The columns shown in `room` cells, with their widths, in their order."""
+    """The columns shown in `room` cells, with their widths, in their order. A growing
+    column gives back down to its `least` before any column is left out."""
     shown = list(columns)
 
     def need(cols: list[Column]) -> int:
-        return sum(c.width + 2 * padding for c in cols)
+        return sum(min(c.width, c.least) if c.grow else c.width for c in cols) + (
+            2 * padding * len(cols)
+        )
 
     while need(shown) > room:
         droppable = [c for c in shown if c.priority > 0]
@@ -51,12 +54,11 @@ def fit_columns(columns: Sequence[Column], room: int, padding: int = 1) -> list[
         shown.remove(worst)
     spare = room - need(shown)
     growing = [c for c in shown if c.grow]
-    widths = {c.key: c.width for c in shown}
+    widths = {c.key: min(c.width, c.least) if c.grow else c.width for c in shown}
     if growing:
-        share, rest = divmod(spare, len(growing))
+        share, rest = divmod(max(spare, 0), len(growing))
         for index, c in enumerate(growing):
-            extra = share + (1 if index < rest else 0)
-            widths[c.key] = max(c.least, c.width + extra)
+            widths[c.key] += share + (1 if index < rest else 0)
     return [(c, widths[c.key]) for c in shown]
 
 
@@ -213,10 +215,12 @@ class FittedTable(DataTable[str]):
         parts = []
         for index, column in enumerate(self.specs):
             cell = cells[index] if index < len(cells) else ""
+            width = widths.get(column.key)
+            if callable(cell) and width is not None:
+                continue  # worked out for its width: shortened on purpose
             text = " ".join(plain(cell(10_000) if callable(cell) else cell).split())
             if not text:
                 continue
-            width = widths.get(column.key)
             if width is None or len(text) > width:
                 parts.append(f"{column.label}: {text}" if column.label else text)
         return " · ".join(parts)

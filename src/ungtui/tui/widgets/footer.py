@@ -51,6 +51,8 @@ class KeyFooter(Footer):
                 continue
             seen_actions.add(binding.action)
             shown.append((binding, enabled, tooltip))
+        # Esc steps back one level on every screen: the key most worth leaving out.
+        shown.sort(key=lambda item: item[0].key == "escape")
         room = app.size.width - sum(
             key_width(app.get_key_display(b), b.description) for b, _e, _t in essential
         )

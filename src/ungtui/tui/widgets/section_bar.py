@@ -16,11 +16,13 @@ GLOBAL_KEYS = "F9 Dela skärm  F1 Hjälp"
 GLOBAL_SHORT = "F9 Dela  F1 Hjälp"
 
 
-def sections_line(current: str, short: bool) -> Text:
+def sections_line(current: str, short: bool, keys_only: bool = False) -> Text:
     line = Text()
     for index, section in enumerate(SECTIONS):
         title = section.short if short and section.mode != current else section.title
         label = f"{section.key.upper()} {title}"
+        if keys_only and section.mode != current:
+            label = section.key.upper()
         if index:
             line.append(" ")
         if section.mode == current:
@@ -39,14 +41,18 @@ def bar_lines(current: str, room: int) -> list[Text]:
             line.append(keys, style="dim")
             return [line]
     second = Text(GLOBAL_KEYS, style="dim")
-    return [sections_line(current, True), second]
+    for short, keys_only in ((True, False), (True, True)):
+        line = sections_line(current, short, keys_only)
+        if line.cell_len <= room:
+            return [line, second]
+    return [line, second]
 
 
 class SectionBar(Widget):
     DEFAULT_CSS = """
     SectionBar {
         height: auto;
-        padding: 0 1;
+        padding: 0 0 0 1;
         background: $boost;
         color: $text-muted;
     }
