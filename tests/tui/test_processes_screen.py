@@ -144,7 +144,8 @@ async def test_agreements_list_and_one_agreement_with_its_processes(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, AgreementsScreen)
         table = app.screen.query_one(DataTable)
-        assert [table.get_row_at(i)[3] for i in range(table.row_count)] == [
+        keys = [table.coordinate_to_cell_key((i, 0)).row_key for i in range(table.row_count)]
+        assert [table.full_row(key)[3] for key in keys] == [
             "Gäller tills vidare",
             "Gäller tills vidare",
             "Gäller, revision försenad (skulle ske 2020-01-31)",

@@ -49,7 +49,7 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
             (
                 Column("name", "Jobbspår", 24, grow=True, least=16),
                 Column("who", "Arbetsgivare / bransch", 18, priority=2),
-                Column("period", "Period", 23, priority=1),
+                Column("period", "Period", 25, priority=1),
                 Column("places", "Platser", 7),
                 Column("participants", "Deltagare", 9, priority=1),
                 Column("filled", "Tillsatta", 9),
