@@ -15,7 +15,7 @@ from textual.screen import Screen
 from ungtui.services.organisations import CurrentUser, current_user
 from ungtui.services.privacy_settings import privacy_settings
 from ungtui.store.database import Database
-from ungtui.tui.commands import PersonCommands, ProcessCommands
+from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands
 from ungtui.tui.keys import alt_digit, run_shortcut_now
 from ungtui.tui.screens.help import HelpScreen
 from ungtui.tui.screens.lock import LockScreen
@@ -160,9 +160,16 @@ class UngApp(App[None]):
         if self.locked:
             return
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(
-                CommandPalette(placeholder="Sök person (namn eller nummer) eller kommando …")
-            )
+            self.push_screen(Palette(placeholder="Sök person (namn eller nummer) eller kommando …"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Sök färgtema …"))
+
+    def action_help_quit(self) -> None:
+        # Ctrl+C outside a text field: Textual would say so in English.
+        self.notify("Tryck Ctrl+Q för att avsluta ungtui.", title="Vill du avsluta?")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(

@@ -16,6 +16,14 @@ from textual.widgets._footer import FooterKey, FooterLabel
 
 # Ctrl+P beside Ctrl+Q only from this width; the section bar and F1 say it otherwise.
 FIND_FROM_WIDTH = 100
+# Keys Textual's own widgets bring, with English descriptions (an open Select list, …).
+SWEDISH = {
+    "Dismiss menu": "Stäng listan",
+    "Show menu": "Visa listan",
+    "Exit the command palette": "Stäng",
+    "Open link": "Öppna länken",
+    "Toggle option": "Välj",
+}
 
 
 def key_width(key_display: str, description: str) -> int:
@@ -54,12 +62,15 @@ class KeyFooter(Footer):
         # Esc steps back one level on every screen: the key most worth leaving out.
         shown.sort(key=lambda item: item[0].key == "escape")
         room = app.size.width - sum(
-            key_width(app.get_key_display(b), b.description) for b, _e, _t in essential
+            key_width(app.get_key_display(b), SWEDISH.get(b.description, b.description))
+            for b, _e, _t in essential
         )
         room -= 2  # the "…" that says keys were left out
         fitted = []
         for binding, enabled, tooltip in shown:
-            width = key_width(app.get_key_display(binding), binding.description)
+            width = key_width(
+                app.get_key_display(binding), SWEDISH.get(binding.description, binding.description)
+            )
             if width > room:
                 break
             room -= width
@@ -73,13 +84,14 @@ class KeyFooter(Footer):
             yield self._key(binding, enabled, tooltip, "-essential")
 
     def _key(self, binding: Binding, enabled: bool, tooltip: str, classes: str = "") -> FooterKey:
+        description = SWEDISH.get(binding.description, binding.description)
         return FooterKey(
             binding.key,
             self.app.get_key_display(binding),
-            binding.description,
+            description,
             binding.action,
             disabled=not enabled,
-            tooltip=tooltip or binding.description,
+            tooltip=tooltip or description,
             classes=classes,
         ).data_bind(compact=Footer.compact)
 
