@@ -75,7 +75,7 @@ WHERE w.exit_on IS NULL AND w.deleted_at IS NULL
 # from searching the staff index (thousands of people per caseworker) for every way.
 _MINE = """
   AND EXISTS (SELECT 1 FROM responsibility rs
-    WHERE rs.individual_id = i.id AND +rs.staff_id = :staff AND rs.deleted_at IS NULL)"""
+    WHERE rs.individual_id = w.individual_id AND +rs.staff_id = :staff AND rs.deleted_at IS NULL)"""
 
 
 def _as_rules(rule: GuaranteeRule | GuaranteeRules) -> GuaranteeRules:
