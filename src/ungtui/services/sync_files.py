@@ -218,7 +218,8 @@ def list_sync_files(db: Database, folder: Path) -> list[SyncFileInfo]:
         except ValueError:
             created = None
         state = "egen" if header.file_id in own else "inläst" if header.file_id in read else "ny"
-        sender = names.get(header.sender_org or "", "") or "okänd avsändare"
+        # An organisation not known here yet: its key's fingerprint tells who it is.
+        sender = names.get(header.sender_org or "", "") or f"okänd ({header.fingerprint[:9]} …)"
         found.append(
             SyncFileInfo(path, sender, header.fingerprint, created, header.kind == "full", state)
         )

@@ -95,6 +95,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self._conflicts: list[ConflictView] = []
         self._pairs: list[DuplicatePair] = []
         self._export_for: str | None = None
+        self._files_folder: Path | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,6 +126,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 ):
                     files.add_column(label, width=width)
                 yield files
+                yield Static("", id="import-files-note")
                 yield Static(
                     "Enter väljer filen i listan. Eller skriv en fil eller en annan mapp:",
                     classes="field-label",
@@ -363,14 +365,17 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     @on(Select.Changed, "#import-folder")
     def _folder_chosen(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
+            self._say("#import-files-note", "Läser mappen …")
             self._list_files(Path(event.value))
 
     @work(thread=True, exclusive=True, group="sync-files", exit_on_error=False)
     def _list_files(self, folder: Path) -> None:
+        self._files_folder = folder
         try:
             found = list_sync_files(self.app.db, folder)
         except ServiceError as error:
-            self.app.call_from_thread(self._say, "#import-result", str(error), True)
+            self.app.call_from_thread(self._say, "#import-files-note", str(error), True)
+            self.app.call_from_thread(self._show_files, [])
             return
         self.app.call_from_thread(self._show_files, found)
 
@@ -387,10 +392,10 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 info.path.name,
                 key=str(index),
             )
-        if not found:
-            self._say("#import-result", "Inga synkfiler i mappen.")
-        elif self.query_one("#import-result", Static).render() == "Inga synkfiler i mappen.":
-            self._say("#import-result", "")
+        if found:
+            self._say("#import-files-note", "")
+        elif not self.query_one("#import-files-note", Static).has_class("error-text"):
+            self._say("#import-files-note", "Inga synkfiler i mappen.")
 
     @on(DataTable.RowSelected, "#import-files")
     def _file_chosen(self, event: DataTable.RowSelected) -> None:
@@ -402,6 +407,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     def _path_typed(self, event: Input.Submitted) -> None:
         path = Path(event.value.strip()).expanduser()
         if event.value.strip() and path.is_dir():
+            self._say("#import-files-note", "Läser mappen …")
             self._list_files(path)
             self.query_one("#import-files", DataTable).focus()
         else:
@@ -480,6 +486,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         ]
         self._say("#import-result", "\n".join(lines))
         self.load()
+        if self._files_folder is not None:
+            self._list_files(self._files_folder)  # the file now shows as read
 
     # --- conflicts and duplicates ------------------------------------------------------
 
