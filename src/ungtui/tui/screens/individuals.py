@@ -38,7 +38,7 @@ PREFETCH_MARGIN = 20
 # narrow screen the caseworker, target groups, age and phase give way, in that order, and
 # the line under the list shows them for the highlighted person.
 COLUMNS = (
-    Column("name", "Namn", 19, grow=True, least=24),
+    Column("name", "Namn", 24, grow=True, least=20),
     Column("identity", "Personnummer", 13),
     Column("age", "Ålder", 5, priority=3),
     Column("groups", "Målgrupper", 14, priority=4),
