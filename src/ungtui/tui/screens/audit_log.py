@@ -45,6 +45,13 @@ COLUMNS = (
 class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
     """The whole log as the Logg section, or one person's entries from their page."""
 
+    DEFAULT_CSS = """
+    AuditLogScreen #audit { height: 1fr; }
+    AuditLogScreen #audit-status {
+        height: 1; padding: 0 1; color: $text-muted; background: $boost;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("d", "focus_day", "Dag", id="day"),

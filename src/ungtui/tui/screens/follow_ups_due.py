@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from ungtui.domain.text import plural
 from ungtui.services.follow_ups_due import AHEAD_DAYS, DueRow, count_due, list_due
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
@@ -110,7 +111,8 @@ class FollowUpsDueScreen(ReportsWorkerErrors, Screen[None]):
             coming, overdue = message.counts
             self._total = coming + overdue
             self.query_one("#due-intro", Static).update(
-                f"{overdue} uppföljningar är försenade och {coming} ska göras inom "
+                f"{plural(overdue, 'uppföljning är försenad', 'uppföljningar är försenade')} "
+                f"och {coming} ska göras inom "
                 f"{AHEAD_DAYS} dagar. Uppföljning sker 90, 180 och 360 dagar efter avslut; "
                 "Enter öppnar vägen, där u registrerar vad personen gör nu."
             )
@@ -120,7 +122,7 @@ class FollowUpsDueScreen(ReportsWorkerErrors, Screen[None]):
             elif r.days_left == 0:
                 left = Text("i dag", style="bold yellow")
             else:
-                left = Text(f"om {r.days_left} dagar", style="yellow")
+                left = Text(f"om {plural(r.days_left, 'dag', 'dagar')}", style="yellow")
             key = self._key(r)
             self._rows[key] = r
             table.add_row(

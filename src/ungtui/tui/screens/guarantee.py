@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.guarantee import GuaranteeRules
+from ungtui.domain.text import plural
 from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
@@ -128,7 +129,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
             if r.past:
                 left = Text(f"passerad {-r.days_left} d", style="bold red")
             else:
-                left = Text(f"{r.days_left} dagar kvar", style="bold yellow")
+                left = Text(f"{plural(r.days_left, 'dag', 'dagar')} kvar", style="bold yellow")
             self._rows[r.individual_id] = r
             table.add_row(
                 *self._who(r),

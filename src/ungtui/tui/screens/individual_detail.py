@@ -79,7 +79,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
                     Column("to", "Till", 12, priority=1),
                     Column("form", "Form", 10, priority=3),
                     Column("categories", "Uppgifter", 22, priority=2),
-                    Column("purpose", "Syfte", 22, grow=True, least=14),
+                    Column("purpose", "Syfte", 30, grow=True, least=20),
                 ),
                 detail="consent-detail",
                 id="consents",

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Select, Static
 
 from ungtui.domain.meeting_time import WEEKDAY_NAMES
+from ungtui.domain.text import plural
 from ungtui.services.meetings import (
     WHEN_FILTERS,
     MeetingFilter,
@@ -126,7 +127,7 @@ class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
         if message.offset == 0 and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         label = WHEN_FILTERS[self.filter.when].lower()
-        status = f"{self._total} möten ({label})"
+        status = f"{plural(self._total, 'möte', 'möten')} ({label})"
         if self._total == 0:
             status += " · n skapar ett nytt möte"
         self.query_one("#meetings-status", Static).update(status)

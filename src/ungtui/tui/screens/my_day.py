@@ -3,7 +3,6 @@ thing with Enter; a part's heading opens the whole list behind it."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -41,12 +40,10 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
     @dataclass
     class Loaded(Message):
         parts: list[DayPart]
-        millis: float
 
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[DayPart] = []
-        self._millis = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,13 +71,11 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
         user = self.app.user
         if user is None:
             return
-        started = time.perf_counter()
-        parts = my_day(self.app.db, user)
-        self.post_message(self.Loaded(parts, (time.perf_counter() - started) * 1000))
+        self.post_message(self.Loaded(my_day(self.app.db, user)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        self.parts, self._millis = message.parts, message.millis
+        self.parts = message.parts
         self._show()
 
     def _show(self) -> None:
@@ -104,7 +99,7 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
         elif day.option_count:
             day.highlighted = 0
         self.query_one("#day-status", Static).update(
-            f"Enter öppnar raden; på en rubrik hela listan · hämtat på {self._millis:.0f} ms"
+            "Enter öppnar raden, på en rubrik hela listan"
         )
 
     def _part_options(self, part: DayPart) -> list[Option]:

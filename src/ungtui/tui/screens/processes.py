@@ -68,7 +68,12 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
     ProcessesScreen #process-filters { height: auto; }
     ProcessesScreen #process-search { width: 1fr; }
     ProcessesScreen #process-filters Select { width: 28; }
-    ProcessesScreen.-narrow #process-filters Select { width: 19; }
+    /* On a narrow screen the search has a line of its own, the three filters share one. */
+    ProcessesScreen.-narrow #process-filters {
+        layout: grid; grid-size: 3; grid-rows: auto; grid-columns: 1fr; height: auto;
+    }
+    ProcessesScreen.-narrow #process-search { column-span: 3; }
+    ProcessesScreen.-narrow #process-filters Select { width: 1fr; }
     ProcessesScreen #process-empty { padding: 1 2; display: none; }
     ProcessesScreen #processes { height: 1fr; }
     ProcessesScreen #process-status { height: 1; padding: 0 1; color: $text-muted; }
@@ -229,8 +234,9 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
         self.set_focus(self.query_one("#process-search", Input))
 
     def action_back(self) -> None:
+        """Esc steps back one level: out of the search field (clearing it), then to Min dag."""
         search_field = self.query_one("#process-search", Input)
-        if search_field.value:
+        if search_field.value or search_field.has_focus:
             search_field.value = ""
             self.query_one(ProcessTable).focus()
             return

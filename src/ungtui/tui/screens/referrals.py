@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from ungtui.domain.text import plural
 from ungtui.services.referrals import (
     VIEWS,
     ReferralRow,
@@ -164,7 +165,7 @@ class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
     def status_text(self) -> str:
         if not self._total:
             return "Inga remisser här."
-        return f"{self._total} remisser · visar 1–{self._loaded}"
+        return f"{plural(self._total, 'remiss', 'remisser')} · visar 1–{self._loaded}"
 
     @on(DataTable.RowHighlighted)
     def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:

@@ -24,6 +24,7 @@ from textual.widgets import (
 
 from ungtui.config import export_folder, sync_folders
 from ungtui.domain.identity import mask_identity
+from ungtui.domain.text import plural
 from ungtui.services.conflicts import ConflictView, list_conflicts, resolve_conflict
 from ungtui.services.errors import ServiceError
 from ungtui.services.organisations import list_organisations
@@ -310,11 +311,13 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         preview = export_preview(self.app.db, organisation_id)
         if preview.own:
             text = (
-                f"Inom den egna organisationen följer allt med: {preview.people_included} personer."
+                "Inom den egna organisationen följer allt med: "
+                f"{plural(preview.people_included, 'person', 'personer')}."
             )
         else:
             text = (
-                f"Följer med: {preview.people_included} personer vars samtycke täcker "
+                f"Följer med: {plural(preview.people_included, 'person', 'personer')} vars "
+                "samtycke täcker "
                 f"{preview.organisation_name}.\nFöljer inte med: {preview.people_left_out} "
                 "personer utan gällande samtycke för den organisationen."
             )
@@ -350,7 +353,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self.app.call_from_thread(
             self._say,
             "#export-result",
-            f"{kind}: {result.changes} ändringar sparade i {result.path}.\n"
+            f"{kind}: {plural(result.changes, 'ändring', 'ändringar')} sparade i {result.path}.\n"
             "Skicka filen till mottagaren (USB-minne eller e-post); lösenfrasen lämnas "
             "aldrig i samma meddelande.",
         )

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 
 from ungtui.domain.table_import import FIELDS, cell_text, check_mapping, guess_mapping
+from ungtui.domain.text import plural
 from ungtui.services.errors import ServiceError
 from ungtui.services.table_files import SheetTable, read_table, sheet_names
 from ungtui.services.table_import import (
@@ -162,7 +163,8 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
         await columns.mount_all(rows)
         where = f"bladet {table.sheet}" if table.sheet else f"{table.encoding}, ”{table.separator}”"
         self._status(
-            f"{len(table.rows)} rader under rubrikraden (rad {table.header_row}, {where}). "
+            f"{plural(len(table.rows), 'rad', 'rader')} under rubrikraden "
+            f"(rad {table.header_row}, {where}). "
             "Rätta kolumnerna vid behov; rapporten visar vad som händer. Ctrl+S läser in."
         )
         self._replan()
@@ -271,11 +273,12 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
         mapping = self._mapping()
         left = len(plan.rejected) + len(plan.review) + len(plan.skipped)
         text = (
-            f"{len(plan.creates)} nya personer registreras och {len(plan.updates)} uppdateras, "
+            f"{plural(len(plan.creates), 'ny person', 'nya personer')} registreras och "
+            f"{len(plan.updates)} uppdateras, "
             "allt på en gång."
         )
         if left:
-            text += f" {left} rader lämnas utanför enligt rapporten."
+            text += f" {plural(left, 'rad', 'rader')} lämnas utanför enligt rapporten."
 
         def answered(choice: str | None) -> None:
             if choice == "import" and not self._importing:
@@ -310,7 +313,9 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
 
     def _done(self, created: int, updated: int) -> None:
         self.app.notify(
-            f"{created} nya personer registrerade, {updated} uppdaterade.", title="Listan är inläst"
+            f"{plural(created, 'ny person registrerad', 'nya personer registrerade')}, "
+            f"{updated} uppdaterade.",
+            title="Listan är inläst",
         )
         self.dismiss(True)
 

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.mapping import SCHOOLING, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES
+from ungtui.domain.text import plural
 from ungtui.domain.way import OUTCOMES, PHASES, WORKING_PHASES
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError
@@ -63,9 +64,9 @@ def guarantee_text(way: WayView) -> Text:
         text.append(f" · gräns {g.deadline.isoformat()}")
     if g.days_left is not None:
         if g.days_left >= 0:
-            text.append(f" ({g.days_left} dagar kvar)")
+            text.append(f" ({plural(g.days_left, 'dag', 'dagar')} kvar)")
         else:
-            text.append(f" ({-g.days_left} dagar sedan)")
+            text.append(f" ({plural(-g.days_left, 'dag', 'dagar')} sedan)")
     if g.state == "passerad":
         text.stylize("bold red")
     elif g.state == "nara":

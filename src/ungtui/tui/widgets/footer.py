@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey, FooterLabel
 
-# Ctrl+P beside Ctrl+Q only from this width; the section bar and F1 say it otherwise.
+# Ctrl+P beside Ctrl+Q only from this width and when the screen's keys leave room; the
+# help (F1) names it too.
 FIND_FROM_WIDTH = 100
 # Keys Textual's own widgets bring, with English descriptions (an open Select list, …).
 SWEDISH = {
@@ -47,10 +48,10 @@ class KeyFooter(Footer):
         shown: list[tuple[Binding, bool, str]] = []
         essential: list[tuple[Binding, bool, str]] = []
         seen_actions: set[str] = set()
+        find = None
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if binding.key == app.COMMAND_PALETTE_BINDING:
-                if app.size.width >= FIND_FROM_WIDTH:
-                    essential.insert(0, (binding, enabled, tooltip))
+                find = (binding, enabled, tooltip)
                 continue
             if binding.action in ("quit", "app.quit"):
                 essential.append((binding, enabled, tooltip))
@@ -59,6 +60,14 @@ class KeyFooter(Footer):
                 continue
             seen_actions.add(binding.action)
             shown.append((binding, enabled, tooltip))
+        if not essential:
+            # Over a dialog the app's keys are not in the screen's chain, but Ctrl+Q (a
+            # priority key) still quits: the footer says so there too.
+            essential = [
+                (b, True, "")
+                for b in app.BINDINGS
+                if isinstance(b, Binding) and b.action in ("quit", "app.quit")
+            ]
         # Esc steps back one level on every screen: the key most worth leaving out.
         shown.sort(key=lambda item: item[0].key == "escape")
         room = app.size.width - sum(
@@ -79,6 +88,11 @@ class KeyFooter(Footer):
             yield self._key(binding, enabled, tooltip)
         if len(fitted) < len(shown):
             yield FooterLabel("…")
+        elif find is not None and app.size.width >= FIND_FROM_WIDTH:
+            # Ctrl+P, in the section bar's help too, only where the screen's keys leave room.
+            binding = find[0]
+            if key_width(app.get_key_display(binding), binding.description) + 1 <= room + 2:
+                essential.insert(0, find)
         yield Static("", classes="key-spacer")
         for binding, enabled, tooltip in essential:
             yield self._key(binding, enabled, tooltip, "-essential")

@@ -64,7 +64,10 @@ class FormField(Vertical):
     def _date_hint(self, text: str) -> str:
         day = read_back(text)
         if day is None:
-            return self._hint or f"Till exempel {DAY_EXAMPLES}."
+            # Typed but not (yet) a day: how to type one. Empty: the field's own hint.
+            if text.strip() and not self._hint:
+                return f"Till exempel {DAY_EXAMPLES}."
+            return self._hint
         return f"{day} · {self._hint}" if self._hint else day
 
     def on_input_changed(self, event: Input.Changed) -> None:
