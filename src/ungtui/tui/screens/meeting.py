@@ -83,15 +83,22 @@ class NoteArea(TextArea):
         # it must never reach the meeting's shortcuts (t would open "Nytt ämne").
         return character is not None and character.isprintable()
 
+    _told = False  # said once each time the field is entered, not on every letter
+
+    def on_focus(self) -> None:
+        self._told = False
+
     def on_key(self, event) -> None:
         if self.read_only and event.is_printable:
             event.stop()
             event.prevent_default()
-            self.notify(
-                "Anteckningen är låst tills samtycke finns eller skälet är kvitterat (k i "
-                "dagordningen).",
-                severity="warning",
-            )
+            if not self._told:
+                self._told = True
+                self.notify(
+                    "Anteckningen är låst tills samtycke finns eller skälet är kvitterat "
+                    "(k i dagordningen).",
+                    severity="warning",
+                )
 
 
 class MeetingScreen(ReportsWorkerErrors, Screen[None]):

@@ -119,7 +119,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 yield Select(self._folders, id="import-folder", prompt="Välj mapp")
                 files: DataTable[str] = DataTable(id="import-files", cursor_type="row")
                 for label, width in (
-                    ("Skapad", 16),
+                    ("Senaste ändring", 16),
                     ("Avsändare", 24),
                     ("Sort", 13),
                     ("Läge", 12),

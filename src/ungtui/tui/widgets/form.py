@@ -70,6 +70,10 @@ class FormField(Vertical):
             return self._hint
         return f"{day} · {self._hint}" if self._hint else day
 
+    def on_descendant_focus(self) -> None:
+        # The whole field in view, hint and error lines too, not only the input.
+        self.call_after_refresh(self.scroll_visible, animate=False)
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, DateInput) and event.input is self._widget:
             self._show_hint(self._date_hint(event.value))
