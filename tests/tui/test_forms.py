@@ -10,7 +10,6 @@ import pytest
 from textual.widgets import Input, Static
 
 from tests.tui.helpers import settle, type_text
-from ungtui.services.demo import fill_demo
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
@@ -20,11 +19,8 @@ Opener = Callable[[object], Awaitable[None]]
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "formular.db")
-    fill_demo(db, individuals=60, seed=11)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(60, 11)
 
 
 async def keys(pilot, *pressed: str) -> None:

@@ -9,8 +9,6 @@ from textual import events
 from textual.widgets import DataTable, Input, TabbedContent
 
 from tests.tui.helpers import screen_text, settle, type_text
-from ungtui.services.demo import fill_demo
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.individual_detail import IndividualDetailScreen
@@ -26,11 +24,8 @@ from ungtui.tui.screens.way import WayScreen
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "tangenter.db")
-    fill_demo(db, individuals=60, seed=11)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(60, 11)
 
 
 async def burst(pilot, text: str) -> None:

@@ -7,10 +7,8 @@ import pytest
 from textual.widgets import OptionList, Select
 
 from tests.tui.helpers import screen_text, settle
-from ungtui.services.demo import fill_demo
 from ungtui.services.organisations import list_organisations
 from ungtui.services.sync_files import export_file
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.meeting import MeetingScreen
 from ungtui.tui.screens.my_day import MyDayScreen
@@ -21,11 +19,8 @@ from ungtui.tui.screens.way import WayScreen
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "dag.db")
-    fill_demo(db, individuals=300, seed=1)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(300, 1)
 
 
 def option_ids(app) -> list[str]:

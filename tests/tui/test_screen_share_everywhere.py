@@ -11,29 +11,14 @@ import pytest
 from sqlmodel import select
 
 from tests.tui.helpers import screen_text, settle, type_text
-from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import display_name
-from ungtui.store.database import open_database
 from ungtui.store.models import Individual
 from ungtui.tui.app import UngApp
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("dela") / "dela.db"
-    db = open_database(path)
-    fill_demo(db, individuals=60, seed=11)
-    db.close()
-    return path
-
-
 @pytest.fixture
-def demo_db(demo_path, tmp_path):
-    copy = tmp_path / "dela.db"
-    copy.write_bytes(demo_path.read_bytes())
-    db = open_database(copy)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(60, 11)
 
 
 def personal(db) -> tuple[set[str], set[str]]:
@@ -76,8 +61,8 @@ async def check_f9(db, *steps: str) -> None:
         assert shown(screen_text(pilot), names, numbers) == set()
 
 
-async def test_min_dag(demo_db, opens_on_min_dag):
-    await check_f9(demo_db)
+async def test_min_dag(demo_copy, opens_on_min_dag):
+    await check_f9(demo_copy(300, 1))  # a day with referrals and follow-ups to name
 
 
 async def test_the_register(demo_db):

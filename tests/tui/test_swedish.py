@@ -7,18 +7,13 @@ import pytest
 from textual.widgets import DataTable, Select
 
 from tests.tui.helpers import screen_text, settle, type_text
-from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "svenska.db")
-    fill_demo(db, individuals=40, seed=3)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(40, 3)
 
 
 async def test_an_open_list_says_how_to_close_it_in_swedish(demo_db):
