@@ -8,22 +8,17 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from tests.tui.test_snapshots import _steady
-from ungtui.services.demo import fill_demo
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(demo_copy, monkeypatch):
     # A fixed folder, so that the export tab's picture does not hold a random path.
     monkeypatch.setenv("UNGTUI_EXPORT_DIR", "/tmp/ungtui-bilder/Dokument/ungtui")
     monkeypatch.setattr(UngApp, "START_SECTION", "min_dag")
-    db = open_database(tmp_path / "bild.db")
-    fill_demo(db, individuals=60, seed=11)
-    yield UngApp(db)
-    db.close()
+    return UngApp(demo_copy(60, 11))
 
 
 def steps(*keys: str):
