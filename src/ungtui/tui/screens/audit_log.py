@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.config import export_folder
-from ungtui.domain.meeting_time import DAY_EXAMPLES, parse_day
+from ungtui.domain.meeting_time import DAY_EXAMPLES, describe_day, parse_day
 from ungtui.domain.text import plural
 from ungtui.services import clock
 from ungtui.services.audit import (
@@ -139,7 +139,13 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
         self._loaded = message.offset + len(message.entries)
         self._busy = False
         status = f"{plural(self._total, 'post', 'poster')} · visar 1–{self._loaded}"
-        self.query_one("#audit-status", Static).update(status if self._total else "Inga poster.")
+        if not self._total:
+            status = "Inga poster."
+        if self.filter.since is not None:
+            # The day typed, read back, as under every date field.
+            day = describe_day(self.filter.since).capitalize()
+            status = f"{day}: {status[0].lower()}{status[1:]}"
+        self.query_one("#audit-status", Static).update(status)
 
     @on(DataTable.RowHighlighted)
     def _more(self, event: DataTable.RowHighlighted) -> None:
