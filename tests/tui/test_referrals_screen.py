@@ -154,7 +154,7 @@ async def test_inbox_shows_the_overdue_referral_first_with_a_text_marker(world):
         assert [r[0] for r in rows(app)] == ["FÖRSENAD"]
         await pilot.press("escape")
         await settle(pilot)
-        assert app.current_mode == "deltagare"
+        assert app.current_mode == "min_dag"
 
 
 async def test_receive_then_decline_without_and_with_a_reason(world):
@@ -211,7 +211,7 @@ async def test_send_with_consent(world):
         await pilot.press("s")
         await settle(pilot)
         line = str(app.screen.query_one("#consent-line", Static).render())
-        assert line == "Samtycke: Samtycke för Arbetsförmedlingen gäller."
+        assert line == "Får skickas: Samtycke för Arbetsförmedlingen gäller."
         await type_text(pilot, "Ringt Karin")
         await pilot.press("enter")
         await settle(pilot)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from ungtui.domain.consent import STATES, consent_state, is_in_force
-from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.vocabulary import CONSENT_FORMS, DATA_CATEGORIES
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
@@ -68,12 +68,12 @@ def _validate(data: ConsentInput, today: date) -> dict:
     valid_to = None
     if data.valid_from.strip():
         try:
-            valid_from = parse_iso_date(data.valid_from)
+            valid_from = parse_day(data.valid_from, today)
         except ValueError as exc:
             errors["valid_from"] = str(exc)
     if data.valid_to.strip():
         try:
-            valid_to = parse_iso_date(data.valid_to)
+            valid_to = parse_day(data.valid_to, today)
         except ValueError as exc:
             errors["valid_to"] = str(exc)
         else:

@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, delete, func, insert, literal, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.referral_states import (
     AWAITING_REPLY,
     ENDED,
@@ -233,11 +233,13 @@ class Receiver:
 # --- validation ----------------------------------------------------------------------
 
 
-def _parse_day(text: str, default: date, errors: dict[str, str], name: str) -> date:
+def _parse_day(
+    text: str, default: date, errors: dict[str, str], name: str, today: date
+) -> date:
     if not text.strip():
         return default
     try:
-        return parse_iso_date(text)
+        return parse_day(text, today)
     except ValueError as exc:
         errors[name] = str(exc)
         return default
@@ -270,7 +272,7 @@ def _validate_draft(
         errors["measure"] = "Skriv vilken insats som efterfrågas, till exempel arbetsträning."
     if not draft.purpose.strip():
         errors["purpose"] = "Skriv syftet: vad remissen ska leda till för personen."
-    reply_by = _parse_day(draft.reply_by, default_reply, errors, "reply_by")
+    reply_by = _parse_day(draft.reply_by, default_reply, errors, "reply_by", today)
     if "reply_by" not in errors and draft.reply_by.strip() and reply_by < today:
         errors["reply_by"] = "Svara senast kan inte ligga före i dag."
     if to_org is not None and to_org.id == sender_org and to_unit is None:
@@ -378,7 +380,7 @@ def transition_referral(
     errors = missing_fields(transition, data.reason, data.outcome)
     if data.outcome and data.outcome not in REFERRAL_OUTCOMES:
         errors["outcome"] = "Välj ett av utfallen i listan."
-    happened_on = _parse_day(data.happened_on, today, errors, "happened_on")
+    happened_on = _parse_day(data.happened_on, today, errors, "happened_on", today)
     if "happened_on" not in errors and happened_on > today:
         errors["happened_on"] = "Datumet kan inte ligga i framtiden."
     if errors:

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, SelectionList, Static
+from textual.widgets import Header, Input, Select, SelectionList, Static
 
 from ungtui.domain.vocabulary import CONSENT_FORMS, DATA_CATEGORIES
 from ungtui.services import clock
 from ungtui.services.consents import ConsentInput, add_consent
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.organisations import list_organisations
-from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.screens.form_base import FormScreen
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect
 
 
-class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "close", "Avbryt", id="close"),
-    ]
-
+class ConsentFormScreen(FormScreen[str | None]):
     def __init__(self, individual_id: str) -> None:
         super().__init__()
         self.individual_id = individual_id
@@ -63,15 +57,15 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 )
                 yield FormField(
                     "Gäller från",
-                    Input(value=clock.today().isoformat(), id="valid_from"),
+                    DateInput(clock.today().isoformat(), id="valid_from"),
                     name="valid_from",
                 )
                 yield FormField(
                     "Gäller till",
-                    Input(placeholder="tomt = tills vidare", id="valid_to"),
+                    DateInput(placeholder="tomt = tills vidare", id="valid_to"),
                     name="valid_to",
                 )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#organisation_id", Select).focus()
@@ -80,10 +74,11 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
         organisations = list_organisations(self.app.db)
-        self.app.call_from_thread(
-            self.query_one("#organisation_id", Select).set_options,
-            [(o.name, o.id) for o in organisations],
-        )
+        self.app.call_from_thread(self._fill, [(o.name, o.id) for o in organisations])
+
+    def _fill(self, options: list[tuple[str, str]]) -> None:
+        self.query_one("#organisation_id", Select).set_options(options)
+        self.call_after_refresh(self.mark_clean)
 
     def _collect(self) -> ConsentInput:
         org = self.query_one("#organisation_id", Select).value
@@ -118,6 +113,3 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
             return
         self.notify("Samtycket är sparat.")
         self.app.call_from_thread(self.dismiss, consent_id)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

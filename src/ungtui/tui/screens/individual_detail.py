@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.identity import mask_identity
 from ungtui.domain.target_groups import AF_STATUSES, PersonFacts, compulsory_school_done
@@ -25,7 +25,9 @@ from ungtui.services.individuals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.widgets.plain import PlainTable, bold, lines, plain
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.plain import bold, lines, plain
 
 
 def hidden(value: str, share: bool) -> str:
@@ -69,31 +71,38 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("Ansvariga handläggare", classes="section-title")
             yield Static("", id="responsible-section", classes="section")
             yield Static("Samtycken", classes="section-title")
-            consents = PlainTable(id="consents", cursor_type="row")
-            # Fixed widths, so the picture does not depend on when the table sizes itself.
-            for label, width in (
-                ("Organisation", 20),
-                ("Läge", 12),
-                ("Från", 10),
-                ("Till", 10),
-                ("Form", 10),
-                ("Uppgifter", 22),
-                ("Syfte", 22),
-            ):
-                consents.add_column(label, width=width)
-            yield consents
+            # Fixed widths, so the picture does not depend on when the table sizes itself;
+            # what a narrow screen leaves out shows in full under the table.
+            yield FittedTable(
+                (
+                    Column("organisation", "Organisation", 20, grow=True, least=18),
+                    Column("state", "Läge", 12),
+                    Column("from", "Från", 10, priority=2),
+                    Column("to", "Till", 12, priority=1),
+                    Column("form", "Form", 10, priority=3),
+                    Column("categories", "Uppgifter", 22, priority=2),
+                    Column("purpose", "Syfte", 30, grow=True, least=20),
+                ),
+                detail="consent-detail",
+                id="consents",
+                cursor_type="row",
+            )
+            yield RowDetail(id="consent-detail")
             yield Static("Historik", classes="section-title")
-            history = PlainTable(id="history", cursor_type="row")
-            for label, width in (
-                ("När", 16),
-                ("Vad", 26),
-                ("Från", 20),
-                ("Till", 20),
-                ("Vem", 18),
-            ):
-                history.add_column(label, width=width)
-            yield history
-        yield Footer(compact=True)
+            yield FittedTable(
+                (
+                    Column("at", "När", 16),
+                    Column("field", "Vad", 26, grow=True, least=14),
+                    Column("old", "Från", 20, priority=1),
+                    Column("new", "Till", 20, grow=True, least=12),
+                    Column("who", "Vem", 18, priority=2),
+                ),
+                detail="history-detail",
+                id="history",
+                cursor_type="row",
+            )
+            yield RowDetail(id="history-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#consents", DataTable).focus()
