@@ -88,3 +88,25 @@ def edit(install, person_id: str, **fields) -> None:
         organisation_id=install.user.organisation_id,
         individual_id=person_id,
     )
+
+
+KOMMUN_NR, AF_NR = "212000-1124", "202100-2114"
+
+
+def kommun_and_af(folder) -> tuple[Install, Install]:
+    """Malmö stad and Arbetsförmedlingen, each on its own install, each with the other's
+    organisation registered by its number."""
+    from ungtui.services.organisations import add_organisation
+
+    kommun = Install(folder / "kommun.db", "Sofia Berg")
+    af = Install(
+        folder / "af.db",
+        "Ahmed Yusuf",
+        organisation_name="Arbetsförmedlingen",
+        org_nr=AF_NR,
+        kind="af",
+        unit_name="Arbetsförmedlingen Malmö Unga",
+    )
+    add_organisation(kommun.db, name="Arbetsförmedlingen", org_nr=AF_NR, kind="af")
+    add_organisation(af.db, name="Malmö stad", org_nr=KOMMUN_NR, kind="kommun")
+    return kommun, af

@@ -4,6 +4,7 @@ import pytest
 
 from ungtui import __version__
 from ungtui.cli import main
+from ungtui.services.sync_files import peek_file
 
 
 def test_version(capsys):
@@ -95,7 +96,10 @@ def test_import_with_the_wrong_passphrase_is_one_line_and_changes_nothing(
     capsys.readouterr()
     monkeypatch.setenv("UNGTUI_PASSPHRASE", "fel lösenfras helt och hållet")
     target = tmp_path / "jonas.db"
-    assert main(["import", "--db", str(target), str(sync_file)]) == 1
+    # The sender is asked about first (before anything is decrypted); confirmed, the
+    # passphrase is what is wrong.
+    trust = peek_file(sync_file).fingerprint
+    assert main(["import", "--db", str(target), str(sync_file), "--trust", trust]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("ungtui: Fel lösenfras")

@@ -248,38 +248,50 @@ def test_lists_print_escape_codes_as_text(registered, capsys):
     assert json.loads(out)["individual"][0]["last_name"] == ESCAPES
 
 
-def test_a_warning_quoting_a_peers_table_name_is_printed_as_text(tmp_path, capsys, monkeypatch):
+def test_a_peers_unknown_table_name_is_never_printed(tmp_path, capsys, monkeypatch):
+    """A record of an unknown kind refuses the whole file (issue 15); the line names the
+    change, and the name the file gave it only when it is a plain identifier."""
+    import uuid
+
     from tests.sync_helpers import Install
     from ungtui import __version__
     from ungtui.services.sync import build_changes, own_organisation
     from ungtui.store.migrations import LATEST_VERSION
     from ungtui.sync import state
-    from ungtui.sync.fileformat import write_bytes
+    from ungtui.sync.changes import file_lines
+    from ungtui.sync.fileformat import HeaderFields, write_lines
 
     monkeypatch.setenv("UNGTUI_PASSPHRASE", "korv med bröd och senap")
     sender = Install(tmp_path / "avsandare.db", "Karin Lind")
     changes = build_changes(sender.db, for_organisation=None, full=True)
     changes.rows.append({"t": "okänd\x1b]0;Hackad\x07", "id": "x", "f": {}, "d": None})
     with sender.db.engine.begin() as conn:
-        data = write_bytes(
-            changes,
+        data = write_lines(
+            file_lines(changes),
             passphrase="korv med bröd och senap",
             signing_key=state.signing_key(conn),
-            sender_org=own_organisation(conn),
-            schema_version=LATEST_VERSION,
-            app_version=__version__,
-            file_id="f1",
-            created_hlc=state.clock(conn).last,
+            fields=HeaderFields(
+                sender_site=changes.sender,
+                sender_org=own_organisation(conn),
+                schema_version=LATEST_VERSION,
+                app_version=__version__,
+                file_id=str(uuid.uuid4()),
+                kind="full",
+                created_hlc=state.clock(conn).last,
+            ),
         )
     path = tmp_path / "fil.ungsync"
     path.write_bytes(data)
     target = tmp_path / "mottagare.db"
     assert main(["import", "--db", str(target), str(path)]) == 3
     fingerprint = capsys.readouterr().err.split('--trust "')[1].split('"')[0]
-    assert main(["import", "--db", str(target), str(path), "--trust", fingerprint]) == 0
-    out = capsys.readouterr().out
-    assert "\x1b" not in out and "\x07" not in out
-    assert "Varning: Okänd sorts post (okänd\\u001b]0;Hackad\\u0007) hoppades över." in out
+    assert main(["import", "--db", str(target), str(path), "--trust", fingerprint]) == 1
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.err + printed.out and "\x07" not in printed.err + printed.out
+    assert printed.err == (
+        f"ungtui: Filen har inte lästs in: ändring nr {len(changes.rows)} gäller en okänd "
+        "sorts post. Ingenting har ändrats; be avsändaren rätta det och göra en ny export.\n"
+    )
 
 
 def test_the_escaping_stream_keeps_what_is_safe():

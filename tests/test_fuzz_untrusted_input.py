@@ -11,6 +11,7 @@ import csv
 import io
 import sqlite3
 import string
+import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,7 +35,14 @@ from ungtui.services.table_files import read_table
 from ungtui.services.table_import import apply_import, guess_mapping, plan_import
 from ungtui.store.migrations import LATEST_VERSION
 from ungtui.sync import fileformat, state
-from ungtui.sync.fileformat import SyncFileError, fingerprint, public_bytes, write_bytes
+from ungtui.sync.changes import file_lines
+from ungtui.sync.fileformat import (
+    HeaderFields,
+    SyncFileError,
+    fingerprint,
+    public_bytes,
+    write_lines,
+)
 from ungtui.tui.widgets.plain import plain
 
 PASSPHRASE = "korv med bröd och senap"
@@ -215,15 +223,19 @@ def exchange(tmp_path):
 
 
 def sealed(changes, key, org, clock) -> bytes:
-    return write_bytes(
-        changes,
+    return write_lines(
+        file_lines(changes),
         passphrase=PASSPHRASE,
         signing_key=key,
-        sender_org=org,
-        schema_version=LATEST_VERSION,
-        app_version=__version__,
-        file_id="fuzz",
-        created_hlc=clock,
+        fields=HeaderFields(
+            sender_site=changes.sender,
+            sender_org=org,
+            schema_version=LATEST_VERSION,
+            app_version=__version__,
+            file_id=str(uuid.uuid4()),
+            kind="full" if changes.full else "delta",
+            created_hlc=clock,
+        ),
     )
 
 

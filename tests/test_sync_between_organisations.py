@@ -14,7 +14,7 @@ from ungtui.services.meetings import MeetingInput, save_meeting
 from ungtui.services.organisations import add_organisation
 from ungtui.services.sync_files import export_file, export_preview, import_file, peek_sender
 from ungtui.services.way import WayStartInput, start_way
-from ungtui.sync.fileformat import SyncFileError, read_header
+from ungtui.sync.fileformat import SyncFileError, peek
 
 PASSPHRASE = "blåbär cykel tisdag hamn"
 KOMMUN_NR, AF_NR, FK_NR = "212000-1124", "202100-2114", "202100-5521"
@@ -72,7 +72,7 @@ def consent(install: Install, person: str, organisation_id: str) -> str:
 def test_the_header_names_the_receiving_organisation_and_the_sender(two, tmp_path):
     kommun, af = two
     exported, _ = carry(kommun, af, tmp_path)
-    header, _fields, _rest = read_header(exported.path.read_bytes())
+    header = peek(exported.path)
     assert (header.recipient.org_nr, header.recipient.name) == (AF_NR, "Arbetsförmedlingen")
     assert (header.sender.org_nr, header.sender.name) == (KOMMUN_NR, "Malmö stad")
     assert header.sender_site == kommun.site

@@ -224,8 +224,13 @@ class Installs(RuleBasedStateMachine):
         """Everyone sends everything to everyone, snapshots taken before any import, so
         that no receiver's result depends on the order its files arrive in."""
         for _round in range(2):
+            # Each names its organisation, as a file's header does: whose removals they
+            # may send depends on it (sync.changes, rule 1).
             outgoing = [
-                (build_changes(i.db, for_organisation=None, full=True), Sender(i.site))
+                (
+                    build_changes(i.db, for_organisation=None, full=True),
+                    Sender(i.site, i.user.organisation_id),
+                )
                 for i in self.installs
             ]
             for index, receiver in enumerate(self.installs):

@@ -37,18 +37,40 @@ def test_files_newest_first_with_sender_and_state(tmp_path):
     assert {f.state for f in list_sync_files(karin.db, usb) if f.state != "oläslig"} == {"egen"}
 
 
-def test_only_the_header_is_read(tmp_path, monkeypatch):
+def test_only_the_header_is_read(tmp_path):
     karin = Install(tmp_path / "karin.db", "Karin Lind")
     path = export_file(
         karin.db, for_organisation=karin.user.organisation_id, out=tmp_path, passphrase=PASSPHRASE
     ).path
     data = path.read_bytes()
-    header_end = len(MAGIC) + 4 + int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "big")
-    # A body cut off after the header still lists: nothing past the header is read.
-    path.write_bytes(data[:header_end] + b"\x00" * 10)
+    # Magic, the header's length, the header, its 64-byte signature: then the body.
+    body_start = len(MAGIC) + 4 + int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "big") + 64
+    assert len(data) > body_start + 10
+    # A body overwritten at the same size still lists: nothing past the header is read.
+    path.write_bytes(data[:body_start] + b"\x00" * (len(data) - body_start))
     [info] = list_sync_files(karin.db, tmp_path)
-    assert (info.state, info.sender) == ("egen", "Malmö stad")
-    assert len(data) > header_end + 10
+    assert (info.state, info.sender, info.problem) == ("egen", "Malmö stad", "")
+
+
+def test_an_old_or_cut_file_lists_with_a_swedish_reason(tmp_path):
+    karin = Install(tmp_path / "karin.db", "Karin Lind")
+    path = export_file(
+        karin.db, for_organisation=karin.user.organisation_id, out=tmp_path, passphrase=PASSPHRASE
+    ).path
+    data = path.read_bytes()
+    path.write_bytes(data[:-10])  # the header's size says more than is there
+    (tmp_path / "gammal.ungsync").write_bytes(b"UNGSYNC1\n" + b"\x00" * 40)
+    (tmp_path / "tom.ungsync").write_bytes(b"")
+    found = {f.path.name: (f.state, f.problem) for f in list_sync_files(karin.db, tmp_path)}
+    assert found == {
+        path.name: ("oläslig", "Filen är ofullständig (avkortad). Be om en ny kopia."),
+        "gammal.ungsync": (
+            "oläslig",
+            "Filen är gjord av en äldre version av ungtui och kan inte läsas in av den "
+            "här versionen. Be avsändaren uppdatera ungtui och göra en ny export.",
+        ),
+        "tom.ungsync": ("oläslig", "Det här är ingen synkfil från ungtui."),
+    }
 
 
 def test_a_folder_that_cannot_be_read_is_said_in_swedish(tmp_path):

@@ -20,11 +20,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.sync_craft import fields_of, open_file, split, write_file
 from tests.sync_helpers import Install, add_person, edit
 from ungtui.services.dump import dump_json
 from ungtui.services.individuals import get_individual
 from ungtui.services.organisations import CurrentUser
-from ungtui.services.sync import build_changes, open_conflicts
+from ungtui.services.sync import open_conflicts
 from ungtui.services.sync_files import UnknownSender, export_file, import_file, my_fingerprint
 from ungtui.store.database import Database, open_database
 from ungtui.store.migrations import LATEST_VERSION
@@ -147,14 +148,8 @@ def restore_in_place(backup: Path, at: Node) -> None:
     at.db = open_database(at.path)
 
 
-def split(data: bytes) -> tuple[bytes, bytes]:
-    (length,) = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])
-    start = len(MAGIC) + 4
-    return data[start : start + length], data[start + length :]
-
-
-def join(header: bytes, sealed: bytes) -> bytes:
-    return MAGIC + struct.pack(">I", len(header)) + header + sealed
+def join(header: bytes, signature: bytes, body: bytes) -> bytes:
+    return MAGIC + struct.pack(">I", len(header)) + header + signature + body
 
 
 @pytest.fixture(autouse=True)
@@ -234,21 +229,24 @@ def test_truncated_and_foreign_files_are_refused(pair, files, tmp_path):
     a, b = pair
     add_person(a)
     data = files.export(a).read_bytes()
-    header, sealed = split(data)
-    head_end = len(MAGIC) + 4 + len(header)
+    prefix, header, _signature, body = split(data)
+    head_end = len(prefix) + len(header)
+    # The header names the body's size: any cut is seen before anything is decrypted.
     cuts = {
-        "empty": (0, "ingen synkfil"),
-        "inside MAGIC": (5, "ingen synkfil"),
-        "inside the length": (len(MAGIC) + 2, "avkortad"),
-        "inside the header": (len(MAGIC) + 4 + 20, "avkortad"),
-        "header only": (head_end, "skadad"),
-        "mid-ciphertext": (head_end + len(sealed) // 2, "skadad"),
-        "last byte removed": (len(data) - 1, "skadad"),
+        "empty": (data[:0], "ingen synkfil"),
+        "inside MAGIC": (data[:5], "ingen synkfil"),
+        "inside the length": (data[: len(MAGIC) + 2], "avkortad"),
+        "inside the header": (data[: len(MAGIC) + 4 + 20], "avkortad"),
+        "inside the header's signature": (data[: head_end + 10], "avkortad"),
+        "header only": (data[: head_end + 64], "avkortad"),
+        "mid-body": (data[: head_end + 64 + len(body) // 2], "avkortad"),
+        "last byte removed": (data[:-1], "avkortad"),
+        "a byte added": (data + b"\x00", "skadad"),
     }
     before = snapshot(b.db)
     for name, (cut, words) in cuts.items():
-        path = tmp_path / f"avkortad-{cut}.ungsync"
-        path.write_bytes(data[:cut])
+        path = tmp_path / f"avkortad-{len(cut)}.ungsync"
+        path.write_bytes(cut)
         with pytest.raises(SyncFileError) as caught:
             import_file(b.db, path, passphrase=PASSPHRASE)
         assert not isinstance(caught.value, WrongPassphrase), name
@@ -261,24 +259,42 @@ def test_truncated_and_foreign_files_are_refused(pair, files, tmp_path):
         import_file(b.db, text, passphrase=PASSPHRASE)
     with pytest.raises(SyncFileError, match="finns inte"):
         import_file(b.db, tmp_path / "saknas.ungsync", passphrase=PASSPHRASE)
+    # A file of the first format (whole-body GCM, read whole) is no longer read.
+    old = tmp_path / "gammal.ungsync"
+    old.write_bytes(b"UNGSYNC1\n" + data[len(MAGIC) :])
+    with pytest.raises(SyncFileError) as caught:
+        import_file(b.db, old, passphrase=PASSPHRASE)
+    assert str(caught.value) == (
+        "Filen är gjord av en äldre version av ungtui och kan inte läsas in av den här "
+        "versionen. Be avsändaren uppdatera ungtui och göra en ny export."
+    )
     assert snapshot(b.db) == before
 
 
-def test_one_flipped_ciphertext_byte_is_damage(pair, files, tmp_path):
+def test_one_flipped_byte_is_damage(pair, files, tmp_path):
     a, b = pair
     add_person(a)
     data = files.export(a).read_bytes()
-    header, sealed = split(data)
+    _prefix, header, signature, body = split(data)
     before = snapshot(b.db)
-    for where in (0, len(sealed) // 2, len(sealed) - 1):  # first, middle, inside the tag
-        flipped = bytearray(sealed)
+    # In the body (first, middle, and in the last segment's signature): damage.
+    for where in (0, len(body) // 2, len(body) - 1):
+        flipped = bytearray(body)
         flipped[where] ^= 0x01
         path = tmp_path / f"vänd-{where}.ungsync"
-        path.write_bytes(join(header, bytes(flipped)))
+        path.write_bytes(join(header, signature, bytes(flipped)))
         with pytest.raises(SyncFileError, match="skadad") as caught:
             import_file(b.db, path, passphrase=PASSPHRASE)
         assert not isinstance(caught.value, WrongPassphrase)
         assert snapshot(b.db) == before
+    # In the header's signature: the header is not the sender's.
+    flipped = bytearray(signature)
+    flipped[10] ^= 0x01
+    path = tmp_path / "vänd-underskrift.ungsync"
+    path.write_bytes(join(header, bytes(flipped), body))
+    with pytest.raises(SyncFileError, match="huvud är skadat"):
+        import_file(b.db, path, passphrase=PASSPHRASE)
+    assert snapshot(b.db) == before
 
 
 def _other_hex(ch: str) -> str:
@@ -289,7 +305,7 @@ def test_edited_header_is_refused(pair, files, tmp_path):
     a, b = pair
     add_person(a)
     data = files.export(a).read_bytes()
-    header, sealed = split(data)
+    _prefix, header, signature, sealed = split(data)
     fields = json.loads(header)
     assert fields["kind"] == "delta"
     site = fields["sender_site"]
@@ -312,8 +328,9 @@ def test_edited_header_is_refused(pair, files, tmp_path):
     for name, edited in edits.items():
         assert edited != header, name
         path = tmp_path / f"ändrad-{name}.ungsync"
-        path.write_bytes(join(edited, sealed))
-        with pytest.raises(SyncFileError, match="skadad") as caught:
+        path.write_bytes(join(edited, signature, sealed))
+        # The header's signature no longer holds: refused before anything is decrypted.
+        with pytest.raises(SyncFileError, match="huvud är skadat") as caught:
             import_file(b.db, path, passphrase=PASSPHRASE)
         assert not isinstance(caught.value, WrongPassphrase | NewerSchema), name
         assert snapshot(b.db) == before, name
@@ -324,7 +341,7 @@ def test_edited_header_is_refused(pair, files, tmp_path):
         edited = re.sub(rf'"{name}":\d+'.encode(), f'"{name}":{value}'.encode(), header)
         assert json.loads(edited)["kdf"][name] == value
         path = tmp_path / f"ändrad-kdf-{name}.ungsync"
-        path.write_bytes(join(edited, sealed))
+        path.write_bytes(join(edited, signature, sealed))
         with pytest.raises(SyncFileError, match="skadat"):
             import_file(b.db, path, passphrase=PASSPHRASE)
         assert snapshot(b.db) == before, name
@@ -360,6 +377,11 @@ def test_unknown_sender_needs_its_fingerprint_confirmed(real_kdf, joined, files)
         import_file(b.db, path, passphrase=PASSPHRASE)
     assert caught.value.fingerprint == expected
     assert expected in str(caught.value)
+    assert snapshot(b.db) == before
+
+    # Asked about before anything is decrypted: even a wrong passphrase gets the question.
+    with pytest.raises(UnknownSender):
+        import_file(b.db, path, passphrase="fel lösenfras, inte teamets")
     assert snapshot(b.db) == before
 
     # A fingerprint that is not the sender's is no confirmation.
@@ -407,28 +429,55 @@ def test_a_known_site_with_a_new_key_is_refused(pair, files):
     assert shown(b, person).phone == ""
 
 
+def test_a_file_in_this_installs_name_with_another_key_is_refused(pair, files, tmp_path):
+    """Someone presents the receiver's own site id: only the receiver's own key may. The
+    file is refused from its header, confirmed fingerprint or not, and the receiver keeps
+    its identity."""
+    a, b = pair
+    add_person(a)
+    opened = open_file(files.export(a), PASSPHRASE)
+    stranger = Ed25519PrivateKey.generate()
+    lines = [
+        json.dumps({**opened.manifest, "sender": b.site}).encode(),
+        json.dumps({"end": {"om": 0, "g": 0, "p": 0, "rows": 0, "m": 0}}).encode(),
+    ]
+    forged = tmp_path / "i-b-s-namn.ungsync"
+    forged.write_bytes(
+        fileformat.write_lines(
+            lines,
+            passphrase=PASSPHRASE,
+            signing_key=stranger,
+            fields=fields_of(opened.header, sender_site=b.site, sender=None),
+        )
+    )
+    before = snapshot(b.db)
+    site = b.site
+    for trust in (None, fileformat.fingerprint(fileformat.public_bytes(stranger))):
+        with pytest.raises(SyncFileError) as caught:
+            import_file(b.db, forged, passphrase=PASSPHRASE, trust=trust)
+        assert str(caught.value) == (
+            "Filen utger sig för att komma från den här installationen men är underskriven "
+            "med en annan nyckel. Den har inte lästs in."
+        )
+    assert snapshot(b.db) == before
+    assert b.site == site
+
+
 # --- 8: a newer program ----------------------------------------------------------------
 
 
-def test_file_from_a_newer_schema_is_refused(pair, tmp_path):
+def test_file_from_a_newer_schema_is_refused(pair, files, tmp_path):
     a, b = pair
     add_person(a)
-    with a.db.engine.begin() as conn:
-        key = state.signing_key(conn)
-        stamp = state.clock(conn).last
-    changes = build_changes(a.db, for_organisation=a.user.organisation_id, full=True)
-    data = fileformat.write_bytes(
-        changes,
+    opened = open_file(files.export(a), PASSPHRASE)
+    path = write_file(
+        tmp_path / "nyare.ungsync",
+        opened,
+        sender=a.db,
         passphrase=PASSPHRASE,
-        signing_key=key,
-        sender_org=a.user.organisation_id,
         schema_version=LATEST_VERSION + 1,
         app_version="9.9.9",
-        file_id="00000000-0000-4000-8000-000000000001",
-        created_hlc=stamp,
     )
-    path = tmp_path / "nyare.ungsync"
-    path.write_bytes(data)
     before = snapshot(b.db)
     with pytest.raises(NewerSchema, match="Uppdatera ungtui") as caught:
         import_file(b.db, path, passphrase=PASSPHRASE)
@@ -514,14 +563,16 @@ def test_a_gap_is_warned_about_and_a_full_export_heals_it(pair, files, tmp_path)
     edit(a, person, email="erik.ek@example.se")
     result = import_file(b.db, files.export(a), passphrase=PASSPHRASE)
     assert result.status == "imported"
-    [warning] = result.summary.warnings
-    assert "saknas" in warning
-    assert "fullständig export" in warning
+    gap, ack = result.summary.warnings
+    assert "saknas" in gap
+    assert "fullständig export" in gap
+    # A confirms a file of B's that the restored B never wrote: not taken as B's own.
+    assert "inte har skrivit" in ack
     # B does not confirm what it has not got.
     assert _received(b, a) == received_at_backup
 
     healed = import_file(b.db, files.export(a, full=True), passphrase=PASSPHRASE)
-    assert healed.summary.warnings == []
+    assert not any("saknas" in warning for warning in healed.summary.warnings)
     assert shown(b, person).phone == "070-100 00 00"
     assert shown(b, person).email == "erik.ek@example.se"
     assert dump_json(a.db) == dump_json(b.db)
@@ -649,8 +700,8 @@ from ungtui.store.database import open_database
 from ungtui.services.sync_files import import_file
 from ungtui.sync import changes
 
-# Killed right after the import has written the registers of its Nth record.
-real = changes.state.save_row
+# Killed right after the import has written the registers of its Nth batch of records.
+real = changes.state.save_rows
 calls = 0
 
 def dying(*args, **kwargs):
@@ -660,7 +711,7 @@ def dying(*args, **kwargs):
     if calls >= int(sys.argv[4]):
         os._exit(9)
 
-changes.state.save_row = dying
+changes.state.save_rows = dying
 db = open_database(sys.argv[1])
 import_file(db, Path(sys.argv[2]), passphrase=sys.argv[3])
 os._exit(0)
@@ -688,7 +739,7 @@ def test_a_killed_import_leaves_the_database_as_it_was(pair, files, tmp_path):
     copy.close()
 
     child = subprocess.run(
-        [sys.executable, "-c", CHILD, str(target), str(path), PASSPHRASE, "2"],
+        [sys.executable, "-c", CHILD, str(target), str(path), PASSPHRASE, "1"],
         cwd=ROOT,
         env=os.environ,
         capture_output=True,
@@ -715,7 +766,9 @@ def test_a_killed_import_leaves_the_database_as_it_was(pair, files, tmp_path):
 
 def test_a_backup_restored_in_place_does_not_lose_its_later_edits(pair, files, tmp_path):
     """Put back over its own file, a backup opens as the same install, with a lower
-    change number than its peers have confirmed; its next edits must still reach them."""
+    change number than its peers have confirmed; its next edits must still reach them.
+    A's acknowledgement names a file the restored B never wrote: B ignores it, with a
+    warning, and keeps its identity (an acknowledgement never moves it)."""
     a, b = pair
     person = add_person(a)
     files.send(a, b)
@@ -725,14 +778,21 @@ def test_a_backup_restored_in_place_does_not_lose_its_later_edits(pair, files, t
     for phone in ("070-100 00 01", "070-100 00 02", "070-100 00 03"):
         edit(b, person, phone=phone)
     files.send(b, a)
-    b_site = b.site
+    b_site, b_fingerprint = b.site, hand_fingerprint(b.db)
 
     restore_in_place(backup, b)
     assert b.site == b_site
-    files.send(a, b)  # A confirms B's numbers up to the last edit before the restore
-    assert b.site != b_site  # told apart from the B that made those edits
+    taken = files.send(a, b)  # A confirms B's numbers up to the last edit before the restore
+    assert any("inte har skrivit" in warning for warning in taken.summary.warnings)
+    assert (b.site, hand_fingerprint(b.db)) == (b_site, b_fingerprint)
     assert shown(b, person).phone == "070-100 00 03"  # relayed back from A
     edit(b, person, address="Lillgatan 2")
     files.send(b, a)
     assert shown(a, person).address == "Lillgatan 2"
+    assert dump_json(a.db) == dump_json(b.db)
+    # More edits on B, more than A had confirmed before the restore: they reach A too.
+    for number in range(5):
+        edit(b, person, email=f"erik{number}@example.se")
+    files.send(b, a)
+    assert shown(a, person).email == "erik4@example.se"
     assert dump_json(a.db) == dump_json(b.db)

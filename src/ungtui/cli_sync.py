@@ -23,6 +23,8 @@ from ungtui.sync.fileformat import SyncFileError
 
 PASSPHRASE_ENV = "UNGTUI_PASSPHRASE"
 EXIT_UNKNOWN_SENDER = 3
+# Taken in, but some changes were refused: the sender had no authority to make them.
+EXIT_REFUSED_CHANGES = 4
 
 
 class CommandError(Exception):
@@ -102,7 +104,9 @@ def _import(db: Database, args: argparse.Namespace) -> int:
         print(line)
     for warning in s.warnings:
         print(f"Varning: {warning}")
-    return 0
+    for refused in s.refused:
+        print(f"Avvisat: {refused}", file=sys.stderr)
+    return EXIT_REFUSED_CHANGES if s.refused else 0
 
 
 def _conflicts(db: Database) -> int:

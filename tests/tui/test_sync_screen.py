@@ -8,8 +8,15 @@ from tests.sync_helpers import Install, add_person, edit
 from tests.tui.helpers import row_text, settle, type_text
 from ungtui.services.demo import fill_demo
 from ungtui.services.individuals import get_individual
-from ungtui.services.sync import open_conflicts
+from ungtui.services.sync import (
+    Sender,
+    build_changes,
+    duplicate_queue,
+    import_changes,
+    open_conflicts,
+)
 from ungtui.store.database import open_database
+from ungtui.sync import state
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.sync import SyncScreen
@@ -68,14 +75,15 @@ async def test_export_from_one_install_and_import_on_another(tmp_path):
         await type_text(pilot, "fel fras men lång nog")
         await pilot.press("enter")
         await settle(pilot)
+        # A sender never seen before is asked about before the passphrase is tried.
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # "Det stämmer – läs in"
+        await settle(pilot)
         assert "Fel lösenfras" in text_of(app, "#import-result")
 
         app.screen.query_one("#import-passphrase", Input).value = ""
         await type_text(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)  # a sender never seen before
-        await pilot.press("enter")  # "Det stämmer – läs in"
+        await pilot.press("enter")  # the sender confirmed once is not asked about again
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
         assert text_of(app, "#import-result").startswith("Inläst: ")
@@ -223,4 +231,77 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         await settle(pilot)
         assert files.row_count == 0
         assert text_of(app, "#import-files-note") == "Inga synkfiler i mappen."
+    receiver.close()
+
+
+async def test_a_suggested_merge_shows_both_numbers_and_can_be_dismissed(tmp_path):
+    """A merge another install made of two records that do not carry one number here is
+    a suggestion: Dubbletter names who suggested it, d says they are not one person."""
+    a = Install(tmp_path / "a.db", "Sofia Berg")
+    b = Install(tmp_path / "b.db", "Jonas Ek", join=a)
+    first = add_person(a, identity="811218-9876", first_name="Åsa", last_name="Ek")
+    second = add_person(a, identity="000229-9824", first_name="Åsa", last_name="Eek")
+    a.send(b)
+    changes = build_changes(b.db, for_organisation=None)
+    with b.db.engine.connect() as conn:
+        stamp = state.clock(conn).last
+    changes.merges.append([*sorted((first, second)), stamp, b.site])  # a buggy install
+    assert import_changes(a.db, changes, Sender(b.site, b.user.organisation_id)).suggested == 1
+    app = UngApp(a.db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        table = app.screen.query_one("#duplicates", DataTable)
+        _one, _other, number = table.get_row_at(0)
+        assert str(number) in {
+            "19811218-XXXX / 20000229-XXXX (förslag: Malmö stad)",
+            "20000229-XXXX / 19811218-XXXX (förslag: Malmö stad)",
+        }
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # "Inte samma person"
+        await settle(pilot)
+        assert table.row_count == 0
+    assert duplicate_queue(a.db) == []
+    # The same merge arriving again does not bring the suggestion back.
+    import_changes(a.db, changes, Sender(b.site, b.user.organisation_id))
+    assert duplicate_queue(a.db) == []
+    assert get_individual(a.db, second).individual.id == second  # never merged
+    a.db.close()
+    b.db.close()
+
+
+async def test_a_file_from_an_older_version_lists_and_says_why_in_swedish(tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "gammal.ungsync").write_bytes(b"UNGSYNC1\n" + b"\x00" * 40)
+    receiver = open_database(tmp_path / "jonas.db")
+    fill_demo(receiver, individuals=3, seed=9)
+    app = UngApp(receiver)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        field = app.screen.query_one("#import-file", Input)
+        field.focus()
+        await type_text(pilot, str(usb))  # a folder typed into the file field lists it
+        await pilot.press("enter")
+        await settle(pilot)
+        files = app.screen.query_one("#import-files", DataTable)
+        assert app.focused is files
+        assert [str(c) for c in files.get_row_at(0)[1:5]] == ["–", "", "oläslig", "gammal.ungsync"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(app, "#import-files-note") == (
+            "gammal.ungsync: Filen är gjord av en äldre version av ungtui och kan inte läsas in "
+            "av den här versionen. Be avsändaren uppdatera ungtui och göra en ny export."
+        )
+        assert field.value == str(usb)  # nothing chosen to read
+        assert app.focused is files
     receiver.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -17,21 +19,34 @@ from ungtui.sync import organisations as orgs
 from ungtui.sync import state
 from ungtui.sync.changes import (
     ChangeSet,
+    Export,
     ImportSummary,
     apply,
     clusters,
     collect,
+    collect_stream,
+    merge_suggestions,
     possible_duplicates,
     refresh_clusters,
 )
+from ungtui.sync.scope import export_scope, record_sent
+from ungtui.sync.validate import Checker, check_all
 
 
 def own_organisation(conn: Connection) -> str | None:
     return orgs.own_organisation_id(conn)
 
 
-def _acks(conn: Connection) -> dict[str, int]:
-    return dict(conn.exec_driver_sql("SELECT site_id, received_seq FROM sync_site").all())
+def _acks(conn: Connection) -> dict[str, list]:
+    """What this install confirms having received: per site, the highest sequence number
+    and the file that brought it (the sender checks that it wrote that file)."""
+    return {
+        site: [seq, file_id]
+        for site, seq, file_id in conn.exec_driver_sql(
+            "SELECT site_id, received_seq, received_file FROM sync_site"
+            " WHERE received_seq > 0 AND received_file IS NOT NULL"
+        )
+    }
 
 
 def recipient_sites(conn: Connection, organisation_id: str | None) -> list[tuple[str, int]]:
@@ -137,8 +152,20 @@ def build_changes(
     full: bool = False,
     today: date | None = None,
 ) -> ChangeSet:
+    """A change set in memory, recorded as exported (as a written file is), so that the
+    receiver's acknowledgement of it counts."""
     with db.engine.begin() as conn:
-        return collect_changes(conn, for_organisation=for_organisation, full=full, today=today)
+        changes = collect_changes(conn, for_organisation=for_organisation, full=full, today=today)
+        record_export(conn, changes.file_id, for_organisation, changes.seq_to)
+        return changes
+
+
+def record_export(conn: Connection, file_id: str, organisation_id: str | None, seq_to: int) -> None:
+    conn.exec_driver_sql(
+        "INSERT INTO sync_export (file_id, at, organisation_id, seq_to) VALUES (?, ?, ?, ?)",
+        (file_id, datetime.now(UTC).isoformat(timespec="seconds"), organisation_id, seq_to),
+    )
+    state.set_meta_value(conn, "full_next", None)
 
 
 def collect_changes(
@@ -148,19 +175,40 @@ def collect_changes(
     full: bool = False,
     today: date | None = None,
 ) -> ChangeSet:
-    """What an export for the organisation carries, inside the caller's transaction."""
+    """What an export for the organisation carries, in memory, inside the caller's
+    transaction."""
     # Duplicates of one organisation number become one organisation before anything is
     # written for the recipient (older databases may hold some).
     orgs.merge_same_numbers(conn)
     since = export_plan(conn, for_organisation, full=full).since
-    return collect(
+    changes = collect(
         conn,
         since=since,
         for_organisation=for_organisation,
         own_organisation=own_organisation(conn),
         today=today or clock.today(),
         acks=_acks(conn),
+        file_id=str(uuid.uuid4()),
     )
+    return changes
+
+
+def stream_changes(
+    conn: Connection,
+    *,
+    for_organisation: str | None,
+    full: bool = False,
+    today: date | None = None,
+) -> Export:
+    """What an export for the organisation carries, as a stream to be written inside the
+    caller's transaction; who the recipient now holds is recorded in it too."""
+    orgs.merge_same_numbers(conn)
+    since = export_plan(conn, for_organisation, full=full).since
+    scope = export_scope(
+        conn, for_organisation, own_organisation(conn), today or clock.today()
+    )
+    record_sent(conn, scope)
+    return collect_stream(conn, since=since, scope=scope, acks=_acks(conn))
 
 
 @dataclass(frozen=True)
@@ -173,30 +221,55 @@ class Sender:
 
 
 def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> ImportSummary:
-    """Merge a verified change set into the database, inside the caller's transaction."""
+    """Check, then merge, a change set held in memory, inside the caller's transaction."""
+    checker = Checker(full=changes.full)
+    check_all(changes.manifest(), changes.items(), checker)
+    return take_in(
+        conn,
+        changes.manifest(),
+        changes.items(),
+        sender,
+        newest=checker.newest,
+        file_id=changes.file_id,
+    )
+
+
+def take_in(
+    conn: Connection,
+    manifest: dict,
+    items: Iterable[dict],
+    sender: Sender,
+    *,
+    newest: str,
+    file_id: str,
+) -> ImportSummary:
+    """Merge checked changes into the database, inside the caller's transaction."""
     me = state.site_id(conn)
     sender_key = sender.org_nr or orgs.organisation_key(conn, sender.organisation_id)
-    summary = apply(conn, changes, sender_key=sender_key)
+    summary = apply(conn, items, newest=newest, sender_key=sender_key)
     summary.conflicts = max(0, summary.conflicts - settle_shipped_authors(conn))
     known = conn.exec_driver_sql(
-        "SELECT received_seq, acked_seq FROM sync_site WHERE site_id = ?", (sender.site,)
+        "SELECT received_seq, acked_seq, received_file FROM sync_site WHERE site_id = ?",
+        (sender.site,),
     ).first()
-    received, acked = known if known else (0, 0)
-    if changes.seq_from > received + 1 and not changes.full:
+    received, acked, received_file = known if known else (0, 0, None)
+    if manifest["seq_from"] > received + 1 and not manifest["full"]:
         summary.warnings.append(
-            f"Det saknas ändringar från avsändaren (nr {received + 1}–{changes.seq_from - 1}). "
+            f"Det saknas ändringar från avsändaren (nr {received + 1}–{manifest['seq_from'] - 1}). "
             "Be om en fullständig export eller de filer som saknas."
         )
-    else:
-        received = max(received, changes.seq_to)
-    acked = max(acked, changes.acks.get(me, 0))
+    elif manifest["seq_to"] >= received:
+        received, received_file = manifest["seq_to"], file_id or received_file
+    acked = _confirmed(conn, manifest["acks"].get(me), acked, summary)
     # The sender's organisation as recorded here: the record its number is shown under.
     organisation_id = orgs.id_for_key(conn, sender_key) or sender.organisation_id
     conn.exec_driver_sql(
         "INSERT INTO sync_site (site_id, organisation_id, public_key, fingerprint, trusted,"
-        " received_seq, acked_seq, last_exchange_at, org_nr) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)"
+        " received_seq, acked_seq, last_exchange_at, org_nr, received_file)"
+        " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
         " ON CONFLICT (site_id) DO UPDATE SET received_seq = excluded.received_seq,"
         " acked_seq = excluded.acked_seq, last_exchange_at = excluded.last_exchange_at,"
+        " received_file = excluded.received_file,"
         " organisation_id = coalesce(excluded.organisation_id, organisation_id),"
         " org_nr = coalesce(excluded.org_nr, org_nr),"
         " public_key = CASE WHEN public_key = '' THEN excluded.public_key ELSE public_key END,"
@@ -211,9 +284,31 @@ def apply_changes(conn: Connection, changes: ChangeSet, sender: Sender) -> Impor
             acked,
             datetime.now(UTC).isoformat(timespec="seconds"),
             sender_key,
+            received_file,
         ),
     )
     return summary
+
+
+def _confirmed(conn: Connection, ack: list | None, acked: int, summary: ImportSummary) -> int:
+    """What the sender confirms having of ours, if it holds up: the file it names must be
+    one this install wrote, up to the sequence number it names. Anything else (a restored
+    backup here, a confused or hostile sender) is ignored with a warning; it never changes
+    this install's identity (sync.changes, rule 5)."""
+    if not ack:
+        return acked
+    seq, file_id = ack
+    written = conn.exec_driver_sql(
+        "SELECT seq_to FROM sync_export WHERE file_id = ?", (file_id,)
+    ).scalar_one_or_none()
+    if written is None or written != seq or seq > state.current_seq(conn):
+        summary.warnings.append(
+            "Avsändaren bekräftar en fil härifrån som den här installationen inte har "
+            f"skrivit (ändring nr {seq}). Bekräftelsen har inte använts; nästa export skickar "
+            "det som behövs. Har databasen återställts från en säkerhetskopia?"
+        )
+        return acked
+    return max(acked, seq)
 
 
 def import_changes(db: Database, changes: ChangeSet, sender: Sender) -> ImportSummary:
@@ -252,16 +347,30 @@ class DuplicatePair:
     first_name: str
     second_name: str
     identity_number: str
+    # A merge another install made that is not applied here (the two records do not carry
+    # one identity number here): the other record's number, and who suggested it.
+    second_identity_number: str = ""
+    suggested_by: str = ""
+
+    @property
+    def suggested(self) -> bool:
+        return bool(self.suggested_by)
 
 
 def duplicate_queue(db: Database) -> list[DuplicatePair]:
-    """People registered twice (on two installs, say) waiting for a person to confirm."""
+    """People registered twice (on two installs, say) waiting for a person to confirm,
+    then merges other installs made that are suggestions here."""
     with db.engine.connect() as conn:
         pairs = possible_duplicates(conn)
-        ids = sorted({pid for pair in pairs for pid in pair})
+        suggested = [
+            (a, b, org) for a, b, org in merge_suggestions(conn) if (a, b) not in set(pairs)
+        ]
+        ids = sorted(
+            {pid for pair in pairs for pid in pair} | {p for a, b, _ in suggested for p in (a, b)}
+        )
         names = (
             {
-                pid: (display_name(first, last), number)
+                pid: (display_name(first, last), number or "")
                 for pid, first, last, number in conn.exec_driver_sql(
                     "SELECT id, first_name, last_name, identity_number FROM individual"
                     f" WHERE id IN ({', '.join('?' * len(ids))})",
@@ -271,7 +380,27 @@ def duplicate_queue(db: Database) -> list[DuplicatePair]:
             if ids
             else {}
         )
-    return [DuplicatePair(a, b, names[a][0], names[b][0], names[a][1] or "") for a, b in pairs]
+        by_org = {
+            key: name
+            for key, name in (
+                (orgs.organisation_key(conn, oid), name)
+                for oid, name in conn.exec_driver_sql("SELECT id, name FROM organisation")
+            )
+        }
+    queue = [DuplicatePair(a, b, names[a][0], names[b][0], names[a][1]) for a, b in pairs]
+    for a, b, org in suggested:
+        queue.append(
+            DuplicatePair(
+                a,
+                b,
+                names[a][0],
+                names[b][0],
+                names[a][1],
+                second_identity_number=names[b][1],
+                suggested_by=by_org.get(org) or "en annan installation",
+            )
+        )
+    return queue
 
 
 def confirm_duplicate(db: Database, first_id: str, second_id: str) -> str:
@@ -296,5 +425,21 @@ def confirm_duplicate(db: Database, first_id: str, second_id: str) -> str:
             " VALUES (?, ?, ?, ?, ?)",
             (id_a, id_b, stamp, meta["site_id"], seq),
         )
+        conn.exec_driver_sql(
+            "DELETE FROM sync_merge_suggestion WHERE id_a = ? AND id_b = ?", (id_a, id_b)
+        )
         refresh_clusters(conn)
         return clusters(conn).get(id_a, id_a)
+
+
+def dismiss_suggestion(db: Database, first_id: str, second_id: str) -> None:
+    """A person here says a suggested merge is not one person: it leaves the queue, and
+    the same merge arriving again (relayed by another install) does not bring it back."""
+    id_a, id_b = sorted((first_id, second_id))
+    with db.engine.begin() as conn:
+        found = conn.exec_driver_sql(
+            "UPDATE sync_merge_suggestion SET dismissed = 1 WHERE id_a = ? AND id_b = ?",
+            (id_a, id_b),
+        ).rowcount
+    if not found:
+        raise NotFound("Förslaget finns inte längre.")

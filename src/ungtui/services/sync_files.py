@@ -1,20 +1,35 @@
 """Sync files on disk: what an export will carry, writing one, and taking one in.
 
-A file is checked and opened whole before anything is written, and taken in within one
-transaction, so a damaged file, a wrong passphrase or a killed process leaves the
-database as it was.
+Writing streams: the changes are read in batches and written segment by segment
+(sync.fileformat), never held whole.
+
+Taking a file in, in this order (sync.fileformat explains the first steps):
+
+1. the plaintext header, without the passphrase: format, signature, sizes;
+2. whether it was taken in before, whom it is addressed to, and who sent it: a sender
+   never seen before is asked about (UnknownSender) and a known site presenting another
+   key is refused, before anything is decrypted;
+3. the passphrase;
+4. a first reading: every segment verified and decrypted in turn, every change checked
+   against the schema and the clock (sync.validate); nothing is written;
+5. a second reading, in one transaction: the same segments (their digests must match the
+   first reading's) applied in batches. Any error rolls the transaction back whole.
+
+So a damaged, forged, oversized or invalid file, a wrong passphrase or a killed process
+leaves the database as it was.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy.exc import OperationalError
 
@@ -22,37 +37,38 @@ from ungtui import __version__
 from ungtui.domain.text import fold, initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error, os_reason
-from ungtui.services.private_files import check_target, write_private_bytes
+from ungtui.services.private_files import check_target, private_file
 from ungtui.services.sync import (
     Sender,
-    apply_changes,
-    collect_changes,
     export_plan,
     own_organisation,
+    record_export,
+    stream_changes,
+    take_in,
 )
 from ungtui.store.database import Database
 from ungtui.store.migrations import LATEST_VERSION
 from ungtui.sync import hlc, state
 from ungtui.sync import organisations as orgs
-from ungtui.sync.changes import (
-    ImportSummary,
-    allowed_individuals,
-    check_stamps,
-    newest_stamp,
-)
+from ungtui.sync.changes import ImportSummary, line_of
 from ungtui.sync.fileformat import (
-    MAGIC,
-    MAX_HEADER,
     SUFFIX,
+    BodyReader,
     Header,
+    HeaderFields,
+    NewerSchema,
     Party,
     SyncFileError,
+    Writer,
     fingerprint,
+    open_file,
+    open_keys,
+    peek,
     public_bytes,
-    read_bytes,
     read_header,
-    write_bytes,
 )
+from ungtui.sync.scope import allowed_individuals
+from ungtui.sync.validate import Checker, checked_lines
 from ungtui.sync.withdrawal import RemovedPerson
 
 MIN_PASSPHRASE = 10
@@ -120,6 +136,7 @@ class ImportResult:
 _KINDS = {
     "individual": ("personuppgifter", "personuppgifter"),
     "consent": ("samtycke", "samtycken"),
+    "person_status": ("skol- eller AF-status", "skol- eller AF-statusar"),
     "responsibility": ("ansvarig handläggare", "ansvariga handläggare"),
     "way": ("väg", "vägar"),
     "way_phase": ("fas", "faser"),
@@ -252,43 +269,80 @@ def export_file(
     try:
         with db.engine.begin() as conn:
             # What was sent to whom is committed only together with a written file.
-            changes = collect_changes(conn, for_organisation=for_organisation, full=full)
+            export = stream_changes(conn, for_organisation=for_organisation, full=full)
             file_id = str(uuid.uuid4())
-            data = write_bytes(
-                changes,
-                passphrase=passphrase,
-                signing_key=state.signing_key(conn),
-                sender_org=own_organisation(conn),
+            own = own_organisation(conn)
+            fields = HeaderFields(
+                sender_site=export.manifest["sender"],
+                sender_org=own,
                 schema_version=LATEST_VERSION,
                 app_version=__version__,
                 file_id=file_id,
+                kind="full" if export.full else "delta",
                 created_hlc=state.clock(conn).last,
                 recipient=_party(conn, for_organisation),
-                sender=_party(conn, own_organisation(conn)),
+                sender=_party(conn, own),
             )
-            # Written whole before what was sent is committed (services.private_files).
-            write_private_bytes(out, data, replace=replace)
-            conn.exec_driver_sql(
-                "INSERT INTO sync_export (file_id, at, organisation_id, seq_to)"
-                " VALUES (?, ?, ?, ?)",
-                (file_id, _now(), for_organisation, changes.seq_to),
-            )
-            state.set_meta_value(conn, "full_next", None)
+            with private_file(out, replace=replace) as handle:
+                writer = Writer(
+                    handle, fields, passphrase=passphrase, signing_key=state.signing_key(conn)
+                )
+                writer.write_line(_json_line(export.manifest))
+                for item in export.items:
+                    writer.write_line(line_of(item))
+                writer.write_line(_json_line(export.end_line()))
+                writer.close()
+            record_export(conn, file_id, for_organisation, export.seq_to)
             receiver = _organisation_name(conn, for_organisation)
             audit.write(
                 conn,
                 audit.install_user(conn),
                 "exporterade",
-                ((pid, f"synkfil till {receiver}") for pid in audit.people_in_rows(changes.rows)),
+                ((pid, f"synkfil till {receiver}") for pid in export.people),
             )
     except OperationalError as error:
         raise ServiceError(explain_database_error(error)) from error
     return ExportResult(
         path=out,
-        changes=changes.change_count,
-        rows=len(changes.rows),
-        full=changes.full,
-        purges=len(changes.purges),
+        changes=export.changes,
+        rows=export.counts["rows"],
+        full=export.full,
+        purges=export.counts["p"],
+    )
+
+
+def _json_line(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class FilePeek:
+    """What a sync file's plaintext header says, for a file picker: read without the
+    passphrase and without reading the body (sync.fileformat.peek)."""
+
+    sender_site: str
+    sender_name: str
+    sender_org_nr: str | None
+    recipient_name: str
+    recipient_org_nr: str | None
+    fingerprint: str
+    full: bool
+    created: datetime  # UTC, from the sender's clock
+    size: int  # bytes of the file
+
+
+def peek_file(path: Path) -> FilePeek:
+    header = peek(Path(path))
+    return FilePeek(
+        sender_site=header.sender_site,
+        sender_name=header.sender.name if header.sender else "",
+        sender_org_nr=header.sender.org_nr if header.sender else None,
+        recipient_name=header.recipient.name if header.recipient else "",
+        recipient_org_nr=header.recipient.org_nr if header.recipient else None,
+        fingerprint=header.fingerprint,
+        full=header.kind == "full",
+        created=datetime.fromtimestamp(hlc.decode(header.created_hlc)[0] / 1000, UTC),
+        size=header.body_offset + header.body_size,
     )
 
 
@@ -301,6 +355,8 @@ def _free(path: Path) -> Path:
         number += 1
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
     return candidate
+
+
 @dataclass(frozen=True)
 class SyncFileInfo:
     """A sync file in a folder as its plaintext header describes it; nothing decrypted."""
@@ -311,6 +367,7 @@ class SyncFileInfo:
     created: datetime | None  # local time the sender wrote it
     full: bool
     state: str  # "ny" | "inläst" | "egen" | "oläslig"
+    problem: str = ""  # why an unreadable file cannot be read, one Swedish line
 
 
 def list_sync_files(db: Database, folder: Path) -> list[SyncFileInfo]:
@@ -326,11 +383,9 @@ def list_sync_files(db: Database, folder: Path) -> list[SyncFileInfo]:
     found = []
     for path in paths:
         try:
-            with path.open("rb") as handle:
-                head = handle.read(len(MAGIC) + 4 + MAX_HEADER)
-            header, _fields, _rest = read_header(head)
-        except (OSError, SyncFileError):
-            found.append(SyncFileInfo(path, "", "", None, False, "oläslig"))
+            header = peek(path)  # the signed header and the file's size; no body, no passphrase
+        except SyncFileError as error:
+            found.append(SyncFileInfo(path, "", "", None, False, "oläslig", str(error)))
             continue
         try:
             millis = hlc.decode(header.created_hlc)[0]
@@ -357,17 +412,8 @@ def list_sync_files(db: Database, folder: Path) -> list[SyncFileInfo]:
 
 def peek_sender(path: Path) -> tuple[str, str]:
     """(site id, fingerprint) from a file's plaintext header, for the trust question."""
-    header, _fields, _rest = read_header(_read(path))
+    header = peek(Path(path))
     return header.sender_site, header.fingerprint
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise SyncFileError(f"Filen {Path(path).name} finns inte.") from None
-    except OSError as error:
-        raise SyncFileError(f"Filen kunde inte läsas: {os_reason(error)}.") from None
 
 
 def import_file(
@@ -378,46 +424,121 @@ def import_file(
     trust: str | None = None,
 ) -> ImportResult:
     """Take in one file. `trust` is the fingerprint the user has confirmed for a sender
-    not seen before; without it such a file is refused before anything is written."""
-    data = _read(path)
-    digest = hashlib.sha256(data).hexdigest()
+    not seen before; without it such a file is refused before anything is decrypted."""
+    with open_file(path) as source:
+        try:
+            return _import(db, source, passphrase, trust)
+        except OSError as error:
+            raise SyncFileError(f"Filen kunde inte läsas: {error.strerror}.") from None
+
+
+def _import(db: Database, source: BinaryIO, passphrase: str, trust: str | None) -> ImportResult:
+    # 1. The header: no passphrase needed, nothing decrypted.
+    header = read_header(source)
+    if header.schema_version > LATEST_VERSION:
+        raise NewerSchema(
+            f"Filen kommer från en nyare version av ungtui (databasversion "
+            f"{header.schema_version}). Uppdatera ungtui och försök igen."
+        )
+    # 2. Taken in before? For us? From whom?
     with db.engine.connect() as conn:
-        seen = conn.exec_driver_sql(
-            "SELECT at FROM sync_import WHERE file_sha256 = ?", (digest,)
-        ).scalar_one_or_none()
+        seen = _seen(conn, header)
     if seen:
         return ImportResult(
             status="already",
             message=f"Filen är redan inläst ({seen[:10]}). Inget har ändrats.",
         )
-    header, _fields, _rest = read_header(data)
     _check_address(db, header)
-    header, changes = read_bytes(data, passphrase=passphrase, schema_version=LATEST_VERSION)
-    try:
-        check_stamps(changes)
-        newest = newest_stamp(changes)
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
-        raise SyncFileError("Filens innehåll är skadat. Be om en ny kopia.") from None
-    if hlc.too_far_ahead(newest):
-        raise SyncFileError(
-            "Avsändarens klocka ligger mer än ett dygn före din. Filen har inte lästs in; "
-            "be avsändaren ställa klockan rätt och göra en ny export."
+    with db.engine.connect() as conn:
+        sender_is = _check_sender(conn, header, trust)
+    if sender_is == "own":
+        return ImportResult(
+            status="own",
+            message="Filen är skapad av den här installationen. Inget har ändrats.",
         )
+    # 3. The passphrase.
+    keys = open_keys(header, passphrase)
+    # 4. The first reading: every segment verified, every change checked, nothing written.
+    first = BodyReader(source, header, keys)
+    checker = Checker(sender_site=header.sender_site, full=header.kind == "full")
+    for _checked in checked_lines(first.lines(), checker):
+        pass
+    # 5. The second reading, applied in one transaction.
     try:
-        with db.engine.begin() as conn:
-            result = _take_in(conn, header, changes, digest, trust)
+        with db.engine.begin() as conn, state.bulk_writes(conn):
+            if _seen(conn, header):
+                raise SyncFileError("Filen lästes in av någon annan samtidigt. Inget har ändrats.")
+            if _check_sender(conn, header, trust) == "restored":
+                # A file this install signed that it has no record of writing: this database
+                # is a backup put back in place (or a copy). A new identity keeps it apart
+                # from the install that wrote the file.
+                state.rekey(conn)
+            second = BodyReader(source, header, keys, segment_digests=first.segment_digests)
+            lines = second.lines()
+            manifest = json.loads(next(lines))
+            items = _items_of(lines)
+            result = _take_in(conn, header, manifest, items, checker.newest, first.file_digest)
+            if any(True for _rest in lines):  # the end line was the last; the reader checks
+                raise SyncFileError("Filens innehåll är skadat. Be om en ny kopia.")
     except OperationalError as error:
         raise ServiceError(explain_database_error(error)) from error
     except (SyncFileError, ServiceError):
         raise
     except Exception as error:
-        # Signed by a known key, yet holding what cannot be taken in (a wrong kind of value,
-        # a record that does not add up): the transaction is rolled back whole.
+        # Checked, yet not taken in (a fault here, not in the file): nothing is kept.
         raise SyncFileError(
-            "Filen innehåller uppgifter som inte går att läsa in. Inget har ändrats; be "
-            "avsändaren om en ny fil."
+            "Filen kunde inte läsas in på grund av ett fel i programmet. Ingenting har "
+            "ändrats."
         ) from error
     return result
+
+
+def _items_of(lines: Iterator[bytes]) -> Iterator[dict]:
+    """The changes of a checked body: every line up to the end line."""
+    for line in lines:
+        item = json.loads(line.decode("utf-8"))
+        if "end" in item:
+            return
+        yield item
+
+
+def _seen(conn, header: Header) -> str | None:
+    return conn.exec_driver_sql(
+        "SELECT at FROM sync_import WHERE file_id = ? AND sender_site = ?",
+        (header.file_id, header.sender_site),
+    ).scalar()
+
+
+def _check_sender(conn, header: Header, trust: str | None) -> str:
+    """Who sent the file, decided from its signed header before anything is decrypted:
+    "own" (a file this install wrote), "restored" (signed with this install's key but not
+    written by it: this database is a backup put back), or "known". Raises UnknownSender
+    for a sender never seen, and refuses a known site presenting another key."""
+    identity = state.current_identity(conn)  # a read: a copied file has none of its own yet
+    if identity is not None and header.sender_site == identity["site_id"]:
+        own = conn.exec_driver_sql(
+            "SELECT 1 FROM sync_export WHERE file_id = ?", (header.file_id,)
+        ).first()
+        if own:
+            return "own"
+        own_key = base64.b64encode(public_bytes(state.key_from(identity))).decode()
+        if header.public_key != own_key:
+            raise SyncFileError(
+                "Filen utger sig för att komma från den här installationen men är "
+                "underskriven med en annan nyckel. Den har inte lästs in."
+            )
+        return "restored"
+    known = conn.exec_driver_sql(
+        "SELECT public_key FROM sync_site WHERE site_id = ?", (header.sender_site,)
+    ).scalar()
+    if known and known != header.public_key:
+        raise SyncFileError(
+            "Avsändarens nyckel har bytts sedan förra filen. Filen har inte lästs in. "
+            "Kontakta avsändaren innan ni fortsätter."
+        )
+    if not known and _normal(trust) != _normal(header.fingerprint):
+        raise UnknownSender(header.fingerprint)
+    return "known"
 
 
 def _check_address(db: Database, header: Header) -> None:
@@ -447,46 +568,14 @@ def _check_address(db: Database, header: Header) -> None:
     )
 
 
-def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportResult:
-    me = state.site_id(conn)
-    signed_by_us = False
-    if header.sender_site == me:
-        own = conn.exec_driver_sql(
-            "SELECT 1 FROM sync_export WHERE file_id = ?", (header.file_id,)
-        ).first()
-        if own:
-            return ImportResult(
-                status="own",
-                message="Filen är skapad av den här installationen. Inget har ändrats.",
-            )
-        # Our site id on a file we never wrote: this database is a copy (or a restored
-        # backup) of the one that wrote it. A new identity keeps the two apart.
-        own_key = base64.b64encode(public_bytes(state.signing_key(conn))).decode()
-        signed_by_us = header.public_key == own_key  # our own key needs no confirmation
-        state.rekey(conn)
-    known = conn.exec_driver_sql(
-        "SELECT public_key, fingerprint FROM sync_site WHERE site_id = ?", (header.sender_site,)
-    ).first()
-    if known and known[0] and known[0] != header.public_key:
-        raise SyncFileError(
-            "Avsändarens nyckel har bytts sedan förra filen. Filen har inte lästs in. "
-            "Kontakta avsändaren innan ni fortsätter."
-        )
-    if (
-        not (known and known[0])
-        and not signed_by_us
-        and _normal(trust) != _normal(header.fingerprint)
-    ):
-        raise UnknownSender(header.fingerprint)
-    if changes.acks.get(me, 0) > state.current_seq(conn) and state.site_id(conn) == me:
-        # The sender has had more of our changes than we have made: this database is a
-        # backup put back in place. Without a new identity our next changes would carry
-        # numbers the peers count as seen, and never be sent.
-        state.rekey(conn)
+def _take_in(
+    conn, header: Header, manifest: dict, items: Iterator[dict], newest: str, digest: str
+) -> ImportResult:
     sender_number = header.sender.org_nr if header.sender else None
-    summary = apply_changes(
+    summary = take_in(
         conn,
-        changes,
+        manifest,
+        items,
         Sender(
             header.sender_site,
             header.sender_org,
@@ -494,6 +583,8 @@ def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportRes
             header.fingerprint,
             org_nr=sender_number,
         ),
+        newest=newest,
+        file_id=header.file_id,
     )
     sender_id = orgs.id_for_key(conn, sender_number) or header.sender_org
     origin = _organisation_name(conn, sender_id) if sender_id else ""
@@ -507,7 +598,7 @@ def _take_in(conn, header, changes, digest: str, trust: str | None) -> ImportRes
         conn,
         audit.install_user(conn),
         "läste in",
-        ((pid, source) for pid in audit.people_in_rows(changes.rows)),
+        ((pid, source) for pid in summary.people),
     )
     conn.exec_driver_sql(
         "INSERT INTO sync_import (file_sha256, file_id, sender_site, at, summary)"

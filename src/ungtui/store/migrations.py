@@ -746,6 +746,28 @@ DROP TABLE agreement;
 ALTER TABLE agreement_new RENAME TO agreement;
 """
 
+# Issue 15: sync a buggy or hostile peer cannot break.
+# - sync_site.received_file: the file that brought the highest sequence number received
+#   from a site. Acknowledgements name it, so an install accepts an acknowledgement only
+#   for a file it wrote itself (sync.changes, rule 5).
+# - sync_merge_suggestion: merges of people received but not applied (their records do
+#   not carry one identity number here): suggestions in the duplicates queue, applied
+#   when a person confirms them or when their records come to agree; a person may also
+#   say they are not one person (dismissed), and the same suggestion does not come back.
+V_SYNC_AUTHORITY = """
+ALTER TABLE sync_site ADD COLUMN received_file VARCHAR;
+CREATE TABLE sync_merge_suggestion (
+    id_a VARCHAR NOT NULL,
+    id_b VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    site VARCHAR NOT NULL,
+    organisation VARCHAR NOT NULL,
+    colleague BOOLEAN NOT NULL,
+    dismissed BOOLEAN NOT NULL DEFAULT 0,
+    PRIMARY KEY (id_a, id_b)
+);
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
@@ -757,6 +779,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (8, V_ORGANISATION_IDENTITY),
     (9, V_IDENTITY_HERE),
     (10, V_RULES),
+    (11, V_SYNC_AUTHORITY),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

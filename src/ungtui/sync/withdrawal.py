@@ -13,6 +13,12 @@ record stays too, reduced to who the person is (names, identity number, birth
 date, gender) and which organisation holds the case. Everything else the sender had
 registered about the person goes. Without own records the person goes entirely.
 
+Only what the sender is known to have created goes: a record whose origin is the
+sender's organisation. A record this organisation wrote, one created on this very
+install (also before the install said which organisation it works for), one a third
+organisation shared, and one whose origin cannot be told, all stay: a peer may withdraw
+only what it shared (sync.changes, rule 2).
+
 Removal here is local: the records are deleted from this install (values and registers),
 not tombstoned, because the sender still holds them and may share them again when a new
 consent allows (a `grant`). `sync_purged` remembers, per person and sender, that later
@@ -115,10 +121,11 @@ def remove_received_person(
     sender_key: str | None,
     own_key: str | None,
     members: list[str],
+    own_site: str | None = None,
 ) -> RemovedPerson | None:
     """Drop what `sender_key`'s organisation shared about the person (all `members` of
-    a merged person), keep what `own_key`'s organisation wrote. The caller holds the
-    transaction and records the purge in `sync_purged`."""
+    a merged person), keep what `own_key`'s organisation or this install (`own_site`)
+    wrote. The caller holds the transaction and records the purge in `sync_purged`."""
     shown = conn.exec_driver_sql(
         "SELECT first_name, last_name, birth_date FROM individual WHERE id = ?",
         (individual_id,),
@@ -142,10 +149,11 @@ def remove_received_person(
         sender_key or "",
     )
     sites = site_keys(conn)
+    if not sender_key:
+        return None
 
     def theirs(origin: str | None) -> bool:
-        # Unknown origin counts as the sender's: keeping it could keep shared data.
-        return origin is None or (origin != own_key and (origin == sender_key or not sender_key))
+        return origin == sender_key and origin != own_key
 
     kept_other = 0  # records a third organisation shared under its own consent
     marks = ", ".join("?" * len(members))
@@ -158,7 +166,9 @@ def remove_received_person(
         ]
         for row_id in ids:
             origin = record_origin(conn, tbl, row_id, sites)
-            if origin == own_key and own_key:
+            if (origin == own_key and own_key) or (
+                origin is None and _created_here(conn, tbl, row_id, own_site)
+            ):
                 report.kept_own += 1
             elif theirs(origin):
                 _delete(conn, tbl, row_id)
@@ -168,7 +178,9 @@ def remove_received_person(
                 kept_other += 1
     for member in members:
         origin = record_origin(conn, "individual", member, sites)
-        if origin == own_key and own_key:
+        if (origin == own_key and own_key) or (
+            origin is None and _created_here(conn, "individual", member, own_site)
+        ):
             report.person_kept = True
             continue
         if not theirs(origin):
@@ -182,6 +194,20 @@ def remove_received_person(
         report.removed["individual"] = report.removed.get("individual", 0) + 1
         report.removed_ids.append(("individual", member))
     return report
+
+
+def _created_here(conn: Connection, tbl: str, row_id: str, own_site: str | None) -> bool:
+    """Was the record created on this install? The stamp of its creation says so: the
+    `individual_id` of a person table is written once, at creation; otherwise the
+    earliest stamp of any field."""
+    if not own_site:
+        return False
+    fields, _tomb = state.load_row(conn, tbl, row_id)
+    anchor = fields.get("individual_id")
+    if anchor is not None and anchor.versions:
+        return anchor.versions[0][2] == own_site
+    stamps = [(stamp, site) for reg in fields.values() for site, stamp in reg.vv.items()]
+    return bool(stamps) and min(stamps)[1] == own_site
 
 
 def _delete(conn: Connection, tbl: str, row_id: str) -> None:

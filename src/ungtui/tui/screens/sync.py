@@ -38,7 +38,12 @@ from ungtui.services.organisations import (
     organisations_without_number,
     set_organisation_number,
 )
-from ungtui.services.sync import DuplicatePair, confirm_duplicate, duplicate_queue
+from ungtui.services.sync import (
+    DuplicatePair,
+    confirm_duplicate,
+    dismiss_suggestion,
+    duplicate_queue,
+)
 from ungtui.services.sync_files import (
     ImportResult,
     SyncFileInfo,
@@ -105,6 +110,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         Binding("a", "choose_other", "Välj andra", id="other"),
         Binding("r", "type_value", "Skriv nytt", id="type"),
         Binding("j", "merge", "Slå ihop", id="merge"),
+        Binding("d", "dismiss_suggestion", "Inte samma person", id="dismiss"),
         Binding("o", "org_number", "Ange org.nr", id="org_number"),
     ]
 
@@ -118,6 +124,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self._export_for: str | None = None
         self._files_folder: Path | None = None
         self._chosen: tuple[str, Path] | None = None  # (as shown, the file) from the list
+        self._trusted: dict[str, str] = {}  # file: the sender's fingerprint, confirmed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -195,7 +202,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         ):
             table.add_column(label, width=width)
         dup = self.query_one("#duplicates", DataTable)
-        dup.add_columns("Person", "Samma nummer som", "Nummer")
+        dup.add_columns("Person", "Samma person som?", "Nummer")
         org_dup = self.query_one("#org-duplicates", DataTable)
         org_dup.add_columns("Organisation", "Kanske samma som", "Varför")
         peers = self.query_one("#peers", DataTable)
@@ -311,15 +318,23 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         dup = self.query_one("#duplicates", DataTable)
         dup.clear()
         for index, pair in enumerate(pairs):
+            number: str | Text = mask_identity(pair.identity_number)
+            if pair.suggested:
+                # Another install merged them; here their numbers differ (or one is missing).
+                other = mask_identity(pair.second_identity_number) or "inget nummer"
+                number = Text(
+                    f"{number or 'inget nummer'} / {other} (förslag: {pair.suggested_by})"
+                )
             dup.add_row(
                 shown_name(pair.first_name, self.app.screen_share),
                 shown_name(pair.second_name, self.app.screen_share),
-                mask_identity(pair.identity_number),
+                number,
                 key=str(index),
             )
         self.query_one("#duplicates-help", Static).update(
-            "Personer som registrerats två gånger, på olika datorer. Kontrollera att det är "
-            "samma person och tryck j för att slå ihop dem."
+            "Personer som registrerats två gånger, på olika datorer, och sammanslagningar "
+            "som en annan installation föreslår. Kontrollera att det är samma person och "
+            "tryck j för att slå ihop dem; ett förslag som inte stämmer tar d bort."
             if pairs
             else "Inga möjliga dubbletter."
         )
@@ -375,6 +390,13 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             if self.focused is self.query_one("#org-duplicates", DataTable):
                 return isinstance(self._current_org_row(), OrganisationPair)
             return bool(self._pairs)
+        if action == "dismiss_suggestion":
+            if active != "tab-duplicates" or self.focused is not self.query_one(
+                "#duplicates", DataTable
+            ):
+                return False
+            current = self._current_pair()
+            return bool(current and current.suggested)
         if action == "org_number":
             return active == "tab-duplicates" and self._org_without_number() is not None
         return True
@@ -552,6 +574,11 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     @on(DataTable.RowSelected, "#import-files")
     def _file_chosen(self, event: DataTable.RowSelected) -> None:
         info = self._sync_files[int(event.row_key.value or 0)]
+        if info.state == "oläslig":
+            # Nothing to type a passphrase for: say why, and stay in the list.
+            self._say("#import-files-note", f"{info.path.name}: {info.problem}", error=True)
+            return
+        self._say("#import-files-note", "")
         # A file name is someone else's words: the field shows it without steering
         # characters, and the file read is the one chosen (see _import_path).
         self._chosen = (input_value(str(info.path)), info.path)
@@ -589,6 +616,12 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             self._say("#import-result", "Det är en mapp. Välj en fil i listan.", error=True)
             self._list_files(self._import_path(path))
             return
+        # The sender is asked about before the passphrase is tried: a fingerprint confirmed
+        # for this file holds when the passphrase is typed again.
+        if trust is None:
+            trust = self._trusted.get(path)
+        else:
+            self._trusted[path] = trust
         self.query_one("#import-busy").display = True
         self._say("#import-result", "Läser in …")
         self._import(
@@ -657,6 +690,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             f"Borttagna (samtycke upphört): {s.purged}",
             *result.removal_lines(masked=self.app.screen_share),
             *(f"Varning: {w}" for w in s.warnings),
+            *(f"Avvisat: {r}" for r in s.refused),
         ]
         self._say("#import-result", "\n".join(lines))
 
@@ -712,6 +746,43 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             self.app.call_from_thread(
                 self.app.notify, "Konflikten är löst. Lösningen följer med nästa export."
             )
+        self.app.call_from_thread(self.load)
+
+    def _current_pair(self) -> DuplicatePair | None:
+        table = self.query_one("#duplicates", DataTable)
+        if not self._pairs or table.row_count == 0:
+            return None
+        return self._pairs[min(table.cursor_row, len(self._pairs) - 1)]
+
+    def action_dismiss_suggestion(self) -> None:
+        pair = self._current_pair()
+        if pair is None or not pair.suggested:
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "dismiss":
+                self._dismiss(pair)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Inte samma person?",
+                f"{pair.suggested_by} föreslår att "
+                f"{shown_name(pair.first_name, self.app.screen_share)} och "
+                f"{shown_name(pair.second_name, self.app.screen_share)} är samma person. Om "
+                "de inte är det tas förslaget bort här; posterna ändras inte.",
+                [("dismiss", "Inte samma person"), ("no", "Avbryt")],
+            ),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
+    def _dismiss(self, pair: DuplicatePair) -> None:
+        try:
+            dismiss_suggestion(self.app.db, pair.first_id, pair.second_id)
+        except ServiceError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+        else:
+            self.app.call_from_thread(self.app.notify, "Förslaget är borttaget.")
         self.app.call_from_thread(self.load)
 
     @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
@@ -817,13 +888,23 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             if choice == "merge":
                 self._merge(pair)
 
-        self.app.push_screen(
-            ConfirmScreen(
-                "Slå ihop?",
-                f"{pair.first_name} och {pair.second_name} har samma nummer "
+        first = shown_name(pair.first_name, self.app.screen_share)
+        second = shown_name(pair.second_name, self.app.screen_share)
+        if pair.suggested:
+            question = (
+                f"{pair.suggested_by} har slagit ihop {first} och {second}, "
+                "men här har de inte samma nummer "
+                f"({mask_identity(pair.identity_number) or 'inget nummer'} och "
+                f"{mask_identity(pair.second_identity_number) or 'inget nummer'}). Slå bara "
+                "ihop om du har kontrollerat att det är samma person."
+            )
+        else:
+            question = (
+                f"{first} och {second} har samma nummer "
                 f"({mask_identity(pair.identity_number)}). Slå bara ihop om det är samma "
-                "person; samtycken och historik från båda följer med.",
-                [("merge", "Slå ihop"), ("no", "Avbryt")],
-            ),
+                "person; samtycken och historik från båda följer med."
+            )
+        self.app.push_screen(
+            ConfirmScreen("Slå ihop?", question, [("merge", "Slå ihop"), ("no", "Avbryt")]),
             answered,
         )
