@@ -20,8 +20,9 @@ def fixed_today(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def no_user_database(monkeypatch, tmp_path):
-    # Never touch the developer's own database.
+    # Never touch the developer's own database, nor their documents.
     monkeypatch.setenv("UNGTUI_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("UNGTUI_EXPORT_DIR", str(tmp_path / "dokument-ungtui"))
 
 
 @pytest.fixture

@@ -6,7 +6,13 @@ from datetime import date, datetime, time
 
 import pytest
 
-from ungtui.domain.meeting_time import describe, next_in_series, parse_day, parse_meeting_time
+from ungtui.domain.meeting_time import (
+    describe,
+    describe_day,
+    next_in_series,
+    parse_day,
+    parse_meeting_time,
+)
 
 TUESDAY = date(2026, 11, 24)
 
@@ -112,3 +118,58 @@ def test_due_days():
         parse_day(" ", TUESDAY)
     with pytest.raises(ValueError, match="förstås inte som en dag"):
         parse_day("sen", TUESDAY)
+
+
+# --- one date syntax for every date field ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("idag", date(2026, 11, 24)),
+        ("i dag", date(2026, 11, 24)),
+        ("imorgon", date(2026, 11, 25)),
+        ("igår", date(2026, 11, 23)),
+        ("i går", date(2026, 11, 23)),
+        ("ons", date(2026, 11, 25)),
+        ("måndag", date(2026, 11, 30)),
+        ("+3", date(2026, 11, 27)),
+        ("+2v", date(2026, 12, 8)),
+        # Working days: Tuesday + 3 is Friday, + 4 skips the weekend to Monday.
+        ("+3 ad", date(2026, 11, 27)),
+        ("+4 ad", date(2026, 11, 30)),
+        ("+4ad", date(2026, 11, 30)),
+        ("+5 arbetsdagar", date(2026, 12, 1)),
+        ("+1 arbetsdag", date(2026, 11, 25)),
+        ("+0 ad", date(2026, 11, 24)),
+        ("2026-12-15", date(2026, 12, 15)),
+        ("15/12", date(2026, 12, 15)),
+        ("3 dec", date(2026, 12, 3)),
+    ],
+)
+def test_a_day_typed_in_any_date_field(typed, expected):
+    assert parse_day(typed, TUESDAY) == expected
+
+
+def test_working_days_skip_christmas_and_new_year():
+    # Friday 2026-12-18: +3 ad is Wednesday the 23rd; +4 ad passes julafton, juldagen,
+    # annandag jul and the weekend to Monday the 28th.
+    friday = date(2026, 12, 18)
+    assert parse_day("+3 ad", friday) == date(2026, 12, 23)
+    assert parse_day("+4 ad", friday) == date(2026, 12, 28)
+
+
+def test_a_day_that_is_not_understood_names_the_ways_to_type_one():
+    with pytest.raises(ValueError) as refused:
+        parse_day("nästa vecka", TUESDAY)
+    assert str(refused.value) == (
+        "”nästa vecka” förstås inte som en dag. Skriv till exempel "
+        "2026-12-01, idag, imorgon, fre, 1/12, +14 eller +3 ad."
+    )
+    with pytest.raises(ValueError, match="Datumet 2026-02-30 finns inte"):
+        parse_day("2026-02-30", TUESDAY)
+
+
+def test_a_day_is_read_back_with_its_weekday():
+    assert describe_day(date(2026, 12, 1)) == "tisdag 2026-12-01"
+    assert describe_day(date(2026, 12, 6)) == "söndag 2026-12-06"

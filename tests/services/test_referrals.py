@@ -417,9 +417,15 @@ def test_dates_cannot_be_in_the_future_or_before_the_previous_step(db, af, sent)
     assert error.value.errors == {
         "happened_on": "Datumet kan inte vara före förra steget (2026-11-24)."
     }
+    # "igår" is a day like any other typed one (the one date syntax), here too early.
     with pytest.raises(ValidationError) as error:
         step(db, af, sent, "receive", happened_on="igår")
-    assert "ÅÅÅÅ-MM-DD" in error.value.errors["happened_on"]
+    assert error.value.errors == {
+        "happened_on": "Datumet kan inte vara före förra steget (2026-11-24)."
+    }
+    with pytest.raises(ValidationError) as error:
+        step(db, af, sent, "receive", happened_on="häromdagen")
+    assert "förstås inte som en dag" in error.value.errors["happened_on"]
 
 
 # --- the lock after acceptance -----------------------------------------------------------

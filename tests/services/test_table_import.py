@@ -168,7 +168,7 @@ def test_utf8_bom_names_in_one_column_and_people_already_registered(db, user, jo
     skip = _plan(db, user, "deltagare_utf8bom.csv")
     assert report_lines(skip) == [
         "Rader lästa: 5.",
-        "Skapas: 1 nya personer.",
+        "Skapas: 1 ny person.",
         "Uppdateras: 0 redan registrerade.",
         "Oförändrade (redan registrerade med samma uppgifter): 1.",
         "Redan registrerade med andra uppgifter, hoppas över: 1.",

@@ -18,3 +18,9 @@ async def type_text(pilot: Pilot, text: str) -> None:
 def row_text(table, index: int) -> list[str]:
     """A DataTable row as the user reads it (cells are rich Text, never markup)."""
     return [str(cell) for cell in table.get_row_at(index)]
+
+
+def screen_text(pilot: Pilot) -> str:
+    """What the terminal shows now, as plain lines (for checks on what is visible)."""
+    strips = pilot.app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)

@@ -21,7 +21,9 @@ def pop(db, user):
 
 
 def row(table: DataTable, key: str) -> list[str]:
-    return [str(c) for c in table.get_row(key)]
+    """A row's cells in full (a cell too long for its column is shortened on screen and
+    given whole under the table)."""
+    return [str(c) for c in table.full_row(key)]
 
 
 async def open_follow_up(pilot, period: str) -> DataTable:
@@ -99,13 +101,13 @@ async def test_goals_of_an_agreement_and_the_line_over_periods(db, pop):
         assert trend.splitlines()[-1].split() == ["0", "0", "0", "0", "5", "14"]
 
 
-async def test_export_hides_small_numbers_in_an_owner_only_file(db, pop, tmp_path, monkeypatch):
-    monkeypatch.setenv("HOME", str(tmp_path))
+async def test_export_hides_small_numbers_in_an_owner_only_file(db, pop, tmp_path):
     async with UngApp(db).run_test(size=(120, 40)) as pilot:
         await open_follow_up(pilot, "VT2026")
         await pilot.press("x")
         await settle(pilot)
-    path = tmp_path / "ungtui-uppfoljning-VT2026-2026-11-24.csv"
+    # The app's own folder among the documents (UNGTUI_EXPORT_DIR in tests/conftest.py).
+    path = tmp_path / "dokument-ungtui" / "ungtui-uppfoljning-VT2026-2026-11-24.csv"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))

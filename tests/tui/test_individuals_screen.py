@@ -16,6 +16,7 @@ from ungtui.tui.app import UngApp
 from ungtui.tui.screens.individual_detail import IndividualDetailScreen
 from ungtui.tui.screens.individual_form import IndividualFormScreen
 from ungtui.tui.screens.individuals import IndividualsScreen
+from ungtui.tui.screens.my_day import MyDayScreen
 from ungtui.tui.screens.setup import SetupScreen
 
 
@@ -341,7 +342,10 @@ async def test_section_keys_switch_sections_and_keep_a_half_filled_form(demo_db)
         assert "Åsa" in [i.value for i in app.screen.query(Input)]
         await pilot.press("f7")
         await settle(pilot)
-        await pilot.press("escape")  # Escape on a section's first screen: back to the register
+        await pilot.press("escape")  # Escape on a section's first screen: to Min dag
+        await settle(pilot)
+        assert isinstance(app.screen, MyDayScreen)
+        await pilot.press("f2")  # the register is where it was left: the form
         await settle(pilot)
         assert isinstance(app.screen, IndividualFormScreen)
 

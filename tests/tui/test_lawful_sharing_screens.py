@@ -82,8 +82,8 @@ async def test_the_export_preview_says_per_person_what_goes_and_what_stays(tmp_p
             "Utbildning och skolgång, Hälsa och funktionsnedsättning",
         ]
         preview = text_of(app, "#export-preview")
-        assert preview.startswith("Följer med: 1 personer")
-        assert "Följer inte med: 1 personer" in preview
+        assert preview.startswith("Följer med: 1 person,")
+        assert "Följer inte med: 1 person " in preview
         assert "Att mottagaren har ärendet räcker inte." in preview
         await pilot.press("f9")
         await settle(pilot)

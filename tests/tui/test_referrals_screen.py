@@ -169,7 +169,7 @@ async def test_inbox_shows_the_overdue_referral_first_with_a_text_marker(world):
         assert [r[0] for r in rows(app)] == ["FÖRSENAD"]
         await pilot.press("escape")
         await settle(pilot)
-        assert app.current_mode == "deltagare"
+        assert app.current_mode == "min_dag"
 
 
 async def test_receive_then_decline_without_and_with_a_reason(world):
@@ -227,7 +227,7 @@ async def test_send_with_consent(world):
         await settle(pilot)
         line = str(app.screen.query_one("#consent-line", Static).render())
         assert line == (
-            "Samtycke: Samtycke från Malmö stad – Arbetsmarknadsenheten till "
+            "Får skickas: Samtycke från Malmö stad – Arbetsmarknadsenheten till "
             "Arbetsförmedlingen för remiss eller anvisning till insats gäller."
         )
         await type_text(pilot, "Ringt Karin")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from tests.sync_helpers import Install, add_person, edit
 from tests.tui.helpers import row_text, settle, type_text
@@ -178,6 +178,62 @@ async def test_merging_a_duplicate_after_the_question(tmp_path):
     b.db.close()
 
 
+async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_path):
+    from ungtui.config import export_folder
+    from ungtui.services.sync_files import export_file
+
+    karin = Install(tmp_path / "karin.db", "Karin Lind")
+    add_person(karin, first_name="Märta", last_name="Öberg")
+    org = karin.user.organisation_id
+    # The sender's file lands in the receiver's ungtui folder (mailed, saved there).
+    older = export_file(karin.db, for_organisation=org, out=export_folder(), passphrase=PASSPHRASE)
+    add_person(karin, identity="20050317-9806", first_name="Åsa", last_name="Öberg")
+    newer = export_file(karin.db, for_organisation=org, out=export_folder(), passphrase=PASSPHRASE)
+    receiver = open_database(tmp_path / "jonas.db")
+    fill_demo(receiver, individuals=3, seed=9)
+    app = UngApp(receiver)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        folders = app.screen.query_one("#import-folder", Select)
+        folders.value = str(export_folder())
+        await settle(pilot)
+        await pilot.press("2")  # the Läs in tab, the cursor in the list of files
+        await settle(pilot)
+        files = app.screen.query_one("#import-files", DataTable)
+        assert app.focused is files
+        assert [str(files.get_row_at(i)[4]) for i in range(files.row_count)] == [
+            newer.path.name,
+            older.path.name,
+        ]
+        # An organisation is its org.nr: Malmö stad is known here (the demo's), so the
+        # file names it although Karin's install never sent anything here.
+        sender, _kind, state = (str(c) for c in files.get_row_at(0)[1:4])
+        assert (sender, state) == ("Malmö stad", "ny")
+        await pilot.press("enter")  # the newest
+        await settle(pilot)
+        assert app.screen.query_one("#import-file", Input).value == str(newer.path)
+        assert app.focused is app.screen.query_one("#import-passphrase", Input)
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the new sender's fingerprint: it matches
+        await settle(pilot)
+        assert text_of(app, "#import-result").startswith("Inläst: ")
+        assert str(files.get_row_at(0)[3]) == "inläst"
+        # A folder typed into the file field lists that folder instead.
+        field = app.screen.query_one("#import-file", Input)
+        field.value = ""
+        field.focus()
+        await type_text(pilot, str(tmp_path))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert files.row_count == 0
+        assert text_of(app, "#import-files-note") == "Inga synkfiler i mappen."
+    receiver.close()
+
+
 async def test_a_suggested_merge_shows_both_numbers_and_can_be_dismissed(tmp_path):
     """A merge another install made of two records that do not carry one number here is
     a suggestion: Dubbletter names who suggested it, d says they are not one person."""
@@ -217,3 +273,35 @@ async def test_a_suggested_merge_shows_both_numbers_and_can_be_dismissed(tmp_pat
     assert get_individual(a.db, second).individual.id == second  # never merged
     a.db.close()
     b.db.close()
+
+
+async def test_a_file_from_an_older_version_lists_and_says_why_in_swedish(tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "gammal.ungsync").write_bytes(b"UNGSYNC1\n" + b"\x00" * 40)
+    receiver = open_database(tmp_path / "jonas.db")
+    fill_demo(receiver, individuals=3, seed=9)
+    app = UngApp(receiver)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        field = app.screen.query_one("#import-file", Input)
+        field.focus()
+        await type_text(pilot, str(usb))  # a folder typed into the file field lists it
+        await pilot.press("enter")
+        await settle(pilot)
+        files = app.screen.query_one("#import-files", DataTable)
+        assert app.focused is files
+        assert [str(c) for c in files.get_row_at(0)[1:5]] == ["–", "", "oläslig", "gammal.ungsync"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(app, "#import-files-note") == (
+            "gammal.ungsync: Filen är gjord av en äldre version av ungtui och kan inte läsas in "
+            "av den här versionen. Be avsändaren uppdatera ungtui och göra en ny export."
+        )
+        assert field.value == str(usb)  # nothing chosen to read
+        assert app.focused is files
+    receiver.close()

@@ -90,8 +90,7 @@ async def test_a_missing_file_is_said_in_swedish_and_nothing_happens(db, user, t
         assert isinstance(app.screen, IndividualsScreen)
 
 
-async def test_export_dialog_writes_the_list(db, user, tmp_path, monkeypatch):
-    monkeypatch.setenv("HOME", str(tmp_path))
+async def test_export_dialog_writes_the_list(db, user, tmp_path):
     app = UngApp(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -101,6 +100,6 @@ async def test_export_dialog_writes_the_list(db, user, tmp_path, monkeypatch):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, IndividualsScreen)
-    written = list(tmp_path.glob("deltagare-*.csv"))
+    written = list((tmp_path / "dokument-ungtui").glob("deltagare-*.csv"))
     assert [p.name for p in written] == ["deltagare-2026-11-24.csv"]
     assert written[0].read_text(encoding="utf-8-sig").startswith("Efternamn;Förnamn;")

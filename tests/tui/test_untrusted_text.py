@@ -212,6 +212,74 @@ async def test_meetings_referrals_processes_and_the_rest(hostile_db):
         assert app.is_running
 
 
+async def test_min_dag_and_the_sync_file_picker(hostile_db, opens_on_min_dag, tmp_path):
+    """The start screen's lines, and a folder's sync files: a file name and a sender's
+    name come from outside as much as a person's name does."""
+    from textual.widgets import Input
+
+    from ungtui.services.organisations import current_user
+    from ungtui.services.sync_files import export_file
+    from ungtui.tui.screens.my_day import MyDayScreen
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    user = current_user(hostile_db)
+    made = export_file(
+        hostile_db, for_organisation=user.organisation_id, out=usb, passphrase="korv med bröd"
+    ).path
+    made.rename(usb / "[bold red]Trasig\x1b]0;Hackad\x07.ungsync")
+    app = UngApp(hostile_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MyDayScreen)
+        check(app)
+        await visit(pilot, "f9")  # shared: initials instead of the names
+        check(app, names=False)
+        await visit(pilot, "f9", "f7", "2")
+        field = app.screen.query_one("#import-file", Input)
+        field.focus()
+        await type_text(pilot, str(usb))
+        await visit(pilot, "enter")
+        files = app.screen.query_one("#import-files", DataTable)
+        assert files.row_count == 1
+        text = check(app)
+        assert "[bold red]Trasig]0;Hackad" in text  # the file name, steering removed
+        assert "[/]Trasig [bold red]Röd" in text  # the sender: this install's organisation
+        # Chosen, the name shows in the path field cleaned; the file read is still the
+        # one chosen (this install's own, which it says and leaves alone).
+        files.focus()
+        await visit(pilot, "enter")
+        assert field.value == f"{usb}/[bold red]Trasig]0;Hackad.ungsync"
+        check(app)
+        await type_text(pilot, "korv med bröd")
+        await visit(pilot, "enter")
+        result = str(app.screen.query_one("#import-result").render())
+        assert result == "Filen är skapad av den här installationen. Inget har ändrats."
+        assert app.is_running
+
+
+async def test_a_narrow_screen_writes_out_hidden_cells_as_text(hostile_db):
+    """At 80 columns the lists leave columns out and write them under the table: names of
+    staff and organisations there are text too."""
+    app = UngApp(hostile_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        check(app)
+        table = app.screen.query_one("#individuals", DataTable)
+        table.move_cursor(row=1)  # a name cut in its column: written out in full below
+        await settle(pilot)
+        assert "Namn: [@click=app.quit]Klick, Esc]0;Hackad" in check(app)
+        for row in range(3):
+            table = app.screen.query_one("#individuals", DataTable)
+            table.move_cursor(row=row)
+            await visit(pilot, "enter")
+            check(app)
+            await visit(pilot, "escape")
+        await visit(pilot, "f3", "a")
+        check(app)
+        assert app.is_running
+
+
 async def test_notifications_and_questions_quote_names_as_text(hostile_db):
     app = UngApp(hostile_db)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:

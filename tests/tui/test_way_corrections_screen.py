@@ -165,7 +165,7 @@ async def test_follow_ups_due_from_the_list_and_from_the_90_day_list(db, user):
             ],
         ]
         intro = str(app.screen.query_one("#due-intro").render())
-        assert intro.startswith("1 uppföljningar är försenade och 1 ska göras inom 14 dagar.")
+        assert intro.startswith("1 uppföljning är försenad och 1 ska göras inom 14 dagar.")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, WayScreen)

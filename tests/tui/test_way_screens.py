@@ -7,9 +7,16 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, Static
 
 from tests.tui.helpers import settle, type_text
+from ungtui.domain.way import OUTCOMES
 from ungtui.services.individuals import IndividualInput, save_individual
 from ungtui.services.measures import list_catalogue
-from ungtui.services.way import MappingInput, WayStartInput, save_mapping, start_way
+from ungtui.services.way import (
+    PLANNED_CHOICES,
+    MappingInput,
+    WayStartInput,
+    save_mapping,
+    start_way,
+)
 from ungtui.store.models import IndividualMeasure, JobTrack, Way
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.guarantee import GuaranteeScreen
@@ -286,3 +293,71 @@ def test_one_day_is_a_day():
     assert text(-1).endswith("gräns 2026-11-30 (1 dag sedan)")
     assert text(1).endswith("(1 dag kvar)")
     assert text(-3).endswith("(3 dagar sedan)")
+
+
+async def test_closing_a_way_asks_about_planned_measures(db, user):
+    from ungtui.domain.measures import national_measure_id
+    from ungtui.services.way import MeasureInput, save_individual_measure
+
+    person = add_person(db, user, "Bea", "2004-05-05")
+    way = start_way(db, person, WayStartInput(entry_date="2026-09-01"), actor_id=None)
+    save_individual_measure(
+        db,
+        way,
+        MeasureInput(
+            measure_id=national_measure_id("praktik"), start_date="2026-12-07", status="planerad"
+        ),
+        actor_id=None,
+    )
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "p")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, WayFormScreen)
+        hint = str(app.screen.query_one("#field-planned .field-hint", Static).render())
+        assert hint == "Praktik (2026-12-07)"
+        await choose(pilot, "in-outcome", "Arbete utan subvention", [o for o in OUTCOMES.values()])
+        await pilot.press("ctrl+s")  # the planned measure not decided on: asked at its field
+        await settle(pilot)
+        error = str(app.screen.query_one("#field-planned .field-error", Static).render())
+        assert error == "Vägen har en planerad insats. Välj om den tas bort eller står kvar."
+        choices = list(PLANNED_CHOICES.values())
+        await choose(pilot, "in-planned", PLANNED_CHOICES["ta_bort"], choices)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WayScreen)
+        assert app.screen.query_one("#measures", DataTable).row_count == 0
+
+
+async def test_a_follow_up_before_its_day_asks_for_the_reason(db, user):
+    from ungtui.services.way import ExitInput, exit_way
+
+    person = add_person(db, user, "Cim", "2003-05-05")
+    way = start_way(db, person, WayStartInput(entry_date="2026-01-12"), actor_id=None)
+    exit_way(db, way, ExitInput("2026-10-01", "arbete"), actor_id=None)
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "p")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, WayFormScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one("#field-note .field-error", Static).render())
+        assert error == (
+            "Uppföljningen efter 90 dagar ska göras 2026-12-30. Skriv i anteckningen "
+            "varför den görs tidigare (minst tio tecken)."
+        )
+        note = app.screen.query_one("#in-note", Input)
+        note.focus()
+        await type_text(pilot, "Flyttar till Umeå")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WayScreen)
+        rows = cells(app.screen.query_one("#follow-ups", DataTable))
+        assert rows[0][:3] == ["90 dagar", "2026-12-30", "2026-11-24"]

@@ -1,9 +1,13 @@
 """Meeting times as people say them, and the dates of a recurring series.
 
 `idag 13`, `imorgon 8`, `tis 9:30`, `2026-12-01 10:00`, `1/12 10`, `3 dec 14.15`, `+7`,
-`+2v 10`. A time is local (Europe/Stockholm) wall-clock time; the caller stores it as UTC.
-A weekday word means the next such day after today: on a Tuesday, `tis` is next week's
-Tuesday (say `idag` for today), as people mean it when they book a meeting.
+`+2v 10`, `+3 ad`. A time is local (Europe/Stockholm) wall-clock time; the caller stores
+it as UTC. A weekday word means the next such day after today: on a Tuesday, `tis` is next
+week's Tuesday (say `idag` for today), as people mean it when they book a meeting.
+
+`parse_day` reads a day alone the same way; it is the one date syntax of every date field
+(a reply-by day, a consent's last day, a phase's first day), so `+3 ad` (three working
+days, domain.working_days) and `igår` work wherever a day is typed.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from dateutil.rrule import WEEKLY, rrule
 
 from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.working_days import add_working_days
 
 WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
 WEEKDAY_NAMES = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
@@ -44,6 +49,10 @@ _MONTH_WORDS = {name: i + 1 for i, name in enumerate(MONTH_NAMES)}
 _MONTH_WORDS.update({name[:3]: i + 1 for i, name in enumerate(MONTH_NAMES)})
 
 _RELATIVE_DAYS = {
+    "igår": -1,
+    "i går": -1,
+    "igar": -1,
+    "i gar": -1,
     "idag": 0,
     "i dag": 0,
     "imorgon": 1,
@@ -55,11 +64,15 @@ _RELATIVE_DAYS = {
     "overmorgon": 2,
 }
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?$")
-_PLUS = re.compile(r"^\+\s*(\d{1,3})\s*(d|dag|dagar|v|vecka|veckor)?$")
+_PLUS = re.compile(
+    r"^\+\s*(\d{1,3})\s*(d|dag|dagar|v|vecka|veckor|ad|arbetsdag|arbetsdagar)?$"
+)
 _DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
 _DAY_MONTH_NAME = re.compile(r"^(\d{1,2})\s+([a-zåäö]+)\.?(?:\s+(\d{4}))?$")
 
 EXAMPLES = "idag 13, imorgon 8, tis 9:30, 2026-12-01 10:00, 1/12 10 eller +7"
+# How a day alone is typed, for the hints and errors of every date field.
+DAY_EXAMPLES = "2026-12-01, idag, imorgon, fre, 1/12, +14 eller +3 ad"
 
 
 def _parse_time(token: str) -> time | None:
@@ -102,9 +115,12 @@ def _parse_date(text: str, today: date) -> date:
         return today + relativedelta(days=1, weekday=WEEKDAYS[_WEEKDAY_WORDS[text]](+1))
     plus = _PLUS.match(text)
     if plus:
-        count = int(plus.group(1))
-        weeks = (plus.group(2) or "d").startswith("v")
-        return today + timedelta(weeks=count) if weeks else today + timedelta(days=count)
+        count, unit = int(plus.group(1)), plus.group(2) or "d"
+        if unit.startswith("a"):
+            return add_working_days(today, count)
+        if unit.startswith("v"):
+            return today + timedelta(weeks=count)
+        return today + timedelta(days=count)
     if text[:1].isdigit() and "-" in text:
         return parse_iso_date(text)
     day_month = _DAY_MONTH.match(text)
@@ -177,8 +193,21 @@ def next_in_series(last: datetime, interval_weeks: int, count: int) -> list[date
 
 
 def parse_day(text: str, today: date) -> date:
-    """A day alone, typed the same ways as a meeting time (`fre`, `+14`, `1/12`, ISO)."""
+    """A day alone, typed the same ways as a meeting time (`fre`, `+14`, `+3 ad`, `1/12`,
+    ISO); a ValueError says in Swedish why not."""
     cleaned = " ".join(text.strip().casefold().replace(",", " ").split())
     if not cleaned:
-        raise ValueError("Ange ett datum, till exempel 2026-12-01, fre, 1/12 eller +14.")
-    return _parse_date(cleaned, today)
+        raise ValueError(f"Ange ett datum, till exempel {DAY_EXAMPLES}.")
+    try:
+        return _parse_date(cleaned, today)
+    except ValueError as exc:
+        if "förstås inte" in str(exc):
+            raise ValueError(
+                f"”{text.strip()}” förstås inte som en dag. Skriv till exempel {DAY_EXAMPLES}."
+            ) from None
+        raise
+
+
+def describe_day(day: date) -> str:
+    """`tisdag 2026-12-01`: what a parsed day is read back as under its field."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.isoformat()}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -42,3 +43,25 @@ def initials(first_name: str, last_name: str) -> str:
     """'Åsa', 'Öberg-Lind' -> 'Å. Ö.': enough for the people in the room, not for others."""
     letters = [part.strip()[0].upper() for part in (first_name, last_name) if part.strip()]
     return " ".join(f"{letter}." for letter in letters) or "–"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 rad', '2 rader', '0 rader': the count with the word in the right number."""
+    return f"{count} {one if count == 1 else many}"
+
+
+_MARKDOWN = (
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](link) -> text
+    (re.compile(r"(\*\*|__|`)"), ""),  # bold and code marks
+    (re.compile(r"(^|\s)[*_](\S[^*_]*\S|\S)[*_](?=\s|$|[.,;:!?])"), r"\1\2"),  # *italic*
+    (re.compile(r"(^|\s)#{1,6}\s+"), r"\1"),  # headings
+    (re.compile(r"(^|\s)>\s+"), r"\1"),  # quotes
+)
+
+
+def plain_markdown(text: str) -> str:
+    """A line of Markdown as a reader sees it, without the marks ("**Mål:** x" -> "Mål: x"),
+    for snippets shown as plain text."""
+    for pattern, replacement in _MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return text

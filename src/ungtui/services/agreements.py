@@ -9,8 +9,8 @@ from datetime import date
 from sqlmodel import col, select
 
 from ungtui.domain.agreements import NO_NOTICE_PERIOD, agreement_state, notice_ends, state_text
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.guarantee import GuaranteeRule
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.processes import AgreementGroup, rules_from_agreement
 from ungtui.domain.target_groups import GROUPS, TargetGroupRules
 from ungtui.services import clock
@@ -333,7 +333,7 @@ def check_notice(
         errors["party"] = "Bara en part i överenskommelsen kan säga upp den."
     on: date | None = None
     try:
-        on = parse_iso_date(on_text)
+        on = parse_day(on_text, clock.today())
     except ValueError as exc:
         errors["on"] = str(exc)
     if on is not None:
@@ -355,7 +355,7 @@ def check_notice(
             )
         else:
             try:
-                last = parse_iso_date(last_day_text)
+                last = parse_day(last_day_text, clock.today())
             except ValueError as exc:
                 errors["last_day"] = str(exc)
             else:

@@ -18,8 +18,8 @@ from ungtui.domain import data_categories as cats
 from ungtui.domain import purposes as purpose_vocabulary
 from ungtui.domain.ages import age_on
 from ungtui.domain.consent import STATES, consent_state
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.disclosure import Holder, same_secrecy, verdict
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.secrecy import SECRECY_DOMAINS, describe, domains_for_kind
 from ungtui.domain.vocabulary import CONSENT_FORMS, DATA_CATEGORIES, MINOR_BASES
 from ungtui.services import clock
@@ -121,12 +121,12 @@ def _validate(session, person: Individual, data: ConsentInput, actor_id: str | N
     valid_to = None
     if data.valid_from.strip():
         try:
-            valid_from = parse_iso_date(data.valid_from)
+            valid_from = parse_day(data.valid_from, today)
         except ValueError as exc:
             errors["valid_from"] = str(exc)
     if data.valid_to.strip():
         try:
-            valid_to = parse_iso_date(data.valid_to)
+            valid_to = parse_day(data.valid_to, today)
         except ValueError as exc:
             errors["valid_to"] = str(exc)
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class ServiceError(Exception):
     """A request that cannot be carried out; nothing was written."""
@@ -37,3 +39,23 @@ def explain_database_error(error: Exception) -> str:
     if "disk" in text and "full" in text:
         return "Disken är full. Inget sparades. Frigör utrymme och försök igen."
     return "Databasen kunde inte läsas eller skrivas. Inget sparades."
+
+
+# The operating system's reasons are English ("Is a directory"); these are the ones a
+# caseworker meets when choosing where a file goes or comes from.
+_OS_REASONS = {
+    errno.ENOENT: "den finns inte",
+    errno.EISDIR: "det är en mapp, inte en fil",
+    errno.ENOTDIR: "en del av sökvägen är ingen mapp",
+    errno.EACCES: "du saknar behörighet",
+    errno.EPERM: "du saknar behörighet",
+    errno.ENOSPC: "disken är full",
+    errno.EROFS: "disken är skrivskyddad",
+    errno.EEXIST: "det finns redan en fil med det namnet",
+    errno.ENAMETOOLONG: "namnet är för långt",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be read or written, in Swedish."""
+    return _OS_REASONS.get(error.errno or 0, "läsningen eller skrivningen misslyckades")

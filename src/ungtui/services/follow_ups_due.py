@@ -37,6 +37,13 @@ WHERE w.exit_on IS NOT NULL AND w.deleted_at IS NULL
 """
 
 
+# Only the people a caseworker is responsible for (Min dag). The unary + keeps SQLite
+# from searching the staff index (thousands of people per caseworker) for every exit.
+_MINE = """
+  AND EXISTS (SELECT 1 FROM responsibility rs
+    WHERE rs.individual_id = w.individual_id AND +rs.staff_id = :staff AND rs.deleted_at IS NULL)"""
+
+
 def _params(today: date) -> dict:
     horizon = today + timedelta(days=AHEAD_DAYS)
     return {
@@ -82,19 +89,48 @@ def count_due(db: Database, *, today: date | None = None) -> tuple[int, int]:
 
 
 def list_due(
-    db: Database, *, today: date | None = None, offset: int = 0, limit: int = 100
+    db: Database,
+    *,
+    today: date | None = None,
+    offset: int = 0,
+    limit: int = 100,
+    staff_id: str | None = None,
+    due_from: date | None = None,
 ) -> list[DueRow]:
-    """Overdue first, the longest overdue at the top; then the ones coming up."""
+    """Overdue first, the longest overdue at the top; then the ones coming up. With a
+    staff id, only for that caseworker's people; with `due_from`, only those due on that
+    day or later (Min dag's window)."""
     today = today or clock.today()
+    since, window, source = "", {}, _FROM
+    if due_from is not None:
+        # From the few exits in the window to their people, not from every person.
+        source = _FROM.replace("\nJOIN individual i", "\nCROSS JOIN individual i", 1)
+        # One range of exit days per offset, so the index reads only the exits whose
+        # follow-ups fall in the window rather than a year of them.
+        ranges = []
+        for days in FOLLOW_UP_DAYS:
+            ranges.append(f"w.exit_on BETWEEN :from{days} AND :to{days}")
+            window[f"from{days}"] = (due_from - timedelta(days=days)).isoformat()
+            window[f"to{days}"] = (today + timedelta(days=AHEAD_DAYS - days)).isoformat()
+        since = f" AND {_DUE} >= :due_from AND (" + " OR ".join(ranges) + ")"
     with db.engine.connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT i.id, w.id, i.first_name, i.last_name, i.identity_number, i.reserve_id,"
                 f" i.identity_kind, w.exit_on, w.exit_outcome, o.days, {_DUE} AS due "
-                + _FROM
+                + source
+                + (_MINE if staff_id else "")
+                + since
                 + " ORDER BY due, i.sort_key, i.id, o.days LIMIT :limit OFFSET :offset"
             ),
-            {**_params(today), "limit": limit, "offset": offset},
+            {
+                **_params(today),
+                "limit": limit,
+                "offset": offset,
+                "staff": staff_id,
+                "due_from": due_from.isoformat() if due_from else None,
+                **window,
+            },
         ).all()
     result = []
     for pid, way_id, first, last, number, reserve, kind, exit_on, outcome, days, due in rows:

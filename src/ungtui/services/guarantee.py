@@ -73,6 +73,13 @@ WHERE w.exit_on IS NULL AND w.deleted_at IS NULL
 """
 
 
+# Only the people a caseworker is responsible for (Min dag). The unary + keeps SQLite
+# from searching the staff index (thousands of people per caseworker) for every way.
+_MINE = """
+  AND EXISTS (SELECT 1 FROM responsibility rs
+    WHERE rs.individual_id = w.individual_id AND +rs.staff_id = :staff AND rs.deleted_at IS NULL)"""
+
+
 def _with_rules(rules: GuaranteeRules, params: dict) -> str:
     """The WITH clause naming the rules of this query; fills `params` with their values."""
     rule_rows = []
@@ -170,14 +177,19 @@ def list_watch(
     rule: GuaranteeRules | None = None,
     offset: int = 0,
     limit: int = 100,
+    staff_id: str | None = None,
+    joined_from: date | None = None,
 ) -> list[WatchRow]:
     """Covered people with an open way and no measure that counts yet, nearest deadline
-    first… past ones first of all, the longest overdue at the top."""
+    first… past ones first of all, the longest overdue at the top. With a staff id, only
+    the people that caseworker is responsible for; with `joined_from`, only ways joined
+    on that day or later (Min dag's window)."""
     today = today or clock.today()
     rules = rule if rule is not None else guarantee_rules(db)
     if not _usable(rules):
         return []
     with_rules, params = _params(today, rules)
+    since = " AND w.joined_on >= :joined_from" if joined_from else ""
     # With one rule the deadline follows the day of joining.
     order = "w.joined_on"
     if len(rules.agreements) > 1:
@@ -189,9 +201,17 @@ def list_watch(
                 + "SELECT w.id, i.id, i.first_name, i.last_name, i.identity_number, i.reserve_id,"
                 " i.identity_kind, i.birth_date, w.entry_date, w.joined_on, r.rule "
                 + _WATCH_FROM
+                + (_MINE if staff_id else "")
+                + since
                 + f" ORDER BY {order}, i.sort_key, i.id LIMIT :limit OFFSET :offset"
             ),
-            {**params, "limit": limit, "offset": offset},
+            {
+                **params,
+                "limit": limit,
+                "offset": offset,
+                "staff": staff_id,
+                "joined_from": joined_from.isoformat() if joined_from else None,
+            },
         ).all()
     way_ids = [r[0] for r in rows]
     phases: dict[str, list[PhaseMark]] = {i: [] for i in way_ids}

@@ -11,11 +11,11 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.fields import field_problem
 from ungtui.domain.group_filters import group_bounds
 from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.domain.identity import mask_identity, parse_identity
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.target_groups import (
     AF_STATUSES,
     GroupMatch,
@@ -457,7 +457,7 @@ def validate_individual(data: IndividualInput, today: date) -> dict:
             errors["birth_date"] = "Ange födelsedatum när personen saknar personnummer."
         else:
             try:
-                values["birth_date"] = parse_iso_date(data.birth_date)
+                values["birth_date"] = parse_day(data.birth_date, today)
             except ValueError as exc:
                 errors["birth_date"] = str(exc)
             else:
@@ -484,7 +484,7 @@ def validate_individual(data: IndividualInput, today: date) -> dict:
     permit = None
     if data.residence_permit_date.strip():
         try:
-            permit = parse_iso_date(data.residence_permit_date)
+            permit = parse_day(data.residence_permit_date, today)
         except ValueError as exc:
             errors["residence_permit_date"] = str(exc)
         else:
@@ -504,11 +504,11 @@ def validate_individual(data: IndividualInput, today: date) -> dict:
     return values
 
 
-def _optional_date(errors: dict[str, str], key: str, text: str) -> date | None:
+def _optional_date(errors: dict[str, str], key: str, text: str, today: date) -> date | None:
     if not text.strip():
         return None
     try:
-        return parse_iso_date(text)
+        return parse_day(text, today)
     except ValueError as exc:
         errors[key] = str(exc)
         return None
@@ -520,13 +520,15 @@ _MUNICIPALITY = re.compile(r"^[A-Za-zÅÄÖåäöÉéÜü][A-Za-zÅÄÖåäöÉ�
 def _facts_values(
     data: IndividualInput, born: date | None, today: date, errors: dict[str, str]
 ) -> dict:
-    start = _optional_date(errors, "establishment_from", data.establishment_from)
-    end = _optional_date(errors, "establishment_until", data.establishment_until)
+    start = _optional_date(errors, "establishment_from", data.establishment_from, today)
+    end = _optional_date(errors, "establishment_until", data.establishment_until, today)
     if end is not None and start is None and "establishment_from" not in errors:
         errors["establishment_from"] = "Ange när programmet började; ett slut utan start går inte."
     elif start is not None and end is not None and end < start:
         errors["establishment_until"] = "Programmet kan inte sluta före det börjar."
-    done = _optional_date(errors, "compulsory_school_done_on", data.compulsory_school_done_on)
+    done = _optional_date(
+        errors, "compulsory_school_done_on", data.compulsory_school_done_on, today
+    )
     if done is not None and born is not None and done < born:
         errors["compulsory_school_done_on"] = "Datumet kan inte vara före födelsedagen."
     municipality = " ".join(data.municipality.split())
@@ -534,7 +536,7 @@ def _facts_values(
         errors["municipality"] = "Skriv kommunens namn med bokstäver, till exempel Gislaved."
     if data.af_status and data.af_status not in AF_STATUSES:
         errors["af_status"] = "Välj status hos Arbetsförmedlingen."
-    changed = _optional_date(errors, "status_changed_on", data.status_changed_on)
+    changed = _optional_date(errors, "status_changed_on", data.status_changed_on, today)
     if changed is not None and changed > today:
         errors["status_changed_on"] = "Datumet kan inte ligga i framtiden."
     return {
@@ -575,7 +577,9 @@ def save_individual(
     """Create or update a person. Validation happens before anything is written."""
     today = today or clock.today()
     values = validate_individual(data, today)
-    changed_on = parse_iso_date(data.status_changed_on) if data.status_changed_on else today
+    changed_on = today
+    if data.status_changed_on.strip():
+        changed_on = parse_day(data.status_changed_on, today)
     number = values["identity_number"]
     with UnitOfWork(db, actor_id) as uow:
         if individual_id is None:

@@ -10,12 +10,13 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.job_tracks import GoalCheck, TrackFigures, percent
 from ungtui.domain.measures import MEASURE_STATUSES
+from ungtui.domain.meeting_time import DAY_EXAMPLES, parse_day
 from ungtui.domain.report_goals import indicator_key, is_met, parse_target
 from ungtui.domain.target_groups import GROUPS, target_groups
 from ungtui.domain.text import fold
+from ungtui.services import clock
 from ungtui.services.agreements import _goals
 from ungtui.services.errors import NotFound, ValidationError
 from ungtui.services.individuals import display_name, person_facts, status_rows, value_on
@@ -126,15 +127,15 @@ def save_job_track(
         errors["employer"] = "Ange arbetsgivare eller bransch."
     start = end = None
     if not data.period_from.strip():
-        errors["period_from"] = "Ange när jobbspåret börjar (ÅÅÅÅ-MM-DD)."
+        errors["period_from"] = f"Ange när jobbspåret börjar, till exempel {DAY_EXAMPLES}."
     else:
         try:
-            start = parse_iso_date(data.period_from)
+            start = parse_day(data.period_from, clock.today())
         except ValueError as exc:
             errors["period_from"] = str(exc)
     if data.period_to.strip():
         try:
-            end = parse_iso_date(data.period_to)
+            end = parse_day(data.period_to, clock.today())
         except ValueError as exc:
             errors["period_to"] = str(exc)
         else:

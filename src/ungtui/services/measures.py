@@ -7,10 +7,11 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.measures import NATIONAL_MEASURES, validity_text
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.text import fold
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
+from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
@@ -125,7 +126,7 @@ def _validate_local(data: LocalMeasureInput) -> dict:
         text = getattr(data, key).strip()
         if text:
             try:
-                dates[key] = parse_iso_date(text)
+                dates[key] = parse_day(text, clock.today())
             except ValueError as exc:
                 errors[key] = str(exc)
     if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:

@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from ungtui.services.errors import ServiceError
+from ungtui.services.errors import ServiceError, os_reason
 
 TEMP_PREFIX = ".ungtui-"
 TEMP_SUFFIX = ".tmp"
@@ -95,8 +95,7 @@ def _explain(error: OSError, path: Path) -> str:
         return f"Ingen behörighet att skriva {path.name} i {path.parent}."
     if error.errno == errno.ELOOP:
         return f"{path.name} är en länk; ungtui skriver aldrig genom en länk."
-    reason = error.strerror or type(error).__name__
-    return f"{path.name} kunde inte skrivas: {reason}. Ingen ofullständig fil finns kvar."
+    return f"{path.name} kunde inte skrivas: {os_reason(error)}. Ingen ofullständig fil finns kvar."
 
 
 def _temporary(folder: Path) -> tuple[Path, int]:

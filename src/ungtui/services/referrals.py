@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 
 from ungtui.domain import purposes as purpose_vocabulary
 from ungtui.domain.data_categories import ARBETE, CATEGORIES, IDENTITET
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.disclosure import Holder, disclosed_categories, same_secrecy
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.referral_states import (
     AWAITING_REPLY,
     ENDED,
@@ -252,11 +252,13 @@ class Receiver:
 # --- validation ----------------------------------------------------------------------
 
 
-def _parse_day(text: str, default: date, errors: dict[str, str], name: str) -> date:
+def _parse_day(
+    text: str, default: date, errors: dict[str, str], name: str, today: date
+) -> date:
     if not text.strip():
         return default
     try:
-        return parse_iso_date(text)
+        return parse_day(text, today)
     except ValueError as exc:
         errors[name] = str(exc)
         return default
@@ -291,7 +293,7 @@ def _validate_draft(
         errors["purpose"] = "Skriv syftet: vad remissen ska leda till för personen."
     if draft.purpose_code not in purpose_vocabulary.PURPOSES:
         errors["purpose_code"] = "Välj vilket syfte remissen har; samtycket måste gälla det."
-    reply_by = _parse_day(draft.reply_by, default_reply, errors, "reply_by")
+    reply_by = _parse_day(draft.reply_by, default_reply, errors, "reply_by", today)
     if "reply_by" not in errors and draft.reply_by.strip() and reply_by < today:
         errors["reply_by"] = "Svara senast kan inte ligga före i dag."
     if to_org is not None and to_org.id == sender_org and to_unit is None:
@@ -479,7 +481,7 @@ def transition_referral(
     errors = missing_fields(transition, data.reason, data.outcome)
     if data.outcome and data.outcome not in REFERRAL_OUTCOMES:
         errors["outcome"] = "Välj ett av utfallen i listan."
-    happened_on = _parse_day(data.happened_on, today, errors, "happened_on")
+    happened_on = _parse_day(data.happened_on, today, errors, "happened_on", today)
     if "happened_on" not in errors and happened_on > today:
         errors["happened_on"] = "Datumet kan inte ligga i framtiden."
     if errors:

@@ -40,7 +40,7 @@ from ungtui.domain.disclosure import Holder
 from ungtui.domain.secrecy import describe, domain_label, domains_for_kind
 from ungtui.domain.text import fold, initials
 from ungtui.services import audit, clock
-from ungtui.services.errors import ServiceError, explain_database_error
+from ungtui.services.errors import ServiceError, explain_database_error, os_reason
 from ungtui.services.individuals import display_name
 from ungtui.services.person_data import held_categories
 from ungtui.services.private_files import check_target, private_file
@@ -539,6 +539,59 @@ def _free(path: Path) -> Path:
         number += 1
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
     return candidate
+
+
+@dataclass(frozen=True)
+class SyncFileInfo:
+    """A sync file in a folder as its plaintext header describes it; nothing decrypted."""
+
+    path: Path
+    sender: str  # the sending organisation's name, when known here
+    fingerprint: str
+    created: datetime | None  # local time the sender wrote it
+    full: bool
+    state: str  # "ny" | "inläst" | "egen" | "oläslig"
+    problem: str = ""  # why an unreadable file cannot be read, one Swedish line
+
+
+def list_sync_files(db: Database, folder: Path) -> list[SyncFileInfo]:
+    """The sync files in `folder`, newest first, each read only as far as its header."""
+    try:
+        paths = [p for p in Path(folder).iterdir() if p.suffix == SUFFIX and p.is_file()]
+    except OSError as error:
+        raise ServiceError(f"Mappen {folder} kan inte läsas: {os_reason(error)}.") from error
+    with db.engine.connect() as conn:
+        names = dict(conn.exec_driver_sql("SELECT id, name FROM organisation").all())
+        read = {r[0] for r in conn.exec_driver_sql("SELECT file_id FROM sync_import")}
+        own = {r[0] for r in conn.exec_driver_sql("SELECT file_id FROM sync_export")}
+    found = []
+    for path in paths:
+        try:
+            header = peek(path)  # the signed header and the file's size; no body, no passphrase
+        except SyncFileError as error:
+            found.append(SyncFileInfo(path, "", "", None, False, "oläslig", str(error)))
+            continue
+        try:
+            millis = hlc.decode(header.created_hlc)[0]
+            created = clock.local_time(datetime.fromtimestamp(millis / 1000, UTC))
+        except ValueError:
+            created = None
+        state = "egen" if header.file_id in own else "inläst" if header.file_id in read else "ny"
+        # An organisation not known here yet: its key's fingerprint tells who it is.
+        sender = names.get(header.sender_org or "", "") or f"okänd ({header.fingerprint[:9]} …)"
+        found.append(
+            SyncFileInfo(path, sender, header.fingerprint, created, header.kind == "full", state)
+        )
+
+    def newest(info: SyncFileInfo) -> float:
+        if info.created is not None:
+            return info.created.timestamp()
+        try:
+            return info.path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return sorted(found, key=newest, reverse=True)
 
 
 def peek_sender(path: Path) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ungtui.domain.table_import import cell_text, guess_mapping, is_total_row
-from ungtui.services.errors import ServiceError
+from ungtui.services.errors import ServiceError, os_reason
 
 # The header is looked for among the first rows that have anything in them.
 HEADER_SEARCH_ROWS = 15
@@ -110,7 +110,7 @@ def _read_capped(path: Path) -> bytes:
                     raise _too_big()
                 chunks.append(chunk)
     except OSError as error:
-        raise ServiceError(f"Filen kunde inte läsas: {error.strerror}.") from error
+        raise ServiceError(f"Filen kunde inte läsas: {os_reason(error)}.") from error
     return b"".join(chunks)
 
 

@@ -27,7 +27,7 @@ from ungtui.domain.table_import import (
     parse_status,
     split_full_name,
 )
-from ungtui.domain.text import fold
+from ungtui.domain.text import fold, plural
 from ungtui.domain.vocabulary import FIELD_LABELS
 from ungtui.services import clock
 from ungtui.services.errors import ServiceError, ValidationError
@@ -689,7 +689,7 @@ def report_lines(plan: ImportPlan, *, applied: bool = False) -> list[str]:
     verb_upd = "Uppdaterades" if applied else "Uppdateras"
     lines = [
         f"Rader lästa: {plan.rows_read}.",
-        f"{verb_new}: {len(plan.creates)} nya personer.",
+        f"{verb_new}: {plural(len(plan.creates), 'ny person', 'nya personer')}.",
         f"{verb_upd}: {len(plan.updates)} redan registrerade.",
         f"Oförändrade (redan registrerade med samma uppgifter): {len(plan.unchanged)}.",
     ]

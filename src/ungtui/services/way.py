@@ -13,11 +13,11 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.guarantee import AgreementGuarantee, GuaranteeRules, GuaranteeStatus
 from ungtui.domain.guarantee import guarantee_status as guarantee_on
 from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES, start_refusal
+from ungtui.domain.meeting_time import DAY_EXAMPLES, parse_day
 from ungtui.domain.way import (
     FOLLOW_UP_DAYS,
     OUTCOMES,
@@ -49,6 +49,14 @@ from ungtui.store.models import (
 )
 
 GONE = "Vägen finns inte längre i registret."
+# A follow-up recorded before its day, or a way closed with measures still planned, needs
+# a word on why: a sentence, not a letter.
+MIN_REASON = 10
+# What closing a way does with the measures still only planned.
+PLANNED_CHOICES: dict[str, str] = {
+    "ta_bort": "Ta bort dem – de blev aldrig av",
+    "behall": "Låt dem stå kvar som planerade",
+}
 
 
 # --- what the way screen shows ------------------------------------------------------
@@ -416,13 +424,15 @@ def _mapping_view(m: Mapping) -> MappingView:
 # --- writing -------------------------------------------------------------------------
 
 
-def _date(errors: dict[str, str], key: str, text: str, *, required: bool = True) -> date | None:
+def _date(
+    errors: dict[str, str], key: str, text: str, today: date, *, required: bool = True
+) -> date | None:
     if not text.strip():
         if required:
-            errors[key] = "Ange ett datum (ÅÅÅÅ-MM-DD)."
+            errors[key] = f"Ange ett datum, till exempel {DAY_EXAMPLES}."
         return None
     try:
-        return parse_iso_date(text)
+        return parse_day(text, today)
     except ValueError as exc:
         errors[key] = str(exc)
         return None
@@ -476,9 +486,9 @@ def start_way(
 ) -> str:
     today = today or clock.today()
     errors: dict[str, str] = {}
-    entry = _date(errors, "entry_date", data.entry_date)
+    entry = _date(errors, "entry_date", data.entry_date, today)
     _not_future(errors, "entry_date", entry, today)
-    joined = _date(errors, "joined_on", data.joined_on, required=False)
+    joined = _date(errors, "joined_on", data.joined_on, today, required=False)
     _not_future(errors, "joined_on", joined, today)
     if joined is not None and entry is not None and joined < entry and "joined_on" not in errors:
         errors["joined_on"] = "Personen kan inte tacka ja före inflödet."
@@ -541,7 +551,7 @@ def add_phase(
     errors: dict[str, str] = {}
     if data.phase not in WORKING_PHASES:
         errors["phase"] = "Välj fas. Avslut registreras med Avsluta vägen."
-    on = _date(errors, "started_on", data.started_on)
+    on = _date(errors, "started_on", data.started_on, today)
     _not_future(errors, "started_on", on, today)
     if errors:
         raise ValidationError(errors)
@@ -587,7 +597,7 @@ def set_joined(
     offer; an agreement's guarantee runs from it."""
     today = today or clock.today()
     errors: dict[str, str] = {}
-    joined = _date(errors, "joined_on", joined_text, required=False)
+    joined = _date(errors, "joined_on", joined_text, today, required=False)
     _not_future(errors, "joined_on", joined, today)
     if errors:
         raise ValidationError(errors)
@@ -613,6 +623,7 @@ class ExitInput:
     exit_on: str = ""
     outcome: str = ""
     note: str = ""
+    planned: str = ""  # PLANNED_CHOICES: asked only when the way has planned measures
 
 
 def exit_way(
@@ -620,7 +631,7 @@ def exit_way(
 ) -> None:
     today = today or clock.today()
     errors: dict[str, str] = {}
-    exit_on = _date(errors, "exit_on", data.exit_on)
+    exit_on = _date(errors, "exit_on", data.exit_on, today)
     _not_future(errors, "exit_on", exit_on, today)
     if data.outcome not in OUTCOMES:
         errors["outcome"] = "Välj vad personen gick vidare till."
@@ -640,7 +651,32 @@ def exit_way(
                     "vägens senaste händelse."
                 }
             )
+        planned = _planned_measures(uow.session, way_id)
+        if planned and data.planned not in PLANNED_CHOICES:
+            raise ValidationError(
+                {
+                    "planned": f"Vägen har {len(planned)} planerade insatser. Välj om de tas "
+                    "bort eller står kvar."
+                    if len(planned) > 1
+                    else "Vägen har en planerad insats. Välj om den tas bort eller står kvar."
+                }
+            )
+        if data.planned == "ta_bort":
+            for measure in planned:
+                uow.remove(measure)
         uow.update(way, exit_on=exit_on, exit_outcome=data.outcome, exit_note=data.note.strip())
+
+
+def _planned_measures(session, way_id: str) -> list[IndividualMeasure]:
+    return list(
+        session.exec(
+            select(IndividualMeasure).where(
+                IndividualMeasure.way_id == way_id,
+                IndividualMeasure.status == "planerad",
+                col(IndividualMeasure.deleted_at).is_(None),
+            )
+        ).all()
+    )
 
 
 @dataclass
@@ -663,7 +699,7 @@ def record_follow_up(
     errors: dict[str, str] = {}
     if data.day_offset not in FOLLOW_UP_DAYS:
         errors["day_offset"] = "Välj uppföljning efter 90, 180 eller 360 dagar."
-    checked = _date(errors, "checked_on", data.checked_on)
+    checked = _date(errors, "checked_on", data.checked_on, today)
     _not_future(errors, "checked_on", checked, today)
     if data.outcome not in OUTCOMES:
         errors["outcome"] = "Välj vad personen gör nu."
@@ -679,6 +715,15 @@ def record_follow_up(
                 {
                     "checked_on": f"Vägen avslutades {way.exit_on.isoformat()}; "
                     "uppföljningen kan inte vara före det."
+                }
+            )
+        due = follow_up_due(way.exit_on)[data.day_offset]
+        if checked < due and len(" ".join(data.note.split())) < MIN_REASON:
+            raise ValidationError(
+                {
+                    "note": f"Uppföljningen efter {data.day_offset} dagar ska göras "
+                    f"{due.isoformat()}. Skriv i anteckningen varför den görs tidigare "
+                    "(minst tio tecken)."
                 }
             )
         follow = uow.create(
@@ -723,7 +768,7 @@ def save_mapping(
     the earlier mapping as history and adds a new one."""
     today = today or clock.today()
     errors: dict[str, str] = {}
-    mapped_on = _date(errors, "mapped_on", data.mapped_on)
+    mapped_on = _date(errors, "mapped_on", data.mapped_on, today)
     _not_future(errors, "mapped_on", mapped_on, today)
     if data.schooling not in SCHOOLING:
         errors["schooling"] = "Välj skolbakgrund."
@@ -810,8 +855,8 @@ def save_individual_measure(
     errors: dict[str, str] = {}
     if not data.measure_id:
         errors["measure_id"] = "Välj insats ur katalogen."
-    start = _date(errors, "start_date", data.start_date)
-    end = _date(errors, "end_date", data.end_date, required=False)
+    start = _date(errors, "start_date", data.start_date, today)
+    end = _date(errors, "end_date", data.end_date, today, required=False)
     if start and end and end < start:
         errors["end_date"] = "Slutdatum kan inte vara före startdatum."
     hours = _hours(errors, data.hours_per_week)

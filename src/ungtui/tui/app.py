@@ -17,7 +17,8 @@ from ungtui.domain.fields import for_display
 from ungtui.services.organisations import CurrentUser, current_user
 from ungtui.services.privacy_settings import privacy_settings
 from ungtui.store.database import Database
-from ungtui.tui.commands import PersonCommands, ProcessCommands
+from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands
+from ungtui.tui.keys import alt_digit, run_shortcut_now
 from ungtui.tui.screens.help import HelpScreen
 from ungtui.tui.screens.lock import LockScreen
 from ungtui.tui.screens.setup import SetupScreen
@@ -44,6 +45,11 @@ class UngApp(App[None]):
         ),
     ]
     MODES = {s.mode: s.make_screen for s in SECTIONS}
+    # Where the app opens; Esc from the start of a section leads here too.
+    START_SECTION = HOME
+    # Screens read these classes to fit 80 columns and 24 lines (see app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     # Screens that show people watch this and redraw names as initials, numbers masked.
     screen_share: reactive[bool] = reactive(False)
@@ -82,14 +88,30 @@ class UngApp(App[None]):
     def _open_register(self) -> None:
         assert self.user is not None
         self.sub_title = f"{self.user.name} · {self.user.unit_name}, {self.user.organisation_name}"
-        self.switch_mode(HOME)
+        self.switch_mode(self.START_SECTION)
 
     def action_section(self, mode: str) -> None:
-        if self.user is None or self.locked or self.current_mode == mode:
+        """A section's key: to where that section was left, or, pressed in the section
+        itself, back to its start (F2 on a person: the list)."""
+        if self.user is None or self.locked:
+            return
+        if self.current_mode == mode:
+            self.back_to_section_start()
             return
         self.switch_mode(mode)
         if mode == "moten" and self.privacy.share_in_meetings:
             self.screen_share = True
+
+    def back_to_section_start(self) -> None:
+        """Close everything opened in this section; a form with typed changes asks first."""
+        from ungtui.tui.screens.form_base import FormBehaviour
+
+        while len(self.screen_stack) > 1:
+            top = self.screen
+            if isinstance(top, FormBehaviour) and top.has_changes():
+                top.ask_before_closing(then=self.back_to_section_start)
+                return
+            self.pop_screen()
 
     # --- screen-share mode and the idle lock ----------------------------------------
 
@@ -103,6 +125,11 @@ class UngApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._last_activity = self._monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            event = alt_digit(self, event)
+            if await run_shortcut_now(self, event):
+                self.app_focus = True
+                return
         await super().on_event(event)
 
     def lock_if_idle(self) -> None:
@@ -120,7 +147,7 @@ class UngApp(App[None]):
         self._last_activity = self._monotonic()
 
     def back_to_home(self) -> None:
-        """Escape on a section's first screen goes back to the register."""
+        """Escape on a section's first screen goes back to Min dag."""
         self.action_section(HOME)
 
     def action_new_individual(self) -> None:
@@ -135,11 +162,21 @@ class UngApp(App[None]):
         if self.locked:
             return
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(
-                CommandPalette(placeholder="Sök person (namn eller nummer) eller kommando …")
-            )
+            self.push_screen(Palette(placeholder="Sök person (namn eller nummer) eller kommando …"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Sök färgtema …"))
+
+    def action_help_quit(self) -> None:
+        # Ctrl+C outside a text field: Textual would say so in English.
+        self.notify("Tryck Ctrl+Q för att avsluta ungtui.", title="Vill du avsluta?")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Min dag", "Det som väntar på dig i dag (F10)", lambda: self.action_section(HOME)
+        )
         yield SystemCommand("Hjälp", "Visa tangenter och hjälp (F1)", self.action_help)
         yield SystemCommand(
             "Synk", "Exportera, läs in synkfiler, lös konflikter och dubbletter", self.action_sync

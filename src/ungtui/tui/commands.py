@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.widgets.option_list import Option
 
 from ungtui.domain.fields import for_display
 from ungtui.services import processes
@@ -17,6 +20,29 @@ from ungtui.store.process_search import ProcessQuery
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 
 MAX_HITS = 20
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, saying in Swedish that nothing was found."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # As CommandPalette's own (Textual 8), with the one English sentence in Swedish.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text("Inga träffar", style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
 class PersonCommands(Provider):

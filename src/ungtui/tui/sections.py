@@ -19,6 +19,13 @@ class Section:
     key: str
     title: str
     make_screen: Callable[[], Screen]
+    short: str = ""  # the title on a narrow screen
+
+
+def _my_day() -> Screen:
+    from ungtui.tui.screens.my_day import MyDayScreen
+
+    return MyDayScreen()
 
 
 def _individuals() -> Screen:
@@ -63,13 +70,18 @@ def _audit_log() -> Screen:
     return AuditLogScreen()
 
 
+# Min dag has F10: F1 is help, F2–F8 were the sections before it and F9 screen sharing,
+# and F10 reaches the program in the terminals caseworkers use (htop and Midnight
+# Commander rely on it). Where a terminal keeps F10 for its menu, Esc from the start of
+# any section leads to Min dag as well.
 SECTIONS: tuple[Section, ...] = (
-    Section("deltagare", "f2", "Deltagare", _individuals),
-    Section("moten", "f3", "Möten", _meetings),
-    Section("remisser", "f4", "Remisser", _referrals),
-    Section("processer", "f5", "Processer", _processes),
-    Section("uppfoljning", "f6", "Uppföljning", _follow_up),
-    Section("synk", "f7", "Synk", _sync),
-    Section("logg", "f8", "Logg", _audit_log),
+    Section("min_dag", "f10", "Min dag", _my_day, "Min dag"),
+    Section("deltagare", "f2", "Deltagare", _individuals, "Delt."),
+    Section("moten", "f3", "Möten", _meetings, "Möten"),
+    Section("remisser", "f4", "Remisser", _referrals, "Rem."),
+    Section("processer", "f5", "Processer", _processes, "Proc."),
+    Section("uppfoljning", "f6", "Uppföljning", _follow_up, "Uppf."),
+    Section("synk", "f7", "Synk", _sync, "Synk"),
+    Section("logg", "f8", "Logg", _audit_log, "Logg"),
 )
 HOME = SECTIONS[0].mode

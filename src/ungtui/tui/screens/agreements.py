@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Markdown, Static
+from textual.widgets import DataTable, Header, Markdown, Static
 
 from ungtui.domain.fields import for_display
 from ungtui.domain.guarantee import COUNTS
@@ -25,7 +25,9 @@ from ungtui.services.guarantee_rules import set_agreement_guarantee
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen, choices
-from ungtui.tui.widgets.plain import PlainTable, plain
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.plain import plain
 
 
 def _cell(text: str) -> str:
@@ -100,16 +102,19 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Överenskommelser", classes="screen-title")
-        table = PlainTable(id="agreements", cursor_type="row")
-        for label, width in (
-            ("Överenskommelse", 48),
-            ("Parter", 30),
-            ("Från", 10),
-            ("Status", 30),
-        ):
-            table.add_column(label, width=width)
-        yield table
-        yield Footer(compact=True)
+        yield FittedTable(
+            (
+                Column("title", "Överenskommelse", 48, grow=True, least=24),
+                Column("parties", "Parter", 30, priority=1),
+                Column("from", "Från", 10, priority=2),
+                Column("state", "Status", 30, grow=True, least=16),
+            ),
+            detail="agreements-detail",
+            id="agreements",
+            cursor_type="row",
+        )
+        yield RowDetail(id="agreements-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -169,11 +174,15 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static(
                 "Arbetsprocesser i överenskommelsen (Enter öppnar)", classes="section-title"
             )
-            table = PlainTable(id="agreement-processes", cursor_type="row")
-            table.add_column("Bilaga", width=6)
-            table.add_column("Arbetsprocess", width=80)
-            yield table
-        yield Footer(compact=True)
+            yield FittedTable(
+                (
+                    Column("appendix", "Bilaga", 6),
+                    Column("title", "Arbetsprocess", 60, grow=True, least=30),
+                ),
+                id="agreement-processes",
+                cursor_type="row",
+            )
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#agreement-processes", DataTable).focus()
@@ -355,8 +364,8 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             Spec(
                 "on",
                 "Dag då uppsägningen lämnades",
+                "date",
                 value=clock.today().isoformat(),
-                placeholder="ÅÅÅÅ-MM-DD",
             ),
         ]
         intro = (
@@ -368,7 +377,8 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
                 Spec(
                     "last_day",
                     "Sista dag, om parterna har bestämt en",
-                    placeholder="ÅÅÅÅ-MM-DD, annars tomt",
+                    "date",
+                    placeholder="annars tomt",
                 )
             )
             intro = (

@@ -6,12 +6,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.services.errors import NotFound
 from ungtui.services.processes import ApplicableRow, applicable_for
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.plain import PlainTable, bold, plain
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.plain import bold, plain
 
 
 class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
@@ -25,11 +27,19 @@ class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         yield Static("Arbetsprocesser som gäller för personen", classes="screen-title")
         yield Static("", id="applicable-groups")
-        table = PlainTable(id="applicable", cursor_type="row", zebra_stripes=True)
-        for label, width in (("Arbetsprocess", 52), ("Målgrupp som passar", 26), ("Ansvarig", 36)):
-            table.add_column(label, width=width)
-        yield table
-        yield Footer(compact=True)
+        yield FittedTable(
+            (
+                Column("title", "Arbetsprocess", 52, grow=True, least=24),
+                Column("reason", "Målgrupp som passar", 26, priority=1),
+                Column("responsible", "Ansvarig", 36, priority=2),
+            ),
+            detail="applicable-detail",
+            id="applicable",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="applicable-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

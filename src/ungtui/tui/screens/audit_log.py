@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,9 +11,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
-from ungtui.domain.dates import parse_iso_date
+from ungtui.config import export_folder
+from ungtui.domain.meeting_time import DAY_EXAMPLES, describe_day, parse_day
+from ungtui.domain.text import plural
 from ungtui.services import clock
 from ungtui.services.audit import (
     ACTIONS,
@@ -26,16 +27,31 @@ from ungtui.services.audit import (
 )
 from ungtui.services.private_files import free_name, write_private_text
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
-from ungtui.tui.widgets.plain import PlainTable, plain
+from ungtui.tui.widgets.plain import plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 200
-COLUMNS = (("När", 16), ("Vem", 18), ("Åtgärd", 20), ("Person", 22), ("Vad", 36))
+COLUMNS = (
+    Column("at", "När", 16),
+    Column("who", "Vem", 18, priority=2),
+    Column("action", "Åtgärd", 20, priority=1),
+    Column("person", "Person", 22),
+    Column("what", "Vad", 36, grow=True, least=16),
+)
 
 
 class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
     """The whole log as the Logg section, or one person's entries from their page."""
+
+    DEFAULT_CSS = """
+    AuditLogScreen #audit { height: 1fr; }
+    AuditLogScreen #audit-status {
+        height: 1; padding: 0 1; color: $text-muted; background: $boost;
+    }
+    """
 
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
@@ -66,23 +82,25 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
             yield SectionBar("logg")
         else:
             yield Static(plain(f"Logg för {self.person_label}"), classes="screen-title")
-        with Horizontal(id="filters"):
+        with Horizontal(id="filters", classes="filter-row"):
             yield Select(
                 [(label, code) for code, label in ACTIONS.items()],
                 prompt="Alla åtgärder",
                 id="action",
             )
-            yield Input(placeholder="Dag ÅÅÅÅ-MM-DD (tomt = alla)", id="day")
-        table = PlainTable(id="audit", cursor_type="row", zebra_stripes=True)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
-        yield table
+            yield Input(placeholder="Dag, t.ex. idag, igår, 2026-11-24 (tomt = alla)", id="day")
+        yield FittedTable(
+            COLUMNS, detail="audit-detail", id="audit", cursor_type="row", zebra_stripes=True
+        )
+        yield RowDetail(id="audit-detail")
         yield Static("", id="audit-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#audit", DataTable).focus()
         self.reload()
+        # F9 is pressed just before sharing: the names go at once, not on the next visit.
+        self.watch(self.app, "screen_share", lambda _on: self.reload(), init=False)
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -121,8 +139,14 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
             )
         self._loaded = message.offset + len(message.entries)
         self._busy = False
-        shown = f"visar 1–{self._loaded}" if self._loaded else "inga poster"
-        self.query_one("#audit-status", Static).update(f"{self._total} poster · {shown}")
+        status = f"{plural(self._total, 'post', 'poster')} · visar 1–{self._loaded}"
+        if not self._total:
+            status = "Inga poster."
+        if self.filter.since is not None:
+            # The day typed, read back, as under every date field.
+            day = describe_day(self.filter.since).capitalize()
+            status = f"{day}: {status[0].lower()}{status[1:]}"
+        self.query_one("#audit-status", Static).update(status)
 
     @on(DataTable.RowHighlighted)
     def _more(self, event: DataTable.RowHighlighted) -> None:
@@ -143,7 +167,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
             day: date | None = None
         else:
             try:
-                day = parse_iso_date(text)
+                day = parse_day(text, clock.today())
             except ValueError:
                 return  # still typing; the log shows what it showed
         self.filter = replace(self.filter, since=day, until=day)
@@ -154,7 +178,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
         text = event.value.strip()
         if text and self.filter.since is None:
             self.notify(
-                "Skriv dagen som ÅÅÅÅ-MM-DD, till exempel 2026-11-24.",
+                f"Skriv dagen till exempel som {DAY_EXAMPLES}.",
                 title="Okänt datum",
                 severity="warning",
             )
@@ -165,6 +189,9 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#day", Input).focus()
 
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):  # one level: out of the day field first
+            self.query_one("#audit", DataTable).focus()
+            return
         if self.filter.individual_id is None:
             self.app.back_to_home()  # type: ignore[attr-defined]
         else:
@@ -180,6 +207,6 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="audit-export", exit_on_error=False)
     def _export(self, flt: AuditFilter) -> None:
-        path = free_name(Path.home(), "ungtui-logg", ".csv", clock.today())
+        path = free_name(export_folder(), "ungtui-logg", ".csv", clock.today())
         write_private_text(path, as_csv(self.app.db, flt))
         self.notify(f"Loggen sparades i {path}", title="Exporterad")

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, SelectionList, Static
+from textual.widgets import Header, Input, Select, SelectionList, Static
 
 from ungtui.domain.data_categories import DESCRIPTIONS, IDENTITET
 from ungtui.domain.purposes import PURPOSES
@@ -22,19 +20,15 @@ from ungtui.services.consents import (
     consent_form_facts,
 )
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.screens.form_base import FormScreen
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect
 
 IDENTITY_HINT = f"Identitet ({DESCRIPTIONS[IDENTITET]}) följer alltid med samtycket."
 
 
-class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "close", "Avbryt", id="close"),
-    ]
-
+class ConsentFormScreen(FormScreen[str | None]):
     def __init__(self, individual_id: str) -> None:
         super().__init__()
         self.individual_id = individual_id
@@ -92,12 +86,12 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 )
                 yield FormField(
                     "Gäller från",
-                    Input(value=clock.today().isoformat(), id="valid_from"),
+                    DateInput(clock.today().isoformat(), id="valid_from"),
                     name="valid_from",
                 )
                 yield FormField(
                     "Gäller till",
-                    Input(placeholder="tomt = tills vidare", id="valid_to"),
+                    DateInput(placeholder="tomt = tills vidare", id="valid_to"),
                     name="valid_to",
                 )
             yield FormField(
@@ -115,7 +109,7 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 Input(id="minor_note"),
                 name="minor_note",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for name in ("minor_basis", "minor_note"):
@@ -140,6 +134,7 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
         self.query_one("#organisation_id", Select).set_options(options)
         self._minor = facts.minor
         self.query_one("#field-minor_basis").display = facts.minor
+        self.call_after_refresh(self.mark_clean)
 
     @on(Select.Changed, "#minor_basis")
     def _maturity_note(self, event: Select.Changed) -> None:
@@ -192,6 +187,3 @@ class ConsentFormScreen(ReportsWorkerErrors, Screen[str | None]):
             return
         self.notify("Samtycket är sparat.")
         self.app.call_from_thread(self.dismiss, consent_id)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

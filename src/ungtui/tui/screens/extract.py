@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
 
+from ungtui.config import export_folder
 from ungtui.domain.fields import for_display
 from ungtui.services import clock
 from ungtui.services.extract import as_markdown, build_extract
 from ungtui.services.private_files import free_name, write_private_text
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class ExtractScreen(ReportsWorkerErrors, Screen[None]):
@@ -33,11 +33,12 @@ class ExtractScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         with VerticalScroll(id="extract-scroll"):
             yield Markdown("Hämtar uppgifterna …", id="extract")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#extract-scroll").focus()
         self.load()
+        self.watch(self.app, "screen_share", lambda _on: self._show(self.text), init=False)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -50,6 +51,9 @@ class ExtractScreen(ReportsWorkerErrors, Screen[None]):
 
     def _show(self, text: str) -> None:
         self.text = text
+        if self.app.screen_share:
+            # Everything about the person: not for a shared screen.
+            text = "Registerutdraget döljs medan skärmen delas. F9 stänger av delningen."
         self.query_one("#extract", Markdown).update(for_display(text, multiline=True))
 
     def action_save(self) -> None:
@@ -59,7 +63,7 @@ class ExtractScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, text: str) -> None:
         path = write_private_text(
-            free_name(Path.home(), "registerutdrag", ".md", clock.today()), text
+            free_name(export_folder(), "registerutdrag", ".md", clock.today()), text
         )
         self.notify(f"Utdraget sparades i {path}", title="Sparat")
 

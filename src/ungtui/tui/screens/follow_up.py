@@ -9,7 +9,6 @@ when the screen is shared.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -18,8 +17,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
+from ungtui.config import export_folder
 from ungtui.domain.periods import Period, PeriodError, current_term, parse_period
 from ungtui.services import clock
 from ungtui.services.agreements import AgreementRow, list_agreements
@@ -43,7 +43,9 @@ from ungtui.services.report_export import (
     write_to_folder,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.plain import PlainSelect, PlainTable, plain
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.plain import PlainSelect, plain
 from ungtui.tui.widgets.report_charts import bars, figure_text, line
 from ungtui.tui.widgets.section_bar import SectionBar
 
@@ -74,12 +76,15 @@ def _change(ind: Indicator, now: Cell | None, before: Cell | None) -> str:
 
 class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
     DEFAULT_CSS = """
-    FollowUpScreen #fu-filters { height: 3; }
+    FollowUpScreen #fu-filters { height: auto; }
     FollowUpScreen #fu-period { width: 30; }
     FollowUpScreen #fu-subgroup { width: 40; }
+    FollowUpScreen.-narrow #fu-period { width: 16; }
+    FollowUpScreen.-narrow #fu-subgroup { width: 30; }
+    FollowUpScreen.-short #fu-charts { height: 7; }
     FollowUpScreen #fu-agreement { width: 1fr; }
-    FollowUpScreen #fu-status { height: 1; padding: 0 1; color: $text-muted; }
-    FollowUpScreen #fu-error { height: auto; padding: 0 1; color: $error; }
+    FollowUpScreen #fu-status { height: auto; padding: 0 1; color: $text-muted; }
+    FollowUpScreen #fu-error { height: auto; padding: 0 1; color: $error; display: none; }
     FollowUpScreen #fu-notes { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
     FollowUpScreen #fu-table { height: 1fr; }
     FollowUpScreen #fu-charts { height: 10; }
@@ -123,7 +128,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SectionBar("uppfoljning")
-        with Horizontal(id="fu-filters"):
+        with Horizontal(id="fu-filters", classes="filter-row"):
             yield Input(self.period.label, placeholder="Period, t.ex. HT2026", id="fu-period")
             yield Select(
                 [(label, code) for code, label in subgroup_labels().items()],
@@ -135,12 +140,14 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         yield Static("", id="fu-error")
         yield Static("Räknar …", id="fu-status")
         yield Static("", id="fu-notes")
-        table = PlainTable(id="fu-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield FittedTable(
+            [], detail="fu-detail", id="fu-table", cursor_type="row", zebra_stripes=True
+        )
+        yield RowDetail(id="fu-detail")
         with Horizontal(id="fu-charts"):
             yield Static("", id="fu-bars")
             yield Static("", id="fu-line")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#fu-table", DataTable).focus()
@@ -198,18 +205,31 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         report = self.report
         if report is None:
             return
-        table = self.query_one("#fu-table", DataTable)
+        table = self.query_one("#fu-table", FittedTable)
         row = table.cursor_row
-        table.clear(columns=True)
-        table.add_column("Indikator", width=44, key="label")
-        for gender, label in GENDER_COLUMNS.items():
-            table.add_column(label, width=11 if gender == "annat" else 8, key=gender)
-        table.add_column(
-            report.previous_period.label,
-            width=22 if report.period.kind == "dates" else 8,
-            key="before",
+        # On a narrow screen the period before goes first, then Annat/okänt, then the
+        # change; the line under the table gives them for the highlighted indicator.
+        table.set_columns(
+            [
+                Column("label", "Indikator", 44, grow=True, least=20),
+                *(
+                    Column(
+                        gender,
+                        label,
+                        11 if gender == "annat" else 8,
+                        priority=2 if gender == "annat" else 0,
+                    )
+                    for gender, label in GENDER_COLUMNS.items()
+                ),
+                Column(
+                    "before",
+                    report.previous_period.label,
+                    22 if report.period.kind == "dates" else 8,
+                    priority=3,
+                ),
+                Column("change", "Förändring", 13, priority=1),
+            ]
         )
-        table.add_column("Förändring", width=13, key="change")
         sub = self.subgroup
         for ind in shown_indicators(report):
             before = report.previous[ind.key]
@@ -341,8 +361,10 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
             period = parse_period(event.value)
         except PeriodError as exc:
             error.update(plain(str(exc)))
+            error.display = True
             return
         error.update("")
+        error.display = False
         self.period = period
         event.input.value = period.label
         self.query_one("#fu-table", DataTable).focus()
@@ -385,12 +407,15 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, group="fu-export", exit_on_error=False)
     def _export(self, report: Report, fmt: str) -> None:
-        path = write_to_folder(report, fmt, Path.home())
+        path = write_to_folder(report, fmt, export_folder())
         self.notify(
             f"{EXPORTS[fmt]} sparad i {path}. Små tal visas där som <5.", title="Exporterad"
         )
 
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):  # one level: out of the period field first
+            self.query_one("#fu-table", DataTable).focus()
+            return
         self.app.back_to_home()  # type: ignore[attr-defined]
 
 

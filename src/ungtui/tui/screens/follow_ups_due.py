@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from ungtui.domain.text import plural
 from ungtui.services.follow_ups_due import AHEAD_DAYS, DueRow, count_due, list_due
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
-from ungtui.tui.widgets.plain import PlainTable
 
 PAGE_SIZE = 100
 
@@ -47,19 +49,23 @@ class FollowUpsDueScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         yield Static("Uppföljningar att göra", classes="screen-title")
         yield Static("", id="due-intro", classes="intro")
-        table = PlainTable(id="due", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (
-            ("name", "Namn", 22),
-            ("identity", "Personnummer", 13),
-            ("exit", "Avslut", 10),
-            ("outcome", "Utfall vid avslut", 22),
-            ("offset", "Uppföljning", 11),
-            ("due", "Ska göras", 10),
-            ("left", "Läge", 14),
-        ):
-            table.add_column(label, key=key, width=width)
-        yield table
-        yield Footer(compact=True)
+        yield FittedTable(
+            (
+                Column("name", "Namn", 22, grow=True, least=16),
+                Column("identity", "Personnummer", 13, priority=2),
+                Column("exit", "Avslut", 10, priority=3),
+                Column("outcome", "Utfall vid avslut", 22, priority=1),
+                Column("offset", "Uppföljning", 11),
+                Column("due", "Ska göras", 10),
+                Column("left", "Läge", 14),
+            ),
+            detail="due-detail",
+            id="due",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="due-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -105,7 +111,8 @@ class FollowUpsDueScreen(ReportsWorkerErrors, Screen[None]):
             coming, overdue = message.counts
             self._total = coming + overdue
             self.query_one("#due-intro", Static).update(
-                f"{overdue} uppföljningar är försenade och {coming} ska göras inom "
+                f"{plural(overdue, 'uppföljning är försenad', 'uppföljningar är försenade')} "
+                f"och {coming} ska göras inom "
                 f"{AHEAD_DAYS} dagar. Uppföljning sker 90, 180 och 360 dagar efter avslut; "
                 "Enter öppnar vägen, där u registrerar vad personen gör nu."
             )
@@ -115,7 +122,7 @@ class FollowUpsDueScreen(ReportsWorkerErrors, Screen[None]):
             elif r.days_left == 0:
                 left = Text("i dag", style="bold yellow")
             else:
-                left = Text(f"om {r.days_left} dagar", style="yellow")
+                left = Text(f"om {plural(r.days_left, 'dag', 'dagar')}", style="yellow")
             key = self._key(r)
             self._rows[key] = r
             table.add_row(

@@ -12,13 +12,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.guarantee import GuaranteeRules
+from ungtui.domain.text import plural
 from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
-from ungtui.tui.widgets.plain import PlainTable
 
 PAGE_SIZE = 100
 
@@ -51,19 +53,23 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         yield Static("Garanti om insats inom viss tid", classes="screen-title")
         yield Static("", id="watch-intro", classes="intro")
-        table = PlainTable(id="watch", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (
-            ("name", "Namn", 24),
-            ("identity", "Personnummer", 13),
-            ("age", "Ålder ja/nu", 11),
-            ("entry", "Tackade ja", 10),
-            ("deadline", "Gräns", 10),
-            ("left", "Läge", 16),
-            ("phase", "Fas", 18),
-        ):
-            table.add_column(label, key=key, width=width)
-        yield table
-        yield Footer(compact=True)
+        yield FittedTable(
+            (
+                Column("name", "Namn", 24, grow=True, least=16),
+                Column("identity", "Personnummer", 13, priority=2),
+                Column("age", "Ålder ja/nu", 11, priority=3),
+                Column("entry", "Tackade ja", 10, priority=3),
+                Column("deadline", "Gräns", 10),
+                Column("left", "Läge", 16),
+                Column("phase", "Fas", 18, priority=1),
+            ),
+            detail="watch-detail",
+            id="watch",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="watch-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -125,8 +131,7 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
             if r.past:
                 left = Text(f"passerad {-r.days_left} d", style="bold red")
             else:
-                unit = "dag" if r.days_left == 1 else "dagar"
-                left = Text(f"{r.days_left} {unit} kvar", style="bold yellow")
+                left = Text(f"{plural(r.days_left, 'dag', 'dagar')} kvar", style="bold yellow")
             self._rows[r.individual_id] = r
             table.add_row(
                 *self._who(r),

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
+
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class HelpScreen(ModalScreen[None]):
@@ -26,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
         text = files("ungtui.tui").joinpath("help.md").read_text(encoding="utf-8")
         with VerticalScroll(id="help"):
             yield Markdown(text)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss()

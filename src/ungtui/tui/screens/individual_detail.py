@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ungtui.domain.identity import mask_identity
@@ -26,7 +26,9 @@ from ungtui.services.individuals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.widgets.plain import PlainTable, bold, lines, plain
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.plain import bold, lines, plain
 
 
 def hidden(value: str, share: bool) -> str:
@@ -73,17 +75,20 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             # Each consent whole: who may tell whom, for what, which data, how long.
             yield OptionList(id="consents")
             yield Static("Historik", classes="section-title")
-            history = PlainTable(id="history", cursor_type="row")
-            for label, width in (
-                ("När", 16),
-                ("Vad", 26),
-                ("Från", 20),
-                ("Till", 20),
-                ("Vem", 18),
-            ):
-                history.add_column(label, width=width)
-            yield history
-        yield Footer(compact=True)
+            yield FittedTable(
+                (
+                    Column("at", "När", 16),
+                    Column("field", "Vad", 26, grow=True, least=14),
+                    Column("old", "Från", 20, priority=1),
+                    Column("new", "Till", 20, grow=True, least=12),
+                    Column("who", "Vem", 18, priority=2),
+                ),
+                detail="history-detail",
+                id="history",
+                cursor_type="row",
+            )
+            yield RowDetail(id="history-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#consents", OptionList).focus()

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.identity import parse_identity
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.target_groups import AF_STATUSES
 from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
 from ungtui.services import clock
@@ -24,26 +22,23 @@ from ungtui.services.individuals import (
     validate_individual,
 )
 from ungtui.services.organisations import list_staff
-from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.screens.form_base import FormScreen
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, input_value
 
 DATE_FIELDS = {"birth_date", "residence_permit_date"}
+# What a shared screen must not show: these fields show dots while F9 is on.
+PERSONAL_FIELDS = ("identity", "reserve_id", "first_name", "last_name", "phone", "email", "address")
 
 
-class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
+class IndividualFormScreen(FormScreen[str | None]):
     """Dismisses with the saved person's id, or None when closed without saving."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "close", "Avbryt", id="close"),
-    ]
 
     def __init__(self, individual_id: str | None) -> None:
         super().__init__()
         self.individual_id = individual_id
-        self._dirty = False
         self._loading = individual_id is not None
 
     def compose(self) -> ComposeResult:
@@ -60,7 +55,7 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             with Horizontal(classes="row"):
                 yield FormField(
                     "Födelsedatum (utan nummer)",
-                    Input(placeholder="ÅÅÅÅ-MM-DD", id="birth_date"),
+                    DateInput(placeholder="ÅÅÅÅ-MM-DD", id="birth_date"),
                     name="birth_date",
                 )
                 yield FormField(
@@ -108,7 +103,7 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             with Horizontal(classes="row"):
                 yield FormField(
                     "Grundskolan klar (skolplikten fullgjord)",
-                    Input(
+                    DateInput(
                         placeholder="tomt = vårterminen året hen fyller 16",
                         id="compulsory_school_done_on",
                     ),
@@ -125,24 +120,24 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 )
             yield FormField(
                 "Ändrad skol- eller AF-status gäller från",
-                Input(placeholder="ÅÅÅÅ-MM-DD, tomt = i dag", id="status_changed_on"),
+                DateInput(placeholder="tomt = i dag", id="status_changed_on"),
                 name="status_changed_on",
                 hint="Äldre perioder i uppföljningen ser statusen som den var då.",
             )
             with Horizontal(classes="row"):
                 yield FormField(
                     "Första uppehållstillstånd",
-                    Input(placeholder="ÅÅÅÅ-MM-DD, för nyanlända", id="residence_permit_date"),
+                    DateInput(placeholder="ÅÅÅÅ-MM-DD, för nyanlända", id="residence_permit_date"),
                     name="residence_permit_date",
                 )
                 yield FormField(
                     "Etableringsprogrammet från",
-                    Input(placeholder="ÅÅÅÅ-MM-DD, AF:s beslut", id="establishment_from"),
+                    DateInput(placeholder="ÅÅÅÅ-MM-DD, AF:s beslut", id="establishment_from"),
                     name="establishment_from",
                 )
                 yield FormField(
                     "Etableringsprogrammet till",
-                    Input(placeholder="ÅÅÅÅ-MM-DD", id="establishment_until"),
+                    DateInput(placeholder="ÅÅÅÅ-MM-DD", id="establishment_until"),
                     name="establishment_until",
                 )
             yield FormField(
@@ -150,11 +145,17 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 PlainSelect([], prompt="Ingen ansvarig", id="responsible"),
                 name="responsible",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#identity", Input).focus()
         self._load()
+        self._mask(self.app.screen_share)
+        self.watch(self.app, "screen_share", self._mask, init=False)
+
+    def _mask(self, share: bool) -> None:
+        for name in PERSONAL_FIELDS:
+            self.query_one(f"#{name}", Input).password = share
 
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
@@ -178,6 +179,7 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             if self.app.user:
                 responsible.value = self.app.user.staff_id
             self._loading = False
+            self.call_after_refresh(self.mark_clean)
             return
         person = detail.individual
 
@@ -214,20 +216,9 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
         else:
             responsible.clear()
         self._loading = False
-        self._dirty = False
+        self.call_after_refresh(self.mark_clean)
 
     # --- checks as fields are left ---------------------------------------------------
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(Checkbox.Changed)
-    def _changed(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
-        if not self._loading:
-            self._dirty = True
-            # An error refers to what was there; once the text changes it is stale.
-            field = event.control.parent
-            if isinstance(field, FormField):
-                field.set_error(None)
 
     @on(Input.Blurred, "#identity")
     def _identity_left(self, event: Input.Blurred) -> None:
@@ -274,7 +265,7 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
             field.set_error(None)
             return
         try:
-            parse_iso_date(event.value)
+            parse_day(event.value, clock.today())
         except ValueError as exc:
             field.set_error(str(exc))
         else:
@@ -369,24 +360,6 @@ class IndividualFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 "En person registreras bara en gång. Öppna den befintliga personen; är numret "
                 "fel där, rätta det först.",
                 [("open", "Öppna befintlig"), ("cancel", "Avbryt")],
-            ),
-            answer,
-        )
-
-    def action_close(self) -> None:
-        if not self._dirty:
-            self.dismiss(None)
-            return
-
-        def answer(choice: str | None) -> None:
-            if choice == "discard":
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Stäng utan att spara?",
-                "Du har ändringar som inte är sparade.",
-                [("stay", "Fortsätt redigera"), ("discard", "Stäng utan att spara")],
             ),
             answer,
         )

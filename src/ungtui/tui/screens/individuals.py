@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.domain.target_groups import GROUPS
 from ungtui.domain.vocabulary import STATUSES
@@ -25,24 +25,27 @@ from ungtui.services.individuals import (
     list_individuals,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
-from ungtui.tui.widgets.plain import PlainTable
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
 # Fetch the next page when the cursor comes this close to the last loaded row.
 PREFETCH_MARGIN = 20
 
-# Fixed widths: columns that resize with each page or keystroke make the list jump.
+# Fixed widths: columns that resize with each page or keystroke make the list jump. On a
+# narrow screen the caseworker, target groups, age and phase give way, in that order, and
+# the line under the list shows them for the highlighted person.
 COLUMNS = (
-    ("name", "Namn", 19),
-    ("identity", "Personnummer", 13),
-    ("age", "Ålder", 5),
-    ("groups", "Målgrupper", 14),
-    ("caseworker", "Handläggare", 12),
-    ("status", "Status", 7),
-    ("phase", "Fas", 10),
-    ("next", "Nästa datum", 22),
+    Column("name", "Namn", 24, grow=True, least=20),
+    Column("identity", "Personnummer", 13),
+    Column("age", "Ålder", 5, priority=3),
+    Column("groups", "Målgrupper", 14, priority=4),
+    Column("caseworker", "Handläggare", 12, priority=5),
+    Column("status", "Status", 7, priority=1),
+    Column("phase", "Fas", 10, priority=2),
+    Column("next", "Nästa datum", 22, priority=1),
 )
 
 
@@ -60,7 +63,7 @@ def thousands(number: int) -> str:
     return f"{number:,}".replace(",", "\u00a0")
 
 
-class PersonTable(PlainTable):
+class PersonTable(FittedTable):
     """The list itself; Enter opens, and the footer says so."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
@@ -80,7 +83,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("u", "follow_ups", "Uppföljn.", id="follow_ups"),
         Binding("i", "import_table", "Läs in", id="import_table"),
         Binding("x", "export_table", "Ta ut", id="export_table"),
-        Binding("escape", "clear_search", "Rensa", show=False),
+        Binding("escape", "clear_search", "Tillbaka", show=False),
     ]
 
     @dataclass
@@ -105,7 +108,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SectionBar("deltagare")
-        with Horizontal(id="filters"):
+        with Horizontal(id="filters", classes="filter-row"):
             yield Input(placeholder="Sök namn eller personnummer …", id="search")
             yield Select(
                 [(label, code) for code, label in GROUPS.items()],
@@ -118,14 +121,19 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
                 value="aktiv",
                 id="status",
             )
-        yield PersonTable(id="individuals", cursor_type="row", zebra_stripes=True)
+        yield PersonTable(
+            COLUMNS,
+            detail="individuals-detail",
+            id="individuals",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="individuals-detail")
         yield Static("", id="list-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
         table.focus()
         self.reload()
         self.watch(self.app, "screen_share", self._redraw, init=False)
@@ -237,10 +245,18 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         self.set_focus(self.query_one("#search", Input))
 
     def action_clear_search(self) -> None:
+        """Esc steps back one level: out of the search, then the search itself, then to
+        Min dag."""
         search = self.query_one("#search", Input)
-        if search.value:
+        table = self.query_one(DataTable)
+        if search.has_focus or search.value:
             search.value = ""
-        self.query_one(DataTable).focus()
+            table.focus()
+            return
+        if self.focused is not table:
+            table.focus()
+            return
+        self.app.back_to_home()  # type: ignore[attr-defined]
 
     def action_mine(self) -> None:
         user = self.app.user

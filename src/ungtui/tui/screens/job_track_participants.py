@@ -10,12 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.services.job_tracks import JobTrackRow, ParticipantRow, list_participants
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
-from ungtui.tui.widgets.plain import PlainTable, plain
+from ungtui.tui.widgets.plain import plain
 
 PAGE_SIZE = 100
 
@@ -50,18 +52,22 @@ class JobTrackParticipantsScreen(ReportsWorkerErrors, Screen[None]):
             f"{self.track.target_group_label}, bedömd den dag insatsen startade.",
             classes="intro",
         )
-        table = PlainTable(id="participants", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (
-            ("name", "Namn", 26),
-            ("identity", "Personnummer", 13),
-            ("start", "Start", 10),
-            ("end", "Slut", 10),
-            ("status", "Status", 10),
-            ("target", "Ur målgruppen", 13),
-        ):
-            table.add_column(label, key=key, width=width)
-        yield table
-        yield Footer(compact=True)
+        yield FittedTable(
+            (
+                Column("name", "Namn", 26, grow=True, least=16),
+                Column("identity", "Personnummer", 13, priority=1),
+                Column("start", "Start", 10),
+                Column("end", "Slut", 10, priority=2),
+                Column("status", "Status", 10, priority=1),
+                Column("target", "Ur målgruppen", 13),
+            ),
+            detail="participants-detail",
+            id="participants",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="participants-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

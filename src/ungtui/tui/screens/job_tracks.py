@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.job_tracks import percent
 from ungtui.domain.target_groups import GROUPS
@@ -27,7 +27,8 @@ from ungtui.services.job_tracks import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
-from ungtui.tui.widgets.plain import PlainTable
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
@@ -56,20 +57,24 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Jobbspår", classes="screen-title")
-        table = PlainTable(id="tracks", cursor_type="row", zebra_stripes=True)
-        for label, width in (
-            ("Jobbspår", 24),
-            ("Arbetsgivare / bransch", 18),
-            ("Period", 23),
-            ("Platser", 7),
-            ("Deltagare", 9),
-            ("Tillsatta", 9),
-            ("Ur målgruppen", 13),
-        ):
-            table.add_column(label, width=width)
-        yield table
+        yield FittedTable(
+            (
+                Column("name", "Jobbspår", 24, grow=True, least=16),
+                Column("who", "Arbetsgivare / bransch", 18, priority=2),
+                Column("period", "Period", 25, priority=1),
+                Column("places", "Platser", 7),
+                Column("participants", "Deltagare", 9, priority=1),
+                Column("filled", "Tillsatta", 9),
+                Column("share", "Ur målgruppen", 13, priority=1),
+            ),
+            detail="tracks-detail",
+            id="tracks",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="tracks-detail")
         yield Static("", id="goal")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -157,12 +162,14 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "period_from",
                         "Från",
+                        "date",
                         value=current.period_from.isoformat() if current else "",
                         row=2,
                     ),
                     Spec(
                         "period_to",
                         "Till",
+                        "date",
                         value=current.period_to.isoformat()
                         if current and current.period_to
                         else "",

@@ -10,15 +10,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
+from ungtui.config import export_folder
 from ungtui.domain.disclosure import Holder
 from ungtui.services import clock
 from ungtui.services.list_export import FORMATS, ExportResult, list_receiver
 from ungtui.services.private_files import free_name
 from ungtui.services.sync_files import ExportTarget, export_targets
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.form_base import FormDialog
 from ungtui.tui.widgets.plain import PlainSelect, bold, plain
 
 # (path, reveal identity numbers, the receiver and its name or None for one's own nämnd)
@@ -27,7 +27,7 @@ Writer = Callable[[Path, bool, tuple[Holder, str] | None], ExportResult]
 OWN_USE = "eget"
 
 
-class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
+class ListExportScreen(FormDialog[Path | None]):
     """Dismisses with the written file's path, or None when the user goes back."""
 
     DEFAULT_CSS = """
@@ -43,7 +43,7 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "write", "Skriv filen", id="write", priority=True),
-        Binding("escape", "cancel", "Avbryt"),
+        Binding("escape", "close", "Avbryt"),
     ]
 
     def __init__(self, title: str, stem: str, writer: Writer, *, numbers: bool = True) -> None:
@@ -96,7 +96,7 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
             select.value = OWN_USE
 
     def _suggested(self, suffix: str) -> str:
-        return str(free_name(Path.home(), self._stem, suffix, clock.today()))
+        return str(free_name(export_folder(), self._stem, suffix, clock.today()))
 
     @on(Select.Changed, "#export-format")
     def _format(self, event: Select.Changed) -> None:
@@ -137,8 +137,6 @@ class ListExportScreen(ReportsWorkerErrors, ModalScreen[Path | None]):
         self.query_one("#export-error", Static).update(plain(message))
 
     def _done(self, result: ExportResult) -> None:
-        self.app.notify(f"Skrev {result.rows} rader till {result.path}.", title="Listan är uttagen")
+        rows = "1 rad" if result.rows == 1 else f"{result.rows} rader"
+        self.app.notify(f"Skrev {rows} till {result.path}.", title="Listan är uttagen")
         self.dismiss(result.path)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.measures import SCOPES
 from ungtui.services.errors import ServiceError
@@ -26,7 +26,8 @@ from ungtui.services.organisations import OrganisationInfo, list_organisations
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen
-from ungtui.tui.widgets.plain import PlainTable
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
@@ -58,17 +59,21 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
             "startas inom sin giltighetstid.",
             classes="intro",
         )
-        table = PlainTable(id="catalogue", cursor_type="row", zebra_stripes=True)
-        for label, width in (
-            ("Insats", 40),
-            ("Typ", 9),
-            ("Anordnare", 20),
-            ("Giltig", 24),
-            ("Mot arbete/studier", 18),
-        ):
-            table.add_column(label, width=width)
-        yield table
-        yield Footer(compact=True)
+        yield FittedTable(
+            (
+                Column("name", "Insats", 40, grow=True, least=20),
+                Column("scope", "Typ", 9, priority=2),
+                Column("provider", "Anordnare", 20, priority=1),
+                Column("valid", "Giltig", 24, priority=1),
+                Column("leads", "Mot arbete/studier", 18, priority=2),
+            ),
+            detail="catalogue-detail",
+            id="catalogue",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="catalogue-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -201,6 +206,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "valid_from",
                         "Första dag",
+                        "date",
                         value=day(row.valid_from) if row else "",
                         placeholder="tomt = redan nu",
                         row=1,
@@ -208,6 +214,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "valid_to",
                         "Sista dag för nya beslut",
+                        "date",
                         value=day(row.valid_to) if row else "",
                         placeholder="tomt = tills vidare",
                         row=1,

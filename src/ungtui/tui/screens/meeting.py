@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ungtui.domain.data_categories import CATEGORIES
@@ -50,7 +50,9 @@ from ungtui.tui.screens.meeting_dialogs import (
     PersonPickerScreen,
     TextPromptScreen,
 )
-from ungtui.tui.widgets.plain import PlainTable, bold, plain
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.plain import bold, plain
 
 # Notes are written this long after the last keystroke: well within a second, and
 # seldom enough that a fast typist does not write on every key.
@@ -67,7 +69,7 @@ class AgendaList(OptionList):
     ]
 
 
-class EntryTable(PlainTable):
+class EntryTable(FittedTable):
     BINDINGS = [
         Binding("g", "screen.decision_to_action", "Gör till åtgärd", id="to_action"),
         Binding("r", "screen.decision_to_referral", "Gör till remiss", id="to_referral"),
@@ -78,6 +80,28 @@ class EntryTable(PlainTable):
 
 class NoteArea(TextArea):
     BINDINGS = [Binding("escape", "screen.leave_notes", "Klar med anteckningen", id="leave")]
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        # A letter typed here is writing, also in a note locked for missing consent:
+        # it must never reach the meeting's shortcuts (t would open "Nytt ämne").
+        return character is not None and character.isprintable()
+
+    _told = False  # said once each time the field is entered, not on every letter
+
+    def on_focus(self) -> None:
+        self._told = False
+
+    def on_key(self, event) -> None:
+        if self.read_only and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            if not self._told:
+                self._told = True
+                self.notify(
+                    "Anteckningen är låst tills samtycke finns eller skälet är kvitterat "
+                    "(k i dagordningen).",
+                    severity="warning",
+                )
 
 
 class MeetingScreen(ReportsWorkerErrors, Screen[None]):
@@ -130,17 +154,20 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static("", id="item-scope")
                 yield NoteArea(id="notes", soft_wrap=True, show_line_numbers=False)
                 yield Static("", id="notes-status")
-                entries = EntryTable(id="entries", cursor_type="row")
-                for label, width in (
-                    ("", 6),
-                    ("Beslut eller åtgärd", 32),
-                    ("Ansvarig", 18),
-                    ("Klart", 10),
-                    ("Läge", 10),
-                ):
-                    entries.add_column(label, width=width)
-                yield entries
-        yield Footer(compact=True)
+                yield EntryTable(
+                    (
+                        Column("kind", "", 6),
+                        Column("text", "Beslut eller åtgärd", 32, grow=True, least=20),
+                        Column("who", "Ansvarig", 18, priority=1),
+                        Column("due", "Klart", 10, priority=2),
+                        Column("state", "Läge", 15, priority=1),
+                    ),
+                    detail="entry-detail",
+                    id="entries",
+                    cursor_type="row",
+                )
+                yield RowDetail(id="entry-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(AgendaList).focus()

@@ -11,8 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
+from ungtui.domain.text import plural
 from ungtui.services import clock
 from ungtui.services.errors import ServiceError
 from ungtui.services.meeting_actions import (
@@ -24,13 +25,24 @@ from ungtui.services.meeting_actions import (
 )
 from ungtui.services.meeting_agenda import ActionRow, set_action_done
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.plain import PlainSelect, PlainTable
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.plain import PlainSelect
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
 
 
-class ActionTable(PlainTable):
+COLUMNS = (
+    Column("due", "Klart", 10),
+    Column("what", "Åtgärd", 28, grow=True, least=20),
+    Column("person", "Gäller", 14, priority=2),
+    Column("who", "Ansvarig", 32, priority=1),
+    Column("meeting", "Möte", 24, priority=1),
+)
+
+
+class ActionTable(FittedTable):
     BINDINGS = [
         Binding("x", "screen.done", "Klar", id="action_done"),
         Binding("enter", "select_cursor", "Öppna mötet", id="open_meeting"),
@@ -46,6 +58,7 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
     DEFAULT_CSS = """
     OpenActionsScreen #action-filters { height: auto; }
     OpenActionsScreen #action-filters > Select { width: 40; }
+    OpenActionsScreen.-narrow #action-filters > Select { width: 1fr; }
     OpenActionsScreen #open-actions { height: 1fr; }
     OpenActionsScreen #actions-status {
         height: 1; padding: 0 1; color: $text-muted; background: $boost;
@@ -73,21 +86,19 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         yield SectionBar("moten")
         yield Static("Öppna åtgärder från alla möten", classes="screen-title")
-        with Horizontal(id="action-filters"):
+        with Horizontal(id="action-filters", classes="filter-row"):
             yield PlainSelect([], prompt="Alla organisationer", id="action-org")
             yield PlainSelect([], prompt="Alla ansvariga", id="action-person")
-        table = ActionTable(id="open-actions", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (
-            ("due", "Klart", 10),
-            ("what", "Åtgärd", 28),
-            ("person", "Gäller", 14),
-            ("who", "Ansvarig", 32),
-            ("meeting", "Möte", 24),
-        ):
-            table.add_column(label, key=key, width=width)
-        yield table
+        yield ActionTable(
+            COLUMNS,
+            detail="actions-detail",
+            id="open-actions",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        yield RowDetail(id="actions-detail")
         yield Static("", id="actions-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ActionTable).focus()
@@ -143,9 +154,9 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
             self._overdue = message.overdue or 0
         today = clock.today()
         for row in message.rows:
-            due: Text | str = row.due_date.isoformat() if row.due_date else ""
+            due = Text(row.due_date.isoformat() if row.due_date else "")
             if row.overdue(today):
-                due = Text(str(due), style="bold red")
+                due.stylize("bold red")
             table.add_row(
                 due,
                 row.what,
@@ -158,9 +169,11 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
         self._loading_more = False
         if message.offset == 0 and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
-        self.query_one("#actions-status", Static).update(
-            f"{self._total} öppna åtgärder, varav {self._overdue} försenade (överst)"
-        )
+        status = plural(self._total, "öppen åtgärd", "öppna åtgärder")
+        if self._overdue:
+            late = "försenad" if self._overdue == 1 else "försenade"
+            status += f", varav {self._overdue} {late} (överst)"
+        self.query_one("#actions-status", Static).update(status)
 
     @on(DataTable.RowHighlighted)
     def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:

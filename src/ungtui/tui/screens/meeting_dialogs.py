@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Markdown, Select, Static
+from textual.widgets import Button, DataTable, Input, Markdown, Select, Static
 
+from ungtui.config import export_folder
 from ungtui.domain.fields import for_display
-from ungtui.domain.meeting_time import parse_day
 from ungtui.services import clock
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.individuals import IndividualFilter, list_individuals
@@ -29,7 +29,10 @@ from ungtui.services.organisations import list_staff
 from ungtui.services.private_files import TargetExists
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.screens.form_base import FormDialog
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
+from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import PlainSelect, PlainTable, input_value, plain
 
 DIALOG_CSS = """
@@ -43,11 +46,10 @@ DIALOG_CSS = """
 """
 
 
-class TextPromptScreen(ModalScreen[str | None]):
+class TextPromptScreen(FormDialog[str | None]):
     """One line of text; `check` returns a Swedish reason to refuse it, or None."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TextPromptScreen")
-    BINDINGS = [Binding("escape", "cancel", "Avbryt")]
 
     def __init__(
         self,
@@ -79,25 +81,22 @@ class TextPromptScreen(ModalScreen[str | None]):
         self.query_one("#prompt-text", Input).focus()
 
     @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        reason = self._check(event.value)
+    def _submit(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        value = self.query_one("#prompt-text", Input).value
+        reason = self._check(value)
         if reason:
             self.query_one(FormField).set_error(reason)
             return
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(value)
 
 
-class ActionFormScreen(ModalScreen[ActionInput | None]):
+class ActionFormScreen(FormDialog[ActionInput | None]):
     """What, who (one of the attendees) and by when."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ActionFormScreen")
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True),
-        Binding("escape", "cancel", "Avbryt"),
-    ]
 
     def __init__(self, attendees: list[AttendeeRow], what: str = "", title: str = "") -> None:
         super().__init__()
@@ -120,27 +119,11 @@ class ActionFormScreen(ModalScreen[ActionInput | None]):
                 ),
                 name="responsible",
             )
-            yield FormField(
-                "Klart senast",
-                Input(placeholder="fre, +14, 1/12 eller 2026-12-01", id="due"),
-                name="due",
-                hint="Till exempel fre, +14, 1/12 eller 2026-12-01.",
-            )
+            yield FormField("Klart senast", DateInput(id="due"), name="due")
             yield Static("Ctrl+S sparar, Esc avbryter.", classes="dialog-text")
 
     def on_mount(self) -> None:
         self.query_one("#what", Input).focus()
-
-    @on(Input.Changed, "#due")
-    def _read_back(self, event: Input.Changed) -> None:
-        field = self.query_one("#field-due", FormField)
-        field.set_error(None)
-        try:
-            day = parse_day(event.value, clock.today())
-        except ValueError:
-            field.set_hint("Till exempel fre, +14, 1/12 eller 2026-12-01.")
-        else:
-            field.set_hint(f"→ {day.isoformat()}")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -159,9 +142,6 @@ class ActionFormScreen(ModalScreen[ActionInput | None]):
             show_errors(self, exc.errors)
             return
         self.dismiss(data)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):
@@ -208,7 +188,7 @@ class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):
                 "deltagare. Esc stänger.",
                 classes="dialog-text",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show(self._attendees)
@@ -317,6 +297,12 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#picker-search", Input).focus()
+        self.watch(
+            self.app,
+            "screen_share",
+            lambda _on: self._find(self.query_one("#picker-search", Input).value),
+            init=False,
+        )
 
     @on(Input.Changed, "#picker-search")
     def _search(self, event: Input.Changed) -> None:
@@ -334,8 +320,10 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     def _show(self, rows) -> None:
         table = self.query_one("#picker-results", DataTable)
         table.clear()
+        share = self.app.screen_share
         for row in rows:
-            table.add_row(row.name, "" if row.age is None else str(row.age), row.status, key=row.id)
+            name = shown_name(row.name, share)
+            table.add_row(name, "" if row.age is None else str(row.age), row.status, key=row.id)
 
     def on_key(self, event) -> None:
         if event.key == "down" and self.focused is self.query_one("#picker-search", Input):
@@ -378,6 +366,8 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
         super().__init__()
         self.meeting_id = meeting_id
         self._names: dict[str, str] = {}
+        self._full_names = False
+        self._text = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -393,10 +383,11 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
                 )
                 yield Input(id="minutes-path")
                 yield Button("Spara", id="minutes-button", variant="primary")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()
+        self.watch(self.app, "screen_share", lambda _on: self._preview(), init=False)
 
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
@@ -405,11 +396,19 @@ class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
         view = get_meeting(self.app.db, self.meeting_id)
         text = build_minutes(self.app.db, self.meeting_id, "md")
         self._names = {fmt: minutes_file_name(view, fmt) for fmt in ("md", "txt")}
+        self._full_names = any(item.full_name_in_minutes for item in view.items)
         self.app.call_from_thread(self._show, text)
 
     def _show(self, text: str) -> None:
+        self._text = text
+        self._preview()
+        self.query_one("#minutes-path", Input).value = str(export_folder() / self._names["md"])
+
+    def _preview(self) -> None:
+        text = self._text
+        if self.app.screen_share and self._full_names:
+            text = "Protokollet visar fullständiga namn och döljs medan skärmen delas (F9)."
         self.query_one("#minutes-text", Markdown).update(for_display(text, multiline=True))
-        self.query_one("#minutes-path", Input).value = str(Path.home() / self._names["md"])
 
     @on(Select.Changed, "#minutes-format")
     def _format(self, event: Select.Changed) -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.meeting_time import EXAMPLES, SERIES_INTERVALS, describe, parse_meeting_time
 from ungtui.domain.meeting_vocabulary import MEETING_KINDS
@@ -22,20 +20,16 @@ from ungtui.services.meetings import (
     validate_meeting,
 )
 from ungtui.services.organisations import list_staff
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.form_base import FormScreen
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, input_value
 
 WHEN_HINT = f"Till exempel {EXAMPLES}."
 
 
-class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
+class MeetingFormScreen(FormScreen[str | None]):
     """Dismisses with the saved meeting's id, or None."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save_meeting"),
-        Binding("escape", "close", "Avbryt", id="close_meeting_form"),
-    ]
 
     def __init__(self, meeting_id: str | None) -> None:
         super().__init__()
@@ -94,7 +88,7 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 PlainSelect([], prompt="Ingen vald", id="keeper"),
                 name="keeper",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._purpose_chosen = False  # picked by hand: the kind no longer suggests one
@@ -124,6 +118,7 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
         if current is None:
             if self.app.user:
                 keeper.value = self.app.user.staff_id
+            self.call_after_refresh(self.mark_clean)
             return
         data, in_series = current
         self.query_one("#kind", Select).value = data.kind
@@ -138,6 +133,7 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
         if in_series:
             self.query_one("#field-repeat_weeks", FormField).set_hint("Mötet hör till en serie.")
         self._default_time = parse_meeting_time(data.when, clock.today()).time()
+        self.call_after_refresh(self.mark_clean)
 
     @on(Input.Changed, "#when")
     def _read_back(self, event: Input.Changed) -> None:
@@ -152,11 +148,6 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
             field.set_hint(WHEN_HINT)
             return
         field.set_hint(f"→ {describe(moment)}")
-
-    @on(Input.Changed)
-    def _clear_error(self, event: Input.Changed) -> None:
-        if event.input.id != "when" and isinstance(event.input.parent, FormField):
-            event.input.parent.set_error(None)
 
     def _collect(self) -> MeetingInput:
         def text(name: str) -> str:
@@ -205,6 +196,3 @@ class MeetingFormScreen(ReportsWorkerErrors, Screen[str | None]):
             return
         self.notify("Mötet är sparat.")
         self.app.call_from_thread(self.dismiss, saved)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from ungtui.domain.meeting_time import WEEKDAY_NAMES
+from ungtui.domain.text import plural
 from ungtui.services.meetings import (
     WHEN_FILTERS,
     MeetingFilter,
@@ -21,20 +22,21 @@ from ungtui.services.meetings import (
     list_meetings,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.plain import PlainTable
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
 COLUMNS = (
-    ("when", "När", 22),
-    ("kind", "Sort", 20),
-    ("title", "Rubrik", 34),
-    ("place", "Plats", 26),
-    ("items", "Punkter", 7),
+    Column("when", "När", 20),
+    Column("kind", "Sort", 20, priority=2),
+    Column("title", "Rubrik", 34, grow=True, least=20),
+    Column("place", "Plats", 26, priority=1),
+    Column("items", "Punkter", 7, priority=3),
 )
 
 
-class MeetingTable(PlainTable):
+class MeetingTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
 
@@ -73,22 +75,22 @@ class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SectionBar("moten")
-        with Horizontal(id="meeting-filters"):
+        with Horizontal(id="meeting-filters", classes="filter-row"):
             yield Select(
                 [(label, code) for code, label in WHEN_FILTERS.items()],
                 value="kommande",
                 allow_blank=False,
                 id="meeting-when",
             )
-        yield MeetingTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        yield MeetingTable(
+            COLUMNS, detail="meetings-detail", id="meetings", cursor_type="row", zebra_stripes=True
+        )
+        yield RowDetail(id="meetings-detail")
         yield Static("", id="meetings-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(MeetingTable)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
-        table.focus()
+        self.query_one(MeetingTable).focus()
         self.reload()
 
     def reload(self) -> None:
@@ -125,7 +127,7 @@ class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
         if message.offset == 0 and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         label = WHEN_FILTERS[self.filter.when].lower()
-        status = f"{self._total} möten ({label})"
+        status = f"{plural(self._total, 'möte', 'möten')} ({label})"
         if self._total == 0:
             status += " · n skapar ett nytt möte"
         self.query_one("#meetings-status", Static).update(status)

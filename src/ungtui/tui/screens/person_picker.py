@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ungtui.services.individuals import IndividualFilter, IndividualRow, list_individuals
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.masking import shown_identity
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.masking import shown_identity, shown_name
 from ungtui.tui.widgets.plain import PlainTable, plain
 
 MAX_ROWS = 30
@@ -47,11 +48,16 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                 table.add_column(label, width=width)
             yield table
             yield Static("Enter väljer · Esc avbryter", classes="field-hint")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#picker-search", Input).focus()
         self._search(0, "")
+        self.watch(self.app, "screen_share", self._redraw, init=False)
+
+    def _redraw(self, _share: bool) -> None:
+        self._generation += 1
+        self._search(self._generation, self.query_one("#picker-search", Input).value)
 
     @on(Input.Changed, "#picker-search")
     def _changed(self, event: Input.Changed) -> None:
@@ -69,10 +75,11 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             return
         table = self.query_one("#picker-table", DataTable)
         table.clear()
+        share = self.app.screen_share
         for row in message.rows:
             table.add_row(
-                row.name,
-                shown_identity(row.identity, row.identity_kind, revealed=False),
+                shown_name(row.name, share),
+                shown_identity(row.identity, row.identity_kind, revealed=False, share=share),
                 "" if row.age is None else str(row.age),
                 row.status,
                 key=row.id,

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Static
+from textual.widgets import Checkbox, Header, Input, Static
 
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.privacy_settings import privacy_settings, save_privacy_settings
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.form_base import FormScreen
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 
 
-class PrivacySettingsScreen(ReportsWorkerErrors, Screen[None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "close", "Avbryt", id="close"),
-    ]
+class PrivacySettingsScreen(FormScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -39,7 +34,7 @@ class PrivacySettingsScreen(ReportsWorkerErrors, Screen[None]):
             )
             yield Checkbox("Ta bort lösenfrasen", id="remove_passphrase")
             yield Checkbox("Skärmdelning slås på när Möten öppnas", id="share_in_meetings")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()
@@ -55,6 +50,7 @@ class PrivacySettingsScreen(ReportsWorkerErrors, Screen[None]):
         if not settings.lock_passphrase_hash:
             self.query_one("#remove_passphrase", Checkbox).display = False
         self.query_one("#idle_minutes", Input).focus()
+        self.call_after_refresh(self.mark_clean)
 
     def action_save(self) -> None:
         self._save(
@@ -84,6 +80,3 @@ class PrivacySettingsScreen(ReportsWorkerErrors, Screen[None]):
         self.app.privacy = saved  # type: ignore[attr-defined]
         self.notify("Inställningarna är sparade.")
         self.app.call_from_thread(self.dismiss)
-
-    def action_close(self) -> None:
-        self.dismiss()

@@ -10,11 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Markdown, Select, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Input, Markdown, Select, Static
 
-from ungtui.domain.dates import parse_iso_date
 from ungtui.domain.fields import for_display
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.processes import SILENT, commitment_until
 from ungtui.domain.text_diff import DiffLine
 from ungtui.services import clock
@@ -27,7 +27,9 @@ from ungtui.services.processes import (
     set_last_day,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.screens.form_base import FormDialog
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, PlainTable, plain
 
 
@@ -54,7 +56,7 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
         with VerticalScroll(id="process-body"):
             yield Static("", id="process-title", classes="screen-title")
             yield Markdown("", id="process-text")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#process-body").focus()
@@ -142,7 +144,7 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
 
         def save(values) -> str:
             try:
-                until = parse_iso_date(str(values["until"]))
+                until = parse_day(str(values["until"]), clock.today())
             except ValueError as exc:
                 raise ValidationError({"until": str(exc)}) from None
             try:
@@ -161,11 +163,7 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
             WayFormScreen(
                 "Sista dag för processen",
                 [
-                    Spec(
-                        "until",
-                        "Sista dag som parterna kommit överens om",
-                        placeholder="ÅÅÅÅ-MM-DD",
-                    )
+                    Spec("until", "Sista dag som parterna kommit överens om", "date")
                 ],
                 save,
                 intro=f"{SILENT}. Processen står som uppsagd tills parterna har bestämt en "
@@ -199,7 +197,7 @@ class VersionsScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(label, width=width)
         yield table
         yield Static("", id="versions-hint")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._fill()
@@ -269,7 +267,7 @@ class DiffScreen(ReportsWorkerErrors, Screen[None]):
         )
         with VerticalScroll(id="diff"):
             yield Static("", id="diff-text")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#diff").focus()
@@ -295,7 +293,7 @@ class DiffScreen(ReportsWorkerErrors, Screen[None]):
         self.dismiss()
 
 
-class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | None]):
+class EndProcessScreen(FormDialog[tuple[date | None] | None]):
     """A party tells the operative steering group it ends the process. Under an agreement
     with a commitment rule (Malmö 16–29) it asks the facts the rule turns on; under one
     that says nothing it says so, and asks for a last day only if the parties agreed one."""
@@ -307,7 +305,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | Non
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Avsluta processen", priority=True, id="save_end"),
-        Binding("escape", "cancel", "Avbryt", id="cancel_end"),
+        Binding("escape", "close", "Avbryt", id="cancel_end"),
     ]
     YES_NO = [("Ja", "ja"), ("Nej", "nej")]
 
@@ -343,7 +341,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | Non
                 "Datum då styrgruppen fick veta"
                 if self.months is not None
                 else "Datum då de andra parterna fick veta",
-                Input(value=clock.today().isoformat(), placeholder="ÅÅÅÅ-MM-DD", id="end-date"),
+                DateInput(clock.today().isoformat(), id="end-date"),
                 name="ended_on",
             )
             if self.months is not None:
@@ -359,10 +357,10 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | Non
                 )
             yield FormField(
                 "Åtagandet gäller t.o.m." if self.months is not None else "Sista dag (valfri)",
-                Input(placeholder="ÅÅÅÅ-MM-DD", id="end-until"),
+                DateInput(id="end-until"),
                 name="commitment_until",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#end-party", Select).focus()
@@ -375,7 +373,7 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | Non
     def _hint(self, value: str) -> None:
         field = self.query_one("#field-commitment_until", FormField)
         try:
-            ended = parse_iso_date(value)
+            ended = parse_day(value, clock.today())
         except ValueError:
             field.set_hint("")
             return
@@ -398,13 +396,13 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | Non
             errors["party"] = "Välj vilken part som avslutar processen."
         ended = until = None
         try:
-            ended = parse_iso_date(self.query_one("#end-date", Input).value)
+            ended = parse_day(self.query_one("#end-date", Input).value, clock.today())
         except ValueError as exc:
             errors["ended_on"] = str(exc)
         raw_until = self.query_one("#end-until", Input).value.strip()
         if raw_until:
             try:
-                until = parse_iso_date(raw_until)
+                until = parse_day(raw_until, clock.today())
             except ValueError as exc:
                 errors["commitment_until"] = str(exc)
         full_control = requested = None
@@ -442,6 +440,3 @@ class EndProcessScreen(ReportsWorkerErrors, ModalScreen[tuple[date | None] | Non
             self.notify(str(exc), severity="error")
             return
         self.app.call_from_thread(self.dismiss, (last,))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

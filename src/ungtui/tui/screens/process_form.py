@@ -9,31 +9,25 @@ from datetime import date
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Select, SelectionList, Static, TextArea
 
-from ungtui.domain.dates import parse_iso_date
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.target_groups import GROUPS
+from ungtui.services import clock
 from ungtui.services.agreements import AgreementRow, list_agreements
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.organisations import OrganisationInfo, list_organisations
 from ungtui.services.processes import ProcessInput, process_input, save_process
-from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.screens.form_base import FormScreen
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
-class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
+class ProcessFormScreen(FormScreen[str | None]):
     """Dismisses with the process id once saved, or None."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save_process"),
-        Binding("escape", "close", "Avbryt", id="close_process_form"),
-    ]
     DEFAULT_CSS = """
     ProcessFormScreen #process-form { padding: 0 1; }
     ProcessFormScreen TextArea { height: 6; }
@@ -54,14 +48,13 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
         super().__init__()
         self.process_id = process_id
         self._data: ProcessInput | None = None
-        self._initial: ProcessInput | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         title = "Ändra arbetsprocess" if self.process_id else "Ny arbetsprocess"
         yield Static(title, classes="screen-title")
         yield VerticalScroll(id="process-form")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -172,12 +165,12 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 Horizontal(
                     FormField(
                         "Senast granskad",
-                        Input(day(d.last_reviewed), placeholder="ÅÅÅÅ-MM-DD", id="in-last"),
+                        DateInput(day(d.last_reviewed), id="in-last"),
                         name="last_reviewed",
                     ),
                     FormField(
                         "Nästa granskning",
-                        Input(day(d.next_review), placeholder="ÅÅÅÅ-MM-DD", id="in-next"),
+                        DateInput(day(d.next_review), id="in-next"),
                         name="next_review",
                     ),
                     classes="row",
@@ -186,19 +179,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
             ]
         )
         self.query_one("#in-title", Input).focus()
-        try:
-            self._initial = self._read()
-        except ValidationError:
-            self._initial = None
-
-    @on(Input.Changed)
-    @on(TextArea.Changed)
-    @on(Select.Changed)
-    def _changed(self, event) -> None:
-        # An error refers to what was there; once the value changes it is stale.
-        parent = event.control.parent
-        if isinstance(parent, FormField):
-            parent.set_error(None)
+        self.call_after_refresh(self.mark_clean)
 
     def _read(self) -> ProcessInput:
         """The form as input; numbers and dates that do not parse are refused here."""
@@ -226,7 +207,7 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
             if not raw:
                 return None
             try:
-                return parse_iso_date(raw)
+                return parse_day(raw, clock.today())
             except ValueError as exc:
                 errors[key] = str(exc)
                 return None
@@ -287,24 +268,3 @@ class ProcessFormScreen(ReportsWorkerErrors, Screen[str | None]):
         self.notify("Arbetsprocessen är sparad; den tidigare texten finns kvar som version.")
         self.app.call_from_thread(self.dismiss, saved)
 
-    def action_close(self) -> None:
-        try:
-            unchanged = self._data is None or self._read() == self._initial
-        except ValidationError:
-            unchanged = False
-        if unchanged:
-            self.dismiss(None)
-            return
-
-        def answer(choice: str | None) -> None:
-            if choice == "discard":
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Stäng utan att spara?",
-                "Du har ändringar som inte är sparade.",
-                [("stay", "Fortsätt redigera"), ("discard", "Stäng utan att spara")],
-            ),
-            answer,
-        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -12,24 +13,31 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.domain.fields import for_display
 from ungtui.domain.processes import STATES
 from ungtui.domain.target_groups import GROUPS
+from ungtui.domain.text import plain_markdown
 from ungtui.services.organisations import list_organisations
 from ungtui.services.processes import ProcessRow, count, has_processes, search
 from ungtui.services.starting_content import load_starting_content
 from ungtui.store.process_search import MARK_END, MARK_START, ProcessQuery
 from ungtui.tui.screens.base import ReportsWorkerErrors, failure_message
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.widgets.plain import PlainSelect, PlainTable, plain
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.plain import PlainSelect, plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 50
 PREFETCH_MARGIN = 10
-# Two lines a row: the title, and under it the snippet with the matched words.
-COLUMNS = (("title", "Arbetsprocess och träff", 78), ("status", "Status", 36))
+# Two lines a row: the title, and under it the snippet with the matched words, cut to the
+# width the title gets (less on a narrow screen, where the status goes under the list).
+COLUMNS = (
+    Column("title", "Arbetsprocess och träff", 78, grow=True, least=40),
+    Column("status", "Status", 36, priority=1),
+)
 EMPTY_TEXT = (
     "Det finns inga arbetsprocesser här än.\n\n"
     "Tryck [b]l[/] för att läsa in startinnehållet: fem överenskommelser (Malmö stad, "
@@ -46,6 +54,8 @@ def title_and_snippet(title: str, snippet: str, width: int) -> Text:
     text = Text(title[: width - 1] + "…" if len(title) > width else title, style="bold")
     text.append("\n  ")
     line = Text(style="dim")
+    # The snippet is cut from the Markdown source: its marks are not for the reader.
+    snippet = plain_markdown(snippet)
     for index, part in enumerate(snippet.replace(MARK_END, MARK_START).split(MARK_START)):
         line.append(for_display(part), style="not dim bold reverse" if index % 2 else "")
     line.truncate(width - 2, overflow="ellipsis")
@@ -53,7 +63,7 @@ def title_and_snippet(title: str, snippet: str, width: int) -> Text:
     return text
 
 
-class ProcessTable(PlainTable):
+class ProcessTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open_process")]
 
 
@@ -62,6 +72,12 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
     ProcessesScreen #process-filters { height: auto; }
     ProcessesScreen #process-search { width: 1fr; }
     ProcessesScreen #process-filters Select { width: 28; }
+    /* On a narrow screen the search has a line of its own, the three filters share one. */
+    ProcessesScreen.-narrow #process-filters {
+        layout: grid; grid-size: 3; grid-rows: auto; grid-columns: 1fr; height: auto;
+    }
+    ProcessesScreen.-narrow #process-search { column-span: 3; }
+    ProcessesScreen.-narrow #process-filters Select { width: 1fr; }
     ProcessesScreen #process-empty { padding: 1 2; display: none; }
     ProcessesScreen #processes { height: 1fr; }
     ProcessesScreen #process-status { height: 1; padding: 0 1; color: $text-muted; }
@@ -99,7 +115,7 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SectionBar("processer")
-        with Horizontal(id="process-filters"):
+        with Horizontal(id="process-filters", classes="filter-row"):
             yield Input(
                 placeholder="Sök i arbetsprocesser, t.ex. kaa fyller 20 …", id="process-search"
             )
@@ -115,14 +131,14 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
                 id="process-state",
             )
         yield Static(EMPTY_TEXT, id="process-empty")
-        yield ProcessTable(id="processes", cursor_type="row", zebra_stripes=True)
+        yield ProcessTable(
+            COLUMNS, detail="process-detail", id="processes", cursor_type="row", zebra_stripes=True
+        )
+        yield RowDetail(id="process-detail")
         yield Static("", id="process-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(ProcessTable)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
         self.set_focus(self.query_one("#process-search", Input))
         self._load_parties()
         self.reload()
@@ -167,7 +183,7 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
                 table.focus()
         for row in message.rows:
             table.add_row(
-                title_and_snippet(row.title, row.snippet, COLUMNS[0][2]),
+                partial(title_and_snippet, row.title, row.snippet),
                 plain(row.status, style="" if row.state == "aktiv" else "italic"),
                 key=row.id,
                 height=2,
@@ -222,8 +238,9 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
         self.set_focus(self.query_one("#process-search", Input))
 
     def action_back(self) -> None:
+        """Esc steps back one level: out of the search field (clearing it), then to Min dag."""
         search_field = self.query_one("#process-search", Input)
-        if search_field.value:
+        if search_field.value or search_field.has_focus:
             search_field.value = ""
             self.query_one(ProcessTable).focus()
             return

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.data_categories import label as category_label
 from ungtui.domain.data_categories import labels as category_labels
@@ -26,8 +26,10 @@ from ungtui.services.referrals import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.referrals import OVERDUE, WARNING_STYLE
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
-from ungtui.tui.widgets.plain import PlainTable, bold, lines, plain
+from ungtui.tui.widgets.plain import bold, lines, plain
 
 # One key per step; a step's key shows in the footer only when the step is possible.
 STEP_KEYS = {
@@ -94,11 +96,19 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="referral-share", classes="section")
             yield Static("", id="referral-next", classes="section")
             yield Static("Historik", classes="section-title")
-            events = PlainTable(id="referral-events", cursor_type="row")
-            for label, width in (("Datum", 10), ("Steg", 11), ("Vem", 34), ("Noteringar", 54)):
-                events.add_column(label, width=width)
-            yield events
-        yield Footer(compact=True)
+            yield FittedTable(
+                (
+                    Column("on", "Datum", 10),
+                    Column("step", "Steg", 11),
+                    Column("who", "Vem", 34, priority=1),
+                    Column("notes", "Noteringar", 54, grow=True, least=20),
+                ),
+                detail="events-detail",
+                id="referral-events",
+                cursor_type="row",
+            )
+            yield RowDetail(id="events-detail")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#referral-events", DataTable).focus()

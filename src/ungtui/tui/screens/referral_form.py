@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.purposes import PURPOSES, REFERRAL_DEFAULT, referral_purpose
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
@@ -23,18 +21,15 @@ from ungtui.services.referrals import (
     reply_working_days,
     update_referral,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.screens.form_base import FormScreen
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
+from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
-class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
+class ReferralFormScreen(FormScreen[str | None]):
     """Dismisses with the referral's id when saved, or None."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "close", "Avbryt", id="close"),
-    ]
 
     def __init__(
         self,
@@ -51,6 +46,7 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
         self._origin_id = origin_id
         self._receivers: dict[str, Receiver] = {}
         self._filling = True
+        self._name = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -105,14 +101,15 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 )
             yield FormField(
                 "Svara senast",
-                Input(placeholder="ÅÅÅÅ-MM-DD", id="reply_by"),
+                DateInput(id="reply_by"),
                 name="reply_by",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#to_organisation_id", Select).focus()
         self._load()
+        self.watch(self.app, "screen_share", self._show_title, init=False)
 
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
@@ -126,8 +123,8 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
         )
 
     def _fill(self, name, choices: list[Receiver], detail, reply_by: str, hint: str) -> None:
-        title = "Ändra remiss" if self.referral_id else "Ny remiss"
-        self.query_one("#referral-form-title", Static).update(plain(f"{title} för {name}"))
+        self._name = name
+        self._show_title()
         self._receivers = {r.id: r for r in choices}
         self.query_one("#to_organisation_id", Select).set_options([(r.name, r.id) for r in choices])
         self.query_one("#field-reply_by", FormField).set_hint(hint)
@@ -135,6 +132,7 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
             self.query_one("#reply_by", Input).value = reply_by
             self.query_one("#purpose", Input).value = input_value(self._purpose)
             self._filling = False
+            self.call_after_refresh(self.mark_clean)
             return
         r = detail.referral
         self.query_one("#to_organisation_id", Select).value = r.to_organisation_id
@@ -150,6 +148,12 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
         self.query_one("#purpose_code", Select).value = referral_purpose(r.purpose_code)
         self.query_one("#reply_by", Input).value = r.reply_by.isoformat()
         self.call_after_refresh(setattr, self, "_filling", False)
+        self.call_after_refresh(self.mark_clean)
+
+    def _show_title(self, _share: bool = False) -> None:
+        title = "Ändra remiss" if self.referral_id else "Ny remiss"
+        name = shown_name(self._name, self.app.screen_share)
+        self.query_one("#referral-form-title", Static).update(plain(f"{title} för {name}"))
 
     def _set_units(self, organisation_id: str | None) -> None:
         receiver = self._receivers.get(organisation_id or "")
@@ -216,6 +220,3 @@ class ReferralFormScreen(ReportsWorkerErrors, Screen[str | None]):
         else:
             self.notify("Remissen är ändrad.")
         self.app.call_from_thread(self.dismiss, saved)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from ungtui.domain.referral_states import TRANSITIONS
 from ungtui.domain.referral_vocabulary import REFERRAL_OUTCOMES
@@ -22,8 +20,9 @@ from ungtui.services.referrals import (
     set_reply_working_days,
     transition_referral,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.screens.form_base import FormDialog
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 from ungtui.tui.widgets.plain import plain
 
 DIALOG_CSS = """
@@ -34,14 +33,10 @@ StepScreen, ReplyDaysScreen { align: center middle; }
 """
 
 
-class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+class StepScreen(FormDialog[str | None]):
     """Dismisses with the referral's new state (or "note"), or None when cancelled."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "cancel", "Avbryt", id="cancel"),
-    ]
 
     def __init__(self, referral_id: str, action: str, *, for_receiver: bool = False) -> None:
         """`for_receiver`: the sender records the receiver's answer because the receiver
@@ -78,7 +73,7 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             if t is not None:
                 yield FormField(
                     "Datum",
-                    Input(value=clock.today().isoformat(), id="happened_on"),
+                    DateInput(clock.today().isoformat(), id="happened_on"),
                     name="happened_on",
                 )
             if t is not None and t.requires_reason:
@@ -95,7 +90,7 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                 )
             label = "Anteckning" if t is None else "Anteckning (frivillig)"
             yield FormField(label, Input(id="note"), name="note")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         first = "#reason" if self.transition and self.transition.requires_reason else "#note"
@@ -113,7 +108,7 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     def _show_gate(self, gate) -> None:
         line = self.query_one("#consent-line", Static)
         if gate.allowed:
-            line.update(plain(f"Samtycke: {gate.message}"))
+            line.update(plain(f"Får skickas: {gate.message}"))
             return
         line.update(plain(f"STOPP: {gate.message}"))
         line.add_class("-blocked")
@@ -180,18 +175,11 @@ class StepScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             self.query_one("#field-exception_ground", FormField).display = True
         show_errors(self, errors)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class ReplyDaysScreen(ReportsWorkerErrors, ModalScreen[int | None]):
+class ReplyDaysScreen(FormDialog[int | None]):
     """How many working days a receiver gets to answer new referrals (this install)."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "cancel", "Avbryt", id="cancel"),
-    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="step-dialog"):
@@ -202,7 +190,7 @@ class ReplyDaysScreen(ReportsWorkerErrors, ModalScreen[int | None]):
                 name="days",
                 hint="Helger och helgdagar (även jul-, midsommar- och nyårsafton) räknas inte.",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#days", Input).focus()
@@ -214,6 +202,7 @@ class ReplyDaysScreen(ReportsWorkerErrors, ModalScreen[int | None]):
 
         def fill() -> None:
             self.query_one("#days", Input).value = str(days)
+            self.call_after_refresh(self.mark_clean)
 
         self.app.call_from_thread(fill)
 
@@ -233,6 +222,3 @@ class ReplyDaysScreen(ReportsWorkerErrors, ModalScreen[int | None]):
             return
         self.notify(f"Nya remisser får {days} arbetsdagar att svara på.")
         self.app.call_from_thread(self.dismiss, days)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from ungtui.domain.text import plural
 from ungtui.services.referrals import (
     VIEWS,
     ReferralRow,
@@ -21,9 +22,12 @@ from ungtui.services.referrals import (
     list_referrals,
     view_counts,
 )
+from ungtui.tui.keys import tab_bindings
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
-from ungtui.tui.widgets.plain import PlainTable, plain
+from ungtui.tui.widgets.plain import plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 PAGE_SIZE = 100
@@ -34,16 +38,16 @@ OVERDUE = "FÖRSENAD"
 WARNING_STYLE = "bold #ffa62b"
 
 COLUMNS = (
-    ("mark", "", 8),
-    ("reply_by", "Svara senast", 12),
-    ("state", "Läge", 10),
-    ("person", "Person", 19),
-    ("what", "Insats", 24),
-    ("party", "Motpart", 32),
+    Column("mark", "", 8),
+    Column("reply_by", "Svara senast", 12),
+    Column("state", "Läge", 10, priority=1),
+    Column("person", "Person", 19, grow=True, least=16),
+    Column("what", "Insats", 24, priority=2),
+    Column("party", "Motpart", 32, priority=1, grow=True, least=20),
 )
 
 
-class ReferralTable(PlainTable):
+class ReferralTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
 
@@ -93,10 +97,13 @@ class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
         self.counts: ViewCounts | None = None
 
     def make_table(self) -> ReferralTable:
-        table = ReferralTable(id="referrals", cursor_type="row", zebra_stripes=True)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
-        return table
+        return ReferralTable(
+            COLUMNS,
+            detail="referrals-detail",
+            id="referrals",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
 
     def on_mount(self) -> None:
         self.query_one(ReferralTable).focus()
@@ -159,7 +166,7 @@ class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
     def status_text(self) -> str:
         if not self._total:
             return "Inga remisser här."
-        return f"{self._total} remisser · visar 1–{self._loaded}"
+        return f"{plural(self._total, 'remiss', 'remisser')} · visar 1–{self._loaded}"
 
     @on(DataTable.RowHighlighted)
     def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
@@ -194,9 +201,11 @@ class ReferralsScreen(ReferralListScreen):
 
     DEFAULT_CSS = REFERRALS_CSS
     BINDINGS = [
-        Binding("1", "view('inbox')", "Inkorg", id="inbox"),
-        Binding("2", "view('sent')", "Skickade", id="sent"),
-        Binding("3", "view('overdue')", "Försenade", id="overdue"),
+        # The title line names the three views with their keys.
+        Binding("1", "view('inbox')", "Inkorg", id="inbox", show=False),
+        Binding("2", "view('sent')", "Skickade", id="sent", show=False),
+        Binding("3", "view('overdue')", "Försenade", id="overdue", show=False),
+        *tab_bindings(["view('inbox')", "view('sent')", "view('overdue')"]),
         Binding("n", "new", "Ny remiss", id="new"),
         Binding("u", "unit", "Min enhet", id="unit"),
         Binding("a", "ended", "Avslutade", id="ended"),
@@ -216,8 +225,9 @@ class ReferralsScreen(ReferralListScreen):
         yield SectionBar("remisser")
         yield Static("Remisser", id="referral-title")
         yield self.make_table()
+        yield RowDetail(id="referrals-detail")
         yield Static("", id="referral-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _scope(self) -> dict:
         user = self.app.user
@@ -278,6 +288,10 @@ class ReferralsScreen(ReferralListScreen):
             self.view = view
             self.query_one(ReferralTable).move_cursor(row=0)
             self.reload()
+
+    def action_step_tab(self, step: int) -> None:
+        views = list(VIEWS)
+        self.action_view(views[(views.index(self.view) + step) % len(views)])
 
     def action_unit(self) -> None:
         self.unit_only = not self.unit_only
@@ -349,8 +363,9 @@ class IndividualReferralsScreen(ReferralListScreen):
         yield Header()
         yield Static("Remisser för personen", id="referral-title", classes="screen-title")
         yield self.make_table()
+        yield RowDetail(id="referrals-detail")
         yield Static("", id="referral-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -6,8 +6,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
+from ungtui.domain.text import plural
 from ungtui.services.errors import ValidationError
 from ungtui.services.retention import (
     DEFAULT_YEARS,
@@ -19,7 +20,8 @@ from ungtui.services.retention import (
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.widgets.plain import PlainTable
+from ungtui.tui.widgets.fitted_table import Column, FittedTable
+from ungtui.tui.widgets.footer import KeyFooter
 
 
 class RetentionScreen(ReportsWorkerErrors, Screen[None]):
@@ -46,17 +48,18 @@ class RetentionScreen(ReportsWorkerErrors, Screen[None]):
         )
         yield Input(id="retention-years")
         yield Static("", id="years-error")
-        table = PlainTable(id="candidates", cursor_type="row")
-        for label, width in (
-            ("Person", 24),
-            ("Ärendet hos", 24),
-            ("Senaste uppgift", 16),
-            ("Sparas till", 12),
-        ):
-            table.add_column(label, width=width)
-        yield table
+        yield FittedTable(
+            (
+                Column("person", "Person", 24, grow=True, least=16),
+                Column("case", "Ärendet hos", 24, priority=1),
+                Column("last", "Senaste uppgift", 16),
+                Column("until", "Sparas till", 12),
+            ),
+            id="candidates",
+            cursor_type="row",
+        )
         yield Static("", id="retention-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#candidates", DataTable).focus()
@@ -81,7 +84,9 @@ class RetentionScreen(ReportsWorkerErrors, Screen[None]):
                 c.label, c.organisation_name, c.last_entry.isoformat(), c.keep_until.isoformat()
             )
         status = (
-            f"{len(found)} personer kan gallras i dag." if found else "Ingen behöver gallras i dag."
+            f"{plural(len(found), 'person', 'personer')} kan gallras i dag."
+            if found
+            else "Ingen behöver gallras i dag."
         )
         self.query_one("#retention-status", Static).update(status)
 
@@ -116,7 +121,8 @@ class RetentionScreen(ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(
             ConfirmScreen(
                 "Radera för alltid?",
-                f"Alla uppgifter om {len(ids)} personer raderas här och, vid nästa synk, hos "
+                f"Alla uppgifter om {plural(len(ids), 'person', 'personer')} raderas här och, "
+                "vid nästa synk, hos "
                 "de andra. Det går inte att ångra.",
                 [("keep", "Avbryt"), ("erase", "Radera")],
             ),
@@ -127,8 +133,13 @@ class RetentionScreen(ReportsWorkerErrors, Screen[None]):
     def _erase(self, ids: list[str]) -> None:
         user = self.app.user
         count = erase(self.app.db, ids, actor_id=user.staff_id if user else None)
-        self.notify(f"{count} personer är raderade.", title="Gallring klar")
+        self.notify(
+            f"{plural(count, 'person är raderad', 'personer är raderade')}.", title="Gallring klar"
+        )
         self.load()
 
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):  # one level: out of the years field first
+            self.query_one("#candidates", DataTable).focus()
+            return
         self.dismiss()

@@ -6,8 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind, infer_domain
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
@@ -19,18 +18,22 @@ from ungtui.services.organisations import (
     register_user_with_choice,
     setup_choices,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.form_base import FormScreen
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect
 
 NEW_ORGANISATION = "__new__"
 
 
-class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
+class SetupScreen(FormScreen[CurrentUser | None]):
+    """Esc quits the app (nothing is registered yet); with something typed it asks."""
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Spara och börja", priority=True, id="save"),
-        Binding("escape", "quit", "Avsluta", id="quit_setup"),
+        Binding("escape", "close", "Avsluta", id="quit_setup"),
     ]
+    DISCARD_TITLE = "Avsluta utan att spara?"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,7 +95,7 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
                 hint="Sekretess gäller mellan kommunens nämnder: uppgifter går från en nämnd "
                 "till en annan bara med samtycke. Föreslås utifrån enhetens namn.",
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._choices: dict[str, SetupChoice] = {}
@@ -121,6 +124,7 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
         select = self.query_one("#organisation", Select)
         select.set_options(options)
         select.clear()
+        self.call_after_refresh(self.mark_clean)
 
     @on(Select.Changed, "#organisation")
     def _toggle_new(self, event: Select.Changed) -> None:
@@ -205,6 +209,3 @@ class SetupScreen(ReportsWorkerErrors, Screen[CurrentUser | None]):
             self.notify("Rätta de markerade fälten.", severity="warning")
             return
         self.app.call_from_thread(self.dismiss, user)
-
-    def action_quit(self) -> None:
-        self.dismiss(None)

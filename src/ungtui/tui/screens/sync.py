@@ -14,7 +14,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     LoadingIndicator,
@@ -25,7 +24,9 @@ from textual.widgets import (
     Tabs,
 )
 
+from ungtui.config import export_folder, sync_folders
 from ungtui.domain.identity import mask_identity
+from ungtui.domain.text import plural
 from ungtui.services.conflicts import ConflictView, list_conflicts, resolve_conflict
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.organisations import (
@@ -45,23 +46,28 @@ from ungtui.services.sync import (
 from ungtui.services.sync_files import (
     ExportTarget,
     ImportResult,
+    SyncFileInfo,
     UnknownSender,
     export_file,
     export_preview,
     export_targets,
     import_file,
     list_peers,
+    list_sync_files,
     my_fingerprint,
 )
 from ungtui.sync.fileformat import SyncFileError
+from ungtui.tui.keys import tab_bindings
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import PlainSelect, PlainTable, clean_text, input_value, plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 HIDDEN = "(dolt)"  # a value in screen-share mode
 CELL = 24  # the widest a value is in the conflicts table; the panel below shows it whole
+TABS = ("tab-export", "tab-import", "tab-conflicts", "tab-duplicates", "tab-peers")
 
 
 def _cell(text: str, width: int = CELL) -> str:
@@ -100,6 +106,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         Binding("3", "tab('tab-conflicts')", "Konflikter", id="tab-conflicts"),
         Binding("4", "tab('tab-duplicates')", "Dubbletter", id="tab-duplicates"),
         Binding("5", "tab('tab-peers')", "Installationer", id="tab-peers"),
+        *tab_bindings([f"tab('{tab}')" for tab in TABS]),
         Binding("k", "keep", "Behåll visat", id="keep"),
         Binding("a", "choose_other", "Välj andra", id="other"),
         Binding("r", "type_value", "Skriv nytt", id="type"),
@@ -115,6 +122,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         # Rows of the organisations table: a pair to merge, or one record without a number.
         self._org_rows: list[OrganisationPair | OrganisationInfo] = []
         self._last_import: ImportResult | None = None
+        self._export_for: str | None = None
+        self._files_folder: Path | None = None
+        self._chosen: tuple[str, Path] | None = None  # (as shown, the file) from the list
         self._trusted: dict[str, str] = {}  # file: the sender's fingerprint, confirmed
 
     def compose(self) -> ComposeResult:
@@ -129,15 +139,34 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static("", id="export-preview")
                 yield Static("", id="export-people")
                 yield Static("Mapp eller fil att skriva till", classes="field-label")
-                yield Input(str(Path.home()), id="export-out")
+                yield Input(str(export_folder()), id="export-out")
                 yield Checkbox("Fullständig export (allt, inte bara det nya)", id="export-full")
                 yield Static("Teamets lösenfras", classes="field-label")
                 yield Input(password=True, id="export-passphrase")
                 yield Button("Exportera", id="export-go", variant="primary")
                 yield Static("", id="export-result")
             with TabPane("Läs in", id="tab-import"), VerticalScroll():
-                yield Static("Synkfil att läsa in", classes="field-label")
-                yield Input(placeholder="/media/usb/….ungsync", id="import-file")
+                yield Static("Mapp med synkfiler", classes="field-label")
+                self._folders = [(label, str(path)) for label, path in sync_folders()]
+                # Folder names (a USB stick's label), senders and file names come from
+                # outside: text, not markup.
+                yield PlainSelect(self._folders, id="import-folder", prompt="Välj mapp")
+                files = PlainTable(id="import-files", cursor_type="row")
+                for label, width in (
+                    ("Senaste ändring", 16),
+                    ("Avsändare", 24),
+                    ("Sort", 13),
+                    ("Läge", 12),
+                    ("Fil", 30),
+                ):
+                    files.add_column(label, width=width)
+                yield files
+                yield Static("", id="import-files-note")
+                yield Static(
+                    "Enter väljer filen i listan. Eller skriv en fil eller en annan mapp:",
+                    classes="field-label",
+                )
+                yield Input(placeholder="sökväg till fil eller mapp", id="import-file")
                 yield Static("Teamets lösenfras", classes="field-label")
                 yield Input(password=True, id="import-passphrase")
                 yield Button("Läs in", id="import-go", variant="primary")
@@ -157,10 +186,13 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
             with TabPane("Installationer", id="tab-peers"):
                 yield Static("", id="own-fingerprint")
                 yield PlainTable(id="peers", cursor_type="row")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-busy").display = False
+        self._sync_files: list[SyncFileInfo] = []
+        if self._folders:
+            self.query_one("#import-folder", Select).value = self._folders[0][1]
         self.query_one("#export-org", Select).focus()
         table = self.query_one("#conflicts", DataTable)
         for label, width in (
@@ -201,9 +233,10 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        files = self.query_one("#import-files", DataTable)
         first = {
             "tab-export": "#export-org",
-            "tab-import": "#import-file",
+            "tab-import": "#import-files" if files.row_count else "#import-file",
             "tab-conflicts": "#conflicts",
             "tab-duplicates": "#duplicates",
             "tab-peers": "#peers",
@@ -212,6 +245,19 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_back(self) -> None:
         self.app.back_to_home()  # type: ignore[attr-defined]
+
+    def action_step_tab(self, step: int) -> None:
+        active = self.query_one(TabbedContent).active
+        self.action_tab(TABS[(TABS.index(active) + step) % len(TABS)])
+
+    def prepare_export(self, organisation_id: str | None) -> None:
+        """The export tab, for one organisation when named (Min dag's partner lines)."""
+        self._export_for = organisation_id
+        if self.is_mounted:
+            self.action_tab("tab-export")
+            self.load()
+        else:
+            self.call_after_refresh(self.action_tab, "tab-export")
 
     @work(thread=True, exclusive=True, group="sync-load", exit_on_error=False)
     def load(self) -> None:
@@ -234,6 +280,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     def _show(self, organisations, conflicts, pairs, peers, fingerprint, org_rows) -> None:
         select = self.query_one("#export-org", Select)
         chosen = select.value
+        if self._export_for is not None:
+            chosen, self._export_for = self._export_for, None
         select.set_options(organisations)
         if chosen in {org_id for _name, org_id in organisations}:
             select.value = chosen
@@ -360,6 +408,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
+        if self.query_one(TabbedContent).active == "tab-import" and self._files_folder:
+            # Files come while the screen is open (a USB stick, a saved mail): read again.
+            self._list_files(self._files_folder)
 
     @on(DataTable.RowHighlighted, "#conflicts")
     def _row_changed(self) -> None:
@@ -426,12 +477,17 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         preview = export_preview(self.app.db, organisation_id, full=full, domain=domain)
         to = preview.receiver
         if preview.own:
-            text = f"Inom den egna nämnden följer allt med: {preview.people_included} personer."
+            text = (
+                "Inom den egna nämnden följer allt med: "
+                f"{plural(preview.people_included, 'person', 'personer')}."
+            )
         else:
             text = (
-                f"Följer med: {preview.people_included} personer, med de uppgifter som "
+                f"Följer med: {plural(preview.people_included, 'person', 'personer')}, "
+                "med de uppgifter som "
                 f"gällande samtycken från er nämnd till {to} omfattar.\n"
-                f"Följer inte med: {preview.people_left_out} personer utan gällande samtycke "
+                f"Följer inte med: {plural(preview.people_left_out, 'person', 'personer')} "
+                "utan gällande samtycke "
                 f"till {to}. Att mottagaren har ärendet räcker inte."
             )
             if preview.people_removed:
@@ -489,7 +545,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self.app.call_from_thread(
             self._say,
             "#export-result",
-            f"{kind}: {result.changes} ändringar sparade i {result.path}.\n"
+            f"{kind}: {plural(result.changes, 'ändring', 'ändringar')} sparade i {result.path}.\n"
             "Skicka filen till mottagaren (USB-minne eller e-post); lösenfrasen lämnas "
             "aldrig i samma meddelande.",
         )
@@ -502,6 +558,70 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     # --- import ----------------------------------------------------------------------
 
+    @on(Select.Changed, "#import-folder")
+    def _folder_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._say("#import-files-note", "Läser mappen …")
+            self._list_files(Path(event.value))
+
+    @work(thread=True, exclusive=True, group="sync-files", exit_on_error=False)
+    def _list_files(self, folder: Path) -> None:
+        self._files_folder = folder
+        try:
+            found = list_sync_files(self.app.db, folder)
+        except ServiceError as error:
+            self.app.call_from_thread(self._say, "#import-files-note", str(error), True)
+            self.app.call_from_thread(self._show_files, [])
+            return
+        self.app.call_from_thread(self._show_files, found)
+
+    def _show_files(self, found: list[SyncFileInfo]) -> None:
+        self._sync_files = found
+        table = self.query_one("#import-files", DataTable)
+        table.clear()
+        for index, info in enumerate(found):
+            table.add_row(
+                f"{info.created:%Y-%m-%d %H:%M}" if info.created else "–",
+                info.sender or "–",
+                "" if info.state == "oläslig" else "Fullständig" if info.full else "Nya ändringar",
+                info.state,
+                info.path.name,
+                key=str(index),
+            )
+        if found:
+            self._say("#import-files-note", "")
+        elif not self.query_one("#import-files-note", Static).has_class("error-text"):
+            self._say("#import-files-note", "Inga synkfiler i mappen.")
+
+    @on(DataTable.RowSelected, "#import-files")
+    def _file_chosen(self, event: DataTable.RowSelected) -> None:
+        info = self._sync_files[int(event.row_key.value or 0)]
+        if info.state == "oläslig":
+            # Nothing to type a passphrase for: say why, and stay in the list.
+            self._say("#import-files-note", f"{info.path.name}: {info.problem}", error=True)
+            return
+        self._say("#import-files-note", "")
+        # A file name is someone else's words: the field shows it without steering
+        # characters, and the file read is the one chosen (see _import_path).
+        self._chosen = (input_value(str(info.path)), info.path)
+        self.query_one("#import-file", Input).value = self._chosen[0]
+        self.query_one("#import-passphrase", Input).focus()
+
+    def _import_path(self, typed: str) -> Path:
+        if self._chosen is not None and typed == self._chosen[0].strip():
+            return self._chosen[1]
+        return Path(typed).expanduser()
+
+    @on(Input.Submitted, "#import-file")
+    def _path_typed(self, event: Input.Submitted) -> None:
+        path = Path(event.value.strip()).expanduser()
+        if event.value.strip() and path.is_dir():
+            self._say("#import-files-note", "Läser mappen …")
+            self._list_files(path)
+            self.query_one("#import-files", DataTable).focus()
+        else:
+            self.query_one("#import-passphrase", Input).focus()
+
     @on(Button.Pressed, "#import-go")
     @on(Input.Submitted, "#import-passphrase")
     def _import_pressed(self) -> None:
@@ -510,7 +630,13 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
     def _start_import(self, trust: str | None) -> None:
         path = self.query_one("#import-file", Input).value.strip()
         if not path:
-            self._say("#import-result", "Ange vilken fil som ska läsas in.", error=True)
+            self._say(
+                "#import-result", "Välj filen i listan (Enter) och skriv lösenfrasen.", error=True
+            )
+            return
+        if self._import_path(path).is_dir():
+            self._say("#import-result", "Det är en mapp. Välj en fil i listan.", error=True)
+            self._list_files(self._import_path(path))
             return
         # The sender is asked about before the passphrase is tried: a fingerprint confirmed
         # for this file holds when the passphrase is typed again.
@@ -521,7 +647,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#import-busy").display = True
         self._say("#import-result", "Läser in …")
         self._import(
-            Path(path).expanduser(), self.query_one("#import-passphrase", Input).value, trust
+            self._import_path(path), self.query_one("#import-passphrase", Input).value, trust
         )
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
@@ -571,6 +697,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         # Done typing: from the tab bar, 3 and 4 open the conflicts and duplicates it names.
         self.query_one(TabbedContent).query_one(Tabs).focus()
         self.load()
+        if self._files_folder is not None:
+            self._list_files(self._files_folder)  # the file now shows as read
 
     def _show_import(self) -> None:
         """The last import's summary; people named by initials while the screen is shared."""

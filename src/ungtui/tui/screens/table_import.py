@@ -6,15 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from ungtui.domain.table_import import FIELDS, cell_text, check_mapping, guess_mapping
+from ungtui.domain.text import plural
 from ungtui.services.errors import ServiceError
 from ungtui.services.table_files import SheetTable, read_table, sheet_names
 from ungtui.services.table_import import (
@@ -27,6 +29,7 @@ from ungtui.services.table_import import (
     report_lines,
 )
 from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.plain import PlainSelect, bold, lines, plain
 
 SAMPLE_ROWS = 2  # example values shown next to each column, so the user sees what it holds
@@ -93,10 +96,11 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             with VerticalScroll(id="import-report"):
                 yield Static("", id="import-report-text")
         yield Static("Skriv sökvägen till listan och tryck Enter.", id="import-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
+        self.watch(self.app, "screen_share", self._redraw_samples, init=False)
 
     # --- reading the file ------------------------------------------------------------
 
@@ -142,9 +146,7 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
         await columns.remove_children()
         options = [(label, code) for code, label in FIELDS.items()]
         rows = []
-        for index, header in enumerate(table.headers):
-            samples = [cell_text(cells[index]) for _n, cells in table.rows[:SAMPLE_ROWS]]
-            shown = " · ".join(s for s in samples if s)[:22]
+        for index in range(len(table.headers)):
             chosen = message.mapping[index]
             select = Select(
                 options,
@@ -154,11 +156,7 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             )
             rows.append(
                 Horizontal(
-                    Label(
-                        # Headers and cells come from the spreadsheet: text, not markup.
-                        lines([plain(bold(header or "(utan rubrik)")), plain((shown, "dim"))]),
-                        classes="column-name",
-                    ),
+                    Label(self._column_label(index), classes="column-name"),
                     select,
                     classes="column-row",
                 )
@@ -166,10 +164,29 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
         await columns.mount_all(rows)
         where = f"bladet {table.sheet}" if table.sheet else f"{table.encoding}, ”{table.separator}”"
         self._status(
-            f"{len(table.rows)} rader under rubrikraden (rad {table.header_row}, {where}). "
+            f"{plural(len(table.rows), 'rad', 'rader')} under rubrikraden "
+            f"(rad {table.header_row}, {where}). "
             "Rätta kolumnerna vid behov; rapporten visar vad som händer. Ctrl+S läser in."
         )
         self._replan()
+
+    def _column_label(self, index: int) -> Text:
+        """A column's heading and, under it, examples of what it holds; no examples while
+        the screen is shared, for they are names and numbers."""
+        assert self._table is not None
+        # Headers and cells come from the spreadsheet: text, not markup.
+        header = plain(bold(self._table.headers[index] or "(utan rubrik)"))
+        if self.app.screen_share:
+            return lines([header, plain(("(exempel dolda vid skärmdelning)", "dim"))])
+        samples = [cell_text(cells[index]) for _n, cells in self._table.rows[:SAMPLE_ROWS]]
+        shown = " · ".join(s for s in samples if s)[:22]
+        return lines([header, plain((shown, "dim"))])
+
+    def _redraw_samples(self, _share: bool) -> None:
+        if self._table is None:
+            return
+        for index, label in enumerate(self.query(".column-name").results(Label)):
+            label.update(self._column_label(index))
 
     # --- checking ----------------------------------------------------------------------
 
@@ -257,11 +274,12 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
         mapping = self._mapping()
         left = len(plan.rejected) + len(plan.review) + len(plan.skipped)
         text = (
-            f"{len(plan.creates)} nya personer registreras och {len(plan.updates)} uppdateras, "
+            f"{plural(len(plan.creates), 'ny person', 'nya personer')} registreras och "
+            f"{len(plan.updates)} uppdateras, "
             "allt på en gång."
         )
         if left:
-            text += f" {left} rader lämnas utanför enligt rapporten."
+            text += f" {plural(left, 'rad', 'rader')} lämnas utanför enligt rapporten."
 
         def answered(choice: str | None) -> None:
             if choice == "import" and not self._importing:
@@ -297,7 +315,10 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
         self._status(message)
 
     def _done(self, created: int, updated: int, meanwhile: int = 0) -> None:
-        text = f"{created} nya personer registrerade, {updated} uppdaterade."
+        text = (
+            f"{plural(created, 'ny person registrerad', 'nya personer registrerade')}, "
+            f"{updated} uppdaterade."
+        )
         if meanwhile:
             text += (
                 f" {meanwhile} hade registrerats under tiden (av en annan inläsning) och "

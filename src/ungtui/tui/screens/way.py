@@ -13,16 +13,18 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES
+from ungtui.domain.text import plural
 from ungtui.domain.way import OUTCOMES, PHASES, WORKING_PHASES
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.job_tracks import JobTrackRow, list_job_tracks
 from ungtui.services.measures import CatalogueRow, list_catalogue
 from ungtui.services.way import (
+    PLANNED_CHOICES,
     ExitInput,
     FollowUpInput,
     MappingInput,
@@ -48,6 +50,8 @@ from ungtui.services.way import (
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
+from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import Part, PlainTable, bold, lines, plain
 
@@ -65,9 +69,10 @@ def guarantee_text(way: WayView) -> Text:
     if g.deadline is not None:
         text.append(f" · gräns {g.deadline.isoformat()}")
     if g.days_left is not None:
-        days = abs(g.days_left)
-        unit = "dag" if days == 1 else "dagar"
-        text.append(f" ({days} {unit} {'kvar' if g.days_left >= 0 else 'sedan'})")
+        if g.days_left >= 0:
+            text.append(f" ({plural(g.days_left, 'dag', 'dagar')} kvar)")
+        else:
+            text.append(f" ({plural(-g.days_left, 'dag', 'dagar')} sedan)")
     if g.state == "passerad":
         text.stylize("bold red")
     elif g.state == "nara":
@@ -117,23 +122,33 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="way-title", classes="screen-title")
             yield Static("", id="way-summary", classes="section")
             yield Static("Insatser", classes="section-title")
-            measures = PlainTable(id="measures", cursor_type="row")
-            for label, width in (
-                ("Insats", 27),
-                ("Start", 10),
-                ("Slut", 10),
-                ("Tim/v", 5),
-                ("Status", 9),
-                ("Slutorsak", 21),
-                ("Jobbspår", 18),
-            ):
-                measures.add_column(label, width=width)
-            yield measures
+            yield FittedTable(
+                (
+                    Column("name", "Insats", 27, grow=True, least=16),
+                    Column("start", "Start", 10),
+                    Column("end", "Slut", 10, priority=1),
+                    Column("hours", "Tim/v", 5, priority=3),
+                    Column("status", "Status", 9),
+                    Column("reason", "Slutorsak", 21, priority=2),
+                    Column("track", "Jobbspår", 18, priority=2),
+                ),
+                detail="measures-detail",
+                id="measures",
+                cursor_type="row",
+            )
+            yield RowDetail(id="measures-detail")
             yield Static("Faser", classes="section-title")
-            phases = PlainTable(id="phases", cursor_type="row")
-            for label, width in (("Från", 10), ("Fas", 20), ("Anteckning", 50)):
-                phases.add_column(label, width=width)
-            yield phases
+            yield FittedTable(
+                (
+                    Column("from", "Från", 10),
+                    Column("phase", "Fas", 20),
+                    Column("note", "Anteckning", 50, grow=True, least=16),
+                ),
+                detail="phases-detail",
+                id="phases",
+                cursor_type="row",
+            )
+            yield RowDetail(id="phases-detail")
             yield Static("Kartläggning", classes="section-title")
             yield Static("", id="mapping-section", classes="section")
             yield Static("Avslut och uppföljning", classes="section-title")
@@ -147,7 +162,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             ):
                 follow.add_column(label, width=width)
             yield follow
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#measures", DataTable).focus()
@@ -373,7 +388,13 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             WayFormScreen(
                 "Ny väg (inflöde)",
                 [
-                    Spec("entry_date", "Inflöde, datum", value=clock.today().isoformat(), row=1),
+                    Spec(
+                        "entry_date",
+                        "Inflöde, datum",
+                        "date",
+                        value=clock.today().isoformat(),
+                        row=1,
+                    ),
                     Spec(
                         "phase",
                         "Första fas",
@@ -386,7 +407,8 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "joined_on",
                         "Tackade ja (om det redan har skett)",
-                        placeholder="ÅÅÅÅ-MM-DD",
+                        "date",
+                        placeholder="tomt = inte ännu, t.ex. idag, fre, +14",
                     ),
                 ],
                 save,
@@ -423,8 +445,9 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "joined_on",
                         "Tackade ja, datum",
+                        "date",
                         value=(way.joined_on or clock.today()).isoformat(),
-                        placeholder="ÅÅÅÅ-MM-DD",
+                        placeholder="tomt tar bort dagen",
                     )
                 ],
                 save,
@@ -456,7 +479,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         choices({c: PHASES[c] for c in WORKING_PHASES}),
                         row=1,
                     ),
-                    Spec("started_on", "Från", value=clock.today().isoformat(), row=1),
+                    Spec("started_on", "Från", "date", value=clock.today().isoformat(), row=1),
                     Spec("note", "Anteckning", placeholder="t.ex. ärendekonferens"),
                 ],
                 save,
@@ -486,7 +509,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             WayFormScreen(
                 "Kartläggning",
                 [
-                    Spec("mapped_on", "Datum", value=clock.today().isoformat(), row=1),
+                    Spec("mapped_on", "Datum", "date", value=clock.today().isoformat(), row=1),
                     Spec(
                         "schooling",
                         "Skolbakgrund",
@@ -594,12 +617,14 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                     Spec(
                         "start_date",
                         "Start",
+                        "date",
                         value=current.start_date.isoformat() if current else today.isoformat(),
                         row=1,
                     ),
                     Spec(
                         "end_date",
                         "Slut",
+                        "date",
                         value=current.end_date.isoformat() if current and current.end_date else "",
                         placeholder="tomt = inte bestämt",
                         row=1,
@@ -741,19 +766,37 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             return
         db, actor = self.app.db, self._actor()
 
+        planned = [m for m in way.measures if m.status == "planerad"]
+
         def save(v):
-            data = ExitInput(str(v["exit_on"]), str(v["outcome"]), str(v["note"]))
+            data = ExitInput(
+                str(v["exit_on"]), str(v["outcome"]), str(v["note"]), str(v.get("planned", ""))
+            )
             exit_way(db, way.id, data, actor_id=actor)
             return way.id
 
+        specs = [
+            Spec("exit_on", "Avslutad", "date", value=clock.today().isoformat(), row=1),
+            Spec("outcome", "Går vidare till", "select", "", choices(OUTCOMES), row=1),
+            Spec("note", "Anteckning"),
+        ]
+        if planned:
+            # Asked, not assumed: a planned measure may still be wanted after the exit.
+            names = ", ".join(f"{m.name} ({m.start_date.isoformat()})" for m in planned)
+            specs.append(
+                Spec(
+                    "planned",
+                    "Planerade insatser som inte har börjat",
+                    "select",
+                    "",
+                    choices(PLANNED_CHOICES),
+                    hint=names,
+                )
+            )
         self._open(
             WayFormScreen(
                 "Avsluta vägen",
-                [
-                    Spec("exit_on", "Avslutad", value=clock.today().isoformat(), row=1),
-                    Spec("outcome", "Går vidare till", "select", "", choices(OUTCOMES), row=1),
-                    Spec("note", "Anteckning"),
-                ],
+                specs,
                 save,
                 intro="Efter avslut påminner vägen om uppföljning efter 90, 180 och 360 dagar.",
                 done="Vägen är avslutad.",
@@ -799,9 +842,13 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                         ],
                         row=1,
                     ),
-                    Spec("checked_on", "Gjord", value=clock.today().isoformat(), row=1),
+                    Spec("checked_on", "Gjord", "date", value=clock.today().isoformat(), row=1),
                     Spec("outcome", "Gör nu", "select", way.exit_outcome, choices(OUTCOMES), row=1),
-                    Spec("note", "Anteckning"),
+                    Spec(
+                        "note",
+                        "Anteckning",
+                        hint="Görs uppföljningen före sin dag skriver du här varför.",
+                    ),
                 ],
                 save,
                 done="Uppföljningen är sparad.",

@@ -2,7 +2,7 @@
 local measure): one screen class, each form a list of fields and a save function.
 
 Saving runs in a worker; a ValidationError puts each reason under its field and nothing
-is saved. Esc with unsaved changes asks first, as in the person form.
+is saved. Esc with unsaved changes asks first, as every form does (FormScreen).
 """
 
 from __future__ import annotations
@@ -10,23 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.screens.form_base import FormScreen
+from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
 @dataclass(frozen=True)
 class Spec:
-    """One field. kind: 'input', 'select' (options as (label, value)) or 'check'."""
+    """One field. kind: 'input', 'date' (any day parse_day reads, read back as it is
+    typed), 'select' (options as (label, value)) or 'check'."""
 
     name: str
     label: str
@@ -42,11 +41,7 @@ Values = dict[str, str | bool]
 SaveFunction = Callable[[Values], str | None]
 
 
-class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
-        Binding("escape", "close", "Avbryt", id="close"),
-    ]
+class WayFormScreen(FormScreen[str | None]):
     DEFAULT_CSS = """
     WayFormScreen .form-intro { padding: 0 1; color: $text-muted; height: auto; }
     """
@@ -60,7 +55,6 @@ class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
         self._save_function = save
         self._intro = intro
         self._done = done
-        self._initial: Values = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,7 +73,7 @@ class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
                     while index < len(self._specs) and self._specs[index].row == spec.row:
                         yield self._field(self._specs[index])
                         index += 1
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @staticmethod
     def _field(spec: Spec):
@@ -94,6 +88,9 @@ class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
                 value=spec.value if spec.value in values else Select.NULL,
                 id=widget_id,
             )
+        elif spec.kind == "date":
+            placeholder = spec.placeholder or "t.ex. idag, fre, +14, +3 ad"
+            widget = DateInput(str(spec.value), placeholder=placeholder, id=widget_id)
         else:
             widget = Input(
                 value=input_value(spec.value), placeholder=spec.placeholder, id=widget_id
@@ -101,18 +98,8 @@ class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
         return FormField(spec.label, widget, name=spec.name, hint=spec.hint)
 
     def on_mount(self) -> None:
-        self._initial = self.values()
         first = self.query("#form Input, #form Select, #form Checkbox").first()
         first.focus()
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(Checkbox.Changed)
-    def _changed(self, event) -> None:
-        # An error refers to what was there; once the value changes it is stale.
-        parent = event.control.parent
-        if isinstance(parent, FormField):
-            parent.set_error(None)
 
     def values(self) -> Values:
         result: Values = {}
@@ -142,24 +129,6 @@ class WayFormScreen(ReportsWorkerErrors, Screen[str | None]):
             return
         self.notify(self._done)
         self.app.call_from_thread(self.dismiss, saved or "")
-
-    def action_close(self) -> None:
-        if self.values() == self._initial:
-            self.dismiss(None)
-            return
-
-        def answer(choice: str | None) -> None:
-            if choice == "discard":
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Stäng utan att spara?",
-                "Du har ändringar som inte är sparade.",
-                [("stay", "Fortsätt redigera"), ("discard", "Stäng utan att spara")],
-            ),
-            answer,
-        )
 
 
 def choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:

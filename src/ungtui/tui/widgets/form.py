@@ -1,13 +1,35 @@
-"""Small pieces every form uses: a labelled field with its error line."""
+"""Small pieces every form uses: a labelled field with its error line, and a date field
+that reads back the day it understood while it is typed."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
 
+from ungtui.domain.meeting_time import DAY_EXAMPLES, describe_day, parse_day
+from ungtui.services import clock
 from ungtui.tui.widgets.plain import plain
+
+DATE_PLACEHOLDER = "t.ex. idag, fre, +14, +3 ad"
+
+
+class DateInput(Input):
+    """A day typed the one way every date field takes (domain.meeting_time.parse_day)."""
+
+    def __init__(self, value: str = "", *, placeholder: str = DATE_PLACEHOLDER, **kw) -> None:
+        super().__init__(value, placeholder=placeholder, **kw)
+
+
+def read_back(text: str) -> str | None:
+    """'→ tisdag 2026-12-01' for a day that is understood; None while it is not (yet)."""
+    if not text.strip():
+        return None
+    try:
+        return f"→ {describe_day(parse_day(text, clock.today()))}"
+    except ValueError:
+        return None
 
 
 class FormField(Vertical):
@@ -31,11 +53,31 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(plain(self._label), classes="field-label")
         yield self._widget
+        hint = self._hint
+        if isinstance(self._widget, DateInput):
+            hint = self._date_hint(self._widget.value)
         # Empty lines are hidden so that a form fits on a laptop screen.
-        yield Static(plain(self._hint, multiline=True), classes="field-hint").set_styles(
-            "display: block;" if self._hint else "display: none;"
+        yield Static(plain(hint, multiline=True), classes="field-hint").set_styles(
+            "display: block;" if hint else "display: none;"
         )
         yield Static("", classes="field-error").set_styles("display: none;")
+
+    def _date_hint(self, text: str) -> str:
+        day = read_back(text)
+        if day is None:
+            # Typed but not (yet) a day: how to type one. Empty: the field's own hint.
+            if text.strip() and not self._hint:
+                return f"Till exempel {DAY_EXAMPLES}."
+            return self._hint
+        return f"{day} · {self._hint}" if self._hint else day
+
+    def on_descendant_focus(self) -> None:
+        # The whole field in view, hint and error lines too, not only the input.
+        self.call_after_refresh(self.scroll_visible, animate=False)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, DateInput) and event.input is self._widget:
+            self._show_hint(self._date_hint(event.value))
 
     def set_error(self, message: str | None) -> None:
         error = self.query_one(".field-error", Static)
@@ -45,6 +87,13 @@ class FormField(Vertical):
         self.set_class(bool(message), "-invalid")
 
     def set_hint(self, text: str) -> None:
+        if isinstance(self._widget, DateInput):
+            # The base hint; the day read back goes before it.
+            self._hint = text
+            text = self._date_hint(self._widget.value)
+        self._show_hint(text)
+
+    def _show_hint(self, text: str) -> None:
         hint = self.query_one(".field-hint", Static)
         hint.update(plain(text, multiline=True))
         hint.display = bool(text)

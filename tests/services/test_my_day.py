@@ -1,0 +1,215 @@
+"""Min dag through the services, with hand-written days. Today is Tuesday 2026-11-24;
+the week ends Sunday 2026-11-29. The user is Sofia Berg, Jobbcenter Unga (Malmö stad)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.meeting_helpers import make_world, meeting
+from ungtui.services.agreements import AgreementInput, save_agreement
+from ungtui.services.guarantee_rules import set_agreement_guarantee
+from ungtui.services.individuals import IndividualInput, save_individual
+from ungtui.services.meeting_agenda import ActionInput, add_action, add_topic_item, get_meeting
+from ungtui.services.meetings import add_staff_attendee
+from ungtui.services.my_day import my_day
+from ungtui.services.organisations import add_organisation, register_user
+from ungtui.services.referrals import ReferralDraft, TransitionInput, create_referral
+from ungtui.services.referrals import transition_referral as step
+from ungtui.services.sync_files import export_file
+from ungtui.services.way import ExitInput, WayStartInput, exit_way, start_way
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def world(db, user):
+    return make_world(db, user)
+
+
+def part(parts, key):
+    return next(p for p in parts if p.key == key)
+
+
+def texts(found) -> list[tuple[str, str, bool]]:
+    return [(line.person, line.text, line.urgent) for line in found.lines]
+
+
+def referral_to(db, sender, receiver_org, unit, person, reply_by, made_on, **kw):
+    draft = ReferralDraft(
+        individual_id=person,
+        to_organisation_id=receiver_org,
+        to_unit_id=unit,
+        kind="provider",
+        measure=kw.pop("measure", "Arbetsträning"),
+        purpose="Stöd mot arbete",
+        reply_by=reply_by,
+        **kw,
+    )
+    referral = create_referral(db, sender, draft, today=made_on)
+    step(
+        db,
+        sender,
+        referral,
+        TransitionInput(
+            "send", happened_on=made_on.isoformat(), exception_ground="Lag (2001:453) 12 kap."
+        ),
+        today=made_on,
+    )
+    return referral
+
+
+def test_referrals_waiting_for_an_answer_that_are_mine(db, user, world):
+    karin = register_user(
+        db, name="Karin Lind", unit_name="Malmö Unga", organisation_id=world.af
+    )
+    asa, ali = world.with_consent, world.without_consent
+    # Sent by me, the answer was due yesterday.
+    referral_to(db, user, world.af, karin.unit_id, asa, "2026-11-23", date(2026, 11, 10))
+    # To my unit from AF, due Friday this week.
+    referral_to(
+        db, karin, user.organisation_id, user.unit_id, ali, "2026-11-27", date(2026, 11, 20),
+        measure="Studiebesök",
+    )
+    # Due next week: not today's work.
+    referral_to(db, user, world.af, karin.unit_id, ali, "2026-12-02", date(2026, 11, 20))
+    found = part(my_day(db, user, today=TODAY), "remisser")
+    assert texts(found) == [
+        (
+            "Öberg, Åsa",
+            "Arbetsträning · väntar på svar från Arbetsförmedlingen · "
+            "försenad sedan 2026-11-23",
+            True,
+        ),
+        (
+            "Öztürk, Ali",
+            "Studiebesök · från Arbetsförmedlingen, ditt svar · svar senast 2026-11-27",
+            False,
+        ),
+    ]
+    assert found.total == 2
+
+
+def test_my_open_actions_from_meetings(db, user, world):
+    meeting_id = meeting(db, world, "2026-11-17 10:00")
+    karins = add_staff_attendee(db, meeting_id, world.karin, actor_id=None)
+    # The one who plans the meeting is in it already.
+    [mine] = [a.id for a in get_meeting(db, meeting_id).attendees if a.id != karins]
+    item = add_topic_item(db, meeting_id, "Lokaler", actor_id=None)
+    made = date(2026, 11, 17)
+    add_action(db, item, ActionInput("Boka rum", mine, "2026-11-20"), actor_id=None, today=made)
+    add_action(db, item, ActionInput("Skicka schema", mine, "2026-12-04"), actor_id=None)
+    add_action(db, item, ActionInput("Ringa leverantören", karins, "2026-11-25"), actor_id=None)
+    found = part(my_day(db, user, today=TODAY), "atgarder")
+    assert texts(found) == [
+        ("", "Boka rum · försenad sedan 2026-11-20 · möte 2026-11-17", True),
+        ("", "Skicka schema · klart 2026-12-04 · möte 2026-11-17", False),
+    ]
+
+
+def test_guarantee_deadlines_of_my_people_two_weeks_back_and_ahead(db, user):
+    # The guarantee is an agreement's (Ungdomskontraktet: 16–24, 90 days from joining).
+    af = add_organisation(db, name="Arbetsförmedlingen", org_nr="202100-2114", kind="af")
+    kontrakt = save_agreement(
+        db,
+        AgreementInput(
+            title="Ungdomskontraktet",
+            party_ids=[user.organisation_id, af],
+            valid_from=date(2026, 1, 1),
+        ),
+        actor_id=None,
+    )
+    set_agreement_guarantee(db, kontrakt, min_age=16, max_age=24, days=90, actor_id=None)
+
+    def entered(first: str, entry: str, joined: str = "") -> None:
+        person = save_individual(
+            db,
+            IndividualInput(first_name=first, last_name="Testsson", birth_date="2004-03-01"),
+            actor_id=user.staff_id,
+            organisation_id=user.organisation_id,
+        )
+        start_way(
+            db, person, WayStartInput(entry_date=entry, joined_on=joined or entry), actor_id=None
+        )
+
+    entered("Alva", "2026-09-01")  # deadline 2026-11-30, in 6 days
+    entered("Bo", "2026-08-20")  # deadline 2026-11-18, passed 6 days ago
+    entered("Cleo", "2026-07-01")  # deadline 2026-09-29: long passed, in the full list
+    entered("Dan", "2026-10-20")  # deadline 2027-01-18: not yet
+    # In since August, but said yes only in October: the 90 days run from the yes.
+    entered("Ebba", "2026-08-20", joined="2026-10-20")
+    found = part(my_day(db, user, today=TODAY), "garanti")
+    assert texts(found) == [
+        (
+            "Testsson, Bo",
+            "gränsen passerades 2026-11-18 (6 dagar sedan) · Inflöde/uppsökande",
+            True,
+        ),
+        ("Testsson, Alva", "gräns 2026-11-30 (6 dagar kvar) · Inflöde/uppsökande", False),
+    ]
+
+
+def test_follow_ups_due_for_my_people(db, user):
+    def exited(first: str, exit_on: str) -> None:
+        person = save_individual(
+            db,
+            IndividualInput(first_name=first, last_name="Testsson", birth_date="2000-03-01"),
+            actor_id=user.staff_id,
+            organisation_id=user.organisation_id,
+        )
+        way = start_way(db, person, WayStartInput(entry_date="2025-01-07"), actor_id=None)
+        exit_way(db, way, ExitInput(exit_on, "arbete"), actor_id=None)
+
+    exited("Ebba", "2026-08-26")  # 90 days: 2026-11-24, today
+    exited("Filip", "2026-08-10")  # 90 days: 2026-11-08, more than two weeks ago
+    exited("Gun", "2026-06-01")  # 180 days: 2026-11-28
+    found = part(my_day(db, user, today=TODAY), "uppfoljningar")
+    assert texts(found) == [
+        ("Testsson, Ebba", "uppföljning efter 90 dagar · ska göras i dag", False),
+        ("Testsson, Gun", "uppföljning efter 180 dagar · ska göras 2026-11-28", False),
+    ]
+
+
+def test_todays_and_tomorrows_meetings(db, user, world):
+    meeting(db, world, "2026-11-24 13:00", title="Samverkansgrupp unga")
+    meeting(db, world, "2026-11-25 09:30", title="Ärendekonferens", place="")
+    meeting(db, world, "2026-11-26 10:00", title="Styrgrupp")
+    found = part(my_day(db, user, today=TODAY), "moten")
+    assert texts(found) == [
+        ("", "i dag 13:00 Samverkansgrupp unga · Jobbcenter Unga", False),
+        ("", "i morgon 09:30 Ärendekonferens", False),
+    ]
+
+
+def exported_at(db, moment: str) -> None:
+    # The file was written now; the test says when, as the clock of these tests is fixed.
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE sync_export SET at = ?", (moment,))
+
+
+def test_when_each_partner_last_got_my_changes(db, user, world, tmp_path):
+    found = part(my_day(db, user, today=TODAY), "synk")
+    assert found.lines == []
+    assert found.empty == "Inga synkfiler skickade eller mottagna än. F7 Synk visar hur."
+    export_file(db, for_organisation=world.af, out=tmp_path, passphrase="teamets lösenfras")
+    exported_at(db, "2026-11-24T08:00:00+00:00")
+    found = part(my_day(db, user, today=TODAY), "synk")
+    assert texts(found) == [("", "Arbetsförmedlingen har allt du ändrat (fil i dag)", False)]
+    # Changes made since a file twelve days ago; and one day ago.
+    save_individual(
+        db,
+        IndividualInput(first_name="Hedda", last_name="Testsson", birth_date="2001-01-01"),
+        actor_id=user.staff_id,
+        organisation_id=user.organisation_id,
+    )
+    exported_at(db, "2026-11-12T08:00:00+00:00")
+    found = part(my_day(db, user, today=TODAY), "synk")
+    assert texts(found) == [
+        ("", "Arbetsförmedlingen har inte fått dina ändringar på 12 dagar", True)
+    ]
+    exported_at(db, "2026-11-23T08:00:00+00:00")
+    found = part(my_day(db, user, today=TODAY), "synk")
+    assert texts(found) == [
+        ("", "Arbetsförmedlingen har inte fått dina ändringar på 1 dag", False)
+    ]

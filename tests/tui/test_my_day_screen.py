@@ -1,0 +1,153 @@
+"""Min dag, the start screen, driven by real keys: every line opens its thing with Enter,
+a heading opens the whole list, F10 comes back from anywhere."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import OptionList, Select
+
+from tests.tui.helpers import screen_text, settle
+from ungtui.services.organisations import list_organisations
+from ungtui.services.sync_files import export_file
+from ungtui.tui.app import UngApp
+from ungtui.tui.screens.meeting import MeetingScreen
+from ungtui.tui.screens.my_day import MyDayScreen
+from ungtui.tui.screens.referral_detail import ReferralDetailScreen
+from ungtui.tui.screens.referrals import ReferralsScreen
+from ungtui.tui.screens.sync import SyncScreen
+from ungtui.tui.screens.way import WayScreen
+
+
+@pytest.fixture
+def demo_db(demo_copy):
+    return demo_copy(300, 1)
+
+
+def option_ids(app) -> list[str]:
+    day = app.screen.query_one("#day", OptionList)
+    return [day.get_option_at_index(i).id or "" for i in range(day.option_count)]
+
+
+async def choose(pilot, prefix: str) -> None:
+    """Move to the first line whose id starts with `prefix` and press Enter."""
+    day = pilot.app.screen.query_one("#day", OptionList)
+    day.highlighted = next(i for i, o in enumerate(option_ids(pilot.app)) if o.startswith(prefix))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_the_app_opens_on_min_dag(demo_db, opens_on_min_dag):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MyDayScreen)
+        text = screen_text(pilot)
+        assert text.splitlines()[1].strip().startswith("F10 Min dag")
+        assert "Min dag · tisdag 2026-11-24 · Sofia Berg" in text
+        for title in (
+            "Möten i dag och i morgon",
+            "Remisser som väntar på svar",
+            "Mina åtgärder från möten",
+            "Garantigränser för dina deltagare",
+            "Uppföljningar efter avslut",
+            "Dina ändringar hos andra",
+        ):
+            assert title in text
+
+
+async def test_each_line_opens_its_thing(demo_db, opens_on_min_dag):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "moten:")
+        assert isinstance(app.screen, MeetingScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MyDayScreen)
+        await choose(pilot, "remisser:")
+        assert isinstance(app.screen, ReferralDetailScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await choose(pilot, "atgarder:")
+        assert isinstance(app.screen, MeetingScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await choose(pilot, "uppfoljningar:")
+        assert isinstance(app.screen, WayScreen)
+        await pilot.press("f10")  # in its own section: back to the start
+        await settle(pilot)
+        assert isinstance(app.screen, MyDayScreen)
+        assert len(app.screen_stack) == 1
+
+
+async def test_a_heading_opens_the_whole_list(demo_db, opens_on_min_dag):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "all:remisser")
+        assert isinstance(app.screen, ReferralsScreen)
+        await pilot.press("f10")  # from another section
+        await settle(pilot)
+        assert isinstance(app.screen, MyDayScreen)
+
+
+async def test_a_partner_line_opens_the_export_for_that_partner(demo_db, tmp_path):
+    [af] = [o for o in list_organisations(demo_db) if o.name == "Arbetsförmedlingen"]
+    export_file(demo_db, for_organisation=af.id, out=tmp_path, passphrase="teamets lösenfras")
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "Arbetsförmedlingen har allt du ändrat" in screen_text(pilot)
+        await choose(pilot, "synk:")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        assert app.screen.query_one("#export-org", Select).value == af.id
+
+
+async def test_min_dag_fits_80_columns_and_24_lines(demo_db, opens_on_min_dag):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = screen_text(pilot).splitlines()
+        assert len(lines) == 24
+        assert lines[-1].rstrip().endswith("^q Avsluta")
+        assert "F9 Dela skärm" in "\n".join(lines[1:3])
+
+
+async def test_a_guarantee_line_opens_the_way(demo_db, opens_on_min_dag):
+    from ungtui.services.agreements import AgreementInput, save_agreement
+    from ungtui.services.guarantee_rules import set_agreement_guarantee
+    from ungtui.services.individuals import IndividualInput, save_individual
+    from ungtui.services.organisations import current_user, list_organisations
+    from ungtui.services.way import WayStartInput, start_way
+
+    me = current_user(demo_db)
+    # The guarantee is an agreement's: one of Malmö and AF, 16–24, 90 days from the yes.
+    af = next(o.id for o in list_organisations(demo_db) if o.kind == "af")
+    kontrakt = save_agreement(
+        demo_db,
+        AgreementInput(title="Ungdomskontraktet", party_ids=[me.organisation_id, af]),
+        actor_id=None,
+    )
+    set_agreement_guarantee(demo_db, kontrakt, min_age=16, max_age=24, days=90, actor_id=None)
+    person = save_individual(
+        demo_db,
+        IndividualInput(first_name="Örjan", last_name="Testsson Åberg", birth_date="2004-03-01"),
+        actor_id=me.staff_id,
+        organisation_id=me.organisation_id,
+    )
+    start_way(
+        demo_db,
+        person,
+        WayStartInput(entry_date="2026-09-01", joined_on="2026-09-01"),
+        actor_id=None,
+    )
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Testsson Åberg, Örjan · gräns 2026-11-30 (6 dagar kvar)" in screen_text(pilot)
+        await choose(pilot, "garanti:")
+        assert isinstance(app.screen, WayScreen)
+        assert app.screen.individual_id == person
