@@ -31,11 +31,12 @@ def test_a_consent_from_today_for_two_weeks(db, user, person, af):  # noqa: F811
         ConsentInput(
             organisation_id=af.organisation_id,
             purpose="Planering av insatser",
+            purposes=["samordning"],
             data_categories=["kontakt"],
             valid_from="idag",
             valid_to="+14",
         ),
-        actor_id=None,
+        actor_id=user.staff_id,
     )
     [shown] = list_consents(db, person)
     assert (shown.valid_from, shown.valid_to) == (date(2026, 11, 24), date(2026, 12, 8))
@@ -46,10 +47,11 @@ def test_a_consent_from_today_for_two_weeks(db, user, person, af):  # noqa: F811
             ConsentInput(
                 organisation_id=af.organisation_id,
                 purpose="Planering",
+                purposes=["samordning"],
                 data_categories=["kontakt"],
                 valid_to="en månad",
             ),
-            actor_id=None,
+            actor_id=user.staff_id,
         )
     assert "”en månad” förstås inte som en dag" in refused.value.errors["valid_to"]
 
