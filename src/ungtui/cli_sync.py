@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ungtui.cli_common import fail
 from ungtui.domain.secrecy import domain_label, domains_for_kind
-from ungtui.domain.text import fold
+from ungtui.domain.text import fold, plural
 from ungtui.services.conflicts import list_conflicts
 from ungtui.services.errors import ServiceError
 from ungtui.services.organisations import find_organisation, list_organisations
@@ -98,20 +98,23 @@ def _export(db: Database, args: argparse.Namespace) -> int:
         domain=domain,
     )
     kind = "Fullständig export" if result.full else "Export av nya ändringar"
-    print(f"{kind} till {preview.receiver}: {result.changes} ändringar i {result.path}.")
+    changes = plural(result.changes, "ändring", "ändringar")
+    print(f"{kind} till {preview.receiver}: {changes} i {result.path}.")
     print(preview.kind_line)
     if not preview.own:
         print(
-            f"Med: {preview.people_included} personer (det gällande samtycken från er nämnd "
-            f"till {preview.receiver} omfattar). Utan: {preview.people_left_out} personer "
+            f"Med: {plural(preview.people_included, 'person', 'personer')} (det gällande "
+            f"samtycken från er nämnd till {preview.receiver} omfattar). "
+            f"Utan: {plural(preview.people_left_out, 'person', 'personer')} "
             "(inget gällande samtycke)."
         )
         for person in preview.people:
             print(f"  {person.line()}")
         if preview.more_people:
-            print(f"  … och {preview.more_people} personer till.")
+            print(f"  … och {plural(preview.more_people, 'person', 'personer')} till.")
     if result.purges:
-        print(f"{result.purges} personer tas bort hos mottagaren (samtycket har upphört).")
+        gone = plural(result.purges, "person tas", "personer tas")
+        print(f"{gone} bort hos mottagaren (samtycket har upphört).")
     return 0
 
 

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from ungtui.cli_common import add_replace_option, fail
+from ungtui.domain.text import plural
 from ungtui.store.database import Database
 
 COMMANDS = ("import-table", "export-table")
@@ -170,5 +171,5 @@ def _export(db: Database, args: argparse.Namespace, user) -> int:
         result = export_referrals(
             db, user, out, reveal=args.reveal, receiver=receiver, replace=args.replace
         )
-    print(f"Skrev {result.rows} rader till {result.path}.")
+    print(f"Skrev {plural(result.rows, 'rad', 'rader')} till {result.path}.")
     return 0
