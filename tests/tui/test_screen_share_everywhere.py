@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from tests.tui.helpers import screen_text, settle, type_text
-from ungtui.services.individuals import display_name
+from ungtui.domain.text import display_name
 from ungtui.store.models import Individual
 from ungtui.tui.app import UngApp
 

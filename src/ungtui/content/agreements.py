@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from ungtui.domain.agreements import Appendix, Goal, Indicator
 from ungtui.domain.processes import AgreementGroup
-from ungtui.services.agreements import Appendix, Goal, Indicator
 
 MALMO = ("Malmö stad", "212000-1124", "kommun")
 STOCKHOLM = ("Stockholms stad", "212000-0142", "kommun")

@@ -11,6 +11,7 @@ gives no start date, it counts as in force from the start.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -27,6 +28,34 @@ STATES = {
 NO_NOTICE_PERIOD = (
     "Överenskommelsen anger ingen uppsägningstid; sista dagen bestäms av parterna."
 )
+
+
+# What an agreement states, as values: the shipped content (ungtui.content) is written in
+# them and the services save them.
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A goal's indicator as the agreement writes it. `baseline` is what a comparison is
+    made with, as written: a year ("2018"), "föregående period", or "" (the agreement does
+    not say, or the target is a level)."""
+
+    indicator: str
+    year: int | None = None
+    target: str = ""
+    baseline: str = ""
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal: str
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class Appendix:
+    number: int
+    title: str
 
 
 def notice_ends(notice_given_on: date, notice_months: int | None) -> date | None:

@@ -35,6 +35,13 @@ def person_search_key(
     return " ".join(p for p in parts if p)
 
 
+def display_name(first_name: str, last_name: str) -> str:
+    """'Öberg, Åsa': the last name first, as lists sort; one name alone as it is."""
+    if first_name and last_name:
+        return f"{last_name}, {first_name}"
+    return last_name or first_name
+
+
 def person_sort_key(first_name: str, last_name: str) -> str:
     return swedish_sort_key(f"{last_name}\x01{first_name}")
 

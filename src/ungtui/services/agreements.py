@@ -8,7 +8,15 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from ungtui.domain.agreements import NO_NOTICE_PERIOD, agreement_state, notice_ends, state_text
+from ungtui.domain.agreements import (
+    NO_NOTICE_PERIOD,
+    Appendix,
+    Goal,
+    Indicator,
+    agreement_state,
+    notice_ends,
+    state_text,
+)
 from ungtui.domain.guarantee import GuaranteeRule
 from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.processes import AgreementGroup, rules_from_agreement
@@ -19,30 +27,6 @@ from ungtui.services.guarantee_rules import agreement_rule
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Agreement, Organisation, WorkProcess
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """A goal's indicator as the agreement writes it. `baseline` is what a comparison is
-    made with, as written: a year ("2018"), "föregående period", or "" (the agreement does
-    not say, or the target is a level)."""
-
-    indicator: str
-    year: int | None = None
-    target: str = ""
-    baseline: str = ""
-
-
-@dataclass(frozen=True)
-class Goal:
-    goal: str
-    indicators: tuple[Indicator, ...] = ()
-
-
-@dataclass(frozen=True)
-class Appendix:
-    number: int
-    title: str
 
 
 @dataclass

@@ -14,9 +14,9 @@ from typing import Any
 
 from ungtui.domain.fields import field_problem
 from ungtui.domain.identity import mask_identity
+from ungtui.domain.text import display_name
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
-from ungtui.services.individuals import display_name
 from ungtui.services.record_labels import ValueNames, column_label, record_kind
 from ungtui.services.sync import open_conflicts
 from ungtui.services.unit_of_work import as_log_text

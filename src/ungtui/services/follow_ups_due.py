@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import text
 
+from ungtui.domain.text import display_name
 from ungtui.domain.way import FOLLOW_UP_DAYS, OUTCOMES
 from ungtui.services import clock
-from ungtui.services.individuals import display_name
 from ungtui.store.database import Database
 
 # A follow-up shows up two weeks before its day, like the 90-day warning.

@@ -19,10 +19,10 @@ from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
 from ungtui.domain.guarantee import GuaranteeRules, deadline, latest_join_to_watch
+from ungtui.domain.text import display_name
 from ungtui.domain.way import PHASES, SHORT_PHASES, NextDate, PhaseMark, current_phase
 from ungtui.services import clock
 from ungtui.services.guarantee_rules import guarantee_rules
-from ungtui.services.individuals import display_name
 from ungtui.services.way import way_details
 from ungtui.store.database import Database
 from ungtui.store.models import Individual, Way, WayPhase

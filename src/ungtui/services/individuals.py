@@ -24,12 +24,13 @@ from ungtui.domain.target_groups import (
     short_codes,
     target_groups,
 )
-from ungtui.domain.text import fold, person_search_key, person_sort_key
+from ungtui.domain.text import display_name, fold, person_search_key, person_sort_key
 from ungtui.domain.vocabulary import FIELD_LABELS as COLUMN_LABELS
 from ungtui.domain.vocabulary import GENDERS, STATUSES
 from ungtui.services import clock
 from ungtui.services.consents import ConsentRow, list_consents
 from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.guarantee import way_marks
 from ungtui.services.guarantee_rules import guarantee_rules
 from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import CREATED, REMOVED, UnitOfWork
@@ -130,12 +131,6 @@ class IndividualInput:
     # The day a changed school or AF status took effect ("" = today).
     status_changed_on: str = ""
     extra: dict = field(default_factory=dict)
-
-
-def display_name(first_name: str, last_name: str) -> str:
-    if first_name and last_name:
-        return f"{last_name}, {first_name}"
-    return last_name or first_name
 
 
 search_key = person_search_key
@@ -290,8 +285,6 @@ def list_individuals(
             .limit(limit)
         ).all()
         caseworkers = _caseworkers(session, [p.id for p in people], organisation_id)
-        from ungtui.services.guarantee import way_marks  # it builds on this module
-
         marks = way_marks(session, list(people), today=today, rule=rule)
     return [
         IndividualRow(

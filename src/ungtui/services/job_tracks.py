@@ -15,11 +15,11 @@ from ungtui.domain.measures import MEASURE_STATUSES
 from ungtui.domain.meeting_time import DAY_EXAMPLES, parse_day
 from ungtui.domain.report_goals import indicator_key, is_met, parse_target
 from ungtui.domain.target_groups import GROUPS, target_groups
-from ungtui.domain.text import fold
+from ungtui.domain.text import display_name, fold
 from ungtui.services import clock
 from ungtui.services.agreements import _goals
 from ungtui.services.errors import NotFound, ValidationError
-from ungtui.services.individuals import display_name, person_facts, status_rows, value_on
+from ungtui.services.individuals import person_facts, status_rows, value_on
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Agreement, Individual, IndividualMeasure, JobTrack

@@ -23,11 +23,10 @@ from sqlmodel import col, select
 
 from ungtui.domain.meeting_consent import masked_name
 from ungtui.domain.referral_states import AWAITING_REPLY
-from ungtui.domain.text import plural
+from ungtui.domain.text import display_name, plural
 from ungtui.services import clock
 from ungtui.services.follow_ups_due import list_due
 from ungtui.services.guarantee import guarantee_rules, list_watch
-from ungtui.services.individuals import display_name
 from ungtui.services.meetings import to_local, to_utc
 from ungtui.services.organisations import CurrentUser
 from ungtui.services.referrals import refresh_states

@@ -41,11 +41,11 @@ from ungtui.domain.referral_states import (
     missing_fields,
 )
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS, REFERRAL_OUTCOMES
+from ungtui.domain.text import display_name
 from ungtui.domain.working_days import add_working_days
 from ungtui.services import clock
 from ungtui.services.consents import holder_label, may_disclose, party_names
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
-from ungtui.services.individuals import display_name
 from ungtui.services.organisations import CurrentUser
 from ungtui.services.person_data import FactLine, held_data
 from ungtui.services.same_person import same_person_ids

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Connection
 
 from ungtui.domain.disclosure import Holder, same_secrecy
+from ungtui.domain.text import display_name
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError
-from ungtui.services.individuals import display_name
 from ungtui.services.starting_content import settle_shipped_authors
 from ungtui.store.database import Database
 from ungtui.sync import holders, sharing, state

@@ -38,10 +38,9 @@ from ungtui.domain.data_categories import CATEGORIES, IDENTITET
 from ungtui.domain.data_categories import labels as category_labels
 from ungtui.domain.disclosure import Holder
 from ungtui.domain.secrecy import describe, domain_label, domains_for_kind
-from ungtui.domain.text import fold, initials
+from ungtui.domain.text import display_name, fold, initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error, os_reason
-from ungtui.services.individuals import display_name
 from ungtui.services.person_data import held_categories
 from ungtui.services.private_files import check_target, private_file
 from ungtui.services.sync import (

@@ -18,6 +18,7 @@ from ungtui.domain.guarantee import guarantee_status as guarantee_on
 from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
 from ungtui.domain.measures import END_REASONS, MEASURE_STATUSES, start_refusal
 from ungtui.domain.meeting_time import DAY_EXAMPLES, parse_day
+from ungtui.domain.text import display_name
 from ungtui.domain.way import (
     FOLLOW_UP_DAYS,
     OUTCOMES,
@@ -33,7 +34,6 @@ from ungtui.domain.way import (
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.guarantee_rules import guarantee_rules
-from ungtui.services.individuals import display_name
 from ungtui.services.same_person import same_person_ids
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from ungtui.domain.disclosure import Holder
 from ungtui.domain.secrecy import single_domain, unit_domain
 from ungtui.store.models import CURRENT_STAFF_KEY
-from ungtui.sync import organisations as orgs
+from ungtui.sync import org_identity as orgs
 
 
 def organisation_kinds(conn: Connection) -> dict[str, str]:

@@ -24,7 +24,7 @@ from ungtui.store.database import instance_of
 from ungtui.store.models import DOMAIN_TABLES
 from ungtui.sync import hlc as hlcmod
 from ungtui.sync import holders
-from ungtui.sync import organisations as orgs
+from ungtui.sync import org_identity as orgs
 from ungtui.sync.register import Register, write
 
 # Columns that are this install's own bookkeeping or derived from other columns.

@@ -9,8 +9,9 @@ from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.purposes import PURPOSES, REFERRAL_DEFAULT, referral_purpose
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
+from ungtui.domain.text import display_name
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.individuals import display_name, get_individual
+from ungtui.services.individuals import get_individual
 from ungtui.services.referrals import (
     Receiver,
     ReferralDraft,

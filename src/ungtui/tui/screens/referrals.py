@@ -374,7 +374,8 @@ class IndividualReferralsScreen(ReferralListScreen):
 
     @work(thread=True, exit_on_error=False)
     def _load_name(self) -> None:
-        from ungtui.services.individuals import display_name, get_individual
+        from ungtui.domain.text import display_name
+        from ungtui.services.individuals import get_individual
 
         person = get_individual(self.app.db, self.individual_id).individual
         name = display_name(person.first_name, person.last_name)
