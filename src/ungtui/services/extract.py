@@ -35,6 +35,7 @@ from ungtui.domain.way import OUTCOMES, PHASES
 from ungtui.services import audit, clock
 from ungtui.services.errors import NotFound
 from ungtui.services.same_person import same_person_ids
+from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import (
     DOMAIN_TABLES,
@@ -389,7 +390,9 @@ def build_extract(db: Database, individual_id: str, *, actor_id: str | None) -> 
         if person is None or person.deleted_at is not None:
             raise NotFound("Personen finns inte längre i registret.")
         ids = same_person_ids(session, person.merged_into or individual_id)
-    with db.engine.begin() as conn:
+    # One transaction: what the extract shows, read together, and its entry in the log.
+    with UnitOfWork(db, actor_id) as uow:
+        conn = uow.session.connection()
         found: list[tuple[type, list]] = []
         for model in (Individual, *PERSON_TABLES):
             table = model.__table__
@@ -432,7 +435,7 @@ def build_extract(db: Database, individual_id: str, *, actor_id: str | None) -> 
             ):
                 entries += page
                 offset += len(page)
-        audit.write(conn, actor_id, "utdrag", [(individual_id, "registerutdrag")])
+        uow.log_access("utdrag", [(individual_id, "registerutdrag")])
     entries.sort(key=lambda e: e.seq)
     return RegisterExtract(
         made_on=clock.today().isoformat(),

@@ -37,6 +37,7 @@ from ungtui.services.private_files import check_target as check_writable
 from ungtui.services.private_files import private_file, write_private_text
 from ungtui.services.referrals import VIEWS, list_referrals
 from ungtui.services.sync import is_own_domain, receiver_for
+from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Individual, MeetingAction
 from ungtui.sync import sharing
@@ -216,13 +217,8 @@ def _write(
     kind = "csv" if path.suffix.lower() == ".csv" else "xlsx"
     written = False
     try:
-        with db.engine.begin() as conn:
-            audit.write(
-                conn,
-                user.staff_id if user else None,
-                "exporterade",
-                [(pid, f"{detail} ({kind})") for pid in people],
-            )
+        with UnitOfWork(db, user.staff_id if user else None) as uow:
+            uow.log_access("exporterade", [(pid, f"{detail} ({kind})") for pid in people])
             if kind == "csv":
                 write_private_text(path, csv_text(headers, cells), replace=replace)
             else:

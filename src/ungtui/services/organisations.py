@@ -248,7 +248,7 @@ def register_user(
         elif secrecy_domain and unit.secrecy_domain != secrecy_domain:
             uow.update(unit, secrecy_domain=secrecy_domain)
         staff = uow.create(Staff(name=name.strip(), unit_id=unit.id, role=role.strip()))
-        uow.session.merge(Setting(key=CURRENT_STAFF_KEY, value=staff.id))
+        uow.set_setting(CURRENT_STAFF_KEY, staff.id)
     ensure_measure_catalogue(db, staff.id)  # a fresh install starts with the national measures
     user = current_user(db)
     assert user is not None

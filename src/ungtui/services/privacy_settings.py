@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from ungtui.services.errors import ValidationError
+from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Setting
 
@@ -79,18 +80,9 @@ def save_privacy_settings(
         values[LOCK_PASSPHRASE_KEY] = None
     elif new_passphrase:
         values[LOCK_PASSPHRASE_KEY] = hash_passphrase(new_passphrase)
-    with db.session() as session:
+    with UnitOfWork(db, None) as uow:
         for key, value in values.items():
-            setting = session.get(Setting, key)
-            if value is None:
-                if setting is not None:
-                    session.delete(setting)
-            elif setting is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                setting.value = value
-                session.add(setting)
-        session.commit()
+            uow.set_setting(key, value)
     return privacy_settings(db)
 
 

@@ -103,10 +103,8 @@ def set_reply_working_days(db: Database, text: str) -> int:
             {"days": f"Ange ett antal arbetsdagar mellan 1 och {MAX_REPLY_DAYS}, till exempel 10."}
         )
     days = int(cleaned)
-    with db.session() as session:
-        # A setting of this install, not a domain record: it neither syncs nor logs.
-        session.merge(Setting(key=REPLY_DAYS_KEY, value=str(days)))
-        session.commit()
+    with UnitOfWork(db, None) as uow:
+        uow.set_setting(REPLY_DAYS_KEY, str(days))
     return days
 
 
@@ -340,7 +338,7 @@ def create_referral(
                 **values,
             )
         )
-        _store_state(uow.session, referral.id)
+        _store_state(uow, referral.id)
     return referral.id
 
 
@@ -534,7 +532,7 @@ def transition_referral(
                 for_receiver=recorded_for_receiver,
             )
         )
-        new_state = _store_state(uow.session, referral.id).state
+        new_state = _store_state(uow, referral.id).state
     return new_state
 
 
@@ -562,7 +560,7 @@ def add_note(
                 note=note.strip(),
             )
         )
-        _store_state(uow.session, referral.id)
+        _store_state(uow, referral.id)
 
 
 def _parties(
@@ -669,12 +667,13 @@ def _state_row(referral_id: str, derived: Derived, days: dict[str, date], count:
     )
 
 
-def _store_state(session: Session, referral_id: str) -> ReferralState:
+def _store_state(uow: UnitOfWork, referral_id: str) -> ReferralState:
+    session = uow.session
     derived, events = _derive(session, referral_id)
     days = {e.id: e.happened_on for e in events}
     # All events are counted, removed ones too, as refresh_states counts them.
     count = session.exec(select(func.count()).where(ReferralEvent.referral_id == referral_id)).one()
-    return session.merge(_state_row(referral_id, derived, days, count))
+    return uow.store_derived(_state_row(referral_id, derived, days, count))
 
 
 def refresh_states(db: Database) -> int:
@@ -685,7 +684,8 @@ def refresh_states(db: Database) -> int:
         .group_by(ReferralEvent.referral_id)
         .subquery()
     )
-    with db.session() as session:
+    with UnitOfWork(db, None) as uow:
+        session = uow.session
         stale = session.exec(
             select(Referral.id)
             .join(ReferralState, col(ReferralState.referral_id) == Referral.id, isouter=True)
@@ -724,7 +724,6 @@ def refresh_states(db: Database) -> int:
             table = ReferralState.__table__
             session.execute(delete(table).where(table.c.referral_id.in_(chunk)))
             session.execute(insert(table), states)
-        session.commit()
     return len(stale)
 
 

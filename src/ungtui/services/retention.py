@@ -54,12 +54,8 @@ def set_years(db: Database, organisation_id: str, text: str) -> int:
         raise ValidationError({"years": "Skriv antal år som en siffra, till exempel 5."}) from None
     if not 1 <= years <= 100:
         raise ValidationError({"years": "Välj mellan 1 och 100 år."})
-    with db.session() as session:
-        key = YEARS_KEY + organisation_id
-        setting = session.get(Setting, key) or Setting(key=key, value="")
-        setting.value = str(years)
-        session.add(setting)
-        session.commit()
+    with UnitOfWork(db, None) as uow:
+        uow.set_setting(YEARS_KEY + organisation_id, str(years))
     return years
 
 

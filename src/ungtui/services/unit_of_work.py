@@ -3,6 +3,10 @@
 Every create, change and removal goes through a UnitOfWork: one transaction, each changed
 field written to the change log and stamped for sync (sync.state.stamp_local) in that same
 transaction. So no other module may add or delete domain records in a session.
+
+The few writes that are no domain record go through the same door, so that services open
+no transaction of their own (tests/test_transactions.py names the exceptions): a setting
+of this install, a row derived from records, and an audit entry for reading.
 """
 
 from __future__ import annotations
@@ -12,14 +16,14 @@ from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from ungtui.domain.fields import record_problems
 from ungtui.domain.vocabulary import FIELD_LABELS
 from ungtui.services import audit
 from ungtui.services.errors import ServiceError, ValidationError, explain_database_error
 from ungtui.store.database import Database
-from ungtui.store.models import ChangeLog, Record, new_id, utc_now
+from ungtui.store.models import ChangeLog, Record, Setting, new_id, utc_now
 from ungtui.sync.state import SYNCED_COLUMNS, stamp_local, stamp_new_rows
 
 REGISTERED_MEANWHILE = (
@@ -207,3 +211,27 @@ class UnitOfWork:
             self._log(record, REMOVED, None, None)
             self._audit_person(record, "tog bort")
             self._removals.append((record.__tablename__, record.id))
+
+    # --- writes that are no domain record: nothing logged as a change, nothing synced ---
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """A setting of this install; None removes it."""
+        setting = self.session.get(Setting, key)
+        if value is None:
+            if setting is not None:
+                self.session.delete(setting)
+        elif setting is None:
+            self.session.add(Setting(key=key, value=value))
+        else:
+            setting.value = value
+            self.session.add(setting)
+
+    def store_derived(self, row: SQLModel) -> SQLModel:
+        """A row derived from records (a cached state), replacing the one of its key:
+        written with what it derives from, rebuilt on each install rather than synced."""
+        return self.session.merge(row)
+
+    def log_access(self, action: str, entries: list[tuple[str | None, str]]) -> None:
+        """An audit entry that changes no record: personal data shown, handed out or
+        exported (services.audit.ACTIONS); written when the unit of work commits."""
+        self._audit.setdefault(action, []).extend(entries)
