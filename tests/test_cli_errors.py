@@ -297,7 +297,7 @@ def test_a_peers_unknown_table_name_is_never_printed(tmp_path, capsys, monkeypat
 def test_the_escaping_stream_keeps_what_is_safe():
     import sys
 
-    from ungtui.cli_common import escaped_output
+    from ungtui.cli.common import escaped_output
 
     buffer = io.StringIO()
     saved = sys.stdout

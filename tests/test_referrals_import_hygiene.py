@@ -13,7 +13,7 @@ import pytest
         "ungtui.domain.working_days",
         "ungtui.services.referrals",
         "ungtui.services.demo_referrals",
-        "ungtui.cli_referrals",
+        "ungtui.cli.referrals",
     ],
 )
 def test_module_does_not_import_textual(module):

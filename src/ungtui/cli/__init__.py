@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ungtui import __version__
-from ungtui.cli_common import (
+from ungtui.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     SwedishArgumentParser,
@@ -20,12 +20,12 @@ from ungtui.cli_common import (
     unescaped_output,
     whole_number,
 )
-from ungtui.cli_meetings import add_meeting_commands, run_meeting_command
-from ungtui.cli_process import add_process_parser
-from ungtui.cli_referrals import add_referral_parser
-from ungtui.cli_report import add_report_parser
-from ungtui.cli_table import COMMANDS as TABLE_COMMANDS
-from ungtui.cli_table import add_table_commands, run_table_command
+from ungtui.cli.meetings import add_meeting_commands, run_meeting_command
+from ungtui.cli.process import add_process_parser
+from ungtui.cli.referrals import add_referral_parser
+from ungtui.cli.report import add_report_parser
+from ungtui.cli.table import COMMANDS as TABLE_COMMANDS
+from ungtui.cli.table import add_table_commands, run_table_command
 from ungtui.config import DB_ENV, default_db_path, resolve_db_path
 from ungtui.store.database import StoreError, open_database
 
@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
         help="godkänn en ny avsändare vars fingeravtryck du har jämfört per telefon",
     )
     commands.add_parser("conflicts", parents=[common], help="lista olösta synkkonflikter")
-    from ungtui.cli_privacy import add_commands as add_privacy_commands
+    from ungtui.cli.privacy import add_commands as add_privacy_commands
 
     add_privacy_commands(commands, common)
     add_referral_parser(commands, common)
@@ -151,7 +151,7 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "demo":
         return _demo(path, args.individuals, args.seed)
     if args.command in ("backup", "restore"):
-        from ungtui.cli_privacy import run_before_open
+        from ungtui.cli.privacy import run_before_open
 
         return run_before_open(path, args)
     if args.command == "import" and not Path(args.file).is_file():
@@ -166,19 +166,19 @@ def _main(argv: list[str] | None) -> int:
         if args.command == "dump":
             return _dump(db, args.out, args.sensitive, args.replace)
         if args.command in ("audit-log", "extract"):
-            from ungtui.cli_privacy import run_after_open
+            from ungtui.cli.privacy import run_after_open
 
             return run_after_open(db, args)
         if args.command in ("export", "import", "conflicts"):
-            from ungtui.cli_sync import run_sync_command
+            from ungtui.cli.sync import run_sync_command
 
             return run_sync_command(db, args)
         if args.command == "referral":
-            from ungtui.cli_referrals import run_referral_command
+            from ungtui.cli.referrals import run_referral_command
 
             return run_referral_command(db, args)
         if args.command == "process":
-            from ungtui.cli_process import run_process_command
+            from ungtui.cli.process import run_process_command
 
             return run_process_command(db, args)
         if args.command == "meeting":
@@ -186,7 +186,7 @@ def _main(argv: list[str] | None) -> int:
         if args.command in TABLE_COMMANDS:
             return run_table_command(db, args)
         if args.command == "report":
-            from ungtui.cli_report import run_report_command
+            from ungtui.cli.report import run_report_command
 
             return run_report_command(db, args)
         from ungtui.tui.app import UngApp

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ungtui.cli_common import add_replace_option, fail, whole_number
+from ungtui.cli.common import add_replace_option, fail, whole_number
 from ungtui.services.errors import ServiceError
 from ungtui.services.meetings import (
     WHEN_FILTERS,

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ungtui.cli_common import add_replace_option, fail
-from ungtui.cli_sync import CommandError, passphrase_from_user
+from ungtui.cli.common import add_replace_option, fail
+from ungtui.cli.sync import CommandError, passphrase_from_user
 from ungtui.services.errors import ServiceError
 from ungtui.services.private_files import write_private_text
 

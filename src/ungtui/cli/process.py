@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ungtui.cli_common import add_replace_option, fail, whole_number, write_trusted
+from ungtui.cli.common import add_replace_option, fail, whole_number, write_trusted
 from ungtui.domain.fields import escape_for_terminal
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.organisations import current_user

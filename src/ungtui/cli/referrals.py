@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 
-from ungtui.cli_common import fail
+from ungtui.cli.common import fail
 from ungtui.store.database import Database
 
 ACTIONS = ("list", "days")

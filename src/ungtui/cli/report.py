@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ungtui.cli_common import add_replace_option, fail
+from ungtui.cli.common import add_replace_option, fail
 from ungtui.store.database import Database
 
 FORMATS = ("csv", "md", "json")

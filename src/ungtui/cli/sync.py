@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from ungtui.cli_common import fail
+from ungtui.cli.common import fail
 from ungtui.domain.secrecy import domain_label, domains_for_kind
 from ungtui.domain.text import fold, plural
 from ungtui.services.conflicts import list_conflicts

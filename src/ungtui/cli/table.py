@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ungtui.cli_common import add_replace_option, fail
+from ungtui.cli.common import add_replace_option, fail
 from ungtui.domain.text import plural
 from ungtui.store.database import Database
 
@@ -135,7 +135,7 @@ def _import(db: Database, args: argparse.Namespace, user) -> int:
 
 
 def _export(db: Database, args: argparse.Namespace, user) -> int:
-    from ungtui.cli_sync import CommandError, receiver_domain
+    from ungtui.cli.sync import CommandError, receiver_domain
     from ungtui.services.individuals import IndividualFilter
     from ungtui.services.list_export import (
         LISTS,
