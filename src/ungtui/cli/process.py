@@ -6,26 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from ungtui.cli.common import add_replace_option, fail, whole_number, write_trusted
-from ungtui.domain.fields import escape_for_terminal
-from ungtui.services.errors import NotFound, ServiceError
-from ungtui.services.organisations import current_user
-from ungtui.services.private_files import write_private_text
-from ungtui.services.processes import (
-    ImportRefused,
-    export_process,
-    find_process,
-    import_process,
-    search,
+from ungtui.cli.common import (
+    Refused,
+    UsageError,
+    add_replace_option,
+    on_database,
+    whole_number,
+    write_trusted,
 )
-from ungtui.services.starting_content import load_starting_content
-from ungtui.store.database import Database
-from ungtui.store.process_search import MARK_END, MARK_START, ProcessQuery
-
-BAD_INPUT = 2
+from ungtui.domain.fields import escape_for_terminal
 
 
-def add_process_parser(commands, common: argparse.ArgumentParser) -> None:
+def add_commands(commands, common: argparse.ArgumentParser) -> None:
     process = commands.add_parser(
         "process", parents=[common], help="sök, exportera och läs in arbetsprocesser"
     )
@@ -48,13 +40,12 @@ def add_process_parser(commands, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="läs in startinnehållet: överenskommelser och arbetsprocesser",
     )
-
-
-def _fail(message: str, code: int = BAD_INPUT) -> int:
-    return fail(message, code)
+    on_database(process, _run)
 
 
 def _marked(snippet: str) -> str:
+    from ungtui.store.process_search import MARK_END, MARK_START
+
     # The snippet is the process's own text: its control characters are escaped before
     # the marks become the program's own highlighting.
     pieces = snippet.replace(MARK_END, MARK_START).split(MARK_START)
@@ -66,51 +57,69 @@ def _marked(snippet: str) -> str:
     )
 
 
-def run_process_command(db: Database, args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, db) -> int:
+    from ungtui.services.organisations import current_user
+
     user = current_user(db)
     actor = user.staff_id if user else None
+    if args.process_command == "search":
+        return _search(db, args)
+    if args.process_command == "export":
+        return _export(db, args)
+    if args.process_command == "import":
+        return _import(db, args, actor)
+    from ungtui.services.starting_content import load_starting_content
+
+    summary = load_starting_content(db, actor_id=actor)
+    print(
+        f"Läste in {summary.agreements} överenskommelser och {summary.processes} arbetsprocesser."
+    )
+    return 0
+
+
+def _search(db, args: argparse.Namespace) -> int:
+    from ungtui.services.processes import search
+    from ungtui.store.process_search import ProcessQuery
+
+    if args.limit < 1:
+        raise UsageError("Antalet träffar måste vara minst 1.")
+    rows = search(db, ProcessQuery(" ".join(args.query)), limit=args.limit)
+    if not rows:
+        print("Inga arbetsprocesser matchar.")
+    for row in rows:
+        print(f"{row.title} — {row.status}")
+        snippet = row.snippet if len(row.snippet) <= 160 else row.snippet[:159] + "…"
+        write_trusted(f"  {_marked(snippet)}\n")
+    return 0
+
+
+def _export(db, args: argparse.Namespace) -> int:
+    from ungtui.services.private_files import write_private_text
+    from ungtui.services.processes import export_process, find_process
+
+    text = export_process(db, find_process(db, args.process))
+    if args.out:
+        write_private_text(Path(args.out), text, replace=args.replace)
+        print(f"Skrev {args.out}.")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _import(db, args: argparse.Namespace, actor: str | None) -> int:
+    from ungtui.services.processes import import_process
+
     try:
-        if args.process_command == "search":
-            if args.limit < 1:
-                return _fail("Antalet träffar måste vara minst 1.")
-            rows = search(db, ProcessQuery(" ".join(args.query)), limit=args.limit)
-            if not rows:
-                print("Inga arbetsprocesser matchar.")
-            for row in rows:
-                print(f"{row.title} — {row.status}")
-                snippet = row.snippet if len(row.snippet) <= 160 else row.snippet[:159] + "…"
-                write_trusted(f"  {_marked(snippet)}\n")
-            return 0
-        if args.process_command == "export":
-            text = export_process(db, find_process(db, args.process))
-            if args.out:
-                write_private_text(Path(args.out), text, replace=args.replace)
-                print(f"Skrev {args.out}.")
-            else:
-                sys.stdout.write(text)
-            return 0
-        if args.process_command == "import":
-            try:
-                text = Path(args.file).read_text(encoding="utf-8")
-            except OSError as exc:
-                return _fail(f"Filen {args.file} kunde inte läsas: {exc.strerror}.")
-            except UnicodeDecodeError:
-                return _fail(f"Filen {args.file} är inte text i UTF-8. Spara den som UTF-8.")
-            result = import_process(db, text, actor_id=actor)
-            if result.created:
-                print("Arbetsprocessen är inläst som ny.")
-            elif result.changed:
-                print("Arbetsprocessen är uppdaterad; den tidigare texten finns kvar som version.")
-            else:
-                print("Inget var ändrat; arbetsprocessen är som förut.")
-            return 0
-        summary = load_starting_content(db, actor_id=actor)
-        print(
-            f"Läste in {summary.agreements} överenskommelser och {summary.processes} "
-            "arbetsprocesser."
-        )
-        return 0
-    except (ImportRefused, NotFound) as exc:
-        return _fail(str(exc))
-    except ServiceError as exc:
-        return _fail(str(exc), 1)
+        text = Path(args.file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise Refused(f"Filen {args.file} kunde inte läsas: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise Refused(f"Filen {args.file} är inte text i UTF-8. Spara den som UTF-8.") from None
+    result = import_process(db, text, actor_id=actor)
+    if result.created:
+        print("Arbetsprocessen är inläst som ny.")
+    elif result.changed:
+        print("Arbetsprocessen är uppdaterad; den tidigare texten finns kvar som version.")
+    else:
+        print("Inget var ändrat; arbetsprocessen är som förut.")
+    return 0

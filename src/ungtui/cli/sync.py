@@ -8,30 +8,53 @@ import os
 import sys
 from pathlib import Path
 
-from ungtui.cli.common import fail
-from ungtui.domain.secrecy import domain_label, domains_for_kind
-from ungtui.domain.text import fold, plural
-from ungtui.services.conflicts import list_conflicts
-from ungtui.services.errors import ServiceError
-from ungtui.services.organisations import find_organisation, list_organisations
-from ungtui.services.sync_files import (
-    UnknownSender,
-    default_domain,
-    export_file,
-    export_preview,
-    import_file,
+from ungtui.cli.common import (
+    EXIT_PARTLY_TAKEN_IN,
+    NotTrusted,
+    Refused,
+    add_replace_option,
+    on_database,
+    on_path,
+    opened,
 )
-from ungtui.store.database import Database
-from ungtui.sync.fileformat import SyncFileError
 
 PASSPHRASE_ENV = "UNGTUI_PASSPHRASE"
-EXIT_UNKNOWN_SENDER = 3
-# Taken in, but some changes were refused: the sender had no authority to make them.
-EXIT_REFUSED_CHANGES = 4
 
 
-class CommandError(Exception):
-    pass
+def add_commands(commands, common: argparse.ArgumentParser) -> None:
+    export = commands.add_parser(
+        "export", parents=[common], help="skriv en krypterad synkfil till en organisation"
+    )
+    export.add_argument(
+        "--for",
+        dest="for_org",
+        required=True,
+        metavar="ORG",
+        help="mottagande organisation: namn, organisationsnummer eller id",
+    )
+    export.add_argument(
+        "--namnd",
+        dest="domain",
+        metavar="NÄMND",
+        help="mottagande nämnd i en kommun: socialtjanst, arbetsmarknad, skola_kaa, "
+        "vuxenutbildning eller alla (utan: den enda nämnd som har skickat filer hit)",
+    )
+    export.add_argument("--out", required=True, metavar="FILE", help="fil eller mapp att skriva")
+    export.add_argument("--full", action="store_true", help="allt, inte bara det nya")
+    add_replace_option(export)
+    on_database(export, _export)
+    imp = commands.add_parser("import", parents=[common], help="läs in en synkfil")
+    imp.add_argument("file", metavar="FILE", help="synkfilen")
+    imp.add_argument(
+        "--trust",
+        metavar="FINGERAVTRYCK",
+        help="godkänn en ny avsändare vars fingeravtryck du har jämfört per telefon",
+    )
+    on_path(imp, _import)
+    on_database(
+        commands.add_parser("conflicts", parents=[common], help="lista olösta synkkonflikter"),
+        _conflicts,
+    )
 
 
 def passphrase_from_user() -> str:
@@ -39,38 +62,18 @@ def passphrase_from_user() -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise CommandError(
-            f"Ingen lösenfras: sätt {PASSPHRASE_ENV} eller kör kommandot i en terminal."
-        )
+        raise Refused(f"Ingen lösenfras: sätt {PASSPHRASE_ENV} eller kör kommandot i en terminal.")
     return getpass.getpass("Teamets lösenfras: ")
 
 
-def _organisation(db: Database, wanted: str) -> str:
-    """--for: a name, a number or an id; an ambiguous or unknown one is refused."""
-    return find_organisation(db, wanted).id
-
-
-def run_sync_command(db: Database, args: argparse.Namespace) -> int:
-    try:
-        if args.command == "export":
-            return _export(db, args)
-        if args.command == "import":
-            return _import(db, args)
-        return _conflicts(db)
-    except UnknownSender as error:
-        fail(str(error))
-        print(
-            f'Godkänn med: ungtui import --db {db.path} {args.file} --trust "{error.fingerprint}"',
-            file=sys.stderr,
-        )
-        return EXIT_UNKNOWN_SENDER
-    except (CommandError, ServiceError, SyncFileError) as error:
-        return fail(str(error))
-
-
-def receiver_domain(db: Database, organisation_id: str, wanted: str | None) -> str | None:
+def receiver_domain(db, organisation_id: str, wanted: str | None) -> str | None:
     """--namnd: a code or a name of a domain of the organisation; 'alla' is the whole
     kommun. Without it, the default of services.sync_files.default_domain."""
+    from ungtui.domain.secrecy import domain_label, domains_for_kind
+    from ungtui.domain.text import fold
+    from ungtui.services.organisations import list_organisations
+    from ungtui.services.sync_files import default_domain
+
     if wanted is None:
         return default_domain(db, organisation_id)
     text = fold(wanted)
@@ -81,11 +84,16 @@ def receiver_domain(db: Database, organisation_id: str, wanted: str | None) -> s
         if text in (code, fold(domain_label(code))):
             return code
     known = ", ".join(domains_for_kind(kind))
-    raise CommandError(f"Okänd nämnd ”{wanted}”. Välj en av: {known} eller alla.")
+    raise Refused(f"Okänd nämnd ”{wanted}”. Välj en av: {known} eller alla.")
 
 
-def _export(db: Database, args: argparse.Namespace) -> int:
-    org = _organisation(db, args.for_org)
+def _export(args: argparse.Namespace, db) -> int:
+    from ungtui.domain.text import plural
+    from ungtui.services.organisations import find_organisation
+    from ungtui.services.sync_files import export_file, export_preview
+
+    # A name, a number or an id; an ambiguous or unknown one is refused.
+    org = find_organisation(db, args.for_org).id
     domain = receiver_domain(db, org, getattr(args, "domain", None))
     preview = export_preview(db, org, full=args.full, domain=domain)
     result = export_file(
@@ -118,8 +126,28 @@ def _export(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(db: Database, args: argparse.Namespace) -> int:
-    result = import_file(db, Path(args.file), passphrase=passphrase_from_user(), trust=args.trust)
+def _import(args: argparse.Namespace, path: Path) -> int:
+    if not Path(args.file).is_file():
+        # Before the database: a mistyped file name must not leave a new empty one behind.
+        raise Refused(f"Filen {args.file} finns inte. Ingen databas har skapats eller ändrats.")
+    # An import may start a new install from a colleague's full export.
+    with opened(path, create=True) as db:
+        return _import_into(db, args)
+
+
+def _import_into(db, args: argparse.Namespace) -> int:
+    from ungtui.services.sync_files import UnknownSender, import_file
+
+    try:
+        result = import_file(
+            db, Path(args.file), passphrase=passphrase_from_user(), trust=args.trust
+        )
+    except UnknownSender as error:
+        raise NotTrusted(
+            str(error),
+            hint=f"Godkänn med: ungtui import --db {db.path} {args.file} "
+            f'--trust "{error.fingerprint}"',
+        ) from None
     if result.status != "imported":
         print(result.message)
         return 0
@@ -134,10 +162,12 @@ def _import(db: Database, args: argparse.Namespace) -> int:
         print(f"Varning: {warning}")
     for refused in s.refused:
         print(f"Avvisat: {refused}", file=sys.stderr)
-    return EXIT_REFUSED_CHANGES if s.refused else 0
+    return EXIT_PARTLY_TAKEN_IN if s.refused else 0
 
 
-def _conflicts(db: Database) -> int:
+def _conflicts(args: argparse.Namespace, db) -> int:
+    from ungtui.services.conflicts import list_conflicts
+
     conflicts = list_conflicts(db)
     if not conflicts:
         print("Inga olösta konflikter.")
