@@ -93,7 +93,7 @@ def test_an_existing_file_is_replaced_only_when_asked(demo, tmp_path, capsys, na
     out = target(tmp_path, name)
     out.write_text("gammalt")
     out.chmod(0o644)
-    assert main(COMMANDS[name](demo, str(out))) == 2
+    assert main(COMMANDS[name](demo, str(out))) == 1
     assert capsys.readouterr().err == (
         f"ungtui: Filen {out} finns redan och skrivs inte över. Välj ett annat namn, eller "
         "lägg till --skriv-over för att ersätta den.\n"

@@ -20,9 +20,9 @@ def test_dry_run_reports_and_writes_nothing_then_import_writes(db, user, tmp_pat
     assert count_individuals(db, IndividualFilter()) == 2
 
 
-def test_bad_input_is_one_swedish_line_and_exit_2(db, user, tmp_path, capsys):
+def test_a_missing_file_exits_1_and_an_unknown_list_2(db, user, tmp_path, capsys):
     path = str(tmp_path / "test.db")
-    assert main(["import-table", "--db", path, str(tmp_path / "saknas.csv")]) == 2
+    assert main(["import-table", "--db", path, str(tmp_path / "saknas.csv")]) == 1
     assert capsys.readouterr().err == (
         "ungtui: Filen saknas.csv finns inte. Kontrollera sökvägen.\n"
     )

@@ -51,14 +51,14 @@ def test_export_then_import_elsewhere_and_a_refused_file(tmp_path, capsys):
 
     bad = tmp_path / "fel.md"
     bad.write_text(GOOD.replace("ansvarig roll: KAA-samordnare\n", "roll: x\n"), encoding="utf-8")
-    assert main(["process", "import", "--db", str(db), str(bad)]) == 2
+    assert main(["process", "import", "--db", str(db), str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("ungtui: Filen lästes inte in: rad 5: okänd uppgift ”roll”.")
     good = tmp_path / "ny.md"
     good.write_text(GOOD, encoding="utf-8")
     assert main(["process", "import", "--db", str(db), str(good)]) == 0
     assert capsys.readouterr().out == "Arbetsprocessen är inläst som ny.\n"
-    assert main(["process", "import", "--db", str(db), str(tmp_path / "saknas.md")]) == 2
+    assert main(["process", "import", "--db", str(db), str(tmp_path / "saknas.md")]) == 1
     assert "kunde inte läsas" in capsys.readouterr().err
 
 

@@ -201,11 +201,12 @@ def test_command_line(db, pop, tmp_path, capsys):
     first = ["VT2026", "Inflöde (nya inskrivna)", "Totalt", "Kvinnor", "x", "antal", "5", "–"]
     assert rows[1] == first
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    # Bad input: a Swedish message, exit code 2, nothing written.
+    # Bad input: a Swedish message, exit code 2 for the command line, 1 for a file that is
+    # already there; nothing written.
     assert main(["report", "--db", db_path, "--period", "2026H3"]) == 2
     assert "Okänd period" in capsys.readouterr().err
     assert main(["report", "--db", db_path, "--period", "2026", "--format", "xlsx"]) == 2
-    assert main(["report", "--db", db_path, "--period", "2026", "--out", str(out)]) == 2
+    assert main(["report", "--db", db_path, "--period", "2026", "--out", str(out)]) == 1
     assert "finns redan" in capsys.readouterr().err
     assert main(["report", "--db", db_path, "--period", "2026", "--agreement", "prov"]) == 0
     assert "Bedömning" in capsys.readouterr().out

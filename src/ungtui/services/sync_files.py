@@ -162,7 +162,12 @@ class ExportResult:
     purges: int
 
 
-class UnknownSender(SyncFileError):
+class SenderNotTrusted(SyncFileError):
+    """The file's signing key is not one this install trusts for its sender; the command
+    line exits with its own code for it (cli.common.EXIT_TRUST)."""
+
+
+class UnknownSender(SenderNotTrusted):
     """A sender never seen before: its key must be confirmed by its fingerprint."""
 
     def __init__(self, fingerprint: str) -> None:
@@ -706,7 +711,7 @@ def _check_sender(conn, header: Header, trust: str | None) -> str:
             return "own"
         own_key = base64.b64encode(public_bytes(state.key_from(identity))).decode()
         if header.public_key != own_key:
-            raise SyncFileError(
+            raise SenderNotTrusted(
                 "Filen utger sig för att komma från den här installationen men är "
                 "underskriven med en annan nyckel. Den har inte lästs in."
             )
@@ -715,7 +720,7 @@ def _check_sender(conn, header: Header, trust: str | None) -> str:
         "SELECT public_key FROM sync_site WHERE site_id = ?", (header.sender_site,)
     ).scalar()
     if known and known != header.public_key:
-        raise SyncFileError(
+        raise SenderNotTrusted(
             "Avsändarens nyckel har bytts sedan förra filen. Filen har inte lästs in. "
             "Kontakta avsändaren innan ni fortsätter."
         )

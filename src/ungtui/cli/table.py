@@ -6,14 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ungtui.cli_common import add_replace_option, fail
-from ungtui.domain.text import plural
-from ungtui.store.database import Database
-
-COMMANDS = ("import-table", "export-table")
+from ungtui.cli.common import Refused, UsageError, add_replace_option, on_database
 
 
-def add_table_commands(commands, common: argparse.ArgumentParser) -> None:
+def add_commands(commands, common: argparse.ArgumentParser) -> None:
     imp = commands.add_parser(
         "import-table",
         parents=[common],
@@ -39,6 +35,7 @@ def add_table_commands(commands, common: argparse.ArgumentParser) -> None:
         help="uppdatera redan registrerade personer med uppgifterna i filen (annars hoppas "
         "de över)",
     )
+    on_database(imp, _import)
     exp = commands.add_parser(
         "export-table",
         parents=[common],
@@ -67,33 +64,22 @@ def add_table_commands(commands, common: argparse.ArgumentParser) -> None:
         help="listan är till en annan part: bara det samtycken täcker för den kommer med "
         "(utan: för eget bruk i din nämnd)",
     )
-    exp.add_argument(
-        "--namnd", dest="domain", metavar="NÄMND", help="mottagande nämnd i en kommun"
-    )
+    exp.add_argument("--namnd", dest="domain", metavar="NÄMND", help="mottagande nämnd i en kommun")
+    on_database(exp, _export)
 
 
-def _fail(message: str, code: int = 2) -> int:
-    return fail(message, code)
-
-
-def run_table_command(db: Database, args: argparse.Namespace) -> int:
-    from ungtui.services.errors import ServiceError
+def _user(db):
     from ungtui.services.organisations import current_user
 
     user = current_user(db)
     if user is None:
-        return _fail(
-            "Databasen har ingen användare än. Öppna programmet en gång och ange vem du är.", 1
+        raise Refused(
+            "Databasen har ingen användare än. Öppna programmet en gång och ange vem du är."
         )
-    try:
-        if args.command == "import-table":
-            return _import(db, args, user)
-        return _export(db, args, user)
-    except ServiceError as error:
-        return _fail(str(error))
+    return user
 
 
-def _import(db: Database, args: argparse.Namespace, user) -> int:
+def _import(args: argparse.Namespace, db) -> int:
     from ungtui.domain.table_import import FIELDS, guess_mapping
     from ungtui.services.private_files import write_private_text
     from ungtui.services.table_files import read_table
@@ -106,6 +92,7 @@ def _import(db: Database, args: argparse.Namespace, user) -> int:
         report_lines,
     )
 
+    user = _user(db)
     table = read_table(Path(args.file), args.sheet)
     if args.mapping:
         mapping = load_mapping_file(Path(args.mapping), table.headers)
@@ -134,8 +121,9 @@ def _import(db: Database, args: argparse.Namespace, user) -> int:
     return 0
 
 
-def _export(db: Database, args: argparse.Namespace, user) -> int:
-    from ungtui.cli_sync import CommandError, receiver_domain
+def _export(args: argparse.Namespace, db) -> int:
+    from ungtui.cli.sync import receiver_domain
+    from ungtui.domain.text import plural
     from ungtui.services.individuals import IndividualFilter
     from ungtui.services.list_export import (
         LISTS,
@@ -147,17 +135,14 @@ def _export(db: Database, args: argparse.Namespace, user) -> int:
     from ungtui.services.meeting_actions import ActionFilter
     from ungtui.services.organisations import find_organisation
 
+    user = _user(db)
     if args.list_name not in LISTS:
-        return _fail(f"Okänd lista ”{args.list_name}”; välj {', '.join(LISTS)}.")
+        raise UsageError(f"Okänd lista ”{args.list_name}”; välj {', '.join(LISTS)}.")
     out = Path(args.out)
     receiver = None
     if args.for_org:
         org = find_organisation(db, args.for_org).id
-        try:
-            domain = receiver_domain(db, org, args.domain)
-        except CommandError as error:
-            return _fail(str(error), 1)
-        receiver = list_receiver(db, org, domain)
+        receiver = list_receiver(db, org, receiver_domain(db, org, args.domain))
     if args.list_name == "deltagare":
         flt = IndividualFilter(status=None if args.all else "aktiv")
         result = export_individuals(

@@ -6,22 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ungtui.cli_common import add_replace_option, fail, whole_number
-from ungtui.services.errors import ServiceError
-from ungtui.services.meetings import (
-    WHEN_FILTERS,
-    MeetingFilter,
-    count_meetings,
-    find_meeting_id,
-    list_meetings,
-)
-from ungtui.services.minutes import FORMATS, build_minutes, write_minutes
-from ungtui.store.database import Database
-
-EXIT_BAD_INPUT = 2
+from ungtui.cli.common import UsageError, add_replace_option, on_database, whole_number
 
 
-def add_meeting_commands(commands, common: argparse.ArgumentParser) -> None:
+def add_commands(commands, common: argparse.ArgumentParser) -> None:
     meeting = commands.add_parser("meeting", parents=[common], help="möten och protokoll")
     actions = meeting.add_subparsers(dest="meeting_command", metavar="ÅTGÄRD", required=True)
     listing = actions.add_parser("list", parents=[common], help="lista möten med id")
@@ -36,26 +24,27 @@ def add_meeting_commands(commands, common: argparse.ArgumentParser) -> None:
     minutes.add_argument("--format", default="md", metavar="md|txt", help="Markdown eller text")
     minutes.add_argument("--out", metavar="FILE", help="fil att skriva (annars skärmen)")
     add_replace_option(minutes)
+    on_database(meeting, _run)
 
 
-def _bad(message: str) -> int:
-    return fail(message, EXIT_BAD_INPUT)
+def _run(args: argparse.Namespace, db) -> int:
+    if args.meeting_command == "list":
+        return _list(db, args.when, args.limit)
+    return _minutes(db, args.id, args.format, args.out, args.replace)
 
 
-def run_meeting_command(db: Database, args: argparse.Namespace) -> int:
-    try:
-        if args.meeting_command == "list":
-            return _list(db, args.when, args.limit)
-        return _minutes(db, args.id, args.format, args.out, args.replace)
-    except ServiceError as error:
-        return _bad(str(error))
+def _list(db, when: str, limit: int) -> int:
+    from ungtui.services.meetings import (
+        WHEN_FILTERS,
+        MeetingFilter,
+        count_meetings,
+        list_meetings,
+    )
 
-
-def _list(db: Database, when: str, limit: int) -> int:
     if when not in WHEN_FILTERS:
-        return _bad(f"--when {when} finns inte: välj kommande, tidigare eller alla.")
+        raise UsageError(f"--when {when} finns inte: välj kommande, tidigare eller alla.")
     if limit < 1:
-        return _bad("--limit måste vara minst 1.")
+        raise UsageError("--limit måste vara minst 1.")
     flt = MeetingFilter(when=when)
     total = count_meetings(db, flt)
     if not total:
@@ -73,9 +62,12 @@ def _list(db: Database, when: str, limit: int) -> int:
     return 0
 
 
-def _minutes(db: Database, wanted: str, fmt: str, out: str | None, replace: bool) -> int:
+def _minutes(db, wanted: str, fmt: str, out: str | None, replace: bool) -> int:
+    from ungtui.services.meetings import find_meeting_id
+    from ungtui.services.minutes import FORMATS, build_minutes, write_minutes
+
     if fmt not in FORMATS:
-        return _bad(f"Formatet {fmt} finns inte: välj md eller txt.")
+        raise UsageError(f"Formatet {fmt} finns inte: välj md eller txt.")
     text = build_minutes(db, find_meeting_id(db, wanted), fmt)
     if out is None:
         sys.stdout.write(text)

@@ -1,11 +1,14 @@
-"""What every command shares: Swedish argument parsing, one way to report an error, and
-output that never lets text from the register steer the terminal.
+"""What every command shares: Swedish argument parsing, the errors a command stops with
+and their exit codes, and output that never lets text from the register steer the terminal.
 
 A command line error is one Swedish line on stderr and a non-zero exit code, never a
 traceback: argparse's own messages are put in Swedish (through the gettext hook argparse
 reads its messages through), and anything printed has its control characters written out
 as `\\uXXXX` (domain.fields.escape_for_terminal), so a name with an escape sequence in it,
 or a table name from a peer's file, is shown and not obeyed.
+
+Only the standard library and light rules are imported here: every command module imports
+this one while the parser is built, before anyone knows which command will run.
 """
 
 from __future__ import annotations
@@ -15,16 +18,57 @@ import contextlib
 import io
 import os
 import sys
-from collections.abc import Iterator
-from typing import NoReturn, TextIO
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ungtui.domain.fields import escape_for_terminal
 
+if TYPE_CHECKING:
+    from ungtui.store.database import Database
+
 PROG = "ungtui"
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 DEBUG_ENV = "UNGTUI_DEBUG"
+
+# The exit codes, one per kind of stop (the README lists them):
+# 1: the command line was understood, but what it names refuses: a file missing, already
+#    there, unreadable or not what it should be; a record not found; a rule of the
+#    register; the database itself. An unforeseen fault also ends in 1.
+EXIT_REFUSED = 1
+# 2: the command line itself is wrong, which can be told without reading the database or
+#    any file: an unknown command, flag or choice, a missing or extra argument, a value of
+#    the wrong form or outside the range the flag takes.
+EXIT_USAGE = 2
+# 3: a sync file whose sender is not trusted: a key never seen (confirm its fingerprint
+#    with --trust), a known sender with a new key, or another key in this install's name.
+EXIT_TRUST = 3
+# 4: a sync file taken in, but with changes its sender had no authority to make left out.
+EXIT_PARTLY_TAKEN_IN = 4
+EXIT_INTERRUPTED = 130
+
+
+class CommandError(Exception):
+    """A command stops: `ungtui: <message>` on stderr, then any `hint` lines, and the
+    exit code of its kind. Raised by the command modules; main() reports it."""
+
+    code = EXIT_REFUSED
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class Refused(CommandError):
+    code = EXIT_REFUSED
+
+
+class UsageError(CommandError):
+    code = EXIT_USAGE
+
+
+class NotTrusted(CommandError):
+    code = EXIT_TRUST
+
 
 _SWEDISH = {
     "usage: ": "användning: ",
@@ -99,7 +143,7 @@ class SwedishArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         text = _swedish(message).rstrip(".")
-        fail(f"{text}. Se {self.prog} --help.", prog=self.prog)
+        fail(f"{text}. Se {self.prog} --help.", EXIT_USAGE, prog=self.prog)
         sys.exit(EXIT_USAGE)
 
 
@@ -116,19 +160,47 @@ def add_replace_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def refuse_existing_out(args: argparse.Namespace) -> str | None:
-    """The reason to stop before anything is done when an output file named on the command
-    line exists and the user did not ask to replace it; None when all is well."""
+def refuse_existing_out(args: argparse.Namespace) -> None:
+    """Stops before anything is done when an output file named on the command line exists
+    and the user did not ask to replace it."""
     if getattr(args, "replace", False):
-        return None
+        return
     for name in ("out", "save_mapping"):
         value = getattr(args, name, None)
         if value and os.path.lexists(value) and not os.path.isdir(value):
-            return (
+            raise Refused(
                 f"Filen {value} finns redan och skrivs inte över. Välj ett annat namn, eller "
                 f"lägg till {REPLACE_OPTION} för att ersätta den."
             )
-    return None
+
+
+def on_path(
+    parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace, Path], int]
+) -> None:
+    """The command works on the database file itself (or makes it): run(args, path)."""
+    parser.set_defaults(run=run, opens=None)
+
+
+def on_database(
+    parser: argparse.ArgumentParser,
+    run: Callable[[argparse.Namespace, Database], int],
+    *,
+    create: bool = False,
+) -> None:
+    """The command works in an open database: run(args, db). Only the app, and an import
+    that may start a new install, create a missing one."""
+    parser.set_defaults(run=run, opens="create" if create else "existing")
+
+
+@contextlib.contextmanager
+def opened(path: Path, *, create: bool = False) -> Iterator[Database]:
+    from ungtui.store.database import open_database
+
+    db = open_database(path, create=create)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def whole_number(text: str) -> int:
@@ -139,7 +211,7 @@ def whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"”{text}” är inget heltal") from None
 
 
-def fail(message: str, code: int = EXIT_ERROR, *, prog: str = PROG) -> int:
+def fail(message: str, code: int = EXIT_REFUSED, *, prog: str = PROG) -> int:
     """The one way a command reports an error: `ungtui: <Swedish sentence>` on stderr."""
     print(f"{prog}: {message}", file=sys.stderr)
     return code

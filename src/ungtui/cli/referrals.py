@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from collections.abc import Iterator
 
-from ungtui.cli_common import fail
-from ungtui.store.database import Database
+from ungtui.cli.common import Refused, UsageError, on_database
 
 ACTIONS = ("list", "days")
 PAGE = 500
 USAGE = "Skriv: ungtui referral list [--overdue], eller ungtui referral days [ANTAL]."
 
 
-def add_referral_parser(commands, common: argparse.ArgumentParser) -> None:
+def add_commands(commands, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "referral",
         parents=[common],
@@ -30,29 +27,21 @@ def add_referral_parser(commands, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--all", action="store_true", help="även avslutade, avböjda och återkallade"
     )
+    on_database(parser, _run)
 
 
-def run_referral_command(db: Database, args: argparse.Namespace) -> int:
-    from ungtui.services.errors import ServiceError
-
+def _run(args: argparse.Namespace, db) -> int:
     if args.action not in ACTIONS:
         what = f"Okänt remisskommando: {args.action}." if args.action else "Ange vad du vill göra."
-        return fail(f"{what} {USAGE}", 2)
-    try:
-        if args.action == "days":
-            return _days(db, args.value)
-        if args.value is not None:
-            return fail(f"list tar inget värde ({args.value}). {USAGE}", 2)
-        return _list(db, overdue_only=args.overdue, include_ended=args.all)
-    except ServiceError as error:
-        return fail(str(error))
-    except BrokenPipeError:
-        # Piped into `head`, which stopped reading: not an error for the user.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return 0
+        raise UsageError(f"{what} {USAGE}")
+    if args.action == "days":
+        return _days(db, args.value)
+    if args.value is not None:
+        raise UsageError(f"list tar inget värde ({args.value}). {USAGE}")
+    return _list(db, overdue_only=args.overdue, include_ended=args.all)
 
 
-def _days(db: Database, value: str | None) -> int:
+def _days(db, value: str | None) -> int:
     from ungtui.services.errors import ValidationError
     from ungtui.services.referrals import reply_working_days, set_reply_working_days
 
@@ -62,12 +51,13 @@ def _days(db: Database, value: str | None) -> int:
     try:
         days = set_reply_working_days(db, value)
     except ValidationError as error:
-        return fail(str(error), 2)
+        # Its range is fixed: a wrong value is a wrong command line, as for any flag.
+        raise UsageError(str(error)) from None
     print(f"Nya remisser får svara senast {days} arbetsdagar efter i dag.")
     return 0
 
 
-def _rows(db: Database, view: str, organisation_id: str, include_ended: bool) -> Iterator:
+def _rows(db, view: str, organisation_id: str, include_ended: bool) -> Iterator:
     from ungtui.services.referrals import list_referrals
 
     offset = 0
@@ -95,13 +85,13 @@ def line(row) -> str:
     )
 
 
-def _list(db: Database, *, overdue_only: bool, include_ended: bool) -> int:
+def _list(db, *, overdue_only: bool, include_ended: bool) -> int:
     from ungtui.services.organisations import current_user
     from ungtui.services.referrals import VIEWS, view_counts
 
     user = current_user(db)
     if user is None:
-        return fail(
+        raise Refused(
             "Databasen har ingen användare än. Öppna programmet en gång och ange vem "
             "du är; remisslistorna visas för din organisation."
         )

@@ -6,13 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from ungtui.cli_common import add_replace_option, fail
-from ungtui.store.database import Database
+from ungtui.cli.common import Refused, UsageError, add_replace_option, on_database
 
 FORMATS = ("csv", "md", "json")
 
 
-def add_report_parser(commands, common: argparse.ArgumentParser) -> None:
+def add_commands(commands, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "report",
         parents=[common],
@@ -32,13 +31,10 @@ def add_report_parser(commands, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default="csv", metavar="csv|md|json", help="standard csv")
     parser.add_argument("--out", metavar="FILE", help="fil att skriva (annars skärmen)")
     add_replace_option(parser)
+    on_database(parser, _run)
 
 
-def _fail(message: str) -> int:
-    return fail(message, 2)
-
-
-def _agreement_id(db: Database, wanted: str) -> str:
+def _agreement_id(db, wanted: str) -> str:
     from ungtui.services.agreements import list_agreements
 
     rows = list_agreements(db)
@@ -48,41 +44,35 @@ def _agreement_id(db: Database, wanted: str) -> str:
     if len(found) == 1:
         return found[0].id
     if not found:
-        raise LookupError(
+        raise Refused(
             f"Ingen överenskommelse heter {wanted!r}. Ange id eller en del av namnet; "
             "överenskommelserna finns under F5 Arbetsprocesser."
         )
     names = "; ".join(r.title for r in found[:5])
-    raise LookupError(f"{wanted!r} passar flera överenskommelser: {names}. Skriv mer av namnet.")
+    raise Refused(f"{wanted!r} passar flera överenskommelser: {names}. Skriv mer av namnet.")
 
 
-def run_report_command(db: Database, args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, db) -> int:
     from ungtui.domain.periods import PeriodError, parse_period
-    from ungtui.services.errors import ServiceError
     from ungtui.services.report import build_report
     from ungtui.services.report_export import render, write_report
 
     fmt = args.format.strip().lower()
     if fmt not in FORMATS:
-        return _fail(f"Okänt format {args.format!r}. Välj csv, md eller json.")
+        raise UsageError(f"Okänt format {args.format!r}. Välj csv, md eller json.")
     try:
         period = parse_period(args.period)
     except PeriodError as error:
-        return _fail(str(error))
+        # The form of a period, and the years it may cover, are fixed: a usage error.
+        raise UsageError(str(error)) from None
     out = Path(args.out) if args.out else None
     if out is not None and not out.parent.is_dir():
-        return _fail(f"Mappen {out.parent} finns inte.")
-    try:
-        agreement = _agreement_id(db, args.agreement) if args.agreement else None
-    except LookupError as error:
-        return _fail(str(error))
-    try:
-        report = build_report(db, period, agreement)
-        if out is None:
-            sys.stdout.write(render(report, fmt))
-        else:
-            write_report(report, fmt, out, replace=args.replace)
-            print(f"Uppföljningen för {period.label} skrevs till {out}.", file=sys.stderr)
-    except ServiceError as error:
-        return fail(str(error))
+        raise Refused(f"Mappen {out.parent} finns inte.")
+    agreement = _agreement_id(db, args.agreement) if args.agreement else None
+    report = build_report(db, period, agreement)
+    if out is None:
+        sys.stdout.write(render(report, fmt))
+    else:
+        write_report(report, fmt, out, replace=args.replace)
+        print(f"Uppföljningen för {period.label} skrevs till {out}.", file=sys.stderr)
     return 0
