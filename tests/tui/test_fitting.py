@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ungtui.tui.screens.individuals import COLUMNS
+from ungtui.tui.sections import SECTIONS
 from ungtui.tui.widgets.fitted_table import Column, fit_columns, shortened
 from ungtui.tui.widgets.section_bar import bar_lines
 
@@ -67,15 +68,15 @@ def test_a_cut_cell_ends_in_an_ellipsis():
 def test_the_section_bar_fits_and_keeps_the_global_keys():
     for width in (80, 100, 120, 160):
         for current in ("min_dag", "deltagare", "uppfoljning", "logg"):
-            lines = bar_lines(current, width - 1)
+            lines = bar_lines(SECTIONS, current, width - 1)
             assert all(line.cell_len <= width - 1 for line in lines), (width, current)
             text = "\n".join(line.plain for line in lines)
             assert "F9 Dela" in text and "F1 Hjälp" in text
             assert "F2" in text and "F8" in text and "F10" in text
-    one_line = bar_lines("deltagare", 119)
+    one_line = bar_lines(SECTIONS, "deltagare", 119)
     assert len(one_line) == 1
     assert one_line[0].plain.startswith("F10 Min dag  F2 Deltagare  F3 Möten")
-    narrow = bar_lines("deltagare", 79)
+    narrow = bar_lines(SECTIONS, "deltagare", 79)
     assert [line.plain for line in narrow] == [
         "F10 Min dag  F2 Deltagare  F3 Möten F4 Rem. F5 Proc. F6 Uppf. F7 Synk F8 Logg",
         "F9 Dela skärm  F1 Hjälp",

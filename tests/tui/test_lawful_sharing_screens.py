@@ -102,7 +102,7 @@ async def test_a_consent_for_someone_under_18_records_how_it_was_given(tmp_path)
     app = UngApp(world.db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_individual(mira)
+        app.open_person(mira)
         await settle(pilot)
         assert isinstance(app.screen, IndividualDetailScreen)
         await pilot.press("s")

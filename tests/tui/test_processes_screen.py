@@ -221,7 +221,7 @@ async def test_which_processes_apply_from_the_person_view(demo_db):
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_individual(person)
+        app.open_person(person)
         await settle(pilot)
         assert isinstance(app.screen, IndividualDetailScreen)
         await pilot.press("a")  # Arbetsprocesser that apply

@@ -304,7 +304,7 @@ async def test_a_persons_referrals_from_the_person_view(world):
     app = UngApp(world.db)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        app.open_individual(world.asa)
+        app.open_person(world.asa)
         await settle(pilot)
         assert isinstance(app.screen, IndividualDetailScreen)
         await pilot.press("r")

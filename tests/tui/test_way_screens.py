@@ -166,7 +166,7 @@ async def test_health_is_hidden_until_asked_for(db, user):
     app = UngApp(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_individual(pid)
+        app.open_person(pid)
         await settle(pilot)
         await pilot.press("p")
         await settle(pilot)

@@ -56,8 +56,7 @@ def share_is_hidden(part: int, whole: int) -> bool:
 
 def hidden_cells(values: Mapping[K, int], sums: Iterable[tuple[K, Sequence[K]]]) -> set[K]:
     """The cells to hide of one table whose totals are the sums of their parts."""
-    hidden, _small, _protected = protect(values, set(values), [(t, tuple(p)) for t, p in sums])
-    return hidden
+    return protect(values, set(values), [(t, tuple(p)) for t, p in sums])[0]
 
 
 class _Space:

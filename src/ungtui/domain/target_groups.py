@@ -152,16 +152,8 @@ def target_groups(
 
     age = age_on(facts.birth_date, on) if facts.birth_date else None
     no_school = not facts.in_upper_secondary and not facts.has_upper_secondary_diploma
-    newcomer_until = (
-        months_after(facts.residence_permit_date, rules.newcomer_months)
-        if facts.residence_permit_date
-        else None
-    )
-    newcomer = (
-        facts.residence_permit_date is not None
-        and newcomer_until is not None
-        and facts.residence_permit_date <= on <= newcomer_until
-    )
+    permit = facts.residence_permit_date
+    newcomer_until = months_after(permit, rules.newcomer_months) if permit else None
     if age is not None and age in rules.young_narrow:
         add("unga_16_24", f"{age} år ({rules.young_narrow} år)")
     if age is not None and age in rules.young_wide:
@@ -183,10 +175,10 @@ def target_groups(
             f"{age} år, skolplikten fullgjord {when}, går inte i gymnasieskolan och saknar "
             "gymnasieexamen",
         )
-    if newcomer:
+    if permit is not None and newcomer_until is not None and permit <= on <= newcomer_until:
         add(
             "nyanland",
-            f"Första uppehållstillstånd {facts.residence_permit_date.isoformat()}, "
+            f"Första uppehållstillstånd {permit.isoformat()}, "
             f"inom {rules.newcomer_months} månader (t.o.m. {newcomer_until.isoformat()})",
         )
     if in_establishment(facts, on):

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.content import Content
-from textual.reactive import reactive
 from textual.screen import Screen
 
 from ungtui.domain.fields import for_display
 from ungtui.services.organisations import CurrentUser, current_user
 from ungtui.services.privacy_settings import privacy_settings
 from ungtui.store.database import Database
+from ungtui.tui.app_base import UngAppBase
 from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands
 from ungtui.tui.keys import alt_digit, run_shortcut_now
 from ungtui.tui.screens.help import HelpScreen
@@ -25,7 +26,7 @@ from ungtui.tui.screens.setup import SetupScreen
 from ungtui.tui.sections import HOME, SECTIONS
 
 
-class UngApp(App[None]):
+class UngApp(UngAppBase):
     TITLE = "ungtui"
     SUB_TITLE = "Deltagare"
     CSS_PATH = "app.tcss"
@@ -45,14 +46,12 @@ class UngApp(App[None]):
         ),
     ]
     MODES = {s.mode: s.make_screen for s in SECTIONS}
+    SECTIONS = SECTIONS
     # Where the app opens; Esc from the start of a section leads here too.
     START_SECTION = HOME
     # Screens read these classes to fit 80 columns and 24 lines (see app.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-
-    # Screens that show people watch this and redraw names as initials, numbers masked.
-    screen_share: reactive[bool] = reactive(False)
 
     IDLE_CHECK_SECONDS = 5.0
 
@@ -161,7 +160,8 @@ class UngApp(App[None]):
     def action_command_palette(self) -> None:
         if self.locked:
             return
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # Textual types the app it asks about as App[object]; ours returns nothing (None).
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(Palette(placeholder="Sök person (namn eller nummer) eller kommando …"))
 
     def search_themes(self) -> None:
@@ -242,7 +242,24 @@ class UngApp(App[None]):
 
         self.push_screen(PrivacySettingsScreen())
 
-    def open_individual(self, individual_id: str) -> None:
+    # --- navigation: screens open each other's records through these ------------------
+
+    def open_person(self, individual_id: str) -> None:
         from ungtui.tui.screens.individual_detail import IndividualDetailScreen
 
         self.push_screen(IndividualDetailScreen(individual_id))
+
+    def open_process(self, process_id: str) -> None:
+        from ungtui.tui.screens.process_detail import ProcessDetailScreen
+
+        self.push_screen(ProcessDetailScreen(process_id))
+
+    def open_agreement(self, agreement_id: str) -> None:
+        from ungtui.tui.screens.agreements import AgreementDetailScreen
+
+        self.push_screen(AgreementDetailScreen(agreement_id))
+
+    def open_referral(self, referral_id: str) -> None:
+        from ungtui.tui.screens.referral_detail import ReferralDetailScreen
+
+        self.push_screen(ReferralDetailScreen(referral_id))

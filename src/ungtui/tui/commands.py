@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import cast
 
 from rich.align import Align
 from rich.text import Text
@@ -17,6 +18,7 @@ from ungtui.domain.fields import for_display
 from ungtui.services import processes
 from ungtui.services.individuals import IndividualFilter, list_individuals
 from ungtui.store.process_search import ProcessQuery
+from ungtui.tui.app_base import UngAppBase
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 
 MAX_HITS = 20
@@ -47,7 +49,7 @@ class Palette(CommandPalette):
 
 class PersonCommands(Provider):
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = cast(UngAppBase, self.app)
         if getattr(app, "user", None) is None or len(query.strip()) < 2:
             return
         rows = await asyncio.to_thread(
@@ -61,13 +63,13 @@ class PersonCommands(Provider):
             yield Hit(
                 max(matcher.match(row.name), 0.5),
                 highlighted(matcher, title),
-                partial(app.open_individual, row.id),
+                partial(app.open_person, row.id),
                 text=title,
                 help=f"Öppna deltagare · {row.status}",
             )
 
     async def discover(self) -> Hits:
-        app = self.app
+        app = cast(UngAppBase, self.app)
         if getattr(app, "user", None) is None:
             return
         yield DiscoveryHit("Ny deltagare", app.action_new_individual, help="Registrera en person")
@@ -78,7 +80,7 @@ class ProcessCommands(Provider):
     insensitive), best first: a question in a meeting is answered from any screen."""
 
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = cast(UngAppBase, self.app)
         if getattr(app, "user", None) is None or len(query.strip()) < 2:
             return
         rows = await asyncio.to_thread(
@@ -91,7 +93,7 @@ class ProcessCommands(Provider):
             yield Hit(
                 max(0.9 - rank * 0.02, 0.1),
                 Content(title),  # a title from a peer is text, not markup
-                partial(open_process, app, row.id),
+                partial(app.open_process, row.id),
                 text=title,
                 help=f"Arbetsprocess · {for_display(row.status)}",
             )
@@ -107,8 +109,3 @@ def highlighted(matcher: Matcher, text: str) -> Content:
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
 
-
-def open_process(app, process_id: str) -> None:
-    from ungtui.tui.screens.process_detail import ProcessDetailScreen
-
-    app.push_screen(ProcessDetailScreen(process_id))

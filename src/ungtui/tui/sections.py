@@ -7,19 +7,9 @@ when it exists: the bar and the keys are built from this list.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from textual.screen import Screen
 
-
-@dataclass(frozen=True)
-class Section:
-    mode: str
-    key: str
-    title: str
-    make_screen: Callable[[], Screen]
-    short: str = ""  # the title on a narrow screen
+from ungtui.tui.widgets.section_bar import Section
 
 
 def _my_day() -> Screen:

@@ -6,7 +6,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Markdown, Static
 
 from ungtui.domain.fields import for_display
@@ -22,7 +21,7 @@ from ungtui.services.agreements import (
 )
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
 from ungtui.services.guarantee_rules import set_agreement_guarantee
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, Values, WayFormScreen, choices
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
@@ -93,7 +92,7 @@ def agreement_markdown(a: AgreementDetail) -> str:
     return "\n".join(lines)
 
 
-class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
+class AgreementsScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="agreements_back"),
         Binding("enter", "open", "Öppna", id="open_agreement_row", priority=True),
@@ -150,7 +149,7 @@ class AgreementsScreen(ReportsWorkerErrors, Screen[None]):
                 self.app.push_screen(AgreementDetailScreen(key))
 
 
-class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
+class AgreementDetailScreen(UngScreen[None]):
     DEFAULT_CSS = """
     AgreementDetailScreen #agreement-body { padding: 0 1; }
     AgreementDetailScreen #agreement-processes { height: auto; max-height: 12; }
@@ -210,10 +209,8 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(DataTable.RowSelected, "#agreement-processes")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from ungtui.tui.screens.process_detail import ProcessDetailScreen
-
         if event.row_key.value:
-            self.app.push_screen(ProcessDetailScreen(event.row_key.value))
+            self.app.open_process(event.row_key.value)
 
     def action_guarantee(self) -> None:
         detail = self._detail
@@ -221,8 +218,7 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
             return
         own = detail.guarantee
         agreement_id = self.agreement_id
-        user = self.app.user
-        actor = user.staff_id if user else None
+        actor = self.actor_id
 
         def number(values: Values, name: str) -> int | None:
             raw = str(values[name]).strip()
@@ -255,12 +251,11 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
         def value(n: int | None) -> str:
             return "" if n is None else str(n)
 
+        ages_days = (own.min_age, own.max_age, own.days) if own else (None, None, None)
         specs = [
-            Spec(
-                "min_age", "Lägsta ålder när hen tackar ja", value=value(own and own.min_age), row=1
-            ),
-            Spec("max_age", "Högsta ålder (ingår)", value=value(own and own.max_age), row=1),
-            Spec("days", "Dagar till insats", value=value(own and own.days), row=1),
+            Spec("min_age", "Lägsta ålder när hen tackar ja", value=value(ages_days[0]), row=1),
+            Spec("max_age", "Högsta ålder (ingår)", value=value(ages_days[1]), row=1),
+            Spec("days", "Dagar till insats", value=value(ages_days[2]), row=1),
             Spec(
                 "counts",
                 "Vad som räknas som insats",
@@ -398,14 +393,13 @@ class AgreementDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="notice", exit_on_error=False)
     def _give_notice(self, on, party_id: str, last=None) -> None:
-        user = self.app.user
         try:
             last = give_notice(
                 self.app.db,
                 self.agreement_id,
                 on=on,
                 party_id=party_id,
-                actor_id=user.staff_id if user else None,
+                actor_id=self.actor_id,
                 last_day=last,
             )
         except ServiceError as exc:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.services.errors import NotFound
 from ungtui.services.processes import ApplicableRow, applicable_for
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.plain import bold, plain
 
 
-class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
+class ApplicableProcessesScreen(UngScreen[None]):
     BINDINGS = [Binding("escape", "back", "Tillbaka", id="applicable_back")]
 
     def __init__(self, individual_id: str) -> None:
@@ -72,10 +71,8 @@ class ApplicableProcessesScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
-        from ungtui.tui.screens.process_detail import ProcessDetailScreen
-
         if event.row_key.value:
-            self.app.push_screen(ProcessDetailScreen(event.row_key.value))
+            self.app.open_process(event.row_key.value)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.config import export_folder
@@ -26,14 +24,13 @@ from ungtui.services.audit import (
     list_entries,
 )
 from ungtui.services.private_files import free_name, write_private_text
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.paged_table import Page, PagedTableScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
-PAGE_SIZE = 200
 COLUMNS = (
     Column("at", "När", 16),
     Column("who", "Vem", 18, priority=2),
@@ -43,8 +40,12 @@ COLUMNS = (
 )
 
 
-class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
+class AuditLogScreen(PagedTableScreen[AuditEntry]):
     """The whole log as the Logg section, or one person's entries from their page."""
+
+    PAGE_SIZE = 200
+    # A new first page starts at the newest entry.
+    KEEP_CURSOR = False
 
     DEFAULT_CSS = """
     AuditLogScreen #audit { height: 1fr; }
@@ -60,26 +61,15 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
         Binding("g", "retention", "Gallring", id="retention"),
     ]
 
-    @dataclass
-    class PageLoaded(Message):
-        generation: int
-        entries: list[AuditEntry]
-        offset: int
-        total: int | None
-
     def __init__(self, individual_id: str | None = None, person_label: str = "") -> None:
         super().__init__()
         self.filter = AuditFilter(individual_id=individual_id)
         self.person_label = person_label
-        self._generation = 0
-        self._loaded = 0
-        self._total = 0
-        self._busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         if self.filter.individual_id is None:
-            yield SectionBar("logg")
+            yield SectionBar("logg", self.app.SECTIONS)
         else:
             yield Static(plain(f"Logg för {self.person_label}"), classes="screen-title")
         with Horizontal(id="filters", classes="filter-row"):
@@ -105,27 +95,17 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
-        self._generation += 1
-        self._busy = False
-        self._load(self._generation, self.filter, 0, True)
+    def paged_table(self) -> DataTable:
+        return self.query_one("#audit", DataTable)
 
-    @work(thread=True, exclusive=True, group="audit-load", exit_on_error=False)
-    def _load(self, generation: int, flt: AuditFilter, offset: int, count: bool) -> None:
-        page = list_entries(self.app.db, flt, limit=PAGE_SIZE, offset=offset)
-        total = count_entries(self.app.db, flt) if count else None
-        self.post_message(self.PageLoaded(generation, page, offset, total))
+    def fetch_page(self, offset: int, limit: int) -> Page[AuditEntry]:
+        flt = self.filter
+        entries = list_entries(self.app.db, flt, limit=limit, offset=offset)
+        return Page(entries, count_entries(self.app.db, flt) if offset == 0 else None)
 
-    @on(PageLoaded)
-    def _show(self, message: PageLoaded) -> None:
-        if message.generation != self._generation:
-            return
-        table = self.query_one("#audit", DataTable)
-        if message.offset == 0:
-            table.clear()
-            self._total = message.total or 0
-        share = getattr(self.app, "screen_share", False)
-        for e in message.entries:
+    def show_rows(self, table: DataTable, rows: list[AuditEntry], first: bool) -> None:
+        share = self.app.screen_share
+        for e in rows:
             person = shown_name(e.person_name, share) if e.individual_id else ""
             if e.individual_id and not e.person_name:
                 person = "(borttagen)"
@@ -137,8 +117,8 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
                 e.detail,
                 key=str(e.seq),
             )
-        self._loaded = message.offset + len(message.entries)
-        self._busy = False
+
+    def page_shown(self, page: Page[AuditEntry], first: bool) -> None:
         status = f"{plural(self._total, 'post', 'poster')} · visar 1–{self._loaded}"
         if not self._total:
             status = "Inga poster."
@@ -148,15 +128,9 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
             status = f"{day}: {status[0].lower()}{status[1:]}"
         self.query_one("#audit-status", Static).update(status)
 
-    @on(DataTable.RowHighlighted)
-    def _more(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= self._loaded - 20 and self._loaded < self._total and not self._busy:
-            self._busy = True
-            self._load(self._generation, self.filter, self._loaded, False)
-
     @on(Select.Changed, "#action")
     def _action(self, event: Select.Changed) -> None:
-        value = event.value if event.value is not Select.NULL else None
+        value = str(event.value) if event.value is not Select.NULL else None
         self.filter = replace(self.filter, action=value)
         self.reload()
 
@@ -193,7 +167,7 @@ class AuditLogScreen(ReportsWorkerErrors, Screen[None]):
             self.query_one("#audit", DataTable).focus()
             return
         if self.filter.individual_id is None:
-            self.app.back_to_home()  # type: ignore[attr-defined]
+            self.app.back_to_home()
         else:
             self.dismiss()
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
+from textual import getters
+from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.worker import Worker, WorkerState
 
 from ungtui.services.errors import ServiceError, explain_database_error
+from ungtui.tui.app_base import UngAppBase
 
 
 def failure_message(error: BaseException | None) -> str:
@@ -27,3 +30,19 @@ class ReportsWorkerErrors:
             self.app.notify(  # type: ignore[attr-defined]
                 failure_message(event.worker.error), title="Fel", severity="error", timeout=10
             )
+
+
+class UngScreen(ReportsWorkerErrors, Screen[ScreenResultType]):
+    """A screen of the app: `self.app` typed as ungtui's app (its database, its user, its
+    navigation), and who acts."""
+
+    app = getters.app(UngAppBase)
+
+    @property
+    def actor_id(self) -> str | None:
+        """The staff member the audit log names for what is done on this screen."""
+        return self.app.actor_id
+
+
+class UngModalScreen(UngScreen[ScreenResultType], ModalScreen[ScreenResultType]):
+    """A window of the app over the screen it was opened from."""

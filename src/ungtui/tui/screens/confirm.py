@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+from textual.widgets.button import ButtonVariant
 
 from ungtui.tui.widgets.plain import plain
 
@@ -29,7 +30,7 @@ class ConfirmScreen(ModalScreen[str | None]):
             yield Static(plain(self._text, multiline=True), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 for index, (choice_id, label) in enumerate(self._choices):
-                    variant = "primary" if index == 0 else "default"
+                    variant: ButtonVariant = "primary" if index == 0 else "default"
                     yield Button(plain(label), id=choice_id, variant=variant)
 
     def on_mount(self) -> None:

@@ -19,10 +19,9 @@ from ungtui.services.consents import (
     add_consent,
     consent_form_facts,
 )
-from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import DateInput, FormField, show_errors
+from ungtui.tui.widgets.form import DateInput, FormField
 from ungtui.tui.widgets.plain import PlainSelect
 
 IDENTITY_HINT = f"Identitet ({DESCRIPTIONS[IDENTITET]}) följer alltid med samtycket."
@@ -119,9 +118,8 @@ class ConsentFormScreen(FormScreen[str | None]):
 
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
-        user = self.app.user
         facts = consent_form_facts(
-            self.app.db, self.individual_id, user.staff_id if user else None
+            self.app.db, self.individual_id, self.actor_id
         )
         self.app.call_from_thread(self._fill, facts)
 
@@ -170,20 +168,7 @@ class ConsentFormScreen(FormScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, data: ConsentInput) -> None:
-        user = self.app.user
-        try:
-            consent_id = add_consent(
-                self.app.db,
-                self.individual_id,
-                data,
-                actor_id=user.staff_id if user else None,
-            )
-        except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
-            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
-            return
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify("Samtycket är sparat.")
-        self.app.call_from_thread(self.dismiss, consent_id)
+        self.save_and_close(
+            lambda: add_consent(self.app.db, self.individual_id, data, actor_id=self.actor_id),
+            "Samtycket är sparat.",
+        )

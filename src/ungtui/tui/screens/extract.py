@@ -6,7 +6,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Markdown
 
 from ungtui.config import export_folder
@@ -14,11 +13,11 @@ from ungtui.domain.fields import for_display
 from ungtui.services import clock
 from ungtui.services.extract import as_markdown, build_extract
 from ungtui.services.private_files import free_name, write_private_text
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.footer import KeyFooter
 
 
-class ExtractScreen(ReportsWorkerErrors, Screen[None]):
+class ExtractScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("s", "save", "Spara som fil", id="save"),
@@ -42,9 +41,8 @@ class ExtractScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        user = self.app.user
         extract = build_extract(
-            self.app.db, self.individual_id, actor_id=user.staff_id if user else None
+            self.app.db, self.individual_id, actor_id=self.actor_id
         )
         text = as_markdown(extract)
         self.app.call_from_thread(self._show, text)

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.config import export_folder
@@ -42,7 +41,7 @@ from ungtui.services.report_export import (
     signed,
     write_to_folder,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.plain import PlainSelect, plain
@@ -74,7 +73,7 @@ def _change(ind: Indicator, now: Cell | None, before: Cell | None) -> str:
     return signed(change)
 
 
-class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
+class FollowUpScreen(UngScreen[None]):
     DEFAULT_CSS = """
     FollowUpScreen #fu-filters { height: auto; }
     FollowUpScreen #fu-period { width: 30; }
@@ -127,7 +126,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SectionBar("uppfoljning")
+        yield SectionBar("uppfoljning", self.app.SECTIONS)
         with Horizontal(id="fu-filters", classes="filter-row"):
             yield Input(self.period.label, placeholder="Period, t.ex. HT2026", id="fu-period")
             yield Select(
@@ -416,7 +415,7 @@ class FollowUpScreen(ReportsWorkerErrors, Screen[None]):
         if isinstance(self.focused, Input):  # one level: out of the period field first
             self.query_one("#fu-table", DataTable).focus()
             return
-        self.app.back_to_home()  # type: ignore[attr-defined]
+        self.app.back_to_home()
 
 
 def goal_lines_exact(report: Report) -> list[dict]:

@@ -10,12 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.text import plural
 from ungtui.services.follow_ups_due import AHEAD_DAYS, DueRow, count_due, list_due
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
@@ -23,7 +22,7 @@ from ungtui.tui.widgets.masking import shown_identity, shown_name
 PAGE_SIZE = 100
 
 
-class FollowUpsDueScreen(ReportsWorkerErrors, Screen[None]):
+class FollowUpsDueScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("enter", "open", "Öppna väg", id="open", priority=True),

@@ -10,19 +10,24 @@ is taken after the first refresh.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
-from textual.binding import Binding
-from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.binding import Binding, BindingType
+from textual.screen import ScreenResultType
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, TextArea
 
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.tui.screens.base import UngModalScreen, UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.widgets.form import FormField
+from ungtui.tui.widgets.form import FormField, show_errors
+
+FIX_FIELDS = "Rätta de markerade fälten. Inget har sparats."
+Saved = TypeVar("Saved")
 
 FIELDS = "Input, TextArea, Select, Checkbox, SelectionList"
 # On the two screen classes below: Textual reads BINDINGS only from its own classes.
-FORM_BINDINGS = [
+FORM_BINDINGS: list[BindingType] = [
     Binding("ctrl+s", "save", "Spara", priority=True, id="save"),
     Binding("escape", "close", "Avbryt", id="close"),
 ]
@@ -38,14 +43,14 @@ def field_value(widget: Widget) -> object:
     return None
 
 
-class FormBehaviour:
-    """Mixed into FormScreen and FormDialog; subclasses define `action_save`."""
+class FormBehaviour(UngScreen[ScreenResultType]):
+    """What FormScreen and FormDialog share; subclasses define `action_save`."""
 
     DISCARD_TITLE = "Stäng utan att spara?"
     _clean: tuple | None = None
 
     def form_state(self) -> tuple:
-        return tuple((w.id, field_value(w)) for w in self.query(FIELDS))  # type: ignore[attr-defined]
+        return tuple((w.id, field_value(w)) for w in self.query(FIELDS))
 
     def mark_clean(self) -> None:
         """What the fields hold now counts as unchanged."""
@@ -55,7 +60,7 @@ class FormBehaviour:
         return self._clean is not None and self.form_state() != self._clean
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._first_picture)  # type: ignore[attr-defined]
+        self.call_after_refresh(self._first_picture)
 
     def _first_picture(self) -> None:
         if self._clean is None:
@@ -83,18 +88,18 @@ class FormBehaviour:
         if self.has_changes():
             self.ask_before_closing()
         else:
-            self.dismiss(None)  # type: ignore[attr-defined]
+            self.dismiss(None)
 
     def ask_before_closing(self, then: Callable[[], None] | None = None) -> None:
         """Ask whether to throw away what was typed; `then` runs once the form is gone."""
 
         def answer(choice: str | None) -> None:
             if choice == "discard":
-                self.dismiss(None)  # type: ignore[attr-defined]
+                self.dismiss(None)
                 if then is not None:
                     then()
 
-        self.app.push_screen(  # type: ignore[attr-defined]
+        self.app.push_screen(
             ConfirmScreen(
                 self.DISCARD_TITLE,
                 "Du har ändringar som inte är sparade.",
@@ -104,13 +109,41 @@ class FormBehaviour:
         )
 
 
-class FormScreen(FormBehaviour, ReportsWorkerErrors, Screen[ScreenResultType]):
+    def save_and_close(
+        self,
+        write: Callable[[], Saved],
+        done: str | Callable[[Saved], str] | None,
+        *,
+        result: Callable[[Saved], object] = lambda saved: saved,
+        invalid: str | None = FIX_FIELDS,
+        error_timeout: float | None = None,
+    ) -> None:
+        """Called from a form's save worker: `write` saves. A refusal is shown at its
+        fields (and `invalid` says so), another service error as a notification, and the
+        form stays open with what was typed; once saved the form says `done` and closes
+        with `result` of what was saved (`done` None: the screen it returns to says it)."""
+        try:
+            saved = write()
+        except ValidationError as exc:
+            self.app.call_from_thread(show_errors, self, exc.errors)
+            if invalid:
+                self.notify(invalid, severity="warning")
+            return
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error", timeout=error_timeout)
+            return
+        if done is not None:
+            self.notify(done if isinstance(done, str) else done(saved))
+        self.app.call_from_thread(self.dismiss, result(saved))
+
+
+class FormScreen(FormBehaviour[ScreenResultType]):
     """A form filling the screen."""
 
     BINDINGS = FORM_BINDINGS
 
 
-class FormDialog(FormBehaviour, ReportsWorkerErrors, ModalScreen[ScreenResultType]):
+class FormDialog(FormBehaviour[ScreenResultType], UngModalScreen[ScreenResultType]):
     """A form in a window over the screen it was opened from."""
 
     BINDINGS = FORM_BINDINGS

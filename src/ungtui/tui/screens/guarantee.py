@@ -11,13 +11,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.domain.text import plural
 from ungtui.services.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
@@ -25,7 +24,7 @@ from ungtui.tui.widgets.masking import shown_identity, shown_name
 PAGE_SIZE = 100
 
 
-class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
+class GuaranteeScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("enter", "open", "Öppna väg", id="open", priority=True),
@@ -160,6 +159,8 @@ class GuaranteeScreen(ReportsWorkerErrors, Screen[None]):
         if not table.row_count:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is None:
+            return
         from ungtui.tui.screens.way import WayScreen
 
         self.app.push_screen(WayScreen(key))

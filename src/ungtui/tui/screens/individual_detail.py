@@ -7,7 +7,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,7 +23,7 @@ from ungtui.services.individuals import (
     get_individual,
     remove_individual,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
@@ -41,7 +40,7 @@ def yes_no(value: bool) -> str:
     return "ja" if value else "nej"
 
 
-class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
+class IndividualDetailScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("e", "edit", "Ändra", id="edit"),
@@ -117,7 +116,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
             self.app.call_from_thread(self.dismiss)
             return
         if self.detail is None:
-            actor = user.staff_id if user else None
+            actor = self.actor_id
             record_view(self.app.db, actor, self.individual_id, "personakt")
         self.app.call_from_thread(self._show, detail)
 
@@ -207,8 +206,7 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, group="audit", exit_on_error=False)
     def _audit_reveal(self) -> None:
-        user = self.app.user
-        record_view(self.app.db, user.staff_id if user else None, self.individual_id, REVEALED)
+        record_view(self.app.db, self.actor_id, self.individual_id, REVEALED)
 
     def action_edit(self) -> None:
         from ungtui.tui.screens.individual_form import IndividualFormScreen
@@ -295,9 +293,8 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _withdraw(self, consent_id: str) -> None:
-        user = self.app.user
         try:
-            withdraw_consent(self.app.db, consent_id, actor_id=user.staff_id if user else None)
+            withdraw_consent(self.app.db, consent_id, actor_id=self.actor_id)
         except ServiceError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -325,10 +322,9 @@ class IndividualDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _remove(self) -> None:
-        user = self.app.user
         try:
             remove_individual(
-                self.app.db, self.individual_id, actor_id=user.staff_id if user else None
+                self.app.db, self.individual_id, actor_id=self.actor_id
             )
         except ServiceError as exc:
             self.notify(str(exc), severity="error")

@@ -12,7 +12,7 @@ from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.target_groups import AF_STATUSES
 from ungtui.domain.vocabulary import GENDERS, IDENTITY_KINDS, STATUSES
 from ungtui.services import clock
-from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.services.errors import ValidationError
 from ungtui.services.individuals import (
     IndividualInput,
     SameIdentity,
@@ -326,22 +326,17 @@ class IndividualFormScreen(FormScreen[str | None]):
                 self.app.call_from_thread(self._ask_about_same, data, normalized, same)
                 return
         user = self.app.user
-        try:
-            saved = save_individual(
+        self.save_and_close(
+            lambda: save_individual(
                 self.app.db,
                 data,
-                actor_id=user.staff_id if user else None,
+                actor_id=self.actor_id,
                 organisation_id=user.organisation_id if user else None,
                 individual_id=self.individual_id,
-            )
-        except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
-            return
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify("Sparat.")
-        self.app.call_from_thread(self.dismiss, saved)
+            ),
+            "Sparat.",
+            invalid=None,
+        )
 
     def _ask_about_same(
         self, data: IndividualInput, normalized: str, same: list[SameIdentity]
@@ -351,7 +346,7 @@ class IndividualFormScreen(FormScreen[str | None]):
         def answer(choice: str | None) -> None:
             if choice == "open":
                 self.dismiss(None)
-                self.app.open_individual(same[0].id)
+                self.app.open_person(same[0].id)
 
         self.app.push_screen(
             ConfirmScreen(

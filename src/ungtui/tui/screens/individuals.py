@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.domain.target_groups import GROUPS
@@ -24,15 +22,11 @@ from ungtui.services.individuals import (
     count_individuals,
     list_individuals,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.paged_table import Page, PagedTableScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 from ungtui.tui.widgets.section_bar import SectionBar
-
-PAGE_SIZE = 100
-# Fetch the next page when the cursor comes this close to the last loaded row.
-PREFETCH_MARGIN = 20
 
 # Fixed widths: columns that resize with each page or keystroke make the list jump. On a
 # narrow screen the caseworker, target groups, age and phase give way, in that order, and
@@ -69,7 +63,7 @@ class PersonTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
 
-class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
+class IndividualsScreen(PagedTableScreen[IndividualRow]):
     BINDINGS = [
         Binding("slash", "focus_search", "Sök", id="search", show=False),  # the field says so
         Binding("n", "new", "Ny", id="new"),
@@ -86,28 +80,16 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "clear_search", "Tillbaka", show=False),
     ]
 
-    @dataclass
-    class PageLoaded(Message):
-        generation: int
-        rows: list[IndividualRow]
-        offset: int
-        total: int | None
-        millis: float
-
     def __init__(self) -> None:
         super().__init__()
         self.filter = IndividualFilter(status="aktiv")
-        self._generation = 0
-        self._loaded = 0
-        self._total = 0
-        self._loading_more = False
         self._revealed: set[str] = set()
         self._rows: dict[str, IndividualRow] = {}
         self._shown_once = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SectionBar("deltagare")
+        yield SectionBar("deltagare", self.app.SECTIONS)
         with Horizontal(id="filters", classes="filter-row"):
             yield Input(placeholder="Sök namn eller personnummer …", id="search")
             yield Select(
@@ -147,47 +129,32 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
 
     # --- loading ---------------------------------------------------------------------
 
-    def reload(self) -> None:
-        self._generation += 1
-        self._loading_more = False
-        self._load(self._generation, self.filter, 0, True)
+    def paged_table(self) -> DataTable:
+        return self.query_one(PersonTable)
 
-    @work(thread=True, exclusive=True, group="individuals", exit_on_error=False)
-    def _load(self, generation: int, flt: IndividualFilter, offset: int, count: bool) -> None:
-        started = time.perf_counter()
-        user = self.app.user
+    def fetch_page(self, offset: int, limit: int) -> Page[IndividualRow]:
+        flt, user = self.filter, self.app.user
         rows = list_individuals(
             self.app.db,
             flt,
             offset=offset,
-            limit=PAGE_SIZE,
+            limit=limit,
             organisation_id=user.organisation_id if user else None,
         )
-        total = count_individuals(self.app.db, flt) if count else None
-        millis = (time.perf_counter() - started) * 1000
-        self.post_message(self.PageLoaded(generation, rows, offset, total, millis))
+        return Page(rows, count_individuals(self.app.db, flt) if offset == 0 else None)
 
-    @on(PageLoaded)
-    def _show_page(self, message: PageLoaded) -> None:
-        if message.generation != self._generation:
-            return
-        table = self.query_one(DataTable)
-        if message.offset == 0:
-            keep = table.cursor_row if table.row_count else 0
-            table.clear()
+    def show_rows(self, table: DataTable, rows: list[IndividualRow], first: bool) -> None:
+        if first:
             self._rows.clear()
-            self._total = message.total or 0
-        for row in message.rows:
+        for row in rows:
             self._rows[row.id] = row
             table.add_row(*self._cells(row), key=row.id)
-        self._loaded = message.offset + len(message.rows)
         self._shown_once = True
-        self._loading_more = False
-        if message.offset == 0 and table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def page_shown(self, page: Page[IndividualRow], first: bool) -> None:
         self._update_status()
 
-    def _cells(self, row: IndividualRow) -> tuple[str, ...]:
+    def _cells(self, row: IndividualRow) -> tuple[str | Text, ...]:
         share = self.app.screen_share
         return (
             shown_name(row.name, share),
@@ -209,16 +176,9 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         parts.append(f"sorterat på {SORTS[self.filter.sort].lower()}")
         self.query_one("#list-status", Static).update(" · ".join(parts))
 
-    @on(DataTable.RowHighlighted)
-    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
-        near_end = event.cursor_row >= self._loaded - PREFETCH_MARGIN
-        if near_end and self._loaded < self._total and not self._loading_more:
-            self._loading_more = True
-            self._load(self._generation, self.filter, self._loaded, False)
-
     # --- filters ---------------------------------------------------------------------
 
-    def _set_filter(self, **changes: object) -> None:
+    def _set_filter(self, **changes: Any) -> None:
         self.filter = replace(self.filter, **changes)
         self.reload()
 
@@ -256,7 +216,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         if self.focused is not table:
             table.focus()
             return
-        self.app.back_to_home()  # type: ignore[attr-defined]
+        self.app.back_to_home()
 
     def action_mine(self) -> None:
         user = self.app.user
@@ -284,7 +244,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
     def action_import_table(self) -> None:
         from ungtui.tui.screens.table_import import TableImportScreen
 
-        self.app.push_screen(TableImportScreen(), self._after_save)
+        self.app.push_screen(TableImportScreen(), self._after_import)
 
     def action_export_table(self) -> None:
         from ungtui.services.list_export import export_individuals
@@ -332,13 +292,12 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, group="audit", exit_on_error=False)
     def _audit_reveal(self, individual_id: str) -> None:
-        user = self.app.user
-        record_view(self.app.db, user.staff_id if user else None, individual_id, REVEALED)
+        record_view(self.app.db, self.actor_id, individual_id, REVEALED)
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
-            self.app.open_individual(event.row_key.value)
+            self.app.open_person(event.row_key.value)
 
     def action_new(self) -> None:
         from ungtui.tui.screens.individual_form import IndividualFormScreen
@@ -354,6 +313,10 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
 
     def _after_save(self, saved_id: str | None) -> None:
         if saved_id:
+            self.reload()
+
+    def _after_import(self, imported: bool | None) -> None:
+        if imported:
             self.reload()
 
     def on_screen_resume(self) -> None:

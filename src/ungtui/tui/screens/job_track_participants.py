@@ -9,11 +9,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.services.job_tracks import JobTrackRow, ParticipantRow, list_participants
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
@@ -22,7 +21,7 @@ from ungtui.tui.widgets.plain import plain
 PAGE_SIZE = 100
 
 
-class JobTrackParticipantsScreen(ReportsWorkerErrors, Screen[None]):
+class JobTrackParticipantsScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("enter", "open", "Öppna väg", id="open", priority=True),

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.job_tracks import percent
@@ -25,13 +24,13 @@ from ungtui.services.job_tracks import (
     save_job_track,
     track_goals,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 
 
-class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
+class JobTracksScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("n", "new", "Nytt jobbspår", id="new"),
@@ -137,8 +136,7 @@ class JobTracksScreen(ReportsWorkerErrors, Screen[None]):
 
     def _form(self, current: JobTrackRow | None) -> None:
         db = self.app.db
-        user = self.app.user
-        actor = user.staff_id if user else None
+        actor = self.actor_id
 
         def save(v):
             data = JobTrackInput(**{k: str(val) for k, val in v.items()})

@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.measures import SCOPES
@@ -23,14 +22,14 @@ from ungtui.services.measures import (
     update_local_measure,
 )
 from ungtui.services.organisations import OrganisationInfo, list_organisations
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 
 
-class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
+class CatalogueScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("n", "new", "Ny lokal insats", id="new"),
@@ -149,9 +148,8 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="remove", exit_on_error=False)
     def _remove(self, measure_id: str, name: str) -> None:
-        user = self.app.user
         try:
-            remove_local_measure(self.app.db, measure_id, actor_id=user.staff_id if user else None)
+            remove_local_measure(self.app.db, measure_id, actor_id=self.actor_id)
         except ServiceError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
@@ -161,7 +159,7 @@ class CatalogueScreen(ReportsWorkerErrors, Screen[None]):
     def _form(self, row: CatalogueRow | None) -> None:
         db = self.app.db
         user = self.app.user
-        actor = user.staff_id if user else None
+        actor = self.actor_id
 
         def save(v):
             data = LocalMeasureInput(

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -41,7 +40,7 @@ from ungtui.services.meeting_agenda import (
     set_full_name_in_minutes,
 )
 from ungtui.services.meetings import plan_next_meetings
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.meeting_dialogs import (
     ActionFormScreen,
@@ -104,7 +103,7 @@ class NoteArea(TextArea):
                 )
 
 
-class MeetingScreen(ReportsWorkerErrors, Screen[None]):
+class MeetingScreen(UngScreen[None]):
     BINDINGS = [
         Binding("p", "add_person", "Person", id="add_person"),
         Binding("t", "add_topic", "Ämne", id="add_topic"),
@@ -172,7 +171,10 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(AgendaList).focus()
         self.reload()
-        self.watch(self.app, "screen_share", lambda _on: self.reload(), init=False)
+        self.watch(self.app, "screen_share", self._redraw, init=False)
+
+    def _redraw(self, _share: bool) -> None:
+        self.reload()
 
     # --- loading and showing -----------------------------------------------------
 
@@ -378,8 +380,7 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, group="notes", exit_on_error=False)
     def _save_notes(self, item_id: str, text: str) -> None:
-        user = self.app.user
-        save_notes(self.app.db, item_id, text, actor_id=user.staff_id if user else None)
+        save_notes(self.app.db, item_id, text, actor_id=self.actor_id)
         at = clock.local_time(datetime.now(UTC))
         if item_id == self._notes_item:
             self.app.call_from_thread(
@@ -391,9 +392,8 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
         pending = self._take_pending()
         if pending is None:
             return
-        user = self.app.user
         try:
-            save_notes(self.app.db, *pending, actor_id=user.staff_id if user else None)
+            save_notes(self.app.db, *pending, actor_id=self.actor_id)
         except ServiceError as exc:
             self.notify(str(exc), severity="error")
 
@@ -420,14 +420,10 @@ class MeetingScreen(ReportsWorkerErrors, Screen[None]):
             return self.view is not None and self.view.series_id is not None
         return True
 
-    def _actor(self) -> str | None:
-        user = self.app.user
-        return user.staff_id if user else None
-
     @work(thread=True, exclusive=True, group="write", exit_on_error=False)
     def _write(self, change, done: str = "", select: str | None = None) -> None:
         try:
-            result = change(self._actor())
+            result = change(self.actor_id)
         except ValidationError as exc:
             self.notify(str(exc), severity="warning")
             return

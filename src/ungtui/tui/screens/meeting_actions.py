@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Select, Static
 
 from ungtui.domain.text import plural
@@ -24,14 +22,11 @@ from ungtui.services.meeting_actions import (
     list_open_actions,
 )
 from ungtui.services.meeting_agenda import ActionRow, set_action_done
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.paged_table import Page, PagedTableScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.plain import PlainSelect
 from ungtui.tui.widgets.section_bar import SectionBar
-
-PAGE_SIZE = 100
-
 
 COLUMNS = (
     Column("due", "Klart", 10),
@@ -49,7 +44,7 @@ class ActionTable(FittedTable):
     ]
 
 
-class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
+class OpenActionsScreen(PagedTableScreen[ActionRow]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back_from_actions"),
         Binding("u", "export_table", "Ta ut lista", id="export_actions"),
@@ -65,26 +60,14 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
     }
     """
 
-    @dataclass
-    class PageLoaded(Message):
-        generation: int
-        rows: list[ActionRow]
-        offset: int
-        total: int | None
-        overdue: int | None
-
     def __init__(self) -> None:
         super().__init__()
         self.filter = ActionFilter()
-        self._generation = 0
-        self._loaded = 0
-        self._total = 0
         self._overdue = 0
-        self._loading_more = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SectionBar("moten")
+        yield SectionBar("moten", self.app.SECTIONS)
         yield Static("Öppna åtgärder från alla möten", classes="screen-title")
         with Horizontal(id="action-filters", classes="filter-row"):
             yield PlainSelect([], prompt="Alla organisationer", id="action-org")
@@ -130,30 +113,19 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
             )
         )
 
-    def reload(self) -> None:
-        self._generation += 1
-        self._loading_more = False
-        self._load(self._generation, self.filter, 0, True)
+    def paged_table(self) -> DataTable:
+        return self.query_one(ActionTable)
 
-    @work(thread=True, exclusive=True, group="actions", exit_on_error=False)
-    def _load(self, generation: int, flt: ActionFilter, offset: int, count: bool) -> None:
-        rows = list_open_actions(self.app.db, flt, offset=offset, limit=PAGE_SIZE)
-        total = count_open_actions(self.app.db, flt) if count else None
-        overdue = count_overdue(self.app.db, flt) if count else None
-        self.post_message(self.PageLoaded(generation, rows, offset, total, overdue))
+    def fetch_page(self, offset: int, limit: int) -> Page[ActionRow]:
+        flt, db = self.filter, self.app.db
+        rows = list_open_actions(db, flt, offset=offset, limit=limit)
+        if offset:
+            return Page(rows)
+        return Page(rows, count_open_actions(db, flt), extra=count_overdue(db, flt))
 
-    @on(PageLoaded)
-    def _show_page(self, message: PageLoaded) -> None:
-        if message.generation != self._generation:
-            return
-        table = self.query_one(ActionTable)
-        if message.offset == 0:
-            keep = table.cursor_row if table.row_count else 0
-            table.clear()
-            self._total = message.total or 0
-            self._overdue = message.overdue or 0
+    def show_rows(self, table: DataTable, rows: list[ActionRow], first: bool) -> None:
         today = clock.today()
-        for row in message.rows:
+        for row in rows:
             due = Text(row.due_date.isoformat() if row.due_date else "")
             if row.overdue(today):
                 due.stylize("bold red")
@@ -165,25 +137,15 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
                 row.meeting_label,
                 key=f"{row.id}|{row.meeting_id}",
             )
-        self._loaded = message.offset + len(message.rows)
-        self._loading_more = False
-        if message.offset == 0 and table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def page_shown(self, page: Page[ActionRow], first: bool) -> None:
+        if first:
+            self._overdue = page.extra or 0
         status = plural(self._total, "öppen åtgärd", "öppna åtgärder")
         if self._overdue:
             late = "försenad" if self._overdue == 1 else "försenade"
             status += f", varav {self._overdue} {late} (överst)"
         self.query_one("#actions-status", Static).update(status)
-
-    @on(DataTable.RowHighlighted)
-    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
-        if (
-            event.cursor_row >= self._loaded - 20
-            and self._loaded < self._total
-            and not self._loading_more
-        ):
-            self._loading_more = True
-            self._load(self._generation, self.filter, self._loaded, False)
 
     @on(Select.Changed, "#action-org")
     def _org(self, event: Select.Changed) -> None:
@@ -212,9 +174,8 @@ class OpenActionsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _mark_done(self, action_id: str) -> None:
-        user = self.app.user
         try:
-            set_action_done(self.app.db, action_id, True, actor_id=user.staff_id if user else None)
+            set_action_done(self.app.db, action_id, True, actor_id=self.actor_id)
         except ServiceError as exc:
             self.notify(str(exc), severity="warning")
             return

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Markdown, Select, Static
 
 from ungtui.config import export_folder
@@ -27,7 +26,7 @@ from ungtui.services.meetings import (
 from ungtui.services.minutes import build_minutes, minutes_file_name, write_minutes
 from ungtui.services.organisations import list_staff
 from ungtui.services.private_files import TargetExists
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngModalScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.form_base import FormDialog
 from ungtui.tui.widgets.footer import KeyFooter
@@ -144,7 +143,7 @@ class ActionFormScreen(FormDialog[ActionInput | None]):
         self.dismiss(data)
 
 
-class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):
+class AttendeesScreen(UngModalScreen[bool]):
     """Who is in the room: staff of the parties, or external people with their
     organisation. Dismisses with True when something changed."""
 
@@ -239,13 +238,14 @@ class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):
         if not table.row_count:
             return
         attendee_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if attendee_id is None:
+            return
         self._write(lambda actor: remove_attendee(self.app.db, attendee_id, actor_id=actor))
 
     @work(thread=True, exclusive=True, group="attendees", exit_on_error=False)
     def _write(self, change: Callable[[str | None], object], clear_external: bool = False) -> None:
-        user = self.app.user
         try:
-            change(user.staff_id if user else None)
+            change(self.actor_id)
         except ValidationError as exc:
             self.app.call_from_thread(show_errors, self, exc.errors)
             return
@@ -270,7 +270,7 @@ class AttendeesScreen(ReportsWorkerErrors, ModalScreen[bool]):
         self.dismiss(self._changed)
 
 
-class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+class PersonPickerScreen(UngModalScreen[str | None]):
     """Search the register for a person to put on the agenda."""
 
     DEFAULT_CSS = (
@@ -297,12 +297,10 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#picker-search", Input).focus()
-        self.watch(
-            self.app,
-            "screen_share",
-            lambda _on: self._find(self.query_one("#picker-search", Input).value),
-            init=False,
-        )
+        self.watch(self.app, "screen_share", self._find_again, init=False)
+
+    def _find_again(self, _share: bool) -> None:
+        self._find(self.query_one("#picker-search", Input).value)
 
     @on(Input.Changed, "#picker-search")
     def _search(self, event: Input.Changed) -> None:
@@ -344,7 +342,7 @@ class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class MinutesScreen(ReportsWorkerErrors, ModalScreen[None]):
+class MinutesScreen(UngModalScreen[None]):
     """The minutes as they will be written, and where to save them."""
 
     DEFAULT_CSS = """

@@ -11,7 +11,7 @@ from ungtui.domain.meeting_time import EXAMPLES, SERIES_INTERVALS, describe, par
 from ungtui.domain.meeting_vocabulary import MEETING_KINDS
 from ungtui.domain.purposes import MEETING_DEFAULTS, PURPOSES
 from ungtui.services import clock
-from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.services.errors import ValidationError
 from ungtui.services.meetings import (
     DEFAULT_TIME,
     MeetingInput,
@@ -164,7 +164,7 @@ class MeetingFormScreen(FormScreen[str | None]):
             purpose=str(self.query_one("#purpose", Select).value),
             repeat_weeks=0
             if self.meeting_id
-            else int(self.query_one("#repeat_weeks", Select).value),
+            else int(str(self.query_one("#repeat_weeks", Select).value)),
         )
 
     def action_save(self) -> None:
@@ -180,19 +180,10 @@ class MeetingFormScreen(FormScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, data: MeetingInput) -> None:
-        user = self.app.user
-        try:
-            saved = save_meeting(
-                self.app.db,
-                data,
-                actor_id=user.staff_id if user else None,
-                meeting_id=self.meeting_id,
-            )
-        except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
-            return
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify("Mötet är sparat.")
-        self.app.call_from_thread(self.dismiss, saved)
+        self.save_and_close(
+            lambda: save_meeting(
+                self.app.db, data, actor_id=self.actor_id, meeting_id=self.meeting_id
+            ),
+            "Mötet är sparat.",
+            invalid=None,
+        )

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Select, Static
 
 from ungtui.domain.meeting_time import WEEKDAY_NAMES
@@ -21,12 +17,11 @@ from ungtui.services.meetings import (
     count_meetings,
     list_meetings,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.paged_table import Page, PagedTableScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.section_bar import SectionBar
 
-PAGE_SIZE = 100
 COLUMNS = (
     Column("when", "När", 20),
     Column("kind", "Sort", 20, priority=2),
@@ -40,7 +35,7 @@ class MeetingTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
 
-class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
+class MeetingsScreen(PagedTableScreen[MeetingRow]):
     BINDINGS = [
         Binding("n", "new", "Nytt möte", id="new_meeting"),
         Binding("e", "edit", "Ändra", id="edit_meeting"),
@@ -57,24 +52,13 @@ class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
     }
     """
 
-    @dataclass
-    class PageLoaded(Message):
-        generation: int
-        rows: list[MeetingRow]
-        offset: int
-        total: int | None
-
     def __init__(self) -> None:
         super().__init__()
         self.filter = MeetingFilter()
-        self._generation = 0
-        self._loaded = 0
-        self._total = 0
-        self._loading_more = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SectionBar("moten")
+        yield SectionBar("moten", self.app.SECTIONS)
         with Horizontal(id="meeting-filters", classes="filter-row"):
             yield Select(
                 [(label, code) for code, label in WHEN_FILTERS.items()],
@@ -93,27 +77,16 @@ class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(MeetingTable).focus()
         self.reload()
 
-    def reload(self) -> None:
-        self._generation += 1
-        self._loading_more = False
-        self._load(self._generation, self.filter, 0, True)
+    def paged_table(self) -> DataTable:
+        return self.query_one(MeetingTable)
 
-    @work(thread=True, exclusive=True, group="meetings", exit_on_error=False)
-    def _load(self, generation: int, flt: MeetingFilter, offset: int, count: bool) -> None:
-        rows = list_meetings(self.app.db, flt, offset=offset, limit=PAGE_SIZE)
-        total = count_meetings(self.app.db, flt) if count else None
-        self.post_message(self.PageLoaded(generation, rows, offset, total))
+    def fetch_page(self, offset: int, limit: int) -> Page[MeetingRow]:
+        flt = self.filter
+        rows = list_meetings(self.app.db, flt, offset=offset, limit=limit)
+        return Page(rows, count_meetings(self.app.db, flt) if offset == 0 else None)
 
-    @on(PageLoaded)
-    def _show_page(self, message: PageLoaded) -> None:
-        if message.generation != self._generation:
-            return
-        table = self.query_one(MeetingTable)
-        if message.offset == 0:
-            keep = table.cursor_row if table.row_count else 0
-            table.clear()
-            self._total = message.total or 0
-        for row in message.rows:
+    def show_rows(self, table: DataTable, rows: list[MeetingRow], first: bool) -> None:
+        for row in rows:
             table.add_row(
                 f"{WEEKDAY_NAMES[row.starts.weekday()][:3]} {row.starts:%Y-%m-%d %H:%M}",
                 row.kind,
@@ -122,25 +95,13 @@ class MeetingsScreen(ReportsWorkerErrors, Screen[None]):
                 str(row.items),
                 key=row.id,
             )
-        self._loaded = message.offset + len(message.rows)
-        self._loading_more = False
-        if message.offset == 0 and table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def page_shown(self, page: Page[MeetingRow], first: bool) -> None:
         label = WHEN_FILTERS[self.filter.when].lower()
         status = f"{plural(self._total, 'möte', 'möten')} ({label})"
         if self._total == 0:
             status += " · n skapar ett nytt möte"
         self.query_one("#meetings-status", Static).update(status)
-
-    @on(DataTable.RowHighlighted)
-    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
-        if (
-            event.cursor_row >= self._loaded - 20
-            and self._loaded < self._total
-            and not self._loading_more
-        ):
-            self._loading_more = True
-            self._load(self._generation, self.filter, self._loaded, False)
 
     @on(Select.Changed, "#meeting-when")
     def _when(self, event: Select.Changed) -> None:

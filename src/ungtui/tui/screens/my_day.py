@@ -10,14 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ungtui.domain.meeting_time import describe_day
 from ungtui.services import clock
 from ungtui.services.my_day import DayPart, my_day
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import plain
@@ -30,7 +29,7 @@ class DayList(OptionList):
     BINDINGS = [Binding("enter", "select", "Öppna", id="open_day_line")]
 
 
-class MyDayScreen(ReportsWorkerErrors, Screen[None]):
+class MyDayScreen(UngScreen[None]):
     DEFAULT_CSS = """
     MyDayScreen #day-title { height: 1; padding: 0 1; text-style: bold; color: $accent; }
     MyDayScreen #day { height: 1fr; border: none; }
@@ -48,7 +47,7 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SectionBar("min_dag")
+        yield SectionBar("min_dag", self.app.SECTIONS)
         yield Static("", id="day-title")
         yield DayList(id="day")
         yield Static("Hämtar …", id="day-status")
@@ -140,9 +139,7 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
     def _open_one(self, key: str, target: str) -> None:
         app = self.app
         if key == "remisser":
-            from ungtui.tui.screens.referral_detail import ReferralDetailScreen
-
-            app.push_screen(ReferralDetailScreen(target))
+            app.open_referral(target)
         elif key in ("atgarder", "moten"):
             from ungtui.tui.screens.meeting import MeetingScreen
 
@@ -157,7 +154,7 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
     def _open_all(self, key: str) -> None:
         app = self.app
         if key == "remisser":
-            app.action_section("remisser")  # type: ignore[attr-defined]
+            app.action_section("remisser")
         elif key == "atgarder":
             from ungtui.tui.screens.meeting_actions import OpenActionsScreen
 
@@ -171,14 +168,14 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
 
             app.push_screen(FollowUpsDueScreen())
         elif key == "moten":
-            app.action_section("moten")  # type: ignore[attr-defined]
+            app.action_section("moten")
         elif key == "synk":
             self._open_sync(None)
 
     def _open_sync(self, organisation_id: str | None) -> None:
         from ungtui.tui.screens.sync import SyncScreen
 
-        self.app.action_section("synk")  # type: ignore[attr-defined]
+        self.app.action_section("synk")
         screen = self.app.screen
         if isinstance(screen, SyncScreen):
             screen.prepare_export(organisation_id)

@@ -9,11 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from ungtui.services.individuals import IndividualFilter, IndividualRow, list_individuals
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngModalScreen
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 from ungtui.tui.widgets.plain import PlainTable, plain
@@ -21,7 +20,7 @@ from ungtui.tui.widgets.plain import PlainTable, plain
 MAX_ROWS = 30
 
 
-class PersonPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+class PersonPickerScreen(UngModalScreen[str | None]):
     DEFAULT_CSS = """
     PersonPickerScreen { align: center middle; }
     #picker-dialog { width: 84; height: 28; }

@@ -7,11 +7,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Header, Input, Static
 
-from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.privacy_settings import privacy_settings, save_privacy_settings
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.form import FormField
 
 
 class PrivacySettingsScreen(FormScreen[None]):
@@ -62,21 +61,14 @@ class PrivacySettingsScreen(FormScreen[None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, minutes: str, passphrase: str, remove: bool, share: bool) -> None:
-        try:
-            saved = save_privacy_settings(
+        def write() -> None:
+            # The app reads its settings once; it has the new ones from here on.
+            self.app.privacy = save_privacy_settings(
                 self.app.db,
                 idle_minutes=minutes,
                 new_passphrase=passphrase,
                 remove_passphrase=remove,
                 share_in_meetings=share,
             )
-        except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
-            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
-            return
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.app.privacy = saved  # type: ignore[attr-defined]
-        self.notify("Inställningarna är sparade.")
-        self.app.call_from_thread(self.dismiss)
+
+        self.save_and_close(write, "Inställningarna är sparade.")

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Markdown, Select, Static
 
 from ungtui.domain.fields import for_display
@@ -18,7 +17,7 @@ from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.processes import SILENT, commitment_until
 from ungtui.domain.text_diff import DiffLine
 from ungtui.services import clock
-from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.errors import NotFound, ValidationError
 from ungtui.services.processes import (
     ProcessDetail,
     compare_versions,
@@ -26,14 +25,14 @@ from ungtui.services.processes import (
     get_process,
     set_last_day,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.form_base import FormDialog
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import DateInput, FormField, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, PlainTable, plain
 
 
-class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
+class ProcessDetailScreen(UngScreen[None]):
     DEFAULT_CSS = """
     ProcessDetailScreen #process-body { padding: 0 1; }
     ProcessDetailScreen #process-body Markdown { margin: 0; }
@@ -103,9 +102,7 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
         if not self.detail.agreement_id:
             self.notify("Processen hör inte till någon överenskommelse här.", severity="warning")
             return
-        from ungtui.tui.screens.agreements import AgreementDetailScreen
-
-        self.app.push_screen(AgreementDetailScreen(self.detail.agreement_id))
+        self.app.open_agreement(self.detail.agreement_id)
 
     def action_end(self) -> None:
         detail = self.detail
@@ -140,7 +137,6 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
         from ungtui.tui.screens.way_forms import Spec, WayFormScreen
 
         db, process_id = self.app.db, self.process_id
-        user = self.app.user
 
         def save(values) -> str:
             try:
@@ -149,7 +145,7 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
                 raise ValidationError({"until": str(exc)}) from None
             try:
                 set_last_day(
-                    db, process_id, until=until, actor_id=user.staff_id if user else None
+                    db, process_id, until=until, actor_id=self.actor_id
                 )
             except ValidationError as exc:
                 raise ValidationError({"until": next(iter(exc.errors.values()))}) from None
@@ -174,7 +170,7 @@ class ProcessDetailScreen(ReportsWorkerErrors, Screen[None]):
         )
 
 
-class VersionsScreen(ReportsWorkerErrors, Screen[None]):
+class VersionsScreen(UngScreen[None]):
     """Every saved version; Enter shows what changed from the one before, or from the
     version marked with m."""
 
@@ -246,7 +242,7 @@ class VersionsScreen(ReportsWorkerErrors, Screen[None]):
         self.dismiss()
 
 
-class DiffScreen(ReportsWorkerErrors, Screen[None]):
+class DiffScreen(UngScreen[None]):
     DEFAULT_CSS = """
     DiffScreen #diff { padding: 0 1; }
     """
@@ -421,9 +417,8 @@ class EndProcessScreen(FormDialog[tuple[date | None] | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _save(self, party_id, ended, full_control, requested, until) -> None:
-        user = self.app.user
-        try:
-            last = end_process(
+        self.save_and_close(
+            lambda: end_process(
                 self.app.db,
                 self.process_id,
                 party_id=party_id,
@@ -431,12 +426,9 @@ class EndProcessScreen(FormDialog[tuple[date | None] | None]):
                 full_control=full_control,
                 requested=requested,
                 until=until,
-                actor_id=user.staff_id if user else None,
-            )
-        except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
-            return
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.app.call_from_thread(self.dismiss, (last,))
+                actor_id=self.actor_id,
+            ),
+            None,  # the process view says what ending it means
+            result=lambda last: (last,),
+            invalid=None,
+        )

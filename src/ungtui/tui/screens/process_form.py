@@ -17,7 +17,7 @@ from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.target_groups import GROUPS
 from ungtui.services import clock
 from ungtui.services.agreements import AgreementRow, list_agreements
-from ungtui.services.errors import ServiceError, ValidationError
+from ungtui.services.errors import ValidationError
 from ungtui.services.organisations import OrganisationInfo, list_organisations
 from ungtui.services.processes import ProcessInput, process_input, save_process
 from ungtui.tui.screens.form_base import FormScreen
@@ -250,21 +250,10 @@ class ProcessFormScreen(FormScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, data: ProcessInput) -> None:
-        user = self.app.user
-        try:
-            saved = save_process(
-                self.app.db,
-                data,
-                actor_id=user.staff_id if user else None,
-                process_id=self.process_id,
-            )
-        except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
-            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
-            return
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify("Arbetsprocessen är sparad; den tidigare texten finns kvar som version.")
-        self.app.call_from_thread(self.dismiss, saved)
+        self.save_and_close(
+            lambda: save_process(
+                self.app.db, data, actor_id=self.actor_id, process_id=self.process_id
+            ),
+            "Arbetsprocessen är sparad; den tidigare texten finns kvar som version.",
+        )
 

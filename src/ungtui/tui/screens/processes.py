@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.domain.fields import for_display
@@ -23,15 +24,15 @@ from ungtui.services.organisations import list_organisations
 from ungtui.services.processes import ProcessRow, count, has_processes, search
 from ungtui.services.starting_content import load_starting_content
 from ungtui.store.process_search import MARK_END, MARK_START, ProcessQuery
-from ungtui.tui.screens.base import ReportsWorkerErrors, failure_message
+from ungtui.tui.app_base import UngAppBase
+from ungtui.tui.screens.base import failure_message
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.screens.paged_table import Page, PagedTableScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.plain import PlainSelect, plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
-PAGE_SIZE = 50
-PREFETCH_MARGIN = 10
 # Two lines a row: the title, and under it the snippet with the matched words, cut to the
 # width the title gets (less on a narrow screen, where the status goes under the list).
 COLUMNS = (
@@ -67,7 +68,10 @@ class ProcessTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open_process")]
 
 
-class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
+class ProcessesScreen(PagedTableScreen[ProcessRow]):
+    PAGE_SIZE = 50
+    PREFETCH_MARGIN = 10
+    KEEP_CURSOR = False
     DEFAULT_CSS = """
     ProcessesScreen #process-filters { height: auto; }
     ProcessesScreen #process-search { width: 1fr; }
@@ -91,30 +95,17 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
     ]
 
     @dataclass
-    class PageLoaded(Message):
-        generation: int
-        rows: list[ProcessRow]
-        offset: int
-        total: int | None
-        empty_install: bool
-        millis: float
-
-    @dataclass
     class PartiesLoaded(Message):
         options: list[tuple[str, str]]
 
     def __init__(self) -> None:
         super().__init__()
         self.query_state = ProcessQuery()
-        self._generation = 0
-        self._loaded = 0
-        self._total = 0
-        self._loading_more = False
         self._millis = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SectionBar("processer")
+        yield SectionBar("processer", self.app.SECTIONS)
         with Horizontal(id="process-filters", classes="filter-row"):
             yield Input(
                 placeholder="Sök i arbetsprocesser, t.ex. kaa fyller 20 …", id="process-search"
@@ -145,19 +136,17 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
 
     # --- loading ---------------------------------------------------------------------
 
-    def reload(self) -> None:
-        self._generation += 1
-        self._loading_more = False
-        self._load(self._generation, self.query_state, 0)
+    def paged_table(self) -> DataTable:
+        return self.query_one(ProcessTable)
 
-    @work(thread=True, exclusive=True, group="processes", exit_on_error=False)
-    def _load(self, generation: int, query: ProcessQuery, offset: int) -> None:
+    def fetch_page(self, offset: int, limit: int) -> Page[ProcessRow]:
+        query = self.query_state
         started = time.perf_counter()
-        rows = search(self.app.db, query, limit=PAGE_SIZE, offset=offset)
+        rows = search(self.app.db, query, limit=limit, offset=offset)
         total = count(self.app.db, query) if offset == 0 else None
         millis = (time.perf_counter() - started) * 1000
         empty = offset == 0 and total == 0 and not has_processes(self.app.db)
-        self.post_message(self.PageLoaded(generation, rows, offset, total, empty, millis))
+        return Page(rows, total, extra=(empty, millis))
 
     @work(thread=True, group="process-parties", exit_on_error=False)
     def _load_parties(self) -> None:
@@ -168,28 +157,23 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
     def _show_parties(self, message: PartiesLoaded) -> None:
         self.query_one("#process-party", Select).set_options(message.options)
 
-    @on(PageLoaded)
-    def _show_page(self, message: PageLoaded) -> None:
-        if message.generation != self._generation:
-            return
-        table = self.query_one(ProcessTable)
-        if message.offset == 0:
-            table.clear()
-            self._total = message.total or 0
-            self._millis = message.millis
-            self.query_one("#process-empty").display = message.empty_install
-            table.display = not message.empty_install
-            if message.empty_install and self.focused is None:
-                table.focus()
-        for row in message.rows:
+    def show_rows(self, table: DataTable, rows: list[ProcessRow], first: bool) -> None:
+        for row in rows:
             table.add_row(
                 partial(title_and_snippet, row.title, row.snippet),
                 plain(row.status, style="" if row.state == "aktiv" else "italic"),
                 key=row.id,
                 height=2,
             )
-        self._loaded = message.offset + len(message.rows)
-        self._loading_more = False
+
+    def page_shown(self, page: Page[ProcessRow], first: bool) -> None:
+        if first:
+            empty_install, self._millis = page.extra
+            self.query_one("#process-empty").display = empty_install
+            table = self.paged_table()
+            table.display = not empty_install
+            if empty_install and self.focused is None:
+                table.focus()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -201,16 +185,9 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
             parts.append(f"visar 1–{self._loaded}")
         self.query_one("#process-status", Static).update(" · ".join(parts))
 
-    @on(DataTable.RowHighlighted, "#processes")
-    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
-        near_end = event.cursor_row >= self._loaded - PREFETCH_MARGIN
-        if near_end and self._loaded < self._total and not self._loading_more:
-            self._loading_more = True
-            self._load(self._generation, self.query_state, self._loaded)
-
     # --- filters ---------------------------------------------------------------------
 
-    def _set_query(self, **changes: object) -> None:
+    def _set_query(self, **changes: Any) -> None:
         self.query_state = replace(self.query_state, **changes)
         self.reload()
 
@@ -250,18 +227,15 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(DataTable.RowSelected, "#processes")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from ungtui.tui.screens.process_detail import ProcessDetailScreen
-
         if event.row_key.value:
-            self.app.push_screen(ProcessDetailScreen(event.row_key.value))
+            self.app.open_process(event.row_key.value)
 
     def action_new_process(self) -> None:
-        from ungtui.tui.screens.process_detail import ProcessDetailScreen
         from ungtui.tui.screens.process_form import ProcessFormScreen
 
         def saved(process_id: str | None) -> None:
             if process_id:
-                self.app.push_screen(ProcessDetailScreen(process_id))
+                self.app.open_process(process_id)
 
         self.app.push_screen(ProcessFormScreen(), saved)
 
@@ -282,13 +256,12 @@ class ProcessesScreen(ReportsWorkerErrors, Screen[None]):
             self.reload()
 
 
-def load_in_worker(app: App, after=None) -> None:
+def load_in_worker(app: UngAppBase, after: Callable[[], None] | None = None) -> None:
     """Load the starting content off the UI thread and say what came in."""
 
     def run() -> None:
-        user = getattr(app, "user", None)
         try:
-            summary = load_starting_content(app.db, actor_id=user.staff_id if user else None)
+            summary = load_starting_content(app.db, actor_id=app.actor_id)
         except Exception as error:  # a worker of the app: no screen would report it
             app.notify(failure_message(error), title="Fel", severity="error", timeout=10)
             return
@@ -305,7 +278,7 @@ def load_in_worker(app: App, after=None) -> None:
     app.run_worker(run, thread=True, group="starting-content", exit_on_error=False)
 
 
-def offer_starting_content(app: App) -> None:
+def offer_starting_content(app: UngAppBase) -> None:
     """After the first setup: offer the shipped agreements and processes, one key away."""
 
     def answer(choice: str | None) -> None:

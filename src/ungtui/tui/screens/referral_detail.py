@@ -7,7 +7,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.data_categories import label as category_label
@@ -24,10 +23,10 @@ from ungtui.services.referrals import (
     get_referral,
     referral_share,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
-from ungtui.tui.screens.referrals import OVERDUE, WARNING_STYLE
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.marks import OVERDUE, WARNING_STYLE
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import bold, lines, plain
 
@@ -62,7 +61,7 @@ def event_text(event: EventRow) -> str:
     return " · ".join(parts)
 
 
-class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
+class ReferralDetailScreen(UngScreen[None]):
     DEFAULT_CSS = """
     #referral-detail { padding: 0 1; }
     #referral-events { height: auto; max-height: 16; }
@@ -269,4 +268,4 @@ class ReferralDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_person(self) -> None:
         if self.detail is not None:
-            self.app.open_individual(self.detail.referral.individual_id)
+            self.app.open_person(self.detail.referral.individual_id)

@@ -10,7 +10,6 @@ from textual.widgets import Header, Input, Select, Static
 from ungtui.domain.purposes import PURPOSES, REFERRAL_DEFAULT, referral_purpose
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
 from ungtui.domain.text import display_name
-from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.individuals import get_individual
 from ungtui.services.referrals import (
     Receiver,
@@ -24,7 +23,7 @@ from ungtui.services.referrals import (
 )
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import DateInput, FormField, show_errors
+from ungtui.tui.widgets.form import DateInput, FormField
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
@@ -47,7 +46,7 @@ class ReferralFormScreen(FormScreen[str | None]):
         self._origin_id = origin_id
         self._receivers: dict[str, Receiver] = {}
         self._filling = True
-        self._name = ""
+        self._person_name = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,7 +123,7 @@ class ReferralFormScreen(FormScreen[str | None]):
         )
 
     def _fill(self, name, choices: list[Receiver], detail, reply_by: str, hint: str) -> None:
-        self._name = name
+        self._person_name = name
         self._show_title()
         self._receivers = {r.id: r for r in choices}
         self.query_one("#to_organisation_id", Select).set_options([(r.name, r.id) for r in choices])
@@ -153,7 +152,7 @@ class ReferralFormScreen(FormScreen[str | None]):
 
     def _show_title(self, _share: bool = False) -> None:
         title = "Ändra remiss" if self.referral_id else "Ny remiss"
-        name = shown_name(self._name, self.app.screen_share)
+        name = shown_name(self._person_name, self.app.screen_share)
         self.query_one("#referral-form-title", Static).update(plain(f"{title} för {name}"))
 
     def _set_units(self, organisation_id: str | None) -> None:
@@ -203,21 +202,17 @@ class ReferralFormScreen(FormScreen[str | None]):
         user = self.app.user
         if user is None:
             return
-        try:
-            if self.referral_id is None:
-                saved = create_referral(self.app.db, user, draft)
-            else:
-                update_referral(self.app.db, user, self.referral_id, draft)
-                saved = self.referral_id
-        except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
-            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
+        referral_id = self.referral_id
+        if referral_id is None:
+            self.save_and_close(
+                lambda: create_referral(self.app.db, user, draft),
+                "Remissen är sparad som utkast. Skicka den med s.",
+                error_timeout=10,
+            )
             return
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        if self.referral_id is None:
-            self.notify("Remissen är sparad som utkast. Skicka den med s.")
-        else:
-            self.notify("Remissen är ändrad.")
-        self.app.call_from_thread(self.dismiss, saved)
+
+        def update() -> str:
+            update_referral(self.app.db, user, referral_id, draft)
+            return referral_id
+
+        self.save_and_close(update, "Remissen är ändrad.", error_timeout=10)

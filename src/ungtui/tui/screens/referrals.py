@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.text import plural
@@ -23,19 +18,13 @@ from ungtui.services.referrals import (
     view_counts,
 )
 from ungtui.tui.keys import tab_bindings
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.paged_table import Page, PagedTableScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
+from ungtui.tui.widgets.marks import OVERDUE, WARNING_STYLE
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import plain
 from ungtui.tui.widgets.section_bar import SectionBar
-
-PAGE_SIZE = 100
-PREFETCH_MARGIN = 20
-OVERDUE = "FÖRSENAD"
-# Textual's warning colour; the word beside it carries the meaning for those who
-# cannot tell the colour.
-WARNING_STYLE = "bold #ffa62b"
 
 COLUMNS = (
     Column("mark", "", 8),
@@ -76,24 +65,11 @@ def cells(row: ReferralRow, organisation_id: str | None, share: bool = False) ->
     )
 
 
-class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
+class ReferralListScreen(PagedTableScreen[ReferralRow]):
     """A paged list of referrals; subclasses say which (`_query`) and what the title says."""
-
-    @dataclass
-    class PageLoaded(Message):
-        generation: int
-        rows: list[ReferralRow]
-        offset: int
-        total: int | None
-        counts: ViewCounts | None
-        millis: float
 
     def __init__(self) -> None:
         super().__init__()
-        self._generation = 0
-        self._loaded = 0
-        self._total = 0
-        self._loading_more = False
         self.counts: ViewCounts | None = None
 
     def make_table(self) -> ReferralTable:
@@ -115,11 +91,6 @@ class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
         if self._generation:
             self.reload()
 
-    def reload(self) -> None:
-        self._generation += 1
-        self._loading_more = False
-        self._load(self._generation, 0, True)
-
     def _query(self, offset: int, limit: int) -> list[ReferralRow]:
         raise NotImplementedError
 
@@ -129,34 +100,24 @@ class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
     def _view_counts(self) -> ViewCounts | None:
         return None
 
-    @work(thread=True, exclusive=True, group="referrals", exit_on_error=False)
-    def _load(self, generation: int, offset: int, count: bool) -> None:
-        started = time.perf_counter()
-        rows = self._query(offset, PAGE_SIZE)
-        total = self._count() if count else None
-        counts = self._view_counts() if count else None
-        millis = (time.perf_counter() - started) * 1000
-        self.post_message(self.PageLoaded(generation, rows, offset, total, counts, millis))
+    def paged_table(self) -> DataTable:
+        return self.query_one(ReferralTable)
 
-    @on(PageLoaded)
-    def _show_page(self, message: PageLoaded) -> None:
-        if message.generation != self._generation:
-            return
-        table = self.query_one(ReferralTable)
+    def fetch_page(self, offset: int, limit: int) -> Page[ReferralRow]:
+        rows = self._query(offset, limit)
+        if offset:
+            return Page(rows)
+        return Page(rows, self._count(), extra=self._view_counts())
+
+    def show_rows(self, table: DataTable, rows: list[ReferralRow], first: bool) -> None:
         user = self.app.user
         organisation_id = user.organisation_id if user else None
-        if message.offset == 0:
-            keep = table.cursor_row if table.row_count else 0
-            table.clear()
-            self._total = message.total or 0
-            if message.counts is not None:
-                self.counts = message.counts
-        for row in message.rows:
+        for row in rows:
             table.add_row(*cells(row, organisation_id, self.app.screen_share), key=row.id)
-        self._loaded = message.offset + len(message.rows)
-        self._loading_more = False
-        if message.offset == 0 and table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def page_shown(self, page: Page[ReferralRow], first: bool) -> None:
+        if first and page.extra is not None:
+            self.counts = page.extra
         self.show_title()
         self.query_one("#referral-status", Static).update(self.status_text())
 
@@ -168,25 +129,14 @@ class ReferralListScreen(ReportsWorkerErrors, Screen[None]):
             return "Inga remisser här."
         return f"{plural(self._total, 'remiss', 'remisser')} · visar 1–{self._loaded}"
 
-    @on(DataTable.RowHighlighted)
-    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
-        near_end = event.cursor_row >= self._loaded - PREFETCH_MARGIN
-        if near_end and self._loaded < self._total and not self._loading_more:
-            self._loading_more = True
-            self._load(self._generation, self._loaded, False)
-
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
-        from ungtui.tui.screens.referral_detail import ReferralDetailScreen
-
         if event.row_key.value:
-            self.app.push_screen(ReferralDetailScreen(event.row_key.value))
+            self.app.open_referral(event.row_key.value)
 
     def _open_new(self, referral_id: str | None) -> None:
-        from ungtui.tui.screens.referral_detail import ReferralDetailScreen
-
         if referral_id:
-            self.app.push_screen(ReferralDetailScreen(referral_id))
+            self.app.open_referral(referral_id)
 
 
 REFERRALS_CSS = """
@@ -222,7 +172,7 @@ class ReferralsScreen(ReferralListScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SectionBar("remisser")
+        yield SectionBar("remisser", self.app.SECTIONS)
         yield Static("Remisser", id="referral-title")
         yield self.make_table()
         yield RowDetail(id="referrals-detail")
@@ -370,7 +320,10 @@ class IndividualReferralsScreen(ReferralListScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self._load_name()
-        self.watch(self.app, "screen_share", lambda _on: self._load_name(), init=False)
+        self.watch(self.app, "screen_share", self._redraw_name, init=False)
+
+    def _redraw_name(self, _share: bool) -> None:
+        self._load_name()
 
     @work(thread=True, exit_on_error=False)
     def _load_name(self) -> None:

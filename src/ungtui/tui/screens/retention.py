@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from ungtui.domain.text import plural
@@ -18,13 +17,13 @@ from ungtui.services.retention import (
     set_years,
     years_for,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable
 from ungtui.tui.widgets.footer import KeyFooter
 
 
-class RetentionScreen(ReportsWorkerErrors, Screen[None]):
+class RetentionScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("t", "focus_years", "Ändra år", id="years"),
@@ -118,6 +117,11 @@ class RetentionScreen(ReportsWorkerErrors, Screen[None]):
             self.notify("Ingen behöver gallras i dag.")
             return
         ids = [c.individual_id for c in self.candidates]
+
+        def answered(answer: str | None) -> None:
+            if answer == "erase":
+                self._erase(ids)
+
         self.app.push_screen(
             ConfirmScreen(
                 "Radera för alltid?",
@@ -126,13 +130,12 @@ class RetentionScreen(ReportsWorkerErrors, Screen[None]):
                 "de andra. Det går inte att ångra.",
                 [("keep", "Avbryt"), ("erase", "Radera")],
             ),
-            lambda answer: self._erase(ids) if answer == "erase" else None,
+            answered,
         )
 
     @work(thread=True, exclusive=True, group="retention", exit_on_error=False)
     def _erase(self, ids: list[str]) -> None:
-        user = self.app.user
-        count = erase(self.app.db, ids, actor_id=user.staff_id if user else None)
+        count = erase(self.app.db, ids, actor_id=self.actor_id)
         self.notify(
             f"{plural(count, 'person är raderad', 'personer är raderade')}.", title="Gallring klar"
         )

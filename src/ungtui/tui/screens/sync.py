@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -58,7 +58,7 @@ from ungtui.services.sync_files import (
 )
 from ungtui.sync.fileformat import SyncFileError
 from ungtui.tui.keys import tab_bindings
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
@@ -98,7 +98,7 @@ class TypeValueScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class SyncScreen(ReportsWorkerErrors, Screen[None]):
+class SyncScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka"),
         Binding("1", "tab('tab-export')", "Exportera", id="tab-export"),
@@ -129,7 +129,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SectionBar("synk")
+        yield SectionBar("synk", self.app.SECTIONS)
         with TabbedContent(id="tabs"):
             with TabPane("Exportera", id="tab-export"), VerticalScroll():
                 yield Static("Till organisation eller nämnd", classes="field-label")
@@ -244,7 +244,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(first).focus()
 
     def action_back(self) -> None:
-        self.app.back_to_home()  # type: ignore[attr-defined]
+        self.app.back_to_home()
 
     def action_step_tab(self, step: int) -> None:
         active = self.query_one(TabbedContent).active
@@ -399,8 +399,8 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 "#duplicates", DataTable
             ):
                 return False
-            current = self._current_pair()
-            return bool(current and current.suggested)
+            pair = self._current_pair()
+            return bool(pair and pair.suggested)
         if action == "org_number":
             return active == "tab-duplicates" and self._org_without_number() is not None
         return True
@@ -752,7 +752,6 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
     def _resolve(self, view: ConflictView, value: object) -> None:
-        user = self.app.user
         try:
             resolve_conflict(
                 self.app.db,
@@ -760,7 +759,7 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
                 view.row_id,
                 view.field,
                 value,
-                actor_id=user.staff_id if user else None,
+                actor_id=self.actor_id,
             )
         except ServiceError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
@@ -846,10 +845,9 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
     def _set_number(self, org: OrganisationInfo, value: str) -> None:
-        user = self.app.user
         try:
             set_organisation_number(
-                self.app.db, org.id, value, actor_id=user.staff_id if user else None
+                self.app.db, org.id, value, actor_id=self.actor_id
             )
         except ValidationError as error:
             message = next(iter(error.errors.values()))
@@ -864,13 +862,12 @@ class SyncScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
     def _merge_organisations(self, pair: OrganisationPair) -> None:
-        user = self.app.user
         try:
             merge_organisations(
                 self.app.db,
                 pair.first.id,
                 pair.second.id,
-                actor_id=user.staff_id if user else None,
+                actor_id=self.actor_id,
             )
         except ServiceError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")

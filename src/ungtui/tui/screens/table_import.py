@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 
 from ungtui.domain.table_import import FIELDS, cell_text, check_mapping, guess_mapping
@@ -28,14 +27,14 @@ from ungtui.services.table_import import (
     remembered_mapping,
     report_lines,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.plain import PlainSelect, bold, lines, plain
 
 SAMPLE_ROWS = 2  # example values shown next to each column, so the user sees what it holds
 
 
-class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
+class TableImportScreen(UngScreen[bool]):
     """Dismisses with True when people were imported (the list then reloads)."""
 
     DEFAULT_CSS = """
@@ -299,7 +298,7 @@ class TableImportScreen(ReportsWorkerErrors, Screen[bool]):
             result = apply_import(
                 self.app.db,
                 plan,
-                actor_id=user.staff_id if user else None,
+                actor_id=self.actor_id,
                 organisation_id=user.organisation_id if user else None,
             )
             remember_mapping(self.app.db, headers, mapping)

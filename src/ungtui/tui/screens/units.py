@@ -9,14 +9,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind
 from ungtui.services.errors import ServiceError
 from ungtui.services.organisations import UnitInfo, list_units, set_unit_domain
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.plain import PlainTable, plain
 
 
@@ -58,7 +58,7 @@ class DomainChoiceScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class UnitsScreen(ReportsWorkerErrors, Screen[None]):
+class UnitsScreen(UngScreen[None]):
     BINDINGS = [
         Binding("enter", "choose", "Ange nämnd", id="choose"),
         Binding("escape", "back", "Tillbaka", id="back"),
@@ -128,9 +128,8 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _set(self, unit: UnitInfo, code: str) -> None:
-        user = self.app.user
         try:
-            set_unit_domain(self.app.db, unit.id, code, actor_id=user.staff_id if user else None)
+            set_unit_domain(self.app.db, unit.id, code, actor_id=self.actor_id)
         except ServiceError as error:
             self.notify(str(error), severity="error")
             return

@@ -5,6 +5,7 @@ guarantee, measures, mapping, exit and follow-ups. Pushed from the person's deta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -12,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.mapping import SCHOOLING, SUPPORT, SWEDISH_LEVELS
@@ -47,7 +47,7 @@ from ungtui.services.way import (
     set_joined,
     start_way,
 )
-from ungtui.tui.screens.base import ReportsWorkerErrors
+from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.way_forms import Spec, WayFormScreen, choices
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
@@ -80,7 +80,7 @@ def guarantee_text(way: WayView) -> Text:
     return text
 
 
-class WayScreen(ReportsWorkerErrors, Screen[None]):
+class WayScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("n", "start", "Ny väg", id="start"),
@@ -339,10 +339,6 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
 
     # --- actions ------------------------------------------------------------------
 
-    def _actor(self) -> str | None:
-        user = self.app.user
-        return user.staff_id if user else None
-
     def _open(self, screen: WayFormScreen) -> None:
         def after(saved: str | None) -> None:
             if saved is not None:
@@ -372,7 +368,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             self.query_one("#mapping-section", Static).update(self._mapping_text())
 
     def action_start(self) -> None:
-        db, actor, person = self.app.db, self._actor(), self.individual_id
+        db, actor, person = self.app.db, self.actor_id, self.individual_id
 
         def save(v):
             return start_way(
@@ -423,7 +419,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         way = self._open_way(for_what="tackat ja")
         if way is None:
             return
-        db, actor = self.app.db, self._actor()
+        db, actor = self.app.db, self.actor_id
 
         def save(v):
             set_joined(db, way.id, str(v["joined_on"]), actor_id=actor)
@@ -460,7 +456,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         way = self._open_way(for_what="fas")
         if way is None:
             return
-        db, actor = self.app.db, self._actor()
+        db, actor = self.app.db, self.actor_id
 
         def save(v):
             data = PhaseInput(str(v["phase"]), str(v["started_on"]), str(v["note"]))
@@ -491,14 +487,15 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
     def action_mapping(self) -> None:
         if self.overview is None:
             return
-        db, actor, person = self.app.db, self._actor(), self.individual_id
+        db, actor, person = self.app.db, self.actor_id, self.individual_id
         m = self.overview.mapping
         mapping_id = m.id if m else None
 
         def save(v):
-            data = MappingInput(
-                **{k: val if isinstance(val, bool) else str(val) for k, val in v.items()}
-            )
+            fields: dict[str, Any] = {
+                k: val if isinstance(val, bool) else str(val) for k, val in v.items()
+            }
+            data = MappingInput(**fields)
             return save_mapping(db, person, data, actor_id=actor, mapping_id=mapping_id)
 
         sensitive_hint = (
@@ -575,7 +572,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         )
 
     def _measure_form(self, way: WayView, current: MeasureRow | None) -> None:
-        db, actor = self.app.db, self._actor()
+        db, actor = self.app.db, self.actor_id
         today = clock.today()
         options = []
         for c in self.catalogue:
@@ -688,7 +685,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
             )
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-        db, actor, way_id = self.app.db, self._actor(), way.id
+        db, actor, way_id = self.app.db, self.actor_id, way.id
         if table.id == "measures":
             m = next(m for m in way.measures if m.id == key)
             title = "Ta bort insatsen?"
@@ -764,7 +761,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
         way = self._open_way(for_what="avslut")
         if way is None:
             return
-        db, actor = self.app.db, self._actor()
+        db, actor = self.app.db, self.actor_id
 
         planned = [m for m in way.measures if m.status == "planerad"]
 
@@ -810,7 +807,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
                 "Uppföljning görs efter avslut. Avsluta vägen först (a).", severity="warning"
             )
             return
-        db, actor = self.app.db, self._actor()
+        db, actor = self.app.db, self.actor_id
         table = self.query_one("#follow-ups", DataTable)
         chosen = None
         if table.row_count:
@@ -858,4 +855,7 @@ class WayScreen(ReportsWorkerErrors, Screen[None]):
     def action_catalogue(self) -> None:
         from ungtui.tui.screens.measure_catalogue import CatalogueScreen
 
-        self.app.push_screen(CatalogueScreen(), lambda _result: self.load())
+        def reload(_result: None) -> None:
+            self.load()
+
+        self.app.push_screen(CatalogueScreen(), reload)

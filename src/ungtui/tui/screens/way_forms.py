@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Checkbox, Header, Input, Select, Static
 
-from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import DateInput, FormField, show_errors
+from ungtui.tui.widgets.form import DateInput, FormField
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
@@ -76,8 +76,9 @@ class WayFormScreen(FormScreen[str | None]):
         yield KeyFooter()
 
     @staticmethod
-    def _field(spec: Spec):
+    def _field(spec: Spec) -> Widget:
         widget_id = f"in-{spec.name}"
+        widget: Widget
         if spec.kind == "check":
             return Checkbox(spec.label, value=bool(spec.value), id=widget_id)
         if spec.kind == "select":
@@ -107,9 +108,7 @@ class WayFormScreen(FormScreen[str | None]):
             widget = self.query_one(f"#in-{spec.name}")
             if isinstance(widget, Select):
                 result[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
-            elif isinstance(widget, Checkbox):
-                result[spec.name] = widget.value
-            else:
+            elif isinstance(widget, Checkbox | Input):
                 result[spec.name] = widget.value
         return result
 
@@ -118,17 +117,9 @@ class WayFormScreen(FormScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, values: Values) -> None:
-        try:
-            saved = self._save_function(values)
-        except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
-            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
-            return
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(self._done)
-        self.app.call_from_thread(self.dismiss, saved or "")
+        self.save_and_close(
+            lambda: self._save_function(values), self._done, result=lambda saved: saved or ""
+        )
 
 
 def choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from rich.style import Style, StyleType
 from rich.text import Text
 from textual.widgets import DataTable, Select
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from ungtui.domain.fields import for_display, steering_spans
 
@@ -72,19 +73,46 @@ def _cell(value: object) -> object:
     return clean_text(value) if isinstance(value, Text) else value
 
 
+def _label(value: str | Text) -> Text:
+    return plain(value) if isinstance(value, str) else clean_text(value)
+
+
 class PlainTable(DataTable):
     """A DataTable whose str cells and labels are text, not markup (DataTable would parse
     every str cell as Rich markup: one name with `[/]` in it stopped the app)."""
 
-    def add_column(self, label, *, width=None, key=None, default=None):  # type: ignore[override]
-        return super().add_column(_cell(label), width=width, key=key, default=default)
+    def add_column(
+        self,
+        label: str | Text,
+        *,
+        width: int | None = None,
+        key: str | None = None,
+        default: object | None = None,
+    ) -> ColumnKey:
+        return super().add_column(_label(label), width=width, key=key, default=default)
 
-    def add_row(self, *cells, height=1, key=None, label=None):  # type: ignore[override]
+    def add_row(
+        self,
+        *cells: object,
+        height: int | None = 1,
+        key: str | None = None,
+        label: str | Text | None = None,
+    ) -> RowKey:
         return super().add_row(
-            *(_cell(c) for c in cells), height=height, key=key, label=_cell(label)
+            *(_cell(c) for c in cells),
+            height=height,
+            key=key,
+            label=None if label is None else _label(label),
         )
 
-    def update_cell(self, row_key, column_key, value, *, update_width=False):  # type: ignore[override]
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: object,
+        *,
+        update_width: bool = False,
+    ) -> None:
         super().update_cell(row_key, column_key, _cell(value), update_width=update_width)
 
 
@@ -95,7 +123,7 @@ class PlainSelect(Select):
     def __init__(self, options=(), **kwargs) -> None:
         super().__init__(_plain_options(options), **kwargs)
 
-    def set_options(self, options) -> None:  # type: ignore[override]
+    def set_options(self, options) -> None:
         super().set_options(_plain_options(options))
 
 

@@ -1,0 +1,105 @@
+"""What every list paged from SQL shares: the first page when the list (re)loads, the next
+one as the cursor nears the end of what is loaded, and pages of an older query dropped
+when they arrive after a newer one was asked for (a search typed on, a filter changed).
+
+A list says how to fetch a page (`fetch_page`, in a worker thread) and how to show its
+rows (`show_rows`); `page_shown` updates its status line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from textual import on, work
+from textual.message import Message
+from textual.widgets import DataTable
+
+from ungtui.tui.screens.base import UngScreen
+
+Row = TypeVar("Row")
+
+
+@dataclass
+class Page(Generic[Row]):
+    rows: list[Row]
+    # Counted with the first page only: later pages leave the total as it was.
+    total: int | None = None
+    # What else a list's first page brings: counts per view, the time the answer took.
+    extra: Any = None
+
+
+class PagedTableScreen(UngScreen[None], Generic[Row]):
+    PAGE_SIZE: ClassVar[int] = 100
+    # Fetch the next page when the cursor comes this close to the last loaded row.
+    PREFETCH_MARGIN: ClassVar[int] = 20
+    # A reloaded list keeps the cursor on the same line (a search ranked anew does not).
+    KEEP_CURSOR: ClassVar[bool] = True
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
+        offset: int
+        page: Page[Any]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._generation = 0
+        self._loaded = 0
+        self._total = 0
+        self._loading_more = False
+
+    # --- what each list says ---------------------------------------------------------
+
+    def paged_table(self) -> DataTable:
+        raise NotImplementedError
+
+    def fetch_page(self, offset: int, limit: int) -> Page[Row]:
+        """Runs in a worker thread; at offset 0 it counts the total as well."""
+        raise NotImplementedError
+
+    def show_rows(self, table: DataTable, rows: list[Row], first: bool) -> None:
+        """Adds the rows; `first`: the table was just cleared for a new first page."""
+        raise NotImplementedError
+
+    def page_shown(self, page: Page[Row], first: bool) -> None:
+        """After a page is in the table: the status line."""
+
+    # --- paging ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._generation += 1
+        self._loading_more = False
+        self._fetch(self._generation, 0)
+
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
+    def _fetch(self, generation: int, offset: int) -> None:
+        page = self.fetch_page(offset, self.PAGE_SIZE)
+        self.post_message(self.PageLoaded(generation, offset, page))
+
+    @on(PageLoaded)
+    def _show_page(self, message: PageLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        table = self.paged_table()
+        first = message.offset == 0
+        keep = 0
+        if first:
+            keep = table.cursor_row if table.row_count else 0
+            table.clear()
+            self._total = message.page.total or 0
+        self.show_rows(table, message.page.rows, first)
+        self._loaded = message.offset + len(message.page.rows)
+        self._loading_more = False
+        if first and self.KEEP_CURSOR and table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self.page_shown(message.page, first)
+
+    @on(DataTable.RowHighlighted)
+    def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is not self.paged_table():
+            return
+        near_end = event.cursor_row >= self._loaded - self.PREFETCH_MARGIN
+        if near_end and self._loaded < self._total and not self._loading_more:
+            self._loading_more = True
+            self._fetch(self._generation, self._loaded)
