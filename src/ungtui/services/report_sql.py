@@ -94,9 +94,13 @@ PREPARE = (
         id IN (SELECT pid FROM report_status) AS hist,
         id IN (
             SELECT individual_id FROM (
-                -- the latest mapping is the current picture (bare column of max())
+                -- the latest mapping is the current picture (bare column of max()),
+                -- looked for only among the few who ever had one that says so
                 SELECT individual_id, reduced_work_capacity, max(mapped_on) FROM mapping
-                WHERE deleted_at IS NULL GROUP BY individual_id)
+                WHERE deleted_at IS NULL AND individual_id IN (
+                    SELECT individual_id FROM mapping NOT INDEXED
+                    WHERE reduced_work_capacity AND deleted_at IS NULL)
+                GROUP BY individual_id)
             WHERE reduced_work_capacity) AS dis
     -- every row is read anyway: in file order, not by way of the index on deleted_at
     FROM individual NOT INDEXED WHERE deleted_at IS NULL""",
@@ -104,26 +108,27 @@ PREPARE = (
     """CREATE TEMP TABLE report_first AS
     SELECT im.way_id AS way_id, MIN(im.start_date) AS first_start,
         MIN(CASE WHEN m.leads_to_work_or_studies THEN im.start_date END) AS first_ws
-    FROM individual_measure im JOIN measure m ON m.id = im.measure_id
+    -- every row is read: in file order, rather than by way of the index on way_id
+    FROM individual_measure im NOT INDEXED CROSS JOIN measure m ON m.id = im.measure_id
     WHERE im.deleted_at IS NULL AND im.status <> 'planerad'
     GROUP BY im.way_id""",
     "CREATE UNIQUE INDEX temp.report_first_way ON report_first (way_id)",
-    # The few who came back after an exit: counted once each, by grouping their ways.
-    """CREATE TEMP TABLE report_multi AS
-    SELECT individual_id AS pid FROM way WHERE deleted_at IS NULL
-    GROUP BY individual_id HAVING COUNT(*) > 1""",
-    "CREATE UNIQUE INDEX temp.report_multi_pid ON report_multi (pid)",
     """CREATE TEMP TABLE report_way AS
     SELECT w.id AS way_id, w.individual_id AS pid, w.entry_date, w.exit_on,
         w.joined_on, w.exit_outcome AS outcome,
         i.g, i.birth_date, i.birth_year, i.birth_md, i.permit_from, i.permit_until,
         i.no_school, i.school_done, i.samord, i.est_from, i.est_until, i.org, i.kom, i.af,
         i.hist, i.dis,
-        f.first_start, f.first_ws,
-        w.individual_id IN (SELECT pid FROM report_multi) AS multi
+        f.first_start, f.first_ws, 0 AS multi
     FROM way w CROSS JOIN report_person i ON i.id = w.individual_id
     LEFT JOIN report_first f ON f.way_id = w.id
     WHERE w.deleted_at IS NULL""",
+    # The few who came back after an exit: counted once each, by grouping their ways.
+    # Found among the ways just copied, in memory, rather than in the register again.
+    """CREATE TEMP TABLE report_multi AS
+    SELECT pid FROM report_way GROUP BY pid HAVING COUNT(*) > 1""",
+    "CREATE UNIQUE INDEX temp.report_multi_pid ON report_multi (pid)",
+    "UPDATE report_way SET multi = 1 WHERE pid IN (SELECT pid FROM report_multi)",
 )
 _CLEAN_UP = (
     *PREPARE[:5],
