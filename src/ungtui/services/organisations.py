@@ -21,10 +21,11 @@ from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind, unit_domain
 from ungtui.domain.text import fold
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.install_settings import put_settings, read_settings
 from ungtui.services.measures import ensure_measure_catalogue
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
-from ungtui.store.models import CURRENT_STAFF_KEY, ChangeLog, Organisation, Setting, Staff, Unit
+from ungtui.store.models import CURRENT_STAFF_KEY, ChangeLog, Organisation, Staff, Unit
 from ungtui.sync import organisations as orgs
 
 
@@ -126,15 +127,15 @@ def list_staff(db: Database) -> list[StaffInfo]:
 
 
 def current_user(db: Database) -> CurrentUser | None:
+    staff_id = read_settings(db).current_staff_id
+    if staff_id is None:
+        return None
     with db.session() as session:
-        setting = session.get(Setting, CURRENT_STAFF_KEY)
-        if setting is None:
-            return None
         row = session.exec(
             select(Staff, Unit, Organisation)
             .join(Unit, col(Unit.id) == Staff.unit_id)
             .join(Organisation, col(Organisation.id) == Unit.organisation_id)
-            .where(Staff.id == setting.value)
+            .where(Staff.id == staff_id)
         ).first()
     if row is None:
         return None
@@ -248,7 +249,7 @@ def register_user(
         elif secrecy_domain and unit.secrecy_domain != secrecy_domain:
             uow.update(unit, secrecy_domain=secrecy_domain)
         staff = uow.create(Staff(name=name.strip(), unit_id=unit.id, role=role.strip()))
-        uow.session.merge(Setting(key=CURRENT_STAFF_KEY, value=staff.id))
+        put_settings(uow.session, {CURRENT_STAFF_KEY: staff.id})
     ensure_measure_catalogue(db, staff.id)  # a fresh install starts with the national measures
     user = current_user(db)
     assert user is not None
