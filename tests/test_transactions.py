@@ -47,8 +47,6 @@ ALLOWED = {
     "through this module, so using it here would be an import cycle",
     ("ungtui.services.backup", "_set_aside"): "no write: an exclusive lock taken and let go "
     "proves that no other program writes before the file is moved aside",
-    ("ungtui.services.table_import", "remember_mapping"): "a setting (would be "
-    "UnitOfWork.set_setting); left while i20-bulk reworks table_import.py",
     ("ungtui.services.demo", "fill_demo"): _BULK,
     ("ungtui.services.demo_meetings", "fill_demo_meetings"): _BULK,
     ("ungtui.services.demo_referrals", "fill_demo_referrals"): _BULK,

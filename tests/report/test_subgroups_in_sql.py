@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ungtui.domain.periods import Period
 from ungtui.domain.target_groups import DEFAULT_RULES, PersonFacts, target_groups
-from ungtui.services.report_sql import PREPARE, QueryBuilder, permit_until_sql
+from ungtui.services.report_sql import QueryBuilder, prepare_statements
 
 days = st.dates(min_value=date(1960, 1, 1), max_value=date(2035, 12, 31))
 
@@ -69,10 +69,8 @@ def sql_subgroups(on: date, facts: PersonFacts, disability: bool, school_change)
         )
     raw.execute("INSERT INTO mapping VALUES ('p', 0, '2020-01-01', NULL)")
     raw.execute("INSERT INTO mapping VALUES ('p', ?, '2021-01-01', NULL)", (disability,))
-    for statement in PREPARE:
-        raw.execute(
-            statement.replace("{permit_until}", permit_until_sql(DEFAULT_RULES.newcomer_months))
-        )
+    for statement in prepare_statements(DEFAULT_RULES):
+        raw.execute(statement)
     conn = SimpleNamespace(connection=SimpleNamespace(driver_connection=raw))
     builder = QueryBuilder(conn, Period("dates", on, on), DEFAULT_RULES, on)
     [(keys, _)] = builder.rows("1 AS one", ":end", "FROM report_person i", "one", group=None)

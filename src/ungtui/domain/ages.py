@@ -27,3 +27,34 @@ def birth_date_bounds(min_age: int, max_age: int, on: date) -> tuple[date, date]
     while age_on(earliest - timedelta(days=1), on) <= max_age:
         earliest -= timedelta(days=1)
     return earliest, latest
+
+
+# --- the same rule in SQL ---------------------------------------------------------------
+#
+# Lists and reports count ages for thousands of people at once, in SQLite, over ISO date
+# text. These build the SQL expressions from the rule above, so that the rule is stated
+# here once; tests/domain/test_ages_sql.py checks them against age_on in SQLite.
+
+
+def birth_parts_sql(birth_date: str) -> tuple[str, str]:
+    """(birth year as an integer, 'MM-DD') of an ISO date expression, for age_sql. A
+    report works them out once per person and passes its own columns instead."""
+    return f"CAST(substr({birth_date}, 1, 4) AS INTEGER)", f"substr({birth_date}, 6, 5)"
+
+
+def leap_year_sql(year: str) -> str:
+    """Whether the integer expression `year` is a leap year."""
+    return f"(({year}) % 4 = 0 AND (({year}) % 100 <> 0 OR ({year}) % 400 = 0))"
+
+
+def age_sql(day: str, birth_year: str, birth_md: str) -> str:
+    """age_on(birth date, day) as an SQL expression, for a `day` on or after the birth
+    date (ISO text expressions; see birth_parts_sql). Whole years, less one while the
+    birthday is still ahead that year; someone born on 29 February has their birthday on
+    28 February when the year has no 29 February. `day` is repeated: pass a column or a
+    parameter, not a subquery."""
+    day_year = f"CAST(substr({day}, 1, 4) AS INTEGER)"
+    day_md = f"substr({day}, 6, 5)"
+    return f"""({day_year} - {birth_year}
+      - ({day_md} < {birth_md} AND NOT ({day_md} = '02-28' AND {birth_md} = '02-29'
+         AND NOT {leap_year_sql(day_year)})))"""

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from ungtui.domain.ages import age_on
+from ungtui.domain.ages import age_on, age_sql, birth_parts_sql
 from ungtui.domain.guarantee import GuaranteeRules, deadline, latest_join_to_watch
 from ungtui.domain.text import display_name
 from ungtui.domain.way import PHASES, SHORT_PHASES, NextDate, PhaseMark, current_phase
@@ -31,16 +31,9 @@ __all__ = ["guarantee_rules"]
 
 # --- the watch list ----------------------------------------------------------------
 
-# Covered: aged min..max on the day the person joined, counted as domain.ages.age_on
-# does: whole years, less one if the birthday is still ahead that year, and someone born
-# on 29 February has their birthday on 28 February in other years. Plain date arithmetic
-# in SQLite would move 29 February to 1 March instead, and disagree on that day.
-_BIRTHDAY = """CASE WHEN substr(i.birth_date, 6, 5) = '02-29'
-      AND date(substr(w.joined_on, 1, 4) || '-02-28', '+1 day') NOT LIKE '%-02-29'
-    THEN '02-28' ELSE substr(i.birth_date, 6, 5) END"""
-AGE_AT_JOINING = f"""(CAST(substr(w.joined_on, 1, 4) AS INTEGER)
-    - CAST(substr(i.birth_date, 1, 4) AS INTEGER)
-    - (substr(w.joined_on, 6, 5) < {_BIRTHDAY}))"""
+# Covered: aged min..max on the day the person joined (domain.ages.age_sql, the SQL of
+# age_on).
+AGE_AT_JOINING = age_sql("w.joined_on", *birth_parts_sql("i.birth_date"))
 # Each way's rule: the newest agreement in force on the day the person joined whose
 # parties include the person's case organisation. The agreements are a handful, passed
 # in as a small table.

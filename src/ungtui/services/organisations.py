@@ -21,10 +21,11 @@ from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind, unit_domain
 from ungtui.domain.text import fold
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.install_settings import read_settings
 from ungtui.services.measures import ensure_measure_catalogue
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
-from ungtui.store.models import CURRENT_STAFF_KEY, ChangeLog, Organisation, Setting, Staff, Unit
+from ungtui.store.models import CURRENT_STAFF_KEY, ChangeLog, Organisation, Staff, Unit
 from ungtui.sync import organisations as orgs
 
 
@@ -126,15 +127,15 @@ def list_staff(db: Database) -> list[StaffInfo]:
 
 
 def current_user(db: Database) -> CurrentUser | None:
+    staff_id = read_settings(db).current_staff_id
+    if staff_id is None:
+        return None
     with db.session() as session:
-        setting = session.get(Setting, CURRENT_STAFF_KEY)
-        if setting is None:
-            return None
         row = session.exec(
             select(Staff, Unit, Organisation)
             .join(Unit, col(Unit.id) == Staff.unit_id)
             .join(Organisation, col(Organisation.id) == Unit.organisation_id)
-            .where(Staff.id == setting.value)
+            .where(Staff.id == staff_id)
         ).first()
     if row is None:
         return None

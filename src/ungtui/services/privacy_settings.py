@@ -1,7 +1,7 @@
 """This install's privacy settings: the idle lock and screen-share mode.
 
-Install-local (the Setting table is never synced): a laptop that goes to meetings may want
-a shorter lock than the one on an office desk.
+Install-local (services.install_settings): a laptop that goes to meetings may want a
+shorter lock than the one on an office desk.
 """
 
 from __future__ import annotations
@@ -11,16 +11,20 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from ungtui.domain.install_settings import IDLE_MINUTES, MIN_LOCK_PASSPHRASE
 from ungtui.services.errors import ValidationError
-from ungtui.services.unit_of_work import UnitOfWork
+from ungtui.services.install_settings import (
+    IDLE_MINUTES_KEY,
+    LOCK_PASSPHRASE_KEY,
+    SHARE_IN_MEETINGS_KEY,
+    read_settings,
+    write_settings,
+)
 from ungtui.store.database import Database
-from ungtui.store.models import Setting
 
-IDLE_MINUTES_KEY = "idle_lock_minutes"
-LOCK_PASSPHRASE_KEY = "idle_lock_passphrase"
-SHARE_IN_MEETINGS_KEY = "screen_share_in_meetings"
-DEFAULT_IDLE_MINUTES = 10
-MIN_LOCK_PASSPHRASE = 6
+__all__ = ["DEFAULT_IDLE_MINUTES", "MIN_LOCK_PASSPHRASE", "PrivacySettings"]
+
+DEFAULT_IDLE_MINUTES = IDLE_MINUTES.default
 
 
 @dataclass(frozen=True)
@@ -30,31 +34,20 @@ class PrivacySettings:
     share_in_meetings: bool
 
 
-def _get(db: Database, key: str) -> str | None:
-    with db.session() as session:
-        setting = session.get(Setting, key)
-        return setting.value if setting else None
-
-
 def privacy_settings(db: Database) -> PrivacySettings:
-    minutes = _get(db, IDLE_MINUTES_KEY)
+    found = read_settings(db)
     return PrivacySettings(
-        idle_minutes=int(minutes) if minutes is not None else DEFAULT_IDLE_MINUTES,
-        lock_passphrase_hash=_get(db, LOCK_PASSPHRASE_KEY) or "",
-        share_in_meetings=_get(db, SHARE_IN_MEETINGS_KEY) == "1",
+        idle_minutes=found.idle_minutes,
+        lock_passphrase_hash=found.lock_passphrase_hash,
+        share_in_meetings=found.share_in_meetings,
     )
 
 
 def _minutes(text: str) -> int:
     try:
-        minutes = int(text.strip())
-    except ValueError:
-        raise ValidationError(
-            {"idle_minutes": "Skriv antal minuter som en siffra, till exempel 10 (0 = aldrig)."}
-        ) from None
-    if not 0 <= minutes <= 240:
-        raise ValidationError({"idle_minutes": "Välj mellan 0 (aldrig) och 240 minuter."})
-    return minutes
+        return IDLE_MINUTES.parse(text)
+    except ValueError as error:
+        raise ValidationError({"idle_minutes": str(error)}) from None
 
 
 def save_privacy_settings(
@@ -80,9 +73,7 @@ def save_privacy_settings(
         values[LOCK_PASSPHRASE_KEY] = None
     elif new_passphrase:
         values[LOCK_PASSPHRASE_KEY] = hash_passphrase(new_passphrase)
-    with UnitOfWork(db, None) as uow:
-        for key, value in values.items():
-            uow.set_setting(key, value)
+    write_settings(db, values)
     return privacy_settings(db)
 
 

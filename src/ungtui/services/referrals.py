@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from ungtui.domain import purposes as purpose_vocabulary
 from ungtui.domain.data_categories import ARBETE, CATEGORIES, IDENTITET
 from ungtui.domain.disclosure import Holder, disclosed_categories, same_secrecy
+from ungtui.domain.install_settings import REPLY_WORKING_DAYS
 from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.referral_states import (
     AWAITING_REPLY,
@@ -46,6 +47,7 @@ from ungtui.domain.working_days import add_working_days
 from ungtui.services import clock
 from ungtui.services.consents import holder_label, may_disclose, party_names
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.install_settings import REPLY_DAYS_KEY, read_settings, write_settings
 from ungtui.services.organisations import CurrentUser
 from ungtui.services.person_data import FactLine, held_data
 from ungtui.services.same_person import same_person_ids
@@ -57,7 +59,6 @@ from ungtui.store.models import (
     Referral,
     ReferralEvent,
     ReferralState,
-    Setting,
     Staff,
     Unit,
 )
@@ -65,9 +66,8 @@ from ungtui.sync import holders
 from ungtui.sync.organisations import organisation_keys
 from ungtui.sync.sharing import load_facts
 
-REPLY_DAYS_KEY = "referral_reply_working_days"
-DEFAULT_REPLY_DAYS = 10
-MAX_REPLY_DAYS = 120
+DEFAULT_REPLY_DAYS = REPLY_WORKING_DAYS.default
+MAX_REPLY_DAYS = REPLY_WORKING_DAYS.high
 # A legal ground is a reference and a sentence, not a word.
 MIN_GROUND_LENGTH = 10
 
@@ -85,26 +85,16 @@ VIEWS: dict[str, str] = {
 
 
 def reply_working_days(db: Database) -> int:
-    with db.session() as session:
-        setting = session.get(Setting, REPLY_DAYS_KEY)
-    if setting is None:
-        return DEFAULT_REPLY_DAYS
-    try:
-        return int(setting.value)
-    except ValueError:
-        return DEFAULT_REPLY_DAYS
+    return read_settings(db).reply_working_days
 
 
 def set_reply_working_days(db: Database, text: str) -> int:
     """Change the install's default; raises ValidationError({"days": ...}) on bad input."""
-    cleaned = str(text).strip()
-    if not cleaned.isdigit() or not 1 <= int(cleaned) <= MAX_REPLY_DAYS:
-        raise ValidationError(
-            {"days": f"Ange ett antal arbetsdagar mellan 1 och {MAX_REPLY_DAYS}, till exempel 10."}
-        )
-    days = int(cleaned)
-    with UnitOfWork(db, None) as uow:
-        uow.set_setting(REPLY_DAYS_KEY, str(days))
+    try:
+        days = REPLY_WORKING_DAYS.parse(text)
+    except ValueError as error:
+        raise ValidationError({"days": str(error)}) from None
+    write_settings(db, {REPLY_DAYS_KEY: str(days)})
     return days
 
 

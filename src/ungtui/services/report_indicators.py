@@ -15,10 +15,10 @@ from sqlalchemy import text
 from ungtui.domain.guarantee import AgreementGuarantee
 from ungtui.domain.periods import Period
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
-from ungtui.domain.target_groups import REGISTERED_AT_AF, TargetGroupRules
+from ungtui.domain.target_groups import REGISTERED_AT_AF, TargetGroupRules, group_sql
 from ungtui.domain.way import ESTABLISHED, OUTCOMES
 from ungtui.services.report_model import ALL, Cell, Indicator, Key, Scope
-from ungtui.services.report_sql import QueryBuilder, age_sql, group_sql
+from ungtui.services.report_sql import QueryBuilder, age_sql
 
 _WAY = "FROM report_way i WHERE 1"
 WORK = ("arbete", "arbete_subvention")

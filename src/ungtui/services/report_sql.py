@@ -1,6 +1,7 @@
 """The SQL the follow-up is built from: each person's subgroups on a given day, worked out
-by SQLite over ISO dates with the rules of domain.target_groups, and the install-local
-temporary tables a report reads instead of joining the register again for every query.
+by SQLite over ISO dates with the SQL that domain.target_groups and domain.ages state
+their rules in, and the install-local temporary tables a report reads instead of
+joining the register again for every query.
 
 A query groups its rows by gender and the subgroup flags (one number, a bit each, with
 the municipality's number above them), so at most a few hundred rows come back even at
@@ -18,8 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from ungtui.domain import ages
+from ungtui.domain.dates import months_after_sql
 from ungtui.domain.periods import Period
-from ungtui.domain.target_groups import KAA_END_AGE, TargetGroupRules
+from ungtui.domain.target_groups import (
+    TargetGroupRules,
+    compulsory_school_done_sql,
+    group_sql,
+    in_establishment_sql,
+    kaa_school_sql,
+    newcomer_sql,
+)
 from ungtui.services.report_model import (
     ALL,
     SUBGROUP_CODES,
@@ -39,24 +49,14 @@ _MUNICIPALITY_SHIFT = 8
 
 
 def age_sql(day: str) -> str:
-    """Completed years on `day` (an SQL expression), counted as domain.ages.age_on does:
-    someone born on 29 February has their birthday on 28 February in other years. The
-    birth year and day of year are split out once per report (report_person)."""
-    return f"""(CAST(substr({day}, 1, 4) AS INTEGER) - i.birth_year
-      - (substr({day}, 6, 5) < i.birth_md AND NOT (substr({day}, 6, 5) = '02-28'
-         AND i.birth_md = '02-29'
-         AND date(substr({day}, 1, 4) || '-02-28', '+1 day') NOT LIKE '%-02-29')))"""
+    """Completed years on `day` (domain.ages.age_sql), from the birth year and day of
+    year split out once per report (report_person)."""
+    return ages.age_sql(day, "i.birth_year", "i.birth_md")
 
 
 def permit_until_sql(months: int) -> str:
-    """A newcomer's last day: the permit day `months` later, that day included, clamped
-    to the month's last day as relativedelta does (SQLite's own '+N months' would roll
-    31 August on to 1 October)."""
-    p = "residence_permit_date"
-    return f"""date(date({p}, 'start of month', '+{months} months'), '+' || (min(
-        CAST(strftime('%d', {p}) AS INTEGER),
-        CAST(strftime('%d', date({p}, 'start of month', '+{months + 1} months', '-1 day'))
-             AS INTEGER)) - 1) || ' days')"""
+    """A newcomer's last day (domain.dates.months_after_sql of the permit's day)."""
+    return months_after_sql("residence_permit_date", months)
 
 
 # What each query needs to know about a person whatever the day, worked out once per
@@ -79,14 +79,12 @@ PREPARE = (
     SELECT id, id AS pid,
         CASE WHEN gender IN ('kvinna', 'man') THEN gender ELSE 'annat' END AS g,
         birth_date,
-        CAST(substr(birth_date, 1, 4) AS INTEGER) AS birth_year,
-        substr(birth_date, 6, 5) AS birth_md,
+        {birth_year} AS birth_year,
+        {birth_md} AS birth_md,
         residence_permit_date AS permit_from,
         {permit_until} AS permit_until,
         (NOT in_upper_secondary AND NOT has_upper_secondary_diploma) AS no_school,
-        COALESCE(compulsory_school_done_on, CASE WHEN birth_date IS NOT NULL
-            THEN printf('%04d-06-30', CAST(substr(birth_date, 1, 4) AS INTEGER) + 16) END)
-          AS school_done,
+        {school_done} AS school_done,
         identity_kind = 'samordningsnummer' AS samord,
         establishment_from AS est_from,
         establishment_until AS est_until,
@@ -96,9 +94,13 @@ PREPARE = (
         id IN (SELECT pid FROM report_status) AS hist,
         id IN (
             SELECT individual_id FROM (
-                -- the latest mapping is the current picture (bare column of max())
+                -- the latest mapping is the current picture (bare column of max()),
+                -- looked for only among the few who ever had one that says so
                 SELECT individual_id, reduced_work_capacity, max(mapped_on) FROM mapping
-                WHERE deleted_at IS NULL GROUP BY individual_id)
+                WHERE deleted_at IS NULL AND individual_id IN (
+                    SELECT individual_id FROM mapping NOT INDEXED
+                    WHERE reduced_work_capacity AND deleted_at IS NULL)
+                GROUP BY individual_id)
             WHERE reduced_work_capacity) AS dis
     -- every row is read anyway: in file order, not by way of the index on deleted_at
     FROM individual NOT INDEXED WHERE deleted_at IS NULL""",
@@ -106,26 +108,27 @@ PREPARE = (
     """CREATE TEMP TABLE report_first AS
     SELECT im.way_id AS way_id, MIN(im.start_date) AS first_start,
         MIN(CASE WHEN m.leads_to_work_or_studies THEN im.start_date END) AS first_ws
-    FROM individual_measure im JOIN measure m ON m.id = im.measure_id
+    -- every row is read: in file order, rather than by way of the index on way_id
+    FROM individual_measure im NOT INDEXED CROSS JOIN measure m ON m.id = im.measure_id
     WHERE im.deleted_at IS NULL AND im.status <> 'planerad'
     GROUP BY im.way_id""",
     "CREATE UNIQUE INDEX temp.report_first_way ON report_first (way_id)",
-    # The few who came back after an exit: counted once each, by grouping their ways.
-    """CREATE TEMP TABLE report_multi AS
-    SELECT individual_id AS pid FROM way WHERE deleted_at IS NULL
-    GROUP BY individual_id HAVING COUNT(*) > 1""",
-    "CREATE UNIQUE INDEX temp.report_multi_pid ON report_multi (pid)",
     """CREATE TEMP TABLE report_way AS
     SELECT w.id AS way_id, w.individual_id AS pid, w.entry_date, w.exit_on,
         w.joined_on, w.exit_outcome AS outcome,
         i.g, i.birth_date, i.birth_year, i.birth_md, i.permit_from, i.permit_until,
         i.no_school, i.school_done, i.samord, i.est_from, i.est_until, i.org, i.kom, i.af,
         i.hist, i.dis,
-        f.first_start, f.first_ws,
-        w.individual_id IN (SELECT pid FROM report_multi) AS multi
+        f.first_start, f.first_ws, 0 AS multi
     FROM way w CROSS JOIN report_person i ON i.id = w.individual_id
     LEFT JOIN report_first f ON f.way_id = w.id
     WHERE w.deleted_at IS NULL""",
+    # The few who came back after an exit: counted once each, by grouping their ways.
+    # Found among the ways just copied, in memory, rather than in the register again.
+    """CREATE TEMP TABLE report_multi AS
+    SELECT pid FROM report_way GROUP BY pid HAVING COUNT(*) > 1""",
+    "CREATE UNIQUE INDEX temp.report_multi_pid ON report_multi (pid)",
+    "UPDATE report_way SET multi = 1 WHERE pid IN (SELECT pid FROM report_multi)",
 )
 _CLEAN_UP = (
     *PREPARE[:5],
@@ -144,11 +147,26 @@ def _prepare(conn, rules: TargetGroupRules) -> int:
     cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
     conn.exec_driver_sql(f"PRAGMA cache_size = {REPORT_CACHE_KIB}")
-    for statement in PREPARE:
-        conn.exec_driver_sql(
-            statement.replace("{permit_until}", permit_until_sql(rules.newcomer_months))
-        )
+    for statement in prepare_statements(rules):
+        conn.exec_driver_sql(statement)
     return int(cache)
+
+
+def prepare_statements(rules: TargetGroupRules) -> list[str]:
+    """PREPARE with the rules' SQL put in."""
+    birth_year, birth_md = ages.birth_parts_sql("birth_date")
+    fill = {
+        "{permit_until}": permit_until_sql(rules.newcomer_months),
+        "{school_done}": compulsory_school_done_sql("compulsory_school_done_on", "birth_date"),
+        "{birth_year}": birth_year,
+        "{birth_md}": birth_md,
+    }
+    out = []
+    for statement in PREPARE:
+        for name, sql in fill.items():
+            statement = statement.replace(name, sql)
+        out.append(statement)
+    return out
 
 
 def _clean_up(conn, cache: int) -> None:
@@ -173,43 +191,17 @@ def _person_columns(day: str) -> str:
     """Columns of the inner query from a source aliased `i` with report_person's columns:
     gender, age, newcomer, school, establishment programme, compulsory school done and
     folkbokförd, reduced work capacity, case organisation, municipality, AF status."""
-    school = status_sql(
-        "skola", day, "CASE WHEN i.no_school THEN 'ingen' ELSE 'gymnasieskola' END"
-    )
+    school = status_sql("skola", day, "CASE WHEN i.no_school THEN 'ingen' ELSE 'gymnasieskola' END")
     return f"""i.g AS g,
         CASE WHEN i.birth_date IS NULL THEN NULL ELSE {age_sql(day)} END AS age,
-        (i.permit_from IS NOT NULL AND i.permit_from <= {day} AND {day} <= i.permit_until)
-          AS newc,
+        {newcomer_sql("i.permit_from", "i.permit_until", day)} AS newc,
         (CASE WHEN i.hist THEN {school} = 'ingen' ELSE i.no_school END) AS no_school,
-        (i.est_from IS NOT NULL AND i.est_from <= {day}
-          AND (i.est_until IS NULL OR {day} <= i.est_until)) AS etab,
-        (i.school_done IS NOT NULL AND i.school_done <= {day} AND NOT i.samord) AS kaa_ok,
+        {in_establishment_sql("i.est_from", "i.est_until", day)} AS etab,
+        {kaa_school_sql("i.school_done", "i.samord", day)} AS kaa_ok,
         i.dis AS dis,
         i.org AS org,
         i.kom AS kom,
         {status_sql("af", day, "i.af")} AS af"""
-
-
-def between_sql(expr: str, low: int, high: int) -> str:
-    return f"COALESCE({expr} BETWEEN {int(low)} AND {int(high)}, 0)"
-
-
-def age_range(r) -> tuple[int, int]:
-    return r.min_age, r.max_age
-
-
-def group_sql(rules: TargetGroupRules) -> dict[str, str]:
-    """Each target group of domain.target_groups.GROUPS over the inner query's columns."""
-    return {
-        "unga_16_24": between_sql("age", *age_range(rules.young_narrow)),
-        "unga_16_29": between_sql("age", *age_range(rules.young_wide)),
-        "kaa": f"(COALESCE(age < {KAA_END_AGE}, 0) AND kaa_ok AND no_school)",
-        "nyanland": "newc",
-        "etablering": "etab",
-        "utbildningskontrakt": (
-            f"({between_sql('age', *age_range(rules.education_contract))} AND no_school)"
-        ),
-    }
 
 
 def _flag_columns(rules: TargetGroupRules, municipality: str) -> str:

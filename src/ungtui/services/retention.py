@@ -20,15 +20,16 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import select
 
 from ungtui.domain.identity import mask_identity
+from ungtui.domain.install_settings import RETENTION_YEARS
 from ungtui.domain.text import initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ValidationError
+from ungtui.services.install_settings import RETENTION_YEARS_PREFIX, read_settings, write_settings
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
-from ungtui.store.models import PERSON_TABLES, Individual, Setting
+from ungtui.store.models import PERSON_TABLES, Individual
 
-DEFAULT_YEARS = 5
-YEARS_KEY = "retention_years:"  # + organisation id
+DEFAULT_YEARS = RETENTION_YEARS.default
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,15 @@ class RetentionCandidate:
 
 def years_for(db: Database) -> dict[str, int]:
     """Years per organisation id that has its own setting."""
-    with db.session() as session:
-        rows = session.exec(select(Setting).where(Setting.key.startswith(YEARS_KEY))).all()
-    return {row.key.removeprefix(YEARS_KEY): int(row.value) for row in rows}
+    return dict(read_settings(db).retention_years)
 
 
 def set_years(db: Database, organisation_id: str, text: str) -> int:
     try:
-        years = int(text.strip())
-    except ValueError:
-        raise ValidationError({"years": "Skriv antal år som en siffra, till exempel 5."}) from None
-    if not 1 <= years <= 100:
-        raise ValidationError({"years": "Välj mellan 1 och 100 år."})
-    with UnitOfWork(db, None) as uow:
-        uow.set_setting(YEARS_KEY + organisation_id, str(years))
+        years = RETENTION_YEARS.parse(text)
+    except ValueError as error:
+        raise ValidationError({"years": str(error)}) from None
+    write_settings(db, {RETENTION_YEARS_PREFIX + organisation_id: str(years)})
     return years
 
 

@@ -37,17 +37,23 @@ from ungtui.services.individuals import (
     sort_key,
     validate_individual,
 )
+from ungtui.services.install_settings import (
+    IMPORT_MAPPING_KEY,
+    ImportMapping,
+    mappings_json,
+    read_settings,
+    write_settings,
+)
 from ungtui.services.table_files import SheetTable
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database, take_write_lock
-from ungtui.store.models import Individual, Responsibility, Setting, Staff, Unit, Way, WayPhase
+from ungtui.store.models import Individual, Responsibility, Staff, Unit, Way, WayPhase
 
 ON_MATCH: dict[str, str] = {
     "skip": "Hoppa över (ändra inget hos redan registrerade)",
     "update": "Uppdatera redan registrerade med uppgifterna i filen",
 }
 ENTRY_PHASE = "inflode"
-MAPPING_SETTING = "table_import_mapping"
 _CHUNK = 500
 
 # validate_individual's error keys, named as the report names them.
@@ -180,29 +186,17 @@ def mapping_json(headers: list[str], mapping: list[str | None]) -> str:
 
 def remembered_mapping(db: Database, headers: list[str]) -> list[str | None] | None:
     """The mapping last used for a list with exactly these headers, if any."""
-    with db.session() as session:
-        setting = session.get(Setting, MAPPING_SETTING)
-    if setting is None:
-        return None
-    try:
-        saved = json.loads(setting.value)
-    except ValueError:
-        return None
-    for entry in saved:
-        if entry.get("headers") == headers:
-            return [m if m in FIELDS else None for m in entry["mapping"]]
+    for entry in read_settings(db).import_mappings:
+        if list(entry.headers) == headers:
+            return [m if m in FIELDS else None for m in entry.mapping]
     return None
 
 
 def remember_mapping(db: Database, headers: list[str], mapping: list[str | None]) -> None:
-    with db.session() as session:
-        # A setting of this install, not a domain record: it neither syncs nor logs.
-        setting = session.get(Setting, MAPPING_SETTING)
-        saved = json.loads(setting.value) if setting else []
-        saved = [e for e in saved if e.get("headers") != headers][-9:]
-        saved.append({"headers": headers, "mapping": mapping})
-        session.merge(Setting(key=MAPPING_SETTING, value=json.dumps(saved, ensure_ascii=False)))
-        session.commit()
+    """Kept for the last ten lists with different headers."""
+    kept = [m for m in read_settings(db).import_mappings if list(m.headers) != headers][-9:]
+    kept.append(ImportMapping(tuple(headers), tuple(mapping)))
+    write_settings(db, {IMPORT_MAPPING_KEY: mappings_json(tuple(kept))})
 
 
 # --- planning --------------------------------------------------------------------------

@@ -1,0 +1,104 @@
+"""The SQL that lists and reports count ages and permit periods with, run in SQLite,
+agrees with the Python rules of domain.ages and domain.dates on every day: birthdays,
+29 February in leap and other years, the turn of a century, month ends."""
+
+from __future__ import annotations
+
+import calendar
+import sqlite3
+from datetime import date
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from ungtui.domain.ages import age_on, age_sql, birth_parts_sql, leap_year_sql
+from ungtui.domain.dates import months_after, months_after_sql
+from ungtui.domain.identity import luhn_check_digit, parse_identity
+
+days = st.dates(min_value=date(1890, 1, 1), max_value=date(2110, 12, 31))
+
+AGE = age_sql(":day", *birth_parts_sql(":born"))
+
+
+@pytest.fixture(scope="module")
+def db():
+    conn = sqlite3.connect(":memory:")
+    yield conn
+    conn.close()
+
+
+def sql_age(db, born: date, day: date) -> int:
+    found = db.execute(f"SELECT {AGE}", {"day": day.isoformat(), "born": born.isoformat()})
+    return found.fetchone()[0]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(born=days, later=st.integers(min_value=0, max_value=120 * 366))
+# 29 February: a year older on 28 February in other years, on the 29th in leap years.
+@example(date(2008, 2, 29), 6574)  # 2026-02-28: 18
+@example(date(2008, 2, 29), 6573)  # 2026-02-27: 17
+@example(date(2008, 2, 29), 7304)  # 2028-02-28: 19, the birthday is tomorrow
+@example(date(2008, 2, 29), 7305)  # 2028-02-29: 20
+@example(date(1896, 2, 29), 1460)  # 1900-02-28: 1900 has no 29 February
+@example(date(1996, 2, 29), 1460)  # 2000-02-28: 2000 has one
+# An ordinary birthday, the day before and the day itself; the birth day itself.
+@example(date(2003, 2, 28), 9131)  # 2028-02-28: 25
+@example(date(2003, 2, 28), 9130)  # 2028-02-27: 24
+@example(date(2003, 2, 28), 0)
+def test_age_in_sql_is_age_on(db, born, later):
+    day = date.fromordinal(min(born.toordinal() + later, date(9999, 12, 31).toordinal()))
+    assert sql_age(db, born, day) == age_on(born, day)
+
+
+def test_age_in_sql_by_hand(db):
+    # Written out, so that the property above cannot agree with a wrong age_on.
+    assert sql_age(db, date(2008, 2, 29), date(2026, 2, 28)) == 18
+    assert sql_age(db, date(2008, 2, 29), date(2026, 2, 27)) == 17
+    assert sql_age(db, date(2008, 2, 29), date(2028, 2, 28)) == 19
+    assert sql_age(db, date(2008, 2, 29), date(2028, 2, 29)) == 20
+    assert sql_age(db, date(2002, 12, 31), date(2026, 12, 30)) == 23
+    assert sql_age(db, date(2002, 12, 31), date(2026, 12, 31)) == 24
+
+
+def test_a_samordningsnummer_is_aged_from_its_real_birth_day(db):
+    # Day 89 = 29 February + 60: the register keeps the birth date, and ages are read
+    # from it, never from the number.
+    nine = "080289328"
+    number = f"20{nine}{luhn_check_digit(nine)}"
+    identity = parse_identity(number, today=date(2026, 12, 1))
+    assert identity.kind == "samordningsnummer"
+    assert identity.birth_date == date(2008, 2, 29)
+    assert sql_age(db, identity.birth_date, date(2026, 2, 28)) == 18
+    assert sql_age(db, identity.birth_date, date(2026, 2, 27)) == 17
+
+
+@given(year=st.integers(min_value=1, max_value=9999))
+@example(1900)
+@example(2000)
+@example(2024)
+def test_leap_year_in_sql(db, year):
+    found = db.execute(f"SELECT {leap_year_sql(':y')}", {"y": year}).fetchone()[0]
+    assert bool(found) == calendar.isleap(year)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(start=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+       months=st.sampled_from([1, 6, 12, 24, 36, 48]))  # fmt: skip
+@example(date(2023, 8, 31), 36)  # 2026-08-31
+@example(date(2024, 2, 29), 36)  # 2027-02-28
+@example(date(2025, 8, 31), 1)  # 2025-09-30, where SQLite alone says 1 October
+def test_months_after_in_sql(db, start, months):
+    found = db.execute(
+        f"SELECT {months_after_sql(':start', months)}", {"start": start.isoformat()}
+    ).fetchone()[0]
+    assert found == months_after(start, months).isoformat()
+
+
+def test_months_after_in_sql_by_hand(db):
+    def sql(start: str, months: int) -> str:
+        return db.execute(f"SELECT {months_after_sql(':s', months)}", {"s": start}).fetchone()[0]
+
+    assert sql("2025-08-31", 1) == "2025-09-30"
+    assert sql("2024-02-29", 36) == "2027-02-28"
+    assert sql("2024-01-31", 1) == "2024-02-29"
