@@ -151,7 +151,8 @@ class UnitOfWork:
         }
         full = [
             {**defaults, "created_at": now, "updated_at": now, "id": rid, **row}
-            for rid, row in zip(new_ids(len(rows)), rows, strict=True)
+            # Ids in key order: each insert lands beside the last one in the index.
+            for rid, row in zip(sorted(new_ids(len(rows))), rows, strict=True)
         ]
         conn = self.session.connection()
         bulk_insert(conn, model.__table__, full)
@@ -170,7 +171,7 @@ class UnitOfWork:
                     new_value=None,
                     actor_id=self.actor_id,
                 )
-                for log_id, row in zip(new_ids(len(full)), full, strict=True)
+                for log_id, row in zip(sorted(new_ids(len(full))), full, strict=True)
             ],
         )
         what = audit.RECORD_NAMES.get(table, table)
@@ -263,7 +264,7 @@ class _Inserter:
         for name in columns:
             column = [row.get(name, _MISSING) for row in rows]
             default = self.defaults.get(name)
-            if name not in given or any(v is _MISSING for v in column):
+            if name not in given or _MISSING in column:
                 if default is None:
                     column = [None if v is _MISSING else v for v in column]
                 elif default.is_callable:
@@ -298,16 +299,19 @@ def _converted(column: list[Any], convert: Any) -> list[Any]:
 
 def new_ids(count: int) -> list[str]:
     """`count` new random (version 4) UUIDs as text, as store.models.new_id makes one:
-    from one read of the system's random source, without a UUID object for each."""
-    raw = os.urandom(16 * count)
-    ids = []
-    for start in range(0, 16 * count, 16):
-        b = bytearray(raw[start : start + 16])
-        b[6] = (b[6] & 0x0F) | 0x40  # version 4
-        b[8] = (b[8] & 0x3F) | 0x80  # the RFC 4122 variant
-        h = b.hex()
-        ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return ids
+    from one read of the system's random source, without a UUID object for each. The
+    version nibble is set to 4 and the variant's two high bits to 10, as uuid.uuid4 does."""
+    h = os.urandom(16 * count).hex()
+    variant = _VARIANT
+    return [
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-4{h[i + 13 : i + 16]}-"
+        f"{variant[h[i + 16]]}{h[i + 17 : i + 20]}-{h[i + 20 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
+
+
+# A random hex digit with its two high bits set to 10 (8, 9, a or b), its low two kept.
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def _check_many(table: str, rows: list[dict[str, Any]]) -> None:

@@ -418,12 +418,18 @@ def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any
             for col in columns:
                 data[col] = row.get(col)
             params.append((tbl, row["id"], encode(data), seq, origin))
+    # In key order, so that each insert lands beside the last one in the index.
+    params.sort(key=_row_key)
     conn.exec_driver_sql(
         "INSERT INTO sync_row"
         " (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts, origin)"
         " VALUES (?, ?, ?, NULL, NULL, ?, 0, ?)",
         params,
     )
+
+
+def _row_key(params: tuple) -> tuple[str, str]:
+    return params[0], params[1]
 
 
 def blanked(fields: dict[str, Register], seq: int) -> dict[str, Register]:
