@@ -22,7 +22,6 @@ _SYNC = (
     "sync bookkeeping (sync.state): it writes registers, clocks and merge edges itself, "
     "which is what a UnitOfWork does for a record"
 )
-_BULK = "a demo database filled in bulk; i20-bulk is moving it to a bulk path of UnitOfWork"
 ALLOWED = {
     ("ungtui.services.unit_of_work", "UnitOfWork.__exit__"): "the door itself",
     ("ungtui.services.unit_of_work", "UnitOfWork.store_derived"): "the door itself",
@@ -47,10 +46,6 @@ ALLOWED = {
     "through this module, so using it here would be an import cycle",
     ("ungtui.services.backup", "_set_aside"): "no write: an exclusive lock taken and let go "
     "proves that no other program writes before the file is moved aside",
-    ("ungtui.services.demo", "fill_demo"): _BULK,
-    ("ungtui.services.demo_meetings", "fill_demo_meetings"): _BULK,
-    ("ungtui.services.demo_referrals", "fill_demo_referrals"): _BULK,
-    ("ungtui.services.demo_way", "fill_way_demo"): _BULK,
 }
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """'Öztürk' -> 'ozturk', 'Åsa  Ek' -> 'asa ek'."""
+    """'Öztürk' -> 'ozturk', 'Åsa  Ek' -> 'asa ek'. Cached: an import of 100,000 people
+    folds the same few thousand names over and over."""
+    if text.isascii():  # nothing to decompose or strip
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())

@@ -2,8 +2,9 @@
 
 Identity numbers use the serial range 980–999, which Skatteverket keeps for test
 numbers, so a generated number belongs to nobody. Names are common Swedish and
-newcomer names in random pairs. Bulk rows go in with executemany in one transaction:
-100,000 people through ORM objects would take minutes.
+newcomer names in random pairs. Bulk rows go in with one prepared statement per table,
+in a unit of work (UnitOfWork.insert_generated): 100,000 people as ORM objects would take
+minutes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ungtui.services.demo_way import fill_way_demo
 from ungtui.services.individuals import search_key, sort_key
 from ungtui.services.organisations import CURRENT_STAFF_KEY
 from ungtui.services.referrals import refresh_states
-from ungtui.services.unit_of_work import CREATED
+from ungtui.services.unit_of_work import CREATED, UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import (
     ChangeLog,
@@ -37,7 +38,6 @@ from ungtui.store.models import (
     Staff,
     Unit,
 )
-from ungtui.sync.state import stamp_new_rows
 
 WOMEN = [
     "Anna",
@@ -407,13 +407,11 @@ def fill_demo(
         Responsibility: responsibilities,
         Consent: consents,
     }
-    with db.engine.begin() as conn:
+    # Demo records travel by sync like typed ones (the unit of work stamps them).
+    with UnitOfWork(db, None) as uow:
         for model, rows in [*records.items(), (ChangeLog, log)]:
-            if rows:
-                conn.execute(insert(model.__table__), rows)
-        # Demo records travel by sync like typed ones.
-        stamp_new_rows(conn, {model.__tablename__: rows for model, rows in records.items()})
-        conn.execute(
+            uow.insert_generated(model, rows)
+        uow.session.connection().execute(
             insert(Setting.__table__).prefix_with("OR REPLACE"),
             [dict(key=CURRENT_STAFF_KEY, value=staff_ids[DEMO_USER])],
         )

@@ -13,13 +13,13 @@ import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert
 from sqlmodel import col, select
 
 from ungtui.domain.disclosure import Holder
 from ungtui.domain.meeting_consent import Present, uncovered
 from ungtui.services.demo_referrals import demo_consent
 from ungtui.services.meetings import to_utc
+from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import (
     AgendaItem,
@@ -36,7 +36,6 @@ from ungtui.store.models import (
 )
 from ungtui.sync import holders
 from ungtui.sync.sharing import load_facts
-from ungtui.sync.state import stamp_new_rows
 
 NOTES = (
     "Har varit på två studiebesök och vill börja på vuxenutbildningen i januari.",
@@ -329,9 +328,7 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     item(steering, 1, title="Indikatorer och målnivåer 2027")
     item(steering, 2, title="Uppföljning per termin, uppdelat på kön")
 
-    with db.engine.begin() as conn:
+    with UnitOfWork(db, None) as uow:
         for model, values in rows.items():
-            if values:
-                conn.execute(insert(model.__table__), values)
-        stamp_new_rows(conn, {model.__tablename__: values for model, values in rows.items()})
+            uow.insert_generated(model, values)
     return len(rows[Meeting])

@@ -14,19 +14,17 @@ import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert
-
 from ungtui.domain.ages import age_on
 from ungtui.domain.data_categories import ARBETE
 from ungtui.domain.disclosure import verdict
 from ungtui.domain.purposes import PURPOSES, REFERRAL_DEFAULT
 from ungtui.domain.secrecy import describe
 from ungtui.domain.working_days import add_working_days
+from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import Consent, Referral, ReferralEvent
 from ungtui.sync import holders
 from ungtui.sync.sharing import load_facts
-from ungtui.sync.state import stamp_new_rows
 
 # How far each demo referral got; weights roughly as an ordinary autumn.
 PATHS: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -118,7 +116,9 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
     def consent_id() -> str:
         return str(uuid.UUID(int=consent_rng.getrandbits(128), version=4))
 
-    with db.engine.begin() as conn:
+    # Made-up records, one unit of work: it stamps them for sync as typed ones.
+    with UnitOfWork(db, None) as uow:
+        conn = uow.session.connection()
         orgs = dict(conn.exec_driver_sql("SELECT name, id FROM organisation").all())
         units = {
             name: (unit_id, org_id)
@@ -243,15 +243,9 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
                         for_receiver=False,
                     )
                 )
-        if consents:
-            conn.execute(insert(Consent.__table__), consents)
-        if referrals:
-            conn.execute(insert(Referral.__table__), referrals)
-        if events:
-            conn.execute(insert(ReferralEvent.__table__), events)
-        stamp_new_rows(
-            conn, {"consent": consents, "referral": referrals, "referral_event": events}
-        )
+        uow.insert_generated(Consent, consents)
+        uow.insert_generated(Referral, referrals)
+        uow.insert_generated(ReferralEvent, events)
     return len(referrals)
 
 

@@ -11,12 +11,11 @@ import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert
-
 from ungtui.domain.ages import age_on
 from ungtui.domain.measures import NATIONAL_MEASURES, national_measure_id, start_refusal
 from ungtui.services.measures import ensure_measure_catalogue
 from ungtui.services.starting_content import shipped_id
+from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import (
     ExitFollowUp,
@@ -26,7 +25,6 @@ from ungtui.store.models import (
     Way,
     WayPhase,
 )
-from ungtui.sync.state import stamp_new_rows
 
 TRACKS = (
     ("Jobbspår vård och omsorg", "Malmö stad, vård och omsorg", "Vård och omsorg", 60),
@@ -266,9 +264,7 @@ def fill_way_demo(db: Database, people: list[dict], *, today: date, seed: int) -
         IndividualMeasure: measures,
         ExitFollowUp: follow_ups,
     }
-    with db.engine.begin() as conn:
+    with UnitOfWork(db, None) as uow:
         for model, rows in records.items():
-            if rows:
-                conn.execute(insert(model.__table__), rows)
-        stamp_new_rows(conn, {model.__tablename__: rows for model, rows in records.items()})
+            uow.insert_generated(model, rows)
     return len(ways)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -366,7 +365,7 @@ def open_conflicts(db: Database) -> list[Conflict]:
         alias = orgs.alias_map(conn)
     found = []
     for tbl, row_id, fields in rows:
-        for col, reg in sorted(json.loads(fields).items()):
+        for col, reg in sorted(state.registers_json(fields).items()):
             if len(reg["v"]) > 1 and not orgs.settled_by_merge(
                 tbl, col, [v[0] for v in reg["v"]], alias
             ):

@@ -183,7 +183,7 @@ class StoredRow(NamedTuple):
             ',"id":',
             json.dumps(self.row_id),
             ',"f":',
-            self.fields,
+            state.full_json(self.fields),
             ',"d":',
             json.dumps(self.dot),
         ]
@@ -193,7 +193,7 @@ class StoredRow(NamedTuple):
         return "".join(parts).encode()
 
     def as_dict(self) -> dict:
-        registers = json.loads(self.fields)
+        registers = state.registers_json(self.fields)
         row = {
             "t": self.tbl,
             "id": self.row_id,
@@ -306,9 +306,9 @@ def _items(conn: Connection, since: int, export: Export) -> Iterator[dict | Stor
         item: dict | StoredRow
         if whole and chosen_filter is None:
             item = StoredRow(tbl, row_id, fields_json, dot, origin)
-            export.changes += fields_json.count('"vv":')
+            export.changes += state.register_count(fields_json)
         else:
-            registers = json.loads(fields_json)
+            registers = state.registers_json(fields_json)
             chosen = {
                 col: {"v": reg["v"], "vv": reg["vv"]}
                 for col, reg in registers.items()
@@ -919,7 +919,7 @@ class _Held:
                 source = self.raw
                 self.raw = None
             else:
-                source = json.loads(self.stored[0])
+                source = state.registers_json(self.stored[0])
             self._fields = {
                 col: Register([tuple(v) for v in reg["v"]], dict(reg["vv"]), reg.get("s", 0))
                 for col, reg in source.items()
