@@ -8,14 +8,6 @@ from pathlib import Path
 
 from ungtui.cli_common import add_replace_option, fail, whole_number
 from ungtui.services.errors import ServiceError
-from ungtui.services.meetings import (
-    WHEN_FILTERS,
-    MeetingFilter,
-    count_meetings,
-    find_meeting_id,
-    list_meetings,
-)
-from ungtui.services.minutes import FORMATS, build_minutes, write_minutes
 from ungtui.store.database import Database
 
 EXIT_BAD_INPUT = 2
@@ -51,7 +43,13 @@ def run_meeting_command(db: Database, args: argparse.Namespace) -> int:
         return _bad(str(error))
 
 
+# The services are imported by the commands that use them: `ungtui` alone opens the app,
+# which must not wait for them (benchmarks/startup_speed.py).
+
+
 def _list(db: Database, when: str, limit: int) -> int:
+    from ungtui.services.meetings import WHEN_FILTERS, MeetingFilter, count_meetings, list_meetings
+
     if when not in WHEN_FILTERS:
         return _bad(f"--when {when} finns inte: välj kommande, tidigare eller alla.")
     if limit < 1:
@@ -74,6 +72,9 @@ def _list(db: Database, when: str, limit: int) -> int:
 
 
 def _minutes(db: Database, wanted: str, fmt: str, out: str | None, replace: bool) -> int:
+    from ungtui.services.meetings import find_meeting_id
+    from ungtui.services.minutes import FORMATS, build_minutes, write_minutes
+
     if fmt not in FORMATS:
         return _bad(f"Formatet {fmt} finns inte: välj md eller txt.")
     text = build_minutes(db, find_meeting_id(db, wanted), fmt)

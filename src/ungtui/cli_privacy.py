@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from ungtui.cli_common import add_replace_option, fail
-from ungtui.cli_sync import CommandError, passphrase_from_user
 from ungtui.services.errors import ServiceError
 from ungtui.services.private_files import write_private_text
 
@@ -46,6 +45,9 @@ COMMANDS = ("backup", "restore", "audit-log", "extract")
 
 def run_before_open(path: Path, args: argparse.Namespace) -> int:
     """backup and restore work on the file itself, without opening it as the app does."""
+    # Here, not at the top: cli_sync brings the sync services, which `ungtui` alone (the
+    # app) must not wait for.
+    from ungtui.cli_sync import CommandError, passphrase_from_user
     from ungtui.services.backup import backup, is_encrypted, restore
 
     try:

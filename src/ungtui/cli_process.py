@@ -9,18 +9,7 @@ from pathlib import Path
 from ungtui.cli_common import add_replace_option, fail, whole_number, write_trusted
 from ungtui.domain.fields import escape_for_terminal
 from ungtui.services.errors import NotFound, ServiceError
-from ungtui.services.organisations import current_user
-from ungtui.services.private_files import write_private_text
-from ungtui.services.processes import (
-    ImportRefused,
-    export_process,
-    find_process,
-    import_process,
-    search,
-)
-from ungtui.services.starting_content import load_starting_content
 from ungtui.store.database import Database
-from ungtui.store.process_search import MARK_END, MARK_START, ProcessQuery
 
 BAD_INPUT = 2
 
@@ -55,6 +44,8 @@ def _fail(message: str, code: int = BAD_INPUT) -> int:
 
 
 def _marked(snippet: str) -> str:
+    from ungtui.store.process_search import MARK_END, MARK_START
+
     # The snippet is the process's own text: its control characters are escaped before
     # the marks become the program's own highlighting.
     pieces = snippet.replace(MARK_END, MARK_START).split(MARK_START)
@@ -67,6 +58,19 @@ def _marked(snippet: str) -> str:
 
 
 def run_process_command(db: Database, args: argparse.Namespace) -> int:
+    # Imported here: `ungtui` alone opens the app, which must not wait for these.
+    from ungtui.services.organisations import current_user
+    from ungtui.services.private_files import write_private_text
+    from ungtui.services.processes import (
+        ImportRefused,
+        export_process,
+        find_process,
+        import_process,
+        search,
+    )
+    from ungtui.services.starting_content import load_starting_content
+    from ungtui.store.process_search import ProcessQuery
+
     user = current_user(db)
     actor = user.staff_id if user else None
     try:

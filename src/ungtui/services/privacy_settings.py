@@ -9,39 +9,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 
 from ungtui.services.errors import ValidationError
+from ungtui.services.start import (
+    IDLE_MINUTES_KEY,
+    LOCK_PASSPHRASE_KEY,
+    SHARE_IN_MEETINGS_KEY,
+    PrivacySettings,
+)
+from ungtui.services.start import privacy_settings as privacy_settings
 from ungtui.store.database import Database
 from ungtui.store.models import Setting
 
-IDLE_MINUTES_KEY = "idle_lock_minutes"
-LOCK_PASSPHRASE_KEY = "idle_lock_passphrase"
-SHARE_IN_MEETINGS_KEY = "screen_share_in_meetings"
-DEFAULT_IDLE_MINUTES = 10
 MIN_LOCK_PASSPHRASE = 6
-
-
-@dataclass(frozen=True)
-class PrivacySettings:
-    idle_minutes: int  # 0 = never lock
-    lock_passphrase_hash: str  # "" = any key unlocks
-    share_in_meetings: bool
 
 
 def _get(db: Database, key: str) -> str | None:
     with db.session() as session:
         setting = session.get(Setting, key)
         return setting.value if setting else None
-
-
-def privacy_settings(db: Database) -> PrivacySettings:
-    minutes = _get(db, IDLE_MINUTES_KEY)
-    return PrivacySettings(
-        idle_minutes=int(minutes) if minutes is not None else DEFAULT_IDLE_MINUTES,
-        lock_passphrase_hash=_get(db, LOCK_PASSPHRASE_KEY) or "",
-        share_in_meetings=_get(db, SHARE_IN_MEETINGS_KEY) == "1",
-    )
 
 
 def _minutes(text: str) -> int:

@@ -14,14 +14,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from ungtui.domain.fields import for_display
-from ungtui.services.organisations import CurrentUser, current_user
-from ungtui.services.privacy_settings import privacy_settings
+from ungtui.services.start import CurrentUser, current_user, privacy_settings
 from ungtui.store.database import Database
 from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands
 from ungtui.tui.keys import alt_digit, run_shortcut_now
-from ungtui.tui.screens.help import HelpScreen
-from ungtui.tui.screens.lock import LockScreen
-from ungtui.tui.screens.setup import SetupScreen
 from ungtui.tui.sections import HOME, SECTIONS
 
 
@@ -71,6 +67,8 @@ class UngApp(App[None]):
         self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.user = current_user(self.db)
         if self.user is None:
+            from ungtui.tui.screens.setup import SetupScreen
+
             self.push_screen(SetupScreen(), self._after_setup)
         else:
             self._open_register()
@@ -139,6 +137,8 @@ class UngApp(App[None]):
         settings = self.privacy
         idle = self._monotonic() - self._last_activity
         if settings.idle_minutes and idle >= settings.idle_minutes * 60:
+            from ungtui.tui.screens.lock import LockScreen
+
             self.locked = True
             self.push_screen(LockScreen(settings.lock_passphrase_hash), self._unlocked)
 
@@ -229,6 +229,8 @@ class UngApp(App[None]):
     def action_help(self) -> None:
         if self.locked:
             return
+        from ungtui.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

@@ -4,6 +4,7 @@ thing with Enter; a part's heading opens the whole list behind it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -16,12 +17,14 @@ from textual.widgets.option_list import Option
 
 from ungtui.domain.meeting_time import describe_day
 from ungtui.services import clock
-from ungtui.services.my_day import DayPart, my_day
 from ungtui.tui.screens.base import ReportsWorkerErrors
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import plain
 from ungtui.tui.widgets.section_bar import SectionBar
+
+if TYPE_CHECKING:
+    from ungtui.services.my_day import DayPart
 
 URGENT = "bold red"
 
@@ -72,6 +75,10 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
         user = self.app.user
         if user is None:
             return
+        # Imported here, in the worker: the screen is drawn (and reads "Hämtar …") while
+        # the services and SQLAlchemy under them load.
+        from ungtui.services.my_day import my_day
+
         self.post_message(self.Loaded(my_day(self.app.db, user)))
 
     @on(Loaded)
