@@ -4,10 +4,11 @@
     python benchmarks/startup_speed.py --db big.db [--runs 5]
 
 What "first names visible" means here: ungtui opens on Min dag (F10), so that is the start
-screen a caseworker sees, and its names (the people on referrals, guarantees and
-follow-ups) are all drawn in the same frame as its status line "Enter öppnar raden …",
-which replaces "Hämtar …" once the day is read. The clock runs from starting `ungtui --db
-big.db` until that line is on the terminal. "First paint" is when the section bar is.
+screen a caseworker sees, and its names (the people on referrals, actions and follow-ups)
+are drawn in one frame with the headings of its parts once the day is read. The clock runs
+from starting `ungtui --db big.db` until the heading "Remisser som väntar på svar" (the
+part with the first names) is on the terminal. "First paint" is when the screen's title
+line "Min dag · <day>" is, still reading "Hämtar …".
 
 The baseline is benchmarks/bare_app.py: a bare Textual app that reads the individuals
 list's first page of names with sqlite3 and shows them in a DataTable; its clock stops
@@ -30,13 +31,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bare_app import read_names  # noqa: E402
+from bare_app import read_names
 
 SOCKET = "i20start"
 POLL = 0.01
 TIMEOUT = 60.0
-OURS_PAINT = "Min dag"
-OURS_NAMES = "Enter öppnar raden"
+OURS_PAINT = "Min dag ·"
+OURS_NAMES = "Remisser som väntar på svar"
 
 
 def tmux(*args: str, check: bool = True) -> str:

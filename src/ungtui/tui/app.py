@@ -59,6 +59,24 @@ class UngApp(App[None]):
         self._monotonic = monotonic  # tests move time forward instead of waiting
         self._last_activity = monotonic()
         self.locked = False
+        self._first_frame_shown = False
+        self._after_first_frame: list[Callable[[], object]] = []
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the first frame is on the terminal (soon, if it is already):
+        for work that would hold that frame back. A worker importing SQLAlchemy keeps the
+        GIL so busy that Textual's first frame waits until it is done."""
+        if self._first_frame_shown:
+            self.call_later(callback)
+        else:
+            self._after_first_frame.append(callback)
+
+    def post_display_hook(self) -> None:
+        if not self._first_frame_shown:
+            self._first_frame_shown = True
+            for callback in self._after_first_frame:
+                self.call_later(callback)
+            self._after_first_frame.clear()
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"

@@ -59,7 +59,9 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DayList).focus()
-        self.load()
+        # Once the screen is on the terminal: the worker's imports of the services (and
+        # SQLAlchemy under them) would otherwise hold the first frame back.
+        self.app.after_first_frame(self.load)  # type: ignore[attr-defined]
         self.watch(self.app, "screen_share", lambda _on: self._show(), init=False)
 
     def on_screen_resume(self) -> None:
@@ -75,8 +77,6 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
         user = self.app.user
         if user is None:
             return
-        # Imported here, in the worker: the screen is drawn (and reads "Hämtar …") while
-        # the services and SQLAlchemy under them load.
         from ungtui.services.my_day import my_day
 
         self.post_message(self.Loaded(my_day(self.app.db, user)))
@@ -92,6 +92,8 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#day-title", Static).update(
             plain(f"Min dag · {describe_day(clock.today())}{who}")
         )
+        if not self.parts:
+            return  # not read yet (the app's screen_share starts before the worker ends)
         day = self.query_one(DayList)
         keep = day.highlighted_option.id if day.highlighted_option else None
         options: list[Option | None] = []
