@@ -94,12 +94,18 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         total: int | None
         millis: float
 
+    @dataclass
+    class Counted(Message):
+        generation: int
+        total: int
+
     def __init__(self) -> None:
         super().__init__()
         self.filter = IndividualFilter(status="aktiv")
         self._generation = 0
         self._loaded = 0
         self._total = 0
+        self._counting = False
         self._loading_more = False
         self._revealed: set[str] = set()
         self._rows: dict[str, IndividualRow] = {}
@@ -163,9 +169,12 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
             limit=PAGE_SIZE,
             organisation_id=user.organisation_id if user else None,
         )
-        total = count_individuals(self.app.db, flt) if count else None
         millis = (time.perf_counter() - started) * 1000
-        self.post_message(self.PageLoaded(generation, rows, offset, total, millis))
+        # The page first, the count of all matches after it: a keystroke's names are on
+        # screen without waiting for the count (benchmarks/search_speed.py).
+        self.post_message(self.PageLoaded(generation, rows, offset, None, millis))
+        if count:
+            self.post_message(self.Counted(generation, count_individuals(self.app.db, flt)))
 
     @on(PageLoaded)
     def _show_page(self, message: PageLoaded) -> None:
@@ -176,7 +185,7 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
             keep = table.cursor_row if table.row_count else 0
             table.clear()
             self._rows.clear()
-            self._total = message.total or 0
+            self._counting = True
         for row in message.rows:
             self._rows[row.id] = row
             table.add_row(*self._cells(row), key=row.id)
@@ -185,6 +194,14 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         self._loading_more = False
         if message.offset == 0 and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
+        self._update_status()
+
+    @on(Counted)
+    def _show_count(self, message: Counted) -> None:
+        if message.generation != self._generation:
+            return
+        self._total = message.total
+        self._counting = False
         self._update_status()
 
     def _cells(self, row: IndividualRow) -> tuple[str, ...]:
@@ -201,8 +218,9 @@ class IndividualsScreen(ReportsWorkerErrors, Screen[None]):
         )
 
     def _update_status(self) -> None:
-        parts = [f"{thousands(self._total)} deltagare"]
-        if self._total:
+        total = "räknar …" if self._counting else f"{thousands(self._total)} deltagare"
+        parts = [total]
+        if self._loaded:
             parts.append(f"visar 1–{thousands(self._loaded)}")
         if self.filter.mine_staff_id:
             parts.append("bara mina")

@@ -59,10 +59,17 @@ class MyDayScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DayList).focus()
-        # Once the screen is on the terminal: the worker's imports of the services (and
-        # SQLAlchemy under them) would otherwise hold the first frame back.
-        self.app.after_first_frame(self.load)  # type: ignore[attr-defined]
+        self.app.after_first_frame(self._first_load)  # type: ignore[attr-defined]
         self.watch(self.app, "screen_share", lambda _on: self._show(), init=False)
+
+    def _first_load(self) -> None:
+        # The services, and SQLAlchemy under them, are imported here: after the first frame
+        # (imported before it, they hold it back) and in the main thread, not the worker's:
+        # a screen opened meanwhile (F2) importing the same modules in the main thread
+        # would meet half-imported ones.
+        import ungtui.services.my_day  # noqa: F401
+
+        self.load()
 
     def on_screen_resume(self) -> None:
         # Back from a referral or a way: what was done there leaves the list.
