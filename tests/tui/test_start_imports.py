@@ -25,12 +25,12 @@ class Probe(app_module.UngApp):
     def run(self, **kwargs):
         return super().run(headless=True, size=(120, 40))
 
-    def post_display_hook(self):
-        if not loaded:
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if not loaded and self._first_frame_shown:
             loaded["modules"] = sorted(sys.modules)
             loaded["screen"] = type(self.screen).__name__
             self.exit()
-        super().post_display_hook()
 app_module.UngApp = Probe
 from ungtui.cli import main
 main(["--db", sys.argv[1]])

@@ -71,8 +71,11 @@ class UngApp(App[None]):
         else:
             self._after_first_frame.append(callback)
 
-    def post_display_hook(self) -> None:
-        if not self._first_frame_shown:
+    def _display(self, screen: Screen, renderable: object) -> None:
+        # Textual's display step, which also runs for frames it skips (during a batch, or
+        # with nothing to draw); its public post_display_hook cannot tell those apart.
+        super()._display(screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None and not self._batch_count and not self._first_frame_shown:
             self._first_frame_shown = True
             for callback in self._after_first_frame:
                 self.call_later(callback)
