@@ -21,22 +21,13 @@ from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind, unit_domain
 from ungtui.domain.text import fold
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
-from ungtui.services.install_settings import read_settings
 from ungtui.services.measures import ensure_measure_catalogue
+from ungtui.services.start import CurrentUser as CurrentUser
+from ungtui.services.start import current_user as current_user
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import Database
 from ungtui.store.models import CURRENT_STAFF_KEY, ChangeLog, Organisation, Staff, Unit
 from ungtui.sync import organisations as orgs
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    staff_id: str
-    name: str
-    unit_id: str
-    unit_name: str
-    organisation_id: str
-    organisation_name: str
 
 
 @dataclass(frozen=True)
@@ -124,23 +115,6 @@ def list_staff(db: Database) -> list[StaffInfo]:
             .order_by(Organisation.name, Staff.name)
         ).all()
     return [StaffInfo(s.id, s.name, u.name, o.id, o.name) for s, u, o in rows]
-
-
-def current_user(db: Database) -> CurrentUser | None:
-    staff_id = read_settings(db).current_staff_id
-    if staff_id is None:
-        return None
-    with db.session() as session:
-        row = session.exec(
-            select(Staff, Unit, Organisation)
-            .join(Unit, col(Unit.id) == Staff.unit_id)
-            .join(Organisation, col(Organisation.id) == Unit.organisation_id)
-            .where(Staff.id == staff_id)
-        ).first()
-    if row is None:
-        return None
-    staff, unit, org = row
-    return CurrentUser(staff.id, staff.name, unit.id, unit.name, org.id, org.name)
 
 
 def _validate_organisation(name: str, org_nr: str, kind: str) -> tuple[str, str]:

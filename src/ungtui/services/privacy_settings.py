@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 
 from ungtui.domain.install_settings import IDLE_MINUTES, MIN_LOCK_PASSPHRASE
 from ungtui.services.errors import ValidationError
@@ -17,30 +16,15 @@ from ungtui.services.install_settings import (
     IDLE_MINUTES_KEY,
     LOCK_PASSPHRASE_KEY,
     SHARE_IN_MEETINGS_KEY,
-    read_settings,
     write_settings,
 )
+from ungtui.services.start import PrivacySettings
+from ungtui.services.start import privacy_settings as privacy_settings
 from ungtui.store.database import Database
 
-__all__ = ["DEFAULT_IDLE_MINUTES", "MIN_LOCK_PASSPHRASE", "PrivacySettings"]
+__all__ = ["DEFAULT_IDLE_MINUTES", "MIN_LOCK_PASSPHRASE", "PrivacySettings", "privacy_settings"]
 
 DEFAULT_IDLE_MINUTES = IDLE_MINUTES.default
-
-
-@dataclass(frozen=True)
-class PrivacySettings:
-    idle_minutes: int  # 0 = never lock
-    lock_passphrase_hash: str  # "" = any key unlocks
-    share_in_meetings: bool
-
-
-def privacy_settings(db: Database) -> PrivacySettings:
-    found = read_settings(db)
-    return PrivacySettings(
-        idle_minutes=found.idle_minutes,
-        lock_passphrase_hash=found.lock_passphrase_hash,
-        share_in_meetings=found.share_in_meetings,
-    )
 
 
 def _minutes(text: str) -> int:

@@ -18,16 +18,17 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, create_engine
+from typing import TYPE_CHECKING
 
 from ungtui.store.migrations import NewerSchemaError, migrate, schema_version
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 try:
     import fcntl
@@ -182,6 +183,8 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
 
 
 def _guard_writes(engine: Engine, path: Path) -> None:
+    from sqlalchemy import event
+
     opened = _file_identity(path)
 
     def check(_conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
@@ -215,23 +218,68 @@ def take_write_lock(conn) -> None:
 
 
 class Database:
-    """One open database file. Sessions are short-lived and per unit of work."""
+    """One open database file. Sessions are short-lived and per unit of work.
 
-    def __init__(self, path: Path, engine: Engine, lock_fd: int | None = None) -> None:
+    The SQLAlchemy engine is made when first used, not on opening: the app's start screen
+    is read with sqlite3 alone (`read`), so SQLAlchemy and the models are imported while
+    the first screen is already up, not before it."""
+
+    def __init__(self, path: Path, lock_fd: int | None = None) -> None:
         self.path = path
-        self.engine = engine
         self._lock_fd = lock_fd
+        self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._engine_lock:  # workers in threads may ask at the same time
+                if self._engine is None:
+                    self._engine = _make_engine(self.path)
+        return self._engine
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A plain sqlite3 connection for reading, with the engine's pragmas, closed after.
+        For what must be on screen before SQLAlchemy is imported; never for writing."""
+        conn = _connect(self.path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
         if self._lock_fd is not None:
             _unlock(lock_path(self.path), self._lock_fd)
             self._lock_fd = None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    _set_pragmas(conn, None)
+    return conn
+
+
+def _make_engine(path: Path) -> Engine:
+    from sqlalchemy import event
+    from sqlmodel import create_engine
+
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _set_pragmas)
+    _guard_writes(engine, path)
+    return engine
 
 
 def open_database(path: str | os.PathLike[str], *, create: bool = True) -> Database:
@@ -253,22 +301,15 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True) -> Datab
     lock_fd = _shared_lock(path)
     try:
         _migrate_file(path)
-        engine = create_engine(
-            f"sqlite:///{path}",
-            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-        )
-        event.listen(engine, "connect", _set_pragmas)
-        _guard_writes(engine, path)
         try:
-            with engine.connect():
-                pass  # sets the pragmas now, while errors can still be explained
-        except OperationalError as exc:
-            engine.dispose()
-            raise StoreError(_explain(exc.orig, path)) from exc
+            # Sets the pragmas once now, while errors can still be explained.
+            _connect(path).close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(exc, path)) from exc
     except BaseException:
         if lock_fd is not None:
             _unlock(lock_path(path), lock_fd)
         if created:
             path.unlink(missing_ok=True)
         raise
-    return Database(path, engine, lock_fd)
+    return Database(path, lock_fd)

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from ungtui.domain.install_settings import CURRENT_STAFF_KEY as CURRENT_STAFF_KEY
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -144,8 +146,6 @@ class Consent(Record, table=True):
     minor_note: str = ""
 
 
-# The Setting that names the staff member this install works as.
-CURRENT_STAFF_KEY = "current_staff_id"
 
 
 class Setting(SQLModel, table=True):

@@ -14,15 +14,11 @@ from textual.content import Content
 from textual.screen import Screen
 
 from ungtui.domain.fields import for_display
-from ungtui.services.organisations import CurrentUser, current_user
-from ungtui.services.privacy_settings import privacy_settings
+from ungtui.services.start import CurrentUser, current_user, privacy_settings
 from ungtui.store.database import Database
 from ungtui.tui.app_base import UngAppBase
 from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands
 from ungtui.tui.keys import alt_digit, run_shortcut_now
-from ungtui.tui.screens.help import HelpScreen
-from ungtui.tui.screens.lock import LockScreen
-from ungtui.tui.screens.setup import SetupScreen
 from ungtui.tui.sections import HOME, SECTIONS
 
 
@@ -62,6 +58,27 @@ class UngApp(UngAppBase):
         self._monotonic = monotonic  # tests move time forward instead of waiting
         self._last_activity = monotonic()
         self.locked = False
+        self._first_frame_shown = False
+        self._after_first_frame: list[Callable[[], object]] = []
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the first frame is on the terminal (soon, if it is already):
+        for work that would hold that frame back. A worker importing SQLAlchemy keeps the
+        GIL so busy that Textual's first frame waits until it is done."""
+        if self._first_frame_shown:
+            self.call_later(callback)
+        else:
+            self._after_first_frame.append(callback)
+
+    def _display(self, screen: Screen, renderable: object) -> None:
+        # Textual's display step, which also runs for frames it skips (during a batch, or
+        # with nothing to draw); its public post_display_hook cannot tell those apart.
+        super()._display(screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None and not self._batch_count and not self._first_frame_shown:
+            self._first_frame_shown = True
+            for callback in self._after_first_frame:
+                self.call_later(callback)
+            self._after_first_frame.clear()
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
@@ -70,6 +87,8 @@ class UngApp(UngAppBase):
         self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.user = current_user(self.db)
         if self.user is None:
+            from ungtui.tui.screens.setup import SetupScreen
+
             self.push_screen(SetupScreen(), self._after_setup)
         else:
             self._open_register()
@@ -138,6 +157,8 @@ class UngApp(UngAppBase):
         settings = self.privacy
         idle = self._monotonic() - self._last_activity
         if settings.idle_minutes and idle >= settings.idle_minutes * 60:
+            from ungtui.tui.screens.lock import LockScreen
+
             self.locked = True
             self.push_screen(LockScreen(settings.lock_passphrase_hash), self._unlocked)
 
@@ -229,6 +250,8 @@ class UngApp(UngAppBase):
     def action_help(self) -> None:
         if self.locked:
             return
+        from ungtui.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

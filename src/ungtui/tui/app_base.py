@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from textual.app import App
 from textual.reactive import reactive
 
-from ungtui.services.organisations import CurrentUser
-from ungtui.services.privacy_settings import PrivacySettings
+from ungtui.services.start import CurrentUser, PrivacySettings
 from ungtui.store.database import Database
 from ungtui.tui.widgets.section_bar import Section
 

@@ -15,9 +15,6 @@ from textual.fuzzy import Matcher
 from textual.widgets.option_list import Option
 
 from ungtui.domain.fields import for_display
-from ungtui.services import processes
-from ungtui.services.individuals import IndividualFilter, list_individuals
-from ungtui.store.process_search import ProcessQuery
 from ungtui.tui.app_base import UngAppBase
 from ungtui.tui.widgets.masking import shown_identity, shown_name
 
@@ -52,6 +49,9 @@ class PersonCommands(Provider):
         app = cast(UngAppBase, self.app)
         if getattr(app, "user", None) is None or len(query.strip()) < 2:
             return
+        # Imported when first searched: the app's first screen does not wait for them.
+        from ungtui.services.individuals import IndividualFilter, list_individuals
+
         rows = await asyncio.to_thread(
             list_individuals, app.db, IndividualFilter(text=query), limit=MAX_HITS
         )
@@ -83,6 +83,9 @@ class ProcessCommands(Provider):
         app = cast(UngAppBase, self.app)
         if getattr(app, "user", None) is None or len(query.strip()) < 2:
             return
+        from ungtui.services import processes
+        from ungtui.store.process_search import ProcessQuery
+
         rows = await asyncio.to_thread(
             processes.search, app.db, ProcessQuery(query), limit=MAX_HITS
         )

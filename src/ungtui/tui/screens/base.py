@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import SQLAlchemyError
+import sqlite3
+import sys
+
 from textual import getters
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.worker import Worker, WorkerState
@@ -14,7 +16,12 @@ from ungtui.tui.app_base import UngAppBase
 def failure_message(error: BaseException | None) -> str:
     if isinstance(error, ServiceError):
         return str(error)
-    if isinstance(error, SQLAlchemyError):
+    # Looked up, not imported: the start screen is up before SQLAlchemy is, and an error
+    # of SQLAlchemy's can only come once it is.
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    if isinstance(error, sqlite3.Error) or (
+        sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError)
+    ):
         return explain_database_error(error)
     return "Något gick fel. Inget sparades. Försök igen."
 

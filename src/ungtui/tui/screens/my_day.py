@@ -4,6 +4,7 @@ thing with Enter; a part's heading opens the whole list behind it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -15,12 +16,14 @@ from textual.widgets.option_list import Option
 
 from ungtui.domain.meeting_time import describe_day
 from ungtui.services import clock
-from ungtui.services.my_day import DayPart, my_day
 from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import plain
 from ungtui.tui.widgets.section_bar import SectionBar
+
+if TYPE_CHECKING:
+    from ungtui.services.my_day import DayPart
 
 URGENT = "bold red"
 
@@ -55,8 +58,17 @@ class MyDayScreen(UngScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DayList).focus()
-        self.load()
+        self.app.after_first_frame(self._first_load)  # type: ignore[attr-defined]
         self.watch(self.app, "screen_share", lambda _on: self._show(), init=False)
+
+    def _first_load(self) -> None:
+        # The services, and SQLAlchemy under them, are imported here: after the first frame
+        # (imported before it, they hold it back) and in the main thread, not the worker's:
+        # a screen opened meanwhile (F2) importing the same modules in the main thread
+        # would meet half-imported ones.
+        import ungtui.services.my_day  # noqa: F401
+
+        self.load()
 
     def on_screen_resume(self) -> None:
         # Back from a referral or a way: what was done there leaves the list.
@@ -71,6 +83,8 @@ class MyDayScreen(UngScreen[None]):
         user = self.app.user
         if user is None:
             return
+        from ungtui.services.my_day import my_day
+
         self.post_message(self.Loaded(my_day(self.app.db, user)))
 
     @on(Loaded)
@@ -84,6 +98,8 @@ class MyDayScreen(UngScreen[None]):
         self.query_one("#day-title", Static).update(
             plain(f"Min dag · {describe_day(clock.today())}{who}")
         )
+        if not self.parts:
+            return  # not read yet (the app's screen_share starts before the worker ends)
         day = self.query_one(DayList)
         keep = day.highlighted_option.id if day.highlighted_option else None
         options: list[Option | None] = []

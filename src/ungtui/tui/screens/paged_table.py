@@ -3,7 +3,9 @@ one as the cursor nears the end of what is loaded, and pages of an older query d
 when they arrive after a newer one was asked for (a search typed on, a filter changed).
 
 A list says how to fetch a page (`fetch_page`, in a worker thread) and how to show its
-rows (`show_rows`); `page_shown` updates its status line.
+rows (`show_rows`); `page_shown` updates its status line. A list whose count of all
+matches is slower than its page (the register at 100,000 people) leaves the first page's
+total out and counts in `count_total`: the names are on screen before the count.
 """
 
 from __future__ import annotations
@@ -42,12 +44,18 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         offset: int
         page: Page[Any]
 
+    @dataclass
+    class Counted(Message):
+        generation: int
+        total: int
+
     def __init__(self) -> None:
         super().__init__()
         self._generation = 0
         self._loaded = 0
         self._total = 0
         self._loading_more = False
+        self._counting = False
 
     # --- what each list says ---------------------------------------------------------
 
@@ -62,8 +70,17 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         """Adds the rows; `first`: the table was just cleared for a new first page."""
         raise NotImplementedError
 
+    def count_total(self) -> int | None:
+        """Runs in the worker after a first page whose total is None was posted."""
+        return None
+
     def page_shown(self, page: Page[Row], first: bool) -> None:
-        """After a page is in the table: the status line."""
+        """After a page is in the table, and after a late count: the status line."""
+
+    @property
+    def counting(self) -> bool:
+        """The first page is shown and its total is still being counted."""
+        return self._counting
 
     # --- paging ----------------------------------------------------------------------
 
@@ -76,6 +93,10 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
     def _fetch(self, generation: int, offset: int) -> None:
         page = self.fetch_page(offset, self.PAGE_SIZE)
         self.post_message(self.PageLoaded(generation, offset, page))
+        if offset == 0 and page.total is None:
+            total = self.count_total()
+            if total is not None:
+                self.post_message(self.Counted(generation, total))
 
     @on(PageLoaded)
     def _show_page(self, message: PageLoaded) -> None:
@@ -88,12 +109,23 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
             keep = table.cursor_row if table.row_count else 0
             table.clear()
             self._total = message.page.total or 0
+            self._counting = message.page.total is None and type(self).count_total is not (
+                PagedTableScreen.count_total
+            )
         self.show_rows(table, message.page.rows, first)
         self._loaded = message.offset + len(message.page.rows)
         self._loading_more = False
         if first and self.KEEP_CURSOR and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self.page_shown(message.page, first)
+
+    @on(Counted)
+    def _show_count(self, message: Counted) -> None:
+        if message.generation != self._generation:
+            return
+        self._total = message.total
+        self._counting = False
+        self.page_shown(Page([], message.total), first=False)
 
     @on(DataTable.RowHighlighted)
     def _maybe_load_more(self, event: DataTable.RowHighlighted) -> None:
