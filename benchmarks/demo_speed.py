@@ -2,7 +2,7 @@
 
     python benchmarks/demo_speed.py --db /tmp/demo.db [--individuals 100000] [--seed 11]
 
-Ours: open a new database and fill it as `ungtui demo` does (services.demo.fill_demo),
+Ours: open a new database and fill it as `ungtui demo` does (demo.fill.fill_demo),
 wall-clock and CPU time. Baseline, measured in the same run: every row the demo left in
 the tables a user's data lives in (domain tables, change log, audit log, settings; not the
 sync bookkeeping, which is what the raw insert lacks) is read back and inserted with
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from ungtui.services.demo import fill_demo
+from ungtui.demo.fill import fill_demo
 from ungtui.store.database import open_database
 
 TARGET_RATIO = 2.0

@@ -31,9 +31,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ungtui.domain.identity import luhn_check_digit
-from ungtui.services.organisations import register_user
-from ungtui.services.table_files import read_table
-from ungtui.services.table_import import apply_import, guess_mapping, plan_import
+from ungtui.services.people.organisations import register_user
+from ungtui.services.people.table_files import read_table
+from ungtui.services.people.table_import import apply_import, guess_mapping, plan_import
 from ungtui.store.database import open_database
 
 FIRST = ["Amina", "Erik", "Sara", "Mohamed", "Elin", "Yusuf", "Noor", "Oskar", "Åsa", "Jörgen"]

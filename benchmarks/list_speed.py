@@ -14,8 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
-from ungtui.services.demo import fill_demo
-from ungtui.services.individuals import IndividualFilter, count_individuals, list_individuals
+from ungtui.demo.fill import fill_demo
+from ungtui.services.people.individuals import IndividualFilter, count_individuals, list_individuals
 from ungtui.store.database import open_database
 
 TYPED = ["andersson", "ozturk", "sara lind", "0317", "19990", "ahmed h"]

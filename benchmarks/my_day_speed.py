@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from ungtui.services import clock, my_day
-from ungtui.services.individuals import IndividualFilter, count_individuals
-from ungtui.services.organisations import current_user
+from ungtui.services.people.individuals import IndividualFilter, count_individuals
+from ungtui.services.people.organisations import current_user
 from ungtui.store.database import open_database
 
 

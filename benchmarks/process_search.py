@@ -25,8 +25,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from ungtui.services.processes import count, search
-from ungtui.services.starting_content import load_starting_content, process_files
+from ungtui.services.processes.processes import count, search
+from ungtui.services.processes.starting_content import load_starting_content, process_files
 from ungtui.store.database import open_database
 from ungtui.store.models import WorkProcess
 from ungtui.store.process_search import ProcessQuery

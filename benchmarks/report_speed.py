@@ -23,11 +23,11 @@ import statistics
 import time
 from pathlib import Path
 
+from ungtui.demo.fill import fill_demo
 from ungtui.domain.periods import parse_period
-from ungtui.services.agreements import list_agreements
-from ungtui.services.demo import fill_demo
-from ungtui.services.report import build_report
-from ungtui.services.report_export import as_csv
+from ungtui.services.followup.report import build_report
+from ungtui.services.followup.report_export import as_csv
+from ungtui.services.processes.agreements import list_agreements
 from ungtui.store.database import open_database
 
 RUNS = 5

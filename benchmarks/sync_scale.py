@@ -93,8 +93,8 @@ def step_baseline_export(db: str, out: str) -> None:
 
 
 def step_export(db: str, out: str, organisation: str, full: str) -> None:
-    from ungtui.services.organisations import find_organisation
-    from ungtui.services.sync_files import export_file
+    from ungtui.services.people.organisations import find_organisation
+    from ungtui.services.sync.sync_files import export_file
     from ungtui.store.database import open_database
 
     database = open_database(db)
@@ -223,7 +223,7 @@ def step_baseline_import(path: str, db: str) -> None:
 
 
 def step_import(path: str, db: str) -> None:
-    from ungtui.services.sync_files import import_file, peek_file
+    from ungtui.services.sync.sync_files import import_file, peek_file
     from ungtui.store.database import open_database
 
     database = open_database(db)
@@ -245,8 +245,8 @@ def step_import(path: str, db: str) -> None:
 def step_edit(db: str, organisation: str, count: str) -> None:
     """Edit `count` people the organisation may receive, one caseworker save each."""
     from ungtui.services import clock
-    from ungtui.services.individuals import IndividualInput, get_individual, save_individual
-    from ungtui.services.organisations import current_user, find_organisation
+    from ungtui.services.people.individuals import IndividualInput, get_individual, save_individual
+    from ungtui.services.people.organisations import current_user, find_organisation
     from ungtui.store.database import open_database
     from ungtui.sync.scope import allowed_individuals
 
@@ -281,7 +281,7 @@ def step_edit(db: str, organisation: str, count: str) -> None:
 
 def step_setup(db: str, organisation: str) -> None:
     """A new install of the receiving organisation, set up as its first run does it."""
-    from ungtui.services.organisations import register_user
+    from ungtui.services.people.organisations import register_user
     from ungtui.store.database import open_database
 
     started = time.perf_counter()

@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from ungtui.services.demo import fill_demo
-from ungtui.services.sync import own_organisation
-from ungtui.services.sync_files import UnknownSender, export_file, import_file
+from ungtui.demo.fill import fill_demo
+from ungtui.services.sync.sync import own_organisation
+from ungtui.services.sync.sync_files import UnknownSender, export_file, import_file
 from ungtui.store.database import open_database
 from ungtui.sync.fileformat import KDF_PARAMS, passphrase_keys, peek
 

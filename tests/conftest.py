@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from ungtui.services import clock
-from ungtui.services.organisations import register_user
+from ungtui.services.people.organisations import register_user
 from ungtui.store.database import open_database
 
 TODAY = date(2026, 11, 24)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ungtui.services.consents import ConsentInput, add_consent
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.meetings import MeetingInput, save_meeting
-from ungtui.services.organisations import CurrentUser, add_organisation
+from ungtui.services.consent.consents import ConsentInput, add_consent
+from ungtui.services.meetings.meetings import MeetingInput, save_meeting
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import CurrentUser, add_organisation
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.models import Staff, Unit
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ungtui.services.dump import dump_json
-from ungtui.services.individuals import IndividualInput, get_individual, save_individual
-from ungtui.services.organisations import register_user
-from ungtui.services.sync import Sender, build_changes, import_changes
+from ungtui.services.people.individuals import IndividualInput, get_individual, save_individual
+from ungtui.services.people.organisations import register_user
+from ungtui.services.sync.dump import dump_json
+from ungtui.services.sync.sync import Sender, build_changes, import_changes
 from ungtui.store.database import open_database
 from ungtui.sync import state
 from ungtui.sync.holders import own_holder
@@ -113,7 +113,7 @@ KOMMUN_NR, AF_NR = "212000-1124", "202100-2114"
 def kommun_and_af(folder) -> tuple[Install, Install]:
     """Malmö stad and Arbetsförmedlingen, each on its own install, each with the other's
     organisation registered by its number."""
-    from ungtui.services.organisations import add_organisation
+    from ungtui.services.people.organisations import add_organisation
 
     kommun = Install(folder / "kommun.db", "Sofia Berg")
     af = Install(

@@ -4,7 +4,7 @@ import pytest
 
 from ungtui import __version__
 from ungtui.cli import main
-from ungtui.services.sync_files import peek_file
+from ungtui.services.sync.sync_files import peek_file
 
 
 def test_version(capsys):

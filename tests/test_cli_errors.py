@@ -13,7 +13,7 @@ import zipfile
 import pytest
 
 from ungtui.cli import main
-from ungtui.services import table_files
+from ungtui.services.people import table_files
 from ungtui.store.database import open_database
 
 
@@ -179,7 +179,7 @@ def test_import_of_a_missing_file_creates_no_folder_and_no_database(tmp_path, ca
 
 
 def test_anything_unforeseen_is_still_one_line(registered, capsys, monkeypatch):
-    import ungtui.services.dump as dump
+    import ungtui.services.sync.dump as dump
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("något oväntat")
@@ -199,8 +199,8 @@ ESCAPES = "Ek\x1b]0;Hackad\x07\x1b[2J\x1b]52;c;aGVq\x07\x9b"
 
 def _person_with_escapes(path) -> str:
     db = open_database(path)
-    from ungtui.services.individuals import IndividualInput, save_individual
-    from ungtui.services.organisations import current_user
+    from ungtui.services.people.individuals import IndividualInput, save_individual
+    from ungtui.services.people.organisations import current_user
 
     user = current_user(db)
     pid = save_individual(
@@ -255,7 +255,7 @@ def test_a_peers_unknown_table_name_is_never_printed(tmp_path, capsys, monkeypat
 
     from tests.sync_helpers import Install
     from ungtui import __version__
-    from ungtui.services.sync import build_changes, own_organisation
+    from ungtui.services.sync.sync import build_changes, own_organisation
     from ungtui.store.migrations import LATEST_VERSION
     from ungtui.sync import state
     from ungtui.sync.changes import file_lines

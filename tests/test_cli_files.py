@@ -14,8 +14,8 @@ import pytest
 
 from tests.services.test_private_files import FailingDisk
 from ungtui.cli import main
+from ungtui.demo.fill import fill_demo
 from ungtui.services import private_files
-from ungtui.services.demo import fill_demo
 from ungtui.store.database import open_database
 from ungtui.sync import fileformat
 

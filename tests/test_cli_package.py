@@ -202,7 +202,7 @@ def test_an_interruption_is_130_in_one_line(tmp_path, monkeypatch, capsys):
 def test_the_mapping_from_errors_to_exit_codes():
     from ungtui.cli.common import NotTrusted, Refused, UsageError
     from ungtui.services.errors import NotFound, ServiceError, ValidationError
-    from ungtui.services.sync_files import SenderNotTrusted, UnknownSender
+    from ungtui.services.sync.sync_files import SenderNotTrusted, UnknownSender
     from ungtui.store.database import StoreError
     from ungtui.sync.fileformat import SyncFileError, WrongPassphrase
 

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from ungtui.cli import main
-from ungtui.services.consents import ConsentInput, add_consent
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import add_organisation, register_user
-from ungtui.services.referrals import (
+from ungtui.services.consent.consents import ConsentInput, add_consent
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import add_organisation, register_user
+from ungtui.services.referrals.referrals import (
     ReferralDraft,
     TransitionInput,
     create_referral,

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from ungtui.cli import main
-from ungtui.services.individuals import IndividualFilter, count_individuals
+from ungtui.services.people.individuals import IndividualFilter, count_individuals
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

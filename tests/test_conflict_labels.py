@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.sync_helpers import Install
-from ungtui.services.conflicts import list_conflicts
-from ungtui.services.processes import get_process, process_input, save_process
-from ungtui.services.record_labels import COLUMN_LABELS, RECORD_KINDS, column_label
-from ungtui.services.starting_content import load_starting_content, shipped_id
-from ungtui.services.sync import open_conflicts
+from ungtui.services.processes.processes import get_process, process_input, save_process
+from ungtui.services.processes.starting_content import load_starting_content, shipped_id
+from ungtui.services.sync.conflicts import list_conflicts
+from ungtui.services.sync.record_labels import COLUMN_LABELS, RECORD_KINDS, column_label
+from ungtui.services.sync.sync import open_conflicts
 from ungtui.sync.organisations import ORG_REFERENCES
 from ungtui.sync.state import SYNCED_COLUMNS, TABLES
 
@@ -86,8 +86,8 @@ def test_a_conflict_reads_as_names_not_ids(tmp_path):
 
 
 def test_older_installs_authors_of_shipped_first_versions_settle_by_themselves(tmp_path):
-    from ungtui.services.processes import import_process
-    from ungtui.services.starting_content import process_files
+    from ungtui.services.processes.processes import import_process
+    from ungtui.services.processes.starting_content import process_files
 
     kommun = Install(tmp_path / "k.db", "Sofia Berg")
     af = Install(

@@ -19,20 +19,20 @@ from hypothesis import strategies as st
 
 from tests.sync_helpers import Install, add_person
 from ungtui import __version__
-from ungtui.services.conflicts import list_conflicts
-from ungtui.services.dump import dump_json
 from ungtui.services.errors import ServiceError
-from ungtui.services.individuals import (
+from ungtui.services.people.individuals import (
     IndividualFilter,
     IndividualInput,
     get_individual,
     list_individuals,
     save_individual,
 )
-from ungtui.services.sync import build_changes, duplicate_queue, own_organisation
-from ungtui.services.sync_files import import_file
-from ungtui.services.table_files import read_table
-from ungtui.services.table_import import apply_import, guess_mapping, plan_import
+from ungtui.services.people.table_files import read_table
+from ungtui.services.people.table_import import apply_import, guess_mapping, plan_import
+from ungtui.services.sync.conflicts import list_conflicts
+from ungtui.services.sync.dump import dump_json
+from ungtui.services.sync.sync import build_changes, duplicate_queue, own_organisation
+from ungtui.services.sync.sync_files import import_file
 from ungtui.store.migrations import LATEST_VERSION
 from ungtui.sync import fileformat, state
 from ungtui.sync.changes import file_lines
@@ -242,7 +242,7 @@ def sealed(changes, key, org, clock) -> bytes:
 @FUZZ
 @given(data=st.data())
 def test_a_crafted_sync_file_signed_with_the_real_key(exchange, tmp_path_factory, data):
-    from ungtui.services.organisations import register_user
+    from ungtui.services.people.organisations import register_user
     from ungtui.store.database import open_database
 
     _sender, original, key, org, clock = exchange

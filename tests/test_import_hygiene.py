@@ -3,8 +3,7 @@
 The contracts hold the layers and keep textual in the tui; `.ci/run` checks them with
 `lint-imports`. They read every import statement, those inside functions too, so they
 cannot tell that `ungtui.cli` imports the app only when it opens it: that is checked here
-by importing. They name `ungtui.cli`, which is cli.py today and the cli package once its
-modules move there; until then its parts are the top-level cli_*.py, checked here.
+by importing.
 """
 
 import subprocess
@@ -15,8 +14,7 @@ import pytest
 
 
 def _is_cli(module: str) -> bool:
-    # cli.py with its cli_*.py today, the ungtui.cli package and its modules later.
-    return module == "ungtui.cli" or module.startswith(("ungtui.cli.", "ungtui.cli_"))
+    return module == "ungtui.cli" or module.startswith("ungtui.cli.")
 
 
 @pytest.fixture(scope="module")

@@ -17,16 +17,16 @@ import pytest
 
 from tests.sync_helpers import Install
 from ungtui.domain.data_categories import CATEGORIES
-from ungtui.services.consents import ConsentInput, add_consent
-from ungtui.services.individuals import IndividualFilter, IndividualInput, save_individual
-from ungtui.services.list_export import export_individuals, list_receiver
-from ungtui.services.meeting_agenda import add_decision, add_person_item, save_notes
-from ungtui.services.meetings import MeetingInput, add_staff_attendee, save_meeting
-from ungtui.services.minutes import build_minutes
-from ungtui.services.organisations import add_organisation, register_user
-from ungtui.services.referrals import ReferralDraft, create_referral, referral_share
-from ungtui.services.sync_files import export_file
-from ungtui.services.way import (
+from ungtui.services.consent.consents import ConsentInput, add_consent
+from ungtui.services.meetings.meeting_agenda import add_decision, add_person_item, save_notes
+from ungtui.services.meetings.meetings import MeetingInput, add_staff_attendee, save_meeting
+from ungtui.services.meetings.minutes import build_minutes
+from ungtui.services.people.individuals import IndividualFilter, IndividualInput, save_individual
+from ungtui.services.people.organisations import add_organisation, register_user
+from ungtui.services.privacy.list_export import export_individuals, list_receiver
+from ungtui.services.referrals.referrals import ReferralDraft, create_referral, referral_share
+from ungtui.services.sync.sync_files import export_file
+from ungtui.services.way.way import (
     MappingInput,
     PhaseInput,
     WayStartInput,
@@ -141,7 +141,7 @@ class World:
         )
 
     def _back_to_sofia(self) -> None:
-        from ungtui.services.organisations import CURRENT_STAFF_KEY
+        from ungtui.services.people.organisations import CURRENT_STAFF_KEY
         from ungtui.store.models import Setting
 
         with self.kommun.db.session() as session:
@@ -271,7 +271,7 @@ def af_file_bytes(af: Install) -> bytes:
 
 def carry(sender: Install, receiver: Install, folder: Path, name: str) -> None:
     """Export a real file for the receiver's organisation and take it in there."""
-    from ungtui.services.sync_files import import_file, peek_sender
+    from ungtui.services.sync.sync_files import import_file, peek_sender
 
     path = export_file(
         sender.db,
@@ -414,7 +414,7 @@ def test_health_sent_before_categories_is_dropped_at_the_next_file(tmp_path):
     )
     # As an older version did: the whole person, and the receiver recorded as having
     # had everything (no categories).
-    from ungtui.services.sync import Sender, build_changes, import_changes
+    from ungtui.services.sync.sync import Sender, build_changes, import_changes
 
     changes = build_changes(kommun.db, for_organisation=None, full=True)
     import_changes(af.db, changes, Sender(kommun.site, kommun.user.organisation_id))

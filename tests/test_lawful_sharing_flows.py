@@ -10,18 +10,18 @@ import pytest
 
 from tests.sync_helpers import Install
 from ungtui.cli import main
-from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.meeting_agenda import add_person_item
-from ungtui.services.meetings import MeetingInput, add_staff_attendee, save_meeting
-from ungtui.services.referrals import (
+from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.meetings.meeting_agenda import add_person_item
+from ungtui.services.meetings.meetings import MeetingInput, add_staff_attendee, save_meeting
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.referrals.referrals import (
     ReferralDraft,
     TransitionInput,
     create_referral,
     transition_referral,
 )
-from ungtui.services.sync_files import export_file, export_preview, import_file, peek_sender
-from ungtui.services.way import MappingInput, save_mapping
+from ungtui.services.sync.sync_files import export_file, export_preview, import_file, peek_sender
+from ungtui.services.way.way import MappingInput, save_mapping
 from ungtui.sync.fileformat import SyncFileError
 
 PASSPHRASE = "blåbär cykel tisdag hamn"

@@ -11,12 +11,10 @@ from tests.sync_helpers import Install
 from ungtui.domain.disclosure import Holder
 from ungtui.domain.orgnr import organisation_id, parse_orgnr
 from ungtui.services import clock
-from ungtui.services.agreements import AgreementInput, save_agreement
-from ungtui.services.conflicts import list_conflicts
-from ungtui.services.consents import ConsentInput, add_consent, may_disclose
+from ungtui.services.consent.consents import ConsentInput, add_consent, may_disclose
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import (
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import (
     add_organisation,
     find_organisation,
     list_organisations,
@@ -27,8 +25,10 @@ from ungtui.services.organisations import (
     set_organisation_number,
     setup_choices,
 )
-from ungtui.services.starting_content import load_starting_content
-from ungtui.services.sync import Sender, build_changes, import_changes
+from ungtui.services.processes.agreements import AgreementInput, save_agreement
+from ungtui.services.processes.starting_content import load_starting_content
+from ungtui.services.sync.conflicts import list_conflicts
+from ungtui.services.sync.sync import Sender, build_changes, import_changes
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import open_database
 from ungtui.store.models import Agreement, Organisation, Unit

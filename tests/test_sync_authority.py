@@ -8,9 +8,9 @@ import uuid
 import pytest
 
 from tests.sync_helpers import Install, add_person, kommun_and_af
-from ungtui.services.consents import ConsentInput, add_consent
-from ungtui.services.individuals import get_individual, remove_individual
-from ungtui.services.sync import (
+from ungtui.services.consent.consents import ConsentInput, add_consent
+from ungtui.services.people.individuals import get_individual, remove_individual
+from ungtui.services.sync.sync import (
     Sender,
     build_changes,
     confirm_duplicate,

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.sync_helpers import Install, add_person
-from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
-from ungtui.services.meeting_agenda import add_person_item
-from ungtui.services.meetings import MeetingInput, save_meeting
-from ungtui.services.organisations import add_organisation
-from ungtui.services.sync_files import export_file, export_preview, import_file, peek_sender
-from ungtui.services.way import WayStartInput, start_way
+from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.meetings.meeting_agenda import add_person_item
+from ungtui.services.meetings.meetings import MeetingInput, save_meeting
+from ungtui.services.people.organisations import add_organisation
+from ungtui.services.sync.sync_files import export_file, export_preview, import_file, peek_sender
+from ungtui.services.way.way import WayStartInput, start_way
 from ungtui.sync.fileformat import SyncFileError, peek
 
 PASSPHRASE = "blåbär cykel tisdag hamn"

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from ungtui.services.consents import ConsentInput, add_consent
-from ungtui.services.sync import build_changes
-from ungtui.services.table_files import read_table
-from ungtui.services.table_import import apply_import, guess_mapping, plan_import
+from ungtui.services.consent.consents import ConsentInput, add_consent
+from ungtui.services.people.table_files import read_table
+from ungtui.services.people.table_import import apply_import, guess_mapping, plan_import
+from ungtui.services.sync.sync import build_changes
 from ungtui.services.unit_of_work import UnitOfWork, bulk_insert, new_ids
 from ungtui.store.models import Individual
 from ungtui.sync import state

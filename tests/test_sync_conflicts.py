@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.sync_helpers import Install, add_person, edit
-from ungtui.services.conflicts import list_conflicts, resolve_conflict
 from ungtui.services.errors import ServiceError
-from ungtui.services.individuals import get_individual
-from ungtui.services.sync import open_conflicts
+from ungtui.services.people.individuals import get_individual
+from ungtui.services.sync.conflicts import list_conflicts, resolve_conflict
+from ungtui.services.sync.sync import open_conflicts
 
 
 @pytest.fixture

@@ -20,15 +20,20 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from tests.sync_helpers import Install
-from ungtui.services.consents import ConsentInput, add_consent, list_consents, withdraw_consent
+from ungtui.services.consent.consents import (
+    ConsentInput,
+    add_consent,
+    list_consents,
+    withdraw_consent,
+)
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.individuals import (
+from ungtui.services.people.individuals import (
     IndividualInput,
     get_individual,
     remove_individual,
     save_individual,
 )
-from ungtui.services.sync import (
+from ungtui.services.sync.sync import (
     Sender,
     build_changes,
     confirm_duplicate,

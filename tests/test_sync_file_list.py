@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.sync_helpers import Install, add_person
 from ungtui.services.errors import ServiceError
-from ungtui.services.sync_files import export_file, import_file, list_sync_files, peek_sender
+from ungtui.services.sync.sync_files import export_file, import_file, list_sync_files, peek_sender
 from ungtui.sync.fileformat import MAGIC
 
 PASSPHRASE = "korv med bröd och senap"

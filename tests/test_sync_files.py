@@ -22,11 +22,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.sync_craft import fields_of, open_file, split, write_file
 from tests.sync_helpers import Install, add_person, edit
-from ungtui.services.dump import dump_json
-from ungtui.services.individuals import get_individual
-from ungtui.services.organisations import CurrentUser
-from ungtui.services.sync import open_conflicts
-from ungtui.services.sync_files import UnknownSender, export_file, import_file, my_fingerprint
+from ungtui.services.people.individuals import get_individual
+from ungtui.services.people.organisations import CurrentUser
+from ungtui.services.sync.dump import dump_json
+from ungtui.services.sync.sync import open_conflicts
+from ungtui.services.sync.sync_files import UnknownSender, export_file, import_file, my_fingerprint
 from ungtui.store.database import Database, open_database
 from ungtui.store.migrations import LATEST_VERSION
 from ungtui.sync import fileformat, hlc, state
@@ -697,7 +697,7 @@ CHILD = r"""
 import os, sys
 from pathlib import Path
 from ungtui.store.database import open_database
-from ungtui.services.sync_files import import_file
+from ungtui.services.sync.sync_files import import_file
 from ungtui.sync import changes
 
 # Killed right after the import has written the registers of its Nth batch of records.

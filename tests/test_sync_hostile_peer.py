@@ -26,9 +26,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.sync_craft import open_file, seal_stream, signing_key, write_file
 from tests.sync_helpers import Install, add_person, kommun_and_af
 from ungtui.cli import main
-from ungtui.services.consents import ConsentInput, add_consent
-from ungtui.services.sync import duplicate_queue
-from ungtui.services.sync_files import export_file, import_file, peek_file
+from ungtui.services.consent.consents import ConsentInput, add_consent
+from ungtui.services.sync.sync import duplicate_queue
+from ungtui.services.sync.sync_files import export_file, import_file, peek_file
 from ungtui.sync import fileformat, hlc, state
 
 PASSPHRASE = "blåbär cykel tisdag hamn"
@@ -512,7 +512,7 @@ BOMB_CHILD = r"""
 import resource, sys
 from pathlib import Path
 from ungtui.store.database import open_database
-from ungtui.services.sync_files import import_file
+from ungtui.services.sync.sync_files import import_file
 from ungtui.sync.fileformat import SyncFileError
 
 db = open_database(sys.argv[1])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests.sync_helpers import add_person
 from tests.test_sync_scenarios import consent_for, kommun_and_af, send_for  # noqa: F401
-from ungtui.services.meeting_agenda import add_person_item, add_topic_item, save_notes
-from ungtui.services.meetings import (
+from ungtui.services.meetings.meeting_agenda import add_person_item, add_topic_item, save_notes
+from ungtui.services.meetings.meetings import (
     MeetingInput,
     add_staff_attendee,
     remove_meeting,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.sync_helpers import Install, add_person, edit
-from ungtui.services.dump import dump_json
-from ungtui.services.individuals import (
+from ungtui.services.people.individuals import (
     get_individual,
     remove_individual,
 )
-from ungtui.services.sync import Sender, build_changes, import_changes, open_conflicts
+from ungtui.services.sync.dump import dump_json
+from ungtui.services.sync.sync import Sender, build_changes, import_changes, open_conflicts
 from ungtui.sync import state
 
 
@@ -121,7 +121,7 @@ def test_importing_the_same_changes_twice_changes_nothing(pair):
 
 
 def test_demo_data_travels_like_typed_data(tmp_path):
-    from ungtui.services.demo import fill_demo
+    from ungtui.demo.fill import fill_demo
     from ungtui.store.database import open_database
 
     source = open_database(tmp_path / "demo.db")

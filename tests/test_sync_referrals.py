@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.sync_helpers import Install, add_person
-from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
-from ungtui.services.referrals import (
+from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.referrals.referrals import (
     ReferralDraft,
     TransitionInput,
     create_referral,

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.sync_helpers import Install, add_person, edit
-from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
-from ungtui.services.individuals import get_individual, remove_individual
-from ungtui.services.sync import (
+from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.people.individuals import get_individual, remove_individual
+from ungtui.services.sync.sync import (
     confirm_duplicate,
     duplicate_queue,
 )
-from ungtui.services.sync_files import export_preview
+from ungtui.services.sync.sync_files import export_preview
 
 
 def send_for(sender: Install, receiver: Install):

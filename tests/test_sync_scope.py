@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.sync_helpers import Install, add_person, edit
-from ungtui.services.individuals import get_individual
-from ungtui.services.sync import stream_changes
-from ungtui.services.sync_files import export_file, import_file, peek_file
+from ungtui.services.people.individuals import get_individual
+from ungtui.services.sync.sync import stream_changes
+from ungtui.services.sync.sync_files import export_file, import_file, peek_file
 from ungtui.sync import fileformat
 from ungtui.sync.changes import StoredRow
 from ungtui.sync.scope import ExportScope
@@ -96,7 +96,7 @@ class WithoutPhones(ExportScope):
 def test_the_scope_decides_which_fields_travel(pair, monkeypatch, tmp_path):
     a, b, people = pair
     edit(a, people[3], phone="070-333 33 33", email="person3@example.se", birth_date="2004-05-06")
-    import ungtui.services.sync as services
+    import ungtui.services.sync.sync as services
 
     real = services.export_scope
 

@@ -26,26 +26,26 @@ ALLOWED = {
     ("ungtui.services.unit_of_work", "UnitOfWork.__exit__"): "the door itself",
     ("ungtui.services.unit_of_work", "UnitOfWork.store_derived"): "the door itself",
     ("ungtui.store.migrations", "migrate"): "the migration runner, before any session",
-    ("ungtui.services.sync", "import_changes"): "the sync applier",
-    ("ungtui.services.sync_files", "_import"): "the sync applier, reading a file",
-    ("ungtui.services.sync", "build_changes"): _SYNC + ": what was sent",
-    ("ungtui.services.sync_files", "export_file"): _SYNC + ": what was sent, with the file",
-    ("ungtui.services.sync_files", "default_file_name"): _SYNC + ": reads (or makes) the "
+    ("ungtui.services.sync.sync", "import_changes"): "the sync applier",
+    ("ungtui.services.sync.sync_files", "_import"): "the sync applier, reading a file",
+    ("ungtui.services.sync.sync", "build_changes"): _SYNC + ": what was sent",
+    ("ungtui.services.sync.sync_files", "export_file"): _SYNC + ": what was sent, with the file",
+    ("ungtui.services.sync.sync_files", "default_file_name"): _SYNC + ": reads (or makes) the "
     "install's identity",
-    ("ungtui.services.sync", "confirm_duplicate"): _SYNC + ": two records are one person",
-    ("ungtui.services.sync", "dismiss_suggestion"): _SYNC + ": a merge suggestion refused",
-    ("ungtui.services.conflicts", "resolve_conflict"): _SYNC + ": a settled conflict is "
+    ("ungtui.services.sync.sync", "confirm_duplicate"): _SYNC + ": two records are one person",
+    ("ungtui.services.sync.sync", "dismiss_suggestion"): _SYNC + ": a merge suggestion refused",
+    ("ungtui.services.sync.conflicts", "resolve_conflict"): _SYNC + ": a settled conflict is "
     "written into the register",
     # The number itself is saved by a UnitOfWork first: the merge materialises rows from
     # the registers that UnitOfWork stamped when it committed.
-    ("ungtui.services.organisations", "set_organisation_number"): _SYNC
+    ("ungtui.services.people.organisations", "set_organisation_number"): _SYNC
     + ": organisations of one number become one",
-    ("ungtui.services.starting_content", "_ensure_organisations"): _SYNC
+    ("ungtui.services.processes.starting_content", "_ensure_organisations"): _SYNC
     + ": organisations of one number become one",
     ("ungtui.services.audit", "record_view"): "the audit log itself: UnitOfWork writes "
     "through this module, so using it here would be an import cycle",
-    ("ungtui.services.backup", "_set_aside"): "no write: an exclusive lock taken and let go "
-    "proves that no other program writes before the file is moved aside",
+    ("ungtui.services.privacy.backup", "_set_aside"): "no write: an exclusive lock taken "
+    "and let go proves that no other program writes before the file is moved aside",
 }
 
 

@@ -18,11 +18,8 @@ import pytest
 from ungtui.cli import main
 from ungtui.domain.measures import NATIONAL_MEASURES
 from ungtui.services import audit
-from ungtui.services.conflicts import list_conflicts, resolve_conflict
-from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
-from ungtui.services.dump import dump_records
-from ungtui.services.individuals import IndividualInput, get_individual, save_individual
-from ungtui.services.meeting_agenda import (
+from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.meetings.meeting_agenda import (
     ActionInput,
     add_action,
     add_decision,
@@ -31,15 +28,17 @@ from ungtui.services.meeting_agenda import (
     get_meeting,
     save_notes,
 )
-from ungtui.services.meetings import MeetingInput, add_staff_attendee, save_meeting
-from ungtui.services.minutes import build_minutes
-from ungtui.services.organisations import (
+from ungtui.services.meetings.meetings import MeetingInput, add_staff_attendee, save_meeting
+from ungtui.services.meetings.minutes import build_minutes
+from ungtui.services.people.individuals import IndividualInput, get_individual, save_individual
+from ungtui.services.people.organisations import (
     list_organisations,
     list_staff,
     register_user_with_choice,
     setup_choices,
 )
-from ungtui.services.referrals import (
+from ungtui.services.processes.starting_content import load_starting_content
+from ungtui.services.referrals.referrals import (
     ReferralDraft,
     TransitionInput,
     add_note,
@@ -48,8 +47,9 @@ from ungtui.services.referrals import (
     list_referrals,
     transition_referral,
 )
-from ungtui.services.starting_content import load_starting_content
-from ungtui.services.way import MeasureInput, WayStartInput, save_individual_measure, start_way
+from ungtui.services.sync.conflicts import list_conflicts, resolve_conflict
+from ungtui.services.sync.dump import dump_records
+from ungtui.services.way.way import MeasureInput, WayStartInput, save_individual_measure, start_way
 from ungtui.store.database import open_database
 from ungtui.store.models import PERSON_TABLES
 

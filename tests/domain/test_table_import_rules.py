@@ -12,7 +12,7 @@ from ungtui.domain.table_import import (
     parse_sheet_date,
     split_full_name,
 )
-from ungtui.services.table_files import decode, guess_separator
+from ungtui.services.people.table_files import decode, guess_separator
 
 TODAY = date(2026, 11, 24)
 

@@ -1,7 +1,7 @@
 import pytest
 
-from ungtui.services.organisations import list_organisations
-from ungtui.services.processes import ProcessInput, save_process
+from ungtui.services.people.organisations import list_organisations
+from ungtui.services.processes.processes import ProcessInput, save_process
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 
 import pytest
 
-from ungtui.services import processes as svc
-from ungtui.services.organisations import register_user
-from ungtui.services.processes import ImportRefused, import_process
-from ungtui.services.starting_content import load_starting_content, process_files
+from ungtui.services.people.organisations import register_user
+from ungtui.services.processes import processes as svc
+from ungtui.services.processes.processes import ImportRefused, import_process
+from ungtui.services.processes.starting_content import load_starting_content, process_files
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import open_database
 from ungtui.store.models import Organisation

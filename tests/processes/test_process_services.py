@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from ungtui.services import processes as svc
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.processes import ProcessInput, save_process
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.processes import processes as svc
+from ungtui.services.processes.processes import ProcessInput, save_process
 from ungtui.store.process_search import MARK_END, MARK_START, ProcessQuery
 
 
@@ -65,7 +65,7 @@ def test_every_edit_keeps_the_earlier_text_and_shows_the_difference(db, user, or
 @pytest.fixture
 def malmo_youth(db, orgs):
     """An agreement with seed 000's rule for ending a work process: up to three months."""
-    from ungtui.services.agreements import AgreementInput, save_agreement
+    from ungtui.services.processes.agreements import AgreementInput, save_agreement
 
     return save_agreement(
         db,

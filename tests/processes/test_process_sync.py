@@ -3,8 +3,8 @@
 from dataclasses import replace
 
 from tests.sync_helpers import Install
-from ungtui.services import processes as svc
-from ungtui.services.starting_content import load_starting_content
+from ungtui.services.processes import processes as svc
+from ungtui.services.processes.starting_content import load_starting_content
 from ungtui.store.process_search import ProcessQuery
 
 

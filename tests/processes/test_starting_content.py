@@ -10,9 +10,13 @@ import pytest
 
 from ungtui.content.agreements import AGREEMENTS
 from ungtui.domain.guarantee import GuaranteeRule
-from ungtui.services.agreements import get_agreement, list_agreements
-from ungtui.services.process_markdown import LOCAL_HEADING, parse
-from ungtui.services.starting_content import load_starting_content, process_files, shipped_id
+from ungtui.services.processes.agreements import get_agreement, list_agreements
+from ungtui.services.processes.process_markdown import LOCAL_HEADING, parse
+from ungtui.services.processes.starting_content import (
+    load_starting_content,
+    process_files,
+    shipped_id,
+)
 
 
 @pytest.fixture
@@ -122,7 +126,7 @@ def test_what_no_agreement_says_is_kept_apart_as_a_local_proposal():
 
 
 def test_the_local_proposal_is_marked_as_not_agreed_on_screen(db, loaded):
-    from ungtui.services.processes import find_process, get_process
+    from ungtui.services.processes.processes import find_process, get_process
 
     detail = get_process(db, find_process(db, "Veckovis samverkansgrupp i Värnamo"))
     assert "## Lokalt förslag (inte överenskommet)" in detail.readable
@@ -131,7 +135,7 @@ def test_the_local_proposal_is_marked_as_not_agreed_on_screen(db, loaded):
 
 
 def test_the_appendix_and_the_responsible_role_read_plainly(db, loaded):
-    from ungtui.services.processes import find_process, get_process
+    from ungtui.services.processes.processes import find_process, get_process
 
     samung = get_process(db, find_process(db, "SamUng i Gislaved")).readable
     lines = {line.split(":**")[0]: line.split(":** ", 1)[1] for line in samung.splitlines()
@@ -153,7 +157,7 @@ def test_a_process_ended_under_an_agreement_that_says_nothing_is_not_ended_that_
 ):
     """The GGV appendix says nothing about ending a work process: the process stands as
     ended by a party until the parties record a last day."""
-    from ungtui.services import processes as svc
+    from ungtui.services.processes import processes as svc
 
     pid = svc.find_process(db, "Samverkansgrupp i Gnosjö")
     gnosjo = shipped_id("organisation", "Gnosjö kommun")

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from ungtui.domain.measures import national_measure_id
-from ungtui.services.measures import ensure_measure_catalogue
 from ungtui.services.unit_of_work import UnitOfWork
+from ungtui.services.way.measures import ensure_measure_catalogue
 from ungtui.store.models import (
     AgendaItem,
     Agreement,

@@ -12,11 +12,11 @@ import pytest
 
 from ungtui.domain.measures import national_measure_id
 from ungtui.domain.periods import parse_period
-from ungtui.services.measures import ensure_measure_catalogue
-from ungtui.services.report import build_report
-from ungtui.services.report_export import as_csv, goal_lines
-from ungtui.services.starting_content import load_starting_content, shipped_id
+from ungtui.services.followup.report import build_report
+from ungtui.services.followup.report_export import as_csv, goal_lines
+from ungtui.services.processes.starting_content import load_starting_content, shipped_id
 from ungtui.services.unit_of_work import UnitOfWork
+from ungtui.services.way.measures import ensure_measure_catalogue
 from ungtui.store.models import Individual, IndividualMeasure, JobTrack, Way
 
 GGV = shipped_id("agreement", "002-ggv-unga")
@@ -256,7 +256,7 @@ def test_the_job_track_goal_counts_only_the_agreements_own_tracks(db, newcomers)
 
 
 def test_the_job_tracks_screen_checks_each_agreements_goal_on_its_own_tracks(db, newcomers):
-    from ungtui.services.job_tracks import list_job_tracks, track_goals
+    from ungtui.services.way.job_tracks import list_job_tracks, track_goals
 
     rows = list_job_tracks(db)
     [found] = track_goals(db, rows)

@@ -16,12 +16,12 @@ from tests.report.test_agreement_population import ggv as ggv_fixture  # noqa: F
 from tests.report.test_agreement_population import (  # noqa: F401
     newcomers as newcomers_fixture,
 )
+from ungtui.demo.fill import fill_demo
 from ungtui.domain.periods import parse_period
 from ungtui.domain.suppression import protect, share_is_hidden
 from ungtui.services import clock
-from ungtui.services.demo import fill_demo
-from ungtui.services.report import build_report
-from ungtui.services.report_export import as_json
+from ungtui.services.followup.report import build_report
+from ungtui.services.followup.report_export import as_json
 
 
 def test_a_group_within_a_group_can_give_a_small_rest_away():
@@ -87,7 +87,7 @@ def test_newcomers_with_a_year_of_their_own_give_nothing_away(db, newcomers_fixt
 
 @pytest.mark.parametrize("period", ["2026", "HT2026", "2026Q2"])
 def test_the_demo_register_gives_nothing_away(tmp_path, monkeypatch, period):
-    from ungtui.services.agreements import list_agreements
+    from ungtui.services.processes.agreements import list_agreements
     from ungtui.store.database import open_database
 
     monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 24))

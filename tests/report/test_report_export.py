@@ -13,8 +13,8 @@ import pytest
 from tests.report.population import build_population
 from ungtui.cli import main
 from ungtui.domain.periods import parse_period
-from ungtui.services.report import Cell, Indicator, build_report
-from ungtui.services.report_export import (
+from ungtui.services.followup.report import Cell, Indicator, build_report
+from ungtui.services.followup.report_export import (
     as_csv,
     as_json,
     as_markdown,
@@ -223,8 +223,8 @@ def test_the_same_report_hides_the_same_cells_in_every_run(db, pop, tmp_path):
         "import sys\n"
         "from ungtui.store.database import open_database\n"
         "from ungtui.domain.periods import parse_period\n"
-        "from ungtui.services.report import build_report\n"
-        "from ungtui.services.report_export import as_csv\n"
+        "from ungtui.services.followup.report import build_report\n"
+        "from ungtui.services.followup.report_export import as_csv\n"
         "sys.stdout.write(as_csv(build_report(open_database(sys.argv[1]), "
         "parse_period('2026H1'))))\n"
     )

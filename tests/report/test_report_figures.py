@@ -9,7 +9,7 @@ import pytest
 
 from tests.report.population import build_population
 from ungtui.domain.periods import parse_period
-from ungtui.services.report import build_report
+from ungtui.services.followup.report import build_report
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_the_agreements_guarantee_runs_from_the_day_the_person_joined(db, pop):
 
 
 def test_no_guarantee_is_shown_when_no_agreement_holds_one(db, pop):
-    from ungtui.services.guarantee_rules import set_agreement_guarantee
+    from ungtui.services.way.guarantee_rules import set_agreement_guarantee
 
     set_agreement_guarantee(
         db, pop.agreement_id, min_age=None, max_age=None, days=None, actor_id=None

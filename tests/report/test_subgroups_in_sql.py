@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ungtui.domain.periods import Period
 from ungtui.domain.target_groups import DEFAULT_RULES, PersonFacts, target_groups
-from ungtui.services.report_sql import QueryBuilder, prepare_statements
+from ungtui.services.followup.report_sql import QueryBuilder, prepare_statements
 
 days = st.dates(min_value=date(1960, 1, 1), max_value=date(2035, 12, 31))
 

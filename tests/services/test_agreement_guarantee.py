@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 
 from ungtui.domain.guarantee import AgreementGuarantee, GuaranteeRule, GuaranteeRules
-from ungtui.services.agreements import AgreementInput, save_agreement
 from ungtui.services.errors import ValidationError
-from ungtui.services.guarantee import count_watch, list_watch
-from ungtui.services.guarantee_rules import guarantee_rules, set_agreement_guarantee
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import add_organisation
-from ungtui.services.way import WayStartInput, get_way, start_way
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import add_organisation
+from ungtui.services.processes.agreements import AgreementInput, save_agreement
+from ungtui.services.way.guarantee import count_watch, list_watch
+from ungtui.services.way.guarantee_rules import guarantee_rules, set_agreement_guarantee
+from ungtui.services.way.way import WayStartInput, get_way, start_way
 from ungtui.store.models import Agreement
 
 
@@ -165,8 +165,8 @@ def test_the_agreements_guarantee_is_refused_when_half_filled_and_can_be_cleared
 
 
 def test_notice_by_a_party_runs_to_the_end_of_the_notice_period(db, user, orgs):
-    from ungtui.services.agreements import check_notice, get_agreement, give_notice
     from ungtui.services.errors import ServiceError
+    from ungtui.services.processes.agreements import check_notice, get_agreement, give_notice
 
     malmo, af, other = orgs
     aid = agreement(db, [malmo, af], "2026-01-01", notice_months=3)
@@ -193,7 +193,7 @@ def test_an_agreement_without_a_notice_period_does_not_end_the_day_notice_is_giv
 ):
     """Seeds 001 and 004 state no notice period: notice is recorded, and the agreement
     stays under notice until the parties set its last day."""
-    from ungtui.services.agreements import get_agreement, give_notice
+    from ungtui.services.processes.agreements import get_agreement, give_notice
 
     malmo, af, _other = orgs
     aid = agreement(db, [malmo, af], "2023-01-01")

@@ -10,15 +10,15 @@ import pytest
 from tests.sync_helpers import Install
 from ungtui.services import audit
 from ungtui.services.audit import AuditFilter, count_entries, list_entries, record_view
-from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw_consent
 from ungtui.services.errors import ValidationError
-from ungtui.services.individuals import (
+from ungtui.services.people.individuals import (
     IndividualInput,
     get_individual,
     remove_individual,
     save_individual,
 )
-from ungtui.services.sync_files import export_file, import_file, my_fingerprint
+from ungtui.services.sync.sync_files import export_file, import_file, my_fingerprint
 from ungtui.sync import fileformat
 
 PASSPHRASE = "korv med bröd och senap"

@@ -10,13 +10,13 @@ from datetime import date
 import pytest
 
 from ungtui.cli import main
-from ungtui.services import backup as backup_module
 from ungtui.services.audit import AuditFilter, list_entries
-from ungtui.services.backup import backup, restore
 from ungtui.services.errors import ServiceError
-from ungtui.services.individuals import IndividualInput, save_individual
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.privacy import backup as backup_module
+from ungtui.services.privacy.backup import backup, restore
 from ungtui.services.private_files import free_name
-from ungtui.services.sync_files import export_file
+from ungtui.services.sync.sync_files import export_file
 from ungtui.store.database import open_database
 from ungtui.sync import fileformat
 

@@ -4,7 +4,7 @@ import pytest
 
 from ungtui.domain.consent import consent_state
 from ungtui.domain.disclosure import Holder
-from ungtui.services.consents import (
+from ungtui.services.consent.consents import (
     ConsentInput,
     add_consent,
     consent_lines,
@@ -13,8 +13,8 @@ from ungtui.services.consents import (
     withdraw_consent,
 )
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import add_organisation
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import add_organisation
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.models import Consent, Staff, Unit
 

@@ -1,10 +1,10 @@
 import json
 
+from ungtui.demo.fill import fill_demo
 from ungtui.domain.identity import parse_identity
-from ungtui.services.demo import fill_demo
-from ungtui.services.dump import dump_json
-from ungtui.services.individuals import IndividualFilter, count_individuals, list_individuals
-from ungtui.services.organisations import current_user
+from ungtui.services.people.individuals import IndividualFilter, count_individuals, list_individuals
+from ungtui.services.people.organisations import current_user
+from ungtui.services.sync.dump import dump_json
 from ungtui.store.database import open_database
 
 

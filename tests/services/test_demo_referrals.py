@@ -1,7 +1,7 @@
 from datetime import date
 
-from ungtui.services.demo import fill_demo
-from ungtui.services.referrals import consent_gate, list_referrals
+from ungtui.demo.fill import fill_demo
+from ungtui.services.referrals.referrals import consent_gate, list_referrals
 
 
 def test_demo_referrals_in_many_states_and_only_where_consent_allows(db):

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from ungtui.services.audit import AuditFilter, list_entries
-from ungtui.services.privacy_settings import privacy_settings, save_privacy_settings
+from ungtui.services.privacy.privacy_settings import privacy_settings, save_privacy_settings
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.models import ChangeLog, Setting
 

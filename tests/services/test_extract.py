@@ -8,11 +8,11 @@ import pytest
 
 from ungtui.cli import main
 from ungtui.services.audit import AuditFilter, list_entries, record_view
-from ungtui.services.consents import ConsentInput, add_consent
+from ungtui.services.consent.consents import ConsentInput, add_consent
 from ungtui.services.errors import NotFound
-from ungtui.services.extract import as_markdown, build_extract, find_person
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import add_organisation
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import add_organisation
+from ungtui.services.privacy.extract import as_markdown, build_extract, find_person
 
 
 def consent(org, purpose):
@@ -94,7 +94,7 @@ def test_extract_has_every_record_of_the_person_and_none_of_others(db, user, two
 
 def test_every_person_table_is_in_the_extract(db, user, two_people):
     """A record type added later must appear without anyone remembering to add it."""
-    from ungtui.services.extract import SECTION_TITLES
+    from ungtui.services.privacy.extract import SECTION_TITLES
     from ungtui.store.models import DOMAIN_TABLES
 
     asa, _ali = two_people
@@ -132,7 +132,7 @@ def test_extract_command_prints_markdown_or_json(db, user, two_people, capsys, t
 
 def test_every_field_has_a_swedish_name(db):
     """The extract is handed to the person: no column name in English."""
-    from ungtui.services.extract import HIDDEN_COLUMNS, column_label
+    from ungtui.services.privacy.extract import HIDDEN_COLUMNS, column_label
     from ungtui.store.models import PERSON_TABLES, Individual
 
     for model in (Individual, *PERSON_TABLES):
@@ -149,8 +149,8 @@ def test_the_way_reads_in_plain_swedish_with_phases_in_date_order(db, user):
     from datetime import date
 
     from ungtui.domain.measures import national_measure_id
-    from ungtui.services.measures import ensure_measure_catalogue
-    from ungtui.services.way import (
+    from ungtui.services.way.measures import ensure_measure_catalogue
+    from ungtui.services.way.way import (
         ExitInput,
         MappingInput,
         MeasureInput,

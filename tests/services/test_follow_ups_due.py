@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ungtui.services.follow_ups_due import count_due, list_due
-from ungtui.services.individuals import IndividualInput, remove_individual, save_individual
-from ungtui.services.way import (
+from ungtui.services.people.individuals import IndividualInput, remove_individual, save_individual
+from ungtui.services.way.follow_ups_due import count_due, list_due
+from ungtui.services.way.way import (
     ExitInput,
     FollowUpInput,
     WayStartInput,

@@ -14,10 +14,15 @@ from sqlmodel import col, select
 
 from tests.sync_helpers import Install, add_person, edit
 from ungtui.services.errors import ValidationError
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.sync import Sender, build_changes, import_changes
-from ungtui.services.table_files import read_table
-from ungtui.services.table_import import apply_import, guess_mapping, plan_import, report_lines
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.table_files import read_table
+from ungtui.services.people.table_import import (
+    apply_import,
+    guess_mapping,
+    plan_import,
+    report_lines,
+)
+from ungtui.services.sync.sync import Sender, build_changes, import_changes
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.store.database import open_database
 from ungtui.store.migrations import V_IDENTITY_HERE, statements
@@ -73,7 +78,7 @@ def test_two_imports_checked_at_once_register_each_person_once(db, user, tmp_pat
 
 def test_the_index_itself_refuses_a_second_registration_here(db, user, monkeypatch, tmp_path):
     """Were the check in the transaction missing, the store would still refuse."""
-    import ungtui.services.table_import as table_import
+    import ungtui.services.people.table_import as table_import
 
     path = tmp_path / "lista.csv"
     path.write_text(LIST, encoding="utf-8")

@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from ungtui.services.errors import NotFound, ValidationError
-from ungtui.services.individuals import (
+from ungtui.services.people.individuals import (
     IndividualFilter,
     IndividualInput,
     count_individuals,

@@ -7,7 +7,6 @@ import pytest
 from sqlmodel import select
 
 from ungtui.domain.install_settings import IDLE_MINUTES, REPLY_WORKING_DAYS, RETENTION_YEARS
-from ungtui.services import retention
 from ungtui.services.errors import ValidationError
 from ungtui.services.install_settings import (
     ImportMapping,
@@ -16,10 +15,11 @@ from ungtui.services.install_settings import (
     settings_from_rows,
     write_settings,
 )
-from ungtui.services.organisations import current_user
-from ungtui.services.privacy_settings import privacy_settings, save_privacy_settings
-from ungtui.services.referrals import reply_working_days, set_reply_working_days
-from ungtui.services.table_import import remember_mapping, remembered_mapping
+from ungtui.services.people.organisations import current_user
+from ungtui.services.people.table_import import remember_mapping, remembered_mapping
+from ungtui.services.privacy import retention
+from ungtui.services.privacy.privacy_settings import privacy_settings, save_privacy_settings
+from ungtui.services.referrals.referrals import reply_working_days, set_reply_working_days
 from ungtui.store.models import Setting
 
 

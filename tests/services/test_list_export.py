@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from ungtui.services.errors import ServiceError
-from ungtui.services.individuals import IndividualFilter, IndividualInput, save_individual
-from ungtui.services.list_export import export_individuals
-from ungtui.services.table_files import read_table
-from ungtui.services.table_import import guess_mapping, plan_import
+from ungtui.services.people.individuals import IndividualFilter, IndividualInput, save_individual
+from ungtui.services.people.table_files import read_table
+from ungtui.services.people.table_import import guess_mapping, plan_import
+from ungtui.services.privacy.list_export import export_individuals
 
 
 @pytest.fixture

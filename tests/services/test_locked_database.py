@@ -6,13 +6,13 @@ import pytest
 from sqlmodel import select
 
 from ungtui.services.errors import ServiceError
-from ungtui.services.individuals import (
+from ungtui.services.people.individuals import (
     IndividualFilter,
     IndividualInput,
     list_individuals,
     save_individual,
 )
-from ungtui.services.organisations import register_user
+from ungtui.services.people.organisations import register_user
 from ungtui.store import database
 from ungtui.store.models import Individual
 

@@ -9,15 +9,15 @@ import pytest
 from sqlmodel import select
 
 from tests.meeting_helpers import make_world, meeting
-from ungtui.services.consents import withdraw_consent
+from ungtui.services.consent.consents import withdraw_consent
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.meeting_actions import (
+from ungtui.services.meetings.meeting_actions import (
     ActionFilter,
     count_open_actions,
     filter_choices,
     list_open_actions,
 )
-from ungtui.services.meeting_agenda import (
+from ungtui.services.meetings.meeting_agenda import (
     ActionInput,
     acknowledge,
     add_action,
@@ -30,7 +30,7 @@ from ungtui.services.meeting_agenda import (
     set_action_done,
     set_full_name_in_minutes,
 )
-from ungtui.services.meetings import (
+from ungtui.services.meetings.meetings import (
     MeetingFilter,
     MeetingInput,
     add_external_attendee,
@@ -197,7 +197,7 @@ def test_withdrawn_consent_masks_from_that_day(db, world):
     meeting_id = meeting(db, world)
     add_staff_attendee(db, meeting_id, world.karin, actor_id=world.user.staff_id)
     add_person_item(db, meeting_id, world.with_consent, actor_id=world.user.staff_id)
-    from ungtui.services.consents import list_consents
+    from ungtui.services.consent.consents import list_consents
 
     consent = list_consents(db, world.with_consent)[0]
     withdraw_consent(db, consent.id, actor_id=world.user.staff_id, on=date(2026, 11, 24))

@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from tests.meeting_helpers import make_world, meeting
-from ungtui.services.meeting_agenda import (
+from ungtui.services.meetings.meeting_agenda import (
     ActionInput,
     acknowledge,
     add_action,
@@ -18,8 +18,8 @@ from ungtui.services.meeting_agenda import (
     save_notes,
     set_full_name_in_minutes,
 )
-from ungtui.services.meetings import add_external_attendee, add_staff_attendee
-from ungtui.services.minutes import build_minutes, minutes_file_name, write_minutes
+from ungtui.services.meetings.meetings import add_external_attendee, add_staff_attendee
+from ungtui.services.meetings.minutes import build_minutes, minutes_file_name, write_minutes
 from ungtui.services.private_files import TargetExists
 
 

@@ -8,17 +8,22 @@ from datetime import date
 import pytest
 
 from tests.meeting_helpers import make_world, meeting
-from ungtui.services.agreements import AgreementInput, save_agreement
-from ungtui.services.guarantee_rules import set_agreement_guarantee
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.meeting_agenda import ActionInput, add_action, add_topic_item, get_meeting
-from ungtui.services.meetings import add_staff_attendee
+from ungtui.services.meetings.meeting_agenda import (
+    ActionInput,
+    add_action,
+    add_topic_item,
+    get_meeting,
+)
+from ungtui.services.meetings.meetings import add_staff_attendee
 from ungtui.services.my_day import my_day
-from ungtui.services.organisations import add_organisation, register_user
-from ungtui.services.referrals import ReferralDraft, TransitionInput, create_referral
-from ungtui.services.referrals import transition_referral as step
-from ungtui.services.sync_files import export_file
-from ungtui.services.way import ExitInput, WayStartInput, exit_way, start_way
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import add_organisation, register_user
+from ungtui.services.processes.agreements import AgreementInput, save_agreement
+from ungtui.services.referrals.referrals import ReferralDraft, TransitionInput, create_referral
+from ungtui.services.referrals.referrals import transition_referral as step
+from ungtui.services.sync.sync_files import export_file
+from ungtui.services.way.guarantee_rules import set_agreement_guarantee
+from ungtui.services.way.way import ExitInput, WayStartInput, exit_way, start_way
 
 TODAY = date(2026, 11, 24)
 

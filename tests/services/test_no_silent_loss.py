@@ -15,10 +15,10 @@ import time
 import pytest
 
 from ungtui.cli import main
-from ungtui.services import backup as backup_module
-from ungtui.services.backup import backup, restore
 from ungtui.services.errors import ServiceError
-from ungtui.services.individuals import IndividualInput, save_individual
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.privacy import backup as backup_module
+from ungtui.services.privacy.backup import backup, restore
 from ungtui.store.database import open_database
 from ungtui.sync import fileformat
 
@@ -162,7 +162,7 @@ def test_a_killed_encrypted_backup_leaves_no_plaintext_in_the_target_folder(db, 
         f"""
         import os, signal
         from ungtui.services import private_files
-        from ungtui.services.backup import backup
+        from ungtui.services.privacy.backup import backup
         from ungtui.sync import fileformat
         fileformat.KDF_PARAMS = {{"alg": "argon2id", "t": 1, "m": 256, "p": 4}}
 

@@ -1,7 +1,7 @@
 import pytest
 
 from ungtui.services.errors import ValidationError
-from ungtui.services.organisations import (
+from ungtui.services.people.organisations import (
     add_organisation,
     current_user,
     list_organisations,

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from ungtui.services.errors import ValidationError
-from ungtui.services.individuals import (
+from ungtui.services.people.individuals import (
     IndividualFilter,
     IndividualInput,
     get_individual,
@@ -189,8 +189,8 @@ def test_the_new_facts_travel_by_sync_with_their_history(tmp_path):
 
 def test_the_programme_and_municipality_come_in_from_a_spreadsheet(db, user, tmp_path):
     from ungtui.domain.table_import import guess_mapping
-    from ungtui.services.table_files import SheetTable
-    from ungtui.services.table_import import apply_import, plan_import
+    from ungtui.services.people.table_files import SheetTable
+    from ungtui.services.people.table_import import apply_import, plan_import
 
     headers = ["Personnummer", "Namn", "Etablering från", "Etablering till", "Kommun"]
     # 900101980: 9·2→9, 0, 0, 1, 0, 1, 9·2→9, 8, 0 = 28 → 2.

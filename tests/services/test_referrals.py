@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import func, select
 
 from ungtui.domain.orgnr import organisation_id as organisation_id_for
-from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw_consent
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import add_organisation, register_user
-from ungtui.services.referrals import (
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import add_organisation, register_user
+from ungtui.services.referrals.referrals import (
     ReferralDraft,
     TransitionInput,
     ViewCounts,

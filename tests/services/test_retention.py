@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import update
 
 from tests.sync_helpers import Install
-from ungtui.services import retention
 from ungtui.services.audit import AuditFilter, list_entries
-from ungtui.services.consents import ConsentInput, add_consent
+from ungtui.services.consent.consents import ConsentInput, add_consent
 from ungtui.services.errors import ValidationError
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import add_organisation
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import add_organisation
+from ungtui.services.privacy import retention
 from ungtui.store.models import ChangeLog
 
 

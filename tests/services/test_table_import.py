@@ -11,9 +11,9 @@ import pytest
 from sqlmodel import col, select
 
 from ungtui.services.errors import ServiceError
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.table_files import read_table
-from ungtui.services.table_import import (
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.table_files import read_table
+from ungtui.services.people.table_import import (
     apply_import,
     guess_mapping,
     load_mapping_file,

@@ -9,10 +9,15 @@ from datetime import date
 import pytest
 
 from tests.services.test_referrals import af, draft_to, person  # noqa: F401 (fixtures)
-from ungtui.services.consents import ConsentInput, add_consent, list_consents
+from ungtui.services.consent.consents import ConsentInput, add_consent, list_consents
 from ungtui.services.errors import ValidationError
-from ungtui.services.individuals import IndividualInput, get_individual, save_individual, status_on
-from ungtui.services.referrals import create_referral, get_referral
+from ungtui.services.people.individuals import (
+    IndividualInput,
+    get_individual,
+    save_individual,
+    status_on,
+)
+from ungtui.services.referrals.referrals import create_referral, get_referral
 
 
 def test_a_reply_by_day_in_working_days(db, user, person, af):  # noqa: F811

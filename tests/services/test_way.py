@@ -9,26 +9,26 @@ import pytest
 from sqlmodel import select
 
 from ungtui.domain.measures import national_measure_id
-from ungtui.services.agreements import AgreementInput, save_agreement
-from ungtui.services.dump import dump_json
 from ungtui.services.errors import ServiceError, ValidationError
-from ungtui.services.guarantee import count_watch, list_watch
-from ungtui.services.guarantee_rules import set_agreement_guarantee
-from ungtui.services.individuals import (
+from ungtui.services.people.individuals import (
     IndividualFilter,
     IndividualInput,
     list_individuals,
     save_individual,
 )
-from ungtui.services.job_tracks import JobTrackInput, list_job_tracks, save_job_track
-from ungtui.services.measures import (
+from ungtui.services.people.organisations import add_organisation
+from ungtui.services.processes.agreements import AgreementInput, save_agreement
+from ungtui.services.sync.dump import dump_json
+from ungtui.services.way.guarantee import count_watch, list_watch
+from ungtui.services.way.guarantee_rules import set_agreement_guarantee
+from ungtui.services.way.job_tracks import JobTrackInput, list_job_tracks, save_job_track
+from ungtui.services.way.measures import (
     LocalMeasureInput,
     add_local_measure,
     ensure_measure_catalogue,
     list_catalogue,
 )
-from ungtui.services.organisations import add_organisation
-from ungtui.services.way import (
+from ungtui.services.way.way import (
     ExitInput,
     FollowUpInput,
     MappingInput,
@@ -44,7 +44,7 @@ from ungtui.services.way import (
     set_joined,
     start_way,
 )
-from ungtui.services.way_summary import way_summary
+from ungtui.services.way.way_summary import way_summary
 from ungtui.store.models import Measure, WayPhase
 
 PRAKTIK = national_measure_id("praktik")

@@ -9,15 +9,15 @@ from sqlmodel import select
 
 from ungtui.domain.measures import national_measure_id
 from ungtui.services.errors import NotFound, ServiceError, ValidationError
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.measures import (
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.way.measures import (
     LocalMeasureInput,
     add_local_measure,
     list_catalogue,
     remove_local_measure,
     update_local_measure,
 )
-from ungtui.services.way import (
+from ungtui.services.way.way import (
     ExitInput,
     FollowUpInput,
     MeasureInput,

@@ -10,7 +10,7 @@ import pytest
 
 from tests.services.test_way import PRAKTIK, way_for
 from ungtui.services.errors import ValidationError
-from ungtui.services.way import (
+from ungtui.services.way.way import (
     ExitInput,
     FollowUpInput,
     MeasureInput,

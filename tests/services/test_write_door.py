@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import select
 
 from ungtui.services.errors import ValidationError
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.table_files import read_table
-from ungtui.services.table_import import guess_mapping, plan_import
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.table_files import read_table
+from ungtui.services.people.table_import import guess_mapping, plan_import
 from ungtui.services.unit_of_work import UnitOfWork
-from ungtui.services.way import MappingInput, save_mapping
+from ungtui.services.way.way import MappingInput, save_mapping
 from ungtui.store.models import ChangeLog, Individual, Mapping, Meeting
 
 STEERING = (

@@ -14,8 +14,8 @@ import pytest
 
 from tests.tui.helpers import settle
 from ungtui.cli import main
-from ungtui.services.demo import fill_demo
-from ungtui.services.referrals import refresh_states
+from ungtui.demo.fill import fill_demo
+from ungtui.services.referrals.referrals import refresh_states
 from ungtui.store.database import open_database
 from ungtui.store.migrations import LATEST_VERSION
 from ungtui.tui.app import UngApp

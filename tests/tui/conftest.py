@@ -29,7 +29,7 @@ def demo_copy(_demo_files, tmp_path_factory, tmp_path):
     """A fresh copy of a demo database, built once a session for each size and seed (on
     the tests' fixed day: the first test to ask builds it), so many screen tests can
     start from the same people without making them again."""
-    from ungtui.services.demo import fill_demo
+    from ungtui.demo.fill import fill_demo
     from ungtui.store.database import open_database
 
     opened = []

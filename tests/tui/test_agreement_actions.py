@@ -6,12 +6,12 @@ import pytest
 from textual.widgets import Markdown, Static
 
 from tests.tui.helpers import settle, type_text
-from ungtui.services.demo import fill_demo
-from ungtui.services.guarantee_rules import guarantee_rules
+from ungtui.demo.fill import fill_demo
+from ungtui.services.way.guarantee_rules import guarantee_rules
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.agreements import AgreementDetailScreen
-from ungtui.tui.screens.way_forms import WayFormScreen
+from ungtui.tui.screens.processes.agreements import AgreementDetailScreen
+from ungtui.tui.screens.way.way_forms import WayFormScreen
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ async def test_the_agreement_gets_its_own_guarantee_ages_and_days(demo_db):
 async def test_notice_is_given_with_a_date_and_a_question(demo_db):
     from textual.widgets import DataTable, Input, Select
 
-    from ungtui.services.agreements import get_agreement
+    from ungtui.services.processes.agreements import get_agreement
     from ungtui.tui.screens.confirm import ConfirmScreen
 
     app = UngApp(demo_db)
@@ -128,7 +128,7 @@ async def test_notice_is_given_with_a_date_and_a_question(demo_db):
 async def test_notice_of_an_agreement_without_a_notice_period_leaves_the_last_day_open(demo_db):
     from textual.widgets import Input, Select
 
-    from ungtui.services.agreements import get_agreement
+    from ungtui.services.processes.agreements import get_agreement
     from ungtui.tui.screens.confirm import ConfirmScreen
 
     app = UngApp(demo_db)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ungtui.tui.screens.individuals import COLUMNS
+from ungtui.tui.screens.people.individuals import COLUMNS
 from ungtui.tui.sections import SECTIONS
 from ungtui.tui.widgets.fitted_table import Column, fit_columns, shortened
 from ungtui.tui.widgets.section_bar import bar_lines

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Static
 from tests.report.population import build_population
 from tests.tui.helpers import settle, type_text
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.follow_up import FollowUpScreen
+from ungtui.tui.screens.followup.follow_up import FollowUpScreen
 
 
 @pytest.fixture

@@ -7,16 +7,16 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from tests.tui.helpers import row_text, settle, type_text
-from ungtui.services.consents import consent_form_facts
-from ungtui.services.demo import fill_demo
-from ungtui.services.individuals import IndividualFilter, list_individuals
+from ungtui.demo.fill import fill_demo
+from ungtui.services.consent.consents import consent_form_facts
+from ungtui.services.people.individuals import IndividualFilter, list_individuals
 from ungtui.store.database import open_database
 from ungtui.store.models import Consent, Individual
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.individual_detail import IndividualDetailScreen
-from ungtui.tui.screens.individual_form import IndividualFormScreen
-from ungtui.tui.screens.individuals import IndividualsScreen
 from ungtui.tui.screens.my_day import MyDayScreen
+from ungtui.tui.screens.people.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.people.individual_form import IndividualFormScreen
+from ungtui.tui.screens.people.individuals import IndividualsScreen
 from ungtui.tui.screens.setup import SetupScreen
 
 
@@ -290,7 +290,7 @@ async def test_f1_shows_help(demo_db):
 async def test_a_database_failure_is_told_in_swedish(demo_db, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    import ungtui.tui.screens.individuals as screen_module
+    import ungtui.tui.screens.people.individuals as screen_module
 
     def locked(*args, **kwargs):
         raise OperationalError("SELECT", {}, Exception("database is locked"))
@@ -324,7 +324,7 @@ async def test_ctrl_p_finds_a_person_by_name(demo_db):
 
 
 async def test_section_keys_switch_sections_and_keep_a_half_filled_form(demo_db):
-    from ungtui.tui.screens.sync import SyncScreen
+    from ungtui.tui.screens.sync.sync import SyncScreen
 
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -353,7 +353,7 @@ async def test_section_keys_switch_sections_and_keep_a_half_filled_form(demo_db)
 def test_the_person_view_shows_the_facts_the_target_groups_rest_on():
     from datetime import date
 
-    from ungtui.tui.screens.individual_detail import _facts_line
+    from ungtui.tui.screens.people.individual_detail import _facts_line
 
     person = Individual(
         first_name="A",

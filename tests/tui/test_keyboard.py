@@ -11,16 +11,16 @@ from textual.widgets import DataTable, Input, TabbedContent
 from tests.tui.helpers import screen_text, settle, type_text
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.screens.individual_detail import IndividualDetailScreen
-from ungtui.tui.screens.individual_form import IndividualFormScreen
-from ungtui.tui.screens.individuals import IndividualsScreen
-from ungtui.tui.screens.meeting import MeetingScreen, NoteArea
-from ungtui.tui.screens.meeting_dialogs import TextPromptScreen
+from ungtui.tui.screens.meetings.meeting import MeetingScreen, NoteArea
+from ungtui.tui.screens.meetings.meeting_dialogs import TextPromptScreen
 from ungtui.tui.screens.my_day import MyDayScreen
-from ungtui.tui.screens.processes import ProcessesScreen
-from ungtui.tui.screens.referrals import ReferralsScreen
-from ungtui.tui.screens.sync import SyncScreen
-from ungtui.tui.screens.way import WayScreen
+from ungtui.tui.screens.people.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.people.individual_form import IndividualFormScreen
+from ungtui.tui.screens.people.individuals import IndividualsScreen
+from ungtui.tui.screens.processes.processes import ProcessesScreen
+from ungtui.tui.screens.referrals.referrals import ReferralsScreen
+from ungtui.tui.screens.sync.sync import SyncScreen
+from ungtui.tui.screens.way.way import WayScreen
 
 
 @pytest.fixture

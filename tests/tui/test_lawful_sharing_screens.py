@@ -9,17 +9,17 @@ from textual.widgets import DataTable, OptionList, Select, Static
 
 from tests.tui.helpers import settle, type_text
 from tests.tui.test_referrals_screen import World, open_section
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.meeting_agenda import add_person_item
-from ungtui.services.meetings import MeetingInput, add_staff_attendee, save_meeting
-from ungtui.services.organisations import list_units
-from ungtui.services.way import MappingInput, save_mapping
+from ungtui.services.meetings.meeting_agenda import add_person_item
+from ungtui.services.meetings.meetings import MeetingInput, add_staff_attendee, save_meeting
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import list_units
+from ungtui.services.way.way import MappingInput, save_mapping
 from ungtui.store.models import Consent
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.individual_detail import IndividualDetailScreen
-from ungtui.tui.screens.meeting import MeetingScreen
-from ungtui.tui.screens.referral_detail import ReferralDetailScreen
-from ungtui.tui.screens.units import UnitsScreen
+from ungtui.tui.screens.meetings.meeting import MeetingScreen
+from ungtui.tui.screens.people.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.people.units import UnitsScreen
+from ungtui.tui.screens.referrals.referral_detail import ReferralDetailScreen
 
 
 def text_of(app, selector: str) -> str:

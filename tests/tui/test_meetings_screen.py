@@ -7,13 +7,13 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from tests.tui.helpers import row_text, settle, type_text
-from ungtui.services.demo import fill_demo
+from ungtui.demo.fill import fill_demo
 from ungtui.store.database import open_database
 from ungtui.store.models import AgendaItem, Meeting, MeetingAction, MeetingDecision
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.meeting import MeetingScreen, NoteArea
-from ungtui.tui.screens.meeting_actions import OpenActionsScreen
-from ungtui.tui.screens.meetings import MeetingsScreen
+from ungtui.tui.screens.meetings.meeting import MeetingScreen, NoteArea
+from ungtui.tui.screens.meetings.meeting_actions import OpenActionsScreen
+from ungtui.tui.screens.meetings.meetings import MeetingsScreen
 
 
 @pytest.fixture
@@ -257,9 +257,9 @@ async def test_external_attendee_then_minutes_saved_private(demo_db, tmp_path):
 
 
 async def test_a_decision_about_a_person_becomes_a_referral_draft(demo_db):
-    from ungtui.services.referrals import ReferralDraft  # noqa: F401  (the feature exists)
+    from ungtui.services.referrals.referrals import ReferralDraft  # noqa: F401  (the feature exists)
     from ungtui.store.models import Referral
-    from ungtui.tui.screens.referral_form import ReferralFormScreen
+    from ungtui.tui.screens.referrals.referral_form import ReferralFormScreen
 
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -299,7 +299,7 @@ async def test_a_decision_about_a_person_becomes_a_referral_draft(demo_db):
 
 
 async def test_minutes_with_full_names_are_not_shown_while_sharing_the_screen(demo_db):
-    from ungtui.tui.screens.meeting_dialogs import MinutesScreen
+    from ungtui.tui.screens.meetings.meeting_dialogs import MinutesScreen
 
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -7,15 +7,15 @@ import pytest
 from textual.widgets import OptionList, Select
 
 from tests.tui.helpers import screen_text, settle
-from ungtui.services.organisations import list_organisations
-from ungtui.services.sync_files import export_file
+from ungtui.services.people.organisations import list_organisations
+from ungtui.services.sync.sync_files import export_file
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.meeting import MeetingScreen
+from ungtui.tui.screens.meetings.meeting import MeetingScreen
 from ungtui.tui.screens.my_day import MyDayScreen
-from ungtui.tui.screens.referral_detail import ReferralDetailScreen
-from ungtui.tui.screens.referrals import ReferralsScreen
-from ungtui.tui.screens.sync import SyncScreen
-from ungtui.tui.screens.way import WayScreen
+from ungtui.tui.screens.referrals.referral_detail import ReferralDetailScreen
+from ungtui.tui.screens.referrals.referrals import ReferralsScreen
+from ungtui.tui.screens.sync.sync import SyncScreen
+from ungtui.tui.screens.way.way import WayScreen
 
 
 @pytest.fixture
@@ -117,11 +117,11 @@ async def test_min_dag_fits_80_columns_and_24_lines(demo_db, opens_on_min_dag):
 
 
 async def test_a_guarantee_line_opens_the_way(demo_db, opens_on_min_dag):
-    from ungtui.services.agreements import AgreementInput, save_agreement
-    from ungtui.services.guarantee_rules import set_agreement_guarantee
-    from ungtui.services.individuals import IndividualInput, save_individual
-    from ungtui.services.organisations import current_user, list_organisations
-    from ungtui.services.way import WayStartInput, start_way
+    from ungtui.services.people.individuals import IndividualInput, save_individual
+    from ungtui.services.people.organisations import current_user, list_organisations
+    from ungtui.services.processes.agreements import AgreementInput, save_agreement
+    from ungtui.services.way.guarantee_rules import set_agreement_guarantee
+    from ungtui.services.way.way import WayStartInput, start_way
 
     me = current_user(demo_db)
     # The guarantee is an agreement's: one of Malmö and AF, 16–24, 90 days from the yes.

@@ -11,11 +11,11 @@ from textual.widgets import Button, Input
 from tests.services.test_no_silent_loss import names
 from tests.tui.helpers import settle, type_text
 from tests.tui.test_untrusted_text import rendered
-from ungtui.services.backup import backup
-from ungtui.services.individuals import IndividualInput, save_individual
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.privacy.backup import backup
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.screens.individual_form import IndividualFormScreen
+from ungtui.tui.screens.people.individual_form import IndividualFormScreen
 
 
 async def test_saving_after_the_file_was_replaced_is_refused_with_a_clear_message(

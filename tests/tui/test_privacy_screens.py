@@ -7,13 +7,13 @@ from textual.widgets import DataTable, Input, Static
 
 from tests.tui.helpers import row_text, settle, type_text
 from ungtui.services.audit import AuditFilter, list_entries
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.privacy_settings import privacy_settings, save_privacy_settings
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.privacy.privacy_settings import privacy_settings, save_privacy_settings
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.audit_log import AuditLogScreen
-from ungtui.tui.screens.individual_detail import IndividualDetailScreen
-from ungtui.tui.screens.lock import LockScreen
-from ungtui.tui.screens.privacy_settings import PrivacySettingsScreen
+from ungtui.tui.screens.people.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.privacy.audit_log import AuditLogScreen
+from ungtui.tui.screens.privacy.lock import LockScreen
+from ungtui.tui.screens.privacy.privacy_settings import PrivacySettingsScreen
 
 
 @pytest.fixture
@@ -176,9 +176,9 @@ async def test_opening_a_person_is_logged_and_the_log_shows_it(db, user, person)
 async def test_screen_share_shows_initials_on_the_meeting_agenda(tmp_path):
     from textual.widgets import OptionList
 
-    from ungtui.services.demo import fill_demo
+    from ungtui.demo.fill import fill_demo
     from ungtui.store.database import open_database
-    from ungtui.tui.screens.meeting import MeetingScreen
+    from ungtui.tui.screens.meetings.meeting import MeetingScreen
 
     db = open_database(tmp_path / "demo.db")
     fill_demo(db, individuals=40, seed=3)

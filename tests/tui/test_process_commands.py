@@ -7,10 +7,10 @@ from textual.command import CommandList
 from textual.widgets import Static
 
 from tests.tui.helpers import settle, type_text
-from ungtui.services.demo import fill_demo
+from ungtui.demo.fill import fill_demo
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.process_detail import ProcessDetailScreen
+from ungtui.tui.screens.processes.process_detail import ProcessDetailScreen
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import pytest
 from textual.widgets import Static
 
 from tests.tui.helpers import settle, type_text
-from ungtui.services import processes as svc
-from ungtui.services.demo import fill_demo
+from ungtui.demo.fill import fill_demo
+from ungtui.services.processes import processes as svc
 from ungtui.store.database import open_database
 from ungtui.store.process_search import ProcessQuery
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.process_detail import ProcessDetailScreen
-from ungtui.tui.screens.process_form import ProcessFormScreen
+from ungtui.tui.screens.processes.process_detail import ProcessDetailScreen
+from ungtui.tui.screens.processes.process_form import ProcessFormScreen
 
 
 @pytest.fixture

@@ -6,25 +6,25 @@ import pytest
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
 from tests.tui.helpers import row_text, settle, type_text
-from ungtui.services import processes as svc
-from ungtui.services.demo import fill_demo
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import current_user, list_organisations, register_user
+from ungtui.demo.fill import fill_demo
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import current_user, list_organisations, register_user
+from ungtui.services.processes import processes as svc
 from ungtui.store.database import open_database
 from ungtui.store.process_search import ProcessQuery
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.agreements import AgreementDetailScreen, AgreementsScreen
-from ungtui.tui.screens.applicable_processes import ApplicableProcessesScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.screens.individual_detail import IndividualDetailScreen
-from ungtui.tui.screens.individuals import IndividualsScreen
-from ungtui.tui.screens.process_detail import (
+from ungtui.tui.screens.people.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.people.individuals import IndividualsScreen
+from ungtui.tui.screens.processes.agreements import AgreementDetailScreen, AgreementsScreen
+from ungtui.tui.screens.processes.applicable_processes import ApplicableProcessesScreen
+from ungtui.tui.screens.processes.process_detail import (
     DiffScreen,
     EndProcessScreen,
     ProcessDetailScreen,
     VersionsScreen,
 )
-from ungtui.tui.screens.processes import ProcessesScreen
+from ungtui.tui.screens.processes.processes import ProcessesScreen
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ async def test_ending_a_process_under_an_agreement_that_says_nothing_says_so(dem
         assert isinstance(app.screen, ProcessDetailScreen)
         await pilot.press("x")  # now: the last day the parties agreed on
         await settle(pilot)
-        from ungtui.tui.screens.way_forms import WayFormScreen
+        from ungtui.tui.screens.way.way_forms import WayFormScreen
 
         assert isinstance(app.screen, WayFormScreen)
         await type_text(pilot, "2026-12-15")

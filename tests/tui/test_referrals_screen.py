@@ -9,10 +9,10 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from tests.tui.helpers import settle, type_text
-from ungtui.services.consents import ConsentInput, add_consent
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.organisations import register_user
-from ungtui.services.referrals import (
+from ungtui.services.consent.consents import ConsentInput, add_consent
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import register_user
+from ungtui.services.referrals.referrals import (
     ReferralDraft,
     TransitionInput,
     create_referral,
@@ -21,11 +21,11 @@ from ungtui.services.referrals import (
 )
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.individual_detail import IndividualDetailScreen
-from ungtui.tui.screens.referral_detail import ReferralDetailScreen
-from ungtui.tui.screens.referral_form import ReferralFormScreen
-from ungtui.tui.screens.referral_step import StepScreen
-from ungtui.tui.screens.referrals import IndividualReferralsScreen, ReferralsScreen
+from ungtui.tui.screens.people.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.referrals.referral_detail import ReferralDetailScreen
+from ungtui.tui.screens.referrals.referral_form import ReferralFormScreen
+from ungtui.tui.screens.referrals.referral_step import StepScreen
+from ungtui.tui.screens.referrals.referrals import IndividualReferralsScreen, ReferralsScreen
 from ungtui.tui.widgets.form import FormField
 
 

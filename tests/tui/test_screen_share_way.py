@@ -6,14 +6,14 @@ from textual.widgets import DataTable
 
 from tests.tui.helpers import settle
 from ungtui.domain.measures import national_measure_id
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.job_tracks import JobTrackInput, save_job_track
-from ungtui.services.way import MeasureInput, WayStartInput, save_individual_measure, start_way
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.way.job_tracks import JobTrackInput, save_job_track
+from ungtui.services.way.way import MeasureInput, WayStartInput, save_individual_measure, start_way
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.guarantee import GuaranteeScreen
-from ungtui.tui.screens.job_track_participants import JobTrackParticipantsScreen
-from ungtui.tui.screens.job_tracks import JobTracksScreen
-from ungtui.tui.screens.way import WayScreen
+from ungtui.tui.screens.way.guarantee import GuaranteeScreen
+from ungtui.tui.screens.way.job_track_participants import JobTrackParticipantsScreen
+from ungtui.tui.screens.way.job_tracks import JobTracksScreen
+from ungtui.tui.screens.way.way import WayScreen
 
 
 def people(db, user) -> None:

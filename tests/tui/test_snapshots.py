@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from tests.tui.helpers import settle
-from ungtui.services.demo import fill_demo
+from ungtui.demo.fill import fill_demo
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 

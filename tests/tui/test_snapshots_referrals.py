@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.test_snapshots import SIZE, _steady
-from ungtui.services.demo import fill_demo
+from ungtui.demo.fill import fill_demo
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tests.tui.test_snapshots import SIZE, _steady
 from ungtui.domain.measures import national_measure_id
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.way import (
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.way.way import (
     MappingInput,
     MeasureInput,
     PhaseInput,

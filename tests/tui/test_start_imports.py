@@ -44,10 +44,10 @@ HEAVY = (
     "openpyxl",
     "cryptography",
     "ungtui.store.models",
-    "ungtui.services.meetings",
+    "ungtui.services.meetings.meetings",
     "ungtui.services.my_day",
-    "ungtui.services.individuals",
-    "ungtui.services.sync_files",
+    "ungtui.services.people.individuals",
+    "ungtui.services.sync.sync_files",
     "ungtui.sync.state",
     "ungtui.cli_sync",
 )

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import DataTable, Select
 
 from tests.tui.helpers import screen_text, settle, type_text
-from ungtui.services.individuals import IndividualInput, save_individual
+from ungtui.services.people.individuals import IndividualInput, save_individual
 from ungtui.tui.app import UngApp
 
 

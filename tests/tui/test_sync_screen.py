@@ -6,9 +6,9 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from tests.sync_helpers import Install, add_person, edit
 from tests.tui.helpers import row_text, settle, type_text
-from ungtui.services.demo import fill_demo
-from ungtui.services.individuals import get_individual
-from ungtui.services.sync import (
+from ungtui.demo.fill import fill_demo
+from ungtui.services.people.individuals import get_individual
+from ungtui.services.sync.sync import (
     Sender,
     build_changes,
     duplicate_queue,
@@ -19,7 +19,7 @@ from ungtui.store.database import open_database
 from ungtui.sync import state
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.screens.sync import SyncScreen
+from ungtui.tui.screens.sync.sync import SyncScreen
 
 PASSPHRASE = "korv med bröd och senap"
 
@@ -180,7 +180,7 @@ async def test_merging_a_duplicate_after_the_question(tmp_path):
 
 async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_path):
     from ungtui.config import export_folder
-    from ungtui.services.sync_files import export_file
+    from ungtui.services.sync.sync_files import export_file
 
     karin = Install(tmp_path / "karin.db", "Karin Lind")
     add_person(karin, first_name="Märta", last_name="Öberg")

@@ -9,12 +9,12 @@ from sqlmodel import select
 from textual.widgets import Select, Static
 
 from tests.tui.helpers import settle, type_text
-from ungtui.services.table_import import remembered_mapping
+from ungtui.services.people.table_import import remembered_mapping
 from ungtui.store.models import Individual
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.individuals import IndividualsScreen
-from ungtui.tui.screens.list_export import ListExportScreen
-from ungtui.tui.screens.table_import import TableImportScreen
+from ungtui.tui.screens.people.individuals import IndividualsScreen
+from ungtui.tui.screens.people.table_import import TableImportScreen
+from ungtui.tui.screens.privacy.list_export import ListExportScreen
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

@@ -12,18 +12,18 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 from tests.sync_helpers import Install, add_person
 from tests.tui.helpers import settle, type_text
 from tests.tui.test_referrals_screen import World
-from ungtui.services.consents import ConsentInput, add_consent, withdraw_consent
-from ungtui.services.organisations import add_organisation
-from ungtui.services.referrals import TransitionInput, get_referral, transition_referral
-from ungtui.services.sync_files import export_file, import_file, peek_sender
+from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.people.organisations import add_organisation
+from ungtui.services.referrals.referrals import TransitionInput, get_referral, transition_referral
+from ungtui.services.sync.sync_files import export_file, import_file, peek_sender
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.screens.individuals import IndividualsScreen
-from ungtui.tui.screens.referral_detail import ReferralDetailScreen
-from ungtui.tui.screens.referral_step import StepScreen
+from ungtui.tui.screens.people.individuals import IndividualsScreen
+from ungtui.tui.screens.referrals.referral_detail import ReferralDetailScreen
+from ungtui.tui.screens.referrals.referral_step import StepScreen
 from ungtui.tui.screens.setup import SetupScreen
-from ungtui.tui.screens.sync import SyncScreen
+from ungtui.tui.screens.sync.sync import SyncScreen
 
 PASSPHRASE = "blåbär cykel tisdag hamn"
 
@@ -223,8 +223,8 @@ async def test_the_export_tab_says_full_or_since_when_and_f7_again_leaves_digits
 
 
 async def test_an_organisation_without_a_number_gets_one_under_duplicates(tmp_path):
-    from ungtui.services.organisations import list_organisations
-    from ungtui.services.starting_content import load_starting_content
+    from ungtui.services.people.organisations import list_organisations
+    from ungtui.services.processes.starting_content import load_starting_content
 
     kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
     load_starting_content(kommun.db, actor_id=kommun.user.staff_id)

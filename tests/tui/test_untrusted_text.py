@@ -13,7 +13,7 @@ import pytest
 from textual.widgets import DataTable, OptionList, Select
 
 from tests.tui.helpers import settle, type_text
-from ungtui.services.demo import fill_demo
+from ungtui.demo.fill import fill_demo
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
@@ -217,8 +217,8 @@ async def test_min_dag_and_the_sync_file_picker(hostile_db, opens_on_min_dag, tm
     name come from outside as much as a person's name does."""
     from textual.widgets import Input
 
-    from ungtui.services.organisations import current_user
-    from ungtui.services.sync_files import export_file
+    from ungtui.services.people.organisations import current_user
+    from ungtui.services.sync.sync_files import export_file
     from ungtui.tui.screens.my_day import MyDayScreen
 
     usb = tmp_path / "usb"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from tests.tui.helpers import settle, type_text
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.measures import LocalMeasureInput, add_local_measure, list_catalogue
-from ungtui.services.way import (
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.way.measures import LocalMeasureInput, add_local_measure, list_catalogue
+from ungtui.services.way.way import (
     ExitInput,
     FollowUpInput,
     PhaseInput,
@@ -19,9 +19,9 @@ from ungtui.services.way import (
 )
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
-from ungtui.tui.screens.measure_catalogue import CatalogueScreen
-from ungtui.tui.screens.way import WayScreen
-from ungtui.tui.screens.way_forms import WayFormScreen
+from ungtui.tui.screens.way.measure_catalogue import CatalogueScreen
+from ungtui.tui.screens.way.way import WayScreen
+from ungtui.tui.screens.way.way_forms import WayFormScreen
 
 
 def first_cells(table: DataTable) -> list[str]:
@@ -132,8 +132,8 @@ async def test_the_catalogue_edits_and_removes_local_measures_only(db, user):
 
 
 async def test_follow_ups_due_from_the_list_and_from_the_90_day_list(db, user):
-    from ungtui.tui.screens.follow_ups_due import FollowUpsDueScreen
-    from ungtui.tui.screens.guarantee import GuaranteeScreen
+    from ungtui.tui.screens.way.follow_ups_due import FollowUpsDueScreen
+    from ungtui.tui.screens.way.guarantee import GuaranteeScreen
 
     way_id = person_with_way(db, user)
     exit_way(db, way_id, ExitInput("2026-05-31", "studier"), actor_id=None)

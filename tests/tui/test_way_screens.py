@@ -8,9 +8,9 @@ from textual.widgets import DataTable, Input, Static
 
 from tests.tui.helpers import settle, type_text
 from ungtui.domain.way import OUTCOMES
-from ungtui.services.individuals import IndividualInput, save_individual
-from ungtui.services.measures import list_catalogue
-from ungtui.services.way import (
+from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.way.measures import list_catalogue
+from ungtui.services.way.way import (
     PLANNED_CHOICES,
     MappingInput,
     WayStartInput,
@@ -19,18 +19,18 @@ from ungtui.services.way import (
 )
 from ungtui.store.models import IndividualMeasure, JobTrack, Way
 from ungtui.tui.app import UngApp
-from ungtui.tui.screens.guarantee import GuaranteeScreen
-from ungtui.tui.screens.individual_detail import IndividualDetailScreen
-from ungtui.tui.screens.job_tracks import JobTracksScreen
-from ungtui.tui.screens.way import WayScreen
-from ungtui.tui.screens.way_forms import WayFormScreen
+from ungtui.tui.screens.people.individual_detail import IndividualDetailScreen
+from ungtui.tui.screens.way.guarantee import GuaranteeScreen
+from ungtui.tui.screens.way.job_tracks import JobTracksScreen
+from ungtui.tui.screens.way.way import WayScreen
+from ungtui.tui.screens.way.way_forms import WayFormScreen
 
 
 def contract(db, user) -> str:
     """An agreement like Ungdomskontraktet, of the user's organisation: 16–24, 90 days."""
-    from ungtui.services.agreements import AgreementInput, save_agreement
-    from ungtui.services.guarantee_rules import set_agreement_guarantee
-    from ungtui.services.organisations import add_organisation
+    from ungtui.services.people.organisations import add_organisation
+    from ungtui.services.processes.agreements import AgreementInput, save_agreement
+    from ungtui.services.way.guarantee_rules import set_agreement_guarantee
 
     af = add_organisation(db, name="Arbetsförmedlingen", org_nr="202100-2114", kind="af")
     aid = save_agreement(
@@ -278,7 +278,7 @@ def test_one_day_is_a_day():
     from datetime import date
     from types import SimpleNamespace
 
-    from ungtui.tui.screens.way import guarantee_text
+    from ungtui.tui.screens.way.way import guarantee_text
 
     def text(days_left):
         g = SimpleNamespace(
@@ -297,7 +297,7 @@ def test_one_day_is_a_day():
 
 async def test_closing_a_way_asks_about_planned_measures(db, user):
     from ungtui.domain.measures import national_measure_id
-    from ungtui.services.way import MeasureInput, save_individual_measure
+    from ungtui.services.way.way import MeasureInput, save_individual_measure
 
     person = add_person(db, user, "Bea", "2004-05-05")
     way = start_way(db, person, WayStartInput(entry_date="2026-09-01"), actor_id=None)
@@ -333,7 +333,7 @@ async def test_closing_a_way_asks_about_planned_measures(db, user):
 
 
 async def test_a_follow_up_before_its_day_asks_for_the_reason(db, user):
-    from ungtui.services.way import ExitInput, exit_way
+    from ungtui.services.way.way import ExitInput, exit_way
 
     person = add_person(db, user, "Cim", "2003-05-05")
     way = start_way(db, person, WayStartInput(entry_date="2026-01-12"), actor_id=None)

@@ -41,7 +41,7 @@ GROUPS = (database, sync, privacy, referrals, process, meetings, table, report)
 # class whose module was never loaded cannot have been raised, and importing it here
 # would load the heavy layers for every command.
 LIBRARY_ERRORS = (
-    ("ungtui.services.sync_files", "SenderNotTrusted", EXIT_TRUST),
+    ("ungtui.services.sync.sync_files", "SenderNotTrusted", EXIT_TRUST),
     ("ungtui.services.errors", "ServiceError", EXIT_REFUSED),
     ("ungtui.sync.fileformat", "SyncFileError", EXIT_REFUSED),
     ("ungtui.store.database", "StoreError", EXIT_REFUSED),

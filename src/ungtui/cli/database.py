@@ -80,7 +80,7 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
             f"{path} finns redan. Exempeldata skrivs bara till en ny fil, så att inga "
             "riktiga uppgifter blandas med påhittade."
         )
-    from ungtui.services.demo import fill_demo
+    from ungtui.demo.fill import fill_demo
 
     with opened(path, create=True) as db:
         summary = fill_demo(db, individuals=args.individuals, seed=args.seed)
@@ -92,8 +92,8 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
 
 
 def _dump(args: argparse.Namespace, db) -> int:
-    from ungtui.services.dump import dump_json
     from ungtui.services.private_files import write_private_text
+    from ungtui.services.sync.dump import dump_json
 
     text = dump_json(db, include_sensitive=args.sensitive)
     if args.out:

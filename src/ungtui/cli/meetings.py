@@ -34,7 +34,7 @@ def _run(args: argparse.Namespace, db) -> int:
 
 
 def _list(db, when: str, limit: int) -> int:
-    from ungtui.services.meetings import (
+    from ungtui.services.meetings.meetings import (
         WHEN_FILTERS,
         MeetingFilter,
         count_meetings,
@@ -63,8 +63,8 @@ def _list(db, when: str, limit: int) -> int:
 
 
 def _minutes(db, wanted: str, fmt: str, out: str | None, replace: bool) -> int:
-    from ungtui.services.meetings import find_meeting_id
-    from ungtui.services.minutes import FORMATS, build_minutes, write_minutes
+    from ungtui.services.meetings.meetings import find_meeting_id
+    from ungtui.services.meetings.minutes import FORMATS, build_minutes, write_minutes
 
     if fmt not in FORMATS:
         raise UsageError(f"Formatet {fmt} finns inte: välj md eller txt.")

@@ -47,7 +47,7 @@ def add_commands(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _backup(args: argparse.Namespace, path: Path) -> int:
-    from ungtui.services.backup import backup
+    from ungtui.services.privacy.backup import backup
 
     if not path.exists():
         raise Refused(f"Databasen {path} finns inte.")
@@ -59,7 +59,7 @@ def _backup(args: argparse.Namespace, path: Path) -> int:
 
 
 def _restore(args: argparse.Namespace, path: Path) -> int:
-    from ungtui.services.backup import is_encrypted, restore
+    from ungtui.services.privacy.backup import is_encrypted, restore
 
     source = Path(args.file)
     passphrase = passphrase_from_user() if source.exists() and is_encrypted(source) else None
@@ -78,7 +78,7 @@ def _audit_log(args: argparse.Namespace, db) -> int:
 
 def _extract(args: argparse.Namespace, db) -> int:
     from ungtui.services.audit import install_user
-    from ungtui.services.extract import as_json, as_markdown, build_extract, find_person
+    from ungtui.services.privacy.extract import as_json, as_markdown, build_extract, find_person
 
     person = find_person(db, args.person)
     with db.engine.connect() as conn:

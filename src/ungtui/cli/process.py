@@ -58,7 +58,7 @@ def _marked(snippet: str) -> str:
 
 
 def _run(args: argparse.Namespace, db) -> int:
-    from ungtui.services.organisations import current_user
+    from ungtui.services.people.organisations import current_user
 
     user = current_user(db)
     actor = user.staff_id if user else None
@@ -68,7 +68,7 @@ def _run(args: argparse.Namespace, db) -> int:
         return _export(db, args)
     if args.process_command == "import":
         return _import(db, args, actor)
-    from ungtui.services.starting_content import load_starting_content
+    from ungtui.services.processes.starting_content import load_starting_content
 
     summary = load_starting_content(db, actor_id=actor)
     print(
@@ -78,7 +78,7 @@ def _run(args: argparse.Namespace, db) -> int:
 
 
 def _search(db, args: argparse.Namespace) -> int:
-    from ungtui.services.processes import search
+    from ungtui.services.processes.processes import search
     from ungtui.store.process_search import ProcessQuery
 
     if args.limit < 1:
@@ -95,7 +95,7 @@ def _search(db, args: argparse.Namespace) -> int:
 
 def _export(db, args: argparse.Namespace) -> int:
     from ungtui.services.private_files import write_private_text
-    from ungtui.services.processes import export_process, find_process
+    from ungtui.services.processes.processes import export_process, find_process
 
     text = export_process(db, find_process(db, args.process))
     if args.out:
@@ -107,7 +107,7 @@ def _export(db, args: argparse.Namespace) -> int:
 
 
 def _import(db, args: argparse.Namespace, actor: str | None) -> int:
-    from ungtui.services.processes import import_process
+    from ungtui.services.processes.processes import import_process
 
     try:
         text = Path(args.file).read_text(encoding="utf-8")

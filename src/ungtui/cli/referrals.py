@@ -43,7 +43,7 @@ def _run(args: argparse.Namespace, db) -> int:
 
 def _days(db, value: str | None) -> int:
     from ungtui.services.errors import ValidationError
-    from ungtui.services.referrals import reply_working_days, set_reply_working_days
+    from ungtui.services.referrals.referrals import reply_working_days, set_reply_working_days
 
     if value is None:
         print(f"Svara senast sätts till {reply_working_days(db)} arbetsdagar efter i dag.")
@@ -58,7 +58,7 @@ def _days(db, value: str | None) -> int:
 
 
 def _rows(db, view: str, organisation_id: str, include_ended: bool) -> Iterator:
-    from ungtui.services.referrals import list_referrals
+    from ungtui.services.referrals.referrals import list_referrals
 
     offset = 0
     while True:
@@ -86,8 +86,8 @@ def line(row) -> str:
 
 
 def _list(db, *, overdue_only: bool, include_ended: bool) -> int:
-    from ungtui.services.organisations import current_user
-    from ungtui.services.referrals import VIEWS, view_counts
+    from ungtui.services.people.organisations import current_user
+    from ungtui.services.referrals.referrals import VIEWS, view_counts
 
     user = current_user(db)
     if user is None:

@@ -35,7 +35,7 @@ def add_commands(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _agreement_id(db, wanted: str) -> str:
-    from ungtui.services.agreements import list_agreements
+    from ungtui.services.processes.agreements import list_agreements
 
     rows = list_agreements(db)
     folded = wanted.strip().casefold()
@@ -54,8 +54,8 @@ def _agreement_id(db, wanted: str) -> str:
 
 def _run(args: argparse.Namespace, db) -> int:
     from ungtui.domain.periods import PeriodError, parse_period
-    from ungtui.services.report import build_report
-    from ungtui.services.report_export import render, write_report
+    from ungtui.services.followup.report import build_report
+    from ungtui.services.followup.report_export import render, write_report
 
     fmt = args.format.strip().lower()
     if fmt not in FORMATS:

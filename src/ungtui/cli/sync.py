@@ -68,11 +68,11 @@ def passphrase_from_user() -> str:
 
 def receiver_domain(db, organisation_id: str, wanted: str | None) -> str | None:
     """--namnd: a code or a name of a domain of the organisation; 'alla' is the whole
-    kommun. Without it, the default of services.sync_files.default_domain."""
+    kommun. Without it, the default of services.sync.sync_files.default_domain."""
     from ungtui.domain.secrecy import domain_label, domains_for_kind
     from ungtui.domain.text import fold
-    from ungtui.services.organisations import list_organisations
-    from ungtui.services.sync_files import default_domain
+    from ungtui.services.people.organisations import list_organisations
+    from ungtui.services.sync.sync_files import default_domain
 
     if wanted is None:
         return default_domain(db, organisation_id)
@@ -89,8 +89,8 @@ def receiver_domain(db, organisation_id: str, wanted: str | None) -> str | None:
 
 def _export(args: argparse.Namespace, db) -> int:
     from ungtui.domain.text import plural
-    from ungtui.services.organisations import find_organisation
-    from ungtui.services.sync_files import export_file, export_preview
+    from ungtui.services.people.organisations import find_organisation
+    from ungtui.services.sync.sync_files import export_file, export_preview
 
     # A name, a number or an id; an ambiguous or unknown one is refused.
     org = find_organisation(db, args.for_org).id
@@ -136,7 +136,7 @@ def _import(args: argparse.Namespace, path: Path) -> int:
 
 
 def _import_into(db, args: argparse.Namespace) -> int:
-    from ungtui.services.sync_files import UnknownSender, import_file
+    from ungtui.services.sync.sync_files import UnknownSender, import_file
 
     try:
         result = import_file(
@@ -166,7 +166,7 @@ def _import_into(db, args: argparse.Namespace) -> int:
 
 
 def _conflicts(args: argparse.Namespace, db) -> int:
-    from ungtui.services.conflicts import list_conflicts
+    from ungtui.services.sync.conflicts import list_conflicts
 
     conflicts = list_conflicts(db)
     if not conflicts:

@@ -69,7 +69,7 @@ def add_commands(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _user(db):
-    from ungtui.services.organisations import current_user
+    from ungtui.services.people.organisations import current_user
 
     user = current_user(db)
     if user is None:
@@ -81,9 +81,8 @@ def _user(db):
 
 def _import(args: argparse.Namespace, db) -> int:
     from ungtui.domain.table_import import FIELDS, guess_mapping
-    from ungtui.services.private_files import write_private_text
-    from ungtui.services.table_files import read_table
-    from ungtui.services.table_import import (
+    from ungtui.services.people.table_files import read_table
+    from ungtui.services.people.table_import import (
         apply_import,
         load_mapping_file,
         mapping_json,
@@ -91,6 +90,7 @@ def _import(args: argparse.Namespace, db) -> int:
         remembered_mapping,
         report_lines,
     )
+    from ungtui.services.private_files import write_private_text
 
     user = _user(db)
     table = read_table(Path(args.file), args.sheet)
@@ -124,16 +124,16 @@ def _import(args: argparse.Namespace, db) -> int:
 def _export(args: argparse.Namespace, db) -> int:
     from ungtui.cli.sync import receiver_domain
     from ungtui.domain.text import plural
-    from ungtui.services.individuals import IndividualFilter
-    from ungtui.services.list_export import (
+    from ungtui.services.meetings.meeting_actions import ActionFilter
+    from ungtui.services.people.individuals import IndividualFilter
+    from ungtui.services.people.organisations import find_organisation
+    from ungtui.services.privacy.list_export import (
         LISTS,
         export_individuals,
         export_open_actions,
         export_referrals,
         list_receiver,
     )
-    from ungtui.services.meeting_actions import ActionFilter
-    from ungtui.services.organisations import find_organisation
 
     user = _user(db)
     if args.list_name not in LISTS:

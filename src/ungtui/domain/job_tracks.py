@@ -1,7 +1,7 @@
 """Job tracks (jobbspår): places and who fills them. An agreement's goal for its tracks
 (seed 001: at least three tracks with at least 180 places in all, at least half of the
 participants from its target group) is its own, counted on its own tracks
-(services.job_tracks.track_goals)."""
+(services.way.job_tracks.track_goals)."""
 
 from __future__ import annotations
 

@@ -25,11 +25,11 @@ from ungtui.domain.meeting_consent import masked_name
 from ungtui.domain.referral_states import AWAITING_REPLY
 from ungtui.domain.text import display_name, plural
 from ungtui.services import clock
-from ungtui.services.follow_ups_due import list_due
-from ungtui.services.guarantee import guarantee_rules, list_watch
-from ungtui.services.meetings import to_local, to_utc
-from ungtui.services.organisations import CurrentUser
-from ungtui.services.referrals import refresh_states
+from ungtui.services.meetings.meetings import to_local, to_utc
+from ungtui.services.people.organisations import CurrentUser
+from ungtui.services.referrals.referrals import refresh_states
+from ungtui.services.way.follow_ups_due import list_due
+from ungtui.services.way.guarantee import guarantee_rules, list_watch
 from ungtui.store.database import Database
 from ungtui.store.models import (
     Individual,

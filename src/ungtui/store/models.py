@@ -341,7 +341,7 @@ class WorkProcess(Record, table=True):
 
 class WorkProcessVersion(Record, table=True):
     """The whole text of a process as saved at one version (the Markdown of
-    services.process_markdown), so any two versions can be compared."""
+    services.processes.process_markdown), so any two versions can be compared."""
 
     __tablename__ = "work_process_version"
 
@@ -505,7 +505,7 @@ class ReferralEvent(Record, table=True):
 class ReferralState(SQLModel, table=True):
     """Install-local cache of each referral's derived state, so lists filter and page in
     SQL. A row is stale when its count of events differs from the referral's events (a
-    sync import or a purge changed them); services.referrals rebuilds stale rows before
+    sync import or a purge changed them); services.referrals.referrals rebuilds stale rows before
     reading. Events are never edited, only added or purged, so the count is enough.
     Never synced, never dumped."""
 

@@ -38,7 +38,7 @@ do what the protocol lets its sender do:
    applied (a number is the organisation's identity).
 5. Acknowledgements never move this install's identity: an acknowledgement names the
    file it confirms, and one naming a file this install did not write (or a sequence
-   number it never reached) is ignored with a warning (services.sync.apply_changes).
+   number it never reached) is ignored with a warning (services.sync.sync.apply_changes).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ not marked final and fails (and the size no longer matches the signed header); a
 data changes the body size the header signed; a segment of another file has another
 binding. Each segment costs 80 bytes (tag and signature), 0.1 % of the file.
 
-A file is read twice by an import (services.sync_files): first to verify and check
+A file is read twice by an import (services.sync.sync_files): first to verify and check
 everything, then to apply it. The second reading compares each segment's digest with the
 first one's, so what is applied is exactly what was checked.
 

@@ -99,7 +99,7 @@ class UngApp(UngAppBase):
             return
         self.user = user
         self._open_register()
-        from ungtui.tui.screens.processes import offer_starting_content
+        from ungtui.tui.screens.processes.processes import offer_starting_content
 
         offer_starting_content(self)
 
@@ -157,7 +157,7 @@ class UngApp(UngAppBase):
         settings = self.privacy
         idle = self._monotonic() - self._last_activity
         if settings.idle_minutes and idle >= settings.idle_minutes * 60:
-            from ungtui.tui.screens.lock import LockScreen
+            from ungtui.tui.screens.privacy.lock import LockScreen
 
             self.locked = True
             self.push_screen(LockScreen(settings.lock_passphrase_hash), self._unlocked)
@@ -171,7 +171,7 @@ class UngApp(UngAppBase):
         self.action_section(HOME)
 
     def action_new_individual(self) -> None:
-        from ungtui.tui.screens.individual_form import IndividualFormScreen
+        from ungtui.tui.screens.people.individual_form import IndividualFormScreen
 
         self.push_screen(IndividualFormScreen(None))
 
@@ -256,33 +256,33 @@ class UngApp(UngAppBase):
             self.push_screen(HelpScreen(self.screen))
 
     def action_units(self) -> None:
-        from ungtui.tui.screens.units import UnitsScreen
+        from ungtui.tui.screens.people.units import UnitsScreen
 
         self.push_screen(UnitsScreen())
 
     def action_privacy_settings(self) -> None:
-        from ungtui.tui.screens.privacy_settings import PrivacySettingsScreen
+        from ungtui.tui.screens.privacy.privacy_settings import PrivacySettingsScreen
 
         self.push_screen(PrivacySettingsScreen())
 
     # --- navigation: screens open each other's records through these ------------------
 
     def open_person(self, individual_id: str) -> None:
-        from ungtui.tui.screens.individual_detail import IndividualDetailScreen
+        from ungtui.tui.screens.people.individual_detail import IndividualDetailScreen
 
         self.push_screen(IndividualDetailScreen(individual_id))
 
     def open_process(self, process_id: str) -> None:
-        from ungtui.tui.screens.process_detail import ProcessDetailScreen
+        from ungtui.tui.screens.processes.process_detail import ProcessDetailScreen
 
         self.push_screen(ProcessDetailScreen(process_id))
 
     def open_agreement(self, agreement_id: str) -> None:
-        from ungtui.tui.screens.agreements import AgreementDetailScreen
+        from ungtui.tui.screens.processes.agreements import AgreementDetailScreen
 
         self.push_screen(AgreementDetailScreen(agreement_id))
 
     def open_referral(self, referral_id: str) -> None:
-        from ungtui.tui.screens.referral_detail import ReferralDetailScreen
+        from ungtui.tui.screens.referrals.referral_detail import ReferralDetailScreen
 
         self.push_screen(ReferralDetailScreen(referral_id))

@@ -50,7 +50,7 @@ class PersonCommands(Provider):
         if getattr(app, "user", None) is None or len(query.strip()) < 2:
             return
         # Imported when first searched: the app's first screen does not wait for them.
-        from ungtui.services.individuals import IndividualFilter, list_individuals
+        from ungtui.services.people.individuals import IndividualFilter, list_individuals
 
         rows = await asyncio.to_thread(
             list_individuals, app.db, IndividualFilter(text=query), limit=MAX_HITS
@@ -83,7 +83,7 @@ class ProcessCommands(Provider):
         app = cast(UngAppBase, self.app)
         if getattr(app, "user", None) is None or len(query.strip()) < 2:
             return
-        from ungtui.services import processes
+        from ungtui.services.processes import processes
         from ungtui.store.process_search import ProcessQuery
 
         rows = await asyncio.to_thread(

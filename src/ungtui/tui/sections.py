@@ -19,43 +19,43 @@ def _my_day() -> Screen:
 
 
 def _individuals() -> Screen:
-    from ungtui.tui.screens.individuals import IndividualsScreen
+    from ungtui.tui.screens.people.individuals import IndividualsScreen
 
     return IndividualsScreen()
 
 
 def _referrals() -> Screen:
-    from ungtui.tui.screens.referrals import ReferralsScreen
+    from ungtui.tui.screens.referrals.referrals import ReferralsScreen
 
     return ReferralsScreen()
 
 
 def _processes() -> Screen:
-    from ungtui.tui.screens.processes import ProcessesScreen
+    from ungtui.tui.screens.processes.processes import ProcessesScreen
 
     return ProcessesScreen()
 
 
 def _meetings() -> Screen:
-    from ungtui.tui.screens.meetings import MeetingsScreen
+    from ungtui.tui.screens.meetings.meetings import MeetingsScreen
 
     return MeetingsScreen()
 
 
 def _follow_up() -> Screen:
-    from ungtui.tui.screens.follow_up import FollowUpScreen
+    from ungtui.tui.screens.followup.follow_up import FollowUpScreen
 
     return FollowUpScreen()
 
 
 def _sync() -> Screen:
-    from ungtui.tui.screens.sync import SyncScreen
+    from ungtui.tui.screens.sync.sync import SyncScreen
 
     return SyncScreen()
 
 
 def _audit_log() -> Screen:
-    from ungtui.tui.screens.audit_log import AuditLogScreen
+    from ungtui.tui.screens.privacy.audit_log import AuditLogScreen
 
     return AuditLogScreen()
 

@@ -157,11 +157,11 @@ class MyDayScreen(UngScreen[None]):
         if key == "remisser":
             app.open_referral(target)
         elif key in ("atgarder", "moten"):
-            from ungtui.tui.screens.meeting import MeetingScreen
+            from ungtui.tui.screens.meetings.meeting import MeetingScreen
 
             app.push_screen(MeetingScreen(target))
         elif key in ("garanti", "uppfoljningar"):
-            from ungtui.tui.screens.way import WayScreen
+            from ungtui.tui.screens.way.way import WayScreen
 
             app.push_screen(WayScreen(target))
         elif key == "synk":
@@ -172,15 +172,15 @@ class MyDayScreen(UngScreen[None]):
         if key == "remisser":
             app.action_section("remisser")
         elif key == "atgarder":
-            from ungtui.tui.screens.meeting_actions import OpenActionsScreen
+            from ungtui.tui.screens.meetings.meeting_actions import OpenActionsScreen
 
             app.push_screen(OpenActionsScreen())
         elif key == "garanti":
-            from ungtui.tui.screens.guarantee import GuaranteeScreen
+            from ungtui.tui.screens.way.guarantee import GuaranteeScreen
 
             app.push_screen(GuaranteeScreen())
         elif key == "uppfoljningar":
-            from ungtui.tui.screens.follow_ups_due import FollowUpsDueScreen
+            from ungtui.tui.screens.way.follow_ups_due import FollowUpsDueScreen
 
             app.push_screen(FollowUpsDueScreen())
         elif key == "moten":
@@ -189,7 +189,7 @@ class MyDayScreen(UngScreen[None]):
             self._open_sync(None)
 
     def _open_sync(self, organisation_id: str | None) -> None:
-        from ungtui.tui.screens.sync import SyncScreen
+        from ungtui.tui.screens.sync.sync import SyncScreen
 
         self.app.action_section("synk")
         screen = self.app.screen

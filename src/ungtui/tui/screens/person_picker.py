@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from ungtui.services.individuals import IndividualFilter, IndividualRow, list_individuals
+from ungtui.services.people.individuals import IndividualFilter, IndividualRow, list_individuals
 from ungtui.tui.screens.base import UngModalScreen
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name

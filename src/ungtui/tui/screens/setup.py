@@ -11,7 +11,7 @@ from textual.widgets import Header, Input, Select, Static
 from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind, infer_domain
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
 from ungtui.services.errors import ValidationError
-from ungtui.services.organisations import (
+from ungtui.services.people.organisations import (
     CurrentUser,
     SetupChoice,
     register_user,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ungtui.services.report_export import number
+from ungtui.services.followup.report_export import number
 
 BAR = "█"
 HALF = "▌"

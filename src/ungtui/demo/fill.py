@@ -1,0 +1,426 @@
+"""Fictional but realistic data to try the app on.
+
+Identity numbers use the serial range 980–999, which Skatteverket keeps for test
+numbers, so a generated number belongs to nobody. Names are common Swedish and
+newcomer names in random pairs. Bulk rows go in with one prepared statement per table,
+in a unit of work (UnitOfWork.insert_generated): 100,000 people as ORM objects would take
+minutes.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert
+
+from ungtui.demo.meetings import fill_demo_meetings
+from ungtui.demo.processes import fill_demo_processes
+from ungtui.demo.referrals import demo_consent, fill_demo_referrals
+from ungtui.demo.way import fill_way_demo
+from ungtui.domain.identity import luhn_check_digit
+from ungtui.domain.orgnr import organisation_id
+from ungtui.services import clock
+from ungtui.services.people.individuals import search_key, sort_key
+from ungtui.services.people.organisations import CURRENT_STAFF_KEY
+from ungtui.services.referrals.referrals import refresh_states
+from ungtui.services.unit_of_work import CREATED, UnitOfWork
+from ungtui.store.database import Database
+from ungtui.store.models import (
+    ChangeLog,
+    Consent,
+    Individual,
+    Organisation,
+    Responsibility,
+    Setting,
+    Staff,
+    Unit,
+)
+
+WOMEN = [
+    "Anna",
+    "Maria",
+    "Emma",
+    "Sara",
+    "Elin",
+    "Ida",
+    "Hanna",
+    "Julia",
+    "Linnéa",
+    "Moa",
+    "Wilma",
+    "Alva",
+    "Ebba",
+    "Maja",
+    "Saga",
+    "Tove",
+    "Ronja",
+    "Amira",
+    "Fatima",
+    "Aisha",
+    "Hodan",
+    "Leila",
+    "Mariam",
+    "Noor",
+    "Zeynep",
+    "Yasmin",
+    "Sofía",
+    "Ängla",
+    "Åsa",
+    "Märta",
+]
+MEN = [
+    "Erik",
+    "Lars",
+    "Johan",
+    "Karl",
+    "Oscar",
+    "Lucas",
+    "William",
+    "Elias",
+    "Hugo",
+    "Liam",
+    "Noah",
+    "Adam",
+    "Viktor",
+    "Emil",
+    "Isak",
+    "Ali",
+    "Mohammed",
+    "Ahmed",
+    "Omar",
+    "Yusuf",
+    "Abdi",
+    "Hassan",
+    "Mustafa",
+    "Dawit",
+    "Tesfay",
+    "Björn",
+    "Åke",
+    "Örjan",
+    "Jörgen",
+]
+SURNAMES = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Lindström",
+    "Sandberg",
+    "Ström",
+    "Åberg",
+    "Öberg",
+    "Ek",
+    "Sjöberg",
+    "Hassan",
+    "Mohamed",
+    "Ali",
+    "Ahmed",
+    "Abdullahi",
+    "Öztürk",
+    "Yılmaz",
+    "Nguyen",
+    "Haile",
+    "Tesfaye",
+    "Kebede",
+    "Rahimi",
+    "Hosseini",
+    "Popescu",
+    "Kowalski",
+    "Nowak",
+    "Jovanović",
+    "Begić",
+    "Al-Hassan",
+]
+STREETS = [
+    "Storgatan",
+    "Kyrkogatan",
+    "Järnvägsgatan",
+    "Skolgatan",
+    "Västra vägen",
+    "Ängsvägen",
+    "Björkallén",
+]
+
+ORGANISATIONS = (
+    ("Arbetsförmedlingen", "202100-2114", "af", ("Arbetsförmedlingen Malmö Unga",)),
+    (
+        "Malmö stad",
+        "212000-1124",
+        "kommun",
+        ("Jobbcenter Unga", "Vuxenutbildningen", "KAA-enheten", "Socialtjänsten"),
+    ),
+    ("Försäkringskassan", "202100-5521", "fk", ("Lokalt försäkringscenter",)),
+    ("Nordljus Kompetens AB", "556789-0123", "leverantor", ("Rusta och matcha",)),
+)
+# Each demo unit's secrecy domain (nämnd or authority), as its first-run screen sets it.
+UNIT_DOMAINS = {
+    "Arbetsförmedlingen Malmö Unga": "af",
+    "Jobbcenter Unga": "arbetsmarknad",
+    "Vuxenutbildningen": "vuxenutbildning",
+    "KAA-enheten": "skola_kaa",
+    "Socialtjänsten": "socialtjanst",
+    "Lokalt försäkringscenter": "fk",
+    "Rusta och matcha": "hela",
+}
+STAFF = (
+    ("Karin Lind", 0, "ungdomshandläggare"),
+    ("Ahmed Yusuf", 0, "arbetsförmedlare"),
+    ("Petra Holm", 0, "arbetsförmedlare"),
+    ("Sofia Berg", 1, "arbetsmarknadssekreterare"),
+    ("Jonas Ek", 1, "jobbcoach"),
+    ("Lena Åström", 2, "studie- och yrkesvägledare"),
+    ("Miriam Haddad", 3, "KAA-samordnare"),
+    ("Tomas Nyberg", 4, "socialsekreterare"),
+    ("Eva Sjögren", 5, "handläggare"),
+    ("Daniel Öst", 6, "coach"),
+)
+DEMO_USER = 3  # Sofia Berg, Jobbcenter Unga, Malmö stad
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    individuals: int
+    consents: int
+    seconds: float
+
+
+def _identity(rng: random.Random, birth: date, gender: str, kind: str) -> str:
+    # The third serial digit is odd for men, even for women.
+    gender_digit = rng.randrange(0, 10, 2) if gender == "kvinna" else rng.randrange(1, 10, 2)
+    serial = f"{rng.choice((98, 99))}{gender_digit}"
+    day = birth.day + (60 if kind == "samordningsnummer" else 0)
+    check = luhn_check_digit(f"{birth:%y%m}{day:02d}{serial}")
+    return f"{birth:%Y%m}{day:02d}-{serial}{check}"
+
+
+def fill_demo(
+    db: Database, *, individuals: int = 300, seed: int = 1, today: date | None = None
+) -> DemoSummary:
+    started = datetime.now()
+    today = today or clock.today()
+    rng = random.Random(seed)
+
+    def rid() -> str:
+        # Seeded ids, so the same seed gives the same database.
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+    # Facts added later (issue 18) come from a stream of their own, so that the same seed
+    # still gives everyone else the same names, numbers and ways.
+    facts = random.Random(seed * 104729 + 7)
+    now = datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC)
+    org_ids, unit_ids, unit_org, staff_ids = [], [], [], []
+    organisations, units, staff = [], [], []
+    for name, org_nr, kind, unit_names in ORGANISATIONS:
+        rid()  # drawn and dropped: every later value of the seed stays as it was
+        # The organisation's id is derived from its number, as on every install.
+        org_id = organisation_id(org_nr)
+        org_ids.append(org_id)
+        organisations.append(
+            dict(id=org_id, name=name, org_nr=org_nr, kind=kind, created_at=now, updated_at=now)
+        )
+        for unit_name in unit_names:
+            unit_id = rid()
+            unit_ids.append(unit_id)
+            unit_org.append(org_id)
+            units.append(
+                dict(
+                    id=unit_id,
+                    organisation_id=org_id,
+                    name=unit_name,
+                    secrecy_domain=UNIT_DOMAINS[unit_name],
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    staff_by_org: dict[str, list[str]] = {}
+    staff_unit: dict[str, dict] = {}
+    for name, unit_index, role in STAFF:
+        staff_id = rid()
+        staff_ids.append(staff_id)
+        staff_by_org.setdefault(unit_org[unit_index], []).append(staff_id)
+        staff_unit[staff_id] = units[unit_index]
+        staff.append(
+            dict(
+                id=staff_id,
+                name=name,
+                unit_id=unit_ids[unit_index],
+                role=role,
+                email="",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    af, kommun = org_ids[0], org_ids[1]
+
+    people, responsibilities, consents, log = [], [], [], []
+    for _ in range(individuals):
+        gender = rng.choices(("kvinna", "man", "annat"), weights=(48, 50, 2))[0]
+        legal = gender if gender != "annat" else rng.choice(("kvinna", "man"))
+        first = rng.choice(WOMEN if legal == "kvinna" else MEN)
+        last = rng.choice(SURNAMES)
+        age_days = rng.randint(15 * 365, 34 * 365)
+        birth = today - timedelta(days=age_days)
+        kind = rng.choices(
+            ("personnummer", "samordningsnummer", "reservnummer"), weights=(85, 11, 4)
+        )[0]
+        newcomer = kind == "samordningsnummer" or rng.random() < 0.12
+        number = reserve = None
+        if kind == "reservnummer":
+            reserve = f"R-{rng.getrandbits(24):06X}"
+        else:
+            number = _identity(rng, birth, legal, kind)
+        age = (today - birth).days // 365
+        in_school = 16 <= age <= 19 and rng.random() < 0.6
+        diploma = age >= 19 and rng.random() < 0.55
+        permit = today - timedelta(days=rng.randint(30, 6 * 365)) if newcomer else None
+        if permit and permit < birth:
+            permit = None
+        created = now - timedelta(days=rng.randint(0, 900), minutes=rng.randint(0, 600))
+        person_id = rid()
+        case_org = rng.choices((kommun, af), weights=(70, 30))[0]
+        # AF decides who is in the establishment programme: most adult newcomers, from a
+        # month or few after the permit, for up to two years.
+        programme_from = programme_until = None
+        if permit and age >= 20 and facts.random() < 0.7:
+            programme_from = permit + timedelta(days=facts.randint(30, 120))
+            programme_until = programme_from + timedelta(days=729)
+            if programme_from > today:
+                programme_from = programme_until = None
+            elif programme_until > today:
+                programme_until = None
+        af_status = ""
+        if case_org == af or facts.random() < 0.3:
+            af_status = facts.choices(
+                ("oppet_arbetslos", "program", "inskriven_annan", ""), weights=(40, 40, 10, 10)
+            )[0]
+        people.append(
+            dict(
+                id=person_id,
+                created_at=created,
+                updated_at=created,
+                deleted_at=None,
+                identity_kind=kind,
+                identity_number=number,
+                reserve_id=reserve,
+                birth_date=birth,
+                first_name=first,
+                last_name=last,
+                gender=gender,
+                phone=f"07{rng.randint(0, 9)}-{rng.randint(100, 999)} {rng.randint(10, 99)} "
+                f"{rng.randint(10, 99)}",
+                email="",
+                address=f"{rng.choice(STREETS)} {rng.randint(1, 80)}",
+                in_upper_secondary=in_school,
+                has_upper_secondary_diploma=diploma,
+                residence_permit_date=permit,
+                status=rng.choices(("aktiv", "vilande", "avslutad"), weights=(80, 8, 12))[0],
+                case_organisation_id=case_org,
+                establishment_from=programme_from,
+                establishment_until=programme_until,
+                municipality="Malmö" if facts.random() < 0.92 else "",
+                af_status=af_status,
+                search_key=search_key(first, last, number, reserve),
+                sort_key=sort_key(first, last),
+            )
+        )
+        log.append(
+            dict(
+                id=rid(),
+                at=created,
+                table_name="individual",
+                record_id=person_id,
+                field=CREATED,
+                old_value=None,
+                new_value=None,
+                actor_id=rng.choice(staff_by_org[case_org]),
+            )
+        )
+        for org in (case_org, kommun if case_org == af else af):
+            if org == case_org or rng.random() < 0.6:
+                responsibilities.append(
+                    dict(
+                        id=rid(),
+                        individual_id=person_id,
+                        organisation_id=org,
+                        staff_id=rng.choice(staff_by_org[org]),
+                        created_at=created,
+                        updated_at=created,
+                        deleted_at=None,
+                    )
+                )
+        if rng.random() < 0.65:
+            other = af if case_org == kommun else kommun
+            valid_from = created.date()
+            withdrawn = (
+                valid_from + timedelta(days=rng.randint(10, 200)) if rng.random() < 0.08 else None
+            )
+            if withdrawn and withdrawn > today:
+                withdrawn = None
+            consent_id = rid()
+            categories = rng.choice(("kontakt,utbildning,arbete", "kontakt,arbete"))
+            form = rng.choice(("skriftligt", "muntligt"))
+            valid_to = valid_from + timedelta(days=365) if rng.random() < 0.5 else None
+            recorder = rng.choice(staff_by_org[case_org])
+            # The one who records discloses: the unit's nämnd gives the other party data
+            # for the joint planning and for referrals; a kommun receives at Jobbcenter.
+            unit = staff_unit[recorder]
+            consents.append(
+                demo_consent(
+                    consent_id=consent_id,
+                    person=person_id,
+                    birth=birth,
+                    recorder=recorder,
+                    discloser=(unit["organisation_id"], unit["secrecy_domain"]),
+                    receiver=(other, "arbetsmarknad" if other == kommun else None),
+                    purposes="samordning,remiss",
+                    purpose="Samordning av insatser mot arbete eller studier",
+                    categories=categories,
+                    valid_from=valid_from,
+                    moment=created,
+                    form=form,
+                    valid_to=valid_to,
+                    withdrawn_on=withdrawn,
+                )
+            )
+
+    records = {
+        Organisation: organisations,
+        Unit: units,
+        Staff: staff,
+        Individual: people,
+        Responsibility: responsibilities,
+        Consent: consents,
+    }
+    # Demo records travel by sync like typed ones (the unit of work stamps them).
+    with UnitOfWork(db, None) as uow:
+        for model, rows in [*records.items(), (ChangeLog, log)]:
+            uow.insert_generated(model, rows)
+        uow.session.connection().execute(
+            insert(Setting.__table__).prefix_with("OR REPLACE"),
+            [dict(key=CURRENT_STAFF_KEY, value=staff_ids[DEMO_USER])],
+        )
+    fill_way_demo(db, people, today=today, seed=seed)
+    fill_demo_referrals(db, seed=seed, today=today)
+    # The referral lists' cache is built now, while the file is being made: opening the
+    # demo database (sample.db) only to read it then writes nothing.
+    refresh_states(db)
+    fill_demo_processes(db, actor_id=staff_ids[DEMO_USER], today=today)
+    fill_demo_meetings(db, seed=seed, today=today)
+    seconds = (datetime.now() - started).total_seconds()
+    return DemoSummary(individuals=len(people), consents=len(consents), seconds=seconds)

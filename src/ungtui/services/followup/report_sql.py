@@ -1,0 +1,363 @@
+"""The SQL the follow-up is built from: each person's subgroups on a given day, worked out
+by SQLite over ISO dates with the SQL that domain.target_groups and domain.ages state
+their rules in, and the install-local temporary tables a report reads instead of
+joining the register again for every query.
+
+A query groups its rows by gender and the subgroup flags (one number, a bit each, with
+the municipality's number above them), so at most a few hundred rows come back even at
+100,000 people; Python folds those into the overlapping subgroups.
+
+With an agreement, every row is first limited to the agreement's population: people whose
+case a party holds, in one of the agreement's target groups on the day that matters, and
+registered in one of its municipalities when that is known (report_model.Scope).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from ungtui.domain import ages
+from ungtui.domain.dates import months_after_sql
+from ungtui.domain.periods import Period
+from ungtui.domain.target_groups import (
+    TargetGroupRules,
+    compulsory_school_done_sql,
+    group_sql,
+    in_establishment_sql,
+    kaa_school_sql,
+    newcomer_sql,
+)
+from ungtui.services.followup.report_model import (
+    ALL,
+    SUBGROUP_CODES,
+    Key,
+    Scope,
+    municipality_code,
+    split_municipalities,
+)
+from ungtui.store.database import Database
+
+_FLAGS = SUBGROUP_CODES[1:]
+# The municipality's number sits above the subgroup bits.
+_MUNICIPALITY_SHIFT = 8
+
+
+# --- subgroup flags in SQL ----------------------------------------------------------------
+
+
+def age_sql(day: str) -> str:
+    """Completed years on `day` (domain.ages.age_sql), from the birth year and day of
+    year split out once per report (report_person)."""
+    return ages.age_sql(day, "i.birth_year", "i.birth_md")
+
+
+def permit_until_sql(months: int) -> str:
+    """A newcomer's last day (domain.dates.months_after_sql of the permit's day)."""
+    return months_after_sql("residence_permit_date", months)
+
+
+# What each query needs to know about a person whatever the day, worked out once per
+# report into install-local temporary tables: `report_person` (one row per person),
+# `report_status` (school and AF status from a day on, for the few whose status changed)
+# and `report_way` (one row per way, with its person's columns and its first measures).
+PREPARE = (
+    "DROP TABLE IF EXISTS temp.report_person",
+    "DROP TABLE IF EXISTS temp.report_status",
+    "DROP TABLE IF EXISTS temp.report_way",
+    "DROP TABLE IF EXISTS temp.report_first",
+    "DROP TABLE IF EXISTS temp.report_multi",
+    """CREATE TEMP TABLE report_status AS
+    SELECT individual_id AS pid, kind, valid_from, value, created_at AS created
+    FROM person_status WHERE deleted_at IS NULL AND individual_id IN (
+        SELECT individual_id FROM person_status
+        WHERE deleted_at IS NULL AND valid_from IS NOT NULL)""",
+    "CREATE INDEX temp.report_status_pid ON report_status (pid, kind, valid_from)",
+    """CREATE TEMP TABLE report_person AS
+    SELECT id, id AS pid,
+        CASE WHEN gender IN ('kvinna', 'man') THEN gender ELSE 'annat' END AS g,
+        birth_date,
+        {birth_year} AS birth_year,
+        {birth_md} AS birth_md,
+        residence_permit_date AS permit_from,
+        {permit_until} AS permit_until,
+        (NOT in_upper_secondary AND NOT has_upper_secondary_diploma) AS no_school,
+        {school_done} AS school_done,
+        identity_kind = 'samordningsnummer' AS samord,
+        establishment_from AS est_from,
+        establishment_until AS est_until,
+        COALESCE(case_organisation_id, '') AS org,
+        municipality AS kom,
+        af_status AS af,
+        id IN (SELECT pid FROM report_status) AS hist,
+        id IN (
+            SELECT individual_id FROM (
+                -- the latest mapping is the current picture (bare column of max()),
+                -- looked for only among the few who ever had one that says so
+                SELECT individual_id, reduced_work_capacity, max(mapped_on) FROM mapping
+                WHERE deleted_at IS NULL AND individual_id IN (
+                    SELECT individual_id FROM mapping NOT INDEXED
+                    WHERE reduced_work_capacity AND deleted_at IS NULL)
+                GROUP BY individual_id)
+            WHERE reduced_work_capacity) AS dis
+    -- every row is read anyway: in file order, not by way of the index on deleted_at
+    FROM individual NOT INDEXED WHERE deleted_at IS NULL""",
+    "CREATE UNIQUE INDEX temp.report_person_id ON report_person (id)",
+    """CREATE TEMP TABLE report_first AS
+    SELECT im.way_id AS way_id, MIN(im.start_date) AS first_start,
+        MIN(CASE WHEN m.leads_to_work_or_studies THEN im.start_date END) AS first_ws
+    -- every row is read: in file order, rather than by way of the index on way_id
+    FROM individual_measure im NOT INDEXED CROSS JOIN measure m ON m.id = im.measure_id
+    WHERE im.deleted_at IS NULL AND im.status <> 'planerad'
+    GROUP BY im.way_id""",
+    "CREATE UNIQUE INDEX temp.report_first_way ON report_first (way_id)",
+    """CREATE TEMP TABLE report_way AS
+    SELECT w.id AS way_id, w.individual_id AS pid, w.entry_date, w.exit_on,
+        w.joined_on, w.exit_outcome AS outcome,
+        i.g, i.birth_date, i.birth_year, i.birth_md, i.permit_from, i.permit_until,
+        i.no_school, i.school_done, i.samord, i.est_from, i.est_until, i.org, i.kom, i.af,
+        i.hist, i.dis,
+        f.first_start, f.first_ws, 0 AS multi
+    FROM way w CROSS JOIN report_person i ON i.id = w.individual_id
+    LEFT JOIN report_first f ON f.way_id = w.id
+    WHERE w.deleted_at IS NULL""",
+    # The few who came back after an exit: counted once each, by grouping their ways.
+    # Found among the ways just copied, in memory, rather than in the register again.
+    """CREATE TEMP TABLE report_multi AS
+    SELECT pid FROM report_way GROUP BY pid HAVING COUNT(*) > 1""",
+    "CREATE UNIQUE INDEX temp.report_multi_pid ON report_multi (pid)",
+    "UPDATE report_way SET multi = 1 WHERE pid IN (SELECT pid FROM report_multi)",
+)
+_CLEAN_UP = (
+    *PREPARE[:5],
+    "DROP TABLE IF EXISTS temp.report_g_rule",
+    "DROP TABLE IF EXISTS temp.report_g_agreement",
+    "DROP TABLE IF EXISTS temp.report_g_place",
+)
+# Negative: KiB. Enough for the temporary tables and the rows they are built from at
+# 100,000 people, for the few seconds a report takes.
+REPORT_CACHE_KIB = -65536
+
+
+def _prepare(conn, rules: TargetGroupRules) -> int:
+    """Build the temporary tables in memory with room to keep them cached; returns the
+    connection's cache size to put back afterwards."""
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
+    conn.exec_driver_sql(f"PRAGMA cache_size = {REPORT_CACHE_KIB}")
+    for statement in prepare_statements(rules):
+        conn.exec_driver_sql(statement)
+    return int(cache)
+
+
+def prepare_statements(rules: TargetGroupRules) -> list[str]:
+    """PREPARE with the rules' SQL put in."""
+    birth_year, birth_md = ages.birth_parts_sql("birth_date")
+    fill = {
+        "{permit_until}": permit_until_sql(rules.newcomer_months),
+        "{school_done}": compulsory_school_done_sql("compulsory_school_done_on", "birth_date"),
+        "{birth_year}": birth_year,
+        "{birth_md}": birth_md,
+    }
+    out = []
+    for statement in PREPARE:
+        for name, sql in fill.items():
+            statement = statement.replace(name, sql)
+        out.append(statement)
+    return out
+
+
+def _clean_up(conn, cache: int) -> None:
+    for statement in _CLEAN_UP:
+        conn.exec_driver_sql(statement)
+    conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
+    conn.rollback()
+
+
+def status_sql(kind: str, day: str, current: str) -> str:
+    """A person's school or AF status on `day`: the latest row on or before it (a row
+    without a day counts as known since before), else today's value `current`. Only
+    people whose status changed have rows to look at."""
+    return f"""CASE WHEN i.hist THEN COALESCE((SELECT s.value FROM report_status s
+        WHERE s.pid = i.pid AND s.kind = '{kind}'
+          AND (s.valid_from IS NULL OR s.valid_from <= {day})
+        ORDER BY s.valid_from DESC, s.created DESC LIMIT 1), {current})
+      ELSE {current} END"""
+
+
+def _person_columns(day: str) -> str:
+    """Columns of the inner query from a source aliased `i` with report_person's columns:
+    gender, age, newcomer, school, establishment programme, compulsory school done and
+    folkbokförd, reduced work capacity, case organisation, municipality, AF status."""
+    school = status_sql("skola", day, "CASE WHEN i.no_school THEN 'ingen' ELSE 'gymnasieskola' END")
+    return f"""i.g AS g,
+        CASE WHEN i.birth_date IS NULL THEN NULL ELSE {age_sql(day)} END AS age,
+        {newcomer_sql("i.permit_from", "i.permit_until", day)} AS newc,
+        (CASE WHEN i.hist THEN {school} = 'ingen' ELSE i.no_school END) AS no_school,
+        {in_establishment_sql("i.est_from", "i.est_until", day)} AS etab,
+        {kaa_school_sql("i.school_done", "i.samord", day)} AS kaa_ok,
+        i.dis AS dis,
+        i.org AS org,
+        i.kom AS kom,
+        {status_sql("af", day, "i.af")} AS af"""
+
+
+def _flag_columns(rules: TargetGroupRules, municipality: str) -> str:
+    """Gender, and the subgroups as bits of one number (bit n is _FLAGS[n]) with the
+    municipality's number above them, so that SQLite groups on two columns."""
+    groups = group_sql(rules)
+    bits = (
+        groups["unga_16_24"],
+        groups["unga_16_29"],
+        groups["kaa"],
+        "etab",
+        "(newc AND NOT etab)",
+        "COALESCE(dis, 0)",
+    )
+    # SQLite gives << and | the same precedence, hence a bracket around every shift.
+    flags = " | ".join(f"(({bit}) << {n})" for n, bit in enumerate(bits))
+    if municipality != "0":
+        flags += f" | (({municipality}) << {_MUNICIPALITY_SHIFT})"
+    return f"g, ({flags}) AS flags"
+
+
+_KEYS: dict[tuple[str, int, tuple[str, ...]], list[Key]] = {}
+
+
+def _keys(gender: str, flags: int, municipalities: tuple[str, ...]) -> list[Key]:
+    """Every (subgroup, gender) cell a row of this gender and these flags counts in."""
+    cache_key = (gender, flags, municipalities)
+    found = _KEYS.get(cache_key)
+    if found is None:
+        subs = ["totalt", *(code for n, code in enumerate(_FLAGS) if flags >> n & 1)]
+        number = flags >> _MUNICIPALITY_SHIFT
+        if number:
+            subs.append(municipalities[number - 1])
+        found = _KEYS[cache_key] = [(sub, g) for sub in subs for g in (gender, ALL)]
+    return found
+
+
+# --- the agreement's population -----------------------------------------------------------
+
+
+def _scope_sql(scope: Scope | None, rules: TargetGroupRules, params: dict) -> tuple[str, str]:
+    """(the population as a condition on the inner query's columns, or '';
+    the municipality's number as an SQL expression, or '0'). Fills `params`."""
+    if scope is None:
+        return "", "0"
+    parts = []
+    names = []
+    for n, org in enumerate(scope.party_ids):
+        params[f"party{n}"] = org
+        names.append(f":party{n}")
+    held = ", ".join(names) or "''"
+    parts.append(f"org IN ({held})")
+    groups = group_sql(rules)
+    wanted = [groups[code] for code in scope.groups if code in groups]
+    if wanted:
+        parts.append("(" + " OR ".join(wanted) + ")")
+    municipality = "0"
+    if scope.municipalities:
+        cases = []
+        every = []
+        for n, m in enumerate(scope.municipalities, start=1):
+            names = []
+            for k, text in enumerate(m.names):
+                params[f"kom{n}_{k}"] = text
+                names.append(f":kom{n}_{k}")
+            every += names
+            cases.append(f"WHEN kom IN ({', '.join(names)}) THEN {n}")
+        if len(scope.municipalities) > 1:
+            municipality = f"CASE {' '.join(cases)} ELSE 0 END"
+        # Registered in another municipality: outside. Not recorded: cannot be told.
+        parts.append(f"(kom = '' OR kom IN ({', '.join(every)}))")
+    return " AND ".join(parts), municipality
+
+
+# --- the queries ------------------------------------------------------------------------
+
+
+class QueryBuilder:
+    def __init__(
+        self,
+        conn,
+        period: Period,
+        rules: TargetGroupRules,
+        today: date,
+        scope: Scope | None = None,
+    ) -> None:
+        self.conn = conn
+        self.raw = conn.connection.driver_connection
+        self.rules = rules
+        self.scope = scope
+        self.params: dict = {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "held_until": min(period.end, today).isoformat(),
+        }
+        self.population, self._municipality = _scope_sql(scope, rules, self.params)
+        self._municipalities = tuple(
+            municipality_code(m.organisation_id) for m in split_municipalities(scope)
+        )
+
+    def rows(
+        self,
+        inner: str,
+        day: str,
+        source: str,
+        outer: str,
+        *,
+        where: str = "",
+        group: str | None = "",
+        everyone: bool = False,
+    ) -> list[tuple[list[Key], tuple]]:
+        """SELECT gender, subgroup flags and `outer` FROM (the person's columns on `day`
+        and `inner`, from `source`) [WHERE where] GROUP BY gender and flags [and `group`];
+        group=None gives one row per source row. Rows outside the agreement's population
+        are left out unless `everyone`. Each row comes back as (the cells it counts in, the
+        values of `outer`)."""
+        sql = f"""SELECT {_flag_columns(self.rules, self._municipality)}, {outer}
+            FROM (SELECT {_person_columns(day)}, {inner} {source} LIMIT -1 OFFSET 0)"""
+        conditions = [c for c in (where, "" if everyone else self.population) if c]
+        if conditions:
+            sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
+        if group is not None:
+            sql += f" GROUP BY g, flags{', ' + group if group else ''}"
+        # The driver's own cursor: SQLAlchemy's row handling costs more than the query.
+        return [
+            (_keys(r[0], r[1], self._municipalities), r[2:])
+            for r in self.raw.execute(sql, self.params)
+        ]
+
+    def counts(
+        self, day: str, source: str, person: str | None = None, *, everyone: bool = False
+    ) -> dict[Key, int]:
+        """Rows per cell; with `person`, people counted once per cell however many rows
+        they have (a way is one person's, so ways need no such care)."""
+        cells: dict[Key, int] = defaultdict(int)
+        inner, outer = (f"{person} AS pid", "COUNT(DISTINCT pid)") if person else ("1", "COUNT(*)")
+        for keys, (n,) in self.rows(inner, day, source, outer, everyone=everyone):
+            for key in keys:
+                cells[key] += n
+        return cells
+
+    def sums(self, inner: str, day: str, source: str, outer: str, n: int, **kw) -> list[dict]:
+        """`n` sums per cell, one dict per column of `outer`."""
+        totals: list[dict[Key, int]] = [defaultdict(int) for _ in range(n)]
+        for keys, values in self.rows(inner, day, source, outer, **kw):
+            for key in keys:
+                for column, value in enumerate(values):
+                    totals[column][key] += value or 0
+        return totals
+
+
+@contextmanager
+def prepared_connection(db: Database, rules: TargetGroupRules) -> Iterator:
+    with db.engine.connect() as conn:
+        cache = _prepare(conn, rules)
+        try:
+            yield conn
+        finally:
+            _clean_up(conn, cache)

@@ -1,0 +1,1 @@
+"""Referrals (remisser): making them, their states, reading them."""

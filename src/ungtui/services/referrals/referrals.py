@@ -1,0 +1,1006 @@
+"""Referrals (remisser): make, change, move through their states, and read them.
+
+Writes go through the UnitOfWork. The state of a referral is derived from its events
+(domain.referral_states); the install-local `referral_state` table caches it so that lists
+filter, count and page in SQL. Every write here updates the cache in its own transaction;
+rows that a sync import or a purge changed are found by their count of events and
+rebuilt before any list is read (`refresh_states`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import and_, case, delete, func, insert, literal, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from ungtui.domain import purposes as purpose_vocabulary
+from ungtui.domain.data_categories import ARBETE, CATEGORIES, IDENTITET
+from ungtui.domain.disclosure import Holder, disclosed_categories, same_secrecy
+from ungtui.domain.install_settings import REPLY_WORKING_DAYS
+from ungtui.domain.meeting_time import parse_day
+from ungtui.domain.referral_states import (
+    AWAITING_REPLY,
+    ENDED,
+    NOTE,
+    RECEIVER,
+    SENDER,
+    STATES,
+    TRANSITIONS,
+    Derived,
+    EventFacts,
+    Transition,
+    TransitionRefused,
+    check_transition,
+    content_lock_reason,
+    derive_state,
+    is_overdue,
+    legal_actions,
+    missing_fields,
+)
+from ungtui.domain.referral_vocabulary import REFERRAL_KINDS, REFERRAL_OUTCOMES
+from ungtui.domain.text import display_name
+from ungtui.domain.working_days import add_working_days
+from ungtui.services import clock
+from ungtui.services.consent.consents import holder_label, may_disclose, party_names
+from ungtui.services.errors import NotFound, ServiceError, ValidationError
+from ungtui.services.install_settings import REPLY_DAYS_KEY, read_settings, write_settings
+from ungtui.services.people.organisations import CurrentUser
+from ungtui.services.people.person_data import FactLine, held_data
+from ungtui.services.people.same_person import same_person_ids
+from ungtui.services.unit_of_work import UnitOfWork
+from ungtui.store.database import Database
+from ungtui.store.models import (
+    Individual,
+    Organisation,
+    Referral,
+    ReferralEvent,
+    ReferralState,
+    Staff,
+    Unit,
+)
+from ungtui.sync import holders
+from ungtui.sync.organisations import organisation_keys
+from ungtui.sync.sharing import load_facts
+
+DEFAULT_REPLY_DAYS = REPLY_WORKING_DAYS.default
+MAX_REPLY_DAYS = REPLY_WORKING_DAYS.high
+# A legal ground is a reference and a sentence, not a word.
+MIN_GROUND_LENGTH = 10
+
+# Sorts an event without a recorded time (a removed one) first.
+_NO_TIME = datetime.min.replace(tzinfo=UTC)
+
+VIEWS: dict[str, str] = {
+    "inbox": "Inkorg",
+    "sent": "Skickade",
+    "overdue": "Försenade",
+}
+
+
+# --- the reply-by setting ------------------------------------------------------------
+
+
+def reply_working_days(db: Database) -> int:
+    return read_settings(db).reply_working_days
+
+
+def set_reply_working_days(db: Database, text: str) -> int:
+    """Change the install's default; raises ValidationError({"days": ...}) on bad input."""
+    try:
+        days = REPLY_WORKING_DAYS.parse(text)
+    except ValueError as error:
+        raise ValidationError({"days": str(error)}) from None
+    write_settings(db, {REPLY_DAYS_KEY: str(days)})
+    return days
+
+
+def default_reply_by(db: Database, on: date | None = None) -> date:
+    return add_working_days(on or clock.today(), reply_working_days(db))
+
+
+# --- inputs and outputs --------------------------------------------------------------
+
+
+@dataclass
+class ReferralDraft:
+    """What a caseworker fills in; the sender is whoever makes it (the actor)."""
+
+    individual_id: str
+    to_organisation_id: str | None = None
+    to_unit_id: str | None = None
+    to_staff_id: str | None = None
+    kind: str = ""
+    measure: str = ""
+    purpose: str = ""
+    reply_by: str = ""  # ISO date; empty gives the default number of working days
+    origin_id: str | None = None  # e.g. the meeting decision it came from
+    # What the referral is for, as a consent must name it (domain.purposes).
+    purpose_code: str = purpose_vocabulary.REFERRAL_DEFAULT
+
+
+@dataclass
+class TransitionInput:
+    action: str
+    happened_on: str = ""  # ISO date; empty is today
+    note: str = ""
+    reason: str = ""
+    outcome: str | None = None
+    exception_ground: str = ""  # only for sending without consent
+    # A receiver's step taken by the sender: only for a receiver who does not use ungtui
+    # (an answer by phone or letter). The history shows it was recorded so.
+    for_receiver: bool = False
+
+
+@dataclass(frozen=True)
+class ConsentGate:
+    needed: bool  # False when sending within one's own secrecy domain (nämnd)
+    allowed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ReferralShare:
+    """What goes to the receiver with a referral, and what stays: the sender's data about
+    the person in the categories the basis covers (a consent from the sender's domain to
+    the receiver for the referral's purpose; with a legal ground, who the person is)."""
+
+    basis: str  # Swedish: on what ground, or that there is none yet
+    goes: list[FactLine]
+    stays: list[str]  # categories with data here that do not go
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: str
+    individual_id: str
+    from_organisation_id: str
+    to_organisation_id: str
+    person: str
+    kind: str
+    measure: str
+    from_organisation: str
+    from_unit: str
+    to_organisation: str
+    to_unit: str
+    state: str
+    reply_by: date
+    overdue: bool
+    changed_on: date | None
+
+    @property
+    def state_label(self) -> str:
+        return STATES.get(self.state, self.state)
+
+    @property
+    def from_label(self) -> str:
+        return _party(self.from_organisation, self.from_unit)
+
+    @property
+    def to_label(self) -> str:
+        return _party(self.to_organisation, self.to_unit)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: str
+    recorded: str  # local time, YYYY-MM-DD HH:MM
+    happened_on: date
+    label: str
+    actor: str
+    note: str
+    reason: str
+    outcome: str
+    consent_basis: str
+    consent_exception: bool
+    applied: bool
+    for_receiver: bool = False  # recorded by the sender: the receiver does not use ungtui
+
+
+@dataclass(frozen=True)
+class ReferralDetail:
+    referral: Referral
+    person: str
+    kind: str
+    from_label: str
+    to_label: str
+    state: str
+    overdue: bool
+    lock_reason: str | None
+    events: list[EventRow]
+    available: list[str] = field(default_factory=list)  # actions this user may take now
+    # The receiver's steps this user (the sender) may record for a receiver without ungtui.
+    for_receiver: list[str] = field(default_factory=list)
+
+    @property
+    def state_label(self) -> str:
+        return STATES.get(self.state, self.state)
+
+
+@dataclass(frozen=True)
+class ViewCounts:
+    inbox: int
+    inbox_new: int  # sent to us and not yet received
+    sent: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """An organisation a referral can go to, its units, and who works in each."""
+
+    id: str
+    name: str
+    units: list[tuple[str, str, list[tuple[str, str]]]]  # (unit id, name, [(staff id, name)])
+
+
+# --- validation ----------------------------------------------------------------------
+
+
+def _parse_day(
+    text: str, default: date, errors: dict[str, str], name: str, today: date
+) -> date:
+    if not text.strip():
+        return default
+    try:
+        return parse_day(text, today)
+    except ValueError as exc:
+        errors[name] = str(exc)
+        return default
+
+
+def _validate_draft(
+    session: Session, draft: ReferralDraft, sender_org: str, today: date, default_reply: date
+) -> dict:
+    errors: dict[str, str] = {}
+    person = session.get(Individual, draft.individual_id)
+    if person is None or person.deleted_at is not None:
+        raise NotFound("Personen finns inte längre i registret.")
+    to_org = (
+        session.get(Organisation, draft.to_organisation_id) if draft.to_organisation_id else None
+    )
+    if to_org is None or to_org.deleted_at is not None:
+        errors["to_organisation_id"] = "Välj vilken organisation remissen går till."
+    to_unit = session.get(Unit, draft.to_unit_id) if draft.to_unit_id else None
+    if to_org is not None and to_unit is not None and to_unit.organisation_id != to_org.id:
+        errors["to_unit_id"] = f"Enheten hör inte till {to_org.name}. Välj en enhet där."
+    if draft.to_staff_id and to_unit is None:
+        errors["to_staff_id"] = "Välj enhet innan du väljer person hos mottagaren."
+    elif draft.to_staff_id:
+        staff = session.get(Staff, draft.to_staff_id)
+        if staff is None or staff.unit_id != to_unit.id:  # type: ignore[union-attr]
+            errors["to_staff_id"] = "Personen arbetar inte på den valda enheten."
+    if draft.kind not in REFERRAL_KINDS:
+        errors["kind"] = "Välj vilken sorts remiss det är."
+    if not draft.measure.strip():
+        errors["measure"] = "Skriv vilken insats som efterfrågas, till exempel arbetsträning."
+    if not draft.purpose.strip():
+        errors["purpose"] = "Skriv syftet: vad remissen ska leda till för personen."
+    if draft.purpose_code not in purpose_vocabulary.PURPOSES:
+        errors["purpose_code"] = "Välj vilket syfte remissen har; samtycket måste gälla det."
+    reply_by = _parse_day(draft.reply_by, default_reply, errors, "reply_by", today)
+    if "reply_by" not in errors and draft.reply_by.strip() and reply_by < today:
+        errors["reply_by"] = "Svara senast kan inte ligga före i dag."
+    if to_org is not None and to_org.id == sender_org and to_unit is None:
+        errors.setdefault(
+            "to_unit_id", "En remiss inom den egna organisationen behöver en mottagande enhet."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "to_organisation_id": to_org.id,  # type: ignore[union-attr]
+        "to_unit_id": to_unit.id if to_unit else None,
+        "to_staff_id": draft.to_staff_id or None,
+        "kind": draft.kind,
+        "measure": draft.measure.strip(),
+        "purpose": draft.purpose.strip(),
+        "purpose_code": draft.purpose_code,
+        "reply_by": reply_by,
+    }
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def create_referral(
+    db: Database, actor: CurrentUser, draft: ReferralDraft, *, today: date | None = None
+) -> str:
+    """A new referral as a draft from the actor's unit; returns its id.
+
+    Meetings turn a decision into a referral with this, passing the decision's id as
+    `draft.origin_id`. Sending is a separate step (`transition_referral`, action "send"),
+    because that is where the consent gate is.
+    """
+    today = today or clock.today()
+    default_reply = default_reply_by(db, today)
+    with UnitOfWork(db, actor.staff_id) as uow:
+        values = _validate_draft(uow.session, draft, actor.organisation_id, today, default_reply)
+        referral = uow.create(
+            Referral(
+                individual_id=draft.individual_id,
+                from_organisation_id=actor.organisation_id,
+                from_unit_id=actor.unit_id,
+                from_staff_id=actor.staff_id,
+                origin_id=draft.origin_id,
+                **values,
+            )
+        )
+        _store_state(uow, referral.id)
+    return referral.id
+
+
+def update_referral(
+    db: Database,
+    actor: CurrentUser,
+    referral_id: str,
+    draft: ReferralDraft,
+    *,
+    today: date | None = None,
+) -> None:
+    """Change the content while it may still change (until the receiver accepts)."""
+    today = today or clock.today()
+    default_reply = default_reply_by(db, today)
+    with UnitOfWork(db, actor.staff_id) as uow:
+        referral = _get(uow.session, referral_id)
+        if referral.from_organisation_id != actor.organisation_id:
+            raise ServiceError("Bara avsändaren kan ändra remissen.")
+        lock = content_lock_reason(_derive(uow.session, referral_id)[0].state)
+        if lock:
+            raise ServiceError(lock)
+        draft.individual_id = referral.individual_id
+        values = _validate_draft(
+            uow.session, draft, referral.from_organisation_id, today, default_reply
+        )
+        uow.update(referral, **values)
+
+
+def _parties_as_holders(session: Session, referral: Referral) -> tuple[Holder, Holder]:
+    """The sender's and the receiver's secrecy domains: their units', or the whole
+    receiving organisation when no unit is chosen."""
+    conn = session.connection()
+    units = holders.unit_holders(conn)
+    sender = units.get(referral.from_unit_id) or holders.organisation_holder(
+        conn, referral.from_organisation_id
+    )
+    receiver = (units.get(referral.to_unit_id) if referral.to_unit_id else None) or (
+        holders.organisation_holder(conn, referral.to_organisation_id)
+    )
+    assert sender is not None and receiver is not None
+    return sender, receiver
+
+
+def consent_gate(db: Database, referral_id: str, *, on: date | None = None) -> ConsentGate:
+    """May this referral be sent to its receiver: which consent covers it, or which is
+    missing. Between two nämnder of one kommun it is asked exactly as between two
+    authorities; only within one nämnd is no consent needed."""
+    with db.session() as session:
+        referral = _get(session, referral_id)
+        sender, receiver = _parties_as_holders(session, referral)
+        names = party_names(session)
+    if same_secrecy(sender, receiver):
+        return ConsentGate(
+            False, True, f"Inom {holder_label(sender, names)}: inget samtycke behövs."
+        )
+    answer = may_disclose(
+        db,
+        referral.individual_id,
+        discloser=sender,
+        receiver=receiver,
+        purpose=purpose_vocabulary.referral_purpose(referral.purpose_code),
+        category=ARBETE,
+        on=on,
+    )
+    if answer.allowed:
+        return ConsentGate(True, True, answer.reason)
+    return ConsentGate(
+        True,
+        False,
+        f"{answer.reason} Registrera samtycket i personens vy, eller skicka med ett "
+        "undantag och skriv in dess rättsliga grund.",
+    )
+
+
+def referral_share(db: Database, referral_id: str, *, on: date | None = None) -> ReferralShare:
+    """What the referral carries to its receiver about the person, by category."""
+    on = on or clock.today()
+    with db.session() as session:
+        referral = _get(session, referral_id)
+        sender, receiver = _parties_as_holders(session, referral)
+        conn = session.connection()
+        facts = load_facts(conn, [referral.individual_id])
+        lines = held_data(conn, referral.individual_id)
+        sent_with_ground = session.exec(
+            select(ReferralEvent.id).where(
+                ReferralEvent.referral_id == referral_id,
+                ReferralEvent.action == "send",
+                col(ReferralEvent.consent_exception).is_(True),
+                col(ReferralEvent.deleted_at).is_(None),
+            )
+        ).first()
+        names = party_names(session)
+    purpose = purpose_vocabulary.referral_purpose(referral.purpose_code)
+    covered = disclosed_categories(
+        facts.terms_of(referral.individual_id),
+        discloser=sender,
+        receiver=receiver,
+        purposes=(purpose,),
+        on=on,
+    )
+    to = holder_label(receiver, names)
+    if same_secrecy(sender, receiver):
+        basis = f"Inom {holder_label(sender, names)}: allt följer med."
+    elif covered:
+        basis = (
+            f"Samtycke från {holder_label(sender, names)} till {to} för "
+            f"{purpose_vocabulary.label(purpose).lower()}."
+        )
+    elif sent_with_ground:
+        covered = frozenset({IDENTITET})
+        basis = f"Skickad med undantag (rättslig grund i historiken): {to} får veta vem det gäller."
+    else:
+        basis = (
+            f"Inget samtycke från {holder_label(sender, names)} till {to} för "
+            f"{purpose_vocabulary.label(purpose).lower()}: inga uppgifter följer med."
+        )
+    held = {line.category for line in lines}
+    return ReferralShare(
+        basis=basis,
+        goes=[line for line in lines if line.category in covered],
+        stays=[c for c in CATEGORIES if c in held and c not in covered],
+    )
+
+
+def transition_referral(
+    db: Database,
+    actor: CurrentUser,
+    referral_id: str,
+    data: TransitionInput,
+    *,
+    today: date | None = None,
+) -> str:
+    """Take one step; returns the new state. Refused steps raise with the reason."""
+    today = today or clock.today()
+    transition = TRANSITIONS.get(data.action)
+    if transition is None:
+        raise ServiceError(f"Okänd åtgärd för en remiss: {data.action}.")
+    errors = missing_fields(transition, data.reason, data.outcome)
+    if data.outcome and data.outcome not in REFERRAL_OUTCOMES:
+        errors["outcome"] = "Välj ett av utfallen i listan."
+    happened_on = _parse_day(data.happened_on, today, errors, "happened_on", today)
+    if "happened_on" not in errors and happened_on > today:
+        errors["happened_on"] = "Datumet kan inte ligga i framtiden."
+    if errors:
+        raise ValidationError(errors)
+    basis, exception = "", False
+    if transition.action == "send":
+        gate = consent_gate(db, referral_id, on=happened_on)
+        basis = gate.message if gate.needed else ""
+        if not gate.allowed:
+            ground = data.exception_ground.strip()
+            if len(ground) < MIN_GROUND_LENGTH:
+                raise ValidationError({"exception_ground": gate.message})
+            basis, exception = ground, True
+    with UnitOfWork(db, actor.staff_id) as uow:
+        referral = _get(uow.session, referral_id)
+        derived, events = _derive(uow.session, referral_id)
+        try:
+            check_transition(derived.state, transition.action)
+        except TransitionRefused as exc:
+            raise ServiceError(str(exc)) from None
+        recorded_for_receiver = _check_side(
+            uow.session, actor, referral, transition, data.for_receiver
+        )
+        last_day = max((e.happened_on for e in events if e.id in derived.applied), default=None)
+        if last_day is not None and happened_on < last_day:
+            earliest = last_day.isoformat()
+            raise ValidationError(
+                {"happened_on": f"Datumet kan inte vara före förra steget ({earliest})."}
+            )
+        if transition.action == "send" and referral.reply_by < happened_on:
+            raise ServiceError(
+                f"Svara senast ({referral.reply_by.isoformat()}) har redan passerat. "
+                "Ändra remissen och sätt ett nytt datum innan du skickar."
+            )
+        uow.create(
+            ReferralEvent(
+                referral_id=referral.id,
+                individual_id=referral.individual_id,
+                action=transition.action,
+                step=derived.next_step,
+                at=datetime.now(UTC),
+                happened_on=happened_on,
+                actor_id=actor.staff_id,
+                actor_organisation_id=actor.organisation_id,
+                note=data.note.strip(),
+                reason=data.reason.strip(),
+                outcome=data.outcome if transition.requires_outcome else None,
+                consent_basis=basis,
+                consent_exception=exception,
+                for_receiver=recorded_for_receiver,
+            )
+        )
+        new_state = _store_state(uow, referral.id).state
+    return new_state
+
+
+def add_note(
+    db: Database, actor: CurrentUser, referral_id: str, note: str, *, today: date | None = None
+) -> None:
+    """A note in the history; allowed in every state, also after the content is locked."""
+    if not note.strip():
+        raise ValidationError({"note": "Skriv anteckningen."})
+    with UnitOfWork(db, actor.staff_id) as uow:
+        referral = _get(uow.session, referral_id)
+        sender, receiver, me = _parties(uow.session, referral, actor)
+        if me not in (sender, receiver):
+            raise ServiceError("Bara avsändaren och mottagaren kan skriva i remissen.")
+        uow.create(
+            ReferralEvent(
+                referral_id=referral.id,
+                individual_id=referral.individual_id,
+                action=NOTE,
+                step=0,
+                at=datetime.now(UTC),
+                happened_on=today or clock.today(),
+                actor_id=actor.staff_id,
+                actor_organisation_id=actor.organisation_id,
+                note=note.strip(),
+            )
+        )
+        _store_state(uow, referral.id)
+
+
+def _parties(
+    session: Session, referral: Referral, actor: CurrentUser | None
+) -> tuple[str | None, str | None, str | None]:
+    """(sender, receiver, actor) organisations by identity (their number): a party is
+    itself whichever record of it the referral or the user came with."""
+    keys = organisation_keys(session.connection())
+
+    def key(org_id: str | None) -> str | None:
+        return keys.get(org_id, org_id) if org_id else None
+
+    return (
+        key(referral.from_organisation_id),
+        key(referral.to_organisation_id),
+        key(actor.organisation_id) if actor else None,
+    )
+
+
+def _check_side(
+    session: Session,
+    actor: CurrentUser,
+    referral: Referral,
+    transition: Transition,
+    for_receiver: bool = False,
+) -> bool:
+    """Each party takes its own steps on its own install: the sender sends and withdraws,
+    the receiver receives, answers, starts and finishes, and the other install learns of
+    it by sync. The sender may record the receiver's step only for a receiver who does not
+    use ungtui, and says so (`for_receiver`); the history shows it. Returns whether the
+    step is recorded for the receiver."""
+    sender, receiver, me = _parties(session, referral, actor)
+    names = {
+        org_id: (org.name if (org := session.get(Organisation, org_id)) else "okänd")
+        for org_id in (referral.from_organisation_id, referral.to_organisation_id)
+    }
+    sender_name = names[referral.from_organisation_id]
+    receiver_name = names[referral.to_organisation_id]
+    if transition.side == SENDER:
+        if me == sender:
+            return False
+        raise ServiceError(f"Bara avsändaren ({sender_name}) kan {transition.verb} remissen.")
+    if me == receiver:
+        return False
+    if me == sender and for_receiver:
+        return True
+    if me == sender:
+        raise ServiceError(
+            f"Det är mottagarens steg: {receiver_name} gör det i sin ungtui, och det kommer "
+            "hit med nästa fil. Använder mottagaren inte ungtui kan du registrera svaret åt "
+            "mottagaren; historiken visar då att du gjorde det."
+        )
+    raise ServiceError(f"Bara mottagaren ({receiver_name}) kan {transition.verb} remissen.")
+
+
+def _available(
+    session: Session, actor: CurrentUser | None, referral: Referral, state: str
+) -> tuple[list[str], list[str]]:
+    """(the steps this user may take now, the receiver's steps this user may record for a
+    receiver without ungtui)."""
+    if actor is None:
+        return [], []
+    sender, receiver, me = _parties(session, referral, actor)
+    own, for_receiver = [], []
+    for action in legal_actions(state):
+        side = TRANSITIONS[action].side
+        if (side == SENDER and me == sender) or (side == RECEIVER and me == receiver):
+            own.append(action)
+        elif side == RECEIVER and me == sender:
+            for_receiver.append(action)
+    return own, for_receiver
+
+
+# --- derived state -------------------------------------------------------------------
+
+
+def _get(session: Session, referral_id: str) -> Referral:
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.deleted_at is not None:
+        raise NotFound("Remissen finns inte längre.")
+    return referral
+
+
+def _facts(event: ReferralEvent) -> EventFacts:
+    return EventFacts(event.id, event.action, event.step, event.at or _NO_TIME)
+
+
+def _derive(session: Session, referral_id: str) -> tuple[Derived, list[ReferralEvent]]:
+    session.flush()
+    events = list(
+        session.exec(
+            select(ReferralEvent).where(
+                ReferralEvent.referral_id == referral_id, col(ReferralEvent.deleted_at).is_(None)
+            )
+        ).all()
+    )
+    return derive_state(_facts(e) for e in events), events
+
+
+def _state_row(referral_id: str, derived: Derived, days: dict[str, date], count: int):
+    changed = days[derived.applied[-1]] if derived.applied else None
+    return ReferralState(
+        referral_id=referral_id, state=derived.state, changed_on=changed, events=count
+    )
+
+
+def _store_state(uow: UnitOfWork, referral_id: str) -> ReferralState:
+    session = uow.session
+    derived, events = _derive(session, referral_id)
+    days = {e.id: e.happened_on for e in events}
+    # All events are counted, removed ones too, as refresh_states counts them.
+    count = session.exec(select(func.count()).where(ReferralEvent.referral_id == referral_id)).one()
+    return uow.store_derived(_state_row(referral_id, derived, days, count))
+
+
+def refresh_states(db: Database) -> int:
+    """Rebuild cached states whose events changed behind the services' back (a sync
+    import, a purge); returns how many were rebuilt."""
+    counts = (
+        select(ReferralEvent.referral_id, func.count().label("n"))
+        .group_by(ReferralEvent.referral_id)
+        .subquery()
+    )
+    with UnitOfWork(db, None) as uow:
+        session = uow.session
+        stale = session.exec(
+            select(Referral.id)
+            .join(ReferralState, col(ReferralState.referral_id) == Referral.id, isouter=True)
+            .join(counts, counts.c.referral_id == Referral.id, isouter=True)
+            .where(
+                or_(
+                    col(ReferralState.referral_id).is_(None),
+                    ReferralState.events != func.coalesce(counts.c.n, 0),
+                )
+            )
+        ).all()
+        for start in range(0, len(stale), 500):
+            chunk = stale[start : start + 500]
+            by_referral: dict[str, list[tuple]] = defaultdict(list)
+            # Plain rows, not ORM objects: after a big import thousands are rebuilt at once.
+            for row in session.exec(
+                select(
+                    ReferralEvent.referral_id,
+                    ReferralEvent.id,
+                    ReferralEvent.action,
+                    ReferralEvent.step,
+                    ReferralEvent.at,
+                    ReferralEvent.happened_on,
+                    ReferralEvent.deleted_at,
+                ).where(col(ReferralEvent.referral_id).in_(chunk))
+            ):
+                by_referral[row[0]].append(row)
+            states = []
+            for referral_id in chunk:
+                events = by_referral.get(referral_id, [])
+                live = [e for e in events if e[6] is None]
+                derived = derive_state(EventFacts(e[1], e[2], e[3], e[4] or _NO_TIME) for e in live)
+                days = {e[1]: e[5] for e in live}
+                row = _state_row(referral_id, derived, days, len(events))
+                states.append(row.model_dump())
+            table = ReferralState.__table__
+            session.execute(delete(table).where(table.c.referral_id.in_(chunk)))
+            session.execute(insert(table), states)
+    return len(stale)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def receivers(db: Database) -> list[Receiver]:
+    """Every organisation with its units and staff, for choosing where a referral goes."""
+    with db.session() as session:
+        orgs = session.exec(
+            select(Organisation)
+            .where(col(Organisation.deleted_at).is_(None), col(Organisation.merged_into).is_(None))
+            .order_by(Organisation.name)
+        ).all()
+        units = session.exec(
+            select(Unit).where(col(Unit.deleted_at).is_(None)).order_by(Unit.name)
+        ).all()
+        staff = session.exec(
+            select(Staff).where(col(Staff.deleted_at).is_(None)).order_by(Staff.name)
+        ).all()
+    staff_by_unit: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for person in staff:
+        staff_by_unit[person.unit_id].append((person.id, person.name))
+    units_by_org: dict[str, list] = defaultdict(list)
+    for unit in units:
+        units_by_org[unit.organisation_id].append((unit.id, unit.name, staff_by_unit[unit.id]))
+    return [Receiver(o.id, o.name, units_by_org[o.id]) for o in orgs]
+
+
+_FromOrg = aliased(Organisation)
+_FromUnit = aliased(Unit)
+_ToOrg = aliased(Organisation)
+_ToUnit = aliased(Unit)
+
+
+def _party(org: str | None, unit: str | None) -> str:
+    if org and unit:
+        return f"{org}, {unit}"
+    return org or unit or "okänd"
+
+
+def _view_conditions(
+    view: str,
+    *,
+    organisation_id: str | None,
+    unit_id: str | None,
+    individual_ids: list[str] | None,
+    include_ended: bool,
+    today: date,
+) -> list:
+    state = ReferralState.state
+    conditions: list = [col(Referral.deleted_at).is_(None)]
+    if view == "inbox":
+        conditions += [Referral.to_organisation_id == organisation_id, state != "draft"]
+        if unit_id:
+            conditions.append(Referral.to_unit_id == unit_id)
+    elif view == "sent":
+        conditions.append(Referral.from_organisation_id == organisation_id)
+        if unit_id:
+            conditions.append(Referral.from_unit_id == unit_id)
+    elif view == "overdue":
+        mine = [Referral.to_organisation_id == organisation_id]
+        mine.append(Referral.from_organisation_id == organisation_id)
+        if organisation_id is not None:
+            conditions.append(or_(*mine))
+        conditions += [col(state).in_(AWAITING_REPLY), col(Referral.reply_by) < today]
+    elif view == "person":
+        conditions.append(col(Referral.individual_id).in_(individual_ids or []))
+    else:
+        raise ValueError(view)
+    if not include_ended and view != "person":
+        conditions.append(col(state).not_in(ENDED))
+    return conditions
+
+
+def _rank(today: date):
+    """Overdue first, then waiting for an answer, drafts, under way, and ended last."""
+    state = ReferralState.state
+    awaiting = col(state).in_(AWAITING_REPLY)
+    return case(
+        (and_(awaiting, col(Referral.reply_by) < today), 0),
+        (awaiting, 1),
+        (state == "draft", 2),
+        (col(state).in_(("accepted", "started")), 3),
+        else_=4,
+    )
+
+
+def list_referrals(
+    db: Database,
+    view: str,
+    *,
+    organisation_id: str | None = None,
+    unit_id: str | None = None,
+    individual_id: str | None = None,
+    include_ended: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+    today: date | None = None,
+) -> list[ReferralRow]:
+    """One page of a view: "inbox", "sent", "overdue" (for `organisation_id`) or "person"."""
+    today = today or clock.today()
+    refresh_states(db)
+    with db.session() as session:
+        members = same_person_ids(session, individual_id) if individual_id else None
+        conditions = _view_conditions(
+            view,
+            organisation_id=organisation_id,
+            unit_id=unit_id,
+            individual_ids=members,
+            include_ended=include_ended,
+            today=today,
+        )
+        order = [_rank(today), Referral.reply_by, Referral.id]
+        if view == "person":
+            order = [_rank(today), col(Referral.created_at).desc(), Referral.id]
+        rows = session.exec(
+            select(
+                Referral,
+                ReferralState.state,
+                ReferralState.changed_on,
+                Individual.first_name,
+                Individual.last_name,
+                _FromOrg.name,
+                _FromUnit.name,
+                _ToOrg.name,
+                _ToUnit.name,
+            )
+            .join(ReferralState, col(ReferralState.referral_id) == Referral.id)
+            .join(Individual, col(Individual.id) == Referral.individual_id, isouter=True)
+            .join(_FromOrg, _FromOrg.id == Referral.from_organisation_id, isouter=True)
+            .join(_FromUnit, _FromUnit.id == Referral.from_unit_id, isouter=True)
+            .join(_ToOrg, _ToOrg.id == Referral.to_organisation_id, isouter=True)
+            .join(_ToUnit, _ToUnit.id == Referral.to_unit_id, isouter=True)
+            .where(and_(*conditions))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+    return [
+        ReferralRow(
+            id=r.id,
+            individual_id=r.individual_id,
+            from_organisation_id=r.from_organisation_id,
+            to_organisation_id=r.to_organisation_id,
+            person=display_name(first or "", last or "") or "okänd person",
+            kind=REFERRAL_KINDS.get(r.kind, r.kind),
+            measure=r.measure,
+            from_organisation=from_org or "okänd",
+            from_unit=from_unit or "",
+            to_organisation=to_org or "okänd",
+            to_unit=to_unit or "",
+            state=state,
+            reply_by=r.reply_by,
+            overdue=is_overdue(state, r.reply_by, today),
+            changed_on=changed_on,
+        )
+        for r, state, changed_on, first, last, from_org, from_unit, to_org, to_unit in rows
+    ]
+
+
+def count_referrals(
+    db: Database,
+    view: str,
+    *,
+    organisation_id: str | None = None,
+    unit_id: str | None = None,
+    individual_id: str | None = None,
+    include_ended: bool = False,
+    today: date | None = None,
+) -> int:
+    today = today or clock.today()
+    refresh_states(db)
+    with db.session() as session:
+        members = same_person_ids(session, individual_id) if individual_id else None
+        conditions = _view_conditions(
+            view,
+            organisation_id=organisation_id,
+            unit_id=unit_id,
+            individual_ids=members,
+            include_ended=include_ended,
+            today=today,
+        )
+        return session.exec(
+            select(func.count())
+            .select_from(Referral)
+            .join(ReferralState, col(ReferralState.referral_id) == Referral.id)
+            .where(and_(*conditions))
+        ).one()
+
+
+def view_counts(
+    db: Database, organisation_id: str, *, unit_id: str | None = None, today: date | None = None
+) -> ViewCounts:
+    """The numbers on the section's title: open referrals in each view, in one query."""
+    today = today or clock.today()
+    refresh_states(db)
+    state = ReferralState.state
+    open_ = col(state).not_in(ENDED)
+    to_us = Referral.to_organisation_id == organisation_id
+    if unit_id:
+        to_us = and_(to_us, Referral.to_unit_id == unit_id)
+    from_us = Referral.from_organisation_id == organisation_id
+    awaiting_late = and_(col(state).in_(AWAITING_REPLY), col(Referral.reply_by) < today)
+
+    def total(condition) -> object:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), literal(0))
+
+    with db.session() as session:
+        inbox, new, sent, overdue = session.exec(
+            select(
+                total(and_(to_us, open_, state != "draft")),
+                total(and_(to_us, state == "sent")),
+                total(and_(from_us, open_)),
+                total(
+                    and_(
+                        or_(Referral.to_organisation_id == organisation_id, from_us), awaiting_late
+                    )
+                ),
+            )
+            .select_from(Referral)
+            .join(ReferralState, col(ReferralState.referral_id) == Referral.id)
+            .where(col(Referral.deleted_at).is_(None))
+        ).one()
+    return ViewCounts(int(inbox), int(new), int(sent), int(overdue))
+
+
+def get_referral(
+    db: Database, referral_id: str, *, actor: CurrentUser | None = None, today: date | None = None
+) -> ReferralDetail:
+    today = today or clock.today()
+    with db.session() as session:
+        referral = _get(session, referral_id)
+        derived, events = _derive(session, referral_id)
+        person = session.get(Individual, referral.individual_id)
+
+        def name(model, row_id: str | None) -> str | None:
+            row = session.get(model, row_id) if row_id else None
+            return row.name if row else None
+
+        from_label = _party(
+            name(Organisation, referral.from_organisation_id), name(Unit, referral.from_unit_id)
+        )
+        sender = name(Staff, referral.from_staff_id)
+        if sender:
+            from_label += f" ({sender})"
+        to_label = _party(
+            name(Organisation, referral.to_organisation_id), name(Unit, referral.to_unit_id)
+        )
+        receiver = name(Staff, referral.to_staff_id)
+        if receiver:
+            to_label += f" ({receiver})"
+        actors = {
+            e.id: (name(Staff, e.actor_id) or "okänd", name(Organisation, e.actor_organisation_id))
+            for e in events
+        }
+        available, for_receiver = _available(session, actor, referral, derived.state)
+    applied = set(derived.applied)
+    ordered = sorted(events, key=lambda e: (e.at or _NO_TIME, e.id))
+    return ReferralDetail(
+        referral=referral,
+        person=display_name(person.first_name, person.last_name) if person else "okänd person",
+        kind=REFERRAL_KINDS.get(referral.kind, referral.kind),
+        from_label=from_label,
+        to_label=to_label,
+        state=derived.state,
+        overdue=is_overdue(derived.state, referral.reply_by, today),
+        lock_reason=content_lock_reason(derived.state),
+        events=[
+            EventRow(
+                id=e.id,
+                recorded=clock.local_time(e.at).strftime("%Y-%m-%d %H:%M") if e.at else "",
+                happened_on=e.happened_on,
+                label=TRANSITIONS[e.action].done if e.action in TRANSITIONS else "Anteckning",
+                actor=f"{actors[e.id][0]} ({actors[e.id][1]})"
+                if actors[e.id][1]
+                else actors[e.id][0],
+                note=e.note,
+                reason=e.reason,
+                outcome=REFERRAL_OUTCOMES.get(e.outcome or "", e.outcome or ""),
+                consent_basis=e.consent_basis,
+                consent_exception=e.consent_exception,
+                applied=e.action == NOTE or e.id in applied,
+                for_receiver=e.for_receiver,
+            )
+            for e in ordered
+        ],
+        available=available,
+        for_receiver=for_receiver,
+    )

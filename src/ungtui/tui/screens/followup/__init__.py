@@ -1,0 +1,1 @@
+"""The follow-up report on screen (F6 Uppföljning)."""

@@ -1,0 +1,1 @@
+"""Screens for joint meetings (F3 Möten)."""

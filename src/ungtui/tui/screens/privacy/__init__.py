@@ -1,0 +1,2 @@
+"""Screens for privacy: the audit log, extracts, list export, retention, the idle lock and its
+settings."""

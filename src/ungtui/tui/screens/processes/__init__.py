@@ -1,0 +1,1 @@
+"""Screens for work processes and agreements (F5 Arbetsprocesser)."""

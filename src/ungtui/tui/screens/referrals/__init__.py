@@ -1,0 +1,1 @@
+"""Screens for referrals (F4 Remisser)."""

@@ -1,0 +1,1 @@
+"""The sync screen (F7 Synk)."""
