@@ -372,3 +372,35 @@ def test_the_person_view_shows_the_facts_the_target_groups_rest_on():
     line = _facts_line(person).plain
     assert "Grundskolan klar: 2025-01-20   " in line
     assert "Hos AF: okänt" in line
+
+
+async def test_the_guarantee_rules_are_read_once_a_visit_not_on_every_keystroke(
+    demo_db, monkeypatch
+):
+    import ungtui.tui.screens.people.individuals as screen_module
+
+    reads: list[int] = []
+    real = screen_module.guarantee_rules
+
+    def counted(db):
+        reads.append(1)
+        return real(db)
+
+    monkeypatch.setattr(screen_module, "guarantee_rules", counted)
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+        assert len(reads) == 1
+        await pilot.press("slash")
+        await type_text(pilot, "ber")
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == "ber"
+        assert len(reads) == 1  # three searches, the same rules
+        # Away to another section and back: an agreement's guarantee may have changed.
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+        assert len(reads) == 2
