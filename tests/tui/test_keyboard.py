@@ -31,7 +31,7 @@ def demo_db(demo_copy):
 async def burst(pilot, text: str) -> None:
     """Keys that arrive in one read from the terminal, as when someone types fast: all
     are queued before the first is handled."""
-    names = {"/": "slash", " ": "space"}
+    names = {"/": "slash", " ": "space", "\t": "tab"}
     for char in text:
         pilot.app.post_message(events.Key(names.get(char, char), char))
     await settle(pilot)
@@ -227,3 +227,36 @@ async def test_ctrl_q_is_in_every_footer_even_at_80_columns(demo_db):
             await settle(pilot)
             footer = screen_text(pilot).splitlines()[-1]
             assert footer.rstrip().endswith("^q Avsluta"), (key, footer)
+
+
+async def test_text_typed_fast_after_tab_goes_into_the_next_field(tmp_path):
+    """Tab moves on as it is read: the letters right behind it belong to the next field,
+    not to the one being left (seen on a slow machine in the first-run form)."""
+    from ungtui.store.database import open_database
+    from ungtui.tui.screens.setup import SetupScreen
+
+    db = open_database(tmp_path / "ny.db")
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        await burst(pilot, "Ali Haddad\tarbetsförmedlare\t")
+        assert app.screen.query_one("#name", Input).value == "Ali Haddad"
+        assert app.screen.query_one("#role", Input).value == "arbetsförmedlare"
+        assert app.focused is not None and app.focused.id == "organisation"
+        # Its list cuts a long name with "…": wrapped, the name's second line read as a
+        # choice of its own.
+        await pilot.press("enter")
+        await settle(pilot)
+        from textual.widgets._select import SelectOverlay
+
+        overlay = app.screen.query_one(SelectOverlay)
+        assert (overlay.styles.text_wrap, overlay.styles.text_overflow) == ("nowrap", "ellipsis")
+        await pilot.press("escape")
+        await settle(pilot)
+        # Shift+Tab the same way back, and what follows it lands there.
+        pilot.app.post_message(events.Key("shift+tab", None))
+        await burst(pilot, "x")
+        assert app.focused is not None and app.focused.id == "role"
+        assert app.screen.query_one("#name", Input).value == "Ali Haddad"
+    db.close()

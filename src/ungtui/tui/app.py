@@ -24,7 +24,7 @@ from ungtui.tui.sections import HOME, SECTIONS
 
 class UngApp(UngAppBase):
     TITLE = "ungtui"
-    SUB_TITLE = "Deltagare"
+    SUB_TITLE = ""  # the user, unit and organisation once known (_open_register)
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {PersonCommands, ProcessCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -32,6 +32,11 @@ class UngApp(UngAppBase):
         Binding("f1", "help", "Hjälp", id="help", show=False),
         Binding("ctrl+p", "command_palette", "Hitta", show=False, priority=True, id="find"),
         Binding("ctrl+q", "quit", "Avsluta", priority=True, id="quit"),
+        # Priority, so that focus moves as the key is read: as a plain binding Tab first
+        # goes to the field and back up, and letters typed right after it (type-ahead on a
+        # slow machine) land in the field being left.
+        Binding("tab", "focus_next", show=False, priority=True, id="next_field"),
+        Binding("shift+tab", "focus_previous", show=False, priority=True, id="previous_field"),
         Binding(
             "f9", "toggle_screen_share", "Dela skärm", priority=True, show=False, id="screen_share"
         ),
