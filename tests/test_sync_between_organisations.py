@@ -228,3 +228,19 @@ def test_a_withdrawal_keeps_what_a_third_organisation_shared(two, tmp_path):
     [removed] = taken.summary.removed
     assert removed.kept_own == 0 and removed.person_kept is True
     assert removed.removed == {"responsibility": 1, "consent": 1, "individual": 1}
+
+
+def test_a_file_for_a_whole_kommun_names_the_namnd_that_has_sent_files_here(two, tmp_path):
+    """Any nämnd may read a file for the whole kommun, so referrals and meetings with one
+    nämnd stay out of it; the preview names the nämnd to choose instead."""
+    kommun, af = two
+    with af.db.engine.connect() as conn:
+        malmo = conn.exec_driver_sql(
+            "SELECT id FROM organisation WHERE org_nr = ?", (KOMMUN_NR,)
+        ).scalar_one()
+    assert export_preview(af.db, malmo).narrower == ""  # no nämnd known here yet
+    carry(kommun, af, tmp_path)
+    assert export_preview(af.db, malmo).narrower == "Malmö stad – Arbetsmarknadsenheten"
+    assert export_preview(af.db, malmo, domain="arbetsmarknad").narrower == ""
+    # AF is one authority: there is no narrower party to choose.
+    assert export_preview(kommun.db, af.user.organisation_id).narrower == ""

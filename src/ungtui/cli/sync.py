@@ -112,7 +112,7 @@ def _export(args: argparse.Namespace, db) -> int:
     if not preview.own:
         print(
             f"Med: {plural(preview.people_included, 'person', 'personer')} (det gällande "
-            f"samtycken från er nämnd till {preview.receiver} omfattar). "
+            f"samtycken från er till {preview.receiver} omfattar). "
             f"Utan: {plural(preview.people_left_out, 'person', 'personer')} "
             "(inget gällande samtycke)."
         )

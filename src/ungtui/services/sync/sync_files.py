@@ -144,6 +144,10 @@ class ExportPreview:
     # People with anything going or staying, by name (at most PREVIEW_PEOPLE of them).
     people: tuple[PersonShare, ...] = ()
     more_people: int = 0  # left out of `people` for length
+    # A file for a whole kommun, when one of its nämnder has sent files here: that nämnd
+    # as a party ("Västerås stad – Arbetsmarknadsenheten"). Referrals and meetings with
+    # it go only in a file for it, since any nämnd may read a file for the whole kommun.
+    narrower: str = ""
 
     @property
     def kind_line(self) -> str:
@@ -380,6 +384,10 @@ def export_preview(
                 tuple(c for c in CATEGORIES if c in have and c not in covered),
             )
         )
+    narrower = ""
+    if receiver.domain is None and len(domains_for_kind(kind)) > 1:
+        known = default_domain(db, organisation_id)
+        narrower = describe(name, known, kind) if known else ""
     return ExportPreview(
         organisation_id,
         name,
@@ -392,6 +400,7 @@ def export_preview(
         receiver=label,
         people=tuple(shares),
         more_people=max(0, included - len(listed)),
+        narrower=narrower,
     )
 
 

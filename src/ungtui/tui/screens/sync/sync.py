@@ -485,7 +485,7 @@ class SyncScreen(UngScreen[None]):
             text = (
                 f"Följer med: {plural(preview.people_included, 'person', 'personer')}, "
                 "med de uppgifter som "
-                f"gällande samtycken från er nämnd till {to} omfattar.\n"
+                f"gällande samtycken från er till {to} omfattar.\n"
                 f"Följer inte med: {plural(preview.people_left_out, 'person', 'personer')} "
                 "utan gällande samtycke "
                 f"till {to}. Att mottagaren har ärendet räcker inte."
@@ -496,6 +496,11 @@ class SyncScreen(UngScreen[None]):
                     "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
                     "skrivit finns kvar hos dem."
                 )
+        if preview.narrower:
+            text += (
+                f"\n{preview.narrower} har skickat filer hit. Remisser och möten med den "
+                "nämnden följer bara med i en fil till den: välj den i listan."
+            )
         text += f"\n{preview.kind_line}"
         people = ""
         if preview.people:
