@@ -166,5 +166,10 @@ def test_meeting_minutes_bad_input_in_swedish(tmp_path, capsys):
     assert err == "ungtui: Inget möte har id ffffffff.\n"
     assert main(["meeting", "minutes", "--db", str(path), "ffffffff", "--format", "pdf"]) == 2
     assert "Formatet pdf finns inte: välj md eller txt." in capsys.readouterr().err
+    # Too short an id is how the command was written: a usage error, like a bad format.
+    assert main(["meeting", "minutes", "--db", str(path), "zzz"]) == 2
+    assert capsys.readouterr().err == (
+        "ungtui: Ange mötets id, minst de sex första tecknen (se ungtui meeting list).\n"
+    )
     assert main(["meeting", "list", "--db", str(path), "--when", "snart"]) == 2
     assert "Traceback" not in capsys.readouterr().err

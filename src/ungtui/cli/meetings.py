@@ -63,11 +63,13 @@ def _list(db, when: str, limit: int) -> int:
 
 
 def _minutes(db, wanted: str, fmt: str, out: str | None, replace: bool) -> int:
-    from ungtui.services.meetings.meetings import find_meeting_id
+    from ungtui.services.meetings.meetings import SHORTEST_ID, TOO_SHORT_ID, find_meeting_id
     from ungtui.services.meetings.minutes import FORMATS, build_minutes, write_minutes
 
     if fmt not in FORMATS:
         raise UsageError(f"Formatet {fmt} finns inte: välj md eller txt.")
+    if len(wanted.strip()) < SHORTEST_ID:
+        raise UsageError(TOO_SHORT_ID)  # how the command was written, not what is stored
     text = build_minutes(db, find_meeting_id(db, wanted), fmt)
     if out is None:
         sys.stdout.write(text)

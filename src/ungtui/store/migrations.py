@@ -772,7 +772,7 @@ CREATE TABLE sync_merge_suggestion (
 # - unit.secrecy_domain: the nämnd or authority a unit belongs to ('' until set).
 # - consent: who discloses (organisation and domain), the receiving domain, the purposes
 #   (codes), and for under-18s the basis (guardian or maturity) with a note. Older consents
-#   keep these empty and are read as services.sharing says.
+#   keep these empty and are read as sync.sharing says.
 # - referral.purpose_code and meeting.purpose: what a referral or a meeting is for.
 # - mapping.support and mapping.social_situation: economy and social circumstances.
 # - sync_sent.categories: what was sent to a receiver about a person (NULL: everything,

@@ -135,7 +135,7 @@ class Consent(Record, table=True):
     withdrawn_on: date | None = None
     recorded_by: str | None = None
     # Empty in consents recorded before disclosers were named: the domain of the unit of
-    # the staff member who recorded it discloses (services.sharing explains).
+    # the staff member who recorded it discloses (sync.sharing explains).
     discloser_organisation_id: str | None = None
     discloser_domain: str = ""  # a domain.secrecy code; empty: the whole organisation
     receiver_domain: str = ""  # a domain.secrecy code; empty: the whole organisation

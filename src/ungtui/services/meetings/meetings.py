@@ -136,11 +136,15 @@ def list_meetings(
     ]
 
 
+SHORTEST_ID = 6  # characters of a meeting id that name it (as `meeting list` shows them)
+TOO_SHORT_ID = "Ange mötets id, minst de sex första tecknen (se ungtui meeting list)."
+
+
 def find_meeting_id(db: Database, wanted: str) -> str:
     """A meeting by its id or the start of it (as `meeting list` shows it)."""
     wanted = wanted.strip().lower()
-    if len(wanted) < 6:
-        raise NotFound("Ange mötets id, minst de sex första tecknen (se ungtui meeting list).")
+    if len(wanted) < SHORTEST_ID:
+        raise NotFound(TOO_SHORT_ID)
     with db.session() as session:
         ids = session.exec(
             select(Meeting.id)
