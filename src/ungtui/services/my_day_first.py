@@ -86,66 +86,70 @@ def _local(stored: str) -> datetime:
     return clock.local_time(datetime.fromisoformat(stored)).replace(tzinfo=None)
 
 
-def _state(conn: sqlite3.Connection, referral_id: str) -> str:
-    """A referral's state from its events, as services.referrals.refresh_states rebuilds
-    it: for a referral whose cached state is stale, without writing the cache."""
+def _state(
+    conn: sqlite3.Connection, referral_id: str, cached: str | None, count: int | None
+) -> str:
+    """A referral's state: the cached one while its count of events is the referral's (as
+    refresh_states decides), else derived from the events as refresh_states derives it,
+    without writing the cache."""
     rows = conn.execute(
-        "SELECT id, action, step, at FROM referral_event"
-        " WHERE referral_id = ? AND deleted_at IS NULL",
+        "SELECT id, action, step, at, deleted_at FROM referral_event WHERE referral_id = ?",
         (referral_id,),
     ).fetchall()
+    if cached is not None and count == len(rows):
+        return cached
     # An event without a time sorts first, as refresh_states sorts it.
     return derive_state(
         EventFacts(id, action, step, datetime.fromisoformat(at) if at else datetime.min)
-        for id, action, step, at in rows
+        for id, action, step, at, deleted_at in rows
+        if deleted_at is None
     ).state
 
 
 def referrals(conn: sqlite3.Connection, user: CurrentUser, today: date) -> DayPart:
     """Waiting for an answer, sent by me or addressed to me (or to my unit without a named
-    person), overdue or due by Sunday. The cached state is used where its count of events
-    is the referral's (as refresh_states decides); a stale one is derived from the events."""
+    person), overdue or due by Sunday, the earliest due first."""
     sunday = today + timedelta(days=6 - today.weekday())
-    waiting = {f"state{n}": state for n, state in enumerate(sorted(AWAITING_REPLY))}
-    events = "(SELECT count(*) FROM referral_event e WHERE e.referral_id = r.id)"
-    rows = conn.execute(
-        "SELECT r.id, r.measure, r.reply_by, r.from_staff_id, s.state,"
-        f" s.events IS {events}, i.first_name, i.last_name, o.name"
-        " FROM referral r"
+    # Every candidate in order, and its state checked one by one until the part is full:
+    # the states' check reads each one's events, and a day needs only the first few.
+    candidates = conn.execute(
+        "SELECT r.id, s.state, s.events FROM referral r"
         " LEFT JOIN referral_state s ON s.referral_id = r.id"
-        " LEFT JOIN individual i ON i.id = r.individual_id"
-        " LEFT JOIN organisation o ON o.id = CASE WHEN r.from_staff_id = :me"
-        "  THEN r.to_organisation_id ELSE r.from_organisation_id END"
         " WHERE r.deleted_at IS NULL AND r.reply_by <= :sunday"
         "  AND (r.from_staff_id = :me OR r.to_staff_id = :me"
         "   OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit))"
-        # A fresh cached state decides in SQL; a stale or missing one below, from events.
-        f"  AND (s.state IN ({', '.join(':' + k for k in waiting)}) OR s.events IS NOT {events})"
         " ORDER BY r.reply_by, r.id",
-        {"me": user.staff_id, "unit": user.unit_id, "sunday": sunday.isoformat(), **waiting},
+        {"me": user.staff_id, "unit": user.unit_id, "sunday": sunday.isoformat()},
     )
-    found = []
-    for referral_id, measure, reply_by, from_staff, state, fresh, first, last, party in rows:
-        if not fresh:
-            state = _state(conn, referral_id)
-        if state not in AWAITING_REPLY:
-            continue
-        day = date.fromisoformat(reply_by)
-        found.append((referral_id, measure, day, state, from_staff, first, last, party))
-        if len(found) > LIMIT:
-            break
+    found: dict[str, str] = {}
+    for referral_id, cached, count in candidates:
+        state = _state(conn, referral_id, cached, count)
+        if state in AWAITING_REPLY:
+            found[referral_id] = state
+            if len(found) > LIMIT:
+                break
+    shown = list(found)[:LIMIT]
+    marks = ", ".join("?" for _ in shown)
+    rows = conn.execute(
+        "SELECT r.id, r.measure, r.reply_by, r.from_staff_id, i.first_name, i.last_name, o.name"
+        " FROM referral r"
+        " LEFT JOIN individual i ON i.id = r.individual_id"
+        " LEFT JOIN organisation o ON o.id = CASE WHEN r.from_staff_id = ?"
+        "  THEN r.to_organisation_id ELSE r.from_organisation_id END"
+        f" WHERE r.id IN ({marks}) ORDER BY r.reply_by, r.id",
+        (user.staff_id, *shown),
+    ).fetchall()
     lines = []
-    for referral_id, measure, reply_by, state, from_staff, first, last, party in found[:LIMIT]:
+    for referral_id, measure, reply_by, from_staff, first, last, party in rows:
+        due_on = date.fromisoformat(reply_by)
         sent = from_staff == user.staff_id
         # Overdue is today's reading of the reply-by day, never stored: a cached state
-        # written yesterday is as right today.
-        late = is_overdue(state, reply_by, today)
+        # written before it passed is as right today.
+        late = is_overdue(found[referral_id], due_on, today)
         other = party if party is not None else "okänd"
         what = f"väntar på svar från {other}" if sent else f"från {other}, ditt svar"
         due = (
-            f"försenad sedan {reply_by.isoformat()}"
-            if late
-            else f"svar senast {when(reply_by, today)}"
+            f"försenad sedan {due_on.isoformat()}" if late else f"svar senast {when(due_on, today)}"
         )
         person = display_name(first, last) if first is not None else ""
         lines.append(DayLine(referral_id, f"{measure or 'Remiss'} · {what} · {due}", person, late))
