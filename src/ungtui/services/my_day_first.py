@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from ungtui.domain.meeting_consent import masked_name
+from ungtui.domain.meeting_names import masked_name
 from ungtui.domain.referral_states import AWAITING_REPLY, EventFacts, derive_state, is_overdue
 from ungtui.domain.text import display_name, plural
 from ungtui.services import clock
@@ -86,18 +86,19 @@ def _local(stored: str) -> datetime:
     return clock.local_time(datetime.fromisoformat(stored)).replace(tzinfo=None)
 
 
-def _state(
-    conn: sqlite3.Connection, referral_id: str, cached: str | None, count: int | None
-) -> str:
+def _state(conn: sqlite3.Connection, referral_id: str) -> str:
     """A referral's state: the cached one while its count of events is the referral's (as
     refresh_states decides), else derived from the events as refresh_states derives it,
     without writing the cache."""
+    cached = conn.execute(
+        "SELECT state, events FROM referral_state WHERE referral_id = ?", (referral_id,)
+    ).fetchone()
     rows = conn.execute(
         "SELECT id, action, step, at, deleted_at FROM referral_event WHERE referral_id = ?",
         (referral_id,),
     ).fetchall()
-    if cached is not None and count == len(rows):
-        return cached
+    if cached is not None and cached[1] == len(rows):
+        return cached[0]
     # An event without a time sorts first, as refresh_states sorts it.
     return derive_state(
         EventFacts(id, action, step, datetime.fromisoformat(at) if at else datetime.min)
@@ -113,8 +114,7 @@ def referrals(conn: sqlite3.Connection, user: CurrentUser, today: date) -> DayPa
     # Every candidate in order, and its state checked one by one until the part is full:
     # the states' check reads each one's events, and a day needs only the first few.
     candidates = conn.execute(
-        "SELECT r.id, s.state, s.events FROM referral r"
-        " LEFT JOIN referral_state s ON s.referral_id = r.id"
+        "SELECT r.id FROM referral r"
         " WHERE r.deleted_at IS NULL AND r.reply_by <= :sunday"
         "  AND (r.from_staff_id = :me OR r.to_staff_id = :me"
         "   OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit))"
@@ -122,8 +122,8 @@ def referrals(conn: sqlite3.Connection, user: CurrentUser, today: date) -> DayPa
         {"me": user.staff_id, "unit": user.unit_id, "sunday": sunday.isoformat()},
     )
     found: dict[str, str] = {}
-    for referral_id, cached, count in candidates:
-        state = _state(conn, referral_id, cached, count)
+    for (referral_id,) in candidates:
+        state = _state(conn, referral_id)
         if state in AWAITING_REPLY:
             found[referral_id] = state
             if len(found) > LIMIT:
