@@ -4,11 +4,12 @@
     python benchmarks/startup_speed.py --db big.db [--runs 5]
 
 What "first names visible" means here: ungtui opens on Min dag (F10), so that is the start
-screen a caseworker sees, and its names (the people on referrals, actions and follow-ups)
-are drawn in one frame with the headings of its parts once the day is read. The clock runs
-from starting `ungtui --db big.db` until the heading "Remisser som väntar på svar" (the
-part with the first names) is on the terminal. "First paint" is when the screen's title
-line "Min dag · <day>" is, still reading "Hämtar …".
+screen a caseworker sees, and its names (the people on referrals) are drawn with the
+headings of its parts. The clock runs from starting `ungtui --db big.db` until the heading
+"Remisser som väntar på svar" (the part with the first names) is on the terminal. "First
+paint" is when the screen's title line "Min dag · <day>" is. Since services/my_day_first
+reads the referrals with sqlite3 before the first frame, the two are the same frame; the
+guarantees and follow-ups still read "Hämtar …" in it.
 
 The baseline is benchmarks/bare_app.py: a bare Textual app that reads the individuals
 list's first page of names with sqlite3 and shows them in a DataTable; its clock stops

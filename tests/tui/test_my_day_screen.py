@@ -151,3 +151,93 @@ async def test_a_guarantee_line_opens_the_way(demo_db, opens_on_min_dag):
         await choose(pilot, "garanti:")
         assert isinstance(app.screen, WayScreen)
         assert app.screen.individual_id == person
+
+
+def a_referral_due_today(db) -> None:
+    """Sent by me to Arbetsförmedlingen about a made-up person, answer due today."""
+    from ungtui.services.people.individuals import IndividualInput, save_individual
+    from ungtui.services.people.organisations import current_user
+    from ungtui.services.referrals.referrals import (
+        ReferralDraft,
+        TransitionInput,
+        create_referral,
+        transition_referral,
+    )
+
+    me = current_user(db)
+    af = next(o.id for o in list_organisations(db) if o.name == "Arbetsförmedlingen")
+    person = save_individual(
+        db,
+        IndividualInput(first_name="Örjan", last_name="Testsson Åberg", birth_date="2004-03-01"),
+        actor_id=me.staff_id,
+        organisation_id=me.organisation_id,
+    )
+    referral = create_referral(
+        db,
+        me,
+        ReferralDraft(
+            individual_id=person,
+            to_organisation_id=af,
+            kind="provider",
+            measure="Språkstöd",
+            purpose="Stöd mot arbete",
+            reply_by="2026-11-24",
+        ),
+    )
+    transition_referral(
+        db, me, referral, TransitionInput("send", exception_ground="Lag (2001:453) 12 kap.")
+    )
+
+
+async def test_the_first_frame_holds_the_referrals_before_the_full_read(
+    demo_db, opens_on_min_dag, monkeypatch
+):
+    a_referral_due_today(demo_db)
+    line = (
+        "Testsson Åberg, Örjan · Språkstöd · väntar på svar från Arbetsförmedlingen"
+        " · svar senast i dag"
+    )
+    # Without the full read (services, SQLAlchemy): what the screen's own first read shows.
+    monkeypatch.setattr(MyDayScreen, "load", lambda self: None)
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "Remisser som väntar på svar" in text
+        assert line in text
+        guarantee = text.index("Garantigränser för dina deltagare")
+        assert text[guarantee:].splitlines()[1].strip() == "Hämtar …"
+        assert "Hämtar …" in text.splitlines()[-2]  # the status line: the rest is coming
+        await pilot.press("f9")  # the screen is shared: initials only
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "Örjan" not in text
+        assert "Ö. T. · Språkstöd · väntar på svar" in text
+
+
+async def test_the_full_read_keeps_the_first_reads_lines(demo_db, opens_on_min_dag, monkeypatch):
+    import ungtui.tui.screens.my_day as screen_module
+
+    a_referral_due_today(demo_db)
+    first_reads = []
+    read = screen_module.first_parts
+
+    def first_parts(*args, **kwargs):
+        first_reads.append({p.key: p for p in read(*args, **kwargs)})
+        return list(first_reads[-1].values())
+
+    monkeypatch.setattr(screen_module, "first_parts", first_parts)
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MyDayScreen)
+        assert screen.complete
+        [first] = first_reads
+        full = {p.key: p for p in screen.parts}
+        assert "Språkstöd" in full["remisser"].lines[-1].text  # due today, after the late ones
+        for key in ("moten", "remisser", "atgarder", "synk"):
+            assert full[key] == first[key]
+        assert first["garanti"].empty == "Hämtar …"
+        assert "Hämtar …" not in screen_text(pilot)
+        assert "Enter öppnar raden, på en rubrik hela listan" in screen_text(pilot)

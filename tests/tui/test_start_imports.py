@@ -1,6 +1,7 @@
 """Nothing heavy before the first frame: `ungtui` (no command) reaches the start screen's
-first frame with Textual and sqlite3, and the services, SQLAlchemy and the models load
-after it (benchmarks/startup_speed.py measures the time this saves)."""
+first frame with Textual and sqlite3 (Min dag's first read among them), and the services,
+SQLAlchemy and the models load after it (benchmarks/startup_speed.py measures the time
+this saves)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Probe(app_module.UngApp):
         if not loaded and self._first_frame_shown:
             loaded["modules"] = sorted(sys.modules)
             loaded["screen"] = type(self.screen).__name__
+            loaded["parts"] = [p.key for p in getattr(self.screen, "parts", [])]
             self.exit()
 app_module.UngApp = Probe
 from ungtui.cli import main
@@ -68,4 +70,7 @@ def test_the_first_frame_comes_before_sqlalchemy_the_models_and_the_services(tmp
     modules = set(loaded["modules"])
     assert "textual.app" in modules  # the probe ran in the app, not before it
     assert "ungtui.services.start" in modules
+    # Min dag's first read is in that frame: every part but the two the services read.
+    assert "ungtui.services.my_day_first" in modules
+    assert loaded["parts"] == ["moten", "remisser", "atgarder", "garanti", "uppfoljningar", "synk"]
     assert [name for name in HEAVY if name in modules] == []

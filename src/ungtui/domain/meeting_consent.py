@@ -17,6 +17,11 @@ from datetime import date
 
 from ungtui.domain.disclosure import ConsentTerms, Holder, disclosed_categories, same_secrecy
 
+# Re-exported: the callers name people through this module.
+from ungtui.domain.meeting_names import full_name as full_name
+from ungtui.domain.meeting_names import initials as initials
+from ungtui.domain.meeting_names import masked_name as masked_name
+
 
 @dataclass(frozen=True)
 class Present:
@@ -68,25 +73,3 @@ def acknowledgement_covers(acknowledged: str, missing: Iterable[Present]) -> boo
     newcomer in the room needs a new one."""
     named = {line for line in acknowledged.splitlines() if line}
     return all(org.name in named for org in missing)
-
-
-def initials(first_name: str, last_name: str) -> str:
-    """`Åsa Öberg` -> `Å.Ö.`; double names give each part: `Al-Hassan` -> `A.-H.`"""
-    parts = []
-    for name in (first_name, last_name):
-        for word in name.split():
-            pieces = [p for p in word.split("-") if p]
-            if pieces:
-                parts.append("-".join(f"{p[0].upper()}." for p in pieces))
-    return "".join(parts) or "?"
-
-
-def masked_name(first_name: str, last_name: str, birth_date: date | None) -> str:
-    """The least identifying name that still tells the room who is meant."""
-    mark = initials(first_name, last_name)
-    return f"{mark} (f. {birth_date.year})" if birth_date else mark
-
-
-def full_name(first_name: str, last_name: str, birth_date: date | None) -> str:
-    name = " ".join(part for part in (first_name, last_name) if part) or "(namn saknas)"
-    return f"{name} (f. {birth_date.year})" if birth_date else name

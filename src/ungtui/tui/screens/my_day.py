@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from ungtui.domain.meeting_time import describe_day
 from ungtui.services import clock
+from ungtui.services.my_day_first import first_parts
 from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
@@ -23,7 +24,7 @@ from ungtui.tui.widgets.plain import plain
 from ungtui.tui.widgets.section_bar import SectionBar
 
 if TYPE_CHECKING:
-    from ungtui.services.my_day import DayPart
+    from ungtui.services.my_day_first import DayPart
 
 URGENT = "bold red"
 
@@ -47,6 +48,7 @@ class MyDayScreen(UngScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[DayPart] = []
+        self.complete = False  # all parts read, not only the first read's
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,6 +60,13 @@ class MyDayScreen(UngScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DayList).focus()
+        user = self.app.user
+        if user is not None:
+            # sqlite3 alone and a few small queries, read here so that the first frame
+            # holds the day (as the app reads the user before it); the guarantees and
+            # follow-ups wait under their headings for the full read below.
+            self.parts = first_parts(self.app.db, user)
+        self._show()
         self.app.after_first_frame(self._first_load)  # type: ignore[attr-defined]
         self.watch(self.app, "screen_share", lambda _on: self._show(), init=False)
 
@@ -71,8 +80,9 @@ class MyDayScreen(UngScreen[None]):
         self.load()
 
     def on_screen_resume(self) -> None:
-        # Back from a referral or a way: what was done there leaves the list.
-        if self.parts:
+        # Back from a referral or a way: what was done there leaves the list. Not before
+        # the first full read: that one imports the services after the first frame.
+        if self.complete:
             self.load()
 
     def action_reload(self) -> None:
@@ -90,6 +100,7 @@ class MyDayScreen(UngScreen[None]):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.parts = message.parts
+        self.complete = True
         self._show()
 
     def _show(self) -> None:
@@ -114,9 +125,10 @@ class MyDayScreen(UngScreen[None]):
             day.highlighted = day.get_option_index(keep)
         elif day.option_count:
             day.highlighted = 0
-        self.query_one("#day-status", Static).update(
-            "Enter öppnar raden, på en rubrik hela listan"
-        )
+        if self.complete:
+            self.query_one("#day-status", Static).update(
+                "Enter öppnar raden, på en rubrik hela listan"
+            )
 
     def _part_options(self, part: DayPart) -> list[Option]:
         count = f" ({part.total})" if part.total else ""
