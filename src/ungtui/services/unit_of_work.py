@@ -11,6 +11,7 @@ of this install, a row derived from records, and an audit entry for reading.
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import UTC, date, datetime
 from typing import Any
@@ -60,6 +61,7 @@ class UnitOfWork:
         self._audit: dict[str, list[tuple[str | None, str]]] = {}
         self._inserted: dict[str, list[dict[str, Any]]] = {}
         self._shipped: set[tuple[str, str]] = set()
+        self._collecting: bool | None = None  # the garbage collector's state before a bulk write
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self._db.engine, expire_on_commit=False)
@@ -89,10 +91,21 @@ class UnitOfWork:
             raise ValidationError({"identity": REGISTERED_MEANWHILE}) from error
         finally:
             self.session.close()
+            if self._collecting:
+                gc.enable()
         if isinstance(exc, OperationalError):
             raise ServiceError(explain_database_error(exc)) from exc
         if isinstance(exc, IntegrityError) and "identity_number" in str(exc):
             raise ValidationError({"identity": REGISTERED_MEANWHILE}) from exc
+
+    def _bulk(self) -> None:
+        """Before a bulk write: no garbage collection until the unit of work ends. A bulk
+        write makes and keeps 100,000s of dicts and tuples, none in a cycle, and the
+        collector would walk them all again and again; an import of 10,000 people spent
+        some 0.3 s of its 5 s in it."""
+        if self._collecting is None:
+            self._collecting = gc.isenabled()
+            gc.disable()
 
     def _log(self, record: Record, field: str, old: Any, new: Any) -> None:
         self.session.add(
@@ -146,6 +159,7 @@ class UnitOfWork:
         object per row, which costs far more than the write itself. Returns the ids."""
         if not rows:
             return []
+        self._bulk()
         _check_many(model.__tablename__, rows)
         now = utc_now()
         defaults = {
@@ -191,6 +205,7 @@ class UnitOfWork:
         written and not stamped, as it is no synced record)."""
         if not rows:
             return
+        self._bulk()
         bulk_insert(self.session.connection(), model.__table__, rows)
         if model.__tablename__ in SYNCED_COLUMNS:
             self._inserted.setdefault(model.__tablename__, []).extend(rows)
@@ -250,6 +265,7 @@ class UnitOfWork:
         """An audit entry that changes no record: personal data shown, handed out or
         exported (services.audit.ACTIONS); written when the unit of work commits."""
         self._audit.setdefault(action, []).extend(entries)
+
 
 # --- bulk inserts ----------------------------------------------------------------------
 
