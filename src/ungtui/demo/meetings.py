@@ -10,11 +10,11 @@ case conference), with notes included, as a caseworker would before the meeting.
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
 
+from ungtui.demo import seeded_id
 from ungtui.demo.referrals import demo_consent
 from ungtui.domain.disclosure import Holder
 from ungtui.domain.meeting_consent import Present, uncovered
@@ -73,7 +73,7 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     rng = random.Random(seed * 7919 + 5)
 
     def rid() -> str:
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        return seeded_id(rng.getrandbits(128))
 
     stamp = datetime(today.year, today.month, today.day, 7, 0, tzinfo=UTC)
     with db.session() as session:
@@ -141,7 +141,7 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
         domain = unit_row.secrecy_domain
         rows[Consent].append(
             demo_consent(
-                consent_id=str(uuid.UUID(int=consent_rng.getrandbits(128), version=4)),
+                consent_id=seeded_id(consent_rng.getrandbits(128)),
                 person=person.id,
                 birth=person.birth_date,
                 recorder=staff["Sofia Berg"][0].id,
