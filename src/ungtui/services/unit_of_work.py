@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -358,8 +359,35 @@ _VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def _check_many(table: str, rows: list[dict[str, Any]]) -> None:
-    """UnitOfWork._check for many rows: each column's rule looked up once. The first row
-    with a problem is refused with record_problems' own words, as _check would."""
+    """UnitOfWork._check for many rows. Column by column first: a column passes when its
+    longest text is short enough and its texts joined by spaces hold no character the
+    rule refuses (the rules refuse single characters, and never a space). Only when some
+    column does not pass, or holds what that cannot judge, are the rows checked one by
+    one, so that the first row with a problem is refused with record_problems' words."""
+    for column in set().union(*rows):
+        values = [row.get(column) for row in rows]
+        kinds = set(map(type, values))
+        if not any(issubclass(kind, str) for kind in kinds):
+            continue
+        rule = rule_for(table, column)
+        if rule is None:
+            continue
+        if rule.json or not kinds <= _PLAIN:  # a str subclass: the slow, sure way
+            return _check_rows(table, rows)
+        texts = values if kinds == {str} else [v for v in values if type(v) is str]
+        if max(map(len, texts), default=0) > rule.max_length or text_problem(
+            " ".join(texts), multiline=rule.multiline, max_length=sys.maxsize
+        ):
+            return _check_rows(table, rows)
+    return None
+
+
+# Kinds of value whose texts the column check above judges: text, and values that are no
+# text at all (the door leaves those alone).
+_PLAIN = {str, type(None), bool, int, float, date, datetime}
+
+
+def _check_rows(table: str, rows: list[dict[str, Any]]) -> None:
     rules: dict[str, Any] = {}
     for row in rows:
         for column, value in row.items():
@@ -384,6 +412,8 @@ _SQLITE_DATETIME = (
 
 
 def _utc_text(value: datetime) -> str:
+    if value.tzinfo is UTC:  # most: the same text with its "+00:00" cut off
+        return value.isoformat(" ", "microseconds")[:-6]
     if value.utcoffset() is None:
         raise ValueError("a time without its time zone")  # as UTCDateTime refuses it
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
