@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -413,7 +414,7 @@ def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any
         texts = compact_texts(stamp, site, seq, SYNCED_COLUMNS[tbl], rows)
         params += zip(repeat(tbl), [row["id"] for row in rows], texts, repeat(seq), repeat(origin))
     # In key order, so that each insert lands beside the last one in the index.
-    params.sort(key=_row_key)
+    params.sort(key=itemgetter(0, 1))
     conn.exec_driver_sql(
         "INSERT INTO sync_row"
         " (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts, origin)"
@@ -447,10 +448,6 @@ def compact_texts(
             pieces.append([done[v] for v in values])
     pieces.append(["}"] * count)
     return list(map("".join, zip(*pieces, strict=True)))
-
-
-def _row_key(params: tuple) -> tuple[str, str]:
-    return params[0], params[1]
 
 
 def blanked(fields: dict[str, Register], seq: int) -> dict[str, Register]:
