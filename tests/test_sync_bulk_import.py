@@ -105,6 +105,40 @@ def test_the_compact_form_carries_one_dot_for_every_field():
     assert state.register_count(full) == 2
 
 
+def test_compact_texts_are_compact_json_of_each_row_column_by_column():
+    """The bulk stamp builds the texts column by column, encoding each distinct value
+    once; they are exactly compact_json's, also for nulls, a missing value, yes/no beside
+    1/0 in one column (equal in Python, not in JSON), dates, times and a list."""
+    rows = [
+        {
+            "a": 'Öz"t\\ü\n',
+            "b": None,
+            "c": True,
+            "d": 1,
+            "e": date(2026, 1, 2),
+            "f": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        },
+        {"a": 'Öz"t\\ü\n', "c": False, "d": True, "e": None, "f": None},
+        {"a": ["x", 1], "b": None, "c": 1, "d": 0, "e": date(2026, 1, 2)},
+    ]
+    texts = state.compact_texts(
+        "0001764000000.00002", "site-a", 7, ["f", "e", "d", "c", "b", "a"], rows
+    )
+    assert texts == [
+        '{"@":["0001764000000.00002","site-a",7],"a":"Öz\\"t\\\\ü\\n","b":null,"c":true,'
+        '"d":1,"e":"2026-01-02","f":"2026-01-02T03:04:05+00:00"}',
+        '{"@":["0001764000000.00002","site-a",7],"a":"Öz\\"t\\\\ü\\n","b":null,"c":false,'
+        '"d":true,"e":null,"f":null}',
+        '{"@":["0001764000000.00002","site-a",7],"a":["x",1],"b":null,"c":1,"d":0,'
+        '"e":"2026-01-02","f":null}',
+    ]
+    assert texts == [
+        state.compact_json("0001764000000.00002", "site-a", 7, {c: row.get(c) for c in "abcdef"})
+        for row in rows
+    ]
+    assert state.compact_texts("h", "s", 1, ["a"], []) == []
+
+
 def test_imported_people_are_stored_compact_and_read_back_whole(tmp_path):
     kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
     import_list(kommun, tmp_path)

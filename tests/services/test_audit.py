@@ -146,3 +146,24 @@ def test_export_and_import_are_logged_per_person(tmp_path, monkeypatch):
     assert imported[0].actor_name == "Jonas Ek"
     a.db.close()
     b.db.close()
+
+
+def test_many_entries_at_once_are_stored_in_order_as_one_by_one(db, user):
+    """1,000 entries or more go in with one statement; they read back exactly as
+    entries written one at a time, in the order given, a missing person as none."""
+    many = [
+        (f"person-{n:04d}", "personuppgifter" if n % 2 else "väg: ”fas” \\ 2") for n in range(1200)
+    ]
+    many[5] = (None, "inläsning")
+    with db.engine.begin() as conn:
+        assert audit.write(conn, user.staff_id, "skapade", many) == 1200
+        audit.write(conn, user.staff_id, "skapade", [("person-x", "ansvar")])
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT seq, actor_id, action, individual_id, detail FROM audit_entry"
+            " WHERE action = 'skapade' ORDER BY seq"
+        ).all()
+    first = rows[0][0]
+    assert [r[0] for r in rows] == list(range(first, first + 1201))
+    assert [(r[3], r[4]) for r in rows] == [*many, ("person-x", "ansvar")]
+    assert {(r[1], r[2]) for r in rows} == {(user.staff_id, "skapade")}

@@ -122,3 +122,38 @@ def test_a_spreadsheet_row_with_steering_text_is_refused_with_its_row(db, user, 
         (3, "Efternamn får vara högst 100 tecken (nu 101)."),
     ]
     assert [c.values["last_name"] for c in plan.creates] == ["[/]Öztürk"]
+
+
+def _person(first: str, last: str) -> dict:
+    return dict(
+        identity_kind="reservnummer",
+        reserve_id=f"R-{first[:3]}",
+        birth_date=datetime(2004, 5, 6).date(),
+        first_name=first,
+        last_name=last,
+    )
+
+
+def test_many_records_at_once_pass_the_same_door_row_by_row(db, user):
+    """insert_many judges a column at a time; a refusal still names the first row's
+    problem in the words of a single save, and nothing is written."""
+    rows = [
+        _person("Åsa Li", "Ek\tström"),  # a tab in a one-line field
+        _person("Bo", "Öztürk\x1b[2J"),
+        _person("Cy", "Lind"),
+    ]
+    with pytest.raises(ValidationError) as caught, UnitOfWork(db, user.staff_id) as uow:
+        uow.insert_many(Individual, rows)
+    assert caught.value.errors == {
+        "last_name": "Efternamn får bara vara en rad (utan radbrytningar och tabbar)."
+    }
+    with pytest.raises(ValidationError) as caught, UnitOfWork(db, user.staff_id) as uow:
+        uow.insert_many(Individual, [_person("Åsa Li", "Ek"), *rows[1:]])
+    assert caught.value.errors == {"last_name": f"Efternamn {STEERING}"}
+    with pytest.raises(ValidationError) as caught, UnitOfWork(db, user.staff_id) as uow:
+        uow.insert_many(Individual, [_person("Åsa Li", "Ek"), _person("Bo", "Ö" * 101)])
+    assert caught.value.errors == {"last_name": "Efternamn får vara högst 100 tecken (nu 101)."}
+    assert _count(db, Individual) == 0
+    with UnitOfWork(db, user.staff_id) as uow:
+        uow.insert_many(Individual, [_person("Åsa Li", "Ek"), _person("Bo", "Ö" * 100)])
+    assert _count(db, Individual) == 2

@@ -10,12 +10,12 @@ minutes.
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert
 
+from ungtui.demo import seeded_id
 from ungtui.demo.meetings import fill_demo_meetings
 from ungtui.demo.processes import fill_demo_processes
 from ungtui.demo.referrals import demo_consent, fill_demo_referrals
@@ -218,7 +218,7 @@ def fill_demo(
 
     def rid() -> str:
         # Seeded ids, so the same seed gives the same database.
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        return seeded_id(rng.getrandbits(128))
 
     # Facts added later (issue 18) come from a stream of their own, so that the same seed
     # still gives everyone else the same names, numbers and ways.

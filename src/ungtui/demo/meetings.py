@@ -10,11 +10,11 @@ case conference), with notes included, as a caseworker would before the meeting.
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
 
+from ungtui.demo import seeded_id
 from ungtui.demo.referrals import demo_consent
 from ungtui.domain.disclosure import Holder
 from ungtui.domain.meeting_consent import Present, uncovered
@@ -64,12 +64,16 @@ def _workday(day: date, step: int = 1) -> date:
     return day
 
 
+def _first(people: list[Individual]) -> Individual | None:
+    return people[0] if people else None
+
+
 def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     """Add the demo meetings; returns how many."""
     rng = random.Random(seed * 7919 + 5)
 
     def rid() -> str:
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        return seeded_id(rng.getrandbits(128))
 
     stamp = datetime(today.year, today.month, today.day, 7, 0, tzinfo=UTC)
     with db.session() as session:
@@ -91,7 +95,7 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
         staff_holder = holders.staff_holders(conn)
         unit_rows = {u.id: u for u in session.exec(select(Unit)).all()}
         unit_names = {u.name: u.id for u in unit_rows.values()}
-    if not people or "Arbetsförmedlingen" not in orgs or "Malmö stad" not in orgs:
+    if "Arbetsförmedlingen" not in orgs or "Malmö stad" not in orgs:
         return 0
     af, kommun = orgs["Arbetsförmedlingen"], orgs["Malmö stad"]
     # People who have let some nämnd of the kommun tell AF about them are the ones the
@@ -137,7 +141,7 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
         domain = unit_row.secrecy_domain
         rows[Consent].append(
             demo_consent(
-                consent_id=str(uuid.UUID(int=consent_rng.getrandbits(128), version=4)),
+                consent_id=seeded_id(consent_rng.getrandbits(128)),
                 person=person.id,
                 birth=person.birth_date,
                 recorder=staff["Sofia Berg"][0].id,
@@ -287,9 +291,12 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
         organisation_id=provider.id if provider else None,
         organisation_name=provider.name if provider else "Nordljus Kompetens AB",
     )
-    talked_about = shareable[8] if len(shareable) > 8 else people[0]
-    consent(talked_about, "Arbetsförmedlingen Malmö Unga", "trepartssamtal", "kontakt,arbete")
-    item(talk, 1, talked_about)
+    # A small demo has few people (perhaps none active): the talk and the conference
+    # then take up whoever there is, the same person in both if only one.
+    talked_about = shareable[8] if len(shareable) > 8 else _first(people)
+    if talked_about:
+        consent(talked_about, "Arbetsförmedlingen Malmö Unga", "trepartssamtal", "kontakt,arbete")
+        item(talk, 1, talked_about)
 
     # A case conference three days ago, around a change for one person.
     conference = meeting(
@@ -302,18 +309,19 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     )
     for name in ("Sofia Berg", "Karin Lind", "Lena Åström"):
         attend(conference, name)
-    person = shareable[9] if len(shareable) > 9 else people[1]
-    for unit in ("Arbetsförmedlingen Malmö Unga", "Vuxenutbildningen"):
-        consent(person, unit, "arendekonferens", "kontakt,utbildning,arbete,anteckningar")
-    conference_item = item(conference, 1, person, notes=NOTES[0])
-    action(
-        conference,
-        conference_item,
-        person,
-        "Skicka underlag till SYV",
-        "Lena Åström",
-        today - timedelta(days=1),
-    )
+    person = shareable[9] if len(shareable) > 9 else _first(people[1:]) or talked_about
+    if person:
+        for unit in ("Arbetsförmedlingen Malmö Unga", "Vuxenutbildningen"):
+            consent(person, unit, "arendekonferens", "kontakt,utbildning,arbete,anteckningar")
+        conference_item = item(conference, 1, person, notes=NOTES[0])
+        action(
+            conference,
+            conference_item,
+            person,
+            "Skicka underlag till SYV",
+            "Lena Åström",
+            today - timedelta(days=1),
+        )
 
     steering = meeting(
         "operativ_styrgrupp",

@@ -11,9 +11,9 @@ demo records one the day before, as a caseworker would when making the referral.
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
+from ungtui.demo import seeded_id
 from ungtui.domain.ages import age_on
 from ungtui.domain.data_categories import ARBETE
 from ungtui.domain.disclosure import verdict
@@ -111,10 +111,10 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
     consent_rng = random.Random(seed * 7919 + 7)
 
     def rid() -> str:
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        return seeded_id(rng.getrandbits(128))
 
     def consent_id() -> str:
-        return str(uuid.UUID(int=consent_rng.getrandbits(128), version=4))
+        return seeded_id(consent_rng.getrandbits(128))
 
     # Made-up records, one unit of work: it stamps them for sync as typed ones.
     with UnitOfWork(db, None) as uow:

@@ -8,9 +8,9 @@ consents a seed gives stay the same as before this part existed.
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from ungtui.demo import seeded_id
 from ungtui.domain.ages import age_on
 from ungtui.domain.measures import NATIONAL_MEASURES, national_measure_id, start_refusal
 from ungtui.services.processes.starting_content import shipped_id
@@ -102,7 +102,7 @@ def fill_way_demo(db: Database, people: list[dict], *, today: date, seed: int) -
     facts = random.Random(seed * 7919 + 23)
 
     def rid() -> str:
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        return seeded_id(rng.getrandbits(128))
 
     now = datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC)
     stamps = {"created_at": now, "updated_at": now, "deleted_at": None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import isleap
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -10,6 +11,16 @@ from dateutil.relativedelta import relativedelta
 def age_on(birth_date: date, on: date) -> int:
     """Completed years. Someone born on 29 February turns a year older on 28 February in
     other years, because relativedelta clamps 29 February to the 28th."""
+    if type(birth_date) is date and type(on) is date and on >= birth_date:
+        # relativedelta's answer by plain arithmetic, some 20 times faster (a demo of
+        # 100,000 people asks for 150,000 ages); tests/domain/test_ages.py compares them.
+        years = on.year - birth_date.year
+        if (on.month, on.day) < (birth_date.month, birth_date.day) and not (
+            (on.month, on.day, birth_date.month, birth_date.day) == (2, 28, 2, 29)
+            and not isleap(on.year)
+        ):
+            years -= 1
+        return years
     return relativedelta(on, birth_date).years
 
 

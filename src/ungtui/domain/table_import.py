@@ -159,6 +159,8 @@ _SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE]\+?\d+$")
 
 def cell_text(value: object) -> str:
     """A cell as text: numbers without '.0', dates as ISO, None as ''."""
+    if type(value) is str:  # most cells, first: a list of 10,000 people has 100,000s
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -303,7 +305,7 @@ _TOTAL_WORDS = ("summa", "totalt", "total", "antal", "sum", "count")
 
 def is_total_row(cells: list[object]) -> bool:
     """A sum or count line under the list ('Summa', 'Totalt: 52', 'Antal 52')."""
-    filled = [cell_text(c) for c in cells if cell_text(c)]
+    filled = [text for text in map(cell_text, cells) if text]
     if not filled:
         return False
     first = fold(filled[0]).rstrip(":")

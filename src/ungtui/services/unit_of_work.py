@@ -11,7 +11,9 @@ of this install, a row derived from records, and an audit entry for reading.
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -60,6 +62,7 @@ class UnitOfWork:
         self._audit: dict[str, list[tuple[str | None, str]]] = {}
         self._inserted: dict[str, list[dict[str, Any]]] = {}
         self._shipped: set[tuple[str, str]] = set()
+        self._collecting: bool | None = None  # the garbage collector's state before a bulk write
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self._db.engine, expire_on_commit=False)
@@ -89,10 +92,21 @@ class UnitOfWork:
             raise ValidationError({"identity": REGISTERED_MEANWHILE}) from error
         finally:
             self.session.close()
+            if self._collecting:
+                gc.enable()
         if isinstance(exc, OperationalError):
             raise ServiceError(explain_database_error(exc)) from exc
         if isinstance(exc, IntegrityError) and "identity_number" in str(exc):
             raise ValidationError({"identity": REGISTERED_MEANWHILE}) from exc
+
+    def _bulk(self) -> None:
+        """Before a bulk write: no garbage collection until the unit of work ends. A bulk
+        write makes and keeps 100,000s of dicts and tuples, none in a cycle, and the
+        collector would walk them all again and again; an import of 10,000 people spent
+        some 0.3 s of its 5 s in it."""
+        if self._collecting is None:
+            self._collecting = gc.isenabled()
+            gc.disable()
 
     def _log(self, record: Record, field: str, old: Any, new: Any) -> None:
         self.session.add(
@@ -146,6 +160,7 @@ class UnitOfWork:
         object per row, which costs far more than the write itself. Returns the ids."""
         if not rows:
             return []
+        self._bulk()
         _check_many(model.__tablename__, rows)
         now = utc_now()
         defaults = {
@@ -191,6 +206,7 @@ class UnitOfWork:
         written and not stamped, as it is no synced record)."""
         if not rows:
             return
+        self._bulk()
         bulk_insert(self.session.connection(), model.__table__, rows)
         if model.__tablename__ in SYNCED_COLUMNS:
             self._inserted.setdefault(model.__tablename__, []).extend(rows)
@@ -250,6 +266,7 @@ class UnitOfWork:
         """An audit entry that changes no record: personal data shown, handed out or
         exported (services.audit.ACTIONS); written when the unit of work commits."""
         self._audit.setdefault(action, []).extend(entries)
+
 
 # --- bulk inserts ----------------------------------------------------------------------
 
@@ -342,8 +359,35 @@ _VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def _check_many(table: str, rows: list[dict[str, Any]]) -> None:
-    """UnitOfWork._check for many rows: each column's rule looked up once. The first row
-    with a problem is refused with record_problems' own words, as _check would."""
+    """UnitOfWork._check for many rows. Column by column first: a column passes when its
+    longest text is short enough and its texts joined by spaces hold no character the
+    rule refuses (the rules refuse single characters, and never a space). Only when some
+    column does not pass, or holds what that cannot judge, are the rows checked one by
+    one, so that the first row with a problem is refused with record_problems' words."""
+    for column in set().union(*rows):
+        values = [row.get(column) for row in rows]
+        kinds = set(map(type, values))
+        if not any(issubclass(kind, str) for kind in kinds):
+            continue
+        rule = rule_for(table, column)
+        if rule is None:
+            continue
+        if rule.json or not kinds <= _PLAIN:  # a str subclass: the slow, sure way
+            return _check_rows(table, rows)
+        texts = values if kinds == {str} else [v for v in values if type(v) is str]
+        if max(map(len, texts), default=0) > rule.max_length or text_problem(
+            " ".join(texts), multiline=rule.multiline, max_length=sys.maxsize
+        ):
+            return _check_rows(table, rows)
+    return None
+
+
+# Kinds of value whose texts the column check above judges: text, and values that are no
+# text at all (the door leaves those alone).
+_PLAIN = {str, type(None), bool, int, float, date, datetime}
+
+
+def _check_rows(table: str, rows: list[dict[str, Any]]) -> None:
     rules: dict[str, Any] = {}
     for row in rows:
         for column, value in row.items():
@@ -368,6 +412,8 @@ _SQLITE_DATETIME = (
 
 
 def _utc_text(value: datetime) -> str:
+    if value.tzinfo is UTC:  # most: the same text with its "+00:00" cut off
+        return value.isoformat(" ", "microseconds")[:-6]
     if value.utcoffset() is None:
         raise ValueError("a time without its time zone")  # as UTCDateTime refuses it
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

@@ -8,6 +8,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from ungtui.domain.table_import import cell_text, guess_mapping, is_total_row
@@ -213,13 +214,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> SheetTable:
 
 
 def _filled(cells: list[object]) -> int:
-    return sum(1 for c in cells if cell_text(c))
+    return sum(map(bool, map(cell_text, cells)))
 
 
 def _header_index(rows: list[tuple[int, list[object]]]) -> int:
     """The row that names most known columns; merged title rows above it (one filled cell)
     lose. With no known names at all, the first row with two or more filled cells."""
-    candidates = [i for i, (_n, cells) in enumerate(rows) if _filled(cells)][:HEADER_SEARCH_ROWS]
+    filled = (i for i, (_n, cells) in enumerate(rows) if _filled(cells))
+    candidates = list(islice(filled, HEADER_SEARCH_ROWS))
     best, best_known = None, 0
     for index in candidates:
         cells = rows[index][1]
@@ -246,9 +248,10 @@ def _shape(rows: list[tuple[int, list[object]]]) -> SheetTable:
     table = SheetTable(headers=headers, rows=[], header_row=header_number)
     for number, cells in rows[index + 1 :]:
         cells = [*cells[:width], *[None] * (width - len(cells))]
-        if not _filled(cells):
+        texts = [*map(cell_text, cells)]  # is_total_row reads a cell's text as the cell
+        if not any(texts):
             table.blank_rows += 1
-        elif is_total_row(cells):
+        elif is_total_row(texts):
             table.total_rows.append(number)
         else:
             table.rows.append((number, cells))
