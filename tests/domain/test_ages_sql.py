@@ -61,6 +61,17 @@ def test_age_in_sql_by_hand(db):
     assert sql_age(db, date(2002, 12, 31), date(2026, 12, 31)) == 24
 
 
+def test_no_age_without_a_birth_date_or_a_day(db):
+    # The report's subgroups treat an unknown age as in no age range: it must stay NULL.
+    for born, day in ((None, "2026-05-01"), ("2008-02-29", None), (None, None)):
+        assert db.execute(f"SELECT {AGE}", {"day": day, "born": born}).fetchone()[0] is None
+    parts = age_sql(":day", ":year", ":md")
+    # A year without the day of the year (or the other way round) is no age either.
+    for year, md in ((2008, None), (None, "02-29")):
+        found = db.execute(f"SELECT {parts}", {"day": "2026-02-28", "year": year, "md": md})
+        assert found.fetchone()[0] is None
+
+
 def test_a_samordningsnummer_is_aged_from_its_real_birth_day(db):
     # Day 89 = 29 February + 60: the register keeps the birth date, and ages are read
     # from it, never from the number.

@@ -66,6 +66,10 @@ def age_sql(day: str, birth_year: str, birth_md: str) -> str:
     parameter, not a subquery."""
     day_year = f"CAST(substr({day}, 1, 4) AS INTEGER)"
     day_md = f"substr({day}, 6, 5)"
+    # A CASE rather than AND/NOT: SQLite works out every operand of an AND in a value,
+    # and the leap year is wanted only on 28 February. NULL in, NULL out, as before.
     return f"""({day_year} - {birth_year}
-      - ({day_md} < {birth_md} AND NOT ({day_md} = '02-28' AND {birth_md} = '02-29'
-         AND NOT {leap_year_sql(day_year)})))"""
+      - CASE WHEN {day_md} >= {birth_md} THEN 0
+          WHEN {day_md} = '02-28' AND {birth_md} = '02-29'
+            AND NOT {leap_year_sql(day_year)} THEN 0
+          WHEN {day_md} < {birth_md} THEN 1 END)"""

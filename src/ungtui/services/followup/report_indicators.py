@@ -335,11 +335,14 @@ def _people_indicators(b: QueryBuilder) -> list[Indicator]:
     and their standing at AF (GGV's goals, seed 002: the young registered at AF, those
     of them in meaningful occupation, and the openly unemployed)."""
     registered = _codes(sorted(REGISTERED_AT_AF))
-    occupied = f"""CASE WHEN af IN ({registered}) THEN (af = 'program' OR EXISTS (
+    # A CASE, not an OR: SQLite would look for the measure of everyone in a programme
+    # too, and that look-up is most of what this query costs.
+    occupied = f"""CASE WHEN af IN ({registered}) THEN (CASE WHEN af = 'program' THEN 1
+              ELSE EXISTS (
               SELECT 1 FROM individual_measure im
               WHERE im.individual_id = pid AND im.deleted_at IS NULL
                 AND im.status <> 'planerad' AND im.start_date <= :end
-                AND (im.end_date IS NULL OR im.end_date >= :end))) ELSE 0 END"""
+                AND (im.end_date IS NULL OR im.end_date >= :end)) END) ELSE 0 END"""
     recorded = b.raw.execute(
         "SELECT EXISTS (SELECT 1 FROM report_person WHERE af <> '')"
         " OR EXISTS (SELECT 1 FROM report_status WHERE kind = 'af')"

@@ -3,9 +3,9 @@ by SQLite over ISO dates with the SQL that domain.target_groups and domain.ages 
 their rules in, and the install-local temporary tables a report reads instead of
 joining the register again for every query.
 
-A query groups its rows by gender and the subgroup flags (one number, a bit each, with
-the municipality's number above them), so at most a few hundred rows come back even at
-100,000 people; Python folds those into the overlapping subgroups.
+A query groups its rows by one number: a bit for each subgroup, the municipality's
+number above them and the gender's code above all, so at most a few hundred rows come
+back even at 100,000 people; Python folds those into the overlapping subgroups.
 
 With an agreement, every row is first limited to the agreement's population: people whose
 case a party holds, in one of the agreement's target groups on the day that matters, and
@@ -43,6 +43,12 @@ from ungtui.store.database import Database
 _FLAGS = SUBGROUP_CODES[1:]
 # The municipality's number sits above the subgroup bits.
 _MUNICIPALITY_SHIFT = 8
+# report_person.g: the gender as a number, the index in this tuple, put above the flags
+# and the municipality. Grouping on one integer instead of a text and a number is a
+# cheaper sort for every query; in the texts' order, so that rows (and so the cells of
+# an indicator) come in the same order as when the text was grouped on.
+_GENDER_CODES = ("annat", "kvinna", "man")
+_GENDER_SHIFT = 40
 
 
 # --- subgroup flags in SQL ----------------------------------------------------------------
@@ -77,7 +83,7 @@ PREPARE = (
     "CREATE INDEX temp.report_status_pid ON report_status (pid, kind, valid_from)",
     """CREATE TEMP TABLE report_person AS
     SELECT id, id AS pid,
-        CASE WHEN gender IN ('kvinna', 'man') THEN gender ELSE 'annat' END AS g,
+        CASE gender WHEN 'kvinna' THEN 1 WHEN 'man' THEN 2 ELSE 0 END AS g,
         birth_date,
         {birth_year} AS birth_year,
         {birth_md} AS birth_md,
@@ -124,9 +130,14 @@ PREPARE = (
     LEFT JOIN report_first f ON f.way_id = w.id
     WHERE w.deleted_at IS NULL""",
     # The few who came back after an exit: counted once each, by grouping their ways.
-    # Found among the ways just copied, in memory, rather than in the register again.
+    # Looked for only among those with more than one way, deleted ones too: the index on
+    # individual_id alone tells them, so that just their ways are read (sorting every
+    # copied way by its text key instead costs three times as much).
     """CREATE TEMP TABLE report_multi AS
-    SELECT pid FROM report_way GROUP BY pid HAVING COUNT(*) > 1""",
+    SELECT individual_id AS pid FROM way
+    WHERE deleted_at IS NULL AND individual_id IN (
+        SELECT individual_id FROM way GROUP BY individual_id HAVING COUNT(*) > 1)
+    GROUP BY individual_id HAVING COUNT(*) > 1""",
     "CREATE UNIQUE INDEX temp.report_multi_pid ON report_multi (pid)",
     "UPDATE report_way SET multi = 1 WHERE pid IN (SELECT pid FROM report_multi)",
 )
@@ -136,9 +147,11 @@ _CLEAN_UP = (
     "DROP TABLE IF EXISTS temp.report_g_agreement",
     "DROP TABLE IF EXISTS temp.report_g_place",
 )
-# Negative: KiB. Enough for the temporary tables and the rows they are built from at
-# 100,000 people, for the few seconds a report takes.
-REPORT_CACHE_KIB = -65536
+# Negative: KiB. The temporary tables live in memory whatever this is; this caches the
+# register's pages the report reads. At 100,000 people 64 MiB raised the report's peak
+# by 50 MiB more than 16 MiB did (RSS +163 against +113 MiB), with no CPU time to show
+# for it between runs in turn (i20-report2).
+REPORT_CACHE_KIB = -16384
 
 
 def _prepare(conn, rules: TargetGroupRules) -> int:
@@ -156,7 +169,9 @@ def prepare_statements(rules: TargetGroupRules) -> list[str]:
     """PREPARE with the rules' SQL put in."""
     birth_year, birth_md = ages.birth_parts_sql("birth_date")
     fill = {
-        "{permit_until}": permit_until_sql(rules.newcomer_months),
+        # Most people have no permit's day: spare them the date arithmetic (NULL either way).
+        "{permit_until}": "CASE WHEN residence_permit_date IS NOT NULL THEN "
+        f"{permit_until_sql(rules.newcomer_months)} END",
         "{school_done}": compulsory_school_done_sql("compulsory_school_done_on", "birth_date"),
         "{birth_year}": birth_year,
         "{birth_md}": birth_md,
@@ -205,8 +220,9 @@ def _person_columns(day: str) -> str:
 
 
 def _flag_columns(rules: TargetGroupRules, municipality: str) -> str:
-    """Gender, and the subgroups as bits of one number (bit n is _FLAGS[n]) with the
-    municipality's number above them, so that SQLite groups on two columns."""
+    """The subgroups, municipality and gender as one number (_keys reads it): bit n is
+    _FLAGS[n], the municipality's number is above them and the gender's code above
+    _GENDER_SHIFT, so that SQLite groups on one column."""
     groups = group_sql(rules)
     bits = (
         groups["unga_16_24"],
@@ -220,18 +236,20 @@ def _flag_columns(rules: TargetGroupRules, municipality: str) -> str:
     flags = " | ".join(f"(({bit}) << {n})" for n, bit in enumerate(bits))
     if municipality != "0":
         flags += f" | (({municipality}) << {_MUNICIPALITY_SHIFT})"
-    return f"g, ({flags}) AS flags"
+    return f"((g << {_GENDER_SHIFT}) | {flags}) AS flags"
 
 
-_KEYS: dict[tuple[str, int, tuple[str, ...]], list[Key]] = {}
+_KEYS: dict[tuple[int, tuple[str, ...]], list[Key]] = {}
 
 
-def _keys(gender: str, flags: int, municipalities: tuple[str, ...]) -> list[Key]:
+def _keys(code: int, municipalities: tuple[str, ...]) -> list[Key]:
     """Every (subgroup, gender) cell a row of this gender and these flags counts in."""
-    cache_key = (gender, flags, municipalities)
+    cache_key = (code, municipalities)
     found = _KEYS.get(cache_key)
     if found is None:
-        subs = ["totalt", *(code for n, code in enumerate(_FLAGS) if flags >> n & 1)]
+        gender = _GENDER_CODES[code >> _GENDER_SHIFT]
+        flags = code & ((1 << _GENDER_SHIFT) - 1)
+        subs = ["totalt", *(sub for n, sub in enumerate(_FLAGS) if flags >> n & 1)]
         number = flags >> _MUNICIPALITY_SHIFT
         if number:
             subs.append(municipalities[number - 1])
@@ -324,10 +342,10 @@ class QueryBuilder:
         if conditions:
             sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
         if group is not None:
-            sql += f" GROUP BY g, flags{', ' + group if group else ''}"
+            sql += f" GROUP BY flags{', ' + group if group else ''}"
         # The driver's own cursor: SQLAlchemy's row handling costs more than the query.
         return [
-            (_keys(r[0], r[1], self._municipalities), r[2:])
+            (_keys(r[0], self._municipalities), r[1:])
             for r in self.raw.execute(sql, self.params)
         ]
 
