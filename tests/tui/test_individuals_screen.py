@@ -298,7 +298,7 @@ async def test_a_database_failure_is_told_in_swedish(demo_db, monkeypatch):
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(screen_module, "list_individuals", locked)
+        monkeypatch.setattr(screen_module, "list_names", locked)
         await pilot.press("o")
         await settle(pilot)
         messages = [n.message for n in app._notifications]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import isleap
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -9,8 +10,18 @@ from dateutil.relativedelta import relativedelta
 
 def age_on(birth_date: date, on: date) -> int:
     """Completed years. Someone born on 29 February turns a year older on 28 February in
-    other years, because relativedelta clamps 29 February to the 28th."""
-    return relativedelta(on, birth_date).years
+    other years (relativedelta clamps 29 February to the 28th, and so does this).
+
+    Whole years by arithmetic, not relativedelta: the register works out an age and the
+    target groups for every row of every page it shows, and relativedelta was a fifth of
+    a search's time. A day before the birth goes to relativedelta, which counts it
+    towards zero."""
+    if on < birth_date:
+        return relativedelta(on, birth_date).years
+    birthday = (birth_date.month, birth_date.day)
+    if birthday == (2, 29) and not isleap(on.year):
+        birthday = (2, 28)
+    return on.year - birth_date.year - ((on.month, on.day) < birthday)
 
 
 def birth_date_bounds(min_age: int, max_age: int, on: date) -> tuple[date, date]:
