@@ -113,3 +113,30 @@ def test_months_after_in_sql_by_hand(db):
     assert sql("2025-08-31", 1) == "2025-09-30"
     assert sql("2024-02-29", 36) == "2027-02-28"
     assert sql("2024-01-31", 1) == "2024-02-29"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(born=days, on=days)
+@example(date(2008, 2, 29), date(2026, 2, 28))
+@example(date(2008, 2, 29), date(2026, 2, 27))
+@example(date(2008, 2, 29), date(2028, 2, 28))
+@example(date(1896, 2, 29), date(1900, 2, 28))
+@example(date(2010, 5, 10), date(2009, 5, 11))  # before the birth: towards zero
+def test_age_on_counts_as_relativedelta_does(born, on):
+    # age_on works the years out by arithmetic for speed; relativedelta is the rule it
+    # replaced, and the one the docstring states.
+    from dateutil.relativedelta import relativedelta
+
+    assert age_on(born, on) == relativedelta(on, born).years
+
+
+def test_age_on_by_hand():
+    assert age_on(date(2008, 2, 29), date(2026, 2, 28)) == 18
+    assert age_on(date(2008, 2, 29), date(2026, 2, 27)) == 17
+    assert age_on(date(2008, 2, 29), date(2028, 2, 28)) == 19
+    assert age_on(date(2008, 2, 29), date(2028, 2, 29)) == 20
+    assert age_on(date(2002, 12, 31), date(2026, 12, 31)) == 24
+    assert age_on(date(2002, 12, 31), date(2026, 12, 30)) == 23
+    assert age_on(date(2010, 5, 10), date(2010, 5, 10)) == 0
+    assert age_on(date(2010, 5, 10), date(2009, 5, 11)) == 0
+    assert age_on(date(2010, 5, 10), date(2008, 5, 9)) == -2

@@ -298,7 +298,7 @@ async def test_a_database_failure_is_told_in_swedish(demo_db, monkeypatch):
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(screen_module, "list_individuals", locked)
+        monkeypatch.setattr(screen_module, "list_names", locked)
         await pilot.press("o")
         await settle(pilot)
         messages = [n.message for n in app._notifications]
@@ -404,3 +404,52 @@ async def test_the_guarantee_rules_are_read_once_a_visit_not_on_every_keystroke(
         await settle(pilot)
         assert isinstance(app.screen, IndividualsScreen)
         assert len(reads) == 2
+
+
+async def test_a_letter_typed_in_the_list_starts_the_search(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#individuals", DataTable)
+        search = app.screen.query_one("#search", Input)
+        assert app.focused is table
+        bound = app.screen.active_bindings
+        # A person whose last name begins with a letter no key of the footer owns (the
+        # letters after the first go to the field whatever they are).
+        target = next(
+            r
+            for r in list_individuals(demo_db, IndividualFilter(status="aktiv"))
+            if r.name[0].lower() not in bound and r.name[0].isalpha()
+        )
+        last_name = target.name.split(",")[0].lower()
+        await pilot.press(*last_name)
+        await settle(pilot)
+        assert app.focused is search
+        assert search.value == last_name
+        assert target.name in table_names(app)
+        assert all(last_name in n.lower() for n in table_names(app))
+
+        # Back in the list with Enter, a letter starts a new search, as after "/".
+        await pilot.press("enter")
+        assert app.focused is table
+        await pilot.press("k")
+        await settle(pilot)
+        assert (app.focused, search.value) == (search, "k")
+
+
+async def test_the_footers_letters_keep_their_keys_in_the_list(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "n" in app.screen.active_bindings
+        await pilot.press("n")  # Ny: the form, not a search for "n"
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualFormScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+        assert app.screen.query_one("#search", Input).value == ""
+        await pilot.press("o")  # Sortera
+        await settle(pilot)
+        assert app.screen.filter.sort == "alder"
+        assert app.screen.query_one("#search", Input).value == ""

@@ -10,18 +10,19 @@ from dateutil.relativedelta import relativedelta
 
 def age_on(birth_date: date, on: date) -> int:
     """Completed years. Someone born on 29 February turns a year older on 28 February in
-    other years, because relativedelta clamps 29 February to the 28th."""
-    if type(birth_date) is date and type(on) is date and on >= birth_date:
-        # relativedelta's answer by plain arithmetic, some 20 times faster (a demo of
-        # 100,000 people asks for 150,000 ages); tests/domain/test_ages.py compares them.
-        years = on.year - birth_date.year
-        if (on.month, on.day) < (birth_date.month, birth_date.day) and not (
-            (on.month, on.day, birth_date.month, birth_date.day) == (2, 28, 2, 29)
-            and not isleap(on.year)
-        ):
-            years -= 1
-        return years
-    return relativedelta(on, birth_date).years
+    other years (relativedelta clamps 29 February to the 28th, and so does this).
+
+    Whole years by arithmetic, not relativedelta: the register works out an age and the
+    target groups for every row of every page it shows, and a demo of 100,000 people
+    asks for 150,000 ages; relativedelta was a fifth of a search's time. A day before the
+    birth, or a datetime, goes to relativedelta (it counts towards zero); the tests in
+    tests/domain/test_ages.py and test_ages_sql.py compare the two."""
+    if type(birth_date) is not date or type(on) is not date or on < birth_date:
+        return relativedelta(on, birth_date).years
+    birthday = (birth_date.month, birth_date.day)
+    if birthday == (2, 29) and not isleap(on.year):
+        birthday = (2, 28)
+    return on.year - birth_date.year - ((on.month, on.day) < birthday)
 
 
 def birth_date_bounds(min_age: int, max_age: int, on: date) -> tuple[date, date]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import and_, func, or_
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
@@ -253,12 +255,141 @@ def _order(sort: str) -> list:
     return [Individual.sort_key, Individual.id]
 
 
-def count_individuals(db: Database, flt: IndividualFilter, today: date | None = None) -> int:
+def count_individuals(
+    db: Database,
+    flt: IndividualFilter,
+    today: date | None = None,
+    *,
+    stale: Callable[[], bool] | None = None,
+) -> int | None:
+    """How many people the filter finds. With `stale`, asked every few thousand steps of
+    SQLite, the count gives up (None) as soon as it says the answer is no longer wanted:
+    at 100,000 people a count reads the whole list index, longer than the page, and a
+    search typed on asks again anyway."""
     today = today or clock.today()
+    query = select(func.count()).select_from(Individual).where(and_(*_conditions(flt, today)))
+    with db.engine.connect() as conn:
+        if stale is None:
+            return conn.execute(query).scalar_one()
+        raw = conn.connection.driver_connection
+        raw.set_progress_handler(stale, STALE_CHECK_STEPS)
+        try:
+            return conn.execute(query).scalar_one()
+        except OperationalError as exc:
+            if "interrupt" in str(exc):
+                return None
+            raise
+        finally:
+            raw.set_progress_handler(None, 0)
+
+
+# SQLite virtual machine steps between two questions whether a count is still wanted;
+# about a millisecond of work.
+STALE_CHECK_STEPS = 20_000
+
+# What one row of the list is drawn from, and nothing more: the page's names come before
+# anything else on every keystroke, read as plain rows rather than whole records.
+_ROW_COLUMNS = (
+    Individual.id,
+    Individual.first_name,
+    Individual.last_name,
+    Individual.identity_number,
+    Individual.reserve_id,
+    Individual.identity_kind,
+    Individual.birth_date,
+    Individual.in_upper_secondary,
+    Individual.has_upper_secondary_diploma,
+    Individual.residence_permit_date,
+    Individual.establishment_from,
+    Individual.establishment_until,
+    Individual.compulsory_school_done_on,
+    Individual.status,
+    Individual.gender,
+)
+
+
+def list_names(
+    db: Database,
+    flt: IndividualFilter,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    today: date | None = None,
+) -> list[IndividualRow]:
+    """One page of the list without the caseworker and the way's marks (left empty;
+    `fill_in` adds them): name, number, age, target groups and status, what a search
+    needs on screen first."""
+    today = today or clock.today()
+    query = (
+        select(*_ROW_COLUMNS)
+        .where(and_(*_conditions(flt, today)))
+        .order_by(*_order(flt.sort))
+        .offset(offset)
+        .limit(limit)
+    )
+    with db.engine.connect() as conn:
+        found = conn.execute(query).all()
+    rows = []
+    for (id_, first, last, number, reserve, kind, born, in_school, diploma, permit,
+         est_from, est_until, school_done, status, gender) in found:  # fmt: skip
+        facts = PersonFacts(
+            birth_date=born,
+            in_upper_secondary=bool(in_school),
+            has_upper_secondary_diploma=bool(diploma),
+            residence_permit_date=permit,
+            establishment_from=est_from,
+            establishment_until=est_until,
+            compulsory_school_done_on=school_done,
+            has_samordningsnummer=kind == "samordningsnummer",
+        )
+        rows.append(
+            IndividualRow(
+                id=id_,
+                name=display_name(first, last),
+                identity=number or reserve or "",
+                identity_kind=kind,
+                age=age_on(born, today) if born else None,
+                groups=short_codes(target_groups(facts, today)),
+                caseworker="",
+                status=STATUSES.get(status, status),
+                gender=gender,
+            )
+        )
+    return rows
+
+
+def fill_in(
+    db: Database,
+    rows: list[IndividualRow],
+    *,
+    organisation_id: str | None = None,
+    today: date | None = None,
+    rule: GuaranteeRules | None = None,
+) -> list[IndividualRow]:
+    """The rows of `list_names` with what costs more to find: the caseworker (the one for
+    `organisation_id`, else another party's) and the latest way's phase, next date and
+    guarantee mark, which follow `rule`, or without it the install's agreements."""
+    today = today or clock.today()
+    if rule is None:
+        rule = guarantee_rules(db)
+    ids = [r.id for r in rows]
+    if not ids:
+        return []
     with db.session() as session:
-        return session.exec(
-            select(func.count()).select_from(Individual).where(and_(*_conditions(flt, today)))
-        ).one()
+        caseworkers = _caseworkers(session, ids, organisation_id)
+        people = session.exec(
+            select(
+                Individual.id,
+                Individual.birth_date,
+                Individual.case_organisation_id,
+                Individual.municipality,
+            ).where(col(Individual.id).in_(ids))
+        ).all()
+        marks = way_marks(session, list(people), today=today, rule=rule)
+    return [
+        replace(r, caseworker=caseworkers.get(r.id, ""), **_mark_fields(marks.get(r.id)))
+        for r in rows
+    ]
 
 
 def list_individuals(
@@ -271,36 +402,12 @@ def list_individuals(
     today: date | None = None,
     rule: GuaranteeRules | None = None,
 ) -> list[IndividualRow]:
-    """One page of the list. The caseworker shown is the one for `organisation_id`; the
-    guarantee marks follow `rule`, or without it the install's agreements."""
+    """One page of the list, whole. The caseworker shown is the one for
+    `organisation_id`; the guarantee marks follow `rule`, or without it the install's
+    agreements."""
     today = today or clock.today()
-    if rule is None:
-        rule = guarantee_rules(db)
-    with db.session() as session:
-        people = session.exec(
-            select(Individual)
-            .where(and_(*_conditions(flt, today)))
-            .order_by(*_order(flt.sort))
-            .offset(offset)
-            .limit(limit)
-        ).all()
-        caseworkers = _caseworkers(session, [p.id for p in people], organisation_id)
-        marks = way_marks(session, list(people), today=today, rule=rule)
-    return [
-        IndividualRow(
-            id=p.id,
-            name=display_name(p.first_name, p.last_name),
-            identity=p.identity_number or p.reserve_id or "",
-            identity_kind=p.identity_kind,
-            age=age_on(p.birth_date, today) if p.birth_date else None,
-            groups=short_codes(target_groups(_facts(p), today)),
-            caseworker=caseworkers.get(p.id, ""),
-            status=STATUSES.get(p.status, p.status),
-            gender=p.gender,
-            **_mark_fields(marks.get(p.id)),
-        )
-        for p in people
-    ]
+    rows = list_names(db, flt, offset=offset, limit=limit, today=today)
+    return fill_in(db, rows, organisation_id=organisation_id, today=today, rule=rule)
 
 
 def _mark_fields(mark) -> dict:

@@ -5,11 +5,16 @@ when they arrive after a newer one was asked for (a search typed on, a filter ch
 A list says how to fetch a page (`fetch_page`, in a worker thread) and how to show its
 rows (`show_rows`); `page_shown` updates its status line. A list whose count of all
 matches is slower than its page (the register at 100,000 people) leaves the first page's
-total out and counts in `count_total`: the names are on screen before the count.
+total out and counts in `count_total`: the names are on screen before the count. A list
+whose rows have columns that cost more than the names (the register's caseworker and way
+marks) fetches them empty and fills them in `fill_rows`, in the same worker right after
+the page is posted; `show_filled` puts them in. Work for a list that was asked for anew
+in the meantime is not done: the newer one does its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -49,6 +54,11 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         generation: int
         total: int
 
+    @dataclass
+    class PageFilled(Message):
+        generation: int
+        rows: list[Any]
+
     def __init__(self) -> None:
         super().__init__()
         self._generation = 0
@@ -70,9 +80,18 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         """Adds the rows; `first`: the table was just cleared for a new first page."""
         raise NotImplementedError
 
-    def count_total(self) -> int | None:
-        """Runs in the worker after a first page whose total is None was posted."""
+    def count_total(self, stale: Callable[[], bool]) -> int | None:
+        """Runs in the worker after a first page whose total is None was posted. `stale()`
+        turns true when a newer list was asked for; a count may then give up (None)."""
         return None
+
+    def fill_rows(self, rows: list[Row]) -> list[Row] | None:
+        """Runs in the worker right after a page's rows were posted: the same rows with
+        the columns `fetch_page` left empty filled in, or None when it left none."""
+        return None
+
+    def show_filled(self, table: DataTable, rows: list[Row]) -> None:
+        """Puts the filled-in rows' cells in place of the empty ones."""
 
     def page_shown(self, page: Page[Row], first: bool) -> None:
         """After a page is in the table, and after a late count: the status line."""
@@ -91,10 +110,20 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
 
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def _fetch(self, generation: int, offset: int) -> None:
+        def stale() -> bool:
+            return generation != self._generation
+
         page = self.fetch_page(offset, self.PAGE_SIZE)
         self.post_message(self.PageLoaded(generation, offset, page))
-        if offset == 0 and page.total is None:
-            total = self.count_total()
+        # While a search is typed, each letter's fill and count would run beside the next
+        # letter's page and slow it down; they are wanted only for the latest list.
+        if stale():
+            return
+        filled = self.fill_rows(page.rows)
+        if filled is not None and not stale():
+            self.post_message(self.PageFilled(generation, filled))
+        if offset == 0 and page.total is None and not stale():
+            total = self.count_total(stale)
             if total is not None:
                 self.post_message(self.Counted(generation, total))
 
@@ -118,6 +147,12 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         if first and self.KEEP_CURSOR and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self.page_shown(message.page, first)
+
+    @on(PageFilled)
+    def _show_filled(self, message: PageFilled) -> None:
+        if message.generation != self._generation:
+            return
+        self.show_filled(self.paged_table(), message.rows)
 
     @on(Counted)
     def _show_count(self, message: Counted) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -21,7 +22,8 @@ from ungtui.services.people.individuals import (
     IndividualFilter,
     IndividualRow,
     count_individuals,
-    list_individuals,
+    fill_in,
+    list_names,
 )
 from ungtui.services.way.guarantee_rules import guarantee_rules
 from ungtui.tui.screens.paged_table import Page, PagedTableScreen
@@ -136,27 +138,29 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
         return self.query_one(PersonTable)
 
     def fetch_page(self, offset: int, limit: int) -> Page[IndividualRow]:
-        flt, user = self.filter, self.app.user
+        # Only what the names and numbers are drawn from: the caseworker and the way's
+        # marks are filled in right after (fill_rows), and the count of all matches after
+        # that (count_total). A keystroke's names are on screen without waiting for either
+        # (benchmarks/search_speed.py).
+        return Page(list_names(self.app.db, self.filter, offset=offset, limit=limit))
+
+    def fill_rows(self, rows: list[IndividualRow]) -> list[IndividualRow]:
+        user = self.app.user
         # The guarantee rules (agreements, and every municipality typed for someone) are
         # read once a visit, not on every keystroke: at 100,000 people that read was a
         # third of a search's time. They change only in other sections (on_screen_resume).
         rules = self._rules
         if rules is None:
             rules = self._rules = guarantee_rules(self.app.db)
-        rows = list_individuals(
+        return fill_in(
             self.app.db,
-            flt,
-            offset=offset,
-            limit=limit,
+            rows,
             organisation_id=user.organisation_id if user else None,
             rule=rules,
         )
-        # The page first, the count of all matches after it (count_total): a keystroke's
-        # names are on screen without waiting for the count (benchmarks/search_speed.py).
-        return Page(rows)
 
-    def count_total(self) -> int:
-        return count_individuals(self.app.db, self.filter)
+    def count_total(self, stale: Callable[[], bool]) -> int | None:
+        return count_individuals(self.app.db, self.filter, stale=stale)
 
     def show_rows(self, table: DataTable, rows: list[IndividualRow], first: bool) -> None:
         if first:
@@ -165,6 +169,19 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
             self._rows[row.id] = row
             table.add_row(*self._cells(row), key=row.id)
         self._shown_once = True
+
+    def show_filled(self, table: DataTable, rows: list[IndividualRow]) -> None:
+        changes: dict[str, dict[str, object]] = {}
+        for row in rows:
+            if row.id not in self._rows:
+                continue
+            self._rows[row.id] = row
+            changes[row.id] = {
+                "caseworker": row.caseworker,
+                "phase": row.phase,
+                "next": next_date_cell(row),
+            }
+        self.query_one(PersonTable).update_cells(changes)
 
     def page_shown(self, page: Page[IndividualRow], first: bool) -> None:
         self._update_status()
@@ -215,6 +232,22 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
     def _status(self, event: Select.Changed) -> None:
         value = event.value if event.value is not Select.NULL else None
         self._set_filter(status=value)
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter or digit typed in the list starts a search with it, as "/" and the
+        letter would; a key the footer (or the app) names keeps doing what it says."""
+        char = event.character
+        if self.focused is not self.paged_table() or not char or not char.isalnum():
+            return
+        if event.key in self.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        search = self.query_one("#search", Input)
+        self.set_focus(search)
+        # Behind the focus in the field's queue: the field selects its old text on focus,
+        # and the letter then takes its place, as after "/".
+        search.post_message(events.Key(event.key, char))
 
     def action_focus_search(self) -> None:
         # At once, not scheduled: letters typed right after "/" belong in the search field.
