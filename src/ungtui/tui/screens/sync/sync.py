@@ -23,6 +23,7 @@ from textual.widgets import (
     TabPane,
     Tabs,
 )
+from textual.worker import Worker
 
 from ungtui.config import export_folder, sync_folders
 from ungtui.domain.identity import mask_identity
@@ -125,6 +126,10 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self._org_pairs = 0  # organisation pairs, counted in the tab's label with the people
         # A row of the queue to come back to after a reload, loading pages up to it.
         self._want_row: int | None = None
+        # Asked to reload while a page was on its way: reload when it has come. Starting
+        # another would cancel that worker (the group is exclusive), and the screen loads
+        # twice in a row on its first showing (mount, then resume).
+        self._reload_again = False
         # Rows of the organisations table: a pair to merge, or one record without a number.
         self._org_rows: list[OrganisationPair | OrganisationInfo] = []
         self._last_import: ImportResult | None = None
@@ -363,9 +368,19 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     # --- the duplicate queue, a page at a time -----------------------------------------
 
     def _reload_pairs(self) -> None:
+        if any(w.node is self and w.group == "page" and not w.is_finished for w in self.workers):
+            self._reload_again = True
+            return
         table = self.paged_table()
-        self._want_row = table.cursor_row if table.row_count else None
+        if self._want_row is None:  # else still on the way to the row of an earlier reload
+            self._want_row = table.cursor_row if table.row_count else None
         self.reload()
+
+    @on(Worker.StateChanged)
+    def _page_worker_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "page" and event.worker.is_finished and self._reload_again:
+            self._reload_again = False
+            self._reload_pairs()
 
     def paged_table(self) -> DataTable:
         return self.query_one("#duplicates", DataTable)
