@@ -101,7 +101,8 @@ class TypeValueScreen(ModalScreen[str | None]):
 
 class SyncScreen(PagedTableScreen[DuplicatePair]):
     """The duplicates table is paged from SQL (PagedTableScreen): at 100,000 people the
-    queue holds some 20,000 pairs, and all of them as rows cost ~90 MiB."""
+    queue holds some 22,000 pairs, and with all of them as rows a visit to Synk left the
+    app ~90 MiB larger (~15 MiB a page at a time)."""
 
     BINDINGS = [
         Binding("escape", "back", "Tillbaka"),
