@@ -78,14 +78,17 @@ TEMP_IN_MEMORY_LIMIT = 8 * 1024 * 1024
 def _close_if_large_temp(dbapi_conn: sqlite3.Connection | None, record) -> None:
     if dbapi_conn is None:
         return
-    cursor = dbapi_conn.cursor()
     try:
-        if cursor.execute("PRAGMA temp_store").fetchone()[0] != 2:
-            return
-        pages = cursor.execute("PRAGMA temp.page_count").fetchone()[0]
-        size = cursor.execute("PRAGMA temp.page_size").fetchone()[0]
-    finally:
-        cursor.close()
+        cursor = dbapi_conn.cursor()
+        try:
+            if cursor.execute("PRAGMA temp_store").fetchone()[0] != 2:
+                return
+            pages = cursor.execute("PRAGMA temp.page_count").fetchone()[0]
+            size = cursor.execute("PRAGMA temp.page_size").fetchone()[0]
+        finally:
+            cursor.close()
+    except sqlite3.Error:  # a connection already broken: the pool deals with it
+        return
     if pages * size > TEMP_IN_MEMORY_LIMIT:
         record.invalidate()
 
