@@ -25,8 +25,6 @@ from ungtui.sync.changes import (
     clusters,
     collect,
     collect_stream,
-    merge_suggestions,
-    possible_duplicates,
     refresh_clusters,
 )
 from ungtui.sync.scope import export_scope, record_sent
@@ -390,17 +388,52 @@ class DuplicatePair:
         return bool(self.suggested_by)
 
 
-def duplicate_queue(db: Database) -> list[DuplicatePair]:
-    """People registered twice (on two installs, say) waiting for a person to confirm,
-    then merges other installs made that are suggestions here."""
+# The duplicate queue in one query, so the screen reads a page of it at a time (21,964
+# pairs at 100,000 people would otherwise all sit in memory): first the pairs of people
+# carrying one identity number (possible_duplicates: each number's live records by the
+# person they show as, neighbours in id order), by id; then merges other installs made
+# that are suggestions here (merge_suggestions), unless already such a pair. The numbers
+# are found in the identity-number index first, so only records sharing a number are read
+# (the planner would otherwise read every record to check deleted_at).
+_QUEUE_SQL = """
+WITH doubled(number) AS (
+    SELECT identity_number FROM individual INDEXED BY ix_individual_identity_number
+    WHERE identity_number IS NOT NULL GROUP BY identity_number HAVING count(*) > 1
+),
+roots(number, root) AS (
+    SELECT DISTINCT i.identity_number, coalesce(i.merged_into, i.id)
+    FROM doubled CROSS JOIN individual i INDEXED BY ix_individual_identity_number
+        ON i.identity_number = doubled.number
+    WHERE i.deleted_at IS NULL
+),
+pairs(a, b) AS MATERIALIZED (
+    SELECT a, b FROM (
+        SELECT root AS a, lead(root) OVER (PARTITION BY number ORDER BY root) AS b
+        FROM roots
+    ) WHERE b IS NOT NULL
+),
+queue(kind, a, b, organisation) AS (
+    SELECT 0, a, b, NULL FROM pairs
+    UNION ALL
+    SELECT 1, s.id_a, s.id_b, s.organisation FROM sync_merge_suggestion s
+    JOIN individual sa ON sa.id = s.id_a JOIN individual sb ON sb.id = s.id_b
+    WHERE s.dismissed = 0 AND sa.deleted_at IS NULL AND sb.deleted_at IS NULL
+    AND coalesce(sa.merged_into, sa.id) != coalesce(sb.merged_into, sb.id)
+    AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.a = s.id_a AND p.b = s.id_b)
+)
+SELECT kind, a, b, organisation, count(*) OVER () FROM queue ORDER BY kind, a, b
+LIMIT ? OFFSET ?
+"""
+
+
+def duplicate_page(db: Database, offset: int, limit: int | None) -> tuple[list[DuplicatePair], int]:
+    """`limit` entries of the duplicate queue from `offset` (all when None), and how many
+    the whole queue holds (0 past its end)."""
     with db.engine.connect() as conn:
-        pairs = possible_duplicates(conn)
-        suggested = [
-            (a, b, org) for a, b, org in merge_suggestions(conn) if (a, b) not in set(pairs)
-        ]
-        ids = sorted(
-            {pid for pair in pairs for pid in pair} | {p for a, b, _ in suggested for p in (a, b)}
-        )
+        rows = conn.exec_driver_sql(
+            _QUEUE_SQL, (-1 if limit is None else limit, offset)
+        ).all()
+        ids = sorted({pid for _kind, a, b, _org, _n in rows for pid in (a, b)})
         names = (
             {
                 pid: (display_name(first, last), number or "")
@@ -413,16 +446,23 @@ def duplicate_queue(db: Database) -> list[DuplicatePair]:
             if ids
             else {}
         )
-        by_org = {
-            key: name
-            for key, name in (
-                (orgs.organisation_key(conn, oid), name)
-                for oid, name in conn.exec_driver_sql("SELECT id, name FROM organisation")
-            )
-        }
-    queue = [DuplicatePair(a, b, names[a][0], names[b][0], names[a][1]) for a, b in pairs]
-    for a, b, org in suggested:
-        queue.append(
+        by_org = (
+            {
+                key: name
+                for key, name in (
+                    (orgs.organisation_key(conn, oid), name)
+                    for oid, name in conn.exec_driver_sql("SELECT id, name FROM organisation")
+                )
+            }
+            if any(kind for kind, *_ in rows)
+            else {}
+        )
+    page = []
+    for kind, a, b, org, _n in rows:
+        if not kind:
+            page.append(DuplicatePair(a, b, names[a][0], names[b][0], names[a][1]))
+            continue
+        page.append(
             DuplicatePair(
                 a,
                 b,
@@ -435,7 +475,13 @@ def duplicate_queue(db: Database) -> list[DuplicatePair]:
                 or "en annan installation",
             )
         )
-    return queue
+    return page, rows[0][4] if rows else 0
+
+
+def duplicate_queue(db: Database) -> list[DuplicatePair]:
+    """People registered twice (on two installs, say) waiting for a person to confirm,
+    then merges other installs made that are suggestions here."""
+    return duplicate_page(db, 0, None)[0]
 
 
 def confirm_duplicate(db: Database, first_id: str, second_id: str) -> str:

@@ -41,6 +41,7 @@ from ungtui.services.followup.report_export import (
     write_to_folder,
 )
 from ungtui.services.processes.agreements import AgreementRow, list_agreements
+from ungtui.tui.memory import give_back_freed_memory
 from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
@@ -163,7 +164,10 @@ class FollowUpScreen(UngScreen[None]):
 
     @work(thread=True, exclusive=True, group="fu-load", exit_on_error=False)
     def _load(self, generation: int, period: Period, agreement_id: str | None) -> None:
-        self.post_message(self.Loaded(generation, build_report(self.app.db, period, agreement_id)))
+        report = build_report(self.app.db, period, agreement_id)
+        # The report's temporary tables are gone, their memory freed but still the app's.
+        give_back_freed_memory()
+        self.post_message(self.Loaded(generation, report))
 
     @work(thread=True, exclusive=True, group="fu-agreements", exit_on_error=False)
     def _load_agreements(self) -> None:
@@ -171,7 +175,9 @@ class FollowUpScreen(UngScreen[None]):
 
     @work(thread=True, exclusive=True, group="fu-trend", exit_on_error=False)
     def _load_trend(self, generation: int, period: Period, agreement_id: str | None) -> None:
-        self.post_message(self.TrendLoaded(generation, trend(self.app.db, period, agreement_id)))
+        points = trend(self.app.db, period, agreement_id)
+        give_back_freed_memory()
+        self.post_message(self.TrendLoaded(generation, points))
 
     @on(AgreementsLoaded)
     def _agreements(self, message: AgreementsLoaded) -> None:

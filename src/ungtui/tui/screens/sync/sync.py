@@ -23,6 +23,7 @@ from textual.widgets import (
     TabPane,
     Tabs,
 )
+from textual.worker import Worker
 
 from ungtui.config import export_folder, sync_folders
 from ungtui.domain.identity import mask_identity
@@ -41,7 +42,7 @@ from ungtui.services.sync.sync import (
     DuplicatePair,
     confirm_duplicate,
     dismiss_suggestion,
-    duplicate_queue,
+    duplicate_page,
 )
 from ungtui.services.sync.sync_files import (
     ExportTarget,
@@ -58,8 +59,8 @@ from ungtui.services.sync.sync_files import (
 )
 from ungtui.sync.fileformat import SyncFileError
 from ungtui.tui.keys import tab_bindings
-from ungtui.tui.screens.base import UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
+from ungtui.tui.screens.paged_table import Page, PagedTableScreen
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import PlainSelect, PlainTable, clean_text, input_value, plain
@@ -98,7 +99,11 @@ class TypeValueScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class SyncScreen(UngScreen[None]):
+class SyncScreen(PagedTableScreen[DuplicatePair]):
+    """The duplicates table is paged from SQL (PagedTableScreen): at 100,000 people the
+    queue holds some 22,000 pairs, and with all of them as rows a visit to Synk left the
+    app ~90 MiB larger (~15 MiB a page at a time)."""
+
     BINDINGS = [
         Binding("escape", "back", "Tillbaka"),
         Binding("1", "tab('tab-export')", "Exportera", id="tab-export"),
@@ -118,7 +123,14 @@ class SyncScreen(UngScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._conflicts: list[ConflictView] = []
-        self._pairs: list[DuplicatePair] = []
+        self._pairs: list[DuplicatePair] = []  # the loaded pages of the duplicate queue
+        self._org_pairs = 0  # organisation pairs, counted in the tab's label with the people
+        # A row of the queue to come back to after a reload, loading pages up to it.
+        self._want_row: int | None = None
+        # Asked to reload while a page was on its way: reload when it has come. Starting
+        # another would cancel that worker (the group is exclusive), and the screen loads
+        # twice in a row on its first showing (mount, then resume).
+        self._reload_again = False
         # Rows of the organisations table: a pair to merge, or one record without a number.
         self._org_rows: list[OrganisationPair | OrganisationInfo] = []
         self._last_import: ImportResult | None = None
@@ -270,14 +282,13 @@ class SyncScreen(UngScreen[None]):
         data = (
             organisations,
             list_conflicts(db),
-            duplicate_queue(db),
             list_peers(db),
             my_fingerprint(db),
             org_rows,
         )
         self.app.call_from_thread(self._show, *data)
 
-    def _show(self, organisations, conflicts, pairs, peers, fingerprint, org_rows) -> None:
+    def _show(self, organisations, conflicts, peers, fingerprint, org_rows) -> None:
         select = self.query_one("#export-org", Select)
         chosen = select.value
         if self._export_for is not None:
@@ -318,30 +329,6 @@ class SyncScreen(UngScreen[None]):
         )
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("tab-conflicts").label = f"Konflikter ({len(conflicts)})"
-        self._pairs = pairs
-        dup = self.query_one("#duplicates", DataTable)
-        dup.clear()
-        for index, pair in enumerate(pairs):
-            number: str | Text = mask_identity(pair.identity_number)
-            if pair.suggested:
-                # Another install merged them; here their numbers differ (or one is missing).
-                other = mask_identity(pair.second_identity_number) or "inget nummer"
-                number = Text(
-                    f"{number or 'inget nummer'} / {other} (förslag: {pair.suggested_by})"
-                )
-            dup.add_row(
-                shown_name(pair.first_name, self.app.screen_share),
-                shown_name(pair.second_name, self.app.screen_share),
-                number,
-                key=str(index),
-            )
-        self.query_one("#duplicates-help", Static).update(
-            "Personer som registrerats två gånger, på olika datorer, och sammanslagningar "
-            "som en annan installation föreslår. Kontrollera att det är samma person och "
-            "tryck j för att slå ihop dem; ett förslag som inte stämmer tar d bort."
-            if pairs
-            else "Inga möjliga dubbletter."
-        )
         self._org_rows = org_rows
         org_table = self.query_one("#org-duplicates", DataTable)
         org_table.clear()
@@ -358,9 +345,7 @@ class SyncScreen(UngScreen[None]):
             if org_rows
             else "Alla organisationer har organisationsnummer och ingen finns två gånger."
         )
-        # Counted: what is doubled. Organisations only lacking a number are listed, not counted.
-        doubled = len(pairs) + sum(isinstance(row, OrganisationPair) for row in org_rows)
-        tabs.get_tab("tab-duplicates").label = f"Dubbletter ({doubled})"
+        self._org_pairs = sum(isinstance(row, OrganisationPair) for row in org_rows)
         self.query_one("#own-fingerprint", Static).update(
             f"Den här datorns fingeravtryck: {fingerprint}\n"
             "Läs upp det för den som tar emot din första fil, så att hen vet att filen är din."
@@ -378,6 +363,77 @@ class SyncScreen(UngScreen[None]):
                 str(peer.received_seq),
                 str(peer.acked_seq),
             )
+        self._reload_pairs()
+        self.refresh_bindings()
+
+    # --- the duplicate queue, a page at a time -----------------------------------------
+
+    def _reload_pairs(self) -> None:
+        if any(w.node is self and w.group == "page" and not w.is_finished for w in self.workers):
+            self._reload_again = True
+            return
+        table = self.paged_table()
+        if self._want_row is None:  # else still on the way to the row of an earlier reload
+            self._want_row = table.cursor_row if table.row_count else None
+        self.reload()
+
+    @on(Worker.StateChanged)
+    def _page_worker_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "page" and event.worker.is_finished and self._reload_again:
+            self._reload_again = False
+            self._reload_pairs()
+
+    def paged_table(self) -> DataTable:
+        return self.query_one("#duplicates", DataTable)
+
+    def fetch_page(self, offset: int, limit: int) -> Page[DuplicatePair]:
+        pairs, total = duplicate_page(self.app.db, offset, limit)
+        return Page(pairs, total)
+
+    def show_rows(self, table: DataTable, rows: list[DuplicatePair], first: bool) -> None:
+        if first:
+            self._pairs = []
+        share = self.app.screen_share
+        for pair in rows:
+            number: str | Text = mask_identity(pair.identity_number)
+            if pair.suggested:
+                # Another install merged them; here their numbers differ (or one is missing).
+                other = mask_identity(pair.second_identity_number) or "inget nummer"
+                number = Text(
+                    f"{number or 'inget nummer'} / {other} (förslag: {pair.suggested_by})"
+                )
+            table.add_row(
+                shown_name(pair.first_name, share),
+                shown_name(pair.second_name, share),
+                number,
+                key=str(len(self._pairs)),
+            )
+            self._pairs.append(pair)
+
+    def page_shown(self, page: Page[DuplicatePair], first: bool) -> None:
+        table = self.paged_table()
+        want = self._want_row
+        if want is not None and page.rows:
+            # Back on the pair the cursor was on (after a merge, the one that took its
+            # place), even when that is past the first page.
+            if want < table.row_count or self._loaded >= self._total:
+                self._want_row = None
+                table.move_cursor(row=min(want, table.row_count - 1))
+            elif not self._loading_more:
+                self._loading_more = True
+                self._fetch(self._generation, self._loaded)
+        elif want is not None and first:
+            self._want_row = None
+        self.query_one("#duplicates-help", Static).update(
+            "Personer som registrerats två gånger, på olika datorer, och sammanslagningar "
+            "som en annan installation föreslår. Kontrollera att det är samma person och "
+            "tryck j för att slå ihop dem; ett förslag som inte stämmer tar d bort."
+            if self._total
+            else "Inga möjliga dubbletter."
+        )
+        # Counted: what is doubled. Organisations only lacking a number are listed, not counted.
+        doubled = self._total + self._org_pairs
+        self.query_one(TabbedContent).get_tab("tab-duplicates").label = f"Dubbletter ({doubled})"
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
