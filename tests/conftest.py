@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from tests.database_template import new_database
 from ungtui.services import clock
 from ungtui.services.people.organisations import register_user
-from ungtui.store.database import open_database
 
 TODAY = date(2026, 11, 24)
 
@@ -45,7 +45,7 @@ def no_user_database(monkeypatch, tmp_path):
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(tmp_path / "test.db")
+    database = new_database(tmp_path / "test.db")
     yield database
     database.close()
 
