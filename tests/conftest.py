@@ -8,6 +8,7 @@ import pytest
 from tests.database_template import new_database
 from ungtui.services import clock
 from ungtui.services.people.organisations import register_user
+from ungtui.sync import fileformat
 
 TODAY = date(2026, 11, 24)
 
@@ -41,6 +42,14 @@ def no_user_database(monkeypatch, tmp_path):
     # Never touch the developer's own database, nor their documents.
     monkeypatch.setenv("UNGTUI_DB", str(tmp_path / "env.db"))
     monkeypatch.setenv("UNGTUI_EXPORT_DIR", str(tmp_path / "dokument-ungtui"))
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(monkeypatch):
+    """Argon2id at its real cost (64 MiB) takes about 0.1 s a sync file or backup, a few
+    hundred times over the suite. Files carry their own parameters, so cheap ones run the
+    same code; tests/test_sync_files.py keeps the real cost with its `real_kdf` fixture."""
+    monkeypatch.setattr(fileformat, "KDF_PARAMS", {"alg": "argon2id", "t": 1, "m": 256, "p": 4})
 
 
 @pytest.fixture
