@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from tests.database_template import new_database
 from ungtui.services.people.individuals import IndividualInput, get_individual, save_individual
 from ungtui.services.people.organisations import register_user
 from ungtui.services.sync.dump import dump_json
 from ungtui.services.sync.sync import Sender, build_changes, import_changes
-from ungtui.store.database import open_database
 from ungtui.sync import state
 from ungtui.sync.holders import own_holder
 
@@ -27,7 +27,7 @@ class Install:
         kind: str = "kommun",
         unit_name: str = "Jobbcenter Unga",
     ):
-        self.db = open_database(path)
+        self.db = new_database(path)
         with self.db.engine.begin() as conn:
             self.site = state.site_id(conn)
         if join is None:

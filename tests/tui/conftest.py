@@ -43,7 +43,7 @@ def demo_copy(_demo_files, tmp_path_factory, tmp_path):
             db.close()
             _demo_files[key] = path
         target = tmp_path / f"demo-{individuals}-{seed}.db"
-        shutil.copyfile(_demo_files[key], target)
+        shutil.copy(_demo_files[key], target)  # with its owner-only mode
         db = open_database(target)
         opened.append(db)
         return db

@@ -6,20 +6,15 @@ import pytest
 from textual.widgets import Markdown, Static
 
 from tests.tui.helpers import settle, type_text
-from ungtui.demo.fill import fill_demo
 from ungtui.services.way.guarantee_rules import guarantee_rules
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.processes.agreements import AgreementDetailScreen
 from ungtui.tui.screens.way.way_forms import WayFormScreen
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "demo.db")
-    fill_demo(db, individuals=10, seed=3)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(10, 3)
 
 
 async def open_first_agreement(pilot) -> None:

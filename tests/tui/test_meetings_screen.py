@@ -7,8 +7,6 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from tests.tui.helpers import row_text, settle, type_text
-from ungtui.demo.fill import fill_demo
-from ungtui.store.database import open_database
 from ungtui.store.models import AgendaItem, Meeting, MeetingAction, MeetingDecision
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.meetings.meeting import MeetingScreen, NoteArea
@@ -17,11 +15,8 @@ from ungtui.tui.screens.meetings.meetings import MeetingsScreen
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "moten.db")
-    fill_demo(db, individuals=60, seed=11)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(60, 11)
 
 
 def agenda_labels(app) -> list[str]:

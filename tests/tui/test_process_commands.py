@@ -7,18 +7,13 @@ from textual.command import CommandList
 from textual.widgets import Static
 
 from tests.tui.helpers import settle, type_text
-from ungtui.demo.fill import fill_demo
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.processes.process_detail import ProcessDetailScreen
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "demo.db")
-    fill_demo(db, individuals=10, seed=3)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(10, 3)
 
 
 async def prompts(pilot, expected: str) -> list[str]:

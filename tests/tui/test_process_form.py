@@ -6,9 +6,7 @@ import pytest
 from textual.widgets import Static
 
 from tests.tui.helpers import settle, type_text
-from ungtui.demo.fill import fill_demo
 from ungtui.services.processes import processes as svc
-from ungtui.store.database import open_database
 from ungtui.store.process_search import ProcessQuery
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.processes.process_detail import ProcessDetailScreen
@@ -16,11 +14,8 @@ from ungtui.tui.screens.processes.process_form import ProcessFormScreen
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "demo.db")
-    fill_demo(db, individuals=10, seed=3)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(10, 3)
 
 
 def error(app, name: str) -> str:

@@ -6,7 +6,6 @@ import pytest
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
 from tests.tui.helpers import row_text, settle, type_text
-from ungtui.demo.fill import fill_demo
 from ungtui.services.people.individuals import IndividualInput, save_individual
 from ungtui.services.people.organisations import current_user, list_organisations, register_user
 from ungtui.services.processes import processes as svc
@@ -28,11 +27,8 @@ from ungtui.tui.screens.processes.processes import ProcessesScreen
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "demo.db")
-    fill_demo(db, individuals=10, seed=3)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(10, 3)
 
 
 def titles(app) -> list[str]:

@@ -6,19 +6,14 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from tests.tui.helpers import settle
-from ungtui.demo.fill import fill_demo
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 
 SIZE = (120, 36)
 
 
 @pytest.fixture
-def app(tmp_path):
-    db = open_database(tmp_path / "bild.db")
-    fill_demo(db, individuals=60, seed=11)
-    yield UngApp(db)
-    db.close()
+def app(demo_copy):
+    return UngApp(demo_copy(60, 11))
 
 
 async def _steady(pilot) -> None:

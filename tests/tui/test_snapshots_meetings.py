@@ -6,17 +6,12 @@ import pytest
 from textual.widgets import TextArea
 
 from tests.tui.test_snapshots import SIZE, _steady
-from ungtui.demo.fill import fill_demo
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 
 
 @pytest.fixture
-def app(tmp_path):
-    db = open_database(tmp_path / "bild.db")
-    fill_demo(db, individuals=60, seed=11)
-    yield UngApp(db)
-    db.close()
+def app(demo_copy):
+    return UngApp(demo_copy(60, 11))
 
 
 async def _meeting(pilot, downs: int) -> None:

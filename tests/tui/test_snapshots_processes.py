@@ -6,17 +6,12 @@ import pytest
 
 from tests.tui.helpers import type_text
 from tests.tui.test_snapshots import SIZE, _steady
-from ungtui.demo.fill import fill_demo
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 
 
 @pytest.fixture
-def app(tmp_path):
-    db = open_database(tmp_path / "bild.db")
-    fill_demo(db, individuals=10, seed=11)
-    yield UngApp(db)
-    db.close()
+def app(demo_copy):
+    return UngApp(demo_copy(10, 11))
 
 
 def test_process_search(snap_compare, app):

@@ -5,17 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.test_snapshots import SIZE, _steady
-from ungtui.demo.fill import fill_demo
-from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 
 
 @pytest.fixture
-def app(tmp_path):
-    db = open_database(tmp_path / "bild.db")
-    fill_demo(db, individuals=200, seed=11)
-    yield UngApp(db)
-    db.close()
+def app(demo_copy):
+    return UngApp(demo_copy(200, 11))
 
 
 def test_referral_inbox(snap_compare, app):

@@ -7,6 +7,7 @@ would refuse most of them today)."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 
 import pytest
@@ -53,10 +54,20 @@ COLUMNS = {
 }
 
 
+@pytest.fixture(scope="session")
+def _hostile_file(tmp_path_factory):
+    return []
+
+
 @pytest.fixture
-def hostile_db(tmp_path):
+def hostile_db(_hostile_file, tmp_path_factory, tmp_path):
+    # Made once a session, by the first test to ask (on the tests' fixed day), and copied.
+    if not _hostile_file:
+        made = tmp_path_factory.mktemp("fientlig") / "fientlig.db"
+        make_hostile(made)
+        _hostile_file.append(made)
     path = tmp_path / "fientlig.db"
-    make_hostile(path)
+    shutil.copy(_hostile_file[0], path)
     db = open_database(path)
     yield db
     db.close()
