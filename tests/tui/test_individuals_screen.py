@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from textual import events
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from tests.tui.helpers import row_text, settle, type_text
@@ -435,6 +436,17 @@ async def test_a_letter_typed_in_the_list_starts_the_search(demo_db):
         await pilot.press("k")
         await settle(pilot)
         assert (app.focused, search.value) == (search, "k")
+
+        # Typed fast, all in one read from the terminal: the letters behind the first one
+        # reach the list before the focus has moved, and go into the search all the same
+        # ("n" too, though the footer's Ny owns it in the list).
+        await pilot.press("enter")
+        assert app.focused is table
+        for char in "öna":
+            app.post_message(events.Key(char, char))
+        await settle(pilot)
+        assert (app.focused, search.value) == (search, "öna")
+        assert isinstance(app.screen, IndividualsScreen)
 
 
 async def test_the_footers_letters_keep_their_keys_in_the_list(demo_db):

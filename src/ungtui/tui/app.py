@@ -150,6 +150,11 @@ class UngApp(UngAppBase):
             self._last_activity = self._monotonic()
         if isinstance(event, events.Key) and not event.is_forwarded:
             event = alt_digit(self, event)
+            # A list whose search takes letters typed in it (the register) moves the
+            # focus now, before the next key is routed, as run_shortcut_now does.
+            search_on_typing = getattr(self.screen, "search_on_typing", None)
+            if search_on_typing is not None:
+                search_on_typing(event)
             if await run_shortcut_now(self, event):
                 self.app_focus = True
                 return

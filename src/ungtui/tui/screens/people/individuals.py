@@ -233,21 +233,20 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
         value = event.value if event.value is not Select.NULL else None
         self._set_filter(status=value)
 
-    def on_key(self, event: events.Key) -> None:
+    def search_on_typing(self, event: events.Key) -> None:
         """A letter or digit typed in the list starts a search with it, as "/" and the
-        letter would; a key the footer (or the app) names keeps doing what it says."""
+        letter would; a key the footer (or the app) names keeps doing what it says.
+        Called by the app as the key is read (UngApp.on_event), so the focus is in the
+        field before the next key is routed: typed fast, "öna" is a search for "öna",
+        not "ö" and then Ny."""
         char = event.character
         if self.focused is not self.paged_table() or not char or not char.isalnum():
             return
         if event.key in self.active_bindings:
             return
-        event.stop()
-        event.prevent_default()
-        search = self.query_one("#search", Input)
-        self.set_focus(search)
-        # Behind the focus in the field's queue: the field selects its old text on focus,
-        # and the letter then takes its place, as after "/".
-        search.post_message(events.Key(event.key, char))
+        # The key itself then goes to the field, behind its focus: the field selects its
+        # old text on focus, and the letter takes its place, as after "/".
+        self.set_focus(self.query_one("#search", Input))
 
     def action_focus_search(self) -> None:
         # At once, not scheduled: letters typed right after "/" belong in the search field.
