@@ -94,6 +94,14 @@ async def test_idle_lock_covers_the_screen_and_any_key_unlocks(db, user, person)
         await pilot.pause()
         assert not isinstance(app.screen, LockScreen)
         assert not app.locked
+        # Tab is any key too, though it moves the focus everywhere else.
+        clock.now += 10 * 60
+        app.lock_if_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert not isinstance(app.screen, LockScreen)
 
 
 async def test_lock_with_passphrase_wants_the_right_one(db, user, person):

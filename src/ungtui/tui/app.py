@@ -85,6 +85,13 @@ class UngApp(UngAppBase):
                 self.call_later(callback)
             self._after_first_frame.clear()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Tab is a priority binding (above); on the idle lock that says "press any key"
+        # it must reach the lock as a key like any other.
+        if action in ("focus_next", "focus_previous"):
+            return not getattr(self.screen, "takes_any_key", False)
+        return True
+
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         # Read once here and again when changed, not on every idle check.

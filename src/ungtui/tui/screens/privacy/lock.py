@@ -41,6 +41,11 @@ class LockScreen(ModalScreen[None]):
                     "Tryck på valfri tangent för att fortsätta."
                 )
 
+    @property
+    def takes_any_key(self) -> bool:
+        """Without a passphrase any key lifts the lock, Tab too (UngApp.check_action)."""
+        return not self._hash
+
     def on_key(self, event: events.Key) -> None:
         if not self._hash:
             event.stop()
