@@ -305,3 +305,28 @@ async def test_a_file_from_an_older_version_lists_and_says_why_in_swedish(tmp_pa
         assert field.value == str(usb)  # nothing chosen to read
         assert app.focused is files
     receiver.close()
+
+
+async def test_the_first_f7_reads_the_sync_state_once(tmp_path, monkeypatch):
+    """Mount and the first showing both asked for a load; the second read was wasted and
+    raced the first for the duplicate queue."""
+    from ungtui.tui.screens.sync import sync as sync_screen
+
+    reads = []
+    real = sync_screen.list_peers
+    monkeypatch.setattr(sync_screen, "list_peers", lambda db: reads.append(1) or real(db))
+    db = open_database(tmp_path / "en.db")
+    fill_demo(db, individuals=3, seed=8)
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        assert reads == [1]
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f7")  # back again: the state may have changed meanwhile
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        assert reads == [1, 1]

@@ -127,9 +127,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self._org_pairs = 0  # organisation pairs, counted in the tab's label with the people
         # A row of the queue to come back to after a reload, loading pages up to it.
         self._want_row: int | None = None
-        # Asked to reload while a page was on its way: reload when it has come. Starting
-        # another would cancel that worker (the group is exclusive), and the screen loads
-        # twice in a row on its first showing (mount, then resume).
+        # Asked to reload while a page was on its way (an import or F9 right after F7):
+        # reload when it has come. Starting another would cancel that worker (the group is
+        # exclusive) under whoever waits for it.
         self._reload_again = False
         # Rows of the organisations table: a pair to merge, or one record without a number.
         self._org_rows: list[OrganisationPair | OrganisationInfo] = []
@@ -223,7 +223,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         peers.add_columns(
             "Organisation", "Fingeravtryck", "Senaste utbyte", "Mottagna", "Kvitterade"
         )
-        self.load()
+        # No load here: the screen's first showing (ScreenResume) loads, as every later one.
         self.watch(self.app, "screen_share", self._share_changed, init=False)
 
     def _share_changed(self, _on: bool) -> None:
