@@ -260,3 +260,29 @@ async def test_text_typed_fast_after_tab_goes_into_the_next_field(tmp_path):
         assert app.focused is not None and app.focused.id == "role"
         assert app.screen.query_one("#name", Input).value == "Ali Haddad"
     db.close()
+
+
+async def test_a_choice_picked_fast_in_a_select_list_is_chosen(tmp_path):
+    """Enter opens the list, Down and Enter pick; typed in one burst, Down and Enter
+    reached the closed select before the list had the focus, and nothing was chosen."""
+    from textual.widgets import Select
+
+    from ungtui.store.database import open_database
+    from ungtui.tui.screens.setup import SetupScreen
+
+    db = open_database(tmp_path / "ny.db")
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        await burst(pilot, "Ali Haddad\tarbetsförmedlare\t")
+        assert app.focused is not None and app.focused.id == "organisation"
+        for key in ("enter", "down", "enter"):
+            pilot.app.post_message(events.Key(key, None))
+        await settle(pilot)
+        select = app.screen.query_one("#organisation", Select)
+        assert not select.expanded
+        # The list starts on its prompt; Down is the first organisation, by name.
+        assert select.selection == "nr:202100-2114"
+        assert "Arbetsförmedlingen" in screen_text(pilot)
+    db.close()

@@ -18,7 +18,7 @@ from ungtui.services.start import CurrentUser, current_user, privacy_settings
 from ungtui.store.database import Database
 from ungtui.tui.app_base import UngAppBase
 from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands
-from ungtui.tui.keys import alt_digit, run_shortcut_now
+from ungtui.tui.keys import alt_digit, focus_opening_list, run_shortcut_now
 from ungtui.tui.sections import HOME, SECTIONS
 
 
@@ -155,6 +155,9 @@ class UngApp(UngAppBase):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._last_activity = self._monotonic()
+        if isinstance(event, events.Key):
+            # Also as the key comes back up unhandled, when its bindings are looked up.
+            focus_opening_list(self)
         if isinstance(event, events.Key) and not event.is_forwarded:
             event = alt_digit(self, event)
             # A list whose search takes letters typed in it (the register) moves the

@@ -8,6 +8,8 @@
   priority bindings. Tabs: Ctrl+PgUp/PgDn, Alt+digit, and the digit itself when no field
   has focus.
 - Esc steps back one level (each screen's "escape" binding).
+- A select list that Enter has just opened takes the keys typed behind that Enter
+  (`focus_opening_list`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.widgets import Select
+from textual.widgets._select import SelectOverlay
 
 # Textual reads Esc followed by a digit (what most terminals send for Alt+digit) as the
 # character macOS gives for Option+digit; these are those characters' key names.
@@ -61,3 +65,14 @@ async def run_shortcut_now(app: App, event: events.Key) -> bool:
     if active is None or not active.enabled:
         return False
     return await app.run_action(active.binding.action, active.node)
+
+
+def focus_opening_list(app: App) -> None:
+    """Give an opening select list the focus before a key's bindings are looked up.
+
+    Enter opens the list, but the list asks for the focus only after the keys already
+    read: Down and Enter typed right behind it reached the select, whose own bindings
+    only open the list again, and nothing was picked."""
+    focused = app.focused
+    if isinstance(focused, Select) and focused.expanded:
+        app.screen.set_focus(focused.query_one(SelectOverlay), scroll_visible=False)
