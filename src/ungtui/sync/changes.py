@@ -1112,24 +1112,9 @@ def _dot(reg: Register) -> tuple[str, str]:
     return reg.versions[0][1], reg.versions[0][2]
 
 
-def possible_duplicates(conn: Connection) -> list[tuple[str, str]]:
-    """Pairs of live people with the same identity number not yet merged into one."""
-    by_number: dict[str, set[str]] = defaultdict(set)
-    for number, root in conn.exec_driver_sql(
-        "SELECT identity_number, coalesce(merged_into, id) FROM individual"
-        " WHERE identity_number IN (SELECT identity_number FROM individual"
-        " WHERE identity_number IS NOT NULL AND deleted_at IS NULL"
-        " GROUP BY identity_number HAVING count(*) > 1)"
-        " AND deleted_at IS NULL"
-    ):
-        by_number[number].add(root)
-    return sorted(
-        pair for roots in by_number.values() for pair in itertools.pairwise(sorted(roots))
-    )
-
-
 def _duplicates_among(conn: Connection, people: set[str]) -> int:
-    """How many pairs of possible_duplicates involve one of `people`: only the numbers
+    """How many pairs of the duplicate queue's first kind (services.sync.sync._QUEUE_SQL:
+    one identity number, not yet one person) involve one of `people`: only the numbers
     those people carry are looked at, so a delta does not read the whole register."""
     if not people:
         return 0

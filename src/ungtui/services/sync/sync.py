@@ -390,11 +390,12 @@ class DuplicatePair:
 
 # The duplicate queue in one query, so the screen reads a page of it at a time (21,964
 # pairs at 100,000 people would otherwise all sit in memory): first the pairs of people
-# carrying one identity number (possible_duplicates: each number's live records by the
-# person they show as, neighbours in id order), by id; then merges other installs made
-# that are suggestions here (merge_suggestions), unless already such a pair. The numbers
-# are found in the identity-number index first, so only records sharing a number are read
-# (the planner would otherwise read every record to check deleted_at).
+# carrying one identity number (each number's live records by the person they show as,
+# neighbours in id order; sync.changes._duplicates_among counts them for an import), by
+# id; then merges other installs made that are suggestions here (merge_suggestions),
+# unless already such a pair. The numbers are found in the identity-number index first,
+# so only records sharing a number are read (the planner would otherwise read every
+# record to check deleted_at).
 _QUEUE_SQL = """
 WITH doubled(number) AS (
     SELECT identity_number FROM individual INDEXED BY ix_individual_identity_number
