@@ -73,7 +73,7 @@ def sql_subgroups(on: date, facts: PersonFacts, disability: bool, school_change)
         raw.execute(statement)
     conn = SimpleNamespace(connection=SimpleNamespace(driver_connection=raw))
     builder = QueryBuilder(conn, Period("dates", on, on), DEFAULT_RULES, on)
-    [(keys, _)] = builder.rows("1 AS one", ":end", "FROM report_person i", "one", group=None)
+    [(keys, _)] = builder.rows("1 AS one", ":end_n", "FROM report_person i", "one", group=None)
     return {sub for sub, gender in keys if gender == "alla"}
 
 

@@ -30,6 +30,17 @@ def months_after(start: date, months: int) -> date:
     return start + relativedelta(months=months)
 
 
+def day_number(day: date) -> int:
+    """A day as the integer YYYYMMDD: it orders as the day does, and SQLite compares two
+    integers with fewer steps than two texts (day_number_sql is its SQL form)."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def day_number_sql(iso: str) -> str:
+    """day_number of an ISO date text expression (NULL stays NULL)."""
+    return f"CAST(replace({iso}, '-', '') AS INTEGER)"
+
+
 def months_after_sql(start: str, months: int) -> str:
     """months_after as an SQL expression over the ISO date expression `start`. SQLite's
     own '+N months' would roll 31 August on to 1 October; this clamps to the month's last
