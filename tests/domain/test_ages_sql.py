@@ -13,7 +13,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ungtui.domain.ages import age_on, age_sql, birth_parts_sql, leap_year_sql, turns, turns_sql
-from ungtui.domain.dates import day_number, day_number_sql, months_after, months_after_sql
+from ungtui.domain.dates import (
+    day_number,
+    day_number_sql,
+    months_after,
+    months_after_number_sql,
+    months_after_sql,
+)
 from ungtui.domain.identity import luhn_check_digit, parse_identity
 
 days = st.dates(min_value=date(1890, 1, 1), max_value=date(2110, 12, 31))
@@ -206,3 +212,36 @@ def test_day_numbers_order_as_days(db):
         found = db.execute(f"SELECT {day_number_sql(':d')}", {"d": text}).fetchone()[0]
         assert found == number
     assert day_number(date(2025, 12, 31)) < day_number(date(2026, 1, 1))
+
+
+def sql_months_after_number(db, start: date, months: int) -> int:
+    expression = months_after_number_sql(":start", months)
+    return db.execute(f"SELECT {expression}", {"start": day_number(start)}).fetchone()[0]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(start=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+       months=st.integers(min_value=0, max_value=240))  # fmt: skip
+@example(date(2024, 2, 29), 36)  # 2027-02-28
+@example(date(2024, 2, 29), 48)  # 2028-02-29
+@example(date(1899, 12, 31), 2)  # 1900-02-28: 1900 has no 29 February
+@example(date(2023, 11, 30), 1)  # across the turn of the year
+def test_months_after_in_day_numbers(db, start, months):
+    assert sql_months_after_number(db, start, months) == day_number(months_after(start, months))
+
+
+def test_months_after_in_day_numbers_by_hand(db):
+    cases = [
+        (date(2023, 8, 31), 36, 20260831),
+        (date(2024, 2, 29), 36, 20270228),  # the newcomer's last day
+        (date(2025, 8, 31), 1, 20250930),
+        (date(2024, 1, 31), 1, 20240229),
+        (date(2023, 1, 31), 1, 20230228),
+        (date(2025, 12, 15), 1, 20260115),
+        (date(2025, 11, 30), 3, 20260228),
+        (date(2026, 3, 1), 0, 20260301),
+    ]
+    for start, months, number in cases:
+        assert sql_months_after_number(db, start, months) == number
+    found = db.execute(f"SELECT {months_after_number_sql(':s', 36)}", {"s": None})
+    assert found.fetchone()[0] is None

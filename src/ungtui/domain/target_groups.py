@@ -20,7 +20,7 @@ from datetime import date
 from itertools import pairwise
 
 from ungtui.domain.ages import age_on, turns_sql
-from ungtui.domain.dates import months_after
+from ungtui.domain.dates import months_after, months_after_number_sql
 
 
 @dataclass(frozen=True)
@@ -303,16 +303,15 @@ def person_bounds_sql(
     school_done: str,
     samordningsnummer: str,
     permit_from: str,
-    permit_until: str,
     est_from: str,
     est_until: str,
 ) -> dict[str, str]:
     """{column: SQL} of a person's boundary days, from day-number expressions (NULL when
-    not known) of the birth date, the recorded end of compulsory school, the permit's day
-    and its last day as a newcomer (domain.dates.months_after_sql of it), and the
-    establishment programme's days; `samordningsnummer` is a truth value. No column is
-    NULL: what never begins begins on NEVER, and a group's last day is NEVER when it has
-    none, so that a comparison is never unknown. `birth` is repeated: pass a column."""
+    not known) of the birth date, the recorded end of compulsory school, the first
+    residence permit's day and the establishment programme's days; `samordningsnummer`
+    is a truth value. No column is NULL: what never begins begins on NEVER, and a group's
+    last day is NEVER when it has none, so that a comparison is never unknown. `birth`
+    and `permit_from` are repeated: pass columns."""
     columns = {
         # Ages only from a known birth date: without one, every turning day is NEVER and
         # the person is in no age group (nor in KAA, which has an age limit).
@@ -322,7 +321,9 @@ def person_bounds_sql(
     columns["kaa_from"] = f"""CASE WHEN {birth} IS NULL OR {samordningsnummer} THEN {NEVER}
         ELSE COALESCE({school_done}, ({birth} / 10000 + 16) * 10000 + 630) END"""
     columns["newc_from"] = f"COALESCE({permit_from}, {NEVER})"
-    columns["newc_until"] = f"COALESCE({permit_until}, 0)"
+    # A newcomer up to newcomer_months after the permit, that day included.
+    until = months_after_number_sql(permit_from, rules.newcomer_months)
+    columns["newc_until"] = f"COALESCE({until}, 0)"
     columns["est_from"] = f"COALESCE({est_from}, {NEVER})"
     columns["est_until"] = f"COALESCE({est_until}, {NEVER})"
     return columns

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from ungtui.domain.dates import day_number, day_number_sql, months_after_sql
+from ungtui.domain.dates import day_number, day_number_sql
 from ungtui.domain.periods import Period
 from ungtui.domain.target_groups import (
     TargetGroupRules,
@@ -52,11 +52,6 @@ _GENDER_SHIFT = 40
 
 
 # --- subgroup flags in SQL ----------------------------------------------------------------
-
-
-def permit_until_sql(months: int) -> str:
-    """A newcomer's last day (domain.dates.months_after_sql of the permit's day)."""
-    return months_after_sql("residence_permit_date", months)
 
 
 # What each query needs to know about a person whatever the day, worked out once per
@@ -93,8 +88,6 @@ PREPARE = (
         {school_done} AS school_done,
         identity_kind = 'samordningsnummer' AS samord,
         {permit_from} AS permit_from,
-        -- most people have no permit's day: spare them the date arithmetic
-        CASE WHEN residence_permit_date IS NOT NULL THEN {permit_until} END AS permit_until,
         {est_from} AS est_from,
         {est_until} AS est_until,
         (NOT in_upper_secondary AND NOT has_upper_secondary_diploma) AS no_school,
@@ -188,7 +181,6 @@ def prepare_statements(rules: TargetGroupRules) -> list[str]:
         school_done="school_done",
         samordningsnummer="samord",
         permit_from="permit_from",
-        permit_until="permit_until",
         est_from="est_from",
         est_until="est_until",
     )
@@ -201,7 +193,6 @@ def prepare_statements(rules: TargetGroupRules) -> list[str]:
         "{birth}": day_number_sql("birth_date"),
         "{school_done}": day_number_sql("compulsory_school_done_on"),
         "{permit_from}": day_number_sql("residence_permit_date"),
-        "{permit_until}": day_number_sql(permit_until_sql(rules.newcomer_months)),
         "{est_from}": day_number_sql("establishment_from"),
         "{est_until}": day_number_sql("establishment_until"),
         "{entry}": day_number_sql("w.entry_date"),
