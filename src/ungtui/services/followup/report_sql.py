@@ -1,7 +1,10 @@
 """The SQL the follow-up is built from: each person's subgroups on a given day, worked out
-by SQLite over ISO dates with the SQL that domain.target_groups and domain.ages state
-their rules in, and the install-local temporary tables a report reads instead of
-joining the register again for every query.
+by SQLite with the SQL that domain.target_groups, domain.ages and domain.dates state their
+rules in, and the install-local temporary tables a report reads instead of joining the
+register again for every query. What a person's groups turn on is worked out once per
+report as day numbers (the days they turn each age that matters, the first and last day
+of KAA, of being a newcomer and of the establishment programme), so that their groups on
+any day are a few comparisons of integers.
 
 A query groups its rows by one number: a bit for each subgroup, the municipality's
 number above them and the gender's code above all, so at most a few hundred rows come
@@ -355,9 +358,10 @@ class QueryBuilder:
         group: str | None = "",
         everyone: bool = False,
     ) -> list[tuple[list[Key], tuple]]:
-        """SELECT gender, subgroup flags and `outer` FROM (the person's columns on `day`
-        and `inner`, from `source`) [WHERE where] GROUP BY gender and flags [and `group`];
-        group=None gives one row per source row. Rows outside the agreement's population
+        """SELECT gender, subgroup flags and `outer` FROM (the person's columns on `day`, a
+        day number (domain.dates.day_number_sql), and `inner`, from `source`)
+        [WHERE where] GROUP BY gender and flags [and `group`]; group=None gives one row per
+        source row. Rows outside the agreement's population
         are left out unless `everyone`. Each row comes back as (the cells it counts in, the
         values of `outer`)."""
         # A day worked out from a column is worked out once a row, in a subquery of its
