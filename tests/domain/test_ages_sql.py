@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import calendar
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ungtui.domain.ages import age_on, age_sql, birth_parts_sql, leap_year_sql
-from ungtui.domain.dates import months_after, months_after_sql
+from ungtui.domain.ages import age_on, age_sql, birth_parts_sql, leap_year_sql, turns, turns_sql
+from ungtui.domain.dates import (
+    day_number,
+    day_number_sql,
+    months_after,
+    months_after_number_sql,
+    months_after_sql,
+)
 from ungtui.domain.identity import luhn_check_digit, parse_identity
 
 days = st.dates(min_value=date(1890, 1, 1), max_value=date(2110, 12, 31))
@@ -140,3 +146,102 @@ def test_age_on_by_hand():
     assert age_on(date(2010, 5, 10), date(2010, 5, 10)) == 0
     assert age_on(date(2010, 5, 10), date(2009, 5, 11)) == 0
     assert age_on(date(2010, 5, 10), date(2008, 5, 9)) == -2
+
+
+# --- the day someone turns an age, and days as numbers (the report's boundary days) -------
+
+
+def sql_turns(db, born: date, years: int) -> int:
+    number = db.execute(f"SELECT {day_number_sql(':born')}", {"born": born.isoformat()})
+    found = db.execute(f"SELECT {turns_sql(':b', years)}", {"b": number.fetchone()[0]})
+    return found.fetchone()[0]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(born=days, years=st.integers(min_value=1, max_value=120), later=st.integers(-3, 3))
+@example(date(2008, 2, 29), 18, 0)  # turns 18 on 2026-02-28
+@example(date(2008, 2, 29), 20, 0)  # turns 20 on 2028-02-29
+@example(date(1880, 2, 29), 20, 0)  # 1900-02-28: 1900 has no 29 February
+@example(date(1980, 2, 29), 20, 0)  # 2000-02-29: 2000 has one
+@example(date(2003, 2, 28), 25, -1)
+def test_turning_an_age_is_where_age_on_reaches_it(db, born, years, later):
+    # From the day turns() gives on, age_on is at least `years`, the day before it is
+    # less; and the SQL form over day numbers gives the same day.
+    turned = turns(born, years)
+    day = turned + timedelta(days=later)
+    assert (age_on(born, day) >= years) == (later >= 0)
+    assert sql_turns(db, born, years) == day_number(turned)
+
+
+def test_turning_an_age_by_hand(db):
+    # Written out, so that the property above cannot agree with a wrong turns().
+    cases = [
+        (date(2008, 2, 29), 18, date(2026, 2, 28)),  # no 29 February in 2026
+        (date(2008, 2, 29), 20, date(2028, 2, 29)),
+        (date(2000, 2, 29), 25, date(2025, 2, 28)),
+        (date(2000, 2, 29), 30, date(2030, 2, 28)),
+        (date(1880, 2, 29), 20, date(1900, 2, 28)),  # 1900 is no leap year
+        (date(1980, 2, 29), 20, date(2000, 2, 29)),  # 2000 is one
+        (date(2003, 2, 28), 25, date(2028, 2, 28)),
+        (date(1996, 12, 31), 30, date(2026, 12, 31)),
+        (date(2010, 3, 1), 16, date(2026, 3, 1)),
+    ]
+    for born, years, day in cases:
+        assert turns(born, years) == day
+        assert sql_turns(db, born, years) == day_number(day)
+
+
+def test_a_samordningsnummer_turns_an_age_on_its_real_birth_day(db):
+    # Day 89 = 29 February + 60: the person was born on 29 February 2008 and turns 20 on
+    # 29 February 2028, not on a day counted from the number's day 89.
+    nine = "080289328"
+    identity = parse_identity(f"20{nine}{luhn_check_digit(nine)}", today=date(2026, 12, 1))
+    assert identity.birth_date == date(2008, 2, 29)
+    assert sql_turns(db, identity.birth_date, 20) == 20280229
+    assert sql_turns(db, identity.birth_date, 18) == 20260228
+
+
+def test_no_turning_day_without_a_birth_date(db):
+    assert db.execute(f"SELECT {turns_sql(':b', 16)}", {"b": None}).fetchone()[0] is None
+
+
+def test_day_numbers_order_as_days(db):
+    assert day_number(date(2026, 2, 28)) == 20260228
+    assert day_number(date(999, 1, 9)) == 9990109
+    for text, number in (("2026-02-28", 20260228), ("1999-12-31", 19991231), (None, None)):
+        found = db.execute(f"SELECT {day_number_sql(':d')}", {"d": text}).fetchone()[0]
+        assert found == number
+    assert day_number(date(2025, 12, 31)) < day_number(date(2026, 1, 1))
+
+
+def sql_months_after_number(db, start: date, months: int) -> int:
+    expression = months_after_number_sql(":start", months)
+    return db.execute(f"SELECT {expression}", {"start": day_number(start)}).fetchone()[0]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(start=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+       months=st.integers(min_value=0, max_value=240))  # fmt: skip
+@example(date(2024, 2, 29), 36)  # 2027-02-28
+@example(date(2024, 2, 29), 48)  # 2028-02-29
+@example(date(1899, 12, 31), 2)  # 1900-02-28: 1900 has no 29 February
+@example(date(2023, 11, 30), 1)  # across the turn of the year
+def test_months_after_in_day_numbers(db, start, months):
+    assert sql_months_after_number(db, start, months) == day_number(months_after(start, months))
+
+
+def test_months_after_in_day_numbers_by_hand(db):
+    cases = [
+        (date(2023, 8, 31), 36, 20260831),
+        (date(2024, 2, 29), 36, 20270228),  # the newcomer's last day
+        (date(2025, 8, 31), 1, 20250930),
+        (date(2024, 1, 31), 1, 20240229),
+        (date(2023, 1, 31), 1, 20230228),
+        (date(2025, 12, 15), 1, 20260115),
+        (date(2025, 11, 30), 3, 20260228),
+        (date(2026, 3, 1), 0, 20260301),
+    ]
+    for start, months, number in cases:
+        assert sql_months_after_number(db, start, months) == number
+    found = db.execute(f"SELECT {months_after_number_sql(':s', 36)}", {"s": None})
+    assert found.fetchone()[0] is None

@@ -25,6 +25,16 @@ def age_on(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < birthday)
 
 
+def turns(birth_date: date, years: int) -> date:
+    """The day someone turns `years` (years >= 1): from that day on age_on is at least
+    `years`, and before it less. Someone born on 29 February turns a year older on 28
+    February in other years, as age_on counts."""
+    year = birth_date.year + years
+    if (birth_date.month, birth_date.day) == (2, 29) and not isleap(year):
+        return date(year, 2, 28)
+    return birth_date.replace(year=year)
+
+
 def birth_date_bounds(min_age: int, max_age: int, on: date) -> tuple[date, date]:
     """(earliest, latest) birth dates, inclusive, of people aged min_age..max_age on `on`."""
     latest = on - relativedelta(years=min_age)
@@ -57,6 +67,17 @@ def birth_parts_sql(birth_date: str) -> tuple[str, str]:
 def leap_year_sql(year: str) -> str:
     """Whether the integer expression `year` is a leap year."""
     return f"(({year}) % 4 = 0 AND (({year}) % 100 <> 0 OR ({year}) % 400 = 0))"
+
+
+def turns_sql(birth_number: str, years: int) -> str:
+    """turns() as an SQL expression over a birth date as a day number (YYYYMMDD,
+    domain.dates.day_number_sql), giving a day number; NULL in, NULL out. A report works
+    these out once per person, so that someone's age group on a day is a comparison of
+    two integers. `birth_number` is repeated: pass a column."""
+    years = int(years)
+    return f"""(CASE WHEN {birth_number} % 10000 = 229
+        AND NOT {leap_year_sql(f"{birth_number} / 10000 + {years}")}
+      THEN {birth_number} + {years * 10000 - 1} ELSE {birth_number} + {years * 10000} END)"""
 
 
 def age_sql(day: str, birth_year: str, birth_md: str) -> str:

@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
-from ungtui.domain.ages import age_on
-from ungtui.domain.dates import months_after
+from ungtui.domain.ages import age_on, turns_sql
+from ungtui.domain.dates import months_after, months_after_number_sql
 
 
 @dataclass(frozen=True)
@@ -266,3 +267,95 @@ def group_sql(
         "etablering": establishment,
         "utbildningskontrakt": f"({age_in_sql(age, rules.education_contract)} AND {no_school})",
     }
+
+
+# --- the same rules over a person's boundary days ----------------------------------------
+#
+# The rules above again, in a second SQL form for reports that ask about many days: what a
+# person's groups turn on is worked out once into day numbers (YYYYMMDD,
+# domain.dates.day_number_sql), the days they turn each age that matters and the first and
+# last day of each dated fact, so that a group on a day is two or three comparisons of
+# integers. tests/report/test_subgroups_in_sql.py checks this form against
+# target_groups() too.
+
+# A day number after every day: the boundary of something that never starts.
+NEVER = 99_999_999
+
+
+def boundary_ages(rules: TargetGroupRules) -> tuple[int, ...]:
+    """The ages at which someone can enter or leave a group under `rules`, in order."""
+    ranges = (rules.young_narrow, rules.young_wide, rules.education_contract)
+    points = {KAA_END_AGE}
+    for r in ranges:
+        points |= {r.min_age, r.max_age + 1}
+    return tuple(sorted(points))
+
+
+def turns_column(years: int) -> str:
+    """The column that holds the day a person turns `years` (person_bounds_sql)."""
+    return f"turns{int(years)}"
+
+
+def person_bounds_sql(
+    rules: TargetGroupRules,
+    *,
+    birth: str,
+    school_done: str,
+    samordningsnummer: str,
+    permit_from: str,
+    est_from: str,
+    est_until: str,
+) -> dict[str, str]:
+    """{column: SQL} of a person's boundary days, from day-number expressions (NULL when
+    not known) of the birth date, the recorded end of compulsory school, the first
+    residence permit's day and the establishment programme's days; `samordningsnummer`
+    is a truth value. No column is NULL: what never begins begins on NEVER, and a group's
+    last day is NEVER when it has none, so that a comparison is never unknown. `birth`
+    and `permit_from` are repeated: pass columns."""
+    columns = {
+        # Ages only from a known birth date: without one, every turning day is NEVER and
+        # the person is in no age group (nor in KAA, which has an age limit).
+        turns_column(n): f"COALESCE({turns_sql(birth, n)}, {NEVER})" for n in boundary_ages(rules)
+    }
+    # compulsory_school_done: the recorded day, else 30 June of the year the person turns 16.
+    columns["kaa_from"] = f"""CASE WHEN {birth} IS NULL OR {samordningsnummer} THEN {NEVER}
+        ELSE COALESCE({school_done}, ({birth} / 10000 + 16) * 10000 + 630) END"""
+    columns["newc_from"] = f"COALESCE({permit_from}, {NEVER})"
+    # A newcomer up to newcomer_months after the permit, that day included.
+    until = months_after_number_sql(permit_from, rules.newcomer_months)
+    columns["newc_until"] = f"COALESCE({until}, 0)"
+    columns["est_from"] = f"COALESCE({est_from}, {NEVER})"
+    columns["est_until"] = f"COALESCE({est_until}, {NEVER})"
+    return columns
+
+
+def group_on_day_sql(rules: TargetGroupRules, day: str, no_school: str = "no_school") -> dict:
+    """Each group of GROUPS on the day number `day` as an SQL condition over the columns
+    of person_bounds_sql and `no_school` (not in upper secondary and no diploma, that day)."""
+
+    def age_in(ages: AgeRange) -> str:
+        return (
+            f"{day} >= {turns_column(ages.min_age)} AND {day} < {turns_column(ages.max_age + 1)}"
+        )
+
+    return {
+        "unga_16_24": f"({age_in(rules.young_narrow)})",
+        "unga_16_29": f"({age_in(rules.young_wide)})",
+        "kaa": f"({day} >= kaa_from AND {day} < {turns_column(KAA_END_AGE)} AND {no_school})",
+        "nyanland": f"({day} BETWEEN newc_from AND newc_until)",
+        "etablering": f"({day} BETWEEN est_from AND est_until)",
+        "utbildningskontrakt": f"({age_in(rules.education_contract)} AND {no_school})",
+    }
+
+
+def age_groups_case_sql(rules: TargetGroupRules, day: str, values: dict[str, int]) -> str:
+    """The sum of `values[code]` over the age groups (unga_16_24, unga_16_29) someone is in
+    on the day number `day`, as one CASE over the turning days: between two boundary ages
+    the groups stay the same, so each stretch is one WHEN."""
+    ranges = {"unga_16_24": rules.young_narrow, "unga_16_29": rules.young_wide}
+    points = boundary_ages(rules)
+    whens = [f"WHEN {day} < {turns_column(points[0])} THEN 0"]
+    for age, until in pairwise(points):
+        value = sum(v for code, v in values.items() if age in ranges[code])
+        whens.append(f"WHEN {day} < {turns_column(until)} THEN {value}")
+    return f"CASE {' '.join(whens)} ELSE 0 END"

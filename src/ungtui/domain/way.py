@@ -43,7 +43,9 @@ OUTCOMES: dict[str, str] = {
     "okant": "Okänt eller avbrutit",
     "ekonomiskt_bistand": "Ekonomiskt bistånd",
 }
-ESTABLISHED = frozenset({"arbete", "arbete_subvention", "studier"})
+# A tuple, not a set: the report adds up cells in this order, so that they come out in
+# the same order in every process (a set's order follows the string hash's seed).
+ESTABLISHED: tuple[str, ...] = ("arbete", "arbete_subvention", "studier")
 
 FOLLOW_UP_DAYS: tuple[int, ...] = (90, 180, 360)
 

@@ -12,15 +12,18 @@ from datetime import date
 
 from sqlalchemy import text
 
+from ungtui.domain import ages
+from ungtui.domain.dates import day_number_sql
 from ungtui.domain.guarantee import AgreementGuarantee
 from ungtui.domain.periods import Period
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
-from ungtui.domain.target_groups import REGISTERED_AT_AF, TargetGroupRules, group_sql
+from ungtui.domain.target_groups import REGISTERED_AT_AF, TargetGroupRules, group_on_day_sql
 from ungtui.domain.way import ESTABLISHED, OUTCOMES
 from ungtui.services.followup.report_model import ALL, Cell, Indicator, Key, Scope
-from ungtui.services.followup.report_sql import QueryBuilder, age_sql
+from ungtui.services.followup.report_sql import QueryBuilder, person_join
 
-_WAY = "FROM report_way i WHERE 1"
+# A way (w) and its person (i).
+_WAY = "FROM report_way w CROSS JOIN report_person i ON i.n = w.n WHERE 1"
 WORK = ("arbete", "arbete_subvention")
 
 
@@ -76,10 +79,10 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
     inflow: dict[Key, int] = defaultdict(int)
     days: dict[Key, dict[float, int]] = defaultdict(lambda: defaultdict(int))
     for keys, (span, n) in b.rows(
-        """CASE WHEN i.first_start <= :end
-             THEN julianday(i.first_start) - julianday(i.entry_date) END AS days""",
-        "i.entry_date",
-        _WAY + " AND i.entry_date BETWEEN :start AND :end",
+        """CASE WHEN w.first_start <= :end
+             THEN julianday(w.first_start) - julianday(w.entry_date) END AS days""",
+        "w.entry",
+        _WAY + " AND w.entry_date BETWEEN :start AND :end",
         "days, COUNT(*)",
         group="days",
     ):
@@ -90,7 +93,7 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
     out.append(_count_indicator("inflode", "Inflöde (nya inskrivna)", inflow))
     # On the way at the period's end; among them the KAA young people, and those of them
     # with no measure going on that day.
-    kaa_now = group_sql(b.rules)["kaa"]
+    kaa_now = group_on_day_sql(b.rules, "d")["kaa"]
     active: dict[Key, int] = defaultdict(int)
     kaa: dict[Key, int] = defaultdict(int)
     idle: dict[Key, int] = defaultdict(int)
@@ -98,8 +101,8 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
     active_once: dict[Key, int] = defaultdict(int)
     for keys, (multi, n, n_kaa, n_idle) in b.rows(
         "i.pid AS pid, i.multi AS multi",
-        ":end",
-        _WAY + " AND i.entry_date <= :end AND (i.exit_on IS NULL OR i.exit_on > :end)",
+        ":end_n",
+        _WAY + " AND w.entry_date <= :end AND (w.exit_on IS NULL OR w.exit_on > :end)",
         f"""multi, COUNT(*), SUM({kaa_now}), SUM(CASE WHEN {kaa_now} THEN NOT EXISTS (
               SELECT 1 FROM individual_measure im
               WHERE im.individual_id = pid AND im.deleted_at IS NULL
@@ -120,10 +123,10 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
     total_exits: dict[Key, int] = defaultdict(int)
     exits_once: dict[str, dict[Key, int]] = defaultdict(lambda: defaultdict(int))
     for keys, (outcome, multi, n) in b.rows(
-        f"""CASE WHEN i.outcome IN ({known}) THEN i.outcome ELSE 'okant' END AS outcome,
+        f"""CASE WHEN w.outcome IN ({known}) THEN w.outcome ELSE 'okant' END AS outcome,
             i.multi AS multi""",
-        "i.exit_on",
-        _WAY + " AND i.exit_on BETWEEN :start AND :end",
+        "w.exit",
+        _WAY + " AND w.exit_on BETWEEN :start AND :end",
         "outcome, multi, COUNT(*)",
         group="outcome, multi",
     ):
@@ -192,23 +195,18 @@ def _starts_indicators(
     once each over their ways, with a person's columns taken from any of their ways
     (they are the same on each)."""
     in_period = "exit_on BETWEEN :start AND :end"
-    person = ", ".join(
-        ("g", "birth_date", "birth_year", "birth_md", "permit_from", "permit_until",
-         "no_school", "school_done", "samord", "est_from", "est_until", "org", "kom",
-         "af", "hist", "dis")
-    )  # fmt: skip
     again = b.sums(
-        "i.ws AS ws, i.w AS w, i.s AS s",
-        "i.d",
-        f"""FROM (SELECT pid, {person},
+        "m.ws AS ws, m.w AS w, m.s AS s",
+        day_number_sql("m.d"),
+        f"""FROM (SELECT n,
                 MIN(CASE WHEN exit_on IS NOT NULL AND exit_on < :end THEN exit_on
                     ELSE :end END) AS d,
                 MAX({in_period} AND outcome IN ({_codes(ESTABLISHED)})) AS ws,
                 MAX({in_period} AND outcome IN ({_codes(WORK)})) AS w,
                 MAX({in_period} AND outcome = 'studier') AS s
-            FROM report_way WHERE multi
+            FROM report_way WHERE n IN (SELECT n FROM report_multi)
               AND entry_date <= :end AND (exit_on IS NULL OR exit_on >= :start)
-            GROUP BY pid) i""",
+            GROUP BY n) m CROSS JOIN report_person i ON i.n = m.n""",
         "COUNT(*), SUM(ws), SUM(w), SUM(s)",
         4,
     )
@@ -265,20 +263,22 @@ def _guarantee_indicators(b: QueryBuilder, guarantees: tuple[AgreementGuarantee,
         return []
     _guarantee_tables(b, guarantees)
     rule = """(SELECT ga.rule FROM temp.report_g_agreement ga
-        WHERE ga.org = i.org AND (ga.since IS NULL OR ga.since <= i.joined_on)
-          AND (ga.until IS NULL OR i.joined_on <= ga.until)
+        WHERE ga.org = i.org AND (ga.since IS NULL OR ga.since <= w.joined_on)
+          AND (ga.until IS NULL OR w.joined_on <= ga.until)
           AND (i.kom = ''
             OR NOT EXISTS (SELECT 1 FROM temp.report_g_place gp WHERE gp.rule = ga.rule)
             OR i.kom IN (SELECT gp.name FROM temp.report_g_place gp WHERE gp.rule = ga.rule))
         ORDER BY ga.rule LIMIT 1)"""
-    due = "date(i.joined_on, '+' || r.days || ' days')"
+    due = "date(w.joined_on, '+' || r.days || ' days')"
+    joined_age = ages.age_sql("w.joined_on", *ages.birth_parts_sql("i.birth_date"))
     kept, covered = b.sums(
-        f"""{age_sql("i.joined_on")} AS joined_age, r.min_age AS min_age,
-            r.max_age AS max_age, {due} AS due, i.exit_on AS exit_on,
-            CASE WHEN r.counts = 'alla' THEN i.first_start ELSE i.first_ws END AS first_start""",
-        "i.joined_on",
-        f"""FROM report_way i JOIN temp.report_g_rule r ON r.rule = {rule}
-            WHERE i.joined_on IS NOT NULL AND i.birth_date IS NOT NULL
+        f"""{joined_age} AS joined_age, r.min_age AS min_age,
+            r.max_age AS max_age, {due} AS due, w.exit_on AS exit_on,
+            CASE WHEN r.counts = 'alla' THEN w.first_start ELSE w.first_ws END AS first_start""",
+        day_number_sql("w.joined_on"),
+        f"""FROM report_way w CROSS JOIN report_person i ON i.n = w.n
+            JOIN temp.report_g_rule r ON r.rule = {rule}
+            WHERE w.joined_on IS NOT NULL AND i.birth_date IS NOT NULL
               AND {due} BETWEEN :start AND :end""",
         "SUM(first_start IS NOT NULL AND first_start <= due), COUNT(*)",
         2,
@@ -356,7 +356,7 @@ def _people_indicators(b: QueryBuilder) -> list[Indicator]:
         source += " AND (i.af <> '' OR i.hist)"
     people, open_unemployed, at_af, in_occupation = b.sums(
         "i.pid AS pid",
-        ":end",
+        ":end_n",
         source,
         f"COUNT(*), SUM(af = 'oppet_arbetslos'), SUM(af IN ({registered})), SUM({occupied})",
         4,
@@ -384,7 +384,7 @@ def _people_indicators(b: QueryBuilder) -> list[Indicator]:
     return out
 
 
-_SENT = """FROM referral r CROSS JOIN report_person i ON i.id = r.individual_id
+_SENT = f"""FROM referral r {person_join("r.individual_id")}
     JOIN (SELECT referral_id, MIN(happened_on) AS sent_on FROM referral_event
           WHERE action = 'send' AND deleted_at IS NULL GROUP BY referral_id) s
       ON s.referral_id = r.id
@@ -405,7 +405,7 @@ def _referral_indicators(b: QueryBuilder) -> list[Indicator]:
     for keys, (kind, span, in_time, n) in b.rows(
         """r.kind AS kind, s.sent_on AS sent_on, a.replied_on AS replied_on,
            r.reply_by AS reply_by""",
-        "s.sent_on",
+        day_number_sql("s.sent_on"),
         _SENT,
         """kind, julianday(replied_on) - julianday(sent_on) AS span,
            COALESCE(replied_on <= reply_by, 0) AS in_time, COUNT(*)""",
@@ -470,21 +470,22 @@ def _track_indicators(b: QueryBuilder) -> list[Indicator]:
         ),
         b.params,
     ).all()
-    groups = group_sql(b.rules)
+    groups = group_on_day_sql(b.rules, "d")
     if b.scope is not None:
         in_group = f"({b.population})"
     else:
         cases = " ".join(f"WHEN '{code}' THEN {sql}" for code, sql in groups.items())
         in_group = f"CASE target_group {cases} ELSE 0 END"
     taking_part = f"""FROM job_track t CROSS JOIN individual_measure im ON im.job_track_id = t.id
-           CROSS JOIN report_person i ON i.id = im.individual_id
+           {person_join("im.individual_id")}
            WHERE im.deleted_at IS NULL AND t.deleted_at IS NULL
              AND im.status <> 'planerad' AND im.start_date <= :end
              AND (im.end_date IS NULL OR im.end_date >= :start){own}"""
-    people = b.counts("im.start_date", taking_part, "im.individual_id", everyone=True)
+    started = day_number_sql("im.start_date")
+    people = b.counts(started, taking_part, "im.individual_id", everyone=True)
     in_target, participations = b.sums(
         "t.target_group AS target_group",
-        "im.start_date",
+        started,
         taking_part,
         f"SUM({in_group}), COUNT(*)",
         2,
@@ -516,9 +517,9 @@ def _meeting_indicators(b: QueryBuilder) -> list[Indicator]:
         b.params,
     ).scalar_one()
     discussed = b.counts(
-        held_day,
+        day_number_sql(held_day),
         f"""FROM agendaitem a JOIN meeting mt ON mt.id = a.meeting_id
-            JOIN report_person i ON i.id = a.individual_id
+            {person_join("a.individual_id")}
             WHERE a.deleted_at IS NULL AND mt.deleted_at IS NULL
               AND {held_day} BETWEEN :start AND :held_until""",
         "a.individual_id",

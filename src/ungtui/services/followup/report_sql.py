@@ -1,7 +1,10 @@
 """The SQL the follow-up is built from: each person's subgroups on a given day, worked out
-by SQLite over ISO dates with the SQL that domain.target_groups and domain.ages state
-their rules in, and the install-local temporary tables a report reads instead of
-joining the register again for every query.
+by SQLite with the SQL that domain.target_groups, domain.ages and domain.dates state their
+rules in, and the install-local temporary tables a report reads instead of joining the
+register again for every query. What a person's groups turn on is worked out once per
+report as day numbers (the days they turn each age that matters, the first and last day
+of KAA, of being a newcomer and of the establishment programme), so that their groups on
+any day are a few comparisons of integers.
 
 A query groups its rows by one number: a bit for each subgroup, the municipality's
 number above them and the gender's code above all, so at most a few hundred rows come
@@ -14,21 +17,21 @@ registered in one of its municipalities when that is known (report_model.Scope).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from ungtui.domain import ages
-from ungtui.domain.dates import months_after_sql
+from ungtui.domain.dates import day_number, day_number_sql
 from ungtui.domain.periods import Period
 from ungtui.domain.target_groups import (
     TargetGroupRules,
-    compulsory_school_done_sql,
-    group_sql,
-    in_establishment_sql,
-    kaa_school_sql,
-    newcomer_sql,
+    age_groups_case_sql,
+    boundary_ages,
+    group_on_day_sql,
+    person_bounds_sql,
+    turns_column,
 )
 from ungtui.services.followup.report_model import (
     ALL,
@@ -54,21 +57,13 @@ _GENDER_SHIFT = 40
 # --- subgroup flags in SQL ----------------------------------------------------------------
 
 
-def age_sql(day: str) -> str:
-    """Completed years on `day` (domain.ages.age_sql), from the birth year and day of
-    year split out once per report (report_person)."""
-    return ages.age_sql(day, "i.birth_year", "i.birth_md")
-
-
-def permit_until_sql(months: int) -> str:
-    """A newcomer's last day (domain.dates.months_after_sql of the permit's day)."""
-    return months_after_sql("residence_permit_date", months)
-
-
 # What each query needs to know about a person whatever the day, worked out once per
-# report into install-local temporary tables: `report_person` (one row per person),
-# `report_status` (school and AF status from a day on, for the few whose status changed)
-# and `report_way` (one row per way, with its person's columns and its first measures).
+# report into install-local temporary tables: `report_person` (one row per person, keyed
+# by the register's own row number, with the days their groups turn on as day numbers:
+# domain.target_groups.person_bounds_sql), `report_status` (school and AF status from a
+# day on, for the few whose status changed) and `report_way` (one row per way, with its
+# first measures and its person's row number). Other tables reach a person's row through
+# the register's index on the person's id, so that no index of ids is built.
 PREPARE = (
     "DROP TABLE IF EXISTS temp.report_person",
     "DROP TABLE IF EXISTS temp.report_status",
@@ -76,70 +71,78 @@ PREPARE = (
     "DROP TABLE IF EXISTS temp.report_first",
     "DROP TABLE IF EXISTS temp.report_multi",
     """CREATE TEMP TABLE report_status AS
-    SELECT individual_id AS pid, kind, valid_from, value, created_at AS created
+    SELECT individual_id AS pid, kind, {valid_from} AS valid_from, value,
+        created_at AS created
     FROM person_status WHERE deleted_at IS NULL AND individual_id IN (
         SELECT individual_id FROM person_status
         WHERE deleted_at IS NULL AND valid_from IS NOT NULL)""",
     "CREATE INDEX temp.report_status_pid ON report_status (pid, kind, valid_from)",
-    """CREATE TEMP TABLE report_person AS
-    SELECT id, id AS pid,
+    # Keyed by the register's row number: a way finds its person by it, without an index.
+    """CREATE TEMP TABLE report_person (n INTEGER PRIMARY KEY, pid, base, birth_date,
+        {bound_names}, no_school, org, kom, af, hist, multi)""",
+    """INSERT INTO report_person
+    SELECT n, pid,
+        -- the gender, put where the flags (_flags_sql) want it
+        g << {gender_shift},
+        birth_date, {bounds}, no_school, org, kom, af, 0, 0
+    FROM (SELECT rowid AS n, id AS pid,
         CASE gender WHEN 'kvinna' THEN 1 WHEN 'man' THEN 2 ELSE 0 END AS g,
-        birth_date,
-        {birth_year} AS birth_year,
-        {birth_md} AS birth_md,
-        residence_permit_date AS permit_from,
-        {permit_until} AS permit_until,
-        (NOT in_upper_secondary AND NOT has_upper_secondary_diploma) AS no_school,
+        birth_date, {birth} AS birth,
         {school_done} AS school_done,
         identity_kind = 'samordningsnummer' AS samord,
-        establishment_from AS est_from,
-        establishment_until AS est_until,
+        {permit_from} AS permit_from,
+        {est_from} AS est_from,
+        {est_until} AS est_until,
+        (NOT in_upper_secondary AND NOT has_upper_secondary_diploma) AS no_school,
         COALESCE(case_organisation_id, '') AS org,
         municipality AS kom,
-        af_status AS af,
-        id IN (SELECT pid FROM report_status) AS hist,
-        id IN (
-            SELECT individual_id FROM (
-                -- the latest mapping is the current picture (bare column of max()),
-                -- looked for only among the few who ever had one that says so
-                SELECT individual_id, reduced_work_capacity, max(mapped_on) FROM mapping
-                WHERE deleted_at IS NULL AND individual_id IN (
-                    SELECT individual_id FROM mapping NOT INDEXED
-                    WHERE reduced_work_capacity AND deleted_at IS NULL)
-                GROUP BY individual_id)
-            WHERE reduced_work_capacity) AS dis
+        af_status AS af
     -- every row is read anyway: in file order, not by way of the index on deleted_at
-    FROM individual NOT INDEXED WHERE deleted_at IS NULL""",
-    "CREATE UNIQUE INDEX temp.report_person_id ON report_person (id)",
-    """CREATE TEMP TABLE report_first AS
-    SELECT im.way_id AS way_id, MIN(im.start_date) AS first_start,
-        MIN(CASE WHEN m.leads_to_work_or_studies THEN im.start_date END) AS first_ws
+    FROM individual NOT INDEXED WHERE deleted_at IS NULL LIMIT -1 OFFSET 0)""",
+    # The few whose status changed, and the few with reduced work capacity, are marked
+    # afterwards: looking each of 100,000 people up in these lists costs more.
+    """UPDATE report_person SET hist = 1 WHERE n IN (
+    SELECT p.rowid FROM individual p WHERE p.id IN (SELECT pid FROM report_status))""",
+    """UPDATE report_person SET base = base | (1 << {dis_bit}) WHERE n IN (
+    SELECT p.rowid FROM individual p WHERE p.id IN (
+        SELECT individual_id FROM (
+            -- the latest mapping is the current picture (bare column of max()),
+            -- looked for only among the few who ever had one that says so
+            SELECT individual_id, reduced_work_capacity, max(mapped_on) FROM mapping
+            WHERE deleted_at IS NULL AND individual_id IN (
+                SELECT individual_id FROM mapping NOT INDEXED
+                WHERE reduced_work_capacity AND deleted_at IS NULL)
+            GROUP BY individual_id)
+        WHERE reduced_work_capacity))""",
+    # Keyed by the way's id itself (no separate index to look through); GROUP BY hands
+    # the rows over in that order.
+    """CREATE TEMP TABLE report_first (way_id PRIMARY KEY, first_start, first_ws)
+    WITHOUT ROWID""",
+    """INSERT INTO report_first
+    SELECT im.way_id, MIN(im.start_date),
+        MIN(CASE WHEN m.leads_to_work_or_studies THEN im.start_date END)
     -- every row is read: in file order, rather than by way of the index on way_id
     FROM individual_measure im NOT INDEXED CROSS JOIN measure m ON m.id = im.measure_id
-    WHERE im.deleted_at IS NULL AND im.status <> 'planerad'
+    WHERE im.deleted_at IS NULL AND im.status <> 'planerad' AND im.way_id IS NOT NULL
     GROUP BY im.way_id""",
-    "CREATE UNIQUE INDEX temp.report_first_way ON report_first (way_id)",
     """CREATE TEMP TABLE report_way AS
-    SELECT w.id AS way_id, w.individual_id AS pid, w.entry_date, w.exit_on,
-        w.joined_on, w.exit_outcome AS outcome,
-        i.g, i.birth_date, i.birth_year, i.birth_md, i.permit_from, i.permit_until,
-        i.no_school, i.school_done, i.samord, i.est_from, i.est_until, i.org, i.kom, i.af,
-        i.hist, i.dis,
-        f.first_start, f.first_ws, 0 AS multi
-    FROM way w CROSS JOIN report_person i ON i.id = w.individual_id
+    SELECT w.id AS way_id, i.n AS n, w.entry_date, w.exit_on, w.joined_on,
+        {entry} AS entry, {exit} AS exit, w.exit_outcome AS outcome,
+        f.first_start, f.first_ws
+    FROM way w CROSS JOIN individual p ON p.id = w.individual_id
+    CROSS JOIN report_person i ON i.n = p.rowid
     LEFT JOIN report_first f ON f.way_id = w.id
     WHERE w.deleted_at IS NULL""",
     # The few who came back after an exit: counted once each, by grouping their ways.
     # Looked for only among those with more than one way, deleted ones too: the index on
-    # individual_id alone tells them, so that just their ways are read (sorting every
-    # copied way by its text key instead costs three times as much).
+    # individual_id alone tells them, so that just their ways are read.
     """CREATE TEMP TABLE report_multi AS
-    SELECT individual_id AS pid FROM way
-    WHERE deleted_at IS NULL AND individual_id IN (
-        SELECT individual_id FROM way GROUP BY individual_id HAVING COUNT(*) > 1)
-    GROUP BY individual_id HAVING COUNT(*) > 1""",
-    "CREATE UNIQUE INDEX temp.report_multi_pid ON report_multi (pid)",
-    "UPDATE report_way SET multi = 1 WHERE pid IN (SELECT pid FROM report_multi)",
+    SELECT p.rowid AS n FROM individual p WHERE p.id IN (
+        SELECT individual_id FROM way
+        WHERE deleted_at IS NULL AND individual_id IN (
+            SELECT individual_id FROM way GROUP BY individual_id HAVING COUNT(*) > 1)
+        GROUP BY individual_id HAVING COUNT(*) > 1)""",
+    "UPDATE report_person SET multi = 1 WHERE n IN (SELECT n FROM report_multi)",
 )
 _CLEAN_UP = (
     *PREPARE[:5],
@@ -152,6 +155,14 @@ _CLEAN_UP = (
 # by 50 MiB more than 16 MiB did (RSS +163 against +113 MiB), with no CPU time to show
 # for it between runs in turn (i20-report2).
 REPORT_CACHE_KIB = -16384
+
+# A person's row joined to a source whose person's id is `id` (referrals, measures,
+# agenda items): through the register's index on individual.id to its row number.
+def person_join(id_column: str) -> str:
+    return (
+        f"CROSS JOIN individual p ON p.id = {id_column} "
+        "CROSS JOIN report_person i ON i.n = p.rowid"
+    )
 
 
 def _prepare(conn, rules: TargetGroupRules) -> int:
@@ -167,14 +178,28 @@ def _prepare(conn, rules: TargetGroupRules) -> int:
 
 def prepare_statements(rules: TargetGroupRules) -> list[str]:
     """PREPARE with the rules' SQL put in."""
-    birth_year, birth_md = ages.birth_parts_sql("birth_date")
+    bounds = person_bounds_sql(
+        rules,
+        birth="birth",
+        school_done="school_done",
+        samordningsnummer="samord",
+        permit_from="permit_from",
+        est_from="est_from",
+        est_until="est_until",
+    )
     fill = {
-        # Most people have no permit's day: spare them the date arithmetic (NULL either way).
-        "{permit_until}": "CASE WHEN residence_permit_date IS NOT NULL THEN "
-        f"{permit_until_sql(rules.newcomer_months)} END",
-        "{school_done}": compulsory_school_done_sql("compulsory_school_done_on", "birth_date"),
-        "{birth_year}": birth_year,
-        "{birth_md}": birth_md,
+        "{bounds}": ",\n        ".join(bounds.values()),
+        "{bound_names}": ", ".join(bounds),
+        "{valid_from}": day_number_sql("valid_from"),
+        "{gender_shift}": str(_GENDER_SHIFT),
+        "{dis_bit}": str(_FLAGS.index("funktionsnedsattning")),
+        "{birth}": day_number_sql("birth_date"),
+        "{school_done}": day_number_sql("compulsory_school_done_on"),
+        "{permit_from}": day_number_sql("residence_permit_date"),
+        "{est_from}": day_number_sql("establishment_from"),
+        "{est_until}": day_number_sql("establishment_until"),
+        "{entry}": day_number_sql("w.entry_date"),
+        "{exit}": day_number_sql("w.exit_on"),
     }
     out = []
     for statement in PREPARE:
@@ -192,9 +217,9 @@ def _clean_up(conn, cache: int) -> None:
 
 
 def status_sql(kind: str, day: str, current: str) -> str:
-    """A person's school or AF status on `day`: the latest row on or before it (a row
-    without a day counts as known since before), else today's value `current`. Only
-    people whose status changed have rows to look at."""
+    """A person's school or AF status on the day number `day`: the latest row on or before
+    it (a row without a day counts as known since before), else today's value `current`.
+    Only people whose status changed have rows to look at."""
     return f"""CASE WHEN i.hist THEN COALESCE((SELECT s.value FROM report_status s
         WHERE s.pid = i.pid AND s.kind = '{kind}'
           AND (s.valid_from IS NULL OR s.valid_from <= {day})
@@ -202,42 +227,41 @@ def status_sql(kind: str, day: str, current: str) -> str:
       ELSE {current} END"""
 
 
-def _person_columns(day: str) -> str:
-    """Columns of the inner query from a source aliased `i` with report_person's columns:
-    gender, age, newcomer, school, establishment programme, compulsory school done and
-    folkbokförd, reduced work capacity, case organisation, municipality, AF status."""
+def _person_columns(rules: TargetGroupRules, day: str) -> str:
+    """Columns of the inner query from a source aliased `i` with report_person's columns,
+    on the day number `day`: gender and reduced work capacity (base), the days the groups
+    turn on, school, case organisation, municipality, AF status."""
     school = status_sql("skola", day, "CASE WHEN i.no_school THEN 'ingen' ELSE 'gymnasieskola' END")
-    return f"""i.g AS g,
-        CASE WHEN i.birth_date IS NULL THEN NULL ELSE {age_sql(day)} END AS age,
-        {newcomer_sql("i.permit_from", "i.permit_until", day)} AS newc,
+    bounds = (*(turns_column(n) for n in boundary_ages(rules)), "kaa_from", "newc_from",
+              "newc_until", "est_from", "est_until")  # fmt: skip
+    return f"""{day} AS d, i.base AS base,
+        {", ".join(f"i.{name} AS {name}" for name in bounds)},
         (CASE WHEN i.hist THEN {school} = 'ingen' ELSE i.no_school END) AS no_school,
-        {in_establishment_sql("i.est_from", "i.est_until", day)} AS etab,
-        {kaa_school_sql("i.school_done", "i.samord", day)} AS kaa_ok,
-        i.dis AS dis,
         i.org AS org,
         i.kom AS kom,
         {status_sql("af", day, "i.af")} AS af"""
 
 
-def _flag_columns(rules: TargetGroupRules, municipality: str) -> str:
+def _flags_sql(rules: TargetGroupRules, municipality: str) -> str:
     """The subgroups, municipality and gender as one number (_keys reads it): bit n is
     _FLAGS[n], the municipality's number is above them and the gender's code above
-    _GENDER_SHIFT, so that SQLite groups on one column."""
-    groups = group_sql(rules)
-    bits = (
-        groups["unga_16_24"],
-        groups["unga_16_29"],
-        groups["kaa"],
-        "etab",
-        "(newc AND NOT etab)",
-        "COALESCE(dis, 0)",
+    _GENDER_SHIFT, so that SQLite groups on one column. Over the inner query's columns:
+    each CASE adds the bits of groups that exclude one another, with few steps a row."""
+    bit = {code: 1 << n for n, code in enumerate(_FLAGS)}
+    groups = group_on_day_sql(rules, "d")
+    ages = age_groups_case_sql(rules, "d", {c: bit[c] for c in ("unga_16_24", "unga_16_29")})
+    flags = (
+        f"base + {ages}"
+        f" + CASE WHEN {groups['kaa']} THEN {bit['kaa']} ELSE 0 END"
+        f" + CASE WHEN {groups['etablering']} THEN {bit['etablering']}"
+        f" WHEN {groups['nyanland']} THEN {bit['ovriga_nyanlanda']} ELSE 0 END"
     )
-    # SQLite gives << and | the same precedence, hence a bracket around every shift.
-    flags = " | ".join(f"(({bit}) << {n})" for n, bit in enumerate(bits))
     if municipality != "0":
-        flags += f" | (({municipality}) << {_MUNICIPALITY_SHIFT})"
-    return f"((g << {_GENDER_SHIFT}) | {flags}) AS flags"
+        flags += f" + (({municipality}) << {_MUNICIPALITY_SHIFT})"
+    return f"({flags}) AS flags"
 
+
+_PLAIN = re.compile(r":?[\w.]+")
 
 _KEYS: dict[tuple[int, tuple[str, ...]], list[Key]] = {}
 
@@ -272,7 +296,7 @@ def _scope_sql(scope: Scope | None, rules: TargetGroupRules, params: dict) -> tu
         names.append(f":party{n}")
     held = ", ".join(names) or "''"
     parts.append(f"org IN ({held})")
-    groups = group_sql(rules)
+    groups = group_on_day_sql(rules, "d")
     wanted = [groups[code] for code in scope.groups if code in groups]
     if wanted:
         parts.append("(" + " OR ".join(wanted) + ")")
@@ -314,6 +338,9 @@ class QueryBuilder:
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
             "held_until": min(period.end, today).isoformat(),
+            # the same days as day numbers, for the days a person's groups are asked on
+            "start_n": day_number(period.start),
+            "end_n": day_number(period.end),
         }
         self.population, self._municipality = _scope_sql(scope, rules, self.params)
         self._municipalities = tuple(
@@ -331,13 +358,18 @@ class QueryBuilder:
         group: str | None = "",
         everyone: bool = False,
     ) -> list[tuple[list[Key], tuple]]:
-        """SELECT gender, subgroup flags and `outer` FROM (the person's columns on `day`
-        and `inner`, from `source`) [WHERE where] GROUP BY gender and flags [and `group`];
-        group=None gives one row per source row. Rows outside the agreement's population
+        """SELECT gender, subgroup flags and `outer` FROM (the person's columns on `day`, a
+        day number (domain.dates.day_number_sql), and `inner`, from `source`)
+        [WHERE where] GROUP BY gender and flags [and `group`]; group=None gives one row per
+        source row. Rows outside the agreement's population
         are left out unless `everyone`. Each row comes back as (the cells it counts in, the
         values of `outer`)."""
-        sql = f"""SELECT {_flag_columns(self.rules, self._municipality)}, {outer}
-            FROM (SELECT {_person_columns(day)}, {inner} {source} LIMIT -1 OFFSET 0)"""
+        # A day worked out from a column is worked out once a row, in a subquery of its
+        # own (LIMIT keeps SQLite from copying the expression into every comparison); a
+        # plain column or parameter is cheaper read where it is wanted.
+        keep = "" if _PLAIN.fullmatch(day) else "LIMIT -1 OFFSET 0"
+        sql = f"""SELECT {_flags_sql(self.rules, self._municipality)}, {outer}
+            FROM (SELECT {_person_columns(self.rules, day)}, {inner} {source} {keep})"""
         conditions = [c for c in (where, "" if everyone else self.population) if c]
         if conditions:
             sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
