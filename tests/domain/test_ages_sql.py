@@ -18,7 +18,6 @@ from ungtui.domain.dates import (
     day_number_sql,
     months_after,
     months_after_number_sql,
-    months_after_sql,
 )
 from ungtui.domain.identity import luhn_check_digit, parse_identity
 
@@ -97,28 +96,6 @@ def test_a_samordningsnummer_is_aged_from_its_real_birth_day(db):
 def test_leap_year_in_sql(db, year):
     found = db.execute(f"SELECT {leap_year_sql(':y')}", {"y": year}).fetchone()[0]
     assert bool(found) == calendar.isleap(year)
-
-
-@settings(max_examples=1000, deadline=None)
-@given(start=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
-       months=st.sampled_from([1, 6, 12, 24, 36, 48]))  # fmt: skip
-@example(date(2023, 8, 31), 36)  # 2026-08-31
-@example(date(2024, 2, 29), 36)  # 2027-02-28
-@example(date(2025, 8, 31), 1)  # 2025-09-30, where SQLite alone says 1 October
-def test_months_after_in_sql(db, start, months):
-    found = db.execute(
-        f"SELECT {months_after_sql(':start', months)}", {"start": start.isoformat()}
-    ).fetchone()[0]
-    assert found == months_after(start, months).isoformat()
-
-
-def test_months_after_in_sql_by_hand(db):
-    def sql(start: str, months: int) -> str:
-        return db.execute(f"SELECT {months_after_sql(':s', months)}", {"s": start}).fetchone()[0]
-
-    assert sql("2025-08-31", 1) == "2025-09-30"
-    assert sql("2024-02-29", 36) == "2027-02-28"
-    assert sql("2024-01-31", 1) == "2024-02-29"
 
 
 @settings(max_examples=2000, deadline=None)

@@ -58,17 +58,6 @@ def months_after_number_sql(start: str, months: int) -> str:
     return f"({year} * 10000 + {month} * 100 + min(({start}) % 100, {last}))"
 
 
-def months_after_sql(start: str, months: int) -> str:
-    """months_after as an SQL expression over the ISO date expression `start`. SQLite's
-    own '+N months' would roll 31 August on to 1 October; this clamps to the month's last
-    day as relativedelta does. `start` is repeated: pass a column or a parameter."""
-    months = int(months)
-    return f"""date(date({start}, 'start of month', '+{months} months'), '+' || (min(
-        CAST(strftime('%d', {start}) AS INTEGER),
-        CAST(strftime('%d', date({start}, 'start of month', '+{months + 1} months', '-1 day'))
-             AS INTEGER)) - 1) || ' days')"""
-
-
 def earliest_start_still_within(months: int, on: date) -> date:
     """The first start date s whose period of `months` months still includes `on`
     (`on <= months_after(s, months)`).

@@ -207,76 +207,14 @@ def short_codes(matches: Iterable[GroupMatch]) -> str:
     return ", ".join(parts)
 
 
-# --- the same rules in SQL --------------------------------------------------------------
+# --- the same rules in SQL, over a person's boundary days -------------------------------
 #
-# The follow-up report works the groups out in SQLite for every person and day at once.
-# These state in SQL what the functions above state in Python, over ISO date text and
-# column expressions the caller names; tests/report/test_subgroups_in_sql.py runs them in
-# SQLite against target_groups() over many people and days. An expression given as an
-# argument may be repeated: pass a column or a parameter, not a subquery.
-
-
-def compulsory_school_done_sql(recorded: str, birth_date: str) -> str:
-    """compulsory_school_done: the recorded day, else 30 June of the year of the 16th
-    birthday."""
-    return f"""COALESCE({recorded}, CASE WHEN {birth_date} IS NOT NULL
-        THEN printf('%04d-06-30', CAST(substr({birth_date}, 1, 4) AS INTEGER) + 16) END)"""
-
-
-def newcomer_sql(permit_from: str, permit_until: str, day: str) -> str:
-    """A newcomer on `day`, given the permit's day and its last day as a newcomer
-    (domain.dates.months_after_sql of it and rules.newcomer_months)."""
-    return f"({permit_from} IS NOT NULL AND {permit_from} <= {day} AND {day} <= {permit_until})"
-
-
-def in_establishment_sql(est_from: str, est_until: str, day: str) -> str:
-    return (
-        f"({est_from} IS NOT NULL AND {est_from} <= {day}"
-        f" AND ({est_until} IS NULL OR {day} <= {est_until}))"
-    )
-
-
-def kaa_school_sql(school_done: str, samordningsnummer: str, day: str) -> str:
-    """KAA's conditions apart from age and school: compulsory school done by `day`, and
-    folkbokförd (no samordningsnummer)."""
-    return f"({school_done} IS NOT NULL AND {school_done} <= {day} AND NOT {samordningsnummer})"
-
-
-def age_in_sql(age: str, ages: AgeRange) -> str:
-    """`age` within `ages`; an unknown age (NULL) is in no range."""
-    return f"COALESCE({age} BETWEEN {int(ages.min_age)} AND {int(ages.max_age)}, 0)"
-
-
-def group_sql(
-    rules: TargetGroupRules,
-    *,
-    age: str = "age",
-    no_school: str = "no_school",
-    kaa_ok: str = "kaa_ok",
-    newcomer: str = "newc",
-    establishment: str = "etab",
-) -> dict[str, str]:
-    """Each group of GROUPS as an SQL condition over per-day columns: age in whole years
-    (domain.ages.age_sql), not in upper secondary and no diploma, kaa_school_sql,
-    newcomer_sql and in_establishment_sql."""
-    return {
-        "unga_16_24": age_in_sql(age, rules.young_narrow),
-        "unga_16_29": age_in_sql(age, rules.young_wide),
-        "kaa": f"(COALESCE({age} < {KAA_END_AGE}, 0) AND {kaa_ok} AND {no_school})",
-        "nyanland": newcomer,
-        "etablering": establishment,
-        "utbildningskontrakt": f"({age_in_sql(age, rules.education_contract)} AND {no_school})",
-    }
-
-
-# --- the same rules over a person's boundary days ----------------------------------------
-#
-# The rules above again, in a second SQL form for reports that ask about many days: what a
-# person's groups turn on is worked out once into day numbers (YYYYMMDD,
-# domain.dates.day_number_sql), the days they turn each age that matters and the first and
-# last day of each dated fact, so that a group on a day is two or three comparisons of
-# integers. tests/report/test_subgroups_in_sql.py checks this form against
-# target_groups() too.
+# The follow-up report works the groups out in SQLite for every person and day at once,
+# in this form of the rules above: what a person's groups turn on is worked out once into
+# day numbers (YYYYMMDD, domain.dates.day_number_sql), the days they turn each age that
+# matters and the first and last day of each dated fact, so that a group on a day is two
+# or three comparisons of integers. tests/report/test_subgroups_in_sql.py checks this form against
+# target_groups() over many people and days.
 
 # A day number after every day: the boundary of something that never starts.
 NEVER = 99_999_999
