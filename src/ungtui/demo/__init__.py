@@ -12,11 +12,13 @@ from typing import Any
 
 def seeded_id(bits: int) -> str:
     """str(uuid.UUID(int=bits, version=4)), the same text without a UUID object: a demo
-    of 100,000 people makes some 1,000,000 ids."""
-    bits = (bits & ~(0xC000 << 48)) | (0x8000 << 48)  # the variant, as UUID sets it
-    bits = (bits & ~(0xF000 << 64)) | (4 << 76)  # the version
+    of 100,000 people makes some 1,000,000 ids. The version digit is 4, and the variant
+    digit's two high bits are 10 (8, 9, a or b), as UUID sets them."""
     h = f"{bits:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 # The demo draws some 50 values per person. random.Random's randint and choice each pass
