@@ -314,6 +314,7 @@ class _Inserter:
         columns = [c for c in self.columns if c in given or c in self.defaults]
         # Column by column: a comprehension per column costs far less than a loop per value.
         values: list[Any] = []
+        done: dict[tuple[int, Any], tuple[Any, list[Any]]] = {}  # (the column, converted)
         for name in columns:
             convert = self.converters.get(name) or self.processors[name]
             if isinstance(rows, Columns) and name in rows.same:
@@ -339,7 +340,11 @@ class _Inserter:
                     else:
                         column = [default.arg if v is _MISSING else v for v in column]
             if convert is not None:
-                column = _converted(column, convert)
+                # The demo gives one list for created_at and updated_at: converted once.
+                key = (id(column), convert)
+                if key not in done:
+                    done[key] = (column, _converted(column, convert))
+                column = done[key][1]
             values.append(column)
         params = list(zip(*values, strict=True))
         names = ", ".join(f'"{c}"' for c in columns)

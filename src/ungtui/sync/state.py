@@ -479,6 +479,9 @@ def compact_texts(
         if kinds == {str}:
             # What the encoder does with a text, without its Python call for each.
             done = {v: key + ("null" if v is None else encode_text(v)) for v in distinct}
+        elif kinds == {date}:
+            # And with a day (by _iso): its ISO text, which needs no escaping.
+            done = {v: key + ("null" if v is None else f'"{v.isoformat()}"') for v in distinct}
         else:
             done = {v: key + encode(v) for v in distinct}
         pieces.append(list(map(done.__getitem__, values)))
