@@ -143,8 +143,10 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
         referrals, events, consents = [], [], []
         wanted = max(1, len(people) // 12)
         chosen = rng.sample(people, min(wanted, len(people)))
-        # The consents of those chosen only: one in twelve of all.
-        facts = load_facts(conn, [person for person, _birth in chosen])
+        # The consents of those chosen only, one in twelve of all; for a demo so large
+        # that their ids would pass SQLite's limit of 32,766 parameters, everyone's.
+        ids = [person for person, _birth in chosen]
+        facts = load_facts(conn, ids if len(ids) <= 20_000 else None)
         for person, birth in chosen:
             route = rng.choice(ROUTES)
             sender_org, receiver_org = orgs[route[0]], orgs[route[1]]
