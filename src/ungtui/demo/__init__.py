@@ -1,11 +1,48 @@
 """Fictional demo data (`ungtui demo`): people, parties and staff first (fill.fill_demo), then
 processes, referrals, the way and meetings."""
 
+from __future__ import annotations
+
+import random
+from bisect import bisect
+from collections.abc import Callable, Sequence
+from itertools import accumulate
+from typing import Any
+
 
 def seeded_id(bits: int) -> str:
     """str(uuid.UUID(int=bits, version=4)), the same text without a UUID object: a demo
-    of 100,000 people makes some 1,000,000 ids."""
-    bits = (bits & ~(0xC000 << 48)) | (0x8000 << 48)  # the variant, as UUID sets it
-    bits = (bits & ~(0xF000 << 64)) | (4 << 76)  # the version
+    of 100,000 people makes some 1,000,000 ids. The version digit is 4, and the variant
+    digit's two high bits are 10 (8, 9, a or b), as UUID sets them."""
     h = f"{bits:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
+
+
+# The demo draws some 50 values per person. random.Random's randint and choice each pass
+# through two or three Python calls before the one that draws (_randbelow); for 100,000
+# people those calls cost more than writing the people. The helpers below draw through
+# that one call, so each gives exactly the value the public method would give for the
+# same state of the generator (tests/services/test_demo_draws.py holds them to it): the
+# same seed still gives the same database as before.
+
+
+def below(rng: random.Random) -> Callable[[int], int]:
+    """`below(n)`: rng.randrange(n); so rng.randint(a, b) is a + below(b - a + 1) and
+    rng.choice(seq) is seq[below(len(seq))]."""
+    return rng._randbelow  # private, but the one draw randint and choice make
+
+
+def weighted(rng: random.Random, population: Sequence[Any], weights: Sequence[float]):
+    """A function drawing rng.choices(population, weights)[0]."""
+    cum = list(accumulate(weights))
+    total = cum[-1] + 0.0  # as choices makes it
+    hi = len(cum) - 1
+    draw = rng.random
+
+    def pick() -> Any:
+        return population[bisect(cum, draw() * total, 0, hi)]
+
+    return pick

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert
 
-from ungtui.demo import seeded_id
+from ungtui.demo import below, seeded_id, weighted
 from ungtui.demo.meetings import fill_demo_meetings
 from ungtui.demo.processes import fill_demo_processes
 from ungtui.demo.referrals import demo_consent, fill_demo_referrals
@@ -27,6 +27,7 @@ from ungtui.services.people.individuals import search_key, sort_key
 from ungtui.services.people.organisations import CURRENT_STAFF_KEY
 from ungtui.services.referrals.referrals import refresh_states
 from ungtui.services.unit_of_work import CREATED, UnitOfWork
+from ungtui.store.columns import Columns
 from ungtui.store.database import Database
 from ungtui.store.models import (
     ChangeLog,
@@ -200,13 +201,42 @@ class DemoSummary:
     seconds: float
 
 
-def _identity(rng: random.Random, birth: date, gender: str, kind: str) -> str:
-    # The third serial digit is odd for men, even for women.
-    gender_digit = rng.randrange(0, 10, 2) if gender == "kvinna" else rng.randrange(1, 10, 2)
-    serial = f"{rng.choice((98, 99))}{gender_digit}"
+def _identity(below, birth: date, gender: str, kind: str) -> str:
+    # The third serial digit is odd for men, even for women (randrange(0 or 1, 10, 2)).
+    gender_digit = 2 * below(5) + (gender != "kvinna")
+    serial = f"{(98, 99)[below(2)]}{gender_digit}"
     day = birth.day + (60 if kind == "samordningsnummer" else 0)
-    check = luhn_check_digit(f"{birth:%y%m}{day:02d}{serial}")
-    return f"{birth:%Y%m}{day:02d}-{serial}{check}"
+    digits = f"{birth.year % 100:02d}{birth.month:02d}{day:02d}{serial}"
+    return f"{birth.year:04d}{digits[2:6]}-{serial}{luhn_check_digit(digits)}"
+
+
+# The people's columns, in the order fill_demo makes each person's tuple.
+PEOPLE_COLUMNS = (
+    "id",
+    "created_at",
+    "identity_kind",
+    "identity_number",
+    "reserve_id",
+    "birth_date",
+    "first_name",
+    "last_name",
+    "gender",
+    "phone",
+    "address",
+    "in_upper_secondary",
+    "has_upper_secondary_diploma",
+    "residence_permit_date",
+    "status",
+    "case_organisation_id",
+    "establishment_from",
+    "establishment_until",
+    "municipality",
+    "af_status",
+    "search_key",
+    "sort_key",
+)
+LOG_COLUMNS = ("id", "at", "record_id", "actor_id")
+RESPONSIBILITY_COLUMNS = ("id", "individual_id", "organisation_id", "staff_id", "created_at")
 
 
 def fill_demo(
@@ -269,114 +299,114 @@ def fill_demo(
     af, kommun = org_ids[0], org_ids[1]
 
     people, responsibilities, consents, log = [], [], [], []
+    # Every draw as randint, choice and choices would make it, in the same order (see
+    # demo.below): the same seed gives the same people as before.
+    draw, bits, coin = below(rng), rng.getrandbits, rng.random
+    fact, fact_draw = facts.random, below(facts)
+    gender_of = weighted(rng, ("kvinna", "man", "annat"), (48, 50, 2))
+    kind_of = weighted(rng, ("personnummer", "samordningsnummer", "reservnummer"), (85, 11, 4))
+    org_of = weighted(rng, (kommun, af), (70, 30))
+    status_of = weighted(rng, ("aktiv", "vilande", "avslutad"), (80, 8, 12))
+    af_status_of = weighted(
+        facts, ("oppet_arbetslos", "program", "inskriven_annan", ""), (40, 40, 10, 10)
+    )
+    day_zero = today.toordinal()
+    sort_keys: dict[tuple[str, str], str] = {}
     for _ in range(individuals):
-        gender = rng.choices(("kvinna", "man", "annat"), weights=(48, 50, 2))[0]
-        legal = gender if gender != "annat" else rng.choice(("kvinna", "man"))
-        first = rng.choice(WOMEN if legal == "kvinna" else MEN)
-        last = rng.choice(SURNAMES)
-        age_days = rng.randint(15 * 365, 34 * 365)
-        birth = today - timedelta(days=age_days)
-        kind = rng.choices(
-            ("personnummer", "samordningsnummer", "reservnummer"), weights=(85, 11, 4)
-        )[0]
-        newcomer = kind == "samordningsnummer" or rng.random() < 0.12
+        gender = gender_of()
+        legal = gender if gender != "annat" else ("kvinna", "man")[draw(2)]
+        names = WOMEN if legal == "kvinna" else MEN
+        first = names[draw(len(names))]
+        last = SURNAMES[draw(len(SURNAMES))]
+        age_days = 15 * 365 + draw(19 * 365 + 1)
+        birth = date.fromordinal(day_zero - age_days)
+        kind = kind_of()
+        newcomer = kind == "samordningsnummer" or coin() < 0.12
         number = reserve = None
         if kind == "reservnummer":
-            reserve = f"R-{rng.getrandbits(24):06X}"
+            reserve = f"R-{bits(24):06X}"
         else:
-            number = _identity(rng, birth, legal, kind)
-        age = (today - birth).days // 365
-        in_school = 16 <= age <= 19 and rng.random() < 0.6
-        diploma = age >= 19 and rng.random() < 0.55
-        permit = today - timedelta(days=rng.randint(30, 6 * 365)) if newcomer else None
+            number = _identity(draw, birth, legal, kind)
+        age = age_days // 365
+        in_school = 16 <= age <= 19 and coin() < 0.6
+        diploma = age >= 19 and coin() < 0.55
+        permit = date.fromordinal(day_zero - 30 - draw(6 * 365 - 29)) if newcomer else None
         if permit and permit < birth:
             permit = None
-        created = now - timedelta(days=rng.randint(0, 900), minutes=rng.randint(0, 600))
-        person_id = rid()
-        case_org = rng.choices((kommun, af), weights=(70, 30))[0]
+        created = now - timedelta(days=draw(901), minutes=draw(601))
+        person_id = seeded_id(bits(128))
+        case_org = org_of()
         # AF decides who is in the establishment programme: most adult newcomers, from a
         # month or few after the permit, for up to two years.
         programme_from = programme_until = None
-        if permit and age >= 20 and facts.random() < 0.7:
-            programme_from = permit + timedelta(days=facts.randint(30, 120))
+        if permit and age >= 20 and fact() < 0.7:
+            programme_from = permit + timedelta(days=30 + fact_draw(91))
             programme_until = programme_from + timedelta(days=729)
             if programme_from > today:
                 programme_from = programme_until = None
             elif programme_until > today:
                 programme_until = None
         af_status = ""
-        if case_org == af or facts.random() < 0.3:
-            af_status = facts.choices(
-                ("oppet_arbetslos", "program", "inskriven_annan", ""), weights=(40, 40, 10, 10)
-            )[0]
+        if case_org == af or fact() < 0.3:
+            af_status = af_status_of()
+        phone = f"07{draw(10)}-{100 + draw(900)} {10 + draw(90)} {10 + draw(90)}"
+        address = f"{STREETS[draw(len(STREETS))]} {1 + draw(80)}"
+        status = status_of()
+        municipality = "Malmö" if fact() < 0.92 else ""
+        key = (first, last)
+        if key not in sort_keys:
+            sort_keys[key] = sort_key(first, last)
         people.append(
-            dict(
-                id=person_id,
-                created_at=created,
-                updated_at=created,
-                deleted_at=None,
-                identity_kind=kind,
-                identity_number=number,
-                reserve_id=reserve,
-                birth_date=birth,
-                first_name=first,
-                last_name=last,
-                gender=gender,
-                phone=f"07{rng.randint(0, 9)}-{rng.randint(100, 999)} {rng.randint(10, 99)} "
-                f"{rng.randint(10, 99)}",
-                email="",
-                address=f"{rng.choice(STREETS)} {rng.randint(1, 80)}",
-                in_upper_secondary=in_school,
-                has_upper_secondary_diploma=diploma,
-                residence_permit_date=permit,
-                status=rng.choices(("aktiv", "vilande", "avslutad"), weights=(80, 8, 12))[0],
-                case_organisation_id=case_org,
-                establishment_from=programme_from,
-                establishment_until=programme_until,
-                municipality="Malmö" if facts.random() < 0.92 else "",
-                af_status=af_status,
-                search_key=search_key(first, last, number, reserve),
-                sort_key=sort_key(first, last),
+            (
+                person_id,
+                created,
+                kind,
+                number,
+                reserve,
+                birth,
+                first,
+                last,
+                gender,
+                phone,
+                address,
+                in_school,
+                diploma,
+                permit,
+                status,
+                case_org,
+                programme_from,
+                programme_until,
+                municipality,
+                af_status,
+                search_key(first, last, number, reserve),
+                sort_keys[key],
             )
         )
-        log.append(
-            dict(
-                id=rid(),
-                at=created,
-                table_name="individual",
-                record_id=person_id,
-                field=CREATED,
-                old_value=None,
-                new_value=None,
-                actor_id=rng.choice(staff_by_org[case_org]),
-            )
+        log_id = seeded_id(bits(128))
+        staff_here = staff_by_org[case_org]
+        log.append((log_id, created, person_id, staff_here[draw(len(staff_here))]))
+        responsibility_id = seeded_id(bits(128))
+        responsibilities.append(
+            (responsibility_id, person_id, case_org, staff_here[draw(len(staff_here))], created)
         )
-        for org in (case_org, kommun if case_org == af else af):
-            if org == case_org or rng.random() < 0.6:
-                responsibilities.append(
-                    dict(
-                        id=rid(),
-                        individual_id=person_id,
-                        organisation_id=org,
-                        staff_id=rng.choice(staff_by_org[org]),
-                        created_at=created,
-                        updated_at=created,
-                        deleted_at=None,
-                    )
-                )
-        if rng.random() < 0.65:
+        if coin() < 0.6:
+            other = kommun if case_org == af else af
+            responsibility_id = seeded_id(bits(128))
+            staff_there = staff_by_org[other]
+            responsibilities.append(
+                (responsibility_id, person_id, other, staff_there[draw(len(staff_there))], created)
+            )
+        if coin() < 0.65:
             other = af if case_org == kommun else kommun
             valid_from = created.date()
-            withdrawn = (
-                valid_from + timedelta(days=rng.randint(10, 200)) if rng.random() < 0.08 else None
-            )
+            withdrawn = valid_from + timedelta(days=10 + draw(191)) if coin() < 0.08 else None
             if withdrawn and withdrawn > today:
                 withdrawn = None
-            consent_id = rid()
-            categories = rng.choice(("kontakt,utbildning,arbete", "kontakt,arbete"))
-            form = rng.choice(("skriftligt", "muntligt"))
-            valid_to = valid_from + timedelta(days=365) if rng.random() < 0.5 else None
-            recorder = rng.choice(staff_by_org[case_org])
+            consent_id = seeded_id(bits(128))
+            categories = ("kontakt,utbildning,arbete", "kontakt,arbete")[draw(2)]
+            form = ("skriftligt", "muntligt")[draw(2)]
+            valid_to = valid_from + timedelta(days=365) if coin() < 0.5 else None
+            recorder = staff_here[draw(len(staff_here))]
             # The one who records discloses: the unit's nämnd gives the other party data
             # for the joint planning and for referrals; a kommun receives at Jobbcenter.
             unit = staff_unit[recorder]
@@ -399,23 +429,34 @@ def fill_demo(
                 )
             )
 
+    person_columns = Columns.of_tuples(PEOPLE_COLUMNS, people, dict(email="", deleted_at=None))
+    person_columns.values["updated_at"] = person_columns.values["created_at"]
+    responsibility_columns = Columns.of_tuples(
+        RESPONSIBILITY_COLUMNS, responsibilities, dict(deleted_at=None)
+    )
+    responsibility_columns.values["updated_at"] = responsibility_columns.values["created_at"]
+    log_columns = Columns.of_tuples(
+        LOG_COLUMNS,
+        log,
+        dict(table_name="individual", field=CREATED, old_value=None, new_value=None),
+    )
     records = {
         Organisation: organisations,
         Unit: units,
         Staff: staff,
-        Individual: people,
-        Responsibility: responsibilities,
+        Individual: person_columns,
+        Responsibility: responsibility_columns,
         Consent: consents,
     }
     # Demo records travel by sync like typed ones (the unit of work stamps them).
     with UnitOfWork(db, None) as uow:
-        for model, rows in [*records.items(), (ChangeLog, log)]:
+        for model, rows in [*records.items(), (ChangeLog, log_columns)]:
             uow.insert_generated(model, rows)
         uow.session.connection().execute(
             insert(Setting.__table__).prefix_with("OR REPLACE"),
             [dict(key=CURRENT_STAFF_KEY, value=staff_ids[DEMO_USER])],
         )
-    fill_way_demo(db, people, today=today, seed=seed)
+    fill_way_demo(db, person_columns, today=today, seed=seed)
     fill_demo_referrals(db, seed=seed, today=today)
     # The referral lists' cache is built now, while the file is being made: opening the
     # demo database (sample.db) only to read it then writes nothing.

@@ -136,14 +136,18 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
         ).all()
         if not people or "Malmö stad" not in orgs or "Arbetsförmedlingen" not in orgs:
             return 0
-        facts = load_facts(conn)
         unit_holder = holders.unit_holders(conn)
         kinds = holders.organisation_kinds(conn)
         names = {org_id: name for name, org_id in orgs.items()}
 
         referrals, events, consents = [], [], []
         wanted = max(1, len(people) // 12)
-        for person, birth in rng.sample(people, min(wanted, len(people))):
+        chosen = rng.sample(people, min(wanted, len(people)))
+        # The consents of those chosen only, one in twelve of all; for a demo so large
+        # that their ids would pass SQLite's limit of 32,766 parameters, everyone's.
+        ids = [person for person, _birth in chosen]
+        facts = load_facts(conn, ids if len(ids) <= 20_000 else None)
+        for person, birth in chosen:
             route = rng.choice(ROUTES)
             sender_org, receiver_org = orgs[route[0]], orgs[route[1]]
             _, _, unit_name, kind, measure, purpose = route

@@ -10,12 +10,13 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from ungtui.demo import seeded_id
+from ungtui.demo import below, seeded_id, weighted
 from ungtui.domain.ages import age_on
 from ungtui.domain.measures import NATIONAL_MEASURES, national_measure_id, start_refusal
 from ungtui.services.processes.starting_content import shipped_id
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.services.way.measures import ensure_measure_catalogue
+from ungtui.store.columns import Columns
 from ungtui.store.database import Database
 from ungtui.store.models import (
     ExitFollowUp,
@@ -66,43 +67,52 @@ END_REASONS = (("genomford", 60), ("arbete", 15), ("studier", 10), ("avbrott", 1
 VALIDITY = {m.code: m for m in NATIONAL_MEASURES}
 
 
-def _pick(rng: random.Random, weighted) -> str:
-    codes, weights = zip(*weighted, strict=True)
-    return rng.choices(codes, weights=weights)[0]
-
-
-def _measure_code(rng: random.Random, person: dict, on: date) -> str:
-    age = age_on(person["birth_date"], on)
-    newcomer = person["residence_permit_date"] is not None
+def _measure_code(draw, coin, birth: date, newcomer: bool, diploma: bool, on: date) -> str:
+    age = age_on(birth, on)
     options = ["praktik", "arbetstraning", "supported_employment"]
     if newcomer:
         # The job tracks are for newcomers first (seed 001).
         options += ["sfi", "sfi", "jobbspar", "jobbspar", "jobbspar"]
-    elif rng.random() < 0.15:
+    elif coin() < 0.15:
         options.append("jobbspar")
         if age <= 19:
             options.append("sprakintroduktion")
-    if age < 20 and not person["has_upper_secondary_diploma"]:
+    if age < 20 and not diploma:
         options += ["kaa", "kaa"]
-    if 20 <= age <= 24 and not person["has_upper_secondary_diploma"]:
+    if 20 <= age <= 24 and not diploma:
         options += ["utbildningskontrakt", "vuxenutbildning"]
     if age >= 20:
         options += ["introduktionsjobb", "extratjanst", "lonebidrag_anstallning", "vuxenutbildning"]
-    code = rng.choice(options)
+    code = options[draw(len(options))]
     m = VALIDITY[code]
     if start_refusal(m.name, m.valid_from, m.valid_to, on):
         return "praktik"
     return code
 
 
-def fill_way_demo(db: Database, people: list[dict], *, today: date, seed: int) -> int:
-    """Ways for most of `people` (dicts as the demo inserts them); returns how many."""
+def fill_way_demo(db: Database, people: Columns, *, today: date, seed: int) -> int:
+    """Ways for most of `people` (the columns the demo inserts); returns how many."""
     ensure_measure_catalogue(db)
     rng = random.Random(seed * 7919 + 17)
     facts = random.Random(seed * 7919 + 23)
+    # Every draw as randint, choice and choices would make it (see demo.below).
+    draw, bits, coin = below(rng), rng.getrandbits, rng.random
+    fact = facts.random
 
     def rid() -> str:
-        return seeded_id(rng.getrandbits(128))
+        return seeded_id(bits(128))
+
+    def pick(seq):
+        return seq[draw(len(seq))]
+
+    end_reason_of = weighted(rng, *zip(*END_REASONS, strict=True))
+    outcome_of = weighted(rng, *zip(*OUTCOMES, strict=True))
+    measure_ids: dict[str, str] = {}
+
+    def measure_id(code: str) -> str:
+        if code not in measure_ids:
+            measure_ids[code] = national_measure_id(code)
+        return measure_ids[code]
 
     now = datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC)
     stamps = {"created_at": now, "updated_at": now, "deleted_at": None}
@@ -123,146 +133,181 @@ def fill_way_demo(db: Database, people: list[dict], *, today: date, seed: int) -
         for name, employer, industry, places in TRACKS
     ]
     ways, phases, mappings, measures, follow_ups = [], [], [], [], []
-
-    def phase(way: dict, code: str, on: date) -> None:
-        phases.append(
-            dict(
-                id=rid(),
-                way_id=way["id"],
-                individual_id=way["individual_id"],
-                phase=code,
-                started_on=on,
-                note="",
-                **stamps,
-            )
-        )
-
-    for person in people:
-        if rng.random() > 0.8:
+    first_phases = ("inflode", "inflode", "kartlaggning")
+    schoolings = ("grundskola", "ej_grundskola", "studiebevis", "pagaende")
+    levels = ("sfi_b", "sfi_c", "sfi_d", "sva")
+    latest = today + timedelta(days=30)
+    for person_id, created_at, birth, permit, diploma, status in zip(
+        people.column("id"),
+        people.column("created_at"),
+        people.column("birth_date"),
+        people.column("residence_permit_date"),
+        people.column("has_upper_secondary_diploma"),
+        people.column("status"),
+        strict=True,
+    ):
+        if coin() > 0.8:
             continue
-        created = person["created_at"].date()
-        entry = min(created + timedelta(days=rng.randint(0, 20)), today)
-        if rng.random() < 0.3:
+        created = created_at.date()
+        entry = min(created + timedelta(days=draw(21)), today)
+        if coin() < 0.3:
             # New this term: these fill the 90-day list.
-            entry = max(created, today - timedelta(days=rng.randint(0, 120)))
-        way = dict(
-            id=rid(),
-            individual_id=person["id"],
-            entry_date=entry,
-            exit_on=None,
-            exit_outcome="",
-            exit_note="",
-            **stamps,
-        )
+            entry = max(created, today - timedelta(days=draw(121)))
+        way_id = rid()
+        way = [way_id, person_id, entry, None, ""]
         ways.append(way)
-        phase(way, rng.choice(("inflode", "inflode", "kartlaggning")), entry)
-        mapped = entry + timedelta(days=rng.randint(2, 21))
+        first = pick(first_phases)
+        phases.append((rid(), way_id, person_id, first, entry))
+        mapped = entry + timedelta(days=2 + draw(20))
         if mapped > today:
             continue
-        if phases[-1]["phase"] == "inflode":
-            phase(way, "kartlaggning", mapped)
-        diploma = person["has_upper_secondary_diploma"]
+        if first == "inflode":
+            phases.append((rid(), way_id, person_id, "kartlaggning", mapped))
+        mapping_id = rid()
+        schooling = "gymnasieexamen" if diploma else pick(schoolings)
+        swedish = pick(levels) if permit else "forstaspraket"
+        experience, needs, obstacles, goals = (
+            pick(EXPERIENCE),
+            pick(NEEDS),
+            pick(OBSTACLES),
+            pick(GOALS),
+        )
+        health = pick(HEALTH) if coin() < 0.08 else ""
+        disability = pick(DISABILITY) if coin() < 0.06 else ""
+        # A separate stream, so that adding this fact leaves every other one as it was.
+        reduced = bool(disability and fact() < 0.6)
         mappings.append(
-            dict(
-                id=rid(),
-                individual_id=person["id"],
-                way_id=way["id"],
-                mapped_on=mapped,
-                schooling="gymnasieexamen"
-                if diploma
-                else rng.choice(("grundskola", "ej_grundskola", "studiebevis", "pagaende")),
-                swedish_level=rng.choice(("sfi_b", "sfi_c", "sfi_d", "sva"))
-                if person["residence_permit_date"]
-                else "forstaspraket",
-                work_experience=rng.choice(EXPERIENCE),
-                needs=rng.choice(NEEDS),
-                obstacles=rng.choice(OBSTACLES),
-                goals=rng.choice(GOALS),
-                health=rng.choice(HEALTH) if rng.random() < 0.08 else "",
-                disability=rng.choice(DISABILITY) if rng.random() < 0.06 else "",
-                **stamps,
+            (
+                mapping_id,
+                person_id,
+                way_id,
+                mapped,
+                schooling,
+                swedish,
+                experience,
+                needs,
+                obstacles,
+                goals,
+                health,
+                disability,
+                reduced,
             )
         )
-        # A separate stream, so that adding this fact leaves every other one as it was.
-        mappings[-1]["reduced_work_capacity"] = bool(
-            mappings[-1]["disability"] and facts.random() < 0.6
-        )
-        planned = mapped + timedelta(days=rng.randint(3, 25))
+        planned = mapped + timedelta(days=3 + draw(23))
         if planned > today:
             continue
-        phase(way, "planering", planned)
+        phases.append((rid(), way_id, person_id, "planering", planned))
         # Most get a measure in time; some wait too long, which the 90-day list shows.
-        start = planned + timedelta(
-            days=rng.randint(3, 40) if rng.random() < 0.85 else rng.randint(60, 120)
-        )
-        code = _measure_code(rng, person, start)
+        start = planned + timedelta(days=3 + draw(38) if coin() < 0.85 else 60 + draw(61))
+        code = _measure_code(draw, coin, birth, permit is not None, diploma, start)
         if start > today:
-            if start <= today + timedelta(days=30):
+            if start <= latest:
                 measures.append(
-                    dict(
-                        id=rid(),
-                        individual_id=person["id"],
-                        way_id=way["id"],
-                        measure_id=national_measure_id(code),
-                        job_track_id=None,
-                        start_date=start,
-                        end_date=None,
-                        hours_per_week=float(rng.choice((20, 30, 40))),
-                        status="planerad",
-                        end_reason="",
-                        **stamps,
+                    (
+                        rid(),
+                        person_id,
+                        way_id,
+                        measure_id(code),
+                        None,
+                        start,
+                        None,
+                        float(pick((20, 30, 40))),
+                        "planerad",
+                        "",
                     )
                 )
             continue
-        phase(way, "insats", start)
-        end = start + timedelta(days=rng.randint(30, 200))
+        phases.append((rid(), way_id, person_id, "insats", start))
+        end = start + timedelta(days=30 + draw(171))
         done = end <= today
         measures.append(
-            dict(
-                id=rid(),
-                individual_id=person["id"],
-                way_id=way["id"],
-                measure_id=national_measure_id(code),
-                job_track_id=rng.choice(tracks)["id"] if code == "jobbspar" else None,
-                start_date=start,
-                end_date=end,
-                hours_per_week=float(rng.choice((8, 20, 30, 40))),
-                status="avslutad" if done else "pagaende",
-                end_reason=_pick(rng, END_REASONS) if done else "",
-                **stamps,
+            (
+                rid(),
+                person_id,
+                way_id,
+                measure_id(code),
+                pick(tracks)["id"] if code == "jobbspar" else None,
+                start,
+                end,
+                float(pick((8, 20, 30, 40))),
+                "avslutad" if done else "pagaende",
+                end_reason_of() if done else "",
             )
         )
         if not done:
             continue
-        exit_on = end + timedelta(days=rng.randint(0, 20))
-        if exit_on > today or (person["status"] != "avslutad" and rng.random() < 0.5):
-            phase(way, "uppfoljning", end)
+        exit_on = end + timedelta(days=draw(21))
+        if exit_on > today or (status != "avslutad" and coin() < 0.5):
+            phases.append((rid(), way_id, person_id, "uppfoljning", end))
             continue
-        way["exit_on"] = exit_on
-        way["exit_outcome"] = _pick(rng, OUTCOMES)
+        outcome = outcome_of()
+        way[3:] = [exit_on, outcome]
         for days in (90, 180, 360):
-            checked = exit_on + timedelta(days=days + rng.randint(-5, 10))
-            if checked > today or rng.random() < 0.25:
+            checked = exit_on + timedelta(days=days - 5 + draw(16))
+            if checked > today or coin() < 0.25:
                 break
             follow_ups.append(
-                dict(
-                    id=rid(),
-                    way_id=way["id"],
-                    individual_id=person["id"],
-                    day_offset=days,
-                    checked_on=checked,
-                    outcome=way["exit_outcome"] if rng.random() < 0.7 else _pick(rng, OUTCOMES),
-                    note="",
-                    **stamps,
+                (
+                    rid(),
+                    way_id,
+                    person_id,
+                    days,
+                    checked,
+                    outcome if coin() < 0.7 else outcome_of(),
                 )
             )
     records = {
         JobTrack: tracks,
-        Way: ways,
-        WayPhase: phases,
-        Mapping: mappings,
-        IndividualMeasure: measures,
-        ExitFollowUp: follow_ups,
+        Way: Columns.of_tuples(
+            ("id", "individual_id", "entry_date", "exit_on", "exit_outcome"),
+            ways,
+            dict(exit_note="", **stamps),
+        ),
+        WayPhase: Columns.of_tuples(
+            ("id", "way_id", "individual_id", "phase", "started_on"),
+            phases,
+            dict(note="", **stamps),
+        ),
+        Mapping: Columns.of_tuples(
+            (
+                "id",
+                "individual_id",
+                "way_id",
+                "mapped_on",
+                "schooling",
+                "swedish_level",
+                "work_experience",
+                "needs",
+                "obstacles",
+                "goals",
+                "health",
+                "disability",
+                "reduced_work_capacity",
+            ),
+            mappings,
+            stamps,
+        ),
+        IndividualMeasure: Columns.of_tuples(
+            (
+                "id",
+                "individual_id",
+                "way_id",
+                "measure_id",
+                "job_track_id",
+                "start_date",
+                "end_date",
+                "hours_per_week",
+                "status",
+                "end_reason",
+            ),
+            measures,
+            stamps,
+        ),
+        ExitFollowUp: Columns.of_tuples(
+            ("id", "way_id", "individual_id", "day_offset", "checked_on", "outcome"),
+            follow_ups,
+            dict(note="", **stamps),
+        ),
     }
     with UnitOfWork(db, None) as uow:
         for model, rows in records.items():

@@ -14,7 +14,9 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Table
@@ -27,6 +29,7 @@ from ungtui.domain.fields import record_problems, rule_for, text_problem
 from ungtui.domain.vocabulary import FIELD_LABELS
 from ungtui.services import audit
 from ungtui.services.errors import ServiceError, ValidationError, explain_database_error
+from ungtui.store.columns import Columns
 from ungtui.store.database import Database
 from ungtui.store.models import ChangeLog, Record, Setting, utc_now
 from ungtui.sync.state import SYNCED_COLUMNS, stamp_local, stamp_new_rows
@@ -60,7 +63,8 @@ class UnitOfWork:
         self._changes: list[tuple[str, str, dict[str, Any]]] = []
         self._removals: list[tuple[str, str]] = []
         self._audit: dict[str, list[tuple[str | None, str]]] = {}
-        self._inserted: dict[str, list[dict[str, Any]]] = {}
+        # New records to stamp for sync, table by table, in the order they were written.
+        self._inserted: list[tuple[str, Sequence[dict[str, Any]] | Columns]] = []
         self._shipped: set[tuple[str, str]] = set()
         self._collecting: bool | None = None  # the garbage collector's state before a bulk write
 
@@ -196,20 +200,20 @@ class UnitOfWork:
         what = audit.RECORD_NAMES.get(table, table)
         people = [row["id"] if table == "individual" else row.get("individual_id") for row in full]
         self._audit.setdefault("skapade", []).extend((p, what) for p in people if p)
-        self._inserted.setdefault(table, []).extend(full)
+        self._inserted.append((table, full))
         return [row["id"] for row in full]
 
-    def insert_generated(self, model: type, rows: list[dict[str, Any]]) -> None:
+    def insert_generated(self, model: type, rows: list[dict[str, Any]] | Columns) -> None:
         """Write made-up records as they are (demo data: ids, times and every value given
-        by the caller) and stamp them for sync. No change log or audit entries of their
-        own: demo data writes the change log it shows itself (a `ChangeLog` model here is
-        written and not stamped, as it is no synced record)."""
-        if not rows:
+        by the caller, as dicts or column by column) and stamp them for sync. No change
+        log or audit entries of their own: demo data writes the change log it shows itself
+        (a `ChangeLog` model here is written and not stamped, as it is no synced record)."""
+        if not (rows.count if isinstance(rows, Columns) else rows):
             return
         self._bulk()
         bulk_insert(self.session.connection(), model.__table__, rows)
         if model.__tablename__ in SYNCED_COLUMNS:
-            self._inserted.setdefault(model.__tablename__, []).extend(rows)
+            self._inserted.append((model.__tablename__, rows))
 
     def update(self, record: Record, **values: Any) -> dict[str, tuple[Any, Any]]:
         """Set the given fields; returns {field: (old, new)} for those that changed."""
@@ -295,29 +299,52 @@ class _Inserter:
             == _SQLITE_DATETIME
         }
 
-    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        given: set[str] = set()
-        for row in rows:
-            given.update(row)
+    def run(self, conn: Connection, rows: list[dict[str, Any]] | Columns) -> None:
+        if isinstance(rows, Columns):
+            given = set(rows.names())
+            count = rows.count
+        else:
+            given = set()
+            for row in rows:
+                given.update(row)
+            count = len(rows)
         unknown = given - set(self.columns)
         if unknown:
             raise ValueError(f"no such column in {self.table.name}: {sorted(unknown)}")
         columns = [c for c in self.columns if c in given or c in self.defaults]
         # Column by column: a comprehension per column costs far less than a loop per value.
-        values = []
+        values: list[Any] = []
+        done: dict[tuple[int, Any], tuple[Any, list[Any]]] = {}  # (the column, converted)
         for name in columns:
-            column = [row.get(name, _MISSING) for row in rows]
-            default = self.defaults.get(name)
-            if name not in given or _MISSING in column:
-                if default is None:
-                    column = [None if v is _MISSING else v for v in column]
-                elif default.is_callable:
-                    column = [default.arg(None) if v is _MISSING else v for v in column]
-                else:
-                    column = [default.arg if v is _MISSING else v for v in column]
             convert = self.converters.get(name) or self.processors[name]
+            if isinstance(rows, Columns) and name in rows.same:
+                # One value for every row: converted once.
+                value = rows.same[name]
+                if convert is not None and value is not None:
+                    value = convert(value)
+                values.append(repeat(value, count))
+                continue
+            if isinstance(rows, Columns) and name in rows.values:
+                column = rows.values[name]
+            else:
+                if isinstance(rows, Columns):
+                    column = [_MISSING] * count
+                else:
+                    column = [row.get(name, _MISSING) for row in rows]
+                default = self.defaults.get(name)
+                if name not in given or _MISSING in column:
+                    if default is None:
+                        column = [None if v is _MISSING else v for v in column]
+                    elif default.is_callable:
+                        column = [default.arg(None) if v is _MISSING else v for v in column]
+                    else:
+                        column = [default.arg if v is _MISSING else v for v in column]
             if convert is not None:
-                column = _converted(column, convert)
+                # The demo gives one list for created_at and updated_at: converted once.
+                key = (id(column), convert)
+                if key not in done:
+                    done[key] = (column, _converted(column, convert))
+                column = done[key][1]
             values.append(column)
         params = list(zip(*values, strict=True))
         names = ", ".join(f'"{c}"' for c in columns)
@@ -422,9 +449,9 @@ def _utc_text(value: datetime) -> str:
 _INSERTERS: dict[tuple[str, str], _Inserter] = {}
 
 
-def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]] | Columns) -> None:
     """Insert many rows into one table with one prepared statement."""
-    if not rows:
+    if not (rows.count if isinstance(rows, Columns) else rows):
         return
     key = (table.name, conn.dialect.name)
     if key not in _INSERTERS:

@@ -10,7 +10,7 @@ import base64
 import contextlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from itertools import repeat
 from operator import itemgetter
@@ -22,6 +22,7 @@ from sqlalchemy import Boolean, Date, DateTime, TypeDecorator
 from sqlalchemy.engine import Connection
 
 from ungtui.domain.text import person_search_key, person_sort_key
+from ungtui.store.columns import Columns
 from ungtui.store.database import instance_of
 from ungtui.store.models import DOMAIN_TABLES
 from ungtui.sync import hlc as hlcmod
@@ -404,17 +405,28 @@ def stamp_local(
         materialize(conn, tbl, row_id)
 
 
-def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any]]]) -> None:
+def stamp_new_rows(
+    conn: Connection,
+    rows_by_table: dict[str, Sequence[dict[str, Any]] | Columns]
+    | Iterable[tuple[str, Sequence[dict[str, Any]] | Columns]],
+) -> None:
     """Stamp freshly inserted records in bulk (demo data, table imports): one clock tick
-    and one sequence number, and no reads, since such records have no registers yet."""
+    and one sequence number, and no reads, since such records have no registers yet.
+    The records come table by table, as dicts or column by column (a table may come
+    more than once)."""
     site, stamp, seq = _next_stamp(conn)
     origin = holders.own_holder_key(conn)
-    params = []
-    for tbl, rows in rows_by_table.items():
+    chunks = rows_by_table.items() if isinstance(rows_by_table, dict) else rows_by_table
+    by_table: dict[str, list[tuple[str, str]]] = {}
+    for tbl, rows in chunks:
         texts = compact_texts(stamp, site, seq, SYNCED_COLUMNS[tbl], rows)
-        params += zip(repeat(tbl), [row["id"] for row in rows], texts, repeat(seq), repeat(origin))
+        ids = rows.column("id") if isinstance(rows, Columns) else [row["id"] for row in rows]
+        by_table.setdefault(tbl, []).extend(zip(ids, texts, strict=True))
     # In key order, so that each insert lands beside the last one in the index.
-    params.sort(key=itemgetter(0, 1))
+    params = []
+    for tbl in sorted(by_table):
+        pairs = sorted(by_table[tbl], key=itemgetter(0))
+        params += zip(repeat(tbl), *zip(*pairs, strict=True), repeat(seq), repeat(origin))
     conn.exec_driver_sql(
         "INSERT INTO sync_row"
         " (tbl, row_id, fields, tomb_hlc, tomb_site, local_seq, conflicts, origin)"
@@ -424,29 +436,56 @@ def stamp_new_rows(conn: Connection, rows_by_table: dict[str, list[dict[str, Any
 
 
 def compact_texts(
-    stamp: str, site: str, seq: int, columns: Iterable[str], rows: list[dict[str, Any]]
+    stamp: str,
+    site: str,
+    seq: int,
+    columns: Iterable[str],
+    rows: Sequence[dict[str, Any]] | Columns,
 ) -> list[str]:
     """compact_json of every row (a value it lacks is None), the same text, made column by
     column: each distinct value of a column is encoded once, and the pieces of a row are
     joined in C. For 100,000s of records the encoder per record cost more than SQLite's
     insert of them."""
     encode = _COMPACT.encode
-    count = len(rows)
-    pieces: list[list[str]] = [[encode({"@": [stamp, site, seq]})[:-1]] * count]
+    encode_text = json.encoder.encode_basestring  # _COMPACT keeps non-ASCII as it is
+    count = rows.count if isinstance(rows, Columns) else len(rows)
+    if not count:
+        return []
+    # Pieces every row shares (the dot, and columns with one value for all) are joined
+    # into the piece before them once.
+    pieces: list[Any] = []
+    shared = encode({"@": [stamp, site, seq]})[:-1]
     for col in sorted(columns):
         key = "," + encode(col) + ":"
-        values = [row.get(col) for row in rows]
+        if isinstance(rows, Columns):
+            if col not in rows.values:
+                shared += key + encode(rows.same.get(col))
+                continue
+            values = rows.values[col]
+        else:
+            values = [row.get(col) for row in rows]
+        if shared:
+            pieces.append(repeat(shared, count))
+            shared = ""
         try:
             distinct = set(values)
         except TypeError:  # something unhashable: encode every value
             distinct = None
-        if distinct is None or len(set(map(type, values)) - {type(None)}) > 1:
+        kinds = set(map(type, values)) - {type(None)}
+        if distinct is None or len(kinds) > 1:
             # Mixed kinds too: True == 1 and False == 0 would share one encoding.
             pieces.append([key + encode(v) for v in values])
+            continue
+        if kinds == {str}:
+            # What the encoder does with a text, without its Python call for each.
+            done = {v: key + ("null" if v is None else encode_text(v)) for v in distinct}
+        elif kinds == {date}:
+            # And with a day (by _iso): its ISO text, which needs no escaping.
+            done = {v: key + ("null" if v is None else f'"{v.isoformat()}"') for v in distinct}
         else:
             done = {v: key + encode(v) for v in distinct}
-            pieces.append([done[v] for v in values])
-    pieces.append(["}"] * count)
+        pieces.append(list(map(done.__getitem__, values)))
+    pieces.append(repeat(shared + "}", count))
     return list(map("".join, zip(*pieces, strict=True)))
 
 
