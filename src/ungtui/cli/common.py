@@ -125,11 +125,11 @@ class SwedishArgumentParser(argparse.ArgumentParser):
         with _in_swedish():
             super().__init__(*args, **kwargs)
 
-    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+    def parse_args(self, args=None, namespace=None):
         with _in_swedish():
             return super().parse_args(args, namespace)
 
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+    def parse_known_args(self, args=None, namespace=None):
         with _in_swedish():
             return super().parse_known_args(args, namespace)
 

@@ -32,7 +32,7 @@ _VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 def below(rng: random.Random) -> Callable[[int], int]:
     """`below(n)`: rng.randrange(n); so rng.randint(a, b) is a + below(b - a + 1) and
     rng.choice(seq) is seq[below(len(seq))]."""
-    return rng._randbelow  # private, but the one draw randint and choice make
+    return rng._randbelow  # type: ignore[attr-defined]  # private, but the one draw they make
 
 
 def weighted(rng: random.Random, population: Sequence[Any], weights: Sequence[float]):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -38,6 +39,7 @@ from ungtui.store.models import (
     Setting,
     Staff,
     Unit,
+    table_of,
 )
 
 WOMEN = [
@@ -440,7 +442,7 @@ def fill_demo(
         log,
         dict(table_name="individual", field=CREATED, old_value=None, new_value=None),
     )
-    records = {
+    records: dict[type, list[dict[str, Any]] | Columns] = {
         Organisation: organisations,
         Unit: units,
         Staff: staff,
@@ -453,7 +455,7 @@ def fill_demo(
         for model, rows in [*records.items(), (ChangeLog, log_columns)]:
             uow.insert_generated(model, rows)
         uow.session.connection().execute(
-            insert(Setting.__table__).prefix_with("OR REPLACE"),
+            insert(table_of(Setting)).prefix_with("OR REPLACE"),
             [dict(key=CURRENT_STAFF_KEY, value=staff_ids[DEMO_USER])],
         )
     fill_way_demo(db, person_columns, today=today, seed=seed)

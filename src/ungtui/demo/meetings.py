@@ -10,6 +10,7 @@ case conference), with notes included, as a caseworker would before the meeting.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
@@ -64,7 +65,7 @@ def _workday(day: date, step: int = 1) -> date:
     return day
 
 
-def _first(people: list[Individual]) -> Individual | None:
+def _first(people: Sequence[Individual]) -> Individual | None:
     return people[0] if people else None
 
 
@@ -293,7 +294,7 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     )
     # A small demo has few people (perhaps none active): the talk and the conference
     # then take up whoever there is, the same person in both if only one.
-    talked_about = shareable[8] if len(shareable) > 8 else _first(people)
+    talked_about: Individual | None = shareable[8] if len(shareable) > 8 else _first(people)
     if talked_about:
         consent(talked_about, "Arbetsförmedlingen Malmö Unga", "trepartssamtal", "kontakt,arbete")
         item(talk, 1, talked_about)
@@ -309,15 +310,15 @@ def fill_demo_meetings(db: Database, *, seed: int, today: date) -> int:
     )
     for name in ("Sofia Berg", "Karin Lind", "Lena Åström"):
         attend(conference, name)
-    person = shareable[9] if len(shareable) > 9 else _first(people[1:]) or talked_about
-    if person:
+    discussed = shareable[9] if len(shareable) > 9 else _first(people[1:]) or talked_about
+    if discussed:
         for unit in ("Arbetsförmedlingen Malmö Unga", "Vuxenutbildningen"):
-            consent(person, unit, "arendekonferens", "kontakt,utbildning,arbete,anteckningar")
-        conference_item = item(conference, 1, person, notes=NOTES[0])
+            consent(discussed, unit, "arendekonferens", "kontakt,utbildning,arbete,anteckningar")
+        conference_item = item(conference, 1, discussed, notes=NOTES[0])
         action(
             conference,
             conference_item,
-            person,
+            discussed,
             "Skicka underlag till SYV",
             "Lena Åström",
             today - timedelta(days=1),

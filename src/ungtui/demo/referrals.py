@@ -119,7 +119,7 @@ def fill_demo_referrals(db: Database, *, seed: int, today: date) -> int:
     # Made-up records, one unit of work: it stamps them for sync as typed ones.
     with UnitOfWork(db, None) as uow:
         conn = uow.session.connection()
-        orgs = dict(conn.exec_driver_sql("SELECT name, id FROM organisation").all())
+        orgs: dict[str, str] = dict(conn.exec_driver_sql("SELECT name, id FROM organisation").all())
         units = {
             name: (unit_id, org_id)
             for unit_id, org_id, name in conn.exec_driver_sql(

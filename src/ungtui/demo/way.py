@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from ungtui.demo import below, seeded_id, weighted
 from ungtui.domain.ages import age_on
@@ -105,8 +106,8 @@ def fill_way_demo(db: Database, people: Columns, *, today: date, seed: int) -> i
     def pick(seq):
         return seq[draw(len(seq))]
 
-    end_reason_of = weighted(rng, *zip(*END_REASONS, strict=True))
-    outcome_of = weighted(rng, *zip(*OUTCOMES, strict=True))
+    end_reason_of = weighted(rng, [r for r, _w in END_REASONS], [w for _r, w in END_REASONS])
+    outcome_of = weighted(rng, [o for o, _w in OUTCOMES], [w for _o, w in OUTCOMES])
     measure_ids: dict[str, str] = {}
 
     def measure_id(code: str) -> str:
@@ -256,7 +257,7 @@ def fill_way_demo(db: Database, people: Columns, *, today: date, seed: int) -> i
                     outcome if coin() < 0.7 else outcome_of(),
                 )
             )
-    records = {
+    records: dict[type, list[dict[str, Any]] | Columns] = {
         JobTrack: tracks,
         Way: Columns.of_tuples(
             ("id", "individual_id", "entry_date", "exit_on", "exit_outcome"),

@@ -31,9 +31,10 @@ class Columns:
 
     @classmethod
     def of_tuples(
-        cls, names: Sequence[str], rows: Sequence[tuple], same: dict[str, Any] | None = None
+        cls, names: Sequence[str], rows: Sequence[Sequence[Any]], same: dict[str, Any] | None = None
     ) -> Columns:
         """From rows as tuples in the order of `names`."""
+        values: dict[str, Sequence[Any]]
         if rows:
             values = dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))
         else:

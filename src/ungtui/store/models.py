@@ -12,9 +12,25 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
+from sqlalchemy import Table
 from sqlmodel import Field, SQLModel
 
 from ungtui.domain.install_settings import CURRENT_STAFF_KEY as CURRENT_STAFF_KEY
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's table (SQLModel sets `__table__` on each, its types do not say so)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+def table_name(model: type[SQLModel]) -> str:
+    """A table model's name as a plain str (its table's `name` is SQLAlchemy's subclass of
+    str, which the sync file checks refuse: a name there must be exactly a str)."""
+    name = model.__tablename__
+    if not isinstance(name, str):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return name
 
 
 def new_id() -> str:
@@ -523,5 +539,6 @@ DOMAIN_TABLES += (Referral, ReferralEvent)
 # it is withdrawn, appear in the register extract and go with the person at erasure. A table
 # joins by having an `individual_id` column.
 PERSON_TABLES: tuple[type[Record], ...] = tuple(
-    m for m in DOMAIN_TABLES if "individual_id" in m.__table__.c
+    m for m in DOMAIN_TABLES if "individual_id" in table_of(m).c
 )
+PERSON_TABLE_NAMES: tuple[str, ...] = tuple(table_name(m) for m in PERSON_TABLES)

@@ -46,14 +46,14 @@ from __future__ import annotations
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy.engine import Connection
 
-from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
+from ungtui.store.models import PERSON_TABLE_NAMES as PERSON_TABLES
 from ungtui.sync import holders, state
 from ungtui.sync import organisations as orgs
 from ungtui.sync.register import Register, covered, merge
@@ -72,9 +72,6 @@ from ungtui.sync.withdrawal import (
     site_keys,
 )
 
-# Rows that belong to one individual: they travel only where that person's consent allows,
-# and go when it is withdrawn. A table joins by having an `individual_id` column.
-PERSON_TABLES = tuple(model.__tablename__ for model in PERSON_MODELS)
 BATCH = 500
 
 
@@ -402,7 +399,7 @@ def _stored(
                 yield (tbl, *row, row[5] in grants)
 
 
-def _owners(conn: Connection, batch: list) -> dict[tuple[str, str], str]:
+def _owners(conn: Connection, batch: Sequence) -> dict[tuple[str, str], str]:
     """The individual each person-table record of a batch is about (its domain row)."""
     by_table: dict[str, list[str]] = defaultdict(list)
     for tbl, row_id, *_rest in batch:
@@ -575,7 +572,7 @@ class _Import:
 
     def _org_merge(self, edge: list) -> None:
         id_a, id_b, stamp, site = edge
-        numbers = dict(
+        numbers: dict[str, str | None] = dict(
             self.conn.exec_driver_sql(
                 "SELECT id, org_nr FROM organisation WHERE id IN (?, ?)", (id_a, id_b)
             ).all()
@@ -919,6 +916,7 @@ class _Held:
                 source = self.raw
                 self.raw = None
             else:
+                assert self.stored is not None  # a record is read from a file or from here
                 source = state.registers_json(self.stored[0])
             self._fields = {
                 col: Register([tuple(v) for v in reg["v"]], dict(reg["vv"]), reg.get("s", 0))

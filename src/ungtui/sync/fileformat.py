@@ -229,12 +229,12 @@ def public_bytes(key: Ed25519PrivateKey) -> bytes:
 def passphrase_keys(passphrase: str, salt: bytes, params: dict) -> tuple[bytes, bytes]:
     if params.get("alg") != "argon2id":
         raise SyncFileError("Filen är krypterad på ett sätt som den här versionen inte känner.")
-    costs = {name: params.get(name) for name in KDF_LIMITS}
-    if not all(
-        type(costs[name]) is int and 1 <= costs[name] <= limit
-        for name, limit in KDF_LIMITS.items()
-    ):
-        raise ValueError("key-derivation cost out of range")
+    costs: dict[str, int] = {}
+    for name, limit in KDF_LIMITS.items():
+        cost = params.get(name)
+        if type(cost) is not int or not 1 <= cost <= limit:
+            raise ValueError("key-derivation cost out of range")
+        costs[name] = cost
     master = Argon2id(
         salt=salt,
         length=32,

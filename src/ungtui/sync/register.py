@@ -40,7 +40,7 @@ class Register:
         return len(self.versions) > 1
 
     def to_json(self, with_seq: bool = True) -> dict:
-        data = {"v": [list(v) for v in self.versions], "vv": self.vv}
+        data: dict[str, Any] = {"v": [list(v) for v in self.versions], "vv": self.vv}
         if with_seq:
             data["s"] = self.seq
         return data

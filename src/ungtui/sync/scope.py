@@ -38,12 +38,12 @@ from datetime import date
 from sqlalchemy.engine import Connection
 
 from ungtui.domain.consent import is_in_force
-from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
+from ungtui.store.models import PERSON_TABLE_NAMES
 from ungtui.sync import holders, sharing
 from ungtui.sync import organisations as orgs
 from ungtui.sync.register import smallest_of_groups
 
-PERSON_TABLES = frozenset(model.__tablename__ for model in PERSON_MODELS)
+PERSON_TABLES = frozenset(PERSON_TABLE_NAMES)
 
 FieldFilter = Callable[[str, str, str | None, dict], dict]
 
@@ -149,7 +149,8 @@ class ExportScope:
             about_a_person = tbl == "individual" or (tbl in PERSON_TABLES and person is not None)
             if not about_a_person:
                 return chosen
-            return self.share.fields_to_send(tbl, row_id, person, stored, chosen)
+            # An individual record is about the person it is.
+            return self.share.fields_to_send(tbl, row_id, person or row_id, stored, chosen)
         keep = self.fields_for(tbl)
         return chosen if keep is None else keep(tbl, row_id, person, chosen)
 

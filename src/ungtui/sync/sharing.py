@@ -186,7 +186,7 @@ def load_facts(conn: Connection, individual_ids: Iterable[str] | None = None) ->
     units = holders.unit_holders(conn, keys)
     staff = holders.staff_holders(conn, units)
     canon = person_groups(conn)
-    where, params = "", ()
+    where, params = "", ()  # type: tuple[str, tuple[str, ...]]
     if individual_ids is not None:
         wanted = set(individual_ids)
         roots = {canon.get(p, p) for p in wanted}
@@ -201,7 +201,8 @@ def load_facts(conn: Connection, individual_ids: Iterable[str] | None = None) ->
         f"SELECT {CONSENT_COLUMNS} FROM consent WHERE deleted_at IS NULL{where}", params
     ):
         terms = consent_terms(tuple(row), keys, kinds, staff)
-        consents[canon.get(row[1], row[1])].append(terms)
+        person: str = row[1]
+        consents[canon.get(person, person)].append(terms)
         by_id[terms.id] = terms
     facts = Facts(keys, units, staff, kinds, canon, dict(consents), by_id, {}, {}, {}, {})
     for ref_id, pid, from_org, from_unit, to_org, to_unit, code, ground in conn.exec_driver_sql(

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from ungtui.domain.text import person_search_key, person_sort_key
 from ungtui.store.columns import Columns
 from ungtui.store.database import instance_of
-from ungtui.store.models import DOMAIN_TABLES
+from ungtui.store.models import DOMAIN_TABLES, table_name, table_of
 from ungtui.sync import hlc as hlcmod
 from ungtui.sync import holders
 from ungtui.sync import org_identity as orgs
@@ -41,7 +41,7 @@ LOCAL_COLUMNS = {
     "merged_into",
     "identity_here",
 }
-TABLES = {model.__tablename__: model.__table__ for model in DOMAIN_TABLES}
+TABLES = {table_name(model): table_of(model) for model in DOMAIN_TABLES}
 # Shipped starting content is written with this one dot on every install that loads it,
 # so two installs hold identical registers for it: it merges without a conflict, and a
 # later edit anywhere covers it (its version vector includes the dot).
@@ -108,7 +108,7 @@ BULK_CACHE_KIB = 64 * 1024
 def bulk_writes(conn: Connection) -> Iterator[None]:
     """A larger page cache for the length of one bulk write, then the usual one again
     (the connection goes back to the pool)."""
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
         yield
@@ -423,7 +423,7 @@ def stamp_new_rows(
         ids = rows.column("id") if isinstance(rows, Columns) else [row["id"] for row in rows]
         by_table.setdefault(tbl, []).extend(zip(ids, texts, strict=True))
     # In key order, so that each insert lands beside the last one in the index.
-    params = []
+    params: list[tuple] = []
     for tbl in sorted(by_table):
         pairs = sorted(by_table[tbl], key=itemgetter(0))
         params += zip(repeat(tbl), *zip(*pairs, strict=True), repeat(seq), repeat(origin))
@@ -570,15 +570,17 @@ class _DomainWriter:
             f'INSERT INTO "{tbl}" ({names}) VALUES ({marks})'
             f" ON CONFLICT (id) DO UPDATE SET {updates}"
         )
-        self.processors = {
+        # Any: a column without a bind processor is never passed through one (params).
+        self.processors: dict[str, Any] = {
             c: table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in self.columns
         }
         self.kinds = {c: _column_type(tbl, c) for c in self.synced}
         self.nullable = {c: table.c[c].nullable for c in self.synced}
+        defaults: dict[str, Any] = {c: table.c[c].default for c in self.synced}
         self.defaults = {
-            c: table.c[c].default.arg
-            for c in self.synced
-            if table.c[c].default is not None and not callable(table.c[c].default.arg)
+            c: default.arg
+            for c, default in defaults.items()
+            if default is not None and not callable(default.arg)
         }
         self.blanks = {c: blank_value(tbl, c) for c in self.synced}
 

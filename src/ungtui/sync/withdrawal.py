@@ -42,11 +42,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Connection
 
 from ungtui.domain.data_categories import CATEGORIES, FIELD_CATEGORIES, RECORD_CATEGORIES
-from ungtui.store.models import PERSON_TABLES as PERSON_MODELS
+from ungtui.store.models import PERSON_TABLE_NAMES as PERSON_TABLES
 from ungtui.sync import holders, state
 from ungtui.sync import organisations as orgs
-
-PERSON_TABLES = tuple(model.__tablename__ for model in PERSON_MODELS)
 
 # What stays of the person's record when the receiver keeps records of its own about them.
 IDENTITY_COLUMNS = frozenset(
