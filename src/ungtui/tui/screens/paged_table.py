@@ -138,7 +138,9 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         self._asked.drop()
 
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
-    def _fetch(self, generation: int, offset: int, asked: _Asked) -> None:
+    def _fetch(self, generation: int, offset: int, asked: _Asked | None = None) -> None:
+        """`asked`: the reload this first page belongs to (SETTLE waits on it); later
+        pages are filled in at once."""
         def stale() -> bool:
             return generation != self._generation
 
@@ -146,7 +148,7 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         self.post_message(self.PageLoaded(generation, offset, page))
         # While a search is typed, each letter's fill and count would run beside the next
         # letter's page and slow it down; they are wanted only for the latest list.
-        if offset == 0 and self.SETTLE:
+        if offset == 0 and self.SETTLE and asked is not None:
             asked.shown.wait(_SHOWN_WAIT)
             if asked.superseded.wait(self.SETTLE):
                 return
@@ -204,4 +206,4 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         near_end = event.cursor_row >= self._loaded - self.PREFETCH_MARGIN
         if near_end and self._loaded < self._total and not self._loading_more:
             self._loading_more = True
-            self._fetch(self._generation, self._loaded, self._asked)
+            self._fetch(self._generation, self._loaded)
