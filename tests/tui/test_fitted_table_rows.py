@@ -91,8 +91,11 @@ async def test_rows_at_once_are_the_rows_one_by_one():
             "Namn: Lindqvist-Andersson, Karl-Johan Mikael"
         )
 
+        # A page with a key already there, or twice in it, is refused whole.
         with pytest.raises(DuplicateKey):
-            at_once.add_rows_at_once([("a", ("Igen",))])
-        # Nothing is added at all, and an empty page is no change.
+            at_once.add_rows_at_once([("f", ("Ny",)), ("a", ("Igen",))])
+        with pytest.raises(DuplicateKey):
+            at_once.add_rows_at_once([("g", ("Ny",)), ("g", ("Igen",))])
         at_once.add_rows_at_once([])
         assert at_once.row_count == 5
+        assert [r.value for r in at_once.rows] == ["a", "b", "c", "d", "e"]

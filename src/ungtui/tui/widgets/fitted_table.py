@@ -236,12 +236,14 @@ class FittedTable(PlainTable):
             return
         if not rows:
             return
+        keys = [RowKey(key) for key, _cells in rows]
+        # Checked before any row goes in, so that a refused page leaves the table whole.
+        for index, row_key in enumerate(keys):
+            if row_key in self._row_locations or row_key in keys[:index]:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
         column_keys = [column.key for column in self.ordered_columns]
         was_empty = self.row_count == 0
-        for key, cells in rows:
-            row_key = RowKey(key)
-            if row_key in self._row_locations:
-                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+        for row_key, (_key, cells) in zip(keys, rows, strict=True):
             self._row_locations[row_key] = self.row_count
             self._data[row_key] = dict(zip(column_keys, self._visible(tuple(cells)), strict=True))
             self.rows[row_key] = Row(row_key, 1, None, False)
