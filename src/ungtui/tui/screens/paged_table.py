@@ -7,15 +7,19 @@ rows (`show_rows`); `page_shown` updates its status line. A list whose count of 
 matches is slower than its page (the register at 100,000 people) leaves the first page's
 total out and counts in `count_total`: the names are on screen before the count. A list
 whose rows have columns that cost more than the names (the register's caseworker and way
-marks) fetches them empty and fills them in `fill_rows`, in the same worker right after
-the page is posted; `show_filled` puts them in. Work for a list that was asked for anew
-in the meantime is not done: the newer one does its own.
+marks) fetches them empty and fills them in `fill_rows`, in the same worker after the
+page; `show_filled` puts them in. Work for a list that was asked for anew in the meantime
+is not done: the newer one does its own. A list with `SETTLE` set fills in and counts a
+first page only once it is shown and nothing newer was asked for in that many seconds:
+while a search is typed, the letters come faster than that, and no fill, count or their
+redraw slows the next letter's page.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from textual import on, work
@@ -36,12 +40,31 @@ class Page(Generic[Row]):
     extra: Any = None
 
 
+@dataclass
+class _Asked:
+    """One list asked for (a reload): set when its first page is on screen, and when a
+    newer list was asked for instead (then it will not be shown)."""
+
+    shown: threading.Event = field(default_factory=threading.Event)
+    superseded: threading.Event = field(default_factory=threading.Event)
+
+    def drop(self) -> None:
+        self.superseded.set()
+        self.shown.set()
+
+
+# A worker never waits longer than this for its page to be shown (a screen gone meanwhile).
+_SHOWN_WAIT = 5.0
+
+
 class PagedTableScreen(UngScreen[None], Generic[Row]):
     PAGE_SIZE: ClassVar[int] = 100
     # Fetch the next page when the cursor comes this close to the last loaded row.
     PREFETCH_MARGIN: ClassVar[int] = 20
     # A reloaded list keeps the cursor on the same line (a search ranked anew does not).
     KEEP_CURSOR: ClassVar[bool] = True
+    # Seconds of quiet after a first page is shown before it is filled in and counted.
+    SETTLE: ClassVar[float] = 0.0
 
     @dataclass
     class PageLoaded(Message):
@@ -66,6 +89,7 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         self._total = 0
         self._loading_more = False
         self._counting = False
+        self._asked = _Asked()
 
     # --- what each list says ---------------------------------------------------------
 
@@ -106,10 +130,17 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
     def reload(self) -> None:
         self._generation += 1
         self._loading_more = False
-        self._fetch(self._generation, 0)
+        self._asked.drop()
+        self._asked = _Asked()
+        self._fetch(self._generation, 0, self._asked)
+
+    def on_unmount(self) -> None:
+        self._asked.drop()
 
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
-    def _fetch(self, generation: int, offset: int) -> None:
+    def _fetch(self, generation: int, offset: int, asked: _Asked | None = None) -> None:
+        """`asked`: the reload this first page belongs to (SETTLE waits on it); later
+        pages are filled in at once."""
         def stale() -> bool:
             return generation != self._generation
 
@@ -117,6 +148,10 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         self.post_message(self.PageLoaded(generation, offset, page))
         # While a search is typed, each letter's fill and count would run beside the next
         # letter's page and slow it down; they are wanted only for the latest list.
+        if offset == 0 and self.SETTLE and asked is not None:
+            asked.shown.wait(_SHOWN_WAIT)
+            if asked.superseded.wait(self.SETTLE):
+                return
         if stale():
             return
         filled = self.fill_rows(page.rows)
@@ -147,6 +182,8 @@ class PagedTableScreen(UngScreen[None], Generic[Row]):
         if first and self.KEEP_CURSOR and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self.page_shown(message.page, first)
+        if first:
+            self._asked.shown.set()
 
     @on(PageFilled)
     def _show_filled(self, message: PageFilled) -> None:

@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.widgets import Static
-from textual.widgets.data_table import CellType, RowKey
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import CellType, DuplicateKey, Row, RowKey
 
-from ungtui.tui.widgets.plain import PlainTable, clean_text
+from ungtui.tui.widgets.plain import PlainTable, clean_text, label_text
 from ungtui.tui.widgets.plain import plain as plain_text
 
 ELLIPSIS = "…"
@@ -88,6 +88,12 @@ def shortened(cell: object, width: int) -> object:
     return text[: max(width - 1, 0)] + ELLIPSIS
 
 
+_MADE_LIMIT = 20_000
+# DataTable's bookkeeping of rows that add_rows_at_once does itself (Textual 8).
+_ROW_FIELDS = ("_row_locations", "_data", "rows", "_new_rows", "_update_count",
+               "_require_update_dimensions", "_highlight_cursor")  # fmt: skip
+
+
 class RowDetail(Static):
     """Under a FittedTable: the highlighted row's hidden and shortened cells in full."""
 
@@ -117,8 +123,23 @@ class FittedTable(PlainTable):
         self.specs: list[Column] = list(columns)
         self._detail_id = detail
         self._full: dict[RowKey, tuple[tuple, int | None]] = {}
-        self._shown: list[tuple[Column, int]] = [(c, c.width) for c in self.specs]
+        self._shown = [(c, c.width) for c in self.specs]
         self._serial = 0
+        # A str cell as shown at a width, made once: a page's ages, statuses, groups and
+        # empty cells repeat, and each made anew was most of the time a page took to add.
+        # The Texts are shared between cells and never changed in place.
+        self._made: dict[tuple[str, int], object] = {}
+
+    @property
+    def _shown(self) -> list[tuple[Column, int]]:
+        return self._shown_columns
+
+    @_shown.setter
+    def _shown(self, shown: list[tuple[Column, int]]) -> None:
+        self._shown_columns = shown
+        index = {c.key: i for i, c in enumerate(self.specs)}
+        # Where each shown column's cell is in a row as given, and its width.
+        self._plan = [(index[c.key], width) for c, width in shown]
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -162,10 +183,19 @@ class FittedTable(PlainTable):
     # --- rows --------------------------------------------------------------------------
 
     def _visible(self, cells: tuple) -> list:
-        index = {c.key: i for i, c in enumerate(self.specs)}
         shown = []
-        for column, width in self._shown:
-            cell = cells[index[column.key]] if index[column.key] < len(cells) else ""
+        made = self._made
+        for index, width in self._plan:
+            cell = cells[index] if index < len(cells) else ""
+            if type(cell) is str:
+                key = (cell, width)
+                text = made.get(key)
+                if text is None:
+                    if len(made) >= _MADE_LIMIT:
+                        made.clear()
+                    text = made[key] = shortened(plain_text(cell), width)
+                shown.append(text)
+                continue
             if callable(cell):
                 cell = cell(width)
             shown.append(shortened(_clean(cell), width))
@@ -181,11 +211,55 @@ class FittedTable(PlainTable):
         if key is None:
             self._serial += 1
             key = f"row-{self._serial}"
-        row_key = super().add_row(*self._visible(cells), height=height, key=key, label=label)
+        # The cells are text already (_visible); PlainTable would clean them once more.
+        row_key = DataTable.add_row(
+            self,
+            *self._visible(cells),
+            height=height,
+            key=key,
+            label=None if label is None else label_text(label),
+        )
         self._full[row_key] = (tuple(cells), height)
         if self.cursor_row == self.row_count - 1:
             self._show_detail()
         return row_key
+
+    def add_rows_at_once(self, rows: Sequence[tuple[str, Sequence[CellType]]]) -> None:
+        """Rows of height 1, (key, cells) each, as add_row adds them one by one, with
+        DataTable's bookkeeping for a new row done once for them all: per row it set the
+        cursor anew, listed the columns twice and asked for an idle pass, which was most
+        of the time a page of a hundred rows took to add. That bookkeeping is DataTable's
+        own (Textual 8); where it is not as expected, the rows go in one by one."""
+        if not all(hasattr(self, name) for name in _ROW_FIELDS) or not self._columns_ready():
+            for key, cells in rows:
+                self.add_row(*cells, key=key)
+            return
+        if not rows:
+            return
+        keys = [RowKey(key) for key, _cells in rows]
+        # Checked before any row goes in, so that a refused page leaves the table whole.
+        for index, row_key in enumerate(keys):
+            if row_key in self._row_locations or row_key in keys[:index]:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+        column_keys = [column.key for column in self.ordered_columns]
+        was_empty = self.row_count == 0
+        for row_key, (_key, cells) in zip(keys, rows, strict=True):
+            self._row_locations[row_key] = self.row_count
+            self._data[row_key] = dict(zip(column_keys, self._visible(tuple(cells)), strict=True))
+            self.rows[row_key] = Row(row_key, 1, None, False)
+            self._new_rows.add(row_key)
+            self._full[row_key] = (tuple(cells), 1)
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self._update_count += 1
+        self.check_idle()
+        self._show_detail()
+
+    def _columns_ready(self) -> bool:
+        # Every shown column in the table, in the same order as the plan.
+        return [c.key.value for c in self.ordered_columns] == [c.key for c, _w in self._shown]
 
     def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
         column = column_key.value if hasattr(column_key, "value") else column_key

@@ -73,7 +73,8 @@ def _cell(value: object) -> object:
     return clean_text(value) if isinstance(value, Text) else value
 
 
-def _label(value: str | Text) -> Text:
+def label_text(value: str | Text) -> Text:
+    """A row or column label as text, never markup."""
     return plain(value) if isinstance(value, str) else clean_text(value)
 
 
@@ -89,7 +90,7 @@ class PlainTable(DataTable):
         key: str | None = None,
         default: object | None = None,
     ) -> ColumnKey:
-        return super().add_column(_label(label), width=width, key=key, default=default)
+        return super().add_column(label_text(label), width=width, key=key, default=default)
 
     def add_row(
         self,
@@ -102,7 +103,7 @@ class PlainTable(DataTable):
             *(_cell(c) for c in cells),
             height=height,
             key=key,
-            label=None if label is None else _label(label),
+            label=None if label is None else label_text(label),
         )
 
     def update_cell(
