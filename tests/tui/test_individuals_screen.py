@@ -465,3 +465,28 @@ async def test_the_footers_letters_keep_their_keys_in_the_list(demo_db):
         await settle(pilot)
         assert app.screen.filter.sort == "alder"
         assert app.screen.query_one("#search", Input).value == ""
+
+
+async def test_the_first_showing_reads_the_first_page_once(demo_db, monkeypatch):
+    """Mount asked for the page and so did the first showing once a page was on screen:
+    whichever came first, the other was a second read of the same page."""
+    import ungtui.tui.screens.people.individuals as screen_module
+
+    pages: list[int] = []
+    real = screen_module.list_names
+
+    def counted(db, flt, **kwargs):
+        pages.append(kwargs.get("offset", 0))
+        return real(db, flt, **kwargs)
+
+    monkeypatch.setattr(screen_module, "list_names", counted)
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
+        assert pages == [0]
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("f2")  # back: what changed meanwhile shows
+        await settle(pilot)
+        assert pages == [0, 0]

@@ -104,7 +104,6 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
         self.filter = IndividualFilter(status="aktiv")
         self._revealed: set[str] = set()
         self._rows: dict[str, IndividualRow] = {}
-        self._shown_once = False
         self._rules: GuaranteeRules | None = None
 
     def compose(self) -> ComposeResult:
@@ -137,7 +136,7 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.focus()
-        self.reload()
+        # No reload here: the first showing (ScreenResume) loads, as every later one.
         self.watch(self.app, "screen_share", self._redraw, init=False)
         # The field's value is watched, not its Changed message: the page is asked for as
         # the key is handled, and its query runs while the screen lays itself out anew
@@ -187,7 +186,6 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
         for row in rows:
             self._rows[row.id] = row
         self.query_one(PersonTable).add_rows_at_once([(row.id, self._cells(row)) for row in rows])
-        self._shown_once = True
 
     def show_filled(self, table: DataTable, rows: list[IndividualRow]) -> None:
         changes: dict[str, dict[str, object]] = {}
@@ -386,8 +384,8 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
             self.reload()
 
     def on_screen_resume(self) -> None:
-        # Back from a detail view, a form or another section (an import under F7 may have
-        # brought people to a list that was empty): what changed there shows here.
-        if self._shown_once:
-            self._rules = None
-            self.reload()
+        # Shown for the first time, or back from a detail view, a form or another section
+        # (an import under F7 may have brought people to a list that was empty): what
+        # changed there shows here, and an agreement's guarantee may have changed.
+        self._rules = None
+        self.reload()
