@@ -28,6 +28,7 @@ from ungtui.services.people.individuals import search_key, sort_key
 from ungtui.services.people.organisations import CURRENT_STAFF_KEY
 from ungtui.services.referrals.referrals import refresh_states
 from ungtui.services.unit_of_work import CREATED, UnitOfWork
+from ungtui.store.bulk_load import indexes_made_after
 from ungtui.store.columns import Columns
 from ungtui.store.database import Database
 from ungtui.store.models import (
@@ -244,7 +245,21 @@ RESPONSIBILITY_COLUMNS = ("id", "individual_id", "organisation_id", "staff_id", 
 def fill_demo(
     db: Database, *, individuals: int = 300, seed: int = 1, today: date | None = None
 ) -> DemoSummary:
+    """Fill `db` with fictional people, parties, ways, referrals, processes and meetings;
+    the same seed gives the same database."""
     started = datetime.now()
+    with db.engine.connect() as conn:
+        empty = conn.exec_driver_sql("SELECT NOT EXISTS (SELECT 1 FROM individual)").scalar()
+    if not empty:
+        return _fill(db, individuals, seed, today, started)
+    # `ungtui demo` writes only to a new file: nothing else reads it while it is filled.
+    with indexes_made_after(db):
+        return _fill(db, individuals, seed, today, started)
+
+
+def _fill(
+    db: Database, individuals: int, seed: int, today: date | None, started: datetime
+) -> DemoSummary:
     today = today or clock.today()
     rng = random.Random(seed)
 

@@ -1,0 +1,58 @@
+"""A demo fills a new database with its indexes made after the rows: afterwards, or after
+an error half-way, the database has every index it had before, exactly as it was."""
+
+from __future__ import annotations
+
+import pytest
+
+import ungtui.demo.fill as demo_fill
+from ungtui.demo.fill import fill_demo
+from ungtui.store.database import open_database
+
+
+def _indexes(db) -> list[tuple[str, str]]:
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " ORDER BY name"
+        ).all()
+
+
+def _used(db, query: str) -> str:
+    with db.engine.connect() as conn:
+        return " ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}"))
+
+
+def test_a_demo_leaves_every_index_as_it_was(tmp_path):
+    db = open_database(tmp_path / "demo.db")
+    before = _indexes(db)
+    assert len(before) > 40  # the schema's own, the register's list indexes among them
+    fill_demo(db, individuals=20, seed=3)
+    assert _indexes(db) == before
+    # And they are filled: the register's list is read from its index, not the table.
+    query = (
+        "SELECT id FROM individual WHERE deleted_at IS NULL AND merged_into IS NULL"
+        " AND status = 'aktiv' ORDER BY sort_key, id LIMIT 5"
+    )
+    assert "USING COVERING INDEX ix_individual_list_status" in _used(db, query)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        counted = conn.exec_driver_sql(
+            "SELECT count(*) FROM individual INDEXED BY ix_individual_list_all"
+            " WHERE deleted_at IS NULL"
+        ).scalar()
+    assert counted == 20
+    db.close()
+
+
+def test_an_error_half_way_still_leaves_every_index(tmp_path, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("avbrutet mitt i")
+
+    monkeypatch.setattr(demo_fill, "fill_demo_meetings", broken)
+    db = open_database(tmp_path / "demo.db")
+    before = _indexes(db)
+    with pytest.raises(RuntimeError):
+        fill_demo(db, individuals=5, seed=3)
+    assert _indexes(db) == before
+    db.close()
