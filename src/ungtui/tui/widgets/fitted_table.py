@@ -238,9 +238,11 @@ class FittedTable(PlainTable):
             return
         keys = [RowKey(key) for key, _cells in rows]
         # Checked before any row goes in, so that a refused page leaves the table whole.
-        for index, row_key in enumerate(keys):
-            if row_key in self._row_locations or row_key in keys[:index]:
+        seen: set[RowKey] = set()
+        for row_key in keys:
+            if row_key in self._row_locations or row_key in seen:
                 raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            seen.add(row_key)
         column_keys = [column.key for column in self.ordered_columns]
         was_empty = self.row_count == 0
         for row_key, (_key, cells) in zip(keys, rows, strict=True):
