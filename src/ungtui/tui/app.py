@@ -18,6 +18,7 @@ from ungtui.services.start import CurrentUser, current_user, privacy_settings
 from ungtui.store.database import Database
 from ungtui.tui.app_base import UngAppBase
 from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands
+from ungtui.tui.garbage import collect_in_larger_batches, leave_start_objects_alone
 from ungtui.tui.keys import alt_digit, focus_opening_list, run_shortcut_now
 from ungtui.tui.sections import HOME, SECTIONS
 
@@ -65,6 +66,7 @@ class UngApp(UngAppBase):
         self.locked = False
         self._first_frame_shown = False
         self._after_first_frame: list[Callable[[], object]] = []
+        self._start_settled = False
 
     def after_first_frame(self, callback: Callable[[], object]) -> None:
         """Run `callback` once the first frame is on the terminal (soon, if it is already):
@@ -93,6 +95,7 @@ class UngApp(UngAppBase):
         return True
 
     def on_mount(self) -> None:
+        collect_in_larger_batches()
         self.theme = "textual-dark"
         # Read once here and again when changed, not on every idle check.
         self.privacy = privacy_settings(self.db)
@@ -104,6 +107,13 @@ class UngApp(UngAppBase):
             self.push_screen(SetupScreen(), self._after_setup)
         else:
             self._open_register()
+
+    def start_settled(self) -> None:
+        """The start section has read everything it shows; what start-up imported and made
+        stays alive for the whole session."""
+        if not self._start_settled:
+            self._start_settled = True
+            leave_start_objects_alone()
 
     def _after_setup(self, user: CurrentUser | None) -> None:
         if user is None:
