@@ -63,7 +63,8 @@ def test_markdown_minutes(held):
         "Tre nya platser i lager.\n\n"
         "### 2. Å.Ö. (f. 2005)\n\n"
         "**Anteckningar**\n\n"
-        "Har börjat på SFI.\nVill prova lager.\n\n"
+        # A backslash at the end of a line keeps the next one under it in Markdown.
+        "Har börjat på SFI.\\\nVill prova lager.\n\n"
         "**Beslut**\n\n"
         "- Åsa erbjuds praktik i lager.\n\n"
         "**Åtgärder**\n\n"
@@ -76,6 +77,27 @@ def test_markdown_minutes(held):
     assert "Åsa" not in text.replace("Åsa erbjuds", "") and "Öberg" not in text
     assert "Ali" not in text and "Öztürk" not in text
     assert "20050317" not in text and "9806" not in text
+
+
+def test_markdown_in_what_was_typed_is_shown_as_typed(held):
+    db, world, meeting_id, _asa, _ali = held
+    topic = get_meeting(db, meeting_id).items[0].id
+    save_notes(
+        db,
+        topic,
+        "# Stor rubrik\n<b>html</b> [länk](http://x) *kursiv* a_b\n- punkt\n2. nummer\n\n---",
+        actor_id=world.user.staff_id,
+    )
+    text = build_minutes(db, meeting_id, "md")
+    assert (
+        "**Anteckningar**\n\n"
+        "\\# Stor rubrik\\\n"
+        "\\<b\\>html\\</b\\> \\[länk\\](http://x) \\*kursiv\\* a\\_b\\\n"
+        "\\- punkt\\\n"
+        "2\\. nummer\n\n"
+        "\\---\n\n"
+        "### 2."
+    ) in text
 
 
 def test_an_action_names_the_person_masked_when_the_item_is(held):
@@ -115,6 +137,8 @@ def test_an_acknowledged_person_is_recorded_with_the_reason(held):
     )
     assert "Skäl: Akut läge, samtycke inhämtas i efterhand." in section
     assert "Behöver boende." in section
+    # The note at the end says so, as it says when notes are left out.
+    assert "eller när en part utan samtycke har kvitterats med skäl vid punkten" in text
 
 
 def test_plain_text_minutes(held):

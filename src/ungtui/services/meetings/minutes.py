@@ -10,6 +10,7 @@ written: no identity number, contact details or sensitive fields.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +23,8 @@ FORMATS = ("md", "txt")
 PRIVACY_NOTE = (
     "Personer anges med initialer och födelseår om inte fullständigt namn har valts och "
     "samtycke finns för alla närvarande parter. Anteckningar, beslut och åtgärder om en "
-    "person tas med bara när samtycket omfattar dem för alla närvarande. Personnummer, "
+    "person tas med bara när samtycket omfattar dem för alla närvarande, eller när en "
+    "part utan samtycke har kvitterats med skäl vid punkten. Personnummer, "
     "kontaktuppgifter och känsliga uppgifter ingår inte."
 )
 
@@ -125,10 +127,37 @@ def _item_blocks(number: int, item: ItemView) -> list[tuple[str, str]]:
     return b
 
 
+# Text typed in the meeting is data: in the Markdown minutes a note's "# Rubrik", "<b>" or
+# "[länk](…)" is shown as typed, not as a heading, a tag or a link.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#|~!&])")
+# Line starts that would open a list or underline a heading: "- ", "+ ", "=", "1. ", "1) ".
+_LIST_MARK = re.compile(r"^([ \t]*)([-+=])", re.MULTILINE)
+_NUMBERED = re.compile(r"^([ \t]*\d+)([.)])", re.MULTILINE)
+
+
+def _escaped(text: str, line_starts: bool) -> str:
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    if not line_starts:  # a heading's text: "### 1. Ämne" is no list
+        return text
+    text = _LIST_MARK.sub(r"\1\\\2", text)
+    return _NUMBERED.sub(r"\1\\\2", text)
+
+
+def _kept_lines(text: str) -> str:
+    """Lines typed one under the other stay so: a backslash at a line's end is a line
+    break in Markdown (a plain newline would join them into one line)."""
+    lines = text.split("\n")
+    return "\n".join(
+        line + "\\" if line.strip() and i + 1 < len(lines) and lines[i + 1].strip() else line
+        for i, line in enumerate(lines)
+    )
+
+
 def _markdown(blocks: list[tuple[str, str]]) -> str:
     lines: list[str] = []
     previous = ""
-    for kind, text in blocks:
+    for kind, raw in blocks:
+        text = _escaped(raw, line_starts=kind not in ("h1", "h2", "h3"))
         if kind == "h1":
             lines += [f"# {text}", ""]
         elif kind == "h2":
@@ -144,7 +173,7 @@ def _markdown(blocks: list[tuple[str, str]]) -> str:
         elif kind == "label":
             lines += ["", f"**{text}**", ""]
         elif kind == "notes":
-            lines += [text, ""]
+            lines += [_kept_lines(text), ""]
         elif kind == "rule":
             lines += ["", "---", ""]
         elif kind == "small":
