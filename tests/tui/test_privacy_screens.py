@@ -214,3 +214,31 @@ async def test_screen_share_shows_initials_on_the_meeting_agenda(tmp_path):
             # "2. Förnamn Efternamn (f. 2004)" becomes "2. F.E. (f. 2004)"-style initials
             assert "." in masked.split(" ", 1)[1] and len(masked) < len(full)
     db.close()
+
+
+async def test_the_log_says_when_the_day_typed_is_no_day(db, user, person):
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        status = app.screen.query_one("#audit-status", Static)
+        await pilot.press("d")
+        await type_text(pilot, "2026-02-30")
+        await settle(pilot)
+        # "2026-02-3" on the way was a day; the 30th of February is not.
+        assert str(status.render()) == "Datumet 2026-02-30 finns inte."
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#day", Input)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "xyz")
+        await settle(pilot)
+        assert str(status.render()).startswith("”xyz” förstås inte som en dag.")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "2026-11-23")
+        await settle(pilot)
+        assert str(status.render()) == "Måndag 2026-11-23: inga poster."
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#audit", DataTable)

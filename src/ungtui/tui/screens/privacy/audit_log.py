@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ungtui.config import export_folder
-from ungtui.domain.meeting_time import DAY_EXAMPLES, describe_day, parse_day
+from ungtui.domain.meeting_time import describe_day, parse_day
 from ungtui.domain.text import plural
 from ungtui.services import clock
 from ungtui.services.audit import (
@@ -64,6 +64,8 @@ class AuditLogScreen(PagedTableScreen[AuditEntry]):
     def __init__(self, individual_id: str | None = None, person_label: str = "") -> None:
         super().__init__()
         self.filter = AuditFilter(individual_id=individual_id)
+        # Why the day field's text is no day, shown in the status line until it is one.
+        self._day_error: str | None = None
         self.person_label = person_label
 
     def compose(self) -> ComposeResult:
@@ -119,6 +121,12 @@ class AuditLogScreen(PagedTableScreen[AuditEntry]):
             )
 
     def page_shown(self, page: Page[AuditEntry], first: bool) -> None:
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self._day_error:
+            self.query_one("#audit-status", Static).update(plain(self._day_error))
+            return
         status = f"{plural(self._total, 'post', 'poster')} · visar 1–{self._loaded}"
         if not self._total:
             status = "Inga poster."
@@ -142,20 +150,19 @@ class AuditLogScreen(PagedTableScreen[AuditEntry]):
         else:
             try:
                 day = parse_day(text, clock.today())
-            except ValueError:
-                return  # still typing; the log shows what it showed
+            except ValueError as exc:
+                # Maybe still typing: the list stays, the line below says what is wrong.
+                self._day_error = str(exc)
+                self._show_status()
+                return
+        self._day_error = None
         self.filter = replace(self.filter, since=day, until=day)
         self.reload()
 
     @on(Input.Submitted, "#day")
     def _day_done(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if text and self.filter.since is None:
-            self.notify(
-                f"Skriv dagen till exempel som {DAY_EXAMPLES}.",
-                title="Okänt datum",
-                severity="warning",
-            )
+        if self._day_error:
+            self.notify(self._day_error, title="Okänt datum", severity="warning")
             return
         self.query_one("#audit", DataTable).focus()
 
