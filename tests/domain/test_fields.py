@@ -7,6 +7,7 @@ from ungtui.domain.fields import (
     escape_for_terminal,
     field_problem,
     for_display,
+    phone_problem,
     record_problems,
     rule_for,
     text_problem,
@@ -105,3 +106,16 @@ def test_text_for_the_terminal_shows_steering_characters_as_escapes():
     assert escape_for_terminal("Ek\x1b]0;x\x07") == "Ek\\u001b]0;x\\u0007"
     assert escape_for_terminal("a;b\r\nc\rd\te") == "a;b\r\nc\\u000dd\te"
     assert escape_for_terminal('{"namn": "a\x85b"}') == '{"namn": "a\\u0085b"}'
+
+
+def test_phone_numbers_as_people_write_them_pass():
+    for phone in ("", "070-123 45 67", "+46 70 123 45 67", "040/12 34 56", "(040) 12 34 56", "112"):
+        assert phone_problem(phone) is None, phone
+
+
+def test_letters_or_no_digits_are_no_phone_number():
+    for phone in ("abc", "070-ring efter 15", "anna@example.se", "- -"):
+        assert phone_problem(phone) == (
+            f"”{phone}” ser inte ut som ett telefonnummer. "
+            "Skriv det med siffror, t.ex. 070-123 45 67."
+        ), phone

@@ -63,6 +63,17 @@ def test_impossible_birth_date_and_missing_name(db, user):
     }
 
 
+def test_letters_in_the_phone_number_save_nothing(db, user):
+    with pytest.raises(ValidationError) as caught:
+        save(db, user, identity="20050317-9806", first_name="Åsa", phone="abc")
+    assert caught.value.errors == {
+        "phone": "”abc” ser inte ut som ett telefonnummer. "
+        "Skriv det med siffror, t.ex. 070-123 45 67."
+    }
+    with db.session() as session:
+        assert session.exec(select(Individual)).all() == []
+
+
 def test_person_without_number_gets_a_reserve_id(db, user):
     person_id = save(db, user, birth_date="2008-06-01", first_name="Noor", reserve_id="")
     person = get_individual(db, person_id).individual

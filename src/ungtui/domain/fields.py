@@ -254,6 +254,20 @@ def escape_for_terminal(text: str) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_PHONE = re.compile(r"[0-9 +\-()/]+")
+
+
+def phone_problem(phone: str) -> str | None:
+    """A phone number as people write it: 070-123 45 67, +46 70 123 45 67, 040/12 34 56.
+    Letters are a mistake (a name or an e-mail address in the wrong field)."""
+    if not phone or (_PHONE.fullmatch(phone) and any(c.isdigit() for c in phone)):
+        return None
+    return (
+        f"”{phone}” ser inte ut som ett telefonnummer. "
+        "Skriv det med siffror, t.ex. 070-123 45 67."
+    )
+
+
 def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 

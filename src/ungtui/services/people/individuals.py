@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
-from ungtui.domain.fields import field_problem
+from ungtui.domain.fields import field_problem, phone_problem
 from ungtui.domain.group_filters import group_bounds
 from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.domain.identity import mask_identity, parse_identity
@@ -604,6 +604,8 @@ def validate_individual(data: IndividualInput, today: date) -> dict:
     for name in ("first_name", "last_name", "phone", "email", "address", "reserve_id"):
         if name not in errors and (problem := field_problem("individual", name, values.get(name))):
             errors[name] = problem
+    if "phone" not in errors and (problem := phone_problem(values["phone"])):
+        errors["phone"] = problem
     values.update(_facts_values(data, values.get("birth_date"), today, errors))
     if errors:
         raise ValidationError(errors)

@@ -64,6 +64,7 @@ _ERROR_LABELS = {
     "last_name": "Namn",
     "gender": "Kön",
     "status": "Status",
+    "phone": "Telefon",
     "email": "E-post",
     "residence_permit_date": "Första uppehållstillstånd",
     "establishment_from": "Etableringsprogrammet från",
