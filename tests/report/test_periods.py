@@ -71,3 +71,23 @@ def test_bad_periods_are_explained_in_swedish(text, words):
 def test_current_term():
     assert current_term(date(2026, 11, 24)).label == "HT2026"
     assert current_term(date(2026, 6, 30)).label == "VT2026"
+
+
+def test_a_quarter_written_the_swedish_way_or_back_to_front():
+    for text in ("2026K3", "2026 k3", "2026-Q3", "K3 2026", "Q3 2026", "k3-2026"):
+        period = parse_period(text)
+        assert (period.kind, period.start, period.end) == (
+            "quarter",
+            date(2026, 7, 1),
+            date(2026, 9, 30),
+        ), text
+
+
+def test_a_half_back_to_front():
+    assert parse_period("H2 2026") == parse_period("2026H2") == parse_period("2026-H2")
+    assert parse_period("H2 2026").start == date(2026, 7, 1)
+
+
+def test_a_fifth_quarter_is_no_period():
+    with pytest.raises(PeriodError, match="Okänd period ”K5 2026”"):
+        parse_period("K5 2026")

@@ -81,16 +81,19 @@ def parse_period(text: str) -> Period:
 
 def _parse(text: str) -> Period:
     raw = text.strip().upper().replace(" ", "")
+    # "K3 2026" (spaces gone: "K32026") is read as "2026K3".
+    raw = re.sub(r"^([QKH]\d)-?(\d{4})$", r"\2\1", raw)
     if not raw:
         raise PeriodError(f"Ange en period, till exempel {EXAMPLES}.")
     try:
         if m := re.fullmatch(r"(\d{4})", raw):
             return _calendar("year", int(m[1]), 1, 12)
-        if m := re.fullmatch(r"(\d{4})H([12])", raw):
+        if m := re.fullmatch(r"(\d{4})-?H([12])", raw):
             return _calendar("half", int(m[1]), 1 if m[2] == "1" else 7, 6)
         if m := re.fullmatch(r"(VT|HT)(\d{4})", raw):
             return _calendar("term", int(m[2]), 1 if m[1] == "VT" else 7, 6)
-        if m := re.fullmatch(r"(\d{4})Q([1-4])", raw):
+        # K for kvartal, as Swedish writes it, as well as Q.
+        if m := re.fullmatch(r"(\d{4})-?[QK]([1-4])", raw):
             return _calendar("quarter", int(m[1]), 3 * int(m[2]) - 2, 3)
         if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", raw):
             start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
