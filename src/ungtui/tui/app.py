@@ -17,7 +17,7 @@ from ungtui.domain.fields import for_display
 from ungtui.services.start import CurrentUser, current_user, privacy_settings
 from ungtui.store.database import Database
 from ungtui.tui.app_base import UngAppBase
-from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands
+from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands, ThemeCommands
 from ungtui.tui.garbage import collect_in_larger_batches, leave_start_objects_alone
 from ungtui.tui.keys import alt_digit, focus_opening_list, run_shortcut_now
 from ungtui.tui.sections import HOME, SECTIONS
@@ -255,9 +255,7 @@ class UngApp(UngAppBase):
             self.push_screen(Palette(placeholder="Sök person (namn eller nummer) eller kommando …"))
 
     def search_themes(self) -> None:
-        from textual.theme import ThemeProvider
-
-        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Sök färgtema …"))
+        self.push_screen(Palette(providers=[ThemeCommands], placeholder="Sök färgtema …"))
 
     def action_help_quit(self) -> None:
         # Ctrl+C outside a text field: Textual would say so in English.
@@ -289,7 +287,7 @@ class UngApp(UngAppBase):
         yield SystemCommand(
             "Byt färgtema", "Välj färger som passar din skärm", self.action_change_theme
         )
-        yield SystemCommand("Avsluta", "Stäng ungtui (Ctrl+Q)", self.exit)
+        yield SystemCommand("Avsluta", "Stäng ungtui (Ctrl+Q)", self.action_quit)
 
     # --- text from people is shown as text (tui.widgets.plain) ------------------------
 

@@ -112,3 +112,32 @@ def highlighted(matcher: Matcher, text: str) -> Content:
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
 
+
+# A few themes, named in Swedish (Textual's own list gives twenty identifiers such as
+# "ansi-dark"); the terminal's own colours are there for those who set high contrast.
+THEMES = (
+    ("Mörkt", "Standard", "textual-dark"),
+    ("Ljust", "Svart text på ljus botten", "textual-light"),
+    ("Terminalens färger, mörkt", "Som terminalen är inställd, t.ex. hög kontrast", "ansi-dark"),
+    ("Terminalens färger, ljust", "Som terminalen är inställd, t.ex. hög kontrast", "ansi-light"),
+    ("Nord", "Mörkt och dämpat", "nord"),
+    ("Gruvbox", "Mörkt och varmt", "gruvbox"),
+    ("Solarized", "Ljust och varmt", "solarized-light"),
+)
+
+
+class ThemeCommands(Provider):
+    def _choose(self, theme: str) -> None:
+        self.app.theme = theme
+
+    async def discover(self) -> Hits:
+        for label, help_text, theme in THEMES:
+            yield DiscoveryHit(label, partial(self._choose, theme), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, help_text, theme in THEMES:
+            if (score := matcher.match(label)) > 0:
+                yield Hit(
+                    score, matcher.highlight(label), partial(self._choose, theme), help=help_text
+                )
