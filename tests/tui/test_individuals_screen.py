@@ -7,7 +7,7 @@ from sqlmodel import select
 from textual import events
 from textual.widgets import DataTable, Input, OptionList, Select
 
-from tests.tui.helpers import row_text, settle, type_text
+from tests.tui.helpers import row_text, screen_text, settle, type_text
 from ungtui.demo.fill import fill_demo
 from ungtui.services.consent.consents import consent_form_facts
 from ungtui.services.people.individuals import IndividualFilter, list_individuals
@@ -283,6 +283,14 @@ async def test_f1_shows_help(demo_db):
         await pilot.press("f1")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "HelpScreen"
+        text = screen_text(pilot)
+        assert "Hjälp" in text and "Överallt" in text
+        assert "Ctrl+Q" in text and "Avsluta" in text
+        scroll = app.screen.query_one("#help")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert scroll.scroll_y > 0
+        assert "Överallt" not in screen_text(pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, IndividualsScreen)
