@@ -241,3 +241,17 @@ async def test_the_full_read_keeps_the_first_reads_lines(demo_db, opens_on_min_d
         assert first["garanti"].empty == "Hämtar …"
         assert "Hämtar …" not in screen_text(pilot)
         assert "Enter öppnar raden, på en rubrik hela listan" in screen_text(pilot)
+
+
+async def test_esc_from_another_section_lands_on_min_dag_itself(demo_db, opens_on_min_dag):
+    """Not on the meeting opened from Min dag before going elsewhere: F10 goes there."""
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "moten:")
+        assert isinstance(app.screen, MeetingScreen)
+        for key in ("f2", "f7", "escape"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, MyDayScreen)
+        assert app.current_mode == "min_dag"

@@ -236,8 +236,11 @@ class UngApp(UngAppBase):
         self._last_activity = self._monotonic()
 
     def back_to_home(self) -> None:
-        """Escape on a section's first screen goes back to Min dag."""
+        """Escape on a section's first screen goes back to Min dag itself, not to what was
+        opened from it earlier (F10 goes there)."""
         self.action_section(HOME)
+        if self.current_mode == HOME:
+            self.back_to_section_start()
 
     def action_new_individual(self) -> None:
         from ungtui.tui.screens.people.individual_form import IndividualFormScreen
