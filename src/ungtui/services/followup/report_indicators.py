@@ -85,6 +85,7 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
         _WAY + " AND w.entry_date BETWEEN :start AND :end",
         "days, COUNT(*)",
         group="days",
+        row="days",
     ):
         for key in keys:
             inflow[key] += n
@@ -103,12 +104,13 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
         "i.pid AS pid, i.multi AS multi",
         ":end_n",
         _WAY + " AND w.entry_date <= :end AND (w.exit_on IS NULL OR w.exit_on > :end)",
-        f"""multi, COUNT(*), SUM({kaa_now}), SUM(CASE WHEN {kaa_now} THEN NOT EXISTS (
+        "multi, COUNT(*), SUM(kaa_now), SUM(idle)",
+        group="multi",
+        row=f"""multi, {kaa_now} AS kaa_now, CASE WHEN {kaa_now} THEN NOT EXISTS (
               SELECT 1 FROM individual_measure im
               WHERE im.individual_id = pid AND im.deleted_at IS NULL
                 AND im.status <> 'planerad' AND im.start_date <= :end
-                AND (im.end_date IS NULL OR im.end_date >= :end)) ELSE 0 END)""",
-        group="multi",
+                AND (im.end_date IS NULL OR im.end_date >= :end)) ELSE 0 END AS idle""",
     ):
         for key in keys:
             active[key] += n
@@ -129,6 +131,7 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
         _WAY + " AND w.exit_on BETWEEN :start AND :end",
         "outcome, multi, COUNT(*)",
         group="outcome, multi",
+        row="outcome, multi",
     ):
         for key in keys:
             exits[outcome][key] += n
@@ -209,6 +212,7 @@ def _starts_indicators(
             GROUP BY n) m CROSS JOIN report_person i ON i.n = m.n""",
         "COUNT(*), SUM(ws), SUM(w), SUM(s)",
         4,
+        row="ws, w, s",
     )
 
     def once(codes) -> dict[Key, int]:
@@ -280,8 +284,9 @@ def _guarantee_indicators(b: QueryBuilder, guarantees: tuple[AgreementGuarantee,
             JOIN temp.report_g_rule r ON r.rule = {rule}
             WHERE w.joined_on IS NOT NULL AND i.birth_date IS NOT NULL
               AND {due} BETWEEN :start AND :end""",
-        "SUM(first_start IS NOT NULL AND first_start <= due), COUNT(*)",
+        "SUM(kept), COUNT(*)",
         2,
+        row="first_start IS NOT NULL AND first_start <= due AS kept",
         where="joined_age BETWEEN min_age AND max_age"
         " AND NOT (exit_on IS NOT NULL AND exit_on <= due"
         " AND (first_start IS NULL OR first_start > exit_on))",
@@ -358,8 +363,10 @@ def _people_indicators(b: QueryBuilder) -> list[Indicator]:
         "i.pid AS pid",
         ":end_n",
         source,
-        f"COUNT(*), SUM(af = 'oppet_arbetslos'), SUM(af IN ({registered})), SUM({occupied})",
+        "COUNT(*), SUM(open), SUM(at_af), SUM(occupied)",
         4,
+        row=f"""af = 'oppet_arbetslos' AS open, af IN ({registered}) AS at_af,
+            {occupied} AS occupied""",
     )
     out = []
     if b.scope is not None:
@@ -407,9 +414,10 @@ def _referral_indicators(b: QueryBuilder) -> list[Indicator]:
            r.reply_by AS reply_by""",
         day_number_sql("s.sent_on"),
         _SENT,
-        """kind, julianday(replied_on) - julianday(sent_on) AS span,
-           COALESCE(replied_on <= reply_by, 0) AS in_time, COUNT(*)""",
+        "kind, span, in_time, COUNT(*)",
         group="kind, span, in_time",
+        row="""kind, julianday(replied_on) - julianday(sent_on) AS span,
+           COALESCE(replied_on <= reply_by, 0) AS in_time""",
     ):
         kind = kind if kind in REFERRAL_KINDS else "other"
         for key in keys:
@@ -487,10 +495,11 @@ def _track_indicators(b: QueryBuilder) -> list[Indicator]:
         "t.target_group AS target_group",
         started,
         taking_part,
-        f"SUM({in_group}), COUNT(*)",
+        "SUM(in_group), COUNT(*)",
         2,
         group="target_group",
         everyone=True,
+        row=f"target_group, {in_group} AS in_group",
     )
     return [
         _figure("jobbspar", "Jobbspår", len(tracks)),

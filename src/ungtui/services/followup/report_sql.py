@@ -357,22 +357,29 @@ class QueryBuilder:
         where: str = "",
         group: str | None = "",
         everyone: bool = False,
+        row: str = "",
     ) -> list[tuple[list[Key], tuple]]:
         """SELECT gender, subgroup flags and `outer` FROM (the person's columns on `day`, a
         day number (domain.dates.day_number_sql), and `inner`, from `source`)
         [WHERE where] GROUP BY gender and flags [and `group`]; group=None gives one row per
-        source row. Rows outside the agreement's population
-        are left out unless `everyone`. Each row comes back as (the cells it counts in, the
-        values of `outer`)."""
+        source row. `row` names the per-row values `outer` and `group` read (the inner
+        query's columns or expressions over them), worked out before the rows are grouped. Rows outside the
+        agreement's population are left out unless `everyone`. Each row comes back as (the
+        cells it counts in, the values of `outer`)."""
         # A day worked out from a column is worked out once a row, in a subquery of its
         # own (LIMIT keeps SQLite from copying the expression into every comparison); a
         # plain column or parameter is cheaper read where it is wanted.
         keep = "" if _PLAIN.fullmatch(day) else "LIMIT -1 OFFSET 0"
-        sql = f"""SELECT {_flags_sql(self.rules, self._municipality)}, {outer}
-            FROM (SELECT {_person_columns(self.rules, day)}, {inner} {source} {keep})"""
         conditions = [c for c in (where, "" if everyone else self.population) if c]
-        if conditions:
-            sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
+        filtered = " WHERE " + " AND ".join(f"({c})" for c in conditions) if conditions else ""
+        # The flags and `row` are worked out in a subquery of their own (LIMIT keeps it
+        # apart), so that GROUP BY sorts rows of those few numbers: flattened, SQLite would
+        # sort every column they are worked out from (the person's id among them) and work
+        # them out again after the sort, about 1 µs a row more.
+        sql = f"""SELECT flags, {outer}
+            FROM (SELECT {_flags_sql(self.rules, self._municipality)}{", " + row if row else ""}
+                FROM (SELECT {_person_columns(self.rules, day)}, {inner} {source} {keep})
+                {filtered} LIMIT -1 OFFSET 0)"""
         if group is not None:
             sql += f" GROUP BY flags{', ' + group if group else ''}"
         # The driver's own cursor: SQLAlchemy's row handling costs more than the query.
@@ -388,7 +395,8 @@ class QueryBuilder:
         they have (a way is one person's, so ways need no such care)."""
         cells: dict[Key, int] = defaultdict(int)
         inner, outer = (f"{person} AS pid", "COUNT(DISTINCT pid)") if person else ("1", "COUNT(*)")
-        for keys, (n,) in self.rows(inner, day, source, outer, everyone=everyone):
+        row = "pid" if person else ""
+        for keys, (n,) in self.rows(inner, day, source, outer, everyone=everyone, row=row):
             for key in keys:
                 cells[key] += n
         return cells
