@@ -132,7 +132,7 @@ PREPARE = (
         first_ws = CASE WHEN first_ws IS NULL THEN excluded.first_ws
             ELSE min(first_ws, COALESCE(excluded.first_ws, first_ws)) END""",
     """CREATE TEMP TABLE report_way AS
-    SELECT w.id AS way_id, i.n AS n, w.entry_date, w.exit_on, w.joined_on,
+    SELECT i.n AS n, w.entry_date, w.exit_on, w.joined_on,
         {entry} AS entry, {exit} AS exit, w.exit_outcome AS outcome,
         f.first_start, f.first_ws
     FROM way w CROSS JOIN individual p ON p.id = w.individual_id
@@ -233,29 +233,43 @@ def status_sql(kind: str, day: str, current: str) -> str:
       ELSE {current} END"""
 
 
+def _day_columns(day: str, suffix: str = "") -> str:
+    """The columns of _person_columns that depend on the day: the day itself (d), school
+    (no_school) and AF status (af) on it, each name followed by `suffix`."""
+    school = status_sql("skola", day, "CASE WHEN i.no_school THEN 'ingen' ELSE 'gymnasieskola' END")
+    return f"""{day} AS d{suffix},
+        (CASE WHEN i.hist THEN {school} = 'ingen' ELSE i.no_school END) AS no_school{suffix},
+        {status_sql("af", day, "i.af")} AS af{suffix}"""
+
+
 def _person_columns(rules: TargetGroupRules, day: str) -> str:
     """Columns of the inner query from a source aliased `i` with report_person's columns,
     on the day number `day`: gender and reduced work capacity (base), the days the groups
     turn on, school, case organisation, municipality, AF status."""
-    school = status_sql("skola", day, "CASE WHEN i.no_school THEN 'ingen' ELSE 'gymnasieskola' END")
+    return f"{_day_columns(day)}, {_lasting_columns(rules)}"
+
+
+def _lasting_columns(rules: TargetGroupRules) -> str:
+    """The columns of _person_columns that do not depend on the day."""
     bounds = (*(turns_column(n) for n in boundary_ages(rules)), "kaa_from", "newc_from",
               "newc_until", "est_from", "est_until")  # fmt: skip
-    return f"""{day} AS d, i.base AS base,
+    return f"""i.base AS base,
         {", ".join(f"i.{name} AS {name}" for name in bounds)},
-        (CASE WHEN i.hist THEN {school} = 'ingen' ELSE i.no_school END) AS no_school,
         i.org AS org,
-        i.kom AS kom,
-        {status_sql("af", day, "i.af")} AS af"""
+        i.kom AS kom"""
 
 
-def _flags_sql(rules: TargetGroupRules, municipality: str) -> str:
+def _flags_sql(rules: TargetGroupRules, municipality: str, suffix: str = "") -> str:
     """The subgroups, municipality and gender as one number (_keys reads it): bit n is
     _FLAGS[n], the municipality's number is above them and the gender's code above
-    _GENDER_SHIFT, so that SQLite groups on one column. Over the inner query's columns:
-    each CASE adds the bits of groups that exclude one another, with few steps a row."""
+    _GENDER_SHIFT, so that SQLite groups on one column. Over the inner query's columns
+    (the day's own named with `suffix`, _day_columns): each CASE adds the bits of groups
+    that exclude one another, with few steps a row."""
     bit = {code: 1 << n for n, code in enumerate(_FLAGS)}
-    groups = group_on_day_sql(rules, "d")
-    ages = age_groups_case_sql(rules, "d", {c: bit[c] for c in ("unga_16_24", "unga_16_29")})
+    groups = group_on_day_sql(rules, f"d{suffix}", f"no_school{suffix}")
+    ages = age_groups_case_sql(
+        rules, f"d{suffix}", {c: bit[c] for c in ("unga_16_24", "unga_16_29")}
+    )
     flags = (
         f"base + {ages}"
         f" + CASE WHEN {groups['kaa']} THEN {bit['kaa']} ELSE 0 END"
@@ -264,7 +278,7 @@ def _flags_sql(rules: TargetGroupRules, municipality: str) -> str:
     )
     if municipality != "0":
         flags += f" + (({municipality}) << {_MUNICIPALITY_SHIFT})"
-    return f"({flags}) AS flags"
+    return f"({flags}) AS flags{suffix}"
 
 
 _PLAIN = re.compile(r":?[\w.]+")
@@ -290,9 +304,12 @@ def _keys(code: int, municipalities: tuple[str, ...]) -> list[Key]:
 # --- the agreement's population -----------------------------------------------------------
 
 
-def _scope_sql(scope: Scope | None, rules: TargetGroupRules, params: dict) -> tuple[str, str]:
-    """(the population as a condition on the inner query's columns, or '';
-    the municipality's number as an SQL expression, or '0'). Fills `params`."""
+def _scope_sql(
+    scope: Scope | None, rules: TargetGroupRules, params: dict, suffix: str = ""
+) -> tuple[str, str]:
+    """(the population as a condition on the inner query's columns, the day's own named
+    with `suffix`, or ''; the municipality's number as an SQL expression, or '0'). Fills
+    `params`."""
     if scope is None:
         return "", "0"
     parts = []
@@ -302,7 +319,7 @@ def _scope_sql(scope: Scope | None, rules: TargetGroupRules, params: dict) -> tu
         names.append(f":party{n}")
     held = ", ".join(names) or "''"
     parts.append(f"org IN ({held})")
-    groups = group_on_day_sql(rules, "d")
+    groups = group_on_day_sql(rules, f"d{suffix}", f"no_school{suffix}")
     wanted = [groups[code] for code in scope.groups if code in groups]
     if wanted:
         parts.append("(" + " OR ".join(wanted) + ")")
@@ -415,6 +432,56 @@ class QueryBuilder:
                 for column, value in enumerate(values):
                     totals[column][key] += value or 0
         return totals
+
+
+def sums_on_days(
+    builders: list[QueryBuilder], day: str, inner: str, source: str, values, n: int
+) -> list[list[dict[Key, int]]]:
+    """For each builder (a period) `n` sums per cell, as QueryBuilder.sums gives them, of
+    people (rows of `source`, aliased `i`) on that period's day number parameter `day`
+    (e.g. "end_n"), in one pass over `source` for every period: each row is read, joined
+    and grouped once, with its flags and values on each day side by side. `values(k)` is
+    the SQL of the first n-1 values (the n-th is the row count) on day k, over `inner`'s
+    columns and the day's own (d_k, no_school_k, af_k; _day_columns) and parameters
+    (:name_k for each of the builder's own :name). A row counts on a day only if it is in
+    the agreement's population that day."""
+    first = builders[0]
+    params = dict(first.params)
+    days, flags, rows, sums = [], [], [], []
+    any_day = []
+    for k, b in enumerate(builders):
+        params.update({f"{name}_{k}": value for name, value in b.params.items()})
+        days.append(_day_columns(f":{day}_{k}", f"_{k}"))
+        flags.append(_flags_sql(first.rules, first._municipality, f"_{k}"))
+        population = _scope_sql(first.scope, first.rules, params, f"_{k}")[0]
+        counted = population or "1"
+        any_day.append(f"({counted})")
+        rows.append(f"{counted} AS in_{k}")
+        for j, value in enumerate(values(k)):
+            if population:
+                value = f"CASE WHEN {population} THEN {value} ELSE 0 END"
+            rows.append(f"{value} AS v{j}_{k}")
+        sums += [f"SUM(in_{k})", *(f"SUM(v{j}_{k})" for j in range(n - 1))]
+    names = ", ".join(f"flags_{k}" for k in range(len(builders)))
+    sql = f"""SELECT {names}, {", ".join(sums)}
+        FROM (SELECT {", ".join(flags)}, {", ".join(rows)}
+            FROM (SELECT {", ".join(days)}, {_lasting_columns(first.rules)}, {inner} {source})
+            WHERE {" OR ".join(any_day)} LIMIT -1 OFFSET 0)
+        GROUP BY {names}"""
+    out = [[defaultdict(int) for _ in range(n)] for _ in builders]
+    count = len(builders)
+    found = first.raw.execute(sql, params).fetchall()
+    for k, totals in enumerate(out):
+        at = count + k * n
+        # in the order of the day's flags, so that the cells come in the order one period
+        # grouped on its own gives them
+        for row in sorted(found, key=lambda r, k=k: r[k]):
+            if not row[at]:
+                continue
+            for key in _keys(row[k], first._municipalities):
+                for column in range(n):
+                    totals[column][key] += row[at + column] or 0
+    return out
 
 
 @contextmanager
