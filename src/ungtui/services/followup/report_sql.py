@@ -161,6 +161,7 @@ _CLEAN_UP = (
 # by 50 MiB more than 16 MiB did (RSS +163 against +113 MiB), with no CPU time to show
 # for it between runs in turn (i20-report2).
 REPORT_CACHE_KIB = -16384
+TEMP_PAGE_SIZE = 16384
 
 # A person's row joined to a source whose person's id is `id` (referrals, measures,
 # agenda items): through the register's index on individual.id to its row number.
@@ -175,6 +176,12 @@ def _prepare(conn, rules: TargetGroupRules) -> int:
     """Build the temporary tables in memory with room to keep them cached; returns the
     connection's cache size to put back afterwards."""
     cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    # Larger pages for the temporary tables: fewer pages to split and walk while they
+    # are filled and read (prepare 1.20 -> 1.15 s CPU at 100,000 people, medians of six
+    # in turn). Takes effect when the connection's temporary database is made, so before
+    # anything else touches it; a pooled connection that held a report's tables is closed
+    # afterwards (store.database), so each report gets a new one.
+    conn.exec_driver_sql(f"PRAGMA temp.page_size = {TEMP_PAGE_SIZE}")
     conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
     conn.exec_driver_sql(f"PRAGMA cache_size = {REPORT_CACHE_KIB}")
     for statement in prepare_statements(rules):
