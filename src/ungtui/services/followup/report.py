@@ -331,12 +331,7 @@ def trend(
     periods = [period]
     while len(periods) < count:
         periods.append(periods[-1].previous())
-    out = []
+    periods.reverse()
     with prepared_connection(db, rules) as conn:
-        for p in reversed(periods):
-            totals = {
-                i.key: i.total()
-                for i in indicators(conn, p, rules, clock.today(), guarantees, scope=scope)
-            }
-            out.append((p, totals))
-    return out
+        found = indicators_over(conn, periods, rules, clock.today(), guarantees, scope=scope)
+    return [(p, {i.key: i.total() for i in one}) for p, one in zip(periods, found, strict=True)]
