@@ -89,7 +89,9 @@ def sql_subgroups(
     raw = person_db(facts, disability, school_change, rules)
     conn = SimpleNamespace(connection=SimpleNamespace(driver_connection=raw))
     builder = QueryBuilder(conn, Period("dates", on, on), rules, on)
-    [(keys, _)] = builder.rows("1 AS one", ":end_n", "FROM report_person i", "one", group=None)
+    [(keys, _)] = builder.rows(
+        "1 AS one", ":end_n", "FROM report_person i", "one", group=None, row="one"
+    )
     return {sub for sub, gender in keys if gender == "alla"}
 
 

@@ -261,7 +261,8 @@ def person_bounds_sql(
     columns["newc_from"] = f"COALESCE({permit_from}, {NEVER})"
     # A newcomer up to newcomer_months after the permit, that day included.
     until = months_after_number_sql(permit_from, rules.newcomer_months)
-    columns["newc_until"] = f"COALESCE({until}, 0)"
+    # (asked first: the arithmetic costs even on NULL, and most people have no permit)
+    columns["newc_until"] = f"CASE WHEN {permit_from} IS NULL THEN 0 ELSE {until} END"
     columns["est_from"] = f"COALESCE({est_from}, {NEVER})"
     columns["est_until"] = f"COALESCE({est_until}, {NEVER})"
     return columns

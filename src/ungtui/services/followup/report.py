@@ -25,7 +25,7 @@ from ungtui.domain.target_groups import GROUPS
 from ungtui.domain.text import fold
 from ungtui.services import clock
 from ungtui.services.errors import NotFound
-from ungtui.services.followup.report_indicators import family_of, indicators
+from ungtui.services.followup.report_indicators import family_of, indicators, indicators_over
 from ungtui.services.followup.report_model import (
     ALL,
     GENDER_COLUMNS,
@@ -294,14 +294,14 @@ def build_report(db: Database, period: Period, agreement_id: str | None = None) 
     guarantees = _guarantees(db, scope)
     with prepared_connection(db, rules) as conn:
         previous_period = period.previous()
+        now, before = indicators_over(
+            conn, [period, previous_period], rules, today, guarantees, scope=scope
+        )
         report = Report(
             period=period,
-            indicators=indicators(conn, period, rules, today, guarantees, scope=scope),
+            indicators=now,
             previous_period=previous_period,
-            previous={
-                i.key: i
-                for i in indicators(conn, previous_period, rules, today, guarantees, scope=scope)
-            },
+            previous={i.key: i for i in before},
             subgroups=subgroup_labels(rules, scope),
             agreement_title=agreement.title if agreement else "",
             made_on=today,
@@ -331,12 +331,7 @@ def trend(
     periods = [period]
     while len(periods) < count:
         periods.append(periods[-1].previous())
-    out = []
+    periods.reverse()
     with prepared_connection(db, rules) as conn:
-        for p in reversed(periods):
-            totals = {
-                i.key: i.total()
-                for i in indicators(conn, p, rules, clock.today(), guarantees, scope=scope)
-            }
-            out.append((p, totals))
-    return out
+        found = indicators_over(conn, periods, rules, clock.today(), guarantees, scope=scope)
+    return [(p, {i.key: i.total() for i in one}) for p, one in zip(periods, found, strict=True)]

@@ -20,7 +20,7 @@ from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
 from ungtui.domain.target_groups import REGISTERED_AT_AF, TargetGroupRules, group_on_day_sql
 from ungtui.domain.way import ESTABLISHED, OUTCOMES
 from ungtui.services.followup.report_model import ALL, Cell, Indicator, Key, Scope
-from ungtui.services.followup.report_sql import QueryBuilder, person_join
+from ungtui.services.followup.report_sql import QueryBuilder, person_join, sums_on_days
 
 # A way (w) and its person (i).
 _WAY = "FROM report_way w CROSS JOIN report_person i ON i.n = w.n WHERE 1"
@@ -85,6 +85,7 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
         _WAY + " AND w.entry_date BETWEEN :start AND :end",
         "days, COUNT(*)",
         group="days",
+        row="days",
     ):
         for key in keys:
             inflow[key] += n
@@ -103,12 +104,13 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
         "i.pid AS pid, i.multi AS multi",
         ":end_n",
         _WAY + " AND w.entry_date <= :end AND (w.exit_on IS NULL OR w.exit_on > :end)",
-        f"""multi, COUNT(*), SUM({kaa_now}), SUM(CASE WHEN {kaa_now} THEN NOT EXISTS (
+        "multi, COUNT(*), SUM(kaa_now), SUM(idle)",
+        group="multi",
+        row=f"""multi, {kaa_now} AS kaa_now, CASE WHEN {kaa_now} THEN NOT EXISTS (
               SELECT 1 FROM individual_measure im
               WHERE im.individual_id = pid AND im.deleted_at IS NULL
                 AND im.status <> 'planerad' AND im.start_date <= :end
-                AND (im.end_date IS NULL OR im.end_date >= :end)) ELSE 0 END)""",
-        group="multi",
+                AND (im.end_date IS NULL OR im.end_date >= :end)) ELSE 0 END AS idle""",
     ):
         for key in keys:
             active[key] += n
@@ -129,6 +131,7 @@ def _way_indicators(b: QueryBuilder) -> list[Indicator]:
         _WAY + " AND w.exit_on BETWEEN :start AND :end",
         "outcome, multi, COUNT(*)",
         group="outcome, multi",
+        row="outcome, multi",
     ):
         for key in keys:
             exits[outcome][key] += n
@@ -209,6 +212,7 @@ def _starts_indicators(
             GROUP BY n) m CROSS JOIN report_person i ON i.n = m.n""",
         "COUNT(*), SUM(ws), SUM(w), SUM(s)",
         4,
+        row="ws, w, s",
     )
 
     def once(codes) -> dict[Key, int]:
@@ -280,8 +284,9 @@ def _guarantee_indicators(b: QueryBuilder, guarantees: tuple[AgreementGuarantee,
             JOIN temp.report_g_rule r ON r.rule = {rule}
             WHERE w.joined_on IS NOT NULL AND i.birth_date IS NOT NULL
               AND {due} BETWEEN :start AND :end""",
-        "SUM(first_start IS NOT NULL AND first_start <= due), COUNT(*)",
+        "SUM(kept), COUNT(*)",
         2,
+        row="first_start IS NOT NULL AND first_start <= due AS kept",
         where="joined_age BETWEEN min_age AND max_age"
         " AND NOT (exit_on IS NOT NULL AND exit_on <= due"
         " AND (first_start IS NULL OR first_start > exit_on))",
@@ -330,57 +335,59 @@ def _guarantee_tables(b: QueryBuilder, guarantees: tuple[AgreementGuarantee, ...
             )
 
 
-def _people_indicators(b: QueryBuilder) -> list[Indicator]:
+def _people_indicators(bs: list[QueryBuilder]) -> list[list[Indicator]]:
     """People in the register on the period's end: with an agreement, its population;
     and their standing at AF (GGV's goals, seed 002: the young registered at AF, those
-    of them in meaningful occupation, and the openly unemployed)."""
+    of them in meaningful occupation, and the openly unemployed). For several periods
+    at once, one list each: their people are the same rows, read once."""
+    b = bs[0]
     registered = _codes(sorted(REGISTERED_AT_AF))
-    # A CASE, not an OR: SQLite would look for the measure of everyone in a programme
-    # too, and that look-up is most of what this query costs.
-    occupied = f"""CASE WHEN af IN ({registered}) THEN (CASE WHEN af = 'program' THEN 1
-              ELSE EXISTS (
-              SELECT 1 FROM individual_measure im
-              WHERE im.individual_id = pid AND im.deleted_at IS NULL
-                AND im.status <> 'planerad' AND im.start_date <= :end
-                AND (im.end_date IS NULL OR im.end_date >= :end)) END) ELSE 0 END"""
     recorded = b.raw.execute(
         "SELECT EXISTS (SELECT 1 FROM report_person WHERE af <> '')"
         " OR EXISTS (SELECT 1 FROM report_status WHERE kind = 'af')"
     ).fetchone()[0]
     if b.scope is None and not recorded:
-        return []
+        return [[] for _ in bs]
+
+    def values(k: int) -> list[str]:
+        # A CASE, not an OR: SQLite would look for the measure of everyone in a programme
+        # too, and that look-up is most of what this query costs.
+        occupied = f"""CASE WHEN af_{k} IN ({registered}) THEN (CASE WHEN af_{k} = 'program'
+              THEN 1 ELSE EXISTS (
+              SELECT 1 FROM individual_measure im
+              WHERE im.individual_id = pid AND im.deleted_at IS NULL
+                AND im.status <> 'planerad' AND im.start_date <= :end_{k}
+                AND (im.end_date IS NULL OR im.end_date >= :end_{k})) END) ELSE 0 END"""
+        return [f"af_{k} = 'oppet_arbetslos'", f"af_{k} IN ({registered})", occupied]
+
     source = "FROM report_person i WHERE 1"
     if b.scope is None:
         # Without an agreement only the AF figures are wanted: people with no AF status
         # then or now need not be read.
         source += " AND (i.af <> '' OR i.hist)"
-    people, open_unemployed, at_af, in_occupation = b.sums(
-        "i.pid AS pid",
-        ":end_n",
-        source,
-        f"COUNT(*), SUM(af = 'oppet_arbetslos'), SUM(af IN ({registered})), SUM({occupied})",
-        4,
-    )
+    found = sums_on_days(bs, "end_n", "i.pid AS pid", source, values, 4)
     out = []
-    if b.scope is not None:
-        out.append(
-            _count_indicator("personer", "Personer i målgruppen vid periodens slut", people)
-        )
-    if not recorded:
-        return out
-    out += [
-        _count_indicator("inskrivna_af", "Inskrivna på AF vid periodens slut", at_af),
-        _count_indicator(
-            "inskrivna_af_sysselsattning",
-            "Inskrivna på AF i sysselsättning (program eller insats) vid periodens slut",
-            in_occupation,
-        ),
-        _count_indicator(
-            "oppet_arbetslosa",
-            "Öppet arbetslösa (inskrivna på AF) vid periodens slut",
-            open_unemployed,
-        ),
-    ]
+    for people, open_unemployed, at_af, in_occupation in found:
+        one = []
+        if b.scope is not None:
+            one.append(
+                _count_indicator("personer", "Personer i målgruppen vid periodens slut", people)
+            )
+        if recorded:
+            one += [
+                _count_indicator("inskrivna_af", "Inskrivna på AF vid periodens slut", at_af),
+                _count_indicator(
+                    "inskrivna_af_sysselsattning",
+                    "Inskrivna på AF i sysselsättning (program eller insats) vid periodens slut",
+                    in_occupation,
+                ),
+                _count_indicator(
+                    "oppet_arbetslosa",
+                    "Öppet arbetslösa (inskrivna på AF) vid periodens slut",
+                    open_unemployed,
+                ),
+            ]
+        out.append(one)
     return out
 
 
@@ -407,9 +414,10 @@ def _referral_indicators(b: QueryBuilder) -> list[Indicator]:
            r.reply_by AS reply_by""",
         day_number_sql("s.sent_on"),
         _SENT,
-        """kind, julianday(replied_on) - julianday(sent_on) AS span,
-           COALESCE(replied_on <= reply_by, 0) AS in_time, COUNT(*)""",
+        "kind, span, in_time, COUNT(*)",
         group="kind, span, in_time",
+        row="""kind, julianday(replied_on) - julianday(sent_on) AS span,
+           COALESCE(replied_on <= reply_by, 0) AS in_time""",
     ):
         kind = kind if kind in REFERRAL_KINDS else "other"
         for key in keys:
@@ -487,10 +495,11 @@ def _track_indicators(b: QueryBuilder) -> list[Indicator]:
         "t.target_group AS target_group",
         started,
         taking_part,
-        f"SUM({in_group}), COUNT(*)",
+        "SUM(in_group), COUNT(*)",
         2,
         group="target_group",
         everyone=True,
+        row=f"target_group, {in_group} AS in_group",
     )
     return [
         _figure("jobbspar", "Jobbspår", len(tracks)),
@@ -550,19 +559,37 @@ def indicators(
     families=_FAMILIES,
     scope: Scope | None = None,
 ) -> list[Indicator]:
-    b = QueryBuilder(conn, period, rules, today, scope)
-    out: list[Indicator] = []
-    for family in families:
-        if family == "way":
-            out += _way_indicators(b)
-        elif family == "garanti":
-            out += _guarantee_indicators(b, guarantees)
-        elif family == "personer":
-            out += _people_indicators(b)
-        elif family == "remisser":
-            out += _referral_indicators(b)
-        elif family == "jobbspar":
-            out += _track_indicators(b)
-        else:
-            out += _meeting_indicators(b)
+    return indicators_over(conn, [period], rules, today, guarantees, families, scope)[0]
+
+
+def indicators_over(
+    conn,
+    periods: list[Period],
+    rules: TargetGroupRules,
+    today: date,
+    guarantees: tuple[AgreementGuarantee, ...] = (),
+    families=_FAMILIES,
+    scope: Scope | None = None,
+) -> list[list[Indicator]]:
+    """The indicators of each period; families whose rows are the same in every period
+    read them once for all."""
+    bs = [QueryBuilder(conn, period, rules, today, scope) for period in periods]
+    people = _people_indicators(bs) if "personer" in families else []
+    out: list[list[Indicator]] = []
+    for k, b in enumerate(bs):
+        found: list[Indicator] = []
+        for family in families:
+            if family == "way":
+                found += _way_indicators(b)
+            elif family == "garanti":
+                found += _guarantee_indicators(b, guarantees)
+            elif family == "personer":
+                found += people[k]
+            elif family == "remisser":
+                found += _referral_indicators(b)
+            elif family == "jobbspar":
+                found += _track_indicators(b)
+            else:
+                found += _meeting_indicators(b)
+        out.append(found)
     return out
