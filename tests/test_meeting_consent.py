@@ -162,3 +162,10 @@ def test_names_masked_and_full():
     assert masked_name("Åsa", "Öberg", date(2005, 3, 17)) == "Å.Ö. (f. 2005)"
     assert masked_name("Ali", "", None) == "A."
     assert full_name("Åsa", "Öberg", date(2005, 3, 17)) == "Åsa Öberg (f. 2005)"
+
+
+def test_initials_take_letters_only():
+    # A name typed with brackets or a stray dash: no "[." or "-." in the room.
+    assert initials("Åsa-Märta", "[Öst] Ångström") == "Å.-M.Ö.Å."
+    assert initials("Ali -", "Öztürk") == "A.Ö."
+    assert initials("[/]", "") == "?"

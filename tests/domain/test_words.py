@@ -52,3 +52,12 @@ def test_markdown_marks_are_left_out(markdown, plain):
 )
 def test_os_reasons_in_swedish(code, reason):
     assert os_reason(OSError(code, "English text")) == reason
+
+
+def test_screen_share_initials_take_letters_only():
+    from ungtui.domain.text import initials
+
+    assert initials("Åsa", "Öberg-Lind") == "Å. Ö."
+    assert initials("[bold]Åsa", "(Öberg)") == "B. Ö."  # the first letter as typed
+    assert initials("[/]", "Ek") == "E."
+    assert initials("", "") == "–"

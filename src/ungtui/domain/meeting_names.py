@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from ungtui.domain.text import first_letter
+
 
 def initials(first_name: str, last_name: str) -> str:
     """`Åsa Öberg` -> `Å.Ö.`; double names give each part: `Al-Hassan` -> `A.-H.`"""
     parts = []
     for name in (first_name, last_name):
         for word in name.split():
-            pieces = [p for p in word.split("-") if p]
-            if pieces:
-                parts.append("-".join(f"{p[0].upper()}." for p in pieces))
+            letters = [letter for p in word.split("-") if (letter := first_letter(p))]
+            if letters:
+                parts.append("-".join(f"{letter}." for letter in letters))
     return "".join(parts) or "?"
 
 

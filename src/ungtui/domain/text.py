@@ -51,10 +51,15 @@ def person_sort_key(first_name: str, last_name: str) -> str:
     return swedish_sort_key(f"{last_name}\x01{first_name}")
 
 
+def first_letter(word: str) -> str | None:
+    """The letter a name is known by: '(Åsa)' -> 'Å'; a word without letters has none."""
+    return next((c.upper() for c in word if c.isalpha()), None)
+
+
 def initials(first_name: str, last_name: str) -> str:
     """'Åsa', 'Öberg-Lind' -> 'Å. Ö.': enough for the people in the room, not for others."""
-    letters = [part.strip()[0].upper() for part in (first_name, last_name) if part.strip()]
-    return " ".join(f"{letter}." for letter in letters) or "–"
+    letters = [first_letter(part) for part in (first_name, last_name)]
+    return " ".join(f"{letter}." for letter in letters if letter) or "–"
 
 
 def plural(count: int, one: str, many: str) -> str:
