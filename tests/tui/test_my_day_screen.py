@@ -255,3 +255,21 @@ async def test_esc_from_another_section_lands_on_min_dag_itself(demo_db, opens_o
             await settle(pilot)
         assert isinstance(app.screen, MyDayScreen)
         assert app.current_mode == "min_dag"
+
+
+async def test_a_heading_opens_the_list_even_when_a_meeting_was_left_open(
+    demo_db, opens_on_min_dag
+):
+    from ungtui.tui.screens.meetings.meetings import MeetingsScreen
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key in ("f3", "enter"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+        await pilot.press("f10")
+        await settle(pilot)
+        await choose(pilot, "all:moten")
+        assert isinstance(app.screen, MeetingsScreen)

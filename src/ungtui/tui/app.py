@@ -238,8 +238,13 @@ class UngApp(UngAppBase):
     def back_to_home(self) -> None:
         """Escape on a section's first screen goes back to Min dag itself, not to what was
         opened from it earlier (F10 goes there)."""
-        self.action_section(HOME)
-        if self.current_mode == HOME:
+        self.open_section_start(HOME)
+
+    def open_section_start(self, mode: str) -> None:
+        """A section at its first screen (a list, Min dag): what was opened in it is closed,
+        a form with typed changes asking first."""
+        self.action_section(mode)
+        if self.current_mode == mode:
             self.back_to_section_start()
 
     def action_new_individual(self) -> None:

@@ -55,5 +55,8 @@ class UngAppBase(App[None]):
     def back_to_section_start(self) -> None:
         raise NotImplementedError
 
+    def open_section_start(self, mode: str) -> None:
+        raise NotImplementedError
+
     def action_section(self, mode: str) -> None:
         raise NotImplementedError

@@ -182,8 +182,9 @@ class MyDayScreen(UngScreen[None]):
 
     def _open_all(self, key: str) -> None:
         app = self.app
+        # A heading promises the whole list: the section's start, not a record left open there.
         if key == "remisser":
-            app.action_section("remisser")
+            app.open_section_start("remisser")
         elif key == "atgarder":
             from ungtui.tui.screens.meetings.meeting_actions import OpenActionsScreen
 
@@ -197,14 +198,14 @@ class MyDayScreen(UngScreen[None]):
 
             app.push_screen(FollowUpsDueScreen())
         elif key == "moten":
-            app.action_section("moten")
+            app.open_section_start("moten")
         elif key == "synk":
             self._open_sync(None)
 
     def _open_sync(self, organisation_id: str | None) -> None:
         from ungtui.tui.screens.sync.sync import SyncScreen
 
-        self.app.action_section("synk")
+        self.app.open_section_start("synk")
         screen = self.app.screen
         if isinstance(screen, SyncScreen):
             screen.prepare_export(organisation_id)
