@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
-from tests.tui.helpers import row_text, settle, type_text
+from tests.tui.helpers import row_text, screen_text, settle, type_text
 from ungtui.services.people.individuals import IndividualInput, save_individual
 from ungtui.services.people.organisations import current_user, list_organisations, register_user
 from ungtui.services.processes import processes as svc
@@ -292,3 +292,21 @@ async def test_after_setup_one_key_loads_the_starting_content(tmp_path):
         "212000-0563"
     ]
     db.close()
+
+
+async def test_slash_is_offered_only_outside_the_search_field(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        search = app.screen.query_one("#process-search", Input)
+        assert search.has_focus
+        assert "/ Sök" not in screen_text(pilot).splitlines()[-1]
+        await pilot.press("tab")  # to the filters, out of the field
+        await settle(pilot)
+        assert not search.has_focus
+        assert "/ Sök" in screen_text(pilot).splitlines()[-1]
+        await pilot.press("slash")
+        await settle(pilot)
+        assert search.has_focus and search.value == ""

@@ -214,6 +214,13 @@ class ProcessesScreen(PagedTableScreen[ProcessRow]):
     def action_focus_search(self) -> None:
         self.set_focus(self.query_one("#process-search", Input))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the search field "/" is a character typed: the footer does not offer it there.
+        if action == "focus_search":
+            focused = self.focused
+            return not (isinstance(focused, Input) and focused.id == "process-search")
+        return True
+
     def action_back(self) -> None:
         """Esc steps back one level: out of the search field (clearing it), then to Min dag."""
         search_field = self.query_one("#process-search", Input)
