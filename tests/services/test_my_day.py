@@ -109,7 +109,7 @@ def test_my_open_actions_from_meetings(db, user, world):
     found = part(my_day(db, user, today=TODAY), "atgarder")
     assert texts(found) == [
         ("", "Boka rum · försenad sedan 2026-11-20 · möte 2026-11-17", True),
-        ("", "Skicka schema · klart 2026-12-04 · möte 2026-11-17", False),
+        ("", "Skicka schema · klart senast 2026-12-04 · möte 2026-11-17", False),
     ]
 
 

@@ -186,7 +186,7 @@ def actions(conn: sqlite3.Connection, user: CurrentUser, today: date) -> DayPart
             due = (
                 f" · försenad sedan {due_on.isoformat()}"
                 if late
-                else f" · klart {when(due_on, today)}"
+                else f" · klart senast {when(due_on, today)}"
             )
         where_from = f" · möte {_local(starts_at):%Y-%m-%d}" if starts_at else ""
         # As in the list of open actions: a person at the least identifying level.
