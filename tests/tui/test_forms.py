@@ -194,3 +194,26 @@ async def test_dates_are_read_back_as_they_are_typed(demo_db):
         await settle(pilot)
         hint = str(app.screen.query_one("#field-reply_by .field-hint", Static).render())
         assert hint == "10 arbetsdagar från i dag; helgdagar räknas inte."
+
+
+async def test_a_save_after_a_refused_one_leaves_only_its_own_message(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        form = app.screen
+        form.query_one("#identity", Input).focus()
+        await type_text(pilot, "20050317-9807")  # wrong check digit
+        await keys(pilot, "ctrl+s")
+        assert app.screen is form
+        assert [n.message for n in app._notifications] == [
+            "Rätta de markerade fälten. Inget har sparats."
+        ]
+        await keys(pilot, "ctrl+u")
+        await type_text(pilot, "20050317-9806")
+        form.query_one("#first_name", Input).focus()
+        await type_text(pilot, "Åsa")
+        await keys(pilot, "ctrl+s")
+        assert app.screen is not form
+        messages = [n.message for n in app._notifications]
+        assert len(messages) == 1 and "Rätta" not in messages[0]

@@ -78,3 +78,4 @@ async def test_a_form_left_in_another_section_is_shown_again_and_ctrl_q_twice_qu
         assert app.return_code is None
         await pilot.press("ctrl+q")
         assert app.return_code == 0
+

@@ -132,6 +132,8 @@ class FormBehaviour(UngScreen[ScreenResultType]):
         except ServiceError as exc:
             self.notify(str(exc), severity="error", timeout=error_timeout)
             return
+        # "Rätta de markerade fälten" from a try before is no longer true.
+        self.app.call_from_thread(self.app.clear_notifications)
         if done is not None:
             self.notify(done if isinstance(done, str) else done(saved))
         self.app.call_from_thread(self.dismiss, result(saved))
