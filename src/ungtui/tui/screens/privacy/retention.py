@@ -108,7 +108,11 @@ class RetentionScreen(UngScreen[None]):
             )
             return
         self.app.call_from_thread(self.query_one("#years-error", Static).update, "")
-        self.notify(f"{user.organisation_name} sparar avslutade ärenden i {years} år.")
+        # The years only change the list below; nothing is erased before r and its question.
+        self.notify(
+            f"{user.organisation_name} sparar avslutade ärenden i {years} år. "
+            "Listan visar vilka som kan gallras; inget raderas förrän du trycker r."
+        )
         self.app.call_from_thread(self.query_one("#candidates", DataTable).focus)
         self.load()
 
