@@ -107,9 +107,14 @@ async def test_add_with_a_bad_number_then_a_good_one(demo_db):
         await type_text(pilot, "0503179806")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, IndividualsScreen)
         with demo_db.session() as s:
             [saved] = s.exec(select(Individual).where(Individual.first_name == "Märit")).all()
+        # Her own page opens, where consent and the way come next; Esc leads to the list.
+        assert isinstance(app.screen, IndividualDetailScreen)
+        assert app.screen.individual_id == saved.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualsScreen)
         assert saved.identity_number == "20050317-9806"
         assert saved.gender == "kvinna"  # taken from the number when left as unknown
 

@@ -366,7 +366,14 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
     def action_new(self) -> None:
         from ungtui.tui.screens.people.individual_form import IndividualFormScreen
 
-        self.app.push_screen(IndividualFormScreen(None), self._after_save)
+        self.app.push_screen(IndividualFormScreen(None), self._after_new)
+
+    def _after_new(self, saved_id: str | None) -> None:
+        # The new person's own page, where consent and the way come next; the list behind
+        # it may still hold an older search that she is not in.
+        if saved_id:
+            self.reload()
+            self.app.open_person(saved_id)
 
     def action_edit(self) -> None:
         from ungtui.tui.screens.people.individual_form import IndividualFormScreen
