@@ -248,3 +248,16 @@ def test_working_days_until_a_day():
     assert working_days_until(tuesday, date(2026, 12, 6)) == 3
     # Julafton to annandag jul are not working days; 28 Dec (Monday) is the 17th.
     assert working_days_until(tuesday, date(2026, 12, 28)) == 17
+
+
+def test_the_inbox_taken_out_as_a_list_is_the_one_on_screen(db, user, miriam, af, person):
+    from ungtui.services.privacy.list_export import referral_rows
+
+    make(db, user, person, miriam)
+    make(db, af, person, user)
+    make(db, af, person, user, unit=False)
+    exported = [row for _, row in referral_rows(db, user, ("inbox",), False, False)]
+    assert sorted((row[0], row[3], row[9]) for row in exported) == [
+        ("Inkorg", "Skickad", "Malmö stad"),
+        ("Inkorg", "Skickad", "Malmö stad, Jobbcenter Unga"),
+    ]
