@@ -188,12 +188,13 @@ async def test_dates_are_read_back_as_they_are_typed(demo_db):
         await type_text(pilot, "+3 ad")
         await settle(pilot)
         hint = str(app.screen.query_one("#field-reply_by .field-hint", Static).render())
-        assert hint == "→ fredag 2026-11-27 · 10 arbetsdagar från i dag; helgdagar räknas inte."
+        # The hint says what the typed day means, not the default's 10 working days.
+        assert hint == "→ fredag 2026-11-27 · 3 arbetsdagar från i dag; helgdagar räknas inte."
         field.value = ""
         await type_text(pilot, "sen")
         await settle(pilot)
         hint = str(app.screen.query_one("#field-reply_by .field-hint", Static).render())
-        assert hint == "10 arbetsdagar från i dag; helgdagar räknas inte."
+        assert hint == "Till exempel 2026-12-01, idag, imorgon, fre, 1/12, +14 eller +3 ad."
 
 
 async def test_a_save_after_a_refused_one_leaves_only_its_own_message(demo_db):

@@ -155,7 +155,7 @@ async def test_inbox_shows_the_overdue_referral_first_with_a_text_marker(world):
             [
                 "FÖRSENAD",
                 "2026-11-16",
-                "Skickad",
+                "Ny",  # not received here yet: what "(1 nya)" counts
                 "Öberg, Åsa",
                 "Arbetsträning",
                 "från Arbetsförmedlingen",
@@ -230,6 +230,7 @@ async def test_send_with_consent(world):
             "Får skickas: Samtycke från Malmö stad – Arbetsmarknadsenheten till "
             "Arbetsförmedlingen för remiss eller anvisning till insats gäller."
         )
+        await pilot.press("tab")  # from Datum to the note
         await type_text(pilot, "Ringt Karin")
         await pilot.press("enter")
         await settle(pilot)

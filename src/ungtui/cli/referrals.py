@@ -57,7 +57,7 @@ def _days(db, value: str | None) -> int:
     return 0
 
 
-def _rows(db, view: str, organisation_id: str, include_ended: bool) -> Iterator:
+def _rows(db, view: str, user, include_ended: bool) -> Iterator:
     from ungtui.services.referrals.referrals import list_referrals
 
     offset = 0
@@ -65,7 +65,8 @@ def _rows(db, view: str, organisation_id: str, include_ended: bool) -> Iterator:
         page = list_referrals(
             db,
             view,
-            organisation_id=organisation_id,
+            organisation_id=user.organisation_id,
+            own_unit_id=user.unit_id,
             include_ended=include_ended,
             offset=offset,
             limit=PAGE,
@@ -95,7 +96,7 @@ def _list(db, *, overdue_only: bool, include_ended: bool) -> int:
             "Databasen har ingen användare än. Öppna programmet en gång och ange vem "
             "du är; remisslistorna visas för din organisation."
         )
-    counts = view_counts(db, user.organisation_id)
+    counts = view_counts(db, user.organisation_id, own_unit_id=user.unit_id)
     print(
         f"Remisser för {user.organisation_name}: {counts.overdue} försenade, "
         f"{counts.inbox} i inkorgen ({counts.inbox_new} nya), {counts.sent} skickade."
@@ -106,7 +107,7 @@ def _list(db, *, overdue_only: bool, include_ended: bool) -> int:
         print(f"{VIEWS[view]}:")
         print(f"{'':<9}{'Svara senast':<12}  {'Läge':<11} {'Person':<26}  Remiss")
         found = False
-        for row in _rows(db, view, user.organisation_id, include_ended):
+        for row in _rows(db, view, user, include_ended):
             found = True
             print(line(row))
         if not found:

@@ -85,3 +85,16 @@ def working_days_between(start: date, end: date) -> int:
         return -working_days_between(end, start)
     days = (start + timedelta(days=offset) for offset in range(1, (end - start).days + 1))
     return sum(1 for day in days if is_working_day(day))
+
+
+def working_days_until(start: date, end: date) -> int:
+    """How many working days from `start` (not counted) up to and including `end`: the
+    count `add_working_days(start, n)` needs to reach `end` when `end` is a working day.
+    0 when `end` is not after `start`."""
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count

@@ -385,6 +385,7 @@ def referral_rows(
             view,
             organisation_id=user.organisation_id,
             unit_id=unit_id if view != "overdue" else None,
+            own_unit_id=user.unit_id,
             include_ended=include_ended,
             offset=offset,
             limit=PAGE,

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from ungtui.domain import purposes as purpose_vocabulary
 from ungtui.domain.data_categories import ARBETE, CATEGORIES, IDENTITET
-from ungtui.domain.disclosure import Holder, disclosed_categories, same_secrecy
+from ungtui.domain.disclosure import Holder, disclosed_categories, names, same_secrecy
 from ungtui.domain.install_settings import REPLY_WORKING_DAYS
 from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.referral_states import (
@@ -63,7 +63,6 @@ from ungtui.store.models import (
     Unit,
 )
 from ungtui.sync import holders
-from ungtui.sync.organisations import organisation_keys
 from ungtui.sync.sharing import load_facts
 
 DEFAULT_REPLY_DAYS = REPLY_WORKING_DAYS.default
@@ -214,6 +213,7 @@ class ReferralDetail:
     available: list[str] = field(default_factory=list)  # actions this user may take now
     # The receiver's steps this user (the sender) may record for a receiver without ungtui.
     for_receiver: list[str] = field(default_factory=list)
+    is_sender: bool = False  # this user's unit sent it: may change it while not locked
 
     @property
     def state_label(self) -> str:
@@ -345,7 +345,7 @@ def update_referral(
     default_reply = default_reply_by(db, today)
     with UnitOfWork(db, actor.staff_id) as uow:
         referral = _get(uow.session, referral_id)
-        if referral.from_organisation_id != actor.organisation_id:
+        if not _roles(uow.session, referral, actor)[0]:
             raise ServiceError("Bara avsändaren kan ändra remissen.")
         lock = content_lock_reason(_derive(uow.session, referral_id)[0].state)
         if lock:
@@ -534,8 +534,7 @@ def add_note(
         raise ValidationError({"note": "Skriv anteckningen."})
     with UnitOfWork(db, actor.staff_id) as uow:
         referral = _get(uow.session, referral_id)
-        sender, receiver, me = _parties(uow.session, referral, actor)
-        if me not in (sender, receiver):
+        if not any(_roles(uow.session, referral, actor)):
             raise ServiceError("Bara avsändaren och mottagaren kan skriva i remissen.")
         uow.create(
             ReferralEvent(
@@ -553,21 +552,27 @@ def add_note(
         _store_state(uow, referral.id)
 
 
-def _parties(
+def _actor_holder(session: Session, actor: CurrentUser) -> Holder:
+    conn = session.connection()
+    holder = holders.unit_holders(conn).get(actor.unit_id) if actor.unit_id else None
+    found = holder or holders.organisation_holder(conn, actor.organisation_id)
+    assert found is not None
+    return found
+
+
+def _roles(
     session: Session, referral: Referral, actor: CurrentUser | None
-) -> tuple[str | None, str | None, str | None]:
-    """(sender, receiver, actor) organisations by identity (their number): a party is
-    itself whichever record of it the referral or the user came with."""
-    keys = organisation_keys(session.connection())
-
-    def key(org_id: str | None) -> str | None:
-        return keys.get(org_id, org_id) if org_id else None
-
-    return (
-        key(referral.from_organisation_id),
-        key(referral.to_organisation_id),
-        key(actor.organisation_id) if actor else None,
-    )
+) -> tuple[bool, bool]:
+    """(is the actor the sender, is the actor the receiver). A party is the secrecy domain
+    (nämnd) of the unit the referral names, within its organisation by identity (its
+    number), so either install's record of the organisation counts. Units of one kommun
+    are separate parties: Jobbcenter Unga neither receives nor withdraws for
+    Socialtjänsten. A referral to an organisation without a unit is for any part of it."""
+    if actor is None:
+        return False, False
+    sender, receiver = _parties_as_holders(session, referral)
+    me = _actor_holder(session, actor)
+    return names(sender, me), names(receiver, me)
 
 
 def _check_side(
@@ -582,28 +587,42 @@ def _check_side(
     it by sync. The sender may record the receiver's step only for a receiver who does not
     use ungtui, and says so (`for_receiver`); the history shows it. Returns whether the
     step is recorded for the receiver."""
-    sender, receiver, me = _parties(session, referral, actor)
-    names = {
-        org_id: (org.name if (org := session.get(Organisation, org_id)) else "okänd")
-        for org_id in (referral.from_organisation_id, referral.to_organisation_id)
-    }
-    sender_name = names[referral.from_organisation_id]
-    receiver_name = names[referral.to_organisation_id]
+    is_sender, is_receiver = _roles(session, referral, actor)
+    sender_name, receiver_name = _party_names(session, referral)
     if transition.side == SENDER:
-        if me == sender:
+        if is_sender:
             return False
         raise ServiceError(f"Bara avsändaren ({sender_name}) kan {transition.verb} remissen.")
-    if me == receiver:
+    if is_receiver:
         return False
-    if me == sender and for_receiver:
+    if is_sender and for_receiver:
         return True
-    if me == sender:
+    if is_sender:
         raise ServiceError(
             f"Det är mottagarens steg: {receiver_name} gör det i sin ungtui, och det kommer "
             "hit med nästa fil. Använder mottagaren inte ungtui kan du registrera svaret åt "
             "mottagaren; historiken visar då att du gjorde det."
         )
     raise ServiceError(f"Bara mottagaren ({receiver_name}) kan {transition.verb} remissen.")
+
+
+def _party_names(session: Session, referral: Referral) -> tuple[str, str]:
+    """The sender's and the receiver's names as the messages say them: the organisations,
+    or within one organisation its units, since those are the parties there."""
+
+    def name(model, row_id: str | None) -> str | None:
+        row = session.get(model, row_id) if row_id else None
+        return row.name if row else None
+
+    from_org = name(Organisation, referral.from_organisation_id)
+    to_org = name(Organisation, referral.to_organisation_id)
+    sender, receiver = _parties_as_holders(session, referral)
+    if sender.organisation != receiver.organisation:
+        return from_org or "okänd", to_org or "okänd"
+    return (
+        _party(from_org, name(Unit, referral.from_unit_id)),
+        _party(to_org, name(Unit, referral.to_unit_id)),
+    )
 
 
 def _available(
@@ -613,13 +632,13 @@ def _available(
     receiver without ungtui)."""
     if actor is None:
         return [], []
-    sender, receiver, me = _parties(session, referral, actor)
+    is_sender, is_receiver = _roles(session, referral, actor)
     own, for_receiver = [], []
     for action in legal_actions(state):
         side = TRANSITIONS[action].side
-        if (side == SENDER and me == sender) or (side == RECEIVER and me == receiver):
+        if (side == SENDER and is_sender) or (side == RECEIVER and is_receiver):
             own.append(action)
-        elif side == RECEIVER and me == sender:
+        elif side == RECEIVER and is_sender:
             for_receiver.append(action)
     return own, for_receiver
 
@@ -755,11 +774,32 @@ def _party(org: str | None, unit: str | None) -> str:
     return org or unit or "okänd"
 
 
+def _to_us(session: Session, organisation_id: str | None, own_unit_id: str | None):
+    """Referrals addressed to the user's part of the organisation and not sent from the
+    user's own unit. The part is the secrecy domain (nämnd) of the user's unit: a referral
+    to KAA-enheten is not Jobbcenter Unga's even though both are Malmö stad's; one to the
+    organisation without a unit is for every part of it. Without `own_unit_id` (a caller
+    that knows only the organisation): everything addressed to the organisation."""
+    to_org = Referral.to_organisation_id == organisation_id
+    if not own_unit_id:
+        return to_org
+    units = holders.unit_holders(session.connection())
+    mine = units.get(own_unit_id)
+    ours = [unit for unit, holder in units.items() if holder == mine] or [own_unit_id]
+    return and_(
+        to_org,
+        or_(col(Referral.to_unit_id).is_(None), col(Referral.to_unit_id).in_(ours)),
+        or_(col(Referral.from_unit_id).is_(None), Referral.from_unit_id != own_unit_id),
+    )
+
+
 def _view_conditions(
+    session: Session,
     view: str,
     *,
     organisation_id: str | None,
     unit_id: str | None,
+    own_unit_id: str | None,
     individual_ids: list[str] | None,
     include_ended: bool,
     today: date,
@@ -767,7 +807,7 @@ def _view_conditions(
     state = ReferralState.state
     conditions: list = [col(Referral.deleted_at).is_(None)]
     if view == "inbox":
-        conditions += [Referral.to_organisation_id == organisation_id, state != "draft"]
+        conditions += [_to_us(session, organisation_id, own_unit_id), state != "draft"]
         if unit_id:
             conditions.append(Referral.to_unit_id == unit_id)
     elif view == "sent":
@@ -775,7 +815,7 @@ def _view_conditions(
         if unit_id:
             conditions.append(Referral.from_unit_id == unit_id)
     elif view == "overdue":
-        mine = [Referral.to_organisation_id == organisation_id]
+        mine = [_to_us(session, organisation_id, own_unit_id)]
         mine.append(Referral.from_organisation_id == organisation_id)
         if organisation_id is not None:
             conditions.append(or_(*mine))
@@ -808,21 +848,28 @@ def list_referrals(
     *,
     organisation_id: str | None = None,
     unit_id: str | None = None,
+    own_unit_id: str | None = None,
     individual_id: str | None = None,
     include_ended: bool = False,
     offset: int = 0,
     limit: int = 100,
     today: date | None = None,
 ) -> list[ReferralRow]:
-    """One page of a view: "inbox", "sent", "overdue" (for `organisation_id`) or "person"."""
+    """One page of a view: "inbox", "sent", "overdue" (for `organisation_id`) or "person".
+
+    `own_unit_id` is the user's unit: the inbox (and the overdue view's incoming side)
+    then holds what is addressed to that unit's nämnd, not what it sent itself. `unit_id`
+    narrows a view further to that one unit ("Min enhet")."""
     today = today or clock.today()
     refresh_states(db)
     with db.session() as session:
         members = same_person_ids(session, individual_id) if individual_id else None
         conditions = _view_conditions(
+            session,
             view,
             organisation_id=organisation_id,
             unit_id=unit_id,
+            own_unit_id=own_unit_id,
             individual_ids=members,
             include_ended=include_ended,
             today=today,
@@ -881,6 +928,7 @@ def count_referrals(
     *,
     organisation_id: str | None = None,
     unit_id: str | None = None,
+    own_unit_id: str | None = None,
     individual_id: str | None = None,
     include_ended: bool = False,
     today: date | None = None,
@@ -890,9 +938,11 @@ def count_referrals(
     with db.session() as session:
         members = same_person_ids(session, individual_id) if individual_id else None
         conditions = _view_conditions(
+            session,
             view,
             organisation_id=organisation_id,
             unit_id=unit_id,
+            own_unit_id=own_unit_id,
             individual_ids=members,
             include_ended=include_ended,
             today=today,
@@ -906,23 +956,30 @@ def count_referrals(
 
 
 def view_counts(
-    db: Database, organisation_id: str, *, unit_id: str | None = None, today: date | None = None
+    db: Database,
+    organisation_id: str,
+    *,
+    unit_id: str | None = None,
+    own_unit_id: str | None = None,
+    today: date | None = None,
 ) -> ViewCounts:
-    """The numbers on the section's title: open referrals in each view, in one query."""
+    """The numbers on the section's title: open referrals in each view, in one query;
+    `unit_id` and `own_unit_id` as for `list_referrals`."""
     today = today or clock.today()
     refresh_states(db)
     state = ReferralState.state
     open_ = col(state).not_in(ENDED)
-    to_us = Referral.to_organisation_id == organisation_id
-    if unit_id:
-        to_us = and_(to_us, Referral.to_unit_id == unit_id)
     from_us = Referral.from_organisation_id == organisation_id
+    if unit_id:
+        from_us = and_(from_us, Referral.from_unit_id == unit_id)
     awaiting_late = and_(col(state).in_(AWAITING_REPLY), col(Referral.reply_by) < today)
 
     def total(condition) -> object:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), literal(0))
 
     with db.session() as session:
+        addressed = _to_us(session, organisation_id, own_unit_id)
+        to_us = and_(addressed, Referral.to_unit_id == unit_id) if unit_id else addressed
         inbox, new, sent, overdue = session.exec(
             select(
                 total(and_(to_us, open_, state != "draft")),
@@ -930,7 +987,8 @@ def view_counts(
                 total(and_(from_us, open_)),
                 total(
                     and_(
-                        or_(Referral.to_organisation_id == organisation_id, from_us), awaiting_late
+                        or_(addressed, Referral.from_organisation_id == organisation_id),
+                        awaiting_late,
                     )
                 ),
             )
@@ -971,6 +1029,7 @@ def get_referral(
             for e in events
         }
         available, for_receiver = _available(session, actor, referral, derived.state)
+        is_sender = _roles(session, referral, actor)[0]
     applied = set(derived.applied)
     ordered = sorted(events, key=lambda e: (e.at or _NO_TIME, e.id))
     return ReferralDetail(
@@ -1003,4 +1062,5 @@ def get_referral(
         ],
         available=available,
         for_receiver=for_receiver,
+        is_sender=is_sender,
     )

@@ -209,12 +209,10 @@ class ReferralDetailScreen(UngScreen[None]):
         if action == "step":
             return self.detail is not None and parameters[0] in self.detail.available
         if action == "edit":
-            user = self.app.user
             return (
                 self.detail is not None
                 and self.detail.lock_reason is None
-                and user is not None
-                and user.organisation_id == self.detail.referral.from_organisation_id
+                and self.detail.is_sender
             )
         if action == "for_receiver":
             return self.detail is not None and bool(self.detail.for_receiver)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, Select, Static
 
+from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.purposes import PURPOSES, REFERRAL_DEFAULT, referral_purpose
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
-from ungtui.domain.text import display_name
+from ungtui.domain.text import display_name, plural
+from ungtui.domain.working_days import is_working_day, working_days_until
+from ungtui.services import clock
 from ungtui.services.people.individuals import get_individual
 from ungtui.services.referrals.referrals import (
     Receiver,
@@ -26,6 +31,26 @@ from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.form import DateInput, FormField
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
+
+
+def reply_hint(text: str, today: date, default_days: int) -> str:
+    """The hint under "Svara senast" for what is typed: an empty field gets the default
+    number of working days; a day says how far it is from today; anything else, nothing."""
+    if not text.strip():
+        return f"Tomt: {default_days} arbetsdagar från i dag; helgdagar räknas inte."
+    try:
+        day = parse_day(text, today)
+    except ValueError:
+        return ""
+    if day < today:
+        return "i det förflutna: svara senast kan inte ligga före i dag."
+    if day == today:
+        return "i dag."
+    count = working_days_until(today, day)
+    hint = f"{plural(count, 'arbetsdag', 'arbetsdagar')} från i dag; helgdagar räknas inte."
+    if not is_working_day(day):
+        hint += " Dagen är ingen arbetsdag."
+    return hint
 
 
 class ReferralFormScreen(FormScreen[str | None]):
@@ -47,6 +72,7 @@ class ReferralFormScreen(FormScreen[str | None]):
         self._receivers: dict[str, Receiver] = {}
         self._filling = True
         self._person_name = ""
+        self._reply_days: int | None = None  # the install's default, once read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,17 +143,22 @@ class ReferralFormScreen(FormScreen[str | None]):
         person = get_individual(db, self.individual_id).individual
         name = display_name(person.first_name, person.last_name)
         detail = get_referral(db, self.referral_id) if self.referral_id else None
-        hint = f"{reply_working_days(db)} arbetsdagar från i dag; helgdagar räknas inte."
         self.app.call_from_thread(
-            self._fill, name, receivers(db), detail, default_reply_by(db).isoformat(), hint
+            self._fill,
+            name,
+            receivers(db),
+            detail,
+            default_reply_by(db).isoformat(),
+            reply_working_days(db),
         )
 
-    def _fill(self, name, choices: list[Receiver], detail, reply_by: str, hint: str) -> None:
+    def _fill(self, name, choices: list[Receiver], detail, reply_by: str, days: int) -> None:
         self._person_name = name
         self._show_title()
         self._receivers = {r.id: r for r in choices}
+        self._reply_days = days
         self.query_one("#to_organisation_id", Select).set_options([(r.name, r.id) for r in choices])
-        self.query_one("#field-reply_by", FormField).set_hint(hint)
+        self._show_reply_hint()
         if detail is None:
             self.query_one("#reply_by", Input).value = reply_by
             self.query_one("#purpose", Input).value = input_value(self._purpose)
@@ -149,6 +180,21 @@ class ReferralFormScreen(FormScreen[str | None]):
         self.query_one("#reply_by", Input).value = r.reply_by.isoformat()
         self.call_after_refresh(setattr, self, "_filling", False)
         self.call_after_refresh(self.mark_clean)
+
+    @on(Input.Changed, "#reply_by")
+    def _reply_by_changed(self) -> None:
+        self._show_reply_hint()
+
+    def _show_reply_hint(self) -> None:
+        """What the typed day means for the receiver; the field reads the day back before
+        it. Nothing of its own while the text is not a day (the field then shows how to
+        type one)."""
+        if self._reply_days is None:
+            return
+        text = self.query_one("#reply_by", Input).value
+        self.query_one("#field-reply_by", FormField).set_hint(
+            reply_hint(text, clock.today(), self._reply_days)
+        )
 
     def _show_title(self, _share: bool = False) -> None:
         title = "Ändra remiss" if self.referral_id else "Ny remiss"

@@ -93,9 +93,11 @@ class StepScreen(FormDialog[str | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        first = "#reason" if self.transition and self.transition.requires_reason else "#note"
-        if self.transition and self.transition.requires_outcome:
-            first = "#outcome"
+        # The top field first, as on every form: a date typed at once lands in Datum (its
+        # text selected, so typing replaces today), not in the note below it, where it
+        # would be saved as text beside today's date. The required fields follow on Tab,
+        # and Ctrl+S without them puts the cursor there.
+        first = "#happened_on" if self.transition is not None else "#note"
         self.query_one(first).focus()
         if self.action == "send":
             self._check_consent()

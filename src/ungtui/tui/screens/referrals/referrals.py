@@ -36,6 +36,10 @@ COLUMNS = (
 )
 
 
+# A referral in the inbox that is not received yet: what "(n nya)" in the title counts.
+NEW = "Ny"
+
+
 class ReferralTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Öppna", id="open")]
 
@@ -53,12 +57,17 @@ def counterpart(row: ReferralRow, organisation_id: str | None) -> str:
     return f"{row.from_organisation} → {row.to_organisation}"
 
 
-def cells(row: ReferralRow, organisation_id: str | None, share: bool = False) -> tuple:
+def cells(
+    row: ReferralRow, organisation_id: str | None, share: bool = False, inbox: bool = False
+) -> tuple:
+    """`inbox`: the rows are addressed to the user, so one still in "sent" has not been
+    received here yet; it reads "Ny", as the title counts it."""
     style = WARNING_STYLE if row.overdue else ""
+    new = inbox and row.state == "sent"
     return (
         Text(OVERDUE if row.overdue else "", style=style),
         Text(row.reply_by.isoformat(), style=style),
-        row.state_label,
+        Text(NEW, style="bold") if new else row.state_label,
         shown_name(row.person, share),
         row.measure,
         counterpart(row, organisation_id),
@@ -112,8 +121,12 @@ class ReferralListScreen(PagedTableScreen[ReferralRow]):
     def show_rows(self, table: DataTable, rows: list[ReferralRow], first: bool) -> None:
         user = self.app.user
         organisation_id = user.organisation_id if user else None
+        inbox = self.is_inbox()
         for row in rows:
-            table.add_row(*cells(row, organisation_id, self.app.screen_share), key=row.id)
+            table.add_row(*cells(row, organisation_id, self.app.screen_share, inbox), key=row.id)
+
+    def is_inbox(self) -> bool:
+        return False
 
     def page_shown(self, page: Page[ReferralRow], first: bool) -> None:
         if first and page.extra is not None:
@@ -179,11 +192,15 @@ class ReferralsScreen(ReferralListScreen):
         yield Static("", id="referral-status")
         yield KeyFooter()
 
+    def is_inbox(self) -> bool:
+        return self.view == "inbox"
+
     def _scope(self) -> dict:
         user = self.app.user
         return dict(
             organisation_id=user.organisation_id if user else None,
             unit_id=user.unit_id if user and self.unit_only else None,
+            own_unit_id=user.unit_id if user else None,
         )
 
     def _query(self, offset: int, limit: int) -> list[ReferralRow]:
