@@ -82,7 +82,7 @@ async def ours(path: Path, rounds: int) -> list[float]:
                 update_status()
 
             screen._update_status = record
-            await wait_for(lambda: screen._shown_once, "listan i ungtui")
+            await wait_for(lambda: screen._loaded > 0, "listan i ungtui")
             await pilot.press("slash")
             field = screen.query_one("#search")
             for round_ in range(rounds + 1):

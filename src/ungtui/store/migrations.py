@@ -793,6 +793,42 @@ ALTER TABLE sync_sent ADD COLUMN categories VARCHAR;
 ALTER TABLE sync_site ADD COLUMN domain VARCHAR;
 """
 
+# Issue 20: search-as-you-type over 100,000 people. A rare word in the search made SQLite
+# read the whole list index (instr on every search_key, 35-40 ms); a trigram index finds
+# the few people whose search_key holds it. Install-local derived data like
+# work_process_fts: triggers keep it in step with every write, typed, imported or synced,
+# and it never travels. What it holds and how it is read: store/person_search.py.
+# - The row is the person's rowid in `individual`, so a page joins by rowid. The table has
+#   indexes, so VACUUM keeps its rowids; a later step that copies `individual` to a new
+#   table must refill this index (person_search.REFILL). A write removes the row's old
+#   entry and adds it anew (an upsert's DO UPDATE overrides OR REPLACE inside a trigger),
+#   so an entry left behind is replaced and one gone missing comes back with the next
+#   change to the person.
+# - The indexed text is search_key plus a space, so every two letters of a key begin a
+#   trigram and a two-letter word can be found through the trigrams it begins
+#   (individual_trigram lists them).
+# - detail=none keeps only which rows hold a trigram, not where: the index is a third of
+#   the size and cheaper to write, and it is only ever a first sieve; the search still
+#   checks instr(search_key, word) on every row it shows or counts.
+V_PERSON_SEARCH = """
+CREATE VIRTUAL TABLE individual_search USING fts5(
+    search_key, tokenize = 'trigram case_sensitive 1', detail = none, columnsize = 0
+);
+CREATE VIRTUAL TABLE individual_trigram USING fts5vocab(individual_search, row);
+CREATE TRIGGER individual_search_insert AFTER INSERT ON individual BEGIN
+    DELETE FROM individual_search WHERE rowid = new.rowid;
+    INSERT INTO individual_search (rowid, search_key) VALUES (new.rowid, new.search_key || ' ');
+END;
+CREATE TRIGGER individual_search_update AFTER UPDATE OF search_key ON individual BEGIN
+    DELETE FROM individual_search WHERE rowid = old.rowid;
+    INSERT INTO individual_search (rowid, search_key) VALUES (new.rowid, new.search_key || ' ');
+END;
+CREATE TRIGGER individual_search_delete AFTER DELETE ON individual BEGIN
+    DELETE FROM individual_search WHERE rowid = old.rowid;
+END;
+INSERT INTO individual_search (rowid, search_key) SELECT rowid, search_key || ' ' FROM individual;
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
@@ -806,6 +842,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (10, V_RULES),
     (11, V_SYNC_AUTHORITY),
     (12, V_LAWFUL_SHARING),
+    (13, V_PERSON_SEARCH),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

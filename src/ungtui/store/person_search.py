@@ -1,0 +1,99 @@
+"""The trigram index over the people's search keys (migrations.V_PERSON_SEARCH).
+
+The register's search matches every word of the search inside `individual.search_key`
+(instr). Without help SQLite reads the list index until a page is full, and a rare word
+makes that the whole index: 35-40 ms at 100,000 people. This module asks the trigram
+index first which rows can hold every word, and when those are few the list reads only
+them (by rowid) and sorts them. The index is a sieve, never the answer: every row shown
+or counted still passes instr, so the rows, their order and the counts are those of the
+plain scan.
+
+- A word of three letters or more: the rows holding all its trigrams.
+- A word of two letters: the rows holding any trigram that begins with it. The indexed
+  text ends in a space, so two letters at the end of a key begin a trigram too.
+- A one-letter word does not narrow anything (it is in most keys anyway).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy import Connection, FromClause, Table, func, literal_column
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import Join
+
+# Up to this many rows the list reads the rows the index leaves (about 4 µs each at
+# 100,000 people); beyond it the word is common, and the plain scan in list order fills a
+# page sooner than the rows could be read and sorted.
+AT_MOST = 2500
+
+# For a later step that copies `individual` (its rowids change): fills the index again.
+REFILL = (
+    "DELETE FROM individual_search;\n"
+    "INSERT INTO individual_search (rowid, search_key)"
+    " SELECT rowid, search_key || ' ' FROM individual;"
+)
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _match(raw: sqlite3.Connection, words: list[str]) -> str | None:
+    """The FTS5 query for the words that narrow, "" when a word can be in no key, None
+    when no word narrows."""
+    parts = []
+    for word in dict.fromkeys(words):
+        if len(word) >= 3:
+            trigrams = dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2))
+            parts.append(" AND ".join(_quoted(t) for t in trigrams))
+        elif len(word) == 2:
+            begun = raw.execute(
+                "SELECT term FROM individual_trigram WHERE term >= ? AND term < ?",
+                (word, word + "\U0010ffff"),
+            ).fetchall()
+            if not begun:
+                return ""
+            parts.append("(" + " OR ".join(_quoted(t) for (t,) in begun) + ")")
+    if not parts:
+        return None
+    return " AND ".join(parts)
+
+
+def candidates(conn: Connection, words: list[str]) -> str | None:
+    """The rowids of `individual` that may hold every word (a superset of the matches),
+    as a JSON list for `among`; None when there would be more than AT_MOST of them or no
+    word narrows. Read through the driver: SQLAlchemy's handling of a few thousand
+    result rows cost more than the index itself."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    match = _match(raw, words)
+    if match is None:
+        return None
+    if match == "":
+        return "[]"
+    found, rowids = raw.execute(
+        "SELECT count(*), json_group_array(rowid) FROM ("
+        " SELECT rowid FROM individual_search WHERE individual_search MATCH ? LIMIT ?)",
+        (match, AT_MOST + 1),
+    ).fetchone()
+    return None if found > AT_MOST else rowids
+
+
+class _CrossJoin(Join):
+    """A join SQLite must run left to right: the few candidate rows first, each looked up
+    by rowid. As a plain join SQLite prefers to walk the list index in sort order and test
+    each row against the candidates, which is the scan this module exists to avoid."""
+
+    inherit_cache = True
+
+
+@compiles(_CrossJoin)
+def _cross_join(element, compiler, **kw) -> str:
+    return compiler.visit_join(element, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+def among(rowids: str, table: Table) -> FromClause:
+    """`table` (individual) limited to `rowids` (from `candidates`), to select from."""
+    chosen = func.json_each(rowids).table_valued("value").alias("candidate")
+    return _CrossJoin(chosen, table, literal_column(f"{table.name}.rowid") == chosen.c.value)
