@@ -6,6 +6,8 @@ are written out by hand, in the register's order (last name, å ä ö after z)."
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from ungtui.services.people.individuals import (
@@ -33,7 +35,10 @@ def people(db, user):
         return save_individual(
             db,
             IndividualInput(
-                identity=number, reserve_id=reserve, birth_date=born, first_name=first,
+                identity=number,
+                reserve_id=reserve,
+                birth_date=born,
+                first_name=first,
                 last_name=last,
             ),
             actor_id=user.staff_id,
@@ -152,3 +157,32 @@ def test_paging_and_the_other_orders_through_the_index(db, people):
     assert [r.name for r in list_names(db, flt, offset=2, limit=2)] == [SJOLUND, OZTURK]
     flt = IndividualFilter(text="oskar sj", sort="andrad")
     assert [r.name for r in list_names(db, flt)] == [SJOLUND]
+
+
+def queued(db) -> int:
+    with db.read() as conn:
+        return conn.execute("SELECT count(*) FROM person_search_queue").fetchone()[0]
+
+
+def test_people_written_while_another_writes_are_found_from_the_queue(db, people):
+    assert names(db, "sjöb") == [SJOBERG]
+    assert queued(db) == 0  # the search folded the fixture's people into the index
+    people["save"]("Märta", "Nyberg", "19990101-9985", individual_id=people[SJOBERG])
+    people["save"]("Ebba", "Ek", "20010203-9989", individual_id=people[LINDSTROM])
+    assert queued(db) == 2
+    other = sqlite3.connect(db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another window writing: the search does not wait
+    try:
+        assert names(db, "nyb") == ["Nyberg, Märta"]
+        assert names(db, "sjöb") == []  # the index still says Sjöberg; instr does not
+        assert names(db, "ek") == ["Ek, Ebba"]  # no indexed trigram begins with "ek"
+        assert names(db, "lindström") == []
+        assert count_individuals(db, IndividualFilter(text="9989")) == 1
+        assert queued(db) == 2
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert names(db, "nyb") == ["Nyberg, Märta"]
+    assert queued(db) == 0
+    assert names(db, "sjöb") == []
+    assert names(db, "ek") == ["Ek, Ebba"]

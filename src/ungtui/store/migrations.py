@@ -795,36 +795,38 @@ ALTER TABLE sync_site ADD COLUMN domain VARCHAR;
 
 # Issue 20: search-as-you-type over 100,000 people. A rare word in the search made SQLite
 # read the whole list index (instr on every search_key, 35-40 ms); a trigram index finds
-# the few people whose search_key holds it. Install-local derived data like
-# work_process_fts: triggers keep it in step with every write, typed, imported or synced,
-# and it never travels. What it holds and how it is read: store/person_search.py.
+# the few people whose search_key can hold it. Install-local derived data like
+# work_process_fts; it never travels. How it is read and kept: store/person_search.py.
 # - The row is the person's rowid in `individual`, so a page joins by rowid. The table has
 #   indexes, so VACUUM keeps its rowids; a later step that copies `individual` to a new
-#   table must refill this index (person_search.REFILL). A write removes the row's old
-#   entry and adds it anew (an upsert's DO UPDATE overrides OR REPLACE inside a trigger),
-#   so an entry left behind is replaced and one gone missing comes back with the next
-#   change to the person.
+#   table must fill this index again (person_search.REFILL).
 # - The indexed text is search_key plus a space, so every two letters of a key begin a
 #   trigram and a two-letter word can be found through the trigrams it begins
 #   (individual_trigram lists them).
-# - detail=none keeps only which rows hold a trigram, not where: the index is a third of
-#   the size and cheaper to write, and it is only ever a first sieve; the search still
-#   checks instr(search_key, word) on every row it shows or counts.
+# - detail=none keeps only which rows hold a trigram, not where: a third of the size and
+#   cheaper to write. It is only ever a sieve: instr still decides every row shown.
+# - Writes do not touch the index: SQLite 3.40's FTS5 writes its pending entries out at
+#   every statement of a transaction once it is in one, about 70 µs a person where an
+#   import inserts one person a statement. The triggers only note the row in
+#   person_search_queue (a few µs); a search reads the noted rows besides the index's, and
+#   the queue is folded into the index in one statement (person_search.catch_up).
 V_PERSON_SEARCH = """
 CREATE VIRTUAL TABLE individual_search USING fts5(
     search_key, tokenize = 'trigram case_sensitive 1', detail = none, columnsize = 0
 );
 CREATE VIRTUAL TABLE individual_trigram USING fts5vocab(individual_search, row);
-CREATE TRIGGER individual_search_insert AFTER INSERT ON individual BEGIN
-    DELETE FROM individual_search WHERE rowid = new.rowid;
-    INSERT INTO individual_search (rowid, search_key) VALUES (new.rowid, new.search_key || ' ');
+CREATE TABLE person_search_queue (person INTEGER PRIMARY KEY);
+CREATE TRIGGER person_search_queue_insert AFTER INSERT ON individual BEGIN
+    INSERT INTO person_search_queue (person) SELECT new.rowid
+    WHERE NOT EXISTS (SELECT 1 FROM person_search_queue WHERE person = new.rowid);
 END;
-CREATE TRIGGER individual_search_update AFTER UPDATE OF search_key ON individual BEGIN
-    DELETE FROM individual_search WHERE rowid = old.rowid;
-    INSERT INTO individual_search (rowid, search_key) VALUES (new.rowid, new.search_key || ' ');
+CREATE TRIGGER person_search_queue_update AFTER UPDATE OF search_key ON individual BEGIN
+    INSERT INTO person_search_queue (person) SELECT new.rowid
+    WHERE NOT EXISTS (SELECT 1 FROM person_search_queue WHERE person = new.rowid);
 END;
-CREATE TRIGGER individual_search_delete AFTER DELETE ON individual BEGIN
-    DELETE FROM individual_search WHERE rowid = old.rowid;
+CREATE TRIGGER person_search_queue_delete AFTER DELETE ON individual BEGIN
+    INSERT INTO person_search_queue (person) SELECT old.rowid
+    WHERE NOT EXISTS (SELECT 1 FROM person_search_queue WHERE person = old.rowid);
 END;
 INSERT INTO individual_search (rowid, search_key) SELECT rowid, search_key || ' ' FROM individual;
 """

@@ -12,10 +12,16 @@ plain scan.
 - A word of two letters: the rows holding any trigram that begins with it. The indexed
   text ends in a space, so two letters at the end of a key begin a trigram too.
 - A one-letter word does not narrow anything (it is in most keys anyway).
+
+Writes only note the person's row in person_search_queue (triggers). A search takes the
+noted rows as candidates too, whatever the index says of them, and first folds the queue
+into the index when it can have the write lock at once (`catch_up`): the first search
+after an import or a sync pays for the index once, in one statement.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from sqlalchemy import Connection, FromClause, Table, func, literal_column
@@ -30,9 +36,43 @@ AT_MOST = 2500
 # For a later step that copies `individual` (its rowids change): fills the index again.
 REFILL = (
     "DELETE FROM individual_search;\n"
+    "DELETE FROM person_search_queue;\n"
     "INSERT INTO individual_search (rowid, search_key)"
     " SELECT rowid, search_key || ' ' FROM individual;"
 )
+
+_CATCH_UP = (
+    "DELETE FROM individual_search WHERE rowid IN (SELECT person FROM person_search_queue)",
+    "INSERT INTO individual_search (rowid, search_key) SELECT i.rowid, i.search_key || ' '"
+    " FROM person_search_queue q JOIN individual i ON i.rowid = q.person",
+    "DELETE FROM person_search_queue",
+)
+
+
+def catch_up(raw: sqlite3.Connection, *, wait: bool = True) -> bool:
+    """Fold the noted rows into the index, in a transaction of its own on `raw` (in
+    autocommit: no transaction open). Without `wait`, gives up (False) at once when
+    another connection is writing; a search does not wait for an import to end."""
+    if not wait:
+        (timeout,) = raw.execute("PRAGMA busy_timeout").fetchone()
+        raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        if wait:
+            raise
+        return False  # busy, or a file opened read-only: the queue is read as it is
+    finally:
+        if not wait:
+            raw.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    try:
+        for statement in _CATCH_UP:
+            raw.execute(statement)
+        raw.execute("COMMIT")
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise
+    return True
 
 
 def _quoted(term: str) -> str:
@@ -67,17 +107,35 @@ def candidates(conn: Connection, words: list[str]) -> str | None:
     result rows cost more than the index itself."""
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection)
-    match = _match(raw, words)
-    if match is None:
+    if not any(len(word) >= 2 for word in words):
         return None
+    noted, queued = _queued(raw)
+    if noted and not raw.in_transaction and catch_up(raw, wait=False):
+        noted, queued = 0, "[]"
+    if noted > AT_MOST:
+        return None
+    match = _match(raw, words)
+    assert match is not None
     if match == "":
-        return "[]"
+        return queued
     found, rowids = raw.execute(
         "SELECT count(*), json_group_array(rowid) FROM ("
         " SELECT rowid FROM individual_search WHERE individual_search MATCH ? LIMIT ?)",
         (match, AT_MOST + 1),
     ).fetchone()
-    return None if found > AT_MOST else rowids
+    if found + noted > AT_MOST:
+        return None
+    if noted:
+        return json.dumps(sorted(set(json.loads(rowids)) | set(json.loads(queued))))
+    return rowids
+
+
+def _queued(raw: sqlite3.Connection) -> tuple[int, str]:
+    return raw.execute(
+        "SELECT count(*), json_group_array(person) FROM ("
+        " SELECT person FROM person_search_queue LIMIT ?)",
+        (AT_MOST + 1,),
+    ).fetchone()
 
 
 class _CrossJoin(Join):
