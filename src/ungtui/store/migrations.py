@@ -807,19 +807,17 @@ ALTER TABLE sync_site ADD COLUMN domain VARCHAR;
 #   cheaper to write. It is only ever a sieve: instr still decides every row shown.
 # - Writes do not touch the index: SQLite 3.40's FTS5 writes its pending entries out at
 #   every statement of a transaction once it is in one, about 70 µs a person where an
-#   import inserts one person a statement. The triggers only note the row in
-#   person_search_queue (a few µs); a search reads the noted rows besides the index's, and
-#   the queue is folded into the index in one statement (person_search.catch_up).
+#   import inserts one person a statement. The triggers only note a changed or removed
+#   row in person_search_queue; a new row is known by its rowid, above the index's
+#   highest, so inserts have no trigger (one would cost them a statement journal). A
+#   search reads those rows besides the index's and brings the index up to date in a few
+#   statements (person_search.catch_up).
 V_PERSON_SEARCH = """
 CREATE VIRTUAL TABLE individual_search USING fts5(
     search_key, tokenize = 'trigram case_sensitive 1', detail = none, columnsize = 0
 );
 CREATE VIRTUAL TABLE individual_trigram USING fts5vocab(individual_search, row);
 CREATE TABLE person_search_queue (person INTEGER PRIMARY KEY);
-CREATE TRIGGER person_search_queue_insert AFTER INSERT ON individual BEGIN
-    INSERT INTO person_search_queue (person) SELECT new.rowid
-    WHERE NOT EXISTS (SELECT 1 FROM person_search_queue WHERE person = new.rowid);
-END;
 CREATE TRIGGER person_search_queue_update AFTER UPDATE OF search_key ON individual BEGIN
     INSERT INTO person_search_queue (person) SELECT new.rowid
     WHERE NOT EXISTS (SELECT 1 FROM person_search_queue WHERE person = new.rowid);

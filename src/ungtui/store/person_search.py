@@ -13,10 +13,12 @@ plain scan.
   text ends in a space, so two letters at the end of a key begin a trigram too.
 - A one-letter word does not narrow anything (it is in most keys anyway).
 
-Writes only note the person's row in person_search_queue (triggers). A search takes the
-noted rows as candidates too, whatever the index says of them, and first folds the queue
-into the index when it can have the write lock at once (`catch_up`): the first search
-after an import or a sync pays for the index once, in one statement.
+Writes do not touch the index. A change to a key or a removal notes the person's row in
+person_search_queue (triggers); a new person is known by a rowid above the index's
+highest. A search takes the rows the index is behind on as candidates too, whatever the
+index says of them, and first brings the index up to date when it can have the write
+lock at once (`catch_up`): the first search after an import or a sync pays for the index
+once, in a few statements.
 """
 
 from __future__ import annotations
@@ -41,16 +43,28 @@ REFILL = (
     " SELECT rowid, search_key || ' ' FROM individual;"
 )
 
+# The rowids the index is behind on: people changed or removed since (noted in the queue
+# by triggers) and people added since, above the highest rowid in the index. A new row
+# gets a rowid above every row there is, and one that reuses the rowid of a removed person
+# (SQLite does so for the highest) is in the queue through that removal.
+_BEHIND = (
+    "SELECT person FROM person_search_queue UNION SELECT rowid FROM individual WHERE rowid >"
+    " coalesce((SELECT rowid FROM individual_search ORDER BY rowid DESC LIMIT 1), 0)"
+)
 _CATCH_UP = (
+    "CREATE TEMP TABLE IF NOT EXISTS person_search_behind (person INTEGER PRIMARY KEY)",
+    "DELETE FROM person_search_behind",
+    f"INSERT INTO person_search_behind (person) {_BEHIND}",
     "DELETE FROM individual_search WHERE rowid IN (SELECT person FROM person_search_queue)",
     "INSERT INTO individual_search (rowid, search_key) SELECT i.rowid, i.search_key || ' '"
-    " FROM person_search_queue q JOIN individual i ON i.rowid = q.person",
+    " FROM person_search_behind b JOIN individual i ON i.rowid = b.person",
     "DELETE FROM person_search_queue",
+    "DELETE FROM person_search_behind",
 )
 
 
 def catch_up(raw: sqlite3.Connection, *, wait: bool = True) -> bool:
-    """Fold the noted rows into the index, in a transaction of its own on `raw` (in
+    """Bring the index up to date, in a transaction of its own on `raw` (in
     autocommit: no transaction open). Without `wait`, gives up (False) at once when
     another connection is writing; a search does not wait for an import to end."""
     if not wait:
@@ -132,9 +146,7 @@ def candidates(conn: Connection, words: list[str]) -> str | None:
 
 def _queued(raw: sqlite3.Connection) -> tuple[int, str]:
     return raw.execute(
-        "SELECT count(*), json_group_array(person) FROM ("
-        " SELECT person FROM person_search_queue LIMIT ?)",
-        (AT_MOST + 1,),
+        f"SELECT count(*), json_group_array(person) FROM ({_BEHIND} LIMIT ?)", (AT_MOST + 1,)
     ).fetchone()
 
 
