@@ -193,3 +193,16 @@ def test_people_written_while_another_writes_are_found_all_the_same(db, people):
     assert names(db, "qv") == ["Qvist, Kim"]
     with db.read() as conn:  # all in the index now
         assert conn.execute("SELECT count(*) FROM individual_search").fetchone() == (9,)
+
+
+def test_an_erased_person_leaves_no_trigram_of_the_name_in_the_file(db, user, people):
+    pid = people["save"]("Kim", "Qwxzy", "", reserve="Tillf-9", born="2003-02-01")
+    assert names(db, "qwx") == ["Qwxzy, Kim"]  # in the index now
+    retention.erase(db, [pid], actor_id=user.staff_id)
+    wal = db.path.with_name(db.path.name + "-wal")
+    data = db.path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    # FTS5 keeps a removed key's trigrams in older segments until they are merged.
+    for trigram in (b"qwx", b"wxz", b"xzy"):
+        assert trigram not in data
+    assert names(db, "qwx") == []
+    assert names(db, "öz") == [OZTURK]

@@ -64,7 +64,7 @@ _CATCH_UP = (
 )
 
 
-def catch_up(raw: sqlite3.Connection, *, wait: bool = True) -> bool:
+def catch_up(raw: sqlite3.Connection, *, wait: bool = True, whole: bool = False) -> bool:
     """Bring the index up to date, in a transaction of its own on `raw` (in
     autocommit: no transaction open). Without `wait`, gives up (False) at once when
     another connection is writing; a search does not wait for an import to end."""
@@ -83,11 +83,26 @@ def catch_up(raw: sqlite3.Connection, *, wait: bool = True) -> bool:
     try:
         for statement in _CATCH_UP:
             raw.execute(statement)
+        if whole:  # one segment: what was deleted is gone from it
+            raw.execute("INSERT INTO individual_search (individual_search) VALUES ('optimize')")
         raw.execute("COMMIT")
+    except sqlite3.OperationalError:
+        raw.execute("ROLLBACK")
+        if wait:
+            raise
+        return False
     except BaseException:
         raw.execute("ROLLBACK")
         raise
     return True
+
+
+def forget_old_keys(raw: sqlite3.Connection) -> None:
+    """Bring the index up to date and rewrite it in one piece. FTS5 keeps a changed or
+    removed key's trigrams in its older segments until they are merged, enough to
+    piece an erased name together; an erasure (services.privacy.retention) must leave
+    none behind before the file is vacuumed."""
+    catch_up(raw, whole=True)
 
 
 def _quoted(term: str) -> str:
