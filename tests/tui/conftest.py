@@ -14,6 +14,13 @@ def start_at_the_register(monkeypatch):
     monkeypatch.setattr(UngApp, "START_SECTION", "deltagare")
 
 
+@pytest.fixture(autouse=True)
+def start_objects_stay_collectable(monkeypatch):
+    """The app freezes what start-up made, once a process; in the tests one process opens
+    hundreds of apps, and each frozen one would stay in memory to the end of the run."""
+    monkeypatch.setattr("ungtui.tui.app.leave_start_objects_alone", lambda: None)
+
+
 @pytest.fixture
 def opens_on_min_dag(monkeypatch):
     monkeypatch.setattr(UngApp, "START_SECTION", "min_dag")

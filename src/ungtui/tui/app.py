@@ -18,6 +18,7 @@ from ungtui.services.start import CurrentUser, current_user, privacy_settings
 from ungtui.store.database import Database
 from ungtui.tui.app_base import UngAppBase
 from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands
+from ungtui.tui.garbage import collect_in_larger_batches, leave_start_objects_alone
 from ungtui.tui.keys import alt_digit, focus_opening_list, run_shortcut_now
 from ungtui.tui.sections import HOME, SECTIONS
 
@@ -65,6 +66,8 @@ class UngApp(UngAppBase):
         self.locked = False
         self._first_frame_shown = False
         self._after_first_frame: list[Callable[[], object]] = []
+        self._start_settled = False
+        self._asking_to_quit = False
 
     def after_first_frame(self, callback: Callable[[], object]) -> None:
         """Run `callback` once the first frame is on the terminal (soon, if it is already):
@@ -93,6 +96,7 @@ class UngApp(UngAppBase):
         return True
 
     def on_mount(self) -> None:
+        collect_in_larger_batches()
         self.theme = "textual-dark"
         # Read once here and again when changed, not on every idle check.
         self.privacy = privacy_settings(self.db)
@@ -104,6 +108,13 @@ class UngApp(UngAppBase):
             self.push_screen(SetupScreen(), self._after_setup)
         else:
             self._open_register()
+
+    def start_settled(self) -> None:
+        """The start section has read everything it shows; what start-up imported and made
+        stays alive for the whole session."""
+        if not self._start_settled:
+            self._start_settled = True
+            leave_start_objects_alone()
 
     def _after_setup(self, user: CurrentUser | None) -> None:
         if user is None:
@@ -142,6 +153,44 @@ class UngApp(UngAppBase):
                 top.ask_before_closing(then=self.back_to_section_start)
                 return
             self.pop_screen()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q asks first when a form, in any section, has typed changes; Esc in that
+        form would ask too. Ctrl+Q again on that question quits."""
+        mode = self._form_with_changes()
+        if mode is None or self._asking_to_quit:
+            self.exit()
+            return
+        from ungtui.tui.screens.confirm import ConfirmScreen
+
+        def answer(choice: str | None) -> None:
+            self._asking_to_quit = False
+            if choice == "quit":
+                self.exit()
+            elif mode != self.current_mode:
+                self.switch_mode(mode)  # back to the form, on top of its section
+
+        self._asking_to_quit = True
+        self.push_screen(
+            ConfirmScreen(
+                "Avsluta utan att spara?",
+                "Ett formulär har ändringar som inte är sparade.",
+                [("stay", "Fortsätt redigera"), ("quit", "Avsluta utan att spara")],
+            ),
+            answer,
+        )
+
+    def _form_with_changes(self) -> str | None:
+        """The section (mode) of a form with typed changes, if any."""
+        from ungtui.tui.screens.form_base import FormBehaviour
+
+        # The current section's forms first: that is where the user was typing.
+        stacks = sorted(self._screen_stacks.items(), key=lambda item: item[0] != self.current_mode)
+        for mode, stack in stacks:
+            for screen in reversed(stack):
+                if isinstance(screen, FormBehaviour) and screen.has_changes():
+                    return mode
+        return None
 
     # --- screen-share mode and the idle lock ----------------------------------------
 

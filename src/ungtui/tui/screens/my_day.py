@@ -102,6 +102,7 @@ class MyDayScreen(UngScreen[None]):
         self.parts = message.parts
         self.complete = True
         self._show()
+        self.app.start_settled()  # type: ignore[attr-defined]
 
     def _show(self) -> None:
         user = self.app.user
