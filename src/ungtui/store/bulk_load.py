@@ -38,4 +38,4 @@ def indexes_made_after(db: Database) -> Iterator[None]:
                 conn.exec_driver_sql(sql)
     # The search's trigram index is made after the rows too, in one statement.
     with db.engine.connect() as conn:
-        person_search.catch_up(conn.connection.driver_connection)
+        person_search.catch_up(person_search.driver(conn))

@@ -64,6 +64,13 @@ _CATCH_UP = (
 )
 
 
+def driver(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy one."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
 def catch_up(raw: sqlite3.Connection, *, wait: bool = True, whole: bool = False) -> bool:
     """Bring the index up to date, in a transaction of its own on `raw` (in
     autocommit: no transaction open). Without `wait`, gives up (False) at once when
@@ -135,8 +142,7 @@ def candidates(conn: Connection, words: list[str]) -> str | None:
     as a JSON list for `among`; None when there would be more than AT_MOST of them or no
     word narrows. Read through the driver: SQLAlchemy's handling of a few thousand
     result rows cost more than the index itself."""
-    raw = conn.connection.driver_connection
-    assert isinstance(raw, sqlite3.Connection)
+    raw = driver(conn)
     # Also for a list without words: the register's first page after an import brings the
     # index up to date before anything is typed.
     noted, queued = _queued(raw)

@@ -125,7 +125,7 @@ def compact(db: Database) -> None:
     """Fold the write-ahead log into the file and rebuild it, so removed values are gone
     from the bytes on disk, not only from the tables."""
     with db.engine.connect() as conn:
-        person_search.forget_old_keys(conn.connection.driver_connection)
+        person_search.forget_old_keys(person_search.driver(conn))
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.exec_driver_sql("VACUUM")
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
