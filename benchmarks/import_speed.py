@@ -106,7 +106,8 @@ def _copy_schema(source: Path, target: Path) -> None:
     dst = sqlite3.connect(target, isolation_level=None)
     dst.execute("PRAGMA journal_mode = WAL")
     for kind, name, sql in schema:
-        if not (kind == "table" and name.startswith("work_process_fts_")):
+        # A virtual table makes its own shadow tables; its triggers fill it here too.
+        if not (kind == "table" and name.startswith(("work_process_fts_", "individual_search_"))):
             dst.execute(sql)
     dst.close()
 

@@ -45,3 +45,21 @@ def test_migrated_schema_has_every_column_the_models_expect(tmp_path):
         assert columns == {c.name for c in table.columns}, table.name
     conn.close()
     db.close()
+
+
+def test_people_of_an_old_file_are_in_the_search_index_after_the_upgrade(tmp_path):
+    from ungtui.services.people.individuals import IndividualFilter, list_names
+    from ungtui.store import person_search
+
+    path = tmp_path / "gammal.db"
+    shutil.copy(FIXTURE, path)
+    db = open_database(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM individual_search").fetchone() == (2,)
+    assert conn.execute("SELECT count(*) FROM person_search_queue").fetchone() == (0,)
+    conn.close()
+    with db.engine.connect() as c:
+        assert person_search.candidates(c, ["oz"]) is not None  # the index narrows
+    assert [r.name for r in list_names(db, IndividualFilter(text="öz"))] == ["Öztürk, Ali"]
+    assert [r.name for r in list_names(db, IndividualFilter(text="åsa öb"))] == ["Öberg, Åsa"]
+    db.close()

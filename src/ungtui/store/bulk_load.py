@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ungtui.store import person_search
 from ungtui.store.database import Database
 
 _SECONDARY = (
@@ -35,3 +36,6 @@ def indexes_made_after(db: Database) -> Iterator[None]:
         with db.engine.begin() as conn:
             for _name, sql in indexes:
                 conn.exec_driver_sql(sql)
+    # The search's trigram index is made after the rows too, in one statement.
+    with db.engine.connect() as conn:
+        person_search.catch_up(person_search.driver(conn))

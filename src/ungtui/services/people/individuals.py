@@ -37,6 +37,7 @@ from ungtui.services.people.same_person import same_person_ids
 from ungtui.services.unit_of_work import CREATED, REMOVED, UnitOfWork
 from ungtui.services.way.guarantee import way_marks
 from ungtui.services.way.guarantee_rules import guarantee_rules
+from ungtui.store import person_search
 from ungtui.store.database import Database, take_write_lock
 from ungtui.store.models import (
     ChangeLog,
@@ -46,6 +47,7 @@ from ungtui.store.models import (
     Responsibility,
     Staff,
     Unit,
+    table_of,
 )
 
 SORTS: dict[str, str] = {"namn": "Namn", "alder": "Ålder", "andrad": "Senast ändrad"}
@@ -248,11 +250,21 @@ def _conditions(flt: IndividualFilter, today: date) -> list:
     return conditions
 
 
+def _rows_to_read(conn, flt: IndividualFilter):
+    """What the list reads from: the few rows the trigram index leaves for the search's
+    words, or the whole table. Either way `_conditions` decide which rows match."""
+    table = table_of(Individual)
+    rowids = person_search.candidates(conn, fold(flt.text).split())
+    return table if rowids is None else person_search.among(rowids, table)
+
+
 def _order(sort: str) -> list:
+    # The id last: two people of one name born on one day (or changed in one instant)
+    # come in one order whichever way SQLite reads them.
     if sort == "alder":
-        return [col(Individual.birth_date).desc(), Individual.sort_key]
+        return [col(Individual.birth_date).desc(), Individual.sort_key, Individual.id]
     if sort == "andrad":
-        return [col(Individual.updated_at).desc()]
+        return [col(Individual.updated_at).desc(), Individual.id]
     return [Individual.sort_key, Individual.id]
 
 
@@ -268,8 +280,12 @@ def count_individuals(
     at 100,000 people a count reads the whole list index, longer than the page, and a
     search typed on asks again anyway."""
     today = today or clock.today()
-    query = select(func.count()).select_from(Individual).where(and_(*_conditions(flt, today)))
     with db.engine.connect() as conn:
+        query = (
+            select(func.count())
+            .select_from(_rows_to_read(conn, flt))
+            .where(and_(*_conditions(flt, today)))
+        )
         if stale is None:
             return conn.execute(query).scalar_one()
         raw = conn.connection.driver_connection
@@ -321,14 +337,15 @@ def list_names(
     `fill_in` adds them): name, number, age, target groups and status, what a search
     needs on screen first."""
     today = today or clock.today()
-    query = (
-        select(*_ROW_COLUMNS)
-        .where(and_(*_conditions(flt, today)))
-        .order_by(*_order(flt.sort))
-        .offset(offset)
-        .limit(limit)
-    )
     with db.engine.connect() as conn:
+        query = (
+            select(*_ROW_COLUMNS)
+            .select_from(_rows_to_read(conn, flt))
+            .where(and_(*_conditions(flt, today)))
+            .order_by(*_order(flt.sort))
+            .offset(offset)
+            .limit(limit)
+        )
         found = conn.execute(query).all()
     rows = []
     for (id_, first, last, number, reserve, kind, born, in_school, diploma, permit,

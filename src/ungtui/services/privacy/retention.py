@@ -26,6 +26,7 @@ from ungtui.services import audit, clock
 from ungtui.services.errors import ValidationError
 from ungtui.services.install_settings import RETENTION_YEARS_PREFIX, read_settings, write_settings
 from ungtui.services.unit_of_work import UnitOfWork
+from ungtui.store import person_search
 from ungtui.store.database import Database
 from ungtui.store.models import PERSON_TABLES, Individual
 
@@ -124,6 +125,7 @@ def compact(db: Database) -> None:
     """Fold the write-ahead log into the file and rebuild it, so removed values are gone
     from the bytes on disk, not only from the tables."""
     with db.engine.connect() as conn:
+        person_search.forget_old_keys(person_search.driver(conn))
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.exec_driver_sql("VACUUM")
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
