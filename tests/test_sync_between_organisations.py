@@ -244,3 +244,25 @@ def test_a_file_for_a_whole_kommun_names_the_namnd_that_has_sent_files_here(two,
     assert export_preview(af.db, malmo, domain="arbetsmarknad").narrower == ""
     # AF is one authority: there is no narrower party to choose.
     assert export_preview(kommun.db, af.user.organisation_id).narrower == ""
+
+
+def test_a_purged_person_leaves_no_trigram_in_the_receivers_search_index(two, tmp_path):
+    from ungtui.services.people.individuals import IndividualFilter, list_names
+
+    kommun, af = two
+    person = add_person(kommun, identity="811218-9876", first_name="Kim", last_name="Qwxzy")
+    given = consent(kommun, person, af.user.organisation_id)
+    carry(kommun, af, tmp_path / "1")
+    # AF searches for her: her key is now in AF's trigram index.
+    assert [r.name for r in list_names(af.db, IndividualFilter(text="qwx"))] == ["Qwxzy, Kim"]
+
+    withdraw_consent(kommun.db, given, actor_id=kommun.user.staff_id)
+    _, taken = carry(kommun, af, tmp_path / "2")
+    assert taken.summary.purged == 1
+    with af.db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    # FTS5 keeps a removed key's trigrams in older segments until they are merged.
+    data = af.db.path.read_bytes()
+    for trigram in (b"qwx", b"wxz", b"xzy"):
+        assert trigram not in data
+    assert list_names(af.db, IndividualFilter(text="qwx")) == []

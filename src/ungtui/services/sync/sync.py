@@ -14,6 +14,7 @@ from ungtui.domain.text import display_name
 from ungtui.services import clock
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.processes.starting_content import settle_shipped_authors
+from ungtui.store import person_search
 from ungtui.store.database import Database
 from ungtui.sync import holders, sharing, state
 from ungtui.sync import organisations as orgs
@@ -344,7 +345,18 @@ def _confirmed(conn: Connection, ack: list | None, acked: int, summary: ImportSu
 
 def import_changes(db: Database, changes: ChangeSet, sender: Sender) -> ImportSummary:
     with db.engine.begin() as conn:
-        return apply_changes(conn, changes, sender)
+        summary = apply_changes(conn, changes, sender)
+    forget_purged_keys(db, summary)
+    return summary
+
+
+def forget_purged_keys(db: Database, summary: ImportSummary) -> None:
+    """After an import that purged people the sender may no longer share with us: their
+    search keys leave the trigram index's older segments too, not only its current view
+    (an erasure by retention does the same before its VACUUM)."""
+    if summary.purged:
+        with db.engine.connect() as conn:
+            person_search.forget_old_keys(person_search.driver(conn))
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from ungtui.services.private_files import check_target, private_file
 from ungtui.services.sync.sync import (
     Sender,
     export_plan,
+    forget_purged_keys,
     is_own_domain,
     own_organisation,
     receiver_for,
@@ -687,6 +688,7 @@ def _import(db: Database, source: BinaryIO, passphrase: str, trust: str | None) 
             "Filen kunde inte läsas in på grund av ett fel i programmet. Ingenting har "
             "ändrats."
         ) from error
+    forget_purged_keys(db, result.summary)
     return result
 
 
