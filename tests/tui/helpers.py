@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import contextlib
+
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 
 async def settle(pilot: Pilot) -> None:
     """Let workers finish and their results reach the screen."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            # A page load superseded by a newer one (an exclusive group) is cancelled by
+            # design; waiting on all at once stopped at the first such, flakily, as typing
+            # raced the loads. A failed worker still fails the test.
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
         await pilot.pause()
 
 
