@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey, FooterLabel
 
@@ -32,6 +33,18 @@ def key_width(key_display: str, description: str) -> int:
     return len(key_display) + 1 + len(description) + 1
 
 
+_MORE = "more"
+_SPACER = "spacer"
+
+
+def _signature(item) -> tuple:
+    """What of a planned item shows on screen (a Binding compares by identity)."""
+    if isinstance(item, str):
+        return (item,)
+    binding, enabled, tooltip, classes = item
+    return (binding.key, binding.action, binding.description, enabled, tooltip, classes)
+
+
 class KeyFooter(Footer):
     DEFAULT_CSS = """
     KeyFooter .key-spacer { width: 1fr; height: 1; background: $footer-background; }
@@ -40,11 +53,38 @@ class KeyFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
+        self._shown_plan: list[tuple] | None = None
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        plan = self._plan()
+        self._shown_plan = [_signature(item) for item in plan]
+        for item in plan:
+            if item == _MORE:
+                yield FooterLabel("…")
+            elif item == _SPACER:
+                yield Static("", classes="key-spacer")
+            else:
+                yield self._key(*item)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        # Textual recomposes the footer on every focus change: at a few ms each, a tenth of
+        # a screen test's CPU and a lag on each Tab. Only a changed line is composed again.
+        unchanged = (
+            self.is_attached
+            and screen is self.screen
+            and self._bindings_ready
+            and [_signature(item) for item in self._plan()] == self._shown_plan
+        )
+        if not unchanged:
+            super().bindings_changed(screen)
+
+    def _plan(self) -> list:
+        """What the line shows, left to right: (binding, enabled, tooltip, classes) for a
+        key, _MORE for the "…" and _SPACER before the essential keys."""
         app = self.app
+        plan: list = []
         shown: list[tuple[Binding, bool, str]] = []
         essential: list[tuple[Binding, bool, str]] = []
         seen_actions: set[str] = set()
@@ -84,18 +124,17 @@ class KeyFooter(Footer):
                 break
             room -= width
             fitted.append((binding, enabled, tooltip))
-        for binding, enabled, tooltip in fitted:
-            yield self._key(binding, enabled, tooltip)
+        plan += [(binding, enabled, tooltip, "") for binding, enabled, tooltip in fitted]
         if len(fitted) < len(shown):
-            yield FooterLabel("…")
+            plan.append(_MORE)
         elif find is not None and app.size.width >= FIND_FROM_WIDTH:
             # Ctrl+P, in the section bar's help too, only where the screen's keys leave room.
             binding = find[0]
             if key_width(app.get_key_display(binding), binding.description) + 1 <= room + 2:
                 essential.insert(0, find)
-        yield Static("", classes="key-spacer")
-        for binding, enabled, tooltip in essential:
-            yield self._key(binding, enabled, tooltip, "-essential")
+        plan.append(_SPACER)
+        plan += [(binding, enabled, tip, "-essential") for binding, enabled, tip in essential]
+        return plan
 
     def _key(self, binding: Binding, enabled: bool, tooltip: str, classes: str = "") -> FooterKey:
         description = SWEDISH.get(binding.description, binding.description)
