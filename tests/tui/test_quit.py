@@ -50,12 +50,12 @@ async def test_ctrl_q_asks_and_keeps_the_form_when_told_to(demo_db):
         await keys(pilot, "ctrl+q")
         assert isinstance(app.screen, ConfirmScreen)
         assert app.return_code is None
-        await keys(pilot, "enter")  # Fortsätt redigera, the default
+        await keys(pilot, "right", "left", "enter")  # the arrows move; back on the default
         assert app.screen is form
         assert field.value == "Märta"
         assert app.return_code is None
 
-        await keys(pilot, "ctrl+q", "tab", "enter")  # Avsluta utan att spara
+        await keys(pilot, "ctrl+q", "right", "enter")  # Avsluta utan att spara
         assert app.return_code == 0
 
 

@@ -15,7 +15,12 @@ from ungtui.tui.widgets.plain import plain
 class ConfirmScreen(ModalScreen[str | None]):
     """Asks a question; dismisses with the id of the chosen button, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Avbryt")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Avbryt"),
+        # The buttons stand side by side: the arrows move between them, as Tab does.
+        Binding("right", "app.focus_next", show=False),
+        Binding("left", "app.focus_previous", show=False),
+    ]
 
     def __init__(self, title: str, text: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()
