@@ -41,3 +41,20 @@ async def test_tab_between_fields_with_the_same_keys_leaves_the_footer_as_it_is(
             await settle(pilot)
         assert len(composed) == before
         assert [str(k.description) for k in footer.query("FooterKey")] == line
+
+
+async def test_a_new_screen_has_its_size_classes_before_it_is_shown(demo_db):
+    """Given on creation, not on the first resize: added after mounting they made every new
+    screen style all its widgets a second time."""
+    from ungtui.tui.app import UngApp
+    from ungtui.tui.screens.people.individual_form import IndividualFormScreen
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = IndividualFormScreen(None)
+        assert {"-narrow", "-short"} <= set(screen.classes)
+        assert not {"-wide", "-tall"} & set(screen.classes)
+        # and the keys of a footer are compact from the start
+        footer = app.screen.query_one(KeyFooter)
+        assert all(key.has_class("-compact") for key in footer.query("FooterKey"))

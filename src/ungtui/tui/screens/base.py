@@ -6,6 +6,7 @@ import sqlite3
 import sys
 
 from textual import getters
+from textual._context import active_app
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.worker import Worker, WorkerState
 
@@ -44,6 +45,24 @@ class UngScreen(ReportsWorkerErrors, Screen[ScreenResultType]):
     navigation), and who acts."""
 
     app = getters.app(UngAppBase)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The breakpoint classes (-narrow, -short, …) Textual gives a screen on its first
+        # resize, given now: set after mounting they made every new screen style all its
+        # widgets a second time.
+        try:
+            app = active_app.get()
+        except LookupError:
+            return  # made outside a running app: the first resize sets them
+        width, height = app.size
+        across = self.HORIZONTAL_BREAKPOINTS or app.HORIZONTAL_BREAKPOINTS or []
+        down = self.VERTICAL_BREAKPOINTS or app.VERTICAL_BREAKPOINTS or []
+        self.add_class(
+            *self._get_breakpoint_classes(width, across),
+            *self._get_breakpoint_classes(height, down),
+            update=False,
+        )
 
     @property
     def actor_id(self) -> str | None:

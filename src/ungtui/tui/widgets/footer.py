@@ -145,7 +145,9 @@ class KeyFooter(Footer):
             binding.action,
             disabled=not enabled,
             tooltip=tooltip or description,
-            classes=classes,
+            # Compact from the start: added by its watcher after mounting, the class made
+            # every key of every footer style itself a second time.
+            classes=f"{classes} -compact",
         ).data_bind(compact=Footer.compact)
 
     def on_resize(self) -> None:
