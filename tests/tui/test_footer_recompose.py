@@ -55,6 +55,3 @@ async def test_a_new_screen_has_its_size_classes_before_it_is_shown(demo_db):
         screen = IndividualFormScreen(None)
         assert {"-narrow", "-short"} <= set(screen.classes)
         assert not {"-wide", "-tall"} & set(screen.classes)
-        # and the keys of a footer are compact from the start
-        footer = app.screen.query_one(KeyFooter)
-        assert all(key.has_class("-compact") for key in footer.query("FooterKey"))
