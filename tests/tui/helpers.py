@@ -18,6 +18,13 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
 
 
+async def keys(pilot: Pilot, *pressed: str) -> None:
+    """Press each key and let what it started finish before the next."""
+    for key in pressed:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
     for char in text:
         await pilot.press(char if char != " " else "space")

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.widgets import Input, Static
 
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import keys, settle, type_text
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
@@ -22,11 +22,6 @@ Opener = Callable[[object], Awaitable[None]]
 def demo_db(demo_copy):
     return demo_copy(60, 11)
 
-
-async def keys(pilot, *pressed: str) -> None:
-    for key in pressed:
-        await pilot.press(key)
-        await settle(pilot)
 
 
 async def check_form(

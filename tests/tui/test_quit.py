@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import keys, settle, type_text
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.people.individual_form import IndividualFormScreen
@@ -16,11 +16,6 @@ from ungtui.tui.screens.people.individual_form import IndividualFormScreen
 def demo_db(demo_copy):
     return demo_copy(60, 11)
 
-
-async def keys(pilot, *pressed: str) -> None:
-    for key in pressed:
-        await pilot.press(key)
-        await settle(pilot)
 
 
 async def new_person_with_a_name(pilot) -> Input:
