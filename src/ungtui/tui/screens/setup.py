@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind, infer_domain
@@ -20,7 +19,7 @@ from ungtui.services.people.organisations import (
 )
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.form import FormField, FormScroll, show_errors
 from ungtui.tui.widgets.plain import PlainSelect
 
 NEW_ORGANISATION = "__new__"
@@ -43,7 +42,7 @@ class SetupScreen(FormScreen[CurrentUser | None]):
             "Uppgifterna sparas bara i den här databasen.",
             classes="intro",
         )
-        with VerticalScroll(id="form"):
+        with FormScroll(id="form"):
             yield FormField("Ditt namn", Input(id="name"), name="name")
             yield FormField(
                 "Roll", Input(placeholder="t.ex. ungdomshandläggare", id="role"), name="role"

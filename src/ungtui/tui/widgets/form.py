@@ -4,7 +4,7 @@ that reads back the day it understood while it is typed."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
@@ -13,6 +13,12 @@ from ungtui.services import clock
 from ungtui.tui.widgets.plain import plain
 
 DATE_PLACEHOLDER = "t.ex. idag, fre, +14, +3 ad"
+
+
+class FormScroll(VerticalScroll, can_focus=False):
+    """The scrolling body of a form. Not a Tab stop of its own: it showed no focus, and as
+    the first thing a new form could focus it took the keys typed into it at once. It
+    still scrolls, to the field Tab moves to and with PgUp/PgDn from any field."""
 
 
 class DateInput(Input):

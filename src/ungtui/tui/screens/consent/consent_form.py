@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Header, Input, Select, SelectionList, Static
 
 from ungtui.domain.data_categories import DESCRIPTIONS, IDENTITET
@@ -21,7 +21,7 @@ from ungtui.services.consent.consents import (
 )
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import DateInput, FormField
+from ungtui.tui.widgets.form import DateInput, FormField, FormScroll
 from ungtui.tui.widgets.plain import PlainSelect
 
 IDENTITY_HINT = f"Identitet ({DESCRIPTIONS[IDENTITET]}) följer alltid med samtycket."
@@ -36,7 +36,7 @@ class ConsentFormScreen(FormScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Nytt samtycke", classes="screen-title")
-        with VerticalScroll(id="form"):
+        with FormScroll(id="form"):
             yield FormField(
                 "Vem lämnar ut (den nämnd eller myndighet som har uppgifterna)",
                 PlainSelect([], prompt="Välj vem som lämnar ut", id="discloser"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.meeting_time import EXAMPLES, SERIES_INTERVALS, describe, parse_meeting_time
@@ -22,7 +22,7 @@ from ungtui.services.meetings.meetings import (
 from ungtui.services.people.organisations import list_staff
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import FormField, show_errors
+from ungtui.tui.widgets.form import FormField, FormScroll, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, input_value
 
 WHEN_HINT = f"Till exempel {EXAMPLES}."
@@ -39,7 +39,7 @@ class MeetingFormScreen(FormScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Ändra möte" if self.meeting_id else "Nytt möte", classes="screen-title")
-        with VerticalScroll(id="form"):
+        with FormScroll(id="form"):
             with Horizontal(classes="row"):
                 yield FormField(
                     "Sorts möte",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from ungtui.domain.identity import parse_identity
@@ -25,7 +25,7 @@ from ungtui.services.people.organisations import list_staff
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import DateInput, FormField, show_errors
+from ungtui.tui.widgets.form import DateInput, FormField, FormScroll, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, input_value
 
 DATE_FIELDS = {"birth_date", "residence_permit_date"}
@@ -45,7 +45,7 @@ class IndividualFormScreen(FormScreen[str | None]):
         yield Header()
         title = "Ändra deltagare" if self.individual_id else "Ny deltagare"
         yield Static(title, classes="screen-title")
-        with VerticalScroll(id="form"):
+        with FormScroll(id="form"):
             yield FormField(
                 "Personnummer eller samordningsnummer",
                 Input(placeholder="ÅÅÅÅMMDD-NNNN", id="identity"),

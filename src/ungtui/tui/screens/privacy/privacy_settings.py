@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Header, Input, Static
 
 from ungtui.services.privacy.privacy_settings import privacy_settings, save_privacy_settings
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import FormField
+from ungtui.tui.widgets.form import FormField, FormScroll
 
 
 class PrivacySettingsScreen(FormScreen[None]):
@@ -18,7 +17,7 @@ class PrivacySettingsScreen(FormScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Integritet på den här datorn", classes="screen-title")
-        with VerticalScroll(id="form"):
+        with FormScroll(id="form"):
             yield FormField(
                 "Lås skärmen efter så många minuter utan tangenttryck",
                 Input(id="idle_minutes"),

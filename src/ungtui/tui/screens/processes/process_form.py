@@ -22,7 +22,7 @@ from ungtui.services.processes.agreements import AgreementRow, list_agreements
 from ungtui.services.processes.processes import ProcessInput, process_input, save_process
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import DateInput, FormField, show_errors
+from ungtui.tui.widgets.form import DateInput, FormField, FormScroll, show_errors
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
@@ -53,7 +53,7 @@ class ProcessFormScreen(FormScreen[str | None]):
         yield Header()
         title = "Ändra arbetsprocess" if self.process_id else "Ny arbetsprocess"
         yield Static(title, classes="screen-title")
-        yield VerticalScroll(id="process-form")
+        yield FormScroll(id="process-form")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.meeting_time import parse_day
@@ -28,7 +28,7 @@ from ungtui.services.referrals.referrals import (
 )
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import DateInput, FormField
+from ungtui.tui.widgets.form import DateInput, FormField, FormScroll
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
@@ -78,7 +78,7 @@ class ReferralFormScreen(FormScreen[str | None]):
         yield Header()
         title = "Ändra remiss" if self.referral_id else "Ny remiss"
         yield Static(title, id="referral-form-title", classes="screen-title")
-        with VerticalScroll(id="form"):
+        with FormScroll(id="form"):
             with Horizontal(classes="row"):
                 yield FormField(
                     "Till organisation",

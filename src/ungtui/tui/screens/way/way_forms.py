@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import DateInput, FormField
+from ungtui.tui.widgets.form import DateInput, FormField, FormScroll
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
@@ -61,7 +61,7 @@ class WayFormScreen(FormScreen[str | None]):
         yield Static(plain(self._title), classes="screen-title")
         if self._intro:
             yield Static(plain(self._intro, multiline=True), classes="form-intro")
-        with VerticalScroll(id="form"):
+        with FormScroll(id="form"):
             index = 0
             while index < len(self._specs):
                 spec = self._specs[index]

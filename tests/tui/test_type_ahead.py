@@ -1,0 +1,68 @@
+"""Keys typed in one burst while a form opens reach its first field, in the order typed: on a
+slow machine a caseworker types "n" and the personnummer, or her name as the first run
+starts, without waiting for the form to appear. The form's scrolling body took the focus
+first and swallowed those keys (FormScroll). The keys are sent as a terminal sends them,
+without waiting in between (Pilot's press waits until each key is handled)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
+
+import ungtui.tui.app as app_module
+from tests.tui.helpers import settle
+from ungtui.store.database import open_database
+from ungtui.tui.app import UngApp
+from ungtui.tui.screens.help import HelpScreen
+from ungtui.tui.screens.people.individual_form import IndividualFormScreen
+from ungtui.tui.screens.setup import SetupScreen
+
+
+def burst(app: UngApp, *keys: str) -> None:
+    assert app._driver is not None
+    for key in keys:
+        character = key if len(key) == 1 else None
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_keys_typed_while_a_screen_opens_reach_it(db, user):
+    app = UngApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        burst(app, "f1", "escape")
+        await settle(pilot)
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)  # the Esc closed the help it opened
+
+        burst(app, "n", "2", "0", "0", "3", "0", "1", "0", "1")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, IndividualFormScreen)
+        assert app.screen.query_one("#identity", Input).value == "20030101"
+
+
+class KeysWaitingAtStart(UngApp):
+    """Keys typed while the program starts wait in the terminal and all come in at once,
+    before the first screen is up."""
+
+    CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+
+    def on_mount(self) -> None:
+        burst(self, "Å", "s", "a", "tab", "x")
+        super().on_mount()
+
+
+async def test_a_name_typed_while_the_first_run_opens_is_kept(tmp_path):
+    db = open_database(tmp_path / "ny.db")
+    app = KeysWaitingAtStart(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.query_one("#name", Input).value == "Åsa"
+        assert app.screen.query_one("#role", Input).value == "x"
+    db.close()
