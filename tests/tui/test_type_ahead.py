@@ -29,7 +29,7 @@ def burst(app: UngApp, *keys: str) -> None:
         app._driver.send_message(event)
 
 
-async def test_keys_typed_while_a_screen_opens_reach_it(db, user):
+async def test_keys_typed_while_a_screen_opens_reach_it(db, user, monkeypatch):
     app = UngApp(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -43,6 +43,24 @@ async def test_keys_typed_while_a_screen_opens_reach_it(db, user):
         await settle(pilot)
         assert isinstance(app.screen, IndividualFormScreen)
         assert app.screen.query_one("#identity", Input).value == "20030101"
+
+        # A key typed in a field without an error lays the screen out once (the field
+        # grows), not twice: clearing the absent error again cost a second layout.
+        app.screen.query_one("#first_name", Input).focus()
+        await settle(pilot)
+        layouts = []
+        screen = app.screen
+        lay_out = screen._refresh_layout
+
+        def counted(*args, **kwargs):
+            layouts.append(1)
+            return lay_out(*args, **kwargs)
+
+        monkeypatch.setattr(screen, "_refresh_layout", counted)
+        for key in "Märta":
+            await pilot.press(key)
+        assert app.screen.query_one("#first_name", Input).value == "Märta"
+        assert len(layouts) == 5
 
 
 class KeysWaitingAtStart(UngApp):
