@@ -21,6 +21,9 @@ from ungtui.tui.commands import Palette, PersonCommands, ProcessCommands, ThemeC
 from ungtui.tui.garbage import collect_in_larger_batches, leave_start_objects_alone
 from ungtui.tui.keys import alt_digit, focus_opening_list, run_shortcut_now
 from ungtui.tui.sections import HOME, SECTIONS
+from ungtui.tui.widgets.input_layout import typing_lays_out_only_the_field
+
+typing_lays_out_only_the_field()
 
 
 class UngApp(UngAppBase):
