@@ -117,3 +117,30 @@ def test_a_withdrawn_consent_takes_the_referral_away_from_the_receiver(referred)
     with af.db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM referral").scalar_one() == 0
         assert conn.exec_driver_sql("SELECT count(*) FROM referral_event").scalar_one() == 0
+
+
+def test_a_withdrawn_consent_leaves_the_answers_to_the_senders_own_referral(referred):
+    """The kommun's referral was accepted by AF; then the person withdrew the consent. AF
+    drops the referral, as before, but the kommun keeps AF's answers to its own referral:
+    they came back on the referral's own ground, not under the withdrawn consent, and
+    without them the referral went back to "sent" and waited for ever (walker28)."""
+    kommun, af, referral_id, consent = referred
+    step(af, referral_id, "receive")
+    step(af, referral_id, "accept")
+    send_for(af, kommun)
+    assert get_referral(kommun.db, referral_id).state == "accepted"
+
+    withdraw_consent(kommun.db, consent, actor_id=kommun.user.staff_id)
+    send_for(kommun, af)
+    send_for(af, kommun)
+
+    detail = get_referral(kommun.db, referral_id)
+    assert detail.state == "accepted"
+    assert [(e.label, e.actor) for e in detail.events] == [
+        ("Skickad", "Sofia Berg (Malmö stad)"),
+        ("Mottagen", "Ahmed Yusuf (Arbetsförmedlingen)"),
+        ("Accepterad", "Ahmed Yusuf (Arbetsförmedlingen)"),
+    ]
+    outbox = list_referrals(kommun.db, "sent", organisation_id=kommun.user.organisation_id)
+    assert [(r.id, r.state) for r in outbox] == [(referral_id, "accepted")]
+

@@ -6,7 +6,8 @@ removes the records about the person that the sender's organisation created: its
 the person's registration, consents, way, mapping, measures, meeting items, decisions,
 actions, referrals and referral steps. The records the receiver's own organisation wrote
 about the person stay as they were written, and so do records a third organisation shared
-under its own consent.
+under its own consent, and the sender's steps on a referral the receiver sent it: those
+answer the receiver's own referral and came back on the referral's ground, not the consent.
 
 The records that stay need to say who they are about, so when any stay, the person's
 record stays too, reduced to who the person is (names, identity number, birth
@@ -157,6 +158,8 @@ def remove_received_person(
                 origin is None and _created_here(conn, tbl, row_id, own_site)
             ):
                 report.kept_own += 1
+            elif _answers_our_referral(conn, tbl, row_id, own_key, own_site, sites):
+                kept_other += 1
             elif theirs(origin):
                 _delete(conn, tbl, row_id)
                 report.removed[tbl] = report.removed.get(tbl, 0) + 1
@@ -181,6 +184,31 @@ def remove_received_person(
         report.removed["individual"] = report.removed.get("individual", 0) + 1
         report.removed_ids.append(("individual", member))
     return report
+
+
+def _answers_our_referral(
+    conn: Connection,
+    tbl: str,
+    row_id: str,
+    own_key: str | None,
+    own_site: str | None,
+    sites: dict[str, str],
+) -> bool:
+    """A step the sender took on a referral this party sent it (received, accepted, an
+    answer): part of our own referral's record. It came back on the referral's own ground
+    (sync.sharing), not under a consent of the sender's, so no ended consent takes it
+    away; without it our referral would go back to "sent" and wait for ever."""
+    if tbl != "referral_event":
+        return False
+    referral_id = conn.exec_driver_sql(
+        "SELECT referral_id FROM referral_event WHERE id = ?", (row_id,)
+    ).scalar()
+    if referral_id is None:
+        return False
+    origin = record_origin(conn, "referral", referral_id, sites)
+    return holders.same_holder(origin, own_key) or (
+        origin is None and _created_here(conn, "referral", referral_id, own_site)
+    )
 
 
 def _created_here(conn: Connection, tbl: str, row_id: str, own_site: str | None) -> bool:
@@ -264,7 +292,9 @@ def remove_received_categories(
             ):
                 report.kept_own += 1
                 continue
-            if not theirs(origin):
+            if not theirs(origin) or _answers_our_referral(
+                conn, tbl, row_id, own_key, own_site, sites
+            ):
                 continue
             if RECORD_CATEGORIES[tbl] in categories:
                 _delete(conn, tbl, row_id)
