@@ -355,3 +355,20 @@ def test_the_inbox_taken_out_as_a_list_is_the_one_on_screen(db, user, miriam, af
         ("Inkorg", "Skickad", "Malmö stad"),
         ("Inkorg", "Skickad", "Malmö stad, Jobbcenter Unga"),
     ]
+
+
+def test_skickade_taken_out_as_a_list_is_the_units_own(db, user, omar, miriam, af, person):
+    from ungtui.services.privacy.list_export import referral_rows
+
+    make(db, user, person, miriam)
+    make(db, af, person, user)
+
+    def exported(actor) -> list[tuple]:
+        rows = referral_rows(db, actor, ("inbox", "sent", "overdue"), False, False)
+        return sorted((row[0], row[8], row[9]) for _, row in rows)
+
+    assert exported(user) == [
+        ("Inkorg", "Arbetsförmedlingen, Malmö Unga", "Malmö stad, Jobbcenter Unga"),
+        ("Skickade", "Malmö stad, Jobbcenter Unga", "Malmö stad, KAA-enheten"),
+    ]
+    assert exported(omar) == []

@@ -262,7 +262,13 @@ class ReferralsScreen(ReferralListScreen):
 
     def action_unit(self) -> None:
         self.unit_only = not self.unit_only
-        self.notify("Visar bara din enhet." if self.unit_only else "Visar hela organisationen.")
+        # Every view is the unit's already; the wider part is what was sent to the whole
+        # organisation and not yet received by another of its units.
+        self.notify(
+            "Döljer remisser till hela organisationen."
+            if self.unit_only
+            else "Visar också remisser till hela organisationen."
+        )
         self.reload()
 
     def action_ended(self) -> None:
