@@ -584,7 +584,7 @@ def _roles(
     if referral.to_unit_id in known:
         is_receiver = referral.to_unit_id in ours
     else:
-        taker = _taker_of(session, referral.id)
+        taker = _taker_of(session, referral)
         is_receiver = names(receiver, me) and (taker is None or taker in ours)
     return is_sender, is_receiver
 
@@ -644,7 +644,7 @@ def _party_names(session: Session, referral: Referral, me: Holder) -> tuple[str,
         label(
             receiver,
             referral.to_organisation_id,
-            referral.to_unit_id or _taker_of(session, referral.id),
+            referral.to_unit_id or _taker_of(session, referral),
         ),
     )
 
@@ -835,6 +835,8 @@ def _taker_unit():
         .where(
             event.referral_id == Referral.id,
             event.action == "receive",
+            # Only a step by the receiving organisation takes it, whatever a file brings.
+            event.actor_organisation_id == Referral.to_organisation_id,
             col(event.deleted_at).is_(None),
         )
         .order_by(event.step, event.at, event.id)
@@ -844,14 +846,15 @@ def _taker_unit():
     )
 
 
-def _taker_of(session: Session, referral_id: str) -> str | None:
+def _taker_of(session: Session, referral: Referral) -> str | None:
     """`_taker_unit` for one referral."""
     first = session.exec(
         select(ReferralEvent.for_receiver, Staff.unit_id)
         .join(Staff, col(Staff.id) == ReferralEvent.actor_id, isouter=True)
         .where(
-            ReferralEvent.referral_id == referral_id,
+            ReferralEvent.referral_id == referral.id,
             ReferralEvent.action == "receive",
+            ReferralEvent.actor_organisation_id == referral.to_organisation_id,
             col(ReferralEvent.deleted_at).is_(None),
         )
         .order_by(ReferralEvent.step, ReferralEvent.at, ReferralEvent.id)
