@@ -202,7 +202,10 @@ async def test_the_inbox_is_my_units_and_only_the_addressed_unit_receives(tmp_pa
         await settle(pilot)
         assert isinstance(app.screen, ReferralDetailScreen)
         enabled = {key for key, b in app.screen.active_bindings.items() if b.enabled}
-        assert not {"m", "w", "o", "e"} & enabled
+        assert not {"m", "w", "o", "e", "k"} & enabled
+        assert str(app.screen.query_one("#referral-next", Static).render()) == (
+            "Möjligt nu: inget; din enhet är varken avsändare eller mottagare."
+        )
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, ReferralDetailScreen)

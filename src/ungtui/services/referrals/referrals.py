@@ -215,6 +215,7 @@ class ReferralDetail:
     # The receiver's steps this user (the sender) may record for a receiver without ungtui.
     for_receiver: list[str] = field(default_factory=list)
     is_sender: bool = False  # this user's unit sent it: may change it while not locked
+    is_receiver: bool = False  # this user's unit receives it
 
     @property
     def state_label(self) -> str:
@@ -1129,7 +1130,7 @@ def get_referral(
             for e in events
         }
         available, for_receiver = _available(session, actor, referral, derived.state)
-        is_sender = _roles(session, referral, actor)[0]
+        is_sender, is_receiver = _roles(session, referral, actor)
     applied = set(derived.applied)
     ordered = sorted(events, key=lambda e: (e.at or _NO_TIME, e.id))
     return ReferralDetail(
@@ -1163,4 +1164,5 @@ def get_referral(
         available=available,
         for_receiver=for_receiver,
         is_sender=is_sender,
+        is_receiver=is_receiver,
     )
