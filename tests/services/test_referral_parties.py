@@ -372,3 +372,28 @@ def test_skickade_taken_out_as_a_list_is_the_units_own(db, user, omar, miriam, a
         ("Skickade", "Malmö stad, Jobbcenter Unga", "Malmö stad, KAA-enheten"),
     ]
     assert exported(omar) == []
+
+
+def test_the_persons_page_shows_the_referrals_my_nämnd_takes_part_in(
+    db, user, omar, miriam, social, af, person
+):
+    to_kaa = make(db, user, person, miriam)  # Jobbcenter Unga's: Jobbtorg's nämnd
+    kaa_to_social = make(db, miriam, person, social)  # two other nämnder
+    to_malmo = make(db, af, person, user, unit=False)
+    org = user.organisation_id
+
+    def page(actor) -> set[str]:
+        return ids(
+            list_referrals(
+                db, "person", individual_id=person, organisation_id=org, own_unit_id=actor.unit_id
+            )
+        )
+
+    assert page(omar) == {to_kaa, to_malmo}
+    assert page(social) == {kaa_to_social, to_malmo}
+    assert page(miriam) == {to_kaa, kaa_to_social, to_malmo}
+    step(db, miriam, to_malmo, "receive")  # KAA-enheten took it: now KAA's
+    assert page(omar) == {to_kaa}
+    assert count_referrals(
+        db, "person", individual_id=person, organisation_id=org, own_unit_id=omar.unit_id
+    ) == 1

@@ -898,6 +898,26 @@ def _from_us(session: Session, organisation_id: str | None, own_unit_id: str | N
     return and_(from_org, col(Referral.from_unit_id).in_(_same_unit(session, own_unit_id)))
 
 
+def _ours_to_see(session: Session, organisation_id: str | None, own_unit_id: str):
+    """Referrals about a person that the user's nämnd is a party to: sent or received by
+    one of its units, or sent to the whole organisation and not received by another
+    nämnd. The person's page shows these; a referral between two other nämnder (KAA's to
+    Socialtjänsten, say) is under their secrecy, not ours."""
+    units = holders.unit_holders(session.connection())
+    mine = units.get(own_unit_id)
+    domain_units = [unit for unit, holder in units.items() if holder == mine] or [own_unit_id]
+    taker = _taker_unit()
+    return or_(
+        col(Referral.from_unit_id).in_(domain_units),
+        col(Referral.to_unit_id).in_(domain_units),
+        and_(
+            Referral.to_organisation_id == organisation_id,
+            _to_whole_organisation(),
+            or_(taker.is_(None), taker.in_(domain_units)),
+        ),
+    )
+
+
 def _view_conditions(
     session: Session,
     view: str,
@@ -929,6 +949,8 @@ def _view_conditions(
         conditions += [col(state).in_(AWAITING_REPLY), col(Referral.reply_by) < today]
     elif view == "person":
         conditions.append(col(Referral.individual_id).in_(individual_ids or []))
+        if own_unit_id:
+            conditions.append(_ours_to_see(session, organisation_id, own_unit_id))
     else:
         raise ValueError(view)
     if not include_ended and view != "person":
@@ -964,9 +986,11 @@ def list_referrals(
 ) -> list[ReferralRow]:
     """One page of a view: "inbox", "sent", "overdue" (for `organisation_id`) or "person".
 
-    `own_unit_id` is the user's unit: the inbox (and the overdue view's incoming side)
-    then holds what is addressed to that unit's nämnd, not what it sent itself. `unit_id`
-    narrows a view further to that one unit ("Min enhet")."""
+    `own_unit_id` is the user's unit: the inbox then holds what that unit receives
+    (`_to_us`), Skickade what it sent (`_from_us`), Försenade both; "person" the
+    referrals about the person that the unit's nämnd takes part in. Without it a view is
+    the whole organisation's, for callers with no user. `unit_id` narrows the inbox to
+    what names the unit itself ("Min enhet": not what went to the whole organisation)."""
     today = today or clock.today()
     refresh_states(db)
     with db.session() as session:
