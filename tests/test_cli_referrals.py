@@ -103,7 +103,8 @@ def test_list_prints_overdue_first_then_inbox_and_sent(path, capsys):
     assert main(["referral", "list", "--db", path]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        "Remisser för Arbetsförmedlingen: 1 försenade, 1 i inkorgen (1 nya), 1 skickade."
+        "Remisser för Arbetsförmedlingen, Malmö Unga: 1 försenade, 1 i inkorgen (1 nya), "
+        "1 skickade."
     )
     overdue_line = (
         "FÖRSENAD 2026-11-16  Skickad     Öberg, Åsa                  Annat: Inskrivning  "
@@ -127,6 +128,26 @@ def test_list_prints_overdue_first_then_inbox_and_sent(path, capsys):
         "         Svara senast  Läge        Person                      Remiss",
         sent_line,
     ]
+
+
+def test_another_unit_of_the_same_authority_lists_none_of_them(path, capsys):
+    db = open_database(path)
+    af_org = db_org(db, "Arbetsförmedlingen")
+    register_user(db, name="Per Holm", unit_name="Malmö Väster", organisation_id=af_org)
+    db.close()
+    assert main(["referral", "list", "--db", path]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "Remisser för Arbetsförmedlingen, Malmö Väster: 0 försenade, 0 i inkorgen (0 nya), "
+        "0 skickade."
+    )
+    assert [line for line in out if line.strip().startswith("(")] == ["  (inga)"] * 3
+
+
+def db_org(db, name: str) -> str:
+    from ungtui.services.people.organisations import list_organisations
+
+    return next(o.id for o in list_organisations(db) if o.name == name)
 
 
 def test_list_overdue_only(path, capsys):

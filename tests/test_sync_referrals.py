@@ -144,3 +144,52 @@ def test_a_withdrawn_consent_leaves_the_answers_to_the_senders_own_referral(refe
     outbox = list_referrals(kommun.db, "sent", organisation_id=kommun.user.organisation_id)
     assert [(r.id, r.state) for r in outbox] == [(referral_id, "accepted")]
 
+
+
+def test_a_step_from_a_colleague_install_merges_and_the_addressed_unit_keeps_the_referral(
+    referred, tmp_path
+):
+    """Each install checks who takes a step at its own door; an import merges the steps
+    another install recorded, as facts, so that every install keeps one history. A
+    receive by the wrong unit, recorded by an install that did not check (an older
+    version), therefore arrives; it does not make that unit the receiver."""
+    from datetime import UTC, date, datetime
+
+    from ungtui.services.errors import ServiceError
+    from ungtui.services.unit_of_work import UnitOfWork
+    from ungtui.store.models import ReferralEvent
+
+    _kommun, af, referral_id, _ = referred
+    lund = Install(tmp_path / "af-lund.db", "Per Holm", join=af, unit_name="AF Lund")
+    with pytest.raises(ServiceError) as error:
+        step(lund, referral_id, "receive")
+    assert str(error.value) == (
+        "Bara mottagaren (Arbetsförmedlingen, Arbetsförmedlingen Malmö Unga) kan ta emot remissen."
+    )
+    with UnitOfWork(lund.db, lund.user.staff_id) as uow:
+        uow.create(
+            ReferralEvent(
+                referral_id=referral_id,
+                individual_id=get_referral(lund.db, referral_id).referral.individual_id,
+                action="receive",
+                step=2,
+                at=datetime.now(UTC),
+                happened_on=date(2026, 11, 24),
+                actor_id=lund.user.staff_id,
+                actor_organisation_id=lund.user.organisation_id,
+            )
+        )
+    lund.send(af)
+    org = af.user.organisation_id
+    detail = get_referral(af.db, referral_id, actor=af.user)
+    assert (detail.state, detail.events[-1].actor) == (
+        "received",
+        "Per Holm (Arbetsförmedlingen)",
+    )
+    assert detail.available == ["accept", "decline"]
+    assert get_referral(af.db, referral_id, actor=lund.user).available == []
+    assert [
+        r.id
+        for r in list_referrals(af.db, "inbox", organisation_id=org, own_unit_id=af.user.unit_id)
+    ] == [referral_id]
+    assert list_referrals(af.db, "inbox", organisation_id=org, own_unit_id=lund.user.unit_id) == []

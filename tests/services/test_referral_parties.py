@@ -1,10 +1,11 @@
 """Who a referral's parties are inside one kommun, and what a step's date is.
 
 Malmö stad has Jobbcenter Unga (the labour-market unit, Sofia) and KAA-enheten (the
-school side, Miriam): two nämnder, two parties under secrecy. Sofia's referral to
-KAA-enheten is in her Skickade, not in her inbox; only KAA-enheten receives it. AF's
-referral to Jobbcenter Unga is in Sofia's inbox and not Miriam's; one to Malmö stad
-without a unit is in both.
+school side, Miriam): two nämnder, two parties under secrecy. Jobbtorg (Omar) is a
+second unit of the labour-market nämnd. Sofia's referral to KAA-enheten is in her
+Skickade, not in her inbox, nor in Omar's Skickade; only KAA-enheten receives it. AF's
+referral to Jobbcenter Unga is in Sofia's inbox and not Miriam's or Omar's; one to Malmö
+stad without a unit is in every unit's until one of them has received it.
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ def miriam(db, user):
 def social(db, user):
     return register_user(
         db, name="Lars Ek", unit_name="Socialtjänsten", organisation_id=user.organisation_id
+    )
+
+
+@pytest.fixture
+def omar(db, user):
+    """Jobbtorg: the same nämnd as Sofia's Jobbcenter Unga, another unit."""
+    return register_user(
+        db, name="Omar Said", unit_name="Jobbtorg", organisation_id=user.organisation_id
     )
 
 
@@ -154,6 +163,82 @@ def test_a_referral_to_the_kommun_without_a_unit_is_for_any_of_its_units(
     assert get_referral(db, to_malmo, actor=user).available == ["receive"]
     assert get_referral(db, to_malmo, actor=miriam).available == ["receive"]
     assert step(db, miriam, to_malmo, "receive") == "received"
+    # KAA-enheten took it: it answers, and the referral leaves Jobbcenter Unga's inbox.
+    assert get_referral(db, to_malmo, actor=miriam).available == ["accept", "decline"]
+    assert get_referral(db, to_malmo, actor=user).available == []
+    with pytest.raises(ServiceError) as error:
+        step(db, user, to_malmo, "accept")
+    assert str(error.value) == (
+        "Bara mottagaren (Malmö stad, KAA-enheten) kan acceptera remissen."
+    )
+    org = user.organisation_id
+    assert ids(list_referrals(db, "inbox", organisation_id=org, own_unit_id=user.unit_id)) == set()
+    assert ids(
+        list_referrals(db, "inbox", organisation_id=org, own_unit_id=miriam.unit_id)
+    ) == {to_malmo}
+
+
+def test_a_second_unit_of_the_same_nämnd_neither_sees_nor_takes_steps(
+    db, user, omar, miriam, af, person
+):
+    to_jobbcenter = make(db, af, person, user)
+    from_jobbcenter = make(db, user, person, miriam)
+    org = user.organisation_id
+    # One nämnd, so no consent stands between the two units; the referral is still
+    # Jobbcenter Unga's, and Jobbtorg does not have it in any list.
+    for view in ("inbox", "sent", "overdue"):
+        assert list_referrals(db, view, organisation_id=org, own_unit_id=omar.unit_id) == []
+    assert view_counts(db, org, own_unit_id=omar.unit_id) == ViewCounts(0, 0, 0, 0)
+    assert get_referral(db, to_jobbcenter, actor=omar).available == []
+    with pytest.raises(ServiceError) as error:
+        step(db, omar, to_jobbcenter, "receive")
+    assert str(error.value) == (
+        "Bara mottagaren (Malmö stad, Jobbcenter Unga) kan ta emot remissen."
+    )
+    with pytest.raises(ServiceError) as error:
+        step(db, omar, from_jobbcenter, "withdraw", reason="Fel mottagare")
+    assert str(error.value) == (
+        "Bara avsändaren (Malmö stad, Jobbcenter Unga) kan återkalla remissen."
+    )
+    with pytest.raises(ServiceError):
+        add_note(db, omar, to_jobbcenter, "Hej")
+    # Nothing was written: still not received, and only the send in the history.
+    detail = get_referral(db, to_jobbcenter, actor=user)
+    assert (detail.state, [e.label for e in detail.events]) == ("sent", ["Skickad"])
+    assert step(db, user, to_jobbcenter, "receive") == "received"
+
+
+def test_a_copy_of_the_unit_recorded_on_another_install_is_the_same_unit(
+    db, user, omar, af, person
+):
+    from ungtui.store.models import Unit
+
+    with db.session() as session:
+        # The same name, organisation and nämnd, recorded before the installs met.
+        copy = Unit(organisation_id=user.organisation_id, name="jobbcenter  unga")
+        session.add(copy)
+        session.commit()
+        copy_id = copy.id
+    referral_id = create_referral(
+        db,
+        af,
+        ReferralDraft(
+            individual_id=person,
+            to_organisation_id=user.organisation_id,
+            to_unit_id=copy_id,
+            kind="other",
+            measure="Kartläggning i En väg in",
+            purpose="Hitta en väg tillbaka till skolan",
+        ),
+    )
+    step(db, af, referral_id, "send", exception_ground=GROUND)
+    org = user.organisation_id
+    assert ids(list_referrals(db, "inbox", organisation_id=org, own_unit_id=user.unit_id)) == {
+        referral_id
+    }
+    assert list_referrals(db, "inbox", organisation_id=org, own_unit_id=omar.unit_id) == []
+    assert get_referral(db, referral_id, actor=omar).available == []
+    assert step(db, user, referral_id, "receive") == "received"
 
 
 # --- the inbox ----------------------------------------------------------------------------
@@ -175,9 +260,13 @@ def test_the_inbox_holds_what_is_addressed_to_my_unit_and_not_what_it_sent(
     assert inbox(miriam) == {to_kaa, to_malmo}
     assert count_referrals(db, "inbox", organisation_id=org, own_unit_id=user.unit_id) == 2
     assert ids(list_referrals(db, "sent", organisation_id=org, unit_id=user.unit_id)) == {to_kaa}
-    # inbox, new (sent, not received), sent by the organisation, overdue
+    assert ids(list_referrals(db, "sent", organisation_id=org, own_unit_id=user.unit_id)) == {
+        to_kaa
+    }
+    assert list_referrals(db, "sent", organisation_id=org, own_unit_id=miriam.unit_id) == []
+    # inbox, new (sent, not received), sent by my unit, overdue
     assert view_counts(db, org, own_unit_id=user.unit_id) == ViewCounts(2, 2, 1, 0)
-    assert view_counts(db, org, own_unit_id=miriam.unit_id) == ViewCounts(2, 2, 1, 0)
+    assert view_counts(db, org, own_unit_id=miriam.unit_id) == ViewCounts(2, 2, 0, 0)
     step(db, user, to_jobbcenter, "receive")
     assert view_counts(db, org, own_unit_id=user.unit_id) == ViewCounts(2, 1, 1, 0)
     # "Min enhet" leaves out what was sent to the whole organisation.
@@ -187,7 +276,7 @@ def test_the_inbox_holds_what_is_addressed_to_my_unit_and_not_what_it_sent(
     assert ids(mine) == {to_jobbcenter}
 
 
-def test_overdue_counts_only_what_waits_on_me_or_on_my_organisations_answer(
+def test_overdue_counts_only_what_waits_on_my_units_answer_or_on_its_referral(
     db, user, miriam, af, social, person
 ):
     to_kaa = make(db, user, person, miriam)  # reply by 2026-12-08
@@ -201,12 +290,17 @@ def test_overdue_counts_only_what_waits_on_me_or_on_my_organisations_answer(
         )
         return ids(rows)
 
-    # Sofia waits for KAA's answer; Socialtjänsten's inbox is not hers, but Malmö stad sent
-    # it, as the Skickade view shows the whole organisation's.
-    assert overdue(user) == {to_kaa, to_social}
-    assert overdue(social) == {to_kaa, to_social}
+    # Sofia waits for KAA's answer to her unit's referral. KAA's referral to
+    # Socialtjänsten is neither hers to send nor to answer, though Malmö stad made both.
+    assert overdue(user) == {to_kaa}
+    assert overdue(miriam) == {to_kaa, to_social}  # to answer one, waiting on the other
+    assert overdue(social) == {to_social}
+    # inbox, new, sent, overdue
     assert view_counts(db, org, own_unit_id=social.unit_id, today=late) == ViewCounts(
-        1, 1, 2, 2
+        1, 1, 0, 1
+    )
+    assert view_counts(db, org, own_unit_id=miriam.unit_id, today=late) == ViewCounts(
+        1, 1, 1, 2
     )
 
 
@@ -261,3 +355,45 @@ def test_the_inbox_taken_out_as_a_list_is_the_one_on_screen(db, user, miriam, af
         ("Inkorg", "Skickad", "Malmö stad"),
         ("Inkorg", "Skickad", "Malmö stad, Jobbcenter Unga"),
     ]
+
+
+def test_skickade_taken_out_as_a_list_is_the_units_own(db, user, omar, miriam, af, person):
+    from ungtui.services.privacy.list_export import referral_rows
+
+    make(db, user, person, miriam)
+    make(db, af, person, user)
+
+    def exported(actor) -> list[tuple]:
+        rows = referral_rows(db, actor, ("inbox", "sent", "overdue"), False, False)
+        return sorted((row[0], row[8], row[9]) for _, row in rows)
+
+    assert exported(user) == [
+        ("Inkorg", "Arbetsförmedlingen, Malmö Unga", "Malmö stad, Jobbcenter Unga"),
+        ("Skickade", "Malmö stad, Jobbcenter Unga", "Malmö stad, KAA-enheten"),
+    ]
+    assert exported(omar) == []
+
+
+def test_the_persons_page_shows_the_referrals_my_nämnd_takes_part_in(
+    db, user, omar, miriam, social, af, person
+):
+    to_kaa = make(db, user, person, miriam)  # Jobbcenter Unga's: Jobbtorg's nämnd
+    kaa_to_social = make(db, miriam, person, social)  # two other nämnder
+    to_malmo = make(db, af, person, user, unit=False)
+    org = user.organisation_id
+
+    def page(actor) -> set[str]:
+        return ids(
+            list_referrals(
+                db, "person", individual_id=person, organisation_id=org, own_unit_id=actor.unit_id
+            )
+        )
+
+    assert page(omar) == {to_kaa, to_malmo}
+    assert page(social) == {kaa_to_social, to_malmo}
+    assert page(miriam) == {to_kaa, kaa_to_social, to_malmo}
+    step(db, miriam, to_malmo, "receive")  # KAA-enheten took it: now KAA's
+    assert page(omar) == {to_kaa}
+    assert count_referrals(
+        db, "person", individual_id=person, organisation_id=org, own_unit_id=omar.unit_id
+    ) == 1

@@ -1,9 +1,11 @@
 """Remisser by real keys: a step's Datum is the step's date (the dialog opens in it), the
 inbox holds what is addressed to the user's unit and marks what is new, only the addressed
-unit receives, and the "Svara senast" hint describes the day typed.
+unit receives (not another unit of its nämnd), Skickade is the unit's own, and the
+"Svara senast" hint describes the day typed.
 
 Today is 2026-11-24 (tests/conftest.py). Malmö stad's Sofia works at Jobbcenter Unga,
-Miriam at KAA-enheten: two nämnder, two parties.
+Miriam at KAA-enheten: two nämnder, two parties. Omar at Jobbtorg: Sofia's nämnd, another
+unit, another party.
 """
 
 from __future__ import annotations
@@ -166,9 +168,7 @@ async def test_the_inbox_is_my_units_and_only_the_addressed_unit_receives(tmp_pa
         ]
         await pilot.press("2")
         await settle(pilot)
-        assert [(r[2], r[5]) for r in rows(app)] == [
-            ("Skickad", "Jobbcenter Unga → KAA-enhet…")
-        ]
+        assert [(r[2], r[5]) for r in rows(app)] == [("Skickad", "Jobbcenter Unga → KAA-enhet…")]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReferralDetailScreen)
@@ -178,6 +178,38 @@ async def test_the_inbox_is_my_units_and_only_the_addressed_unit_receives(tmp_pa
         await settle(pilot)
         assert isinstance(app.screen, ReferralDetailScreen)
     assert get_referral(world.db, to_kaa).state == "sent"
+
+    # Jobbtorg: Malmö stad's labour-market nämnd as Jobbcenter Unga is, another unit.
+    omar = register_user(
+        world.db,
+        name="Omar Said",
+        unit_name="Jobbtorg",
+        organisation_id=world.kommun.organisation_id,
+    )
+    app = UngApp(world.db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_section(pilot)
+        # AF's overdue referral to Jobbcenter Unga and Sofia's to KAA-enheten are not here.
+        assert "1 Inkorg 0 (0 nya)   2 Skickade 0   3 Försenade 0" in title(app)
+        for view in ("1", "2", "3"):
+            await pilot.press(view)
+            await settle(pilot)
+            assert rows(app) == []
+        # Åsa's own page lists the referral about her; Jobbtorg cannot receive it.
+        app.open_person(world.asa)
+        await settle(pilot)
+        await pilot.press("r", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralDetailScreen)
+        enabled = {key for key, b in app.screen.active_bindings.items() if b.enabled}
+        assert not {"m", "w", "o", "e", "k"} & enabled
+        assert str(app.screen.query_one("#referral-next", Static).render()) == (
+            "Möjligt nu: inget; din enhet är varken avsändare eller mottagare."
+        )
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralDetailScreen)
+    assert get_referral(world.db, world.incoming, actor=omar).state == "sent"
 
     use_as(world, miriam)
     app = UngApp(world.db)

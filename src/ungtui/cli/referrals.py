@@ -94,11 +94,12 @@ def _list(db, *, overdue_only: bool, include_ended: bool) -> int:
     if user is None:
         raise Refused(
             "Databasen har ingen användare än. Öppna programmet en gång och ange vem "
-            "du är; remisslistorna visas för din organisation."
+            "du är; remisslistorna visas för din enhet."
         )
     counts = view_counts(db, user.organisation_id, own_unit_id=user.unit_id)
     print(
-        f"Remisser för {user.organisation_name}: {counts.overdue} försenade, "
+        # The lists are the unit's, as on the screen: another unit's referrals are its own.
+        f"Remisser för {user.organisation_name}, {user.unit_name}: {counts.overdue} försenade, "
         f"{counts.inbox} i inkorgen ({counts.inbox_new} nya), {counts.sent} skickade."
     )
     views = ("overdue",) if overdue_only else ("overdue", "inbox", "sent")

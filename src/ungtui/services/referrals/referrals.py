@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, case, delete, func, insert, literal, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -42,7 +43,7 @@ from ungtui.domain.referral_states import (
     missing_fields,
 )
 from ungtui.domain.referral_vocabulary import REFERRAL_KINDS, REFERRAL_OUTCOMES
-from ungtui.domain.text import display_name
+from ungtui.domain.text import display_name, fold
 from ungtui.domain.working_days import add_working_days
 from ungtui.services import clock
 from ungtui.services.consent.consents import holder_label, may_disclose, party_names
@@ -214,6 +215,7 @@ class ReferralDetail:
     # The receiver's steps this user (the sender) may record for a receiver without ungtui.
     for_receiver: list[str] = field(default_factory=list)
     is_sender: bool = False  # this user's unit sent it: may change it while not locked
+    is_receiver: bool = False  # this user's unit receives it
 
     @property
     def state_label(self) -> str:
@@ -563,16 +565,29 @@ def _actor_holder(session: Session, actor: CurrentUser) -> Holder:
 def _roles(
     session: Session, referral: Referral, actor: CurrentUser | None
 ) -> tuple[bool, bool]:
-    """(is the actor the sender, is the actor the receiver). A party is the secrecy domain
-    (nämnd) of the unit the referral names, within its organisation by identity (its
-    number), so either install's record of the organisation counts. Units of one kommun
-    are separate parties: Jobbcenter Unga neither receives nor withdraws for
-    Socialtjänsten. A referral to an organisation without a unit is for any part of it."""
+    """(is the actor the sender, is the actor the receiver). A party is the unit the
+    referral names, as the lists show it (`_from_us`, `_to_us`): Jobbtorg neither receives
+    nor withdraws for Jobbcenter Unga, though both are Malmö stad's labour-market nämnd. A
+    referral to an organisation without a unit is for any of its units until one has
+    received it; that unit then answers for it. A unit this install does not know is
+    read as its party, the nämnd of its organisation (by identity, so either install's
+    record of the organisation counts)."""
     if actor is None:
         return False, False
     sender, receiver = _parties_as_holders(session, referral)
     me = _actor_holder(session, actor)
-    return names(sender, me), names(receiver, me)
+    known = holders.unit_holders(session.connection())
+    ours = set(_same_unit(session, actor.unit_id)) if actor.unit_id else set()
+    if referral.from_unit_id in known:
+        is_sender = referral.from_unit_id in ours
+    else:
+        is_sender = names(sender, me)
+    if referral.to_unit_id in known:
+        is_receiver = referral.to_unit_id in ours
+    else:
+        taker = _taker_of(session, referral)
+        is_receiver = names(receiver, me) and (taker is None or taker in ours)
+    return is_sender, is_receiver
 
 
 def _check_side(
@@ -588,7 +603,7 @@ def _check_side(
     use ungtui, and says so (`for_receiver`); the history shows it. Returns whether the
     step is recorded for the receiver."""
     is_sender, is_receiver = _roles(session, referral, actor)
-    sender_name, receiver_name = _party_names(session, referral)
+    sender_name, receiver_name = _party_names(session, referral, _actor_holder(session, actor))
     if transition.side == SENDER:
         if is_sender:
             return False
@@ -606,22 +621,32 @@ def _check_side(
     raise ServiceError(f"Bara mottagaren ({receiver_name}) kan {transition.verb} remissen.")
 
 
-def _party_names(session: Session, referral: Referral) -> tuple[str, str]:
+def _party_names(session: Session, referral: Referral, me: Holder) -> tuple[str, str]:
     """The sender's and the receiver's names as the messages say them: the organisations,
-    or within one organisation its units, since those are the parties there."""
+    or the units where the organisation is the reader's own or both parties', since
+    those are the parties there."""
 
     def name(model, row_id: str | None) -> str | None:
         row = session.get(model, row_id) if row_id else None
         return row.name if row else None
 
-    from_org = name(Organisation, referral.from_organisation_id)
-    to_org = name(Organisation, referral.to_organisation_id)
     sender, receiver = _parties_as_holders(session, referral)
-    if sender.organisation != receiver.organisation:
-        return from_org or "okänd", to_org or "okänd"
+    internal = sender.organisation == receiver.organisation
+
+    def label(holder: Holder, org_id: str, unit_id: str | None) -> str:
+        org = name(Organisation, org_id)
+        if internal or holder.organisation == me.organisation:
+            return _party(org, name(Unit, unit_id))
+        return org or "okänd"
+
     return (
-        _party(from_org, name(Unit, referral.from_unit_id)),
-        _party(to_org, name(Unit, referral.to_unit_id)),
+        label(sender, referral.from_organisation_id, referral.from_unit_id),
+        # Sent to the whole organisation: the unit that received it is the receiver now.
+        label(
+            receiver,
+            referral.to_organisation_id,
+            referral.to_unit_id or _taker_of(session, referral),
+        ),
     )
 
 
@@ -774,22 +799,122 @@ def _party(org: str | None, unit: str | None) -> str:
     return org or unit or "okänd"
 
 
+def _same_unit(session: Session, unit_id: str) -> list[str]:
+    """The unit and its copies: a unit record with the same organisation (by identity),
+    nämnd and name is the same unit, recorded on two installs before they met."""
+    conn = session.connection()
+    units = holders.unit_holders(conn)
+    mine = units.get(unit_id)
+    if mine is None:
+        return [unit_id]
+    unit_names = dict(conn.exec_driver_sql("SELECT id, name FROM unit").all())
+    name = fold(unit_names.get(unit_id) or "")
+    return sorted(
+        other
+        for other, holder in units.items()
+        if other == unit_id or (holder == mine and name and fold(unit_names[other]) == name)
+    )
+
+
+def _to_whole_organisation():
+    """Addressed to the organisation, with no unit named (or one this install does not know)."""
+    return or_(
+        col(Referral.to_unit_id).is_(None),
+        col(Referral.to_unit_id).not_in(sa_select(Unit.id).scalar_subquery()),
+    )
+
+
+def _taker_unit():
+    """For a referral sent to a whole organisation: the unit of whoever received it (the
+    first receive step), which then answers for it. None before anyone has, or when the
+    sender recorded the step for a receiver without ungtui (no unit is known then)."""
+    event, staff = aliased(ReferralEvent), aliased(Staff)
+    return (
+        sa_select(case((col(event.for_receiver).is_(True), None), else_=staff.unit_id))
+        .select_from(event)
+        .join(staff, staff.id == event.actor_id, isouter=True)
+        .where(
+            event.referral_id == Referral.id,
+            event.action == "receive",
+            # Only a step by the receiving organisation takes it, whatever a file brings.
+            event.actor_organisation_id == Referral.to_organisation_id,
+            col(event.deleted_at).is_(None),
+        )
+        .order_by(event.step, event.at, event.id)
+        .limit(1)
+        .correlate(Referral)
+        .scalar_subquery()
+    )
+
+
+def _taker_of(session: Session, referral: Referral) -> str | None:
+    """`_taker_unit` for one referral."""
+    first = session.exec(
+        select(ReferralEvent.for_receiver, Staff.unit_id)
+        .join(Staff, col(Staff.id) == ReferralEvent.actor_id, isouter=True)
+        .where(
+            ReferralEvent.referral_id == referral.id,
+            ReferralEvent.action == "receive",
+            ReferralEvent.actor_organisation_id == referral.to_organisation_id,
+            col(ReferralEvent.deleted_at).is_(None),
+        )
+        .order_by(ReferralEvent.step, ReferralEvent.at, ReferralEvent.id)
+        .limit(1)
+    ).first()
+    if first is None or first[0]:
+        return None
+    return first[1]
+
+
 def _to_us(session: Session, organisation_id: str | None, own_unit_id: str | None):
-    """Referrals addressed to the user's part of the organisation and not sent from the
-    user's own unit. The part is the secrecy domain (nämnd) of the user's unit: a referral
-    to KAA-enheten is not Jobbcenter Unga's even though both are Malmö stad's; one to the
-    organisation without a unit is for every part of it. Without `own_unit_id` (a caller
-    that knows only the organisation): everything addressed to the organisation."""
+    """Referrals the user's unit receives: addressed to that unit, or to the whole
+    organisation until another of its units has received it; never what the unit sent
+    itself. A unit is its own party, also beside another unit of the same nämnd: a
+    referral to Jobbcenter Unga is not Jobbtorg's to see or receive. Without
+    `own_unit_id` (a caller that knows only the organisation): everything addressed to
+    the organisation."""
     to_org = Referral.to_organisation_id == organisation_id
     if not own_unit_id:
         return to_org
-    units = holders.unit_holders(session.connection())
-    mine = units.get(own_unit_id)
-    ours = [unit for unit, holder in units.items() if holder == mine] or [own_unit_id]
+    ours = _same_unit(session, own_unit_id)
+    taker = _taker_unit()
     return and_(
         to_org,
-        or_(col(Referral.to_unit_id).is_(None), col(Referral.to_unit_id).in_(ours)),
-        or_(col(Referral.from_unit_id).is_(None), Referral.from_unit_id != own_unit_id),
+        or_(
+            col(Referral.to_unit_id).in_(ours),
+            and_(_to_whole_organisation(), or_(taker.is_(None), taker.in_(ours))),
+        ),
+        or_(col(Referral.from_unit_id).is_(None), col(Referral.from_unit_id).not_in(ours)),
+    )
+
+
+def _from_us(session: Session, organisation_id: str | None, own_unit_id: str | None):
+    """Referrals the user's unit sent. What another unit sent, even one of the same
+    nämnd, is that unit's: the list follows the inbox, one unit on each side. Without
+    `own_unit_id`: everything the organisation sent."""
+    from_org = Referral.from_organisation_id == organisation_id
+    if not own_unit_id:
+        return from_org
+    return and_(from_org, col(Referral.from_unit_id).in_(_same_unit(session, own_unit_id)))
+
+
+def _ours_to_see(session: Session, organisation_id: str | None, own_unit_id: str):
+    """Referrals about a person that the user's nämnd is a party to: sent or received by
+    one of its units, or sent to the whole organisation and not received by another
+    nämnd. The person's page shows these; a referral between two other nämnder (KAA's to
+    Socialtjänsten, say) is under their secrecy, not ours."""
+    units = holders.unit_holders(session.connection())
+    mine = units.get(own_unit_id)
+    domain_units = [unit for unit, holder in units.items() if holder == mine] or [own_unit_id]
+    taker = _taker_unit()
+    return or_(
+        col(Referral.from_unit_id).in_(domain_units),
+        col(Referral.to_unit_id).in_(domain_units),
+        and_(
+            Referral.to_organisation_id == organisation_id,
+            _to_whole_organisation(),
+            or_(taker.is_(None), taker.in_(domain_units)),
+        ),
     )
 
 
@@ -811,17 +936,21 @@ def _view_conditions(
         if unit_id:
             conditions.append(Referral.to_unit_id == unit_id)
     elif view == "sent":
-        conditions.append(Referral.from_organisation_id == organisation_id)
+        conditions.append(_from_us(session, organisation_id, own_unit_id))
         if unit_id:
             conditions.append(Referral.from_unit_id == unit_id)
     elif view == "overdue":
-        mine = [_to_us(session, organisation_id, own_unit_id)]
-        mine.append(Referral.from_organisation_id == organisation_id)
+        mine = [
+            _to_us(session, organisation_id, own_unit_id),
+            _from_us(session, organisation_id, own_unit_id),
+        ]
         if organisation_id is not None:
             conditions.append(or_(*mine))
         conditions += [col(state).in_(AWAITING_REPLY), col(Referral.reply_by) < today]
     elif view == "person":
         conditions.append(col(Referral.individual_id).in_(individual_ids or []))
+        if own_unit_id:
+            conditions.append(_ours_to_see(session, organisation_id, own_unit_id))
     else:
         raise ValueError(view)
     if not include_ended and view != "person":
@@ -857,9 +986,11 @@ def list_referrals(
 ) -> list[ReferralRow]:
     """One page of a view: "inbox", "sent", "overdue" (for `organisation_id`) or "person".
 
-    `own_unit_id` is the user's unit: the inbox (and the overdue view's incoming side)
-    then holds what is addressed to that unit's nämnd, not what it sent itself. `unit_id`
-    narrows a view further to that one unit ("Min enhet")."""
+    `own_unit_id` is the user's unit: the inbox then holds what that unit receives
+    (`_to_us`), Skickade what it sent (`_from_us`), Försenade both; "person" the
+    referrals about the person that the unit's nämnd takes part in. Without it a view is
+    the whole organisation's, for callers with no user. `unit_id` narrows the inbox to
+    what names the unit itself ("Min enhet": not what went to the whole organisation)."""
     today = today or clock.today()
     refresh_states(db)
     with db.session() as session:
@@ -969,9 +1100,6 @@ def view_counts(
     refresh_states(db)
     state = ReferralState.state
     open_ = col(state).not_in(ENDED)
-    from_us = Referral.from_organisation_id == organisation_id
-    if unit_id:
-        from_us = and_(from_us, Referral.from_unit_id == unit_id)
     awaiting_late = and_(col(state).in_(AWAITING_REPLY), col(Referral.reply_by) < today)
 
     def total(condition) -> object:
@@ -979,18 +1107,15 @@ def view_counts(
 
     with db.session() as session:
         addressed = _to_us(session, organisation_id, own_unit_id)
+        sent_by_us = _from_us(session, organisation_id, own_unit_id)
         to_us = and_(addressed, Referral.to_unit_id == unit_id) if unit_id else addressed
+        from_us = and_(sent_by_us, Referral.from_unit_id == unit_id) if unit_id else sent_by_us
         inbox, new, sent, overdue = session.exec(
             select(
                 total(and_(to_us, open_, state != "draft")),
                 total(and_(to_us, state == "sent")),
                 total(and_(from_us, open_)),
-                total(
-                    and_(
-                        or_(addressed, Referral.from_organisation_id == organisation_id),
-                        awaiting_late,
-                    )
-                ),
+                total(and_(or_(addressed, sent_by_us), awaiting_late)),
             )
             .select_from(Referral)
             .join(ReferralState, col(ReferralState.referral_id) == Referral.id)
@@ -1029,7 +1154,7 @@ def get_referral(
             for e in events
         }
         available, for_receiver = _available(session, actor, referral, derived.state)
-        is_sender = _roles(session, referral, actor)[0]
+        is_sender, is_receiver = _roles(session, referral, actor)
     applied = set(derived.applied)
     ordered = sorted(events, key=lambda e: (e.at or _NO_TIME, e.id))
     return ReferralDetail(
@@ -1063,4 +1188,5 @@ def get_referral(
         available=available,
         for_receiver=for_receiver,
         is_sender=is_sender,
+        is_receiver=is_receiver,
     )

@@ -173,13 +173,12 @@ class ReferralDetailScreen(UngScreen[None]):
                 f"\nMottagaren ska {steps} remissen i sin ungtui; svaret kommer hit med nästa "
                 "fil. Använder mottagaren inte ungtui: o registrerar svaret åt mottagaren."
             )
+        if detail.is_sender or detail.is_receiver:
+            now = (", ".join(possible) if possible else "inga fler steg") + ", k anteckning"
+        else:  # another unit's referral, seen from the person's page
+            now = "inget; din enhet är varken avsändare eller mottagare."
         self.query_one("#referral-next", Static).update(
-            plain(
-                bold("Möjligt nu:"),
-                " " + (", ".join(possible) if possible else "inga fler steg") + ", k anteckning",
-                waiting,
-                multiline=True,
-            )
+            plain(bold("Möjligt nu:"), " " + now, waiting, multiline=True)
         )
         events = self.query_one("#referral-events", DataTable)
         events.clear()
@@ -216,7 +215,9 @@ class ReferralDetailScreen(UngScreen[None]):
             )
         if action == "for_receiver":
             return self.detail is not None and bool(self.detail.for_receiver)
-        if action in ("note", "person"):
+        if action == "note":
+            return self.detail is not None and (self.detail.is_sender or self.detail.is_receiver)
+        if action == "person":
             return self.detail is not None
         return True
 

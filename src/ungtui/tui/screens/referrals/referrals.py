@@ -262,7 +262,13 @@ class ReferralsScreen(ReferralListScreen):
 
     def action_unit(self) -> None:
         self.unit_only = not self.unit_only
-        self.notify("Visar bara din enhet." if self.unit_only else "Visar hela organisationen.")
+        # Every view is the unit's already; the wider part is what was sent to the whole
+        # organisation and not yet received by another of its units.
+        self.notify(
+            "Döljer remisser till hela organisationen."
+            if self.unit_only
+            else "Visar också remisser till hela organisationen."
+        )
         self.reload()
 
     def action_ended(self) -> None:
@@ -355,13 +361,20 @@ class IndividualReferralsScreen(ReferralListScreen):
             plain(f"Remisser för {name}", style="bold"),
         )
 
-    def _query(self, offset: int, limit: int) -> list[ReferralRow]:
-        return list_referrals(
-            self.app.db, "person", individual_id=self.individual_id, offset=offset, limit=limit
+    def _scope(self) -> dict:
+        """The referrals about the person that the user's nämnd takes part in."""
+        user = self.app.user
+        return dict(
+            individual_id=self.individual_id,
+            organisation_id=user.organisation_id if user else None,
+            own_unit_id=user.unit_id if user else None,
         )
 
+    def _query(self, offset: int, limit: int) -> list[ReferralRow]:
+        return list_referrals(self.app.db, "person", offset=offset, limit=limit, **self._scope())
+
     def _count(self) -> int:
-        return count_referrals(self.app.db, "person", individual_id=self.individual_id)
+        return count_referrals(self.app.db, "person", **self._scope())
 
     def action_back(self) -> None:
         self.dismiss()
