@@ -7,7 +7,8 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from tests.tui.helpers import row_text, settle, type_text
-from ungtui.store.models import AgendaItem, Meeting, MeetingAction, MeetingDecision
+from ungtui.services.consent.consents import withdraw_consent
+from ungtui.store.models import AgendaItem, Consent, Meeting, MeetingAction, MeetingDecision
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.meetings.meeting import MeetingScreen, NoteArea
 from ungtui.tui.screens.meetings.meeting_actions import OpenActionsScreen
@@ -251,6 +252,29 @@ async def test_external_attendee_then_minutes_saved_private(demo_db, tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
+async def withdrawn_while_away(pilot, meeting: MeetingScreen) -> None:
+    """F2; the highlighted item's person withdraws every consent (as under w there, or by
+    a sync file); F3 back to the meeting."""
+    item = meeting._current_item()
+    assert item is not None
+    db = pilot.app.db
+    await pilot.press("f2")
+    await settle(pilot)
+    with db.session() as session:
+        person = session.get(AgendaItem, item.id).individual_id
+        consents = session.exec(
+            select(Consent.id).where(
+                Consent.individual_id == person, Consent.withdrawn_on.is_(None)
+            )
+        ).all()
+    assert consents
+    for consent in consents:
+        withdraw_consent(db, consent, actor_id=None)
+    await pilot.press("f3")
+    await settle(pilot)
+    assert pilot.app.screen is meeting
+
+
 async def test_a_decision_about_a_person_becomes_a_referral_draft(demo_db):
     from ungtui.services.referrals.referrals import ReferralDraft  # noqa: F401  (the feature exists)
     from ungtui.store.models import Referral
@@ -286,6 +310,10 @@ async def test_a_decision_about_a_person_becomes_a_referral_draft(demo_db):
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, MeetingScreen)  # refused with a warning
+        app.screen.query_one("#agenda", OptionList).highlighted = 2
+        await settle(pilot)
+        await withdrawn_while_away(pilot, app.screen)
+        assert agenda_labels(app)[2].startswith("2. ⚠ ")  # shown again, read again
     with demo_db.session() as session:
         made = session.exec(
             select(Referral).where(Referral.purpose.startswith("Remiss till"))

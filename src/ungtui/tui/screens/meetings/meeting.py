@@ -176,6 +176,13 @@ class MeetingScreen(UngScreen[None]):
     def _redraw(self, _share: bool) -> None:
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        # Who may be discussed turns on consents, which change elsewhere (a withdrawal
+        # under F2, a sync file): read again whenever the meeting is shown again, or the
+        # room goes on seeing a name whose consent is gone.
+        if self.view is not None:
+            self.reload()
+
     # --- loading and showing -----------------------------------------------------
 
     @work(thread=True, exclusive=True, group="meeting", exit_on_error=False)
