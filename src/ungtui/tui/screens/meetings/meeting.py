@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -140,6 +141,7 @@ class MeetingScreen(UngScreen[None]):
         self._timer: Timer | None = None
         self._filling = False
         self._notes_loaded = ""
+        self._left_for_a_dialog = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -178,9 +180,11 @@ class MeetingScreen(UngScreen[None]):
 
     def on_screen_resume(self) -> None:
         # Who may be discussed turns on consents, which change elsewhere (a withdrawal
-        # under F2, a sync file): read again whenever the meeting is shown again, or the
-        # room goes on seeing a name whose consent is gone.
-        if self.view is not None:
+        # under F2, a sync file): read again whenever the meeting is shown again from
+        # another screen, or the room goes on seeing a name whose consent is gone. Back
+        # from one of its own dialogs the write it made reads again, and a second read
+        # racing it could show the meeting as it was before the write.
+        if self.view is not None and not self._left_for_a_dialog:
             self.reload()
 
     # --- loading and showing -----------------------------------------------------
@@ -406,6 +410,7 @@ class MeetingScreen(UngScreen[None]):
 
     def on_screen_suspend(self) -> None:
         self.save_now()
+        self._left_for_a_dialog = isinstance(self.app.screen, ModalScreen)
 
     def on_unmount(self) -> None:
         self.save_now()
