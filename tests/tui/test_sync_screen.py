@@ -222,6 +222,23 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         await settle(pilot)
         assert text_of(app, "#import-result").startswith("Inläst: ")
         assert str(files.get_row_at(0)[3]) == "inläst"
+        # Away to Min dag; the other party's next file lands in the folder; back, the
+        # list is read again (the tab was already the one shown).
+        await pilot.press("f10")
+        await settle(pilot)
+        add_person(karin, identity="20080229-1237", first_name="Ebba", last_name="Ödman")
+        newest = export_file(
+            karin.db, for_organisation=org, out=export_folder(), passphrase=PASSPHRASE
+        )
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert [str(files.get_row_at(i)[4]) for i in range(files.row_count)] == [
+            newest.path.name,
+            newer.path.name,
+            older.path.name,
+        ]
         # A folder typed into the file field lists that folder instead.
         field = app.screen.query_one("#import-file", Input)
         field.value = ""

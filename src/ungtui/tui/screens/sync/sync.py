@@ -242,9 +242,20 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         if getattr(self, "_left_for_section", False) and isinstance(self.focused, Input):
             self.query_one(TabbedContent).query_one(Tabs).focus()
         self.load()
+        if getattr(self, "_left_for_section", False):
+            self._list_files_again()
+
+    def _list_files_again(self) -> None:
+        # Files come while the app is open (a USB stick, a saved mail, the other party's
+        # export): the folder is read again whenever the list is shown again.
+        if self.query_one(TabbedContent).active == "tab-import" and self._files_folder:
+            self._list_files(self._files_folder)
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == tab:
+            self._list_files_again()  # no TabActivated for the tab already shown
+        tabs.active = tab
         files = self.query_one("#import-files", DataTable)
         first = {
             "tab-export": "#export-org",
@@ -464,9 +475,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
-        if self.query_one(TabbedContent).active == "tab-import" and self._files_folder:
-            # Files come while the screen is open (a USB stick, a saved mail): read again.
-            self._list_files(self._files_folder)
+        self._list_files_again()
 
     @on(DataTable.RowHighlighted, "#conflicts")
     def _row_changed(self) -> None:
@@ -548,7 +557,8 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             )
             if preview.people_removed:
                 text += (
-                    f"\nTas bort hos {to}: {preview.people_removed} personer som de har fått "
+                    f"\nTas bort hos {to}: "
+                    f"{plural(preview.people_removed, 'person', 'personer')} som de har fått "
                     "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
                     "skrivit finns kvar hos dem."
                 )
@@ -637,8 +647,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self.app.call_from_thread(self._show_files, found)
 
     def _show_files(self, found: list[SyncFileInfo]) -> None:
-        self._sync_files = found
         table = self.query_one("#import-files", DataTable)
+        # Read again, the list keeps the file the cursor was on (new files come first).
+        was_on = (
+            self._sync_files[table.cursor_row].path
+            if 0 <= table.cursor_row < min(table.row_count, len(self._sync_files))
+            else None
+        )
+        self._sync_files = found
         table.clear()
         for index, info in enumerate(found):
             table.add_row(
@@ -649,6 +665,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 info.path.name,
                 key=str(index),
             )
+        again = next((i for i, info in enumerate(found) if info.path == was_on), None)
+        if again is not None:
+            table.move_cursor(row=again, animate=False)
         if found:
             self._say("#import-files-note", "")
         elif not self.query_one("#import-files-note", Static).has_class("error-text"):
