@@ -88,6 +88,32 @@ def count_due(db: Database, *, today: date | None = None) -> tuple[int, int]:
     return total - overdue, overdue
 
 
+def count_mine_overdue_before(db: Database, staff_id: str, before: date, cap: int) -> int:
+    """How many of a caseworker's follow-ups fell due before `before` and are not recorded,
+    counted up to `cap`. From the caseworker's people rather than every exit, and stopped
+    at the cap: Min dag only says how many there are, the full list orders them."""
+    query = f"""
+SELECT COUNT(*) FROM (SELECT 1 FROM (
+  -- One person can hold the same caseworker twice (two organisations' rows).
+  SELECT DISTINCT individual_id FROM responsibility WHERE staff_id = :staff AND deleted_at IS NULL
+) rs
+JOIN way w ON w.individual_id = rs.individual_id
+CROSS JOIN ({_OFFSETS}) o
+WHERE w.exit_on IS NOT NULL AND w.deleted_at IS NULL
+  AND {_DUE} < :before
+  AND NOT EXISTS (
+    SELECT 1 FROM exit_follow_up f
+    WHERE f.way_id = w.id AND f.day_offset = o.days AND f.deleted_at IS NULL
+  )
+  AND EXISTS (SELECT 1 FROM individual i WHERE i.id = w.individual_id AND i.deleted_at IS NULL)
+LIMIT :cap)"""
+    with db.engine.connect() as conn:
+        (found,) = conn.execute(
+            text(query), {"staff": staff_id, "before": before.isoformat(), "cap": cap}
+        ).one()
+    return int(found)
+
+
 def list_due(
     db: Database,
     *,
