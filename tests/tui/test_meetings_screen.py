@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from tests.tui.helpers import row_text, settle, type_text
+from tests.tui.helpers import keys, row_text, settle, type_text
+from ungtui.services import clock
 from ungtui.store.models import AgendaItem, Meeting, MeetingAction, MeetingDecision
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.meetings.meeting import MeetingScreen, NoteArea
@@ -155,12 +158,20 @@ async def test_acknowledging_needs_a_reason_and_unlocks_the_notes(demo_db):
         assert agenda_labels(app)[4].startswith("4. ⚠ ")  # still masked
 
 
-async def test_new_meeting_reads_the_time_back_and_refuses_bad_input(demo_db):
+async def test_new_meeting_reads_the_time_back_and_refuses_bad_input(demo_db, monkeypatch):
+    # In the evening today's 10:00 meeting has been held: it leads the earlier ones.
+    evening = datetime(2026, 11, 24, 19, 30, tzinfo=clock.STOCKHOLM)
+    monkeypatch.setattr(clock, "now", lambda: evening)
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert row_text(table, 0)[0] == "ons 2026-11-25 13:00"
+        await keys(pilot, "shift+tab", "enter", "down", "enter")  # Tidigare
+        assert row_text(table, 0)[0] == "tis 2026-11-24 10:00"
+        await keys(pilot, "tab")
         await pilot.press("n")
         await settle(pilot)
         await type_text(pilot, "Ärendekonferens Åsa")
