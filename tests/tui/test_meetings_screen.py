@@ -174,6 +174,14 @@ async def test_new_meeting_reads_the_time_back_and_refuses_bad_input(demo_db, mo
         await keys(pilot, "tab")
         await pilot.press("n")
         await settle(pilot)
+        # From Protokollförare, the last field, Tab goes round to the first: the form
+        # around the fields is no Tab stop of its own.
+        await keys(pilot, "tab", "tab", "tab", "tab")
+        assert app.focused.id == "keeper"
+        await keys(pilot, "tab")
+        assert app.focused.id == "kind"
+        await keys(pilot, "tab", "tab", "tab")
+        assert app.focused.id == "title"
         await type_text(pilot, "Ärendekonferens Åsa")
         app.screen.query_one("#when", Input).focus()
         await type_text(pilot, "tis 25")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer
 from textual.screen import ScreenResultType
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, TextArea
@@ -60,6 +61,10 @@ class FormBehaviour(UngScreen[ScreenResultType]):
         return self._clean is not None and self.form_state() != self._clean
 
     def on_mount(self) -> None:
+        # The fields take the focus and scroll the form to it; the form itself as a Tab
+        # stop showed no focus and took no typing (after the last field Tab seemed lost).
+        for form in self.query("#form").results(ScrollableContainer):
+            form.can_focus = False
         self.call_after_refresh(self._first_picture)
 
     def _first_picture(self) -> None:
