@@ -213,3 +213,34 @@ async def test_a_save_after_a_refused_one_leaves_only_its_own_message(demo_db):
         assert app.screen is not form
         messages = [n.message for n in app._notifications]
         assert len(messages) == 1 and "Rätta" not in messages[0]
+
+
+async def test_a_paste_of_several_lines_into_a_one_line_field_says_what_was_left_out(demo_db):
+    """Textual's Input keeps the first line of a paste and drops the rest without a word.
+    A name holds one thing: the first line goes in, and the user is told of the rest."""
+    from textual import events
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        first_name = app.screen.query_one("#first_name", Input)
+        first_name.focus()
+        await type_text(pilot, "Å")
+        app.post_message(events.Paste("sa\nEnd\n\n"))  # as the terminal delivers a paste
+        await settle(pilot)
+        assert first_name.value == "Åsa"
+        assert [n.message for n in app._notifications] == [
+            "Fältet rymmer bara en rad: första raden klistrades in, 1 rad till lämnades utanför."
+        ]
+
+
+def test_a_note_field_takes_a_pasted_text_as_one_line():
+    from ungtui.tui.paste import fit_paste
+
+    assert fit_paste("Kom via\r\n  En väg in \n", free_text=True) == (
+        "Kom via En väg in",
+        "Fältet rymmer bara en rad: de 2 raderna klistrades in som en.",
+    )
+    # A cell copied from a spreadsheet ends with a line break: nothing to tell.
+    assert fit_paste("Märta\n", free_text=False) == ("Märta", None)
