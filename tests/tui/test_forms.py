@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.widgets import Input, Static
 
-from tests.tui.helpers import keys, settle, type_text
+from tests.tui.helpers import keys, screen_text, settle, type_text
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
@@ -70,6 +70,25 @@ async def test_edit_person(demo_db):
 
 async def test_new_consent(demo_db):
     await check_form(demo_db, ("enter",), lambda p: keys(p, "s"), "#purpose")
+
+
+async def test_a_refused_date_at_the_bottom_right_is_not_covered_by_a_notice(demo_db):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "enter", "s")
+        form = app.screen
+        # A receiver, a purpose and a kind of data; then the last field, Gäller till.
+        await keys(pilot, "tab", "enter", "down", "enter", "tab", "space", "tab", "tab", "space")
+        await keys(pilot, "tab", "tab", "tab")
+        assert app.focused is form.query_one("#valid_to", Input)
+        await type_text(pilot, "2026-13-45")
+        await keys(pilot, "ctrl+s")
+        assert app.screen is form
+        error = form.query_one("#field-valid_to .field-error", Static)
+        assert str(error.render()) == "Datumet 2026-13-45 finns inte."
+        assert list(app._notifications) == []  # no notice over the field
+        assert "Datumet 2026-13-45 finns inte." in screen_text(pilot)  # scrolled into view
 
 
 async def test_new_meeting(demo_db):
@@ -202,9 +221,9 @@ async def test_a_save_after_a_refused_one_leaves_only_its_own_message(demo_db):
         await type_text(pilot, "20050317-9807")  # wrong check digit
         await keys(pilot, "ctrl+s")
         assert app.screen is form
-        assert [n.message for n in app._notifications] == [
-            "Rätta de markerade fälten. Inget har sparats."
-        ]
+        # The error is at its field, the focus there; no notice covers it.
+        assert list(app._notifications) == []
+        assert app.focused is form.query_one("#identity", Input)
         await keys(pilot, "ctrl+u")
         await type_text(pilot, "20050317-9806")
         form.query_one("#first_name", Input).focus()
