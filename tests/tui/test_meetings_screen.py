@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from tests.tui.helpers import keys, row_text, settle, type_text
+from tests.tui.helpers import keys, row_text, screen_text, settle, type_text
 from ungtui.services import clock
 from ungtui.store.models import AgendaItem, Meeting, MeetingAction, MeetingDecision
 from ungtui.tui.app import UngApp
@@ -139,11 +139,18 @@ async def test_topic_decision_and_decision_into_an_action(demo_db):
 
 
 async def test_acknowledging_needs_a_reason_and_unlocks_the_notes(demo_db):
+    # At 80×24, where the warning takes five lines: the locked item's sentence is whole,
+    # and no empty table stands under it as if cut off.
     app = UngApp(demo_db)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_todays_meeting(pilot)
         for _ in range(4):
             await pilot.press("down")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "Anteckningar, beslut och åtgärder är låsta tills" in text
+        assert "samtycke finns eller skälet är kvitterat (k)." in text
+        assert "Beslut eller åtgärd" not in text
         await pilot.press("k")
         await type_text(pilot, "kort")
         await pilot.press("enter")
@@ -156,6 +163,15 @@ async def test_acknowledging_needs_a_reason_and_unlocks_the_notes(demo_db):
         assert "kort men viktigt: akut boende" in warning
         assert not app.screen.query_one(NoteArea).read_only
         assert agenda_labels(app)[4].startswith("4. ⚠ ")  # still masked
+        # Decisions get their rows under the warning and the notes.
+        for text in ("Praktik hos Älgen", "Ny kartläggning"):
+            await pilot.press("d")
+            await type_text(pilot, text)
+            await pilot.press("enter")
+            await settle(pilot)
+        text = screen_text(pilot)
+        assert "Beslut  Praktik hos Älgen" in text
+        assert "Beslut  Ny kartläggning" in text
 
 
 async def test_new_meeting_reads_the_time_back_and_refuses_bad_input(demo_db, monkeypatch):
