@@ -72,7 +72,7 @@ async def test_new_consent(demo_db):
     await check_form(demo_db, ("enter",), lambda p: keys(p, "s"), "#purpose")
 
 
-async def test_a_refused_date_at_the_bottom_right_is_not_covered_by_a_notice(demo_db):
+async def test_a_refused_date_at_the_bottom_right_is_not_covered_by_a_notice(demo_db, monkeypatch):
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -89,6 +89,21 @@ async def test_a_refused_date_at_the_bottom_right_is_not_covered_by_a_notice(dem
         assert str(error.render()) == "Datumet 2026-13-45 finns inte."
         assert list(app._notifications) == []  # no notice over the field
         assert "Datumet 2026-13-45 finns inte." in screen_text(pilot)  # scrolled into view
+        # A key typed makes the error stale: gone. The keys after it leave the hidden
+        # error line alone (updating it laid the screen out again on every key).
+        await keys(pilot, "backspace")
+        assert not error.display
+        updates = []
+        original = Static.update
+
+        def counted(self, *args, **kwargs):
+            updates.append(self)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Static, "update", counted)
+        await type_text(pilot, "5")
+        await settle(pilot)
+        assert [w for w in updates if w.has_class("field-error")] == []
 
 
 async def test_new_meeting(demo_db):

@@ -80,6 +80,10 @@ class FormField(Vertical):
             self._show_hint(self._date_hint(event.value))
 
     def set_error(self, message: str | None) -> None:
+        if not message and not self.has_class("-invalid"):
+            # Cleared on every key typed: updating the hidden line laid the whole
+            # screen out again each time (a long text typed key by key kept a core busy).
+            return
         error = self.query_one(".field-error", Static)
         # Reasons quote what was typed (an e-mail address, a name from a spreadsheet).
         error.update(plain(message or "", multiline=True))
