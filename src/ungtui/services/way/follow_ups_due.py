@@ -93,13 +93,19 @@ def count_mine_overdue_before(db: Database, staff_id: str, before: date, cap: in
     counted up to `cap`. From the caseworker's people rather than every exit, and stopped
     at the cap: Min dag only says how many there are, the full list orders them."""
     query = f"""
-SELECT COUNT(*) FROM (SELECT 1 FROM (
-  -- One person can hold the same caseworker twice (two organisations' rows).
-  SELECT DISTINCT individual_id FROM responsibility WHERE staff_id = :staff AND deleted_at IS NULL
-) rs
+SELECT COUNT(*) FROM (SELECT 1 FROM responsibility rs
 JOIN way w ON w.individual_id = rs.individual_id
 CROSS JOIN ({_OFFSETS}) o
-WHERE w.exit_on IS NOT NULL AND w.deleted_at IS NULL
+WHERE rs.staff_id = :staff AND rs.deleted_at IS NULL
+  -- A person can hold the same caseworker twice (two organisations' rows): counted once.
+  -- Not with DISTINCT, which reads all the caseworker's people before the cap stops it;
+  -- the unary + looks the person up by the person, not among the caseworker's thousands.
+  AND NOT EXISTS (
+    SELECT 1 FROM responsibility twice
+    WHERE twice.individual_id = rs.individual_id AND +twice.staff_id = rs.staff_id
+      AND twice.deleted_at IS NULL AND twice.id < rs.id
+  )
+  AND w.exit_on IS NOT NULL AND w.deleted_at IS NULL
   AND {_DUE} < :before
   AND NOT EXISTS (
     SELECT 1 FROM exit_follow_up f
