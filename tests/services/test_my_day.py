@@ -170,10 +170,25 @@ def test_follow_ups_due_for_my_people(db, user):
     exited("Filip", "2026-08-10")  # 90 days: 2026-11-08, more than two weeks ago
     exited("Gun", "2026-06-01")  # 180 days: 2026-11-28
     found = part(my_day(db, user, today=TODAY), "uppfoljningar")
+    # Filip's 90 days (2026-11-08) and Gun's (2026-08-30), overdue more than two weeks,
+    # are counted first rather than left out.
     assert texts(found) == [
+        ("", "2 uppföljningar försenade mer än två veckor · Enter visar hela listan", True),
         ("Testsson, Ebba", "uppföljning efter 90 dagar · ska göras i dag", False),
         ("Testsson, Gun", "uppföljning efter 180 dagar · ska göras 2026-11-28", False),
     ]
+    assert found.total == 4
+    assert [line.whole_list for line in found.lines] == [True, False, False]
+    # Filip held by me twice (a second organisation's row) is still one follow-up.
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO responsibility (id, created_at, updated_at, individual_id,"
+            " organisation_id, staff_id) SELECT 'zz-' || r.id, r.created_at, r.updated_at,"
+            " r.individual_id, 'another', r.staff_id FROM responsibility r"
+            " JOIN individual i ON i.id = r.individual_id WHERE i.first_name = 'Filip'"
+        )
+    found = part(my_day(db, user, today=TODAY), "uppfoljningar")
+    assert found.lines[0].text.startswith("2 uppföljningar försenade")
 
 
 def test_todays_and_tomorrows_meetings(db, user, world):

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.widgets import Input, Static
 
-from tests.tui.helpers import keys, settle, type_text
+from tests.tui.helpers import keys, screen_text, settle, type_text
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
@@ -70,6 +70,40 @@ async def test_edit_person(demo_db):
 
 async def test_new_consent(demo_db):
     await check_form(demo_db, ("enter",), lambda p: keys(p, "s"), "#purpose")
+
+
+async def test_a_refused_date_at_the_bottom_right_is_not_covered_by_a_notice(demo_db, monkeypatch):
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "enter", "s")
+        form = app.screen
+        # A receiver, a purpose and a kind of data; then the last field, Gäller till.
+        await keys(pilot, "tab", "enter", "down", "enter", "tab", "space", "tab", "tab", "space")
+        await keys(pilot, "tab", "tab", "tab")
+        assert app.focused is form.query_one("#valid_to", Input)
+        await type_text(pilot, "2026-13-45")
+        await keys(pilot, "ctrl+s")
+        assert app.screen is form
+        error = form.query_one("#field-valid_to .field-error", Static)
+        assert str(error.render()) == "Datumet 2026-13-45 finns inte."
+        assert list(app._notifications) == []  # no notice over the field
+        assert "Datumet 2026-13-45 finns inte." in screen_text(pilot)  # scrolled into view
+        # A key typed makes the error stale: gone. The keys after it leave the hidden
+        # error line alone (updating it laid the screen out again on every key).
+        await keys(pilot, "backspace")
+        assert not error.display
+        updates = []
+        original = Static.update
+
+        def counted(self, *args, **kwargs):
+            updates.append(self)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Static, "update", counted)
+        await type_text(pilot, "5")
+        await settle(pilot)
+        assert [w for w in updates if w.has_class("field-error")] == []
 
 
 async def test_new_meeting(demo_db):
@@ -202,9 +236,9 @@ async def test_a_save_after_a_refused_one_leaves_only_its_own_message(demo_db):
         await type_text(pilot, "20050317-9807")  # wrong check digit
         await keys(pilot, "ctrl+s")
         assert app.screen is form
-        assert [n.message for n in app._notifications] == [
-            "Rätta de markerade fälten. Inget har sparats."
-        ]
+        # The error is at its field, the focus there; no notice covers it.
+        assert list(app._notifications) == []
+        assert app.focused is form.query_one("#identity", Input)
         await keys(pilot, "ctrl+u")
         await type_text(pilot, "20050317-9806")
         form.query_one("#first_name", Input).focus()
@@ -213,3 +247,34 @@ async def test_a_save_after_a_refused_one_leaves_only_its_own_message(demo_db):
         assert app.screen is not form
         messages = [n.message for n in app._notifications]
         assert len(messages) == 1 and "Rätta" not in messages[0]
+
+
+async def test_a_paste_of_several_lines_into_a_one_line_field_says_what_was_left_out(demo_db):
+    """Textual's Input keeps the first line of a paste and drops the rest without a word.
+    A name holds one thing: the first line goes in, and the user is told of the rest."""
+    from textual import events
+
+    app = UngApp(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        first_name = app.screen.query_one("#first_name", Input)
+        first_name.focus()
+        await type_text(pilot, "Å")
+        app.post_message(events.Paste("sa\nEnd\n\n"))  # as the terminal delivers a paste
+        await settle(pilot)
+        assert first_name.value == "Åsa"
+        assert [n.message for n in app._notifications] == [
+            "Fältet rymmer bara en rad: första raden klistrades in, 1 rad till lämnades utanför."
+        ]
+
+
+def test_a_note_field_takes_a_pasted_text_as_one_line():
+    from ungtui.tui.paste import fit_paste
+
+    assert fit_paste("Kom via\r\n  En väg in \n", free_text=True) == (
+        "Kom via En väg in",
+        "Fältet rymmer bara en rad: de 2 raderna klistrades in som en.",
+    )
+    # A cell copied from a spreadsheet ends with a line break: nothing to tell.
+    assert fit_paste("Märta\n", free_text=False) == ("Märta", None)

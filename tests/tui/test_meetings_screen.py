@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from tests.tui.helpers import row_text, settle, type_text
+from tests.tui.helpers import keys, row_text, screen_text, settle, type_text
+from ungtui.services import clock
 from ungtui.services.consent.consents import withdraw_consent
 from ungtui.store.models import AgendaItem, Consent, Meeting, MeetingAction, MeetingDecision
 from ungtui.tui.app import UngApp
@@ -137,11 +140,18 @@ async def test_topic_decision_and_decision_into_an_action(demo_db):
 
 
 async def test_acknowledging_needs_a_reason_and_unlocks_the_notes(demo_db):
+    # At 80×24, where the warning takes five lines: the locked item's sentence is whole,
+    # and no empty table stands under it as if cut off.
     app = UngApp(demo_db)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_todays_meeting(pilot)
         for _ in range(4):
             await pilot.press("down")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "Anteckningar, beslut och åtgärder är låsta tills" in text
+        assert "samtycke finns eller skälet är kvitterat (k)." in text
+        assert "Beslut eller åtgärd" not in text
         await pilot.press("k")
         await type_text(pilot, "kort")
         await pilot.press("enter")
@@ -154,16 +164,41 @@ async def test_acknowledging_needs_a_reason_and_unlocks_the_notes(demo_db):
         assert "kort men viktigt: akut boende" in warning
         assert not app.screen.query_one(NoteArea).read_only
         assert agenda_labels(app)[4].startswith("4. ⚠ ")  # still masked
+        # Decisions get their rows under the warning and the notes.
+        for text in ("Praktik hos Älgen", "Ny kartläggning"):
+            await pilot.press("d")
+            await type_text(pilot, text)
+            await pilot.press("enter")
+            await settle(pilot)
+        text = screen_text(pilot)
+        assert "Beslut  Praktik hos Älgen" in text
+        assert "Beslut  Ny kartläggning" in text
 
 
-async def test_new_meeting_reads_the_time_back_and_refuses_bad_input(demo_db):
+async def test_new_meeting_reads_the_time_back_and_refuses_bad_input(demo_db, monkeypatch):
+    # In the evening today's 10:00 meeting has been held: it leads the earlier ones.
+    evening = datetime(2026, 11, 24, 19, 30, tzinfo=clock.STOCKHOLM)
+    monkeypatch.setattr(clock, "now", lambda: evening)
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert row_text(table, 0)[0] == "ons 2026-11-25 13:00"
+        await keys(pilot, "shift+tab", "enter", "down", "enter")  # Tidigare
+        assert row_text(table, 0)[0] == "tis 2026-11-24 10:00"
+        await keys(pilot, "tab")
         await pilot.press("n")
         await settle(pilot)
+        # From Protokollförare, the last field, Tab goes round to the first: the form
+        # around the fields is no Tab stop of its own.
+        await keys(pilot, "tab", "tab", "tab", "tab")
+        assert app.focused.id == "keeper"
+        await keys(pilot, "tab")
+        assert app.focused.id == "kind"
+        await keys(pilot, "tab", "tab", "tab")
+        assert app.focused.id == "title"
         await type_text(pilot, "Ärendekonferens Åsa")
         app.screen.query_one("#when", Input).focus()
         await type_text(pilot, "tis 25")

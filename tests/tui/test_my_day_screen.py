@@ -15,6 +15,7 @@ from ungtui.tui.screens.my_day import MyDayScreen
 from ungtui.tui.screens.referrals.referral_detail import ReferralDetailScreen
 from ungtui.tui.screens.referrals.referrals import ReferralsScreen
 from ungtui.tui.screens.sync.sync import SyncScreen
+from ungtui.tui.screens.way.follow_ups_due import FollowUpsDueScreen
 from ungtui.tui.screens.way.way import WayScreen
 
 
@@ -83,6 +84,15 @@ async def test_each_line_opens_its_thing(demo_db, opens_on_min_dag):
 async def test_a_heading_opens_the_whole_list(demo_db, opens_on_min_dag):
     app = UngApp(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # The demo's 12 follow-ups of Sofia's people overdue by more than two weeks are
+        # counted first, in the heading's count too, and the line opens the whole list.
+        text = screen_text(pilot)
+        assert "Uppföljningar efter avslut (14)" in text
+        assert "! 12 uppföljningar försenade mer än två veckor · Enter visar hela listan" in text
+        await choose(pilot, "all:uppfoljningar:")
+        assert isinstance(app.screen, FollowUpsDueScreen)
+        await pilot.press("escape")
         await settle(pilot)
         await choose(pilot, "all:remisser")
         assert isinstance(app.screen, ReferralsScreen)

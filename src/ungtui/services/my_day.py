@@ -8,7 +8,8 @@ Six short lists, each limited in SQL and counted there, so the screen opens as f
 - open actions from meetings that I am responsible for;
 - the agreements' guarantees for the people I am responsible for: deadlines within two weeks,
   ahead or just passed;
-- follow-ups after exit for my people, due within two weeks, ahead or just passed;
+- follow-ups after exit for my people, due within two weeks, ahead or just passed, after a
+  count of the ones overdue longer;
 - today's and tomorrow's meetings;
 - for each organisation I exchange files with: when it last got my changes.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+from ungtui.domain.text import plural
 from ungtui.services import clock
 from ungtui.services.my_day_first import (
     FOLLOW_UPS,
@@ -34,7 +36,7 @@ from ungtui.services.my_day_first import (
 )
 from ungtui.services.people.organisations import CurrentUser
 from ungtui.services.referrals.referrals import refresh_states
-from ungtui.services.way.follow_ups_due import list_due
+from ungtui.services.way.follow_ups_due import count_mine_overdue_before, list_due
 from ungtui.services.way.guarantee import guarantee_rules, list_watch
 from ungtui.store.database import Database
 
@@ -44,6 +46,8 @@ __all__ = ["LIMIT", "DayLine", "DayPart", "my_day"]
 # full lists (90 dagar, Uppföljningar): a day's page would otherwise fill with the same
 # long-passed deadlines every morning, and reading them all costs a scan of every way.
 WINDOW_DAYS = 14
+# Older overdue follow-ups are counted up to this many: a number past it says nothing more.
+LATE_CAP = 100
 
 
 def _guarantee(db: Database, user: CurrentUser, today: date) -> DayPart:
@@ -79,13 +83,17 @@ def _guarantee(db: Database, user: CurrentUser, today: date) -> DayPart:
 
 
 def _follow_ups(db: Database, user: CurrentUser, today: date) -> DayPart:
+    since = today - timedelta(days=WINDOW_DAYS)
     rows = list_due(
         db,
         today=today,
         limit=LIMIT + 1,
         staff_id=user.staff_id,
-        due_from=today - timedelta(days=WINDOW_DAYS),
+        due_from=since,
     )
+    # Follow-ups left undone past the window do not go away: they are counted first (the
+    # full list orders them), as they are the ones most at risk of being forgotten.
+    late = count_mine_overdue_before(db, user.staff_id, since, LATE_CAP)
     lines = [
         DayLine(
             r.individual_id,
@@ -100,7 +108,24 @@ def _follow_ups(db: Database, user: CurrentUser, today: date) -> DayPart:
         )
         for r in rows[:LIMIT]
     ]
-    return replace(FOLLOW_UPS, total=len(rows) if len(rows) <= LIMIT else None, lines=lines)
+    total = len(rows) + late if len(rows) <= LIMIT and late < LATE_CAP else None
+    if late:
+        many = (
+            f"Över {LATE_CAP - 1} uppföljningar"
+            if late >= LATE_CAP
+            else plural(late, "uppföljning", "uppföljningar")
+        )
+        lines.insert(
+            0,
+            DayLine(
+                "",
+                f"{many} {'försenad' if late == 1 else 'försenade'} mer än två veckor"
+                " · Enter visar hela listan",
+                urgent=True,
+                whole_list=True,
+            ),
+        )
+    return replace(FOLLOW_UPS, total=total, lines=lines)
 
 
 def my_day(db: Database, user: CurrentUser, *, today: date | None = None) -> list[DayPart]:

@@ -34,6 +34,7 @@ class DayLine:
     text: str
     person: str = ""
     urgent: bool = False
+    whole_list: bool = False  # Enter opens the part's whole list, as its heading does
 
 
 @dataclass(frozen=True)

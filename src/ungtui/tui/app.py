@@ -220,6 +220,10 @@ class UngApp(UngAppBase):
             if await run_shortcut_now(self, event):
                 self.app_focus = True
                 return
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            from ungtui.tui.paste import one_line_paste
+
+            one_line_paste(self, event)
         await super().on_event(event)
 
     def lock_if_idle(self) -> None:

@@ -79,21 +79,22 @@ class MeetingFilter:
 # --- reading -------------------------------------------------------------------------
 
 
-def _conditions(flt: MeetingFilter, today: date) -> list:
+def _conditions(flt: MeetingFilter, now: datetime | None) -> list:
     conditions: list = [col(Meeting.deleted_at).is_(None)]
-    start_of_today = to_utc(datetime.combine(today, time(0, 0)))
+    # Coming means not started yet: this morning's meeting is held by the evening and is
+    # found first among the earlier ones (latest first), not among the coming.
+    moment = (now or clock.now()).astimezone(UTC)
     if flt.when == "kommande":
-        conditions.append(col(Meeting.starts_at) >= start_of_today)
+        conditions.append(col(Meeting.starts_at) >= moment)
     elif flt.when == "tidigare":
-        conditions.append(col(Meeting.starts_at) < start_of_today)
+        conditions.append(col(Meeting.starts_at) < moment)
     return conditions
 
 
-def count_meetings(db: Database, flt: MeetingFilter, today: date | None = None) -> int:
-    today = today or clock.today()
+def count_meetings(db: Database, flt: MeetingFilter, now: datetime | None = None) -> int:
     with db.session() as session:
         return session.exec(
-            select(func.count()).select_from(Meeting).where(*_conditions(flt, today))
+            select(func.count()).select_from(Meeting).where(*_conditions(flt, now))
         ).one()
 
 
@@ -103,10 +104,9 @@ def list_meetings(
     *,
     offset: int = 0,
     limit: int = 100,
-    today: date | None = None,
+    now: datetime | None = None,
 ) -> list[MeetingRow]:
     """One page: coming meetings soonest first, earlier ones latest first."""
-    today = today or clock.today()
     order = col(Meeting.starts_at) if flt.when == "kommande" else col(Meeting.starts_at).desc()
     items = (
         select(func.count())
@@ -117,7 +117,7 @@ def list_meetings(
     with db.session() as session:
         rows = session.exec(
             select(Meeting, items)
-            .where(*_conditions(flt, today))
+            .where(*_conditions(flt, now))
             .order_by(order, Meeting.id)
             .offset(offset)
             .limit(limit)

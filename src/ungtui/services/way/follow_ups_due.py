@@ -88,6 +88,38 @@ def count_due(db: Database, *, today: date | None = None) -> tuple[int, int]:
     return total - overdue, overdue
 
 
+def count_mine_overdue_before(db: Database, staff_id: str, before: date, cap: int) -> int:
+    """How many of a caseworker's follow-ups fell due before `before` and are not recorded,
+    counted up to `cap`. From the caseworker's people rather than every exit, and stopped
+    at the cap: Min dag only says how many there are, the full list orders them."""
+    query = f"""
+SELECT COUNT(*) FROM (SELECT 1 FROM responsibility rs
+JOIN way w ON w.individual_id = rs.individual_id
+CROSS JOIN ({_OFFSETS}) o
+WHERE rs.staff_id = :staff AND rs.deleted_at IS NULL
+  -- A person can hold the same caseworker twice (two organisations' rows): counted once.
+  -- Not with DISTINCT, which reads all the caseworker's people before the cap stops it;
+  -- the unary + looks the person up by the person, not among the caseworker's thousands.
+  AND NOT EXISTS (
+    SELECT 1 FROM responsibility twice
+    WHERE twice.individual_id = rs.individual_id AND +twice.staff_id = rs.staff_id
+      AND twice.deleted_at IS NULL AND twice.id < rs.id
+  )
+  AND w.exit_on IS NOT NULL AND w.deleted_at IS NULL
+  AND {_DUE} < :before
+  AND NOT EXISTS (
+    SELECT 1 FROM exit_follow_up f
+    WHERE f.way_id = w.id AND f.day_offset = o.days AND f.deleted_at IS NULL
+  )
+  AND EXISTS (SELECT 1 FROM individual i WHERE i.id = w.individual_id AND i.deleted_at IS NULL)
+LIMIT :cap)"""
+    with db.engine.connect() as conn:
+        (found,) = conn.execute(
+            text(query), {"staff": staff_id, "before": before.isoformat(), "cap": cap}
+        ).one()
+    return int(found)
+
+
 def list_due(
     db: Database,
     *,

@@ -22,7 +22,6 @@ from ungtui.tui.screens.base import UngModalScreen, UngScreen
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.widgets.form import FormField, show_errors
 
-FIX_FIELDS = "Rätta de markerade fälten. Inget har sparats."
 Saved = TypeVar("Saved")
 
 FIELDS = "Input, TextArea, Select, Checkbox, SelectionList"
@@ -78,6 +77,14 @@ class FormBehaviour(UngScreen[ScreenResultType]):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self._clear_error(event.checkbox)
 
+    def refuse(self, errors: dict[str, str]) -> None:
+        """Show a refusal at its fields, the focus on the first. Only what no field on
+        show can take is told in a notice: a notice over the form saying "correct the
+        marked fields" covered the very field it meant (Gäller till, bottom right)."""
+        left = show_errors(self, errors)
+        if left:
+            self.notify(" ".join([*left, "Inget har sparats."]), severity="warning")
+
     @staticmethod
     def _clear_error(widget: Widget) -> None:
         # An error refers to what was there; once the value changes it is stale.
@@ -115,19 +122,16 @@ class FormBehaviour(UngScreen[ScreenResultType]):
         done: str | Callable[[Saved], str] | None,
         *,
         result: Callable[[Saved], object] = lambda saved: saved,
-        invalid: str | None = FIX_FIELDS,
         error_timeout: float | None = None,
     ) -> None:
         """Called from a form's save worker: `write` saves. A refusal is shown at its
-        fields (and `invalid` says so), another service error as a notification, and the
-        form stays open with what was typed; once saved the form says `done` and closes
-        with `result` of what was saved (`done` None: the screen it returns to says it)."""
+        fields (`refuse`), another service error as a notification, and the form stays
+        open with what was typed; once saved the form says `done` and closes with
+        `result` of what was saved (`done` None: the screen it returns to says it)."""
         try:
             saved = write()
         except ValidationError as exc:
-            self.app.call_from_thread(show_errors, self, exc.errors)
-            if invalid:
-                self.notify(invalid, severity="warning")
+            self.app.call_from_thread(self.refuse, exc.errors)
             return
         except ServiceError as exc:
             self.notify(str(exc), severity="error", timeout=error_timeout)

@@ -148,7 +148,10 @@ class MyDayScreen(UngScreen[None]):
                 " · " if line.person else None,
                 (line.text, URGENT if line.urgent else ""),
             )
-            options.append(Option(text, id=f"{part.key}:{index}:{line.target}"))
+            whole = f"all:{part.key}:{index}"  # its own id, the heading's action
+            options.append(
+                Option(text, id=whole if line.whole_list else f"{part.key}:{index}:{line.target}")
+            )
         if part.total is None:
             more = Text("  … fler: Enter här visar alla", style="italic")
             options.append(Option(more, id=f"all:{part.key}x"))
@@ -160,7 +163,7 @@ class MyDayScreen(UngScreen[None]):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id or ""
         if option_id.startswith("all:"):
-            self._open_all(option_id.removeprefix("all:").rstrip("x"))
+            self._open_all(option_id.removeprefix("all:").split(":")[0].rstrip("x"))
             return
         key, _index, target = option_id.split(":", 2)
         self._open_one(key, target)

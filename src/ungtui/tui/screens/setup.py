@@ -19,7 +19,7 @@ from ungtui.services.people.organisations import (
 )
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import FormField, FormScroll, show_errors
+from ungtui.tui.widgets.form import FormField, FormScroll
 from ungtui.tui.widgets.plain import PlainSelect
 
 NEW_ORGANISATION = "__new__"
@@ -204,7 +204,6 @@ class SetupScreen(FormScreen[CurrentUser | None]):
                 errors["organisation"] = (
                     "Välj din organisation, eller Ny organisation … längst ned."
                 )
-            self.app.call_from_thread(show_errors, self, errors)
-            self.notify("Rätta de markerade fälten.", severity="warning")
+            self.app.call_from_thread(self.refuse, errors)
             return
         self.app.call_from_thread(self.dismiss, user)

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Header, OptionList, Static, TextArea
@@ -127,7 +127,7 @@ class MeetingScreen(UngScreen[None]):
     MeetingScreen #item-warning.-acknowledged { color: $warning; }
     MeetingScreen #item-scope { color: $text-muted; height: auto; }
     MeetingScreen #notes { height: 1fr; min-height: 5; }
-    MeetingScreen #notes-status { height: 1; color: $text-muted; }
+    MeetingScreen #notes-status { height: auto; color: $text-muted; }
     MeetingScreen #entries { height: auto; max-height: 12; }
     """
 
@@ -149,7 +149,9 @@ class MeetingScreen(UngScreen[None]):
         yield Static("", id="meeting-people")
         with Horizontal(id="meeting-body"):
             yield AgendaList(id="agenda")
-            with Vertical(id="item-pane"):
+            # Scrolls when a warning, the notes and the decisions do not fit (80×24); the
+            # fields in it take the focus and scroll it, so it is no Tab stop itself.
+            with VerticalScroll(id="item-pane", can_focus=False):
                 yield Static("", id="item-title")
                 yield Static("", id="item-warning")
                 yield Static("", id="item-scope")
@@ -253,6 +255,9 @@ class MeetingScreen(UngScreen[None]):
         notes = self.query_one(NoteArea)
         entries = self.query_one(EntryTable)
         entries.clear()
+        self.query_one("#item-pane").scroll_home(animate=False)  # the title and warning first
+        # An empty table under its header read as cut off: shown only with rows.
+        entries.display = False
         warning.update("")
         warning.display = False
         scope = self.query_one("#item-scope", Static)
@@ -265,6 +270,7 @@ class MeetingScreen(UngScreen[None]):
             self.query_one("#notes-status", Static).update("x markerar en åtgärd som klar.")
             for action in self.view.carried:
                 self._add_action_row(entries, action, origin=True)
+            entries.display = bool(entries.row_count)
             return
         notes.display = True
         if item is None:
@@ -301,14 +307,19 @@ class MeetingScreen(UngScreen[None]):
         notes_shown = item.notes_shown
         self._fill_notes(item.id, item.notes if notes_shown else "", read_only=not notes_shown)
         if item.locked:
-            status = "Anteckningen är låst tills samtycke finns eller skälet är kvitterat (k)."
+            status = (
+                "Anteckningar, beslut och åtgärder är låsta tills samtycke finns eller "
+                "skälet är kvitterat (k)."
+            )
         elif not notes_shown:
             status = "Anteckningar tas inte upp här: samtycket omfattar dem inte för alla."
         else:
             status = "Enter skriver anteckning; den sparas av sig själv."
+        if not item.decisions_shown and not item.locked:
+            status += " Beslut och åtgärder tas inte upp här: samtycket omfattar dem inte för alla."
         self.query_one("#notes-status", Static).update(status)
         if not item.decisions_shown:
-            return
+            return  # the status says why
         for decision in item.decisions:
             entries.add_row(
                 "Beslut",
@@ -320,6 +331,7 @@ class MeetingScreen(UngScreen[None]):
             )
         for action in item.actions:
             self._add_action_row(entries, action)
+        entries.display = bool(entries.row_count)
 
     @staticmethod
     def _scope_line(item: ItemView) -> str:

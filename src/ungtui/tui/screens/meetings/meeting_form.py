@@ -172,8 +172,7 @@ class MeetingFormScreen(FormScreen[str | None]):
         try:
             validate_meeting(data, clock.today(), self._default_time)
         except ValidationError as exc:
-            show_errors(self, exc.errors)
-            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
+            self.refuse(exc.errors)
             return
         show_errors(self, {})
         self._save(data)
@@ -185,5 +184,4 @@ class MeetingFormScreen(FormScreen[str | None]):
                 self.app.db, data, actor_id=self.actor_id, meeting_id=self.meeting_id
             ),
             "Mötet är sparat.",
-            invalid=None,
         )

@@ -312,8 +312,7 @@ class IndividualFormScreen(FormScreen[str | None]):
         try:
             values = validate_individual(data, clock.today())
         except ValidationError as exc:
-            show_errors(self, exc.errors)
-            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
+            self.refuse(exc.errors)
             return
         show_errors(self, {})
         self._save(data, values.get("identity_number"), confirmed=False)
@@ -335,7 +334,6 @@ class IndividualFormScreen(FormScreen[str | None]):
                 individual_id=self.individual_id,
             ),
             "Sparat.",
-            invalid=None,
         )
 
     def _ask_about_same(

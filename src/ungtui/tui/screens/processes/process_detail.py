@@ -430,5 +430,4 @@ class EndProcessScreen(FormDialog[tuple[date | None] | None]):
             ),
             None,  # the process view says what ending it means
             result=lambda last: (last,),
-            invalid=None,
         )

@@ -22,7 +22,7 @@ from ungtui.services.processes.agreements import AgreementRow, list_agreements
 from ungtui.services.processes.processes import ProcessInput, process_input, save_process
 from ungtui.tui.screens.form_base import FormScreen
 from ungtui.tui.widgets.footer import KeyFooter
-from ungtui.tui.widgets.form import DateInput, FormField, FormScroll, show_errors
+from ungtui.tui.widgets.form import DateInput, FormField, FormScroll
 from ungtui.tui.widgets.plain import PlainSelect, input_value, plain
 
 
@@ -243,8 +243,7 @@ class ProcessFormScreen(FormScreen[str | None]):
         try:
             data = self._read()
         except ValidationError as exc:
-            show_errors(self, exc.errors)
-            self.notify("Rätta de markerade fälten. Inget har sparats.", severity="warning")
+            self.refuse(exc.errors)
             return
         self._save(data)
 
