@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from ungtui.services import clock, my_day
+from ungtui.services import clock, my_day, my_day_first
 from ungtui.services.people.individuals import IndividualFilter, count_individuals
 from ungtui.services.people.organisations import current_user
 from ungtui.store.database import open_database
@@ -54,13 +54,20 @@ def main() -> None:
     first = timed(lambda: my_day.my_day(db, user, today=today))
     print(f"första läsningen: {first:.1f} ms")
     print(summary("Min dag", [timed(lambda: my_day.my_day(db, user)) for _ in range(args.runs)]))
+    def first(part):
+        def read():
+            with db.read() as conn:
+                part(conn)
+
+        return read
+
     parts = {
-        "möten": lambda: my_day._meetings(db, today),
-        "remisser": lambda: my_day._referrals(db, user, today),
-        "åtgärder": lambda: my_day._actions(db, user, today),
+        "möten": first(lambda conn: my_day_first.meetings(conn, today)),
+        "remisser": first(lambda conn: my_day_first.referrals(conn, user, today)),
+        "åtgärder": first(lambda conn: my_day_first.actions(conn, user, today)),
         "90 dagar": lambda: my_day._guarantee(db, user, today),
         "uppföljningar": lambda: my_day._follow_ups(db, user, today),
-        "partner": lambda: my_day._partners(db, user, today),
+        "partner": first(lambda conn: my_day_first.partners(conn, user, today)),
     }
     for label, part in parts.items():
         print("  " + summary(label, [timed(part) for _ in range(max(args.runs // 2, 3))]))
