@@ -79,6 +79,16 @@ def test_referrals_waiting_for_an_answer_that_are_mine(db, user, world):
     )
     # Due next week: not today's work.
     referral_to(db, user, world.af, karin.unit_id, ali, "2026-12-02", date(2026, 11, 20))
+    # New to my unit, due in two weeks: news today, after the urgent ones. Another one I
+    # have received already waits for its day like the first.
+    referral_to(
+        db, karin, user.organisation_id, user.unit_id, asa, "2026-12-08", date(2026, 11, 24),
+        measure="Praktik",
+    )
+    received = referral_to(
+        db, karin, user.organisation_id, user.unit_id, ali, "2026-12-09", date(2026, 11, 24)
+    )
+    step(db, user, received, TransitionInput("receive"), today=TODAY)
     found = part(my_day(db, user, today=TODAY), "remisser")
     assert texts(found) == [
         (
@@ -89,11 +99,16 @@ def test_referrals_waiting_for_an_answer_that_are_mine(db, user, world):
         ),
         (
             "Öztürk, Ali",
-            "Studiebesök · från Arbetsförmedlingen, ditt svar · svar senast 2026-11-27",
+            "Studiebesök · från Arbetsförmedlingen, ny · svar senast 2026-11-27",
+            False,
+        ),
+        (
+            "Öberg, Åsa",
+            "Praktik · från Arbetsförmedlingen, ny · svar senast 2026-12-08",
             False,
         ),
     ]
-    assert found.total == 2
+    assert found.total == 3
 
 
 def test_my_open_actions_from_meetings(db, user, world):

@@ -98,12 +98,12 @@ def test_the_referrals_first_read_shows_what_the_full_read_shows(db, user, world
         ),
         (
             "Öztürk, Ali",
-            "Studiebesök · från Arbetsförmedlingen, ditt svar · svar senast i dag",
+            "Studiebesök · från Arbetsförmedlingen, ny · svar senast i dag",
             False,
         ),
         (
             "Öberg, Åsa",
-            "Praktik · från Arbetsförmedlingen, ditt svar · svar senast 2026-11-29",
+            "Praktik · från Arbetsförmedlingen, ny · svar senast 2026-11-29",
             False,
         ),
     ]
@@ -149,7 +149,7 @@ def test_a_state_changed_by_an_import_is_read_from_the_events_without_writing(db
         ),
         (
             "Öztürk, Ali",
-            "Studiebesök · från Arbetsförmedlingen, ditt svar · svar senast 2026-11-26",
+            "Studiebesök · från Arbetsförmedlingen, ny · svar senast 2026-11-26",
             False,
         ),
     ]

@@ -110,22 +110,31 @@ def _state(conn: sqlite3.Connection, referral_id: str) -> str:
 
 def referrals(conn: sqlite3.Connection, user: CurrentUser, today: date) -> DayPart:
     """Waiting for an answer, sent by me or addressed to me (or to my unit without a named
-    person), overdue or due by Sunday, the earliest due first."""
+    person), overdue or due by Sunday, the earliest due first; and after them the new ones
+    addressed to me, not yet received, whenever their answer is due: a referral that came
+    in today is news today."""
     sunday = today + timedelta(days=6 - today.weekday())
     # Every candidate in order, and its state checked one by one until the part is full:
-    # the states' check reads each one's events, and a day needs only the first few.
+    # the states' check reads each one's events, and a day needs only the first few. A
+    # later one addressed to me is a candidate only while its cached state says new (or
+    # none is cached yet); _state then checks it as it checks the others.
     candidates = conn.execute(
-        "SELECT r.id FROM referral r"
-        " WHERE r.deleted_at IS NULL AND r.reply_by <= :sunday"
-        "  AND (r.from_staff_id = :me OR r.to_staff_id = :me"
-        "   OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit))"
+        "SELECT r.id, r.reply_by > :sunday FROM referral r"
+        " LEFT JOIN referral_state s ON s.referral_id = r.id"
+        " WHERE r.deleted_at IS NULL"
+        "  AND ((r.reply_by <= :sunday"
+        "    AND (r.from_staff_id = :me OR r.to_staff_id = :me"
+        "     OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit)))"
+        "   OR (COALESCE(s.state, 'sent') = 'sent' AND r.from_staff_id IS NOT :me"
+        "    AND (r.to_staff_id = :me OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit))))"
         " ORDER BY r.reply_by, r.id",
         {"me": user.staff_id, "unit": user.unit_id, "sunday": sunday.isoformat()},
     )
     found: dict[str, str] = {}
-    for (referral_id,) in candidates:
+    for referral_id, later in candidates:
         state = _state(conn, referral_id)
-        if state in AWAITING_REPLY:
+        wanted = state == "sent" if later else state in AWAITING_REPLY
+        if wanted:
             found[referral_id] = state
             if len(found) > LIMIT:
                 break
@@ -148,7 +157,10 @@ def referrals(conn: sqlite3.Connection, user: CurrentUser, today: date) -> DayPa
         # written before it passed is as right today.
         late = is_overdue(found[referral_id], due_on, today)
         other = party if party is not None else "okänd"
-        what = f"väntar på svar från {other}" if sent else f"från {other}, ditt svar"
+        if sent:
+            what = f"väntar på svar från {other}"
+        else:
+            what = f"från {other}, {'ny' if found[referral_id] == 'sent' else 'ditt svar'}"
         due = (
             f"försenad sedan {due_on.isoformat()}" if late else f"svar senast {when(due_on, today)}"
         )
