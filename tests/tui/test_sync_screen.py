@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static, Tabs
 
 from tests.sync_helpers import Install, add_person, edit
 from tests.tui.helpers import row_text, settle, type_text
@@ -248,6 +248,15 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         await settle(pilot)
         assert files.row_count == 0
         assert text_of(app, "#import-files-note") == "Inga synkfiler i mappen."
+        # Esc leaves the field first (as F1 says), then the section.
+        app.screen.query_one("#import-passphrase", Input).focus()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        assert isinstance(app.focused, Tabs)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SyncScreen)
     receiver.close()
 
 

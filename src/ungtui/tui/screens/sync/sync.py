@@ -267,6 +267,11 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self.query_one(first).focus()
 
     def action_back(self) -> None:
+        # One step at a time, as everywhere: out of a field first (to the tab bar, where
+        # 1–5 switch tabs again), then out of the section.
+        if isinstance(self.focused, Input):
+            self.query_one(TabbedContent).query_one(Tabs).focus()
+            return
         self.app.back_to_home()
 
     def action_step_tab(self, step: int) -> None:
