@@ -131,6 +131,10 @@ _MARKS = """UPDATE way_fact_state SET
     measures = (SELECT coalesce(max(rowid), 0) FROM individual_measure),
     people = (SELECT coalesce(max(rowid), 0) FROM individual)"""
 
+# A removal lowers a mark to the highest row left, so a row above its mark is a new one.
+_IS_BEHIND = """SELECT (SELECT coalesce(max(rowid), 0) FROM way) > ways
+    OR (SELECT coalesce(max(rowid), 0) FROM individual_measure) > measures
+    OR (SELECT coalesce(max(rowid), 0) FROM individual) > people FROM way_fact_state"""
 CATCH_UP = (
     f"DELETE FROM way_fact WHERE way IN ({_BEHIND})",
     f"""INSERT INTO way_fact ({COLUMNS}) SELECT {FACT}
@@ -154,6 +158,10 @@ def catch_up(raw: sqlite3.Connection, *, wait: bool = True) -> bool:
     is writing or the file cannot be written."""
     if raw.in_transaction:
         return False
+    # Nothing new since: nothing written, no lock asked for (a report on a file opened
+    # only to read changes nothing in it, and does not wait for another window's write).
+    if not raw.execute(_IS_BEHIND).fetchone()[0]:
+        return True
     if not wait:
         (timeout,) = raw.execute("PRAGMA busy_timeout").fetchone()
         raw.execute("PRAGMA busy_timeout = 0")

@@ -192,11 +192,11 @@ def _prepare(conn, rules: TargetGroupRules) -> int:
     conn.exec_driver_sql(f"PRAGMA temp.page_size = {TEMP_PAGE_SIZE}")
     conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
     conn.exec_driver_sql(f"PRAGMA cache_size = {REPORT_CACHE_KIB}")
-    # Before the report's own reads: a write transaction of its own, not waiting for
-    # another window's.
+    # Before the report's own reads. Rows added since the last report are worked out in a
+    # write transaction of its own, which does not wait for another window's.
     kept = way_facts.catch_up(conn.connection.driver_connection, wait=False)
     statements = prepare_statements(rules)
-    statements += [WAY_VIEW] if kept else _filled(WAY_TABLE)
+    statements += [WAY_VIEW] if kept else _filled(WAY_TABLE, _WAY_FILL)
     _drop_report_way(conn)
     for statement in statements:
         conn.exec_driver_sql(statement)
@@ -229,11 +229,10 @@ def prepare_statements(rules: TargetGroupRules) -> list[str]:
     return _filled(PREPARE, fill)
 
 
-def _filled(statements, fill: dict[str, str] | None = None) -> list[str]:
-    fill = fill or {
-        "{entry}": day_number_sql("w.entry_date"),
-        "{exit}": day_number_sql("w.exit_on"),
-    }
+_WAY_FILL = {"{entry}": day_number_sql("w.entry_date"), "{exit}": day_number_sql("w.exit_on")}
+
+
+def _filled(statements, fill: dict[str, str]) -> list[str]:
     out = []
     for statement in statements:
         for name, sql in fill.items():
