@@ -141,11 +141,32 @@ CATCH_UP = (
     FROM way w WHERE w.rowid IN ({_BEHIND}) AND w.deleted_at IS NULL""",
     _MARKS,
 )
-# Every way at once (a new table, or after REFILL's marks): one pass, no search for what
-# is behind.
+# Every way at once (a new table, a demo's fill, or after REFILL's marks): the measures
+# read once in file order, each way's earliest kept as they come (ON CONFLICT, with NULL
+# left out as min() does), instead of looking up each way's measures by its id: half the
+# time at 100,000 people (1.2 s CPU).
 WHOLE = (
+    """CREATE TEMP TABLE way_fact_first (way_id PRIMARY KEY, first_start, first_ws)
+    WITHOUT ROWID""",
+    """INSERT INTO temp.way_fact_first
+    SELECT im.way_id, im.start_date,
+        CASE WHEN m.leads_to_work_or_studies THEN im.start_date END
+    FROM individual_measure im NOT INDEXED CROSS JOIN measure m ON m.id = im.measure_id
+    WHERE im.deleted_at IS NULL AND im.status <> 'planerad'
+    ON CONFLICT (way_id) DO UPDATE SET
+        first_start = CASE WHEN first_start IS NULL THEN excluded.first_start
+            ELSE min(first_start, COALESCE(excluded.first_start, first_start)) END,
+        first_ws = CASE WHEN first_ws IS NULL THEN excluded.first_ws
+            ELSE min(first_ws, COALESCE(excluded.first_ws, first_ws)) END""",
     "DELETE FROM way_fact",
-    f"INSERT INTO way_fact ({COLUMNS}) SELECT {FACT} FROM way w WHERE w.deleted_at IS NULL",
+    f"""INSERT INTO way_fact ({COLUMNS})
+    SELECT w.rowid, (SELECT p.rowid FROM individual p WHERE p.id = w.individual_id),
+        w.entry_date, w.exit_on, w.joined_on,
+        {day_number_sql("w.entry_date")}, {day_number_sql("w.exit_on")}, w.exit_outcome,
+        f.first_start, f.first_ws
+    FROM way w LEFT JOIN temp.way_fact_first f ON f.way_id = w.id
+    WHERE w.deleted_at IS NULL""",
+    "DROP TABLE temp.way_fact_first",
     _MARKS,
 )
 # For a later migration step that copies a table the rows are numbered by.
