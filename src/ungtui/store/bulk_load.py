@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ungtui.store import person_search
+from ungtui.store import person_search, way_facts
 from ungtui.store.database import Database
 
 _SECONDARY = (
@@ -36,6 +36,8 @@ def indexes_made_after(db: Database) -> Iterator[None]:
         with db.engine.begin() as conn:
             for _name, sql in indexes:
                 conn.exec_driver_sql(sql)
-    # The search's trigram index is made after the rows too, in one statement.
+    # The search's trigram index and the report's way rows are made after the rows too,
+    # each in one pass, with the indexes there to look through.
     with db.engine.connect() as conn:
         person_search.catch_up(person_search.driver(conn))
+        way_facts.catch_up(person_search.driver(conn))

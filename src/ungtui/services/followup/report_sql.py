@@ -41,6 +41,7 @@ from ungtui.services.followup.report_model import (
     municipality_code,
     split_municipalities,
 )
+from ungtui.store import way_facts
 from ungtui.store.database import Database
 
 _FLAGS = SUBGROUP_CODES[1:]
@@ -61,13 +62,12 @@ _GENDER_SHIFT = 40
 # report into install-local temporary tables: `report_person` (one row per person, keyed
 # by the register's own row number, with the days their groups turn on as day numbers:
 # domain.target_groups.person_bounds_sql), `report_status` (school and AF status from a
-# day on, for the few whose status changed) and `report_way` (one row per way, with its
-# first measures and its person's row number). Other tables reach a person's row through
+# day on, for the few whose status changed) and `report_multi` (the few with more than one
+# way). The ways are `report_way` (WAY_VIEW). Other tables reach a person's row through
 # the register's index on the person's id, so that no index of ids is built.
 PREPARE = (
     "DROP TABLE IF EXISTS temp.report_person",
     "DROP TABLE IF EXISTS temp.report_status",
-    "DROP TABLE IF EXISTS temp.report_way",
     "DROP TABLE IF EXISTS temp.report_first",
     "DROP TABLE IF EXISTS temp.report_multi",
     """CREATE TEMP TABLE report_status AS
@@ -114,6 +114,24 @@ PREPARE = (
                 WHERE reduced_work_capacity AND deleted_at IS NULL)
             GROUP BY individual_id)
         WHERE reduced_work_capacity))""",
+    # The few who came back after an exit: counted once each, by grouping their ways.
+    # Looked for only among those with more than one way, deleted ones too: the index on
+    # individual_id alone tells them, so that just their ways are read.
+    """CREATE TEMP TABLE report_multi AS
+    SELECT p.rowid AS n FROM individual p WHERE p.id IN (
+        SELECT individual_id FROM way
+        WHERE deleted_at IS NULL AND individual_id IN (
+            SELECT individual_id FROM way GROUP BY individual_id HAVING COUNT(*) > 1)
+        GROUP BY individual_id HAVING COUNT(*) > 1)""",
+    "UPDATE report_person SET multi = 1 WHERE n IN (SELECT n FROM report_multi)",
+)
+# report_way, one row per live way (store.way_facts.FACT): a view of the table kept up to
+# date on write, once way_facts.catch_up has brought it up to date; when it cannot (another
+# window is writing, a file opened read-only), the same rows worked out here into a
+# temporary table. Only the person's row number and the first measures need other tables:
+# the person's through the register's index on ids, the first measures read in file order.
+WAY_VIEW = "CREATE TEMP VIEW report_way AS SELECT * FROM main.way_fact"
+WAY_TABLE = (
     # Keyed by the way's id itself (no separate index to look through). Each measure is
     # put in as it is read and the earliest kept on a conflict: MIN() over GROUP BY would
     # sort every measure by its way's 36-character id first, which costs more.
@@ -139,19 +157,9 @@ PREPARE = (
     CROSS JOIN report_person i ON i.n = p.rowid
     LEFT JOIN report_first f ON f.way_id = w.id
     WHERE w.deleted_at IS NULL""",
-    # The few who came back after an exit: counted once each, by grouping their ways.
-    # Looked for only among those with more than one way, deleted ones too: the index on
-    # individual_id alone tells them, so that just their ways are read.
-    """CREATE TEMP TABLE report_multi AS
-    SELECT p.rowid AS n FROM individual p WHERE p.id IN (
-        SELECT individual_id FROM way
-        WHERE deleted_at IS NULL AND individual_id IN (
-            SELECT individual_id FROM way GROUP BY individual_id HAVING COUNT(*) > 1)
-        GROUP BY individual_id HAVING COUNT(*) > 1)""",
-    "UPDATE report_person SET multi = 1 WHERE n IN (SELECT n FROM report_multi)",
 )
 _CLEAN_UP = (
-    *PREPARE[:5],
+    *PREPARE[:4],
     "DROP TABLE IF EXISTS temp.report_g_rule",
     "DROP TABLE IF EXISTS temp.report_g_agreement",
     "DROP TABLE IF EXISTS temp.report_g_place",
@@ -184,7 +192,13 @@ def _prepare(conn, rules: TargetGroupRules) -> int:
     conn.exec_driver_sql(f"PRAGMA temp.page_size = {TEMP_PAGE_SIZE}")
     conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
     conn.exec_driver_sql(f"PRAGMA cache_size = {REPORT_CACHE_KIB}")
-    for statement in prepare_statements(rules):
+    # Before the report's own reads. Rows added since the last report are worked out in a
+    # write transaction of its own, which does not wait for another window's.
+    kept = way_facts.catch_up(conn.connection.driver_connection, wait=False)
+    statements = prepare_statements(rules)
+    statements += [WAY_VIEW] if kept else _filled(WAY_TABLE, _WAY_FILL)
+    _drop_report_way(conn)
+    for statement in statements:
         conn.exec_driver_sql(statement)
     return int(cache)
 
@@ -211,20 +225,35 @@ def prepare_statements(rules: TargetGroupRules) -> list[str]:
         "{permit_from}": day_number_sql("residence_permit_date"),
         "{est_from}": day_number_sql("establishment_from"),
         "{est_until}": day_number_sql("establishment_until"),
-        "{entry}": day_number_sql("w.entry_date"),
-        "{exit}": day_number_sql("w.exit_on"),
     }
+    return _filled(PREPARE, fill)
+
+
+_WAY_FILL = {"{entry}": day_number_sql("w.entry_date"), "{exit}": day_number_sql("w.exit_on")}
+
+
+def _filled(statements, fill: dict[str, str]) -> list[str]:
     out = []
-    for statement in PREPARE:
+    for statement in statements:
         for name, sql in fill.items():
             statement = statement.replace(name, sql)
         out.append(statement)
     return out
 
 
+def _drop_report_way(conn) -> None:
+    """The view over way_fact, or the table made in its place."""
+    kind = conn.exec_driver_sql(
+        "SELECT type FROM sqlite_temp_master WHERE name = 'report_way'"
+    ).scalar()
+    if kind in ("table", "view"):
+        conn.exec_driver_sql(f"DROP {kind.upper()} temp.report_way")
+
+
 def _clean_up(conn, cache: int) -> None:
     for statement in _CLEAN_UP:
         conn.exec_driver_sql(statement)
+    _drop_report_way(conn)
     conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
     conn.rollback()
 
