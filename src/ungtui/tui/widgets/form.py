@@ -109,13 +109,20 @@ class FormField(Vertical):
         hint.display = bool(text)
 
 
-def show_errors(root: Widget, errors: dict[str, str]) -> None:
-    """Show each error at its field and clear the rest; focus the first bad field."""
+def show_errors(root: Widget, errors: dict[str, str]) -> list[str]:
+    """Show each error at its field and clear the rest; focus the first bad field.
+    Returns the errors no field on show could take."""
     first: FormField | None = None
+    shown: set[str] = set()
     for field in root.query(FormField):
         message = errors.get(field.field_name)
         field.set_error(message)
-        if message and first is None:
-            first = field
+        if message and field.display:
+            shown.add(field.field_name)
+            if first is None:
+                first = field
     if first is not None:
         first._widget.focus()
+        # The focus shows the field's input; the error is below it, once laid out.
+        first.call_after_refresh(first.scroll_visible, animate=False)
+    return [message for name, message in errors.items() if name not in shown]
