@@ -1,8 +1,9 @@
-"""Keys typed in one burst while a form opens reach its first field, in the order typed: on a
-slow machine a caseworker types "n" and the personnummer, or her name as the first run
-starts, without waiting for the form to appear. The form's scrolling body took the focus
-first and swallowed those keys (FormScroll). The keys are sent as a terminal sends them,
-without waiting in between (Pilot's press waits until each key is handled)."""
+"""Keys typed in one burst while a screen opens reach it, in the order typed: on a slow
+machine a caseworker types F2, "n" and the personnummer, or her name as the first run
+starts, without waiting for the screens to appear. The form's scrolling body took the focus
+first and swallowed those keys (FormScroll), and the register's search field held the focus
+until the list took it, so "n" was typed into the search. The keys are sent as a terminal
+sends them, without waiting in between (Pilot's press waits until each key is handled)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def burst(app: UngApp, *keys: str) -> None:
         app._driver.send_message(event)
 
 
-async def test_keys_typed_while_a_screen_opens_reach_it(db, user, monkeypatch):
+async def test_keys_typed_while_a_screen_opens_reach_it(db, user, opens_on_min_dag, monkeypatch):
     app = UngApp(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -38,7 +39,8 @@ async def test_keys_typed_while_a_screen_opens_reach_it(db, user, monkeypatch):
         await settle(pilot)
         assert not isinstance(app.screen, HelpScreen)  # the Esc closed the help it opened
 
-        burst(app, "n", "2", "0", "0", "3", "0", "1", "0", "1")
+        # F2 from Min dag, "n" before the register has shown, and the number.
+        burst(app, "f2", "n", "2", "0", "0", "3", "0", "1", "0", "1")
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, IndividualFormScreen)

@@ -83,6 +83,10 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
     # pauses: letters come faster than this, and a fill's work and redraw beside the next
     # letter's page made that page half as fast again (benchmarks/search_speed.py).
     SETTLE = 0.15
+    # The list has the focus from the start. Focused in on_mount (which takes effect a
+    # moment later) the search field held it until then, and "n" typed right behind F2
+    # went into the search instead of opening Ny deltagare.
+    AUTO_FOCUS = "#individuals"
     BINDINGS = [
         Binding("slash", "focus_search", "Sök", id="search", show=False),  # the field says so
         Binding("n", "new", "Ny", id="new"),
@@ -134,8 +138,6 @@ class IndividualsScreen(PagedTableScreen[IndividualRow]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.focus()
         # No reload here: the first showing (ScreenResume) loads, as every later one.
         self.watch(self.app, "screen_share", self._redraw, init=False)
         # The field's value is watched, not its Changed message: the page is asked for as
