@@ -590,6 +590,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         )
 
     @on(Button.Pressed, "#export-go")
+    @on(Input.Submitted, "#export-passphrase")  # Enter exports, as Enter reads in Läs in
     def _export_pressed(self) -> None:
         org = self.query_one("#export-org", Select).value
         if not isinstance(org, str):
