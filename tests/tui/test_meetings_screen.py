@@ -282,6 +282,27 @@ async def test_external_attendee_then_minutes_saved_private(demo_db, tmp_path):
         path_input.value = str(target)
         await pilot.press("ctrl+s")
         await settle(pilot)
+        # Delete takes away only someone marked in the list where the mark shows.
+        await pilot.press("escape")  # the minutes stay open after saving
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+        await pilot.press("b")
+        await settle(pilot)
+        table = app.screen.query_one("#attendee-table", DataTable)
+        before = table.row_count
+        app.screen.query_one("#staff", Select).focus()
+        await pilot.press("delete")
+        await settle(pilot)
+        assert table.row_count == before
+        assert "Markera deltagaren i listan först" in [n.message for n in app._notifications][-1]
+        await pilot.press("shift+tab")
+        assert app.focused is table
+        nora = [row_text(table, i)[0] for i in range(table.row_count)].index("Nora Lund")
+        table.move_cursor(row=nora)
+        await pilot.press("delete")
+        await settle(pilot)
+        assert table.row_count == before - 1
+        assert [n.message for n in app._notifications][-1] == "Nora Lund togs bort ur mötet."
     assert target.read_text(encoding="utf-8").startswith("# Protokoll: Samverkansgrupp unga")
     assert "- Nora Lund (Nordljus Kompetens AB, extern)" in target.read_text(encoding="utf-8")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600

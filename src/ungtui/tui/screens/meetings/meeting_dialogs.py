@@ -183,7 +183,7 @@ class AttendeesScreen(UngModalScreen[bool]):
                 yield FormField("Extern person", Input(id="external_name"), name="external_name")
                 yield FormField("Organisation", Input(id="external_org"), name="external_org")
             yield Static(
-                "Enter i Organisation lägger till den externa. Delete tar bort markerad "
+                "Enter i Organisation lägger till den externa. Delete i listan tar bort markerad "
                 "deltagare. Esc stänger.",
                 classes="dialog-text",
             )
@@ -237,13 +237,24 @@ class AttendeesScreen(UngModalScreen[bool]):
         table = self.query_one("#attendee-table", DataTable)
         if not table.row_count:
             return
+        if not table.has_focus:
+            # The highlight shows only in the focused list: Delete from the staff list
+            # removed someone the caseworker could not see was marked.
+            self.notify("Markera deltagaren i listan först (Shift+Tab dit), tryck sedan Delete.")
+            return
         attendee_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if attendee_id is None:
             return
-        self._write(lambda actor: remove_attendee(self.app.db, attendee_id, actor_id=actor))
+        name = next((a.name for a in self._attendees if a.id == attendee_id), "")
+        self._write(
+            lambda actor: remove_attendee(self.app.db, attendee_id, actor_id=actor),
+            done=f"{name} togs bort ur mötet." if name else "",
+        )
 
     @work(thread=True, exclusive=True, group="attendees", exit_on_error=False)
-    def _write(self, change: Callable[[str | None], object], clear_external: bool = False) -> None:
+    def _write(
+        self, change: Callable[[str | None], object], clear_external: bool = False, done: str = ""
+    ) -> None:
         try:
             change(self.actor_id)
         except ValidationError as exc:
@@ -255,6 +266,8 @@ class AttendeesScreen(UngModalScreen[bool]):
         from ungtui.services.meetings.meeting_agenda import get_meeting
 
         attendees = get_meeting(self.app.db, self.meeting_id).attendees
+        if done:
+            self.notify(done)
         self.app.call_from_thread(self._after_write, attendees, clear_external)
 
     def _after_write(self, attendees: list[AttendeeRow], clear_external: bool) -> None:
