@@ -8,7 +8,7 @@ import pytest
 from textual import events
 from textual.widgets import DataTable, Input, TabbedContent
 
-from tests.tui.helpers import screen_text, settle, type_text
+from tests.tui.helpers import keys, screen_text, settle, type_text
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.meetings.meeting import MeetingScreen, NoteArea
@@ -227,6 +227,10 @@ async def test_ctrl_q_is_in_every_footer_even_at_80_columns(demo_db):
             await settle(pilot)
             footer = screen_text(pilot).splitlines()[-1]
             assert footer.rstrip().endswith("^q Avsluta"), (key, footer)
+        # A form's labels wrap in a narrow column rather than being cut.
+        await keys(pilot, "f2", "n", "pagedown")
+        shown = screen_text(pilot)
+        assert "fullgjord)" in shown and "uppehållstillstånd" in shown
 
 
 async def test_text_typed_fast_after_tab_goes_into_the_next_field(tmp_path):

@@ -43,7 +43,7 @@ class FormField(Vertical):
 
     DEFAULT_CSS = """
     FormField { height: auto; margin-bottom: 0; }
-    FormField > .field-label { color: $text-muted; }
+    FormField > .field-label { color: $text-muted; width: 100%; }
     FormField > .field-error { color: $error; height: auto; }
     FormField > .field-hint { color: $text-muted; height: auto; }
     FormField.-invalid > Input { border: tall $error; }
