@@ -83,6 +83,8 @@ async def test_the_export_preview_says_per_person_what_goes_and_what_stays(tmp_p
         ]
         preview = text_of(app, "#export-preview")
         assert preview.startswith("Följer med: 1 person,")
+        # Not only consents: what belongs to referrals and meetings with AF goes too.
+        assert "och det som hör till remisser och möten med Arbetsförmedlingen." in preview
         assert "Följer inte med: 1 person " in preview
         assert "Att mottagaren har ärendet räcker inte." in preview
         await pilot.press("f9")

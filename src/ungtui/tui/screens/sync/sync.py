@@ -554,8 +554,8 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         else:
             text = (
                 f"Följer med: {plural(preview.people_included, 'person', 'personer')}, "
-                "med de uppgifter som "
-                f"gällande samtycken från er till {to} omfattar.\n"
+                "med de uppgifter som gällande samtycken från er till "
+                f"{to} omfattar, och det som hör till remisser och möten med {to}.\n"
                 f"Följer inte med: {plural(preview.people_left_out, 'person', 'personer')} "
                 "utan gällande samtycke "
                 f"till {to}. Att mottagaren har ärendet räcker inte."
