@@ -435,3 +435,20 @@ def test_health_sent_before_categories_is_dropped_at_the_next_file(tmp_path):
         ]
     assert b"Astma" not in af_file_bytes(af)
     kommun.db.close()
+
+
+def test_the_referral_says_before_sending_that_its_consent_leaves_out_work(tmp_path):
+    """The referral is about work and measures, which sending asks the consent for: a
+    consent for contact details only is named as not enough, not as the ground."""
+    world = World(tmp_path)
+    world.consent({"kontakt"})
+    share = referral_share(world.kommun.db, world.referral)
+    assert share.basis.startswith("Samtycket från Malmö stad – Arbetsmarknadsenheten till ")
+    assert " omfattar inte arbete och insatser, som remissen gäller: den kan skickas först " in (
+        share.basis
+    )
+    world.kommun.db.close()
+    world = World(tmp_path / "med-arbete")
+    world.consent({"kontakt", "arbete"})
+    assert referral_share(world.kommun.db, world.referral).basis.startswith("Samtycke från ")
+    world.kommun.db.close()

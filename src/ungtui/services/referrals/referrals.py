@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from ungtui.domain import purposes as purpose_vocabulary
 from ungtui.domain.data_categories import ARBETE, CATEGORIES, IDENTITET
+from ungtui.domain.data_categories import label as category_label
 from ungtui.domain.disclosure import Holder, disclosed_categories, names, same_secrecy
 from ungtui.domain.install_settings import REPLY_WORKING_DAYS
 from ungtui.domain.meeting_time import parse_day
@@ -434,6 +435,16 @@ def referral_share(db: Database, referral_id: str, *, on: date | None = None) ->
     to = holder_label(receiver, names)
     if same_secrecy(sender, receiver):
         basis = f"Inom {holder_label(sender, names)}: allt följer med."
+    elif covered and ARBETE not in covered and not sent_with_ground:
+        # The referral itself is about work and measures (consent_gate asks for exactly
+        # that): say so here, before sending stops at it (walker28: the view named the
+        # consent as the ground, then sending said STOPP).
+        basis = (
+            f"Samtycket från {holder_label(sender, names)} till {to} omfattar inte "
+            f"{category_label(ARBETE).lower()}, som remissen gäller: den kan skickas först "
+            "med ett samtycke som omfattar det, eller med ett undantag och dess rättsliga "
+            "grund. Samtycket omfattar:"
+        )
     elif covered:
         basis = (
             f"Samtycke från {holder_label(sender, names)} till {to} för "

@@ -200,7 +200,8 @@ class ReferralDetailScreen(UngScreen[None]):
         for category, facts in facts_by_category(share.goes).items():
             values = "; ".join(f"{f.label}: {'(dolt)' if hide else f.value}" for f in facts)
             rows.append(plain(bold(f"{category_label(category)}:"), f" {values}"))
-        if share.stays:
+        # What stays is the sender's side of it: the receiver holds none of that.
+        if share.stays and self.detail is not None and self.detail.is_sender:
             rows.append(plain((f"Stannar här: {category_labels(share.stays)}.", "italic")))
         return lines(rows)
 
