@@ -5,6 +5,7 @@ works the rows out otherwise. Expected values are written out by hand."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 
@@ -124,12 +125,19 @@ def test_service_writes_are_written_through_and_new_people_caught_up(db, user):
             0, 0)  # fmt: skip
     assert facts(db, caught_up=False) == [anna, BO]
     assert mark(db) == caught
-    # A new person (no trigger on insert): there once caught up.
-    add_person(install, identity="", birth_date="2010-12-24", first_name="Cecilia",
-               gender="annat")  # fmt: skip
+    # Only the AF status: written through too.
+    edit(install, ids["anna"], birth_date="2005-02-03", residence_permit_date="2026-01-31",
+         municipality="Gislaved", af_status="program")  # fmt: skip
+    anna = (*anna[:16], "program", 0, 0)
     assert facts(db, caught_up=False) == [anna, BO]
+    # A new person (no trigger on insert), changed before anyone caught up (the trigger
+    # writes their row, the catch-up works it out again): there once caught up.
+    cid = add_person(install, identity="", birth_date="2010-12-24", first_name="Cecilia",
+                     gender="annat")  # fmt: skip
+    assert facts(db, caught_up=False) == [anna, BO]
+    edit(install, cid, birth_date="2010-12-24", gender="annat", af_status="ej_inskriven")
     cecilia = ("Cecilia", 1, 0, "2010-12-24", 20261224, 20301224, 20351224, 20401224,
-               20260630, NEVER, 0, NEVER, NEVER, 1, 1, "", "", 0, 0)  # fmt: skip
+               20260630, NEVER, 0, NEVER, NEVER, 1, 1, "", "ej_inskriven", 0, 0)  # fmt: skip
     assert facts(db) == [anna, BO, cecilia]
     assert mark(db) > caught
 
@@ -215,3 +223,16 @@ def test_the_report_is_the_same_whichever_way_it_gets_its_rows(db, user, monkeyp
 def test_the_migration_script_is_whole_statements():
     made = person_facts.statements(V_PERSON_FACTS)
     assert sum(s.lstrip().startswith("CREATE TRIGGER") for s in made) == 2
+
+
+def test_the_update_trigger_watches_every_column_the_rows_read(db):
+    # A column read but not watched would leave a row stale after an edit of it alone.
+    with db.engine.connect() as conn:
+        names = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(individual)")]
+        trigger = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'person_fact_update'"
+        ).scalar_one()
+    watched = set(trigger.split(" OF ", 1)[1].split(" ON ", 1)[0].replace(",", " ").split())
+    read = person_facts.key(DEFAULT_RULES)
+    assert {n for n in names if re.search(rf"\b{n}\b", read)} == watched
+    assert "af_status" in watched and "first_name" not in watched
