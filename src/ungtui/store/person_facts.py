@@ -85,7 +85,11 @@ def rows(rules: TargetGroupRules, source: str) -> str:
 # Every row is read anyway: in file order, not by way of the index on deleted_at.
 EVERYONE = "individual NOT INDEXED WHERE deleted_at IS NULL LIMIT -1 OFFSET 0"
 _ONE = "individual WHERE rowid = new.rowid AND deleted_at IS NULL"
-_NEW = "individual WHERE rowid > (SELECT people FROM person_fact_state) AND deleted_at IS NULL"
+# by row number, not by way of the index on deleted_at (that would read everyone)
+_NEW = (
+    "individual NOT INDEXED WHERE rowid > (SELECT people FROM person_fact_state)"
+    " AND deleted_at IS NULL"
+)
 _HIGHEST = "(SELECT coalesce(max(rowid), 0) FROM individual)"
 _STATE = """CREATE TABLE IF NOT EXISTS person_fact_state (
     id INTEGER PRIMARY KEY CHECK (id = 1), people INTEGER NOT NULL, sql TEXT NOT NULL
