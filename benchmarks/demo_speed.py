@@ -40,7 +40,7 @@ def ours(path: Path, individuals: int, seed: int) -> tuple[float, float]:
 def _skipped(name: str) -> bool:
     # Sync bookkeeping is ours alone; the full-text indexes are derived: work_process_fts by
     # its trigger, the register's search index from the queue its triggers fill; so are the
-    # report's rows of the ways (store.way_facts).
+    # report's rows of the ways and of the people (store.way_facts, store.person_facts).
     return name.startswith(
         (
             "sync_",
@@ -50,6 +50,7 @@ def _skipped(name: str) -> bool:
             "individual_trigram",
             "person_search_queue",
             "way_fact",
+            "person_fact",
         )
     )
 

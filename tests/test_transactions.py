@@ -51,6 +51,9 @@ ALLOWED = {
     ("ungtui.store.person_search", "catch_up"): "no record written: the register's search "
     "index, derived from the people's search keys, brought up to date when a search finds "
     "it behind; it never waits for another writer",
+    ("ungtui.store.person_facts", "catch_up"): "no record written: the report's rows of "
+    "the people, derived from the register, brought up to date for people added since; a "
+    "report never waits for another writer",
     ("ungtui.store.way_facts", "catch_up"): "no record written: the report's rows of the "
     "ways, derived from the ways, their measures and people, brought up to date for rows "
     "added since; a report never waits for another writer",

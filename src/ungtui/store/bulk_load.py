@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ungtui.store import person_search, way_facts
+from ungtui.store import person_facts, person_search, way_facts
 from ungtui.store.database import Database
 
 _SECONDARY = (
@@ -41,3 +41,4 @@ def indexes_made_after(db: Database) -> Iterator[None]:
     with db.engine.connect() as conn:
         person_search.catch_up(person_search.driver(conn))
         way_facts.catch_up(person_search.driver(conn))
+        person_facts.catch_up(person_search.driver(conn))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ungtui.store import way_facts
+from ungtui.store import person_facts, way_facts
 
 V1 = """
 CREATE TABLE changelog (
@@ -844,6 +844,10 @@ V_WAY_FACTS = (
     way_facts.TABLES + way_facts.TRIGGERS + "".join(f"{s};\n" for s in way_facts.WHOLE)
 )
 
+# Issue 20: the follow-up report's rows of each person under the default rules, kept up to
+# date on write (store.person_facts), filled here from the people there are.
+V_PERSON_FACTS = person_facts.make()
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, V1),
     (2, V_AUDIT),
@@ -859,6 +863,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (12, V_LAWFUL_SHARING),
     (13, V_PERSON_SEARCH),
     (14, V_WAY_FACTS),
+    (15, V_PERSON_FACTS),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
