@@ -48,15 +48,9 @@ ALLOWED = {
     "and let go proves that no other program writes before the file is moved aside",
     ("ungtui.store.bulk_load", "indexes_made_after"): "no record written: the schema's own "
     "non-unique indexes dropped and made again around a demo's fill of a new file",
-    ("ungtui.store.person_search", "catch_up"): "no record written: the register's search "
-    "index, derived from the people's search keys, brought up to date when a search finds "
-    "it behind; it never waits for another writer",
-    ("ungtui.store.person_facts", "catch_up"): "no record written: the report's rows of "
-    "the people, derived from the register, brought up to date for people added since; a "
-    "report never waits for another writer",
-    ("ungtui.store.way_facts", "catch_up"): "no record written: the report's rows of the "
-    "ways, derived from the ways, their measures and people, brought up to date for rows "
-    "added since; a report never waits for another writer",
+    ("ungtui.store.derived_write", "write_derived"): "no record written: tables derived "
+    "from the register (the search index, the report's rows of people and ways) brought up "
+    "to date for rows added since; a search or a report never waits for another writer",
 }
 
 

@@ -29,6 +29,7 @@ import sqlite3
 
 from ungtui.domain.dates import day_number_sql
 from ungtui.domain.target_groups import DEFAULT_RULES, TargetGroupRules, person_bounds_sql
+from ungtui.store.derived_write import write_derived
 
 GENDER_SHIFT = 40
 # Everything ROWS reads of a person's row.
@@ -163,19 +164,8 @@ def catch_up(raw: sqlite3.Connection, *, wait: bool = True) -> bool:
     # Nothing new since: nothing written, no lock asked for.
     if not raw.execute(_IS_BEHIND, (current,)).fetchone()[0]:
         return True
-    if not wait:
-        (timeout,) = raw.execute("PRAGMA busy_timeout").fetchone()
-        raw.execute("PRAGMA busy_timeout = 0")
-    try:
-        raw.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:
-        if wait:
-            raise
-        return False
-    finally:
-        if not wait:
-            raw.execute(f"PRAGMA busy_timeout = {int(timeout)}")
-    try:
+
+    def write() -> None:
         (people, sql) = raw.execute("SELECT people, sql FROM person_fact_state").fetchone()
         if sql != current or people == 0:
             for statement in statements(make()):
@@ -183,13 +173,5 @@ def catch_up(raw: sqlite3.Connection, *, wait: bool = True) -> bool:
         else:
             for statement in CATCH_UP:
                 raw.execute(statement)
-        raw.execute("COMMIT")
-    except sqlite3.OperationalError:
-        raw.execute("ROLLBACK")
-        if wait:
-            raise
-        return False
-    except BaseException:
-        raw.execute("ROLLBACK")
-        raise
-    return True
+
+    return write_derived(raw, write, wait=wait)

@@ -30,6 +30,8 @@ from sqlalchemy import Connection, FromClause, Table, func, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import Join
 
+from ungtui.store.derived_write import write_derived
+
 # Up to this many rows the list reads the rows the index leaves (about 4 µs each at
 # 100,000 people); beyond it the word is common, and the plain scan in list order fills a
 # page sooner than the rows could be read and sorted.
@@ -74,34 +76,16 @@ def driver(conn: Connection) -> sqlite3.Connection:
 def catch_up(raw: sqlite3.Connection, *, wait: bool = True, whole: bool = False) -> bool:
     """Bring the index up to date, in a transaction of its own on `raw` (in
     autocommit: no transaction open). Without `wait`, gives up (False) at once when
-    another connection is writing; a search does not wait for an import to end."""
-    if not wait:
-        (timeout,) = raw.execute("PRAGMA busy_timeout").fetchone()
-        raw.execute("PRAGMA busy_timeout = 0")
-    try:
-        raw.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:
-        if wait:
-            raise
-        return False  # busy, or a file opened read-only: the queue is read as it is
-    finally:
-        if not wait:
-            raw.execute(f"PRAGMA busy_timeout = {int(timeout)}")
-    try:
+    another connection is writing; a search does not wait for an import to end, and
+    reads the queue as it is."""
+
+    def write() -> None:
         for statement in _CATCH_UP:
             raw.execute(statement)
         if whole:  # one segment: what was deleted is gone from it
             raw.execute("INSERT INTO individual_search (individual_search) VALUES ('optimize')")
-        raw.execute("COMMIT")
-    except sqlite3.OperationalError:
-        raw.execute("ROLLBACK")
-        if wait:
-            raise
-        return False
-    except BaseException:
-        raw.execute("ROLLBACK")
-        raise
-    return True
+
+    return write_derived(raw, write, wait=wait)
 
 
 def forget_old_keys(raw: sqlite3.Connection) -> None:

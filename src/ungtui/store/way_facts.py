@@ -27,6 +27,7 @@ from __future__ import annotations
 import sqlite3
 
 from ungtui.domain.dates import day_number_sql
+from ungtui.store.derived_write import write_derived
 
 # A way's first measures: the earliest start among its measures that are not only planned,
 # and among those that lead to work or studies (a measure whose catalog row is missing
@@ -183,31 +184,12 @@ def catch_up(raw: sqlite3.Connection, *, wait: bool = True) -> bool:
     # only to read changes nothing in it, and does not wait for another window's write).
     if not raw.execute(_IS_BEHIND).fetchone()[0]:
         return True
-    if not wait:
-        (timeout,) = raw.execute("PRAGMA busy_timeout").fetchone()
-        raw.execute("PRAGMA busy_timeout = 0")
-    try:
-        raw.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:
-        if wait:
-            raise
-        return False
-    finally:
-        if not wait:
-            raw.execute(f"PRAGMA busy_timeout = {int(timeout)}")
-    try:
+
+    def write() -> None:
         (behind,) = raw.execute(
             "SELECT ways = 0 AND measures = 0 AND people = 0 FROM way_fact_state"
         ).fetchone()
         for statement in WHOLE if behind else CATCH_UP:
             raw.execute(statement)
-        raw.execute("COMMIT")
-    except sqlite3.OperationalError:
-        raw.execute("ROLLBACK")
-        if wait:
-            raise
-        return False
-    except BaseException:
-        raw.execute("ROLLBACK")
-        raise
-    return True
+
+    return write_derived(raw, write, wait=wait)
