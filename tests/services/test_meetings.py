@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.meeting_helpers import make_world, meeting
+from ungtui.services.clock import local_time
 from ungtui.services.consent.consents import withdraw_consent
 from ungtui.services.errors import ServiceError, ValidationError
 from ungtui.services.meetings.meeting_actions import (
@@ -325,9 +326,10 @@ def test_open_actions_list_overdue_first_filters_and_done(db, world):
     set_action_done(db, rows[0].id, True, actor_id=world.user.staff_id)
     assert count_open_actions(db, ActionFilter()) == 2
     done = get_meeting(db, meeting_id).items[0].actions[1]
+    # Done now, shown on Sweden's clock: between 23 and 24 UTC that is already tomorrow.
     assert (done.what, done.done_at.date(), done.done_by) == (
         "Skicka intyg",
-        datetime.now().date(),
+        local_time(datetime.now(UTC)).date(),
         "Sofia Berg",
     )
     with pytest.raises(ServiceError, match="redan klarmarkerad"):
