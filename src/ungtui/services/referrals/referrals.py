@@ -860,21 +860,9 @@ def _taker_unit():
 
 def _taker_of(session: Session, referral: Referral) -> str | None:
     """`_taker_unit` for one referral."""
-    first = session.exec(
-        select(ReferralEvent.for_receiver, Staff.unit_id)
-        .join(Staff, col(Staff.id) == ReferralEvent.actor_id, isouter=True)
-        .where(
-            ReferralEvent.referral_id == referral.id,
-            ReferralEvent.action == "receive",
-            ReferralEvent.actor_organisation_id == referral.to_organisation_id,
-            col(ReferralEvent.deleted_at).is_(None),
-        )
-        .order_by(ReferralEvent.step, ReferralEvent.at, ReferralEvent.id)
-        .limit(1)
-    ).first()
-    if first is None or first[0]:
-        return None
-    return first[1]
+    return session.execute(
+        sa_select(_taker_unit()).select_from(Referral).where(Referral.id == referral.id)
+    ).scalar()
 
 
 def _to_us(session: Session, organisation_id: str | None, own_unit_id: str | None):
