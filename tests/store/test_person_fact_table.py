@@ -6,12 +6,12 @@ works the rows out otherwise. Expected values are written out by hand."""
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from tests.store.older_schema import as_left_by
 from tests.sync_helpers import Install, add_person, edit
 from ungtui.domain.periods import parse_period
 from ungtui.domain.target_groups import DEFAULT_RULES
@@ -77,15 +77,7 @@ def test_migration_15_fills_the_table_from_the_people_of_an_older_file(tmp_path,
     path = db.path
     db.close()
     # The same file as schema 14 left it: without the table, its state and its triggers.
-    conn = sqlite3.connect(path, isolation_level=None)
-    for kind, name in conn.execute(
-        "SELECT type, name FROM sqlite_master WHERE name LIKE 'person_fact%' AND type <> 'index'"
-    ).fetchall():
-        conn.execute(f"DROP {kind.upper()} {name}")
-    conn.execute("PRAGMA user_version = 14")
-    conn.close()
-    old = tmp_path / "schema14.db"
-    shutil.copy(path, old)
+    old = as_left_by(path, 14, "person_fact", tmp_path / "schema14.db")
 
     migrated = open_database(old)
     try:

@@ -5,12 +5,12 @@ values are written out by hand."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from datetime import date
 
 from sqlmodel import select
 
+from tests.store.older_schema import as_left_by
 from tests.sync_helpers import Install
 from ungtui.domain.measures import national_measure_id
 from ungtui.domain.periods import parse_period
@@ -114,15 +114,7 @@ def test_migration_14_fills_the_table_from_the_rows_of_an_older_file(tmp_path, d
     path = db.path
     db.close()
     # The same file as schema 13 left it: without the table, its state and its triggers.
-    conn = sqlite3.connect(path, isolation_level=None)
-    for kind, name in conn.execute(
-        "SELECT type, name FROM sqlite_master WHERE name LIKE 'way_fact%' AND type <> 'index'"
-    ).fetchall():
-        conn.execute(f"DROP {kind.upper()} {name}")
-    conn.execute("PRAGMA user_version = 13")
-    conn.close()
-    old = tmp_path / "schema13.db"
-    shutil.copy(path, old)
+    old = as_left_by(path, 13, "way_fact", tmp_path / "schema13.db")
 
     migrated = open_database(old)
     try:
