@@ -154,3 +154,20 @@ def test_an_acceptance_first_then_a_concurrent_withdrawal_still_withdraws():
 
 def test_no_events_is_a_draft():
     assert derive_state([]).state == "draft"
+
+
+def test_times_read_back_without_a_zone_order_with_those_written_with_one():
+    # A withdrawal just written (UTC, with its zone) and an acceptance read back from the
+    # database (SQLite drops the zone) at the same step: 10:00 UTC comes before 10:30.
+    events = [
+        EventFacts("s", "send", 1, at(8)),
+        EventFacts("r", "receive", 2, at(9)),
+        EventFacts("w", "withdraw", 3, datetime(2026, 11, 24, 10, 0, tzinfo=UTC)),
+        EventFacts("x", "accept", 3, datetime(2026, 11, 24, 10, 30)),
+    ]
+    derived = derive_state(events)
+    assert derived.applied == ("s", "r", "w")
+    assert derived.not_applied == ("x",)
+    # The other way round in time, so the order is really read from the clock.
+    later = [*events[:2], EventFacts("w", "withdraw", 3, at(11)), events[3]]
+    assert derive_state(later).applied == ("s", "r", "x", "w")

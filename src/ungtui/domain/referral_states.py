@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 STATES: dict[str, str] = {
     "draft": "Utkast",
@@ -194,13 +194,22 @@ class Derived:
         return len(self.applied) + 1
 
 
+def _utc(moment: datetime) -> datetime:
+    """A time to order by. Events are written in UTC with its zone and SQLite gives them
+    back without one; a comparison of the two kinds would raise, so both are read as
+    UTC without a zone."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def derive_state(events: Iterable[EventFacts]) -> Derived:
     """Replay the transitions in (step, time, id) order; notes do not change the state."""
     state = INITIAL
     applied: list[str] = []
     refused: list[str] = []
     transitions = sorted(
-        (e for e in events if e.action in TRANSITIONS), key=lambda e: (e.step, e.at, e.id)
+        (e for e in events if e.action in TRANSITIONS), key=lambda e: (e.step, _utc(e.at), e.id)
     )
     for event in transitions:
         transition = TRANSITIONS[event.action]
