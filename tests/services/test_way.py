@@ -354,6 +354,11 @@ def test_exit_outcome_and_follow_ups(db, user):
         (360, date(2027, 3, 26), None, ""),
     ]
     assert str(way.next) == "2026-09-27 uppf. 180 d"
+    # On 2026-11-24 the 180-day follow-up is two months late: the list marks it.
+    [row] = list_individuals(db, IndividualFilter(), today=date(2026, 11, 24))
+    assert (row.next_date, row.warn) == ("2026-09-27 uppf. 180 d", "passerad")
+    [row] = list_individuals(db, IndividualFilter(), today=date(2026, 9, 27))
+    assert (row.next_date, row.warn) == ("2026-09-27 uppf. 180 d", None)
     with pytest.raises(ServiceError):
         add_phase(db, way_id, PhaseInput("planering", "2026-04-01"), actor_id=None)
     # Coming back starts a new way, not before the last exit.

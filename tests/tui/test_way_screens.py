@@ -338,11 +338,23 @@ async def test_a_follow_up_before_its_day_asks_for_the_reason(db, user):
     person = add_person(db, user, "Cim", "2003-05-05")
     way = start_way(db, person, WayStartInput(entry_date="2026-01-12"), actor_id=None)
     exit_way(db, way, ExitInput("2026-10-01", "arbete"), actor_id=None)
+    # Dan left in May: his 90-day follow-up was due 2026-07-30 and is not done.
+    late = add_person(db, user, "Dan", "2002-02-02")
+    late_way = start_way(db, late, WayStartInput(entry_date="2026-01-12"), actor_id=None)
+    exit_way(db, late_way, ExitInput("2026-05-01", "arbete"), actor_id=None)
     app = UngApp(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("enter", "p")
+        listed = cells(app.screen.query_one(DataTable))
+        assert [row[-1] for row in listed] == ["2026-12-30 uppf. 90 d", "! 2026-07-30 uppf. 90 d"]
+        await pilot.press("down", "enter", "p")
         await settle(pilot)
+        summary = str(app.screen.query_one("#way-summary", Static).render())
+        assert "Nästa datum: 2026-07-30 uppf. 90 d – försenad" in summary
+        await pilot.press("escape", "escape", "up", "enter", "p")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#way-summary", Static).render())
+        assert summary.endswith("Nästa datum: 2026-12-30 uppf. 90 d")
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, WayFormScreen)

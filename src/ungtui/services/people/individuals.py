@@ -412,7 +412,7 @@ def fill_in(
         ).all()
         marks = way_marks(session, list(people), today=today, rule=rule)
     return [
-        replace(r, caseworker=caseworkers.get(r.id, ""), **_mark_fields(marks.get(r.id)))
+        replace(r, caseworker=caseworkers.get(r.id, ""), **_mark_fields(marks.get(r.id), today))
         for r in rows
     ]
 
@@ -435,13 +435,16 @@ def list_individuals(
     return fill_in(db, rows, organisation_id=organisation_id, today=today, rule=rule)
 
 
-def _mark_fields(mark) -> dict:
+def _mark_fields(mark, today: date) -> dict:
     if mark is None:
         return {}
+    # A follow-up whose day has passed is as urgent as a passed 90-day deadline: the
+    # next date is the caseworker's to-do, and a date behind today is one not done.
+    overdue = mark.next is not None and mark.next.on < today
     return {
         "phase": mark.phase,
         "next_date": str(mark.next) if mark.next else "",
-        "warn": mark.warn,
+        "warn": mark.warn or ("passerad" if overdue else None),
     }
 
 

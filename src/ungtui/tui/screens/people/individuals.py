@@ -45,13 +45,14 @@ COLUMNS = (
     Column("caseworker", "Handläggare", 12, priority=5),
     Column("status", "Status", 7, priority=1),
     Column("phase", "Fas", 10, priority=2),
-    Column("next", "Nästa datum", 22, priority=1),
+    Column("next", "Nästa datum", 24, priority=1),
 )
 
 
 def next_date_cell(row: IndividualRow) -> Text:
-    """The next date on the way; "!" and colour when the 90-day deadline is near or past
-    (the mark, not only the colour, so it shows on any screen)."""
+    """The next date on the way; "!" and colour when the 90-day deadline is near or past,
+    or the date itself has passed (the mark, not only the colour, so it shows on any
+    screen)."""
     if row.warn == "passerad":
         return Text(f"! {row.next_date}", style="bold red")
     if row.warn == "nara":

@@ -264,6 +264,7 @@ class WayScreen(UngScreen[None]):
             Text("\n"),
             ("Nästa datum: ", "bold"),
             str(way.next) if way.next else "–",
+            (" – försenad", "bold red") if way.next and way.next.on < clock.today() else "",
         )
         earlier = overview.ways[1:]
         if earlier:
