@@ -86,6 +86,9 @@ async def test_add_with_a_bad_number_then_a_good_one(demo_db):
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, IndividualFormScreen)
+        # The first field is shown whole, its label too (it was scrolled a line away).
+        lines = [line.strip() for line in screen_text(pilot).splitlines()]
+        assert lines[1:3] == ["Ny deltagare", "Personnummer eller samordningsnummer"]
         await type_text(pilot, "20050317-9807")
         await pilot.press("tab")  # leaving the field checks it
         error = app.screen.query_one("#field-identity .field-error").render()

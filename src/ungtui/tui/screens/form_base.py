@@ -61,6 +61,16 @@ class FormBehaviour(UngScreen[ScreenResultType]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_picture)
 
+    def scroll_to_center(self, widget: Widget, *args, **kwargs):
+        # Textual centres a newly focused widget it cannot see whole; on a form just
+        # shown, before its first layout, that scrolled the first field's label out of
+        # view. A field is shown whole instead: label, input, hint and error.
+        field = next((a for a in widget.ancestors if isinstance(a, FormField)), None)
+        if field is None:
+            return super().scroll_to_center(widget, *args, **kwargs)
+        field.scroll_visible(animate=False)
+        return None
+
     def _first_picture(self) -> None:
         if self._clean is None:
             self.mark_clean()
