@@ -45,6 +45,8 @@ async def test_keys_typed_while_a_screen_opens_reach_it(db, user, opens_on_min_d
         await settle(pilot)
         assert isinstance(app.screen, IndividualFormScreen)
         assert app.screen.query_one("#identity", Input).value == "20030101"
+        # What was typed before the form first showed is a change all the same: Esc asks.
+        assert app.screen.has_changes()
 
         # A key typed in a field without an error lays nothing out: neither clearing the
         # absent error again nor the field's wider text (tui.widgets.input_layout).

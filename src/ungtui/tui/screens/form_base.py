@@ -4,7 +4,7 @@ asks first when typed changes would be lost, never when nothing changed.
 "Changed" compares what the fields hold now with what they held when the form was last
 filled (`mark_clean`), so typing a letter and deleting it again is no change. A form that
 fills its fields from a worker calls `mark_clean` when it has done so; the first picture
-is taken after the first refresh.
+is taken as the form is mounted, before any key reaches it.
 """
 
 from __future__ import annotations
@@ -51,15 +51,26 @@ class FormBehaviour(UngScreen[ScreenResultType]):
     def form_state(self) -> tuple:
         return tuple((w.id, field_value(w)) for w in self.query(FIELDS))
 
-    def mark_clean(self) -> None:
-        """What the fields hold now counts as unchanged."""
-        self._clean = self.form_state()
+    def mark_clean(self, *ids: str) -> None:
+        """What the fields hold now counts as unchanged; with `ids`, only those fields'
+        (what a fill set), so that what was typed before the fill still counts."""
+        now = self.form_state()
+        if not ids or self._clean is None:
+            self._clean = now
+            return
+        filled = dict(now)
+        self._clean = tuple(
+            (name, filled[name] if name in ids else value) for name, value in self._clean
+        )
 
     def has_changes(self) -> bool:
         return self._clean is not None and self.form_state() != self._clean
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._first_picture)
+        # Taken now, before any key reaches a field: letters typed while the form opened
+        # (type-ahead) are a change like any other, and Esc asks before dropping them.
+        # Runs after the subclass's on_mount, so values it sets count as unchanged.
+        self._first_picture()
 
     def scroll_to_center(self, widget: Widget, *args, **kwargs):
         # Textual centres a newly focused widget it cannot see whole; on a form just

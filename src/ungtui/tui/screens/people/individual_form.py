@@ -179,7 +179,7 @@ class IndividualFormScreen(FormScreen[str | None]):
             if self.app.user:
                 responsible.value = self.app.user.staff_id
             self._loading = False
-            self.call_after_refresh(self.mark_clean)
+            self.mark_clean("responsible")
             return
         person = detail.individual
 
