@@ -132,7 +132,8 @@ class ConsentFormScreen(FormScreen[str | None]):
         self.query_one("#organisation_id", Select).set_options(options)
         self._minor = facts.minor
         self.query_one("#field-minor_basis").display = facts.minor
-        self.call_after_refresh(self.mark_clean)
+        # Only what the fill set: a purpose typed while the form opened is a change.
+        self.call_after_refresh(self.mark_clean, "discloser", "organisation_id")
 
     @on(Select.Changed, "#minor_basis")
     def _maturity_note(self, event: Select.Changed) -> None:

@@ -118,7 +118,7 @@ class MeetingFormScreen(FormScreen[str | None]):
         if current is None:
             if self.app.user:
                 keeper.value = self.app.user.staff_id
-            self.call_after_refresh(self.mark_clean)
+            self.call_after_refresh(self.mark_clean, "keeper")
             return
         data, in_series = current
         self.query_one("#kind", Select).value = data.kind

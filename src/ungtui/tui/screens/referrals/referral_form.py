@@ -163,7 +163,7 @@ class ReferralFormScreen(FormScreen[str | None]):
             self.query_one("#reply_by", Input).value = reply_by
             self.query_one("#purpose", Input).value = input_value(self._purpose)
             self._filling = False
-            self.call_after_refresh(self.mark_clean)
+            self.call_after_refresh(self.mark_clean, "to_organisation_id", "reply_by", "purpose")
             return
         r = detail.referral
         self.query_one("#to_organisation_id", Select).value = r.to_organisation_id

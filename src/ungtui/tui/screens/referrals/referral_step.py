@@ -204,7 +204,7 @@ class ReplyDaysScreen(FormDialog[int | None]):
 
         def fill() -> None:
             self.query_one("#days", Input).value = str(days)
-            self.call_after_refresh(self.mark_clean)
+            self.call_after_refresh(self.mark_clean, "days")
 
         self.app.call_from_thread(fill)
 
