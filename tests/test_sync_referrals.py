@@ -9,6 +9,7 @@ from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw
 from ungtui.services.referrals.referrals import (
     ReferralDraft,
     TransitionInput,
+    add_note,
     create_referral,
     get_referral,
     list_referrals,
@@ -193,3 +194,80 @@ def test_a_step_from_a_colleague_install_merges_and_the_addressed_unit_keeps_the
         for r in list_referrals(af.db, "inbox", organisation_id=org, own_unit_id=af.user.unit_id)
     ] == [referral_id]
     assert list_referrals(af.db, "inbox", organisation_id=org, own_unit_id=lund.user.unit_id) == []
+
+
+def test_a_colleague_install_of_my_nämnd_gets_my_nämnds_referrals_only(tmp_path):
+    """Malmö stad's Jobbcenter Unga install holds referrals of other nämnder too (its
+    database is shared with KAA-enheten). A file to Jobbtorg, an install of the same
+    labour-market nämnd, carries the referrals that nämnd is a party to, and not
+    KAA-enheten's to Socialtjänsten, nor AF's to Malmö stad once KAA-enheten took it."""
+    from ungtui.services.people.organisations import (
+        CURRENT_STAFF_KEY,
+        add_organisation,
+        register_user,
+    )
+    from ungtui.store.models import Setting
+
+    kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
+    jobbtorg = Install(tmp_path / "jobbtorg.db", "Omar Said", join=kommun, unit_name="Jobbtorg")
+    db, org = kommun.db, kommun.user.organisation_id
+    miriam = register_user(db, name="Miriam Haddad", unit_name="KAA-enheten", organisation_id=org)
+    social = register_user(db, name="Lars Ek", unit_name="Socialtjänsten", organisation_id=org)
+    af_org = add_organisation(db, name="Arbetsförmedlingen", org_nr="202100-2114", kind="af")
+    karin = register_user(db, name="Karin Lind", unit_name="Malmö Unga", organisation_id=af_org)
+    with db.session() as session:
+        session.merge(Setting(key=CURRENT_STAFF_KEY, value=kommun.user.staff_id))
+        session.commit()
+    person = add_person(kommun, identity="20090502-9807", first_name="Emma", last_name="Kowalski")
+    ground = "Lag (2001:453) 12 kap. 10 §, nödvändigt för insatsen"
+
+    def sent(actor, to, unit=True) -> str:
+        referral_id = create_referral(
+            db,
+            actor,
+            ReferralDraft(
+                individual_id=person,
+                to_organisation_id=to.organisation_id,
+                to_unit_id=to.unit_id if unit else None,
+                kind="other",
+                measure="Kartläggning",
+                purpose="Hitta en väg tillbaka till skolan",
+            ),
+        )
+        transition_referral(
+            db, actor, referral_id, TransitionInput(action="send", exception_ground=ground)
+        )
+        return referral_id
+
+    sofia_to_kaa = sent(kommun.user, miriam)
+    kaa_to_social = sent(miriam, social)
+    af_to_malmo = sent(karin, kommun.user, unit=False)
+    af_to_malmo_taken_by_kaa = sent(karin, kommun.user, unit=False)
+    transition_referral(db, miriam, af_to_malmo_taken_by_kaa, TransitionInput(action="receive"))
+
+    def held() -> tuple[set[str], set[str]]:
+        with jobbtorg.db.engine.connect() as conn:
+            return (
+                {r for (r,) in conn.exec_driver_sql("SELECT id FROM referral")},
+                {r for (r,) in conn.exec_driver_sql("SELECT referral_id FROM referral_event")},
+            )
+
+    exported, _taken = kommun.carry(jobbtorg, tmp_path)
+    assert exported.full
+    assert held() == ({sofia_to_kaa, af_to_malmo}, {sofia_to_kaa, af_to_malmo})
+    jobbtorg.carry(kommun, tmp_path)  # confirms the file: the next one is a delta
+    # A later step on KAA-enheten's referral does not go in the next file either.
+    add_note(db, miriam, kaa_to_social, "Möte med Emma på fredag")
+    transition_referral(db, social, kaa_to_social, TransitionInput(action="receive"))
+    exported, _taken = kommun.carry(jobbtorg, tmp_path)
+    assert not exported.full
+    assert held() == ({sofia_to_kaa, af_to_malmo}, {sofia_to_kaa, af_to_malmo})
+    # Jobbtorg's list shows what it may see of the person: its nämnd's referrals.
+    shown = list_referrals(
+        jobbtorg.db,
+        "person",
+        organisation_id=org,
+        own_unit_id=jobbtorg.user.unit_id,
+        individual_id=person,
+    )
+    assert {r.id for r in shown} == {sofia_to_kaa, af_to_malmo}

@@ -261,7 +261,8 @@ def categories_for(
     )
 
 
-def _value(registers: dict, column: str):
+def value_of(registers: dict, column: str):
+    """The value a register shows, read from a record's stored registers."""
     reg = registers.get(column)
     if reg and reg.get("v"):
         return reg["v"][0][0]
@@ -435,7 +436,7 @@ class SharePlan:
             terms = facts.consent_by_id.get(row_id)
             return ALL if terms is not None and self._consent_goes(terms) else None
         if table in ROUTED_BY_REFERRAL:
-            referral_id = row_id if table == "referral" else _value(registers, "referral_id")
+            referral_id = row_id if table == "referral" else value_of(registers, "referral_id")
             return ALL if self._referral_goes(referral_id or "") else None
         if table in ROUTED_BY_MEETING:
             return self._meeting_allows(table, row_id, person, registers)
@@ -444,11 +445,11 @@ class SharePlan:
     def _meeting_allows(
         self, table: str, row_id: str, person: str, registers: dict
     ) -> frozenset[str] | None:
-        meeting_id = _value(registers, "meeting_id")
+        meeting_id = value_of(registers, "meeting_id")
         purpose, present = self.facts.meetings.get(meeting_id or "", ("", []))
         if not any(names(h, self.receiver) for h in present):
             return None
-        item_id = row_id if table == "agendaitem" else _value(registers, "item_id")
+        item_id = row_id if table == "agendaitem" else value_of(registers, "item_id")
         if item_id in self.facts.acknowledged:
             return ALL
         return disclosed_categories(
@@ -458,6 +459,47 @@ class SharePlan:
             purposes=(purpose,),
             on=self.today,
         ) or None
+
+
+def referral_parties(conn: Connection) -> dict[str, tuple[Holder, Holder]]:
+    """Every referral's two parties, as the referral lists read them: the sending unit's
+    nämnd, and the addressed unit's; for one sent to a whole organisation, the nämnd of
+    the unit that received it (the first receive step by the receiving organisation's own
+    staff, not one recorded for a receiver without ungtui), the whole organisation until
+    then. A unit this install does not know stands for its whole organisation."""
+    keys = orgs.organisation_keys(conn)
+    units = holders.unit_holders(conn, keys)
+    parties: dict[str, tuple[Holder, Holder]] = {}
+    for ref_id, from_org, from_unit, to_org, to_unit, taker in conn.exec_driver_sql(
+        "SELECT r.id, r.from_organisation_id, r.from_unit_id, r.to_organisation_id,"
+        " r.to_unit_id, (SELECT CASE WHEN e.for_receiver THEN NULL ELSE st.unit_id END"
+        "  FROM referral_event e LEFT JOIN staff st ON st.id = e.actor_id"
+        "  WHERE e.referral_id = r.id AND e.action = 'receive'"
+        "  AND e.actor_organisation_id = r.to_organisation_id AND e.deleted_at IS NULL"
+        "  ORDER BY e.step, e.at, e.id LIMIT 1)"
+        " FROM referral r"
+    ):
+        sender = units.get(from_unit or "") or Holder(keys.get(from_org, from_org or ""))
+        to = (
+            units.get(to_unit or "")
+            or units.get(taker or "")
+            or Holder(keys.get(to_org, to_org or ""))
+        )
+        parties[ref_id] = (sender, to)
+    return parties
+
+
+def referrals_not_for(conn: Connection, receiver: Holder) -> frozenset[str]:
+    """Referrals `receiver` is no party to. An export within one nämnd withholds them:
+    a referral between two other nämnder of the organisation (KAA-enheten's to
+    Socialtjänsten, or AF's to Malmö stad that KAA-enheten received) is under their
+    secrecy, also when this database holds it (OSL 8 kap.; the person's page shows the
+    same, services.referrals `_ours_to_see`)."""
+    return frozenset(
+        ref_id
+        for ref_id, (sender, to) in referral_parties(conn).items()
+        if not (names(sender, receiver) or names(to, receiver))
+    )
 
 
 def share_plan(
