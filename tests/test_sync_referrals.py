@@ -271,3 +271,162 @@ def test_a_colleague_install_of_my_nämnd_gets_my_nämnds_referrals_only(tmp_pat
         individual_id=person,
     )
     assert {r.id for r in shown} == {sofia_to_kaa, af_to_malmo}
+
+
+# --- walker28 #1 and #3: a withdrawal after AF accepted the kommun's referral, by file --
+
+
+@pytest.fixture
+def accepted(tmp_path):
+    """Malmö stad's referral about Märta, accepted by AF, every step carried by a real
+    sync file; then Märta withdraws her consent for AF."""
+    from tests.sync_helpers import kommun_and_af
+
+    kommun, af = kommun_and_af(tmp_path)
+    af.carry(kommun, tmp_path)  # the kommun learns of AF's unit
+    marta = add_person(
+        kommun, identity="20080229-1237", first_name="Märta", last_name="Östlund-Åkesson"
+    )
+    consent = add_consent(
+        kommun.db,
+        marta,
+        ConsentInput(
+            organisation_id=af.user.organisation_id,
+            purpose="Planering mot arbete – Märtas ord",
+            purposes=["samordning", "remiss"],
+            data_categories=["kontakt", "utbildning", "arbete"],
+            valid_from="2026-11-01",
+        ),
+        actor_id=kommun.user.staff_id,
+    )
+    referral_id = create_referral(
+        kommun.db,
+        kommun.user,
+        ReferralDraft(
+            individual_id=marta,
+            to_organisation_id=af.user.organisation_id,
+            to_unit_id=af.user.unit_id,
+            kind="provider",
+            measure="Rusta och matcha",
+            purpose="Stöd mot arbete",
+        ),
+    )
+    step(kommun, referral_id, "send")
+    kommun.carry(af, tmp_path)
+    step(af, referral_id, "receive")
+    step(af, referral_id, "accept", note="Välkommen! Inskrivningsmöte 2026-12-08")
+    af.carry(kommun, tmp_path)
+    assert get_referral(kommun.db, referral_id).state == "accepted"
+    withdraw_consent(kommun.db, consent, actor_id=kommun.user.staff_id)
+    _exported, taken = kommun.carry(af, tmp_path)
+    yield kommun, af, marta, referral_id, consent, taken
+    kommun.db.close()
+    af.db.close()
+
+
+def count(install: Install, sql: str) -> int:
+    with install.db.engine.connect() as conn:
+        return conn.exec_driver_sql(sql).scalar_one()
+
+
+def test_a_withdrawal_takes_the_referral_from_af_with_afs_own_steps(accepted):
+    """AF drops the kommun's referral (stop 28) and its own two steps with it: they answer
+    that referral, whose whole record the kommun keeps; left here they answered nothing
+    and could not be seen. The log names the file, not AF's caseworker, as remover."""
+    from ungtui.services import audit
+
+    _kommun, af, marta, _referral_id, _consent, taken = accepted
+    assert taken.removal_lines() == [
+        "Borttaget om Märta Östlund-Åkesson: 1 ansvarig handläggare, 1 samtycke, 1 remiss, "
+        "3 remissteg (2 av dem era egna; remissen med alla steg finns kvar hos Malmö stad), "
+        "personen från Malmö stad, eftersom Malmö stad inte längre får lämna uppgifter om "
+        "personen hit (samtycket har upphört)."
+    ]
+    for table in ("referral", "referral_event", "individual"):
+        assert count(af, f"SELECT count(*) FROM {table}") == 0
+    logged = audit.list_entries(af.db, audit.AuditFilter(action="tog bort"))
+    assert len(logged) == 7
+    assert {(e.actor_name, e.individual_id) for e in logged} == {("Synkfil", marta)}
+    # The caseworker who read the file in did read it in.
+    read_in = audit.list_entries(af.db, audit.AuditFilter(action="läste in"))
+    assert read_in[0].actor_name == "Ahmed Yusuf"
+
+
+def test_after_a_withdrawal_af_announces_no_removal_of_its_own(accepted, tmp_path):
+    """AF never had a consent to give the kommun anything about Märta; what went back was
+    its answers to the kommun's own referral, which the kommun keeps. So AF's next file
+    asks nothing removed, and the kommun's referral stays accepted."""
+    from ungtui.services.sync.sync_files import default_domain, export_preview
+
+    kommun, af, _marta, referral_id, _consent, _taken = accepted
+    to = kommun.user.organisation_id
+    preview = export_preview(af.db, to, domain=default_domain(af.db, to))
+    assert (preview.people_included, preview.people_removed) == (0, 0)
+    exported, taken = af.carry(kommun, tmp_path)
+    assert exported.purges == 0
+    assert (taken.summary.purged, taken.summary.warnings, taken.removal_lines()) == (0, [], [])
+    detail = get_referral(kommun.db, referral_id)
+    assert (detail.state, [e.label for e in detail.events]) == (
+        "accepted",
+        ["Skickad", "Mottagen", "Accepterad"],
+    )
+
+
+def test_a_new_consent_after_a_withdrawal_gives_af_what_a_fresh_export_would(
+    accepted, tmp_path
+):
+    """walker28 #3: the responsible caseworker comes back, and the withdrawn consent, with
+    its free text, does not: AF holds what a new AF install given a full file holds."""
+    from ungtui.services.people.individuals import get_individual
+
+    kommun, af, marta, referral_id, old_consent, _taken = accepted
+    af.carry(kommun, tmp_path)
+    new_consent = add_consent(
+        kommun.db,
+        marta,
+        ConsentInput(
+            organisation_id=af.user.organisation_id,
+            purpose="Ny planering",
+            purposes=["samordning", "remiss"],
+            data_categories=["kontakt", "arbete"],
+            valid_from="2026-11-20",
+        ),
+        actor_id=kommun.user.staff_id,
+    )
+    kommun.carry(af, tmp_path)
+    fresh = Install(
+        tmp_path / "af2.db",
+        "Lena Berg",
+        organisation_name="Arbetsförmedlingen",
+        org_nr="202100-2114",
+        kind="af",
+        unit_name="Arbetsförmedlingen Malmö Unga",
+    )
+    (tmp_path / "fresh").mkdir()
+    kommun.carry(fresh, tmp_path / "fresh", full=True)
+
+    def held(install: Install) -> dict:
+        person = get_individual(install.db, marta)
+        with install.db.engine.connect() as conn:
+            return {
+                "responsible": person.responsibilities,
+                "consents": sorted(r for (r,) in conn.exec_driver_sql("SELECT id FROM consent")),
+                "purposes": sorted(
+                    p for (p,) in conn.exec_driver_sql("SELECT purpose FROM consent")
+                ),
+                "steps": sorted(
+                    a for (a,) in conn.exec_driver_sql("SELECT action FROM referral_event")
+                ),
+                "phone": person.individual.phone,
+            }
+
+    assert held(af) == {
+        "responsible": [("Malmö stad", "Sofia Berg", "Jobbcenter Unga")],
+        "consents": [new_consent],
+        "purposes": ["Ny planering"],
+        "steps": ["accept", "receive", "send"],
+        "phone": "",
+    }
+    assert held(fresh) == held(af)
+    assert old_consent not in held(af)["consents"]
+    assert get_referral(af.db, referral_id).state == "accepted"

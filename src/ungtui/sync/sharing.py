@@ -55,6 +55,8 @@ from ungtui.sync.register import smallest_of_groups
 
 ROUTED_BY_REFERRAL = frozenset({"referral", "referral_event"})
 ROUTED_BY_MEETING = frozenset({"agendaitem", "meetingdecision", "meetingaction"})
+# Consents that no longer let anything pass (domain.consent.consent_state).
+ENDED_CONSENT = frozenset({"återkallat", "utgånget"})
 
 
 def _day(value) -> date | None:
@@ -368,6 +370,8 @@ class SharePlan:
             sent = ALL if cats is None else frozenset(c for c in cats.split(",") if c)
             if owner == key or pid not in before:
                 before[pid] = sent
+        for pid in self._given_back(conn, set(before) - set(self.people), before):
+            del before[pid]
         purges = sorted(set(before) - set(self.people))
         narrowed = {
             pid: [c for c in CATEGORIES if c in before[pid] - cats]
@@ -380,6 +384,28 @@ class SharePlan:
             if pid in before and cats - before[pid]
         }
         return set(before), purges, narrowed
+
+    def _given_back(
+        self, conn: Connection, gone: set[str], before: dict[str, frozenset[str]]
+    ) -> set[str]:
+        """Of the people the receiver may no longer be sent, those it has itself taken
+        back from us (its consent ended: it purged them here) and that we sent nothing
+        of but who they are: that came with its own referral, whose answers it keeps
+        (sync.withdrawal). Nothing of ours is withdrawn, so no purge goes and none is
+        announced; they are simply no longer counted as sent."""
+        if not gone:
+            return set()
+        quiet = {pid for pid in gone if before[pid] <= {IDENTITET}}
+        if not quiet:
+            return set()
+        taken_back = {
+            pid
+            for pid, party in conn.exec_driver_sql(
+                "SELECT individual_id, organisation FROM sync_purged"
+            )
+            if pid in quiet and party and holders.same_holder(party, self.receiver.key)
+        }
+        return quiet & taken_back
 
     def remember_sent(self, conn: Connection) -> None:
         """Remember what the receiver holds after this export: committed only together
@@ -409,6 +435,12 @@ class SharePlan:
         """Of a record about a person, the fields that may go: `chosen` (what changed, or
         everything for a new receiver) narrowed to what is covered, plus the fields of
         newly covered categories. None: the record does not go at all."""
+        if table == "consent" and "individual_id" in chosen and self._ended(row_id):
+            # An ended consent goes as a change to the copy the receiver holds (its
+            # withdrawal), never whole: a receiver without it (a new install, or one a
+            # withdrawal took the person from) gets what a first file gives, the
+            # consents that let it have the person; one deleted there stays deleted.
+            return None
         allowed = self._allowed_for(table, row_id, person, registers)
         if allowed is None:
             return None
@@ -426,6 +458,10 @@ class SharePlan:
                 reg = registers[column]
                 result[column] = {"v": reg["v"], "vv": reg["vv"]}
         return result
+
+    def _ended(self, consent_id: str) -> bool:
+        terms = self.facts.consent_by_id.get(consent_id)
+        return terms is not None and terms.state(self.today) in ENDED_CONSENT
 
     def _allowed_for(
         self, table: str, row_id: str, person: str, registers: dict
