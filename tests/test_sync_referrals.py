@@ -285,7 +285,11 @@ def accepted(tmp_path):
     kommun, af = kommun_and_af(tmp_path)
     af.carry(kommun, tmp_path)  # the kommun learns of AF's unit
     marta = add_person(
-        kommun, identity="20080229-1237", first_name="Märta", last_name="Östlund-Åkesson"
+        kommun,
+        identity="20080229-1237",
+        first_name="Märta",
+        last_name="Östlund-Åkesson",
+        phone="070-111 22 33",
     )
     consent = add_consent(
         kommun.db,
@@ -372,12 +376,30 @@ def test_after_a_withdrawal_af_announces_no_removal_of_its_own(accepted, tmp_pat
     )
 
 
+@pytest.mark.parametrize(
+    ("purposes", "categories", "responsible", "steps", "phone"),
+    [
+        # Work and measures again: the responsible caseworker and the referral come back.
+        (
+            ["samordning", "remiss"],
+            ["kontakt", "arbete"],
+            [("Malmö stad", "Sofia Berg", "Jobbcenter Unga")],
+            ["accept", "receive", "send"],
+            "070-111 22 33",
+        ),
+        # walker28's new consent, contact details only: "ansvariga handläggare" are work
+        # and measures (the consent form says so), so a fresh file leaves them out too.
+        (["samordning"], ["kontakt"], [], [], "070-111 22 33"),
+    ],
+)
 def test_a_new_consent_after_a_withdrawal_gives_af_what_a_fresh_export_would(
-    accepted, tmp_path
+    accepted, tmp_path, purposes, categories, responsible, steps, phone
 ):
-    """walker28 #3: the responsible caseworker comes back, and the withdrawn consent, with
-    its free text, does not: AF holds what a new AF install given a full file holds."""
+    """walker28 #3: AF holds what a new AF install given a full file holds: the
+    responsible caseworker comes back when the consent covers it, and the withdrawn
+    consent, with its free text, does not come back."""
     from ungtui.services.people.individuals import get_individual
+    from ungtui.store.database import open_database
 
     kommun, af, marta, referral_id, old_consent, _taken = accepted
     af.carry(kommun, tmp_path)
@@ -387,13 +409,18 @@ def test_a_new_consent_after_a_withdrawal_gives_af_what_a_fresh_export_would(
         ConsentInput(
             organisation_id=af.user.organisation_id,
             purpose="Ny planering",
-            purposes=["samordning", "remiss"],
-            data_categories=["kontakt", "arbete"],
+            purposes=purposes,
+            data_categories=categories,
             valid_from="2026-11-20",
         ),
         actor_id=kommun.user.staff_id,
     )
-    kommun.carry(af, tmp_path)
+    # The yardstick: a first, full file from the same kommun database (a copy, so that
+    # it is not told what AF holds) to a new AF install.
+    with kommun.db.engine.connect() as conn:
+        conn.exec_driver_sql(f"VACUUM INTO '{tmp_path / 'kommun-copy.db'}'")
+    same_kommun = object.__new__(Install)
+    same_kommun.db = open_database(tmp_path / "kommun-copy.db")
     fresh = Install(
         tmp_path / "af2.db",
         "Lena Berg",
@@ -403,7 +430,8 @@ def test_a_new_consent_after_a_withdrawal_gives_af_what_a_fresh_export_would(
         unit_name="Arbetsförmedlingen Malmö Unga",
     )
     (tmp_path / "fresh").mkdir()
-    kommun.carry(fresh, tmp_path / "fresh", full=True)
+    same_kommun.carry(fresh, tmp_path / "fresh", full=True)
+    kommun.carry(af, tmp_path)
 
     def held(install: Install) -> dict:
         person = get_individual(install.db, marta)
@@ -421,12 +449,13 @@ def test_a_new_consent_after_a_withdrawal_gives_af_what_a_fresh_export_would(
             }
 
     assert held(af) == {
-        "responsible": [("Malmö stad", "Sofia Berg", "Jobbcenter Unga")],
+        "responsible": responsible,
         "consents": [new_consent],
         "purposes": ["Ny planering"],
-        "steps": ["accept", "receive", "send"],
-        "phone": "",
+        "steps": steps,
+        "phone": phone,
     }
     assert held(fresh) == held(af)
     assert old_consent not in held(af)["consents"]
-    assert get_referral(af.db, referral_id).state == "accepted"
+    if steps:
+        assert get_referral(af.db, referral_id).state == "accepted"

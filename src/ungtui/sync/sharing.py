@@ -283,6 +283,8 @@ class SharePlan:
     people: dict[str, frozenset[str]] = field(default_factory=dict)
     # People already sent to the receiver whose newly covered categories go in full.
     widened: dict[str, frozenset[str]] = field(default_factory=dict)
+    # People the receiver holds from earlier files (set by compare_sent).
+    sent_before: frozenset[str] = frozenset()
 
     @classmethod
     def load(
@@ -373,6 +375,7 @@ class SharePlan:
         for pid in self._given_back(conn, set(before) - set(self.people), before):
             del before[pid]
         purges = sorted(set(before) - set(self.people))
+        self.sent_before = frozenset(before)
         narrowed = {
             pid: [c for c in CATEGORIES if c in before[pid] - cats]
             for pid, cats in self.people.items()
@@ -435,11 +438,11 @@ class SharePlan:
         """Of a record about a person, the fields that may go: `chosen` (what changed, or
         everything for a new receiver) narrowed to what is covered, plus the fields of
         newly covered categories. None: the record does not go at all."""
-        if table == "consent" and "individual_id" in chosen and self._ended(row_id):
-            # An ended consent goes as a change to the copy the receiver holds (its
-            # withdrawal), never whole: a receiver without it (a new install, or one a
-            # withdrawal took the person from) gets what a first file gives, the
-            # consents that let it have the person; one deleted there stays deleted.
+        if table == "consent" and person not in self.sent_before and self._ended(row_id):
+            # A receiver that holds nothing about the person (a first file, or one after
+            # a withdrawal took the person away there) gets what a first file gives: the
+            # consents that let it have the person, not ended ones. A withdrawn consent
+            # deleted there stays deleted. One that holds the person gets the change.
             return None
         allowed = self._allowed_for(table, row_id, person, registers)
         if allowed is None:
