@@ -68,6 +68,32 @@ class Install:
         sender = Sender(self.site, self.user.organisation_id, domain=self.domain)
         return import_changes(other.db, changes, sender)
 
+    def carry(self, other: Install, folder, *, full: bool = False):
+        """A real sync file: written for the other install's organisation (and the nämnd
+        the export would pick by itself), then read in there with the sender trusted.
+        Returns (export result, import result)."""
+        from ungtui.services.sync.sync_files import (
+            default_domain,
+            export_file,
+            import_file,
+            peek_sender,
+        )
+
+        to = other.user.organisation_id
+        exported = export_file(
+            self.db,
+            for_organisation=to,
+            out=folder,
+            passphrase=FILE_PASSPHRASE,
+            full=full,
+            domain=default_domain(self.db, to),
+        )
+        _site, fingerprint = peek_sender(exported.path)
+        taken = import_file(
+            other.db, exported.path, passphrase=FILE_PASSPHRASE, trust=fingerprint
+        )
+        return exported, taken
+
     def dump(self) -> str:
         return dump_json(self.db)
 
@@ -107,6 +133,7 @@ def edit(install, person_id: str, **fields) -> None:
     )
 
 
+FILE_PASSPHRASE = "blåbär cykel tisdag hamn"
 KOMMUN_NR, AF_NR = "212000-1124", "202100-2114"
 
 

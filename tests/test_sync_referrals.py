@@ -9,6 +9,7 @@ from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw
 from ungtui.services.referrals.referrals import (
     ReferralDraft,
     TransitionInput,
+    add_note,
     create_referral,
     get_referral,
     list_referrals,
@@ -193,3 +194,268 @@ def test_a_step_from_a_colleague_install_merges_and_the_addressed_unit_keeps_the
         for r in list_referrals(af.db, "inbox", organisation_id=org, own_unit_id=af.user.unit_id)
     ] == [referral_id]
     assert list_referrals(af.db, "inbox", organisation_id=org, own_unit_id=lund.user.unit_id) == []
+
+
+def test_a_colleague_install_of_my_nämnd_gets_my_nämnds_referrals_only(tmp_path):
+    """Malmö stad's Jobbcenter Unga install holds referrals of other nämnder too (its
+    database is shared with KAA-enheten). A file to Jobbtorg, an install of the same
+    labour-market nämnd, carries the referrals that nämnd is a party to, and not
+    KAA-enheten's to Socialtjänsten, nor AF's to Malmö stad once KAA-enheten took it."""
+    from ungtui.services.people.organisations import (
+        CURRENT_STAFF_KEY,
+        add_organisation,
+        register_user,
+    )
+    from ungtui.store.models import Setting
+
+    kommun = Install(tmp_path / "kommun.db", "Sofia Berg")
+    jobbtorg = Install(tmp_path / "jobbtorg.db", "Omar Said", join=kommun, unit_name="Jobbtorg")
+    db, org = kommun.db, kommun.user.organisation_id
+    miriam = register_user(db, name="Miriam Haddad", unit_name="KAA-enheten", organisation_id=org)
+    social = register_user(db, name="Lars Ek", unit_name="Socialtjänsten", organisation_id=org)
+    af_org = add_organisation(db, name="Arbetsförmedlingen", org_nr="202100-2114", kind="af")
+    karin = register_user(db, name="Karin Lind", unit_name="Malmö Unga", organisation_id=af_org)
+    with db.session() as session:
+        session.merge(Setting(key=CURRENT_STAFF_KEY, value=kommun.user.staff_id))
+        session.commit()
+    person = add_person(kommun, identity="20090502-9807", first_name="Emma", last_name="Kowalski")
+    ground = "Lag (2001:453) 12 kap. 10 §, nödvändigt för insatsen"
+
+    def sent(actor, to, unit=True) -> str:
+        referral_id = create_referral(
+            db,
+            actor,
+            ReferralDraft(
+                individual_id=person,
+                to_organisation_id=to.organisation_id,
+                to_unit_id=to.unit_id if unit else None,
+                kind="other",
+                measure="Kartläggning",
+                purpose="Hitta en väg tillbaka till skolan",
+            ),
+        )
+        transition_referral(
+            db, actor, referral_id, TransitionInput(action="send", exception_ground=ground)
+        )
+        return referral_id
+
+    sofia_to_kaa = sent(kommun.user, miriam)
+    kaa_to_social = sent(miriam, social)
+    af_to_malmo = sent(karin, kommun.user, unit=False)
+    af_to_malmo_taken_by_kaa = sent(karin, kommun.user, unit=False)
+    transition_referral(db, miriam, af_to_malmo_taken_by_kaa, TransitionInput(action="receive"))
+
+    def held() -> tuple[set[str], set[str]]:
+        with jobbtorg.db.engine.connect() as conn:
+            return (
+                {r for (r,) in conn.exec_driver_sql("SELECT id FROM referral")},
+                {r for (r,) in conn.exec_driver_sql("SELECT referral_id FROM referral_event")},
+            )
+
+    exported, _taken = kommun.carry(jobbtorg, tmp_path)
+    assert exported.full
+    assert held() == ({sofia_to_kaa, af_to_malmo}, {sofia_to_kaa, af_to_malmo})
+    jobbtorg.carry(kommun, tmp_path)  # confirms the file: the next one is a delta
+    # A later step on KAA-enheten's referral does not go in the next file either.
+    add_note(db, miriam, kaa_to_social, "Möte med Emma på fredag")
+    transition_referral(db, social, kaa_to_social, TransitionInput(action="receive"))
+    exported, _taken = kommun.carry(jobbtorg, tmp_path)
+    assert not exported.full
+    assert held() == ({sofia_to_kaa, af_to_malmo}, {sofia_to_kaa, af_to_malmo})
+    # Jobbtorg's list shows what it may see of the person: its nämnd's referrals.
+    shown = list_referrals(
+        jobbtorg.db,
+        "person",
+        organisation_id=org,
+        own_unit_id=jobbtorg.user.unit_id,
+        individual_id=person,
+    )
+    assert {r.id for r in shown} == {sofia_to_kaa, af_to_malmo}
+
+
+# --- walker28 #1 and #3: a withdrawal after AF accepted the kommun's referral, by file --
+
+
+@pytest.fixture
+def accepted(tmp_path):
+    """Malmö stad's referral about Märta, accepted by AF, every step carried by a real
+    sync file; then Märta withdraws her consent for AF."""
+    from tests.sync_helpers import kommun_and_af
+
+    kommun, af = kommun_and_af(tmp_path)
+    af.carry(kommun, tmp_path)  # the kommun learns of AF's unit
+    marta = add_person(
+        kommun,
+        identity="20080229-1237",
+        first_name="Märta",
+        last_name="Östlund-Åkesson",
+        phone="070-111 22 33",
+    )
+    consent = add_consent(
+        kommun.db,
+        marta,
+        ConsentInput(
+            organisation_id=af.user.organisation_id,
+            purpose="Planering mot arbete – Märtas ord",
+            purposes=["samordning", "remiss"],
+            data_categories=["kontakt", "utbildning", "arbete"],
+            valid_from="2026-11-01",
+        ),
+        actor_id=kommun.user.staff_id,
+    )
+    referral_id = create_referral(
+        kommun.db,
+        kommun.user,
+        ReferralDraft(
+            individual_id=marta,
+            to_organisation_id=af.user.organisation_id,
+            to_unit_id=af.user.unit_id,
+            kind="provider",
+            measure="Rusta och matcha",
+            purpose="Stöd mot arbete",
+        ),
+    )
+    step(kommun, referral_id, "send")
+    kommun.carry(af, tmp_path)
+    step(af, referral_id, "receive")
+    step(af, referral_id, "accept", note="Välkommen! Inskrivningsmöte 2026-12-08")
+    af.carry(kommun, tmp_path)
+    assert get_referral(kommun.db, referral_id).state == "accepted"
+    withdraw_consent(kommun.db, consent, actor_id=kommun.user.staff_id)
+    _exported, taken = kommun.carry(af, tmp_path)
+    yield kommun, af, marta, referral_id, consent, taken
+    kommun.db.close()
+    af.db.close()
+
+
+def count(install: Install, sql: str) -> int:
+    with install.db.engine.connect() as conn:
+        return conn.exec_driver_sql(sql).scalar_one()
+
+
+def test_a_withdrawal_takes_the_referral_from_af_with_afs_own_steps(accepted):
+    """AF drops the kommun's referral (stop 28) and its own two steps with it: they answer
+    that referral, whose whole record the kommun keeps; left here they answered nothing
+    and could not be seen. The log names the file, not AF's caseworker, as remover."""
+    from ungtui.services import audit
+
+    _kommun, af, marta, _referral_id, _consent, taken = accepted
+    assert taken.removal_lines() == [
+        "Borttaget om Märta Östlund-Åkesson: 1 ansvarig handläggare, 1 samtycke, 1 remiss, "
+        "3 remissteg (2 av dem era egna; remissen med alla steg finns kvar hos Malmö stad), "
+        "personen från Malmö stad, eftersom Malmö stad inte längre får lämna uppgifter om "
+        "personen hit (samtycket har upphört)."
+    ]
+    for table in ("referral", "referral_event", "individual"):
+        assert count(af, f"SELECT count(*) FROM {table}") == 0
+    logged = audit.list_entries(af.db, audit.AuditFilter(action="tog bort"))
+    assert len(logged) == 7
+    assert {(e.actor_name, e.individual_id) for e in logged} == {("Synkfil", marta)}
+    # The caseworker who read the file in did read it in.
+    read_in = audit.list_entries(af.db, audit.AuditFilter(action="läste in"))
+    assert read_in[0].actor_name == "Ahmed Yusuf"
+
+
+def test_after_a_withdrawal_af_announces_no_removal_of_its_own(accepted, tmp_path):
+    """AF never had a consent to give the kommun anything about Märta; what went back was
+    its answers to the kommun's own referral, which the kommun keeps. So AF's next file
+    asks nothing removed, and the kommun's referral stays accepted."""
+    from ungtui.services.sync.sync_files import default_domain, export_preview
+
+    kommun, af, _marta, referral_id, _consent, _taken = accepted
+    to = kommun.user.organisation_id
+    preview = export_preview(af.db, to, domain=default_domain(af.db, to))
+    assert (preview.people_included, preview.people_removed) == (0, 0)
+    exported, taken = af.carry(kommun, tmp_path)
+    assert exported.purges == 0
+    assert (taken.summary.purged, taken.summary.warnings, taken.removal_lines()) == (0, [], [])
+    detail = get_referral(kommun.db, referral_id)
+    assert (detail.state, [e.label for e in detail.events]) == (
+        "accepted",
+        ["Skickad", "Mottagen", "Accepterad"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("purposes", "categories", "responsible", "steps", "phone"),
+    [
+        # Work and measures again: the responsible caseworker and the referral come back.
+        (
+            ["samordning", "remiss"],
+            ["kontakt", "arbete"],
+            [("Malmö stad", "Sofia Berg", "Jobbcenter Unga")],
+            ["accept", "receive", "send"],
+            "070-111 22 33",
+        ),
+        # walker28's new consent, contact details only: "ansvariga handläggare" are work
+        # and measures (the consent form says so), so a fresh file leaves them out too.
+        (["samordning"], ["kontakt"], [], [], "070-111 22 33"),
+    ],
+)
+def test_a_new_consent_after_a_withdrawal_gives_af_what_a_fresh_export_would(
+    accepted, tmp_path, purposes, categories, responsible, steps, phone
+):
+    """walker28 #3: AF holds what a new AF install given a full file holds: the
+    responsible caseworker comes back when the consent covers it, and the withdrawn
+    consent, with its free text, does not come back."""
+    from ungtui.services.people.individuals import get_individual
+    from ungtui.store.database import open_database
+
+    kommun, af, marta, referral_id, old_consent, _taken = accepted
+    af.carry(kommun, tmp_path)
+    new_consent = add_consent(
+        kommun.db,
+        marta,
+        ConsentInput(
+            organisation_id=af.user.organisation_id,
+            purpose="Ny planering",
+            purposes=purposes,
+            data_categories=categories,
+            valid_from="2026-11-20",
+        ),
+        actor_id=kommun.user.staff_id,
+    )
+    # The yardstick: a first, full file from the same kommun database (a copy, so that
+    # it is not told what AF holds) to a new AF install.
+    with kommun.db.engine.connect() as conn:
+        conn.exec_driver_sql(f"VACUUM INTO '{tmp_path / 'kommun-copy.db'}'")
+    same_kommun = object.__new__(Install)
+    same_kommun.db = open_database(tmp_path / "kommun-copy.db")
+    fresh = Install(
+        tmp_path / "af2.db",
+        "Lena Berg",
+        organisation_name="Arbetsförmedlingen",
+        org_nr="202100-2114",
+        kind="af",
+        unit_name="Arbetsförmedlingen Malmö Unga",
+    )
+    (tmp_path / "fresh").mkdir()
+    same_kommun.carry(fresh, tmp_path / "fresh", full=True)
+    kommun.carry(af, tmp_path)
+
+    def held(install: Install) -> dict:
+        person = get_individual(install.db, marta)
+        with install.db.engine.connect() as conn:
+            return {
+                "responsible": person.responsibilities,
+                "consents": sorted(r for (r,) in conn.exec_driver_sql("SELECT id FROM consent")),
+                "purposes": sorted(
+                    p for (p,) in conn.exec_driver_sql("SELECT purpose FROM consent")
+                ),
+                "steps": sorted(
+                    a for (a,) in conn.exec_driver_sql("SELECT action FROM referral_event")
+                ),
+                "phone": person.individual.phone,
+            }
+
+    assert held(af) == {
+        "responsible": responsible,
+        "consents": [new_consent],
+        "purposes": ["Ny planering"],
+        "steps": steps,
+        "phone": phone,
+    }
+    assert held(fresh) == held(af)
+    assert old_consent not in held(af)["consents"]
+    if steps:
+        assert get_referral(af.db, referral_id).state == "accepted"

@@ -345,9 +345,10 @@ def test_a_kommun_and_af_work_together_on_their_own_installs(tmp_path, cli):
     said = send(cli, kommun, af, "Arbetsförmedlingen", usb)
     assert (
         "Borttaget om Åsa Ek: 1 ansvarig handläggare, 1 samtycke, 1 punkt på möte, 1 remiss, "
-        "1 remissteg, personuppgifterna utom namn och nummer från Malmö stad, eftersom Malmö "
+        "4 remissteg (3 av dem era egna; remissen med alla steg finns kvar hos Malmö stad), "
+        "personuppgifterna utom namn och nummer från Malmö stad, eftersom Malmö "
         "stad inte längre får lämna uppgifter om personen hit (samtycket har upphört). "
-        "Era egna 9 poster om personen finns kvar."
+        "Era egna 6 poster om personen finns kvar."
     ) in said
     # AF's copy of what the kommun shared is gone (its own consent to the kommun stays) ...
     assert af.rows("SELECT organisation_id FROM consent") == [(kommun_at_af,)]
@@ -356,25 +357,36 @@ def test_a_kommun_and_af_work_together_on_their_own_installs(tmp_path, cli):
     assert af.rows("SELECT phone, first_name, last_name, identity_number FROM individual") == [
         ("", "Åsa", "Ek", "19811218-9876")
     ]
-    # ... and what AF itself wrote stays: its way, measure, steps, note, decision, action.
+    # ... and what AF itself wrote stays: its way, measure, decision, action. Its steps
+    # and note on the kommun's referral go with the referral; the kommun keeps them.
     assert af.rows("SELECT id FROM way") == [(way,)]
     assert af.rows("SELECT count(*) FROM individual_measure") == [(1,)]
-    assert af.rows("SELECT action FROM referral_event") == [("accept",), ("note",), ("receive",)]
+    assert af.rows("SELECT action FROM referral_event") == []
     assert af.rows("SELECT id FROM meetingdecision") == [(decision,)]
     assert af.rows("SELECT id, done_at FROM meetingaction") == [(action, None)]
-    # Each removal is in AF's audit log, under Åsa, saying why.
+    # Each removal is in AF's audit log, under Åsa, saying why and which file did it: the
+    # sync, not the caseworker who read the file in.
+    from ungtui.services.sync.sync_files import my_fingerprint
+
     removals = af.rows(
         "SELECT detail FROM audit_entry WHERE action = 'tog bort' AND individual_id = ?", asa
     )
-    assert removals == [
-        ("ansvarig handläggare från Malmö stad (samtycket har upphört)",),
-        ("personuppgifter utom namn och nummer från Malmö stad (samtycket har upphört)",),
-        ("punkt på möte från Malmö stad (samtycket har upphört)",),
-        ("remiss från Malmö stad (samtycket har upphört)",),
-        ("remissteg från Malmö stad (samtycket har upphört)",),
-        ("samtycke från Malmö stad (samtycket har upphört)",),
+    by_file = f"; synkfil från installation {my_fingerprint(kommun.db)[:14]}"
+    assert all(detail.endswith(by_file) for (detail,) in removals)
+    assert [detail.removesuffix(by_file) for (detail,) in removals] == [
+        "ansvarig handläggare från Malmö stad (samtycket har upphört)",
+        "eget remissteg på remiss från Malmö stad (samtycket har upphört)",
+        "eget remissteg på remiss från Malmö stad (samtycket har upphört)",
+        "eget remissteg på remiss från Malmö stad (samtycket har upphört)",
+        "personuppgifter utom namn och nummer från Malmö stad (samtycket har upphört)",
+        "punkt på möte från Malmö stad (samtycket har upphört)",
+        "remiss från Malmö stad (samtycket har upphört)",
+        "remissteg från Malmö stad (samtycket har upphört)",
+        "samtycke från Malmö stad (samtycket har upphört)",
     ]
-    assert audit.count_entries(af.db, audit.AuditFilter(action="tog bort")) == 6
+    logged = audit.list_entries(af.db, audit.AuditFilter(action="tog bort"))
+    assert {e.actor_name for e in logged} == {"Synkfil"}
+    assert len(logged) == 9
 
     send(cli, af, kommun, KOMMUN_NR, usb)
     # The kommun keeps all of it, AF's records too.

@@ -161,11 +161,15 @@ def test_a_referral_to_the_kommun_without_a_unit_is_for_any_of_its_units(
 ):
     to_malmo = make(db, af, person, user, unit=False)
     assert get_referral(db, to_malmo, actor=user).available == ["receive"]
+    assert get_referral(db, to_malmo).to_label == "Malmö stad"
     assert get_referral(db, to_malmo, actor=miriam).available == ["receive"]
     assert step(db, miriam, to_malmo, "receive") == "received"
     # KAA-enheten took it: it answers, and the referral leaves Jobbcenter Unga's inbox.
     assert get_referral(db, to_malmo, actor=miriam).available == ["accept", "decline"]
     assert get_referral(db, to_malmo, actor=user).available == []
+    assert get_referral(db, to_malmo).to_label == (
+        "Malmö stad (hela organisationen; mottagen av KAA-enheten)"
+    )
     with pytest.raises(ServiceError) as error:
         step(db, user, to_malmo, "accept")
     assert str(error.value) == (

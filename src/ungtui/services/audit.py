@@ -109,6 +109,11 @@ def write(
 
 _MANY = 1000
 
+# The actor of what a sync file did by itself (a withdrawal's removals): not the person
+# who read the file in. The entry's text names the file and its sender.
+SYNC_ACTOR = "synk"
+SYNC_ACTOR_NAME = "Synkfil"
+
 
 def install_user(conn: Connection) -> str | None:
     """The staff id this install works as (set up on first start)."""
@@ -149,8 +154,10 @@ def _where(flt: AuditFilter) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-_SELECT = """
-SELECT a.seq, a.at, COALESCE(s.name, ''), a.action, a.individual_id,
+_SELECT = f"""
+SELECT a.seq, a.at,
+       COALESCE(s.name, CASE a.actor_id WHEN '{SYNC_ACTOR}' THEN '{SYNC_ACTOR_NAME}' END, ''),
+       a.action, a.individual_id,
        COALESCE(i.first_name || ' ' || i.last_name, ''), a.detail
 FROM audit_entry a
 LEFT JOIN staff s ON s.id = a.actor_id

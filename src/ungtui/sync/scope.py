@@ -103,6 +103,9 @@ class ExportScope:
     # rule above), and of people sent before, the categories the receiver must drop.
     share: sharing.SharePlan | None = None
     narrowed: dict[str, list[str]] = field(default_factory=dict)
+    # Referrals (and their steps) that stay here although the rest travels whole: within
+    # one's own nämnd, those between other nämnder (sharing.referrals_not_for).
+    withheld_referrals: frozenset[str] = frozenset()
 
     @property
     def grants(self) -> set[str]:
@@ -124,6 +127,8 @@ class ExportScope:
         return True
 
     def fields_for(self, tbl: str) -> FieldFilter | None:
+        if self.withheld_referrals and tbl in sharing.ROUTED_BY_REFERRAL:
+            return self._shared_fields
         if self.share is None or not (tbl == "individual" or tbl in PERSON_TABLES):
             return None
         return self._shared_fields
@@ -145,6 +150,10 @@ class ExportScope:
         """The fields of a record that travel (None: the record does not go). `stored`:
         all its registers as stored; `chosen`: those changed since the last file (all of
         them when it goes whole)."""
+        if self.withheld_referrals and tbl in sharing.ROUTED_BY_REFERRAL:
+            referral_id = row_id if tbl == "referral" else sharing.value_of(stored, "referral_id")
+            if referral_id in self.withheld_referrals:
+                return None
         if self.share is not None:
             about_a_person = tbl == "individual" or (tbl in PERSON_TABLES and person is not None)
             if not about_a_person:
@@ -169,7 +178,13 @@ def export_scope(
         # disclose from: the organisation rule below holds.)
         share = sharing.share_plan(conn, receiver, today)
         if share is None:
-            return ExportScope(receiver.key, False)
+            # The same nämnd: no disclosure, but a referral between two other nämnder of
+            # the organisation is theirs, also when this database holds it.
+            return ExportScope(
+                receiver.key,
+                False,
+                withheld_referrals=sharing.referrals_not_for(conn, receiver),
+            )
         sent, _purges, narrowed = share.compare_sent(conn)
         return ExportScope(receiver.key, True, set(share.people), sent, share, narrowed)
     recipient = orgs.organisation_key(conn, for_organisation)

@@ -55,6 +55,8 @@ from ungtui.sync.register import smallest_of_groups
 
 ROUTED_BY_REFERRAL = frozenset({"referral", "referral_event"})
 ROUTED_BY_MEETING = frozenset({"agendaitem", "meetingdecision", "meetingaction"})
+# Consents that no longer let anything pass (domain.consent.consent_state).
+ENDED_CONSENT = frozenset({"återkallat", "utgånget"})
 
 
 def _day(value) -> date | None:
@@ -261,7 +263,8 @@ def categories_for(
     )
 
 
-def _value(registers: dict, column: str):
+def value_of(registers: dict, column: str):
+    """The value a register shows, read from a record's stored registers."""
     reg = registers.get(column)
     if reg and reg.get("v"):
         return reg["v"][0][0]
@@ -280,6 +283,8 @@ class SharePlan:
     people: dict[str, frozenset[str]] = field(default_factory=dict)
     # People already sent to the receiver whose newly covered categories go in full.
     widened: dict[str, frozenset[str]] = field(default_factory=dict)
+    # People the receiver holds from earlier files (set by compare_sent).
+    sent_before: frozenset[str] = frozenset()
 
     @classmethod
     def load(
@@ -367,7 +372,10 @@ class SharePlan:
             sent = ALL if cats is None else frozenset(c for c in cats.split(",") if c)
             if owner == key or pid not in before:
                 before[pid] = sent
+        for pid in self._given_back(conn, set(before) - set(self.people), before):
+            del before[pid]
         purges = sorted(set(before) - set(self.people))
+        self.sent_before = frozenset(before)
         narrowed = {
             pid: [c for c in CATEGORIES if c in before[pid] - cats]
             for pid, cats in self.people.items()
@@ -379,6 +387,28 @@ class SharePlan:
             if pid in before and cats - before[pid]
         }
         return set(before), purges, narrowed
+
+    def _given_back(
+        self, conn: Connection, gone: set[str], before: dict[str, frozenset[str]]
+    ) -> set[str]:
+        """Of the people the receiver may no longer be sent, those it has itself taken
+        back from us (its consent ended: it purged them here) and that we sent nothing
+        of but who they are: that came with its own referral, whose answers it keeps
+        (sync.withdrawal). Nothing of ours is withdrawn, so no purge goes and none is
+        announced; they are simply no longer counted as sent."""
+        if not gone:
+            return set()
+        quiet = {pid for pid in gone if before[pid] <= {IDENTITET}}
+        if not quiet:
+            return set()
+        taken_back = {
+            pid
+            for pid, party in conn.exec_driver_sql(
+                "SELECT individual_id, organisation FROM sync_purged"
+            )
+            if pid in quiet and party and holders.same_holder(party, self.receiver.key)
+        }
+        return quiet & taken_back
 
     def remember_sent(self, conn: Connection) -> None:
         """Remember what the receiver holds after this export: committed only together
@@ -408,6 +438,12 @@ class SharePlan:
         """Of a record about a person, the fields that may go: `chosen` (what changed, or
         everything for a new receiver) narrowed to what is covered, plus the fields of
         newly covered categories. None: the record does not go at all."""
+        if table == "consent" and person not in self.sent_before and self._ended(row_id):
+            # A receiver that holds nothing about the person (a first file, or one after
+            # a withdrawal took the person away there) gets what a first file gives: the
+            # consents that let it have the person, not ended ones. A withdrawn consent
+            # deleted there stays deleted. One that holds the person gets the change.
+            return None
         allowed = self._allowed_for(table, row_id, person, registers)
         if allowed is None:
             return None
@@ -426,6 +462,10 @@ class SharePlan:
                 result[column] = {"v": reg["v"], "vv": reg["vv"]}
         return result
 
+    def _ended(self, consent_id: str) -> bool:
+        terms = self.facts.consent_by_id.get(consent_id)
+        return terms is not None and terms.state(self.today) in ENDED_CONSENT
+
     def _allowed_for(
         self, table: str, row_id: str, person: str, registers: dict
     ) -> frozenset[str] | None:
@@ -435,7 +475,7 @@ class SharePlan:
             terms = facts.consent_by_id.get(row_id)
             return ALL if terms is not None and self._consent_goes(terms) else None
         if table in ROUTED_BY_REFERRAL:
-            referral_id = row_id if table == "referral" else _value(registers, "referral_id")
+            referral_id = row_id if table == "referral" else value_of(registers, "referral_id")
             return ALL if self._referral_goes(referral_id or "") else None
         if table in ROUTED_BY_MEETING:
             return self._meeting_allows(table, row_id, person, registers)
@@ -444,11 +484,11 @@ class SharePlan:
     def _meeting_allows(
         self, table: str, row_id: str, person: str, registers: dict
     ) -> frozenset[str] | None:
-        meeting_id = _value(registers, "meeting_id")
+        meeting_id = value_of(registers, "meeting_id")
         purpose, present = self.facts.meetings.get(meeting_id or "", ("", []))
         if not any(names(h, self.receiver) for h in present):
             return None
-        item_id = row_id if table == "agendaitem" else _value(registers, "item_id")
+        item_id = row_id if table == "agendaitem" else value_of(registers, "item_id")
         if item_id in self.facts.acknowledged:
             return ALL
         return disclosed_categories(
@@ -458,6 +498,47 @@ class SharePlan:
             purposes=(purpose,),
             on=self.today,
         ) or None
+
+
+def referral_parties(conn: Connection) -> dict[str, tuple[Holder, Holder]]:
+    """Every referral's two parties, as the referral lists read them: the sending unit's
+    nämnd, and the addressed unit's; for one sent to a whole organisation, the nämnd of
+    the unit that received it (the first receive step by the receiving organisation's own
+    staff, not one recorded for a receiver without ungtui), the whole organisation until
+    then. A unit this install does not know stands for its whole organisation."""
+    keys = orgs.organisation_keys(conn)
+    units = holders.unit_holders(conn, keys)
+    parties: dict[str, tuple[Holder, Holder]] = {}
+    for ref_id, from_org, from_unit, to_org, to_unit, taker in conn.exec_driver_sql(
+        "SELECT r.id, r.from_organisation_id, r.from_unit_id, r.to_organisation_id,"
+        " r.to_unit_id, (SELECT CASE WHEN e.for_receiver THEN NULL ELSE st.unit_id END"
+        "  FROM referral_event e LEFT JOIN staff st ON st.id = e.actor_id"
+        "  WHERE e.referral_id = r.id AND e.action = 'receive'"
+        "  AND e.actor_organisation_id = r.to_organisation_id AND e.deleted_at IS NULL"
+        "  ORDER BY e.step, e.at, e.id LIMIT 1)"
+        " FROM referral r"
+    ):
+        sender = units.get(from_unit or "") or Holder(keys.get(from_org, from_org or ""))
+        to = (
+            units.get(to_unit or "")
+            or units.get(taker or "")
+            or Holder(keys.get(to_org, to_org or ""))
+        )
+        parties[ref_id] = (sender, to)
+    return parties
+
+
+def referrals_not_for(conn: Connection, receiver: Holder) -> frozenset[str]:
+    """Referrals `receiver` is no party to. An export within one nämnd withholds them:
+    a referral between two other nämnder of the organisation (KAA-enheten's to
+    Socialtjänsten, or AF's to Malmö stad that KAA-enheten received) is under their
+    secrecy, also when this database holds it (OSL 8 kap.; the person's page shows the
+    same, services.referrals `_ours_to_see`)."""
+    return frozenset(
+        ref_id
+        for ref_id, (sender, to) in referral_parties(conn).items()
+        if not (names(sender, receiver) or names(to, receiver))
+    )
 
 
 def share_plan(

@@ -8,6 +8,9 @@ actions, referrals and referral steps. The records the receiver's own organisati
 about the person stay as they were written, and so do records a third organisation shared
 under its own consent, and the sender's steps on a referral the receiver sent it: those
 answer the receiver's own referral and came back on the referral's ground, not the consent.
+The other way round, the receiver's own steps on a referral the sender made go with that
+referral: a referral's record is its steps as well, and the party that sent it keeps it
+whole; the steps would otherwise stay here answering nothing, out of sight.
 
 The records that stay need to say who they are about, so when any stay, the person's
 record stays too, reduced to who the person is (names, identity number, birth
@@ -74,10 +77,16 @@ class RemovedPerson:
     sender_key: str
     removed: dict[str, int] = field(default_factory=dict)  # table: records removed
     kept_own: int = 0  # records this install's organisation wrote, kept
+    # Of the referral steps removed, ours: answers to the sender's referral, which went.
+    own_answer_ids: list[str] = field(default_factory=list)
     person_kept: bool = False  # the person's record stays, reduced to who they are
     removed_ids: list[tuple[str, str]] = field(default_factory=list)  # (table, id)
     # Only these kinds of data went (a consent covers less than before); empty: all.
     categories: list[str] = field(default_factory=list)
+
+    @property
+    def own_answers(self) -> int:
+        return len(self.own_answer_ids)
 
 
 def site_keys(conn: Connection) -> dict[str, str]:
@@ -145,6 +154,7 @@ def remove_received_person(
     theirs = _theirs(sender_key, own_key)
     kept_other = 0  # records a third organisation shared under its own consent
     marks = ", ".join("?" * len(members))
+    going = _their_referrals(conn, members, theirs, own_key, own_site, sites)
     for tbl in PERSON_TABLES:
         ids = [
             row_id
@@ -154,6 +164,8 @@ def remove_received_person(
         ]
         for row_id in ids:
             origin = record_origin(conn, tbl, row_id, sites)
+            if _goes_with_referral(conn, tbl, row_id, going, theirs(origin), report):
+                continue
             if holders.same_holder(origin, own_key) or (
                 origin is None and _created_here(conn, tbl, row_id, own_site)
             ):
@@ -186,6 +198,52 @@ def remove_received_person(
     return report
 
 
+def _goes_with_referral(
+    conn: Connection, tbl: str, row_id: str, going: set[str], shared: bool, report: RemovedPerson
+) -> bool:
+    """A step on a referral of the sender's that goes here goes with it, ours too (then
+    `shared` is False): our answers are part of that referral's record, which the sender
+    keeps whole (`_answers_our_referral` on its side); here they would answer nothing."""
+    if tbl != "referral_event" or _referral_of(conn, row_id) not in going:
+        return False
+    _delete(conn, tbl, row_id)
+    report.removed[tbl] = report.removed.get(tbl, 0) + 1
+    report.removed_ids.append((tbl, row_id))
+    if not shared:
+        report.own_answer_ids.append(row_id)
+    return True
+
+
+def _referral_of(conn: Connection, event_id: str) -> str | None:
+    return conn.exec_driver_sql(
+        "SELECT referral_id FROM referral_event WHERE id = ?", (event_id,)
+    ).scalar()
+
+
+def _their_referrals(
+    conn: Connection,
+    members: list[str],
+    theirs,
+    own_key: str | None,
+    own_site: str | None,
+    sites: dict[str, str],
+) -> set[str]:
+    """The referrals about the person that the sender made and that go now."""
+    marks = ", ".join("?" * len(members))
+    going = set()
+    for (referral_id,) in conn.exec_driver_sql(
+        f"SELECT id FROM referral WHERE individual_id IN ({marks})", tuple(members)
+    ):
+        origin = record_origin(conn, "referral", referral_id, sites)
+        if holders.same_holder(origin, own_key) or (
+            origin is None and _created_here(conn, "referral", referral_id, own_site)
+        ):
+            continue
+        if theirs(origin):
+            going.add(referral_id)
+    return going
+
+
 def _answers_our_referral(
     conn: Connection,
     tbl: str,
@@ -200,9 +258,7 @@ def _answers_our_referral(
     away; without it our referral would go back to "sent" and wait for ever."""
     if tbl != "referral_event":
         return False
-    referral_id = conn.exec_driver_sql(
-        "SELECT referral_id FROM referral_event WHERE id = ?", (row_id,)
-    ).scalar()
+    referral_id = _referral_of(conn, row_id)
     if referral_id is None:
         return False
     origin = record_origin(conn, "referral", referral_id, sites)
@@ -276,6 +332,11 @@ def remove_received_categories(
     sites = site_keys(conn)
     theirs = _theirs(sender_key, own_key)
     marks = ", ".join("?" * len(members))
+    going = (
+        _their_referrals(conn, members, theirs, own_key, own_site, sites)
+        if RECORD_CATEGORIES["referral"] in categories
+        else set()
+    )
     for tbl in ("individual", *PERSON_TABLES):
         column = "id" if tbl == "individual" else "individual_id"
         ids = [
@@ -287,6 +348,8 @@ def remove_received_categories(
         fields_of = FIELD_CATEGORIES[tbl]
         for row_id in ids:
             origin = record_origin(conn, tbl, row_id, sites)
+            if _goes_with_referral(conn, tbl, row_id, going, theirs(origin), report):
+                continue
             if holders.same_holder(origin, own_key) or (
                 origin is None and _created_here(conn, tbl, row_id, own_site)
             ):

@@ -1145,6 +1145,11 @@ def get_referral(
         to_label = _party(
             name(Organisation, referral.to_organisation_id), name(Unit, referral.to_unit_id)
         )
+        addressed = name(Unit, referral.to_unit_id)
+        taker = None if addressed else name(Unit, _taker_of(session, referral))
+        if taker:
+            # Sent to the whole organisation: the unit that received it answers for it.
+            to_label += f" (hela organisationen; mottagen av {taker})"
         receiver = name(Staff, referral.to_staff_id)
         if receiver:
             to_label += f" ({receiver})"

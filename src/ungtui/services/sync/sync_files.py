@@ -231,7 +231,15 @@ def describe_removal(report: RemovedPerson, sender_name: str, *, masked: bool = 
         if tbl == "individual":
             continue
         one, many = _KINDS.get(tbl, (tbl, tbl))
-        parts.append(f"{count} {one if count == 1 else many}")
+        part = f"{count} {one if count == 1 else many}"
+        if tbl == "referral_event" and report.own_answers:
+            # Our answers to the sender's referral go with it; its record stays there.
+            ours = "ert eget" if report.own_answers == 1 else "era egna"
+            part += (
+                f" ({report.own_answers} av dem {ours}; remissen med alla steg finns kvar hos "
+                f"{sender_name})"
+            )
+        parts.append(part)
     if report.categories:
         kinds = category_labels(report.categories).lower()
         if "individual" in report.removed:
@@ -362,13 +370,6 @@ def export_preview(
             f"SELECT id, first_name, last_name, birth_date {shown} ORDER BY sort_key, id"
         ).all()
         included = sum(1 for p in people if p[0] in allowed)
-        sent = {
-            pid
-            for (pid,) in conn.exec_driver_sql(
-                "SELECT individual_id FROM sync_sent WHERE organisation_id = ?",
-                (receiver.key,),
-            )
-        }
         listed = [p for p in people if p[0] in allowed][:PREVIEW_PEOPLE]
         held = held_categories(conn, [p[0] for p in listed])
     shares = []
@@ -397,7 +398,7 @@ def export_preview(
         total - included,
         plan.full,
         plan.reason,
-        len(sent - set(allowed)),
+        len(scope.purges),  # what the file will ask the receiver to drop
         receiver=label,
         people=tuple(shares),
         more_people=max(0, included - len(listed)),
@@ -799,10 +800,9 @@ def _take_in(
     origin = _organisation_name(conn, sender_id) if sender_id else ""
     if origin == "okänd organisation" and header.sender and header.sender.name:
         origin = header.sender.name
-    _audit_removals(conn, summary, origin or "avsändaren")
-    source = f"synkfil från installation {header.fingerprint[:14]}" + (
-        f" ({origin})" if origin else ""
-    )
+    installation = f"synkfil från installation {header.fingerprint[:14]}"
+    _audit_removals(conn, summary, origin or "avsändaren", installation)
+    source = installation + (f" ({origin})" if origin else "")
     audit.write(
         conn,
         audit.install_user(conn),
@@ -817,11 +817,14 @@ def _take_in(
     return ImportResult(summary=summary, sender_fingerprint=header.fingerprint, sender_name=origin)
 
 
-def _audit_removals(conn, summary: ImportSummary, sender_name: str) -> None:
-    """One audit entry per record a withdrawal removed, under the person it was about."""
+def _audit_removals(conn, summary: ImportSummary, sender_name: str, source: str) -> None:
+    """One audit entry per record a withdrawal removed, under the person it was about.
+    The file removed them, not the person who read it in: the entries name the sync as
+    the one who did it (audit.SYNC_ACTOR) and the file's sender in the text."""
     entries = []
     for report in summary.removed:
-        for tbl, _row_id in report.removed_ids:
+        own_steps = set(report.own_answer_ids)
+        for tbl, row_id in report.removed_ids:
             what = audit.RECORD_NAMES.get(tbl, tbl)
             why = "samtycket har upphört"
             if report.categories:
@@ -830,8 +833,12 @@ def _audit_removals(conn, summary: ImportSummary, sender_name: str) -> None:
                     what = "uppgifter i personuppgifterna"
             elif tbl == "individual" and report.person_kept:
                 what = "personuppgifter utom namn och nummer"
-            entries.append((report.individual_id, f"{what} från {sender_name} ({why.lower()})"))
-    audit.write(conn, audit.install_user(conn), "tog bort", entries)
+            if tbl == "referral_event" and row_id in own_steps:
+                what = "eget remissteg på remiss"
+            entries.append(
+                (report.individual_id, f"{what} från {sender_name} ({why.lower()}); {source}")
+            )
+    audit.write(conn, audit.SYNC_ACTOR, "tog bort", entries)
 
 
 def _organisation_kind(conn, organisation_id: str | None) -> str:
