@@ -37,7 +37,13 @@ from ungtui import __version__
 from ungtui.domain.data_categories import CATEGORIES, IDENTITET
 from ungtui.domain.data_categories import labels as category_labels
 from ungtui.domain.disclosure import Holder
-from ungtui.domain.secrecy import describe, domain_label, domains_for_kind
+from ungtui.domain.secrecy import (
+    SECRECY_DOMAINS,
+    describe,
+    domain_label,
+    domains_for_kind,
+    single_domain,
+)
 from ungtui.domain.text import display_name, fold, initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error, os_reason
@@ -631,7 +637,10 @@ def _receiver_label(header: Header) -> str:
     to = header.recipient
     if to is None:
         return ""  # a file from a version without addresses
-    return f"{to.name} – {domain_label(to.domain)}" if to.domain else to.name
+    known = SECRECY_DOMAINS.get(to.domain or "")
+    if known is None or any(single_domain(kind) == to.domain for kind in known.kinds):
+        return to.name  # AF is one nämnd: "Arbetsförmedlingen – Arbetsförmedlingen" says no more
+    return describe(to.name, to.domain)
 
 
 def peek_sender(path: Path) -> tuple[str, str]:

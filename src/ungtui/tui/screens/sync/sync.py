@@ -76,11 +76,11 @@ TABS = ("tab-export", "tab-import", "tab-conflicts", "tab-duplicates", "tab-peer
 # whether it is read in are what tell the files apart.
 FILE_COLUMNS = (
     Column("created", "Skapad", 16),
-    Column("sender", "Från", 24, grow=True, least=12),
+    Column("sender", "Från", 24, grow=True, least=14),
     Column("receiver", "Till", 34, grow=True, least=18),
     Column("state", "Läge", 13),
     Column("kind", "Sort", 11, priority=2),
-    Column("file", "Fil", 30, priority=1),
+    Column("file", "Fil", 22, priority=1),  # without .ungsync, which every file here has
 )
 # Files that cannot be read here: Enter says why instead of asking for the passphrase.
 UNREADABLE = ("oläslig", "inte till er")
@@ -164,6 +164,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self._trusted: set[str] = set()
         # Files refused while the screen is open: (what Läge says, why in full).
         self._refused: dict[Path, tuple[str, str]] = {}
+        self._result_about: Path | None = None  # the file the refusal under Läs in is about
         self._export_result_for: str | None = None  # the receiver the export result is about
 
     def compose(self) -> ComposeResult:
@@ -721,7 +722,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 info.receiver or "–",
                 self._file_state(info)[0],
                 "" if info.state == "oläslig" else "Fullständig" if info.full else "Ändringar",
-                info.path.name,
+                info.path.stem,
                 key=str(index),
             )
         again = next((i for i, info in enumerate(found) if info.path == was_on), None)
@@ -746,12 +747,15 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             return
         info = self._sync_files[index]
         _state, why = self._file_state(info)
+        if info.path == self._result_about:
+            why = ""  # said under Läs in already
         self._say("#import-files-note", f"{info.path.name}: {why}" if why else "", error=bool(why))
 
     @on(DataTable.RowSelected, "#import-files")
     def _file_chosen(self, event: DataTable.RowSelected) -> None:
         info = self._sync_files[int(event.row_key.value or 0)]
         self._say("#import-result", "")  # the last file's result is not this one's
+        self._result_about = None
         state, why = self._file_state(info)
         if state in UNREADABLE:
             # Nothing to type a passphrase for: say why, and stay in the list.
@@ -773,6 +777,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     @on(Input.Submitted, "#import-file")
     def _path_typed(self, event: Input.Submitted) -> None:
         self._say("#import-result", "")
+        self._result_about = None
         path = Path(event.value.strip()).expanduser()
         if event.value.strip() and path.is_dir():
             self._say("#import-files-note", "Läser mappen …")
@@ -827,6 +832,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     def _import_refused(self, path: Path, label: str, why: str) -> None:
         self.query_one("#import-busy").display = False
         self._say("#import-result", why, error=True)
+        self._result_about = path
         # The list says so too, until the file is read in: "ny" would read as untried.
         self._refused[path] = (label, why)
         self._show_files(self._sync_files)
