@@ -7,7 +7,7 @@ Six short lists, each limited in SQL and counted there, so the screen opens as f
   without a named person), overdue or due by Sunday;
 - open actions from meetings that I am responsible for;
 - the agreements' guarantees for the people I am responsible for: deadlines within two weeks,
-  ahead or just passed, after a count of the ones passed longer ago;
+  ahead or just passed;
 - follow-ups after exit for my people, due within two weeks, ahead or just passed, after a
   count of the ones overdue longer;
 - today's and tomorrow's meetings;
@@ -37,11 +37,7 @@ from ungtui.services.my_day_first import (
 from ungtui.services.people.organisations import CurrentUser
 from ungtui.services.referrals.referrals import refresh_states
 from ungtui.services.way.follow_ups_due import count_mine_overdue_before, list_due
-from ungtui.services.way.guarantee import (
-    count_mine_passed_before,
-    guarantee_rules,
-    list_watch,
-)
+from ungtui.services.way.guarantee import guarantee_rules, list_watch
 from ungtui.store.database import Database
 
 __all__ = ["LIMIT", "DayLine", "DayPart", "my_day"]
@@ -69,9 +65,6 @@ def _guarantee(db: Database, user: CurrentUser, today: date) -> DayPart:
     )
     # A shorter rule's deadline can fall before the window although its way is inside it.
     rows = [r for r in rows if r.deadline >= since]
-    # Deadlines passed longer ago are a guarantee still broken: counted first, as the
-    # follow-ups are, so that Min dag's count is the list Enter opens.
-    late = count_mine_passed_before(db, user.staff_id, since, LATE_CAP, today=today, rule=rules)
     lines = [
         DayLine(
             r.individual_id,
@@ -86,24 +79,10 @@ def _guarantee(db: Database, user: CurrentUser, today: date) -> DayPart:
         )
         for r in rows[:LIMIT]
     ]
-    if late:
-        many = (
-            f"Över {LATE_CAP - 1} personer"
-            if late >= LATE_CAP
-            else plural(late, "person", "personer")
-        )
-        lines.insert(
-            0,
-            DayLine(
-                "",
-                f"{many} passerade gränsen för mer än två veckor sedan och har ännu ingen "
-                "insats · Enter visar hela listan",
-                urgent=True,
-                whole_list=True,
-            ),
-        )
-    total = len(rows) + late if len(rows) <= LIMIT and late < LATE_CAP else None
-    return replace(GUARANTEE, total=total, lines=lines)
+    # Deadlines passed longer ago are not counted here, unlike the follow-ups: a count
+    # reads every open way through the agreements' rules, about 150 ms CPU at 100,000
+    # people, against Min dag's 230 ms in all. The list Enter opens has them.
+    return replace(GUARANTEE, total=len(rows) if len(rows) <= LIMIT else None, lines=lines)
 
 
 def _follow_ups(db: Database, user: CurrentUser, today: date) -> DayPart:

@@ -169,38 +169,6 @@ def count_watch(
     return total - past, past
 
 
-def count_mine_passed_before(
-    db: Database,
-    staff_id: str,
-    before: date,
-    cap: int,
-    *,
-    today: date | None = None,
-    rule: GuaranteeRules | None = None,
-) -> int:
-    """How many of a caseworker's people passed their guarantee's deadline before
-    `before` and still have no measure that counts, up to `cap` (Min dag says how many;
-    the full list orders them)."""
-    today = today or clock.today()
-    rules = rule if rule is not None else guarantee_rules(db)
-    if not _usable(rules):
-        return 0
-    with_rules, params = _params(today, rules)
-    passed = " AND w.joined_on < date(:before, printf('%+d days', -r.days))"
-    with db.engine.connect() as conn:
-        (found,) = conn.execute(
-            text(
-                f"{with_rules}SELECT COUNT(*) FROM (SELECT 1 "
-                + _WATCH_FROM
-                + _MINE
-                + passed
-                + " LIMIT :cap)"
-            ),
-            {**params, "staff": staff_id, "before": before.isoformat(), "cap": cap},
-        ).one()
-    return int(found)
-
-
 def list_watch(
     db: Database,
     *,
