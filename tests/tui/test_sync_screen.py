@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Select, Static, Tabs
 
 from tests.sync_helpers import Install, add_person, edit
-from tests.tui.helpers import row_text, settle, type_text
+from tests.tui.helpers import row_text, screen_text, settle, type_text
 from ungtui.demo.fill import fill_demo
 from ungtui.services.people.individuals import get_individual
 from ungtui.services.sync.sync import (
@@ -181,6 +181,10 @@ async def test_merging_a_duplicate_after_the_question(tmp_path):
         await pilot.press("j")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
+        # Which value the merged person shows is said before: Jonas wrote "Eek" last.
+        text = screen_text(pilot)
+        assert "Där posterna skiljer sig åt visas det som skrevs senast:" in text
+        assert "Efternamn: Eek (inte Ek)" in text
         await pilot.press("escape")  # thought better of it: nothing merged
         await settle(pilot)
         assert table.row_count == 1
@@ -191,6 +195,7 @@ async def test_merging_a_duplicate_after_the_question(tmp_path):
         assert table.row_count == 0
     shown = get_individual(a.db, second).individual
     assert shown.id == min(first, second)
+    assert shown.last_name == "Eek"  # as the question said
     a.db.close()
     b.db.close()
 

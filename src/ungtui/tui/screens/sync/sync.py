@@ -43,6 +43,7 @@ from ungtui.services.sync.sync import (
     confirm_duplicate,
     dismiss_suggestion,
     duplicate_page,
+    merge_outcome,
 )
 from ungtui.services.sync.sync_files import (
     ExportTarget,
@@ -1062,6 +1063,29 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             )
         self.app.call_from_thread(self.load)
 
+    def _merge_differences(self, pair: DuplicatePair) -> str:
+        """Which of two differing values the merged person will show, said before the
+        user confirms: the case organisation of one side changed silently (walker28)."""
+        try:
+            outcome = merge_outcome(self.app.db, pair.first_id, pair.second_id)
+        except ServiceError:
+            return ""
+        if not outcome.differences:
+            return ""
+        share = self.app.screen_share
+        lines = [
+            # Organisation names are not about the person; the rest is hidden when shared.
+            f"  {label}: {HIDDEN if share and label != 'Ärendet hos' else kept or '(tomt)'}"
+            f" (inte {HIDDEN if share and label != 'Ärendet hos' else lost or 'tomt'})"
+            for label, kept, lost in outcome.differences
+        ]
+        return (
+            "\n\nDär posterna skiljer sig åt visas det som skrevs senast:\n"
+            + "\n".join(lines)
+            + "\nDet andra värdet finns kvar i sin post men visas inte. Ändra i personens "
+            "uppgifter efteråt om något ska vara annorlunda."
+        )
+
     def action_merge(self) -> None:
         if self.focused is self.query_one("#org-duplicates", DataTable):
             row = self._current_org_row()
@@ -1108,6 +1132,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 f"({mask_identity(pair.identity_number)}). Slå bara ihop om det är samma "
                 "person; samtycken och historik från båda följer med."
             )
+        question += self._merge_differences(pair)
         self.app.push_screen(
             ConfirmScreen("Slå ihop?", question, [("merge", "Slå ihop"), ("no", "Avbryt")]),
             answered,
