@@ -183,7 +183,7 @@ async def test_merging_a_duplicate_after_the_question(tmp_path):
         assert isinstance(app.screen, ConfirmScreen)
         # Which value the merged person shows is said before: Jonas wrote "Eek" last.
         text = screen_text(pilot)
-        assert "Där posterna skiljer sig åt visas det som skrevs senast:" in text
+        assert "Där posterna skiljer sig åt gäller det som skrevs senast:" in text
         assert "Efternamn: Eek (inte Ek)" in text
         await pilot.press("escape")  # thought better of it: nothing merged
         await settle(pilot)

@@ -566,7 +566,12 @@ def merge_outcome(db: Database, first_id: str, second_id: str) -> MergeOutcome:
                 (reg.versions[0][1], reg.versions[0][2]) if reg and reg.versions else ("", "")
                 for reg in found
             ]
-            wins = 0 if stamps[0] > stamps[1] else 1
+            # Written in one tick (a demo, an import): the first member of the group is
+            # kept, and for a pair that is the smaller id (smallest_of_groups' order).
+            if stamps[0] != stamps[1]:
+                wins = 0 if stamps[0] > stamps[1] else 1
+            else:
+                wins = 0 if first_id < second_id else 1
             differences.append((label, shown[wins], shown[1 - wins]))
     return MergeOutcome(tuple(differences))
 

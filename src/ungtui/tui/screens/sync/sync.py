@@ -1080,7 +1080,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             for label, kept, lost in outcome.differences
         ]
         return (
-            "\n\nDär posterna skiljer sig åt visas det som skrevs senast:\n"
+            "\n\nDär posterna skiljer sig åt gäller det som skrevs senast:\n"
             + "\n".join(lines)
             + "\nDet andra värdet finns kvar i sin post men visas inte. Ändra i personens "
             "uppgifter efteråt om något ska vara annorlunda."
