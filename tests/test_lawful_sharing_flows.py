@@ -93,6 +93,33 @@ def kommun_and_af(tmp_path):
     af.db.close()
 
 
+def test_school_answers_no_and_no_go_as_schooling_and_the_preview_says_so(
+    kommun_and_af, tmp_path
+):
+    # walker28 #5: "nej" to both school questions was taken for no data, and the
+    # preview left out the category the file carries.
+    kommun, af = kommun_and_af
+    marta = person(
+        kommun,
+        identity="20080229-1237",
+        first_name="Märta",
+        last_name="Östlund",
+        compulsory_school_done_on="2024-06-14",
+    )
+    consent(kommun, marta, af.user.organisation_id, ["kontakt", "utbildning", "arbete"])
+    [line] = [p.line() for p in export_preview(kommun.db, af.user.organisation_id).people]
+    assert line == (
+        "Östlund, Märta (f. 2008): följer med: Identitet, Utbildning och skolgång, Arbete och "
+        "insatser"
+    )
+    carry(kommun, af, tmp_path)
+    assert one(
+        af,
+        "SELECT in_upper_secondary, has_upper_secondary_diploma, compulsory_school_done_on"
+        " FROM individual",
+    ) == [(0, 0, "2024-06-14")]
+
+
 def test_a_consent_that_covers_less_makes_the_receiver_drop_just_that(kommun_and_af, tmp_path):
     kommun, af = kommun_and_af
     asa = person(kommun, phone="070-100 00 00")
@@ -113,7 +140,7 @@ def test_a_consent_that_covers_less_makes_the_receiver_drop_just_that(kommun_and
     [line] = [p.line() for p in preview.people]
     assert line == (
         "Ek, Åsa (f. 1981): följer med: Identitet, Kontaktuppgifter, Arbete och insatser"
-        " · stannar här: Hälsa och funktionsnedsättning"
+        " · stannar här: Utbildning och skolgång, Hälsa och funktionsnedsättning"
     )
     result = carry(kommun, af, tmp_path)
 

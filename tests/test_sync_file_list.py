@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from tests.sync_helpers import Install, add_person
 from ungtui.services.errors import ServiceError
-from ungtui.services.sync.sync_files import export_file, import_file, list_sync_files, peek_sender
+from ungtui.services.sync.sync_files import (
+    export_file,
+    import_file,
+    list_peers,
+    list_sync_files,
+    peek_sender,
+)
 from ungtui.sync.fileformat import MAGIC
 
 PASSPHRASE = "korv med bröd och senap"
@@ -35,6 +41,20 @@ def test_files_newest_first_with_sender_and_state(tmp_path):
     assert [f.path.name for f in found if f.state == "oläslig"] == ["trasig.ungsync"]
     # At the sender the same files are its own.
     assert {f.state for f in list_sync_files(karin.db, usb) if f.state != "oläslig"} == {"egen"}
+
+    # Jonas's file back says how far he has read Karin's: her first file, not the second.
+    back = export_file(jonas.db, for_organisation=org, out=tmp_path, passphrase=PASSPHRASE).path
+    with karin.db.engine.begin() as conn:
+        # The second file a day of its own, so that the two cannot be taken for each other.
+        conn.exec_driver_sql(
+            "UPDATE sync_export SET at = '2099-01-01T10:00:00+00:00'"
+            " WHERE seq_to = (SELECT max(seq_to) FROM sync_export)"
+        )
+        first_at = conn.exec_driver_sql("SELECT min(at) FROM sync_export").scalar()
+    import_file(karin.db, back, passphrase=PASSPHRASE, trust=peek_sender(back)[1])
+    [peer] = list_peers(karin.db)
+    assert peer.files_read == 1
+    assert peer.confirmed == f"vår fil från {first_at[:10]}"
 
 
 def test_only_the_header_is_read(tmp_path):
@@ -97,4 +117,14 @@ def test_a_sender_not_known_here_is_named_by_its_fingerprint(tmp_path):
     ).path
     [info] = list_sync_files(vellinge.db, tmp_path)
     fingerprint = peek_sender(path)[1]
-    assert (info.state, info.sender) == ("ny", f"okänd ({fingerprint[:9]} …)")
+    assert info.sender == f"okänd ({fingerprint[:9]} …)"
+    # Karin's own file, for Malmö stad: the list says it is not for Vellinge from its
+    # header, before anyone types a passphrase for it.
+    assert (info.state, info.receiver) == (
+        "inte till er",
+        "Malmö stad – Arbetsmarknadsenheten",
+    )
+    assert info.problem == (
+        "Filen är adresserad till Malmö stad (212000-1124), inte till Vellinge kommun. Den "
+        "har inte lästs in; be avsändaren exportera en fil till er organisation."
+    )

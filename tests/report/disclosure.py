@@ -11,6 +11,7 @@ import json
 
 GENDERS = ("kvinna", "man", "annat")
 REFERRAL_KINDS = (
+    "employment_service",
     "provider",
     "adult_education",
     "labour_market",

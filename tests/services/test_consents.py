@@ -167,6 +167,11 @@ def test_withdrawn_consent_stops_the_flow_from_that_day(db, user, person, af):
     [row] = list_consents(db, person)
     assert row.state == "återkallat"
     assert row.withdrawn_on == date(2026, 11, 24)
+    # It reads as ended on the day, not as valid "tills vidare".
+    assert consent_lines(row)[3] == (
+        "Gällde 2026-01-01 – 2026-11-24, återkallat 2026-11-24 · Skriftligt · "
+        "registrerat av Sofia Berg"
+    )
     with pytest.raises(ServiceError, match="redan 2026-11-24"):
         withdraw_consent(db, consent_id, actor_id=user.staff_id)
 

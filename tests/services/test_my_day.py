@@ -22,6 +22,8 @@ from ungtui.services.processes.agreements import AgreementInput, save_agreement
 from ungtui.services.referrals.referrals import ReferralDraft, TransitionInput, create_referral
 from ungtui.services.referrals.referrals import transition_referral as step
 from ungtui.services.sync.sync_files import export_file
+from ungtui.services.way.follow_ups_due import count_due
+from ungtui.services.way.guarantee import count_watch
 from ungtui.services.way.guarantee_rules import set_agreement_guarantee
 from ungtui.services.way.way import ExitInput, WayStartInput, exit_way, start_way
 
@@ -168,6 +170,8 @@ def test_guarantee_deadlines_of_my_people_two_weeks_back_and_ahead(db, user):
         ),
         ("Testsson, Alva", "gräns 2026-11-30 (6 dagar kvar) · Inflöde/uppsökande", False),
     ]
+    # The list Enter opens is mine too: Alva within the warning, Bo and Cleo past.
+    assert count_watch(db, today=TODAY, staff_id=user.staff_id) == (1, 2)
 
 
 def test_follow_ups_due_for_my_people(db, user):
@@ -184,6 +188,18 @@ def test_follow_ups_due_for_my_people(db, user):
     exited("Ebba", "2026-08-26")  # 90 days: 2026-11-24, today
     exited("Filip", "2026-08-10")  # 90 days: 2026-11-08, more than two weeks ago
     exited("Gun", "2026-06-01")  # 180 days: 2026-11-28
+    # A colleague's person, due today too: in the register's list, not in mine.
+    jonas = register_user(
+        db, name="Jonas Ek", unit_name="Jobbcenter Unga", organisation_id=user.organisation_id
+    )
+    other = save_individual(
+        db,
+        IndividualInput(first_name="Hugo", last_name="Testsson", birth_date="2000-03-01"),
+        actor_id=jonas.staff_id,
+        organisation_id=user.organisation_id,
+    )
+    way = start_way(db, other, WayStartInput(entry_date="2025-01-07"), actor_id=None)
+    exit_way(db, way, ExitInput("2026-08-26", "arbete"), actor_id=None)
     found = part(my_day(db, user, today=TODAY), "uppfoljningar")
     # Filip's 90 days (2026-11-08) and Gun's (2026-08-30), overdue more than two weeks,
     # are counted first rather than left out.
@@ -194,6 +210,9 @@ def test_follow_ups_due_for_my_people(db, user):
     ]
     assert found.total == 4
     assert [line.whole_list for line in found.lines] == [True, False, False]
+    # The list Enter opens counts the same: Ebba's and Gun's 180 coming, two overdue.
+    assert count_due(db, today=TODAY, staff_id=user.staff_id) == (2, 2)
+    assert count_due(db, today=TODAY) == (3, 2)  # with Hugo: the whole register
     # Filip held by me twice (a second organisation's row) is still one follow-up.
     with db.engine.begin() as conn:
         conn.exec_driver_sql(

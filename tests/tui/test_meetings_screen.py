@@ -152,6 +152,10 @@ async def test_acknowledging_needs_a_reason_and_unlocks_the_notes(demo_db):
         assert "Anteckningar, beslut och åtgärder är låsta tills" in text
         assert "samtycke finns eller skälet är kvitterat (k)." in text
         assert "Beslut eller åtgärd" not in text
+        # The footer keeps attendees and minutes at 80 columns ("…" hid them).
+        assert " ".join(text.splitlines()[-1].split()) == (
+            "k Kvittera del Ta bort b Deltagare m Protokoll p Person d Beslut … ^q Avsluta"
+        )
         await pilot.press("k")
         await type_text(pilot, "kort")
         await pilot.press("enter")

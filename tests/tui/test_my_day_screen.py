@@ -92,6 +92,18 @@ async def test_a_heading_opens_the_whole_list(demo_db, opens_on_min_dag):
         assert "! 12 uppföljningar försenade mer än två veckor · Enter visar hela listan" in text
         await choose(pilot, "all:uppfoljningar:")
         assert isinstance(app.screen, FollowUpsDueScreen)
+        # The list is Sofia's, as Min dag counted it (12 + 2 = 14); v shows the register.
+        text = screen_text(pilot)
+        assert "Uppföljningar att göra för dina deltagare" in text
+        intro = str(app.screen.query_one("#due-intro").render())
+        assert intro.startswith("12 uppföljningar är försenade och 2 ska göras inom 14 dagar.")
+        await pilot.press("v")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "Uppföljningar att göra i hela registret" in text
+        intro = str(app.screen.query_one("#due-intro").render())
+        assert intro.startswith("45 uppföljningar är försenade och 6 ska göras inom 14 dagar.")
+        assert "v Visa mina" in text.splitlines()[-1]
         await pilot.press("escape")
         await settle(pilot)
         await choose(pilot, "all:remisser")

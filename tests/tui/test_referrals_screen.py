@@ -284,6 +284,8 @@ async def test_a_new_referral_from_the_section(world):
         form = app.screen
         form.query_one("#to_organisation_id").value = world.af.organisation_id
         await settle(pilot)
+        # A referral to AF is offered the kind Arbetsförmedlingen (it was "Annat").
+        assert form.query_one("#kind").value == "employment_service"
         form.query_one("#kind").value = "provider"
         form.query_one("#measure", Input).focus()
         await type_text(pilot, "Rusta och matcha")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Select, Static, Tabs
 
 from tests.sync_helpers import Install, add_person, edit
-from tests.tui.helpers import row_text, settle, type_text
+from tests.tui.helpers import row_text, screen_text, settle, type_text
 from ungtui.demo.fill import fill_demo
 from ungtui.services.people.individuals import get_individual
 from ungtui.services.sync.sync import (
@@ -58,6 +58,12 @@ async def test_export_from_one_install_and_import_on_another(tmp_path):
         await pilot.press("enter")  # in the field, as in Läs in: no Tab to the button
         await settle(pilot)
         assert "ändringar sparade i" in text_of(app, "#export-result")
+        # Another receiver chosen: the result of the last export does not stay under the
+        # new preview, where it would read as that receiver's file.
+        app.screen.query_one("#export-org", Select).focus()
+        await pilot.press("enter", "down", "enter")
+        await settle(pilot)
+        assert text_of(app, "#export-result") == ""
     [sync_file] = list(usb.iterdir())
     assert sync_file.suffix == ".ungsync"
     sender.close()
@@ -91,6 +97,17 @@ async def test_export_from_one_install_and_import_on_another(tmp_path):
         await pilot.press("2", "tab", "enter")  # the same file again
         await settle(pilot)
         assert "redan inläst" in text_of(app, "#import-result")
+        # Installationer says what was exchanged in words, not sequence numbers.
+        app.screen.query_one(Tabs).focus()
+        await pilot.press("5")
+        await settle(pilot)
+        peers = app.screen.query_one("#peers", DataTable)
+        _org, _fingerprint, _day, files_read, confirmed = row_text(peers, 0)
+        assert (files_read, confirmed) == ("1", "ingen fil än")
+        assert [str(c.label) for c in peers.columns.values()][3:] == [
+            "Inlästa filer",
+            "Har bekräftat",
+        ]
     receiver.close()
 
 
@@ -164,6 +181,10 @@ async def test_merging_a_duplicate_after_the_question(tmp_path):
         await pilot.press("j")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
+        # Which value the merged person shows is said before: Jonas wrote "Eek" last.
+        text = screen_text(pilot)
+        assert "Där posterna skiljer sig åt gäller det som skrevs senast:" in text
+        assert "Efternamn: Eek (inte Ek)" in text
         await pilot.press("escape")  # thought better of it: nothing merged
         await settle(pilot)
         assert table.row_count == 1
@@ -174,6 +195,7 @@ async def test_merging_a_duplicate_after_the_question(tmp_path):
         assert table.row_count == 0
     shown = get_individual(a.db, second).individual
     assert shown.id == min(first, second)
+    assert shown.last_name == "Eek"  # as the question said
     a.db.close()
     b.db.close()
 
@@ -203,23 +225,68 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         await settle(pilot)
         files = app.screen.query_one("#import-files", DataTable)
         assert app.focused is files
-        assert [str(files.get_row_at(i)[4]) for i in range(files.row_count)] == [
-            newer.path.name,
-            older.path.name,
+        assert [str(files.get_row_at(i)[5]) for i in range(files.row_count)] == [
+            newer.path.stem,
+            older.path.stem,
         ]
         # An organisation is its org.nr: Malmö stad is known here (the demo's), so the
-        # file names it although Karin's install never sent anything here.
-        sender, _kind, state = (str(c) for c in files.get_row_at(0)[1:4])
-        assert (sender, state) == ("Malmö stad", "ny")
+        # file names it although Karin's install never sent anything here. Whom a file is
+        # for is in the list, not in its name.
+        sender, to, state = files.full_row("0")[1:4]
+        assert (sender, to, state) == ("Malmö stad", "Malmö stad – Arbetsmarknadsenheten", "ny")
         await pilot.press("enter")  # the newest
         await settle(pilot)
         assert app.screen.query_one("#import-file", Input).value == str(newer.path)
         assert app.focused is app.screen.query_one("#import-passphrase", Input)
-        await type_text(pilot, PASSPHRASE)
+        await type_text(pilot, "fel fras men lång nog")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("enter")  # the new sender's fingerprint: it matches
         await settle(pilot)
+        # Refused: the list says so instead of "ny"; why is said once, under Läs in.
+        assert str(files.get_row_at(0)[3]) == "fel lösenfras"
+        assert text_of(app, "#import-result").startswith("Fel lösenfras för filen.")
+        assert text_of(app, "#import-files-note") == ""
+        # Another file chosen: the last file's message is not left under it.
+        files.focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert text_of(app, "#import-result") == ""
+        assert text_of(app, "#import-files-note") == ""
+        # Back on the refused file, the list says why.
+        files.focus()
+        await pilot.press("up")
+        await settle(pilot)
+        assert text_of(app, "#import-files-note").startswith(
+            f"{newer.path.name}: Fel lösenfras för filen."
+        )
+        # A damaged copy from the same sender: the fingerprint confirmed once still
+        # holds (it is the sender's key, and a damaged body does not change who sent it).
+        damaged = tmp_path / "trasig" / newer.path.name
+        damaged.parent.mkdir()
+        data = bytearray(newer.path.read_bytes())
+        data[-100] ^= 0x01
+        damaged.write_bytes(bytes(data))
+        field = app.screen.query_one("#import-file", Input)
+        field.value = ""
+        field.focus()
+        await type_text(pilot, str(damaged))
+        await pilot.press("tab")
+        app.screen.query_one("#import-passphrase", Input).value = ""
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)  # not asked about the sender again
+        assert text_of(app, "#import-result").startswith("Filen är skadad")
+        # The good file, with the right passphrase: read in, no second call either.
+        files.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.query_one("#import-passphrase", Input).value = ""
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
         assert text_of(app, "#import-result").startswith("Inläst: ")
         assert str(files.get_row_at(0)[3]) == "inläst"
         # Away to Min dag; the other party's next file lands in the folder; back, the
@@ -234,10 +301,10 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        assert [str(files.get_row_at(i)[4]) for i in range(files.row_count)] == [
-            newest.path.name,
-            newer.path.name,
-            older.path.name,
+        assert [str(files.get_row_at(i)[5]) for i in range(files.row_count)] == [
+            newest.path.stem,
+            newer.path.stem,
+            older.path.stem,
         ]
         # A folder typed into the file field lists that folder instead.
         field = app.screen.query_one("#import-file", Input)
@@ -321,7 +388,13 @@ async def test_a_file_from_an_older_version_lists_and_says_why_in_swedish(tmp_pa
         await settle(pilot)
         files = app.screen.query_one("#import-files", DataTable)
         assert app.focused is files
-        assert [str(c) for c in files.get_row_at(0)[1:5]] == ["–", "", "oläslig", "gammal.ungsync"]
+        assert [str(c) for c in files.get_row_at(0)[1:6]] == [
+            "–",
+            "–",
+            "oläslig",
+            "",
+            "gammal",
+        ]
         await pilot.press("enter")
         await settle(pilot)
         assert text_of(app, "#import-files-note") == (

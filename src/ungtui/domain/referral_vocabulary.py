@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 # Where the person is referred (seeds 002–004: AF's assignments to providers, the SYV at
-# adult education for an utbildningskontrakt, Jobbcenter, En väg in, ...).
+# adult education for an utbildningskontrakt, Jobbcenter, En väg in, ...). A kommun's
+# referral to AF (inskrivning, KAA to AF) is a kind of its own: it was "Annat".
 REFERRAL_KINDS: dict[str, str] = {
+    "employment_service": "Arbetsförmedlingen",
     "provider": "Anvisning till leverantör",
     "adult_education": "Vuxenutbildning/SYV",
     "labour_market": "Arbetsmarknadsenhet/Jobbcenter",
@@ -22,4 +24,13 @@ REFERRAL_OUTCOMES: dict[str, str] = {
     "other_measure": "Vidare till annan insats",
     "interrupted": "Avbruten",
     "still_seeking": "Fortsatt arbetssökande",
+}
+
+# The kind a referral to an organisation of this kind usually is (vocabulary
+# ORGANISATION_KINDS): the form offers it until the user picks one. A kommun has many
+# receiving units, so none is guessed for it.
+KIND_FOR_ORGANISATION: dict[str, str] = {
+    "af": "employment_service",
+    "fk": "social_insurance",
+    "leverantor": "provider",
 }

@@ -79,6 +79,9 @@ def _guarantee(db: Database, user: CurrentUser, today: date) -> DayPart:
         )
         for r in rows[:LIMIT]
     ]
+    # Deadlines passed longer ago are not counted here, unlike the follow-ups: a count
+    # reads every open way through the agreements' rules, about 150 ms CPU at 100,000
+    # people, against Min dag's 230 ms in all. The list Enter opens has them.
     return replace(GUARANTEE, total=len(rows) if len(rows) <= LIMIT else None, lines=lines)
 
 

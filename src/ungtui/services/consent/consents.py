@@ -300,14 +300,22 @@ def _sentence(text: str) -> str:
 def consent_lines(row: ConsentRow) -> list[str]:
     """A consent whole, as lines of Swedish text: the person screen shows them all."""
     until = row.valid_to.isoformat() if row.valid_to else "tills vidare"
+    valid = f"Gäller {row.valid_from.isoformat()} – {until}"
     state = row.state_label
     if row.withdrawn_on:
         state += f" {row.withdrawn_on.isoformat()}"
+        # A withdrawn consent ended the day it was withdrawn (or earlier, at its end
+        # date): "tills vidare" would read as if it still held.
+        ended = min(row.withdrawn_on, row.valid_to or row.withdrawn_on)
+        valid = (
+            f"Gällde {row.valid_from.isoformat()} – {ended.isoformat()}, "
+            f"återkallat {row.withdrawn_on.isoformat()}"
+        )
     lines = [
         f"{row.discloser} → {row.receiver}  ({state})",
         f"Syfte: {row.purposes}" + (f". {row.purpose}" if row.purpose else ""),
         f"Uppgifter: {row.categories}",
-        f"Gäller {row.valid_from.isoformat()} – {until} · {row.form}"
+        f"{valid} · {row.form}"
         + (f" · registrerat av {row.recorded_by}" if row.recorded_by else ""),
     ]
     if row.minor:

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 
 from ungtui.content.agreements import AGREEMENTS, OTHER_ORGANISATIONS
+from ungtui.domain.orgnr import derived_id, parse_orgnr
 from ungtui.domain.orgnr import organisation_id as id_for_number
-from ungtui.domain.orgnr import parse_orgnr
 from ungtui.domain.secrecy import SECRECY_DOMAINS, domains_for_kind, unit_domain
 from ungtui.domain.text import fold
 from ungtui.domain.vocabulary import ORGANISATION_KINDS
@@ -387,7 +387,15 @@ def organisation_duplicates(db: Database) -> list[OrganisationPair]:
 
 
 def organisations_without_number(db: Database) -> list[OrganisationInfo]:
-    return [o for o in list_organisations(db) if not o.org_nr]
+    """Records that need a number to be known as the same organisation elsewhere. Not the
+    starting content's own (the seeds give Värnamo, Gnosjö, Gislaved and a
+    samordningsförbund none): their id comes from their name, the same on every install
+    that loads the content, so they need no number to be matched, and a fresh install
+    has nothing to do about them. Should another install send one of them with its
+    number, the two show as a pair to merge."""
+    named = [*(p for a in AGREEMENTS for p in a["parties"]), *OTHER_ORGANISATIONS]
+    shipped = {derived_id("organisation", name) for name, nr, _kind in named if not nr}
+    return [o for o in list_organisations(db) if not o.org_nr and o.id not in shipped]
 
 
 def _log(uow: UnitOfWork, org_id: str, field: str, old: str | None, new: str | None) -> None:

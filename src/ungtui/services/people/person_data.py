@@ -41,8 +41,12 @@ _PERSON = (
     ("address", "Adress"),
     ("in_upper_secondary", "Går i gymnasieskolan"),
     ("has_upper_secondary_diploma", "Har gymnasieexamen"),
+    ("compulsory_school_done_on", "Grundskolan klar"),
     ("status", "Status"),
 )
+# Yes-or-no answers: "nej" is an answer too, and it travels with its category (the
+# receiver reads a target group from it), so it is named, not taken for empty.
+_ANSWERS = {"in_upper_secondary", "has_upper_secondary_diploma"}
 _MAPPING = (
     ("schooling", "Skolbakgrund", SCHOOLING),
     ("swedish_level", "Svenska", SWEDISH_LEVELS),
@@ -86,7 +90,9 @@ def held_data(conn: Connection, individual_id: str) -> list[FactLine]:
     ).first()
     if person is not None:
         for (column, label), value in zip(_PERSON, person, strict=True):
-            if value in _UNKNOWN or value is False or value == 0:
+            if column in _ANSWERS:
+                value = "ja" if value else "nej"
+            elif value in _UNKNOWN or value is False or value == 0:
                 continue
             if column == "identity_number":
                 value = mask_identity(value)

@@ -238,6 +238,7 @@ class Receiver:
     id: str
     name: str
     units: list[tuple[str, str, list[tuple[str, str]]]]  # (unit id, name, [(staff id, name)])
+    kind: str = ""  # the organisation's kind (vocabulary.ORGANISATION_KINDS)
 
 
 # --- validation ----------------------------------------------------------------------
@@ -795,7 +796,7 @@ def receivers(db: Database) -> list[Receiver]:
     units_by_org: dict[str, list] = defaultdict(list)
     for unit in units:
         units_by_org[unit.organisation_id].append((unit.id, unit.name, staff_by_unit[unit.id]))
-    return [Receiver(o.id, o.name, units_by_org[o.id]) for o in orgs]
+    return [Receiver(o.id, o.name, units_by_org[o.id], o.kind or "") for o in orgs]
 
 
 _FromOrg = aliased(Organisation)

@@ -526,6 +526,56 @@ def confirm_duplicate(db: Database, first_id: str, second_id: str) -> str:
         return clusters(conn).get(id_a, id_a)
 
 
+# What the person record shows, compared before a merge: (column, label).
+_MERGE_FIELDS = (
+    ("first_name", "Förnamn"),
+    ("last_name", "Efternamn"),
+    ("case_organisation_id", "Ärendet hos"),
+    ("phone", "Telefon"),
+    ("email", "E-post"),
+    ("address", "Adress"),
+)
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    """What a merge of two person records will show, where the two differ: field by
+    field the value written last on any install stands (sync.changes._show_group), and
+    the other stays in its record, not shown."""
+
+    # (label, the value that stands, the value no longer shown)
+    differences: tuple[tuple[str, str, str], ...]
+
+
+def merge_outcome(db: Database, first_id: str, second_id: str) -> MergeOutcome:
+    differences = []
+    with db.engine.connect() as conn:
+        rows = [state.load_row(conn, "individual", pid)[0] for pid in (first_id, second_id)]
+        if not all(rows):
+            raise NotFound("En av personerna finns inte längre i registret.")
+        names = dict(conn.exec_driver_sql("SELECT id, name FROM organisation").all())
+        for column, label in _MERGE_FIELDS:
+            found = [row.get(column) for row in rows]
+            values = [reg.value if reg is not None and reg.versions else None for reg in found]
+            if column == "case_organisation_id":
+                values = [names.get(v, "") if v else None for v in values]
+            shown = [str(v or "").strip() for v in values]
+            if shown[0] == shown[1]:
+                continue
+            stamps = [
+                (reg.versions[0][1], reg.versions[0][2]) if reg and reg.versions else ("", "")
+                for reg in found
+            ]
+            # Written in one tick (a demo, an import): the first member of the group is
+            # kept, and for a pair that is the smaller id (smallest_of_groups' order).
+            if stamps[0] != stamps[1]:
+                wins = 0 if stamps[0] > stamps[1] else 1
+            else:
+                wins = 0 if first_id < second_id else 1
+            differences.append((label, shown[wins], shown[1 - wins]))
+    return MergeOutcome(tuple(differences))
+
+
 def dismiss_suggestion(db: Database, first_id: str, second_id: str) -> None:
     """A person here says a suggested merge is not one person: it leaves the queue, and
     the same merge arriving again (relayed by another install) does not bring it back."""

@@ -37,7 +37,13 @@ from ungtui import __version__
 from ungtui.domain.data_categories import CATEGORIES, IDENTITET
 from ungtui.domain.data_categories import labels as category_labels
 from ungtui.domain.disclosure import Holder
-from ungtui.domain.secrecy import describe, domain_label, domains_for_kind
+from ungtui.domain.secrecy import (
+    SECRECY_DOMAINS,
+    describe,
+    domain_label,
+    domains_for_kind,
+    single_domain,
+)
 from ungtui.domain.text import display_name, fold, initials
 from ungtui.services import audit, clock
 from ungtui.services.errors import ServiceError, explain_database_error, os_reason
@@ -565,8 +571,11 @@ class SyncFileInfo:
     fingerprint: str
     created: datetime | None  # local time the sender wrote it
     full: bool
-    state: str  # "ny" | "inläst" | "egen" | "oläslig"
-    problem: str = ""  # why an unreadable file cannot be read, one Swedish line
+    state: str  # "ny" | "inläst" | "egen" | "oläslig" | "inte till er"
+    problem: str = ""  # why the file cannot be read here, one Swedish line
+    # Whom the file is addressed to, as its header names it ("Arbetsförmedlingen",
+    # "Malmö stad – Socialtjänsten"): the file name carries no names, the list does.
+    receiver: str = ""
 
 
 def list_sync_files(db: Database, folder: Path) -> list[SyncFileInfo]:
@@ -592,10 +601,26 @@ def list_sync_files(db: Database, folder: Path) -> list[SyncFileInfo]:
         except ValueError:
             created = None
         state = "egen" if header.file_id in own else "inläst" if header.file_id in read else "ny"
+        problem = ""
+        if state == "ny":
+            # Addressed elsewhere: said here, from the header, not after the passphrase.
+            try:
+                _check_address(db, header)
+            except SyncFileError as error:
+                state, problem = "inte till er", str(error)
         # An organisation not known here yet: its key's fingerprint tells who it is.
         sender = names.get(header.sender_org or "", "") or f"okänd ({header.fingerprint[:9]} …)"
         found.append(
-            SyncFileInfo(path, sender, header.fingerprint, created, header.kind == "full", state)
+            SyncFileInfo(
+                path,
+                sender,
+                header.fingerprint,
+                created,
+                header.kind == "full",
+                state,
+                problem,
+                _receiver_label(header),
+            )
         )
 
     def newest(info: SyncFileInfo) -> float:
@@ -607,6 +632,16 @@ def list_sync_files(db: Database, folder: Path) -> list[SyncFileInfo]:
             return 0.0
 
     return sorted(found, key=newest, reverse=True)
+
+
+def _receiver_label(header: Header) -> str:
+    to = header.recipient
+    if to is None:
+        return ""  # a file from a version without addresses
+    known = SECRECY_DOMAINS.get(to.domain or "")
+    if known is None or any(single_domain(kind) == to.domain for kind in known.kinds):
+        return to.name  # AF is one nämnd: "Arbetsförmedlingen – Arbetsförmedlingen" says no more
+    return describe(to.name, to.domain)
 
 
 def peek_sender(path: Path) -> tuple[str, str]:
@@ -868,16 +903,31 @@ class Peer:
     site_id: str
     organisation: str
     fingerprint: str
-    received_seq: int
+    received_seq: int  # the sender's own change numbers: not files, not for the screen
     acked_seq: int
     last_exchange_at: str | None
+    files_read: int = 0  # files from this install read in here
+    # When we wrote the newest file of ours it has confirmed reading (its files say how
+    # far they have read ours); None: none confirmed yet.
+    confirmed_export_at: str | None = None
+
+    @property
+    def confirmed(self) -> str:
+        """Swedish, for the screen: how far the other install has confirmed our files."""
+        if self.confirmed_export_at:
+            return f"vår fil från {self.confirmed_export_at[:10]}"
+        return "ingen fil än"
 
 
 def list_peers(db: Database) -> list[Peer]:
     with db.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT s.site_id, coalesce(o.name, '–'), s.fingerprint, s.received_seq,"
-            " s.acked_seq, s.last_exchange_at FROM sync_site s"
+            " s.acked_seq, s.last_exchange_at,"
+            " (SELECT count(*) FROM sync_import i WHERE i.sender_site = s.site_id),"
+            " (SELECT max(e.at) FROM sync_export e"
+            "  WHERE s.acked_seq > 0 AND e.seq_to <= s.acked_seq)"
+            " FROM sync_site s"
             " LEFT JOIN organisation o ON o.id = s.organisation_id"
             " ORDER BY s.last_exchange_at DESC"
         ).all()

@@ -76,13 +76,20 @@ class DueRow:
         return OUTCOMES.get(self.exit_outcome, self.exit_outcome)
 
 
-def count_due(db: Database, *, today: date | None = None) -> tuple[int, int]:
-    """(due within the coming two weeks or today, overdue)."""
+def count_due(
+    db: Database, *, today: date | None = None, staff_id: str | None = None
+) -> tuple[int, int]:
+    """(due within the coming two weeks or today, overdue); with a staff id, only for
+    that caseworker's people (as list_due)."""
     today = today or clock.today()
     with db.engine.connect() as conn:
         row = conn.execute(
-            text(f"SELECT COUNT(*), COALESCE(SUM({_DUE} < :today), 0) " + _FROM),
-            _params(today),
+            text(
+                f"SELECT COUNT(*), COALESCE(SUM({_DUE} < :today), 0) "
+                + _FROM
+                + (_MINE if staff_id else "")
+            ),
+            {**_params(today), "staff": staff_id},
         ).one()
     total, overdue = int(row[0]), int(row[1])
     return total - overdue, overdue

@@ -145,9 +145,11 @@ def count_watch(
     *,
     today: date | None = None,
     rule: GuaranteeRules | None = None,
+    staff_id: str | None = None,
 ) -> tuple[int, int]:
     """(within the warning window, past the deadline). Without rules given, the
-    guarantees of the install's agreements."""
+    guarantees of the install's agreements; with a staff id, only that caseworker's
+    people (as list_watch)."""
     today = today or clock.today()
     rules = rule if rule is not None else guarantee_rules(db)
     if not _usable(rules):
@@ -156,8 +158,12 @@ def count_watch(
     past = "w.joined_on < date(:today, printf('%+d days', -r.days))"
     with db.engine.connect() as conn:
         row = conn.execute(
-            text(f"{with_rules}SELECT COUNT(*), COALESCE(SUM({past}), 0) " + _WATCH_FROM),
-            params,
+            text(
+                f"{with_rules}SELECT COUNT(*), COALESCE(SUM({past}), 0) "
+                + _WATCH_FROM
+                + (_MINE if staff_id else "")
+            ),
+            {**params, "staff": staff_id},
         ).one()
     total, past = int(row[0]), int(row[1])
     return total - past, past

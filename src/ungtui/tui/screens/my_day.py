@@ -195,15 +195,20 @@ class MyDayScreen(UngScreen[None]):
         elif key == "garanti":
             from ungtui.tui.screens.way.guarantee import GuaranteeScreen
 
-            app.push_screen(GuaranteeScreen())
+            # Min dag counts the user's people: the list it opens is theirs too (v: all).
+            app.push_screen(GuaranteeScreen(self._staff_id()))
         elif key == "uppfoljningar":
             from ungtui.tui.screens.way.follow_ups_due import FollowUpsDueScreen
 
-            app.push_screen(FollowUpsDueScreen())
+            app.push_screen(FollowUpsDueScreen(self._staff_id()))
         elif key == "moten":
             app.open_section_start("moten")
         elif key == "synk":
             self._open_sync(None)
+
+    def _staff_id(self) -> str | None:
+        user = self.app.user
+        return user.staff_id if user is not None else None
 
     def _open_sync(self, organisation_id: str | None) -> None:
         from ungtui.tui.screens.sync.sync import SyncScreen

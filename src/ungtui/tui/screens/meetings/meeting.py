@@ -105,13 +105,16 @@ class NoteArea(TextArea):
 
 
 class MeetingScreen(UngScreen[None]):
+    # The footer shows keys in this order and leaves out from the end what does not fit:
+    # at 80 columns, after the agenda's own keys, about four of these. Attendees and the
+    # minutes come first, the keys every meeting needs at its start and at its end.
     BINDINGS = [
-        Binding("p", "add_person", "Person", id="add_person"),
-        Binding("t", "add_topic", "Ämne", id="add_topic"),
-        Binding("d", "add_decision", "Beslut", id="add_decision"),
-        Binding("a", "add_action", "Åtgärd", id="add_action"),
         Binding("b", "attendees", "Deltagare", id="attendees"),
         Binding("m", "minutes", "Protokoll", id="minutes"),
+        Binding("p", "add_person", "Person", id="add_person"),
+        Binding("d", "add_decision", "Beslut", id="add_decision"),
+        Binding("a", "add_action", "Åtgärd", id="add_action"),
+        Binding("t", "add_topic", "Ämne", id="add_topic"),
         Binding("s", "plan_series", "Nästa möten", id="plan_series"),
         Binding("escape", "back", "Tillbaka", id="back"),
     ]

@@ -11,7 +11,7 @@ from textual.widgets import Header, Input, Select, Static
 
 from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.purposes import PURPOSES, REFERRAL_DEFAULT, referral_purpose
-from ungtui.domain.referral_vocabulary import REFERRAL_KINDS
+from ungtui.domain.referral_vocabulary import KIND_FOR_ORGANISATION, REFERRAL_KINDS
 from ungtui.domain.text import display_name, plural
 from ungtui.domain.working_days import is_working_day, working_days_until
 from ungtui.services import clock
@@ -71,6 +71,7 @@ class ReferralFormScreen(FormScreen[str | None]):
         self._origin_id = origin_id
         self._receivers: dict[str, Receiver] = {}
         self._filling = True
+        self._suggested_kind: str | None = None  # the kind offered for the receiver
         self._person_name = ""
         self._reply_days: int | None = None  # the install's default, once read
 
@@ -216,6 +217,21 @@ class ReferralFormScreen(FormScreen[str | None]):
     def _organisation_changed(self, event: Select.Changed) -> None:
         if not self._filling:
             self._set_units(self._selected("#to_organisation_id"))
+            self._suggest_kind()
+
+    def _suggest_kind(self) -> None:
+        """A referral to AF is of the kind Arbetsförmedlingen: offered once the receiver
+        is chosen, as long as the user has not picked a kind."""
+        kind = self.query_one("#kind", Select)
+        receiver = self._receivers.get(self._selected("#to_organisation_id") or "")
+        suggested = KIND_FOR_ORGANISATION.get(receiver.kind) if receiver else None
+        if kind.value not in (Select.NULL, self._suggested_kind):
+            return  # the user's own choice stands
+        if suggested:
+            kind.value = suggested
+        elif kind.value is not Select.NULL:
+            kind.clear()  # the guess was for the organisation chosen before
+        self._suggested_kind = suggested
 
     @on(Select.Changed, "#to_unit_id")
     def _unit_changed(self, event: Select.Changed) -> None:

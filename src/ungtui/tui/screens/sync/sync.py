@@ -43,6 +43,7 @@ from ungtui.services.sync.sync import (
     confirm_duplicate,
     dismiss_suggestion,
     duplicate_page,
+    merge_outcome,
 )
 from ungtui.services.sync.sync_files import (
     ExportTarget,
@@ -56,11 +57,13 @@ from ungtui.services.sync.sync_files import (
     list_peers,
     list_sync_files,
     my_fingerprint,
+    peek_sender,
 )
-from ungtui.sync.fileformat import SyncFileError
+from ungtui.sync.fileformat import SyncFileError, WrongPassphrase
 from ungtui.tui.keys import tab_bindings
 from ungtui.tui.screens.confirm import ConfirmScreen
 from ungtui.tui.screens.paged_table import Page, PagedTableScreen
+from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_name
 from ungtui.tui.widgets.plain import PlainSelect, PlainTable, clean_text, input_value, plain
@@ -69,6 +72,23 @@ from ungtui.tui.widgets.section_bar import SectionBar
 HIDDEN = "(dolt)"  # a value in screen-share mode
 CELL = 24  # the widest a value is in the conflicts table; the panel below shows it whole
 TABS = ("tab-export", "tab-import", "tab-conflicts", "tab-duplicates", "tab-peers")
+# The files in a folder. At 80 columns the kind and the file name give way (the line
+# under the table shows them for the highlighted file): when, from whom, to whom and
+# whether it is read in are what tell the files apart.
+FILE_COLUMNS = (
+    Column("created", "Skapad", 16),
+    Column("sender", "Från", 24, grow=True, least=14),
+    Column("receiver", "Till", 34, grow=True, least=18),
+    Column("state", "Läge", 13),
+    Column("kind", "Sort", 11, priority=2),
+    Column("file", "Fil", 22, priority=1),  # without .ungsync, which every file here has
+)
+# Files that cannot be read here: Enter says why instead of asking for the passphrase.
+UNREADABLE = ("oläslig", "inte till er")
+
+
+def _normal(fingerprint: str) -> str:
+    return "".join(fingerprint.split()).upper()
 
 
 def _cell(text: str, width: int = CELL) -> str:
@@ -137,7 +157,16 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self._export_for: str | None = None
         self._files_folder: Path | None = None
         self._chosen: tuple[str, Path] | None = None  # (as shown, the file) from the list
-        self._trusted: dict[str, str] = {}  # file: the sender's fingerprint, confirmed
+        # Fingerprints of senders confirmed on the telephone while the screen is open.
+        # What is confirmed is the sender's key, which signs every file's header: a wrong
+        # passphrase or a damaged body says nothing about who sent a file, so neither
+        # takes the confirmation back, and another file signed by the same key needs no
+        # second call. The key is written down here only when a file is read in.
+        self._trusted: set[str] = set()
+        # Files refused while the screen is open: (what Läge says, why in full).
+        self._refused: dict[Path, tuple[str, str]] = {}
+        self._result_about: Path | None = None  # the file the refusal under Läs in is about
+        self._export_result_for: str | None = None  # the receiver the export result is about
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -163,16 +192,13 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 # Folder names (a USB stick's label), senders and file names come from
                 # outside: text, not markup.
                 yield PlainSelect(self._folders, id="import-folder", prompt="Välj mapp")
-                files = PlainTable(id="import-files", cursor_type="row")
-                for label, width in (
-                    ("Senaste ändring", 16),
-                    ("Avsändare", 24),
-                    ("Sort", 13),
-                    ("Läge", 12),
-                    ("Fil", 30),
-                ):
-                    files.add_column(label, width=width)
-                yield files
+                yield FittedTable(
+                    FILE_COLUMNS,
+                    detail="import-files-detail",
+                    id="import-files",
+                    cursor_type="row",
+                )
+                yield RowDetail(id="import-files-detail")
                 yield Static("", id="import-files-note")
                 yield Static(
                     "Enter väljer filen i listan. Eller skriv en fil eller en annan mapp:",
@@ -221,7 +247,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         org_dup.add_columns("Organisation", "Kanske samma som", "Varför")
         peers = self.query_one("#peers", DataTable)
         peers.add_columns(
-            "Organisation", "Fingeravtryck", "Senaste utbyte", "Mottagna", "Kvitterade"
+            "Organisation", "Fingeravtryck", "Senaste utbyte", "Inlästa filer", "Har bekräftat"
         )
         # No load here: the screen's first showing (ScreenResume) loads, as every later one.
         self.watch(self.app, "screen_share", self._share_changed, init=False)
@@ -229,7 +255,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     def _share_changed(self, _on: bool) -> None:
         self._show_import()
         self.load()
-        self._org_changed()  # the people in the preview by initials, or by name again
+        self._refresh_preview()  # the people in the preview by initials, or by name again
 
     def on_screen_suspend(self) -> None:
         # Left for a question (a modal) or for another section?
@@ -365,6 +391,13 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self.query_one("#own-fingerprint", Static).update(
             f"Den här datorns fingeravtryck: {fingerprint}\n"
             "Läs upp det för den som tar emot din första fil, så att hen vet att filen är din."
+            + (
+                "\nInlästa filer: filer från installationen som har lästs in här. Har "
+                "bekräftat: den senaste av våra filer som installationen säger att den har "
+                "läst in."
+                if peers
+                else ""
+            )
             if fingerprint
             else "Databasen är kopierad hit och har inget eget fingeravtryck än. Det skapas "
             "när något sparas eller vid första exporten; titta här igen efter det."
@@ -376,8 +409,8 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 peer.organisation,
                 peer.fingerprint,
                 (peer.last_exchange_at or "–")[:10],
-                str(peer.received_seq),
-                str(peer.acked_seq),
+                str(peer.files_read),
+                peer.confirmed,
             )
         self._reload_pairs()
         self.refresh_bindings()
@@ -535,8 +568,27 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     # --- export ----------------------------------------------------------------------
 
     @on(Select.Changed, "#export-org")
-    @on(Checkbox.Changed, "#export-full")
     def _org_changed(self) -> None:
+        organisation = self.query_one("#export-org", Select).value
+        if not isinstance(organisation, str):
+            return  # the list being filled again: blank for a moment
+        if organisation != self._export_result_for:
+            # Another receiver: the last result is about another file, and below the new
+            # preview it would read as this one's.
+            self._forget_export_result()
+        self._refresh_preview()
+
+    @on(Checkbox.Changed, "#export-full")
+    def _full_changed(self) -> None:
+        self._forget_export_result()
+        self._refresh_preview()
+
+    def _forget_export_result(self) -> None:
+        if self._export_result_for is not None:
+            self._say("#export-result", "")
+            self._export_result_for = None
+
+    def _refresh_preview(self) -> None:
         organisation = self.query_one("#export-org", Select).value
         if isinstance(organisation, str):
             self._preview(organisation, self.query_one("#export-full", Checkbox).value)
@@ -616,9 +668,11 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 domain=domain,
             )
         except ServiceError as error:
+            self._export_result_for = target
             self.app.call_from_thread(self._say, "#export-result", str(error), True)
             return
         kind = "Fullständig export" if result.full else "Nya ändringar"
+        self._export_result_for = target
         self.app.call_from_thread(
             self._say,
             "#export-result",
@@ -626,7 +680,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             "Skicka filen till mottagaren (USB-minne eller e-post); lösenfrasen lämnas "
             "aldrig i samma meddelande.",
         )
-        self.app.call_from_thread(self._org_changed)
+        self.app.call_from_thread(self._refresh_preview)
 
     def _say(self, target: str, text: str, error: bool = False) -> None:
         widget = self.query_one(target, Static)
@@ -666,9 +720,10 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             table.add_row(
                 f"{info.created:%Y-%m-%d %H:%M}" if info.created else "–",
                 info.sender or "–",
-                "" if info.state == "oläslig" else "Fullständig" if info.full else "Nya ändringar",
-                info.state,
-                info.path.name,
+                info.receiver or "–",
+                self._file_state(info)[0],
+                "" if info.state == "oläslig" else "Fullständig" if info.full else "Ändringar",
+                info.path.stem,
                 key=str(index),
             )
         again = next((i for i, info in enumerate(found) if info.path == was_on), None)
@@ -679,14 +734,36 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         elif not self.query_one("#import-files-note", Static).has_class("error-text"):
             self._say("#import-files-note", "Inga synkfiler i mappen.")
 
+    def _file_state(self, info: SyncFileInfo) -> tuple[str, str]:
+        """What Läge says of a file, and why when it was not or cannot be read in."""
+        if info.state == "ny" and info.path in self._refused:
+            return self._refused[info.path]
+        return info.state, info.problem
+
+    @on(DataTable.RowHighlighted, "#import-files")
+    def _file_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Why a refused or unreadable file was not read in, as soon as it is on the cursor.
+        index = int(event.row_key.value or 0)
+        if index >= len(self._sync_files):
+            return
+        info = self._sync_files[index]
+        _state, why = self._file_state(info)
+        if info.path == self._result_about:
+            why = ""  # said under Läs in already
+        self._say("#import-files-note", f"{info.path.name}: {why}" if why else "", error=bool(why))
+
     @on(DataTable.RowSelected, "#import-files")
     def _file_chosen(self, event: DataTable.RowSelected) -> None:
         info = self._sync_files[int(event.row_key.value or 0)]
-        if info.state == "oläslig":
+        self._say("#import-result", "")  # the last file's result is not this one's
+        self._result_about = None
+        state, why = self._file_state(info)
+        if state in UNREADABLE:
             # Nothing to type a passphrase for: say why, and stay in the list.
-            self._say("#import-files-note", f"{info.path.name}: {info.problem}", error=True)
+            self._say("#import-files-note", f"{info.path.name}: {why}", error=True)
             return
-        self._say("#import-files-note", "")
+        if not why:
+            self._say("#import-files-note", "")
         # A file name is someone else's words: the field shows it without steering
         # characters, and the file read is the one chosen (see _import_path).
         self._chosen = (input_value(str(info.path)), info.path)
@@ -700,6 +777,8 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
 
     @on(Input.Submitted, "#import-file")
     def _path_typed(self, event: Input.Submitted) -> None:
+        self._say("#import-result", "")
+        self._result_about = None
         path = Path(event.value.strip()).expanduser()
         if event.value.strip() and path.is_dir():
             self._say("#import-files-note", "Läser mappen …")
@@ -724,12 +803,8 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             self._say("#import-result", "Det är en mapp. Välj en fil i listan.", error=True)
             self._list_files(self._import_path(path))
             return
-        # The sender is asked about before the passphrase is tried: a fingerprint confirmed
-        # for this file holds when the passphrase is typed again.
-        if trust is None:
-            trust = self._trusted.get(path)
-        else:
-            self._trusted[path] = trust
+        if trust is not None:
+            self._trusted.add(_normal(trust))
         self.query_one("#import-busy").display = True
         self._say("#import-result", "Läser in …")
         self._import(
@@ -739,16 +814,31 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(self, path: Path, passphrase: str, trust: str | None) -> None:
         try:
+            if trust is None:
+                # The sender is asked about before the passphrase is tried, once: a
+                # fingerprint confirmed holds for every file its key signed.
+                _site, fingerprint = peek_sender(path)
+                if _normal(fingerprint) in self._trusted:
+                    trust = fingerprint
             result = import_file(self.app.db, path, passphrase=passphrase, trust=trust)
         except UnknownSender as unknown:
-            self.app.call_from_thread(self._ask_trust, unknown.fingerprint)
+            self.app.call_from_thread(self._ask_trust, path, unknown.fingerprint)
             return
         except (SyncFileError, ServiceError) as error:
-            self.app.call_from_thread(self._import_done, None, str(error))
+            label = "fel lösenfras" if isinstance(error, WrongPassphrase) else "avvisad"
+            self.app.call_from_thread(self._import_refused, path, label, str(error))
             return
-        self.app.call_from_thread(self._import_done, result, "")
+        self.app.call_from_thread(self._import_done, path, result)
 
-    def _ask_trust(self, fingerprint: str) -> None:
+    def _import_refused(self, path: Path, label: str, why: str) -> None:
+        self.query_one("#import-busy").display = False
+        self._say("#import-result", why, error=True)
+        self._result_about = path
+        # The list says so too, until the file is read in: "ny" would read as untried.
+        self._refused[path] = (label, why)
+        self._show_files(self._sync_files)
+
+    def _ask_trust(self, path: Path, fingerprint: str) -> None:
         self.query_one("#import-busy").display = False
         self._say("#import-result", "")
 
@@ -756,12 +846,24 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             if choice == "trust":
                 self._start_import(fingerprint)
             else:
-                self._say("#import-result", "Filen lästes inte in.", error=True)
+                self._import_refused(
+                    path, "ej godkänd", "Filen lästes inte in: avsändaren godkändes inte."
+                )
 
+        # Whom to call: the organisation the file's header names, as it is known here.
+        # Only a claim until the fingerprint matches, and said as one.
+        named = next(
+            (i.sender for i in self._sync_files if i.path == path and i.state != "oläslig"), ""
+        )
+        claim = (
+            f"Filen säger att den kommer från {named}, från"
+            if named and not named.startswith("okänd")
+            else "Filen kommer från"
+        )
         self.app.push_screen(
             ConfirmScreen(
                 "Ny avsändare",
-                "Filen kommer från en dator som inte har skickat filer hit förut. Ring "
+                f"{claim} en dator som inte har skickat filer hit förut. Ring "
                 "avsändaren och be hen läsa upp sitt fingeravtryck (under Synk → "
                 f"Installationer). Det ska vara:\n\n    {fingerprint}\n\n"
                 "Godkänn bara om det stämmer tecken för tecken.",
@@ -770,11 +872,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             answered,
         )
 
-    def _import_done(self, result: ImportResult | None, error: str) -> None:
+    def _import_done(self, path: Path, result: ImportResult) -> None:
         self.query_one("#import-busy").display = False
-        if result is None:
-            self._say("#import-result", error, error=True)
-            return
+        self._refused.pop(path, None)
         if result.status != "imported":
             self._say("#import-result", result.message)
             return
@@ -963,6 +1063,29 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             )
         self.app.call_from_thread(self.load)
 
+    def _merge_differences(self, pair: DuplicatePair) -> str:
+        """Which of two differing values the merged person will show, said before the
+        user confirms: the case organisation of one side changed silently (walker28)."""
+        try:
+            outcome = merge_outcome(self.app.db, pair.first_id, pair.second_id)
+        except ServiceError:
+            return ""
+        if not outcome.differences:
+            return ""
+        share = self.app.screen_share
+        lines = [
+            # Organisation names are not about the person; the rest is hidden when shared.
+            f"  {label}: {HIDDEN if share and label != 'Ärendet hos' else kept or '(tomt)'}"
+            f" (inte {HIDDEN if share and label != 'Ärendet hos' else lost or 'tomt'})"
+            for label, kept, lost in outcome.differences
+        ]
+        return (
+            "\n\nDär posterna skiljer sig åt gäller det som skrevs senast:\n"
+            + "\n".join(lines)
+            + "\nDet andra värdet finns kvar i sin post men visas inte. Ändra i personens "
+            "uppgifter efteråt om något ska vara annorlunda."
+        )
+
     def action_merge(self) -> None:
         if self.focused is self.query_one("#org-duplicates", DataTable):
             row = self._current_org_row()
@@ -1009,6 +1132,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 f"({mask_identity(pair.identity_number)}). Slå bara ihop om det är samma "
                 "person; samtycken och historik från båda följer med."
             )
+        question += self._merge_differences(pair)
         self.app.push_screen(
             ConfirmScreen("Slå ihop?", question, [("merge", "Slå ihop"), ("no", "Avbryt")]),
             answered,

@@ -26,6 +26,9 @@ class FollowUpsDueScreen(UngScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("enter", "open", "Öppna väg", id="open", priority=True),
+        # One key, said as what it does now (check_action lets one of the two through).
+        Binding("v", "show_mine(False)", "Visa alla", id="show_all"),
+        Binding("v", "show_mine(True)", "Visa mina", id="show_mine"),
     ]
     DEFAULT_CSS = """
     FollowUpsDueScreen #due { height: 1fr; }
@@ -37,8 +40,11 @@ class FollowUpsDueScreen(UngScreen[None]):
         offset: int
         counts: tuple[int, int] | None
 
-    def __init__(self) -> None:
+    def __init__(self, staff_id: str | None = None) -> None:
+        """With a staff id, that caseworker's people: the list Min dag counted."""
         super().__init__()
+        self._staff_id = staff_id
+        self._mine = staff_id is not None
         self._rows: dict[str, DueRow] = {}
         self._loaded = 0
         self._total = 0
@@ -46,7 +52,7 @@ class FollowUpsDueScreen(UngScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Uppföljningar att göra", classes="screen-title")
+        yield Static("", id="due-title", classes="screen-title")
         yield Static("", id="due-intro", classes="intro")
         yield FittedTable(
             (
@@ -68,6 +74,7 @@ class FollowUpsDueScreen(UngScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
+        self._show_title()
         self._load(0, True)
         self.watch(self.app, "screen_share", self._redraw, init=False)
 
@@ -78,8 +85,9 @@ class FollowUpsDueScreen(UngScreen[None]):
     @work(thread=True, exclusive=True, group="due", exit_on_error=False)
     def _load(self, offset: int, count: bool) -> None:
         db = self.app.db
-        rows = list_due(db, offset=offset, limit=PAGE_SIZE)
-        counts = count_due(db) if count else None
+        staff = self._staff_id if self._mine else None
+        rows = list_due(db, offset=offset, limit=PAGE_SIZE, staff_id=staff)
+        counts = count_due(db, staff_id=staff) if count else None
         self.post_message(self.PageLoaded(rows, offset, counts))
 
     @staticmethod
@@ -145,6 +153,23 @@ class FollowUpsDueScreen(UngScreen[None]):
         ):
             self._loading = True
             self._load(self._loaded, False)
+
+    def _show_title(self) -> None:
+        whose = "för dina deltagare" if self._mine else "i hela registret"
+        self.query_one("#due-title", Static).update(f"Uppföljningar att göra {whose}")
+
+    def action_show_mine(self, mine: bool) -> None:
+        self._mine = mine
+        self._show_title()
+        self._loaded = 0
+        self._load(0, True)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_mine":
+            # Opened for one caseworker (Min dag): both ways, the other one offered.
+            return self._staff_id is not None and parameters[0] != self._mine
+        return True
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)

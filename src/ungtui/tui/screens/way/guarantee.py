@@ -29,6 +29,9 @@ class GuaranteeScreen(UngScreen[None]):
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("enter", "open", "Öppna väg", id="open", priority=True),
         Binding("u", "follow_ups", "Uppföljningar", id="follow_ups"),
+        # One key, said as what it does now (check_action lets one of the two through).
+        Binding("v", "show_mine(False)", "Visa alla", id="show_all"),
+        Binding("v", "show_mine(True)", "Visa mina", id="show_mine"),
     ]
     DEFAULT_CSS = """
     GuaranteeScreen #watch { height: 1fr; }
@@ -41,8 +44,11 @@ class GuaranteeScreen(UngScreen[None]):
         counts: tuple[int, int] | None
         rule: GuaranteeRules
 
-    def __init__(self) -> None:
+    def __init__(self, staff_id: str | None = None) -> None:
+        """With a staff id, that caseworker's people: the list Min dag counted."""
         super().__init__()
+        self._staff_id = staff_id
+        self._mine = staff_id is not None
         self._rows: dict[str, WatchRow] = {}
         self._loaded = 0
         self._total = 0
@@ -50,7 +56,7 @@ class GuaranteeScreen(UngScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Garanti om insats inom viss tid", classes="screen-title")
+        yield Static("", id="watch-title", classes="screen-title")
         yield Static("", id="watch-intro", classes="intro")
         yield FittedTable(
             (
@@ -72,6 +78,7 @@ class GuaranteeScreen(UngScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
+        self._show_title()
         self._load(0, True)
         self.watch(self.app, "screen_share", self._redraw, init=False)
 
@@ -97,8 +104,9 @@ class GuaranteeScreen(UngScreen[None]):
     def _load(self, offset: int, count: bool) -> None:
         db = self.app.db
         rule = guarantee_rules(db)
-        rows = list_watch(db, rule=rule, offset=offset, limit=PAGE_SIZE)
-        counts = count_watch(db, rule=rule) if count else None
+        staff = self._staff_id if self._mine else None
+        rows = list_watch(db, rule=rule, offset=offset, limit=PAGE_SIZE, staff_id=staff)
+        counts = count_watch(db, rule=rule, staff_id=staff) if count else None
         self.post_message(self.PageLoaded(rows, offset, counts, rule))
 
     @on(PageLoaded)
@@ -168,7 +176,26 @@ class GuaranteeScreen(UngScreen[None]):
     def action_follow_ups(self) -> None:
         from ungtui.tui.screens.way.follow_ups_due import FollowUpsDueScreen
 
-        self.app.push_screen(FollowUpsDueScreen())
+        self.app.push_screen(FollowUpsDueScreen(self._staff_id if self._mine else None))
+
+    def _show_title(self) -> None:
+        whose = " för dina deltagare" if self._mine else ""
+        self.query_one("#watch-title", Static).update(
+            f"Garanti om insats inom viss tid{whose}"
+        )
+
+    def action_show_mine(self, mine: bool) -> None:
+        self._mine = mine
+        self._show_title()
+        self._loaded = 0
+        self._load(0, True)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_mine":
+            # Opened for one caseworker (Min dag): both ways, the other one offered.
+            return self._staff_id is not None and parameters[0] != self._mine
+        return True
 
     def action_back(self) -> None:
         self.dismiss()
