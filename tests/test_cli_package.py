@@ -141,14 +141,17 @@ def _new_signing_key(path) -> None:
     db.close()
 
 
-def test_every_trust_refusal_exits_3(tmp_path):
+def test_every_trust_refusal_exits_3(tmp_path, capsys, monkeypatch):
+    """The first refusal runs as a user runs it (`python -m ungtui`, exit code 3 and one
+    Swedish line plus the command to run); the steps around it go through main() in this
+    process: each `python -m ungtui` cost about 2 s of imports, seven times over."""
+    monkeypatch.setenv("UNGTUI_PASSPHRASE", PASSPHRASE["UNGTUI_PASSPHRASE"])
     source = tmp_path / "karin.db"
     target = tmp_path / "jonas.db"
     first = tmp_path / "forsta.ungsync"
-    assert ungtui("demo", "--db", str(source), "--individuals", "3").returncode == 0
-    done = ungtui("export", "--db", str(source), "--for", "Malmö stad", "--out", str(first),
-                  env=PASSPHRASE)  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert main(["demo", "--db", str(source), "--individuals", "3"]) == 0
+    assert main(["export", "--db", str(source), "--for", "Malmö stad", "--out", str(first)]) == 0
+    capsys.readouterr()
 
     # A wrong fingerprint is no confirmation: refused as a sender not seen before, with
     # the line to run once the right one has been compared.
@@ -161,19 +164,16 @@ def test_every_trust_refusal_exits_3(tmp_path):
     )
     fingerprint = hint.split('--trust "')[1].rstrip('"')
     assert hint == f'Godkänn med: ungtui import --db {target} {first} --trust "{fingerprint}"'
-    done = ungtui("import", "--db", str(target), str(first), "--trust", fingerprint,
-                  env=PASSPHRASE)  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert main(["import", "--db", str(target), str(first), "--trust", fingerprint]) == 0
 
     # The same sender, known here, now signs with another key.
     _new_signing_key(source)
     second = tmp_path / "andra.ungsync"
-    done = ungtui("export", "--db", str(source), "--for", "Malmö stad", "--out", str(second),
-                  "--full", env=PASSPHRASE)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    done = ungtui("import", "--db", str(target), str(second), env=PASSPHRASE)
-    assert done.returncode == 3
-    assert done.stderr == (
+    assert main(["export", "--db", str(source), "--for", "Malmö stad", "--out", str(second),
+                 "--full"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["import", "--db", str(target), str(second)]) == 3
+    assert capsys.readouterr().err == (
         "ungtui: Avsändarens nyckel har bytts sedan förra filen. Filen har inte lästs in. "
         "Kontakta avsändaren innan ni fortsätter.\n"
     )

@@ -8,7 +8,6 @@ from textual import events
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from tests.tui.helpers import row_text, screen_text, settle, type_text
-from ungtui.demo.fill import fill_demo
 from ungtui.services.consent.consents import consent_form_facts
 from ungtui.services.people.individuals import IndividualFilter, list_individuals
 from ungtui.store.database import open_database
@@ -22,11 +21,8 @@ from ungtui.tui.screens.setup import SetupScreen
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    db = open_database(tmp_path / "demo.db")
-    fill_demo(db, individuals=40, seed=3)
-    yield db
-    db.close()
+def demo_db(demo_copy):
+    return demo_copy(40, 3)
 
 
 def table_names(app) -> list[str]:

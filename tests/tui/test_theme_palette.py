@@ -1,4 +1,6 @@
-"""Ctrl+P → Byt färgtema lists a few themes by Swedish names and sets the one chosen."""
+"""Ctrl+P → Byt färgtema lists a few themes by Swedish names and sets the one chosen, on
+every screen: also on one left in another section (a screen coming back to the top is
+not restyled again unless the stylesheet or the app's classes changed, tui.screens.base)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,12 @@ from ungtui.tui.commands import Palette
 async def test_the_themes_have_swedish_names_and_ljust_is_light(db, user):
     app = UngApp(db)
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")  # Möten: its screen is made, then left in the dark theme
+        await settle(pilot)
+        meetings = app.screen
+        dark = meetings.styles.background
+        await pilot.press("f2")
         await settle(pilot)
         await pilot.press("ctrl+p")
         await type_text(pilot, "färgtema")
@@ -36,3 +44,9 @@ async def test_the_themes_have_swedish_names_and_ljust_is_light(db, user):
         await pilot.press("enter")
         await settle(pilot)
         assert app.theme == "textual-light"
+        light = app.screen.styles.background
+        assert light != dark
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.screen is meetings
+        assert meetings.styles.background == light

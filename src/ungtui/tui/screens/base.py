@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 
-from textual import getters
+from textual import events, getters
 from textual._context import active_app
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.worker import Worker, WorkerState
@@ -48,6 +48,9 @@ class UngScreen(ReportsWorkerErrors, Screen[ScreenResultType]):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # What the screen's styles were worked out for when it was last on top; None:
+        # styled as it was mounted, not yet shown.
+        self._styled_for: tuple | None = None
         # The breakpoint classes (-narrow, -short, …) Textual gives a screen on its first
         # resize, given now: set after mounting they made every new screen style all its
         # widgets a second time.
@@ -63,6 +66,29 @@ class UngScreen(ReportsWorkerErrors, Screen[ScreenResultType]):
             *self._get_breakpoint_classes(height, down),
             update=False,
         )
+        # Textual marks a new screen as styled by no stylesheet yet, and the first visit
+        # to each section then read all the CSS again and restyled every screen of every
+        # section. A new screen's widgets are styled as they are mounted, by the
+        # stylesheet as it is now; a later theme change restyles it like any other.
+        self._css_update_count = app._css_update_count
+
+    def _style_inputs(self) -> tuple:
+        """What a screen's styles depend on besides its own classes (a change of those
+        restyles at once): the stylesheet and the app's classes."""
+        app = self.app
+        return (app._css_update_count, app.classes, app.pseudo_classes)
+
+    def _on_screen_suspend(self) -> None:
+        # On top until now: whatever changed meanwhile restyled this screen at once.
+        self._styled_for = self._style_inputs()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles every widget of a screen each time it comes to the top (just
+        # after it was mounted and styled, and on every switch of section): as much work
+        # as mounting it, for the same styles unless the stylesheet or the app's classes
+        # changed while it was not on top. Screen's own handler runs after this one.
+        if self._styled_for is None or self._styled_for == self._style_inputs():
+            event.refresh_styles = False
 
     @property
     def actor_id(self) -> str | None:
