@@ -1,5 +1,6 @@
-"""A demo fills a new database with its indexes made after the rows: afterwards, or after
-an error half-way, the database has every index it had before, exactly as it was."""
+"""A demo fills a new database with its indexes made after the rows, and with a rollback
+journal instead of the write-ahead log: afterwards, or after an error half-way, the
+database has every index it had before, exactly as it was, and the write-ahead log again."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ def _indexes(db) -> list[tuple[str, str]]:
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
             " ORDER BY name"
         ).all()
+
+
+def _journal(db) -> str:
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql("PRAGMA journal_mode").scalar()
 
 
 def _used(db, query: str) -> str:
@@ -42,17 +48,25 @@ def test_a_demo_leaves_every_index_as_it_was(tmp_path):
             " WHERE deleted_at IS NULL"
         ).scalar()
     assert counted == 20
+    assert _journal(db) == "wal"
     db.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db", "demo.db.lock"]
 
 
-def test_an_error_half_way_still_leaves_every_index(tmp_path, monkeypatch):
+def test_an_error_half_way_still_leaves_every_index_and_the_log(tmp_path, monkeypatch):
+    during = []
+
     def broken(*_args, **_kwargs):
+        during.append(_journal(db))
         raise RuntimeError("avbrutet mitt i")
 
     monkeypatch.setattr(demo_fill, "fill_demo_meetings", broken)
     db = open_database(tmp_path / "demo.db")
     before = _indexes(db)
+    assert _journal(db) == "wal"
     with pytest.raises(RuntimeError):
         fill_demo(db, individuals=5, seed=3)
+    assert during == ["delete"]
     assert _indexes(db) == before
+    assert _journal(db) == "wal"
     db.close()
