@@ -50,7 +50,7 @@ def test_a_demo_leaves_every_index_as_it_was(tmp_path):
     assert counted == 20
     assert _journal(db) == "wal"
     db.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db", "demo.db.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db"]  # no journal left beside it
 
 
 def test_an_error_half_way_still_leaves_every_index_and_the_log(tmp_path, monkeypatch):
