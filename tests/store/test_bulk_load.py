@@ -4,6 +4,8 @@ database has every index it had before, exactly as it was, and the write-ahead l
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 import ungtui.demo.fill as demo_fill
@@ -69,4 +71,16 @@ def test_an_error_half_way_still_leaves_every_index_and_the_log(tmp_path, monkey
     assert during == ["delete"]
     assert _indexes(db) == before
     assert _journal(db) == "wal"
+    db.close()
+
+
+def test_a_file_another_connection_has_open_is_filled_with_the_log(tmp_path):
+    # The journal mode cannot change under another connection: the demo keeps the log.
+    db = open_database(tmp_path / "demo.db")
+    other = sqlite3.connect(tmp_path / "demo.db")
+    assert other.execute("SELECT count(*) FROM individual").fetchone() == (0,)
+    fill_demo(db, individuals=5, seed=3)
+    assert _journal(db) == "wal"
+    assert other.execute("SELECT count(*) FROM individual").fetchone() == (5,)
+    other.close()
     db.close()
