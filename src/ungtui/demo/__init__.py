@@ -13,12 +13,15 @@ from typing import Any
 def seeded_id(bits: int) -> str:
     """str(uuid.UUID(int=bits, version=4)), the same text without a UUID object: a demo
     of 100,000 people makes some 1,000,000 ids. The version digit is 4, and the variant
-    digit's two high bits are 10 (8, 9, a or b), as UUID sets them."""
-    h = f"{bits:032x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+    digit's two high bits are 10 (8, 9, a or b), as UUID sets them; set in the number,
+    whose hex by to_bytes is a quarter cheaper than by a format string."""
+    h = (bits & _KEPT | _SET).to_bytes(16, "big").hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
+# The version's four bits and the variant's two high bits, as UUID(version=4) sets them.
+_KEPT = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
 # The demo draws some 50 values per person. random.Random's randint and choice each pass
