@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Static
 
 from ungtui.domain.text import plural
 from ungtui.services.way.follow_ups_due import AHEAD_DAYS, DueRow, count_due, list_due
-from ungtui.tui.screens.base import UngScreen
+from ungtui.tui.screens.way.mine_or_all import MineOrAllScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
@@ -22,7 +22,7 @@ from ungtui.tui.widgets.masking import shown_identity, shown_name
 PAGE_SIZE = 100
 
 
-class FollowUpsDueScreen(UngScreen[None]):
+class FollowUpsDueScreen(MineOrAllScreen):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("enter", "open", "Öppna väg", id="open", priority=True),
@@ -41,12 +41,8 @@ class FollowUpsDueScreen(UngScreen[None]):
         counts: tuple[int, int] | None
 
     def __init__(self, staff_id: str | None = None) -> None:
-        """With a staff id, that caseworker's people: the list Min dag counted."""
-        super().__init__()
-        self._staff_id = staff_id
-        self._mine = staff_id is not None
+        super().__init__(staff_id)
         self._rows: dict[str, DueRow] = {}
-        self._loaded = 0
         self._total = 0
         self._loading = False
 
@@ -85,7 +81,7 @@ class FollowUpsDueScreen(UngScreen[None]):
     @work(thread=True, exclusive=True, group="due", exit_on_error=False)
     def _load(self, offset: int, count: bool) -> None:
         db = self.app.db
-        staff = self._staff_id if self._mine else None
+        staff = self.shown_staff_id
         rows = list_due(db, offset=offset, limit=PAGE_SIZE, staff_id=staff)
         counts = count_due(db, staff_id=staff) if count else None
         self.post_message(self.PageLoaded(rows, offset, counts))
@@ -158,18 +154,6 @@ class FollowUpsDueScreen(UngScreen[None]):
         whose = "för dina deltagare" if self._mine else "i hela registret"
         self.query_one("#due-title", Static).update(f"Uppföljningar att göra {whose}")
 
-    def action_show_mine(self, mine: bool) -> None:
-        self._mine = mine
-        self._show_title()
-        self._loaded = 0
-        self._load(0, True)
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "show_mine":
-            # Opened for one caseworker (Min dag): both ways, the other one offered.
-            return self._staff_id is not None and parameters[0] != self._mine
-        return True
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Header, Static
 from ungtui.domain.guarantee import GuaranteeRules
 from ungtui.domain.text import plural
 from ungtui.services.way.guarantee import WatchRow, count_watch, guarantee_rules, list_watch
-from ungtui.tui.screens.base import UngScreen
+from ungtui.tui.screens.way.mine_or_all import MineOrAllScreen
 from ungtui.tui.widgets.fitted_table import Column, FittedTable, RowDetail
 from ungtui.tui.widgets.footer import KeyFooter
 from ungtui.tui.widgets.masking import shown_identity, shown_name
@@ -24,7 +24,7 @@ from ungtui.tui.widgets.masking import shown_identity, shown_name
 PAGE_SIZE = 100
 
 
-class GuaranteeScreen(UngScreen[None]):
+class GuaranteeScreen(MineOrAllScreen):
     BINDINGS = [
         Binding("escape", "back", "Tillbaka", id="back"),
         Binding("enter", "open", "Öppna väg", id="open", priority=True),
@@ -45,12 +45,8 @@ class GuaranteeScreen(UngScreen[None]):
         rule: GuaranteeRules
 
     def __init__(self, staff_id: str | None = None) -> None:
-        """With a staff id, that caseworker's people: the list Min dag counted."""
-        super().__init__()
-        self._staff_id = staff_id
-        self._mine = staff_id is not None
+        super().__init__(staff_id)
         self._rows: dict[str, WatchRow] = {}
-        self._loaded = 0
         self._total = 0
         self._loading = False
 
@@ -104,7 +100,7 @@ class GuaranteeScreen(UngScreen[None]):
     def _load(self, offset: int, count: bool) -> None:
         db = self.app.db
         rule = guarantee_rules(db)
-        staff = self._staff_id if self._mine else None
+        staff = self.shown_staff_id
         rows = list_watch(db, rule=rule, offset=offset, limit=PAGE_SIZE, staff_id=staff)
         counts = count_watch(db, rule=rule, staff_id=staff) if count else None
         self.post_message(self.PageLoaded(rows, offset, counts, rule))
@@ -176,7 +172,7 @@ class GuaranteeScreen(UngScreen[None]):
     def action_follow_ups(self) -> None:
         from ungtui.tui.screens.way.follow_ups_due import FollowUpsDueScreen
 
-        self.app.push_screen(FollowUpsDueScreen(self._staff_id if self._mine else None))
+        self.app.push_screen(FollowUpsDueScreen(self.shown_staff_id))
 
     def _show_title(self) -> None:
         whose = " för dina deltagare" if self._mine else ""
@@ -184,18 +180,6 @@ class GuaranteeScreen(UngScreen[None]):
             f"Garanti om insats inom viss tid{whose}"
         )
 
-    def action_show_mine(self, mine: bool) -> None:
-        self._mine = mine
-        self._show_title()
-        self._loaded = 0
-        self._load(0, True)
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "show_mine":
-            # Opened for one caseworker (Min dag): both ways, the other one offered.
-            return self._staff_id is not None and parameters[0] != self._mine
-        return True
 
     def action_back(self) -> None:
         self.dismiss()
