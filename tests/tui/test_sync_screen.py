@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select, Static, Tabs
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tabs
 
 from tests.sync_helpers import Install, add_person, edit
 from tests.tui.helpers import row_text, screen_text, settle, type_text
@@ -57,7 +57,34 @@ async def test_export_from_one_install_and_import_on_another(tmp_path):
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")  # in the field, as in Läs in: no Tab to the button
         await settle(pilot)
-        assert "ändringar sparade i" in text_of(app, "#export-result")
+        assert f"ändringar sparade i {usb}/" in text_of(app, "#export-result")
+        # The phrase is not kept where the next keys would change it unseen: cleared, and
+        # the focus on the tab bar, where 2 opens Läs in.
+        assert app.screen.query_one("#export-passphrase", Input).value == ""
+        assert isinstance(app.focused, Tabs)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen.query_one(TabbedContent).active == "tab-import"
+        # F7 in a field of the section: out of the field, to the tab bar.
+        app.screen.query_one("#import-passphrase", Input).focus()
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.focused, Tabs)
+        await pilot.press("1")
+        await settle(pilot)
+        # An emptied path is the usual export folder, named in full; not the folder the
+        # app was started from.
+        app.screen.query_one("#export-out", Input).value = ""
+        app.screen.query_one("#export-passphrase", Input).focus()
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        usual = tmp_path / "dokument-ungtui"
+        assert f"sparade i {usual}/" in text_of(app, "#export-result")
+        [second] = list(usual.iterdir())
+        # Both installs of this test share that folder: the receiver below reads the
+        # first file from the USB stick, by its path.
+        second.unlink()
         # Another receiver chosen: the result of the last export does not stay under the
         # new preview, where it would read as that receiver's file.
         app.screen.query_one("#export-org", Select).focus()
@@ -306,6 +333,8 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
             newer.path.stem,
             older.path.stem,
         ]
+        # The cursor left on the file read in last time moves to the newest one not read.
+        assert files.cursor_row == 0
         # A folder typed into the file field lists that folder instead.
         field = app.screen.query_one("#import-file", Input)
         field.value = ""

@@ -156,6 +156,9 @@ class UngApp(UngAppBase):
                 top.ask_before_closing(then=self.back_to_section_start)
                 return
             self.pop_screen()
+        start_again = getattr(self.screen, "start_again", None)
+        if start_again is not None:
+            start_again()
 
     async def action_quit(self) -> None:
         """Ctrl+Q asks first when a form, in any section, has typed changes; Esc in that

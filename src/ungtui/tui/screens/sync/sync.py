@@ -292,6 +292,12 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         }[tab]
         self.query_one(first).focus()
 
+    def start_again(self) -> None:
+        """F7 on Synk: out of any field to the tab bar, where 1–5 choose a tab. Typed
+        into the passphrase kept after an export, a "2" meant for Läs in changed the
+        phrase of the next file without a word."""
+        self.query_one(TabbedContent).query_one(Tabs).focus()
+
     def action_back(self) -> None:
         # One step at a time, as everywhere: out of a field first (to the tab bar, where
         # 1–5 switch tabs again), then out of the section.
@@ -648,9 +654,11 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         if not isinstance(org, str):
             self._say("#export-result", "Välj vilken organisation filen är till.", error=True)
             return
+        # An emptied path is the usual folder, not the folder the app was started from.
+        out = self.query_one("#export-out", Input).value.strip() or str(export_folder())
         self._export(
             org,
-            self.query_one("#export-out", Input).value.strip(),
+            out,
             self.query_one("#export-passphrase", Input).value,
             self.query_one("#export-full", Checkbox).value,
         )
@@ -673,14 +681,22 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             return
         kind = "Fullständig export" if result.full else "Nya ändringar"
         self._export_result_for = target
+        self.app.call_from_thread(self._exported)
         self.app.call_from_thread(
             self._say,
             "#export-result",
-            f"{kind}: {plural(result.changes, 'ändring', 'ändringar')} sparade i {result.path}.\n"
+            f"{kind}: {plural(result.changes, 'ändring', 'ändringar')} sparade i "
+            f"{Path(result.path).resolve()}.\n"
             "Skicka filen till mottagaren (USB-minne eller e-post); lösenfrasen lämnas "
             "aldrig i samma meddelande.",
         )
         self.app.call_from_thread(self._refresh_preview)
+
+    def _exported(self) -> None:
+        # Done: the phrase is not left in a field where the next keys would change it
+        # unseen, and from the tab bar 2 opens Läs in as the footer says.
+        self.query_one("#export-passphrase", Input).value = ""
+        self.start_again()
 
     def _say(self, target: str, text: str, error: bool = False) -> None:
         widget = self.query_one(target, Static)
@@ -726,7 +742,13 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 info.path.stem,
                 key=str(index),
             )
+        # A newer file not yet read goes before the file the cursor was on: that one was
+        # read last time, and Enter on it only said "redan inläst". Otherwise the cursor
+        # stays (a retry after a wrong passphrase).
         again = next((i for i, info in enumerate(found) if info.path == was_on), None)
+        fresh = next((i for i, info in enumerate(found) if info.state == "ny"), None)
+        if again is None or (fresh is not None and fresh < again):
+            again = fresh
         if again is not None:
             table.move_cursor(row=again, animate=False)
         if found:
