@@ -218,6 +218,36 @@ async def test_the_export_tab_says_full_or_since_when_and_f7_again_leaves_digits
         await settle(pilot)
         assert app.screen.query_one(TabbedContent).active == "tab-conflicts"
         assert app.screen.query_one("#import-file", Input).value == "/media/usb"
+
+        # A consent AF has had data under is withdrawn: the preview says what goes at AF
+        # and what stays, as the withdrawal does it (AF's answers to referrals from here
+        # go with the referral there, and stay here).
+        asa = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
+        consent = add_consent(
+            kommun.db,
+            asa,
+            ConsentInput(
+                organisation_id=af.user.organisation_id,
+                purpose="Samordning",
+                purposes=["samordning"],
+                data_categories=["kontakt"],
+                valid_from="2026-11-01",
+            ),
+            actor_id=kommun.user.staff_id,
+        )
+        import_file(af.db, export_for(kommun, af, tmp_path), passphrase=PASSPHRASE)
+        withdraw_consent(kommun.db, consent, actor_id=kommun.user.staff_id)
+        await pilot.press("1")
+        org.value = kommun.user.organisation_id
+        await settle(pilot)
+        org.value = af.user.organisation_id
+        await settle(pilot)
+        assert (
+            "Tas bort hos Arbetsförmedlingen: 1 person som de har fått uppgifter om härifrån, "
+            "eftersom samtycket har upphört. Det de själva har skrivit om personen finns kvar "
+            "hos dem, utom deras svar på remisser härifrån: de tas bort där med remissen men "
+            "finns kvar här."
+        ) in " ".join(text_of(app, "#export-preview").split())
     kommun.db.close()
     af.db.close()
 

@@ -623,7 +623,8 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                     f"\nTas bort hos {to}: "
                     f"{plural(preview.people_removed, 'person', 'personer')} som de har fått "
                     "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
-                    "skrivit finns kvar hos dem."
+                    "skrivit om personen finns kvar hos dem, utom deras svar på remisser "
+                    "härifrån: de tas bort där med remissen men finns kvar här."
                 )
         if preview.narrower:
             text += (
