@@ -91,6 +91,17 @@ def test_referrals_waiting_for_an_answer_that_are_mine(db, user, world):
         db, karin, user.organisation_id, user.unit_id, ali, "2026-12-09", date(2026, 11, 24)
     )
     step(db, user, received, TransitionInput("receive"), today=TODAY)
+    # To my whole organisation: news for every unit until one takes it. Another one,
+    # already taken, is not.
+    referral_to(
+        db, karin, user.organisation_id, None, ali, "2026-12-10", date(2026, 11, 24),
+        measure="Jobbsökaraktivitet",
+    )
+    taken = referral_to(
+        db, karin, user.organisation_id, None, asa, "2026-11-26", date(2026, 11, 23),
+        measure="Språkpraktik",
+    )
+    step(db, user, taken, TransitionInput("receive"), today=TODAY)
     found = part(my_day(db, user, today=TODAY), "remisser")
     assert texts(found) == [
         (
@@ -109,8 +120,13 @@ def test_referrals_waiting_for_an_answer_that_are_mine(db, user, world):
             "Praktik · från Arbetsförmedlingen, ny · svar senast 2026-12-08",
             False,
         ),
+        (
+            "Öztürk, Ali",
+            "Jobbsökaraktivitet · från Arbetsförmedlingen, ny · svar senast 2026-12-10",
+            False,
+        ),
     ]
-    assert found.total == 3
+    assert found.total == 4
 
 
 def test_my_open_actions_from_meetings(db, user, world):

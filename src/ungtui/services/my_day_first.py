@@ -118,22 +118,35 @@ def referrals(conn: sqlite3.Connection, user: CurrentUser, today: date) -> DayPa
     # the states' check reads each one's events, and a day needs only the first few. A
     # later one addressed to me is a candidate only while its cached state says new (or
     # none is cached yet); _state then checks it as it checks the others.
+    # A referral to my whole organisation is every unit's news until one unit has taken
+    # it (as the inbox shows it); who answers it then is the taking unit's, which this
+    # first read does not work out, so only the new ones are here.
+    whole = (
+        "(r.to_staff_id IS NULL AND r.to_unit_id IS NULL AND r.to_organisation_id = :org"
+        " AND r.from_staff_id IS NOT :me)"
+    )
     candidates = conn.execute(
-        "SELECT r.id, r.reply_by > :sunday FROM referral r"
+        f"SELECT r.id, r.reply_by > :sunday, {whole} FROM referral r"
         " LEFT JOIN referral_state s ON s.referral_id = r.id"
         " WHERE r.deleted_at IS NULL"
         "  AND ((r.reply_by <= :sunday"
         "    AND (r.from_staff_id = :me OR r.to_staff_id = :me"
         "     OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit)))"
         "   OR (COALESCE(s.state, 'sent') = 'sent' AND r.from_staff_id IS NOT :me"
-        "    AND (r.to_staff_id = :me OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit))))"
+        "    AND (r.to_staff_id = :me OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit)"
+        f"     OR {whole})))"
         " ORDER BY r.reply_by, r.id",
-        {"me": user.staff_id, "unit": user.unit_id, "sunday": sunday.isoformat()},
+        {
+            "me": user.staff_id,
+            "unit": user.unit_id,
+            "org": user.organisation_id,
+            "sunday": sunday.isoformat(),
+        },
     )
     found: dict[str, str] = {}
-    for referral_id, later in candidates:
+    for referral_id, later, to_all in candidates:
         state = _state(conn, referral_id)
-        wanted = state == "sent" if later else state in AWAITING_REPLY
+        wanted = state == "sent" if later or to_all else state in AWAITING_REPLY
         if wanted:
             found[referral_id] = state
             if len(found) > LIMIT:
