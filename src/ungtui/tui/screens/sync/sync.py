@@ -296,7 +296,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         """F7 on Synk: out of any field to the tab bar, where 1–5 choose a tab. Typed
         into the passphrase kept after an export, a "2" meant for Läs in changed the
         phrase of the next file without a word."""
-        self.query_one(TabbedContent).query_one(Tabs).focus()
+        tabs = self.query(TabbedContent)
+        if tabs:  # not before the screen is built (the first F7 of a session)
+            tabs.first().query_one(Tabs).focus()
 
     def action_back(self) -> None:
         # One step at a time, as everywhere: out of a field first (to the tab bar, where
