@@ -252,6 +252,8 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         await settle(pilot)
         files = app.screen.query_one("#import-files", DataTable)
         assert app.focused is files
+        # The time a file shows is that of its last change, not of the export.
+        assert str(next(iter(files.columns.values())).label) == "Ändringar t.o.m."
         assert [str(files.get_row_at(i)[5]) for i in range(files.row_count)] == [
             newer.path.stem,
             older.path.stem,
@@ -417,6 +419,8 @@ async def test_a_file_from_an_older_version_lists_and_says_why_in_swedish(tmp_pa
         await settle(pilot)
         files = app.screen.query_one("#import-files", DataTable)
         assert app.focused is files
+        # The time a file shows is that of its last change, not of the export.
+        assert str(next(iter(files.columns.values())).label) == "Ändringar t.o.m."
         assert [str(c) for c in files.get_row_at(0)[1:6]] == [
             "–",
             "–",

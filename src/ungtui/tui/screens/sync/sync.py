@@ -76,7 +76,9 @@ TABS = ("tab-export", "tab-import", "tab-conflicts", "tab-duplicates", "tab-peer
 # under the table shows them for the highlighted file): when, from whom, to whom and
 # whether it is read in are what tell the files apart.
 FILE_COLUMNS = (
-    Column("created", "Skapad", 16),
+    # The sender's clock at its last change in the file (what its header carries), not
+    # the hour it was exported: a full export of an unchanged install has an older one.
+    Column("created", "Ändringar t.o.m.", 16),
     Column("sender", "Från", 24, grow=True, least=14),
     Column("receiver", "Till", 34, grow=True, least=18),
     Column("state", "Läge", 13),
