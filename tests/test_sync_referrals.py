@@ -27,6 +27,40 @@ def step(install: Install, referral_id: str, action: str, **kw) -> str:
     )
 
 
+def consent_for_af(kommun: Install, af: Install, person: str, purpose: str, categories) -> str:
+    """The kommun's consent to AF for `person`: coordination and referral."""
+    return add_consent(
+        kommun.db,
+        person,
+        ConsentInput(
+            organisation_id=af.user.organisation_id,
+            purpose=purpose,
+            purposes=["samordning", "remiss"],
+            data_categories=categories,
+            valid_from="2026-11-01",
+        ),
+        actor_id=kommun.user.staff_id,
+    )
+
+
+def sent_to_af_unit(kommun: Install, af: Install, person: str) -> str:
+    """A referral "Rusta och matcha" from the kommun to AF's unit, sent."""
+    referral_id = create_referral(
+        kommun.db,
+        kommun.user,
+        ReferralDraft(
+            individual_id=person,
+            to_organisation_id=af.user.organisation_id,
+            to_unit_id=af.user.unit_id,
+            kind="provider",
+            measure="Rusta och matcha",
+            purpose="Stöd mot arbete",
+        ),
+    )
+    step(kommun, referral_id, "send")
+    return referral_id
+
+
 @pytest.fixture
 def referred(tmp_path):
     """A kommun install that has sent a referral to AF's install, with consent."""
@@ -41,31 +75,8 @@ def referred(tmp_path):
     )
     send_for(af, kommun)  # the kommun learns of AF, its unit and staff
     person = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
-    consent = add_consent(
-        kommun.db,
-        person,
-        ConsentInput(
-            organisation_id=af.user.organisation_id,
-            purpose="Samordning av insatser",
-            purposes=["samordning", "remiss"],
-            data_categories=["kontakt", "arbete"],
-            valid_from="2026-11-01",
-        ),
-        actor_id=kommun.user.staff_id,
-    )
-    referral_id = create_referral(
-        kommun.db,
-        kommun.user,
-        ReferralDraft(
-            individual_id=person,
-            to_organisation_id=af.user.organisation_id,
-            to_unit_id=af.user.unit_id,
-            kind="provider",
-            measure="Rusta och matcha",
-            purpose="Stöd mot arbete",
-        ),
-    )
-    step(kommun, referral_id, "send")
+    consent = consent_for_af(kommun, af, person, "Samordning av insatser", ["kontakt", "arbete"])
+    referral_id = sent_to_af_unit(kommun, af, person)
     send_for(kommun, af)
     yield kommun, af, referral_id, consent
     kommun.db.close()
@@ -291,31 +302,10 @@ def accepted(tmp_path):
         last_name="Östlund-Åkesson",
         phone="070-111 22 33",
     )
-    consent = add_consent(
-        kommun.db,
-        marta,
-        ConsentInput(
-            organisation_id=af.user.organisation_id,
-            purpose="Planering mot arbete – Märtas ord",
-            purposes=["samordning", "remiss"],
-            data_categories=["kontakt", "utbildning", "arbete"],
-            valid_from="2026-11-01",
-        ),
-        actor_id=kommun.user.staff_id,
+    consent = consent_for_af(
+        kommun, af, marta, "Planering mot arbete – Märtas ord", ["kontakt", "utbildning", "arbete"]
     )
-    referral_id = create_referral(
-        kommun.db,
-        kommun.user,
-        ReferralDraft(
-            individual_id=marta,
-            to_organisation_id=af.user.organisation_id,
-            to_unit_id=af.user.unit_id,
-            kind="provider",
-            measure="Rusta och matcha",
-            purpose="Stöd mot arbete",
-        ),
-    )
-    step(kommun, referral_id, "send")
+    referral_id = sent_to_af_unit(kommun, af, marta)
     kommun.carry(af, tmp_path)
     step(af, referral_id, "receive")
     step(af, referral_id, "accept", note="Välkommen! Inskrivningsmöte 2026-12-08")

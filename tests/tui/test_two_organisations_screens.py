@@ -32,6 +32,21 @@ def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def contact_consent(kommun, af, person: str) -> str:
+    """The kommun's consent to AF for `person`: coordination, contact details only."""
+    return add_consent(
+        kommun.db,
+        person,
+        ConsentInput(
+            organisation_id=af.user.organisation_id,
+            purpose="Samordning",
+            purposes=["samordning"],
+            data_categories=["kontakt"],
+            valid_from="2026-11-01",
+        ),
+        actor_id=kommun.user.staff_id,
+    )
+
 async def test_the_first_run_offers_the_parties_of_the_starting_content(tmp_path):
     db = open_database(tmp_path / "ny.db")
     app = UngApp(db)
@@ -137,18 +152,7 @@ async def import_by_keys(pilot, path: Path) -> None:
 async def test_an_import_fills_the_list_and_a_withdrawal_says_whom_by_name(tmp_path):
     kommun, af = two_installs(tmp_path)
     asa = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
-    consent = add_consent(
-        kommun.db,
-        asa,
-        ConsentInput(
-            organisation_id=af.user.organisation_id,
-            purpose="Samordning",
-            purposes=["samordning"],
-            data_categories=["kontakt"],
-            valid_from="2026-11-01",
-        ),
-        actor_id=kommun.user.staff_id,
-    )
+    consent = contact_consent(kommun, af, asa)
     first = export_for(kommun, af, tmp_path)
     app = UngApp(af.db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -223,18 +227,7 @@ async def test_the_export_tab_says_full_or_since_when_and_f7_again_leaves_digits
         # and what stays, as the withdrawal does it (AF's answers to referrals from here
         # go with the referral there, and stay here).
         asa = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
-        consent = add_consent(
-            kommun.db,
-            asa,
-            ConsentInput(
-                organisation_id=af.user.organisation_id,
-                purpose="Samordning",
-                purposes=["samordning"],
-                data_categories=["kontakt"],
-                valid_from="2026-11-01",
-            ),
-            actor_id=kommun.user.staff_id,
-        )
+        consent = contact_consent(kommun, af, asa)
         import_file(af.db, export_for(kommun, af, tmp_path), passphrase=PASSPHRASE)
         withdraw_consent(kommun.db, consent, actor_id=kommun.user.staff_id)
         await pilot.press("1")
