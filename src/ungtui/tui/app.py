@@ -148,6 +148,7 @@ class UngApp(UngAppBase):
 
     def back_to_section_start(self) -> None:
         """Close everything opened in this section; a form with typed changes asks first."""
+        from ungtui.tui.screens.base import UngScreen
         from ungtui.tui.screens.form_base import FormBehaviour
 
         while len(self.screen_stack) > 1:
@@ -156,9 +157,8 @@ class UngApp(UngAppBase):
                 top.ask_before_closing(then=self.back_to_section_start)
                 return
             self.pop_screen()
-        start_again = getattr(self.screen, "start_again", None)
-        if start_again is not None:
-            start_again()
+        if isinstance(self.screen, UngScreen):
+            self.screen.start_again()
 
     async def action_quit(self) -> None:
         """Ctrl+Q asks first when a form, in any section, has typed changes; Esc in that

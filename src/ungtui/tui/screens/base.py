@@ -90,6 +90,10 @@ class UngScreen(ReportsWorkerErrors, Screen[ScreenResultType]):
         if self._styled_for is None or self._styled_for == self._style_inputs():
             event.refresh_styles = False
 
+    def start_again(self) -> None:
+        """The section's key pressed on its first screen: back to where it starts. Most
+        screens have nothing to do; one with fields that hold the keys says so."""
+
     @property
     def actor_id(self) -> str | None:
         """The staff member the audit log names for what is done on this screen."""
