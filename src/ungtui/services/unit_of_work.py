@@ -67,6 +67,8 @@ class UnitOfWork:
         self._inserted: list[tuple[str, Sequence[dict[str, Any]] | Columns]] = []
         self._shipped: set[tuple[str, str]] = set()
         self._collecting: bool | None = None  # the garbage collector's state before a bulk write
+        # What insert_many created of each person: one audit entry a person, not a record.
+        self._created_in_bulk: dict[str, list[str]] = {}
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self._db.engine, expire_on_commit=False)
@@ -80,6 +82,10 @@ class UnitOfWork:
                 if self._inserted:
                     stamp_new_rows(conn, self._inserted)
                 stamp_local(conn, self._changes, self._removals, shipped=self._shipped)
+                if self._created_in_bulk:
+                    self._audit.setdefault("skapade", []).extend(
+                        (person, ", ".join(what)) for person, what in self._created_in_bulk.items()
+                    )
                 for action, entries in self._audit.items():
                     audit.write(conn, self.actor_id, action, entries)
                 self.session.commit()
@@ -209,7 +215,10 @@ class UnitOfWork:
         bulk_insert(conn, ChangeLog.__table__, log)
         what = audit.RECORD_NAMES.get(table, table)
         people = ids if table == "individual" else full.column("individual_id")
-        self._audit.setdefault("skapade", []).extend((p, what) for p in people if p)
+        created = self._created_in_bulk
+        for person in people:
+            if person:
+                created.setdefault(person, []).append(what)
         self._inserted.append((table, full))
         return list(ids)
 
