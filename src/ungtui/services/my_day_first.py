@@ -134,13 +134,15 @@ def referrals(conn: sqlite3.Connection, user: CurrentUser, today: date) -> DayPa
         " ORDER BY e.step, e.at, e.id LIMIT 1)"
     )
     candidates = conn.execute(
-        f"SELECT r.id, r.reply_by > :sunday, {whole} AND {taker} IS NULL FROM referral r"
+        f"SELECT r.id, r.reply_by > :sunday, CASE WHEN {whole} THEN {taker} IS NULL END"
+        " FROM referral r"
         " LEFT JOIN referral_state s ON s.referral_id = r.id"
         " WHERE r.deleted_at IS NULL"
         "  AND ((r.reply_by <= :sunday"
         "    AND (r.from_staff_id = :me OR r.to_staff_id = :me"
         "     OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit)"
-        f"     OR ({whole} AND {taker} = :unit)))"
+        # CASE: the taker is looked up only for a referral to the whole organisation.
+        f"     OR CASE WHEN {whole} THEN {taker} = :unit END))"
         "   OR (COALESCE(s.state, 'sent') = 'sent' AND r.from_staff_id IS NOT :me"
         "    AND (r.to_staff_id = :me OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit)"
         f"     OR {whole})))"
