@@ -231,8 +231,7 @@ def load_facts(conn: Connection, individual_ids: Iterable[str] | None = None) ->
     ):
         meetings[meeting_id] = (meeting_purpose(purpose or "", kind), [])
     for meeting_id, staff_id, org_id in conn.exec_driver_sql(
-        "SELECT meeting_id, staff_id, organisation_id FROM meetingattendee"
-        " WHERE deleted_at IS NULL"
+        "SELECT meeting_id, staff_id, organisation_id FROM meetingattendee WHERE deleted_at IS NULL"
     ):
         if meeting_id not in meetings:
             continue
@@ -491,13 +490,16 @@ class SharePlan:
         item_id = row_id if table == "agendaitem" else value_of(registers, "item_id")
         if item_id in self.facts.acknowledged:
             return ALL
-        return disclosed_categories(
-            self.facts.terms_of(person),
-            discloser=self.discloser,
-            receiver=self.receiver,
-            purposes=(purpose,),
-            on=self.today,
-        ) or None
+        return (
+            disclosed_categories(
+                self.facts.terms_of(person),
+                discloser=self.discloser,
+                receiver=self.receiver,
+                purposes=(purpose,),
+                on=self.today,
+            )
+            or None
+        )
 
 
 def referral_parties(conn: Connection) -> dict[str, tuple[Holder, Holder]]:
@@ -567,3 +569,85 @@ def receiver_holder(
         if own is not None and own.organisation == key:
             return own
     return holders.organisation_holder(conn, organisation_id, domain)
+
+
+@dataclass(frozen=True)
+class EndedGround:
+    """A sent referral whose ground no longer holds, seen from its sender: why, and how
+    far the receiver is known to have dropped it (sync.withdrawal does so when it reads
+    the first file written after the ground ended)."""
+
+    why: str  # "återkallat", "utgånget", or "ändrat" (no consent covers it any longer)
+    on: date | None  # the day the consent was withdrawn or ran out
+    receiver_syncs: bool  # files have gone to or come from the receiver's organisation
+    sent_at: str | None  # when the first file written since then went to the receiver
+    confirmed: bool  # the receiver has read that file
+
+
+def ended_ground(conn: Connection, referral_id: str, today: date) -> EndedGround | None:
+    """None while the referral's ground holds (or it was never sent, or is within one
+    secrecy domain, or went on a legal ground)."""
+    found = conn.exec_driver_sql(
+        "SELECT individual_id FROM referral WHERE id = ?", (referral_id,)
+    ).first()
+    if found is None:
+        return None
+    facts = load_facts(conn, [found[0]])
+    parties = facts.referrals.get(referral_id)
+    if parties is None or referral_id in facts.on_legal_ground:
+        return None
+    root, purpose, sender, to = parties
+    if same_secrecy(sender, to) or facts.referral_basis(referral_id, today):
+        return None
+    ended = sorted(
+        (
+            t
+            for t in facts.consents.get(root, [])
+            if t.names_parties(sender, to)
+            and purpose in t.purposes
+            and ARBETE in t.categories
+            and t.state(today) in ENDED_CONSENT
+        ),
+        key=lambda t: t.withdrawn_on or t.valid_to or date.min,
+    )
+    why, on, after_seq = "ändrat", None, None
+    if ended:
+        terms = ended[-1]
+        why = terms.state(today)
+        on = terms.withdrawn_on if why == "återkallat" else terms.valid_to
+        if why == "återkallat":
+            # The withdrawal is the consent's last change here: a file written after it
+            # carries it (and the purge that goes with it).
+            row = conn.exec_driver_sql(
+                "SELECT local_seq FROM sync_row WHERE tbl = 'consent' AND row_id = ?",
+                (terms.id,),
+            ).first()
+            after_seq = row[0] if row else None
+    exports = [
+        (at, seq_to)
+        for at, org, seq_to in conn.exec_driver_sql(
+            "SELECT at, organisation_id, seq_to FROM sync_export ORDER BY seq_to, at"
+        )
+        if facts.keys.get(org, org) == to.organisation
+    ]
+    sites = [
+        acked
+        for org, acked in conn.exec_driver_sql("SELECT organisation_id, acked_seq FROM sync_site")
+        if org and facts.keys.get(org, org) == to.organisation
+    ]
+    carrying = next(
+        (
+            (at, seq_to)
+            for at, seq_to in exports
+            if (after_seq is not None and seq_to >= after_seq)
+            or (after_seq is None and on is not None and str(at)[:10] > on.isoformat())
+        ),
+        None,
+    )
+    return EndedGround(
+        why=why,
+        on=on,
+        receiver_syncs=bool(exports or sites),
+        sent_at=str(carrying[0]) if carrying else None,
+        confirmed=carrying is not None and any(acked >= carrying[1] for acked in sites),
+    )

@@ -176,9 +176,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         with TabbedContent(id="tabs"):
             with TabPane("Exportera", id="tab-export"), VerticalScroll():
                 yield Static("Till organisation eller nämnd", classes="field-label")
-                yield PlainSelect(
-                    [], id="export-org", allow_blank=True, prompt="Välj mottagare"
-                )
+                yield PlainSelect([], id="export-org", allow_blank=True, prompt="Välj mottagare")
                 yield Static("", id="export-preview")
                 yield Static("", id="export-people")
                 yield Static("Mapp eller fil att skriva till", classes="field-label")
@@ -613,6 +611,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 "Inom den egna nämnden följer allt med: "
                 f"{plural(preview.people_included, 'person', 'personer')}."
             )
+        elif not preview.consents_in_force:
+            text = (
+                f"Inga gällande samtycken från er till {to}. Följer med: "
+                f"{plural(preview.people_included, 'person', 'personer')}, bara med det som "
+                f"hör till remisser och möten med {to}.\n"
+                f"Följer inte med: {plural(preview.people_left_out, 'person', 'personer')}. "
+                "Att mottagaren har ärendet räcker inte."
+            )
         else:
             text = (
                 f"Följer med: {plural(preview.people_included, 'person', 'personer')}, "
@@ -622,14 +628,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 "utan gällande samtycke "
                 f"till {to}. Att mottagaren har ärendet räcker inte."
             )
-            if preview.people_removed:
-                text += (
-                    f"\nTas bort hos {to}: "
-                    f"{plural(preview.people_removed, 'person', 'personer')} som de har fått "
-                    "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
-                    "skrivit om personen finns kvar hos dem, utom deras svar på remisser "
-                    "härifrån: de tas bort där med remissen men finns kvar här."
-                )
+        if not preview.own and preview.people_removed:
+            text += (
+                f"\nTas bort hos {to}: "
+                f"{plural(preview.people_removed, 'person', 'personer')} som de har fått "
+                "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
+                "skrivit om personen finns kvar hos dem, utom deras svar på remisser "
+                "härifrån: de tas bort där med remissen men finns kvar här."
+            )
         if preview.narrower:
             text += (
                 f"\n{preview.narrower} har skickat filer hit. Remisser och möten med den "
@@ -642,9 +648,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             lines = [person.line(masked=share) for person in preview.people]
             if preview.more_people:
                 lines.append(f"… och {preview.more_people} personer till.")
-            people = "Per person, det som följer med och det som stannar här:\n" + "\n".join(
-                lines
-            )
+            people = "Per person, det som följer med och det som stannar här:\n" + "\n".join(lines)
         self.app.call_from_thread(
             self.query_one("#export-preview", Static).update, plain(text, multiline=True)
         )
@@ -1059,9 +1063,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
     def _set_number(self, org: OrganisationInfo, value: str) -> None:
         try:
-            set_organisation_number(
-                self.app.db, org.id, value, actor_id=self.actor_id
-            )
+            set_organisation_number(self.app.db, org.id, value, actor_id=self.actor_id)
         except ValidationError as error:
             message = next(iter(error.errors.values()))
             self.app.call_from_thread(self.app.notify, message, severity="error")
