@@ -511,6 +511,18 @@ def test_the_kommun_sees_its_referral_go_at_af_and_come_back_with_a_new_consent(
     kommun.carry(af, tmp_path)
     assert count(af, "SELECT count(*) FROM agendaitem") == 0
 
+    # walker29's new consent: contact details only. Märta comes back, the referral does
+    # not (it is work and measures), and the kommun's view says both.
+    consent_for_af(kommun, af, marta, "Kontakt", ["kontakt"])
+    kommun.carry(af, tmp_path)
+    assert [count(af, f"SELECT count(*) FROM {t}") for t in ("individual", "referral")] == [1, 0]
+    assert seen()[0] == f"samtycket återkallat {day} · borttagen hos Arbetsförmedlingen"
+    assert referral_share(kommun.db, referral_id).basis == (
+        "Samtycket från Malmö stad – Arbetsmarknadsenheten till Arbetsförmedlingen omfattar "
+        "inte arbete och insatser, som remissen gäller: remissen följer inte med till "
+        "Arbetsförmedlingen förrän ett samtycke omfattar det. Samtycket omfattar:"
+    )
+
     consent_for_af(kommun, af, marta, "Ny planering", ["kontakt", "arbete"])
     tables = ("referral", "referral_event", "responsibility", "agendaitem")
 

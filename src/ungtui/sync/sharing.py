@@ -231,7 +231,8 @@ def load_facts(conn: Connection, individual_ids: Iterable[str] | None = None) ->
     ):
         meetings[meeting_id] = (meeting_purpose(purpose or "", kind), [])
     for meeting_id, staff_id, org_id in conn.exec_driver_sql(
-        "SELECT meeting_id, staff_id, organisation_id FROM meetingattendee WHERE deleted_at IS NULL"
+        "SELECT meeting_id, staff_id, organisation_id FROM meetingattendee"
+        " WHERE deleted_at IS NULL"
     ):
         if meeting_id not in meetings:
             continue
@@ -490,16 +491,13 @@ class SharePlan:
         item_id = row_id if table == "agendaitem" else value_of(registers, "item_id")
         if item_id in self.facts.acknowledged:
             return ALL
-        return (
-            disclosed_categories(
-                self.facts.terms_of(person),
-                discloser=self.discloser,
-                receiver=self.receiver,
-                purposes=(purpose,),
-                on=self.today,
-            )
-            or None
-        )
+        return disclosed_categories(
+            self.facts.terms_of(person),
+            discloser=self.discloser,
+            receiver=self.receiver,
+            purposes=(purpose,),
+            on=self.today,
+        ) or None
 
 
 def referral_parties(conn: Connection) -> dict[str, tuple[Holder, Holder]]:

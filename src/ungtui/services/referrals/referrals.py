@@ -256,7 +256,9 @@ class Receiver:
 # --- validation ----------------------------------------------------------------------
 
 
-def _parse_day(text: str, default: date, errors: dict[str, str], name: str, today: date) -> date:
+def _parse_day(
+    text: str, default: date, errors: dict[str, str], name: str, today: date
+) -> date:
     if not text.strip():
         return default
     try:
@@ -458,6 +460,14 @@ def referral_share(db: Database, referral_id: str, *, on: date | None = None) ->
             "med ett samtycke som omfattar det, eller med ett undantag och dess rättsliga "
             "grund. Samtycket omfattar:"
         )
+        if sends:
+            # Already sent (a consent withdrawn, then a narrower one given): the referral
+            # itself goes to the receiver again only with a consent that covers it.
+            basis = (
+                f"Samtycket från {holder_label(sender, names)} till {to} omfattar inte "
+                f"{category_label(ARBETE).lower()}, som remissen gäller: remissen följer "
+                f"inte med till {to} förrän ett samtycke omfattar det. Samtycket omfattar:"
+            )
     elif covered:
         basis = (
             f"Samtycke från {holder_label(sender, names)} till {to} för "
@@ -478,7 +488,12 @@ def referral_share(db: Database, referral_id: str, *, on: date | None = None) ->
         goes=[line for line in lines if line.category in covered],
         stays=[c for c in CATEGORIES if c in held and c not in covered],
         sent_on=first.happened_on if first else None,
-        sent_categories=disclosed_at_sending(first.consent_basis) if first else None,
+        # An exception's basis is the ground as typed: it records no categories.
+        sent_categories=(
+            disclosed_at_sending(first.consent_basis)
+            if first and not first.consent_exception
+            else None
+        ),
         sent_with_ground=sent_with_ground,
     )
 
@@ -614,7 +629,9 @@ def _actor_holder(session: Session, actor: CurrentUser) -> Holder:
     return found
 
 
-def _roles(session: Session, referral: Referral, actor: CurrentUser | None) -> tuple[bool, bool]:
+def _roles(
+    session: Session, referral: Referral, actor: CurrentUser | None
+) -> tuple[bool, bool]:
     """(is the actor the sender, is the actor the receiver). A party is the unit the
     referral names, as the lists show it (`_from_us`, `_to_us`): Jobbtorg neither receives
     nor withdraws for Jobbcenter Unga, though both are Malmö stad's labour-market nämnd. A

@@ -507,11 +507,9 @@ def export_file(
                 writer.close()
             record_export(conn, file_id, for_organisation, export.seq_to)
             to = _organisation_name(conn, for_organisation)
-            if (
-                receiver is not None
-                and receiver.domain
-                and len(domains_for_kind(_organisation_kind(conn, for_organisation))) > 1
-            ):
+            if receiver is not None and receiver.domain and len(
+                domains_for_kind(_organisation_kind(conn, for_organisation))
+            ) > 1:
                 to = f"{to} – {domain_label(receiver.domain)}"
             audit.write(
                 conn,
@@ -735,7 +733,8 @@ def _import(db: Database, source: BinaryIO, passphrase: str, trust: str | None) 
     except Exception as error:
         # Checked, yet not taken in (a fault here, not in the file): nothing is kept.
         raise SyncFileError(
-            "Filen kunde inte läsas in på grund av ett fel i programmet. Ingenting har ändrats."
+            "Filen kunde inte läsas in på grund av ett fel i programmet. Ingenting har "
+            "ändrats."
         ) from error
     forget_purged_keys(db, result.summary)
     return result

@@ -176,7 +176,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         with TabbedContent(id="tabs"):
             with TabPane("Exportera", id="tab-export"), VerticalScroll():
                 yield Static("Till organisation eller nämnd", classes="field-label")
-                yield PlainSelect([], id="export-org", allow_blank=True, prompt="Välj mottagare")
+                yield PlainSelect(
+                    [], id="export-org", allow_blank=True, prompt="Välj mottagare"
+                )
                 yield Static("", id="export-preview")
                 yield Static("", id="export-people")
                 yield Static("Mapp eller fil att skriva till", classes="field-label")
@@ -648,7 +650,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             lines = [person.line(masked=share) for person in preview.people]
             if preview.more_people:
                 lines.append(f"… och {preview.more_people} personer till.")
-            people = "Per person, det som följer med och det som stannar här:\n" + "\n".join(lines)
+            people = "Per person, det som följer med och det som stannar här:\n" + "\n".join(
+                lines
+            )
         self.app.call_from_thread(
             self.query_one("#export-preview", Static).update, plain(text, multiline=True)
         )
@@ -1063,7 +1067,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     @work(thread=True, exclusive=True, group="sync-write", exit_on_error=False)
     def _set_number(self, org: OrganisationInfo, value: str) -> None:
         try:
-            set_organisation_number(self.app.db, org.id, value, actor_id=self.actor_id)
+            set_organisation_number(
+                self.app.db, org.id, value, actor_id=self.actor_id
+            )
         except ValidationError as error:
             message = next(iter(error.errors.values()))
             self.app.call_from_thread(self.app.notify, message, severity="error")
