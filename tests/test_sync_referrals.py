@@ -465,7 +465,7 @@ def test_the_kommun_sees_its_referral_go_at_af_and_come_back_with_a_new_consent(
     from ungtui.services.meetings.meetings import MeetingInput, add_staff_attendee, save_meeting
     from ungtui.services.referrals.referrals import referral_share
 
-    kommun, af, marta, referral_id, _consent, _taken = accepted
+    kommun, af, marta, referral_id, withdrawn, _taken = accepted
     day = today().isoformat()
     with kommun.db.engine.connect() as conn:  # the file's own (wall clock) day
         (at,) = conn.exec_driver_sql("SELECT max(at) FROM sync_export").one()
@@ -542,3 +542,9 @@ def test_the_kommun_sees_its_referral_go_at_af_and_come_back_with_a_new_consent(
     assert seen() == ("", "", ["start"])  # its ground holds again: AF may start it
     kommun.carry(af, tmp_path, full=True)
     assert held() == after_delta
+    # Nor does a full file bring back the withdrawn consent, with its free text: it went
+    # from AF with Märta, and what came back since is the two new ones.
+    with af.db.engine.connect() as conn:
+        purposes = sorted(p for (p,) in conn.exec_driver_sql("SELECT purpose FROM consent"))
+    assert purposes == ["Kontakt", "Ny planering"]
+    assert count(af, f"SELECT count(*) FROM consent WHERE id = '{withdrawn}'") == 0

@@ -118,7 +118,9 @@ async def test_the_sender_answers_for_a_receiver_only_by_saying_so(tmp_path):
         withdraw_consent(world.db, consent, actor_id=world.kommun.staff_id)
         app.screen.load()  # as on return to the screen
         await settle(pilot)
-        assert "Mottagen · samtycket återkallat 2026-11-24" in text_of(app, "#referral-state")
+        state = text_of(app, "#referral-state").splitlines()
+        assert state[0].startswith("Läge: Mottagen ")
+        assert state[1].strip() == "samtycket återkallat 2026-11-24"
         share = text_of(app, "#referral-share").splitlines()
         assert share[:2] == [
             "Lämnades ut 2026-11-24: Identitet, Arbete och insatser.",

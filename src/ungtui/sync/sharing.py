@@ -285,6 +285,9 @@ class SharePlan:
     widened: dict[str, frozenset[str]] = field(default_factory=dict)
     # People the receiver holds from earlier files (set by compare_sent).
     sent_before: frozenset[str] = frozenset()
+    # consent id -> (person, recorded, last changed), read when an ended consent is met.
+    _consent_times: dict[str, tuple[str, str, str]] | None = None
+    _conn: Connection | None = None  # the export's own, for that lazy read
 
     @classmethod
     def load(
@@ -292,6 +295,7 @@ class SharePlan:
     ) -> SharePlan:
         facts = load_facts(conn)
         plan = cls(discloser, receiver, today, facts)
+        plan._conn = conn
         by_root: dict[str, frozenset[str]] = {}
         roots: dict[str, list[str]] = defaultdict(list)
         for (pid,) in conn.exec_driver_sql("SELECT id FROM individual"):
@@ -438,11 +442,16 @@ class SharePlan:
         """Of a record about a person, the fields that may go: `chosen` (what changed, or
         everything for a new receiver) narrowed to what is covered, plus the fields of
         newly covered categories. None: the record does not go at all."""
-        if table == "consent" and person not in self.sent_before and self._ended(row_id):
+        if (
+            table == "consent"
+            and self._ended(row_id)
+            and (person not in self.sent_before or self._lost_there(row_id, person))
+        ):
             # A receiver that holds nothing about the person (a first file, or one after
             # a withdrawal took the person away there) gets what a first file gives: the
             # consents that let it have the person, not ended ones. A withdrawn consent
-            # deleted there stays deleted. One that holds the person gets the change.
+            # deleted there stays deleted, also when a later consent brings the person
+            # back. One that holds the person and the consent gets the change.
             return None
         allowed = self._allowed_for(table, row_id, person, registers)
         if allowed is None:
@@ -461,6 +470,49 @@ class SharePlan:
                 reg = registers[column]
                 result[column] = {"v": reg["v"], "vv": reg["vv"]}
         return result
+
+    def _lost_there(self, consent_id: str, person: str) -> bool:
+        """Did the ended consent go from the receiver with the person? So when nothing
+        else let the person go there at the moment it ended: no other consent to the
+        receiver recorded before and in force then (the file after took the person away,
+        sync.withdrawal). A referral on a legal ground or an item discussed anyway could
+        have kept the person there, so with one of those it is not known, and the consent
+        goes as before (walker29: a full file after a new consent brought back the
+        withdrawn one, with its free text)."""
+        facts = self.facts
+        root = facts.canon.get(person, person)
+        if any(
+            self._party(*facts.referrals[r][2:])
+            for r in facts.person_referrals.get(root, ())
+            if r in facts.on_legal_ground
+        ) or any(
+            pid == root and self._party(*facts.meetings.get(m, ("", []))[1])
+            for pid, m in facts.acknowledged.values()
+        ):
+            return False
+        if self._consent_times is None:
+            self._consent_times = {}
+            assert self._conn is not None
+            for cid, pid, created, updated in self._conn.exec_driver_sql(
+                "SELECT id, individual_id, created_at, updated_at FROM consent"
+            ):
+                self._consent_times[cid] = (pid, str(created or ""), str(updated or ""))
+        ended = facts.consent_by_id[consent_id]
+        _pid, _created, changed = self._consent_times.get(consent_id, ("", "", ""))
+        if ended.withdrawn_on is not None and ended.withdrawn_on <= self.today:
+            end_moment, end_day = changed, ended.withdrawn_on
+        elif ended.valid_to is not None:
+            end_day = date.fromordinal(ended.valid_to.toordinal() + 1)
+            end_moment = end_day.isoformat()
+        else:
+            return False
+        for other in facts.terms_of(root):
+            if other.id == consent_id or not other.names_parties(self.discloser, self.receiver):
+                continue
+            recorded = self._consent_times.get(other.id, ("", "", ""))[1]
+            if recorded and recorded < end_moment and other.state(end_day) == "gäller":
+                return False  # it held the person there when this one ended
+        return True
 
     def _ended(self, consent_id: str) -> bool:
         terms = self.facts.consent_by_id.get(consent_id)

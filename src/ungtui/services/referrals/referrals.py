@@ -516,7 +516,9 @@ def disclosed_at_sending(basis: str) -> tuple[str, ...] | None:
         return None
     by_label = {category_label(c): c for c in CATEGORIES}
     named = basis[at + len(DISCLOSED_PREFIX) :].rstrip(".").split(", ")
-    return tuple(by_label[n] for n in named if n in by_label)
+    if not all(n in by_label for n in named):
+        return None  # a label renamed since: better unsaid than said short
+    return tuple(by_label[n] for n in named)
 
 
 def transition_referral(

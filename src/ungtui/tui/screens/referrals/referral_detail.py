@@ -145,12 +145,13 @@ class ReferralDetailScreen(UngScreen[None]):
         state.update(
             plain(
                 bold("Läge:"),
-                f" {detail.state_label}"
-                + (f" · {detail.ground_ended}" if detail.ground_ended else "")
-                + "   ",
+                f" {detail.state_label}   ",
                 bold("Svara senast:"),
                 f" {r.reply_by.isoformat()}",
                 marker,
+                # Its own line: the state the receiver's side is in, as far as known.
+                (f"\n      {detail.ground_ended}", WARNING_STYLE) if detail.ground_ended else None,
+                multiline=True,
             )
         )
         content = [
