@@ -49,7 +49,7 @@ from ungtui.domain.disclosure import (
     same_secrecy,
 )
 from ungtui.domain.purposes import STANDING, consent_purposes, meeting_purpose, referral_purpose
-from ungtui.sync import holders
+from ungtui.sync import holders, state
 from ungtui.sync import organisations as orgs
 from ungtui.sync.register import smallest_of_groups
 
@@ -285,9 +285,11 @@ class SharePlan:
     widened: dict[str, frozenset[str]] = field(default_factory=dict)
     # People the receiver holds from earlier files (set by compare_sent).
     sent_before: frozenset[str] = frozenset()
-    # consent id -> (person, recorded, last changed), read when an ended consent is met.
-    _consent_times: dict[str, tuple[str, str, str]] | None = None
-    _conn: Connection | None = None  # the export's own, for that lazy read
+    # Read when an ended consent is met: the files written to the receiver, (seq_to,
+    # day), and the last seq it confirmed; on the export's own connection.
+    _conn: Connection | None = None
+    _exports: list[tuple[int, date]] | None = None
+    _acked: int = -1
 
     @classmethod
     def load(
@@ -472,13 +474,16 @@ class SharePlan:
         return result
 
     def _lost_there(self, consent_id: str, person: str) -> bool:
-        """Did the ended consent go from the receiver with the person? So when nothing
-        else let the person go there at the moment it ended: no other consent to the
-        receiver recorded before and in force then (the file after took the person away,
-        sync.withdrawal). A referral on a legal ground or an item discussed anyway could
-        have kept the person there, so with one of those it is not known, and the consent
-        goes as before (walker29: a full file after a new consent brought back the
-        withdrawn one, with its free text)."""
+        """Did the ended consent go from the receiver with the person? So when the first
+        file to the receiver written after it ended found nothing else letting the person
+        go there (no other consent to it recorded and in force then): that file took the
+        person away there (sync.withdrawal), this consent with it, and the receiver has
+        confirmed reading it. A referral on a legal ground or an item discussed anyway
+        could have kept the person there, so with one of those it is not known. When not
+        known, the consent goes as before: a copy the receiver still holds must learn
+        that it ended (walker29: a full file after a new consent brought back the
+        withdrawn one, with its free text, to a receiver that had dropped it).
+        Order is by this install's change numbers (seq), which files record too."""
         facts = self.facts
         root = facts.canon.get(person, person)
         if any(
@@ -490,29 +495,65 @@ class SharePlan:
             for pid, m in facts.acknowledged.values()
         ):
             return False
-        if self._consent_times is None:
-            self._consent_times = {}
-            assert self._conn is not None
-            for cid, pid, created, updated in self._conn.exec_driver_sql(
-                "SELECT id, individual_id, created_at, updated_at FROM consent"
-            ):
-                self._consent_times[cid] = (pid, str(created or ""), str(updated or ""))
+        if self._exports is None:
+            self._read_exports()
+        assert self._exports is not None
         ended = facts.consent_by_id[consent_id]
-        _pid, _created, changed = self._consent_times.get(consent_id, ("", "", ""))
         if ended.withdrawn_on is not None and ended.withdrawn_on <= self.today:
-            end_moment, end_day = changed, ended.withdrawn_on
+            # The withdrawal is its last change: the first file holding that change.
+            _first, last = self._seqs(consent_id)
+            after = [(seq, day) for seq, day in self._exports if seq >= last]
         elif ended.valid_to is not None:
-            end_day = date.fromordinal(ended.valid_to.toordinal() + 1)
-            end_moment = end_day.isoformat()
+            after = [(seq, day) for seq, day in self._exports if day > ended.valid_to]
         else:
             return False
+        if not after:
+            return False
+        seq, day = min(after)
+        if self._acked < seq:
+            return False  # that file may not have been read there
         for other in facts.terms_of(root):
             if other.id == consent_id or not other.names_parties(self.discloser, self.receiver):
                 continue
-            recorded = self._consent_times.get(other.id, ("", "", ""))[1]
-            if recorded and recorded < end_moment and other.state(end_day) == "gäller":
-                return False  # it held the person there when this one ended
+            if self._seqs(other.id)[0] <= seq and other.state(day) == "gäller":
+                return False  # it kept the person there through that file
         return True
+
+    def _seqs(self, consent_id: str) -> tuple[int, int]:
+        """(the change number that recorded the consent here, that of its last change)."""
+        assert self._conn is not None
+        row = self._conn.exec_driver_sql(
+            "SELECT fields, local_seq FROM sync_row WHERE tbl = 'consent' AND row_id = ?",
+            (consent_id,),
+        ).first()
+        if row is None:
+            return 0, 0
+        numbers = [reg.get("s", row[1]) for reg in state.registers_json(row[0]).values()]
+        return min(numbers, default=row[1]), row[1]
+
+    def _read_exports(self) -> None:
+        """The files written to the receiver (seq_to, day) and how far it confirmed them."""
+        assert self._conn is not None
+        conn = self._conn
+        key = self.receiver.organisation
+        keys = self.facts.keys
+        self._exports = [
+            (seq_to, date.fromisoformat(str(at)[:10]))
+            for at, org, seq_to in conn.exec_driver_sql(
+                "SELECT at, organisation_id, seq_to FROM sync_export"
+            )
+            if keys.get(org, org) == key
+        ]
+        self._acked = max(
+            (
+                acked
+                for org, acked in conn.exec_driver_sql(
+                    "SELECT organisation_id, acked_seq FROM sync_site"
+                )
+                if org and keys.get(org, org) == key
+            ),
+            default=-1,
+        )
 
     def _ended(self, consent_id: str) -> bool:
         terms = self.facts.consent_by_id.get(consent_id)
