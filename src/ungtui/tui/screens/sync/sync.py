@@ -613,6 +613,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 "Inom den egna nämnden följer allt med: "
                 f"{plural(preview.people_included, 'person', 'personer')}."
             )
+        elif not preview.consents_in_force:
+            text = (
+                f"Inga gällande samtycken från er till {to}. Följer med: "
+                f"{plural(preview.people_included, 'person', 'personer')}, bara med det som "
+                f"hör till remisser och möten med {to}.\n"
+                f"Följer inte med: {plural(preview.people_left_out, 'person', 'personer')}. "
+                "Att mottagaren har ärendet räcker inte."
+            )
         else:
             text = (
                 f"Följer med: {plural(preview.people_included, 'person', 'personer')}, "
@@ -622,14 +630,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 "utan gällande samtycke "
                 f"till {to}. Att mottagaren har ärendet räcker inte."
             )
-            if preview.people_removed:
-                text += (
-                    f"\nTas bort hos {to}: "
-                    f"{plural(preview.people_removed, 'person', 'personer')} som de har fått "
-                    "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
-                    "skrivit om personen finns kvar hos dem, utom deras svar på remisser "
-                    "härifrån: de tas bort där med remissen men finns kvar här."
-                )
+        if not preview.own and preview.people_removed:
+            text += (
+                f"\nTas bort hos {to}: "
+                f"{plural(preview.people_removed, 'person', 'personer')} som de har fått "
+                "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
+                "skrivit om personen finns kvar hos dem, utom deras svar på remisser "
+                "härifrån: de tas bort där med remissen men finns kvar här."
+            )
         if preview.narrower:
             text += (
                 f"\n{preview.narrower} har skickat filer hit. Remisser och möten med den "
