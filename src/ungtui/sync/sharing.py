@@ -528,8 +528,9 @@ class SharePlan:
         ).first()
         if row is None:
             return 0, 0
-        numbers = [reg.get("s", row[1]) for reg in state.registers_json(row[0]).values()]
-        return min(numbers, default=row[1]), row[1]
+        last: int = row[1]
+        numbers: list[int] = [reg.get("s", last) for reg in state.registers_json(row[0]).values()]
+        return min(numbers, default=last), last
 
     def _read_exports(self) -> None:
         """The files written to the receiver (seq_to, day) and how far it confirmed them."""
