@@ -155,7 +155,9 @@ async def test_a_meeting_says_what_may_be_taken_up(tmp_path):
         await settle(pilot)
         # Åsa's consent to AF is for referrals, not for the joint planning of this group.
         warning = text_of(app, "#item-warning")
-        assert warning.startswith("⚠ Samtycke saknas för Arbetsförmedlingen.")
+        assert warning.startswith(
+            "⚠ Inget samtycke att lämna uppgifter om personen till Arbetsförmedlingen."
+        )
         footer_keys = {key for key, b in app.screen.active_bindings.items() if b.enabled}
         assert "enter" not in footer_keys  # no notes to write here
     world.db.close()

@@ -50,7 +50,7 @@ async def test_todays_meeting_masks_and_locks_the_person_without_consent(demo_db
             await pilot.press("down")
         await settle(pilot)
         warning = str(app.screen.query_one("#item-warning", Static).render())
-        assert "Samtycke saknas för Arbetsförmedlingen" in warning
+        assert "Inget samtycke att lämna uppgifter om personen till Arbetsförmedlingen" in warning
         assert app.screen.query_one(NoteArea).read_only
         await pilot.press("enter")  # cannot write notes here
         assert app.screen.focused is app.screen.query_one("#agenda")

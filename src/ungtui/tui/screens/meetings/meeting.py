@@ -289,16 +289,17 @@ class MeetingScreen(UngScreen[None]):
             if item.locked:
                 warning.update(
                     plain(
-                        f"⚠ Samtycke saknas för {names}. Personen visas med initialer och "
-                        "födelseår. Diskutera inte personen när de är med, eller tryck k och "
-                        "skriv skälet till att ni ändå gör det."
+                        f"⚠ Inget samtycke att lämna uppgifter om personen till {names}. "
+                        "Personen visas med initialer och födelseår. Diskutera inte personen "
+                        "när de är med, eller tryck k och skriv skälet till att ni ändå gör det."
                     )
                 )
             else:
                 when = f" {item.ack_at:%Y-%m-%d %H:%M}" if item.ack_at else ""
                 warning.update(
                     plain(
-                        f"⚠ Samtycke saknas för {names}. Diskuteras ändå, kvitterat av "
+                        f"⚠ Inget samtycke att lämna uppgifter om personen till {names}. "
+                        "Diskuteras ändå, kvitterat av "
                         f"{item.ack_by}{when}: {item.ack_reason}"
                     )
                 )
@@ -519,7 +520,8 @@ class MeetingScreen(UngScreen[None]):
             return None
         if item.locked:
             self.notify(
-                f"Samtycke saknas för {', '.join(item.missing)}. Kvittera med k först.",
+                f"Inget samtycke att lämna uppgifter till {', '.join(item.missing)}. "
+                "Kvittera med k först.",
                 severity="warning",
             )
             return None
@@ -640,7 +642,8 @@ class MeetingScreen(UngScreen[None]):
                 "Diskutera personen utan samtycke?",
                 "Skäl",
                 explanation=(
-                    f"Samtycke saknas för {', '.join(item.missing)}. JO har kritiserat att "
+                    f"Inget samtycke att lämna uppgifter till {', '.join(item.missing)}. "
+                    "JO har kritiserat att "
                     "sekretessbelagda uppgifter lämnas i samverkansmöten utan dokumenterat "
                     "samtycke (JO 3507-2017). Ditt namn, tiden och skälet sparas och står i "
                     "protokollet."
