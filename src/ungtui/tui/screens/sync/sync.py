@@ -182,9 +182,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 yield Static("", id="export-preview")
                 yield Static("", id="export-people")
                 yield Static("Mapp eller fil att skriva till", classes="field-label")
-                # A path is edited, not replaced: focus does not select it all, so one
-                # stray key does not empty it (walker29).
-                yield Input(str(export_folder()), id="export-out", select_on_focus=False)
+                yield Input(str(export_folder()), id="export-out")
                 yield Checkbox("Fullständig export (allt, inte bara det nya)", id="export-full")
                 yield Static("Teamets lösenfras", classes="field-label")
                 yield Input(password=True, id="export-passphrase")
@@ -208,11 +206,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                     "Enter väljer filen i listan. Eller skriv en fil eller en annan mapp:",
                     classes="field-label",
                 )
-                yield Input(
-                    placeholder="sökväg till fil eller mapp",
-                    id="import-file",
-                    select_on_focus=False,
-                )
+                yield Input(placeholder="sökväg till fil eller mapp", id="import-file")
                 yield Static("Teamets lösenfras", classes="field-label")
                 yield Input(password=True, id="import-passphrase")
                 yield Button("Läs in", id="import-go", variant="primary")
@@ -819,8 +813,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             field = self.query_one("#import-file", Input)
             field.value = event.character
             field.cursor_position = 1
+            field.select_on_focus = False  # the path goes on after the character
             field.focus()
             event.stop()
+
+    @on(Input.Blurred, "#import-file")
+    def _select_path_on_focus(self, event: Input.Blurred) -> None:
+        # Coming back to the field, a new path replaces the old one.
+        event.input.select_on_focus = True
 
     def _import_path(self, typed: str) -> Path:
         if self._chosen is not None and typed == self._chosen[0].strip():
