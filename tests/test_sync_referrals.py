@@ -449,3 +449,102 @@ def test_a_new_consent_after_a_withdrawal_gives_af_what_a_fresh_export_would(
     assert old_consent not in held(af)["consents"]
     if steps:
         assert get_referral(af.db, referral_id).state == "accepted"
+
+
+def test_the_kommun_sees_its_referral_go_at_af_and_come_back_with_a_new_consent(
+    accepted, tmp_path
+):
+    """walker29 #1, #3, #7: after the withdrawal the kommun's view says what became of its
+    referral at AF, as far as the files tell; what went at sending stays said; a new
+    consent covering the referral brings back to AF the referral with its steps, the
+    responsible caseworker and the agenda item, by a delta and by a full file alike."""
+    from datetime import datetime
+
+    from ungtui.services.clock import local_time, today
+    from ungtui.services.meetings.meeting_agenda import add_person_item
+    from ungtui.services.meetings.meetings import MeetingInput, add_staff_attendee, save_meeting
+    from ungtui.services.referrals.referrals import referral_share
+
+    kommun, af, marta, referral_id, withdrawn, _taken = accepted
+    day = today().isoformat()
+    with kommun.db.engine.connect() as conn:  # the file's own (wall clock) day
+        (at,) = conn.exec_driver_sql("SELECT max(at) FROM sync_export").one()
+    sent = f"{local_time(datetime.fromisoformat(at)):%Y-%m-%d}"
+
+    def seen() -> tuple[str, str, list[str]]:
+        detail = get_referral(kommun.db, referral_id, actor=kommun.user)
+        return detail.ground_ended, detail.ground_ended_text, detail.for_receiver
+
+    # The file that takes it away has gone; AF has not said it read it.
+    assert seen() == (
+        f"samtycket återkallat {day} · borttagningen skickad till Arbetsförmedlingen {sent}",
+        f"Samtycket återkallades {day}: filen som tar bort remissen hos Arbetsförmedlingen "
+        f"skickades {sent}; de har inte bekräftat den än. Hela remissen, med deras svar, "
+        "finns kvar här.",
+        [],
+    )
+    af.carry(kommun, tmp_path)  # AF's next file confirms the kommun's
+    assert seen() == (
+        f"samtycket återkallat {day} · borttagen hos Arbetsförmedlingen",
+        f"Samtycket återkallades {day}: Arbetsförmedlingen har tagit bort remissen med alla "
+        "steg, också sina egna (de har bekräftat filen som sa det). Hela remissen, med "
+        "deras svar, finns kvar här. Inga fler steg från Arbetsförmedlingen kommer hit.",
+        [],
+    )
+    # What went at sending is what the send step recorded, not today's nothing.
+    share = referral_share(kommun.db, referral_id)
+    assert (share.sent_categories, share.goes) == (
+        ("identitet", "kontakt", "utbildning", "arbete"),
+        [],
+    )
+    assert share.basis.startswith("Inget samtycke från ")
+
+    # A meeting with AF present and Märta on the agenda, made while no consent holds.
+    actor = kommun.user.staff_id
+    meeting_id = save_meeting(
+        kommun.db,
+        MeetingInput(kind="samverkansgrupp", title="Samverkansgrupp unga", when="idag 10"),
+        actor_id=actor,
+    )
+    add_staff_attendee(kommun.db, meeting_id, af.user.staff_id, actor_id=actor)
+    item = add_person_item(kommun.db, meeting_id, marta, actor_id=actor)
+    kommun.carry(af, tmp_path)
+    assert count(af, "SELECT count(*) FROM agendaitem") == 0
+
+    # walker29's new consent: contact details only. Märta comes back, the referral does
+    # not (it is work and measures), and the kommun's view says both.
+    consent_for_af(kommun, af, marta, "Kontakt", ["kontakt"])
+    kommun.carry(af, tmp_path)
+    assert [count(af, f"SELECT count(*) FROM {t}") for t in ("individual", "referral")] == [1, 0]
+    assert seen()[0] == f"samtycket återkallat {day} · borttagen hos Arbetsförmedlingen"
+    assert referral_share(kommun.db, referral_id).basis == (
+        "Samtycket från Malmö stad – Arbetsmarknadsenheten till Arbetsförmedlingen omfattar "
+        "inte arbete och insatser, som remissen gäller: remissen följer inte med till "
+        "Arbetsförmedlingen förrän ett samtycke omfattar det. Samtycket omfattar:"
+    )
+
+    consent_for_af(kommun, af, marta, "Ny planering", ["kontakt", "arbete"])
+    tables = ("referral", "referral_event", "responsibility", "agendaitem")
+
+    def held() -> dict[str, list[str]]:
+        with af.db.engine.connect() as conn:
+            return {
+                t: sorted(r for (r,) in conn.exec_driver_sql(f"SELECT id FROM {t}"))
+                for t in tables
+            }
+
+    kommun.carry(af, tmp_path)
+    after_delta = held()
+    assert after_delta["referral"] == [referral_id]
+    assert after_delta["agendaitem"] == [item]
+    assert (len(after_delta["referral_event"]), len(after_delta["responsibility"])) == (3, 1)
+    assert get_referral(af.db, referral_id).state == "accepted"
+    assert seen() == ("", "", ["start"])  # its ground holds again: AF may start it
+    kommun.carry(af, tmp_path, full=True)
+    assert held() == after_delta
+    # Nor does a full file bring back the withdrawn consent, with its free text: it went
+    # from AF with Märta, and what came back since is the two new ones.
+    with af.db.engine.connect() as conn:
+        purposes = sorted(p for (p,) in conn.exec_driver_sql("SELECT purpose FROM consent"))
+    assert purposes == ["Kontakt", "Ny planering"]
+    assert count(af, f"SELECT count(*) FROM consent WHERE id = '{withdrawn}'") == 0

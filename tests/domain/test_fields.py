@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ungtui.domain.fields import (
+    _UNSAFE_OR_BREAK,
     NAME_MAX,
     escape_for_terminal,
     field_problem,
@@ -38,6 +39,17 @@ def test_control_characters_are_refused_everywhere():
     ):
         assert text_problem(bad) == STEERING, repr(bad)
         assert text_problem(bad, multiline=True) == STEERING, repr(bad)
+
+
+def test_every_printable_character_may_be_stored():
+    """text_problem lets printable text through without its pattern: that is only right
+    while the pattern (the one-line one, which refuses the most) refuses no printable
+    character."""
+    printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable())
+    assert len(printable) > 100_000
+    assert _UNSAFE_OR_BREAK.search(printable) is None
+    assert _UNSAFE_OR_BREAK.search("\x1b" + printable)
+    assert text_problem("Åsa\x1b", max_length=10) == STEERING
 
 
 def test_newline_and_tab_only_in_free_text():

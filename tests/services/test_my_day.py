@@ -91,8 +91,8 @@ def test_referrals_waiting_for_an_answer_that_are_mine(db, user, world):
         db, karin, user.organisation_id, user.unit_id, ali, "2026-12-09", date(2026, 11, 24)
     )
     step(db, user, received, TransitionInput("receive"), today=TODAY)
-    # To my whole organisation: news for every unit until one takes it. Another one,
-    # already taken, is not.
+    # To my whole organisation: news for every unit until one takes it. One taken by my
+    # unit is then ours to answer, like one sent to us; one taken by another unit is not.
     referral_to(
         db, karin, user.organisation_id, None, ali, "2026-12-10", date(2026, 11, 24),
         measure="Jobbsökaraktivitet",
@@ -102,6 +102,14 @@ def test_referrals_waiting_for_an_answer_that_are_mine(db, user, world):
         measure="Språkpraktik",
     )
     step(db, user, taken, TransitionInput("receive"), today=TODAY)
+    kaa = register_user(
+        db, name="Jonas Ek", unit_name="KAA-enheten", organisation_id=user.organisation_id
+    )
+    theirs = referral_to(
+        db, karin, user.organisation_id, None, ali, "2026-11-25", date(2026, 11, 23),
+        measure="Körkortsstöd",
+    )
+    step(db, kaa, theirs, TransitionInput("receive"), today=TODAY)
     found = part(my_day(db, user, today=TODAY), "remisser")
     assert texts(found) == [
         (
@@ -109,6 +117,11 @@ def test_referrals_waiting_for_an_answer_that_are_mine(db, user, world):
             "Arbetsträning · väntar på svar från Arbetsförmedlingen · "
             "försenad sedan 2026-11-23",
             True,
+        ),
+        (
+            "Öberg, Åsa",
+            "Språkpraktik · från Arbetsförmedlingen, ditt svar · svar senast 2026-11-26",
+            False,
         ),
         (
             "Öztürk, Ali",
@@ -126,7 +139,7 @@ def test_referrals_waiting_for_an_answer_that_are_mine(db, user, world):
             False,
         ),
     ]
-    assert found.total == 4
+    assert found.total == 5
 
 
 def test_my_open_actions_from_meetings(db, user, world):

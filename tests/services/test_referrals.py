@@ -22,6 +22,7 @@ from ungtui.services.referrals.referrals import (
     create_referral,
     get_referral,
     list_referrals,
+    referral_share,
     reply_working_days,
     set_reply_working_days,
     transition_referral,
@@ -174,8 +175,11 @@ def test_sending_with_a_valid_consent_records_it(db, user, person, af):
     assert event.label == "Skickad"
     assert event.consent_basis == (
         f"Samtycke från {JOBBCENTER} till Arbetsförmedlingen för remiss eller anvisning till "
-        "insats gäller till 2027-06-30."
+        "insats gäller till 2027-06-30. Lämnas ut med remissen: Identitet, Arbete och "
+        "insatser."
     )
+    # What went is kept as the step recorded it (walker29 #7), whatever the consent is later.
+    assert referral_share(db, referral_id).sent_categories == ("identitet", "arbete")
     assert event.consent_exception is False
     assert event.note == "Ringt Karin först"
     assert event.actor == "Sofia Berg (Malmö stad)"

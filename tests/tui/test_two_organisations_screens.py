@@ -103,6 +103,36 @@ async def test_the_sender_answers_for_a_receiver_only_by_saying_so(tmp_path):
         last = [str(cell) for cell in history.get_row_at(history.row_count - 1)]
         assert last[1] == "Mottagen"
         assert last[3].startswith("Registrerat av avsändaren åt mottagaren")
+        assert text_of(app, "#referral-share").splitlines()[0] == (
+            "Lämnades ut 2026-11-24: Identitet, Arbete och insatser."
+        )
+
+        # Åsa withdraws her consent for AF (walker29 #1, #7): the view says so, and what
+        # went at sending is still said as it went. AF has no install here, so answers it
+        # gave by phone before can still be recorded for it.
+        with world.db.engine.connect() as conn:
+            (consent,) = conn.exec_driver_sql(
+                "SELECT id FROM consent WHERE individual_id = ? AND organisation_id = ?",
+                (world.asa, world.af.organisation_id),
+            ).one()
+        withdraw_consent(world.db, consent, actor_id=world.kommun.staff_id)
+        app.screen.load()  # as on return to the screen
+        await settle(pilot)
+        state = text_of(app, "#referral-state").splitlines()
+        assert state[0].startswith("Läge: Mottagen ")
+        assert state[1].strip() == "samtycket återkallat 2026-11-24"
+        share = text_of(app, "#referral-share").splitlines()
+        assert share[:2] == [
+            "Lämnades ut 2026-11-24: Identitet, Arbete och insatser.",
+            "Nu: Inget samtycke från Malmö stad – Arbetsmarknadsenheten till "
+            "Arbetsförmedlingen för remiss eller anvisning till insats: inga uppgifter "
+            "följer med.",
+        ]
+        assert " ".join(text_of(app, "#referral-next").split()).endswith(
+            "Samtycket återkallades 2026-11-24: inga fler uppgifter om personen får lämnas "
+            "till Arbetsförmedlingen för remissen. Hela remissen, med deras svar, finns kvar "
+            "här. Svar som mottagaren redan gett utanför ungtui: o registrerar dem."
+        )
     detail = get_referral(world.db, referral)
     assert (detail.state, detail.events[-1].for_receiver) == ("received", True)
     world.db.close()
@@ -241,6 +271,10 @@ async def test_the_export_tab_says_full_or_since_when_and_f7_again_leaves_digits
             "hos dem, utom deras svar på remisser härifrån: de tas bort där med remissen men "
             "finns kvar här."
         ) in " ".join(text_of(app, "#export-preview").split())
+        # Her consent was the only one (walker29 #9): none is in force, and it says so.
+        assert text_of(app, "#export-preview").startswith(
+            "Inga gällande samtycken från er till Arbetsförmedlingen. Följer med: 0 personer, "
+        )
     kommun.db.close()
     af.db.close()
 

@@ -7,6 +7,7 @@ sends them, without waiting in between (Pilot's press waits until each key is ha
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from textual import events
@@ -14,9 +15,11 @@ from textual.widgets import Input
 
 import ungtui.tui.app as app_module
 from tests.tui.helpers import settle
+from ungtui.services.people.individuals import IndividualInput, save_individual
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.help import HelpScreen
+from ungtui.tui.screens.people import individual_form
 from ungtui.tui.screens.people.individual_form import IndividualFormScreen
 from ungtui.tui.screens.setup import SetupScreen
 
@@ -65,6 +68,44 @@ async def test_keys_typed_while_a_screen_opens_reach_it(db, user, opens_on_min_d
             await pilot.press(key)
         assert app.screen.query_one("#first_name", Input).value == "Märta"
         assert layouts == []
+        monkeypatch.undo()
+
+        # An edit form whose load comes after a key typed in it keeps that key: the load
+        # fills the other fields, and the typed one stays a change.
+        person = save_individual(
+            db,
+            IndividualInput(identity="20040506-1235", first_name="Åsa", last_name="Öberg"),
+            actor_id=user.staff_id,
+            organisation_id=user.organisation_id,
+        )
+        gate = threading.Event()
+        load = individual_form.get_individual
+
+        def held_back(*args, **kwargs):
+            gate.wait(10)
+            return load(*args, **kwargs)
+
+        monkeypatch.setattr(individual_form, "get_individual", held_back)
+        app.pop_screen()
+        app.push_screen(IndividualFormScreen(person))
+        await pilot.pause()
+        burst(app, "0", "7", "0")
+        await pilot.pause()
+        assert form_field(app, "#identity") == "070"  # typed while the load is held back
+        gate.set()
+        await settle(pilot)
+        await settle(pilot)
+        form = app.screen
+        assert form_field(app, "#identity") == "070"
+        assert form.query_one("#first_name", Input).value == "Åsa"
+        assert form.query_one("#last_name", Input).value == "Öberg"
+        assert form.has_changes()
+        form.query_one("#identity", Input).value = "20040506-1235"
+        assert not form.has_changes()  # the rest of the fill counts as unchanged
+
+
+def form_field(app: UngApp, selector: str) -> str:
+    return app.screen.query_one(selector, Input).value
 
 
 class KeysWaitingAtStart(UngApp):

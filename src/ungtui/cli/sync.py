@@ -110,9 +110,16 @@ def _export(args: argparse.Namespace, db) -> int:
     print(f"{kind} till {preview.receiver}: {changes} i {result.path}.")
     print(preview.kind_line)
     if not preview.own:
+        # With no consent in force, only what referrals and meetings carry goes (as the
+        # Synk screen says it).
+        why = (
+            f"det gällande samtycken från er till {preview.receiver} omfattar"
+            if preview.consents_in_force
+            else f"inga gällande samtycken från er till {preview.receiver}; bara det som "
+            "hör till remisser och möten"
+        )
         print(
-            f"Med: {plural(preview.people_included, 'person', 'personer')} (det gällande "
-            f"samtycken från er till {preview.receiver} omfattar). "
+            f"Med: {plural(preview.people_included, 'person', 'personer')} ({why}). "
             f"Utan: {plural(preview.people_left_out, 'person', 'personer')} "
             "(inget gällande samtycke)."
         )

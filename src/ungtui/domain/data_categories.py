@@ -37,7 +37,7 @@ CATEGORIES: tuple[str, ...] = tuple(DATA_CATEGORIES)
 # What each category holds, in the words a consent form uses.
 DESCRIPTIONS: dict[str, str] = {
     IDENTITET: "namn, identitetsnummer, födelsedatum, kön, första uppehållstillstånd, "
-    "vem som har ärendet",
+    "vilken organisation som har ärendet",
     KONTAKT: "telefon, e-post, adress",
     UTBILDNING: "gymnasieskola och examen, skolbakgrund, svenskkunskaper",
     ARBETE: "status, väg och faser, kartläggning av erfarenhet, behov, hinder och mål, "

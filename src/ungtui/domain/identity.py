@@ -33,11 +33,13 @@ class Identity:
 
 
 def luhn_check_digit(nine_digits: str) -> int:
-    total = 0
-    for index, char in enumerate(nine_digits):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
+    # Every other digit from the first doubled, a two-digit product counted as its digit
+    # sum; by table lookups, since an import checks 10,000s of numbers.
+    total = sum(map(_DOUBLED.__getitem__, nine_digits[0::2])) + sum(map(int, nine_digits[1::2]))
     return (10 - total % 10) % 10
+
+
+_DOUBLED = {str(d): 2 * d - 9 if d > 4 else 2 * d for d in range(10)}
 
 
 def mask_identity(normalized: str | None) -> str:

@@ -6,6 +6,7 @@ Pure: no files, no database. A ValueError always carries a Swedish reason for th
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, time
 
@@ -214,7 +215,11 @@ def parse_sheet_date(value: object, today: date) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = cell_text(value)
+    return _date_of_text(cell_text(value), today)
+
+
+@functools.lru_cache(maxsize=8192)  # a list of 10,000 people holds a few 1,000 days
+def _date_of_text(text: str, today: date) -> date:
     for pattern, order in _DATE_FORMS:
         match = pattern.match(text)
         if not match:
@@ -262,6 +267,7 @@ _GENDERS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def parse_gender(text: str) -> str:
     code = _GENDERS.get(fold(text))
     if code is None:
@@ -283,6 +289,7 @@ _STATUSES = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def parse_status(text: str) -> str:
     code = _STATUSES.get(fold(text))
     if code is None:

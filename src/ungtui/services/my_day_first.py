@@ -119,19 +119,30 @@ def referrals(conn: sqlite3.Connection, user: CurrentUser, today: date) -> DayPa
     # later one addressed to me is a candidate only while its cached state says new (or
     # none is cached yet); _state then checks it as it checks the others.
     # A referral to my whole organisation is every unit's news until one unit has taken
-    # it (as the inbox shows it); who answers it then is the taking unit's, which this
-    # first read does not work out, so only the new ones are here.
+    # it (as the inbox shows it); then it is the taking unit's to answer, as if sent to
+    # it. The taking unit is that of the first receive step by the receiving
+    # organisation's own staff (services.referrals._taker_unit).
     whole = (
         "(r.to_staff_id IS NULL AND r.to_unit_id IS NULL AND r.to_organisation_id = :org"
         " AND r.from_staff_id IS NOT :me)"
     )
+    taker = (
+        "(SELECT CASE WHEN e.for_receiver THEN NULL ELSE st.unit_id END"
+        " FROM referral_event e LEFT JOIN staff st ON st.id = e.actor_id"
+        " WHERE e.referral_id = r.id AND e.action = 'receive'"
+        "  AND e.actor_organisation_id = r.to_organisation_id AND e.deleted_at IS NULL"
+        " ORDER BY e.step, e.at, e.id LIMIT 1)"
+    )
     candidates = conn.execute(
-        f"SELECT r.id, r.reply_by > :sunday, {whole} FROM referral r"
+        f"SELECT r.id, r.reply_by > :sunday, CASE WHEN {whole} THEN {taker} IS NULL END"
+        " FROM referral r"
         " LEFT JOIN referral_state s ON s.referral_id = r.id"
         " WHERE r.deleted_at IS NULL"
         "  AND ((r.reply_by <= :sunday"
         "    AND (r.from_staff_id = :me OR r.to_staff_id = :me"
-        "     OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit)))"
+        "     OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit)"
+        # CASE: the taker is looked up only for a referral to the whole organisation.
+        f"     OR CASE WHEN {whole} THEN {taker} = :unit END))"
         "   OR (COALESCE(s.state, 'sent') = 'sent' AND r.from_staff_id IS NOT :me"
         "    AND (r.to_staff_id = :me OR (r.to_staff_id IS NULL AND r.to_unit_id = :unit)"
         f"     OR {whole})))"

@@ -67,6 +67,8 @@ class UnitOfWork:
         self._inserted: list[tuple[str, Sequence[dict[str, Any]] | Columns]] = []
         self._shipped: set[tuple[str, str]] = set()
         self._collecting: bool | None = None  # the garbage collector's state before a bulk write
+        # What insert_many created of each person: one audit entry a person, not a record.
+        self._created_in_bulk: dict[str, list[str]] = {}
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self._db.engine, expire_on_commit=False)
@@ -80,6 +82,10 @@ class UnitOfWork:
                 if self._inserted:
                     stamp_new_rows(conn, self._inserted)
                 stamp_local(conn, self._changes, self._removals, shipped=self._shipped)
+                if self._created_in_bulk:
+                    self._audit.setdefault("skapade", []).extend(
+                        (person, ", ".join(what)) for person, what in self._created_in_bulk.items()
+                    )
                 for action, entries in self._audit.items():
                     audit.write(conn, self.actor_id, action, entries)
                 self.session.commit()
@@ -158,50 +164,63 @@ class UnitOfWork:
         )
         return record
 
-    def insert_many(self, model: type[Record], rows: list[dict[str, Any]]) -> list[str]:
+    def insert_many(
+        self, model: type[Record], rows: list[dict[str, Any]] | Columns
+    ) -> list[str]:
         """Create many new records at once (a table import): logged, audited and stamped for
         sync as create() does, but written with one statement per table instead of one ORM
-        object per row, which costs far more than the write itself. Returns the ids."""
-        if not rows:
+        object per row, which costs far more than the write itself. The rows come as dicts
+        or column by column; a value a row lacks is the model's default. Returns the ids."""
+        given = rows if isinstance(rows, Columns) else _as_columns(model, rows)
+        if not given.count:
             return []
         self._bulk()
-        _check_many(model.__tablename__, rows)
+        table = model.__tablename__
+        _check_many(table, given)
         now = utc_now()
+        # Ids in key order: each insert lands beside the last one in the index.
+        ids = given.values.get("id") or sorted(new_ids(given.count))
         defaults = {
             name: info.default
             for name, info in model.model_fields.items()
-            if info.default_factory is None and not info.is_required()
+            if info.default_factory is None
+            and not info.is_required()
+            and name not in given.values
+            and name not in given.same
         }
-        full = [
-            {**defaults, "created_at": now, "updated_at": now, "id": rid, **row}
-            # Ids in key order: each insert lands beside the last one in the index.
-            for rid, row in zip(sorted(new_ids(len(rows))), rows, strict=True)
-        ]
+        full = Columns(
+            given.count,
+            {**given.values, "id": ids},
+            {
+                **defaults,
+                **{k: now for k in ("created_at", "updated_at") if k not in given.values},
+                **{k: v for k, v in given.same.items() if k != "id"},
+            },
+        )
         conn = self.session.connection()
         bulk_insert(conn, model.__table__, full)
-        table = model.__tablename__
-        bulk_insert(
-            conn,
-            ChangeLog.__table__,
-            [
-                dict(
-                    id=log_id,
-                    at=now,
-                    table_name=table,
-                    record_id=row["id"],
-                    field=CREATED,
-                    old_value=None,
-                    new_value=None,
-                    actor_id=self.actor_id,
-                )
-                for log_id, row in zip(sorted(new_ids(len(full))), full, strict=True)
-            ],
+        # One log entry a record, column by column: only the ids differ from row to row.
+        log = Columns(
+            given.count,
+            {"id": sorted(new_ids(given.count)), "record_id": ids},
+            dict(
+                at=now,
+                table_name=table,
+                field=CREATED,
+                old_value=None,
+                new_value=None,
+                actor_id=self.actor_id,
+            ),
         )
+        bulk_insert(conn, ChangeLog.__table__, log)
         what = audit.RECORD_NAMES.get(table, table)
-        people = [row["id"] if table == "individual" else row.get("individual_id") for row in full]
-        self._audit.setdefault("skapade", []).extend((p, what) for p in people if p)
+        people = ids if table == "individual" else full.column("individual_id")
+        created = self._created_in_bulk
+        for person in people:
+            if person:
+                created.setdefault(person, []).append(what)
         self._inserted.append((table, full))
-        return [row["id"] for row in full]
+        return list(ids)
 
     def insert_generated(self, model: type, rows: list[dict[str, Any]] | Columns) -> None:
         """Write made-up records as they are (demo data: ids, times and every value given
@@ -331,14 +350,8 @@ class _Inserter:
                     column = [_MISSING] * count
                 else:
                     column = [row.get(name, _MISSING) for row in rows]
-                default = self.defaults.get(name)
                 if name not in given or _MISSING in column:
-                    if default is None:
-                        column = [None if v is _MISSING else v for v in column]
-                    elif default.is_callable:
-                        column = [default.arg(None) if v is _MISSING else v for v in column]
-                    else:
-                        column = [default.arg if v is _MISSING else v for v in column]
+                    column = _with_defaults(column, self.defaults.get(name))
             if convert is not None:
                 # The demo gives one list for created_at and updated_at: converted once.
                 key = (id(column), convert)
@@ -353,6 +366,15 @@ class _Inserter:
 
 
 _MISSING = object()
+
+
+def _with_defaults(column: list[Any], default: Any) -> list[Any]:
+    """The column with each missing value replaced by the table column's default."""
+    if default is None:
+        return [None if v is _MISSING else v for v in column]
+    if default.is_callable:
+        return [default.arg(None) if v is _MISSING else v for v in column]
+    return [default.arg if v is _MISSING else v for v in column]
 
 
 def _converted(column: list[Any], convert: Any) -> list[Any]:
@@ -385,14 +407,14 @@ def new_ids(count: int) -> list[str]:
 _VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
-def _check_many(table: str, rows: list[dict[str, Any]]) -> None:
+def _check_many(table: str, rows: Columns) -> None:
     """UnitOfWork._check for many rows. Column by column first: a column passes when its
     longest text is short enough and its texts joined by spaces hold no character the
     rule refuses (the rules refuse single characters, and never a space). Only when some
     column does not pass, or holds what that cannot judge, are the rows checked one by
     one, so that the first row with a problem is refused with record_problems' words."""
-    for column in set().union(*rows):
-        values = [row.get(column) for row in rows]
+    columns = [*rows.values.items(), *((name, [v]) for name, v in rows.same.items())]
+    for column, values in columns:
         kinds = set(map(type, values))
         if not any(issubclass(kind, str) for kind in kinds):
             continue
@@ -400,13 +422,38 @@ def _check_many(table: str, rows: list[dict[str, Any]]) -> None:
         if rule is None:
             continue
         if rule.json or not kinds <= _PLAIN:  # a str subclass: the slow, sure way
-            return _check_rows(table, rows)
+            return _check_rows(table, _as_rows(rows))
         texts = values if kinds == {str} else [v for v in values if type(v) is str]
         if max(map(len, texts), default=0) > rule.max_length or text_problem(
             " ".join(texts), multiline=rule.multiline, max_length=sys.maxsize
         ):
-            return _check_rows(table, rows)
+            return _check_rows(table, _as_rows(rows))
     return None
+
+
+def _as_columns(model: type[Record], rows: list[dict[str, Any]]) -> Columns:
+    """Rows as dicts, column by column; a value a row lacks is the model's default."""
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    values: dict[str, list[Any]] = {}
+    for name in names:
+        column = [row.get(name, _MISSING) for row in rows]
+        if _MISSING in column:
+            info = model.model_fields.get(name)
+            if info is not None and info.default_factory is not None:
+                column = [info.default_factory() if v is _MISSING else v for v in column]
+            else:
+                default = None if info is None or info.is_required() else info.default
+                column = [default if v is _MISSING else v for v in column]
+        values[name] = column
+    return Columns(len(rows), values)
+
+
+def _as_rows(rows: Columns) -> list[dict[str, Any]]:
+    names = rows.names()
+    columns = [rows.column(name) for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 # Kinds of value whose texts the column check above judges: text, and values that are no

@@ -49,7 +49,7 @@ from ungtui.domain.disclosure import (
     same_secrecy,
 )
 from ungtui.domain.purposes import STANDING, consent_purposes, meeting_purpose, referral_purpose
-from ungtui.sync import holders
+from ungtui.sync import holders, state
 from ungtui.sync import organisations as orgs
 from ungtui.sync.register import smallest_of_groups
 
@@ -285,6 +285,11 @@ class SharePlan:
     widened: dict[str, frozenset[str]] = field(default_factory=dict)
     # People the receiver holds from earlier files (set by compare_sent).
     sent_before: frozenset[str] = frozenset()
+    # Read when an ended consent is met: the files written to the receiver, (seq_to,
+    # day), and the last seq it confirmed; on the export's own connection.
+    _conn: Connection | None = None
+    _exports: list[tuple[int, date]] | None = None
+    _acked: int = -1
 
     @classmethod
     def load(
@@ -292,6 +297,7 @@ class SharePlan:
     ) -> SharePlan:
         facts = load_facts(conn)
         plan = cls(discloser, receiver, today, facts)
+        plan._conn = conn
         by_root: dict[str, frozenset[str]] = {}
         roots: dict[str, list[str]] = defaultdict(list)
         for (pid,) in conn.exec_driver_sql("SELECT id FROM individual"):
@@ -438,11 +444,16 @@ class SharePlan:
         """Of a record about a person, the fields that may go: `chosen` (what changed, or
         everything for a new receiver) narrowed to what is covered, plus the fields of
         newly covered categories. None: the record does not go at all."""
-        if table == "consent" and person not in self.sent_before and self._ended(row_id):
+        if (
+            table == "consent"
+            and self._ended(row_id)
+            and (person not in self.sent_before or self._lost_there(row_id, person))
+        ):
             # A receiver that holds nothing about the person (a first file, or one after
             # a withdrawal took the person away there) gets what a first file gives: the
             # consents that let it have the person, not ended ones. A withdrawn consent
-            # deleted there stays deleted. One that holds the person gets the change.
+            # deleted there stays deleted, also when a later consent brings the person
+            # back. One that holds the person and the consent gets the change.
             return None
         allowed = self._allowed_for(table, row_id, person, registers)
         if allowed is None:
@@ -461,6 +472,89 @@ class SharePlan:
                 reg = registers[column]
                 result[column] = {"v": reg["v"], "vv": reg["vv"]}
         return result
+
+    def _lost_there(self, consent_id: str, person: str) -> bool:
+        """Did the ended consent go from the receiver with the person? So when the first
+        file to the receiver written after it ended found nothing else letting the person
+        go there (no other consent to it recorded and in force then): that file took the
+        person away there (sync.withdrawal), this consent with it, and the receiver has
+        confirmed reading it. A referral on a legal ground or an item discussed anyway
+        could have kept the person there, so with one of those it is not known. When not
+        known, the consent goes as before: a copy the receiver still holds must learn
+        that it ended (walker29: a full file after a new consent brought back the
+        withdrawn one, with its free text, to a receiver that had dropped it).
+        Order is by this install's change numbers (seq), which files record too."""
+        facts = self.facts
+        root = facts.canon.get(person, person)
+        if any(
+            self._party(*facts.referrals[r][2:])
+            for r in facts.person_referrals.get(root, ())
+            if r in facts.on_legal_ground
+        ) or any(
+            pid == root and self._party(*facts.meetings.get(m, ("", []))[1])
+            for pid, m in facts.acknowledged.values()
+        ):
+            return False
+        if self._exports is None:
+            self._read_exports()
+        assert self._exports is not None
+        ended = facts.consent_by_id[consent_id]
+        if ended.withdrawn_on is not None and ended.withdrawn_on <= self.today:
+            # The withdrawal is its last change: the first file holding that change.
+            _first, last = self._seqs(consent_id)
+            after = [(seq, day) for seq, day in self._exports if seq >= last]
+        elif ended.valid_to is not None:
+            after = [(seq, day) for seq, day in self._exports if day > ended.valid_to]
+        else:
+            return False
+        if not after:
+            return False
+        seq, day = min(after)
+        if self._acked < seq:
+            return False  # that file may not have been read there
+        for other in facts.terms_of(root):
+            if other.id == consent_id or not other.names_parties(self.discloser, self.receiver):
+                continue
+            if self._seqs(other.id)[0] <= seq and other.state(day) == "gäller":
+                return False  # it kept the person there through that file
+        return True
+
+    def _seqs(self, consent_id: str) -> tuple[int, int]:
+        """(the change number that recorded the consent here, that of its last change)."""
+        assert self._conn is not None
+        row = self._conn.exec_driver_sql(
+            "SELECT fields, local_seq FROM sync_row WHERE tbl = 'consent' AND row_id = ?",
+            (consent_id,),
+        ).first()
+        if row is None:
+            return 0, 0
+        last: int = row[1]
+        numbers: list[int] = [reg.get("s", last) for reg in state.registers_json(row[0]).values()]
+        return min(numbers, default=last), last
+
+    def _read_exports(self) -> None:
+        """The files written to the receiver (seq_to, day) and how far it confirmed them."""
+        assert self._conn is not None
+        conn = self._conn
+        key = self.receiver.organisation
+        keys = self.facts.keys
+        self._exports = [
+            (seq_to, date.fromisoformat(str(at)[:10]))
+            for at, org, seq_to in conn.exec_driver_sql(
+                "SELECT at, organisation_id, seq_to FROM sync_export"
+            )
+            if keys.get(org, org) == key
+        ]
+        self._acked = max(
+            (
+                acked
+                for org, acked in conn.exec_driver_sql(
+                    "SELECT organisation_id, acked_seq FROM sync_site"
+                )
+                if org and keys.get(org, org) == key
+            ),
+            default=-1,
+        )
 
     def _ended(self, consent_id: str) -> bool:
         terms = self.facts.consent_by_id.get(consent_id)
@@ -567,3 +661,85 @@ def receiver_holder(
         if own is not None and own.organisation == key:
             return own
     return holders.organisation_holder(conn, organisation_id, domain)
+
+
+@dataclass(frozen=True)
+class EndedGround:
+    """A sent referral whose ground no longer holds, seen from its sender: why, and how
+    far the receiver is known to have dropped it (sync.withdrawal does so when it reads
+    the first file written after the ground ended)."""
+
+    why: str  # "återkallat", "utgånget", or "ändrat" (no consent covers it any longer)
+    on: date | None  # the day the consent was withdrawn or ran out
+    receiver_syncs: bool  # files have gone to or come from the receiver's organisation
+    sent_at: str | None  # when the first file written since then went to the receiver
+    confirmed: bool  # the receiver has read that file
+
+
+def ended_ground(conn: Connection, referral_id: str, today: date) -> EndedGround | None:
+    """None while the referral's ground holds (or it was never sent, or is within one
+    secrecy domain, or went on a legal ground)."""
+    found = conn.exec_driver_sql(
+        "SELECT individual_id FROM referral WHERE id = ?", (referral_id,)
+    ).first()
+    if found is None:
+        return None
+    facts = load_facts(conn, [found[0]])
+    parties = facts.referrals.get(referral_id)
+    if parties is None or referral_id in facts.on_legal_ground:
+        return None
+    root, purpose, sender, to = parties
+    if same_secrecy(sender, to) or facts.referral_basis(referral_id, today):
+        return None
+    ended = sorted(
+        (
+            t
+            for t in facts.consents.get(root, [])
+            if t.names_parties(sender, to)
+            and purpose in t.purposes
+            and ARBETE in t.categories
+            and t.state(today) in ENDED_CONSENT
+        ),
+        key=lambda t: t.withdrawn_on or t.valid_to or date.min,
+    )
+    why, on, after_seq = "ändrat", None, None
+    if ended:
+        terms = ended[-1]
+        why = terms.state(today)
+        on = terms.withdrawn_on if why == "återkallat" else terms.valid_to
+        if why == "återkallat":
+            # The withdrawal is the consent's last change here: a file written after it
+            # carries it (and the purge that goes with it).
+            row = conn.exec_driver_sql(
+                "SELECT local_seq FROM sync_row WHERE tbl = 'consent' AND row_id = ?",
+                (terms.id,),
+            ).first()
+            after_seq = row[0] if row else None
+    exports = [
+        (at, seq_to)
+        for at, org, seq_to in conn.exec_driver_sql(
+            "SELECT at, organisation_id, seq_to FROM sync_export ORDER BY seq_to, at"
+        )
+        if facts.keys.get(org, org) == to.organisation
+    ]
+    sites = [
+        acked
+        for org, acked in conn.exec_driver_sql("SELECT organisation_id, acked_seq FROM sync_site")
+        if org and facts.keys.get(org, org) == to.organisation
+    ]
+    carrying = next(
+        (
+            (at, seq_to)
+            for at, seq_to in exports
+            if (after_seq is not None and seq_to >= after_seq)
+            or (after_seq is None and on is not None and str(at)[:10] > on.isoformat())
+        ),
+        None,
+    )
+    return EndedGround(
+        why=why,
+        on=on,
+        receiver_syncs=bool(exports or sites),
+        sent_at=str(carrying[0]) if carrying else None,
+        confirmed=carrying is not None and any(acked >= carrying[1] for acked in sites),
+    )

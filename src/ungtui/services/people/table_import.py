@@ -47,6 +47,7 @@ from ungtui.services.people.individuals import (
 )
 from ungtui.services.people.table_files import SheetTable
 from ungtui.services.unit_of_work import UnitOfWork
+from ungtui.store.columns import Columns
 from ungtui.store.database import Database, take_write_lock
 from ungtui.store.models import Individual, Responsibility, Staff, Unit, Way, WayPhase
 
@@ -586,17 +587,18 @@ def apply_import(
             ],
         )
         if organisation_id:
+            responsible = [
+                (pid, new.staff_id or actor_id)
+                for pid, new in zip(ids, plan.creates, strict=True)
+                if new.staff_id or actor_id
+            ]
             uow.insert_many(
                 Responsibility,
-                [
-                    dict(
-                        individual_id=pid,
-                        organisation_id=organisation_id,
-                        staff_id=new.staff_id or actor_id,
-                    )
-                    for pid, new in zip(ids, plan.creates, strict=True)
-                    if new.staff_id or actor_id
-                ],
+                Columns.of_tuples(
+                    ("individual_id", "staff_id"),
+                    responsible,
+                    same={"organisation_id": organisation_id},
+                ),
             )
         _start_ways(
             uow, [(pid, new.entry_date) for pid, new in zip(ids, plan.creates, strict=True)]
@@ -667,13 +669,14 @@ def _drop_registered_meanwhile(uow: UnitOfWork, plan: ImportPlan) -> None:
 def _start_ways(uow: UnitOfWork, entries: list[tuple[str, date | None]]) -> None:
     """A way from the day the list says the person was enrolled, in its first phase."""
     entries = [(pid, day) for pid, day in entries if day]
-    ways = uow.insert_many(Way, [dict(individual_id=pid, entry_date=day) for pid, day in entries])
+    ways = uow.insert_many(Way, Columns.of_tuples(("individual_id", "entry_date"), entries))
     uow.insert_many(
         WayPhase,
-        [
-            dict(way_id=way_id, individual_id=pid, phase=ENTRY_PHASE, started_on=day)
-            for way_id, (pid, day) in zip(ways, entries, strict=True)
-        ],
+        Columns.of_tuples(
+            ("way_id", "individual_id", "started_on"),
+            [(way_id, pid, day) for way_id, (pid, day) in zip(ways, entries, strict=True)],
+            same={"phase": ENTRY_PHASE},
+        ),
     )
 
 

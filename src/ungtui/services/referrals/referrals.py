@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from ungtui.domain import purposes as purpose_vocabulary
 from ungtui.domain.data_categories import ARBETE, CATEGORIES, IDENTITET
 from ungtui.domain.data_categories import label as category_label
+from ungtui.domain.data_categories import labels as category_labels
 from ungtui.domain.disclosure import Holder, disclosed_categories, names, same_secrecy
 from ungtui.domain.install_settings import REPLY_WORKING_DAYS
 from ungtui.domain.meeting_time import parse_day
@@ -65,7 +66,7 @@ from ungtui.store.models import (
     Unit,
 )
 from ungtui.sync import holders
-from ungtui.sync.sharing import load_facts
+from ungtui.sync.sharing import EndedGround, ended_ground, load_facts
 
 DEFAULT_REPLY_DAYS = REPLY_WORKING_DAYS.default
 MAX_REPLY_DAYS = REPLY_WORKING_DAYS.high
@@ -152,6 +153,12 @@ class ReferralShare:
     basis: str  # Swedish: on what ground, or that there is none yet
     goes: list[FactLine]
     stays: list[str]  # categories with data here that do not go
+    # Once sent: the day, and the categories the send step recorded as disclosed then
+    # (None: sent before steps recorded them, or within one nämnd); the basis and `goes`
+    # above are today's, which a withdrawn consent changes and the past does not.
+    sent_on: date | None = None
+    sent_categories: tuple[str, ...] | None = None
+    sent_with_ground: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,6 +224,11 @@ class ReferralDetail:
     for_receiver: list[str] = field(default_factory=list)
     is_sender: bool = False  # this user's unit sent it: may change it while not locked
     is_receiver: bool = False  # this user's unit receives it
+    # For the sender, when the ground the referral was sent on has ended: a few words
+    # for the state line ("samtycket återkallat 2026-12-02 · borttagen hos …") and the
+    # sentence saying what became of it at the receiver.
+    ground_ended: str = ""
+    ground_ended_text: str = ""
 
     @property
     def state_label(self) -> str:
@@ -416,14 +428,16 @@ def referral_share(db: Database, referral_id: str, *, on: date | None = None) ->
         conn = session.connection()
         facts = load_facts(conn, [referral.individual_id])
         lines = held_data(conn, referral.individual_id)
-        sent_with_ground = session.exec(
-            select(ReferralEvent.id).where(
+        sends = session.exec(
+            select(ReferralEvent)
+            .where(
                 ReferralEvent.referral_id == referral_id,
                 ReferralEvent.action == "send",
-                col(ReferralEvent.consent_exception).is_(True),
                 col(ReferralEvent.deleted_at).is_(None),
             )
-        ).first()
+            .order_by(col(ReferralEvent.step), col(ReferralEvent.at), col(ReferralEvent.id))
+        ).all()
+        sent_with_ground = any(e.consent_exception for e in sends)
         names = party_names(session)
     purpose = purpose_vocabulary.referral_purpose(referral.purpose_code)
     covered = disclosed_categories(
@@ -446,6 +460,14 @@ def referral_share(db: Database, referral_id: str, *, on: date | None = None) ->
             "med ett samtycke som omfattar det, eller med ett undantag och dess rättsliga "
             "grund. Samtycket omfattar:"
         )
+        if sends:
+            # Already sent (a consent withdrawn, then a narrower one given): the referral
+            # itself goes to the receiver again only with a consent that covers it.
+            basis = (
+                f"Samtycket från {holder_label(sender, names)} till {to} omfattar inte "
+                f"{category_label(ARBETE).lower()}, som remissen gäller: remissen följer "
+                f"inte med till {to} förrän ett samtycke omfattar det. Samtycket omfattar:"
+            )
     elif covered:
         basis = (
             f"Samtycke från {holder_label(sender, names)} till {to} för "
@@ -460,11 +482,43 @@ def referral_share(db: Database, referral_id: str, *, on: date | None = None) ->
             f"{purpose_vocabulary.label(purpose).lower()}: inga uppgifter följer med."
         )
     held = {line.category for line in lines}
+    first = sends[0] if sends else None
     return ReferralShare(
         basis=basis,
         goes=[line for line in lines if line.category in covered],
         stays=[c for c in CATEGORIES if c in held and c not in covered],
+        sent_on=first.happened_on if first else None,
+        # An exception's basis is the ground as typed: it records no categories.
+        sent_categories=(
+            disclosed_at_sending(first.consent_basis)
+            if first and not first.consent_exception
+            else None
+        ),
+        sent_with_ground=sent_with_ground,
     )
+
+
+# How a send step records what it disclosed, after the consent it went on: the step is
+# written once and travels with the referral, so the record of what went, and when,
+# stays what it was when the consent later ends or changes.
+DISCLOSED_PREFIX = "Lämnas ut med remissen: "
+
+
+def _with_disclosed(basis: str, categories: frozenset[str]) -> str:
+    return f"{basis} {DISCLOSED_PREFIX}{category_labels(categories)}."
+
+
+def disclosed_at_sending(basis: str) -> tuple[str, ...] | None:
+    """The categories a send step's basis records as disclosed; None when it records
+    none (a step from before they were recorded)."""
+    at = basis.rfind(DISCLOSED_PREFIX)
+    if at < 0:
+        return None
+    by_label = {category_label(c): c for c in CATEGORIES}
+    named = basis[at + len(DISCLOSED_PREFIX) :].rstrip(".").split(", ")
+    if not all(n in by_label for n in named):
+        return None  # a label renamed since: better unsaid than said short
+    return tuple(by_label[n] for n in named)
 
 
 def transition_referral(
@@ -492,6 +546,9 @@ def transition_referral(
     if transition.action == "send":
         gate = consent_gate(db, referral_id, on=happened_on)
         basis = gate.message if gate.needed else ""
+        if gate.needed and gate.allowed:
+            going = referral_share(db, referral_id, on=happened_on).goes
+            basis = _with_disclosed(basis, frozenset(line.category for line in going))
         if not gate.allowed:
             ground = data.exception_ground.strip()
             if len(ground) < MIN_GROUND_LENGTH:
@@ -1160,6 +1217,13 @@ def get_referral(
         }
         available, for_receiver = _available(session, actor, referral, derived.state)
         is_sender, is_receiver = _roles(session, referral, actor)
+        ended = ended_ground(session.connection(), referral_id, today) if is_sender else None
+        receiver_name = name(Organisation, referral.to_organisation_id) or "mottagaren"
+    ground_ended, ground_ended_text = _ground_ended_lines(ended, receiver_name)
+    if ended is not None and ended.receiver_syncs:
+        # The receiver uses ungtui and no longer holds the referral (or is about to
+        # drop it): no answer of its can come, so none is recorded for it either.
+        for_receiver = []
     applied = set(derived.applied)
     ordered = sorted(events, key=lambda e: (e.at or _NO_TIME, e.id))
     return ReferralDetail(
@@ -1194,4 +1258,41 @@ def get_referral(
         for_receiver=for_receiver,
         is_sender=is_sender,
         is_receiver=is_receiver,
+        ground_ended=ground_ended,
+        ground_ended_text=ground_ended_text,
+    )
+
+
+def _ground_ended_lines(ended: EndedGround | None, to: str) -> tuple[str, str]:
+    """What the sender is told about a referral whose ground has ended: the words the
+    receiver's import said on its side (sync.withdrawal: the referral goes there with
+    every step, the receiver's own too, and stays whole here)."""
+    if ended is None:
+        return "", ""
+    day = ended.on.isoformat() if ended.on else ""
+    if ended.why == "återkallat":
+        short, why = f"samtycket återkallat {day}", f"Samtycket återkallades {day}"
+    elif ended.why == "utgånget":
+        short, why = f"samtycket utgånget {day}", f"Samtycket gick ut {day}"
+    else:
+        short = "samtycket omfattar den inte längre"
+        why = "Inget samtycke omfattar remissen längre"
+    kept = "Hela remissen, med deras svar, finns kvar här."
+    if not ended.receiver_syncs:
+        return short, (
+            f"{why}: inga fler uppgifter om personen får lämnas till {to} för remissen. {kept}"
+        )
+    if ended.confirmed:
+        return f"{short} · borttagen hos {to}", (
+            f"{why}: {to} har tagit bort remissen med alla steg, också sina egna (de har "
+            f"bekräftat filen som sa det). {kept} Inga fler steg från {to} kommer hit."
+        )
+    if ended.sent_at:
+        sent = f"{clock.local_time(datetime.fromisoformat(ended.sent_at)):%Y-%m-%d}"
+        return f"{short} · borttagningen skickad till {to} {sent}", (
+            f"{why}: filen som tar bort remissen hos {to} skickades {sent}; de har inte "
+            f"bekräftat den än. {kept}"
+        )
+    return f"{short} · tas bort hos {to} med nästa fil", (
+        f"{why}: remissen tas bort hos {to}, med deras steg på den, med nästa fil dit. {kept}"
     )

@@ -155,6 +155,9 @@ class ExportPreview:
     # as a party ("Västerås stad – Arbetsmarknadsenheten"). Referrals and meetings with
     # it go only in a file for it, since any nämnd may read a file for the whole kommun.
     narrower: str = ""
+    # Consents in force from this install's nämnd to the receiver, for anyone: none, and
+    # only what referrals and meetings with it carry goes.
+    consents_in_force: int = 0
 
     @property
     def kind_line(self) -> str:
@@ -365,8 +368,16 @@ def export_preview(
             )
         # The same plan as the export itself, so the numbers are what will travel.
         scope = export_scope(conn, organisation_id, own_organisation(conn), today, domain)
+        in_force = 0
         if scope.share is not None:
             allowed = scope.share.people
+            plan_ = scope.share
+            in_force = sum(
+                1
+                for terms in plan_.facts.consent_by_id.values()
+                if terms.names_parties(plan_.discloser, plan_.receiver)
+                and terms.state(today) == "gäller"
+            )
         else:
             # No share plan (an install with no user yet): the organisation rule, all
             # categories of the people it lets through.
@@ -409,6 +420,7 @@ def export_preview(
         people=tuple(shares),
         more_people=max(0, included - len(listed)),
         narrower=narrower,
+        consents_in_force=in_force,
     )
 
 

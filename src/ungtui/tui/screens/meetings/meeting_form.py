@@ -121,19 +121,24 @@ class MeetingFormScreen(FormScreen[str | None]):
             self.call_after_refresh(self.mark_clean, "keeper")
             return
         data, in_series = current
-        self.query_one("#kind", Select).value = data.kind
         purpose = self.query_one("#purpose", Select)
         with purpose.prevent(Select.Changed):
-            purpose.value = data.purpose
+            filled = self.fill(
+                {
+                    "kind": data.kind,
+                    "purpose": data.purpose,
+                    **{
+                        name: input_value(getattr(data, name))
+                        for name in ("title", "when", "place", "cluster")
+                    },
+                    **({"keeper": data.minutes_keeper_id} if data.minutes_keeper_id else {}),
+                }
+            )
         self._purpose_chosen = True
-        for name in ("title", "when", "place", "cluster"):
-            self.query_one(f"#{name}", Input).value = input_value(getattr(data, name))
-        if data.minutes_keeper_id:
-            keeper.value = data.minutes_keeper_id
         if in_series:
             self.query_one("#field-repeat_weeks", FormField).set_hint("Mötet hör till en serie.")
         self._default_time = parse_meeting_time(data.when, clock.today()).time()
-        self.call_after_refresh(self.mark_clean)
+        self.call_after_refresh(self.mark_clean, *filled)
 
     @on(Input.Changed, "#when")
     def _read_back(self, event: Input.Changed) -> None:

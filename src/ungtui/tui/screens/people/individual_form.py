@@ -201,22 +201,19 @@ class IndividualFormScreen(FormScreen[str | None]):
             "compulsory_school_done_on": day(person.compulsory_school_done_on),
             "municipality": person.municipality,
         }
-        for name, value in values.items():
-            self.query_one(f"#{name}", Input).value = input_value(value)
-        if person.af_status:
-            self.query_one("#af_status", Select).value = person.af_status
-        self.query_one("#gender", Select).value = person.gender
-        self.query_one("#status", Select).value = person.status
-        self.query_one("#in_upper_secondary", Checkbox).value = person.in_upper_secondary
-        self.query_one(
-            "#has_upper_secondary_diploma", Checkbox
-        ).value = person.has_upper_secondary_diploma
-        if detail.responsible_staff_id:
-            responsible.value = detail.responsible_staff_id
-        else:
-            responsible.clear()
+        filled = self.fill(
+            {
+                **{name: input_value(value) for name, value in values.items()},
+                **({"af_status": person.af_status} if person.af_status else {}),
+                "gender": person.gender,
+                "status": person.status,
+                "in_upper_secondary": person.in_upper_secondary,
+                "has_upper_secondary_diploma": person.has_upper_secondary_diploma,
+                "responsible": detail.responsible_staff_id,
+            }
+        )
         self._loading = False
-        self.call_after_refresh(self.mark_clean)
+        self.call_after_refresh(self.mark_clean, *filled)
 
     # --- checks as fields are left ---------------------------------------------------
 

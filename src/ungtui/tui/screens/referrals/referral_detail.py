@@ -149,6 +149,9 @@ class ReferralDetailScreen(UngScreen[None]):
                 bold("Svara senast:"),
                 f" {r.reply_by.isoformat()}",
                 marker,
+                # Its own line: the state the receiver's side is in, as far as known.
+                (f"\n      {detail.ground_ended}", WARNING_STYLE) if detail.ground_ended else None,
+                multiline=True,
             )
         )
         content = [
@@ -167,7 +170,11 @@ class ReferralDetailScreen(UngScreen[None]):
         self.query_one("#referral-share", Static).update(self._share_text(share))
         possible = [f"{STEP_KEYS[a]} {TRANSITIONS[a].label.lower()}" for a in detail.available]
         waiting = ""
-        if detail.for_receiver:
+        if detail.ground_ended_text:
+            waiting = "\n" + detail.ground_ended_text
+            if detail.for_receiver:
+                waiting += " Svar som mottagaren redan gett utanför ungtui: o registrerar dem."
+        elif detail.for_receiver:
             steps = " eller ".join(TRANSITIONS[a].verb for a in detail.for_receiver)
             waiting = (
                 f"\nMottagaren ska {steps} remissen i sin ungtui; svaret kommer hit med nästa "
@@ -196,7 +203,17 @@ class ReferralDetailScreen(UngScreen[None]):
         """What goes with the referral by kind of data; values hidden while the screen is
         shared, the kinds still named."""
         hide = self.app.screen_share
-        rows = [plain(share.basis)]
+        rows = []
+        day = share.sent_on.isoformat() if share.sent_on else ""
+        # What went is history: said as the send step recorded it, not as today's consent
+        # would have it (a withdrawn consent does not undo a disclosure). Sent before steps
+        # recorded it, or within one nämnd: today's basis only, as before.
+        if share.sent_categories is not None:
+            went = category_labels(share.sent_categories)
+            rows.append(plain(bold(f"Lämnades ut {day}:"), f" {went}."))
+        elif share.sent_with_ground:
+            rows.append(plain(bold(f"Lämnades ut {day}:"), " vem det gäller (undantag)."))
+        rows.append(plain(bold("Nu:"), f" {share.basis}") if rows else plain(share.basis))
         for category, facts in facts_by_category(share.goes).items():
             values = "; ".join(f"{f.label}: {'(dolt)' if hide else f.value}" for f in facts)
             rows.append(plain(bold(f"{category_label(category)}:"), f" {values}"))

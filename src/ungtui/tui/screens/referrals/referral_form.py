@@ -174,13 +174,19 @@ class ReferralFormScreen(FormScreen[str | None]):
             self._set_staff(r.to_organisation_id, r.to_unit_id)
         if r.to_staff_id:
             self.query_one("#to_staff_id", Select).value = r.to_staff_id
-        self.query_one("#kind", Select).value = r.kind
-        self.query_one("#measure", Input).value = input_value(r.measure)
-        self.query_one("#purpose", Input).value = input_value(r.purpose)
-        self.query_one("#purpose_code", Select).value = referral_purpose(r.purpose_code)
-        self.query_one("#reply_by", Input).value = r.reply_by.isoformat()
+        filled = self.fill(
+            {
+                "kind": r.kind,
+                "measure": input_value(r.measure),
+                "purpose": input_value(r.purpose),
+                "purpose_code": referral_purpose(r.purpose_code),
+                "reply_by": r.reply_by.isoformat(),
+            }
+        )
         self.call_after_refresh(setattr, self, "_filling", False)
-        self.call_after_refresh(self.mark_clean)
+        self.call_after_refresh(
+            self.mark_clean, "to_organisation_id", "to_unit_id", "to_staff_id", *filled
+        )
 
     @on(Input.Changed, "#reply_by")
     def _reply_by_changed(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -182,7 +182,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 yield Static("", id="export-preview")
                 yield Static("", id="export-people")
                 yield Static("Mapp eller fil att skriva till", classes="field-label")
-                yield Input(str(export_folder()), id="export-out")
+                # A path is edited, not replaced: focus does not select it all, so one
+                # stray key does not empty it (walker29).
+                yield Input(str(export_folder()), id="export-out", select_on_focus=False)
                 yield Checkbox("Fullständig export (allt, inte bara det nya)", id="export-full")
                 yield Static("Teamets lösenfras", classes="field-label")
                 yield Input(password=True, id="export-passphrase")
@@ -206,7 +208,11 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                     "Enter väljer filen i listan. Eller skriv en fil eller en annan mapp:",
                     classes="field-label",
                 )
-                yield Input(placeholder="sökväg till fil eller mapp", id="import-file")
+                yield Input(
+                    placeholder="sökväg till fil eller mapp",
+                    id="import-file",
+                    select_on_focus=False,
+                )
                 yield Static("Teamets lösenfras", classes="field-label")
                 yield Input(password=True, id="import-passphrase")
                 yield Button("Läs in", id="import-go", variant="primary")
@@ -613,6 +619,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 "Inom den egna nämnden följer allt med: "
                 f"{plural(preview.people_included, 'person', 'personer')}."
             )
+        elif not preview.consents_in_force:
+            text = (
+                f"Inga gällande samtycken från er till {to}. Följer med: "
+                f"{plural(preview.people_included, 'person', 'personer')}, bara med det som "
+                f"hör till remisser och möten med {to}.\n"
+                f"Följer inte med: {plural(preview.people_left_out, 'person', 'personer')}. "
+                "Att mottagaren har ärendet räcker inte."
+            )
         else:
             text = (
                 f"Följer med: {plural(preview.people_included, 'person', 'personer')}, "
@@ -622,14 +636,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
                 "utan gällande samtycke "
                 f"till {to}. Att mottagaren har ärendet räcker inte."
             )
-            if preview.people_removed:
-                text += (
-                    f"\nTas bort hos {to}: "
-                    f"{plural(preview.people_removed, 'person', 'personer')} som de har fått "
-                    "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
-                    "skrivit om personen finns kvar hos dem, utom deras svar på remisser "
-                    "härifrån: de tas bort där med remissen men finns kvar här."
-                )
+        if not preview.own and preview.people_removed:
+            text += (
+                f"\nTas bort hos {to}: "
+                f"{plural(preview.people_removed, 'person', 'personer')} som de har fått "
+                "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
+                "skrivit om personen finns kvar hos dem, utom deras svar på remisser "
+                "härifrån: de tas bort där med remissen men finns kvar här."
+            )
         if preview.narrower:
             text += (
                 f"\n{preview.narrower} har skickat filer hit. Remisser och möten med den "
@@ -796,6 +810,17 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self._chosen = (input_value(str(info.path)), info.path)
         self.query_one("#import-file", Input).value = self._chosen[0]
         self.query_one("#import-passphrase", Input).focus()
+
+    @on(events.Key)
+    def _path_typed_in_list(self, event: events.Key) -> None:
+        # A path begins with / or ~: typed in the file list, it goes to the path field
+        # instead of digits in it switching tabs.
+        if event.character in ("/", "~") and self.focused is self.query_one("#import-files"):
+            field = self.query_one("#import-file", Input)
+            field.value = event.character
+            field.cursor_position = 1
+            field.focus()
+            event.stop()
 
     def _import_path(self, typed: str) -> Path:
         if self._chosen is not None and typed == self._chosen[0].strip():
