@@ -1,5 +1,6 @@
 """The key line is composed again only when what it shows changes, not on every focus
-change (Textual's footer does; at a few ms each it was a tenth of a screen's CPU)."""
+change (Textual's footer does; at a few ms each it was a tenth of a screen's CPU) nor on a
+new screen's first resize; the screens under a new one are not laid out again for it."""
 
 from __future__ import annotations
 
