@@ -7,6 +7,7 @@ import sys
 
 from textual import events, getters
 from textual._context import active_app
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.worker import Worker, WorkerState
 
@@ -90,7 +91,7 @@ class UngScreen(ReportsWorkerErrors, Screen[ScreenResultType]):
         if self._styled_for is None or self._styled_for == self._style_inputs():
             event.refresh_styles = False
 
-    def _screen_resized(self, size) -> None:
+    def _screen_resized(self, size: Size) -> None:
         # A new screen's first Resize (sent by its own first layout, not by the terminal)
         # laid out and painted again every screen under it, at the size they all had
         # already. A screen under the top one that is laid out at this size, with no change
