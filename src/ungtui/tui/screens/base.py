@@ -7,6 +7,7 @@ import sys
 
 from textual import events, getters
 from textual._context import active_app
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.worker import Worker, WorkerState
 
@@ -89,6 +90,21 @@ class UngScreen(ReportsWorkerErrors, Screen[ScreenResultType]):
         # changed while it was not on top. Screen's own handler runs after this one.
         if self._styled_for is None or self._styled_for == self._style_inputs():
             event.refresh_styles = False
+
+    def _screen_resized(self, size: Size) -> None:
+        # A new screen's first Resize (sent by its own first layout, not by the terminal)
+        # laid out and painted again every screen under it, at the size they all had
+        # already. A screen under the top one that is laid out at this size, with no change
+        # of its own waiting for a layout, is left as it is; a changed terminal still lays
+        # out each screen. The top screen's own second layout is kept: skipping it moved
+        # where a form scrolled to for its first focused field (Synk at 80x24).
+        if (
+            self is not self.app.screen
+            and self._compositor.size == size
+            and not self._layout_required
+        ):
+            return
+        super()._screen_resized(size)
 
     def start_again(self) -> None:
         """The section's key pressed on its first screen: back to where it starts. Most
