@@ -39,7 +39,18 @@ async def test_export_from_one_install_and_import_on_another(tmp_path):
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
-        # The receiver defaults to one's own organisation, where everything travels.
+        # Several other parties and none has sent a file: no receiver is chosen for the
+        # user (least of all their own nämnd, which a first export went to unasked).
+        org = app.screen.query_one("#export-org", Select)
+        assert org.is_blank()
+        assert text_of(app, "#export-preview").startswith("Välj mottagare i listan")
+        labels = [str(option[0]) for option in org._options]
+        [own] = [n for n, label in enumerate(labels) if label.endswith("(din egen nämnd)")]
+        assert labels[own] == "Malmö stad (212000-1124) – Arbetsmarknadsenheten (din egen nämnd)"
+        org.focus()
+        await pilot.press("enter", *["down"] * own, "enter")  # the prompt is option 0
+        await settle(pilot)
+        # One's own nämnd, where everything travels.
         assert "följer allt med: 15 personer" in text_of(app, "#export-preview")
         await pilot.press("tab")
         out = app.screen.query_one("#export-out", Input)

@@ -188,6 +188,18 @@ async def test_an_import_fills_the_list_and_a_withdrawal_says_whom_by_name(tmp_p
         )
         await pilot.press("escape")
         await settle(pilot)
+        # The export starts with the one party that has sent files here, the nämnd that
+        # sent them, not with AF itself, which is marked (walker29 #9).
+        await pilot.press("f7", "1")
+        await settle(pilot)
+        org = app.screen.query_one("#export-org", Select)
+        labels = {value: str(label) for label, value in org._options}
+        assert labels[str(org.value)] == "Malmö stad (212000-1124) – Arbetsmarknadsenheten"
+        assert labels[af.user.organisation_id] == (
+            "Arbetsförmedlingen (202100-2114) (din egen organisation)"
+        )
+        await pilot.press("f2")
+        await settle(pilot)
 
         withdraw_consent(kommun.db, consent, actor_id=kommun.user.staff_id)
         second = export_for(kommun, af, tmp_path)

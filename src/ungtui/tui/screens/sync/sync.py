@@ -50,6 +50,7 @@ from ungtui.services.sync.sync_files import (
     ImportResult,
     SyncFileInfo,
     UnknownSender,
+    default_target,
     export_file,
     export_preview,
     export_targets,
@@ -157,6 +158,8 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self._org_rows: list[OrganisationPair | OrganisationInfo] = []
         self._last_import: ImportResult | None = None
         self._export_for: str | None = None
+        # The receiver the export form starts with (services: never one's own side).
+        self._default_target: str | None = None
         self._files_folder: Path | None = None
         self._chosen: tuple[str, Path] | None = None  # (as shown, the file) from the list
         # Fingerprints of senders confirmed on the telephone while the screen is open.
@@ -326,7 +329,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     @work(thread=True, exclusive=True, group="sync-load", exit_on_error=False)
     def load(self) -> None:
         db = self.app.db
-        organisations = [(t.label, t.value) for t in export_targets(db)]
+        targets = export_targets(db)
+        organisations = [(t.label, t.value) for t in targets]
+        self._default_target = default_target(db, targets)
         org_rows: list[OrganisationPair | OrganisationInfo] = [
             *organisation_duplicates(db),
             *organisations_without_number(db),
@@ -348,9 +353,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         select.set_options(organisations)
         if chosen in {org_id for _name, org_id in organisations}:
             select.value = chosen
-        elif self.app.user is not None:
-            own = [value for label, value in organisations if label.endswith("(din egen nämnd)")]
-            select.value = own[0] if own else self.app.user.organisation_id
+        elif self._default_target is not None:
+            select.value = self._default_target
+        else:
+            # No one other party to start with: the list's prompt, and the preview asks.
+            self.query_one("#export-preview", Static).update(
+                "Välj mottagare i listan: den organisation eller nämnd filen är till. "
+                "Din egen är märkt (din egen nämnd/organisation)."
+            )
         self._conflicts = conflicts
         table = self.query_one("#conflicts", DataTable)
         keep = table.cursor_row if table.row_count else 0
