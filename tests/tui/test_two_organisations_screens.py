@@ -186,6 +186,13 @@ async def test_an_import_fills_the_list_and_a_withdrawal_says_whom_by_name(tmp_p
             "• Unga 16–24: 18 år (16–24 år) • Unga 16–29: 18 år (16–29 år) "
             "• KAA: kan inte avgöras: uppgift om gymnasieskola och examen saknas här"
         )
+        # The consent that brought her is in her history, on its first day (it was
+        # recorded at the kommun, not here).
+        history = app.screen.query_one("#history", DataTable)
+        assert history.row_count == 1
+        at, what, old, new, who = (str(c) for c in history.get_row_at(0))
+        assert (at, what, old, who) == ("2026-11-01", "Samtycke lämnat", "", "Sofia Berg")
+        assert new.startswith("Arbetsförmedlingen: Kont")  # the rest in the row's detail
         await pilot.press("escape")
         await settle(pilot)
         # The export starts with the one party that has sent files here, the nämnd that

@@ -19,7 +19,7 @@ from ungtui.domain.data_categories import ARBETE, UTBILDNING
 from ungtui.domain.fields import field_problem, phone_problem
 from ungtui.domain.group_filters import group_bounds
 from ungtui.domain.guarantee import GuaranteeRules
-from ungtui.domain.identity import mask_identity, parse_identity
+from ungtui.domain.identity import parse_identity
 from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.target_groups import (
     AF_STATUSES,
@@ -31,20 +31,19 @@ from ungtui.domain.target_groups import (
     target_groups,
 )
 from ungtui.domain.text import display_name, fold, person_search_key, person_sort_key
-from ungtui.domain.vocabulary import FIELD_LABELS as COLUMN_LABELS
 from ungtui.domain.vocabulary import GENDERS, STATUSES
 from ungtui.services import clock
 from ungtui.services.consent.consents import ConsentRow, list_consents
 from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.people.person_history import HistoryRow, person_history
 from ungtui.services.people.received import missing_categories, unknown_sql
 from ungtui.services.people.same_person import same_person_ids
-from ungtui.services.unit_of_work import CREATED, REMOVED, UnitOfWork
+from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.services.way.guarantee import way_marks
 from ungtui.services.way.guarantee_rules import guarantee_rules
 from ungtui.store import person_search
 from ungtui.store.database import Database, take_write_lock
 from ungtui.store.models import (
-    ChangeLog,
     Individual,
     Organisation,
     PersonStatus,
@@ -93,15 +92,6 @@ class SameIdentity:
     id: str
     name: str
     status: str
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    at: str
-    field: str
-    old_value: str | None
-    new_value: str | None
-    actor: str
 
 
 @dataclass(frozen=True)
@@ -398,6 +388,9 @@ def list_names(
     return rows
 
 
+# Entries of a person's history the person view shows (older ones: the log, F8).
+HISTORY_PAGE = 100
+
 # The list's status of a person whose Arbete och insatser never came here.
 STATUS_MISSING = "saknas"
 
@@ -514,7 +507,10 @@ def get_individual(
     *,
     organisation_id: str | None = None,
     today: date | None = None,
+    history_limit: int = HISTORY_PAGE,
 ) -> IndividualDetail:
+    """The person view's content; the history's newest `history_limit` entries (one more
+    when there are more, so that the screen can say so)."""
     today = today or clock.today()
     with db.session() as session:
         person = session.get(Individual, individual_id)
@@ -540,13 +536,7 @@ def get_individual(
             )
             .order_by(Organisation.name)
         ).all()
-        history_rows = session.exec(
-            select(ChangeLog, Staff.name)
-            .join(Staff, col(Staff.id) == ChangeLog.actor_id, isouter=True)
-            .where(col(ChangeLog.record_id).in_(members))
-            .order_by(col(ChangeLog.at).desc())
-            .limit(200)
-        ).all()
+        history = person_history(session.connection(), members, limit=history_limit + 1)
         missing = missing_categories(session.connection(), [individual_id]).get(
             individual_id, frozenset()
         )
@@ -562,29 +552,9 @@ def get_individual(
         responsibilities=[(o.name, s.name, u.name) for _r, s, u, o in responsibility_rows],
         responsible_staff_id=responsible,
         consents=list_consents(db, individual_id, today),
-        history=[_history_row(entry, actor) for entry, actor in history_rows],
+        history=history,
         missing=missing,
         undecided=groups_not_decided(facts, today),
-    )
-
-
-FIELD_LABELS = {
-    **COLUMN_LABELS,
-    CREATED: "Registrerad",
-    REMOVED: "Borttagen",
-}
-
-
-def _history_row(entry: ChangeLog, actor: str | None) -> HistoryRow:
-    old, new = entry.old_value, entry.new_value
-    if entry.field == "identity_number":
-        old, new = mask_identity(old or ""), mask_identity(new or "")
-    return HistoryRow(
-        at=clock.local_time(entry.at).strftime("%Y-%m-%d %H:%M"),
-        field=FIELD_LABELS.get(entry.field, entry.field),
-        old_value=old,
-        new_value=new,
-        actor=actor or "",
     )
 
 

@@ -19,6 +19,7 @@ from ungtui.services.audit import REVEALED, record_view
 from ungtui.services.consent.consents import consent_lines, withdraw_consent
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.people.individuals import (
+    HISTORY_PAGE,
     IndividualDetail,
     display_name,
     get_individual,
@@ -206,11 +207,13 @@ class IndividualDetailScreen(UngScreen[None]):
             consents.highlighted = consents.get_option_index(wanted)
         history = self.query_one("#history", DataTable)
         history.clear()
-        for h in detail.history:
+        for h in detail.history[:HISTORY_PAGE]:
             old, new = h.old_value or "", h.new_value or ""
-            if share:
+            if share and h.kind == "field":  # the person's own data
                 old, new = hidden(old, share), hidden(new, share)
-            history.add_row(h.at, h.field, old, new, h.actor)
+            history.add_row(plain(h.at), plain(h.field), plain(old), plain(new), plain(h.actor))
+        if len(detail.history) > HISTORY_PAGE:
+            history.add_row("…", plain("Äldre händelser: loggen (l)"), "", "", "")
 
     def action_back(self) -> None:
         self.dismiss()
