@@ -967,7 +967,9 @@ class Peer:
     def confirmed(self) -> str:
         """Swedish, for the screen: how far the other install has confirmed our files."""
         if self.confirmed_export_at:
-            return f"vår fil från {self.confirmed_export_at[:10]}"
+            # To the minute: two files of one day were told apart by nothing.
+            written = clock.local_time(datetime.fromisoformat(self.confirmed_export_at))
+            return f"vår fil från {written:%Y-%m-%d %H:%M}"
         return "ingen fil än"
 
 
