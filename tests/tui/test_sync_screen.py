@@ -181,7 +181,7 @@ async def test_settling_a_conflict_with_keys(tmp_path):
         await settle(pilot)
         assert [str(cell) for cell in table.get_row_at(0)] == [
             "Deltagare",
-            "M. Ö.",
+            "M.Ö.",
             "Telefon",
             "(dolt)",
             "(dolt)",
