@@ -8,6 +8,7 @@ from tests.sync_helpers import Install, add_person, edit
 from tests.tui.helpers import row_text, screen_text, settle, type_text
 from ungtui.demo.fill import fill_demo
 from ungtui.services.people.individuals import get_individual
+from ungtui.services.sync.refused_files import refused_files
 from ungtui.services.sync.sync import (
     Sender,
     build_changes,
@@ -287,6 +288,15 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         assert str(files.get_row_at(0)[3]) == "fel lösenfras"
         assert text_of(app, "#import-result").startswith("Fel lösenfras för filen.")
         assert text_of(app, "#import-files-note") == ""
+        # The install remembers it, not only the screen: after a restart (the screen's
+        # memory gone) the list read again still says so.
+        assert refused_files(receiver)[newer.path.name][0] == "fel lösenfras"
+        app.screen._refused.clear()
+        app.screen.query_one(Tabs).focus()
+        await pilot.press("2")  # Läs in again: the folder is read anew
+        await settle(pilot)
+        assert str(files.get_row_at(0)[3]) == "fel lösenfras"
+        files.move_cursor(row=0)
         # Another file chosen: the last file's message is not left under it.
         files.focus()
         await pilot.press("down", "enter")
@@ -329,6 +339,7 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         assert isinstance(app.screen, SyncScreen)
         assert text_of(app, "#import-result").startswith("Inläst: ")
         assert str(files.get_row_at(0)[3]) == "inläst"
+        assert newer.path.name not in refused_files(receiver)  # read in: forgotten
         # Away to Min dag; the other party's next file lands in the folder; back, the
         # list is read again (the tab was already the one shown).
         await pilot.press("f10")
