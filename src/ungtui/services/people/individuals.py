@@ -36,7 +36,7 @@ from ungtui.services import clock
 from ungtui.services.consent.consents import ConsentRow, list_consents
 from ungtui.services.errors import NotFound, ValidationError
 from ungtui.services.people.person_history import HistoryRow, person_history
-from ungtui.services.people.received import missing_categories, unknown_sql
+from ungtui.services.people.received import any_received, missing_categories, unknown_sql
 from ungtui.services.people.same_person import same_person_ids
 from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.services.way.guarantee import way_marks
@@ -203,7 +203,9 @@ def status_on(db: Database, individual_id: str, kind: str, on: date) -> str | No
 # --- reading -------------------------------------------------------------------------
 
 
-def _conditions(flt: IndividualFilter, today: date) -> list:
+def _conditions(flt: IndividualFilter, today: date, received: bool = False) -> list:
+    """The filter as SQL conditions; `received`: this install has read in sync files,
+    so that some people may lack data categories (services.people.received)."""
     conditions: list = [col(Individual.deleted_at).is_(None), col(Individual.merged_into).is_(None)]
     for token in fold(flt.text).split():
         conditions.append(func.instr(Individual.search_key, token) > 0)
@@ -226,7 +228,8 @@ def _conditions(flt: IndividualFilter, today: date) -> list:
             conditions.append(col(Individual.in_upper_secondary).is_(False))
             conditions.append(col(Individual.has_upper_secondary_diploma).is_(False))
             # defaults of a person whose school data never came here say nothing
-            conditions.append(sql_text(f"NOT {unknown_sql(UTBILDNING, 'individual.id')}"))
+            if received:
+                conditions.append(sql_text(f"NOT {unknown_sql(UTBILDNING, 'individual.id')}"))
         if bounds.requires_folkbokford:
             conditions.append(Individual.identity_kind != "samordningsnummer")
         if bounds.school_done_by is not None:
@@ -292,7 +295,7 @@ def count_individuals(
         query = (
             select(func.count())
             .select_from(_rows_to_read(conn, flt))
-            .where(and_(*_conditions(flt, today)))
+            .where(and_(*_conditions(flt, today, flt.group is not None and any_received(conn))))
         )
         if stale is None:
             return conn.execute(query).scalar_one()
@@ -349,7 +352,7 @@ def list_names(
         query = (
             select(*_ROW_COLUMNS)
             .select_from(_rows_to_read(conn, flt))
-            .where(and_(*_conditions(flt, today)))
+            .where(and_(*_conditions(flt, today, flt.group is not None and any_received(conn))))
             .order_by(*_order(flt.sort))
             .offset(offset)
             .limit(limit)
