@@ -13,7 +13,8 @@ from ungtui.services.referrals.referrals import TransitionInput, transition_refe
 
 def test_the_history_has_consents_and_referral_steps(tmp_path):
     world = World(tmp_path / "historik.db")
-    [to_af, _to_kommun] = [c.id for c in get_individual(world.db, world.asa).consents]
+    consents = get_individual(world.db, world.asa).consents
+    [to_af] = [c.id for c in consents if c.organisation_id == world.af.organisation_id]
     withdraw_consent(world.db, to_af, actor_id=world.kommun.staff_id)
     transition_referral(world.db, world.kommun, world.incoming, TransitionInput(action="receive"))
     history = get_individual(world.db, world.asa).history
