@@ -173,7 +173,7 @@ def test_withdrawal_drops_the_senders_data_and_keeps_the_receivers_own(two, tmp_
     assert (removed.first_name, removed.last_name, removed.kept_own) == ("Åsa", "Ek", 2)
     assert removed.removed == {"responsibility": 1, "consent": 1, "individual": 1}
     assert taken.removal_lines(masked=True) == [
-        "Borttaget om Å. E. (f. 1981): 1 ansvarig handläggare, 1 samtycke, personuppgifterna "
+        "Borttaget om Å.E. (f. 1981): 1 ansvarig handläggare, 1 samtycke, personuppgifterna "
         "utom namn och nummer från Malmö stad, eftersom Malmö stad inte längre får lämna "
         "uppgifter om personen hit (samtycket har upphört). Era egna 2 poster om personen "
         "finns kvar."

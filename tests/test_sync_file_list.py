@@ -45,16 +45,15 @@ def test_files_newest_first_with_sender_and_state(tmp_path):
     # Jonas's file back says how far he has read Karin's: her first file, not the second.
     back = export_file(jonas.db, for_organisation=org, out=tmp_path, passphrase=PASSPHRASE).path
     with karin.db.engine.begin() as conn:
-        # The second file a day of its own, so that the two cannot be taken for each other.
+        # Both files of one day (walker29 #9: the day alone did not tell which).
         conn.exec_driver_sql(
-            "UPDATE sync_export SET at = '2099-01-01T10:00:00+00:00'"
-            " WHERE seq_to = (SELECT max(seq_to) FROM sync_export)"
+            "UPDATE sync_export SET at = CASE WHEN seq_to = (SELECT max(seq_to) FROM"
+            " sync_export) THEN '2026-12-02T14:30:00+00:00' ELSE '2026-12-02T09:05:00+00:00' END"
         )
-        first_at = conn.exec_driver_sql("SELECT min(at) FROM sync_export").scalar()
     import_file(karin.db, back, passphrase=PASSPHRASE, trust=peek_sender(back)[1])
     [peer] = list_peers(karin.db)
     assert peer.files_read == 1
-    assert peer.confirmed == f"vår fil från {first_at[:10]}"
+    assert peer.confirmed == "vår fil från 2026-12-02 10:05"  # Swedish winter time, UTC+1
 
 
 def test_only_the_header_is_read(tmp_path):

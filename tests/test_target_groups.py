@@ -14,6 +14,7 @@ from ungtui.domain.target_groups import (
     AgeRange,
     PersonFacts,
     TargetGroupRules,
+    groups_not_decided,
     short_codes,
     target_groups,
 )
@@ -79,6 +80,30 @@ def test_kaa_is_under_twenty_without_school():
     ]
     # Turns 20 tomorrow: still KAA.
     assert "kaa" in codes(birth_date=date(2006, 11, 25))
+
+
+def test_without_school_data_no_group_rests_on_school_and_the_gap_is_named():
+    # 18, received from another organisation without Utbildning och skolgång: the columns'
+    # defaults (not in school, no diploma) would make her KAA; they say nothing.
+    unknown = PersonFacts(birth_date=date(2008, 2, 29), school_known=False)
+    assert codes(birth_date=date(2008, 2, 29), school_known=False) == ["unga_16_24", "unga_16_29"]
+    assert [(m.label, m.reason) for m in groups_not_decided(unknown, ON)] == [
+        ("KAA", "kan inte avgöras: uppgift om gymnasieskola och examen saknas här")
+    ]
+    # 22: utbildningskontrakt is the one that cannot be told.
+    older = PersonFacts(birth_date=date(2004, 5, 1), school_known=False)
+    assert [m.code for m in target_groups(older, ON)] == ["unga_16_24", "unga_16_29"]
+    assert [m.code for m in groups_not_decided(older, ON)] == ["utbildningskontrakt"]
+    # 30, or on a samordningsnummer at 18: nothing rests on school anyway.
+    assert groups_not_decided(PersonFacts(date(1996, 11, 24), school_known=False), ON) == []
+    assert (
+        groups_not_decided(
+            PersonFacts(date(2008, 2, 29), has_samordningsnummer=True, school_known=False), ON
+        )
+        == []
+    )
+    # Known school data: nothing undecided.
+    assert groups_not_decided(PersonFacts(birth_date=date(2008, 2, 29)), ON) == []
 
 
 def test_youth_limits():

@@ -91,3 +91,19 @@ def test_health_and_social_circumstances_are_their_own_categories():
     assert labels(["social", "identitet", "kontakt"]) == (
         "Identitet, Kontaktuppgifter, Sociala förhållanden"
     )
+
+
+def test_a_category_is_missing_when_none_of_its_fields_is_held():
+    from ungtui.domain.data_categories import categories_missing, columns_in
+
+    assert columns_in("individual", "utbildning") == (
+        "in_upper_secondary",
+        "has_upper_secondary_diploma",
+        "compulsory_school_done_on",
+    )
+    # Shared under Identitet + Kontaktuppgifter: identity and contact columns only.
+    held = ["first_name", "last_name", "birth_date", "phone", "address", "municipality"]
+    assert categories_missing("individual", held) == {"utbildning", "arbete"}
+    # One field of a category is enough: the category came.
+    assert categories_missing("individual", [*held, "af_status"]) == {"utbildning"}
+    assert categories_missing("individual", []) == {"identitet", "kontakt", "utbildning", "arbete"}

@@ -3,7 +3,7 @@ the week ends Sunday 2026-11-29. The user is Sofia Berg, Jobbcenter Unga (Malmö
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -159,7 +159,7 @@ def test_my_open_actions_from_meetings(db, user, world):
     ]
 
 
-def test_guarantee_deadlines_of_my_people_two_weeks_back_and_ahead(db, user):
+def test_guarantee_deadlines_of_my_people_two_weeks_back_and_ahead(db, user, monkeypatch):
     # The guarantee is an agreement's (Ungdomskontraktet: 16–24, 90 days from joining).
     af = add_organisation(db, name="Arbetsförmedlingen", org_nr="202100-2114", kind="af")
     kontrakt = save_agreement(
@@ -192,6 +192,14 @@ def test_guarantee_deadlines_of_my_people_two_weeks_back_and_ahead(db, user):
     entered("Ebba", "2026-08-20", joined="2026-10-20")
     found = part(my_day(db, user, today=TODAY), "garanti")
     assert texts(found) == [
+        # Cleo's deadline passed long ago: counted first, not forgotten (she is in the
+        # full list Enter opens).
+        (
+            "",
+            "1 garantigräns passerad för mer än två veckor sedan, utan insats"
+            " · Enter visar hela listan",
+            True,
+        ),
         (
             "Testsson, Bo",
             "gränsen passerades 2026-11-18 (6 dagar sedan) · Inflöde/uppsökande",
@@ -199,6 +207,15 @@ def test_guarantee_deadlines_of_my_people_two_weeks_back_and_ahead(db, user):
         ),
         ("Testsson, Alva", "gräns 2026-11-30 (6 dagar kvar) · Inflöde/uppsökande", False),
     ]
+    assert found.total == 3
+    # A caseload of thousands is counted by reading every open way: the same count.
+    from ungtui.services.way import guarantee
+
+    before = TODAY - timedelta(days=14)
+    assert guarantee.count_mine_passed_before(db, user.staff_id, before, today=TODAY) == 1
+    monkeypatch.setattr(guarantee, "_MANY_OF_MINE", 1)
+    assert guarantee.count_mine_passed_before(db, user.staff_id, before, today=TODAY) == 1
+    assert guarantee.count_mine_passed_before(db, "someone else", before, today=TODAY) == 0
     # The list Enter opens is mine too: Alva within the warning, Bo and Cleo past.
     assert count_watch(db, today=TODAY, staff_id=user.staff_id) == (1, 2)
 

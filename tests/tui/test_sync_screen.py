@@ -8,6 +8,7 @@ from tests.sync_helpers import Install, add_person, edit
 from tests.tui.helpers import row_text, screen_text, settle, type_text
 from ungtui.demo.fill import fill_demo
 from ungtui.services.people.individuals import get_individual
+from ungtui.services.sync.refused_files import refused_files
 from ungtui.services.sync.sync import (
     Sender,
     build_changes,
@@ -39,7 +40,18 @@ async def test_export_from_one_install_and_import_on_another(tmp_path):
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
-        # The receiver defaults to one's own organisation, where everything travels.
+        # Several other parties and none has sent a file: no receiver is chosen for the
+        # user (least of all their own nämnd, which a first export went to unasked).
+        org = app.screen.query_one("#export-org", Select)
+        assert org.is_blank()
+        assert text_of(app, "#export-preview").startswith("Välj mottagare i listan")
+        labels = [str(option[0]) for option in org._options]
+        [own] = [n for n, label in enumerate(labels) if label.endswith("(din egen nämnd)")]
+        assert labels[own] == "Malmö stad (212000-1124) – Arbetsmarknadsenheten (din egen nämnd)"
+        org.focus()
+        await pilot.press("enter", *["down"] * own, "enter")  # the prompt is option 0
+        await settle(pilot)
+        # One's own nämnd, where everything travels.
         assert "följer allt med: 15 personer" in text_of(app, "#export-preview")
         await pilot.press("tab")
         out = app.screen.query_one("#export-out", Input)
@@ -170,7 +182,7 @@ async def test_settling_a_conflict_with_keys(tmp_path):
         await settle(pilot)
         assert [str(cell) for cell in table.get_row_at(0)] == [
             "Deltagare",
-            "M. Ö.",
+            "M.Ö.",
             "Telefon",
             "(dolt)",
             "(dolt)",
@@ -276,6 +288,15 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         assert str(files.get_row_at(0)[3]) == "fel lösenfras"
         assert text_of(app, "#import-result").startswith("Fel lösenfras för filen.")
         assert text_of(app, "#import-files-note") == ""
+        # The install remembers it, not only the screen: after a restart (the screen's
+        # memory gone) the list read again still says so.
+        assert refused_files(receiver)[newer.path.name][0] == "fel lösenfras"
+        app.screen._refused.clear()
+        app.screen.query_one(Tabs).focus()
+        await pilot.press("2")  # Läs in again: the folder is read anew
+        await settle(pilot)
+        assert str(files.get_row_at(0)[3]) == "fel lösenfras"
+        files.move_cursor(row=0)
         # Another file chosen: the last file's message is not left under it.
         files.focus()
         await pilot.press("down", "enter")
@@ -320,6 +341,7 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         assert isinstance(app.screen, SyncScreen)
         assert text_of(app, "#import-result").startswith("Inläst: ")
         assert str(files.get_row_at(0)[3]) == "inläst"
+        assert newer.path.name not in refused_files(receiver)  # read in: forgotten
         # Away to Min dag; the other party's next file lands in the folder; back, the
         # list is read again (the tab was already the one shown).
         await pilot.press("f10")

@@ -183,6 +183,11 @@ async def test_an_import_fills_the_list_and_a_withdrawal_says_whom_by_name(tmp_p
     kommun, af = two_installs(tmp_path)
     asa = add_person(kommun, identity="811218-9876", first_name="Åsa", last_name="Ek")
     consent = contact_consent(kommun, af, asa)
+    # 18 and, at the kommun, KAA: the consent covers neither school nor status (walker29 #6).
+    marta = add_person(
+        kommun, identity="080229-1237", first_name="Märta [b]x[/b]", last_name="Östlund [/]"
+    )
+    contact_consent(kommun, af, marta)
     first = export_for(kommun, af, tmp_path)
     app = UngApp(af.db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -191,9 +196,47 @@ async def test_an_import_fills_the_list_and_a_withdrawal_says_whom_by_name(tmp_p
         assert text_of(app, "#list-status").startswith("0 deltagare")
         await import_by_keys(pilot, first)
         assert text_of(app, "#import-result").startswith("Inläst: ")
-        await pilot.press("f2")  # back to the list: Åsa is there without a search
+        await pilot.press("f2")  # back to the list: both are there without a search
         await settle(pilot)
-        assert text_of(app, "#list-status").startswith("1 deltagare")
+        assert text_of(app, "#list-status").startswith("2 deltagare")
+        table = app.screen.query_one("#individuals", DataTable)
+        cells = [str(c) for c in table.get_row_at(1)]
+        assert cells[0] == "Östlund [/], Märta [b]x[/b]"
+        assert "16–24, 16–29" in cells and "saknas" in cells
+        assert not any("KAA" in c for c in cells)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        shown = " ".join(text_of(app, "#identity-section").split())
+        assert "Status: uppgift saknas" in shown
+        assert "Går i gymnasieskolan: uppgift saknas Gymnasieexamen: uppgift saknas" in shown
+        assert "Grundskolan klar: uppgift saknas Hos AF: uppgift saknas" in shown
+        assert "Har inte lämnats hit: Utbildning och skolgång, Arbete och insatser" in shown
+        groups = " ".join(text_of(app, "#groups-section").split())
+        assert groups == (
+            "• Unga 16–24: 18 år (16–24 år) • Unga 16–29: 18 år (16–29 år) "
+            "• KAA: kan inte avgöras: uppgift om gymnasieskola och examen saknas här"
+        )
+        # The consent that brought her is in her history, on its first day (it was
+        # recorded at the kommun, not here).
+        history = app.screen.query_one("#history", DataTable)
+        assert history.row_count == 1
+        at, what, old, new, who = (str(c) for c in history.get_row_at(0))
+        assert (at, what, old, who) == ("2026-11-01", "Samtycke lämnat", "", "Sofia Berg")
+        assert new.startswith("Arbetsförmedlingen: Kont")  # the rest in the row's detail
+        await pilot.press("escape")
+        await settle(pilot)
+        # The export starts with the one party that has sent files here, the nämnd that
+        # sent them, not with AF itself, which is marked (walker29 #9).
+        await pilot.press("f7", "1")
+        await settle(pilot)
+        org = app.screen.query_one("#export-org", Select)
+        labels = {value: str(label) for label, value in org._options}
+        assert labels[str(org.value)] == "Malmö stad (212000-1124) – Arbetsmarknadsenheten"
+        assert labels[af.user.organisation_id] == (
+            "Arbetsförmedlingen (202100-2114) (din egen organisation)"
+        )
+        await pilot.press("f2")
+        await settle(pilot)
 
         withdraw_consent(kommun.db, consent, actor_id=kommun.user.staff_id)
         second = export_for(kommun, af, tmp_path)
@@ -204,7 +247,7 @@ async def test_an_import_fills_the_list_and_a_withdrawal_says_whom_by_name(tmp_p
         await pilot.press("f9")  # the screen is shared: initials only
         await settle(pilot)
         result = text_of(app, "#import-result")
-        assert "Borttaget om Å. E. (f. 1981):" in result and "Åsa" not in result
+        assert "Borttaget om Å.E. (f. 1981):" in result and "Åsa" not in result
     kommun.db.close()
     af.db.close()
 

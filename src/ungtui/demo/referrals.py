@@ -56,7 +56,7 @@ ROUTES = (
         "Malmö stad",
         "Arbetsförmedlingen",
         "Arbetsförmedlingen Malmö Unga",
-        "other",
+        "employment_service",
         "Inskrivning och planering",
         "Samordnad planering mot arbete eller studier",
     ),

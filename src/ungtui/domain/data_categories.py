@@ -310,3 +310,18 @@ def labels(categories: Iterable[str]) -> str:
     """Categories in the fixed order, as one Swedish line."""
     chosen = set(categories)
     return ", ".join(DATA_CATEGORIES[c] for c in CATEGORIES if c in chosen)
+
+
+def columns_in(table: str, category: str) -> tuple[str, ...]:
+    """The columns of a person record's table that hold `category`, in table order."""
+    return tuple(c for c, cat in FIELD_CATEGORIES[table].items() if cat == category)
+
+
+def categories_missing(table: str, held: Iterable[str]) -> frozenset[str]:
+    """The categories of a record about a person of which this install holds no field:
+    `held` names the columns it has a value of from anywhere (typed here or received).
+    A person registered elsewhere and shared under a consent that left a category out
+    has that category's columns at their defaults, which say nothing about the person."""
+    fields = FIELD_CATEGORIES[table]
+    have = {fields[c] for c in held if c in fields}
+    return frozenset(set(fields.values()) - have)

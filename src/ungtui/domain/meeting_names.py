@@ -6,18 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ungtui.domain.text import first_letter
+from ungtui.domain.text import initials
 
-
-def initials(first_name: str, last_name: str) -> str:
-    """`Åsa Öberg` -> `Å.Ö.`; double names give each part: `Al-Hassan` -> `A.-H.`"""
-    parts = []
-    for name in (first_name, last_name):
-        for word in name.split():
-            letters = [letter for p in word.split("-") if (letter := first_letter(p))]
-            if letters:
-                parts.append("-".join(f"{letter}." for letter in letters))
-    return "".join(parts) or "?"
+__all__ = ["full_name", "initials", "masked_name"]
 
 
 def masked_name(first_name: str, last_name: str, birth_date: date | None) -> str:

@@ -35,6 +35,10 @@ class PersonFacts:
     establishment_until: date | None = None
     compulsory_school_done_on: date | None = None
     has_samordningsnummer: bool = False  # not folkbokförd (yet)
+    # False when this install has never had the person's school data (Utbildning och
+    # skolgång was not received from the organisation that registered them): the columns
+    # then hold their defaults, which say nothing, and no group may rest on them.
+    school_known: bool = True
 
 
 # KAA ends on the 20th birthday (skollagen 29 kap. 9 §: "inte har fyllt 20 år").
@@ -152,7 +156,11 @@ def target_groups(
         matches.append(GroupMatch(code, group_label(code, rules), reason))
 
     age = age_on(facts.birth_date, on) if facts.birth_date else None
-    no_school = not facts.in_upper_secondary and not facts.has_upper_secondary_diploma
+    no_school = (
+        facts.school_known
+        and not facts.in_upper_secondary
+        and not facts.has_upper_secondary_diploma
+    )
     permit = facts.residence_permit_date
     newcomer_until = months_after(permit, rules.newcomer_months) if permit else None
     if age is not None and age in rules.young_narrow:
@@ -194,6 +202,42 @@ def target_groups(
             f"{age} år ({rules.education_contract} år) utan gymnasieexamen",
         )
     return matches
+
+
+SCHOOL_MISSING = "uppgift om gymnasieskola och examen saknas här"
+
+
+def groups_not_decided(
+    facts: PersonFacts, on: date, rules: TargetGroupRules = DEFAULT_RULES
+) -> list[GroupMatch]:
+    """The groups a person may be in that cannot be told, with what is missing: KAA and
+    utbildningskontrakt rest on school, and without school data (school_known False)
+    every other condition of theirs may hold while the defaults would say 'no school'."""
+    if facts.school_known:
+        return []
+    age = age_on(facts.birth_date, on) if facts.birth_date else None
+    if age is None:
+        return []
+    found: list[GroupMatch] = []
+    school_done = compulsory_school_done(facts)
+    if (
+        age < KAA_END_AGE
+        and school_done is not None
+        and school_done <= on
+        and not facts.has_samordningsnummer
+    ):
+        found.append(
+            GroupMatch("kaa", group_label("kaa", rules), f"kan inte avgöras: {SCHOOL_MISSING}")
+        )
+    if age in rules.education_contract:
+        found.append(
+            GroupMatch(
+                "utbildningskontrakt",
+                group_label("utbildningskontrakt", rules),
+                f"kan inte avgöras: {SCHOOL_MISSING}",
+            )
+        )
+    return found
 
 
 def short_codes(matches: Iterable[GroupMatch]) -> str:

@@ -52,14 +52,24 @@ def person_sort_key(first_name: str, last_name: str) -> str:
 
 
 def first_letter(word: str) -> str | None:
-    """The letter a name is known by: '(Åsa)' -> 'Å'; a word without letters has none."""
-    return next((c.upper() for c in word if c.isalpha()), None)
+    """The letter a name word is known by: '(Åsa)' -> 'Å'. A word whose first character
+    (after an opening parenthesis or quote) is no letter has none: '[b]x[/b]', '[/]', '-'
+    are not names, whatever letters they hold further on."""
+    start = word.lstrip("(\"'«»")
+    return start[0].upper() if start and start[0].isalpha() else None
 
 
 def initials(first_name: str, last_name: str) -> str:
-    """'Åsa', 'Öberg-Lind' -> 'Å. Ö.': enough for the people in the room, not for others."""
-    letters = [first_letter(part) for part in (first_name, last_name)]
-    return " ".join(f"{letter}." for letter in letters if letter) or "–"
+    """`Åsa Öberg` -> `Å.Ö.`; every name word counts, a double name with each part:
+    `Anna Maria Al-Hassan` -> `A.M.A.-H.`. The one form for a person not to be named in
+    full: on a shared screen, in a meeting and its minutes, in files' summaries."""
+    parts = []
+    for name in (first_name, last_name):
+        for word in name.split():
+            letters = [letter for p in word.split("-") if (letter := first_letter(p))]
+            if letters:
+                parts.append("-".join(f"{letter}." for letter in letters))
+    return "".join(parts) or "?"
 
 
 def plural(count: int, one: str, many: str) -> str:

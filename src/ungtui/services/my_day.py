@@ -37,7 +37,7 @@ from ungtui.services.my_day_first import (
 from ungtui.services.people.organisations import CurrentUser
 from ungtui.services.referrals.referrals import refresh_states
 from ungtui.services.way.follow_ups_due import count_mine_overdue_before, list_due
-from ungtui.services.way.guarantee import guarantee_rules, list_watch
+from ungtui.services.way.guarantee import count_mine_passed_before, guarantee_rules, list_watch
 from ungtui.store.database import Database
 
 __all__ = ["LIMIT", "DayLine", "DayPart", "my_day"]
@@ -79,10 +79,32 @@ def _guarantee(db: Database, user: CurrentUser, today: date) -> DayPart:
         )
         for r in rows[:LIMIT]
     ]
-    # Deadlines passed longer ago are not counted here, unlike the follow-ups: a count
-    # reads every open way through the agreements' rules, about 150 ms CPU at 100,000
-    # people, against Min dag's 230 ms in all. The list Enter opens has them.
-    return replace(GUARANTEE, total=len(rows) if len(rows) <= LIMIT else None, lines=lines)
+    # Deadlines passed longer ago are counted first, as the follow-ups are: a person
+    # left without a measure long past the guarantee is the one most at risk of being
+    # forgotten (the count reads the caseworker's own people, not every way).
+    late = (
+        count_mine_passed_before(db, user.staff_id, since, today=today, rule=rules, cap=LATE_CAP)
+        if user.staff_id and longest
+        else 0
+    )
+    total = len(rows) + late if len(rows) <= LIMIT and late < LATE_CAP else None
+    if late:
+        many = (
+            f"Över {LATE_CAP - 1} garantigränser"
+            if late >= LATE_CAP
+            else plural(late, "garantigräns", "garantigränser")
+        )
+        lines.insert(
+            0,
+            DayLine(
+                "",
+                f"{many} {'passerad' if late == 1 else 'passerade'} för mer än två veckor"
+                " sedan, utan insats · Enter visar hela listan",
+                urgent=True,
+                whole_list=True,
+            ),
+        )
+    return replace(GUARANTEE, total=total, lines=lines)
 
 
 def _follow_ups(db: Database, user: CurrentUser, today: date) -> DayPart:

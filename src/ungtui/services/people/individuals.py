@@ -10,37 +10,40 @@ from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import and_, func, or_
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from ungtui.domain.ages import age_on
+from ungtui.domain.data_categories import ARBETE, UTBILDNING
 from ungtui.domain.fields import field_problem, phone_problem
 from ungtui.domain.group_filters import group_bounds
 from ungtui.domain.guarantee import GuaranteeRules
-from ungtui.domain.identity import mask_identity, parse_identity
+from ungtui.domain.identity import parse_identity
 from ungtui.domain.meeting_time import parse_day
 from ungtui.domain.target_groups import (
     AF_STATUSES,
     GroupMatch,
     PersonFacts,
+    groups_not_decided,
     school_status,
     short_codes,
     target_groups,
 )
 from ungtui.domain.text import display_name, fold, person_search_key, person_sort_key
-from ungtui.domain.vocabulary import FIELD_LABELS as COLUMN_LABELS
 from ungtui.domain.vocabulary import GENDERS, STATUSES
 from ungtui.services import clock
 from ungtui.services.consent.consents import ConsentRow, list_consents
 from ungtui.services.errors import NotFound, ValidationError
+from ungtui.services.people.person_history import HistoryRow, person_history
+from ungtui.services.people.received import any_received, missing_categories, unknown_sql
 from ungtui.services.people.same_person import same_person_ids
-from ungtui.services.unit_of_work import CREATED, REMOVED, UnitOfWork
+from ungtui.services.unit_of_work import UnitOfWork
 from ungtui.services.way.guarantee import way_marks
 from ungtui.services.way.guarantee_rules import guarantee_rules
 from ungtui.store import person_search
 from ungtui.store.database import Database, take_write_lock
 from ungtui.store.models import (
-    ChangeLog,
     Individual,
     Organisation,
     PersonStatus,
@@ -92,15 +95,6 @@ class SameIdentity:
 
 
 @dataclass(frozen=True)
-class HistoryRow:
-    at: str
-    field: str
-    old_value: str | None
-    new_value: str | None
-    actor: str
-
-
-@dataclass(frozen=True)
 class IndividualDetail:
     individual: Individual
     age: int | None
@@ -110,6 +104,11 @@ class IndividualDetail:
     responsible_staff_id: str | None  # for the user's own organisation
     consents: list[ConsentRow]
     history: list[HistoryRow]
+    # Data categories of the person record this install never received (the person was
+    # shared from elsewhere without them): their fields hold defaults, not facts.
+    missing: frozenset[str] = frozenset()
+    # Groups that cannot be told for want of such data, with what is missing.
+    undecided: list[GroupMatch] = field(default_factory=list)
 
 
 @dataclass
@@ -142,9 +141,12 @@ search_key = person_search_key
 sort_key = person_sort_key
 
 
-def person_facts(person: Individual, school: str | None = None) -> PersonFacts:
+def person_facts(
+    person: Individual, school: str | None = None, *, school_known: bool = True
+) -> PersonFacts:
     """The rules' view of a person; `school` (a SCHOOL_STATUSES code) is the school status
-    on the day asked about when it differs from today's."""
+    on the day asked about when it differs from today's; `school_known` False when the
+    person's school data never came here (services.people.received)."""
     in_school = person.in_upper_secondary
     diploma = person.has_upper_secondary_diploma
     if school is not None:
@@ -158,6 +160,7 @@ def person_facts(person: Individual, school: str | None = None) -> PersonFacts:
         establishment_until=person.establishment_until,
         compulsory_school_done_on=person.compulsory_school_done_on,
         has_samordningsnummer=person.identity_kind == "samordningsnummer",
+        school_known=school_known,
     )
 
 
@@ -200,11 +203,16 @@ def status_on(db: Database, individual_id: str, kind: str, on: date) -> str | No
 # --- reading -------------------------------------------------------------------------
 
 
-def _conditions(flt: IndividualFilter, today: date) -> list:
+def _conditions(flt: IndividualFilter, today: date, received: bool = False) -> list:
+    """The filter as SQL conditions; `received`: this install has read in sync files,
+    so that some people may lack data categories (services.people.received)."""
     conditions: list = [col(Individual.deleted_at).is_(None), col(Individual.merged_into).is_(None)]
     for token in fold(flt.text).split():
         conditions.append(func.instr(Individual.search_key, token) > 0)
     if flt.status:
+        # A person whose Arbete och insatser never came holds the default 'aktiv': kept in
+        # the list the screen opens with (the people to work with), its status shown as
+        # unknown there, rather than hidden from everyone who received them.
         conditions.append(Individual.status == flt.status)
     if flt.group:
         bounds = group_bounds(flt.group, today)
@@ -219,6 +227,9 @@ def _conditions(flt: IndividualFilter, today: date) -> list:
         if bounds.requires_no_school:
             conditions.append(col(Individual.in_upper_secondary).is_(False))
             conditions.append(col(Individual.has_upper_secondary_diploma).is_(False))
+            # defaults of a person whose school data never came here say nothing
+            if received:
+                conditions.append(sql_text(f"NOT {unknown_sql(UTBILDNING, 'individual.id')}"))
         if bounds.requires_folkbokford:
             conditions.append(Individual.identity_kind != "samordningsnummer")
         if bounds.school_done_by is not None:
@@ -284,7 +295,7 @@ def count_individuals(
         query = (
             select(func.count())
             .select_from(_rows_to_read(conn, flt))
-            .where(and_(*_conditions(flt, today)))
+            .where(and_(*_conditions(flt, today, flt.group is not None and any_received(conn))))
         )
         if stale is None:
             return conn.execute(query).scalar_one()
@@ -341,12 +352,13 @@ def list_names(
         query = (
             select(*_ROW_COLUMNS)
             .select_from(_rows_to_read(conn, flt))
-            .where(and_(*_conditions(flt, today)))
+            .where(and_(*_conditions(flt, today, flt.group is not None and any_received(conn))))
             .order_by(*_order(flt.sort))
             .offset(offset)
             .limit(limit)
         )
         found = conn.execute(query).all()
+        missing = missing_categories(conn, (row[0] for row in found))
     rows = []
     for (id_, first, last, number, reserve, kind, born, in_school, diploma, permit,
          est_from, est_until, school_done, status, gender) in found:  # fmt: skip
@@ -359,7 +371,10 @@ def list_names(
             establishment_until=est_until,
             compulsory_school_done_on=school_done,
             has_samordningsnummer=kind == "samordningsnummer",
+            school_known=UTBILDNING not in missing.get(id_, ()),
         )
+        if ARBETE in missing.get(id_, ()):
+            status = None
         rows.append(
             IndividualRow(
                 id=id_,
@@ -369,11 +384,18 @@ def list_names(
                 age=age_on(born, today) if born else None,
                 groups=_group_codes(facts, today),
                 caseworker="",
-                status=STATUSES.get(status, status),
+                status=STATUS_MISSING if status is None else STATUSES.get(status, status),
                 gender=gender,
             )
         )
     return rows
+
+
+# Entries of a person's history the person view shows (older ones: the log, F8).
+HISTORY_PAGE = 100
+
+# The list's status of a person whose Arbete och insatser never came here.
+STATUS_MISSING = "saknas"
 
 
 @lru_cache(maxsize=4096)
@@ -488,7 +510,10 @@ def get_individual(
     *,
     organisation_id: str | None = None,
     today: date | None = None,
+    history_limit: int = HISTORY_PAGE,
 ) -> IndividualDetail:
+    """The person view's content; the history's newest `history_limit` entries (one more
+    when there are more, so that the screen can say so)."""
     today = today or clock.today()
     with db.session() as session:
         person = session.get(Individual, individual_id)
@@ -514,45 +539,25 @@ def get_individual(
             )
             .order_by(Organisation.name)
         ).all()
-        history_rows = session.exec(
-            select(ChangeLog, Staff.name)
-            .join(Staff, col(Staff.id) == ChangeLog.actor_id, isouter=True)
-            .where(col(ChangeLog.record_id).in_(members))
-            .order_by(col(ChangeLog.at).desc())
-            .limit(200)
-        ).all()
+        history = person_history(session.connection(), members, limit=history_limit + 1)
+        missing = missing_categories(session.connection(), [individual_id]).get(
+            individual_id, frozenset()
+        )
+    facts = _facts(person, school_known=UTBILDNING not in missing)
     responsible = next(
         (r.staff_id for r, _s, _u, o in responsibility_rows if o.id == organisation_id), None
     )
     return IndividualDetail(
         individual=person,
         age=age_on(person.birth_date, today) if person.birth_date else None,
-        groups=target_groups(_facts(person), today),
+        groups=target_groups(facts, today),
         case_organisation=case_org.name if case_org else "",
         responsibilities=[(o.name, s.name, u.name) for _r, s, u, o in responsibility_rows],
         responsible_staff_id=responsible,
         consents=list_consents(db, individual_id, today),
-        history=[_history_row(entry, actor) for entry, actor in history_rows],
-    )
-
-
-FIELD_LABELS = {
-    **COLUMN_LABELS,
-    CREATED: "Registrerad",
-    REMOVED: "Borttagen",
-}
-
-
-def _history_row(entry: ChangeLog, actor: str | None) -> HistoryRow:
-    old, new = entry.old_value, entry.new_value
-    if entry.field == "identity_number":
-        old, new = mask_identity(old or ""), mask_identity(new or "")
-    return HistoryRow(
-        at=clock.local_time(entry.at).strftime("%Y-%m-%d %H:%M"),
-        field=FIELD_LABELS.get(entry.field, entry.field),
-        old_value=old,
-        new_value=new,
-        actor=actor or "",
+        history=history,
+        missing=missing,
+        undecided=groups_not_decided(facts, today),
     )
 
 

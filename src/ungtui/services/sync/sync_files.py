@@ -123,6 +123,7 @@ class ExportTarget:
     organisation_id: str
     domain: str | None
     label: str
+    own: bool = False  # this install's own nämnd, or its own organisation when it is one
 
     @property
     def value(self) -> str:
@@ -308,7 +309,9 @@ def export_targets(db: Database) -> list[ExportTarget]:
         label = f"{name} ({number})" if number else name
         kinds = domains_for_kind(kind)
         if len(kinds) == 1:
-            targets.append(ExportTarget(org_id, None, label))
+            mine = own is not None and keys.get(org_id, org_id) == own.organisation
+            suffix = " (din egen organisation)" if mine else ""
+            targets.append(ExportTarget(org_id, None, f"{label}{suffix}", own=mine))
             continue
         targets.append(ExportTarget(org_id, None, f"{label} – alla nämnder"))
         own_kommun = own is not None and keys.get(org_id, org_id) == own.organisation
@@ -317,9 +320,58 @@ def export_targets(db: Database) -> list[ExportTarget]:
                 mine = own is not None and own == Holder(keys.get(org_id, org_id), code)
                 suffix = " (din egen nämnd)" if mine else ""
                 targets.append(
-                    ExportTarget(org_id, code, f"{label} – {domain_label(code)}{suffix}")
+                    ExportTarget(
+                        org_id, code, f"{label} – {domain_label(code)}{suffix}", own=mine
+                    )
                 )
     return targets
+
+
+def default_target(db: Database, targets: list[ExportTarget]) -> str | None:
+    """The receiver an export form starts with (a value of `targets`), never one's own
+    side: a first export went to oneself by default. The other party when there is only
+    one (another organisation, or a nämnd of one's own kommun with a unit known here),
+    else the only one of them that has sent files here; None when that tells no one, so
+    that the user chooses. A kommun is chosen at the nämnd that sent files, if one did."""
+    with db.engine.connect() as conn:
+        keys = orgs.organisation_keys(conn)
+        own = holders.own_holder(conn)
+        known = {(h.organisation, h.domain) for h in holders.unit_holders(conn, keys).values()}
+        sent = set(
+            conn.exec_driver_sql(
+                "SELECT organisation_id, domain FROM sync_site WHERE organisation_id IS NOT NULL"
+            ).all()
+        )
+    own_key = own.organisation if own is not None else None
+    parties: dict[tuple[str, str | None], list[ExportTarget]] = {}
+    for target in targets:
+        key = keys.get(target.organisation_id, target.organisation_id)
+        if target.own:
+            continue
+        if key == own_key:
+            # One's own kommun: a nämnd someone here works in is a party; the rest of the
+            # list (every nämnd a kommun has, the kommun as a whole) names no one known.
+            if target.domain is None or (key, target.domain) not in known:
+                continue
+            party = (target.organisation_id, target.domain)
+        else:
+            party = (target.organisation_id, None)
+        parties.setdefault(party, []).append(target)
+    if len(parties) > 1:
+        sender_orgs = {org_id for org_id, _domain in sent}
+        parties = {
+            (org_id, domain): found
+            for (org_id, domain), found in parties.items()
+            if (org_id in sender_orgs if domain is None else (org_id, domain) in sent)
+        }
+    if len(parties) != 1:
+        return None
+    [((org_id, domain), found)] = parties.items()
+    if domain is not None:
+        return ExportTarget(org_id, domain, "").value
+    values = [t.value for t in found]
+    wanted = ExportTarget(org_id, default_domain(db, org_id), "").value
+    return wanted if wanted in values else values[0]
 
 
 def default_domain(db: Database, organisation_id: str) -> str | None:
@@ -927,7 +979,9 @@ class Peer:
     def confirmed(self) -> str:
         """Swedish, for the screen: how far the other install has confirmed our files."""
         if self.confirmed_export_at:
-            return f"vår fil från {self.confirmed_export_at[:10]}"
+            # To the minute: two files of one day were told apart by nothing.
+            written = clock.local_time(datetime.fromisoformat(self.confirmed_export_at))
+            return f"vår fil från {written:%Y-%m-%d %H:%M}"
         return "ingen fil än"
 
 

@@ -108,8 +108,9 @@ def _params(today: date, rules: GuaranteeRules) -> tuple[str, dict]:
     """The WITH clause and parameters; `latest_join` is the loosest bound of all rules,
     a coarse filter before each way's own rule applies."""
     params = {
-        "latest_join": max(latest_join_to_watch(today, a.rule) for a in rules.agreements)
-        .isoformat(),
+        "latest_join": max(
+            latest_join_to_watch(today, a.rule) for a in rules.agreements
+        ).isoformat(),
         "today": today.isoformat(),
     }
     return _with_rules(rules, params), params
@@ -167,6 +168,57 @@ def count_watch(
         ).one()
     total, past = int(row[0]), int(row[1])
     return total - past, past
+
+
+# The caseworker's own people first (CROSS JOIN keeps SQLite to that order): a count of
+# theirs then reads their ways by the person, instead of every open way as the whole
+# lists do (_MINE's "+" keeps SQLite from the staff index there).
+_MINE_FROM = _WATCH_FROM.replace(
+    "FROM way w\n",
+    "FROM responsibility rs CROSS JOIN way w ON w.individual_id = rs.individual_id\n",
+    1,
+)
+assert _MINE_FROM != _WATCH_FROM
+_MINE_WHERE = "\n  AND rs.staff_id = :staff AND rs.deleted_at IS NULL"
+# From this many people of one caseworker on, reading every open way costs less than
+# reading theirs one by one (100,000-person demo: 105 ms against 135 ms CPU at 17,000).
+_MANY_OF_MINE = 5000
+
+
+def count_mine_passed_before(
+    db: Database,
+    staff_id: str,
+    before: date,
+    *,
+    today: date | None = None,
+    rule: GuaranteeRules | None = None,
+    cap: int = 100,
+) -> int:
+    """How many of the caseworker's people passed their guarantee deadline before
+    `before` with no measure yet that counts (Min dag names the recent ones and counts
+    these), up to `cap`."""
+    today = today or clock.today()
+    rules = rule if rule is not None else guarantee_rules(db)
+    if not _usable(rules):
+        return 0
+    with_rules, params = _params(today, rules)
+    passed = " AND w.joined_on < date(:before, printf('%+d days', -r.days))"
+    with db.engine.connect() as conn:
+        mine = conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM responsibility WHERE staff_id = ?"
+            " AND deleted_at IS NULL LIMIT ?)",
+            (staff_id, _MANY_OF_MINE),
+        ).scalar_one()
+        # A caseload of thousands (demo data) is read faster the way the lists read.
+        source = (
+            f"SELECT w.id {_WATCH_FROM}{_MINE}"
+            if mine >= _MANY_OF_MINE
+            else f"SELECT DISTINCT w.id {_MINE_FROM}{_MINE_WHERE}"
+        )
+        return conn.execute(
+            text(f"{with_rules}SELECT COUNT(*) FROM ({source}{passed} LIMIT :cap)"),
+            {**params, "staff": staff_id, "before": before.isoformat(), "cap": cap},
+        ).scalar_one()
 
 
 def list_watch(

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ungtui.domain.data_categories import ARBETE, UTBILDNING, labels
 from ungtui.domain.identity import mask_identity
 from ungtui.domain.target_groups import AF_STATUSES, PersonFacts, compulsory_school_done
 from ungtui.domain.text import initials
@@ -18,6 +19,7 @@ from ungtui.services.audit import REVEALED, record_view
 from ungtui.services.consent.consents import consent_lines, withdraw_consent
 from ungtui.services.errors import NotFound, ServiceError
 from ungtui.services.people.individuals import (
+    HISTORY_PAGE,
     IndividualDetail,
     display_name,
     get_individual,
@@ -38,6 +40,10 @@ def hidden(value: str, share: bool) -> str:
 
 def yes_no(value: bool) -> str:
     return "ja" if value else "nej"
+
+
+# What a field of a data category never received here shows instead of its default.
+MISSING = "uppgift saknas"
 
 
 class IndividualDetailScreen(UngScreen[None]):
@@ -136,6 +142,8 @@ class IndividualDetailScreen(UngScreen[None]):
         age = f"{detail.age} år" if detail.age is not None else "okänd ålder"
         born = person.birth_date.isoformat() if person.birth_date else "okänt"
         permit = person.residence_permit_date.isoformat() if person.residence_permit_date else "–"
+        missing = detail.missing
+        no_school = UTBILDNING in missing
         identity = [
             plain(bold(f"{IDENTITY_KINDS.get(person.identity_kind, '')}:"), f" {number}"),
             plain(
@@ -144,7 +152,7 @@ class IndividualDetailScreen(UngScreen[None]):
                 bold("Kön:"),
                 f" {GENDERS.get(person.gender, '')}   ",
                 bold("Status:"),
-                f" {STATUSES.get(person.status, '')}",
+                f" {MISSING if ARBETE in missing else STATUSES.get(person.status, '')}",
             ),
             plain(
                 bold("Telefon:"),
@@ -160,17 +168,21 @@ class IndividualDetailScreen(UngScreen[None]):
             ),
             plain(
                 bold("Går i gymnasieskolan:"),
-                f" {yes_no(person.in_upper_secondary)}   ",
+                f" {MISSING if no_school else yes_no(person.in_upper_secondary)}   ",
                 bold("Gymnasieexamen:"),
-                f" {yes_no(person.has_upper_secondary_diploma)}   ",
+                f" {MISSING if no_school else yes_no(person.has_upper_secondary_diploma)}   ",
                 bold("Första uppehållstillstånd:"),
                 f" {permit}",
             ),
             plain(bold("Ärendet hos:"), f" {detail.case_organisation or '–'}"),
-            _facts_line(person),
+            _facts_line(person, missing),
         ]
+        if missing:
+            identity.append(plain(bold("Har inte lämnats hit:"), f" {labels(missing)}"))
         self.query_one("#identity-section", Static).update(lines(identity))
-        groups = [plain("• ", bold(g.label), f": {g.reason}") for g in detail.groups]
+        groups = [
+            plain("• ", bold(g.label), f": {g.reason}") for g in (*detail.groups, *detail.undecided)
+        ]
         self.query_one("#groups-section", Static).update(
             lines(groups) if groups else "Ingen målgrupp just nu."
         )
@@ -195,11 +207,13 @@ class IndividualDetailScreen(UngScreen[None]):
             consents.highlighted = consents.get_option_index(wanted)
         history = self.query_one("#history", DataTable)
         history.clear()
-        for h in detail.history:
+        for h in detail.history[:HISTORY_PAGE]:
             old, new = h.old_value or "", h.new_value or ""
-            if share:
+            if share and h.kind == "field":  # the person's own data
                 old, new = hidden(old, share), hidden(new, share)
-            history.add_row(h.at, h.field, old, new, h.actor)
+            history.add_row(plain(h.at), plain(h.field), plain(old), plain(new), plain(h.actor))
+        if len(detail.history) > HISTORY_PAGE:
+            history.add_row("…", plain("Äldre händelser: loggen (l)"), "", "", "")
 
     def action_back(self) -> None:
         self.dismiss()
@@ -333,11 +347,14 @@ class IndividualDetailScreen(UngScreen[None]):
         self.app.call_from_thread(self.dismiss)
 
 
-def _facts_line(person) -> Text:
+def _facts_line(person, missing: frozenset[str] = frozenset()) -> Text:
     """The facts the target groups rest on beyond age and school: the establishment
-    programme, the day compulsory school was done and the standing at AF."""
+    programme, the day compulsory school was done and the standing at AF; those of a
+    category never received here (`missing`) are not known."""
     start, end = person.establishment_from, person.establishment_until
-    if start or end:
+    if ARBETE in missing:
+        programme = MISSING
+    elif start or end:
         programme = f"{start.isoformat() if start else '?'}–{end.isoformat() if end else ''}"
     else:
         programme = "–"
@@ -347,11 +364,14 @@ def _facts_line(person) -> Text:
     school = done.isoformat() if done else "–"
     if done and person.compulsory_school_done_on is None:
         school += " (antaget)"
+    if UTBILDNING in missing:
+        school = MISSING
+    at_af = MISSING if ARBETE in missing else AF_STATUSES.get(person.af_status or "", "okänt")
     return plain(
         bold("Etableringsprogrammet:"),
         f" {programme}   ",
         bold("Grundskolan klar:"),
         f" {school}   ",
         bold("Hos AF:"),
-        f" {AF_STATUSES.get(person.af_status or '', 'okänt')}",
+        f" {at_af}",
     )

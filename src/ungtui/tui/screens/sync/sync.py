@@ -38,6 +38,11 @@ from ungtui.services.people.organisations import (
     set_organisation_number,
 )
 from ungtui.services.sync.conflicts import ConflictView, list_conflicts, resolve_conflict
+from ungtui.services.sync.refused_files import (
+    forget_refusal,
+    refused_files,
+    remember_refusal,
+)
 from ungtui.services.sync.sync import (
     DuplicatePair,
     confirm_duplicate,
@@ -50,6 +55,7 @@ from ungtui.services.sync.sync_files import (
     ImportResult,
     SyncFileInfo,
     UnknownSender,
+    default_target,
     export_file,
     export_preview,
     export_targets,
@@ -157,6 +163,8 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self._org_rows: list[OrganisationPair | OrganisationInfo] = []
         self._last_import: ImportResult | None = None
         self._export_for: str | None = None
+        # The receiver the export form starts with (services: never one's own side).
+        self._default_target: str | None = None
         self._files_folder: Path | None = None
         self._chosen: tuple[str, Path] | None = None  # (as shown, the file) from the list
         # Fingerprints of senders confirmed on the telephone while the screen is open.
@@ -165,8 +173,10 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         # takes the confirmation back, and another file signed by the same key needs no
         # second call. The key is written down here only when a file is read in.
         self._trusted: set[str] = set()
-        # Files refused while the screen is open: (what Läge says, why in full).
-        self._refused: dict[Path, tuple[str, str]] = {}
+        # Files refused here, by file name: (what Läge says, why in full). Kept in the
+        # database too (services.sync.refused_files): after a restart "ny" would read as
+        # a file never tried.
+        self._refused: dict[str, tuple[str, str]] = {}
         self._result_about: Path | None = None  # the file the refusal under Läs in is about
         self._export_result_for: str | None = None  # the receiver the export result is about
 
@@ -326,7 +336,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     @work(thread=True, exclusive=True, group="sync-load", exit_on_error=False)
     def load(self) -> None:
         db = self.app.db
-        organisations = [(t.label, t.value) for t in export_targets(db)]
+        targets = export_targets(db)
+        organisations = [(t.label, t.value) for t in targets]
+        self._default_target = default_target(db, targets)
         org_rows: list[OrganisationPair | OrganisationInfo] = [
             *organisation_duplicates(db),
             *organisations_without_number(db),
@@ -348,9 +360,14 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         select.set_options(organisations)
         if chosen in {org_id for _name, org_id in organisations}:
             select.value = chosen
-        elif self.app.user is not None:
-            own = [value for label, value in organisations if label.endswith("(din egen nämnd)")]
-            select.value = own[0] if own else self.app.user.organisation_id
+        elif self._default_target is not None:
+            select.value = self._default_target
+        else:
+            # No one other party to start with: the list's prompt, and the preview asks.
+            self.query_one("#export-preview", Static).update(
+                "Välj mottagare i listan: den organisation eller nämnd filen är till. "
+                "Din egen är märkt (din egen nämnd/organisation)."
+            )
         self._conflicts = conflicts
         table = self.query_one("#conflicts", DataTable)
         keep = table.cursor_row if table.row_count else 0
@@ -733,6 +750,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             self.app.call_from_thread(self._say, "#import-files-note", str(error), True)
             self.app.call_from_thread(self._show_files, [])
             return
+        self._refused = refused_files(self.app.db)
         self.app.call_from_thread(self._show_files, found)
 
     def _show_files(self, found: list[SyncFileInfo]) -> None:
@@ -771,8 +789,8 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
 
     def _file_state(self, info: SyncFileInfo) -> tuple[str, str]:
         """What Läge says of a file, and why when it was not or cannot be read in."""
-        if info.state == "ny" and info.path in self._refused:
-            return self._refused[info.path]
+        if info.state == "ny" and info.path.name in self._refused:
+            return self._refused[info.path.name]
         return info.state, info.problem
 
     @on(DataTable.RowHighlighted, "#import-files")
@@ -878,8 +896,11 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             return
         except (SyncFileError, ServiceError) as error:
             label = "fel lösenfras" if isinstance(error, WrongPassphrase) else "avvisad"
+            remember_refusal(self.app.db, path.name, label, str(error))
             self.app.call_from_thread(self._import_refused, path, label, str(error))
             return
+        if result.status == "imported":
+            forget_refusal(self.app.db, path.name)
         self.app.call_from_thread(self._import_done, path, result)
 
     def _import_refused(self, path: Path, label: str, why: str) -> None:
@@ -887,8 +908,12 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self._say("#import-result", why, error=True)
         self._result_about = path
         # The list says so too, until the file is read in: "ny" would read as untried.
-        self._refused[path] = (label, why)
+        self._refused[path.name] = (label, why)
         self._show_files(self._sync_files)
+
+    @work(thread=True, group="refusals", exit_on_error=False)
+    def _remember_refusal(self, path: Path, label: str, why: str) -> None:
+        remember_refusal(self.app.db, path.name, label, why)
 
     def _ask_trust(self, path: Path, fingerprint: str) -> None:
         self.query_one("#import-busy").display = False
@@ -898,9 +923,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             if choice == "trust":
                 self._start_import(fingerprint)
             else:
-                self._import_refused(
-                    path, "ej godkänd", "Filen lästes inte in: avsändaren godkändes inte."
-                )
+                why = "Filen lästes inte in: avsändaren godkändes inte."
+                self._remember_refusal(path, "ej godkänd", why)
+                self._import_refused(path, "ej godkänd", why)
 
         # Whom to call: the organisation the file's header names, as it is known here.
         # Only a claim until the fingerprint matches, and said as one.
@@ -926,7 +951,7 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
 
     def _import_done(self, path: Path, result: ImportResult) -> None:
         self.query_one("#import-busy").display = False
-        self._refused.pop(path, None)
+        self._refused.pop(path.name, None)
         if result.status != "imported":
             self._say("#import-result", result.message)
             return
