@@ -211,6 +211,9 @@ async def test_an_import_fills_the_list_and_a_withdrawal_says_whom_by_name(tmp_p
         assert "Går i gymnasieskolan: uppgift saknas Gymnasieexamen: uppgift saknas" in shown
         assert "Grundskolan klar: uppgift saknas Hos AF: uppgift saknas" in shown
         assert "Har inte lämnats hit: Utbildning och skolgång, Arbete och insatser" in shown
+        assert text_of(app, "#responsible-section") == (
+            "Ingen ansvarig här. Ansvarig hos Malmö stad: uppgift saknas."
+        )
         groups = " ".join(text_of(app, "#groups-section").split())
         assert groups == (
             "• Unga 16–24: 18 år (16–24 år) • Unga 16–29: 18 år (16–29 år) "

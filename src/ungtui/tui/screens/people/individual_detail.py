@@ -189,6 +189,10 @@ class IndividualDetailScreen(UngScreen[None]):
         responsible = [
             plain(f"• {org}: {staff} ({unit})") for org, staff, unit in detail.responsibilities
         ]
+        if not responsible and ARBETE in missing:
+            # Who has the case elsewhere went with Arbete och insatser, not given here.
+            elsewhere = detail.case_organisation or "den som registrerade personen"
+            responsible = [plain(f"Ingen ansvarig här. Ansvarig hos {elsewhere}: {MISSING}.")]
         self.query_one("#responsible-section", Static).update(
             lines(responsible) if responsible else "Ingen ansvarig."
         )
