@@ -87,24 +87,27 @@ def _guarantee(db: Database, user: CurrentUser, today: date) -> DayPart:
         if user.staff_id and longest
         else 0
     )
-    total = len(rows) + late if len(rows) <= LIMIT and late < LATE_CAP else None
-    if late:
-        many = (
-            f"Över {LATE_CAP - 1} garantigränser"
-            if late >= LATE_CAP
-            else plural(late, "garantigräns", "garantigränser")
-        )
-        lines.insert(
-            0,
-            DayLine(
-                "",
-                f"{many} {'passerad' if late == 1 else 'passerade'} för mer än två veckor"
-                " sedan, utan insats · Enter visar hela listan",
-                urgent=True,
-                whole_list=True,
-            ),
-        )
+    passed = "passerad" if late == 1 else "passerade"
+    total = _late_first(
+        lines,
+        len(rows),
+        late,
+        f"{_how_many(late, 'garantigräns', 'garantigränser')} {passed} för mer än två veckor"
+        " sedan, utan insats · Enter visar hela listan",
+    )
     return replace(GUARANTEE, total=total, lines=lines)
+
+
+def _how_many(late: int, one: str, several: str) -> str:
+    return f"Över {LATE_CAP - 1} {several}" if late >= LATE_CAP else plural(late, one, several)
+
+
+def _late_first(lines: list[DayLine], found: int, late: int, text: str) -> int | None:
+    """Put the count of those late longer than the window first (a line that opens the
+    whole list); the part's total, or None when there are more than it shows."""
+    if late:
+        lines.insert(0, DayLine("", text, urgent=True, whole_list=True))
+    return found + late if found <= LIMIT and late < LATE_CAP else None
 
 
 def _follow_ups(db: Database, user: CurrentUser, today: date) -> DayPart:
@@ -133,23 +136,14 @@ def _follow_ups(db: Database, user: CurrentUser, today: date) -> DayPart:
         )
         for r in rows[:LIMIT]
     ]
-    total = len(rows) + late if len(rows) <= LIMIT and late < LATE_CAP else None
-    if late:
-        many = (
-            f"Över {LATE_CAP - 1} uppföljningar"
-            if late >= LATE_CAP
-            else plural(late, "uppföljning", "uppföljningar")
-        )
-        lines.insert(
-            0,
-            DayLine(
-                "",
-                f"{many} {'försenad' if late == 1 else 'försenade'} mer än två veckor"
-                " · Enter visar hela listan",
-                urgent=True,
-                whole_list=True,
-            ),
-        )
+    late_word = "försenad" if late == 1 else "försenade"
+    total = _late_first(
+        lines,
+        len(rows),
+        late,
+        f"{_how_many(late, 'uppföljning', 'uppföljningar')} {late_word} mer än två veckor"
+        " · Enter visar hela listan",
+    )
     return replace(FOLLOW_UPS, total=total, lines=lines)
 
 
