@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.database_template import new_database
+from ungtui.services.consent.consents import ConsentInput, add_consent
 from ungtui.services.people.individuals import IndividualInput, get_individual, save_individual
 from ungtui.services.people.organisations import register_user
 from ungtui.services.sync.dump import dump_json
@@ -154,3 +155,19 @@ def kommun_and_af(folder) -> tuple[Install, Install]:
     add_organisation(kommun.db, name="Arbetsförmedlingen", org_nr=AF_NR, kind="af")
     add_organisation(af.db, name="Malmö stad", org_nr=KOMMUN_NR, kind="kommun")
     return kommun, af
+
+
+def contact_consent(kommun, af, person: str) -> str:
+    """The kommun's consent to AF for `person`: coordination, contact details only."""
+    return add_consent(
+        kommun.db,
+        person,
+        ConsentInput(
+            organisation_id=af.user.organisation_id,
+            purpose="Samordning",
+            purposes=["samordning"],
+            data_categories=["kontakt"],
+            valid_from="2026-11-01",
+        ),
+        actor_id=kommun.user.staff_id,
+    )

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.sync_helpers import add_person, kommun_and_af
-from ungtui.services.consent.consents import ConsentInput, add_consent
+from tests.sync_helpers import add_person, contact_consent, kommun_and_af
 from ungtui.services.people.individuals import (
     IndividualFilter,
     count_individuals,
@@ -23,18 +22,7 @@ def test_what_was_not_received_is_no_fact_and_no_target_group(tmp_path):
     marta = add_person(
         kommun, identity="080229-1237", first_name="Märta [b]x[/b]", last_name="Östlund [/]"
     )
-    add_consent(
-        kommun.db,
-        marta,
-        ConsentInput(
-            organisation_id=af.user.organisation_id,
-            purpose="Samordning",
-            purposes=["samordning"],
-            data_categories=["kontakt"],
-            valid_from="2026-11-01",
-        ),
-        actor_id=kommun.user.staff_id,
-    )
+    contact_consent(kommun, af, marta)
     kommun.send_to(af)
 
     # At the kommun, where she was registered, the same defaults are facts: KAA.

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 
-from tests.sync_helpers import Install, add_person
+from tests.sync_helpers import Install, add_person, contact_consent
 from tests.tui.helpers import settle, type_text
 from tests.tui.test_referrals_screen import World
-from ungtui.services.consent.consents import ConsentInput, add_consent, withdraw_consent
+from ungtui.services.consent.consents import withdraw_consent
 from ungtui.services.people.organisations import add_organisation
 from ungtui.services.referrals.referrals import TransitionInput, get_referral, transition_referral
 from ungtui.services.sync.sync_files import export_file, import_file, peek_sender
@@ -31,21 +31,6 @@ PASSPHRASE = "blåbär cykel tisdag hamn"
 def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
-
-def contact_consent(kommun, af, person: str) -> str:
-    """The kommun's consent to AF for `person`: coordination, contact details only."""
-    return add_consent(
-        kommun.db,
-        person,
-        ConsentInput(
-            organisation_id=af.user.organisation_id,
-            purpose="Samordning",
-            purposes=["samordning"],
-            data_categories=["kontakt"],
-            valid_from="2026-11-01",
-        ),
-        actor_id=kommun.user.staff_id,
-    )
 
 async def test_the_first_run_offers_the_parties_of_the_starting_content(tmp_path):
     db = open_database(tmp_path / "ny.db")
