@@ -16,6 +16,7 @@ from textual.widgets import Input
 import ungtui.tui.app as app_module
 from tests.tui.helpers import settle
 from ungtui.services.people.individuals import IndividualInput, save_individual
+from ungtui.services.people.organisations import list_staff
 from ungtui.store.database import open_database
 from ungtui.tui.app import UngApp
 from ungtui.tui.screens.help import HelpScreen
@@ -102,6 +103,17 @@ async def test_keys_typed_while_a_screen_opens_reach_it(db, user, opens_on_min_d
         assert form.has_changes()
         form.query_one("#identity", Input).value = "20040506-1235"
         assert not form.has_changes()  # the rest of the fill counts as unchanged
+
+        # A key typed right after a load, before the screen is drawn again, is a change:
+        # the loaded state is taken as the load fills the fields, not after the refresh.
+        staff = [s for s in list_staff(db) if s.organisation_id == user.organisation_id]
+        form._fill(staff, load(db, person, organisation_id=user.organisation_id))
+        form.query_one("#phone", Input).value = "070-111 22 33"
+        await settle(pilot)
+        # (The second load's fresh caseworker list is itself a change here; the phone is
+        # what this checks, in the form's picture of what was loaded.)
+        assert form.has_changes()
+        assert dict(form._clean or ())["phone"] == ""
 
 
 def form_field(app: UngApp, selector: str) -> str:

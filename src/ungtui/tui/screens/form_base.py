@@ -63,25 +63,26 @@ class FormBehaviour(UngScreen[ScreenResultType]):
             (name, filled[name] if name in ids else value) for name, value in self._clean
         )
 
-    def fill(self, values: dict[str, object]) -> list[str]:
+    def fill(self, values: dict[str, object]) -> None:
         """Set fields to what a load found (id -> value), except those typed in since the
         form opened: what was typed ahead is kept, and is a change from what was loaded.
-        Returns the ids set, for `mark_clean` once their changes have been handled."""
+        What was loaded is the unchanged state from now on: taken at once, so that a key
+        typed right after the load is a change too (taken after the next refresh, as it
+        was, such a key counted as loaded, and Esc dropped it without asking)."""
         before = dict(self._clean or ())
-        filled, typed = [], {}
+        loaded: dict[str, object] = {}
         for name, value in values.items():
             widget = self.query_one(f"#{name}")
             if name in before and field_value(widget) != before[name]:
-                typed[name] = Select.BLANK if value is None else value
+                loaded[name] = Select.BLANK if value is None else value
                 continue
             if isinstance(widget, Select) and value is None:
                 widget.clear()
             elif isinstance(widget, Input | Select | Checkbox):
                 widget.value = value
-            filled.append(name)
-        if typed and self._clean is not None:
-            self._clean = tuple((n, typed.get(n, v)) for n, v in self._clean)
-        return filled
+            loaded[name] = field_value(widget)
+        if self._clean is not None:
+            self._clean = tuple((n, loaded.get(n, v)) for n, v in self._clean)
 
     def has_changes(self) -> bool:
         return self._clean is not None and self.form_state() != self._clean

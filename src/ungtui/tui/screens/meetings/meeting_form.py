@@ -123,7 +123,7 @@ class MeetingFormScreen(FormScreen[str | None]):
         data, in_series = current
         purpose = self.query_one("#purpose", Select)
         with purpose.prevent(Select.Changed):
-            filled = self.fill(
+            self.fill(
                 {
                     "kind": data.kind,
                     "purpose": data.purpose,
@@ -138,7 +138,6 @@ class MeetingFormScreen(FormScreen[str | None]):
         if in_series:
             self.query_one("#field-repeat_weeks", FormField).set_hint("Mötet hör till en serie.")
         self._default_time = parse_meeting_time(data.when, clock.today()).time()
-        self.call_after_refresh(self.mark_clean, *filled)
 
     @on(Input.Changed, "#when")
     def _read_back(self, event: Input.Changed) -> None:

@@ -201,7 +201,7 @@ class IndividualFormScreen(FormScreen[str | None]):
             "compulsory_school_done_on": day(person.compulsory_school_done_on),
             "municipality": person.municipality,
         }
-        filled = self.fill(
+        self.fill(
             {
                 **{name: input_value(value) for name, value in values.items()},
                 **({"af_status": person.af_status} if person.af_status else {}),
@@ -213,7 +213,6 @@ class IndividualFormScreen(FormScreen[str | None]):
             }
         )
         self._loading = False
-        self.call_after_refresh(self.mark_clean, *filled)
 
     # --- checks as fields are left ---------------------------------------------------
 

@@ -174,7 +174,8 @@ class ReferralFormScreen(FormScreen[str | None]):
             self._set_staff(r.to_organisation_id, r.to_unit_id)
         if r.to_staff_id:
             self.query_one("#to_staff_id", Select).value = r.to_staff_id
-        filled = self.fill(
+        self.mark_clean("to_organisation_id", "to_unit_id", "to_staff_id")
+        self.fill(
             {
                 "kind": r.kind,
                 "measure": input_value(r.measure),
@@ -184,9 +185,6 @@ class ReferralFormScreen(FormScreen[str | None]):
             }
         )
         self.call_after_refresh(setattr, self, "_filling", False)
-        self.call_after_refresh(
-            self.mark_clean, "to_organisation_id", "to_unit_id", "to_staff_id", *filled
-        )
 
     @on(Input.Changed, "#reply_by")
     def _reply_by_changed(self) -> None:
