@@ -2,8 +2,21 @@ from __future__ import annotations
 
 import contextlib
 
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
+
+
+def burst(app: App, *keys: str) -> None:
+    """Keys as a terminal sends them, all at once (Pilot's press waits until each key
+    is handled)."""
+    assert app._driver is not None
+    for key in keys:
+        character = key if len(key) == 1 else None
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
 
 
 async def settle(pilot: Pilot) -> None:

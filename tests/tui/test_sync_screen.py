@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tabs
 
 from tests.sync_helpers import Install, add_person, edit
-from tests.tui.helpers import row_text, screen_text, settle, type_text
+from tests.tui.helpers import burst, row_text, screen_text, settle, type_text
 from ungtui.demo.fill import fill_demo
 from ungtui.services.people.individuals import get_individual
 from ungtui.services.sync.refused_files import refused_files
@@ -317,10 +317,21 @@ async def test_import_picks_a_file_from_a_folder_without_typing_its_path(tmp_pat
         data = bytearray(newer.path.read_bytes())
         data[-100] ^= 0x01
         damaged.write_bytes(bytes(data))
-        # A path typed in the list goes to the path field (its digits would switch tabs).
+        # A path typed in the list goes to the path field (its digits would switch tabs),
+        # also typed in one burst.
         field = app.screen.query_one("#import-file", Input)
+        # Enter in an empty path field stays there: the next keys are a path, not the
+        # passphrase (walker30 typed a path into the hidden passphrase field).
+        field.value = ""
+        field.focus()
+        await pilot.press("enter")
+        assert app.focused is field
+        assert text_of(app, "#import-files-note") == "Skriv sökvägen till en synkfil eller en mapp."
         files.focus()
-        await type_text(pilot, str(damaged))
+        await pilot.pause()
+        burst(app, *str(damaged))
+        await settle(pilot)
+        assert app.screen.query_one(TabbedContent).active == "tab-import"
         assert app.focused is field
         assert field.value == str(damaged)
         await pilot.press("tab")

@@ -10,11 +10,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from textual import events
 from textual.widgets import Input
 
 import ungtui.tui.app as app_module
-from tests.tui.helpers import settle
+from tests.tui.helpers import burst, settle
 from ungtui.services.people.individuals import IndividualInput, save_individual
 from ungtui.services.people.organisations import list_staff
 from ungtui.store.database import open_database
@@ -23,15 +22,6 @@ from ungtui.tui.screens.help import HelpScreen
 from ungtui.tui.screens.people import individual_form
 from ungtui.tui.screens.people.individual_form import IndividualFormScreen
 from ungtui.tui.screens.setup import SetupScreen
-
-
-def burst(app: UngApp, *keys: str) -> None:
-    assert app._driver is not None
-    for key in keys:
-        character = key if len(key) == 1 else None
-        event = events.Key(key, character)
-        event.set_sender(app)
-        app._driver.send_message(event)
 
 
 async def test_keys_typed_while_a_screen_opens_reach_it(db, user, opens_on_min_dag, monkeypatch):

@@ -823,17 +823,19 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         self.query_one("#import-file", Input).value = self._chosen[0]
         self.query_one("#import-passphrase", Input).focus()
 
-    @on(events.Key)
-    def _path_typed_in_list(self, event: events.Key) -> None:
-        # A path begins with / or ~: typed in the file list, it goes to the path field
-        # instead of digits in it switching tabs.
-        if event.character in ("/", "~") and self.focused is self.query_one("#import-files"):
-            field = self.query_one("#import-file", Input)
-            field.value = event.character
-            field.cursor_position = 1
-            field.select_on_focus = False  # the path goes on after the character
-            field.focus()
-            event.stop()
+    def search_on_typing(self, event: events.Key) -> None:
+        """A path typed in Läs in's file list (it begins with / or ~) goes to the path
+        field. Called by the app as the key is read (UngApp.on_event), so the focus is in
+        the field before the next key is routed: typed fast, the path's digits are the
+        path's, not tabs."""
+        if event.character not in ("/", "~") or self.focused is not self.query_one(
+            "#import-files"
+        ):
+            return
+        field = self.query_one("#import-file", Input)
+        field.value = ""
+        field.select_on_focus = False  # the path goes on after its first character
+        self.set_focus(field)
 
     @on(Input.Blurred, "#import-file")
     def _select_path_on_focus(self, event: Input.Blurred) -> None:
@@ -849,8 +851,12 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
     def _path_typed(self, event: Input.Submitted) -> None:
         self._say("#import-result", "")
         self._result_about = None
+        if not event.value.strip():
+            # Enter on an empty field: stay, the next keys are a path, not the passphrase.
+            self._say("#import-files-note", "Skriv sökvägen till en synkfil eller en mapp.")
+            return
         path = Path(event.value.strip()).expanduser()
-        if event.value.strip() and path.is_dir():
+        if path.is_dir():
             self._say("#import-files-note", "Läser mappen …")
             self._list_files(path)
             self.query_one("#import-files", DataTable).focus()
