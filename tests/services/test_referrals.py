@@ -387,6 +387,10 @@ def test_the_sender_does_not_take_the_receivers_step(db, user, af, sent):
     assert (detail.available, detail.for_receiver) == (["withdraw"], ["receive"])
     assert get_referral(db, sent, actor=af).available == ["receive"]
     assert get_referral(db, sent, actor=af).for_receiver == []
+    # Once the receiver has taken a step of its own, it uses ungtui: nothing is offered
+    # to record for it (walker30 saw 'o' after AF's steps had come by file).
+    step(db, af, sent, "receive")
+    assert get_referral(db, sent, actor=user).for_receiver == []
 
 
 def test_the_sender_records_an_answer_for_a_receiver_without_ungtui(db, user, af, sent):

@@ -1224,6 +1224,13 @@ def get_referral(
         # The receiver uses ungtui and no longer holds the referral (or is about to
         # drop it): no answer of its can come, so none is recorded for it either.
         for_receiver = []
+    if any(
+        e.actor_organisation_id == referral.to_organisation_id and not e.for_receiver
+        for e in events
+    ):
+        # The receiver's own steps are here (by file, or in this install): it uses ungtui,
+        # and its answers come the same way; one recorded for it would stand beside them.
+        for_receiver = []
     applied = set(derived.applied)
     ordered = sorted(events, key=lambda e: (e.at or _NO_TIME, e.id))
     return ReferralDetail(
