@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tabs
+from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedContent, Tabs
 
 from tests.sync_helpers import Install, add_person, edit
 from tests.tui.helpers import burst, row_text, screen_text, settle, type_text
@@ -87,12 +87,16 @@ async def test_export_from_one_install_and_import_on_another(tmp_path):
         # An emptied path is the usual export folder, named in full; not the folder the
         # app was started from.
         app.screen.query_one("#export-out", Input).value = ""
+        full = app.screen.query_one("#export-full", Checkbox)
+        full.value = True
         app.screen.query_one("#export-passphrase", Input).focus()
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")
         await settle(pilot)
         usual = tmp_path / "dokument-ungtui"
-        assert f"sparade i {usual}/" in text_of(app, "#export-result")
+        assert text_of(app, "#export-result").startswith("Fullständig export: ")
+        assert f" i {usual}/" in text_of(app, "#export-result")
+        assert not full.value  # one full file was asked for, not every file from now on
         [second] = list(usual.iterdir())
         # Both installs of this test share that folder: the receiver below reads the
         # first file from the USB stick, by its path.

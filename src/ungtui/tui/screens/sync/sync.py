@@ -726,6 +726,9 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
         # Done: the phrase is not left in a field where the next keys would change it
         # unseen, and from the tab bar 2 opens Läs in as the footer says.
         self.query_one("#export-passphrase", Input).value = ""
+        full = self.query_one("#export-full", Checkbox)
+        with full.prevent(Checkbox.Changed):
+            full.value = False  # one full file was the point; the next is the new changes
         self.start_again()
 
     def _say(self, target: str, text: str, error: bool = False) -> None:
