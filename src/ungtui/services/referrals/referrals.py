@@ -719,6 +719,12 @@ def _party_names(session: Session, referral: Referral, me: Holder) -> tuple[str,
     )
 
 
+def _receivers_own(event: ReferralEvent) -> bool:
+    """A receiver's step taken by the receiver itself (not recorded for it)."""
+    transition = TRANSITIONS.get(event.action)
+    return transition is not None and transition.side == RECEIVER and not event.for_receiver
+
+
 def _available(
     session: Session, actor: CurrentUser | None, referral: Referral, state: str
 ) -> tuple[list[str], list[str]]:
@@ -1224,10 +1230,7 @@ def get_referral(
         # The receiver uses ungtui and no longer holds the referral (or is about to
         # drop it): no answer of its can come, so none is recorded for it either.
         for_receiver = []
-    if any(
-        e.actor_organisation_id == referral.to_organisation_id and not e.for_receiver
-        for e in events
-    ):
+    if any(_receivers_own(e) for e in events):
         # The receiver's own steps are here (by file, or in this install): it uses ungtui,
         # and its answers come the same way; one recorded for it would stand beside them.
         for_receiver = []
