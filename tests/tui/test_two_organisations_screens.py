@@ -298,9 +298,10 @@ async def test_the_export_tab_says_full_or_since_when_and_f7_again_leaves_digits
         await settle(pilot)
         assert (
             "Tas bort hos Arbetsförmedlingen: 1 person som de har fått uppgifter om härifrån, "
-            "eftersom samtycket har upphört. Det de själva har skrivit om personen finns kvar "
-            "hos dem, utom deras svar på remisser härifrån: de tas bort där med remissen men "
-            "finns kvar här."
+            "eftersom samtycket har upphört: allt som kom härifrån om personen, som ansvarig "
+            "handläggare, remisser och punkter på möten. Det de själva har skrivit om personen "
+            "finns kvar hos dem, utom deras svar på remisser härifrån: de tas bort där med "
+            "remissen men finns kvar här."
         ) in " ".join(text_of(app, "#export-preview").split())
         # Her consent was the only one (walker29 #9): none is in force, and it says so.
         assert text_of(app, "#export-preview").startswith(

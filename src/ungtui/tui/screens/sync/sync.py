@@ -651,9 +651,10 @@ class SyncScreen(PagedTableScreen[DuplicatePair]):
             text += (
                 f"\nTas bort hos {to}: "
                 f"{plural(preview.people_removed, 'person', 'personer')} som de har fått "
-                "uppgifter om härifrån, eftersom samtycket har upphört. Det de själva har "
-                "skrivit om personen finns kvar hos dem, utom deras svar på remisser "
-                "härifrån: de tas bort där med remissen men finns kvar här."
+                "uppgifter om härifrån, eftersom samtycket har upphört: allt som kom "
+                "härifrån om personen, som ansvarig handläggare, remisser och punkter på "
+                "möten. Det de själva har skrivit om personen finns kvar hos dem, utom deras "
+                "svar på remisser härifrån: de tas bort där med remissen men finns kvar här."
             )
         if preview.narrower:
             text += (
