@@ -103,6 +103,28 @@ def test_a_folder_that_cannot_be_read_is_said_in_swedish(tmp_path):
         raise AssertionError("a missing folder must be refused")
 
 
+def test_an_export_to_a_folder_that_does_not_exist_is_refused(tmp_path):
+    """A path without the file suffix that does not exist is a folder meant: the file
+    is not written under that name (no Läs in would list it)."""
+    karin = Install(tmp_path / "karin.db", "Karin Lind")
+    org = karin.user.organisation_id
+    usb = tmp_path / "usb"
+    try:
+        export_file(karin.db, for_organisation=org, out=usb, passphrase=PASSPHRASE)
+    except ServiceError as error:
+        assert str(error) == (
+            f"Mappen {usb} finns inte. Välj en mapp som finns, eller skriv ett filnamn som "
+            "slutar på .ungsync."
+        )
+    else:
+        raise AssertionError("a missing folder must be refused")
+    assert not usb.exists()
+    named = export_file(
+        karin.db, for_organisation=org, out=tmp_path / "till-jonas.ungsync", passphrase=PASSPHRASE
+    )
+    assert named.path == tmp_path / "till-jonas.ungsync"
+
+
 def test_a_sender_not_known_here_is_named_by_its_fingerprint(tmp_path):
     karin = Install(tmp_path / "karin.db", "Karin Lind")
     vellinge = Install(

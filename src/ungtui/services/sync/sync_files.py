@@ -527,6 +527,13 @@ def export_file(
     out = Path(out)
     if out.is_dir():
         out = _free(out / default_file_name(db))
+    elif not out.suffix and not out.exists():
+        # A name without a suffix is a folder meant (a USB stick's, typed by hand): a file
+        # by that name would be one that no Läs in lists.
+        raise ServiceError(
+            f"Mappen {out} finns inte. Välj en mapp som finns, eller skriv ett filnamn som "
+            f"slutar på {SUFFIX}."
+        )
     check_target(out, replace=replace)
     try:
         with db.engine.begin() as conn:
