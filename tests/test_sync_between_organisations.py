@@ -253,12 +253,12 @@ def test_a_purged_person_leaves_no_trigram_in_the_receivers_search_index(two, tm
     kommun, af = two
     person = add_person(kommun, identity="811218-9876", first_name="Kim", last_name="Qwxzy")
     given = consent(kommun, person, af.user.organisation_id)
-    carry(kommun, af, tmp_path / "1")
+    carry(kommun, af, tmp_path / "1.ungsync")
     # AF searches for her: her key is now in AF's trigram index.
     assert [r.name for r in list_names(af.db, IndividualFilter(text="qwx"))] == ["Qwxzy, Kim"]
 
     withdraw_consent(kommun.db, given, actor_id=kommun.user.staff_id)
-    _, taken = carry(kommun, af, tmp_path / "2")
+    _, taken = carry(kommun, af, tmp_path / "2.ungsync")
     assert taken.summary.purged == 1
     with af.db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
